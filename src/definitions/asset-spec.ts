@@ -1,0 +1,168 @@
+// AssetSpec: an asset's attributes without the function that computes it; alone in Definitions it is an external asset.
+import {
+  AssetKey,
+  InvalidDefinitionError,
+  coerceMetadata,
+  validateTags,
+  type AssetKeyLike,
+  type MetadataMap,
+  type RawMetadata,
+  type Tags,
+} from "../core/index.js";
+import { AssetDep, type AssetRef } from "./asset-dep.js";
+
+export const DEFAULT_GROUP_NAME = "default";
+export const IO_MANAGER_KEY_METADATA = "tessera/io_manager_key";
+const MAX_KINDS = 3;
+
+export interface AssetSpecAttributes {
+  deps?: Iterable<AssetDep | AssetRef>;
+  description?: string | undefined;
+  metadata?: RawMetadata;
+  /** Whether materializing may omit this asset (and so skip its downstream). @default false */
+  skippable?: boolean;
+  /** @default "default" */
+  groupName?: string | undefined;
+  codeVersion?: string | undefined;
+  /** Email addresses or `team:name`. */
+  owners?: readonly string[];
+  tags?: Record<string, string>;
+  /** Up to three kinds (e.g. "postgres", "csv") shown as badges. */
+  kinds?: Iterable<string>;
+}
+
+/**
+ * The attributes of an asset, immutable. Pass it to Definitions to declare an external asset
+ * (one that Tessera records but does not compute).
+ *
+ * @example
+ * new AssetSpec(["raw", "orders"], { description: "Orders exported by the shop", owners: ["team:sales"] })
+ */
+export class AssetSpec {
+  readonly kind = "asset_spec";
+  readonly key: AssetKey;
+  readonly deps: readonly AssetDep[];
+  readonly description: string | undefined;
+  readonly metadata: MetadataMap;
+  readonly skippable: boolean;
+  readonly groupName: string;
+  readonly codeVersion: string | undefined;
+  readonly owners: readonly string[];
+  readonly tags: Tags;
+  readonly kinds: ReadonlySet<string>;
+
+  constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
+    this.key = AssetKey.from(key);
+    const where = `asset "${this.key.toString()}"`;
+    this.deps = Object.freeze(normalizeDeps(attributes.deps ?? [], where));
+    this.description = attributes.description;
+    this.metadata = coerceMetadata(attributes.metadata, `metadata of ${where}`);
+    this.skippable = attributes.skippable ?? false;
+    this.groupName = validateGroupName(attributes.groupName ?? DEFAULT_GROUP_NAME, where);
+    this.codeVersion = attributes.codeVersion;
+    this.owners = Object.freeze(validateOwners(attributes.owners ?? [], where));
+    this.tags = validateTags(attributes.tags, where, { strictKeys: true });
+    this.kinds = validateKinds(attributes.kinds, where);
+    Object.freeze(this);
+  }
+
+  /** A copy with metadata, tags, owners, deps and kinds added to the current ones. */
+  mergeAttributes(attributes: Pick<AssetSpecAttributes, "metadata" | "tags" | "owners" | "deps" | "kinds">): AssetSpec {
+    return new AssetSpec(this.key, {
+      ...this.attributes(),
+      metadata: { ...this.metadata, ...(attributes.metadata ?? {}) },
+      tags: { ...this.tags, ...(attributes.tags ?? {}) },
+      owners: [...new Set([...this.owners, ...(attributes.owners ?? [])])],
+      deps: mergeDeps(this.deps, normalizeDeps(attributes.deps ?? [], `asset "${this.key.toString()}"`)),
+      kinds: new Set([...this.kinds, ...(attributes.kinds ?? [])]),
+    });
+  }
+
+  /** A copy with the given attributes (and key) replacing the current ones. */
+  replaceAttributes(attributes: AssetSpecAttributes & { key?: AssetKeyLike }): AssetSpec {
+    const { key, ...rest } = attributes;
+    return new AssetSpec(key ?? this.key, { ...this.attributes(), ...rest });
+  }
+
+  /** A copy that asks for the IO manager under `ioManagerKey` when downstream assets load it. */
+  withIoManagerKey(ioManagerKey: string): AssetSpec {
+    return this.mergeAttributes({ metadata: { [IO_MANAGER_KEY_METADATA]: ioManagerKey } });
+  }
+
+  /** The IO manager key given by withIoManagerKey, if any. */
+  get ioManagerKey(): string | undefined {
+    const entry = this.metadata[IO_MANAGER_KEY_METADATA];
+    return entry && entry.type === "text" ? entry.value : undefined;
+  }
+
+  /** Every attribute as constructor options; the inverse of `new AssetSpec(key, attributes)`. */
+  attributes(): Required<Omit<AssetSpecAttributes, "description" | "codeVersion" | "groupName">> &
+    Pick<AssetSpecAttributes, "description" | "codeVersion" | "groupName"> {
+    return {
+      deps: this.deps,
+      description: this.description,
+      metadata: this.metadata,
+      skippable: this.skippable,
+      groupName: this.groupName,
+      codeVersion: this.codeVersion,
+      owners: this.owners,
+      tags: this.tags,
+      kinds: this.kinds,
+    };
+  }
+}
+
+/** Applies `fn` to every spec: of a list of specs, or of each asset definition's specs. */
+export function mapAssetSpecs<T extends { kind: string }>(fn: (spec: AssetSpec) => AssetSpec, items: readonly T[]): T[] {
+  return items.map((item) => {
+    if (item instanceof AssetSpec) return fn(item) as unknown as T;
+    const mappable = item as unknown as { mapAssetSpecs?: (f: (s: AssetSpec) => AssetSpec) => T };
+    if (typeof mappable.mapAssetSpecs === "function") return mappable.mapAssetSpecs(fn);
+    throw new InvalidDefinitionError(`mapAssetSpecs takes AssetSpecs and asset definitions, got a ${item.kind}`);
+  });
+}
+
+function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, where: string): AssetDep[] {
+  const out: AssetDep[] = [];
+  const seen = new Set<string>();
+  for (const dep of deps) {
+    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
+    const id = normalized.key.toString();
+    if (seen.has(id)) throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
+    seen.add(id);
+    out.push(normalized);
+  }
+  return out;
+}
+
+function mergeDeps(current: readonly AssetDep[], added: readonly AssetDep[]): AssetDep[] {
+  const byKey = new Map(current.map((d) => [d.key.toString(), d]));
+  for (const dep of added) byKey.set(dep.key.toString(), dep);
+  return [...byKey.values()];
+}
+
+function validateGroupName(name: string, where: string): string {
+  if (!/^[A-Za-z0-9_]+$/.test(name)) {
+    throw new InvalidDefinitionError(`groupName "${name}" of ${where} is invalid: use letters, digits and underscores only`, where);
+  }
+  return name;
+}
+
+function validateOwners(owners: readonly string[], where: string): string[] {
+  for (const owner of owners) {
+    const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner);
+    const isTeam = /^team:[A-Za-z0-9_\-.]+$/.test(owner);
+    if (!isEmail && !isTeam) {
+      throw new InvalidDefinitionError(`Owner "${owner}" of ${where} is invalid: use an email address or "team:<name>"`, where);
+    }
+  }
+  return [...owners];
+}
+
+function validateKinds(kinds: Iterable<string> | undefined, where: string): ReadonlySet<string> {
+  const set = new Set(kinds ?? []);
+  if (set.size > MAX_KINDS) {
+    throw new InvalidDefinitionError(`${where} has ${set.size} kinds (${[...set].join(", ")}); an asset may have at most ${MAX_KINDS}`, where);
+  }
+  return set;
+}

@@ -1,0 +1,270 @@
+// asset(): the builder users write most. Its generics carry each input's type from its upstream's output.
+import type { z } from "zod";
+import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata } from "../core/index.js";
+import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
+import { AssetSpec } from "./asset-spec.js";
+import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
+import type { AssetExecutionContext } from "./context.js";
+import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
+import type { ResourceDefinition } from "./resource.js";
+import type { MaterializeResult, AssetObservation } from "./results.js";
+import { RetryPolicy } from "./retry-policy.js";
+import type { TypeCheck } from "./type-check.js";
+
+/** What an input may name: a definition (typed by its output), an AssetIn (typed by its generic), a spec or a key. */
+export type AssetInputSource =
+  | AssetsDefinition<unknown>
+  | AssetIn<unknown>
+  | AssetSpec
+  | AssetKey
+  | string
+  | readonly string[];
+
+export type InputValue<S> = S extends AssetsDefinition<infer T> ? T : S extends AssetIn<infer T> ? T : unknown;
+
+/** The compute's second parameter: each input name mapped to its upstream's value type. */
+export type AssetInputs<Ins> = { readonly [K in keyof Ins]: InputValue<Ins[K]> };
+
+/** A resource requirement: a class (the value must be an instance) or a ResourceDefinition (the value its setup returns). */
+export type ResourceRequirement = (abstract new (...args: never[]) => unknown) | ResourceDefinition<unknown, never>;
+export type RequiredResources<R> = {
+  readonly [K in keyof R]: R[K] extends ResourceDefinition<infer T, infer _S>
+    ? T
+    : R[K] extends abstract new (...args: never[]) => infer I
+      ? I
+      : unknown;
+};
+
+export type ConfigValue<C> = C extends z.ZodType ? z.output<C> : undefined;
+
+/** What a compute may yield from an async generator. */
+export type AssetEvent = MaterializeResult<unknown> | AssetObservation;
+
+/** The value type a compute's return gives downstream inputs. */
+export type AssetOutputOf<R> =
+  R extends AsyncGenerator<infer Y, unknown, unknown>
+    ? Y extends MaterializeResult<infer V>
+      ? V
+      : never
+    : Awaited<R> extends infer A
+      ? A extends MaterializeResult<infer V>
+        ? V
+        : A
+      : never;
+
+export interface AssetOptions<Ins, C, R, RK extends string> {
+  /** The asset's name (last key segment). Defaults to a named compute function's name. */
+  name?: string;
+  keyPrefix?: string | readonly string[];
+  /** The full key; excludes `name` and `keyPrefix`. */
+  key?: AssetKeyLike;
+  /** Inputs loaded from upstream assets, by name. */
+  ins?: Ins;
+  /** Upstreams that must be materialized first but are not loaded. */
+  deps?: readonly (AssetDep | AssetRef)[];
+  /** A zod schema; run config at `ops.<opName>.config` is parsed by it into `ctx.config`. */
+  config?: C;
+  metadata?: RawMetadata;
+  tags?: Record<string, string>;
+  description?: string;
+  /** Resource keys whose values the compute reads as `unknown`. */
+  requiredResourceKeys?: readonly RK[];
+  /** Typed resource requirements: `{ db: Warehouse }` makes `ctx.resources.db` a `Warehouse`. */
+  resources?: R;
+  /** Resources bound to this asset only (the reference's resource_defs). */
+  resourceDefs?: Record<string, unknown>;
+  /** @default "ioManager" */
+  ioManagerKey?: string;
+  /** An IO manager for this asset alone; it is bound under a key of its own. */
+  ioManagerDef?: unknown;
+  /** A runtime check on the returned value: a zod schema or a predicate. */
+  type?: TypeCheck<never>;
+  opTags?: Record<string, unknown>;
+  /** @default "default" */
+  groupName?: string;
+  /** When false the compute may produce no value (return undefined), and downstream assets are skipped. @default true */
+  outputRequired?: boolean;
+  retryPolicy?: RetryPolicy;
+  codeVersion?: string;
+  owners?: readonly string[];
+  kinds?: Iterable<string>;
+}
+
+export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
+  ctx: AssetExecutionContext<ConfigValue<C>, RequiredResources<R> & { readonly [K in RK]: unknown }>,
+  inputs: AssetInputs<Ins>,
+) => Ret;
+
+/**
+ * Defines an asset: its key, its upstreams and the function that computes it.
+ *
+ * @example
+ * const orders = asset("orders", async () => loadOrders());
+ * const revenue = asset({ name: "revenue", ins: { orders } }, async (ctx, { orders }) => sum(orders));
+ */
+export function asset<
+  const Ins extends Readonly<Record<string, AssetInputSource>> = Record<never, never>,
+  C extends z.ZodType | undefined = undefined,
+  R extends Readonly<Record<string, ResourceRequirement>> = Record<never, never>,
+  RK extends string = never,
+  Ret = unknown,
+>(options: AssetOptions<Ins, C, R, RK>, compute: AssetCompute<Ins, C, R, RK, Ret>): AssetsDefinition<AssetOutputOf<Ret>>;
+export function asset<Ret>(name: string, compute: AssetCompute<Record<never, never>, undefined, Record<never, never>, never, Ret>): AssetsDefinition<AssetOutputOf<Ret>>;
+export function asset<Ret>(compute: AssetCompute<Record<never, never>, undefined, Record<never, never>, never, Ret>): AssetsDefinition<AssetOutputOf<Ret>>;
+export function asset(
+  optionsOrName: AssetOptions<Record<string, AssetInputSource>, z.ZodType | undefined, Record<string, ResourceRequirement>, string> | string | ((...a: never[]) => unknown),
+  maybeCompute?: (...a: never[]) => unknown,
+): AssetsDefinition<unknown> {
+  const [options, compute] =
+    typeof optionsOrName === "function"
+      ? [{}, optionsOrName]
+      : typeof optionsOrName === "string"
+        ? [{ name: optionsOrName }, maybeCompute]
+        : [optionsOrName, maybeCompute];
+  if (typeof compute !== "function") {
+    throw new InvalidDefinitionError("asset() needs a compute function as its last argument: asset(options, async (ctx, inputs) => value)");
+  }
+  return buildAsset(options, compute);
+}
+
+function buildAsset(
+  options: AssetOptions<Record<string, AssetInputSource>, z.ZodType | undefined, Record<string, ResourceRequirement>, string>,
+  compute: (...a: never[]) => unknown,
+): AssetsDefinition<unknown> {
+  const key = resolveKey(options, compute);
+  const where = `asset "${key.toString()}"`;
+
+  const inputs: AssetInputDefinition[] = [];
+  for (const [name, source] of Object.entries(options.ins ?? {})) {
+    validateName(name, `Input name "${name}" of ${where}`);
+    inputs.push(resolveInput(name, source, where));
+  }
+  const inputKeys = new Set(inputs.map((i) => i.key.toString()));
+  for (const dep of options.deps ?? []) {
+    const depKey = (dep instanceof AssetDep ? dep : new AssetDep(dep)).key.toString();
+    if (inputKeys.has(depKey)) {
+      throw new InvalidDefinitionError(`${where} names "${depKey}" both in ins and deps; keep it in ins only (an input is already a dependency)`, where);
+    }
+  }
+  if (inputKeys.size !== inputs.length) {
+    const seen = new Set<string>();
+    const dup = inputs.find((i) => (seen.has(i.key.toString()) ? true : (seen.add(i.key.toString()), false)));
+    throw new InvalidDefinitionError(`${where} loads "${dup?.key.toString()}" through two inputs; use one input per upstream asset`, where);
+  }
+
+  const resourceDefs: Record<string, unknown> = { ...(options.resourceDefs ?? {}) };
+  let ioManagerKey = options.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
+  if (options.ioManagerDef !== undefined) {
+    if (options.ioManagerKey !== undefined) {
+      throw new InvalidDefinitionError(`${where} takes either ioManagerKey or ioManagerDef, not both`, where);
+    }
+    ioManagerKey = `${key.toPythonIdentifier()}__io_manager`;
+    resourceDefs[ioManagerKey] = options.ioManagerDef;
+  }
+  validateName(ioManagerKey, `ioManagerKey of ${where}`);
+
+  const resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = {};
+  const requiredResourceKeys = new Set<string>(options.requiredResourceKeys ?? []);
+  for (const [resourceKey, requirement] of Object.entries(options.resources ?? {})) {
+    requiredResourceKeys.add(resourceKey);
+    if (typeof requirement === "function") resourceClasses[resourceKey] = requirement;
+  }
+
+  if (options.retryPolicy !== undefined && !(options.retryPolicy instanceof RetryPolicy)) {
+    throw new InvalidDefinitionError(`retryPolicy of ${where} must be a RetryPolicy: new RetryPolicy({ maxRetries, delay })`, where);
+  }
+  if (options.config !== undefined && typeof (options.config as { safeParse?: unknown }).safeParse !== "function") {
+    throw new InvalidDefinitionError(`config of ${where} must be a zod schema, e.g. z.object({ limit: z.number() })`, where);
+  }
+
+  const spec = new AssetSpec(key, {
+    deps: [...inputs.map((i) => new AssetDep(i.key, { partitionMapping: i.partitionMapping })), ...(options.deps ?? [])],
+    description: options.description,
+    metadata: options.metadata,
+    skippable: options.outputRequired === false,
+    groupName: options.groupName,
+    codeVersion: options.codeVersion,
+    owners: options.owners,
+    tags: options.tags,
+    kinds: options.kinds,
+  });
+
+  return new AssetsDefinition({
+    specs: [spec],
+    op: {
+      name: key.toPythonIdentifier(),
+      compute,
+      configSchema: options.config,
+      requiredResourceKeys: [...requiredResourceKeys],
+      resourceClasses,
+      retryPolicy: options.retryPolicy,
+      tags: validateTags(stringifyValues(options.opTags), `op tags of ${where}`),
+      description: options.description,
+    },
+    inputs,
+    outputs: [
+      {
+        name: "result",
+        key,
+        ioManagerKey,
+        type: options.type as TypeCheck | undefined,
+        required: options.outputRequired ?? true,
+      },
+    ],
+    resourceDefs,
+  });
+}
+
+function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }, compute: { name: string }): AssetKey {
+  if (options.key !== undefined) {
+    if (options.name !== undefined || options.keyPrefix !== undefined) {
+      throw new InvalidDefinitionError(`asset() takes either \`key\` or \`name\`/\`keyPrefix\`, not both (key ${JSON.stringify(options.key)})`);
+    }
+    return AssetKey.from(options.key);
+  }
+  const name = options.name ?? (compute.name || undefined);
+  if (name === undefined) {
+    throw new InvalidDefinitionError(
+      "asset() needs a name: pass { name: \"orders\" } (or `key`), use asset(\"orders\", fn), or give the compute a name (async function orders() {...})",
+    );
+  }
+  const key = new AssetKey(name);
+  return options.keyPrefix === undefined ? key : key.withPrefix(options.keyPrefix);
+}
+
+function resolveInput(name: string, source: AssetInputSource, where: string): AssetInputDefinition {
+  if (source instanceof AssetIn) {
+    return {
+      name,
+      key: source.resolveKey(name),
+      metadata: source.metadata,
+      partitionMapping: source.partitionMapping,
+      type: source.type as TypeCheck | undefined,
+      inputManagerKey: source.inputManagerKey,
+    };
+  }
+  if (source instanceof AssetsDefinition) {
+    if (source.specs.length !== 1) {
+      throw new InvalidDefinitionError(
+        `Input "${name}" of ${where} names a definition of several assets; use new AssetIn({ key }) to pick one of ${source.keys.map(String).join(", ")}`,
+        where,
+      );
+    }
+    return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
+  }
+  if (source instanceof AssetSpec) {
+    return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
+  }
+  if (AssetKey.isAssetKeyLike(source)) {
+    return { name, key: AssetKey.from(source), metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
+  }
+  throw new InvalidDefinitionError(
+    `Input "${name}" of ${where} must be an asset definition, an AssetIn, an AssetSpec or a key; got ${typeof source}`,
+    where,
+  );
+}
+
+function stringifyValues(tags: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!tags) return undefined;
+  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}

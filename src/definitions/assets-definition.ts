@@ -1,0 +1,162 @@
+// AssetsDefinition: one or more assets computed together by one op.
+import type { z } from "zod";
+import { AssetKey, InvalidDefinitionError, type MetadataMap, type Tags } from "../core/index.js";
+import type { AssetSpec } from "./asset-spec.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import type { TypeCheck } from "./type-check.js";
+
+/** An argument input of the op: loaded from an upstream asset through an IO manager. */
+export interface AssetInputDefinition {
+  readonly name: string;
+  readonly key: AssetKey;
+  readonly metadata: MetadataMap;
+  readonly partitionMapping: unknown;
+  readonly type: TypeCheck | undefined;
+  readonly inputManagerKey: string | undefined;
+}
+
+/** An output of the op: one asset's value. */
+export interface AssetOutputDefinition {
+  readonly name: string;
+  readonly key: AssetKey;
+  readonly ioManagerKey: string;
+  readonly type: TypeCheck | undefined;
+  /** False when the compute may produce no value, which skips downstream assets. */
+  readonly required: boolean;
+}
+
+/** The op inside an asset definition. `compute` takes (ctx, inputs) and returns a value, a result, or an async generator. */
+export interface OpNode {
+  readonly name: string;
+  readonly compute: (ctx: never, inputs: never) => unknown;
+  readonly configSchema: z.ZodType | undefined;
+  readonly requiredResourceKeys: readonly string[];
+  /** Resource keys whose values are checked against a class at run time. */
+  readonly resourceClasses: Readonly<Record<string, abstract new (...args: never[]) => unknown>>;
+  readonly retryPolicy: RetryPolicy | undefined;
+  readonly tags: Tags;
+  readonly description: string | undefined;
+}
+
+export interface AssetsDefinitionParts {
+  specs: readonly AssetSpec[];
+  op: OpNode;
+  inputs: readonly AssetInputDefinition[];
+  outputs: readonly AssetOutputDefinition[];
+  resourceDefs: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Assets computed by one op. Built by `asset()` (and, with later issues, `multiAsset()` and graph assets);
+ * `TOut` is the value type downstream inputs receive.
+ */
+export class AssetsDefinition<TOut = unknown> {
+  readonly kind = "assets_definition";
+  readonly specs: readonly AssetSpec[];
+  readonly op: OpNode;
+  readonly inputs: readonly AssetInputDefinition[];
+  readonly outputs: readonly AssetOutputDefinition[];
+  readonly resourceDefs: Readonly<Record<string, unknown>>;
+  declare readonly __output: TOut;
+  readonly #specByKey: Map<string, AssetSpec>;
+
+  constructor(parts: AssetsDefinitionParts) {
+    if (parts.specs.length === 0) throw new InvalidDefinitionError("An asset definition needs at least one asset");
+    this.specs = Object.freeze([...parts.specs]);
+    this.op = Object.freeze({ ...parts.op });
+    this.inputs = Object.freeze(parts.inputs.map((i) => Object.freeze({ ...i })));
+    this.outputs = Object.freeze(parts.outputs.map((o) => Object.freeze({ ...o })));
+    this.resourceDefs = Object.freeze({ ...parts.resourceDefs });
+    this.#specByKey = new Map(this.specs.map((s) => [s.key.toString(), s]));
+    Object.freeze(this);
+  }
+
+  /** The single asset's key; throws for a definition of several assets (use `keys`). */
+  get key(): AssetKey {
+    if (this.specs.length !== 1) {
+      throw new InvalidDefinitionError(
+        `This definition has ${this.specs.length} assets (${this.keys.map(String).join(", ")}); use .keys instead of .key`,
+      );
+    }
+    return (this.specs[0] as AssetSpec).key;
+  }
+
+  get keys(): readonly AssetKey[] {
+    return this.specs.map((s) => s.key);
+  }
+
+  getAssetSpec(key?: AssetKey | string | readonly string[]): AssetSpec {
+    if (key === undefined) {
+      if (this.specs.length === 1) return this.specs[0] as AssetSpec;
+      throw new InvalidDefinitionError("getAssetSpec() needs a key for a definition of several assets");
+    }
+    const spec = this.#specByKey.get(AssetKey.from(key).toString());
+    if (!spec) throw new InvalidDefinitionError(`Asset "${AssetKey.from(key).toString()}" is not part of this definition (${this.keys.map(String).join(", ")})`);
+    return spec;
+  }
+
+  /** Upstream keys of each asset. */
+  get assetDeps(): ReadonlyMap<string, readonly AssetKey[]> {
+    return new Map(this.specs.map((s) => [s.key.toString(), s.deps.map((d) => d.key)]));
+  }
+
+  /** Every upstream key of any asset in this definition. */
+  get dependencyKeys(): ReadonlySet<AssetKey> {
+    const byString = new Map<string, AssetKey>();
+    for (const spec of this.specs) for (const dep of spec.deps) byString.set(dep.key.toString(), dep.key);
+    return new Set(byString.values());
+  }
+
+  get descriptionsByKey(): ReadonlyMap<string, string | undefined> {
+    return new Map(this.specs.map((s) => [s.key.toString(), s.description]));
+  }
+
+  get groupNamesByKey(): ReadonlyMap<string, string> {
+    return new Map(this.specs.map((s) => [s.key.toString(), s.groupName]));
+  }
+
+  get requiredResourceKeys(): ReadonlySet<string> {
+    const keys = new Set(this.op.requiredResourceKeys);
+    for (const output of this.outputs) keys.add(output.ioManagerKey);
+    for (const input of this.inputs) if (input.inputManagerKey) keys.add(input.inputManagerKey);
+    return keys;
+  }
+
+  /** Selecting part of this definition is possible only when its compute supports it (multi-assets, later). */
+  get canSubset(): boolean {
+    return false;
+  }
+
+  /** The op inside, as the reference's `node_def`. */
+  get nodeDef(): OpNode {
+    return this.op;
+  }
+
+  get isExecutable(): boolean {
+    return true;
+  }
+
+  outputForKey(key: AssetKey): AssetOutputDefinition {
+    const output = this.outputs.find((o) => o.key.equals(key));
+    if (!output) throw new InvalidDefinitionError(`Asset "${key.toString()}" has no output in op "${this.op.name}"`);
+    return output;
+  }
+
+  /** A copy with each spec replaced by `fn(spec)`; keys may not change. */
+  mapAssetSpecs(fn: (spec: AssetSpec) => AssetSpec): AssetsDefinition<TOut> {
+    const specs = this.specs.map((spec) => {
+      const mapped = fn(spec);
+      if (!mapped.key.equals(spec.key)) {
+        throw new InvalidDefinitionError(`mapAssetSpecs cannot change the key of "${spec.key.toString()}" on an asset definition`);
+      }
+      const removedDeps = spec.deps.filter((d) => !mapped.deps.some((e) => e.key.equals(d.key)) && this.inputs.some((i) => i.key.equals(d.key)));
+      if (removedDeps.length) {
+        throw new InvalidDefinitionError(`mapAssetSpecs cannot remove "${removedDeps[0]?.key.toString()}": it is an input of "${spec.key.toString()}"`);
+      }
+      return mapped;
+    });
+    const ioKeys = new Map(specs.map((s) => [s.key.toString(), s.ioManagerKey]));
+    const outputs = this.outputs.map((o) => ({ ...o, ioManagerKey: ioKeys.get(o.key.toString()) ?? o.ioManagerKey }));
+    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs });
+  }
+}

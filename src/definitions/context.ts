@@ -1,0 +1,29 @@
+// The context a compute receives. Execution implements it; definitions only describe its shape.
+import type { AssetKey, MetadataMap, RawMetadata, Tags } from "../core/index.js";
+// Type-only: the instance is a later layer, but computes may read it (see ARCHITECTURE note in issue 2).
+import type { Instance } from "../instance/index.js";
+import type { IOLogger } from "./io-manager.js";
+
+export interface AssetExecutionContext<Config = undefined, Resources = Record<never, never>> {
+  readonly runId: string;
+  /** The asset this step computes (the first one of a multi-asset). */
+  readonly assetKey: AssetKey;
+  /** The assets this step was asked to materialize. */
+  readonly selectedAssetKeys: readonly AssetKey[];
+  readonly stepKey: string;
+  /** The op's name: the key's segments joined by `__`. */
+  readonly opName: string;
+  /** Config from `runConfig.ops.<opName>.config`, parsed by the asset's zod schema. */
+  readonly config: Config;
+  readonly resources: Resources;
+  /** Structured logs, stored in the run's event log. */
+  readonly log: IOLogger;
+  readonly instance: Instance;
+  /** 0 on the first attempt, then 1, 2… on retries. */
+  readonly retryNumber: number;
+  readonly runTags: Tags;
+  /** The asset's definition metadata. */
+  readonly definitionMetadata: MetadataMap;
+  /** Metadata to add to this step's materialization. */
+  addOutputMetadata(metadata: RawMetadata, outputName?: string): void;
+}

@@ -1,0 +1,127 @@
+// Definitions: the set of assets and resources a code location exports as `defs`.
+import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError } from "../core/index.js";
+import { AssetSpec } from "./asset-spec.js";
+import { AssetsDefinition } from "./assets-definition.js";
+import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
+import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
+
+/** What may stand in `assets`: computed assets, and specs of external assets. */
+export type AssetsItem = AssetsDefinition<unknown> | AssetSpec;
+
+export interface DefinitionsOptions {
+  assets?: readonly AssetsItem[];
+  /** Resources by key; `ioManager` is the default IO manager. */
+  resources?: Readonly<Record<string, unknown>>;
+  executor?: ExecutorDefinition;
+}
+
+/**
+ * Hooks that later layers register so that Definitions can validate its graph at construction
+ * while the definitions layer imports nothing below it. Each returns nothing and throws a TesseraError.
+ */
+const validators: ((defs: Definitions) => void)[] = [];
+export function registerDefinitionsValidator(validate: (defs: Definitions) => void): void {
+  if (!validators.includes(validate)) validators.push(validate);
+}
+
+/**
+ * Everything a code location defines. Validates eagerly: duplicate keys, missing resources and
+ * dependency cycles throw here, naming the culprit.
+ *
+ * @example
+ * export const defs = new Definitions({ assets: [orders, revenue], resources: { warehouse } });
+ */
+export class Definitions {
+  readonly kind = "definitions";
+  readonly assets: readonly AssetsItem[];
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly executor: ExecutorDefinition;
+  readonly #byKey = new Map<string, AssetsItem>();
+
+  constructor(options: DefinitionsOptions = {}) {
+    const assets = [...(options.assets ?? [])];
+    for (const [i, item] of assets.entries()) {
+      if (!(item instanceof AssetsDefinition) && !(item instanceof AssetSpec)) {
+        throw new InvalidDefinitionError(
+          `Definitions assets[${i}] is not an asset definition or AssetSpec (got ${describeItem(item)}); build it with asset() or new AssetSpec()`,
+        );
+      }
+      for (const key of keysOf(item)) {
+        const id = key.toString();
+        const existing = this.#byKey.get(id);
+        if (existing) {
+          throw new DuplicateAssetKeyError(id, `by ${describeItem(existing)} and by ${describeItem(item)}, at assets[${i}]`);
+        }
+        this.#byKey.set(id, item);
+      }
+    }
+    this.assets = Object.freeze(assets);
+    this.resources = Object.freeze({ ...mergeAssetResources(assets), ...(options.resources ?? {}) });
+    this.executor = options.executor ?? inProcessExecutor();
+    checkResources(assets, this.resources);
+    Object.freeze(this);
+    for (const validate of validators) validate(this);
+  }
+
+  /** The definition (or external spec) of `key`, or undefined. */
+  getAssetsDef(key: AssetKey | string | readonly string[]): AssetsItem | undefined {
+    return this.#byKey.get(AssetKey.from(key).toString());
+  }
+
+  get assetKeys(): AssetKey[] {
+    return [...this.#byKey.values()].flatMap(keysOf);
+  }
+
+  /** Every asset's spec, computed and external. */
+  getAllAssetSpecs(): AssetSpec[] {
+    return this.assets.flatMap((item) => (item instanceof AssetSpec ? [item] : [...item.specs]));
+  }
+
+  /** A copy with more assets or resources. */
+  with(options: DefinitionsOptions): Definitions {
+    return new Definitions({
+      assets: [...this.assets, ...(options.assets ?? [])],
+      resources: { ...this.resources, ...(options.resources ?? {}) },
+      executor: options.executor ?? this.executor,
+    });
+  }
+}
+
+function keysOf(item: AssetsItem): readonly AssetKey[] {
+  return item instanceof AssetSpec ? [item.key] : item.keys;
+}
+
+function describeItem(item: unknown): string {
+  if (item instanceof AssetSpec) return `AssetSpec "${item.key.toString()}"`;
+  if (item instanceof AssetsDefinition) return `asset definition of op "${item.op.name}"`;
+  if (item === null || typeof item !== "object") return String(item);
+  return (item as { kind?: string }).kind ?? item.constructor?.name ?? "object";
+}
+
+function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const item of assets) {
+    if (!(item instanceof AssetsDefinition)) continue;
+    for (const [key, value] of Object.entries(item.resourceDefs)) {
+      if (key in merged && merged[key] !== value) {
+        throw new InvalidDefinitionError(
+          `Two assets bind different resources under "${key}" (one is op "${item.op.name}"); give them different keys or provide one in Definitions resources`,
+        );
+      }
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+function checkResources(assets: readonly AssetsItem[], resources: Readonly<Record<string, unknown>>): void {
+  const available = Object.keys(resources);
+  for (const item of assets) {
+    if (!(item instanceof AssetsDefinition)) continue;
+    for (const key of item.requiredResourceKeys) {
+      // The default IO manager is supplied by the instance when none is given.
+      if (key === DEFAULT_IO_MANAGER_KEY || key in resources) continue;
+      throw new MissingResourceError(key, `Asset "${item.keys.map(String).join(", ")}"`, available);
+    }
+  }
+}

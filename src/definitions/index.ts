@@ -1,0 +1,13 @@
+export { asset, type AssetCompute, type AssetEvent, type AssetInputSource, type AssetInputs, type AssetOptions, type AssetOutputOf, type ConfigValue, type InputValue, type RequiredResources, type ResourceRequirement } from "./asset.js";
+export { AssetDep, AssetIn, refToKey, type AssetDepOptions, type AssetInOptions, type AssetRef } from "./asset-dep.js";
+export { AssetSpec, DEFAULT_GROUP_NAME, IO_MANAGER_KEY_METADATA, mapAssetSpecs, type AssetSpecAttributes } from "./asset-spec.js";
+export { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition, type AssetsDefinitionParts, type OpNode } from "./assets-definition.js";
+export type { AssetExecutionContext } from "./context.js";
+export { configIssues, parseConfig } from "./config.js";
+export { Definitions, registerDefinitionsValidator, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
+export { inProcessExecutor, type ExecutorDefinition, type InProcessExecutorOptions } from "./executor.js";
+export { DEFAULT_IO_MANAGER_KEY, isIOManager, type IOLogger, type IOManager, type InputContext, type OutputContext } from "./io-manager.js";
+export { ResourceDefinition, isResourceDefinition, resource, type ResourceOptions, type ResourceSetupContext, type ResourceValue } from "./resource.js";
+export { AssetObservation, MaterializeResult, type AssetObservationOptions, type MaterializeResultOptions } from "./results.js";
+export { Backoff, Jitter, RetryPolicy, type RetryPolicyOptions } from "./retry-policy.js";
+export { runTypeCheck, type TypeCheck, type TypePredicate } from "./type-check.js";

@@ -1,0 +1,71 @@
+// What computes return or yield besides plain values.
+import { AssetKey, coerceMetadata, validateTags, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
+
+export interface MaterializeResultOptions<T> {
+  /** Optional for a single asset; names the asset in a multi-asset. */
+  assetKey?: AssetKeyLike;
+  metadata?: RawMetadata;
+  /** Checks evaluated together with this materialization (asset checks arrive with their own issue). */
+  checkResults?: readonly unknown[];
+  /** A data version for this materialization; otherwise one is derived from code and inputs. */
+  dataVersion?: string | { readonly value: string };
+  tags?: Record<string, string>;
+  /** The value to hand to the IO manager. Without it, no value is stored (the asset is recorded only). */
+  value?: T;
+}
+
+/**
+ * A materialization with metadata. Returning one without `value` records the asset without storing a value,
+ * as the reference's MaterializeResult does.
+ *
+ * @example
+ * return new MaterializeResult({ value: rows, metadata: { rowCount: rows.length } });
+ */
+export class MaterializeResult<T = undefined> {
+  readonly kind = "materialize_result";
+  readonly assetKey: AssetKey | undefined;
+  readonly metadata: MetadataMap;
+  readonly checkResults: readonly unknown[];
+  readonly dataVersion: string | undefined;
+  readonly tags: Tags;
+  readonly value: T | undefined;
+  readonly hasValue: boolean;
+
+  constructor(options: MaterializeResultOptions<T> = {}) {
+    this.assetKey = options.assetKey === undefined ? undefined : AssetKey.from(options.assetKey);
+    this.metadata = coerceMetadata(options.metadata, "MaterializeResult metadata");
+    this.checkResults = Object.freeze([...(options.checkResults ?? [])]);
+    this.dataVersion = typeof options.dataVersion === "object" ? options.dataVersion.value : options.dataVersion;
+    this.tags = validateTags(options.tags, "MaterializeResult");
+    this.value = options.value;
+    this.hasValue = "value" in options;
+    Object.freeze(this);
+  }
+}
+
+export interface AssetObservationOptions {
+  assetKey: AssetKeyLike;
+  partition?: string;
+  tags?: Record<string, string>;
+  metadata?: RawMetadata;
+  description?: string;
+}
+
+/** A record that an asset was looked at (its state, size, freshness), without materializing it. */
+export class AssetObservation {
+  readonly kind = "asset_observation";
+  readonly assetKey: AssetKey;
+  readonly partition: string | undefined;
+  readonly tags: Tags;
+  readonly metadata: MetadataMap;
+  readonly description: string | undefined;
+
+  constructor(options: AssetObservationOptions) {
+    this.assetKey = AssetKey.from(options.assetKey);
+    this.partition = options.partition;
+    this.tags = validateTags(options.tags, "AssetObservation");
+    this.metadata = coerceMetadata(options.metadata, "AssetObservation metadata");
+    this.description = options.description;
+    Object.freeze(this);
+  }
+}

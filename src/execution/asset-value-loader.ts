@@ -1,0 +1,106 @@
+// Loads stored asset values outside a run, through each asset's IO manager.
+import { AssetKey, InvalidDefinitionError, OutputTypeCheckError, coerceMetadata, type AssetKeyLike, type RawMetadata } from "../core/index.js";
+import { DEFAULT_IO_MANAGER_KEY, Definitions, isIOManager, runTypeCheck, type IOManager, type TypeCheck } from "../definitions/index.js";
+import { AssetGraph } from "../graph/index.js";
+import { Instance } from "../instance/index.js";
+import { parseRunConfig } from "../plan/index.js";
+import { prepareResources, setUpResources, type LiveResources } from "./resources.js";
+import { makeLogger } from "./step-logger.js";
+
+export interface LoadAssetValueOptions {
+  partitionKey?: string;
+  /** A runtime check on the loaded value (the reference's python_type). */
+  type?: TypeCheck<never>;
+  /** Metadata the IO manager sees as the input's metadata. */
+  inputDefinitionMetadata?: RawMetadata;
+  /** Config for the IO manager resource, as `resources.<key>.config` in run config. */
+  resourceConfig?: unknown;
+}
+
+/**
+ * Loads values with the IO managers the assets are defined with. IO managers set up by `loadAssetValue`
+ * stay up until `close()`.
+ */
+export class AssetValueLoader {
+  readonly #defs: Definitions;
+  readonly #instance: Instance;
+  readonly #live = new Map<string, LiveResources>();
+
+  constructor(defs: Definitions, instance: Instance) {
+    this.#defs = defs;
+    this.#instance = instance;
+  }
+
+  async loadAssetValue<T = unknown>(key: AssetKeyLike, options: LoadAssetValueOptions = {}): Promise<T> {
+    const graph = AssetGraph.of(this.#defs);
+    const node = graph.require(AssetKey.from(key), "loadAssetValue");
+    const assetKey = graph.keys[node] as AssetKey;
+    const definition = graph.definitions[node];
+    const ioManagerKey = definition ? definition.outputForKey(assetKey).ioManagerKey : (graph.specs[node]?.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY);
+    const manager = await this.#ioManager(ioManagerKey, options.resourceConfig);
+    const value = await manager.loadInput({
+      assetKey,
+      name: undefined,
+      runId: undefined,
+      metadata: coerceMetadata(options.inputDefinitionMetadata),
+      upstreamMetadata: graph.specs[node]?.metadata ?? coerceMetadata(undefined),
+      partitionKey: options.partitionKey,
+      log: makeLogger(() => undefined),
+    });
+    const failure = runTypeCheck(options.type, value);
+    if (failure !== undefined) throw new OutputTypeCheckError(assetKey.toString(), `loaded value: ${failure}`);
+    return value as T;
+  }
+
+  async #ioManager(resourceKey: string, resourceConfig: unknown): Promise<IOManager> {
+    const cacheKey = `${resourceKey}\0${JSON.stringify(resourceConfig ?? null)}`;
+    let live = this.#live.get(cacheKey);
+    if (!live) {
+      const runConfig = parseRunConfig(resourceConfig === undefined ? {} : { resources: { [resourceKey]: { config: resourceConfig } } });
+      const prepared = prepareResources([resourceKey], this.#defs.resources, runConfig, this.#instance);
+      live = await setUpResources(prepared, () => makeLogger(() => undefined));
+      this.#live.set(cacheKey, live);
+    }
+    const manager = live.values[resourceKey];
+    if (!isIOManager(manager)) {
+      throw new InvalidDefinitionError(`Resource "${resourceKey}" is not an IO manager: it needs handleOutput(ctx, value) and loadInput(ctx).`);
+    }
+    return manager;
+  }
+
+  /** Tears down the IO managers this loader set up. */
+  async close(): Promise<void> {
+    for (const live of this.#live.values()) await live.teardown(() => undefined);
+    this.#live.clear();
+  }
+}
+
+declare module "../definitions/definitions.js" {
+  interface Definitions {
+    /** A loader of stored asset values through the assets' IO managers. Close it when done. */
+    getAssetValueLoader(instance?: Instance): AssetValueLoader;
+    /** Loads one stored value; uses the instance of `$TESSERA_HOME` unless one is given. */
+    loadAssetValue<T = unknown>(key: AssetKeyLike, options?: LoadAssetValueOptions & { instance?: Instance }): Promise<T>;
+  }
+}
+
+Definitions.prototype.getAssetValueLoader = function getAssetValueLoader(this: Definitions, instance?: Instance) {
+  return new AssetValueLoader(this, instance ?? Instance.fromHome());
+};
+
+Definitions.prototype.loadAssetValue = async function loadAssetValue<T>(
+  this: Definitions,
+  key: AssetKeyLike,
+  options: LoadAssetValueOptions & { instance?: Instance } = {},
+): Promise<T> {
+  const { instance, ...rest } = options;
+  const owned = instance === undefined;
+  const target = instance ?? Instance.fromHome();
+  const loader = new AssetValueLoader(this, target);
+  try {
+    return await loader.loadAssetValue<T>(key, rest);
+  } finally {
+    await loader.close();
+    if (owned) await target.close();
+  }
+};

@@ -1,0 +1,52 @@
+// Batches a run's events: everything emitted in one tick is written in one transaction, in order.
+import type { EventRecord, TesseraEvent } from "../core/index.js";
+import type { Instance } from "../instance/index.js";
+
+export class RunEventWriter {
+  readonly records: EventRecord[] = [];
+  readonly #instance: Instance;
+  readonly #onEvent: ((record: EventRecord) => void) | undefined;
+  #pending: TesseraEvent[] = [];
+  #scheduled = false;
+  #chain: Promise<void> = Promise.resolve();
+  #failure: unknown;
+
+  constructor(instance: Instance, onEvent?: (record: EventRecord) => void) {
+    this.#instance = instance;
+    this.#onEvent = onEvent;
+  }
+
+  /** Queues an event; it is written at the end of the current tick (or at the next `flush`). */
+  emit(event: TesseraEvent): void {
+    this.#pending.push(event);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // A failed write is kept and rethrown by the next explicit flush().
+      queueMicrotask(() => void this.flush().catch(() => undefined));
+    }
+  }
+
+  /** Writes everything queued so far; resolves once it is stored. Rejects if any write failed. */
+  flush(): Promise<void> {
+    this.#scheduled = false;
+    if (this.#pending.length > 0) {
+      const batch = this.#pending;
+      this.#pending = [];
+      this.#chain = this.#chain.then(async () => {
+        if (this.#failure !== undefined) return;
+        try {
+          const stored = await this.#instance.storeEvents(batch);
+          for (const record of stored) {
+            this.records.push(record);
+            this.#onEvent?.(record);
+          }
+        } catch (error) {
+          this.#failure = error;
+        }
+      });
+    }
+    return this.#chain.then(() => {
+      if (this.#failure !== undefined) throw this.#failure;
+    });
+  }
+}

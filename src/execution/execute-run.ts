@@ -1,0 +1,125 @@
+// One run from start to end: plan, resources, run record, steps, events, teardown.
+import { randomUUID } from "node:crypto";
+import { serializeError, validateTags, type AssetKey, type Clock, type EventRecord } from "../core/index.js";
+import { DEFAULT_IO_MANAGER_KEY, type Definitions, type ExecutorDefinition } from "../definitions/index.js";
+import { AssetGraph } from "../graph/index.js";
+import { Instance } from "../instance/index.js";
+import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
+import { RunEventWriter } from "./event-writer.js";
+import { ExecuteResult } from "./execute-result.js";
+import { executeInProcess } from "./in-process-executor.js";
+import { prepareResources, setUpResources } from "./resources.js";
+import type { CapturedOutput, RunState } from "./run-state.js";
+import { makeLogger } from "./step-logger.js";
+
+export const ASSET_JOB_NAME = "__ASSET_JOB";
+
+export interface ExecuteOptions {
+  /** Where the run is recorded. @default Instance.ephemeral() */
+  instance?: Instance;
+  /** Resources added to (and overriding) the definitions' resources. */
+  resources?: Readonly<Record<string, unknown>>;
+  /** `{ ops: { <op>: { config } }, resources: { <key>: { config } } }` */
+  runConfig?: unknown;
+  tags?: Record<string, string>;
+  /** Reject with the first failed step's error once the run is recorded. @default true */
+  raiseOnError?: boolean;
+  executor?: ExecutorDefinition;
+  jobName?: string;
+  /** Called with each event once it is stored: for progress displays. */
+  onEvent?: (event: EventRecord) => void;
+  /** The clock for timestamps and retry waits. @default the instance's clock */
+  clock?: Clock;
+  /** Random source for retry jitter. @default Math.random */
+  random?: () => number;
+}
+
+/** Materializes graph nodes `selected` of `defs` as one run. */
+export async function executeRun(defs: Definitions, selected: readonly number[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
+  const graph = AssetGraph.of(defs);
+  const runConfig = parseRunConfig(options.runConfig);
+  const plan = ExecutionPlan.build(graph, selected, runConfig);
+  const instance = options.instance ?? Instance.ephemeral({ clock: options.clock });
+  const clock = options.clock ?? instance.clock;
+  const resources = { ...defs.resources, ...(options.resources ?? {}) };
+  const tags = validateTags(options.tags, "the run", { strictKeys: true });
+
+  const neededResources = new Set<string>();
+  for (const step of plan.steps) {
+    for (const key of step.definition.requiredResourceKeys) neededResources.add(key);
+    for (const input of step.inputs) {
+      const upstream = graph.definitions[input.node];
+      neededResources.add(
+        upstream ? upstream.outputForKey(graph.keys[input.node] as AssetKey).ioManagerKey : (graph.specs[input.node]?.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY),
+      );
+    }
+  }
+  const prepared = prepareResources(neededResources, resources, runConfig, instance);
+
+  const run = await instance.createRun({
+    runId: randomUUID(),
+    jobName: options.jobName ?? ASSET_JOB_NAME,
+    tags,
+    assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
+    runConfig: options.runConfig ?? {},
+  });
+  const writer = new RunEventWriter(instance, options.onEvent);
+  const runEvent = (eventType: "RUN_START" | "RUN_SUCCESS" | "RUN_FAILURE" | "ENGINE_EVENT", message: string, extra: object = {}): void =>
+    writer.emit({ runId: run.runId, timestamp: clock.now(), eventType, message, ...extra });
+  runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`);
+
+  let failureMessage: string | undefined;
+  let firstError: unknown;
+  const state: RunState = {
+    runId: run.runId,
+    instance,
+    graph,
+    plan,
+    resources: {},
+    writer,
+    clock,
+    runTags: tags,
+    materialized: new Uint8Array(graph.size),
+    outputs: new Map<number, CapturedOutput>(),
+    random: options.random ?? Math.random,
+  };
+  try {
+    const live = await setUpResources(prepared, (key) =>
+      makeLogger((level, message, data) => writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } })),
+    );
+    try {
+      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent);
+      if (outcome.failures.length > 0) {
+        firstError = outcome.failures[0]?.error;
+        failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
+      }
+    } finally {
+      await live.teardown((key, error) =>
+        runEvent("ENGINE_EVENT", `Resource "${key}" failed to tear down: ${(error as Error)?.message ?? String(error)}`, { level: "warn", error: serializeError(error) }),
+      );
+    }
+  } catch (error) {
+    firstError = error;
+    failureMessage = (error as Error)?.message ?? String(error);
+    runEvent("ENGINE_EVENT", failureMessage, { level: "error", error: serializeError(error) });
+  }
+  if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
+  else runEvent("RUN_FAILURE", failureMessage);
+  await writer.flush();
+
+  const finalRun = (await instance.getRunById(run.runId)) ?? run;
+  const outputs = new Map<string, CapturedOutput>();
+  const byStep = new Map<string, Map<string, unknown>>();
+  for (const [node, captured] of state.outputs) {
+    outputs.set(graph.ids[node] as string, captured);
+    const step = plan.steps[plan.stepOfNode[node] as number];
+    if (!step) continue;
+    const name = step.definition.outputForKey(captured.key).name;
+    const entry = byStep.get(step.key) ?? new Map<string, unknown>();
+    entry.set(name, captured.value);
+    byStep.set(step.key, entry);
+  }
+  const result = new ExecuteResult(finalRun, writer.records, outputs, byStep);
+  if (!result.success && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
+  return result;
+}

@@ -1,0 +1,89 @@
+// Runs a plan's steps in dependency order in this process, up to `maxConcurrent` at once.
+import type { PlanStep } from "../plan/index.js";
+import type { RunState } from "./run-state.js";
+import { runStep, type StepOutcome } from "./step-runner.js";
+
+const PENDING = 0;
+const SUCCEEDED = 2;
+const FAILED = 3;
+const SKIPPED = 4;
+
+export interface PlanOutcome {
+  /** Steps that failed, in the order they failed, with their errors. */
+  readonly failures: readonly { step: PlanStep; error: unknown }[];
+  readonly skipped: number;
+}
+
+export async function executeInProcess(run: RunState, maxConcurrent: number): Promise<PlanOutcome> {
+  const steps = run.plan.steps;
+  const state = new Uint8Array(steps.length);
+  const waiting = Int32Array.from(steps, (s) => s.upstream.length);
+  const ready: number[] = [];
+  for (const step of steps) if (step.upstream.length === 0) ready.push(step.index);
+  const failures: { step: PlanStep; error: unknown }[] = [];
+  let skipped = 0;
+  let finished = 0;
+  let running = 0;
+  let next = 0;
+
+  const skip = (index: number, reason: string): void => {
+    state[index] = SKIPPED;
+    skipped++;
+    const step = steps[index] as PlanStep;
+    run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), eventType: "STEP_SKIPPED", message: reason });
+    settle(index);
+  };
+
+  // Once a step is done, each downstream whose upstreams are all done either becomes ready or is skipped.
+  const settle = (index: number): void => {
+    finished++;
+    for (const d of (steps[index] as PlanStep).downstream) {
+      const left = (waiting[d] as number) - 1;
+      waiting[d] = left;
+      if (left > 0 || state[d] !== PENDING) continue;
+      const reason = skipReason(run, steps[d] as PlanStep, state);
+      if (reason) skip(d, reason);
+      else ready.push(d);
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      while (running < maxConcurrent && next < ready.length) {
+        const index = ready[next++] as number;
+        state[index] = 1;
+        running++;
+        void runStep(run, steps[index] as PlanStep).then((outcome: StepOutcome) => {
+          running--;
+          if (outcome.status === "success") state[index] = SUCCEEDED;
+          else {
+            state[index] = FAILED;
+            failures.push({ step: steps[index] as PlanStep, error: outcome.error });
+          }
+          settle(index);
+          pump();
+        });
+      }
+      if (finished === steps.length && running === 0) resolve();
+    };
+    pump();
+  });
+  return { failures, skipped };
+}
+
+function skipReason(run: RunState, step: PlanStep, state: Uint8Array): string | undefined {
+  for (const up of step.upstream) {
+    const upstream = run.plan.steps[up] as PlanStep;
+    if (state[up] === FAILED) return `Skipped "${step.key}": upstream step "${upstream.key}" failed.`;
+    if (state[up] === SKIPPED) return `Skipped "${step.key}": upstream step "${upstream.key}" was skipped.`;
+  }
+  for (const node of step.nodes) {
+    for (const parent of run.graph.parents[node] as number[]) {
+      const producer = run.plan.stepOfNode[parent] as number;
+      if (producer >= 0 && producer !== step.index && !run.materialized[parent]) {
+        return `Skipped "${step.key}": upstream asset "${run.graph.ids[parent]}" was not materialized in this run (its compute produced no output).`;
+      }
+    }
+  }
+  return undefined;
+}

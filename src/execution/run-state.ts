@@ -1,0 +1,27 @@
+// What the steps of one run share while it executes.
+import type { AssetKey, Clock, Tags } from "../core/index.js";
+import type { AssetGraph } from "../graph/index.js";
+import type { Instance } from "../instance/index.js";
+import type { ExecutionPlan } from "../plan/index.js";
+import type { RunEventWriter } from "./event-writer.js";
+
+export interface CapturedOutput {
+  readonly key: AssetKey;
+  readonly value: unknown;
+}
+
+export interface RunState {
+  readonly runId: string;
+  readonly instance: Instance;
+  readonly graph: AssetGraph;
+  readonly plan: ExecutionPlan;
+  readonly resources: Readonly<Record<string, unknown>>;
+  readonly writer: RunEventWriter;
+  readonly clock: Clock;
+  readonly runTags: Tags;
+  /** 1 where this run materialized the graph node. */
+  readonly materialized: Uint8Array;
+  /** Values of materialized outputs, by graph node, for ExecuteResult.assetValue. */
+  readonly outputs: Map<number, CapturedOutput>;
+  readonly random: () => number;
+}

@@ -1,0 +1,377 @@
+// Runs one step: loads inputs through IO managers, calls the compute with retries, checks and stores outputs, emits events.
+import {
+  AssetKey,
+  InvalidDefinitionError,
+  OutputTypeCheckError,
+  SystemTags,
+  coerceMetadata,
+  serializeError,
+  type LogLevel,
+  type MetadataMap,
+  type RawMetadata,
+  type Tags,
+  type TesseraEvent,
+} from "../core/index.js";
+import {
+  AssetObservation,
+  DEFAULT_IO_MANAGER_KEY,
+  MaterializeResult,
+  isIOManager,
+  runTypeCheck,
+  type AssetExecutionContext,
+  type IOLogger,
+  type IOManager,
+} from "../definitions/index.js";
+import type { Instance } from "../instance/index.js";
+import type { PlanStep } from "../plan/index.js";
+import type { RunState } from "./run-state.js";
+import { makeLogger } from "./step-logger.js";
+
+export type StepOutcome =
+  | { readonly status: "success" }
+  | { readonly status: "failure"; readonly error: unknown };
+
+interface ProducedOutput {
+  node: number;
+  key: AssetKey;
+  value: unknown;
+  hasValue: boolean;
+  metadata: MetadataMap;
+  tags: Tags;
+  dataVersion: string | undefined;
+}
+
+/** Errors from user code that RetryPolicy may retry; others (type checks, IO) fail the step at once. */
+class ComputeError extends Error {
+  constructor(readonly original: unknown) {
+    super("compute failed");
+  }
+}
+
+export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+  const started = performance.now();
+  const emit = (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">): void =>
+    run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), ...event } as TesseraEvent);
+  const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
+  emit({ eventType: "STEP_START", message: `Started execution of step "${step.key}".` });
+
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = await loadInputs(run, step, log, emit);
+  } catch (error) {
+    return fail(step, emit, error, started, 0, "loading its inputs");
+  }
+
+  const retryPolicy = step.definition.op.retryPolicy;
+  const maxRetries = retryPolicy?.maxRetries ?? 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outputs = await computeOnce(run, step, inputs, attempt, log, emit);
+      await handleOutputs(run, step, outputs, log, emit);
+      emit({
+        eventType: "STEP_SUCCESS",
+        message: `Finished execution of step "${step.key}".`,
+        durationMs: performance.now() - started,
+        attempt,
+      });
+      return { status: "success" };
+    } catch (error) {
+      if (error instanceof ComputeError && retryPolicy && attempt < maxRetries) {
+        const seconds = retryPolicy.calculateDelay(attempt + 1, run.random);
+        emit({
+          eventType: "STEP_UP_FOR_RETRY",
+          message: `Step "${step.key}" failed and will be retried (${attempt + 1} of ${maxRetries})${seconds > 0 ? ` in ${seconds.toFixed(2)}s` : ""}.`,
+          error: serializeError(error.original),
+          attempt,
+          data: { delaySeconds: seconds },
+        });
+        await run.clock.sleep(seconds * 1000);
+        emit({ eventType: "STEP_RESTARTED", message: `Retrying step "${step.key}" (attempt ${attempt + 2}).`, attempt: attempt + 1 });
+        continue;
+      }
+      const original = error instanceof ComputeError ? error.original : error;
+      return fail(step, emit, original, started, attempt, error instanceof ComputeError ? undefined : "handling its output");
+    }
+  }
+}
+
+function fail(
+  step: PlanStep,
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+  error: unknown,
+  started: number,
+  attempt: number,
+  phase: string | undefined,
+): StepOutcome {
+  const serialized = serializeError(error);
+  emit({
+    eventType: "STEP_FAILURE",
+    message: `Step "${step.key}" failed${phase ? ` while ${phase}` : ""}: ${serialized.message}`,
+    error: serialized,
+    durationMs: performance.now() - started,
+    attempt,
+  });
+  return { status: "failure", error };
+}
+
+function ioManagerKeyOf(run: RunState, node: number): string {
+  const definition = run.graph.definitions[node];
+  const key = run.graph.keys[node] as AssetKey;
+  if (definition) return definition.outputForKey(key).ioManagerKey;
+  return run.graph.specs[node]?.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
+}
+
+function ioManager(run: RunState, resourceKey: string, forWhat: string): IOManager {
+  const manager = run.resources[resourceKey];
+  if (!isIOManager(manager)) {
+    throw new InvalidDefinitionError(
+      `Resource "${resourceKey}" is used as the IO manager of ${forWhat} but is not one: an IO manager has handleOutput(ctx, value) and loadInput(ctx).`,
+    );
+  }
+  return manager;
+}
+
+async function loadInputs(
+  run: RunState,
+  step: PlanStep,
+  log: IOLogger,
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+): Promise<Record<string, unknown>> {
+  const inputs: Record<string, unknown> = {};
+  for (const input of step.inputs) {
+    const definition = step.definition.inputs.find((i) => i.name === input.name);
+    const resourceKey = definition?.inputManagerKey ?? ioManagerKeyOf(run, input.node);
+    const manager = ioManager(run, resourceKey, `asset "${input.key.toString()}"`);
+    const value = await manager.loadInput({
+      assetKey: input.key,
+      name: input.name,
+      runId: run.runId,
+      metadata: definition?.metadata ?? coerceMetadata(undefined),
+      upstreamMetadata: run.graph.specs[input.node]?.metadata ?? coerceMetadata(undefined),
+      partitionKey: undefined,
+      log,
+    });
+    const failure = runTypeCheck(definition?.type as never, value);
+    if (failure !== undefined) {
+      throw new OutputTypeCheckError(input.key.toString(), `input "${input.name}" of step "${step.key}": ${failure}`);
+    }
+    inputs[input.name] = value;
+    emit({ eventType: "LOADED_INPUT", assetKey: input.key, inputName: input.name, message: `Loaded input "${input.name}" using ${resourceKey}.` });
+  }
+  return inputs;
+}
+
+class StepContext implements AssetExecutionContext<unknown, Readonly<Record<string, unknown>>> {
+  readonly outputMetadata = new Map<string, Record<string, unknown>>();
+  constructor(
+    readonly run: RunState,
+    readonly step: PlanStep,
+    readonly retryNumber: number,
+    readonly log: IOLogger,
+  ) {}
+  get runId(): string {
+    return this.run.runId;
+  }
+  get assetKey(): AssetKey {
+    return this.run.graph.keys[this.step.nodes[0] as number] as AssetKey;
+  }
+  get selectedAssetKeys(): readonly AssetKey[] {
+    return this.step.nodes.map((n) => this.run.graph.keys[n] as AssetKey);
+  }
+  get stepKey(): string {
+    return this.step.key;
+  }
+  get opName(): string {
+    return this.step.definition.op.name;
+  }
+  get config(): unknown {
+    return this.step.config;
+  }
+  get resources(): Readonly<Record<string, unknown>> {
+    return this.run.resources;
+  }
+  get instance(): Instance {
+    return this.run.instance;
+  }
+  get runTags(): Tags {
+    return this.run.runTags;
+  }
+  get definitionMetadata(): MetadataMap {
+    return this.run.graph.specs[this.step.nodes[0] as number]?.metadata ?? coerceMetadata(undefined);
+  }
+  addOutputMetadata(metadata: RawMetadata, outputName = "result"): void {
+    const current = this.outputMetadata.get(outputName) ?? {};
+    this.outputMetadata.set(outputName, { ...current, ...metadata });
+  }
+}
+
+async function computeOnce(
+  run: RunState,
+  step: PlanStep,
+  inputs: Record<string, unknown>,
+  attempt: number,
+  log: IOLogger,
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+): Promise<ProducedOutput[]> {
+  const ctx = new StepContext(run, step, attempt, log);
+  checkResourceClasses(run, step);
+  const compute = step.definition.op.compute as (ctx: unknown, inputs: unknown) => unknown;
+  const results: MaterializeResult<unknown>[] = [];
+  let returned: unknown;
+  let yielded = false;
+  try {
+    returned = compute(ctx, Object.freeze(inputs));
+    if (isAsyncIterable(returned) || isGenerator(returned)) {
+      yielded = true;
+      for await (const item of returned as AsyncIterable<unknown>) {
+        if (item instanceof MaterializeResult) results.push(item);
+        else if (item instanceof AssetObservation) emitObservation(item, emit);
+        else {
+          throw new InvalidDefinitionError(
+            `Asset "${ctx.assetKey.toString()}" yielded ${describeYield(item)}; an asset may yield MaterializeResult or AssetObservation. Return a plain value instead of yielding it.`,
+          );
+        }
+      }
+    } else {
+      returned = await returned;
+    }
+  } catch (error) {
+    throw new ComputeError(error);
+  }
+
+  const produced: ProducedOutput[] = [];
+  const nodesByKey = new Map(step.nodes.map((n) => [run.graph.ids[n] as string, n]));
+  const toOutput = (node: number, value: unknown, hasValue: boolean, result?: MaterializeResult<unknown>): ProducedOutput => {
+    const key = run.graph.keys[node] as AssetKey;
+    const outputName = step.definition.outputForKey(key).name;
+    return {
+      node,
+      key,
+      value,
+      hasValue,
+      metadata: coerceMetadata({ ...(ctx.outputMetadata.get(outputName) ?? {}), ...(result?.metadata ?? {}) }),
+      tags: result?.tags ?? {},
+      dataVersion: result?.dataVersion,
+    };
+  };
+  const single = step.nodes.length === 1 ? (step.nodes[0] as number) : undefined;
+  if (!yielded) {
+    if (returned instanceof MaterializeResult) results.push(returned);
+    else if (single !== undefined) {
+      const output = step.definition.outputForKey(run.graph.keys[single] as AssetKey);
+      if (returned !== undefined || output.required) produced.push(toOutput(single, returned, true));
+    }
+  }
+  for (const result of results) {
+    const node = result.assetKey ? nodesByKey.get(result.assetKey.toString()) : single;
+    if (node === undefined) {
+      throw new InvalidDefinitionError(
+        result.assetKey
+          ? `Step "${step.key}" returned a MaterializeResult for "${result.assetKey.toString()}", which it does not compute (${[...nodesByKey.keys()].join(", ")})`
+          : `Step "${step.key}" computes several assets; each MaterializeResult needs an assetKey`,
+      );
+    }
+    if (produced.some((p) => p.node === node)) {
+      throw new InvalidDefinitionError(`Step "${step.key}" produced asset "${run.graph.ids[node]}" twice; materialize each asset once per run`);
+    }
+    produced.push(toOutput(node, result.value, result.hasValue, result));
+  }
+  for (const node of step.nodes) {
+    const key = run.graph.keys[node] as AssetKey;
+    if (step.definition.outputForKey(key).required && !produced.some((p) => p.node === node)) {
+      throw new InvalidDefinitionError(
+        `Asset "${key.toString()}" finished without materializing: its compute ${yielded ? "yielded no MaterializeResult for it" : "returned nothing for it"}. ` +
+          `Set outputRequired: false if it may legitimately skip.`,
+      );
+    }
+  }
+  return produced;
+}
+
+async function handleOutputs(
+  run: RunState,
+  step: PlanStep,
+  outputs: readonly ProducedOutput[],
+  log: IOLogger,
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+): Promise<void> {
+  for (const output of outputs) {
+    const definition = step.definition.outputForKey(output.key);
+    let metadata: MetadataMap = output.metadata;
+    if (output.hasValue) {
+      const failure = runTypeCheck(definition.type as never, output.value);
+      if (failure !== undefined) throw new OutputTypeCheckError(output.key.toString(), failure);
+      const manager = ioManager(run, definition.ioManagerKey, `asset "${output.key.toString()}"`);
+      const ioMetadata = await manager.handleOutput(
+        {
+          assetKey: output.key,
+          runId: run.runId,
+          stepKey: step.key,
+          name: definition.name,
+          definitionMetadata: run.graph.specs[output.node]?.metadata ?? coerceMetadata(undefined),
+          partitionKey: undefined,
+          log,
+        },
+        output.value,
+      );
+      if (ioMetadata) metadata = { ...coerceMetadata(ioMetadata as RawMetadata, "IO manager metadata"), ...metadata };
+      emit({
+        eventType: "HANDLED_OUTPUT",
+        assetKey: output.key,
+        outputName: definition.name,
+        message: `Handled output "${definition.name}" using ${definition.ioManagerKey}.`,
+        metadata: ioMetadata ? coerceMetadata(ioMetadata as RawMetadata) : undefined,
+      });
+      run.outputs.set(output.node, { key: output.key, value: output.value });
+    }
+    const spec = run.graph.specs[output.node];
+    const tags: Record<string, string> = { ...output.tags };
+    if (spec?.codeVersion !== undefined) tags[SystemTags.CODE_VERSION] = spec.codeVersion;
+    if (output.dataVersion !== undefined) tags[SystemTags.DATA_VERSION] = output.dataVersion;
+    run.materialized[output.node] = 1;
+    emit({
+      eventType: "ASSET_MATERIALIZATION",
+      assetKey: output.key,
+      message: `Materialized asset "${output.key.toString()}".`,
+      metadata,
+      tags,
+    });
+  }
+}
+
+function emitObservation(observation: AssetObservation, emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void): void {
+  emit({
+    eventType: "ASSET_OBSERVATION",
+    assetKey: observation.assetKey,
+    partition: observation.partition,
+    metadata: observation.metadata,
+    tags: observation.tags,
+    message: observation.description,
+  });
+}
+
+function checkResourceClasses(run: RunState, step: PlanStep): void {
+  for (const [key, expected] of Object.entries(step.definition.op.resourceClasses)) {
+    const value = run.resources[key];
+    if (!(value instanceof (expected as abstract new (...args: never[]) => unknown))) {
+      throw new InvalidDefinitionError(
+        `Asset "${step.key}" expects resource "${key}" to be a ${expected.name}, but it is ${value === null ? "null" : typeof value === "object" ? `a ${value.constructor?.name ?? "plain object"}` : typeof value}.`,
+      );
+    }
+  }
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function";
+}
+
+function isGenerator(value: unknown): boolean {
+  return Object.prototype.toString.call(value) === "[object Generator]";
+}
+
+function describeYield(item: unknown): string {
+  if (item === null || typeof item !== "object") return `a ${typeof item} (${String(item)})`;
+  return `a ${item.constructor?.name ?? "plain object"}`;
+}
+
+export type { LogLevel };

@@ -1,0 +1,2 @@
+export { AssetGraph } from "./asset-graph.js";
+export { resolveKeyList } from "./key-selection.js";

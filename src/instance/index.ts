@@ -1,0 +1,2 @@
+export { Instance, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions } from "./instance.js";
+export { DEFAULT_DB_FILE, SETTINGS_FILE, readSettings, resolveHome, settingsSchema, type Settings, type StorageConfig } from "./settings.js";

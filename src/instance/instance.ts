@@ -1,0 +1,235 @@
+// Instance: the storage of runs, events and the asset index, with the settings of a Tessera home.
+import { join } from "node:path";
+import { randomUUID } from "node:crypto";
+import {
+  AssetKey,
+  InstanceError,
+  systemClock,
+  type AssetKeyLike,
+  type Clock,
+  type EventRecord,
+  type EventType,
+  type RunStatus,
+  type TesseraEvent,
+} from "../core/index.js";
+import { SqliteStorage, type AssetRecord, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
+import { DEFAULT_DB_FILE, readSettings, resolveHome, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
+
+export interface InstanceOptions {
+  /** The same shape as `storage:` in tessera.yaml. */
+  storage: StorageConfig;
+  clock?: Clock;
+  /** The Tessera home: where the default IO manager keeps values. */
+  home?: string;
+  /** Open a storage with an older schema, only to migrate it. */
+  allowOldSchema?: boolean;
+}
+
+export interface FetchOptions {
+  limit?: number;
+  /** The `cursor` of a previous page. */
+  cursor?: string;
+  /** @default false: newest first */
+  ascending?: boolean;
+}
+
+export interface FetchResult {
+  records: EventRecord[];
+  cursor: string | undefined;
+  hasMore: boolean;
+}
+
+export interface GetRunsOptions {
+  statuses?: readonly RunStatus[];
+  tags?: Readonly<Record<string, string>>;
+  jobName?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/**
+ * The record of everything Tessera did: runs, their event logs and the asset index.
+ *
+ * @example
+ * const instance = Instance.fromHome();          // $TESSERA_HOME or ./.tessera
+ * const latest = await instance.getLatestMaterializationEvent("orders");
+ */
+export class Instance {
+  readonly storage: Storage;
+  readonly clock: Clock;
+  /** The home directory; undefined for an ephemeral instance. */
+  readonly home: string | undefined;
+  readonly settings: Settings;
+
+  constructor(storage: Storage, options: { clock?: Clock; home?: string; settings?: Settings } = {}) {
+    this.storage = storage;
+    this.clock = options.clock ?? systemClock;
+    this.home = options.home;
+    this.settings = options.settings ?? {};
+  }
+
+  /** An in-memory instance that forgets everything when closed: for tests and scripts. */
+  static ephemeral(options: { clock?: Clock } = {}): Instance {
+    return new Instance(new SqliteStorage(":memory:"), options);
+  }
+
+  /** Opens the storage described by `storage` (the shape of tessera.yaml's `storage:`). */
+  static open(options: InstanceOptions): Instance {
+    const parsed = storageConfigSchema.safeParse(options.storage);
+    if (!parsed.success) {
+      throw new InstanceError(
+        "INVALID_STORAGE_CONFIG",
+        JSON.stringify(options.storage),
+        "Instance.open needs { storage: { sqlite: { path } } } (or postgres settings, see tessera.yaml docs)",
+      );
+    }
+    const storage = parsed.data;
+    if ("postgres" in storage) {
+      throw new InstanceError(
+        "BACKEND_UNAVAILABLE",
+        "postgres",
+        "PostgreSQL storage is not available in this version of Tessera yet; use storage: { sqlite: { path } }.",
+      );
+    }
+    const sqlite = new SqliteStorage(storage.sqlite.path, { allowOldSchema: options.allowOldSchema ?? false });
+    return new Instance(sqlite, { clock: options.clock, home: options.home });
+  }
+
+  /** Opens the instance of `$TESSERA_HOME` (default `./.tessera`), reading its tessera.yaml if present. */
+  static fromHome(options: { home?: string; clock?: Clock; allowOldSchema?: boolean } = {}): Instance {
+    const home = resolveHome(options.home);
+    const settings = readSettings(home);
+    const storage = settings.storage ?? { sqlite: { path: join(home, DEFAULT_DB_FILE) } };
+    const instance = Instance.open({ storage, clock: options.clock, home, allowOldSchema: options.allowOldSchema });
+    return new Instance(instance.storage, { clock: instance.clock, home, settings });
+  }
+
+  async close(): Promise<void> {
+    await this.storage.close();
+  }
+
+  async info(): Promise<StorageInfo & { home: string | undefined }> {
+    return { ...(await this.storage.info()), home: this.home };
+  }
+
+  async migrate(): Promise<{ from: number; to: number }> {
+    return this.storage.migrate();
+  }
+
+  // Runs
+
+  async createRun(run: Omit<NewRun, "runId" | "createTime" | "status"> & { runId?: string; status?: RunStatus }): Promise<RunRecord> {
+    return this.storage.addRun({
+      ...run,
+      runId: run.runId ?? randomUUID(),
+      status: run.status ?? "NOT_STARTED",
+      createTime: this.clock.now(),
+    });
+  }
+
+  async getRunById(runId: string): Promise<RunRecord | undefined> {
+    return this.storage.getRun(runId);
+  }
+
+  async getRuns(options: GetRunsOptions = {}): Promise<RunRecord[]> {
+    return this.storage.getRuns(options);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    return this.storage.deleteRun(runId);
+  }
+
+  // Events
+
+  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+    return this.storage.storeEvents(events);
+  }
+
+  /** Every event of a run, in order; `ofType` narrows to some event types. */
+  async allLogs(runId: string, options: { ofType?: EventType | readonly EventType[]; afterStorageId?: number } = {}): Promise<EventRecord[]> {
+    return this.storage.getRunLogs(runId, options);
+  }
+
+  async getLatestMaterializationEvent(key: AssetKeyLike): Promise<EventRecord | undefined> {
+    const [record] = await this.storage.getAssetRecords([AssetKey.from(key)]);
+    return record?.lastMaterialization;
+  }
+
+  async getLatestObservationEvent(key: AssetKeyLike): Promise<EventRecord | undefined> {
+    const [record] = await this.storage.getAssetRecords([AssetKey.from(key)]);
+    return record?.lastObservation;
+  }
+
+  /** Materializations of an asset, newest first unless `ascending`, a page at a time. */
+  async fetchMaterializations(keyOrFilter: AssetKeyLike | { assetKey: AssetKeyLike; partitions?: readonly string[] }, options: FetchOptions = {}): Promise<FetchResult> {
+    return this.#fetch("ASSET_MATERIALIZATION", keyOrFilter, options);
+  }
+
+  async fetchObservations(keyOrFilter: AssetKeyLike | { assetKey: AssetKeyLike; partitions?: readonly string[] }, options: FetchOptions = {}): Promise<FetchResult> {
+    return this.#fetch("ASSET_OBSERVATION", keyOrFilter, options);
+  }
+
+  async #fetch(
+    eventType: EventType,
+    keyOrFilter: AssetKeyLike | { assetKey: AssetKeyLike; partitions?: readonly string[] },
+    options: FetchOptions,
+  ): Promise<FetchResult> {
+    const filter = AssetKey.isAssetKeyLike(keyOrFilter) ? { assetKey: keyOrFilter } : keyOrFilter;
+    const ascending = options.ascending ?? false;
+    const cursor = options.cursor === undefined ? undefined : Number(options.cursor);
+    if (cursor !== undefined && !Number.isInteger(cursor)) {
+      throw new InstanceError("INVALID_CURSOR", String(options.cursor), `"${options.cursor}" is not a cursor returned by a previous fetch`);
+    }
+    const limit = options.limit;
+    const records = await this.storage.getEventRecords({
+      eventType,
+      assetKey: AssetKey.from(filter.assetKey),
+      ...("partitions" in filter && filter.partitions ? { partitions: filter.partitions } : {}),
+      ...(cursor === undefined ? {} : ascending ? { afterStorageId: cursor } : { beforeStorageId: cursor }),
+      ...(limit === undefined ? {} : { limit: limit + 1 }),
+      ascending,
+    });
+    const hasMore = limit !== undefined && records.length > limit;
+    const page = hasMore ? records.slice(0, limit) : records;
+    const last = page[page.length - 1];
+    return { records: page, cursor: last ? String(last.storageId) : options.cursor, hasMore };
+  }
+
+  // Asset index
+
+  async getAssetRecords(keys?: readonly AssetKeyLike[]): Promise<AssetRecord[]> {
+    return this.storage.getAssetRecords(keys?.map((k) => AssetKey.from(k)));
+  }
+
+  async getAssetKeys(options: { prefix?: string | readonly string[] } = {}): Promise<AssetKey[]> {
+    const prefix = options.prefix === undefined ? undefined : typeof options.prefix === "string" ? options.prefix.split("/") : options.prefix;
+    return this.storage.getAssetKeys(prefix);
+  }
+
+  /** Forgets the history of these assets. Their events stay in the logs of the runs that wrote them. */
+  async wipeAssets(keys: readonly AssetKeyLike[]): Promise<void> {
+    return this.storage.wipeAssets(keys.map((k) => AssetKey.from(k)));
+  }
+
+  async getMaterializedPartitions(key: AssetKeyLike): Promise<Set<string>> {
+    return new Set(await this.storage.getMaterializedPartitions(AssetKey.from(key)));
+  }
+
+  // Dynamic partitions
+
+  async addDynamicPartitions(name: string, keys: readonly string[]): Promise<void> {
+    return this.storage.addDynamicPartitions(name, keys);
+  }
+
+  async getDynamicPartitions(name: string): Promise<string[]> {
+    return this.storage.getDynamicPartitions(name);
+  }
+
+  async hasDynamicPartition(name: string, key: string): Promise<boolean> {
+    return this.storage.hasDynamicPartition(name, key);
+  }
+
+  async deleteDynamicPartition(name: string, key: string): Promise<void> {
+    return this.storage.deleteDynamicPartition(name, key);
+  }
+}

@@ -1,0 +1,82 @@
+// Schema migrations of the SQLite storage. Append new versions; never edit a released one.
+import type { Database } from "better-sqlite3";
+
+export interface SqliteMigration {
+  readonly version: number;
+  readonly description: string;
+  up(db: Database): void;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    description: "runs, run tags, event log, asset index, dynamic partitions, key-value cursors",
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id TEXT NOT NULL UNIQUE,
+          job_name TEXT NOT NULL,
+          status TEXT NOT NULL,
+          partition_key TEXT,
+          backfill_id TEXT,
+          parent_run_id TEXT,
+          root_run_id TEXT,
+          create_time REAL NOT NULL,
+          update_time REAL NOT NULL,
+          start_time REAL,
+          end_time REAL,
+          failure_reason TEXT,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX runs_by_status ON runs (status, id);
+        CREATE INDEX runs_by_job ON runs (job_name, id);
+        CREATE INDEX runs_by_backfill ON runs (backfill_id, id) WHERE backfill_id IS NOT NULL;
+
+        CREATE TABLE run_tags (
+          run_id TEXT NOT NULL,
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        );
+        CREATE INDEX run_tags_by_key_value ON run_tags (key, value);
+
+        CREATE TABLE event_logs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id TEXT NOT NULL,
+          step_key TEXT,
+          event_type TEXT NOT NULL,
+          timestamp REAL NOT NULL,
+          asset_key TEXT,
+          partition TEXT,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX event_logs_by_run ON event_logs (run_id, id);
+        CREATE INDEX event_logs_by_asset ON event_logs (asset_key, event_type, id) WHERE asset_key IS NOT NULL;
+        CREATE INDEX event_logs_by_asset_partition ON event_logs (asset_key, event_type, partition, id) WHERE partition IS NOT NULL;
+
+        CREATE TABLE asset_keys (
+          asset_key TEXT PRIMARY KEY,
+          last_materialization_id INTEGER,
+          last_observation_id INTEGER,
+          last_run_id TEXT,
+          last_event_id INTEGER NOT NULL DEFAULT 0,
+          wiped_below_id INTEGER NOT NULL DEFAULT 0,
+          wipe_time REAL
+        );
+
+        CREATE TABLE dynamic_partitions (
+          name TEXT NOT NULL,
+          partition TEXT NOT NULL,
+          create_time REAL NOT NULL,
+          PRIMARY KEY (name, partition)
+        );
+
+        CREATE TABLE kvs (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
+];

@@ -1,0 +1,143 @@
+// The Storage interface: every backend (SQLite now, PostgreSQL later) implements it and passes conformance.ts.
+import type { AssetKey, EventRecord, EventType, RunStatus, TesseraEvent } from "../core/index.js";
+
+/** A run as stored. Its status moves with the run lifecycle events written for it. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly jobName: string;
+  readonly status: RunStatus;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Keys (as `a/b` strings) the run was asked to materialize or observe. */
+  readonly assetSelection: readonly string[];
+  readonly runConfig: unknown;
+  readonly partitionKey?: string | undefined;
+  readonly backfillId?: string | undefined;
+  readonly parentRunId?: string | undefined;
+  readonly rootRunId?: string | undefined;
+  /** Epoch milliseconds. */
+  readonly createTime: number;
+  readonly updateTime: number;
+  readonly startTime?: number | undefined;
+  readonly endTime?: number | undefined;
+  /** Why the run failed, copied from its RUN_FAILURE event. */
+  readonly failureReason?: string | undefined;
+}
+
+export interface NewRun {
+  runId: string;
+  jobName: string;
+  status: RunStatus;
+  tags: Record<string, string>;
+  assetSelection: readonly string[];
+  runConfig: unknown;
+  partitionKey?: string | undefined;
+  backfillId?: string | undefined;
+  parentRunId?: string | undefined;
+  rootRunId?: string | undefined;
+  createTime: number;
+}
+
+export interface RunsFilter {
+  runIds?: readonly string[];
+  statuses?: readonly RunStatus[];
+  jobName?: string;
+  /** Runs carrying every one of these tags. */
+  tags?: Readonly<Record<string, string>>;
+  /** Newest first; the cursor is the last run id of the previous page. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface EventRecordsFilter {
+  eventType: EventType;
+  assetKey?: AssetKey;
+  partitions?: readonly string[];
+  /** Only events after this storage id (exclusive). */
+  afterStorageId?: number;
+  /** Only events before this storage id (exclusive). */
+  beforeStorageId?: number;
+  limit?: number;
+  /** @default false: newest first */
+  ascending?: boolean;
+}
+
+export interface RunLogsOptions {
+  /** Only events after this storage id. */
+  afterStorageId?: number;
+  ofType?: EventType | readonly EventType[];
+  limit?: number;
+}
+
+/** The asset index: per asset, the latest events, kept in the transaction that writes them. */
+export interface AssetRecord {
+  readonly assetKey: AssetKey;
+  readonly lastMaterialization: EventRecord | undefined;
+  readonly lastObservation: EventRecord | undefined;
+  readonly lastRunId: string | undefined;
+  /** Events with storage ids at or below this were wiped and are no longer part of the asset's history. */
+  readonly wipedBelowStorageId: number;
+}
+
+export interface SchemaInfo {
+  /** The schema version the storage holds. */
+  readonly version: number;
+  /** The newest version this code knows. */
+  readonly latest: number;
+}
+
+export interface StorageInfo {
+  readonly backend: "sqlite" | "postgres";
+  /** A path or a URL with any password removed. */
+  readonly location: string;
+  readonly schema: SchemaInfo;
+  readonly runs: number;
+  readonly events: number;
+  readonly assets: number;
+}
+
+export interface Storage {
+  readonly backend: "sqlite" | "postgres";
+  readonly location: string;
+
+  // Schema
+  getSchemaInfo(): Promise<SchemaInfo>;
+  /** Brings the schema to the newest version; returns the versions before and after. */
+  migrate(): Promise<{ from: number; to: number }>;
+  info(): Promise<StorageInfo>;
+  close(): Promise<void>;
+
+  // Runs
+  addRun(run: NewRun): Promise<RunRecord>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  getRuns(filter?: RunsFilter): Promise<RunRecord[]>;
+  deleteRun(runId: string): Promise<void>;
+
+  // Events
+  /**
+   * Appends events in one transaction, in order. Run lifecycle events move their run's status and the
+   * asset index follows materializations and observations, in the same transaction.
+   */
+  storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]>;
+  getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]>;
+  getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]>;
+  getMaxStorageId(): Promise<number>;
+
+  // Asset index
+  getAssetRecords(keys?: readonly AssetKey[]): Promise<AssetRecord[]>;
+  /** Keys with any recorded (unwiped) event, optionally under a prefix. */
+  getAssetKeys(prefix?: readonly string[]): Promise<AssetKey[]>;
+  /** Forgets the assets' history (events stay in their runs' logs) and removes them from the index. */
+  wipeAssets(keys: readonly AssetKey[]): Promise<void>;
+  /** Partitions with an unwiped materialization. */
+  getMaterializedPartitions(key: AssetKey): Promise<string[]>;
+
+  // Dynamic partitions
+  addDynamicPartitions(name: string, keys: readonly string[]): Promise<void>;
+  getDynamicPartitions(name: string): Promise<string[]>;
+  hasDynamicPartition(name: string, key: string): Promise<boolean>;
+  deleteDynamicPartition(name: string, key: string): Promise<void>;
+
+  // Key-value cursors
+  getKv(keys: readonly string[]): Promise<Record<string, string>>;
+  setKv(values: Readonly<Record<string, string>>): Promise<void>;
+}
