@@ -368,7 +368,7 @@ export class SqliteStorage implements Storage {
     this.#db.transaction(() => {
       const below = (s.maxEventId.get() as { id: number | null }).id ?? 0;
       const now = Date.now();
-      for (const key of keys) s.wipeAsset.run(key.toString(), below, now);
+      for (const key of keys) s.wipeAsset.run({ key: key.toString(), below, now });
     })();
   }
 
@@ -508,9 +508,9 @@ function prepareStatements(db: Database): Statements {
     allAssetRows: db.prepare("SELECT * FROM asset_keys ORDER BY asset_key"),
     liveAssetKeys: db.prepare("SELECT asset_key FROM asset_keys WHERE last_event_id > wiped_below_id ORDER BY asset_key"),
     wipeAsset: db.prepare(
-      `INSERT INTO asset_keys (asset_key, wiped_below_id, wipe_time, last_event_id) VALUES (?1, ?2, ?3, 0)
+      `INSERT INTO asset_keys (asset_key, wiped_below_id, wipe_time, last_event_id) VALUES (@key, @below, @now, 0)
        ON CONFLICT (asset_key) DO UPDATE SET last_materialization_id = NULL, last_observation_id = NULL, last_run_id = NULL,
-         wiped_below_id = ?2, wipe_time = ?3`,
+         wiped_below_id = @below, wipe_time = @now`,
     ),
     materializedPartitions: db.prepare(
       `SELECT DISTINCT e.partition FROM event_logs e LEFT JOIN asset_keys a ON a.asset_key = e.asset_key

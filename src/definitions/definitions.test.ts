@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { DependencyCycleError, DuplicateAssetKeyError, MissingResourceError, UnknownAssetError } from "../core/index.js";
+import "../graph/index.js";
+import { asset } from "./asset.js";
+import { AssetIn } from "./asset-dep.js";
+import { AssetSpec } from "./asset-spec.js";
+import { Definitions } from "./definitions.js";
+
+describe("Definitions", () => {
+  it("holds assets and external specs, by key", () => {
+    const raw = new AssetSpec("raw_orders");
+    const orders = asset({ name: "orders", ins: { raw: new AssetIn({ key: "raw_orders" }) } }, () => 1);
+    const defs = new Definitions({ assets: [raw, orders] });
+    expect(defs.assetKeys.map(String)).toEqual(["raw_orders", "orders"]);
+    expect(defs.getAssetsDef("orders")).toBe(orders);
+    expect(defs.getAllAssetSpecs().map((s) => s.key.toString())).toEqual(["raw_orders", "orders"]);
+  });
+
+  it("rejects two definitions of one key, naming the key", () => {
+    const first = asset("orders", () => 1);
+    const second = asset("orders", () => 2);
+    expect(() => new Definitions({ assets: [first, second] })).toThrow(DuplicateAssetKeyError);
+    expect(() => new Definitions({ assets: [first, new AssetSpec("orders")] })).toThrow(/"orders" is defined more than once/);
+  });
+
+  it("rejects a dependency cycle, naming its path", () => {
+    const a = asset({ name: "a", deps: ["c"] }, () => 1);
+    const b = asset({ name: "b", deps: ["a"] }, () => 1);
+    const c = asset({ name: "c", deps: ["b"] }, () => 1);
+    const d = asset({ name: "d", deps: ["a"] }, () => 1);
+    try {
+      new Definitions({ assets: [d, a, b, c] });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DependencyCycleError);
+      const cycle = (error as DependencyCycleError).cycle;
+      expect(cycle[0]).toBe(cycle[cycle.length - 1]);
+      expect(new Set(cycle)).toEqual(new Set(["a", "b", "c"]));
+      expect((error as Error).message).toMatch(/a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c/);
+    }
+  });
+
+  it("rejects an asset that depends on itself", () => {
+    expect(() => new Definitions({ assets: [asset({ name: "a", deps: ["a"] }, () => 1)] })).toThrow(/a -> a/);
+  });
+
+  it("rejects a required resource that is not provided, listing the ones that are", () => {
+    const a = asset({ name: "a", requiredResourceKeys: ["warehouse"] }, () => 1);
+    expect(() => new Definitions({ assets: [a], resources: { api: {} } })).toThrow(MissingResourceError);
+    expect(() => new Definitions({ assets: [a], resources: { api: {} } })).toThrow(/requires resource "warehouse".*available: "api"/);
+    expect(() => new Definitions({ assets: [a], resources: { warehouse: {} } })).not.toThrow();
+  });
+
+  it("turns a dependency on an undefined key into an external asset", () => {
+    const a = asset({ name: "a", deps: ["vendor_feed"] }, () => 1);
+    expect(() => new Definitions({ assets: [a] })).not.toThrow();
+  });
+
+  it("reports a dependency on a near-miss of a defined key as a typo, with did you mean", () => {
+    const orders = asset("orders", () => 1);
+    const revenue = asset({ name: "revenue", ins: { orders: new AssetIn({ key: "ordres" }) } }, () => 1);
+    expect(() => new Definitions({ assets: [orders, revenue] })).toThrow(UnknownAssetError);
+    expect(() => new Definitions({ assets: [orders, revenue] })).toThrow(/Did you mean "orders"\?.*new AssetSpec\("ordres"\)/);
+  });
+
+  it("rejects something that is not an asset", () => {
+    expect(() => new Definitions({ assets: [{ key: "x" } as never] })).toThrow(/assets\[0\] is not an asset definition/);
+  });
+});

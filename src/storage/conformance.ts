@@ -1,0 +1,189 @@
+// The storage conformance suite: every backend runs these same cases (SQLite now, PostgreSQL with its issue).
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AssetKey, MetadataValue, type TesseraEvent } from "../core/index.js";
+import type { Storage } from "./storage.js";
+
+export interface ConformanceTarget {
+  /** A fresh, empty, migrated storage. */
+  create(): Promise<Storage>;
+}
+
+let clockMs = 1_700_000_000_000;
+const at = (): number => (clockMs += 1000);
+
+function event(runId: string, eventType: TesseraEvent["eventType"], extra: Partial<TesseraEvent> = {}): TesseraEvent {
+  return { runId, eventType, timestamp: at(), ...extra };
+}
+
+export function describeStorageConformance(name: string, target: ConformanceTarget): void {
+  describe(`Storage conformance: ${name}`, () => {
+    let storage: Storage;
+    beforeEach(async () => {
+      storage = await target.create();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    async function addRun(runId: string, extra: { jobName?: string; tags?: Record<string, string> } = {}): Promise<void> {
+      await storage.addRun({
+        runId,
+        jobName: extra.jobName ?? "__ASSET_JOB",
+        status: "NOT_STARTED",
+        tags: extra.tags ?? {},
+        assetSelection: ["a"],
+        runConfig: { ops: { a: { config: { n: 1 } } } },
+        createTime: at(),
+      });
+    }
+
+    it("stores a run and reads it back with its tags and config", async () => {
+      await addRun("r1", { tags: { team: "sales" } });
+      const run = await storage.getRun("r1");
+      expect(run).toMatchObject({ runId: "r1", status: "NOT_STARTED", tags: { team: "sales" }, assetSelection: ["a"] });
+      expect(run?.runConfig).toEqual({ ops: { a: { config: { n: 1 } } } });
+      expect(await storage.getRun("missing")).toBeUndefined();
+    });
+
+    it("moves a run's status with its lifecycle events, keeping start and end times and the failure reason", async () => {
+      await addRun("r1");
+      await storage.storeEvents([event("r1", "RUN_START")]);
+      expect((await storage.getRun("r1"))?.status).toBe("STARTED");
+      const [failure] = await storage.storeEvents([event("r1", "RUN_FAILURE", { message: "step x failed" })]);
+      const run = await storage.getRun("r1");
+      expect(run).toMatchObject({ status: "FAILURE", failureReason: "step x failed", endTime: failure?.timestamp });
+      expect(run?.startTime).toBeLessThan(run?.endTime as number);
+    });
+
+    it("lists runs newest first, filtered by status, job and tags, a page at a time", async () => {
+      await addRun("r1", { jobName: "daily", tags: { team: "sales" } });
+      await addRun("r2", { jobName: "hourly", tags: { team: "ops" } });
+      await addRun("r3", { jobName: "daily", tags: { team: "sales", env: "prod" } });
+      await storage.storeEvents([event("r3", "RUN_START"), event("r3", "RUN_SUCCESS")]);
+      expect((await storage.getRuns()).map((r) => r.runId)).toEqual(["r3", "r2", "r1"]);
+      expect((await storage.getRuns({ statuses: ["SUCCESS"] })).map((r) => r.runId)).toEqual(["r3"]);
+      expect((await storage.getRuns({ jobName: "daily" })).map((r) => r.runId)).toEqual(["r3", "r1"]);
+      expect((await storage.getRuns({ tags: { team: "sales", env: "prod" } })).map((r) => r.runId)).toEqual(["r3"]);
+      const page1 = await storage.getRuns({ limit: 2 });
+      expect(page1.map((r) => r.runId)).toEqual(["r3", "r2"]);
+      expect((await storage.getRuns({ limit: 2, cursor: "r2" })).map((r) => r.runId)).toEqual(["r1"]);
+      expect(await storage.getRuns({ statuses: [] })).toEqual([]);
+    });
+
+    it("gives events increasing storage ids and returns a run's log in order, by type and after a cursor", async () => {
+      await addRun("r1");
+      const stored = await storage.storeEvents([
+        event("r1", "RUN_START"),
+        event("r1", "STEP_START", { stepKey: "a" }),
+        event("r1", "LOG_MESSAGE", { stepKey: "a", level: "info", message: "hi", data: { rows: 3 } }),
+        event("r1", "STEP_SUCCESS", { stepKey: "a", durationMs: 12.5 }),
+      ]);
+      const ids = stored.map((e) => e.storageId);
+      expect([...ids].sort((x, y) => x - y)).toEqual(ids);
+      expect(new Set(ids).size).toBe(4);
+      const logs = await storage.getRunLogs("r1");
+      expect(logs.map((e) => e.eventType)).toEqual(["RUN_START", "STEP_START", "LOG_MESSAGE", "STEP_SUCCESS"]);
+      expect(logs[2]).toMatchObject({ stepKey: "a", level: "info", message: "hi", data: { rows: 3 } });
+      expect(logs[3]?.durationMs).toBe(12.5);
+      expect((await storage.getRunLogs("r1", { ofType: "STEP_START" })).map((e) => e.stepKey)).toEqual(["a"]);
+      expect((await storage.getRunLogs("r1", { afterStorageId: ids[1] })).length).toBe(2);
+      expect(await storage.getMaxStorageId()).toBe(ids[3]);
+    });
+
+    it("keeps the asset index of the latest materialization and observation in the same write", async () => {
+      await addRun("r1");
+      const key = new AssetKey(["warehouse", "orders"]);
+      await storage.storeEvents([
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: key, metadata: { rows: MetadataValue.int(10) }, tags: { "tessera/code_version": "v1" } }),
+        event("r1", "ASSET_OBSERVATION", { assetKey: key }),
+      ]);
+      const [latest] = await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: key, metadata: { rows: MetadataValue.int(12) } })]);
+      const [record] = await storage.getAssetRecords([key]);
+      expect(record?.assetKey.equals(key)).toBe(true);
+      expect(record?.lastMaterialization?.storageId).toBe(latest?.storageId);
+      expect(record?.lastMaterialization?.metadata).toEqual({ rows: { type: "int", value: 12 } });
+      expect(record?.lastObservation?.eventType).toBe("ASSET_OBSERVATION");
+      expect(record?.lastRunId).toBe("r1");
+      expect((await storage.getAssetKeys()).map(String)).toEqual(["warehouse/orders"]);
+      expect((await storage.getAssetKeys(["warehouse"])).map(String)).toEqual(["warehouse/orders"]);
+      expect(await storage.getAssetKeys(["lake"])).toEqual([]);
+    });
+
+    it("fetches an asset's materializations newest first or ascending, after or before a storage id", async () => {
+      await addRun("r1");
+      const key = new AssetKey("orders");
+      const stored = await storage.storeEvents(
+        [1, 2, 3].map((n) => event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: `p${n}` })),
+      );
+      const newestFirst = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key });
+      expect(newestFirst.map((e) => e.partition)).toEqual(["p3", "p2", "p1"]);
+      const ascending = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key, ascending: true, limit: 2 });
+      expect(ascending.map((e) => e.partition)).toEqual(["p1", "p2"]);
+      const after = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key, afterStorageId: stored[0]?.storageId, ascending: true });
+      expect(after.map((e) => e.partition)).toEqual(["p2", "p3"]);
+      const byPartition = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key, partitions: ["p2"] });
+      expect(byPartition.map((e) => e.partition)).toEqual(["p2"]);
+      expect(await storage.getMaterializedPartitions(key)).toEqual(["p1", "p2", "p3"]);
+    });
+
+    it("wipes an asset's history from the index while its runs keep their logs", async () => {
+      await addRun("r1");
+      const key = new AssetKey("orders");
+      const other = new AssetKey("customers");
+      await storage.storeEvents([
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p1" }),
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: other }),
+      ]);
+      await storage.wipeAssets([key]);
+      expect((await storage.getAssetKeys()).map(String)).toEqual(["customers"]);
+      expect(await storage.getAssetRecords([key])).toEqual([]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key })).toEqual([]);
+      expect(await storage.getMaterializedPartitions(key)).toEqual([]);
+      expect((await storage.getRunLogs("r1")).length).toBe(2);
+      await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: key })]);
+      expect((await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key })).length).toBe(1);
+      expect((await storage.getAssetKeys()).map(String).sort()).toEqual(["customers", "orders"]);
+    });
+
+    it("writes a batch of events atomically: a failing batch leaves nothing behind", async () => {
+      await addRun("r1");
+      const bad = { runId: "r1", eventType: "STEP_START", timestamp: Number.NaN, stepKey: undefined } as unknown as TesseraEvent;
+      const poisoned = { ...bad, timestamp: null } as unknown as TesseraEvent;
+      await expect(storage.storeEvents([event("r1", "STEP_START", { stepKey: "a" }), poisoned])).rejects.toThrow();
+      expect(await storage.getRunLogs("r1")).toEqual([]);
+    });
+
+    it("deletes a run with its tags and events", async () => {
+      await addRun("r1", { tags: { team: "sales" } });
+      await storage.storeEvents([event("r1", "RUN_START")]);
+      await storage.deleteRun("r1");
+      expect(await storage.getRun("r1")).toBeUndefined();
+      expect(await storage.getRunLogs("r1")).toEqual([]);
+      expect(await storage.getRuns({ tags: { team: "sales" } })).toEqual([]);
+    });
+
+    it("adds, lists, checks and deletes dynamic partitions in insertion order, ignoring duplicates", async () => {
+      await storage.addDynamicPartitions("customers", ["acme", "globex"]);
+      await storage.addDynamicPartitions("customers", ["acme", "initech"]);
+      expect(await storage.getDynamicPartitions("customers")).toEqual(["acme", "globex", "initech"]);
+      expect(await storage.hasDynamicPartition("customers", "globex")).toBe(true);
+      await storage.deleteDynamicPartition("customers", "globex");
+      expect(await storage.getDynamicPartitions("customers")).toEqual(["acme", "initech"]);
+      expect(await storage.getDynamicPartitions("other")).toEqual([]);
+    });
+
+    it("stores key-value cursors and overwrites them", async () => {
+      await storage.setKv({ a: "1", b: "2" });
+      await storage.setKv({ a: "3" });
+      expect(await storage.getKv(["a", "b", "c"])).toEqual({ a: "3", b: "2" });
+    });
+
+    it("reports its schema as current and counts what it holds", async () => {
+      await addRun("r1");
+      await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("a") })]);
+      const info = await storage.info();
+      expect(info.schema.version).toBe(info.schema.latest);
+      expect(info).toMatchObject({ runs: 1, events: 1, assets: 1 });
+    });
+  });
+}
