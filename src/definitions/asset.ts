@@ -6,30 +6,39 @@ import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
-import type { ResourceDefinition } from "./resource.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
 import { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
 
+/** Structural stand-ins so that, e.g., an AssetIn<Order[]> is accepted where any AssetIn is (its `type` check makes the class invariant). */
+interface AssetInLike {
+  readonly kind: "asset_in";
+  readonly __value: unknown;
+}
+interface ResourceDefinitionLike {
+  readonly kind: "resource_definition";
+  readonly __value: unknown;
+}
+
 /** What an input may name: a definition (typed by its output), an AssetIn (typed by its generic), a spec or a key. */
 export type AssetInputSource =
   | AssetsDefinition<unknown>
-  | AssetIn<unknown>
+  | AssetInLike
   | AssetSpec
   | AssetKey
   | string
   | readonly string[];
 
-export type InputValue<S> = S extends AssetsDefinition<infer T> ? T : S extends AssetIn<infer T> ? T : unknown;
+export type InputValue<S> = S extends AssetsDefinition<infer T> ? T : S extends AssetInLike ? S["__value"] : unknown;
 
 /** The compute's second parameter: each input name mapped to its upstream's value type. */
 export type AssetInputs<Ins> = { readonly [K in keyof Ins]: InputValue<Ins[K]> };
 
 /** A resource requirement: a class (the value must be an instance) or a ResourceDefinition (the value its setup returns). */
-export type ResourceRequirement = (abstract new (...args: never[]) => unknown) | ResourceDefinition<unknown, never>;
+export type ResourceRequirement = (abstract new (...args: never[]) => unknown) | ResourceDefinitionLike;
 export type RequiredResources<R> = {
-  readonly [K in keyof R]: R[K] extends ResourceDefinition<infer T, infer _S>
-    ? T
+  readonly [K in keyof R]: R[K] extends ResourceDefinitionLike
+    ? R[K]["__value"]
     : R[K] extends abstract new (...args: never[]) => infer I
       ? I
       : unknown;
