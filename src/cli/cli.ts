@@ -1,0 +1,69 @@
+// The command line's surroundings: where output goes, the environment, the exit code, the instance.
+import type { Command } from "commander";
+import { Instance } from "../instance/index.js";
+import { createStyle, type Style } from "./style.js";
+
+export interface CliStreams {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/** One invocation of `tessera`. Commands print through it and set `exitCode`. */
+export class Cli {
+  exitCode = 0;
+  readonly streams: CliStreams;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  /** Colours for stdout. */
+  readonly style: Style;
+  /** Colours for stderr. */
+  readonly errStyle: Style;
+
+  constructor(streams: CliStreams, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()) {
+    this.streams = streams;
+    this.env = env;
+    this.cwd = cwd;
+    this.style = createStyle(streams.stdout, env);
+    this.errStyle = createStyle(streams.stderr, env);
+  }
+
+  /** True when stdout is a terminal: live progress instead of one line per event. */
+  get interactive(): boolean {
+    return this.streams.stdout.isTTY === true && this.env.TERM !== "dumb";
+  }
+
+  print(line = ""): void {
+    this.streams.stdout.write(`${line}\n`);
+  }
+
+  /** A line on stderr, for errors and warnings. */
+  printError(line: string): void {
+    this.streams.stderr.write(`${line}\n`);
+  }
+
+  /** Opens the instance of `--home` (or $TESSERA_HOME, or ./.tessera), runs `fn`, and closes it. */
+  async withInstance<T>(command: Command, fn: (instance: Instance) => Promise<T>, options: { allowOldSchema?: boolean } = {}): Promise<T> {
+    const instance = Instance.fromHome({ home: homeOf(command), allowOldSchema: options.allowOldSchema ?? false });
+    try {
+      return await fn(instance);
+    } finally {
+      await instance.close();
+    }
+  }
+}
+
+/** The global `--home` option, wherever on the command line it was given. */
+export function homeOf(command: Command): string | undefined {
+  return command.optsWithGlobals<{ home?: string }>().home;
+}
+
+/** How to call `tessera` again on the same home, for hints: `tessera` or `tessera --home <dir>`. */
+export function tesseraCommand(command: Command): string {
+  const home = homeOf(command);
+  return home === undefined ? "tessera" : `tessera --home ${shellQuote(home)}`;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,135 @@
+// `tessera asset list` and `tessera asset wipe`: the assets a code location defines and the instance knows.
+import type { Command } from "commander";
+import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
+import { AssetsDefinition, type AssetSpec } from "../../definitions/index.js";
+import type { AssetRecord } from "../../storage/index.js";
+import type { Cli } from "../cli.js";
+import { confirm } from "../confirm.js";
+import { CliUsageError } from "../errors.js";
+import { formatTime, listNames, plural, renderTable, summarizeMetadata } from "../format.js";
+import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+
+const LIST_EXAMPLES = `
+Examples:
+  $ tessera asset list
+  $ tessera asset list -m examples/quickstart/defs.ts
+  $ tessera asset list --prefix raw
+
+Lists the assets defined by the code location (-m, or locations in tessera.yaml) and every asset
+the instance has a record of.`;
+
+const WIPE_EXAMPLES = `
+Examples:
+  $ tessera asset wipe clean_orders daily_revenue
+  $ tessera asset wipe --all --yes
+
+Wiping forgets an asset's materialization history; the events stay in the logs of the runs that wrote them.`;
+
+export function registerAssetCommands(program: Command, cli: Cli): void {
+  const asset = program.command("asset").description("Inspect and manage the assets of the instance");
+  asset
+    .command("list")
+    .description("List assets with their latest materialization")
+    .option("-m, --module <file>", "also list the assets this code location defines (default: locations in tessera.yaml)")
+    .option("--prefix <path>", "only keys under this prefix, e.g. raw or raw/sales")
+    .addHelpText("after", LIST_EXAMPLES)
+    .action((options: { module?: string; prefix?: string }, command: Command) => listAssets(cli, command, options));
+  asset
+    .command("wipe")
+    .description("Forget the materialization history of assets")
+    .argument("[keys...]", "asset keys to wipe, like orders or raw/orders")
+    .option("--all", "wipe every asset of the instance")
+    .option("-y, --yes", "do not ask for confirmation")
+    .addHelpText("after", WIPE_EXAMPLES)
+    .action((keys: string[], options: { all?: boolean; yes?: boolean }, command: Command) => wipeAssets(cli, command, keys, options));
+}
+
+interface Row {
+  key: AssetKey;
+  spec: AssetSpec | undefined;
+  record: AssetRecord | undefined;
+}
+
+async function listAssets(cli: Cli, command: Command, options: { module?: string; prefix?: string }): Promise<void> {
+  const prefix = options.prefix === undefined ? undefined : AssetKey.from(options.prefix.replace(/\/+$/, "")).path;
+  await cli.withInstance(command, async (instance) => {
+    const rows = new Map<string, Row>();
+    for (const path of codeLocationPaths(options.module, instance.settings, false)) {
+      const { defs } = await loadCodeLocation(path, cli.cwd);
+      for (const item of defs.assets) {
+        for (const spec of item instanceof AssetsDefinition ? item.specs : [item]) {
+          if (!prefix || spec.key.hasPrefix(prefix)) rows.set(spec.key.toString(), { key: spec.key, spec, record: undefined });
+        }
+      }
+    }
+    for (const key of await instance.getAssetKeys(prefix ? { prefix } : {})) {
+      if (!rows.has(key.toString())) rows.set(key.toString(), { key, spec: undefined, record: undefined });
+    }
+    if (rows.size === 0) {
+      cli.print(
+        prefix
+          ? `No assets under "${prefix.join("/")}".`
+          : "No assets: the instance has no materializations yet and no code location was given. Pass -m <file.ts> to list the assets it defines.",
+      );
+      return;
+    }
+    for (const record of await instance.getAssetRecords([...rows.values()].map((r) => r.key))) {
+      const row = rows.get(record.assetKey.toString());
+      if (row) row.record = record;
+    }
+    const { style } = cli;
+    const sorted = [...rows.values()].sort((a, b) => a.key.toString().localeCompare(b.key.toString()));
+    const table = sorted.map(({ key, spec, record }) => {
+      const latest = record?.lastMaterialization;
+      return [
+        key.toString(),
+        spec?.groupName ?? style.dim("-"),
+        latest ? formatTime(latest.timestamp) : style.dim("never"),
+        latest?.runId ?? style.dim("-"),
+        summarizeMetadata(latest?.metadata, { max: 3, cwd: cli.cwd }),
+      ];
+    });
+    for (const line of renderTable(["ASSET", "GROUP", "LAST MATERIALIZED", "RUN", "METADATA"].map((h) => style.bold(h)), table)) cli.print(line);
+  });
+}
+
+async function wipeAssets(cli: Cli, command: Command, keys: string[], options: { all?: boolean; yes?: boolean }): Promise<void> {
+  if (options.all && keys.length > 0) throw new CliUsageError("Pass either asset keys or --all, not both.");
+  if (!options.all && keys.length === 0) throw new CliUsageError("Name the assets to wipe (tessera asset wipe orders raw/customers), or pass --all.");
+  const requested = keys.map((k) => AssetKey.from(k));
+  await cli.withInstance(command, async (instance) => {
+    const known = await instance.getAssetKeys();
+    const knownIds = known.map(String);
+    let targets: AssetKey[];
+    if (options.all) {
+      targets = known;
+    } else {
+      for (const key of requested) {
+        if (knownIds.includes(key.toString())) continue;
+        const near = closestMatches(key.toString(), knownIds);
+        throw new UnknownAssetError(
+          key.toString(),
+          `Asset "${key.toString()}" has no history in this instance, so there is nothing to wipe.` +
+            (near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : " See the recorded assets with `tessera asset list`."),
+          near,
+        );
+      }
+      targets = requested;
+    }
+    if (targets.length === 0) {
+      cli.print("Nothing to wipe: the instance has no asset history.");
+      return;
+    }
+    const names = listNames(targets.map(String), 10);
+    if (!options.yes) {
+      const ok = await confirm(cli, `Wipe the materialization history of ${plural(targets.length, "asset")} (${names})?`);
+      if (!ok) {
+        cli.print("Not wiped.");
+        cli.exitCode = 1;
+        return;
+      }
+    }
+    await instance.wipeAssets(targets);
+    cli.print(`Wiped ${plural(targets.length, "asset")}: ${names}. Their events remain in the logs of their runs.`);
+  });
+}

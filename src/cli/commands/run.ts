@@ -1,0 +1,143 @@
+// `tessera run list` and `tessera run show`: the runs recorded in the instance and their event logs.
+import type { Command } from "commander";
+import { RunNotFoundError, RunStatus, closestMatches, type EventRecord, type SerializedError } from "../../core/index.js";
+import type { RunRecord } from "../../storage/index.js";
+import type { Cli } from "../cli.js";
+import { CliUsageError } from "../errors.js";
+import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTable, renderValue } from "../format.js";
+import type { Style } from "../style.js";
+
+const LIST_EXAMPLES = `
+Examples:
+  $ tessera run list
+  $ tessera run list --status FAILURE --limit 5
+  $ tessera run list --status SUCCESS,FAILURE --job __ASSET_JOB`;
+
+const SHOW_EXAMPLES = `
+Examples:
+  $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10`;
+
+export function registerRunCommands(program: Command, cli: Cli): void {
+  const run = program.command("run").description("Inspect the runs recorded in the instance");
+  run
+    .command("list")
+    .description("List recent runs, newest first")
+    .option("--status <statuses>", `only runs with these statuses, comma-separated (${Object.values(RunStatus).join(", ")})`)
+    .option("--limit <n>", "at most this many runs", "20")
+    .option("--job <name>", "only runs of this job")
+    .addHelpText("after", LIST_EXAMPLES)
+    .action((options: { status?: string; limit: string; job?: string }, command: Command) => listRuns(cli, command, options));
+  run
+    .command("show")
+    .description("Show a run and its event log: steps, materializations, logs and errors with stacks")
+    .argument("<runId>", "the run's id (see `tessera run list`)")
+    .addHelpText("after", SHOW_EXAMPLES)
+    .action((runId: string, _options: unknown, command: Command) => showRun(cli, command, runId));
+}
+
+async function listRuns(cli: Cli, command: Command, options: { status?: string; limit: string; job?: string }): Promise<void> {
+  const statuses = options.status === undefined ? undefined : parseStatuses(options.status);
+  const limit = Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a whole number of at least 1, got "${options.limit}".`);
+  await cli.withInstance(command, async (instance) => {
+    const runs = await instance.getRuns({ ...(statuses ? { statuses } : {}), ...(options.job !== undefined ? { jobName: options.job } : {}), limit });
+    if (runs.length === 0) {
+      const filtered = statuses !== undefined || options.job !== undefined;
+      cli.print(filtered ? "No runs match these filters." : `No runs recorded in ${instance.home ?? "this instance"} yet. Start one with: tessera materialize -m <file.ts>`);
+      return;
+    }
+    const { style } = cli;
+    const rows = runs.map((r) => [r.runId, colorStatus(r.status, style), r.jobName, formatTime(r.startTime ?? r.createTime), runDuration(r), listNames(r.assetSelection, 3)]);
+    for (const line of renderTable(["RUN ID", "STATUS", "JOB", "STARTED", "DURATION", "ASSETS"].map((h) => style.bold(h)), rows)) cli.print(line);
+    if (runs.length === limit) cli.print(style.dim(`Showing the ${limit} newest; pass --limit to see more.`));
+  });
+}
+
+async function showRun(cli: Cli, command: Command, runId: string): Promise<void> {
+  await cli.withInstance(command, async (instance) => {
+    const run = await instance.getRunById(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    const events = await instance.allLogs(runId);
+    const { style } = cli;
+    cli.print(`${style.bold("Run")} ${run.runId}`);
+    const header: [string, string | undefined][] = [
+      ["status", colorStatus(run.status, style)],
+      ["job", run.jobName],
+      ["assets", run.assetSelection.join(", ") || "-"],
+      ["partition", run.partitionKey],
+      ["created", formatTime(run.createTime)],
+      ["started", run.startTime === undefined ? undefined : formatTime(run.startTime)],
+      ["ended", run.endTime === undefined ? undefined : formatTime(run.endTime)],
+      ["duration", run.endTime === undefined ? undefined : runDuration(run)],
+      ["tags", Object.keys(run.tags).length ? Object.entries(run.tags).map(([k, v]) => `${k}=${v}`).join(" ") : undefined],
+      ["config", isEmpty(run.runConfig) ? undefined : JSON.stringify(run.runConfig)],
+      ["failure", run.failureReason === undefined ? undefined : style.red(run.failureReason)],
+    ];
+    for (const [label, value] of header) if (value !== undefined) cli.print(`  ${style.dim(label.padEnd(10))}${value}`);
+    cli.print();
+    cli.print(style.bold(`Events (${events.length})`));
+    const typeWidth = Math.max(0, ...events.map((e) => e.eventType.length));
+    const stepWidth = Math.max(0, ...events.map((e) => (e.stepKey ?? "").length));
+    for (const event of events) {
+      const type = colorEventType(event.eventType.padEnd(typeWidth), event.eventType, style);
+      cli.print(`  ${style.dim(formatClock(event.timestamp))}  ${type}  ${(event.stepKey ?? "").padEnd(stepWidth)}  ${eventMessage(event)}`.trimEnd());
+      for (const line of eventDetails(event, cli.cwd)) cli.print(`      ${line}`);
+    }
+  });
+}
+
+function eventMessage(event: EventRecord): string {
+  // The error's full text follows with its stack; its first line is enough here.
+  if (event.error) return firstLine(event.message);
+  const level = event.eventType === "LOG_MESSAGE" && event.level ? `[${event.level}] ` : "";
+  const data = event.eventType === "LOG_MESSAGE" && event.data && Object.keys(event.data).length ? ` ${JSON.stringify(event.data)}` : "";
+  return `${level}${event.message ?? ""}${data}`;
+}
+
+/** Metadata entries, then the error with its stack and causes. */
+function eventDetails(event: EventRecord, cwd: string): string[] {
+  const lines: string[] = [];
+  if (event.eventType !== "HANDLED_OUTPUT") {
+    for (const [key, value] of Object.entries(event.metadata ?? {})) lines.push(`${key}: ${renderValue(value, cwd)}`);
+  }
+  for (let error: SerializedError | undefined = event.error, depth = 0; error; error = error.cause, depth++) {
+    const text = error.stack ?? `${error.name}: ${error.message}`;
+    lines.push(...(depth > 0 ? [`caused by: ${text}`] : [text]).flatMap((t) => t.split("\n")));
+  }
+  return lines;
+}
+
+function parseStatuses(value: string): RunStatus[] {
+  const known = Object.values(RunStatus) as string[];
+  return value.split(",").map((raw) => {
+    const status = raw.trim().toUpperCase();
+    if (known.includes(status)) return status as RunStatus;
+    const near = closestMatches(status, known);
+    if (near.length === 0) near.push(...known.filter((k) => status.length >= 4 && k.startsWith(status.slice(0, 4))));
+    throw new CliUsageError(
+      `Unknown run status "${raw.trim()}"${near.length ? `; did you mean ${near.join(" or ")}?` : "."} Statuses: ${known.join(", ")}.`,
+    );
+  });
+}
+
+function runDuration(run: RunRecord): string {
+  if (run.startTime === undefined) return "-";
+  return run.endTime === undefined ? "running" : formatDuration(run.endTime - run.startTime);
+}
+
+function colorStatus(status: RunStatus, style: Style): string {
+  if (status === "SUCCESS") return style.green(status);
+  if (status === "FAILURE" || status === "CANCELED") return style.red(status);
+  return style.yellow(status);
+}
+
+function colorEventType(padded: string, type: string, style: Style): string {
+  if (type.endsWith("FAILURE")) return style.red(padded);
+  if (type.endsWith("SUCCESS") || type === "ASSET_MATERIALIZATION") return style.green(padded);
+  if (type === "STEP_SKIPPED" || type === "STEP_UP_FOR_RETRY") return style.yellow(padded);
+  return padded;
+}
+
+function isEmpty(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === "object" && Object.keys(value).length === 0);
+}

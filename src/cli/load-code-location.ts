@@ -1,0 +1,93 @@
+// Loads a code location: a TypeScript or JavaScript module whose export `defs` is a Definitions.
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { CodeLocationError, TesseraError } from "../core/index.js";
+import { Definitions } from "../definitions/index.js";
+import type { Settings } from "../instance/index.js";
+import { CliUsageError } from "./errors.js";
+import { displayPath } from "./format.js";
+
+export interface CodeLocation {
+  /** The module as the user named it (relative to the working directory when inside it). */
+  readonly name: string;
+  readonly modulePath: string;
+  readonly defs: Definitions;
+}
+
+const DEFS_HINT = "add `export const defs = new Definitions({ assets: [...] })` to it";
+
+/**
+ * Imports `modulePath` and returns its `defs`. Every way this can go wrong is a CodeLocationError
+ * naming the module: missing file, an error thrown while importing, no `defs`, a `defs` of the wrong kind.
+ */
+export async function loadCodeLocation(modulePath: string, cwd: string = process.cwd()): Promise<CodeLocation> {
+  const absolute = resolve(cwd, modulePath);
+  const name = displayPath(absolute, cwd);
+  let isFile = false;
+  try {
+    isFile = statSync(absolute).isFile();
+  } catch {
+    throw new CodeLocationError(absolute, `Code location module ${name} does not exist (looked for ${absolute}). Check the path given with -m/--module or in tessera.yaml.`);
+  }
+  if (!isFile) {
+    throw new CodeLocationError(absolute, `Code location ${name} is a directory; pass the module file that exports \`defs\`, e.g. ${displayPath(resolve(absolute, "defs.ts"), cwd)}.`);
+  }
+
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (cause) {
+    const reason = cause instanceof Error ? (cause instanceof TesseraError ? cause.message : `${cause.name}: ${cause.message}`) : String(cause);
+    const hint = /Cannot find (module|package) 'tessera'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install tessera) so that \`import ... from "tessera"\` resolves.` : "";
+    throw new CodeLocationError(absolute, `Could not load code location ${name}: ${reason}${hint}`, { cause });
+  }
+
+  // A module compiled as CommonJS (its package has no "type": "module") arrives as `default`.
+  if (!("defs" in exports) && isObject(exports.default) && "defs" in exports.default) exports = exports.default;
+  const defs = exports.defs;
+  if (defs instanceof Definitions) return { name, modulePath: absolute, defs };
+  if (defs === undefined) {
+    const others = Object.keys(exports).filter((k) => k !== "defs");
+    const hint =
+      exports.default instanceof Definitions
+        ? "; its default export is a Definitions: export it as `defs` instead (`export const defs = ...`)"
+        : others.length > 0
+          ? ` (it exports ${others.map((k) => `\`${k}\``).join(", ")}); ${DEFS_HINT}`
+          : `; ${DEFS_HINT}`;
+    throw new CodeLocationError(absolute, `module ${name} does not export \`defs\`${hint}`);
+  }
+  if (typeof defs === "object" && defs !== null && (defs as { kind?: unknown }).kind === "definitions") {
+    throw new CodeLocationError(
+      absolute,
+      `module ${name} exports a \`defs\` built by another copy of Tessera than this command's. Import from "tessera" in the module and run the \`tessera\` of the same installation (npx tessera).`,
+    );
+  }
+  throw new CodeLocationError(absolute, `module ${name} exports \`defs\`, but it is ${describeValue(defs)}, not a Definitions; ${DEFS_HINT}`);
+}
+
+/**
+ * The code location modules to load: `-m` if given, else the `locations` of tessera.yaml.
+ * `required` makes an empty answer an error that says how to name one.
+ */
+export function codeLocationPaths(moduleOption: string | undefined, settings: Settings, required: boolean): string[] {
+  if (moduleOption !== undefined) return [moduleOption];
+  const paths = (settings.locations ?? []).map((l) => l.module);
+  if (paths.length === 0 && required) {
+    throw new CliUsageError(
+      "No code location given: pass -m/--module <file.ts> (a module that exports `defs`), or list it in tessera.yaml in the Tessera home as `locations: [{ module: path/to/defs.ts }]`.",
+    );
+  }
+  return paths;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+  return ctor && ctor !== "Object" ? `a ${ctor}` : "a plain object";
+}
