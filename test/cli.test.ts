@@ -1,0 +1,310 @@
+// The `tessera` command as users run it: `node bin/tessera.js ...` in a child process, on a temporary home.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Instance } from "tessera";
+import { main } from "../src/cli/main.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const BIN = join(ROOT, "bin", "tessera.js");
+const QUICKSTART = "examples/quickstart/defs.ts";
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node bin/tessera.js ...args` with TESSERA_HOME=home; stdin is a closed pipe, stdout is not a terminal. */
+function tessera(args: readonly string[], home: string): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" };
+  delete env.FORCE_COLOR;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.end();
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/**
+ * Runs the CLI in this process, on `--home <home>`: no tsx start-up, so cheap. Spawned runs above prove
+ * the entry point; this covers the many commands and error paths that read the same instance.
+ */
+async function tesseraInProcess(args: readonly string[], home?: string): Promise<CliResult> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const code = await main(["node", "tessera", ...(home === undefined ? [] : ["--home", home]), ...args], { stdout, stderr, stdin: new PassThrough() });
+  return { code, stdout: out, stderr: err };
+}
+
+const dirs: string[] = [];
+function tempDir(prefix = "tessera-cli-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A project outside the repository that depends on tessera, as a user's would, holding the given modules. */
+function project(modules: Record<string, string>): string {
+  const dir = tempDir("tessera-project-");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
+  for (const [name, source] of Object.entries(modules)) writeFileSync(join(dir, name), source);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("tessera materialize on the quickstart, then the commands that inspect the instance", () => {
+  let home: string;
+  let outputDir: string;
+  let materialized: CliResult;
+  let runId: string;
+  let assetList: CliResult;
+  let runList: CliResult;
+  let runShow: CliResult;
+  let info: CliResult;
+  let wipeUnconfirmed: CliResult;
+
+  beforeAll(async () => {
+    home = tempDir();
+    outputDir = join(home, "reports");
+    const configFile = join(home, "run.yaml");
+    writeFileSync(configFile, `resources:\n  reports:\n    config:\n      outputDir: ${JSON.stringify(outputDir)}\n`);
+    materialized = await tessera(["materialize", "-m", QUICKSTART, "--select", "*", "--config", configFile], home);
+    runId = /Run ([0-9a-f-]{36}) started/.exec(materialized.stdout)?.[1] ?? "(no run id printed)";
+    assetList = await tesseraInProcess(["asset", "list", "-m", QUICKSTART], home);
+    runList = await tesseraInProcess(["run", "list"], home);
+    runShow = await tesseraInProcess(["run", "show", runId], home);
+    info = await tesseraInProcess(["instance", "info"], home);
+    wipeUnconfirmed = await tesseraInProcess(["asset", "wipe", "clean_orders"], home);
+  });
+
+  it("materializes, printing one line per step event when stdout is not a terminal", () => {
+    expect(materialized.stderr).toBe("");
+    expect(materialized.code).toBe(0);
+    expect(materialized.stdout).toContain("[raw_orders] started");
+    expect(materialized.stdout).toMatch(/\[clean_orders\] succeeded in \d+ms \(\d\/6\)/);
+    expect(materialized.stdout).toContain("[clean_orders] info: Dropped 8 of 40 rows");
+    expect(materialized.stdout).toContain("[customer_orders] warn: 1 order(s) reference customers missing");
+  });
+
+  it("ends with what was materialized, key metadata and the run id", () => {
+    expect(materialized.stdout).toContain(`Materialized 6 assets`);
+    expect(materialized.stdout).toContain(`(run ${runId})`);
+    expect(materialized.stdout).toMatch(/clean_orders +rows_in: 40, rows_out: 32, dropped: 8/);
+    expect(materialized.stdout).toMatch(/daily_revenue +days: 5, orders: 31, total_revenue: 2848.66, currency: EUR/);
+    expect(materialized.stdout).toContain(`tessera run show ${runId}`);
+  });
+
+  it("passes the --config file to the run", () => {
+    expect(readFileSync(join(outputDir, "daily_revenue.md"), "utf8")).toContain("| **Total** | **31** | | **2,848.66** |");
+  });
+
+  it("lists the defined assets with their group, latest materialization and run", () => {
+    expect(assetList.code).toBe(0);
+    const lines = assetList.stdout.split("\n");
+    expect(lines[0]).toMatch(/^ASSET +GROUP +LAST MATERIALIZED +RUN +METADATA$/);
+    expect(lines.find((l) => l.startsWith("raw_orders "))).toMatch(new RegExp(`raw_orders +raw +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +${runId} +rows: 40`));
+    expect(lines.filter((l) => l.includes(runId))).toHaveLength(6);
+  });
+
+  it("lists the run with its status", () => {
+    expect(runList.code).toBe(0);
+    expect(runList.stdout).toMatch(new RegExp(`${runId} +SUCCESS +__ASSET_JOB`));
+  });
+
+  it("shows the run's header and its event log", () => {
+    expect(runShow.code).toBe(0);
+    expect(runShow.stdout).toContain(`Run ${runId}`);
+    expect(runShow.stdout).toMatch(/status +SUCCESS/);
+    expect(runShow.stdout).toMatch(/\d\d:\d\d:\d\d\.\d{3} +STEP_START +clean_orders +Started execution/);
+    expect(runShow.stdout).toMatch(/ASSET_MATERIALIZATION +clean_orders/);
+    expect(runShow.stdout).toContain("rows_out: 32");
+    expect(runShow.stdout).toContain("[info] Dropped 8 of 40 rows");
+    expect(runShow.stdout).toMatch(/RUN_SUCCESS/);
+  });
+
+  it("shows where the instance lives, its schema version and what it holds", () => {
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(new RegExp(`home +${home}`));
+    expect(info.stdout).toMatch(new RegExp(`storage +sqlite ${join(home, "tessera.db")}`));
+    expect(info.stdout).toMatch(/schema +version (\d+) \(latest \1\)/);
+    expect(info.stdout).toMatch(/runs +1\n/);
+    expect(info.stdout).toMatch(/assets +6\n/);
+  });
+
+  it("refuses to wipe without --yes when nobody can confirm", () => {
+    expect(wipeUnconfirmed.code).toBe(1);
+    expect(wipeUnconfirmed.stderr).toMatch(/^error: Not confirmed: stdin is not a terminal.*Pass --yes to confirm\.\n$/);
+  });
+
+  it("wipes an asset's history with --yes", async () => {
+    const wiped = await tesseraInProcess(["asset", "wipe", "clean_orders", "--yes"], home);
+    expect(wiped.code).toBe(0);
+    expect(wiped.stdout).toContain("Wiped 1 asset: clean_orders.");
+    const instance = Instance.fromHome({ home });
+    const keys = (await instance.getAssetKeys()).map(String);
+    await instance.close();
+    expect(keys).not.toContain("clean_orders");
+    expect(keys).toContain("raw_orders");
+  });
+});
+
+const modules = project({
+  "no_defs.ts": `import { asset } from "tessera";\nexport const orders = asset("orders", async () => 1);\n`,
+  "throws.ts": `import { Definitions } from "tessera";\nfunction connect(): never {\n  throw new Error("cannot reach the warehouse");\n}\nconnect();\nexport const defs = new Definitions({});\n`,
+  "failing.ts": [
+    `import { asset, Definitions } from "tessera";`,
+    `const upstream = asset("upstream", async () => 1);`,
+    `const explode = asset({ name: "explode", ins: { upstream } }, async (): Promise<number> => {`,
+    `  throw new Error("warehouse is down");`,
+    `});`,
+    `const after = asset({ name: "after", ins: { explode } }, async (_ctx, { explode }) => explode + 1);`,
+    `export const defs = new Definitions({ assets: [upstream, explode, after] });`,
+    ``,
+  ].join("\n"),
+});
+
+// Each of these starts the real entry point; they run side by side to keep the file fast.
+describe.concurrent("tessera, when something is wrong, says why and exits 1", () => {
+  it("names a module that does not export defs, and how to add it", async () => {
+    const result = await tessera(["materialize", "-m", join(modules, "no_defs.ts")], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("does not export `defs` (it exports `orders`); add `export const defs = new Definitions(");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("shows the error and the module's own stack frames when it throws on import", async () => {
+    const result = await tessera(["materialize", "-m", join(modules, "throws.ts")], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Could not load code location .*throws\.ts: Error: cannot reach the warehouse\n/);
+    expect(result.stderr).toMatch(/at connect \(.*throws\.ts:3:\d+\)/);
+    expect(result.stderr).not.toContain("node_modules");
+  });
+
+  it("exits 1 when an asset fails, records the run as FAILURE and keeps the error's stack in the event log", async () => {
+    const home = tempDir();
+    const result = await tessera(["materialize", "-m", join(modules, "failing.ts")], home);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/\[explode\] failed after \d+ms \(2\/3\): warehouse is down/);
+    expect(result.stdout).toMatch(/\[after\] skipped \(3\/3\): upstream step "explode" failed/);
+    expect(result.stdout).toMatch(/Run [0-9a-f-]{36} failed in \d+ms: 1 step failed, 1 skipped; materialized 1 of 3 assets\./);
+    expect(result.stderr).toContain(`error: step "explode" failed: warehouse is down\n`);
+
+    const instance = Instance.fromHome({ home });
+    const [run] = await instance.getRuns();
+    await instance.close();
+    expect(run?.status).toBe("FAILURE");
+    expect(result.stderr).toContain(`tessera run show ${run?.runId}`);
+
+    const shown = await tesseraInProcess(["run", "show", run?.runId ?? ""], home);
+    expect(shown.stdout).toMatch(/STEP_FAILURE +explode +Step "explode" failed: warehouse is down/);
+    expect(shown.stdout).toMatch(/Error: warehouse is down\n +at .*failing\.ts:4:\d+/);
+  });
+
+  it("refuses a file that is not an instance database, leaving it unchanged", async () => {
+    const home = tempDir();
+    const db = join(home, "tessera.db");
+    writeFileSync(db, "hello");
+    const result = await tessera(["run", "list"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: .*tessera\.db is not an SQLite database.*Nothing was changed\./);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(readFileSync(db, "utf8")).toBe("hello");
+  });
+
+  it("prints help and exits 0", async () => {
+    const result = await tessera(["materialize", "--help"], tempDir());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: tessera materialize [options]");
+    expect(result.stdout).toContain("$ tessera materialize -m examples/quickstart/defs.ts");
+  });
+});
+
+describe("tessera, in process, on mistakes in the command line", () => {
+  it("suggests the nearest key for an unknown key in --select", async () => {
+    const result = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--select", "daily_revenu"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`error: Asset "daily_revenu" in the selection is not defined. Did you mean "daily_revenue"?\n`);
+  });
+
+  it("names the config path of a bad --config value, before any run starts", async () => {
+    const home = tempDir();
+    const result = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--config", `{"ops": {"daily_revenue": {"config": {"minOrderAmount": "lots"}}}}`], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Invalid config for the run:\n  at ops\.daily_revenue\.config\.minOrderAmount: /);
+    expect(result.stdout).toBe("");
+    const instance = Instance.fromHome({ home });
+    expect(await instance.getRuns()).toEqual([]);
+    await instance.close();
+  });
+
+  it("says that a --config file does not exist", async () => {
+    const result = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--config", "missing.yaml"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Config file missing\.yaml does not exist/);
+  });
+
+  it("says which run id is unknown to run show", async () => {
+    const result = await tesseraInProcess(["run", "show", "no-such-run"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: No run with id "no-such-run" in this instance. List runs with `tessera run list`.\n');
+  });
+
+  it("suggests a run status for a misspelt --status", async () => {
+    const result = await tesseraInProcess(["run", "list", "--status", "FAILED"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: Unknown run status "FAILED"; did you mean FAILURE\?/);
+  });
+
+  it("asks for a code location when neither -m nor tessera.yaml names one", async () => {
+    const result = await tesseraInProcess(["materialize"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: No code location given: pass -m\/--module <file\.ts>/);
+  });
+
+  it("takes the code location from tessera.yaml when -m is not given", async () => {
+    const home = tempDir();
+    writeFileSync(join(home, "tessera.yaml"), `locations:\n  - module: ${JSON.stringify(join(ROOT, QUICKSTART))}\n`);
+    const result = await tesseraInProcess(["asset", "list"], home);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/raw_customers +raw +never/);
+    expect(result.stdout).toMatch(/clean_orders +default +never/);
+  });
+});
+
+describe("tessera --help", () => {
+  it.each(["", "materialize", "asset list", "asset wipe", "run list", "run show", "instance info", "instance migrate"])(
+    "describes `tessera %s` with examples",
+    async (command) => {
+      const path = command.split(" ").filter(Boolean);
+      const result = await tesseraInProcess([...path, "--help"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: tessera${command ? ` ${command}` : ""} [options]`);
+      expect(result.stdout).toContain("Examples:\n  $ tessera");
+    },
+  );
+
+  it.each(["asset", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
+    const result = await tesseraInProcess([command, "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Commands:\n/);
+  });
+});
