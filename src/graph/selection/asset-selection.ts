@@ -1,0 +1,341 @@
+// AssetSelection: an immutable query over the assets of a graph (the reference's algebra), and its string forms.
+import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
+import { AssetSpec, AssetsDefinition, Definitions, type AssetsItem } from "../../definitions/index.js";
+import { AssetGraph } from "../asset-graph.js";
+import { UnknownAssetCheckError } from "./errors.js";
+import { parseSelection, type FromStringOptions } from "./parse-selection.js";
+import { resolveMask, type ResolveOptions } from "./resolve-selection.js";
+import { andNode, freezeNode, isValidDepth, normalizeDepth, orNode, type AssetCheckKeyRef, type SelectionNode } from "./selection-node.js";
+import { toSelectionString, type ToSelectionStringOptions } from "./selection-string.js";
+import { indicesOf } from "./traverse.js";
+
+/** What may name an asset in a selection: a key (or its `a/b` string or segments), an asset definition (all its assets) or a spec. */
+export type AssetSelectionTarget = AssetKeyLike | AssetsDefinition<unknown> | AssetSpec;
+
+/** An asset check named by the key of its asset and its name. */
+export interface AssetCheckKeyLike {
+  readonly assetKey: AssetKeyLike;
+  readonly name: string;
+}
+
+export interface IncludeSourcesOptions {
+  /** Whether external assets (AssetSpecs in Definitions, or undeclared dependencies) are selected too. @default false */
+  includeSources?: boolean;
+}
+
+/** What a selection resolves against. */
+export type SelectionScope = Definitions | AssetGraph | readonly AssetsItem[];
+
+/** Anything `AssetSelection.from` turns into a selection. */
+export type CoercibleToAssetSelection = AssetSelection | string | readonly string[] | readonly AssetSelectionTarget[];
+
+/**
+ * A query over assets, built from statics and combined with `or`, `and` and `minus`. Immutable;
+ * resolving it against definitions gives the selected keys. By default a selection leaves out
+ * external assets wherever the reference does (`all()`, `groups()`, `tag()`, `kind()`, `keyPrefixes()`
+ * and every `upstream()`); explicit keys, `key:` wildcards and `owner()` select them too.
+ *
+ * @example
+ * AssetSelection.groups("marketing").minus(AssetSelection.assets("promotions"));
+ * AssetSelection.assets(orders).downstream(2);
+ * AssetSelection.fromString("tag:tier=gold and +key:raw/orders");
+ */
+export class AssetSelection {
+  /** The selection's tree (plain frozen data). */
+  readonly node: SelectionNode;
+
+  constructor(node: SelectionNode) {
+    this.node = freezeNode(node);
+    Object.freeze(this);
+  }
+
+  /** Every materializable asset, and with `includeSources` every external asset too. */
+  static all(options: IncludeSourcesOptions = {}): AssetSelection {
+    return new AssetSelection({ type: "all", includeSources: options.includeSources ?? false });
+  }
+
+  /** Every asset check (and no asset). */
+  static allAssetChecks(): AssetSelection {
+    return new AssetSelection({ type: "allChecks" });
+  }
+
+  /**
+   * The given assets: keys (`"a/b"` strings are split on `/`), definitions (all their assets) or
+   * specs. External assets named here are selected. Resolving a key that is not defined throws
+   * an UnknownAssetError with near matches.
+   */
+  static assets(...assets: AssetSelectionTarget[]): AssetSelection {
+    return new AssetSelection({ type: "keys", keys: keysOf(assets, "AssetSelection.assets") });
+  }
+
+  /** @deprecated The reference's older name of {@link AssetSelection.assets}; use that. */
+  static keys(...keys: AssetKeyLike[]): AssetSelection {
+    return new AssetSelection({ type: "keys", keys: keysOf(keys, "AssetSelection.keys") });
+  }
+
+  /**
+   * Assets whose key starts with one of the prefixes (a key equal to a prefix matches too). A prefix
+   * is a `"a/b"` string or an array of segments.
+   */
+  static keyPrefixes(...args: [...prefixes: (string | readonly string[])[], options: IncludeSourcesOptions] | (string | readonly string[])[]): AssetSelection {
+    const { items, options } = splitOptions<string | readonly string[]>(args);
+    const prefixes = items.map((prefix) => {
+      if (typeof prefix === "string") return Object.freeze(prefix.split("/"));
+      if (Array.isArray(prefix) && prefix.every((s) => typeof s === "string")) return Object.freeze([...prefix]);
+      throw new InvalidDefinitionError(`AssetSelection.keyPrefixes takes "a/b" strings or arrays of segments, got ${JSON.stringify(prefix)}`);
+    });
+    return new AssetSelection({ type: "keyPrefixes", prefixes, includeSources: options.includeSources ?? false });
+  }
+
+  /** Assets in any of the groups. */
+  static groups(...args: [...groups: string[], options: IncludeSourcesOptions] | string[]): AssetSelection {
+    const { items, options } = splitOptions<string>(args);
+    for (const group of items) {
+      if (typeof group !== "string") throw new InvalidDefinitionError(`AssetSelection.groups takes group names, got ${JSON.stringify(group)}`);
+    }
+    return new AssetSelection({ type: "groups", groups: items, includeSources: options.includeSources ?? false });
+  }
+
+  /** Assets whose tag `key` has exactly `value` (`""` selects assets where the tag is present with an empty value). */
+  static tag(key: string, value: string, options: IncludeSourcesOptions = {}): AssetSelection {
+    return new AssetSelection({ type: "tag", key, value, includeSources: options.includeSources ?? false });
+  }
+
+  /** `"key"` or `"key=value"`, as {@link AssetSelection.tag}. */
+  static tagString(text: string, options: IncludeSourcesOptions = {}): AssetSelection {
+    const pieces = text.split("=");
+    if (pieces.length > 2) throw new InvalidDefinitionError(`Invalid tag selection "${text}": use "key" or "key=value", with at most one "="`);
+    return AssetSelection.tag(pieces[0] as string, pieces[1] ?? "", options);
+  }
+
+  /** Assets of the given kind; `null` selects assets without kinds. */
+  static kind(kind: string | null, options: IncludeSourcesOptions = {}): AssetSelection {
+    return new AssetSelection({ type: "kind", kind, includeSources: options.includeSources ?? false });
+  }
+
+  /** Assets with the given owner (an email address or `team:name`), external ones included. */
+  static owner(owner: string | null): AssetSelection {
+    return new AssetSelection({ type: "owner", owner });
+  }
+
+  /** The checks of the given assets (and no asset). */
+  static checksForAssets(...assets: AssetSelectionTarget[]): AssetSelection {
+    return new AssetSelection({ type: "checksForAssets", keys: keysOf(assets, "AssetSelection.checksForAssets") });
+  }
+
+  /** The given asset checks (and no asset). */
+  static checks(...checks: AssetCheckKeyLike[]): AssetSelection {
+    const refs: AssetCheckKeyRef[] = checks.map((check) => {
+      if (!check || typeof check !== "object" || typeof check.name !== "string") {
+        throw new InvalidDefinitionError(`AssetSelection.checks takes { assetKey, name } check keys, got ${JSON.stringify(check)}`);
+      }
+      return Object.freeze({ assetKey: AssetKey.from(check.assetKey), name: check.name });
+    });
+    return new AssetSelection({ type: "checkKeys", checks: refs });
+  }
+
+  /**
+   * Parses a selection string: the attribute syntax (`key:raw/* and tag:tier=gold`, `2+group:sales`,
+   * `roots(kind:dbt)`) or the classic one (`*orders+`), comma lists of either united.
+   * Throws a SelectionSyntaxError with the column, what was found and what was expected.
+   */
+  static fromString(text: string, options: FromStringOptions = {}): AssetSelection {
+    return new AssetSelection(parseSelection(text, options));
+  }
+
+  /** A selection from a string (as fromString), strings (united), keys, definitions or specs; a selection is returned as is. */
+  static from(selection: CoercibleToAssetSelection): AssetSelection {
+    if (selection instanceof AssetSelection) return selection;
+    if (typeof selection === "string") return AssetSelection.fromString(selection);
+    if (Array.isArray(selection) && selection.length > 0 && selection.every((s) => typeof s === "string")) {
+      return new AssetSelection(orNode((selection as readonly string[]).map((s) => parseSelection(s))));
+    }
+    if (Array.isArray(selection)) return AssetSelection.assets(...(selection as AssetSelectionTarget[]));
+    throw new InvalidDefinitionError(
+      `A selection must be an AssetSelection, a selection string, strings, or asset keys, definitions and specs; got ${describeValue(selection)}`,
+    );
+  }
+
+  /**
+   * This selection and every asset downstream of it, `depth` levels deep (unlimited by default).
+   * With `includeSelf: false` the assets of this selection are left out.
+   */
+  downstream(depth?: number | null, includeSelf = true): AssetSelection {
+    return new AssetSelection({ type: "downstream", child: this.node, depth: checkDepth(depth, "downstream"), includeSelf });
+  }
+
+  /**
+   * This selection and every asset upstream of it, `depth` levels up (unlimited by default). As in
+   * the reference, only materializable assets are returned: external parents are left out (see
+   * {@link AssetSelection.upstreamSourceAssets}).
+   */
+  upstream(depth?: number | null, includeSelf = true): AssetSelection {
+    return new AssetSelection({ type: "upstream", child: this.node, depth: checkDepth(depth, "upstream"), includeSelf });
+  }
+
+  /** The assets of this selection with no upstream asset in it (through any path, in the selection or not). */
+  roots(): AssetSelection {
+    return new AssetSelection({ type: "roots", child: this.node });
+  }
+
+  /** @deprecated The reference's older name of {@link AssetSelection.roots}; use that. */
+  sources(): AssetSelection {
+    return this.roots();
+  }
+
+  /** The assets of this selection with no downstream asset in it. */
+  sinks(): AssetSelection {
+    return new AssetSelection({ type: "sinks", child: this.node });
+  }
+
+  /** The materializable assets of this selection (external assets removed). */
+  materializable(): AssetSelection {
+    return new AssetSelection({ type: "materializable", child: this.node });
+  }
+
+  /** This selection plus the other assets of every multi-asset definition that cannot run in part. */
+  requiredMultiAssetNeighbors(): AssetSelection {
+    return new AssetSelection({ type: "requiredNeighbors", child: this.node });
+  }
+
+  /** The external assets upstream of this selection. */
+  upstreamSourceAssets(): AssetSelection {
+    return new AssetSelection({ type: "upstreamSources", child: this.node });
+  }
+
+  /** This selection without asset checks. */
+  withoutChecks(): AssetSelection {
+    return this.minus(AssetSelection.allAssetChecks());
+  }
+
+  /** Assets in this selection or any of the others. */
+  or(...others: AssetSelection[]): AssetSelection {
+    return new AssetSelection(orNode([this.node, ...others.map((o) => nodeOf(o, "or"))]));
+  }
+
+  /** Assets in this selection and in every one of the others. */
+  and(...others: AssetSelection[]): AssetSelection {
+    return new AssetSelection(andNode([this.node, ...others.map((o) => nodeOf(o, "and"))]));
+  }
+
+  /** Assets in this selection but not in `other`. */
+  minus(other: AssetSelection): AssetSelection {
+    return new AssetSelection({ type: "minus", left: this.node, right: nodeOf(other, "minus") });
+  }
+
+  /**
+   * The selected asset keys, in the graph's node order. Pass Definitions (their cached graph is
+   * used), an AssetGraph, or a list of assets.
+   */
+  resolve(scope: SelectionScope, options: ResolveOptions = {}): AssetKey[] {
+    const graph = graphOf(scope);
+    return this.resolveIndices(graph, options).map((i) => graph.keys[i] as AssetKey);
+  }
+
+  /** The selected graph nodes, ascending. */
+  resolveIndices(graph: AssetGraph, options: ResolveOptions = {}): number[] {
+    return indicesOf(resolveMask(this.node, graph, options));
+  }
+
+  /** The selected graph nodes as a mask: `mask[i] === 1` when node `i` is selected. */
+  resolveMask(graph: AssetGraph, options: ResolveOptions = {}): Uint8Array {
+    return resolveMask(this.node, graph, options);
+  }
+
+  /**
+   * The selected asset checks. Definitions declare no asset checks yet, so this is empty; naming a
+   * check that does not exist throws an UnknownAssetCheckError, as in the reference.
+   */
+  resolveChecks(scope: SelectionScope, options: ResolveOptions = {}): { assetKey: AssetKey; name: string }[] {
+    const graph = graphOf(scope);
+    // Resolving the assets first reports unknown keys as the reference does.
+    resolveMask(this.node, graph, options);
+    const named = namedChecks(this.node);
+    if (named.length > 0) throw new UnknownAssetCheckError(named.map((c) => `${c.assetKey.toString()}:${c.name}`));
+    return [];
+  }
+
+  /**
+   * A string that `AssetSelection.fromString(text, options)` parses into a selection resolving to the
+   * same assets. Throws a SelectionNotExpressibleError for selections the grammar cannot write
+   * (multi-asset neighbours, upstream external assets, checks; see the options for external assets).
+   */
+  toSelectionString(options: ToSelectionStringOptions = {}): string {
+    return toSelectionString(this.node, options);
+  }
+
+  /** Structural equality of two selections. */
+  equals(other: AssetSelection): boolean {
+    return other instanceof AssetSelection && JSON.stringify(this.node) === JSON.stringify(other.node);
+  }
+
+  toJSON(): SelectionNode {
+    return this.node;
+  }
+
+  toString(): string {
+    try {
+      return this.toSelectionString();
+    } catch {
+      return `AssetSelection(${this.node.type})`;
+    }
+  }
+}
+
+function graphOf(scope: SelectionScope): AssetGraph {
+  if (scope instanceof AssetGraph) return scope;
+  if (scope instanceof Definitions) return AssetGraph.of(scope);
+  if (Array.isArray(scope)) return AssetGraph.fromAssets(scope);
+  throw new InvalidDefinitionError(`A selection resolves against Definitions, an AssetGraph or a list of assets; got ${describeValue(scope)}`);
+}
+
+function keysOf(targets: readonly AssetSelectionTarget[], where: string): AssetKey[] {
+  return targets.flatMap((target) => {
+    if (target instanceof AssetsDefinition) return [...target.keys];
+    if (target instanceof AssetSpec) return [target.key];
+    if (AssetKey.isAssetKeyLike(target)) return [AssetKey.from(target)];
+    throw new InvalidDefinitionError(`${where} takes asset keys, definitions or specs; got ${describeValue(target)}`);
+  });
+}
+
+function splitOptions<T>(args: readonly (T | IncludeSourcesOptions)[]): { items: T[]; options: IncludeSourcesOptions } {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+    return { items: args.slice(0, -1) as T[], options: last as IncludeSourcesOptions };
+  }
+  return { items: [...args] as T[], options: {} };
+}
+
+function checkDepth(depth: number | null | undefined, method: string): number | null {
+  if (!isValidDepth(depth)) {
+    throw new InvalidDefinitionError(`${method}(depth) takes a whole number of levels (0 or more), or nothing for unlimited; got ${JSON.stringify(depth)}`);
+  }
+  return normalizeDepth(depth);
+}
+
+function nodeOf(selection: AssetSelection, method: string): SelectionNode {
+  if (!(selection instanceof AssetSelection)) {
+    throw new InvalidDefinitionError(`AssetSelection.${method} takes another AssetSelection; got ${describeValue(selection)} (use AssetSelection.from to convert)`);
+  }
+  return selection.node;
+}
+
+function namedChecks(node: SelectionNode): AssetCheckKeyRef[] {
+  switch (node.type) {
+    case "checkKeys":
+      return [...node.checks];
+    case "or":
+    case "and":
+      return node.operands.flatMap(namedChecks);
+    case "minus":
+      return [...namedChecks(node.left), ...namedChecks(node.right)];
+    default:
+      return [];
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return (value as { kind?: string }).kind ?? value.constructor?.name ?? "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

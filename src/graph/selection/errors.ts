@@ -1,0 +1,68 @@
+// Errors of asset selections: syntax errors with a caret under the input, and selections that cannot be answered here.
+import { TesseraError } from "../../core/index.js";
+
+/**
+ * A selection string that neither grammar accepts. `position` is the 0-based offset of the
+ * offending text in `selection` (`column` is the same, 1-based), `found` describes what is there
+ * and `expected` lists what would have been accepted.
+ */
+export class SelectionSyntaxError extends TesseraError {
+  readonly selection: string;
+  readonly position: number;
+  readonly column: number;
+  readonly found: string;
+  readonly expected: readonly string[];
+
+  constructor(selection: string, position: number, length: number, found: string, expected: readonly string[], hint?: string) {
+    const expectation = expected.length ? `, expected ${listOf(expected)}` : "";
+    super(
+      "SELECTION_SYNTAX",
+      `Invalid asset selection at column ${position + 1}: found ${found}${expectation}.` +
+        (hint ? ` ${hint}` : "") +
+        `\n  ${printable(selection)}\n  ${" ".repeat(position)}${"^".repeat(Math.max(1, length))}`,
+    );
+    this.selection = selection;
+    this.position = position;
+    this.column = position + 1;
+    this.found = found;
+    this.expected = Object.freeze([...expected]);
+  }
+}
+
+/** A selection that parses but cannot be resolved here (e.g. `status:`, which needs an instance). */
+export class UnsupportedSelectionError extends TesseraError {
+  readonly attribute: string;
+  constructor(attribute: string, message: string) {
+    super("SELECTION_UNSUPPORTED", message);
+    this.attribute = attribute;
+  }
+}
+
+/** A selection built in code that has no selection-string form resolving to the same assets. */
+export class SelectionNotExpressibleError extends TesseraError {
+  constructor(message: string) {
+    super("SELECTION_NOT_EXPRESSIBLE", message);
+  }
+}
+
+/** An asset check named in a selection that no definition supplies. */
+export class UnknownAssetCheckError extends TesseraError {
+  readonly checkKeys: readonly string[];
+  constructor(checkKeys: readonly string[]) {
+    super(
+      "UNKNOWN_ASSET_CHECK",
+      `Asset check${checkKeys.length > 1 ? "s" : ""} ${checkKeys.map((k) => `"${k}"`).join(", ")} ${checkKeys.length > 1 ? "were" : "was"} selected, but no definition supplies ${checkKeys.length > 1 ? "them" : "it"}. Check the spelling and that the checks are passed to Definitions.`,
+    );
+    this.checkKeys = Object.freeze([...checkKeys]);
+  }
+}
+
+function listOf(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+// Keeps the caret aligned: control characters would shift or break the echoed line.
+function printable(text: string): string {
+  return text.replace(/[\t\r\n]/g, " ");
+}

@@ -1,0 +1,219 @@
+// Resolution of a selection tree to a node mask of an AssetGraph, with the reference's rules for external assets.
+import { InvalidDefinitionError } from "../../core/index.js";
+import type { AssetGraph } from "../asset-graph.js";
+import { UnsupportedSelectionError } from "./errors.js";
+import { GraphIndex } from "./graph-index.js";
+import type { SelectionNode } from "./selection-node.js";
+import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
+import { wildcardToRegExp } from "./wildcard.js";
+
+export interface ResolveOptions {
+  /**
+   * The name of the code location the definitions are loaded as. `code_location:<name>` selects
+   * every asset when it names this location and none otherwise; without it, `code_location:`
+   * cannot be answered (as in the reference, which resolves it only in a workspace).
+   */
+  codeLocation?: string;
+}
+
+/** The mask (1 = selected) of the graph nodes that `node` selects. Unknown explicit keys throw UnknownAssetError. */
+export function resolveMask(node: SelectionNode, graph: AssetGraph, options: ResolveOptions = {}): Uint8Array {
+  return new Resolver(GraphIndex.of(graph), options).mask(node);
+}
+
+class Resolver {
+  readonly #index: GraphIndex;
+  readonly #options: ResolveOptions;
+
+  constructor(index: GraphIndex, options: ResolveOptions) {
+    this.#index = index;
+    this.#options = options;
+  }
+
+  mask(node: SelectionNode): Uint8Array {
+    const index = this.#index;
+    const graph = index.graph;
+    const n = index.size;
+    switch (node.type) {
+      case "all":
+        return node.includeSources ? new Uint8Array(n).fill(1) : index.materializable.slice();
+      case "keys": {
+        const out = new Uint8Array(n);
+        for (const key of node.keys) out[graph.require(key)] = 1;
+        return out;
+      }
+      case "keyWildcard": {
+        const out = new Uint8Array(n);
+        if (!node.pattern.includes("*")) {
+          const i = graph.indexOf(node.pattern);
+          if (i !== undefined) out[i] = 1;
+          return out;
+        }
+        const regex = wildcardToRegExp(node.pattern);
+        for (let i = 0; i < n; i++) if (regex.test(graph.ids[i] as string)) out[i] = 1;
+        return out;
+      }
+      case "keyPrefixes": {
+        const out = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          const key = graph.keys[i];
+          if (key && node.prefixes.some((prefix) => key.hasPrefix(prefix))) out[i] = 1;
+        }
+        return this.#sources(out, node.includeSources);
+      }
+      case "groups": {
+        const ids = new Set<number>();
+        for (const group of node.groups) {
+          const id = index.groupIds.get(group);
+          if (id !== undefined) ids.add(id);
+        }
+        return this.#sources(this.#byGroup(ids), node.includeSources);
+      }
+      case "groupWildcard": {
+        const regex = wildcardToRegExp(node.pattern);
+        const ids = new Set<number>();
+        for (const [group, id] of index.groupIds) if (regex.test(group)) ids.add(id);
+        return this.#sources(this.#byGroup(ids), node.includeSources);
+      }
+      case "tag": {
+        const out = new Uint8Array(n);
+        if (node.key !== null) for (const i of index.tags.get(node.key)?.get(node.value) ?? []) out[i] = 1;
+        return this.#sources(out, node.includeSources);
+      }
+      case "kind": {
+        let out: Uint8Array;
+        if (node.kind === null) {
+          out = new Uint8Array(n).fill(1);
+          for (const nodes of index.kinds.values()) for (const i of nodes) out[i] = 0;
+        } else {
+          out = new Uint8Array(n);
+          for (const i of index.kinds.get(node.kind) ?? []) out[i] = 1;
+        }
+        return this.#sources(out, node.includeSources);
+      }
+      case "owner": {
+        const out = new Uint8Array(n);
+        if (node.owner !== null) for (let i = 0; i < n; i++) if (graph.specs[i]?.owners.includes(node.owner)) out[i] = 1;
+        return out;
+      }
+      case "is": {
+        const out = index.materializable.slice();
+        if (node.attribute === "external") for (let i = 0; i < n; i++) out[i] = (out[i] as number) ^ 1;
+        return out;
+      }
+      case "codeLocation": {
+        const location = this.#options.codeLocation;
+        if (location === undefined) {
+          throw new UnsupportedSelectionError(
+            "code_location",
+            `code_location:${node.location ?? "<null>"} cannot be resolved against definitions alone: they do not know the code location they are loaded as. ` +
+              "Resolve with resolve(defs, { codeLocation: \"<name>\" }), or select by key, group, tag, owner or kind.",
+          );
+        }
+        return node.location === location ? new Uint8Array(n).fill(1) : new Uint8Array(n);
+      }
+      case "unresolvable":
+        throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));
+      case "or": {
+        const out = new Uint8Array(n);
+        for (const operand of node.operands) orInto(out, this.mask(operand));
+        return out;
+      }
+      case "and": {
+        const [first, ...rest] = node.operands;
+        if (!first) return new Uint8Array(n);
+        const out = this.mask(first);
+        for (const operand of rest) andInto(out, this.mask(operand));
+        return out;
+      }
+      case "minus": {
+        const out = this.mask(node.left);
+        minusInto(out, this.mask(node.right));
+        return out;
+      }
+      case "upstream": {
+        const selected = this.mask(node.child);
+        if (isEmpty(selected)) return selected;
+        const out = reach(index.up, selected, node.depth);
+        if (!node.includeSelf) minusInto(out, selected);
+        // As in the reference, upstream never yields external assets, not even selected ones.
+        andInto(out, index.materializable);
+        return out;
+      }
+      case "downstream": {
+        const selected = this.mask(node.child);
+        const out = reach(index.down, selected, node.depth);
+        if (!node.includeSelf) minusInto(out, selected);
+        return out;
+      }
+      case "roots":
+        return withoutReachableFromOthers(index.down, this.mask(node.child));
+      case "sinks":
+        return withoutReachableFromOthers(index.up, this.mask(node.child));
+      case "materializable": {
+        const out = this.mask(node.child);
+        andInto(out, index.materializable);
+        return out;
+      }
+      case "requiredNeighbors": {
+        const selected = this.mask(node.child);
+        const out = selected.slice();
+        for (let i = 0; i < n; i++) if (selected[i] === 1) for (const sibling of index.executionSet(i)) out[sibling] = 1;
+        return out;
+      }
+      case "upstreamSources": {
+        const selected = this.mask(node.child);
+        if (isEmpty(selected)) return selected;
+        const out = reach(index.up, selected, null);
+        minusInto(out, index.materializable);
+        return out;
+      }
+      case "allChecks":
+      case "checksForAssets":
+      case "checkKeys":
+        // Check selections select checks, never assets.
+        return new Uint8Array(n);
+      default:
+        throw new InvalidDefinitionError(`Unknown asset selection node ${JSON.stringify((node as { type?: unknown }).type)}`);
+    }
+  }
+
+  #byGroup(ids: ReadonlySet<number>): Uint8Array {
+    const { groupOf, size } = this.#index;
+    const out = new Uint8Array(size);
+    if (ids.size === 0) return out;
+    if (ids.size === 1) {
+      const [id] = ids;
+      for (let i = 0; i < size; i++) if (groupOf[i] === id) out[i] = 1;
+    } else {
+      for (let i = 0; i < size; i++) if (ids.has(groupOf[i] as number)) out[i] = 1;
+    }
+    return out;
+  }
+
+  // Attribute leaves hold external assets only when asked to, as in the reference.
+  #sources(mask: Uint8Array, includeSources: boolean): Uint8Array {
+    if (!includeSources) andInto(mask, this.#index.materializable);
+    return mask;
+  }
+}
+
+function unresolvableMessage(attribute: string, text: string): string {
+  const why: Record<string, string> = {
+    status: "it depends on the latest materializations and check results in an instance",
+    not_materialized_in_hours: "it depends on the materialization history in an instance",
+    changed_in_branch: "it compares deployments of a branch",
+    sensor: "sensors are not part of the asset graph",
+    schedule: "schedules are not part of the asset graph",
+    job: "jobs are not part of the asset graph",
+    automation_type: "automation is not part of the asset graph",
+    column: "column lineage is not recorded in the asset graph",
+    column_tag: "column tags are not recorded in the asset graph",
+    table_name: "table names are not recorded in the asset graph",
+    partitions: "partitions definitions are not recorded in the asset graph",
+  };
+  return (
+    `${text} cannot be resolved against definitions: ${why[attribute] ?? "this process does not have the information it needs"}. ` +
+    "Select by key, group, tag, owner or kind instead."
+  );
+}
