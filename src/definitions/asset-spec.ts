@@ -60,7 +60,7 @@ export class AssetSpec {
     this.skippable = attributes.skippable ?? false;
     this.groupName = validateGroupName(attributes.groupName ?? DEFAULT_GROUP_NAME, where);
     this.codeVersion = attributes.codeVersion;
-    this.owners = Object.freeze(validateOwners(attributes.owners ?? [], where));
+    this.owners = Object.freeze(validateOwners(attributes.owners ?? NO_OWNERS, where));
     this.tags = validateTags(attributes.tags, where, { strictKeys: true });
     this.kinds = validateKinds(attributes.kinds, where);
     Object.freeze(this);
@@ -124,13 +124,14 @@ export function mapAssetSpecs<T extends { kind: string }>(fn: (spec: AssetSpec) 
 
 function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, where: string): AssetDep[] {
   const out: AssetDep[] = [];
-  const seen = new Set<string>();
-  for (const dep of deps) {
-    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
-    const id = normalized.key.toString();
-    if (seen.has(id)) throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
-    seen.add(id);
-    out.push(normalized);
+  for (const dep of deps) out.push(dep instanceof AssetDep ? dep : new AssetDep(dep));
+  // Most assets have a handful of deps: a pairwise scan allocates nothing, a Set only pays off for many.
+  const ids = out.length > 16 ? new Set<string>() : undefined;
+  for (let i = 0; i < out.length; i++) {
+    const id = (out[i] as AssetDep).key.toString();
+    const duplicate = ids ? ids.has(id) : out.slice(0, i).some((d) => d.key.toString() === id);
+    if (duplicate) throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
+    ids?.add(id);
   }
   return out;
 }
@@ -148,7 +149,10 @@ function validateGroupName(name: string, where: string): string {
   return name;
 }
 
-function validateOwners(owners: readonly string[], where: string): string[] {
+const NO_OWNERS: readonly string[] = Object.freeze([]);
+
+function validateOwners(owners: readonly string[], where: string): readonly string[] {
+  if (owners.length === 0) return NO_OWNERS;
   for (const owner of owners) {
     const isEmail = /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(owner);
     const isTeam = /^team:[A-Za-z0-9_\-.]+$/.test(owner);
@@ -159,8 +163,11 @@ function validateOwners(owners: readonly string[], where: string): string[] {
   return [...owners];
 }
 
+const NO_KINDS: ReadonlySet<string> = new Set();
+
 function validateKinds(kinds: Iterable<string> | undefined, where: string): ReadonlySet<string> {
-  const set = new Set(kinds ?? []);
+  if (kinds === undefined) return NO_KINDS;
+  const set = new Set(kinds);
   if (set.size > MAX_KINDS) {
     throw new InvalidDefinitionError(`${where} has ${set.size} kinds (${[...set].join(", ")}); an asset may have at most ${MAX_KINDS}`, where);
   }

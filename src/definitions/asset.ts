@@ -144,39 +144,48 @@ function buildAsset(
   const where = `asset "${key.toString()}"`;
 
   const inputs: AssetInputDefinition[] = [];
-  for (const [name, source] of Object.entries(options.ins ?? {})) {
-    validateName(name, `Input name "${name}" of ${where}`);
-    inputs.push(resolveInput(name, source, where));
-  }
-  const inputKeys = new Set(inputs.map((i) => i.key.toString()));
-  for (const dep of options.deps ?? []) {
-    const depKey = (dep instanceof AssetDep ? dep : new AssetDep(dep)).key.toString();
-    if (inputKeys.has(depKey)) {
-      throw new InvalidDefinitionError(`${where} names "${depKey}" both in ins and deps; keep it in ins only (an input is already a dependency)`, where);
+  const deps: AssetDep[] = [];
+  if (options.ins) {
+    for (const name in options.ins) {
+      if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
+      const input = resolveInput(name, options.ins[name] as AssetInputSource, where);
+      if (inputs.some((i) => i.key.equals(input.key))) {
+        throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
+      }
+      inputs.push(input);
+      deps.push(new AssetDep(input.key, { partitionMapping: input.partitionMapping }));
     }
   }
-  if (inputKeys.size !== inputs.length) {
-    const seen = new Set<string>();
-    const dup = inputs.find((i) => (seen.has(i.key.toString()) ? true : (seen.add(i.key.toString()), false)));
-    throw new InvalidDefinitionError(`${where} loads "${dup?.key.toString()}" through two inputs; use one input per upstream asset`, where);
+  for (const dep of options.deps ?? []) {
+    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
+    if (inputs.some((i) => i.key.equals(normalized.key))) {
+      throw new InvalidDefinitionError(
+        `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
+        where,
+      );
+    }
+    deps.push(normalized);
   }
 
-  const resourceDefs: Record<string, unknown> = { ...(options.resourceDefs ?? {}) };
+  let resourceDefs: Record<string, unknown> = options.resourceDefs ? { ...options.resourceDefs } : NO_RESOURCES;
   let ioManagerKey = options.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
   if (options.ioManagerDef !== undefined) {
     if (options.ioManagerKey !== undefined) {
       throw new InvalidDefinitionError(`${where} takes either ioManagerKey or ioManagerDef, not both`, where);
     }
     ioManagerKey = `${key.toPythonIdentifier()}__io_manager`;
-    resourceDefs[ioManagerKey] = options.ioManagerDef;
+    resourceDefs = { ...resourceDefs, [ioManagerKey]: options.ioManagerDef };
   }
-  validateName(ioManagerKey, `ioManagerKey of ${where}`);
+  if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of ${where}`);
 
-  const resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = {};
-  const requiredResourceKeys = new Set<string>(options.requiredResourceKeys ?? []);
-  for (const [resourceKey, requirement] of Object.entries(options.resources ?? {})) {
-    requiredResourceKeys.add(resourceKey);
-    if (typeof requirement === "function") resourceClasses[resourceKey] = requirement;
+  let resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = NO_RESOURCES as Record<string, never>;
+  let requiredResourceKeys: string[] = options.requiredResourceKeys ? [...options.requiredResourceKeys] : (NO_KEYS as string[]);
+  if (options.resources) {
+    for (const resourceKey in options.resources) {
+      const requirement = options.resources[resourceKey];
+      if (!requiredResourceKeys.includes(resourceKey)) requiredResourceKeys = [...requiredResourceKeys, resourceKey];
+      if (typeof requirement === "function") resourceClasses = { ...resourceClasses, [resourceKey]: requirement };
+    }
   }
 
   if (options.retryPolicy !== undefined && !(options.retryPolicy instanceof RetryPolicy)) {
@@ -187,7 +196,7 @@ function buildAsset(
   }
 
   const spec = new AssetSpec(key, {
-    deps: [...inputs.map((i) => new AssetDep(i.key, { partitionMapping: i.partitionMapping })), ...(options.deps ?? [])],
+    deps,
     description: options.description,
     metadata: options.metadata,
     skippable: options.outputRequired === false,
@@ -204,10 +213,10 @@ function buildAsset(
       name: key.toPythonIdentifier(),
       compute,
       configSchema: options.config,
-      requiredResourceKeys: [...requiredResourceKeys],
+      requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: validateTags(stringifyValues(options.opTags), `op tags of ${where}`),
+      tags: validateTags(stringifyValues(options.opTags), where),
       description: options.description,
     },
     inputs,
@@ -223,6 +232,11 @@ function buildAsset(
     resourceDefs,
   });
 }
+
+// Shared by every asset without resources of its own, so that large code locations allocate less.
+const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 
 function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }, compute: { name: string }): AssetKey {
   if (options.key !== undefined) {

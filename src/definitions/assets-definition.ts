@@ -58,17 +58,37 @@ export class AssetsDefinition<TOut = unknown> {
   readonly outputs: readonly AssetOutputDefinition[];
   readonly resourceDefs: Readonly<Record<string, unknown>>;
   declare readonly __output: TOut;
-  readonly #specByKey: Map<string, AssetSpec>;
+  #keys: readonly AssetKey[] | undefined;
+  #requiredResourceKeys: ReadonlySet<string> | undefined;
 
+  // Parts are frozen in place rather than copied: building 100,000 assets must stay allocation-light.
   constructor(parts: AssetsDefinitionParts) {
     if (parts.specs.length === 0) throw new InvalidDefinitionError("An asset definition needs at least one asset");
-    this.specs = Object.freeze([...parts.specs]);
-    this.op = Object.freeze({ ...parts.op });
-    this.inputs = Object.freeze(parts.inputs.map((i) => Object.freeze({ ...i })));
-    this.outputs = Object.freeze(parts.outputs.map((o) => Object.freeze({ ...o })));
-    this.resourceDefs = Object.freeze({ ...parts.resourceDefs });
-    this.#specByKey = new Map(this.specs.map((s) => [s.key.toString(), s]));
+    this.specs = Object.freeze(parts.specs as AssetSpec[]);
+    this.op = Object.freeze(parts.op);
+    for (const input of parts.inputs) Object.freeze(input);
+    for (const output of parts.outputs) Object.freeze(output);
+    this.inputs = Object.freeze(parts.inputs as AssetInputDefinition[]);
+    this.outputs = Object.freeze(parts.outputs as AssetOutputDefinition[]);
+    this.resourceDefs = Object.freeze(parts.resourceDefs);
     Object.freeze(this);
+  }
+
+  /** Keys of the assets, in the order of `specs`. */
+  get keys(): readonly AssetKey[] {
+    this.#keys ??= Object.freeze(this.specs.map((s) => s.key));
+    return this.#keys;
+  }
+
+  /** Resource keys the op, its IO managers and its input managers need. */
+  get requiredResourceKeys(): ReadonlySet<string> {
+    if (!this.#requiredResourceKeys) {
+      const required = new Set(this.op.requiredResourceKeys);
+      for (const output of this.outputs) required.add(output.ioManagerKey);
+      for (const input of this.inputs) if (input.inputManagerKey) required.add(input.inputManagerKey);
+      this.#requiredResourceKeys = required;
+    }
+    return this.#requiredResourceKeys;
   }
 
   /** The single asset's key; throws for a definition of several assets (use `keys`). */
@@ -81,17 +101,14 @@ export class AssetsDefinition<TOut = unknown> {
     return (this.specs[0] as AssetSpec).key;
   }
 
-  get keys(): readonly AssetKey[] {
-    return this.specs.map((s) => s.key);
-  }
-
   getAssetSpec(key?: AssetKey | string | readonly string[]): AssetSpec {
     if (key === undefined) {
       if (this.specs.length === 1) return this.specs[0] as AssetSpec;
       throw new InvalidDefinitionError("getAssetSpec() needs a key for a definition of several assets");
     }
-    const spec = this.#specByKey.get(AssetKey.from(key).toString());
-    if (!spec) throw new InvalidDefinitionError(`Asset "${AssetKey.from(key).toString()}" is not part of this definition (${this.keys.map(String).join(", ")})`);
+    const wanted = AssetKey.from(key);
+    const spec = this.specs.find((s) => s.key.equals(wanted));
+    if (!spec) throw new InvalidDefinitionError(`Asset "${wanted.toString()}" is not part of this definition (${this.keys.map(String).join(", ")})`);
     return spec;
   }
 
@@ -115,13 +132,6 @@ export class AssetsDefinition<TOut = unknown> {
     return new Map(this.specs.map((s) => [s.key.toString(), s.groupName]));
   }
 
-  get requiredResourceKeys(): ReadonlySet<string> {
-    const keys = new Set(this.op.requiredResourceKeys);
-    for (const output of this.outputs) keys.add(output.ioManagerKey);
-    for (const input of this.inputs) if (input.inputManagerKey) keys.add(input.inputManagerKey);
-    return keys;
-  }
-
   /** Selecting part of this definition is possible only when its compute supports it (multi-assets, later). */
   get canSubset(): boolean {
     return false;
@@ -137,7 +147,8 @@ export class AssetsDefinition<TOut = unknown> {
   }
 
   outputForKey(key: AssetKey): AssetOutputDefinition {
-    const output = this.outputs.find((o) => o.key.equals(key));
+    const only = this.outputs.length === 1 ? this.outputs[0] : undefined;
+    const output = only && only.key.equals(key) ? only : this.outputs.find((o) => o.key.equals(key));
     if (!output) throw new InvalidDefinitionError(`Asset "${key.toString()}" has no output in op "${this.op.name}"`);
     return output;
   }

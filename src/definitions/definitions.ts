@@ -36,7 +36,10 @@ export class Definitions {
   readonly assets: readonly AssetsItem[];
   readonly resources: Readonly<Record<string, unknown>>;
   readonly executor: ExecutorDefinition;
-  readonly #byKey = new Map<string, AssetsItem>();
+  // One pass over the assets fills these; the graph layer builds on them instead of indexing keys again.
+  readonly #index = new Map<string, number>();
+  readonly #specs: AssetSpec[] = [];
+  readonly #definitions: (AssetsDefinition | undefined)[] = [];
 
   constructor(options: DefinitionsOptions = {}) {
     const assets = [...(options.assets ?? [])];
@@ -46,13 +49,18 @@ export class Definitions {
           `Definitions assets[${i}] is not an asset definition or AssetSpec (got ${describeItem(item)}); build it with asset() or new AssetSpec()`,
         );
       }
-      for (const key of keysOf(item)) {
-        const id = key.toString();
-        const existing = this.#byKey.get(id);
-        if (existing) {
-          throw new DuplicateAssetKeyError(id, `by ${describeItem(existing)} and by ${describeItem(item)}, at assets[${i}]`);
+      const specs = item instanceof AssetSpec ? [item] : item.specs;
+      const definition = item instanceof AssetSpec ? undefined : item;
+      for (const spec of specs) {
+        const id = spec.key.toString();
+        const existing = this.#index.get(id);
+        if (existing !== undefined) {
+          const other = this.#definitions[existing] ?? this.#specs[existing];
+          throw new DuplicateAssetKeyError(id, `by ${describeItem(other)} and by ${describeItem(item)}, at assets[${i}]`);
         }
-        this.#byKey.set(id, item);
+        this.#index.set(id, this.#specs.length);
+        this.#specs.push(spec);
+        this.#definitions.push(definition);
       }
     }
     this.assets = Object.freeze(assets);
@@ -65,16 +73,25 @@ export class Definitions {
 
   /** The definition (or external spec) of `key`, or undefined. */
   getAssetsDef(key: AssetKey | string | readonly string[]): AssetsItem | undefined {
-    return this.#byKey.get(AssetKey.from(key).toString());
+    const index = this.#index.get(AssetKey.from(key).toString());
+    return index === undefined ? undefined : (this.#definitions[index] ?? this.#specs[index]);
   }
 
   get assetKeys(): AssetKey[] {
-    return [...this.#byKey.values()].flatMap(keysOf);
+    return this.#specs.map((s) => s.key);
   }
 
   /** Every asset's spec, computed and external. */
   getAllAssetSpecs(): AssetSpec[] {
-    return this.assets.flatMap((item) => (item instanceof AssetSpec ? [item] : [...item.specs]));
+    return [...this.#specs];
+  }
+
+  /**
+   * @internal The asset index the graph layer builds on: each defined key's position, its spec, and the
+   * definition computing it (undefined for an external spec).
+   */
+  resolvedAssets(): { index: ReadonlyMap<string, number>; specs: readonly AssetSpec[]; definitions: readonly (AssetsDefinition | undefined)[] } {
+    return { index: this.#index, specs: this.#specs, definitions: this.#definitions };
   }
 
   /** A copy with more assets or resources. */
@@ -85,10 +102,6 @@ export class Definitions {
       executor: options.executor ?? this.executor,
     });
   }
-}
-
-function keysOf(item: AssetsItem): readonly AssetKey[] {
-  return item instanceof AssetSpec ? [item.key] : item.keys;
 }
 
 function describeItem(item: unknown): string {
@@ -102,7 +115,8 @@ function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unkn
   const merged: Record<string, unknown> = {};
   for (const item of assets) {
     if (!(item instanceof AssetsDefinition)) continue;
-    for (const [key, value] of Object.entries(item.resourceDefs)) {
+    for (const key in item.resourceDefs) {
+      const value = item.resourceDefs[key];
       if (key in merged && merged[key] !== value) {
         throw new InvalidDefinitionError(
           `Two assets bind different resources under "${key}" (one is op "${item.op.name}"); give them different keys or provide one in Definitions resources`,

@@ -1,6 +1,6 @@
 // AssetGraph: Definitions resolved once into integer-indexed nodes, edges and a topological order.
 import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } from "../core/index.js";
-import { AssetSpec, AssetsDefinition, Definitions, registerDefinitionsValidator, type AssetsItem } from "../definitions/index.js";
+import { AssetSpec, Definitions, registerDefinitionsValidator, type AssetDep, type AssetsDefinition, type AssetsItem } from "../definitions/index.js";
 
 /**
  * The asset graph. Node `i` has key `keys[i]`, spec `specs[i]`, the definition that computes it
@@ -15,7 +15,8 @@ export class AssetGraph {
   readonly children: readonly (readonly number[])[];
   /** Every node, upstreams before downstreams. */
   readonly topologicalOrder: Int32Array;
-  readonly #indexOf: Map<string, number>;
+  readonly #definedIndex: ReadonlyMap<string, number>;
+  readonly #externalIndex: ReadonlyMap<string, number>;
 
   private constructor(parts: {
     keys: AssetKey[];
@@ -25,7 +26,8 @@ export class AssetGraph {
     parents: number[][];
     children: number[][];
     topologicalOrder: Int32Array;
-    indexOf: Map<string, number>;
+    definedIndex: ReadonlyMap<string, number>;
+    externalIndex: ReadonlyMap<string, number>;
   }) {
     this.keys = parts.keys;
     this.ids = parts.ids;
@@ -34,7 +36,8 @@ export class AssetGraph {
     this.parents = parts.parents;
     this.children = parts.children;
     this.topologicalOrder = parts.topologicalOrder;
-    this.#indexOf = parts.indexOf;
+    this.#definedIndex = parts.definedIndex;
+    this.#externalIndex = parts.externalIndex;
   }
 
   get size(): number {
@@ -45,63 +48,88 @@ export class AssetGraph {
   static of(defs: Definitions): AssetGraph {
     let graph = cache.get(defs);
     if (!graph) {
-      graph = AssetGraph.fromAssets(defs.assets);
+      const { index, specs, definitions } = defs.resolvedAssets();
+      graph = AssetGraph.#build(index, specs, definitions);
       cache.set(defs, graph);
     }
     return graph;
   }
 
-  /**
-   * Resolves assets into a graph. A dependency on an undefined key becomes an external asset,
-   * unless it is a near-miss of a defined key, which is reported as a likely typo.
-   */
+  /** The graph of assets and specs not gathered in a Definitions (no resource checks). */
   static fromAssets(items: readonly AssetsItem[]): AssetGraph {
-    const keys: AssetKey[] = [];
-    const ids: string[] = [];
+    const index = new Map<string, number>();
     const specs: AssetSpec[] = [];
     const definitions: (AssetsDefinition | undefined)[] = [];
-    const indexOf = new Map<string, number>();
-    const add = (spec: AssetSpec, definition: AssetsDefinition | undefined): void => {
-      const id = spec.key.toString();
-      indexOf.set(id, keys.length);
-      keys.push(spec.key);
-      ids.push(id);
-      specs.push(spec);
-      definitions.push(definition);
-    };
     for (const item of items) {
-      if (item instanceof AssetSpec) add(item, undefined);
-      else for (const spec of item.specs) add(spec, item);
-    }
-
-    const definedCount = keys.length;
-    const parents: number[][] = [];
-    for (let i = 0; i < definedCount; i++) {
-      const spec = specs[i] as AssetSpec;
-      const ups: number[] = [];
-      for (const dep of spec.deps) {
-        const depId = dep.key.toString();
-        let parent = indexOf.get(depId);
-        if (parent === undefined) {
-          rejectLikelyTypo(depId, spec.key.toString(), ids.slice(0, definedCount));
-          parent = keys.length;
-          add(new AssetSpec(dep.key), undefined);
-        }
-        ups.push(parent);
+      for (const spec of item instanceof AssetSpec ? [item] : item.specs) {
+        index.set(spec.key.toString(), specs.length);
+        specs.push(spec);
+        definitions.push(item instanceof AssetSpec ? undefined : item);
       }
-      parents.push(ups);
     }
-    for (let i = definedCount; i < keys.length; i++) parents.push([]);
+    return AssetGraph.#build(index, specs, definitions);
+  }
 
-    const children: number[][] = Array.from({ length: keys.length }, () => []);
-    for (let i = 0; i < parents.length; i++) for (const p of parents[i] as number[]) (children[p] as number[]).push(i);
+  /**
+   * Resolves dependencies into integer edges. A dependency on an undefined key becomes an external asset,
+   * unless it is a near-miss of a defined key, which is reported as a likely typo.
+   */
+  static #build(
+    definedIndex: ReadonlyMap<string, number>,
+    definedSpecs: readonly AssetSpec[],
+    definedDefinitions: readonly (AssetsDefinition | undefined)[],
+  ): AssetGraph {
+    const definedCount = definedSpecs.length;
+    const specs = definedSpecs.slice();
+    const definitions = definedDefinitions.slice();
+    const keys: AssetKey[] = new Array(definedCount);
+    const ids: string[] = new Array(definedCount);
+    for (let i = 0; i < definedCount; i++) {
+      const key = (specs[i] as AssetSpec).key;
+      keys[i] = key;
+      ids[i] = key.toString();
+    }
+    const externalIndex = new Map<string, number>();
+    const parents: number[][] = new Array(definedCount);
+    for (let i = 0; i < definedCount; i++) {
+      const deps = (specs[i] as AssetSpec).deps;
+      const ups: number[] = new Array(deps.length);
+      for (let d = 0; d < deps.length; d++) {
+        const depKey = (deps[d] as AssetDep).key;
+        const depId = depKey.toString();
+        let parent = definedIndex.get(depId) ?? externalIndex.get(depId);
+        if (parent === undefined) {
+          rejectLikelyTypo(depId, ids[i] as string, ids.slice(0, definedCount));
+          parent = keys.length;
+          externalIndex.set(depId, parent);
+          keys.push(depKey);
+          ids.push(depId);
+          specs.push(new AssetSpec(depKey));
+          definitions.push(undefined);
+          parents.push([]);
+        }
+        ups[d] = parent;
+      }
+      parents[i] = ups;
+    }
+
+    const size = keys.length;
+    const childCounts = new Int32Array(size);
+    for (let i = 0; i < size; i++) for (const p of parents[i] as number[]) childCounts[p]++;
+    const children: number[][] = new Array(size);
+    for (let i = 0; i < size; i++) children[i] = new Array(childCounts[i] as number);
+    const filled = new Int32Array(size);
+    for (let i = 0; i < size; i++) {
+      for (const p of parents[i] as number[]) (children[p] as number[])[(filled[p] as number)++] = i;
+    }
 
     const topologicalOrder = topologicalSort(parents, children, ids);
-    return new AssetGraph({ keys, ids, specs, definitions, parents, children, topologicalOrder, indexOf });
+    return new AssetGraph({ keys, ids, specs, definitions, parents, children, topologicalOrder, definedIndex, externalIndex });
   }
 
   indexOf(key: AssetKey | string): number | undefined {
-    return this.#indexOf.get(typeof key === "string" ? key : key.toString());
+    const id = typeof key === "string" ? key : key.toString();
+    return this.#definedIndex.get(id) ?? this.#externalIndex.get(id);
   }
 
   has(key: AssetKey | string): boolean {
@@ -115,7 +143,7 @@ export class AssetGraph {
   /** The node index of `key`, or an UnknownAssetError with near matches. */
   require(key: AssetKey | string, context = "the selection"): number {
     const id = typeof key === "string" ? key : key.toString();
-    const index = this.#indexOf.get(id);
+    const index = this.indexOf(id);
     if (index !== undefined) return index;
     const suggestions = closestMatches(id, this.ids);
     throw new UnknownAssetError(

@@ -1,10 +1,38 @@
 // The default IO manager: one file per asset (and partition) under a base directory, written atomically.
-import { mkdir, readFile, rename, writeFile, unlink } from "node:fs/promises";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { deserialize, serialize } from "node:v8";
 import { MetadataValue, MissingAssetValueError, type AssetKey, type RawMetadata } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
+
+/**
+ * Values up to this size are read and written with synchronous calls: measured on the 1,000-step bench,
+ * one small file costs ~10 µs synchronously but ~4 thread-pool round trips (~200 µs of latency) asynchronously.
+ * Larger values stay asynchronous so that a big write never stalls other steps.
+ */
+const SYNC_IO_MAX_BYTES = 256 * 1024;
+
+let writeCounter = 0;
+
+/** The file's bytes if it is small enough to read synchronously, else undefined. Throws ENOENT like readFile. */
+function readSmallFileSync(path: string): Buffer | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    if (size > SYNC_IO_MAX_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const read = readSync(fd, bytes, offset, size - offset, offset);
+      if (read === 0) break;
+      offset += read;
+    }
+    return offset === size ? bytes : bytes.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export interface FilesystemIOManagerOptions {
   /** Where values are stored; the default IO manager of an instance uses `$TESSERA_HOME/storage`. */
@@ -37,16 +65,26 @@ export class FilesystemIOManager implements IOManager {
     const path = this.pathFor(ctx.assetKey, ctx.partitionKey);
     const dir = dirname(path);
     if (!this.#createdDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       this.#createdDirs.add(dir);
     }
     const bytes = this.format === "json" ? Buffer.from(JSON.stringify(value ?? null)) : serialize(value);
-    const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+    // Unique per process and write; another process writing the same asset uses its own pid.
+    const temporary = `${path}.${process.pid}.${++writeCounter}.tmp`;
     try {
-      await writeFile(temporary, bytes);
-      await rename(temporary, path);
+      if (bytes.length <= SYNC_IO_MAX_BYTES) {
+        writeFileSync(temporary, bytes);
+        renameSync(temporary, path);
+      } else {
+        await writeFile(temporary, bytes);
+        await rename(temporary, path);
+      }
     } catch (error) {
-      await unlink(temporary).catch(() => undefined);
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // The temporary file was never created.
+      }
       throw error;
     }
     return { path: MetadataValue.path(path) };
@@ -56,7 +94,7 @@ export class FilesystemIOManager implements IOManager {
     const path = this.pathFor(ctx.assetKey, ctx.partitionKey);
     let bytes: Buffer;
     try {
-      bytes = await readFile(path);
+      bytes = readSmallFileSync(path) ?? (await readFile(path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") {
         throw new MissingAssetValueError(

@@ -1,0 +1,56 @@
+// Small helpers shared by the benchmarks: timing with warm-up, and a results table.
+import { cpus } from "node:os";
+
+export interface Measurement {
+  name: string;
+  /** Median milliseconds. */
+  ms: number;
+  /** A derived figure (per step, per second…) and its unit. */
+  figure?: string;
+  target?: string;
+  pass?: boolean;
+}
+
+export async function median(runs: number, fn: () => Promise<void> | void, warmups = 1): Promise<number> {
+  for (let i = 0; i < warmups; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+export function machine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  return `${cpus().length} × ${cpu}, Node ${process.version}`;
+}
+
+export function report(title: string, rows: Measurement[]): void {
+  console.log(`\n## ${title}`);
+  console.log(`machine: ${machine()}`);
+  for (const row of rows) {
+    const verdict = row.pass === undefined ? "" : row.pass ? "  ✓" : "  ✗ over target";
+    console.log(
+      `- ${row.name}: ${row.ms.toFixed(1)} ms${row.figure ? ` (${row.figure})` : ""}${row.target ? ` — target ${row.target}` : ""}${verdict}`,
+    );
+  }
+}
+
+/** Layered DAG names: layer `l`, position `i`. Each node after the first layer has two parents in the previous layer. */
+export function layeredParents(total: number, width: number): { name: (n: number) => string; parents: (n: number) => number[] } {
+  return {
+    name: (n) => `asset_${n}`,
+    parents: (n) => {
+      if (n < width) return [];
+      const layerStart = Math.floor(n / width) * width;
+      const i = n - layerStart;
+      const prev = layerStart - width;
+      const a = prev + i;
+      const b = prev + ((i + 1) % width);
+      return a === b || b >= total ? [a] : [a, b];
+    },
+  };
+}
