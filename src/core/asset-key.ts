@@ -24,8 +24,8 @@ export class AssetKey {
     if (!Array.isArray(segments) || segments.length === 0) {
       throw new InvalidAssetKeyError(path, "an asset key needs at least one segment, e.g. new AssetKey(\"orders\")");
     }
-    for (const segment of segments) validateSegment(segment, path);
-    this.path = Object.freeze([...segments]);
+    for (let i = 0; i < segments.length; i++) validateSegment(segments[i], path);
+    this.path = Object.freeze(typeof path === "string" ? (segments as string[]) : segments.slice());
     this.#string = this.path.join("/");
     Object.freeze(this);
   }
