@@ -9,6 +9,9 @@ export default defineConfig({
       tsconfig: "./tsconfig.json",
     },
     testTimeout: 30_000,
+    // CI reads the totals from the JSON report (see .ci/run).
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".ci/vitest-results.json" },
     pool: "forks",
   },
 });
