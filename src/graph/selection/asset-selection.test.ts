@@ -247,8 +247,8 @@ describe("or, and, minus", () => {
   it("flattens chains of or and of and, as the reference does", () => {
     const [a, b, c] = ["orders", "revenue", "churn"].map((k) => AssetSelection.assets(k)) as [AssetSelection, AssetSelection, AssetSelection];
     expect(a.or(b).or(c).node).toEqual(a.or(b.or(c)).node);
-    expect((a.or(b).or(c).node as { operands: unknown[] }).operands).toHaveLength(3);
-    expect((a.and(b).and(c).node as { operands: unknown[] }).operands).toHaveLength(3);
+    expect(a.or(b).or(c).node).toMatchObject({ type: "or", operands: { length: 3 } });
+    expect(a.and(b).and(c).node).toMatchObject({ type: "and", operands: { length: 3 } });
     expect(a.and(b.or(c)).node.type).toBe("and");
   });
 
@@ -325,8 +325,10 @@ describe("immutability", () => {
     const selection = AssetSelection.groups("a", "b").downstream(2);
     expect(Object.isFrozen(selection)).toBe(true);
     expect(Object.isFrozen(selection.node)).toBe(true);
-    const child = (selection.node as { child: { groups: string[] } }).child;
-    expect(Object.isFrozen(child.groups)).toBe(true);
+    const node = selection.node;
+    if (node.type !== "downstream" || node.child.type !== "groups") throw new Error("unexpected tree");
+    expect(Object.isFrozen(node.child)).toBe(true);
+    expect(Object.isFrozen(node.child.groups)).toBe(true);
   });
 
   it("leaves the original unchanged when deriving a selection", () => {

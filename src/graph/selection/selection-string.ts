@@ -55,7 +55,11 @@ class Printer {
           if (path.includes("*")) throw new SelectionNotExpressibleError(`The key prefix "${path}" holds a \`*\`, which the \`key:\` attribute reads as a wildcard.`);
           return [`key:${quote(path)}`, `key:${quote(`${path}/*`)}`];
         });
-        return terms.length === 0 ? NOTHING : this.#sourced(this.#any(terms), node.includeSources, "keyPrefixes");
+        if (terms.length === 0) return NOTHING;
+        // `key:` takes external assets whatever fromString's includeSources: filter them out explicitly.
+        const any = this.#any(terms);
+        if (node.includeSources) return any;
+        return { text: `${any.level >= UNARY ? any.text : `(${any.text})`} and is:materializable`, level: AND };
       }
       case "groups":
         if (node.groups.length === 0) return { text: "group:<null>", level: PRIMARY };
