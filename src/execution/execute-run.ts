@@ -32,6 +32,11 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Random source for retry jitter. @default Math.random */
   random?: () => number;
+  /**
+   * Cancels the run: no further step starts, steps already running finish, the rest are skipped and the
+   * run ends CANCELED.
+   */
+  signal?: AbortSignal;
 }
 
 /** Materializes graph nodes `selected` of `defs` as one run. */
@@ -64,12 +69,24 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     runConfig: options.runConfig ?? {},
   });
   const writer = new RunEventWriter(instance, options.onEvent);
-  const runEvent = (eventType: "RUN_START" | "RUN_SUCCESS" | "RUN_FAILURE" | "ENGINE_EVENT", message: string, extra: object = {}): void =>
+  const runEvent = (
+    eventType: "RUN_START" | "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELING" | "RUN_CANCELED" | "ENGINE_EVENT",
+    message: string,
+    extra: object = {},
+  ): void =>
     writer.emit({ runId: run.runId, timestamp: clock.now(), eventType, message, ...extra });
-  runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`);
+  runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`, { data: { stepKeys: plan.steps.map((s) => s.key) } });
 
   let failureMessage: string | undefined;
   let firstError: unknown;
+  let canceled = false;
+  const onAbort = (): void => {
+    if (canceled) return;
+    canceled = true;
+    runEvent("RUN_CANCELING", "Canceling the run: steps already running will finish, no new step starts.");
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   const state: RunState = {
     runId: run.runId,
     instance,
@@ -88,7 +105,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
       makeLogger((level, message, data) => writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } })),
     );
     try {
-      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent);
+      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent, () => canceled);
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -103,7 +120,9 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     failureMessage = (error as Error)?.message ?? String(error);
     runEvent("ENGINE_EVENT", failureMessage, { level: "error", error: serializeError(error) });
   }
-  if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
+  options.signal?.removeEventListener("abort", onAbort);
+  if (canceled) runEvent("RUN_CANCELED", "The run was canceled.");
+  else if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
   else runEvent("RUN_FAILURE", failureMessage);
   await writer.flush();
 
@@ -120,6 +139,6 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     byStep.set(step.key, entry);
   }
   const result = new ExecuteResult(finalRun, writer.records, outputs, byStep);
-  if (!result.success && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
+  if (!result.success && !canceled && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
   return result;
 }

@@ -14,7 +14,7 @@ export interface PlanOutcome {
   readonly skipped: number;
 }
 
-export async function executeInProcess(run: RunState, maxConcurrent: number): Promise<PlanOutcome> {
+export async function executeInProcess(run: RunState, maxConcurrent: number, isCanceled: () => boolean = () => false): Promise<PlanOutcome> {
   const steps = run.plan.steps;
   const state = new Uint8Array(steps.length);
   const waiting = Int32Array.from(steps, (s) => s.upstream.length);
@@ -26,11 +26,18 @@ export async function executeInProcess(run: RunState, maxConcurrent: number): Pr
   let running = 0;
   let next = 0;
 
-  const skip = (index: number, reason: string): void => {
+  const skip = (index: number, reason: { message: string; upstreamStep?: string }): void => {
     state[index] = SKIPPED;
     skipped++;
     const step = steps[index] as PlanStep;
-    run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), eventType: "STEP_SKIPPED", message: reason });
+    run.writer.emit({
+      runId: run.runId,
+      stepKey: step.key,
+      timestamp: run.clock.now(),
+      eventType: "STEP_SKIPPED",
+      message: reason.message,
+      data: reason.upstreamStep ? { upstreamStep: reason.upstreamStep } : undefined,
+    });
     settle(index);
   };
 
@@ -49,6 +56,13 @@ export async function executeInProcess(run: RunState, maxConcurrent: number): Pr
 
   await new Promise<void>((resolve) => {
     const pump = (): void => {
+      if (isCanceled()) {
+        // Steps not yet started are recorded as skipped, so the run's log says what never ran.
+        while (next < ready.length) {
+          const index = ready[next++] as number;
+          skip(index, { message: `Skipped "${(steps[index] as PlanStep).key}": the run was canceled.` });
+        }
+      }
       while (running < maxConcurrent && next < ready.length) {
         const index = ready[next++] as number;
         state[index] = 1;
@@ -71,17 +85,20 @@ export async function executeInProcess(run: RunState, maxConcurrent: number): Pr
   return { failures, skipped };
 }
 
-function skipReason(run: RunState, step: PlanStep, state: Uint8Array): string | undefined {
+function skipReason(run: RunState, step: PlanStep, state: Uint8Array): { message: string; upstreamStep?: string } | undefined {
   for (const up of step.upstream) {
     const upstream = run.plan.steps[up] as PlanStep;
-    if (state[up] === FAILED) return `Skipped "${step.key}": upstream step "${upstream.key}" failed.`;
-    if (state[up] === SKIPPED) return `Skipped "${step.key}": upstream step "${upstream.key}" was skipped.`;
+    if (state[up] === FAILED) return { message: `Skipped "${step.key}": upstream step "${upstream.key}" failed.`, upstreamStep: upstream.key };
+    if (state[up] === SKIPPED) return { message: `Skipped "${step.key}": upstream step "${upstream.key}" was skipped.`, upstreamStep: upstream.key };
   }
   for (const node of step.nodes) {
     for (const parent of run.graph.parents[node] as number[]) {
       const producer = run.plan.stepOfNode[parent] as number;
       if (producer >= 0 && producer !== step.index && !run.materialized[parent]) {
-        return `Skipped "${step.key}": upstream asset "${run.graph.ids[parent]}" was not materialized in this run (its compute produced no output).`;
+        return {
+          message: `Skipped "${step.key}": upstream asset "${run.graph.ids[parent]}" was not materialized in this run (its compute produced no output).`,
+          upstreamStep: (run.plan.steps[producer] as PlanStep).key,
+        };
       }
     }
   }

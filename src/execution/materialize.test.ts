@@ -299,3 +299,33 @@ async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setImmediate(r));
   if (!condition()) throw new Error("condition never became true");
 }
+
+describe("canceling a run", () => {
+  it("starts no further step, lets running ones finish, skips the rest and records CANCELED", async () => {
+    const instance = Instance.ephemeral();
+    const cancel = new AbortController();
+    const first = asset("first", async () => {
+      cancel.abort();
+      await new Promise((r) => setImmediate(r));
+      return 1;
+    });
+    const second = asset({ name: "second", ins: { first } }, () => 2);
+    const third = asset({ name: "third", deps: [second] }, () => 3);
+    const result = await materialize([first, second, third], { instance, signal: cancel.signal });
+    expect(result.success).toBe(false);
+    expect(result.materializedKeys.map(String)).toEqual(["first"]);
+    expect(result.getStepSkippedEvents().map((e) => e.stepKey)).toEqual(["second", "third"]);
+    expect((await instance.getRunById(result.runId))?.status).toBe("CANCELED");
+    expect(result.allEvents.map((e) => e.eventType)).toContain("RUN_CANCELING");
+  });
+
+  it("lists the planned steps on RUN_START and names the upstream step of a skip", async () => {
+    const a = asset("a", () => {
+      throw new Error("no");
+    });
+    const b = asset({ name: "b", ins: { a } }, () => 1);
+    const result = await materialize([a, b], { raiseOnError: false });
+    expect(result.allEvents[0]?.data).toEqual({ stepKeys: ["a", "b"] });
+    expect(result.getStepSkippedEvents()[0]?.data).toEqual({ upstreamStep: "a" });
+  });
+});

@@ -71,6 +71,14 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
       steps: plan.steps.map((s) => s.key),
       verbose: options.verbose ?? false,
     });
+    // The first Ctrl-C cancels the run (running steps finish, it is recorded CANCELED); a second one quits at once.
+    const cancel = new AbortController();
+    const onInterrupt = (): void => {
+      if (cancel.signal.aborted) process.exit(130);
+      cli.streams.stderr.write("\nCanceling the run: waiting for running steps to finish (Ctrl-C again to quit at once)…\n");
+      cancel.abort();
+    };
+    process.on("SIGINT", onInterrupt);
     let result;
     try {
       result = await location.defs.materialize(options.select, {
@@ -79,8 +87,10 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
         ...(tags ? { tags } : {}),
         onEvent: progress.onEvent,
         raiseOnError: false,
+        signal: cancel.signal,
       });
     } finally {
+      process.off("SIGINT", onInterrupt);
       progress.stop();
     }
     printRunSummary(cli, result, { planned: plan.nodes.length, command: tesseraCommand(command) });
