@@ -51,6 +51,8 @@ const OPERAND = [ATTRIBUTE_LIST, "`*`", "`not`", "`+`", "`(`", "`roots(`", "`sin
 const TRAVERSABLE = [ATTRIBUTE_LIST, "`(`", "`roots(`", "`sinks(`"];
 const VALUE = ["a name", "a quoted value", "`<null>`"];
 const KEY_VALUE = ["an asset key (`name`, `prefix/name`, a wildcard like `raw/*`)", "a quoted key"];
+/** Deeper nesting is refused rather than risking the call stack. */
+const MAX_NESTING = 256;
 /** Keywords the grammar also takes as plain values. */
 const KEYWORD_VALUES: ReadonlySet<string> = new Set(["sensor", "schedule", "job"]);
 /** Attributes that parse but need state this process lacks. */
@@ -72,6 +74,7 @@ class Parser {
   readonly #includeSources: boolean;
   readonly #endLabel: string;
   #at = 0;
+  #depth = 0;
   /** Whether the operand just parsed could still take a `+` (a downstream traversal). */
   #plusAllowed = false;
 
@@ -88,26 +91,38 @@ class Parser {
     return node;
   }
 
+  // Operands are collected first: folding `a or b or c ...` pairwise would copy the list at every step.
   #or(): SelectionNode {
-    let node = this.#and();
+    const operands = [this.#and()];
     while (this.#peek().type === "OR") {
       this.#next();
-      node = orNode([node, this.#and()]);
+      operands.push(this.#and());
     }
-    return node;
+    return operands.length === 1 ? (operands[0] as SelectionNode) : orNode(operands);
   }
 
   #and(): SelectionNode {
-    let node = this.#unary();
+    const operands = [this.#unary()];
     while (this.#peek().type === "AND") {
       this.#next();
-      node = andNode([node, this.#unary()]);
+      operands.push(this.#unary());
     }
-    return node;
+    return operands.length === 1 ? (operands[0] as SelectionNode) : andNode(operands);
   }
 
   #unary(): SelectionNode {
     const token = this.#peek();
+    if (++this.#depth > MAX_NESTING) {
+      this.#fail(token, [], `The selection nests \`not\`, parentheses or function calls more than ${MAX_NESTING} levels deep.`);
+    }
+    try {
+      return this.#unaryInner(token);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #unaryInner(token: Token): SelectionNode {
     if (token.type === "NOT") {
       this.#next();
       const operand = this.#unary();

@@ -15,11 +15,13 @@ export class SelectionSyntaxError extends TesseraError {
 
   constructor(selection: string, position: number, length: number, found: string, expected: readonly string[], hint?: string) {
     const expectation = expected.length ? `, expected ${listOf(expected)}` : "";
+    const { line, caretAt } = excerpt(selection, position);
+    const caretLength = Math.max(1, Math.min(length, line.length - caretAt));
     super(
       "SELECTION_SYNTAX",
       `Invalid asset selection at column ${position + 1}: found ${found}${expectation}.` +
         (hint ? ` ${hint}` : "") +
-        `\n  ${printable(selection)}\n  ${" ".repeat(position)}${"^".repeat(Math.max(1, length))}`,
+        `\n  ${line}\n  ${" ".repeat(caretAt)}${"^".repeat(caretLength)}`,
     );
     this.selection = selection;
     this.position = position;
@@ -62,7 +64,15 @@ function listOf(items: readonly string[]): string {
   return `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
 }
 
-// Keeps the caret aligned: control characters would shift or break the echoed line.
-function printable(text: string): string {
-  return text.replace(/[\t\r\n]/g, " ");
+const WINDOW = 60;
+
+// The input line to echo under the message, cut to a window around the error in long inputs, and the
+// caret's offset in it. Tabs and line breaks become spaces so that the caret stays aligned.
+function excerpt(selection: string, position: number): { line: string; caretAt: number } {
+  const start = selection.length > 2 * WINDOW ? Math.max(0, position - WINDOW) : 0;
+  const end = selection.length > 2 * WINDOW ? Math.min(selection.length, position + WINDOW) : selection.length;
+  const before = start > 0 ? "…" : "";
+  const after = end < selection.length ? "…" : "";
+  const line = before + selection.slice(start, end).replace(/[\t\r\n]/g, " ") + after;
+  return { line, caretAt: position - start + before.length };
 }

@@ -161,6 +161,29 @@ describe("SelectionSyntaxError", () => {
     expect(error.message).toContain("\n  key:a key:b\n        ^^^");
   });
 
+  it("refuses nesting deeper than 256 levels instead of overflowing the stack", () => {
+    const deep = syntaxErrorOf(`${"(".repeat(100_000)}key:a${")".repeat(100_000)}`);
+    expect(deep.position).toBe(256);
+    expect(deep.message).toContain("more than 256 levels deep");
+    expect(() => AssetSelection.fromString("not ".repeat(255) + "key:a")).not.toThrow();
+  });
+
+  it("echoes a window of a long input around the error", () => {
+    const error = syntaxErrorOf(`${"key:a or ".repeat(50)}key:a key:b`);
+    const [, line, caret] = error.message.split("\n") as [string, string, string];
+    expect(line.startsWith("  …")).toBe(true);
+    expect(line.length).toBeLessThan(140);
+    expect(line.slice(caret.indexOf("^"), caret.indexOf("^") + 3)).toBe("key");
+  });
+
+  it("parses a long flat expression in linear time", () => {
+    const text = Array.from({ length: 50_000 }, (_, i) => `key:a${i}`).join(" or ");
+    const started = performance.now();
+    const selection = AssetSelection.fromString(text);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(selection.node).toMatchObject({ type: "or", operands: { length: 50_000 } });
+  });
+
   it("rejects a selection that is not a string", () => {
     expect(() => AssetSelection.fromString(42 as never)).toThrow(SelectionSyntaxError);
   });
