@@ -7,7 +7,7 @@ import { parseSelection, type FromStringOptions } from "./parse-selection.js";
 import { resolveMask, type ResolveOptions } from "./resolve-selection.js";
 import { andNode, freezeNode, isValidDepth, normalizeDepth, orNode, type AssetCheckKeyRef, type SelectionNode } from "./selection-node.js";
 import { toSelectionString, type ToSelectionStringOptions } from "./selection-string.js";
-import { indicesOf } from "./traverse.js";
+import { indicesOf, pick } from "./traverse.js";
 
 /** What may name an asset in a selection: a key (or its `a/b` string or segments), an asset definition (all its assets) or a spec. */
 export type AssetSelectionTarget = AssetKeyLike | AssetsDefinition<unknown> | AssetSpec;
@@ -229,7 +229,7 @@ export class AssetSelection {
    */
   resolve(scope: SelectionScope, options: ResolveOptions = {}): AssetKey[] {
     const graph = graphOf(scope);
-    return this.resolveIndices(graph, options).map((i) => graph.keys[i] as AssetKey);
+    return pick(resolveMask(this.node, graph, options), graph.keys);
   }
 
   /** The selected graph nodes, ascending. */

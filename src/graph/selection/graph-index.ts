@@ -1,5 +1,5 @@
 // Integer views of an AssetGraph that selections resolve against, built once per graph and cached.
-import type { AssetsDefinition } from "../../definitions/index.js";
+import type { AssetSpec, AssetsDefinition } from "../../definitions/index.js";
 import type { AssetGraph } from "../asset-graph.js";
 
 /** Adjacency in compressed form: the neighbours of node `v` are `targets[offsets[v] .. offsets[v + 1])`. */
@@ -24,6 +24,7 @@ export class GraphIndex {
   readonly groupIds: ReadonlyMap<string, number>;
   #tags: Map<string, Map<string, number[]>> | undefined;
   #kinds: Map<string, number[]> | undefined;
+  #owners: Map<string, number[]> | undefined;
   #siblings: Int32Array[] | undefined;
 
   private constructor(graph: AssetGraph) {
@@ -37,7 +38,7 @@ export class GraphIndex {
     const groupIds = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       if (graph.definitions[i] !== undefined) this.materializable[i] = 1;
-      const group = (graph.specs[i] as { groupName: string }).groupName;
+      const group = (graph.specs[i] as AssetSpec).groupName;
       let id = groupIds.get(group);
       if (id === undefined) groupIds.set(group, (id = groupIds.size));
       this.groupOf[i] = id;
@@ -71,18 +72,14 @@ export class GraphIndex {
 
   /** Nodes by kind. */
   get kinds(): ReadonlyMap<string, readonly number[]> {
-    if (!this.#kinds) {
-      const kinds = new Map<string, number[]>();
-      this.graph.specs.forEach((spec, i) => {
-        for (const kind of spec.kinds) {
-          let nodes = kinds.get(kind);
-          if (!nodes) kinds.set(kind, (nodes = []));
-          nodes.push(i);
-        }
-      });
-      this.#kinds = kinds;
-    }
+    this.#kinds ??= postings(this.graph, (spec) => spec.kinds);
     return this.#kinds;
+  }
+
+  /** Nodes by owner. */
+  get owners(): ReadonlyMap<string, readonly number[]> {
+    this.#owners ??= postings(this.graph, (spec) => spec.owners);
+    return this.#owners;
   }
 
   /**
@@ -110,6 +107,19 @@ export class GraphIndex {
 }
 
 const cache = new WeakMap<AssetGraph, GraphIndex>();
+
+function postings(graph: AssetGraph, valuesOf: (spec: AssetSpec) => Iterable<string>): Map<string, number[]> {
+  const byValue = new Map<string, number[]>();
+  graph.specs.forEach((spec, i) => {
+    for (const value of valuesOf(spec)) {
+      let nodes = byValue.get(value);
+      if (!nodes) byValue.set(value, (nodes = []));
+      // An owner listed twice on one asset is one posting.
+      if (nodes[nodes.length - 1] !== i) nodes.push(i);
+    }
+  });
+  return byValue;
+}
 
 function compress(lists: readonly (readonly number[])[]): Adjacency {
   const offsets = new Int32Array(lists.length + 1);

@@ -49,6 +49,13 @@ class Resolver {
           if (i !== undefined) out[i] = 1;
           return out;
         }
+        const star = node.pattern.indexOf("*");
+        if (star === node.pattern.length - 1) {
+          // `prefix*`, the common case, without a regular expression.
+          const prefix = node.pattern.slice(0, -1);
+          for (let i = 0; i < n; i++) if ((graph.ids[i] as string).startsWith(prefix)) out[i] = 1;
+          return out;
+        }
         const regex = wildcardToRegExp(node.pattern);
         for (let i = 0; i < n; i++) if (regex.test(graph.ids[i] as string)) out[i] = 1;
         return out;
@@ -93,7 +100,7 @@ class Resolver {
       }
       case "owner": {
         const out = new Uint8Array(n);
-        if (node.owner !== null) for (let i = 0; i < n; i++) if (graph.specs[i]?.owners.includes(node.owner)) out[i] = 1;
+        if (node.owner !== null) for (const i of index.owners.get(node.owner) ?? []) out[i] = 1;
         return out;
       }
       case "is": {

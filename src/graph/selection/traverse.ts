@@ -80,9 +80,24 @@ export function isEmpty(mask: Uint8Array): boolean {
   return true;
 }
 
-/** Indices of the set bits, ascending. */
+export function countOf(mask: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i] as number;
+  return count;
+}
+
+/** Indices of the set bits, ascending. (Sized up front: growing the array by push is several times slower here.) */
 export function indicesOf(mask: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) out.push(i);
+  const out = new Array<number>(countOf(mask));
+  let at = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) out[at++] = i;
+  return out;
+}
+
+/** `items[i]` for each set bit `i`, ascending. */
+export function pick<T>(mask: Uint8Array, items: readonly T[]): T[] {
+  const out = new Array<T>(countOf(mask));
+  let at = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 1) out[at++] = items[i] as T;
   return out;
 }
