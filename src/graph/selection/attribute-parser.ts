@@ -55,18 +55,6 @@ const KEY_VALUE = ["an asset key (`name`, `prefix/name`, a wildcard like `raw/*`
 const MAX_NESTING = 256;
 /** Keywords the grammar also takes as plain values. */
 const KEYWORD_VALUES: ReadonlySet<string> = new Set(["sensor", "schedule", "job"]);
-/** Attributes that parse but need state this process lacks. */
-const UNRESOLVABLE: ReadonlySet<string> = new Set([
-  "status",
-  "column",
-  "table_name",
-  "changed_in_branch",
-  "partitions",
-  "automation_type",
-  "sensor",
-  "schedule",
-  "job",
-]);
 
 class Parser {
   readonly #text: string;
@@ -237,10 +225,10 @@ class Parser {
         const token = this.#expect("DIGITS", ["a number of hours"]);
         return freezeNode({ type: "unresolvable", attribute: name, text: `${name}:${BigInt(token.text).toString()}` });
       }
-      default: {
-        if (!UNRESOLVABLE.has(name)) this.#fail(this.#tokens[this.#at - 2] as Token, TRAVERSABLE);
+      default:
+        // status, column, table_name, changed_in_branch, partitions, automation_type, sensor, schedule, job:
+        // attributes of state this process does not hold, kept so that resolving them can say so.
         return freezeNode({ type: "unresolvable", attribute: name, text: `${name}:${quoteOrNull(this.#value())}` });
-      }
     }
   }
 
