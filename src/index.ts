@@ -72,7 +72,23 @@ export {
   type TypeCheck,
 } from "./definitions/index.js";
 
-export { AssetGraph } from "./graph/index.js";
+export {
+  AssetGraph,
+  AssetSelection,
+  SelectionNotExpressibleError,
+  SelectionSyntaxError,
+  UnknownAssetCheckError,
+  UnsupportedSelectionError,
+  type AssetCheckKeyLike,
+  type AssetSelectionTarget,
+  type CoercibleToAssetSelection,
+  type FromStringOptions,
+  type IncludeSourcesOptions,
+  type ResolveOptions,
+  type SelectionNode,
+  type SelectionScope,
+  type ToSelectionStringOptions,
+} from "./graph/index.js";
 export type { RunConfig } from "./plan/index.js";
 export type { AssetRecord, RunRecord, Storage, StorageInfo } from "./storage/index.js";
 export { Instance, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions, type StorageConfig } from "./instance/index.js";

@@ -1,12 +1,15 @@
 // materialize() and defs.materialize(): run a selection of assets in this process.
-import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../core/index.js";
-import { AssetSpec, AssetsDefinition, Definitions, type AssetsItem } from "../definitions/index.js";
-import { AssetGraph, resolveKeyList } from "../graph/index.js";
+import { InvalidDefinitionError } from "../core/index.js";
+import { Definitions, type AssetsItem } from "../definitions/index.js";
+import { AssetGraph, AssetSelection, type CoercibleToAssetSelection } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, type ExecuteOptions } from "./execute-run.js";
 
-/** A selection: a comma list of keys (`"orders, raw/customers"`, `"*"` for all), or keys and definitions. */
-export type SelectionLike = string | readonly (AssetKeyLike | AssetsDefinition<unknown> | AssetSpec)[];
+/**
+ * A selection: an AssetSelection, a selection string in either grammar (`"*orders+"`, `"group:sales and kind:csv"`,
+ * comma lists of keys), or keys, definitions and specs.
+ */
+export type SelectionLike = CoercibleToAssetSelection;
 
 export interface MaterializeOptions extends ExecuteOptions {
   /** Which of the assets to materialize. @default all of them */
@@ -26,17 +29,14 @@ export async function materialize(assets: readonly AssetsItem[], options: Materi
   return materializeDefinitions(defs, selection, rest);
 }
 
+/** Graph nodes of `selection`; without one, every computed asset. */
 export function resolveSelection(graph: AssetGraph, selection: SelectionLike | undefined): number[] {
-  if (selection === undefined || (typeof selection === "string" && selection.trim() === "*")) {
+  if (selection === undefined) {
     const all: number[] = [];
     for (let i = 0; i < graph.size; i++) if (!graph.isExternal(i)) all.push(i);
     return all;
   }
-  if (typeof selection === "string") return resolveKeyList(graph, selection);
-  return resolveKeyList(
-    graph,
-    selection.flatMap((item) => (item instanceof AssetsDefinition ? item.keys : item instanceof AssetSpec ? [item.key] : [AssetKey.from(item)])),
-  );
+  return AssetSelection.from(selection).resolveIndices(graph);
 }
 
 export async function materializeDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {

@@ -1,2 +1,18 @@
 export { AssetGraph } from "./asset-graph.js";
 export { resolveKeyList } from "./key-selection.js";
+export {
+  AssetSelection,
+  SelectionNotExpressibleError,
+  SelectionSyntaxError,
+  UnknownAssetCheckError,
+  UnsupportedSelectionError,
+  type AssetCheckKeyLike,
+  type AssetSelectionTarget,
+  type CoercibleToAssetSelection,
+  type FromStringOptions,
+  type IncludeSourcesOptions,
+  type ResolveOptions,
+  type SelectionNode,
+  type SelectionScope,
+  type ToSelectionStringOptions,
+} from "./selection/index.js";
