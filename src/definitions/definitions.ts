@@ -1,5 +1,6 @@
 // Definitions: the set of assets and resources a code location exports as `defs`.
-import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError } from "../core/index.js";
+import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError, closestMatches } from "../core/index.js";
+import { AssetJobDefinition } from "./asset-job.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
@@ -12,6 +13,8 @@ export interface DefinitionsOptions {
   assets?: readonly AssetsItem[];
   /** Resources by key; `ioManager` is the default IO manager. */
   resources?: Readonly<Record<string, unknown>>;
+  /** Jobs built with defineAssetJob(). */
+  jobs?: readonly AssetJobDefinition[];
   executor?: ExecutorDefinition;
 }
 
@@ -36,6 +39,7 @@ export class Definitions {
   readonly assets: readonly AssetsItem[];
   readonly resources: Readonly<Record<string, unknown>>;
   readonly executor: ExecutorDefinition;
+  readonly jobs: readonly AssetJobDefinition[];
   // One pass over the assets fills these; the graph layer builds on them instead of indexing keys again.
   readonly #index = new Map<string, number>();
   readonly #specs: AssetSpec[] = [];
@@ -66,6 +70,7 @@ export class Definitions {
     this.assets = Object.freeze(assets);
     this.resources = Object.freeze({ ...mergeAssetResources(assets), ...(options.resources ?? {}) });
     this.executor = options.executor ?? inProcessExecutor();
+    this.jobs = Object.freeze(checkJobs(options.jobs ?? []));
     checkResources(assets, this.resources);
     Object.freeze(this);
     for (const validate of validators) validate(this);
@@ -94,14 +99,40 @@ export class Definitions {
     return { index: this.#index, specs: this.#specs, definitions: this.#definitions };
   }
 
-  /** A copy with more assets or resources. */
+  /** The job named `name`; an unknown name is an error naming the jobs there are. */
+  getJob(name: string): AssetJobDefinition {
+    const job = this.jobs.find((j) => j.name === name);
+    if (job) return job;
+    const names = this.jobs.map((j) => j.name);
+    const near = closestMatches(name, names);
+    throw new InvalidDefinitionError(
+      `No job named "${name}".` +
+        (near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : "") +
+        ` Jobs: ${names.length ? names.join(", ") : "none (define them with defineAssetJob and pass them in Definitions jobs)"}.`,
+    );
+  }
+
+  /** A copy with more assets, resources or jobs. */
   with(options: DefinitionsOptions): Definitions {
     return new Definitions({
       assets: [...this.assets, ...(options.assets ?? [])],
       resources: { ...this.resources, ...(options.resources ?? {}) },
+      jobs: [...this.jobs, ...(options.jobs ?? [])],
       executor: options.executor ?? this.executor,
     });
   }
+}
+
+function checkJobs(jobs: readonly AssetJobDefinition[]): AssetJobDefinition[] {
+  const names = new Set<string>();
+  for (const [i, job] of jobs.entries()) {
+    if (!(job instanceof AssetJobDefinition)) {
+      throw new InvalidDefinitionError(`Definitions jobs[${i}] is not a job (got ${describeItem(job)}); build it with defineAssetJob()`);
+    }
+    if (names.has(job.name)) throw new InvalidDefinitionError(`Two jobs are named "${job.name}"; job names must be unique`);
+    names.add(job.name);
+  }
+  return [...jobs];
 }
 
 function describeItem(item: unknown): string {

@@ -11,3 +11,4 @@ export { ResourceDefinition, isResourceDefinition, resource, type ResourceOption
 export { AssetObservation, MaterializeResult, type AssetObservationOptions, type MaterializeResultOptions } from "./results.js";
 export { Backoff, Jitter, RetryPolicy, type RetryPolicyOptions } from "./retry-policy.js";
 export { runTypeCheck, type TypeCheck, type TypePredicate } from "./type-check.js";
+export { AssetJobDefinition, defineAssetJob, type AssetJobOptions } from "./asset-job.js";

@@ -1,7 +1,7 @@
 // One run from start to end: plan, resources, run record, steps, events, teardown.
 import { randomUUID } from "node:crypto";
 import { serializeError, validateTags, type AssetKey, type Clock, type EventRecord } from "../core/index.js";
-import { DEFAULT_IO_MANAGER_KEY, type Definitions, type ExecutorDefinition } from "../definitions/index.js";
+import { DEFAULT_IO_MANAGER_KEY, type Definitions, type ExecutorDefinition, type RetryPolicy } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
@@ -26,6 +26,8 @@ export interface ExecuteOptions {
   raiseOnError?: boolean;
   executor?: ExecutorDefinition;
   jobName?: string;
+  /** The retry policy of steps that have none of their own (a job's opRetryPolicy). */
+  opRetryPolicy?: RetryPolicy;
   /** Called with each event once it is stored: for progress displays. */
   onEvent?: (event: EventRecord) => void;
   /** The clock for timestamps and retry waits. @default the instance's clock */
@@ -99,6 +101,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     materialized: new Uint8Array(graph.size),
     outputs: new Map<number, CapturedOutput>(),
     random: options.random ?? Math.random,
+    opRetryPolicy: options.opRetryPolicy,
   };
   try {
     const live = await setUpResources(prepared, (key) =>

@@ -5,3 +5,4 @@ export { FilesystemIOManager, type FilesystemIOManagerOptions } from "./io-manag
 export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 export { materialize, materializeDefinitions, resolveSelection, type MaterializeOptions, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
+export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";

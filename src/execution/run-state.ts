@@ -1,5 +1,6 @@
 // What the steps of one run share while it executes.
 import type { AssetKey, Clock, Tags } from "../core/index.js";
+import type { RetryPolicy } from "../definitions/index.js";
 import type { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import type { ExecutionPlan } from "../plan/index.js";
@@ -24,4 +25,6 @@ export interface RunState {
   /** Values of materialized outputs, by graph node, for ExecuteResult.assetValue. */
   readonly outputs: Map<number, CapturedOutput>;
   readonly random: () => number;
+  /** Applies to steps whose op has no retry policy. */
+  readonly opRetryPolicy: RetryPolicy | undefined;
 }

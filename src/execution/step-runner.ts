@@ -62,7 +62,7 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
     return fail(step, emit, error, started, 0, "loading its inputs");
   }
 
-  const retryPolicy = step.definition.op.retryPolicy;
+  const retryPolicy = step.definition.op.retryPolicy ?? run.opRetryPolicy;
   const maxRetries = retryPolicy?.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
     try {

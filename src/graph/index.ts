@@ -16,3 +16,4 @@ export {
   type SelectionScope,
   type ToSelectionStringOptions,
 } from "./selection/index.js";
+export { resolveJobSelection } from "./job-selection.js";

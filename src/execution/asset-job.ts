@@ -1,0 +1,67 @@
+// defs.getJobDef(name): a job bound to its Definitions, runnable in this process.
+import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
+import { Definitions, type AssetJobDefinition } from "../definitions/index.js";
+import { AssetGraph, resolveJobSelection } from "../graph/index.js";
+import type { ExecuteResult } from "./execute-result.js";
+import { executeRun, type ExecuteOptions } from "./execute-run.js";
+
+export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "opRetryPolicy"> & {
+  /** Partitions arrive with partitioned assets; a job of unpartitioned assets takes none. */
+  partitionKey?: never;
+};
+
+/** A job resolved against its Definitions. */
+export class ResolvedAssetJob {
+  readonly defs: Definitions;
+  readonly definition: AssetJobDefinition;
+
+  constructor(defs: Definitions, definition: AssetJobDefinition) {
+    this.defs = defs;
+    this.definition = definition;
+  }
+
+  get name(): string {
+    return this.definition.name;
+  }
+
+  get description(): string | undefined {
+    return this.definition.description;
+  }
+
+  /** The keys the job materializes, upstreams first. */
+  get assetKeys(): AssetKey[] {
+    const graph = AssetGraph.of(this.defs);
+    const selected = new Set(resolveJobSelection(this.defs, this.definition));
+    return [...graph.topologicalOrder].filter((n) => selected.has(n)).map((n) => graph.keys[n] as AssetKey);
+  }
+
+  /**
+   * Runs the job in this process. Without `runConfig`, the job's own `config` is used; the job's run tags
+   * are put on the run, under any `tags` given here.
+   */
+  executeInProcess(options: JobExecuteOptions = {}): Promise<ExecuteResult> {
+    if (options.partitionKey !== undefined) {
+      throw new InvalidDefinitionError(`Job "${this.name}" has no partitions, so it takes no partitionKey`);
+    }
+    const job = this.definition;
+    return executeRun(this.defs, resolveJobSelection(this.defs, job), {
+      ...options,
+      jobName: job.name,
+      runConfig: options.runConfig ?? job.config,
+      tags: { ...job.runTags, ...(options.tags ?? {}) },
+      ...(job.executorDef ? { executor: job.executorDef } : {}),
+      ...(job.opRetryPolicy ? { opRetryPolicy: job.opRetryPolicy } : {}),
+    });
+  }
+}
+
+declare module "../definitions/definitions.js" {
+  interface Definitions {
+    /** The job named `name`, bound to these definitions. */
+    getJobDef(name: string): ResolvedAssetJob;
+  }
+}
+
+Definitions.prototype.getJobDef = function getJobDef(this: Definitions, name: string) {
+  return new ResolvedAssetJob(this, this.getJob(name));
+};

@@ -1,0 +1,32 @@
+// Resolves the selection of each asset job against its Definitions, when the Definitions is built.
+import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
+import { registerDefinitionsValidator, type AssetJobDefinition, type Definitions } from "../definitions/index.js";
+import { AssetGraph } from "./asset-graph.js";
+import { AssetSelection } from "./selection/index.js";
+
+/** The graph nodes a job materializes. External assets cannot be materialized, so selecting one is an error. */
+export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition): number[] {
+  const graph = AssetGraph.of(defs);
+  let nodes: number[];
+  try {
+    nodes = job.selection === undefined ? AssetSelection.all().resolveIndices(graph) : AssetSelection.from(job.selection).resolveIndices(graph);
+  } catch (error) {
+    if (error instanceof UnknownAssetError) {
+      throw new UnknownAssetError(error.assetKey, `Job "${job.name}" selects an asset that is not defined: ${error.message}`, error.suggestions);
+    }
+    throw error;
+  }
+  const external = nodes.filter((n) => graph.isExternal(n));
+  if (external.length > 0) {
+    throw new InvalidDefinitionError(
+      `Job "${job.name}" selects external asset${external.length > 1 ? "s" : ""} ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}, ` +
+        `which Tessera records but cannot materialize. Remove ${external.length > 1 ? "them" : "it"} from the job's selection.`,
+      `job "${job.name}"`,
+    );
+  }
+  return nodes;
+}
+
+registerDefinitionsValidator((defs) => {
+  for (const job of defs.jobs) resolveJobSelection(defs, job);
+});
