@@ -290,8 +290,45 @@ describe("tessera, in process, on mistakes in the command line", () => {
   });
 });
 
+describe("tessera job", () => {
+  it("lists the jobs of a code location with the assets each materializes", async () => {
+    const result = await tesseraInProcess(["job", "list", "-m", QUICKSTART], tempDir());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/finance_report +6 +raw_orders, raw_customers, clean_orders, customer_orders \(\+2 more\) +Rebuild the daily revenue report/);
+  });
+
+  it("executes a job, recording the job name and its tags on the run", async () => {
+    const home = tempDir();
+    const result = await tesseraInProcess(["job", "execute", "finance_report", "-m", QUICKSTART, "--tags", `{"trigger": "test"}`], home);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Materialized 6 assets/);
+    const instance = Instance.fromHome({ home });
+    const [run] = await instance.getRuns();
+    expect(run?.jobName).toBe("finance_report");
+    expect(run?.tags).toEqual({ team: "finance", trigger: "test" });
+    await instance.close();
+  });
+
+  it("suggests the nearest job for an unknown name", async () => {
+    const result = await tesseraInProcess(["job", "execute", "finance_reprot", "-m", QUICKSTART], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('error: No job named "finance_reprot". Did you mean "finance_report"? Jobs: finance_report.\n');
+  });
+
+  it("materializes a selection in the attribute grammar and shows where a bad one goes wrong", async () => {
+    const home = tempDir();
+    const good = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--select", "+clean_orders"], home);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/Materialized 2 assets/);
+    const bad = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--select", "group:raw and ("], home);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/at column 16: found end of input, expected an attribute/);
+    expect(bad.stderr).toContain("  group:raw and (\n                 ^");
+  });
+});
+
 describe("tessera --help", () => {
-  it.each(["", "materialize", "asset list", "asset wipe", "run list", "run show", "instance info", "instance migrate"])(
+  it.each(["", "materialize", "asset list", "asset wipe", "job list", "job execute", "run list", "run show", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",
     async (command) => {
       const path = command.split(" ").filter(Boolean);
@@ -302,7 +339,7 @@ describe("tessera --help", () => {
     },
   );
 
-  it.each(["asset", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
+  it.each(["asset", "job", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
     const result = await tesseraInProcess([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Commands:\n/);

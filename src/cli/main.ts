@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { Cli, type CliStreams } from "./cli.js";
 import { registerAssetCommands } from "./commands/asset.js";
 import { registerInstanceCommands } from "./commands/instance.js";
+import { registerJobCommands } from "./commands/job.js";
 import { registerMaterializeCommand } from "./commands/materialize.js";
 import { registerRunCommands } from "./commands/run.js";
 import { reportError } from "./report-error.js";
@@ -14,6 +15,7 @@ const EXAMPLES = `
 Examples:
   $ tessera materialize -m examples/quickstart/defs.ts
   $ tessera asset list -m examples/quickstart/defs.ts
+  $ tessera job list -m examples/quickstart/defs.ts
   $ tessera run list --status FAILURE
   $ tessera run show <run id>
   $ tessera --home /tmp/tessera instance info
@@ -34,6 +36,7 @@ export function buildProgram(cli: Cli): Command {
   });
   registerMaterializeCommand(program, cli);
   registerAssetCommands(program, cli);
+  registerJobCommands(program, cli);
   registerRunCommands(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.

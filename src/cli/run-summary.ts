@@ -20,7 +20,9 @@ export function printRunSummary(cli: Cli, result: ExecuteResult, options: Summar
   const skipped = result.getStepSkippedEvents();
 
   cli.print();
-  if (result.success) {
+  if (run.status === "CANCELED") {
+    cli.print(`${style.yellow("■")} Run ${result.runId} was canceled${took}; materialized ${materialized.length} of ${plural(options.planned, "asset")}, ${skipped.length} skipped.`);
+  } else if (result.success) {
     cli.print(`${style.green("✓")} Materialized ${plural(materialized.length, "asset")}${took} ${style.dim(`(run ${result.runId})`)}`);
   } else {
     const parts = [failures.length > 0 ? `${plural(failures.length, "step")} failed` : undefined, skipped.length > 0 ? `${skipped.length} skipped` : undefined].filter(Boolean);

@@ -2,13 +2,11 @@
 import type { Command } from "commander";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph } from "../../graph/index.js";
-import { ExecutionPlan } from "../../plan/index.js";
-import { tesseraCommand, type Cli } from "../cli.js";
+import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
-import { Progress } from "../progress.js";
+import { executeWithProgress } from "../execute-with-progress.js";
 import { parseTags, readRunConfig } from "../run-options.js";
-import { printRunSummary } from "../run-summary.js";
 
 interface MaterializeOptions {
   module?: string;
@@ -22,6 +20,8 @@ const EXAMPLES = `
 Examples:
   $ tessera materialize -m examples/quickstart/defs.ts
   $ tessera materialize -m defs.ts --select raw_orders,clean_orders
+  $ tessera materialize -m defs.ts --select '*daily_revenue'        # it and everything upstream
+  $ tessera materialize -m defs.ts --select 'group:raw or key:"clean_*"'
   $ tessera materialize -m defs.ts --select daily_revenue --config run.yaml
   $ tessera materialize -m defs.ts --config '{"ops": {"daily_revenue": {"config": {"currency": "USD"}}}}'
   $ tessera materialize -m defs.ts --tags '{"team": "finance"}'
@@ -34,7 +34,7 @@ export function registerMaterializeCommand(program: Command, cli: Cli): void {
     .command("materialize")
     .description("Materialize assets of a code location and record the run in the instance")
     .option("-m, --module <file>", "code location module: a .ts or .js file that exports `defs` (default: locations in tessera.yaml)")
-    .option("-s, --select <keys>", "comma-separated asset keys to materialize, '*' for all", "*")
+    .option("-s, --select <selection>", "assets to materialize: keys (a,b), '*orders+' or 'group:sales and kind:csv'; '*' for all", "*")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON")
     .option("--tags <json>", "tags for the run, as a JSON object of strings")
     .option("-v, --verbose", "show debug logs as well")
@@ -59,41 +59,22 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
       throw new CliUsageError(
         graph.size === 0
           ? `Code location ${location.name} defines no assets; add some to its \`defs\`.`
-          : `--select "${options.select}" names no assets; pass asset keys separated by commas, or '*' for all.`,
+          : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
       );
     }
-    // Planning here validates the selection and the config before the run starts, and names the steps for the progress display.
-    const plan = ExecutionPlan.build(graph, nodes, runConfig ?? {});
-    const progress = new Progress({
-      stream: cli.streams.stdout,
-      live: cli.interactive,
-      style: cli.style,
-      steps: plan.steps.map((s) => s.key),
+    return executeWithProgress(cli, command, {
+      graph,
+      nodes,
+      runConfig,
       verbose: options.verbose ?? false,
+      execute: (watch) =>
+        location.defs.materialize(options.select, {
+          instance,
+          runConfig,
+          ...(tags ? { tags } : {}),
+          ...watch,
+          raiseOnError: false,
+        }),
     });
-    // The first Ctrl-C cancels the run (running steps finish, it is recorded CANCELED); a second one quits at once.
-    const cancel = new AbortController();
-    const onInterrupt = (): void => {
-      if (cancel.signal.aborted) process.exit(130);
-      cli.streams.stderr.write("\nCanceling the run: waiting for running steps to finish (Ctrl-C again to quit at once)…\n");
-      cancel.abort();
-    };
-    process.on("SIGINT", onInterrupt);
-    let result;
-    try {
-      result = await location.defs.materialize(options.select, {
-        instance,
-        runConfig,
-        ...(tags ? { tags } : {}),
-        onEvent: progress.onEvent,
-        raiseOnError: false,
-        signal: cancel.signal,
-      });
-    } finally {
-      process.off("SIGINT", onInterrupt);
-      progress.stop();
-    }
-    printRunSummary(cli, result, { planned: plan.nodes.length, command: tesseraCommand(command) });
-    return result.success ? 0 : 1;
   });
 }
