@@ -11,6 +11,7 @@ import { executeInProcess } from "./in-process-executor.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
+import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -102,6 +103,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     outputs: new Map<number, CapturedOutput>(),
     random: options.random ?? Math.random,
     opRetryPolicy: options.opRetryPolicy,
+    dataVersions: await upstreamDataVersions(instance, graph, plan),
   };
   try {
     const live = await setUpResources(prepared, (key) =>
@@ -144,4 +146,21 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
   const result = new ExecuteResult(finalRun, writer.records, outputs, byStep);
   if (!result.success && !canceled && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
   return result;
+}
+
+/** The current data version of each upstream of the run that the run does not materialize, read in one query. */
+async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan: ExecutionPlan): Promise<Map<number, string>> {
+  const outside = new Set<number>();
+  for (const node of plan.nodes) for (const parent of graph.parents[node] as number[]) if ((plan.stepOfNode[parent] as number) < 0) outside.add(parent);
+  const versions = new Map<number, string>();
+  if (outside.size === 0) return versions;
+  const records = await instance.getAssetRecords([...outside].map((n) => graph.keys[n] as AssetKey));
+  const byId = new Map(records.map((r) => [r.assetKey.toString(), r]));
+  for (const node of outside) {
+    const record = byId.get(graph.ids[node] as string);
+    const external = graph.isExternal(node);
+    const event = external ? (record?.lastObservation ?? record?.lastMaterialization) : record?.lastMaterialization;
+    versions.set(node, dataVersionOf(event) ?? (event || external ? DEFAULT_DATA_VERSION : NULL_DATA_VERSION));
+  }
+  return versions;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigValidationError, ManualClock, MissingResourceError, OutputTypeCheckError, UnknownAssetError } from "../core/index.js";
-import { AssetObservation, Definitions, MaterializeResult, RetryPolicy, asset, inProcessExecutor, resource } from "../definitions/index.js";
+import { AssetObservation, AssetSpec, Definitions, MaterializeResult, RetryPolicy, asset, inProcessExecutor, resource } from "../definitions/index.js";
 import "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { materialize } from "./materialize.js";
@@ -34,7 +34,7 @@ describe("materialize()", () => {
     const result = await materialize([a, b], { instance });
     const [ma, mb] = result.getAssetMaterializationEvents();
     expect(ma?.metadata?.rows).toEqual({ type: "int", value: 2 });
-    expect(ma?.tags).toEqual({ source: "api" });
+    expect(ma?.tags).toMatchObject({ source: "api" });
     expect(mb?.metadata?.note).toEqual({ type: "text", value: "recorded only" });
     expect(result.assetValue("a")).toEqual([1, 2]);
     expect(() => result.assetValue("b")).toThrow(/produced no value for asset "b"/);
@@ -43,7 +43,7 @@ describe("materialize()", () => {
 
   it("records the code version on each materialization", async () => {
     const result = await materialize([asset({ name: "a", codeVersion: "v3" }, () => 1)]);
-    expect(result.getAssetMaterializationEvents()[0]?.tags).toEqual({ "tessera/code_version": "v3" });
+    expect(result.getAssetMaterializationEvents()[0]?.tags?.["tessera/code_version"]).toBe("v3");
   });
 
   it("takes results and observations yielded by an async generator", async () => {
@@ -327,5 +327,45 @@ describe("canceling a run", () => {
     const result = await materialize([a, b], { raiseOnError: false });
     expect(result.allEvents[0]?.data).toEqual({ stepKeys: ["a", "b"] });
     expect(result.getStepSkippedEvents()[0]?.data).toEqual({ upstreamStep: "a" });
+  });
+});
+
+describe("data versions", () => {
+  const dataVersion = (result: Awaited<ReturnType<typeof materialize>>, key: string): string | undefined =>
+    result.getAssetMaterializationEvents().find((e) => e.assetKey?.toString() === key)?.tags?.["tessera/data_version"];
+
+  it("derives the same data version from the same code version and inputs, and a new one when either changes", async () => {
+    const instance = Instance.ephemeral();
+    const source = asset({ name: "source", codeVersion: "1" }, () => 1);
+    const derived = asset({ name: "derived", ins: { source }, codeVersion: "1" }, (_ctx, { source }) => source + 1);
+    const first = await materialize([source, derived], { instance });
+    const second = await materialize([source, derived], { instance });
+    expect(dataVersion(first, "derived")).toMatch(/^[0-9a-f]{64}$/);
+    expect(dataVersion(second, "derived")).toBe(dataVersion(first, "derived"));
+    const newCode = asset({ name: "derived", ins: { source }, codeVersion: "2" }, (_ctx, { source }) => source + 1);
+    const third = await materialize([source, newCode], { instance });
+    expect(dataVersion(third, "derived")).not.toBe(dataVersion(first, "derived"));
+  });
+
+  it("uses the run id as the code version of assets without one, so each run makes a new version", async () => {
+    const a = asset("a", () => 1);
+    const first = await materialize([a]);
+    const second = await materialize([a]);
+    expect(first.getAssetMaterializationEvents()[0]?.tags?.["tessera/code_version"]).toBe(first.runId);
+    expect(dataVersion(first, "a")).not.toBe(dataVersion(second, "a"));
+  });
+
+  it("records a user-given data version and the input versions each materialization used", async () => {
+    const instance = Instance.ephemeral();
+    const vendor = new AssetSpec("vendor_feed");
+    const upstream = asset({ name: "upstream", deps: [vendor] }, () => new MaterializeResult({ value: 1, dataVersion: "2026-11-01" }));
+    const downstream = asset({ name: "downstream", ins: { upstream }, codeVersion: "v1" }, () => 2);
+    await materialize([vendor, upstream, downstream], { instance, selection: ["upstream"] });
+    const result = await materialize([vendor, upstream, downstream], { instance, selection: ["downstream"] });
+    const tags = result.getAssetMaterializationEvents()[0]?.tags ?? {};
+    expect(tags["tessera/input_data_version/upstream"]).toBe("2026-11-01");
+    const first = await instance.getLatestMaterializationEvent("upstream");
+    expect(first?.tags?.["tessera/input_data_version/vendor_feed"]).toBe("INITIAL");
+    expect(first?.tags?.["tessera/data_version"]).toBe("2026-11-01");
   });
 });

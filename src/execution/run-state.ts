@@ -25,6 +25,11 @@ export interface RunState {
   /** Values of materialized outputs, by graph node, for ExecuteResult.assetValue. */
   readonly outputs: Map<number, CapturedOutput>;
   readonly random: () => number;
+  /**
+   * Data versions by graph node: those materialized in this run, and, read once at run start, the
+   * current versions of the run's upstreams outside it.
+   */
+  readonly dataVersions: Map<number, string>;
   /** Applies to steps whose op has no retry policy. */
   readonly opRetryPolicy: RetryPolicy | undefined;
 }

@@ -3,7 +3,6 @@ import {
   AssetKey,
   InvalidDefinitionError,
   OutputTypeCheckError,
-  SystemTags,
   coerceMetadata,
   serializeError,
   type LogLevel,
@@ -24,6 +23,7 @@ import {
 } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
 import type { PlanStep } from "../plan/index.js";
+import { NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 
@@ -324,10 +324,15 @@ async function handleOutputs(
       });
       run.outputs.set(output.node, { key: output.key, value: output.value });
     }
-    const spec = run.graph.specs[output.node];
-    const tags: Record<string, string> = { ...output.tags };
-    if (spec?.codeVersion !== undefined) tags[SystemTags.CODE_VERSION] = spec.codeVersion;
-    if (output.dataVersion !== undefined) tags[SystemTags.DATA_VERSION] = output.dataVersion;
+    // Provenance as the reference records it: without a code version, the run id stands in for one.
+    const codeVersion = run.graph.specs[output.node]?.codeVersion ?? run.runId;
+    const inputVersions = new Map<string, string>();
+    for (const parent of run.graph.parents[output.node] as number[]) {
+      inputVersions.set(run.graph.ids[parent] as string, run.dataVersions.get(parent) ?? NULL_DATA_VERSION);
+    }
+    const dataVersion = output.dataVersion ?? computeLogicalDataVersion(codeVersion, inputVersions);
+    run.dataVersions.set(output.node, dataVersion);
+    const tags: Record<string, string> = { ...output.tags, ...provenanceTags(dataVersion, codeVersion, inputVersions) };
     run.materialized[output.node] = 1;
     emit({
       eventType: "ASSET_MATERIALIZATION",

@@ -51,10 +51,6 @@ describe("Instance", () => {
     expect(readFileSync(join(dir, "tessera.db"), "utf8")).toBe("garbage");
   });
 
-  it("says PostgreSQL storage is not available yet rather than pretending", () => {
-    expect(() => Instance.open({ storage: { postgres: { url: "postgres://localhost/test" } } })).toThrow(/not available/);
-  });
-
   it("fetches materializations a page at a time with a cursor, newest first or ascending", async () => {
     const instance = Instance.ephemeral();
     await recordMaterializations(instance, "orders", 5);
