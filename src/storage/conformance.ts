@@ -151,6 +151,12 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       const poisoned = { ...bad, timestamp: null } as unknown as TesseraEvent;
       await expect(storage.storeEvents([event("r1", "STEP_START", { stepKey: "a" }), poisoned])).rejects.toThrow();
       expect(await storage.getRunLogs("r1")).toEqual([]);
+      const lifecycle = [event("r1", "RUN_START"), event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("a") })];
+      await expect(storage.storeEvents([...lifecycle, poisoned])).rejects.toThrow();
+      expect(await storage.getRunLogs("r1")).toEqual([]);
+      expect((await storage.getRun("r1"))?.status).toBe("NOT_STARTED");
+      expect(await storage.getAssetKeys()).toEqual([]);
+      expect(await storage.getMaxStorageId()).toBe(0);
     });
 
     it("deletes a run with its tags and events", async () => {
@@ -176,6 +182,53 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       await storage.setKv({ a: "1", b: "2" });
       await storage.setKv({ a: "3" });
       expect(await storage.getKv(["a", "b", "c"])).toEqual({ a: "3", b: "2" });
+    });
+
+    it("reads back run ids, tags, partitions and messages with quotes, commas, braces, backslashes, NULL and non-ASCII text", async () => {
+      const odd = ['a,"b"', "{c}", "back\\slash", "NULL", "", "naïve ☃ 日本", "line\nbreak", "it's"];
+      const runId = odd.join("|");
+      await addRun(runId, { tags: Object.fromEntries(odd.map((v, i) => [`k${i}${v}`, v])) });
+      const key = new AssetKey(["odd-key", "v1.2_x"]);
+      const stored = await storage.storeEvents(
+        odd.map((v) => event(runId, "ASSET_MATERIALIZATION", { assetKey: key, partition: v, stepKey: v, message: v, data: { v } })),
+      );
+      expect((await storage.getRun(runId))?.tags).toEqual(Object.fromEntries(odd.map((v, i) => [`k${i}${v}`, v])));
+      expect(await storage.getRuns({ tags: { "k1{c}": "{C}" } })).toEqual([]);
+      expect((await storage.getRuns({ tags: { "k1{c}": "{c}" } })).map((r) => r.runId)).toEqual([runId]);
+      const logs = await storage.getRunLogs(runId);
+      expect(logs.map((e) => [e.partition, e.stepKey, e.message, e.data?.v])).toEqual(odd.map((v) => [v, v, v, v]));
+      expect(logs.map((e) => e.storageId)).toEqual(stored.map((e) => e.storageId));
+      expect((await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key, partitions: ["NULL", "{c}"], ascending: true })).map((e) => e.partition)).toEqual(["{c}", "NULL"]);
+      await storage.addDynamicPartitions("odd", odd);
+      expect(await storage.getDynamicPartitions("odd")).toEqual(odd);
+      await storage.setKv(Object.fromEntries(odd.map((v) => [v, v])));
+      expect(await storage.getKv(odd)).toEqual(Object.fromEntries(odd.map((v) => [v, v])));
+    });
+
+    it("lists asset keys and partitions in byte order, and asset records in the order asked", async () => {
+      await addRun("r1");
+      const names = ["b", "B", "a_z", "a-z", "A", "a.z", "10", "9"];
+      await storage.storeEvents(names.map((n) => event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey(n), partition: n })));
+      await storage.storeEvents(names.map((n) => event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("parts"), partition: n })));
+      const byteOrder = [...names, "parts"].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      expect((await storage.getAssetKeys()).map(String)).toEqual(byteOrder);
+      expect((await storage.getAssetRecords()).map((r) => r.assetKey.toString())).toEqual(byteOrder);
+      expect(await storage.getMaterializedPartitions(new AssetKey("parts"))).toEqual([...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+      const asked = ["b", "missing", "A", "10"].map((n) => new AssetKey(n));
+      expect((await storage.getAssetRecords(asked)).map((r) => r.assetKey.toString())).toEqual(["b", "A", "10"]);
+    });
+
+    it("treats empty inputs as no-ops", async () => {
+      expect(await storage.storeEvents([])).toEqual([]);
+      await storage.wipeAssets([]);
+      await storage.addDynamicPartitions("customers", []);
+      await storage.setKv({});
+      expect(await storage.getKv([])).toEqual({});
+      expect(await storage.getAssetRecords([])).toEqual([]);
+      expect(await storage.getRuns({ runIds: [] })).toEqual([]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", partitions: [] })).toEqual([]);
+      expect(await storage.getMaxStorageId()).toBe(0);
+      expect(await storage.info()).toMatchObject({ runs: 0, events: 0, assets: 0 });
     });
 
     it("reports its schema as current and counts what it holds", async () => {
