@@ -1,0 +1,98 @@
+// Rows of the PostgreSQL tables and their records: the same encoding as the SQLite backend's, so both read alike.
+import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../../core/index.js";
+import type { RunRecord } from "../storage.js";
+
+export interface RunRow {
+  run_id: string;
+  job_name: string;
+  status: RunStatus;
+  partition_key: string | null;
+  backfill_id: string | null;
+  parent_run_id: string | null;
+  root_run_id: string | null;
+  create_time: number;
+  update_time: number;
+  start_time: number | null;
+  end_time: number | null;
+  failure_reason: string | null;
+  body: string;
+}
+
+export interface EventRow {
+  id: number;
+  run_id: string;
+  step_key: string | null;
+  event_type: EventType;
+  timestamp: number;
+  asset_key: string | null;
+  partition: string | null;
+  body: string;
+}
+
+export const EVENT_COLUMNS = ["id", "run_id", "step_key", "event_type", "timestamp", "asset_key", "partition", "body"] as const;
+
+/** `m.id AS m_id, m.run_id AS m_run_id, …`: an event joined under a prefix. */
+export function prefixedEventColumns(alias: string): string {
+  return EVENT_COLUMNS.map((c) => `${alias}.${c} AS ${alias}_${c}`).join(", ");
+}
+
+/** The event of a row joined with `prefixedEventColumns(alias)`, or undefined when the join found none. */
+export function decodePrefixedEvent(row: Record<string, unknown>, alias: string): EventRecord | undefined {
+  if (row[`${alias}_id`] === null || row[`${alias}_id`] === undefined) return undefined;
+  const event: Record<string, unknown> = {};
+  for (const c of EVENT_COLUMNS) event[c] = row[`${alias}_${c}`];
+  return decodeEvent(event as unknown as EventRow);
+}
+
+export function encodeRunBody(run: { tags: Record<string, string>; assetSelection: readonly string[]; runConfig: unknown }): string {
+  return JSON.stringify({ tags: run.tags, assetSelection: run.assetSelection, runConfig: run.runConfig ?? null });
+}
+
+export function decodeRun(row: RunRow): RunRecord {
+  const body = JSON.parse(row.body) as { tags: Record<string, string>; assetSelection: string[]; runConfig: unknown };
+  return {
+    runId: row.run_id,
+    jobName: row.job_name,
+    status: row.status,
+    tags: body.tags,
+    assetSelection: body.assetSelection,
+    runConfig: body.runConfig,
+    partitionKey: row.partition_key ?? undefined,
+    backfillId: row.backfill_id ?? undefined,
+    parentRunId: row.parent_run_id ?? undefined,
+    rootRunId: row.root_run_id ?? undefined,
+    createTime: row.create_time,
+    updateTime: row.update_time,
+    startTime: row.start_time ?? undefined,
+    endTime: row.end_time ?? undefined,
+    failureReason: row.failure_reason ?? undefined,
+  };
+}
+
+const COLUMN_FIELDS = new Set(["runId", "stepKey", "eventType", "timestamp", "assetKey", "partition"]);
+
+/** The fields of an event that have no column of their own, as JSON. */
+export function encodeEventBody(event: TesseraEvent): string {
+  const body: Record<string, unknown> = {};
+  for (const key in event) {
+    if (COLUMN_FIELDS.has(key)) continue;
+    const value = (event as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) body[key] = value;
+  }
+  return JSON.stringify(body);
+}
+
+export function decodeEvent(row: EventRow): EventRecord {
+  const body = JSON.parse(row.body) as Partial<TesseraEvent>;
+  const record: EventRecord = {
+    ...body,
+    storageId: row.id,
+    runId: row.run_id,
+    timestamp: row.timestamp,
+    eventType: row.event_type,
+  };
+  if (row.step_key !== null) record.stepKey = row.step_key;
+  if (row.asset_key !== null) record.assetKey = AssetKey.from(row.asset_key);
+  if (row.partition !== null) record.partition = row.partition;
+  return record;
+}

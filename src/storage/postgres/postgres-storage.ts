@@ -1,0 +1,693 @@
+// The PostgreSQL backend (pg): connects lazily, one transaction per write, storage ids in commit order, LISTEN/NOTIFY.
+import { Client, Pool, type PoolClient, type QueryResultRow } from "pg";
+import {
+  AssetKey,
+  InstanceError,
+  RUN_STATUS_BY_EVENT,
+  type EventRecord,
+  type RunStatus,
+  type TesseraEvent,
+} from "../../core/index.js";
+import type {
+  AssetRecord,
+  EventRecordsFilter,
+  NewRun,
+  RunLogsOptions,
+  RunRecord,
+  RunsFilter,
+  SchemaInfo,
+  Storage,
+  StorageInfo,
+} from "../storage.js";
+import { POSTGRES_MIGRATIONS, type PostgresMigration } from "./migrations.js";
+import {
+  locationOf,
+  passwordOf,
+  poolConfig,
+  resolveTarget,
+  scrub,
+  unreachableError,
+  type PostgresConnectionOptions,
+  type PostgresTarget,
+} from "./postgres-connection.js";
+import {
+  decodeEvent,
+  decodePrefixedEvent,
+  decodeRun,
+  encodeEventBody,
+  encodeRunBody,
+  prefixedEventColumns,
+  type EventRow,
+  type RunRow,
+} from "./postgres-rows.js";
+
+const APP_ID = "tessera";
+/** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
+export const EVENTS_CHANNEL = "tessera_events";
+// Advisory lock keys (two int4 form): the first names the purpose, the second the schema.
+const LOCK_BOOTSTRAP = 0x7e550001;
+const LOCK_EVENTS = 0x7e550002;
+
+export interface PostgresStorageOptions extends PostgresConnectionOptions {
+  /** Open a storage whose schema is older than this code (only to migrate it). @default false */
+  allowOldSchema?: boolean | undefined;
+  /** Replaces the built-in migrations; for tests of the migration machinery. */
+  migrations?: readonly PostgresMigration[] | undefined;
+}
+
+/** Stops a watch started by `watchEvents`. */
+export type StopWatching = () => Promise<void>;
+
+/**
+ * Storage in a PostgreSQL schema. The constructor does no I/O: the first call connects, checks the
+ * schema (creating it in an empty database) and reports an unreachable server or a wrong schema then.
+ *
+ * @example
+ * const storage = new PostgresStorage({ url: process.env.DATABASE_URL, schema: "tessera" });
+ * await storage.getSchemaInfo(); // connects now; throws POSTGRES_UNREACHABLE, MIGRATION_REQUIRED…
+ */
+export class PostgresStorage implements Storage {
+  readonly backend = "postgres" as const;
+  /** The server, database and schema, without any password. */
+  readonly location: string;
+  readonly schema: string;
+  readonly #pool: Pool;
+  readonly #options: PostgresStorageOptions;
+  readonly #target: PostgresTarget;
+  readonly #password: string | undefined;
+  readonly #migrations: readonly PostgresMigration[];
+  readonly #latest: number;
+  readonly #schemaKey: number;
+  #initialized: Promise<void> | undefined;
+  #version = 0;
+  #closed = false;
+  readonly #watches = new Set<StopWatching>();
+
+  constructor(options: PostgresStorageOptions = {}) {
+    this.#options = options;
+    this.#target = resolveTarget(options);
+    this.schema = this.#target.schema;
+    this.location = locationOf(this.#target);
+    this.#password = passwordOf(options);
+    this.#migrations = [...(options.migrations ?? POSTGRES_MIGRATIONS)].sort((a, b) => a.version - b.version);
+    this.#latest = Math.max(0, ...this.#migrations.map((m) => m.version));
+    this.#schemaKey = fnv1a(this.schema);
+    this.#pool = new Pool(poolConfig(options, this.#target));
+    // An idle connection the server dropped (restart, failover) is replaced on the next checkout;
+    // without a listener its error would crash the process.
+    this.#pool.on("error", () => {});
+  }
+
+  // Connections and initialization
+
+  async #connect(): Promise<PoolClient> {
+    if (this.#closed) throw new InstanceError("INSTANCE_CLOSED", this.location, "This instance has been closed; open it again to use it.");
+    try {
+      return await this.#pool.connect();
+    } catch (error) {
+      if (this.#closed) throw new InstanceError("INSTANCE_CLOSED", this.location, "This instance has been closed; open it again to use it.");
+      throw unreachableError(error, this.#target, this.location, this.#password);
+    }
+  }
+
+  /** Connects and checks the schema once; a failure is reported to this call and retried by the next. */
+  #initialize(): Promise<void> {
+    this.#initialized ??= this.#bootstrap().catch((error: unknown) => {
+      this.#initialized = undefined;
+      throw error;
+    });
+    return this.#initialized;
+  }
+
+  /** Waits for initialization and refuses data calls on an older schema (opened with allowOldSchema, to migrate). */
+  async #ready(): Promise<void> {
+    await this.#initialize();
+    if (this.#version < this.#latest) {
+      throw new InstanceError("MIGRATION_REQUIRED", this.location, `The instance at ${this.location} needs \`tessera instance migrate\` before use.`);
+    }
+  }
+
+  async #bootstrap(): Promise<void> {
+    const client = await this.#connect();
+    try {
+      // Two processes opening an empty database at once: the second waits here, then finds the tables.
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_BOOTSTRAP}, ${this.#schemaKey})`);
+      const schemaExists = (await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [this.schema])).rowCount === 1;
+      if (!schemaExists) await client.query(`CREATE SCHEMA ${this.schema}`);
+      const tables = (
+        await client.query<{ relname: string }>(
+          `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
+          [this.schema],
+        )
+      ).rows.map((r) => r.relname);
+      if (tables.length === 0) {
+        await client.query("CREATE TABLE tessera_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        await client.query("INSERT INTO tessera_meta (key, value) VALUES ('app', $1), ('schema_version', '0')", [APP_ID]);
+        this.#version = await this.#applyMigrations(client, 0);
+        await client.query("COMMIT");
+        return;
+      }
+      await client.query("COMMIT");
+      const where = this.schema === "public" ? `The database ${this.#target.database}` : `The schema ${this.schema} of database ${this.#target.database}`;
+      if (!tables.includes("tessera_meta")) {
+        throw new InstanceError(
+          "FOREIGN_DATABASE",
+          this.location,
+          `${where} is not a Tessera instance (it has tables ${tables.slice(0, 5).join(", ")}). ` +
+            `Nothing was changed. Set storage.postgres.schema in tessera.yaml to a schema of its own (it is created if missing), or use another database.`,
+        );
+      }
+      const meta = new Map(
+        (await client.query<{ key: string; value: string }>("SELECT key, value FROM tessera_meta")).rows.map((r) => [r.key, r.value]),
+      );
+      if (meta.get("app") !== APP_ID) {
+        throw new InstanceError("FOREIGN_DATABASE", this.location, `${where} is not a Tessera instance. Nothing was changed; set storage.postgres.schema to another schema.`);
+      }
+      const version = Number(meta.get("schema_version"));
+      if (version > this.#latest) {
+        throw new InstanceError(
+          "SCHEMA_TOO_NEW",
+          this.location,
+          `The instance at ${this.location} has schema version ${version}, newer than this Tessera knows (${this.#latest}). ` +
+            `It was written by a newer Tessera: upgrade Tessera to open it. Nothing was changed.`,
+        );
+      }
+      if (version < this.#latest && !this.#options.allowOldSchema) {
+        throw new InstanceError(
+          "MIGRATION_REQUIRED",
+          this.location,
+          `The instance at ${this.location} has schema version ${version}; this Tessera needs ${this.#latest}. ` +
+            `Run \`tessera instance migrate\` to upgrade it (back up the database first if you may go back to an older Tessera).`,
+        );
+      }
+      this.#version = version;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      if (error instanceof InstanceError) throw error;
+      throw new InstanceError(
+        "INSTANCE_UNREADABLE",
+        this.location,
+        `Cannot prepare the Tessera tables in ${this.location}: ${scrub(String((error as Error).message ?? error), this.#password)}. ` +
+          `Nothing was changed. Check that user "${this.#target.user}" may create tables in schema ${this.schema} (or set storage.postgres.schema to one it owns).`,
+        { cause: error },
+      );
+    } finally {
+      client.release();
+    }
+  }
+
+  async #applyMigrations(client: PoolClient, from: number): Promise<number> {
+    let version = from;
+    for (const migration of this.#migrations) {
+      if (migration.version <= from) continue;
+      await migration.up(client);
+      await client.query("UPDATE tessera_meta SET value = $1 WHERE key = 'schema_version'", [String(migration.version)]);
+      version = migration.version;
+    }
+    return version;
+  }
+
+  async #schemaVersion(client: PoolClient): Promise<number> {
+    const row = (await client.query<{ value: string }>("SELECT value FROM tessera_meta WHERE key = 'schema_version'")).rows[0];
+    return Number(row?.value ?? 0);
+  }
+
+  async #query<R extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<R[]> {
+    await this.#ready();
+    const client = await this.#connect();
+    try {
+      return (await client.query<R>(name === undefined ? { text, values: values ?? [] } : { name, text, values: values ?? [] })).rows;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `fn` in one transaction; `begin` may take locks in the same round trip, `commit` may notify in it. */
+  async #transaction<T>(fn: (client: PoolClient) => Promise<T>, begin = "BEGIN", commit: (result: T) => string = () => "COMMIT"): Promise<T> {
+    await this.#ready();
+    const client = await this.#connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(begin);
+      const result = await fn(client);
+      await client.query(commit(result));
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection that could not even roll back is not given to the next caller.
+      client.release(broken);
+    }
+  }
+
+  // Schema
+
+  async getSchemaInfo(): Promise<SchemaInfo> {
+    await this.#initialize();
+    const client = await this.#connect();
+    try {
+      return { version: await this.#schemaVersion(client), latest: this.#latest };
+    } finally {
+      client.release();
+    }
+  }
+
+  async migrate(): Promise<{ from: number; to: number }> {
+    await this.#initialize();
+    const client = await this.#connect();
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LOCK_BOOTSTRAP}, ${this.#schemaKey})`);
+      const from = await this.#schemaVersion(client);
+      const to = await this.#applyMigrations(client, from);
+      await client.query("COMMIT");
+      this.#version = to;
+      return { from, to };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async info(): Promise<StorageInfo> {
+    await this.#initialize();
+    const schema = await this.getSchemaInfo();
+    const client = await this.#connect();
+    try {
+      const row = (
+        await client.query<{ runs: number; events: number; assets: number }>(
+          `SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM event_logs) AS events,
+                  (SELECT count(*) FROM asset_keys WHERE last_event_id > wiped_below_id) AS assets`,
+        )
+      ).rows[0] as { runs: number; events: number; assets: number };
+      return { backend: "postgres", location: this.location, schema, runs: row.runs, events: row.events, assets: row.assets };
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#watches].map((stop) => stop()));
+    await this.#initialized?.catch(() => {});
+    await this.#pool.end();
+  }
+
+  // Runs
+
+  async addRun(run: NewRun): Promise<RunRecord> {
+    const tags = Object.entries(run.tags);
+    // One statement: the run and its tags are written together or not at all.
+    const rows = await this.#query<RunRow>(
+      `WITH run AS (
+         INSERT INTO runs (run_id, job_name, status, partition_key, backfill_id, parent_run_id, root_run_id, create_time, update_time, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING *
+       ), tags AS (
+         INSERT INTO run_tags (run_id, key, value) SELECT $1::text, k, v FROM unnest($10::text[], $11::text[]) AS t(k, v)
+       )
+       SELECT * FROM run`,
+      [
+        run.runId,
+        run.jobName,
+        run.status,
+        run.partitionKey ?? null,
+        run.backfillId ?? null,
+        run.parentRunId ?? null,
+        run.rootRunId ?? null,
+        run.createTime,
+        encodeRunBody(run),
+        tags.map(([k]) => k),
+        tags.map(([, v]) => v),
+      ],
+      "tessera_add_run",
+    );
+    return decodeRun(rows[0] as RunRow);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const [row] = await this.#query<RunRow>("SELECT * FROM runs WHERE run_id = $1", [runId], "tessera_get_run");
+    return row ? decodeRun(row) : undefined;
+  }
+
+  async getRuns(filter: RunsFilter = {}): Promise<RunRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (value: unknown): string => `$${params.push(value)}`;
+    if (filter.runIds) {
+      if (filter.runIds.length === 0) return [];
+      where.push(`run_id = ANY(${p(filter.runIds)}::text[])`);
+    }
+    if (filter.statuses) {
+      if (filter.statuses.length === 0) return [];
+      where.push(`status = ANY(${p(filter.statuses)}::text[])`);
+    }
+    if (filter.jobName !== undefined) where.push(`job_name = ${p(filter.jobName)}`);
+    for (const [key, value] of Object.entries(filter.tags ?? {})) {
+      where.push(`run_id IN (SELECT run_id FROM run_tags WHERE key = ${p(key)} AND value = ${p(value)})`);
+    }
+    if (filter.cursor !== undefined) where.push(`id < (SELECT id FROM runs WHERE run_id = ${p(filter.cursor)})`);
+    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${p(filter.limit)}` : "";
+    const rows = await this.#query<RunRow>(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC${limit}`, params);
+    return rows.map(decodeRun);
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.#query(
+      `WITH events AS (DELETE FROM event_logs WHERE run_id = $1), tags AS (DELETE FROM run_tags WHERE run_id = $1)
+       DELETE FROM runs WHERE run_id = $1`,
+      [runId],
+    );
+  }
+
+  // Events
+
+  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+    if (events.length === 0) return [];
+    const n = events.length;
+    const runIds = new Array<string>(n);
+    const stepKeys = new Array<string | null>(n);
+    const types = new Array<string>(n);
+    const timestamps = new Array<number>(n);
+    const assetKeys = new Array<string | null>(n);
+    const partitions = new Array<string | null>(n);
+    const bodies = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const event = events[i] as TesseraEvent;
+      runIds[i] = event.runId;
+      stepKeys[i] = event.stepKey ?? null;
+      types[i] = event.eventType;
+      timestamps[i] = event.timestamp;
+      assetKeys[i] = event.assetKey?.toString() ?? null;
+      partitions[i] = event.partition ?? null;
+      bodies[i] = encodeEventBody(event);
+    }
+    // The events lock makes storage ids commit-ordered, as SQLite's single writer does: a reader that
+    // saw id N never later finds a newly committed event below N. Only event writers and wipes take it.
+    return this.#transaction(
+      async (client) => {
+        const inserted = await client.query<{ id: number }>({
+          name: "tessera_insert_events",
+          text: `INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[])
+                 RETURNING id`,
+          values: [runIds, stepKeys, types, timestamps, assetKeys, partitions, bodies],
+        });
+        // Rows are inserted (and numbered) in array order; sorting does not rely on RETURNING's order.
+        const ids = inserted.rows.map((r) => r.id).sort((a, b) => a - b);
+        if (ids.length !== n) throw new Error(`storeEvents: inserted ${ids.length} of ${n} events`);
+        const records = new Array<EventRecord>(n);
+        const index = new Map<string, AssetIndexUpdate>();
+        for (let i = 0; i < n; i++) {
+          const event = events[i] as TesseraEvent;
+          const storageId = ids[i] as number;
+          records[i] = { ...event, storageId };
+          const key = assetKeys[i];
+          if (key === null || key === undefined) continue;
+          let update = index.get(key);
+          if (!update) index.set(key, (update = { materializationId: null, runId: null, observationId: null, lastEventId: 0 }));
+          update.lastEventId = storageId;
+          if (event.eventType === "ASSET_MATERIALIZATION") {
+            update.materializationId = storageId;
+            update.runId = event.runId;
+          } else if (event.eventType === "ASSET_OBSERVATION") update.observationId = storageId;
+        }
+        if (index.size > 0) await updateAssetIndex(client, index);
+        for (const event of events) {
+          const status = RUN_STATUS_BY_EVENT[event.eventType];
+          if (status) await updateRunStatus(client, event, status);
+        }
+        return records;
+      },
+      `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, ${this.#schemaKey})`,
+      (records) => `SELECT pg_notify('${EVENTS_CHANNEL}', '${this.schema}:${(records[records.length - 1] as EventRecord).storageId}'); COMMIT`,
+    );
+  }
+
+  async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
+    const types = options.ofType === undefined ? undefined : Array.isArray(options.ofType) ? options.ofType : [options.ofType];
+    const params: unknown[] = [runId, options.afterStorageId ?? 0];
+    let sql = "SELECT * FROM event_logs WHERE run_id = $1 AND id > $2";
+    if (types) sql += ` AND event_type = ANY($${params.push(types)}::text[])`;
+    sql += " ORDER BY id ASC";
+    if (options.limit !== undefined && options.limit >= 0) sql += ` LIMIT $${params.push(options.limit)}`;
+    return (await this.#query<EventRow>(sql, params)).map(decodeEvent);
+  }
+
+  async getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]> {
+    const params: unknown[] = [filter.eventType];
+    const p = (value: unknown): string => `$${params.push(value)}`;
+    const where = ["e.event_type = $1"];
+    let join = "";
+    if (filter.assetKey) {
+      where.push(`e.asset_key = ${p(filter.assetKey.toString())}`);
+      join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
+      where.push("e.id > coalesce(a.wiped_below_id, 0)");
+    }
+    if (filter.partitions) {
+      if (filter.partitions.length === 0) return [];
+      where.push(`e.partition = ANY(${p(filter.partitions)}::text[])`);
+    }
+    if (filter.afterStorageId !== undefined) where.push(`e.id > ${p(filter.afterStorageId)}`);
+    if (filter.beforeStorageId !== undefined) where.push(`e.id < ${p(filter.beforeStorageId)}`);
+    let sql = `SELECT e.* FROM event_logs e ${join} WHERE ${where.join(" AND ")} ORDER BY e.id ${filter.ascending ? "ASC" : "DESC"}`;
+    if (filter.limit !== undefined && filter.limit >= 0) sql += ` LIMIT ${p(filter.limit)}`;
+    return (await this.#query<EventRow>(sql, params)).map(decodeEvent);
+  }
+
+  async getMaxStorageId(): Promise<number> {
+    const [row] = await this.#query<{ id: number }>("SELECT coalesce(max(id), 0) AS id FROM event_logs", [], "tessera_max_event_id");
+    return row?.id ?? 0;
+  }
+
+  // Asset index
+
+  async getAssetRecords(keys?: readonly AssetKey[]): Promise<AssetRecord[]> {
+    // One round trip: the index rows joined with their latest materialization and observation.
+    const sql = `SELECT a.asset_key, a.last_run_id, a.last_event_id, a.wiped_below_id, ${prefixedEventColumns("m")}, ${prefixedEventColumns("o")}
+      FROM asset_keys a
+      LEFT JOIN event_logs m ON m.id = a.last_materialization_id
+      LEFT JOIN event_logs o ON o.id = a.last_observation_id
+      WHERE a.last_event_id > a.wiped_below_id ${keys ? "AND a.asset_key = ANY($1::text[])" : ""}
+      ORDER BY a.asset_key COLLATE "C"`;
+    const rows = await this.#query<AssetRow>(sql, keys ? [keys.map((k) => k.toString())] : []);
+    const records = rows.map(
+      (r): AssetRecord => ({
+        assetKey: AssetKey.from(r.asset_key),
+        lastMaterialization: decodePrefixedEvent(r, "m"),
+        lastObservation: decodePrefixedEvent(r, "o"),
+        lastRunId: r.last_run_id ?? undefined,
+        wipedBelowStorageId: r.wiped_below_id,
+      }),
+    );
+    if (!keys) return records;
+    // In the order asked, like the SQLite backend.
+    const byKey = new Map(records.map((r) => [r.assetKey.toString(), r]));
+    return keys.map((k) => byKey.get(k.toString())).filter((r): r is AssetRecord => r !== undefined);
+  }
+
+  async getAssetKeys(prefix?: readonly string[]): Promise<AssetKey[]> {
+    const rows = await this.#query<{ asset_key: string }>(
+      `SELECT asset_key FROM asset_keys WHERE last_event_id > wiped_below_id ORDER BY asset_key COLLATE "C"`,
+      [],
+      "tessera_live_asset_keys",
+    );
+    const keys = rows.map((r) => AssetKey.from(r.asset_key));
+    return prefix && prefix.length ? keys.filter((k) => k.hasPrefix(prefix)) : keys;
+  }
+
+  async wipeAssets(keys: readonly AssetKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    const unique = [...new Set(keys.map((k) => k.toString()))].sort();
+    // Under the events lock, so that every event committed before the wipe falls below the line.
+    await this.#transaction(async (client) => {
+      await client.query(
+        `INSERT INTO asset_keys (asset_key, wiped_below_id, wipe_time, last_event_id)
+         SELECT k, (SELECT coalesce(max(id), 0) FROM event_logs), $2::float8, 0 FROM unnest($1::text[]) AS k
+         ON CONFLICT (asset_key) DO UPDATE SET last_materialization_id = NULL, last_observation_id = NULL, last_run_id = NULL,
+           wiped_below_id = excluded.wiped_below_id, wipe_time = excluded.wipe_time`,
+        [unique, Date.now()],
+      );
+    }, `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, ${this.#schemaKey})`);
+  }
+
+  async getMaterializedPartitions(key: AssetKey): Promise<string[]> {
+    const rows = await this.#query<{ partition: string }>(
+      `SELECT DISTINCT e.partition COLLATE "C" AS partition FROM event_logs e LEFT JOIN asset_keys a ON a.asset_key = e.asset_key
+       WHERE e.asset_key = $1 AND e.event_type = 'ASSET_MATERIALIZATION' AND e.partition IS NOT NULL
+         AND e.id > coalesce(a.wiped_below_id, 0) ORDER BY 1`,
+      [key.toString()],
+      "tessera_materialized_partitions",
+    );
+    return rows.map((r) => r.partition);
+  }
+
+  // Dynamic partitions
+
+  async addDynamicPartitions(name: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.#query(
+      `INSERT INTO dynamic_partitions (name, partition, create_time)
+       SELECT $1::text, k, $3::float8 FROM unnest($2::text[]) WITH ORDINALITY AS t(k, n) ORDER BY n
+       ON CONFLICT DO NOTHING`,
+      [name, keys, Date.now()],
+      "tessera_add_dynamic_partitions",
+    );
+  }
+
+  async getDynamicPartitions(name: string): Promise<string[]> {
+    const rows = await this.#query<{ partition: string }>(
+      "SELECT partition FROM dynamic_partitions WHERE name = $1 ORDER BY create_time, id",
+      [name],
+      "tessera_dynamic_partitions",
+    );
+    return rows.map((r) => r.partition);
+  }
+
+  async hasDynamicPartition(name: string, key: string): Promise<boolean> {
+    const rows = await this.#query("SELECT 1 FROM dynamic_partitions WHERE name = $1 AND partition = $2", [name, key], "tessera_has_dynamic_partition");
+    return rows.length > 0;
+  }
+
+  async deleteDynamicPartition(name: string, key: string): Promise<void> {
+    await this.#query("DELETE FROM dynamic_partitions WHERE name = $1 AND partition = $2", [name, key]);
+  }
+
+  // Key-value cursors
+
+  async getKv(keys: readonly string[]): Promise<Record<string, string>> {
+    if (keys.length === 0) return {};
+    const rows = await this.#query<{ key: string; value: string }>("SELECT key, value FROM kvs WHERE key = ANY($1::text[])", [keys], "tessera_get_kv");
+    const found = new Map(rows.map((r) => [r.key, r.value]));
+    const out: Record<string, string> = {};
+    for (const key of keys) {
+      const value = found.get(key);
+      if (value !== undefined) out[key] = value;
+    }
+    return out;
+  }
+
+  async setKv(values: Readonly<Record<string, string>>): Promise<void> {
+    const entries = Object.entries(values);
+    if (entries.length === 0) return;
+    await this.#query(
+      `INSERT INTO kvs (key, value) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [entries.map(([k]) => k), entries.map(([, v]) => v)],
+      "tessera_set_kv",
+    );
+  }
+
+  // Watching
+
+  /**
+   * Calls `listener` with the newest storage id whenever events are committed to this instance, by
+   * any process: LISTEN/NOTIFY on a connection of its own, no polling. Resolves once listening; read
+   * the new events with `getEventRecords`/`getRunLogs` after the last storage id you saw. Notifications
+   * are coalesced by the caller's reading, never needed for correctness: a missed one is caught up by
+   * the next. `onError` hears of a lost connection (the watch has then stopped).
+   */
+  async watchEvents(listener: (maxStorageId: number) => void, onError?: (error: InstanceError) => void): Promise<StopWatching> {
+    await this.#ready();
+    const client = new Client(poolConfig(this.#options, this.#target));
+    try {
+      await client.connect();
+    } catch (error) {
+      throw unreachableError(error, this.#target, this.location, this.#password);
+    }
+    const prefix = `${this.schema}:`;
+    client.on("notification", (message) => {
+      if (message.channel !== EVENTS_CHANNEL || !message.payload?.startsWith(prefix)) return;
+      listener(Number(message.payload.slice(prefix.length)));
+    });
+    let stopped = false;
+    const stop: StopWatching = async () => {
+      if (stopped) return;
+      stopped = true;
+      this.#watches.delete(stop);
+      await client.end().catch(() => {});
+    };
+    client.on("error", (error) => {
+      if (stopped) return;
+      void stop();
+      onError?.(unreachableError(error, this.#target, this.location, this.#password));
+    });
+    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+    this.#watches.add(stop);
+    return stop;
+  }
+}
+
+interface AssetIndexUpdate {
+  materializationId: number | null;
+  runId: string | null;
+  observationId: number | null;
+  lastEventId: number;
+}
+
+interface AssetRow extends Record<string, unknown> {
+  asset_key: string;
+  last_run_id: string | null;
+  last_event_id: number;
+  wiped_below_id: number;
+}
+
+/** One upsert for every asset a batch touched, with each one's latest ids from the batch. */
+async function updateAssetIndex(client: PoolClient, index: Map<string, AssetIndexUpdate>): Promise<void> {
+  const keys = [...index.keys()].sort();
+  const updates = keys.map((k) => index.get(k) as AssetIndexUpdate);
+  await client.query({
+    name: "tessera_update_asset_index",
+    text: `INSERT INTO asset_keys (asset_key, last_materialization_id, last_observation_id, last_run_id, last_event_id)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[])
+           ON CONFLICT (asset_key) DO UPDATE SET
+             last_materialization_id = coalesce(excluded.last_materialization_id, asset_keys.last_materialization_id),
+             last_run_id = CASE WHEN excluded.last_materialization_id IS NULL THEN asset_keys.last_run_id ELSE excluded.last_run_id END,
+             last_observation_id = coalesce(excluded.last_observation_id, asset_keys.last_observation_id),
+             last_event_id = excluded.last_event_id`,
+    values: [
+      keys,
+      updates.map((u) => u.materializationId),
+      updates.map((u) => u.observationId),
+      updates.map((u) => u.runId),
+      updates.map((u) => u.lastEventId),
+    ],
+  });
+}
+
+async function updateRunStatus(client: PoolClient, event: TesseraEvent, status: RunStatus): Promise<void> {
+  if (event.eventType === "RUN_START") {
+    await client.query({
+      name: "tessera_run_started",
+      text: "UPDATE runs SET status = $1, update_time = $2, start_time = $2 WHERE run_id = $3",
+      values: [status, event.timestamp, event.runId],
+    });
+  } else if (status === "SUCCESS" || status === "FAILURE" || status === "CANCELED") {
+    await client.query({
+      name: "tessera_run_ended",
+      text: "UPDATE runs SET status = $1, update_time = $2, end_time = $2, failure_reason = $3 WHERE run_id = $4",
+      values: [status, event.timestamp, status === "FAILURE" ? (event.message ?? null) : null, event.runId],
+    });
+  } else {
+    await client.query({
+      name: "tessera_run_status",
+      text: "UPDATE runs SET status = $1, update_time = $2 WHERE run_id = $3",
+      values: [status, event.timestamp, event.runId],
+    });
+  }
+}
+
+/** A 32-bit FNV-1a hash as a signed int4: the schema's half of its advisory lock keys. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
