@@ -1,6 +1,6 @@
 // asset(): the builder users write most. Its generics carry each input's type from its upstream's output.
 import type { z } from "zod";
-import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata } from "../core/index.js";
+import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata, type Tags } from "../core/index.js";
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
@@ -143,29 +143,7 @@ function buildAsset(
   const key = resolveKey(options, compute);
   const where = `asset "${key.toString()}"`;
 
-  const inputs: AssetInputDefinition[] = [];
-  const deps: AssetDep[] = [];
-  if (options.ins) {
-    for (const name in options.ins) {
-      if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
-      const input = resolveInput(name, options.ins[name] as AssetInputSource, where);
-      if (inputs.some((i) => i.key.equals(input.key))) {
-        throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
-      }
-      inputs.push(input);
-      deps.push(new AssetDep(input.key, { partitionMapping: input.partitionMapping }));
-    }
-  }
-  for (const dep of options.deps ?? []) {
-    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
-    if (inputs.some((i) => i.key.equals(normalized.key))) {
-      throw new InvalidDefinitionError(
-        `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
-        where,
-      );
-    }
-    deps.push(normalized);
-  }
+  const { inputs, deps } = collectInputs(options.ins, options.deps, where);
 
   let resourceDefs: Record<string, unknown> = options.resourceDefs ? { ...options.resourceDefs } : NO_RESOURCES;
   let ioManagerKey = options.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
@@ -178,22 +156,8 @@ function buildAsset(
   }
   if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of ${where}`);
 
-  let resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = NO_RESOURCES as Record<string, never>;
-  let requiredResourceKeys: string[] = options.requiredResourceKeys ? [...options.requiredResourceKeys] : (NO_KEYS as string[]);
-  if (options.resources) {
-    for (const resourceKey in options.resources) {
-      const requirement = options.resources[resourceKey];
-      if (!requiredResourceKeys.includes(resourceKey)) requiredResourceKeys = [...requiredResourceKeys, resourceKey];
-      if (typeof requirement === "function") resourceClasses = { ...resourceClasses, [resourceKey]: requirement };
-    }
-  }
-
-  if (options.retryPolicy !== undefined && !(options.retryPolicy instanceof RetryPolicy)) {
-    throw new InvalidDefinitionError(`retryPolicy of ${where} must be a RetryPolicy: new RetryPolicy({ maxRetries, delay })`, where);
-  }
-  if (options.config !== undefined && typeof (options.config as { safeParse?: unknown }).safeParse !== "function") {
-    throw new InvalidDefinitionError(`config of ${where} must be a zod schema, e.g. z.object({ limit: z.number() })`, where);
-  }
+  const { requiredResourceKeys, resourceClasses } = collectResources(options, where);
+  checkOpOptions(options, where);
 
   const spec = new AssetSpec(key, {
     deps,
@@ -216,7 +180,7 @@ function buildAsset(
       requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: validateTags(stringifyValues(options.opTags), where),
+      tags: opTagsOf(options.opTags, where),
       description: options.description,
     },
     inputs,
@@ -290,4 +254,66 @@ function resolveInput(name: string, source: AssetInputSource, where: string): As
 function stringifyValues(tags: Record<string, unknown> | undefined): Record<string, string> | undefined {
   if (!tags) return undefined;
   return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** The inputs of an op and every upstream it depends on (inputs first, then non-argument deps). */
+export function collectInputs(
+  ins: Readonly<Record<string, AssetInputSource>> | undefined,
+  depsOption: readonly (AssetDep | AssetRef)[] | undefined,
+  where: string,
+): { inputs: AssetInputDefinition[]; deps: AssetDep[] } {
+  const inputs: AssetInputDefinition[] = [];
+  const deps: AssetDep[] = [];
+  if (ins) {
+    for (const name in ins) {
+      if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
+      const input = resolveInput(name, ins[name] as AssetInputSource, where);
+      if (inputs.some((i) => i.key.equals(input.key))) {
+        throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
+      }
+      inputs.push(input);
+      deps.push(new AssetDep(input.key, { partitionMapping: input.partitionMapping }));
+    }
+  }
+  for (const dep of depsOption ?? []) {
+    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
+    if (inputs.some((i) => i.key.equals(normalized.key))) {
+      throw new InvalidDefinitionError(
+        `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
+        where,
+      );
+    }
+    deps.push(normalized);
+  }
+  return { inputs, deps };
+}
+
+/** Resource keys the compute needs, and the classes typed resources must be instances of. */
+export function collectResources(
+  options: { requiredResourceKeys?: readonly string[]; resources?: Readonly<Record<string, ResourceRequirement>> },
+  _where: string,
+): { requiredResourceKeys: string[]; resourceClasses: Record<string, abstract new (...args: never[]) => unknown> } {
+  let resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = NO_RESOURCES as Record<string, never>;
+  let requiredResourceKeys: string[] = options.requiredResourceKeys ? [...options.requiredResourceKeys] : (NO_KEYS as string[]);
+  if (options.resources) {
+    for (const resourceKey in options.resources) {
+      const requirement = options.resources[resourceKey];
+      if (!requiredResourceKeys.includes(resourceKey)) requiredResourceKeys = [...requiredResourceKeys, resourceKey];
+      if (typeof requirement === "function") resourceClasses = { ...resourceClasses, [resourceKey]: requirement };
+    }
+  }
+  return { requiredResourceKeys, resourceClasses };
+}
+
+export function checkOpOptions(options: { retryPolicy?: unknown; config?: unknown }, where: string): void {
+  if (options.retryPolicy !== undefined && !(options.retryPolicy instanceof RetryPolicy)) {
+    throw new InvalidDefinitionError(`retryPolicy of ${where} must be a RetryPolicy: new RetryPolicy({ maxRetries, delay })`, where);
+  }
+  if (options.config !== undefined && typeof (options.config as { safeParse?: unknown }).safeParse !== "function") {
+    throw new InvalidDefinitionError(`config of ${where} must be a zod schema, e.g. z.object({ limit: z.number() })`, where);
+  }
+}
+
+export function opTagsOf(opTags: Record<string, unknown> | undefined, where: string): Tags {
+  return validateTags(stringifyValues(opTags), where);
 }

@@ -44,6 +44,10 @@ export interface AssetsDefinitionParts {
   inputs: readonly AssetInputDefinition[];
   outputs: readonly AssetOutputDefinition[];
   resourceDefs: Readonly<Record<string, unknown>>;
+  /** Whether a run may materialize only some of the assets. @default false */
+  canSubset?: boolean;
+  /** Whether the compute returns its values keyed by output name (multi-assets) rather than one value. @default false */
+  returnsByOutputName?: boolean;
 }
 
 /**
@@ -57,6 +61,10 @@ export class AssetsDefinition<TOut = unknown> {
   readonly inputs: readonly AssetInputDefinition[];
   readonly outputs: readonly AssetOutputDefinition[];
   readonly resourceDefs: Readonly<Record<string, unknown>>;
+  /** Whether a run may materialize only some of the assets (the compute reads ctx.selectedAssetKeys). */
+  readonly canSubset: boolean;
+  /** True for multi-assets: a returned object holds the values by output name. */
+  readonly returnsByOutputName: boolean;
   declare readonly __output: TOut;
   #keys: readonly AssetKey[] | undefined;
   #requiredResourceKeys: ReadonlySet<string> | undefined;
@@ -71,6 +79,8 @@ export class AssetsDefinition<TOut = unknown> {
     this.inputs = Object.freeze(parts.inputs as AssetInputDefinition[]);
     this.outputs = Object.freeze(parts.outputs as AssetOutputDefinition[]);
     this.resourceDefs = Object.freeze(parts.resourceDefs);
+    this.canSubset = parts.canSubset ?? false;
+    this.returnsByOutputName = parts.returnsByOutputName ?? false;
     Object.freeze(this);
   }
 
@@ -132,11 +142,6 @@ export class AssetsDefinition<TOut = unknown> {
     return new Map(this.specs.map((s) => [s.key.toString(), s.groupName]));
   }
 
-  /** Selecting part of this definition is possible only when its compute supports it (multi-assets, later). */
-  get canSubset(): boolean {
-    return false;
-  }
-
   /** The op inside, as the reference's `node_def`. */
   get nodeDef(): OpNode {
     return this.op;
@@ -144,6 +149,11 @@ export class AssetsDefinition<TOut = unknown> {
 
   get isExecutable(): boolean {
     return true;
+  }
+
+  /** The output named `name`. */
+  outputNamed(name: string): AssetOutputDefinition | undefined {
+    return this.outputs.find((o) => o.name === name);
   }
 
   outputForKey(key: AssetKey): AssetOutputDefinition {
@@ -168,6 +178,6 @@ export class AssetsDefinition<TOut = unknown> {
     });
     const ioKeys = new Map(specs.map((s) => [s.key.toString(), s.ioManagerKey]));
     const outputs = this.outputs.map((o) => ({ ...o, ioManagerKey: ioKeys.get(o.key.toString()) ?? o.ioManagerKey }));
-    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs });
+    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName });
   }
 }

@@ -10,6 +10,8 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly assetKey: AssetKey;
   /** The assets this step was asked to materialize. */
   readonly selectedAssetKeys: readonly AssetKey[];
+  /** The output names of the selected assets (of a multi-asset). */
+  readonly selectedOutputNames: readonly string[];
   readonly stepKey: string;
   /** The op's name: the key's segments joined by `__`. */
   readonly opName: string;

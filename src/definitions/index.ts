@@ -12,3 +12,4 @@ export { AssetObservation, MaterializeResult, type AssetObservationOptions, type
 export { Backoff, Jitter, RetryPolicy, type RetryPolicyOptions } from "./retry-policy.js";
 export { runTypeCheck, type TypeCheck, type TypePredicate } from "./type-check.js";
 export { AssetJobDefinition, defineAssetJob, type AssetJobOptions } from "./asset-job.js";
+export { AssetOut, multiAsset, type AssetOutOptions, type MultiAssetCompute, type MultiAssetOptions, type MultiAssetOutputs, type MultiAssetReturn } from "./multi-asset.js";

@@ -178,6 +178,9 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
   get selectedAssetKeys(): readonly AssetKey[] {
     return this.step.nodes.map((n) => this.run.graph.keys[n] as AssetKey);
   }
+  get selectedOutputNames(): readonly string[] {
+    return this.step.nodes.map((n) => this.step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
+  }
   get stepKey(): string {
     return this.step.key;
   }
@@ -254,23 +257,48 @@ async function computeOnce(
       dataVersion: result?.dataVersion,
     };
   };
-  const single = step.nodes.length === 1 ? (step.nodes[0] as number) : undefined;
+  const definition = step.definition;
+  const singleOutput = definition.outputs.length === 1 && !definition.returnsByOutputName ? (step.nodes[0] as number) : undefined;
+  const nodeOfOutput = (key: AssetKey, what: string): number => {
+    const node = nodesByKey.get(key.toString());
+    if (node !== undefined) return node;
+    const ownKeys = definition.keys.map(String);
+    throw new InvalidDefinitionError(
+      ownKeys.includes(key.toString())
+        ? `Step "${step.key}" ${what} asset "${key.toString()}", which this run did not select (selected: ${[...nodesByKey.keys()].join(", ")}). Materialize only ctx.selectedAssetKeys.`
+        : `Step "${step.key}" ${what} "${key.toString()}", which it does not compute (its assets: ${ownKeys.join(", ")})`,
+    );
+  };
   if (!yielded) {
     if (returned instanceof MaterializeResult) results.push(returned);
-    else if (single !== undefined) {
-      const output = step.definition.outputForKey(run.graph.keys[single] as AssetKey);
-      if (returned !== undefined || output.required) produced.push(toOutput(single, returned, true));
+    else if (Array.isArray(returned) && returned.length > 0 && returned.every((r) => r instanceof MaterializeResult)) results.push(...returned);
+    else if (singleOutput !== undefined) {
+      const output = definition.outputForKey(run.graph.keys[singleOutput] as AssetKey);
+      if (returned !== undefined || output.required) produced.push(toOutput(singleOutput, returned, true));
+    } else if (returned !== undefined) {
+      if (typeof returned !== "object" || returned === null || Array.isArray(returned)) {
+        throw new InvalidDefinitionError(
+          `Multi-asset "${definition.op.name}" returned ${describeYield(returned)}; return an object keyed by output name (${definition.outputs.map((o) => o.name).join(", ")}) or MaterializeResults with assetKey`,
+        );
+      }
+      const unknown = Object.keys(returned).filter((name) => !definition.outputNamed(name));
+      if (unknown.length > 0) {
+        throw new InvalidDefinitionError(
+          `Multi-asset "${definition.op.name}" returned output${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `"${n}"`).join(", ")}, which ${unknown.length > 1 ? "are" : "is"} not among its outs (${definition.outputs.map((o) => o.name).join(", ")})`,
+        );
+      }
+      for (const [name, value] of Object.entries(returned as Record<string, unknown>)) {
+        const output = definition.outputNamed(name) as { key: AssetKey; required: boolean };
+        if (value === undefined && !output.required) continue;
+        produced.push(toOutput(nodeOfOutput(output.key, "returned a value for"), value, true));
+      }
     }
   }
   for (const result of results) {
-    const node = result.assetKey ? nodesByKey.get(result.assetKey.toString()) : single;
-    if (node === undefined) {
-      throw new InvalidDefinitionError(
-        result.assetKey
-          ? `Step "${step.key}" returned a MaterializeResult for "${result.assetKey.toString()}", which it does not compute (${[...nodesByKey.keys()].join(", ")})`
-          : `Step "${step.key}" computes several assets; each MaterializeResult needs an assetKey`,
-      );
+    if (!result.assetKey && definition.outputs.length > 1) {
+      throw new InvalidDefinitionError(`Step "${step.key}" computes several assets; each MaterializeResult needs an assetKey`);
     }
+    const node = result.assetKey ? nodeOfOutput(result.assetKey, "returned a MaterializeResult for") : (step.nodes[0] as number);
     if (produced.some((p) => p.node === node)) {
       throw new InvalidDefinitionError(`Step "${step.key}" produced asset "${run.graph.ids[node]}" twice; materialize each asset once per run`);
     }

@@ -1,0 +1,228 @@
+// multiAsset() and AssetOut: several assets computed by one op.
+import type { z } from "zod";
+import { AssetKey, InvalidDefinitionError, validateName, type AssetKeyLike, type RawMetadata } from "../core/index.js";
+import {
+  checkOpOptions,
+  collectInputs,
+  collectResources,
+  opTagsOf,
+  type AssetInputSource,
+  type AssetInputs,
+  type ConfigValue,
+  type RequiredResources,
+  type ResourceRequirement,
+} from "./asset.js";
+import { AssetDep, type AssetRef } from "./asset-dep.js";
+import { AssetSpec } from "./asset-spec.js";
+import { AssetsDefinition, type AssetOutputDefinition } from "./assets-definition.js";
+import type { AssetExecutionContext } from "./context.js";
+import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
+import type { AssetObservation, MaterializeResult } from "./results.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import type { TypeCheck } from "./type-check.js";
+
+export interface AssetOutOptions<T> {
+  /** The asset's key. @default the output's name (under keyPrefix) */
+  key?: AssetKeyLike;
+  keyPrefix?: string | readonly string[];
+  /** @default "ioManager" */
+  ioManagerKey?: string;
+  metadata?: RawMetadata;
+  description?: string;
+  groupName?: string;
+  /** False when the compute may leave this output out, skipping its downstream. @default true */
+  isRequired?: boolean;
+  codeVersion?: string;
+  tags?: Record<string, string>;
+  owners?: readonly string[];
+  kinds?: Iterable<string>;
+  /** A runtime check on this output's value. */
+  type?: TypeCheck<T>;
+}
+
+/**
+ * One output of a multi-asset. `T` is its value type.
+ *
+ * @example
+ * multiAsset({ name: "split", outs: { cats: new AssetOut<Cat[]>(), dogs: new AssetOut<Dog[]>() } }, () => ({ cats, dogs }))
+ */
+export class AssetOut<T = unknown> {
+  readonly kind = "asset_out";
+  readonly options: Readonly<AssetOutOptions<T>>;
+  /** The spec this output was made from, by AssetOut.fromSpec. */
+  readonly spec: AssetSpec | undefined;
+  declare readonly __value: T;
+
+  constructor(options: AssetOutOptions<T> = {}, spec?: AssetSpec) {
+    if (options.key !== undefined && options.keyPrefix !== undefined) {
+      throw new InvalidDefinitionError("AssetOut takes either `key` or `keyPrefix`, not both");
+    }
+    this.options = Object.freeze({ ...options });
+    this.spec = spec;
+    Object.freeze(this);
+  }
+
+  /** An output with the key and attributes of `spec`. */
+  static fromSpec<T = unknown>(spec: AssetSpec, options: { ioManagerKey?: string; type?: TypeCheck<T> } = {}): AssetOut<T> {
+    return new AssetOut<T>({ key: spec.key, ioManagerKey: options.ioManagerKey ?? spec.ioManagerKey, isRequired: !spec.skippable, type: options.type }, spec);
+  }
+}
+
+interface AssetOutLike {
+  readonly kind: "asset_out";
+  readonly __value: unknown;
+}
+
+/** What a multi-asset's compute may return: values by output name, or results naming their assets. */
+export type MultiAssetReturn<Outs> =
+  | { readonly [K in keyof Outs]?: Outs[K] extends AssetOutLike ? Outs[K]["__value"] : unknown }
+  | MaterializeResult<unknown>
+  | readonly MaterializeResult<unknown>[]
+  | AsyncIterable<MaterializeResult<unknown> | AssetObservation>
+  | Iterable<MaterializeResult<unknown> | AssetObservation>;
+
+export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
+  /** The op's name. @default the compute function's name */
+  name?: string;
+  /** Outputs by name; each is one asset. Give either outs or specs. */
+  outs?: Outs;
+  /** Specs of the assets, as an alternative to outs; output names are the keys joined by `__`. */
+  specs?: readonly AssetSpec[];
+  ins?: Ins;
+  deps?: readonly (AssetDep | AssetRef)[];
+  /** Per output name, the upstream keys it depends on (by default each output depends on every input and dep). */
+  internalAssetDeps?: Readonly<Record<string, readonly AssetKeyLike[]>>;
+  /** Whether a run may select only some outputs; the compute then reads ctx.selectedAssetKeys. @default false */
+  canSubset?: boolean;
+  /** The group of every output that does not name its own. */
+  groupName?: string;
+  config?: C;
+  description?: string;
+  requiredResourceKeys?: readonly RK[];
+  resources?: R;
+  resourceDefs?: Record<string, unknown>;
+  retryPolicy?: RetryPolicy;
+  opTags?: Record<string, unknown>;
+  /** The code version of every output that does not name its own. */
+  codeVersion?: string;
+}
+
+export type MultiAssetCompute<Outs, Ins, C, R, RK extends string> = (
+  ctx: AssetExecutionContext<ConfigValue<C>, RequiredResources<R> & { readonly [K in RK]: unknown }>,
+  inputs: AssetInputs<Ins>,
+) => MultiAssetReturn<Outs> | Promise<MultiAssetReturn<Outs>>;
+
+/** The value types of a multi-asset's outputs, by output name. */
+export type MultiAssetOutputs<Outs> = { readonly [K in keyof Outs]: Outs[K] extends AssetOutLike ? Outs[K]["__value"] : unknown };
+
+/**
+ * Defines several assets computed together by one op.
+ *
+ * @example
+ * const split = multiAsset(
+ *   { name: "split_orders", ins: { orders }, outs: { online: new AssetOut<Order[]>(), retail: new AssetOut<Order[]>() } },
+ *   (_ctx, { orders }) => ({ online: orders.filter(isOnline), retail: orders.filter((o) => !isOnline(o)) }),
+ * );
+ */
+export function multiAsset<
+  const Outs extends Readonly<Record<string, AssetOutLike>> = Record<never, never>,
+  const Ins extends Readonly<Record<string, AssetInputSource>> = Record<never, never>,
+  C extends z.ZodType | undefined = undefined,
+  R extends Readonly<Record<string, ResourceRequirement>> = Record<never, never>,
+  RK extends string = never,
+>(options: MultiAssetOptions<Outs, Ins, C, R, RK>, compute: MultiAssetCompute<Outs, Ins, C, R, RK>): AssetsDefinition<MultiAssetOutputs<Outs>> {
+  if (typeof compute !== "function") throw new InvalidDefinitionError("multiAsset() needs a compute function as its last argument");
+  const name = options.name ?? (compute.name || undefined);
+  if (name === undefined) throw new InvalidDefinitionError('multiAsset() needs a name: pass { name: "split_orders" } or a named compute function');
+  validateName(name, `The name of multi-asset "${name}"`);
+  const where = `multi-asset "${name}"`;
+  if ((options.outs === undefined) === (options.specs === undefined)) {
+    throw new InvalidDefinitionError(`${where} takes either \`outs\` or \`specs\` (exactly one of them)`, where);
+  }
+  const { inputs, deps } = collectInputs(options.ins, options.deps, where);
+  const { requiredResourceKeys, resourceClasses } = collectResources(options, where);
+  checkOpOptions(options, where);
+
+  const entries: [string, AssetOut][] = options.outs
+    ? Object.entries(options.outs as unknown as Readonly<Record<string, AssetOut>>)
+    : (options.specs as readonly AssetSpec[]).map((spec) => [spec.key.toPythonIdentifier(), AssetOut.fromSpec(spec)]);
+  if (entries.length === 0) throw new InvalidDefinitionError(`${where} has no outputs; give it outs or specs`, where);
+
+  const keyOf = (outputName: string, out: AssetOut): AssetKey => {
+    const o = out.options;
+    if (o.key !== undefined) return AssetKey.from(o.key);
+    return o.keyPrefix !== undefined ? new AssetKey(outputName).withPrefix(o.keyPrefix) : new AssetKey(outputName);
+  };
+  const outputKeys = new Map<string, AssetKey>();
+  for (const [outputName, out] of entries) {
+    if (!(out instanceof AssetOut)) throw new InvalidDefinitionError(`Output "${outputName}" of ${where} must be an AssetOut`, where);
+    validateName(outputName, `Output name "${outputName}" of ${where}`);
+    const key = keyOf(outputName, out);
+    if ([...outputKeys.values()].some((k) => k.equals(key))) throw new InvalidDefinitionError(`${where} has two outputs for asset "${key.toString()}"`, where);
+    outputKeys.set(outputName, key);
+  }
+
+  const specs: AssetSpec[] = [];
+  const outputs: AssetOutputDefinition[] = [];
+  for (const [outputName, out] of entries) {
+    const o = out.options;
+    const key = outputKeys.get(outputName) as AssetKey;
+    const internal = options.internalAssetDeps?.[outputName];
+    let outputDeps: AssetDep[];
+    if (out.spec && options.specs) outputDeps = [...out.spec.deps];
+    else if (internal !== undefined) {
+      // An output may depend on the op's upstreams or on sibling outputs, nothing else.
+      outputDeps = internal.map((k) => {
+        const depKey = AssetKey.from(k);
+        const known = deps.find((d) => d.key.equals(depKey));
+        if (known) return known;
+        if ([...outputKeys.values()].some((sibling) => sibling.equals(depKey) && !sibling.equals(key))) return new AssetDep(depKey);
+        throw new InvalidDefinitionError(
+          `internalAssetDeps of output "${outputName}" of ${where} names "${depKey.toString()}", which is neither an input, a dep nor another output of it`,
+          where,
+        );
+      });
+    } else outputDeps = deps;
+
+    const base = out.spec;
+    const spec = new AssetSpec(key, {
+      deps: outputDeps,
+      description: o.description ?? base?.description ?? options.description,
+      metadata: { ...(base?.metadata ?? {}), ...(o.metadata ?? {}) },
+      skippable: o.isRequired === false,
+      groupName: o.groupName ?? base?.groupName ?? options.groupName,
+      codeVersion: o.codeVersion ?? base?.codeVersion ?? options.codeVersion,
+      owners: o.owners ?? base?.owners,
+      tags: o.tags ?? base?.tags,
+      kinds: o.kinds ?? base?.kinds,
+    });
+    specs.push(spec);
+    const ioManagerKey = o.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
+    if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of output "${outputName}" of ${where}`);
+    outputs.push({ name: outputName, key, ioManagerKey, type: o.type as TypeCheck | undefined, required: o.isRequired !== false });
+  }
+  for (const outputName of Object.keys(options.internalAssetDeps ?? {})) {
+    if (!entries.some(([n]) => n === outputName)) {
+      throw new InvalidDefinitionError(`internalAssetDeps names output "${outputName}", which ${where} does not have (outputs: ${entries.map(([n]) => n).join(", ")})`, where);
+    }
+  }
+
+  return new AssetsDefinition<MultiAssetOutputs<Outs>>({
+    specs,
+    op: {
+      name,
+      compute: compute as (ctx: never, inputs: never) => unknown,
+      configSchema: options.config,
+      requiredResourceKeys,
+      resourceClasses,
+      retryPolicy: options.retryPolicy,
+      tags: opTagsOf(options.opTags, where),
+      description: options.description,
+    },
+    inputs,
+    outputs,
+    resourceDefs: options.resourceDefs ? { ...options.resourceDefs } : {},
+    canSubset: options.canSubset ?? false,
+    returnsByOutputName: true,
+  });
+}
