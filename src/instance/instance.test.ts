@@ -51,6 +51,44 @@ describe("Instance", () => {
     expect(readFileSync(join(dir, "tessera.db"), "utf8")).toBe("garbage");
   });
 
+  it("refuses a password written in tessera.yaml, naming the setting and never echoing the secret", () => {
+    const dir = home();
+    writeFileSync(join(dir, "tessera.yaml"), "storage:\n  postgres:\n    url: postgres://tessera:hunter2@db.example.com/prod\n");
+    let error: Error | undefined;
+    try {
+      Instance.fromHome({ home: dir });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(error?.message).toMatch(/storage\.postgres\.url/);
+    expect(error?.message).toMatch(/url: \{ env: DATABASE_URL \}/);
+    expect(String(error?.message) + JSON.stringify(error)).not.toContain("hunter2");
+  });
+
+  it("accepts a PostgreSQL password only as { env }, and names a variable that is not set", () => {
+    const variable = `TESSERA_TEST_UNSET_${process.pid}`;
+    expect(() => Instance.open({ storage: { postgres: { host: "db", password: "hunter2" } } as never })).toThrow(
+      expect.objectContaining({ code: "INVALID_STORAGE_CONFIG", message: expect.not.stringContaining("hunter2") }),
+    );
+    expect(() => Instance.open({ storage: { postgres: { host: "db", password: { env: variable } } } })).toThrow(
+      expect.objectContaining({ code: "INVALID_STORAGE_CONFIG", message: expect.stringContaining(`environment variable ${variable}, which is not set`) }),
+    );
+  });
+
+  it("opens PostgreSQL storage without connecting: its location shows server, database and schema, never the password", async () => {
+    const variable = `TESSERA_TEST_URL_${process.pid}`;
+    process.env[variable] = "postgres://tessera:hunter2@db.invalid:6543/warehouse";
+    try {
+      const instance = Instance.open({ storage: { postgres: { url: { env: variable }, schema: "analytics" } } });
+      expect(instance.storage.backend).toBe("postgres");
+      expect(instance.storage.location).toBe("postgres://tessera@db.invalid:6543/warehouse?schema=analytics");
+      await instance.close();
+    } finally {
+      delete process.env[variable];
+    }
+  });
+
   it("fetches materializations a page at a time with a cursor, newest first or ascending", async () => {
     const instance = Instance.ephemeral();
     await recordMaterializations(instance, "orders", 5);

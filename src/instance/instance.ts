@@ -12,8 +12,8 @@ import {
   type RunStatus,
   type TesseraEvent,
 } from "../core/index.js";
-import { SqliteStorage, type AssetRecord, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
-import { DEFAULT_DB_FILE, readSettings, resolveHome, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
+import { PostgresStorage, SqliteStorage, type AssetRecord, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
+import { DEFAULT_DB_FILE, readSettings, resolveHome, resolvePostgresSettings, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
 
 export interface InstanceOptions {
   /** The same shape as `storage:` in tessera.yaml. */
@@ -73,26 +73,49 @@ export class Instance {
     return new Instance(new SqliteStorage(":memory:"), options);
   }
 
-  /** Opens the storage described by `storage` (the shape of tessera.yaml's `storage:`). */
+  /**
+   * Opens the storage described by `storage` (the shape of tessera.yaml's `storage:`). Synchronous:
+   * a PostgreSQL storage connects on its first call, and reports an unreachable server or a schema
+   * to migrate then; use `Instance.connect` to find out at once.
+   */
   static open(options: InstanceOptions): Instance {
     const parsed = storageConfigSchema.safeParse(options.storage);
     if (!parsed.success) {
+      // The issues name paths, never values: a URL given here may carry a password.
+      const issues = parsed.error.issues.map((i) => `storage.${i.path.map(String).join(".")}: ${i.message}`.replace(/\.:/, ":"));
       throw new InstanceError(
         "INVALID_STORAGE_CONFIG",
-        JSON.stringify(options.storage),
-        "Instance.open needs { storage: { sqlite: { path } } } (or postgres settings, see tessera.yaml docs)",
+        "storage",
+        `Invalid storage settings: ${issues.join("; ")}. ` +
+          `The shape is { sqlite: { path } } or { postgres: { url } | { host, port, user, database, password: { env: NAME } }, schema? }.`,
       );
     }
     const storage = parsed.data;
+    const allowOldSchema = options.allowOldSchema ?? false;
     if ("postgres" in storage) {
-      throw new InstanceError(
-        "BACKEND_UNAVAILABLE",
-        "postgres",
-        "PostgreSQL storage is not available in this version of Tessera yet; use storage: { sqlite: { path } }.",
-      );
+      const postgres = new PostgresStorage({ ...resolvePostgresSettings(storage.postgres), allowOldSchema });
+      return new Instance(postgres, { clock: options.clock, home: options.home });
     }
-    const sqlite = new SqliteStorage(storage.sqlite.path, { allowOldSchema: options.allowOldSchema ?? false });
+    const sqlite = new SqliteStorage(storage.sqlite.path, { allowOldSchema });
     return new Instance(sqlite, { clock: options.clock, home: options.home });
+  }
+
+  /**
+   * Opens the storage and waits until it is usable: for PostgreSQL, connected with its schema checked
+   * (and created in an empty database), so an unreachable server or a schema to migrate throws here.
+   *
+   * @example
+   * const instance = await Instance.connect({ storage: { postgres: { url: { env: "DATABASE_URL" } } } });
+   */
+  static async connect(options: InstanceOptions): Promise<Instance> {
+    const instance = Instance.open(options);
+    try {
+      await instance.storage.getSchemaInfo();
+    } catch (error) {
+      await instance.close().catch(() => {});
+      throw error;
+    }
+    return instance;
   }
 
   /** Opens the instance of `$TESSERA_HOME` (default `./.tessera`), reading its tessera.yaml if present. */

@@ -5,25 +5,76 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigValidationError, InstanceError } from "../core/index.js";
 import { configIssues } from "../definitions/index.js";
+import { POSTGRES_SCHEMA_NAME, type PostgresStorageOptions } from "../storage/index.js";
 
-const sqliteStorageSchema = z.object({ sqlite: z.object({ path: z.string().min(1) }).strict() }).strict();
-const postgresStorageSchema = z
+const sqliteSettingsSchema = z.object({ path: z.string().min(1).describe("The instance database file, relative to the home") }).strict();
+
+/** `{ env: NAME }`: a value read from the environment when the instance opens, so that no secret sits in tessera.yaml. */
+const envReferenceSchema = z
+  .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like DATABASE_URL") })
+  .strict()
+  .describe("Read from this environment variable when the instance opens");
+export type EnvReference = z.infer<typeof envReferenceSchema>;
+
+const postgresSettingsSchema = z
   .object({
-    postgres: z
-      .object({
-        url: z.string().optional(),
-        host: z.string().optional(),
-        port: z.number().int().optional(),
-        user: z.string().optional(),
-        password: z.string().optional(),
-        database: z.string().optional(),
-      })
-      .strict(),
+    url: z
+      .union([z.string().min(1), envReferenceSchema])
+      .optional()
+      .describe("postgres://user@host:port/database, or { env: DATABASE_URL } when the URL carries a password"),
+    host: z.string().min(1).optional().describe("@default $PGHOST or localhost"),
+    port: z.number().int().min(1).max(65535).optional().describe("@default $PGPORT or 5432"),
+    user: z.string().min(1).optional().describe("@default $PGUSER or the login name"),
+    password: envReferenceSchema.optional().describe("Only from the environment: { env: TESSERA_PG_PASSWORD }. @default $PGPASSWORD or ~/.pgpass"),
+    database: z.string().min(1).optional().describe("@default $PGDATABASE or the user name"),
+    schema: z
+      .string()
+      .regex(POSTGRES_SCHEMA_NAME, "a lowercase identifier: letters, digits and _, at most 63")
+      .optional()
+      .describe("The PostgreSQL schema of the instance's tables, created if missing. @default public"),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    const parts = (["host", "port", "user", "database"] as const).filter((k) => value[k] !== undefined);
+    if (value.url !== undefined && parts.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: `give either url or ${parts.join(", ")}, not both` });
+    }
+    if (typeof value.url === "string") {
+      const problem = literalUrlProblem(value.url);
+      if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
+    }
+  });
+export type PostgresSettings = z.infer<typeof postgresSettingsSchema>;
 
-export const storageConfigSchema = z.union([sqliteStorageSchema, postgresStorageSchema]);
-export type StorageConfig = z.infer<typeof storageConfigSchema>;
+/**
+ * `storage: { postgres: … }` in tessera.yaml. Secrets come only from the environment:
+ *
+ * @example
+ * storage:
+ *   postgres:
+ *     url: { env: DATABASE_URL }        # or: host, port, user, database, password: { env: PGPASS_VAR }
+ *     schema: tessera                   # optional; default public
+ */
+export type PostgresStorageConfig = { postgres: PostgresSettings };
+export type SqliteStorageConfig = { sqlite: z.infer<typeof sqliteSettingsSchema> };
+
+// One object with both keys optional rather than a union: a union reports "Invalid input" for the
+// whole of `storage`, where this names the field (storage.postgres.password) that is wrong.
+export const storageConfigSchema = z
+  .object({ sqlite: sqliteSettingsSchema.optional(), postgres: postgresSettingsSchema.optional() })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.sqlite === undefined && value.postgres === undefined) {
+      ctx.addIssue({ code: "custom", message: "give sqlite: { path } or postgres: { url } (or host, port, user, database)" });
+    } else if (value.sqlite !== undefined && value.postgres !== undefined) {
+      ctx.addIssue({ code: "custom", message: "give sqlite or postgres, not both" });
+    }
+  })
+  .transform((value): SqliteStorageConfig | PostgresStorageConfig =>
+    value.postgres !== undefined ? { postgres: value.postgres } : { sqlite: value.sqlite as SqliteStorageConfig["sqlite"] },
+  );
+/** `storage:` in tessera.yaml: `{ sqlite: { path } }` or `{ postgres: { … } }`. */
+export type StorageConfig = z.output<typeof storageConfigSchema>;
 
 export const settingsSchema = z
   .object({
@@ -61,4 +112,44 @@ export function readSettings(home: string): Settings {
     settings.locations = settings.locations.map((l) => ({ module: isAbsolute(l.module) ? l.module : resolve(home, l.module) }));
   }
   return settings;
+}
+
+/** Why a URL written in the settings is refused, or undefined. Never echoes the URL: it may hold a secret. */
+function literalUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "not a URL; give postgres://user@host:port/database";
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") return "must start with postgres://";
+  if (url.password || url.searchParams.has("password")) {
+    return "holds a password; secrets must not be written in the settings: read the whole URL from the environment with url: { env: DATABASE_URL }, or add password: { env: PGPASSWORD_VARIABLE }";
+  }
+  return undefined;
+}
+
+/** The PostgreSQL storage options of `storage.postgres`, reading `{ env }` references from `env`. */
+export function resolvePostgresSettings(settings: PostgresSettings, env: NodeJS.ProcessEnv = process.env): PostgresStorageOptions {
+  const read = (field: string, ref: EnvReference): string => {
+    const value = env[ref.env];
+    if (value === undefined || value === "") {
+      throw new InstanceError(
+        "INVALID_STORAGE_CONFIG",
+        `storage.postgres.${field}`,
+        `storage.postgres.${field} is read from the environment variable ${ref.env}, which is not set. Set it before opening the instance, or change tessera.yaml.`,
+      );
+    }
+    return value;
+  };
+  const url = settings.url === undefined ? undefined : typeof settings.url === "string" ? settings.url : read("url", settings.url);
+  return {
+    ...(url !== undefined ? { url } : {}),
+    ...(settings.host !== undefined ? { host: settings.host } : {}),
+    ...(settings.port !== undefined ? { port: settings.port } : {}),
+    ...(settings.user !== undefined ? { user: settings.user } : {}),
+    ...(settings.password !== undefined ? { password: read("password", settings.password) } : {}),
+    ...(settings.database !== undefined ? { database: settings.database } : {}),
+    ...(settings.schema !== undefined ? { schema: settings.schema } : {}),
+  };
 }

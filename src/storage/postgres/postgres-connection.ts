@@ -147,11 +147,20 @@ export function unreachableError(error: unknown, target: PostgresTarget, locatio
   return new InstanceError(
     "POSTGRES_UNREACHABLE",
     location,
-    `Cannot connect to PostgreSQL at ${where} as user "${target.user}": ${reason}. ` +
-      `Start the server (or check that it accepts TCP connections there), or fix storage.postgres in tessera.yaml ` +
-      `(url, or host, port, user, database; the password comes from the environment variable it names).`,
+    `Cannot connect to PostgreSQL at ${where} as user "${target.user}": ${reason}. ${fixFor(error, target)}`,
     { cause: error },
   );
+}
+
+const SETTINGS_HINT = "storage.postgres in tessera.yaml (url, or host, port, user, database; a password only as { env: NAME })";
+
+function fixFor(error: unknown, target: PostgresTarget): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && code.startsWith("28")) {
+    return "Check the user in storage.postgres (tessera.yaml) and its password: the environment variable that storage.postgres.password or .url names, or PGPASSWORD.";
+  }
+  if (code === "3D000") return `Create the database (createdb ${target.database}) or fix ${SETTINGS_HINT}.`;
+  return `Start the server (and check that it accepts TCP connections there), or fix ${SETTINGS_HINT}.`;
 }
 
 function describeCause(error: unknown): string {
