@@ -9,3 +9,6 @@ export {
   provenanceTags,
   type DataProvenance,
 } from "./data-version.js";
+export { currentDataVersion, latestDataVersionEvent } from "./current-data-version.js";
+export { StaleCauseCategory, StaleStatus, type StaleCause } from "./stale-status.js";
+export { StaleStatusResolver } from "./stale-status-resolver.js";

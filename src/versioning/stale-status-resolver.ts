@@ -1,0 +1,260 @@
+// StaleStatusResolver: FRESH, STALE (with causes) or MISSING for each asset, from the provenance its materializations record.
+import { AssetKey, type AssetKeyLike, type EventRecord } from "../core/index.js";
+import type { Definitions } from "../definitions/index.js";
+import { AssetGraph } from "../graph/index.js";
+import type { Instance } from "../instance/index.js";
+import { currentDataVersion, latestDataVersionEvent } from "./current-data-version.js";
+import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, computeLogicalDataVersion, dataVersionOf, provenanceOf, type DataProvenance } from "./data-version.js";
+import { StaleCauseCategory, StaleStatus, type StaleCause } from "./stale-status.js";
+
+/**
+ * Resolves staleness against one snapshot of the instance: records are read once, in batches, and every
+ * answer is memoized, so make a new resolver to see events written after the first read (one per request,
+ * one per CLI command).
+ *
+ * The rules are the reference's current ones, and they do not propagate: an asset is STALE only through
+ * its own code version, its own dependencies, or an upstream whose current data version differs from the
+ * one its latest materialization recorded. An asset downstream of a stale one stays FRESH until that one
+ * is rematerialized with a new data version.
+ *
+ * @example
+ * const resolver = new StaleStatusResolver(instance, defs);
+ * await resolver.getStatus("orders");      // "STALE"
+ * await resolver.getStaleCauses("orders"); // [{ key: orders, category: "CODE", reason: "has a new code version" }]
+ * const all = await resolver.getStatuses(); // Map { "orders" => "STALE", ... }, one query for the graph
+ */
+export class StaleStatusResolver {
+  readonly #instance: Instance;
+  readonly #graph: AssetGraph;
+  readonly #loaded: Uint8Array;
+  readonly #events: (EventRecord | undefined)[];
+  readonly #current: (string | undefined)[];
+  // undefined: not parsed yet; null: the event records no provenance.
+  readonly #provenance: (DataProvenance | null | undefined)[];
+  readonly #causes: (readonly StaleCause[] | undefined)[];
+  // Loads run one after another so that two concurrent questions never read the same record twice.
+  #loading: Promise<void> = Promise.resolve();
+
+  constructor(instance: Instance, defs: Definitions) {
+    this.#instance = instance;
+    this.#graph = AssetGraph.of(defs);
+    const size = this.#graph.size;
+    this.#loaded = new Uint8Array(size);
+    this.#events = new Array<EventRecord | undefined>(size);
+    this.#current = new Array<string | undefined>(size);
+    this.#provenance = new Array<DataProvenance | null | undefined>(size);
+    this.#causes = new Array<readonly StaleCause[] | undefined>(size);
+  }
+
+  /** MISSING if never materialized; FRESH for external assets; otherwise STALE when there is any stale cause. */
+  async getStatus(key: AssetKeyLike): Promise<StaleStatus> {
+    const node = this.#require(key);
+    await this.#load(this.#withParents(node));
+    return this.#status(node);
+  }
+
+  /** Why the asset is stale, ordered by the dependency involved (causes about the asset itself first); empty unless STALE. */
+  async getStaleCauses(key: AssetKeyLike): Promise<readonly StaleCause[]> {
+    const node = this.#require(key);
+    await this.#load(this.#withParents(node));
+    return this.#staleCauses(node);
+  }
+
+  /** The causes at the end of each chain of `children`, each once: what changed, rather than what it changed. */
+  async getStaleRootCauses(key: AssetKeyLike): Promise<readonly StaleCause[]> {
+    let candidates = await this.getStaleCauses(key);
+    const seen = new Set<string>();
+    const roots: StaleCause[] = [];
+    while (candidates.length > 0) {
+      const next: StaleCause[] = [];
+      for (const cause of candidates) {
+        const id = `${cause.key.toString()}\u0000${cause.category}\u0000${cause.reason}\u0000${cause.dependency?.toString() ?? ""}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (cause.children) next.push(...cause.children);
+        else roots.push(cause);
+      }
+      candidates = next;
+    }
+    return roots;
+  }
+
+  /** The asset's data version now: its latest recorded one, "INITIAL" for an unobserved external asset, "NULL" if never materialized. */
+  async getCurrentDataVersion(key: AssetKeyLike): Promise<string> {
+    const node = this.#require(key);
+    await this.#load([node]);
+    return this.#currentVersion(node);
+  }
+
+  /** The status of every asset of the definitions (external ones included), by key string, in one read of the instance. */
+  async getStatuses(): Promise<ReadonlyMap<string, StaleStatus>> {
+    const size = this.#graph.size;
+    const all = new Array<number>(size);
+    for (let i = 0; i < size; i++) all[i] = i;
+    await this.#load(all);
+    const statuses = new Map<string, StaleStatus>();
+    for (let i = 0; i < size; i++) statuses.set(this.#graph.ids[i] as string, this.#status(i));
+    return statuses;
+  }
+
+  #require(key: AssetKeyLike): number {
+    return this.#graph.require(AssetKey.from(key), "the staleness query");
+  }
+
+  #withParents(node: number): number[] {
+    return [node, ...(this.#graph.parents[node] as readonly number[])];
+  }
+
+  async #load(nodes: readonly number[]): Promise<void> {
+    const turn = this.#loading.then(async () => {
+      const missing = nodes.filter((n) => this.#loaded[n] === 0);
+      if (missing.length === 0) return;
+      const graph = this.#graph;
+      const records = await this.#instance.getAssetRecords(missing.map((n) => graph.keys[n] as AssetKey));
+      for (const record of records) {
+        const node = graph.indexOf(record.assetKey);
+        if (node !== undefined) this.#events[node] = latestDataVersionEvent(record, graph.isExternal(node));
+      }
+      for (const n of missing) this.#loaded[n] = 1;
+    });
+    // A failed read must not poison later questions; the caller still sees the error.
+    this.#loading = turn.catch(() => undefined);
+    await turn;
+  }
+
+  #currentVersion(node: number): string {
+    let version = this.#current[node];
+    if (version === undefined) {
+      version = currentDataVersion(this.#events[node], this.#graph.isExternal(node));
+      this.#current[node] = version;
+    }
+    return version;
+  }
+
+  #provenanceOf(node: number): DataProvenance | undefined {
+    let provenance = this.#provenance[node];
+    if (provenance === undefined) {
+      provenance = provenanceOf(this.#events[node]) ?? null;
+      this.#provenance[node] = provenance;
+    }
+    return provenance ?? undefined;
+  }
+
+  #status(node: number): StaleStatus {
+    if (this.#currentVersion(node) === NULL_DATA_VERSION) return StaleStatus.MISSING;
+    if (this.#graph.isExternal(node)) return StaleStatus.FRESH;
+    return this.#staleCauses(node).length === 0 ? StaleStatus.FRESH : StaleStatus.STALE;
+  }
+
+  #staleCauses(node: number): readonly StaleCause[] {
+    let causes = this.#causes[node];
+    if (causes === undefined) {
+      causes = this.#graph.isExternal(node) || this.#currentVersion(node) === NULL_DATA_VERSION ? NO_CAUSES : this.#causesOfMaterialized(node);
+      this.#causes[node] = causes;
+    }
+    return causes;
+  }
+
+  #causesOfMaterialized(node: number): readonly StaleCause[] {
+    const graph = this.#graph;
+    const key = graph.keys[node] as AssetKey;
+    const parents = graph.parents[node] as readonly number[];
+    const provenance = this.#provenanceOf(node);
+    const causes: StaleCause[] = [];
+
+    if (provenance) {
+      // Without a code version the run id stands in for one, so only a declared code version can change.
+      const codeVersion = graph.specs[node]?.codeVersion;
+      if (codeVersion && codeVersion !== provenance.codeVersion) {
+        causes.push(cause(key, StaleCauseCategory.CODE, "has a new code version"));
+      }
+      for (const recorded of provenance.inputDataVersions.keys()) {
+        const parent = graph.indexOf(recorded);
+        if (parent !== undefined && parents.includes(parent)) continue;
+        const dependency = keyOrUndefined(recorded);
+        causes.push(cause(key, StaleCauseCategory.DEPENDENCIES, `removed dependency on ${recorded}`, dependency));
+      }
+    }
+
+    for (const parent of parents) {
+      const parentKey = graph.keys[parent] as AssetKey;
+      if (provenance) {
+        const recorded = provenance.inputDataVersions.get(graph.ids[parent] as string);
+        if (recorded === undefined) {
+          causes.push(cause(key, StaleCauseCategory.DEPENDENCIES, `has a new dependency on ${parentKey.toString()}`, parentKey));
+        } else if (versionsDiffer(recorded, this.#currentVersion(parent))) {
+          // An upstream without a code version gets a new data version on every run, so "materialization" says it better.
+          const versioned = graph.specs[parent]?.codeVersion !== undefined || this.#isUserProvided(parent);
+          causes.push(
+            cause(key, StaleCauseCategory.DATA, versioned ? "has a new dependency data version" : "has a new dependency materialization", parentKey, [
+              cause(parentKey, StaleCauseCategory.DATA, versioned ? "has a new data version" : "has a new materialization"),
+            ]),
+          );
+        }
+      } else if (!graph.isExternal(parent)) {
+        // Materializations written before provenance existed: compare times instead of versions.
+        const upstream = this.#events[parent];
+        if (!upstream) {
+          causes.push(cause(key, StaleCauseCategory.DATA, "has a new input", parentKey));
+        } else if (upstream.timestamp > (this.#events[node] as EventRecord).timestamp) {
+          causes.push(
+            cause(key, StaleCauseCategory.DATA, "has a new dependency materialization", parentKey, [
+              cause(parentKey, StaleCauseCategory.DATA, "has a new materialization"),
+            ]),
+          );
+        }
+      }
+    }
+
+    if (causes.length === 0) return NO_CAUSES;
+    if (causes.length > 1) causes.sort(byDependency);
+    return Object.freeze(causes);
+  }
+
+  /**
+   * Whether the asset's current data version was given by the user (or observed, for an external asset) rather
+   * than derived. The materialization does not say so directly; a derived version is the hash of the recorded
+   * provenance, so any other value was given.
+   */
+  #isUserProvided(node: number): boolean {
+    if (this.#graph.isExternal(node)) return true;
+    const provenance = this.#provenanceOf(node);
+    const version = dataVersionOf(this.#events[node]);
+    if (!provenance || version === undefined) return false;
+    return version !== computeLogicalDataVersion(provenance.codeVersion, provenance.inputDataVersions);
+  }
+}
+
+const NO_CAUSES: readonly StaleCause[] = Object.freeze([]);
+
+function cause(key: AssetKey, category: StaleCauseCategory, reason: string, dependency?: AssetKey, children?: StaleCause[]): StaleCause {
+  const out: { -readonly [K in keyof StaleCause]: StaleCause[K] } = { key, category, reason };
+  if (dependency) out.dependency = dependency;
+  if (children) out.children = Object.freeze(children);
+  return Object.freeze(out);
+}
+
+/**
+ * Recorded "INITIAL" against current "NULL" is no change: the upstream was external when recorded (assumed to
+ * exist, never observed) and is now a computed asset that was never materialized. Nothing about it changed.
+ */
+function versionsDiffer(recorded: string, current: string): boolean {
+  if (recorded === DEFAULT_DATA_VERSION && current === NULL_DATA_VERSION) return false;
+  return recorded !== current;
+}
+
+// Causes about the asset itself first, then by the dependency's key.
+function byDependency(a: StaleCause, b: StaleCause): number {
+  const x = a.dependency?.toString() ?? "";
+  const y = b.dependency?.toString() ?? "";
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// A removed dependency's key comes from a tag; one that no longer parses is still reported, without the key.
+function keyOrUndefined(id: string): AssetKey | undefined {
+  try {
+    return AssetKey.from(id);
+  } catch {
+    return undefined;
+  }
+}
