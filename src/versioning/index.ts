@@ -11,4 +11,4 @@ export {
 } from "./data-version.js";
 export { currentDataVersion, latestDataVersionEvent } from "./current-data-version.js";
 export { StaleCauseCategory, StaleStatus, type StaleCause } from "./stale-status.js";
-export { StaleStatusResolver } from "./stale-status-resolver.js";
+export { StaleStatusResolver, type StaleStatusResolverOptions } from "./stale-status-resolver.js";

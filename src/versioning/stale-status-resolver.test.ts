@@ -433,6 +433,22 @@ describe("StaleStatusResolver: reading the instance", () => {
     expect(reads.mock.calls.map(([keys]) => keys?.map(String))).toEqual([["b", "a"], ["c"]]);
   });
 
+  it("reads nothing when given the asset records the caller already read", async () => {
+    const instance = Instance.ephemeral();
+    const a = asset({ name: "a", codeVersion: "1" }, () => 1);
+    const b = asset({ name: "b", ins: { a }, codeVersion: "1" }, () => 1);
+    const never = asset("never", () => 1);
+    await materialize([a, b, never], { instance, selection: ["a", "b"] });
+    const defs = defsOf(asset({ name: "a", codeVersion: "2" }, () => 1), b, never);
+    const assetRecords = await instance.getAssetRecords();
+
+    const reads = vi.spyOn(instance, "getAssetRecords");
+    const resolver = new StaleStatusResolver(instance, defs, { assetRecords });
+    expect(Object.fromEntries(await resolver.getStatuses())).toEqual({ a: "STALE", b: "FRESH", never: "MISSING" });
+    expect(await resolver.getStaleCauses("a")).toMatchObject([{ category: "CODE" }]);
+    expect(reads).not.toHaveBeenCalled();
+  });
+
   it("answers from its snapshot: a new resolver sees later events", async () => {
     const instance = Instance.ephemeral();
     const a = asset("a", () => 1);

@@ -1,11 +1,22 @@
 // StaleStatusResolver: FRESH, STALE (with causes) or MISSING for each asset, from the provenance its materializations record.
-import { AssetKey, type AssetKeyLike, type EventRecord } from "../core/index.js";
+import { AssetKey, SystemTags, type AssetKeyLike, type EventRecord, type Tags } from "../core/index.js";
 import type { Definitions } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
+import type { AssetRecord } from "../storage/index.js";
 import { currentDataVersion, latestDataVersionEvent } from "./current-data-version.js";
-import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, computeLogicalDataVersion, dataVersionOf, provenanceOf, type DataProvenance } from "./data-version.js";
+import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, computeLogicalDataVersion, dataVersionOf, provenanceOf } from "./data-version.js";
 import { StaleCauseCategory, StaleStatus, type StaleCause } from "./stale-status.js";
+
+export interface StaleStatusResolverOptions {
+  /**
+   * Asset records already read from the instance, for callers that read them anyway (`tessera asset list`
+   * shows each asset's latest materialization): the result of `instance.getAssetRecords()` or of
+   * `getAssetRecords` with every key of the definitions. The resolver then reads nothing and treats an
+   * asset without a record as never materialized (or, if external, never observed).
+   */
+  assetRecords?: readonly AssetRecord[];
+}
 
 /**
  * Resolves staleness against one snapshot of the instance: records are read once, in batches, and every
@@ -29,21 +40,25 @@ export class StaleStatusResolver {
   readonly #loaded: Uint8Array;
   readonly #events: (EventRecord | undefined)[];
   readonly #current: (string | undefined)[];
-  // undefined: not parsed yet; null: the event records no provenance.
-  readonly #provenance: (DataProvenance | null | undefined)[];
+  // 0: not known yet, 1: given by the user, 2: derived.
+  readonly #userProvided: Uint8Array;
   readonly #causes: (readonly StaleCause[] | undefined)[];
   // Loads run one after another so that two concurrent questions never read the same record twice.
   #loading: Promise<void> = Promise.resolve();
 
-  constructor(instance: Instance, defs: Definitions) {
+  constructor(instance: Instance, defs: Definitions, options: StaleStatusResolverOptions = {}) {
     this.#instance = instance;
     this.#graph = AssetGraph.of(defs);
     const size = this.#graph.size;
     this.#loaded = new Uint8Array(size);
     this.#events = new Array<EventRecord | undefined>(size);
     this.#current = new Array<string | undefined>(size);
-    this.#provenance = new Array<DataProvenance | null | undefined>(size);
+    this.#userProvided = new Uint8Array(size);
     this.#causes = new Array<readonly StaleCause[] | undefined>(size);
+    if (options.assetRecords) {
+      for (const record of options.assetRecords) this.#remember(record);
+      this.#loaded.fill(1);
+    }
   }
 
   /** MISSING if never materialized; FRESH for external assets; otherwise STALE when there is any stale cause. */
@@ -111,15 +126,17 @@ export class StaleStatusResolver {
       if (missing.length === 0) return;
       const graph = this.#graph;
       const records = await this.#instance.getAssetRecords(missing.map((n) => graph.keys[n] as AssetKey));
-      for (const record of records) {
-        const node = graph.indexOf(record.assetKey);
-        if (node !== undefined) this.#events[node] = latestDataVersionEvent(record, graph.isExternal(node));
-      }
+      for (const record of records) this.#remember(record);
       for (const n of missing) this.#loaded[n] = 1;
     });
     // A failed read must not poison later questions; the caller still sees the error.
     this.#loading = turn.catch(() => undefined);
     await turn;
+  }
+
+  #remember(record: AssetRecord): void {
+    const node = this.#graph.indexOf(record.assetKey);
+    if (node !== undefined) this.#events[node] = latestDataVersionEvent(record, this.#graph.isExternal(node));
   }
 
   #currentVersion(node: number): string {
@@ -129,15 +146,6 @@ export class StaleStatusResolver {
       this.#current[node] = version;
     }
     return version;
-  }
-
-  #provenanceOf(node: number): DataProvenance | undefined {
-    let provenance = this.#provenance[node];
-    if (provenance === undefined) {
-      provenance = provenanceOf(this.#events[node]) ?? null;
-      this.#provenance[node] = provenance;
-    }
-    return provenance ?? undefined;
   }
 
   #status(node: number): StaleStatus {
@@ -155,34 +163,36 @@ export class StaleStatusResolver {
     return causes;
   }
 
+  // The hot path of a whole-graph pass: reads the provenance tags in place rather than building a provenance per asset.
   #causesOfMaterialized(node: number): readonly StaleCause[] {
     const graph = this.#graph;
     const key = graph.keys[node] as AssetKey;
     const parents = graph.parents[node] as readonly number[];
-    const provenance = this.#provenanceOf(node);
+    const event = this.#events[node] as EventRecord;
+    const tags = event.tags ?? NO_TAGS;
+    const recordedCodeVersion = tags[SystemTags.CODE_VERSION];
+    // Materializations written before provenance was recorded have no code version tag.
+    const hasProvenance = recordedCodeVersion !== undefined;
     const causes: StaleCause[] = [];
 
-    if (provenance) {
-      // Without a code version the run id stands in for one, so only a declared code version can change.
-      const codeVersion = graph.specs[node]?.codeVersion;
-      if (codeVersion && codeVersion !== provenance.codeVersion) {
-        causes.push(cause(key, StaleCauseCategory.CODE, "has a new code version"));
-      }
-      for (const recorded of provenance.inputDataVersions.keys()) {
-        const parent = graph.indexOf(recorded);
-        if (parent !== undefined && parents.includes(parent)) continue;
-        const dependency = keyOrUndefined(recorded);
-        causes.push(cause(key, StaleCauseCategory.DEPENDENCIES, `removed dependency on ${recorded}`, dependency));
-      }
+    // Without a code version the run id stands in for one, so only a declared code version can change.
+    const codeVersion = graph.specs[node]?.codeVersion;
+    if (hasProvenance && codeVersion && codeVersion !== recordedCodeVersion) {
+      causes.push(cause(key, StaleCauseCategory.CODE, "has a new code version"));
     }
 
+    const inputTags = hasProvenance ? inputTagsOf(graph) : undefined;
+    let recordedParents = 0;
     for (const parent of parents) {
       const parentKey = graph.keys[parent] as AssetKey;
-      if (provenance) {
-        const recorded = provenance.inputDataVersions.get(graph.ids[parent] as string);
+      if (hasProvenance) {
+        const recorded = tags[(inputTags as readonly string[])[parent] as string];
         if (recorded === undefined) {
           causes.push(cause(key, StaleCauseCategory.DEPENDENCIES, `has a new dependency on ${parentKey.toString()}`, parentKey));
-        } else if (versionsDiffer(recorded, this.#currentVersion(parent))) {
+          continue;
+        }
+        recordedParents++;
+        if (versionsDiffer(recorded, this.#currentVersion(parent))) {
           // An upstream without a code version gets a new data version on every run, so "materialization" says it better.
           const versioned = graph.specs[parent]?.codeVersion !== undefined || this.#isUserProvided(parent);
           causes.push(
@@ -192,17 +202,28 @@ export class StaleStatusResolver {
           );
         }
       } else if (!graph.isExternal(parent)) {
-        // Materializations written before provenance existed: compare times instead of versions.
+        // Without provenance, compare materialization times instead of versions.
         const upstream = this.#events[parent];
         if (!upstream) {
           causes.push(cause(key, StaleCauseCategory.DATA, "has a new input", parentKey));
-        } else if (upstream.timestamp > (this.#events[node] as EventRecord).timestamp) {
+        } else if (upstream.timestamp > event.timestamp) {
           causes.push(
             cause(key, StaleCauseCategory.DATA, "has a new dependency materialization", parentKey, [
               cause(parentKey, StaleCauseCategory.DATA, "has a new materialization"),
             ]),
           );
         }
+      }
+    }
+
+    // Recorded inputs that are no longer parents: only looked for when there are more recorded inputs than parents found.
+    if (hasProvenance && countInputTags(tags) > recordedParents) {
+      for (const tag in tags) {
+        if (!tag.startsWith(SystemTags.INPUT_DATA_VERSION_PREFIX)) continue;
+        const recorded = tag.slice(SystemTags.INPUT_DATA_VERSION_PREFIX.length);
+        const parent = graph.indexOf(recorded);
+        if (parent !== undefined && parents.includes(parent)) continue;
+        causes.push(cause(key, StaleCauseCategory.DEPENDENCIES, `removed dependency on ${recorded}`, keyOrUndefined(recorded)));
       }
     }
 
@@ -218,14 +239,36 @@ export class StaleStatusResolver {
    */
   #isUserProvided(node: number): boolean {
     if (this.#graph.isExternal(node)) return true;
-    const provenance = this.#provenanceOf(node);
-    const version = dataVersionOf(this.#events[node]);
-    if (!provenance || version === undefined) return false;
-    return version !== computeLogicalDataVersion(provenance.codeVersion, provenance.inputDataVersions);
+    if (this.#userProvided[node] === 0) {
+      const event = this.#events[node];
+      const provenance = provenanceOf(event);
+      const version = dataVersionOf(event);
+      const given = provenance !== undefined && version !== undefined && version !== computeLogicalDataVersion(provenance.codeVersion, provenance.inputDataVersions);
+      this.#userProvided[node] = given ? 1 : 2;
+    }
+    return this.#userProvided[node] === 1;
   }
 }
 
 const NO_CAUSES: readonly StaleCause[] = Object.freeze([]);
+const NO_TAGS: Tags = Object.freeze({});
+
+// The input tag name of each node, built once per graph: concatenating it per lookup costs more than the lookup.
+const inputTagCache = new WeakMap<AssetGraph, readonly string[]>();
+function inputTagsOf(graph: AssetGraph): readonly string[] {
+  let names = inputTagCache.get(graph);
+  if (!names) {
+    names = graph.ids.map((id) => SystemTags.INPUT_DATA_VERSION_PREFIX + id);
+    inputTagCache.set(graph, names);
+  }
+  return names;
+}
+
+function countInputTags(tags: Tags): number {
+  let count = 0;
+  for (const tag in tags) if (tag.startsWith(SystemTags.INPUT_DATA_VERSION_PREFIX)) count++;
+  return count;
+}
 
 function cause(key: AssetKey, category: StaleCauseCategory, reason: string, dependency?: AssetKey, children?: StaleCause[]): StaleCause {
   const out: { -readonly [K in keyof StaleCause]: StaleCause[K] } = { key, category, reason };
