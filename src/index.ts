@@ -1,6 +1,7 @@
 // Tessera's public API. Everything users import comes from here; internals stay in their layers.
 
 export {
+  AssetCheckFailedError,
   AssetKey,
   CodeLocationError,
   ConfigValidationError,
@@ -36,6 +37,14 @@ export {
 } from "./core/index.js";
 
 export {
+  AssetCheckResult,
+  AssetCheckSeverity,
+  AssetCheckSpec,
+  AssetChecksDefinition,
+  assetCheck,
+  type AssetCheckOptions,
+  type AssetCheckResultOptions,
+  type AssetCheckSpecOptions,
   AssetDep,
   AssetIn,
   AssetObservation,

@@ -170,3 +170,15 @@ export function describe(value: unknown): string {
 function safeIdent(key: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
 }
+
+/** A blocking asset check failed with severity ERROR: the assets downstream of its asset do not run. */
+export class AssetCheckFailedError extends TesseraError {
+  readonly checks: readonly string[];
+  constructor(checks: readonly string[]) {
+    super(
+      "ASSET_CHECK_FAILED",
+      `Blocking asset check${checks.length > 1 ? "s" : ""} ${checks.map((c) => `"${c}"`).join(", ")} failed, so the assets downstream of ${checks.length > 1 ? "them" : "it"} were not materialized in this run. Fix the data (or the check) and run again.`,
+    );
+    this.checks = checks;
+  }
+}

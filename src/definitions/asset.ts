@@ -2,11 +2,13 @@
 import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata, type Tags } from "../core/index.js";
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
+import type { AssetCheckSpec } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
+import type { AssetCheckResult } from "./asset-check.js";
 import { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
 
@@ -47,7 +49,7 @@ export type RequiredResources<R> = {
 export type ConfigValue<C> = C extends z.ZodType ? z.output<C> : undefined;
 
 /** What a compute may yield from an async generator. */
-export type AssetEvent = MaterializeResult<unknown> | AssetObservation;
+export type AssetEvent = MaterializeResult<unknown> | AssetObservation | AssetCheckResult;
 
 /** The value type a compute's return gives downstream inputs. */
 export type AssetOutputOf<R> =
@@ -97,6 +99,8 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   codeVersion?: string;
   owners?: readonly string[];
   kinds?: Iterable<string>;
+  /** Checks this compute evaluates, reporting them as AssetCheckResults (yielded, or in MaterializeResult.checkResults). */
+  checkSpecs?: readonly AssetCheckSpec[];
 }
 
 export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
@@ -194,6 +198,7 @@ function buildAsset(
       },
     ],
     resourceDefs,
+    checkSpecs: options.checkSpecs,
   });
 }
 

@@ -1,6 +1,7 @@
 // AssetsDefinition: one or more assets computed together by one op.
 import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, type MetadataMap, type Tags } from "../core/index.js";
+import type { AssetCheckSpec } from "./asset-check.js";
 import type { AssetSpec } from "./asset-spec.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
@@ -48,6 +49,8 @@ export interface AssetsDefinitionParts {
   canSubset?: boolean;
   /** Whether the compute returns its values keyed by output name (multi-assets) rather than one value. @default false */
   returnsByOutputName?: boolean;
+  /** Checks the compute evaluates along with its assets. */
+  checkSpecs?: readonly AssetCheckSpec[];
 }
 
 /**
@@ -65,6 +68,8 @@ export class AssetsDefinition<TOut = unknown> {
   readonly canSubset: boolean;
   /** True for multi-assets: a returned object holds the values by output name. */
   readonly returnsByOutputName: boolean;
+  /** Checks the compute evaluates along with its assets. */
+  readonly checkSpecs: readonly AssetCheckSpec[];
   declare readonly __output: TOut;
   #keys: readonly AssetKey[] | undefined;
   #requiredResourceKeys: ReadonlySet<string> | undefined;
@@ -81,6 +86,14 @@ export class AssetsDefinition<TOut = unknown> {
     this.resourceDefs = Object.freeze(parts.resourceDefs);
     this.canSubset = parts.canSubset ?? false;
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
+    this.checkSpecs = Object.freeze([...(parts.checkSpecs ?? [])]);
+    for (const check of this.checkSpecs) {
+      if (!this.specs.some((spec) => spec.key.equals(check.assetKey))) {
+        throw new InvalidDefinitionError(
+          `Check "${check.name}" in the checkSpecs of op "${this.op.name}" targets "${check.assetKey.toString()}", which that op does not compute; define it with assetCheck() instead`,
+        );
+      }
+    }
     Object.freeze(this);
   }
 
@@ -178,6 +191,6 @@ export class AssetsDefinition<TOut = unknown> {
     });
     const ioKeys = new Map(specs.map((s) => [s.key.toString(), s.ioManagerKey]));
     const outputs = this.outputs.map((o) => ({ ...o, ioManagerKey: ioKeys.get(o.key.toString()) ?? o.ioManagerKey }));
-    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName });
+    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName, checkSpecs: this.checkSpecs });
   }
 }

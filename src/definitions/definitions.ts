@@ -1,5 +1,6 @@
 // Definitions: the set of assets and resources a code location exports as `defs`.
 import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError, closestMatches } from "../core/index.js";
+import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetJobDefinition } from "./asset-job.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition } from "./assets-definition.js";
@@ -15,6 +16,8 @@ export interface DefinitionsOptions {
   resources?: Readonly<Record<string, unknown>>;
   /** Jobs built with defineAssetJob(). */
   jobs?: readonly AssetJobDefinition[];
+  /** Checks built with assetCheck(). */
+  assetChecks?: readonly AssetChecksDefinition[];
   executor?: ExecutorDefinition;
 }
 
@@ -40,6 +43,7 @@ export class Definitions {
   readonly resources: Readonly<Record<string, unknown>>;
   readonly executor: ExecutorDefinition;
   readonly jobs: readonly AssetJobDefinition[];
+  readonly assetChecks: readonly AssetChecksDefinition[];
   // One pass over the assets fills these; the graph layer builds on them instead of indexing keys again.
   readonly #index = new Map<string, number>();
   readonly #specs: AssetSpec[] = [];
@@ -71,7 +75,13 @@ export class Definitions {
     this.resources = Object.freeze({ ...mergeAssetResources(assets), ...(options.resources ?? {}) });
     this.executor = options.executor ?? inProcessExecutor();
     this.jobs = Object.freeze(checkJobs(options.jobs ?? []));
+    this.assetChecks = Object.freeze(checkAssetChecks(options.assetChecks ?? []));
     checkResources(assets, this.resources);
+    for (const check of this.assetChecks) {
+      for (const key of check.requiredResourceKeys) {
+        if (key !== DEFAULT_IO_MANAGER_KEY && !(key in this.resources)) throw new MissingResourceError(key, `Asset check "${check.spec.id}"`, Object.keys(this.resources));
+      }
+    }
     Object.freeze(this);
     for (const validate of validators) validate(this);
   }
@@ -118,9 +128,19 @@ export class Definitions {
       assets: [...this.assets, ...(options.assets ?? [])],
       resources: { ...this.resources, ...(options.resources ?? {}) },
       jobs: [...this.jobs, ...(options.jobs ?? [])],
+      assetChecks: [...this.assetChecks, ...(options.assetChecks ?? [])],
       executor: options.executor ?? this.executor,
     });
   }
+}
+
+function checkAssetChecks(checks: readonly AssetChecksDefinition[]): AssetChecksDefinition[] {
+  for (const [i, check] of checks.entries()) {
+    if (!(check instanceof AssetChecksDefinition)) {
+      throw new InvalidDefinitionError(`Definitions assetChecks[${i}] is not an asset check (got ${describeItem(check)}); build it with assetCheck()`);
+    }
+  }
+  return [...checks];
 }
 
 function checkJobs(jobs: readonly AssetJobDefinition[]): AssetJobDefinition[] {

@@ -13,3 +13,15 @@ export { Backoff, Jitter, RetryPolicy, type RetryPolicyOptions } from "./retry-p
 export { runTypeCheck, type TypeCheck, type TypePredicate } from "./type-check.js";
 export { AssetJobDefinition, defineAssetJob, type AssetJobOptions } from "./asset-job.js";
 export { AssetOut, multiAsset, type AssetOutOptions, type MultiAssetCompute, type MultiAssetOptions, type MultiAssetOutputs, type MultiAssetReturn } from "./multi-asset.js";
+export {
+  AssetCheckResult,
+  AssetCheckSeverity,
+  AssetCheckSpec,
+  AssetChecksDefinition,
+  assetCheck,
+  checkId,
+  type AssetCheckCompute,
+  type AssetCheckOptions,
+  type AssetCheckResultOptions,
+  type AssetCheckSpecOptions,
+} from "./asset-check.js";

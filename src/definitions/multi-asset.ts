@@ -12,12 +12,14 @@ import {
   type RequiredResources,
   type ResourceRequirement,
 } from "./asset.js";
+import type { AssetCheckSpec } from "./asset-check.js";
 import { AssetDep, type AssetRef } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition, type AssetOutputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { AssetObservation, MaterializeResult } from "./results.js";
+import type { AssetCheckResult } from "./asset-check.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
 
@@ -78,8 +80,8 @@ export type MultiAssetReturn<Outs> =
   | { readonly [K in keyof Outs]?: Outs[K] extends AssetOutLike ? Outs[K]["__value"] : unknown }
   | MaterializeResult<unknown>
   | readonly MaterializeResult<unknown>[]
-  | AsyncIterable<MaterializeResult<unknown> | AssetObservation>
-  | Iterable<MaterializeResult<unknown> | AssetObservation>;
+  | AsyncIterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>
+  | Iterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>;
 
 export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
   /** The op's name. @default the compute function's name */
@@ -105,6 +107,8 @@ export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
   opTags?: Record<string, unknown>;
   /** The code version of every output that does not name its own. */
   codeVersion?: string;
+  /** Checks this compute evaluates along with its assets. */
+  checkSpecs?: readonly AssetCheckSpec[];
 }
 
 export type MultiAssetCompute<Outs, Ins, C, R, RK extends string> = (
@@ -224,5 +228,6 @@ export function multiAsset<
     resourceDefs: options.resourceDefs ? { ...options.resourceDefs } : {},
     canSubset: options.canSubset ?? false,
     returnsByOutputName: true,
+    checkSpecs: options.checkSpecs,
   });
 }

@@ -1,12 +1,13 @@
 // What computes return or yield besides plain values.
-import { AssetKey, coerceMetadata, validateTags, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
+import { AssetKey, InvalidDefinitionError, coerceMetadata, validateTags, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
+import { AssetCheckResult } from "./asset-check.js";
 
 export interface MaterializeResultOptions<T> {
   /** Optional for a single asset; names the asset in a multi-asset. */
   assetKey?: AssetKeyLike;
   metadata?: RawMetadata;
-  /** Checks evaluated together with this materialization (asset checks arrive with their own issue). */
-  checkResults?: readonly unknown[];
+  /** Checks of this asset evaluated together with this materialization (declared in the asset's checkSpecs). */
+  checkResults?: readonly AssetCheckResult[];
   /** A data version for this materialization; otherwise one is derived from code and inputs. */
   dataVersion?: string | { readonly value: string };
   tags?: Record<string, string>;
@@ -25,7 +26,7 @@ export class MaterializeResult<T = undefined> {
   readonly kind = "materialize_result";
   readonly assetKey: AssetKey | undefined;
   readonly metadata: MetadataMap;
-  readonly checkResults: readonly unknown[];
+  readonly checkResults: readonly AssetCheckResult[];
   readonly dataVersion: string | undefined;
   readonly tags: Tags;
   readonly value: T | undefined;
@@ -34,6 +35,9 @@ export class MaterializeResult<T = undefined> {
   constructor(options: MaterializeResultOptions<T> = {}) {
     this.assetKey = options.assetKey === undefined ? undefined : AssetKey.from(options.assetKey);
     this.metadata = coerceMetadata(options.metadata, "MaterializeResult metadata");
+    for (const result of options.checkResults ?? []) {
+      if (!(result instanceof AssetCheckResult)) throw new InvalidDefinitionError("MaterializeResult checkResults must be AssetCheckResults");
+    }
     this.checkResults = Object.freeze([...(options.checkResults ?? [])]);
     this.dataVersion = typeof options.dataVersion === "object" ? options.dataVersion.value : options.dataVersion;
     this.tags = validateTags(options.tags, "MaterializeResult");

@@ -1,7 +1,7 @@
 // defs.getJobDef(name): a job bound to its Definitions, runnable in this process.
 import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
 import { Definitions, type AssetJobDefinition } from "../definitions/index.js";
-import { AssetGraph, resolveJobSelection } from "../graph/index.js";
+import { AssetGraph, AssetSelection, resolveJobSelection } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, type ExecuteOptions } from "./execute-run.js";
 
@@ -44,6 +44,8 @@ export class ResolvedAssetJob {
       throw new InvalidDefinitionError(`Job "${this.name}" has no partitions, so it takes no partitionKey`);
     }
     const job = this.definition;
+    const graph = AssetGraph.of(this.defs);
+    const checks = job.selection === undefined ? undefined : AssetSelection.from(job.selection).resolveCheckIndices(graph);
     return executeRun(this.defs, resolveJobSelection(this.defs, job), {
       ...options,
       jobName: job.name,
@@ -51,7 +53,7 @@ export class ResolvedAssetJob {
       tags: { ...job.runTags, ...(options.tags ?? {}) },
       ...(job.executorDef ? { executor: job.executorDef } : {}),
       ...(job.opRetryPolicy ? { opRetryPolicy: job.opRetryPolicy } : {}),
-    });
+    }, checks);
   }
 }
 

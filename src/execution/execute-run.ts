@@ -42,11 +42,19 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-/** Materializes graph nodes `selected` of `defs` as one run. */
-export async function executeRun(defs: Definitions, selected: readonly number[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
+/**
+ * Materializes graph nodes `selected` of `defs` as one run, and evaluates `checks` (indices into the
+ * graph's checks; by default the checks of the selected assets, as selecting assets selects their checks).
+ */
+export async function executeRun(
+  defs: Definitions,
+  selected: readonly number[],
+  options: ExecuteOptions = {},
+  checks: readonly number[] = checksOfAssets(AssetGraph.of(defs), selected),
+): Promise<ExecuteResult> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(options.runConfig);
-  const plan = ExecutionPlan.build(graph, selected, runConfig);
+  const plan = ExecutionPlan.build(graph, selected, runConfig, checks);
   const instance = options.instance ?? Instance.ephemeral({ clock: options.clock });
   const clock = options.clock ?? instance.clock;
   const resources = { ...defs.resources, ...(options.resources ?? {}) };
@@ -54,7 +62,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
 
   const neededResources = new Set<string>();
   for (const step of plan.steps) {
-    for (const key of step.definition.requiredResourceKeys) neededResources.add(key);
+    for (const key of step.requiredResourceKeys) neededResources.add(key);
     for (const input of step.inputs) {
       const upstream = graph.definitions[input.node];
       neededResources.add(
@@ -69,6 +77,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
     jobName: options.jobName ?? ASSET_JOB_NAME,
     tags,
     assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
+    ...(plan.checks.length ? { tags: { ...tags, "tessera/asset_check_selection": plan.checks.map((c) => graph.checks[c]?.id).join(",") } } : {}),
     runConfig: options.runConfig ?? {},
   });
   const writer = new RunEventWriter(instance, options.onEvent);
@@ -137,7 +146,7 @@ export async function executeRun(defs: Definitions, selected: readonly number[],
   for (const [node, captured] of state.outputs) {
     outputs.set(graph.ids[node] as string, captured);
     const step = plan.steps[plan.stepOfNode[node] as number];
-    if (!step) continue;
+    if (!step || step.kind !== "asset") continue;
     const name = step.definition.outputForKey(captured.key).name;
     const entry = byStep.get(step.key) ?? new Map<string, unknown>();
     entry.set(name, captured.value);
@@ -163,4 +172,9 @@ async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan:
     versions.set(node, dataVersionOf(event) ?? (event || external ? DEFAULT_DATA_VERSION : NULL_DATA_VERSION));
   }
   return versions;
+}
+
+/** The checks of the given asset nodes. */
+export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): number[] {
+  return nodes.flatMap((n) => graph.checksOf(n));
 }

@@ -91,6 +91,13 @@ function skipReason(run: RunState, step: PlanStep, state: Uint8Array): { message
     if (state[up] === FAILED) return { message: `Skipped "${step.key}": upstream step "${upstream.key}" failed.`, upstreamStep: upstream.key };
     if (state[up] === SKIPPED) return { message: `Skipped "${step.key}": upstream step "${upstream.key}" was skipped.`, upstreamStep: upstream.key };
   }
+  const waitsOn = step.kind === "check" ? [step.check.asset, ...step.check.additionalDeps] : [];
+  for (const node of waitsOn) {
+    const producer = run.plan.stepOfNode[node] as number;
+    if (producer >= 0 && !run.materialized[node]) {
+      return { message: `Skipped "${step.key}": asset "${run.graph.ids[node]}" was not materialized in this run.`, upstreamStep: (run.plan.steps[producer] as PlanStep).key };
+    }
+  }
   for (const node of step.nodes) {
     for (const parent of run.graph.parents[node] as number[]) {
       const producer = run.plan.stepOfNode[parent] as number;

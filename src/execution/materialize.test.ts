@@ -202,7 +202,7 @@ describe("materialize()", () => {
     const attempt = materialize([a], { instance, runConfig: { ops: { a: { config: { limit: "ten" } } } } });
     await expect(attempt).rejects.toThrow(ConfigValidationError);
     await expect(materialize([a], { instance, runConfig: { ops: { a: { config: { limit: "ten" } } } } })).rejects.toThrow(/at ops\.a\.config\.limit/);
-    await expect(materialize([a], { instance, runConfig: { ops: { b: { config: {} } } } })).rejects.toThrow(/ops\.b: no selected asset has op "b"/);
+    await expect(materialize([a], { instance, runConfig: { ops: { b: { config: {} } } } })).rejects.toThrow(/ops\.b: no selected asset or check has op "b"/);
     await expect(materialize([a], { instance, runConfig: { opz: {} } })).rejects.toThrow(/Invalid config for the run/);
     expect(await instance.getRuns()).toEqual([]);
   });

@@ -48,7 +48,11 @@ export async function materializeDefinitions(defs: Definitions, selection: Selec
       `Cannot materialize ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}: external assets are recorded, not computed. Remove them from the selection.`,
     );
   }
-  return executeRun(defs, nodes, options);
+  const checks = selection === undefined ? undefined : AssetSelection.from(selection).resolveCheckIndices(graph);
+  if (nodes.length === 0 && (checks === undefined || checks.length === 0)) {
+    throw new InvalidDefinitionError(`The selection ${typeof selection === "string" ? `"${selection}" ` : ""}selects no assets or checks; nothing to run.`);
+  }
+  return executeRun(defs, nodes, options, checks);
 }
 
 declare module "../definitions/definitions.js" {

@@ -1,5 +1,6 @@
 // Runs one step: loads inputs through IO managers, calls the compute with retries, checks and stores outputs, emits events.
 import {
+  AssetCheckFailedError,
   AssetKey,
   InvalidDefinitionError,
   OutputTypeCheckError,
@@ -12,6 +13,7 @@ import {
   type TesseraEvent,
 } from "../core/index.js";
 import {
+  AssetCheckResult,
   AssetObservation,
   DEFAULT_IO_MANAGER_KEY,
   MaterializeResult,
@@ -22,7 +24,8 @@ import {
   type IOManager,
 } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
-import type { PlanStep } from "../plan/index.js";
+import type { CheckNode } from "../graph/index.js";
+import type { AssetPlanStep, CheckPlanStep, PlanStep } from "../plan/index.js";
 import { NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
@@ -62,12 +65,18 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
     return fail(step, emit, error, started, 0, "loading its inputs");
   }
 
-  const retryPolicy = step.definition.op.retryPolicy ?? run.opRetryPolicy;
+  const retryPolicy = step.op.retryPolicy ?? run.opRetryPolicy;
   const maxRetries = retryPolicy?.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
     try {
-      const outputs = await computeOnce(run, step, inputs, attempt, log, emit);
-      await handleOutputs(run, step, outputs, log, emit);
+      if (step.kind === "asset") {
+        const { produced, checkResults } = await computeOnce(run, step, inputs, attempt, log, emit);
+        await handleOutputs(run, step, produced, log, emit);
+        evaluateChecks(run, step, checkResults, emit);
+      } else {
+        const result = await computeCheck(run, step, inputs, attempt, log);
+        evaluateChecks(run, step, [result], emit);
+      }
       emit({
         eventType: "STEP_SUCCESS",
         message: `Finished execution of step "${step.key}".`,
@@ -90,7 +99,8 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
         continue;
       }
       const original = error instanceof ComputeError ? error.original : error;
-      return fail(step, emit, original, started, attempt, error instanceof ComputeError ? undefined : "handling its output");
+      const phase = error instanceof ComputeError || error instanceof AssetCheckFailedError ? undefined : "handling its output";
+      return fail(step, emit, original, started, attempt, phase);
     }
   }
 }
@@ -139,7 +149,7 @@ async function loadInputs(
 ): Promise<Record<string, unknown>> {
   const inputs: Record<string, unknown> = {};
   for (const input of step.inputs) {
-    const definition = step.definition.inputs.find((i) => i.name === input.name);
+    const definition = step.inputDefinitions.find((i) => i.name === input.name);
     const resourceKey = definition?.inputManagerKey ?? ioManagerKeyOf(run, input.node);
     const manager = ioManager(run, resourceKey, `asset "${input.key.toString()}"`);
     const value = await manager.loadInput({
@@ -173,19 +183,22 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
     return this.run.runId;
   }
   get assetKey(): AssetKey {
+    if (this.step.kind === "check") return this.step.check.spec.assetKey;
     return this.run.graph.keys[this.step.nodes[0] as number] as AssetKey;
   }
   get selectedAssetKeys(): readonly AssetKey[] {
     return this.step.nodes.map((n) => this.run.graph.keys[n] as AssetKey);
   }
   get selectedOutputNames(): readonly string[] {
-    return this.step.nodes.map((n) => this.step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
+    const step = this.step;
+    if (step.kind === "check") return [];
+    return step.nodes.map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
   }
   get stepKey(): string {
     return this.step.key;
   }
   get opName(): string {
-    return this.step.definition.op.name;
+    return this.step.op.name;
   }
   get config(): unknown {
     return this.step.config;
@@ -200,6 +213,7 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
     return this.run.runTags;
   }
   get definitionMetadata(): MetadataMap {
+    if (this.step.kind === "check") return this.step.check.spec.metadata;
     return this.run.graph.specs[this.step.nodes[0] as number]?.metadata ?? coerceMetadata(undefined);
   }
   addOutputMetadata(metadata: RawMetadata, outputName = "result"): void {
@@ -210,16 +224,17 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
 
 async function computeOnce(
   run: RunState,
-  step: PlanStep,
+  step: AssetPlanStep,
   inputs: Record<string, unknown>,
   attempt: number,
   log: IOLogger,
   emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
-): Promise<ProducedOutput[]> {
+): Promise<{ produced: ProducedOutput[]; checkResults: AssetCheckResult[] }> {
   const ctx = new StepContext(run, step, attempt, log);
   checkResourceClasses(run, step);
-  const compute = step.definition.op.compute as (ctx: unknown, inputs: unknown) => unknown;
+  const compute = step.op.compute as (ctx: unknown, inputs: unknown) => unknown;
   const results: MaterializeResult<unknown>[] = [];
+  const checkResults: AssetCheckResult[] = [];
   let returned: unknown;
   let yielded = false;
   try {
@@ -229,9 +244,10 @@ async function computeOnce(
       for await (const item of returned as AsyncIterable<unknown>) {
         if (item instanceof MaterializeResult) results.push(item);
         else if (item instanceof AssetObservation) emitObservation(item, emit);
+        else if (item instanceof AssetCheckResult) checkResults.push(item);
         else {
           throw new InvalidDefinitionError(
-            `Asset "${ctx.assetKey.toString()}" yielded ${describeYield(item)}; an asset may yield MaterializeResult or AssetObservation. Return a plain value instead of yielding it.`,
+            `Asset "${ctx.assetKey.toString()}" yielded ${describeYield(item)}; an asset may yield MaterializeResult, AssetObservation or AssetCheckResult. Return a plain value instead of yielding it.`,
           );
         }
       }
@@ -303,6 +319,7 @@ async function computeOnce(
       throw new InvalidDefinitionError(`Step "${step.key}" produced asset "${run.graph.ids[node]}" twice; materialize each asset once per run`);
     }
     produced.push(toOutput(node, result.value, result.hasValue, result));
+    checkResults.push(...result.checkResults);
   }
   for (const node of step.nodes) {
     const key = run.graph.keys[node] as AssetKey;
@@ -313,12 +330,12 @@ async function computeOnce(
       );
     }
   }
-  return produced;
+  return { produced, checkResults };
 }
 
 async function handleOutputs(
   run: RunState,
-  step: PlanStep,
+  step: AssetPlanStep,
   outputs: readonly ProducedOutput[],
   log: IOLogger,
   emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
@@ -372,6 +389,85 @@ async function handleOutputs(
   }
 }
 
+/** Calls a check's own compute; it must return an AssetCheckResult. */
+async function computeCheck(
+  run: RunState,
+  step: CheckPlanStep,
+  inputs: Record<string, unknown>,
+  attempt: number,
+  log: IOLogger,
+): Promise<AssetCheckResult> {
+  const ctx = new StepContext(run, step, attempt, log);
+  checkResourceClasses(run, step);
+  let returned: unknown;
+  try {
+    returned = await (step.op.compute as (ctx: unknown, inputs: unknown) => unknown)(ctx, Object.freeze(inputs));
+  } catch (error) {
+    throw new ComputeError(error);
+  }
+  if (!(returned instanceof AssetCheckResult)) {
+    throw new InvalidDefinitionError(
+      `Asset check "${step.check.id}" returned ${describeYield(returned)}; a check returns new AssetCheckResult({ passed, metadata? }).`,
+    );
+  }
+  return returned;
+}
+
+/**
+ * Records the step's check results against the checks it evaluates; a declared check with no result, or a
+ * result for a check the step does not evaluate, fails the step. A failed blocking check with severity
+ * ERROR fails the step after every evaluation is recorded, so the assets downstream do not run.
+ */
+function evaluateChecks(
+  run: RunState,
+  step: PlanStep,
+  results: readonly AssetCheckResult[],
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+): void {
+  if (results.length === 0 && step.checks.length === 0) return;
+  const checks = step.checks.map((c) => run.graph.checks[c] as CheckNode);
+  const declared = step.kind === "asset" ? run.graph.checks.filter((c) => c.definition === step.definition) : checks;
+  const matched = new Map<number, AssetCheckResult>();
+  for (const result of results) {
+    const candidates = declared.filter(
+      (c) => (result.checkName === undefined || c.spec.name === result.checkName) && (result.assetKey === undefined || c.spec.assetKey.equals(result.assetKey)),
+    );
+    if (candidates.length !== 1) {
+      const named = `${result.assetKey?.toString() ?? "?"}:${result.checkName ?? "?"}`;
+      throw new InvalidDefinitionError(
+        candidates.length === 0
+          ? `Step "${step.key}" reported a result for check "${named}", which it does not declare (its checks: ${declared.map((c) => c.id).join(", ") || "none"}). Declare it in checkSpecs.`
+          : `Step "${step.key}" reported a check result that matches several checks (${candidates.map((c) => c.id).join(", ")}); give it a checkName.`,
+      );
+    }
+    const check = candidates[0] as CheckNode;
+    if (matched.has(check.index)) throw new InvalidDefinitionError(`Step "${step.key}" reported check "${check.id}" twice`);
+    matched.set(check.index, result);
+  }
+  const missing = checks.filter((c) => !matched.has(c.index));
+  if (missing.length > 0) {
+    throw new InvalidDefinitionError(
+      `Step "${step.key}" did not report a result for check${missing.length > 1 ? "s" : ""} ${missing.map((c) => `"${c.id}"`).join(", ")}; yield an AssetCheckResult (or pass it in MaterializeResult.checkResults) for each of its checkSpecs.`,
+    );
+  }
+  const blockingFailures: string[] = [];
+  for (const [index, result] of matched) {
+    const check = run.graph.checks[index] as CheckNode;
+    emit({
+      eventType: "ASSET_CHECK_EVALUATION",
+      assetKey: check.spec.assetKey,
+      checkName: check.spec.name,
+      passed: result.passed,
+      severity: result.severity,
+      metadata: result.metadata,
+      message: result.description ?? `Check "${check.id}" ${result.passed ? "passed" : "failed"}.`,
+      data: { blocking: check.spec.blocking },
+    });
+    if (!result.passed && check.spec.blocking && result.severity === "ERROR") blockingFailures.push(check.id);
+  }
+  if (blockingFailures.length > 0) throw new AssetCheckFailedError(blockingFailures);
+}
+
 function emitObservation(observation: AssetObservation, emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void): void {
   emit({
     eventType: "ASSET_OBSERVATION",
@@ -384,7 +480,7 @@ function emitObservation(observation: AssetObservation, emit: (event: Omit<Tesse
 }
 
 function checkResourceClasses(run: RunState, step: PlanStep): void {
-  for (const [key, expected] of Object.entries(step.definition.op.resourceClasses)) {
+  for (const [key, expected] of Object.entries(step.op.resourceClasses)) {
     const value = run.resources[key];
     if (!(value instanceof (expected as abstract new (...args: never[]) => unknown))) {
       throw new InvalidDefinitionError(

@@ -1,6 +1,30 @@
 // AssetGraph: Definitions resolved once into integer-indexed nodes, edges and a topological order.
 import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } from "../core/index.js";
-import { AssetSpec, Definitions, registerDefinitionsValidator, type AssetDep, type AssetsDefinition, type AssetsItem } from "../definitions/index.js";
+import {
+  AssetSpec,
+  Definitions,
+  registerDefinitionsValidator,
+  type AssetCheckSpec,
+  type AssetChecksDefinition,
+  type AssetDep,
+  type AssetsDefinition,
+  type AssetsItem,
+} from "../definitions/index.js";
+import { InvalidDefinitionError } from "../core/index.js";
+
+/** A check in the graph: what it checks, and which definition computes it (an asset's op, or its own). */
+export interface CheckNode {
+  readonly index: number;
+  /** `asset_key:name` */
+  readonly id: string;
+  readonly spec: AssetCheckSpec;
+  /** The graph node of the checked asset. */
+  readonly asset: number;
+  /** Graph nodes of the check's additional deps. */
+  readonly additionalDeps: readonly number[];
+  /** The definition whose op evaluates the check. */
+  readonly definition: AssetsDefinition | AssetChecksDefinition;
+}
 
 /**
  * The asset graph. Node `i` has key `keys[i]`, spec `specs[i]`, the definition that computes it
@@ -15,6 +39,9 @@ export class AssetGraph {
   readonly children: readonly (readonly number[])[];
   /** Every node, upstreams before downstreams. */
   readonly topologicalOrder: Int32Array;
+  /** Every asset check, in definition order. */
+  readonly checks: readonly CheckNode[];
+  readonly #checksOfAsset: Map<number, number[]>;
   readonly #definedIndex: ReadonlyMap<string, number>;
   readonly #externalIndex: ReadonlyMap<string, number>;
 
@@ -36,6 +63,8 @@ export class AssetGraph {
     this.parents = parts.parents;
     this.children = parts.children;
     this.topologicalOrder = parts.topologicalOrder;
+    this.checks = [];
+    this.#checksOfAsset = new Map();
     this.#definedIndex = parts.definedIndex;
     this.#externalIndex = parts.externalIndex;
   }
@@ -50,6 +79,7 @@ export class AssetGraph {
     if (!graph) {
       const { index, specs, definitions } = defs.resolvedAssets();
       graph = AssetGraph.#build(index, specs, definitions);
+      graph.#addChecks(definitions, defs.assetChecks);
       cache.set(defs, graph);
     }
     return graph;
@@ -67,7 +97,43 @@ export class AssetGraph {
         definitions.push(item instanceof AssetSpec ? undefined : item);
       }
     }
-    return AssetGraph.#build(index, specs, definitions);
+    const graph = AssetGraph.#build(index, specs, definitions);
+    graph.#addChecks(definitions, []);
+    return graph;
+  }
+
+  #addChecks(definitions: readonly (AssetsDefinition | undefined)[], checkDefinitions: readonly AssetChecksDefinition[]): void {
+    const checks = this.checks as CheckNode[];
+    const add = (spec: AssetCheckSpec, definition: AssetsDefinition | AssetChecksDefinition): void => {
+      const id = `${spec.assetKey.toString()}:${spec.name}`;
+      if (checks.some((c) => c.id === id)) {
+        throw new InvalidDefinitionError(`Asset check "${id}" is defined twice; give one of the checks another name`);
+      }
+      const asset = this.require(spec.assetKey, `asset check "${id}"`);
+      const additionalDeps = spec.additionalDeps.map((d) => this.require(d.key, `the additionalDeps of asset check "${id}"`));
+      const node: CheckNode = Object.freeze({ index: checks.length, id, spec, asset, additionalDeps, definition });
+      checks.push(node);
+      const list = this.#checksOfAsset.get(asset) ?? [];
+      list.push(node.index);
+      this.#checksOfAsset.set(asset, list);
+    };
+    const seen = new Set<AssetsDefinition>();
+    for (const definition of definitions) {
+      if (!definition || seen.has(definition)) continue;
+      seen.add(definition);
+      for (const spec of definition.checkSpecs) add(spec, definition);
+    }
+    for (const definition of checkDefinitions) for (const spec of definition.specs) add(spec, definition);
+  }
+
+  /** Check indices of the checks of asset node `node`. */
+  checksOf(node: number): readonly number[] {
+    return this.#checksOfAsset.get(node) ?? NO_CHECKS;
+  }
+
+  /** The check with id `asset_key:name`, or undefined. */
+  checkIndexOf(id: string): number | undefined {
+    return this.checks.find((c) => c.id === id)?.index;
   }
 
   /**
@@ -156,6 +222,7 @@ export class AssetGraph {
 }
 
 const cache = new WeakMap<Definitions, AssetGraph>();
+const NO_CHECKS: readonly number[] = Object.freeze([]);
 
 registerDefinitionsValidator((defs) => {
   AssetGraph.of(defs);

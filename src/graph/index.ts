@@ -1,4 +1,4 @@
-export { AssetGraph } from "./asset-graph.js";
+export { AssetGraph, type CheckNode } from "./asset-graph.js";
 export { resolveKeyList } from "./key-selection.js";
 export {
   AssetSelection,

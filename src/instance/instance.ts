@@ -218,6 +218,22 @@ export class Instance {
     return { records: page, cursor: last ? String(last.storageId) : options.cursor, hasMore };
   }
 
+  /** Evaluations of an asset's checks, newest first; `checkName` narrows to one check. */
+  async getAssetCheckEvaluations(key: AssetKeyLike, options: { checkName?: string; limit?: number } = {}): Promise<EventRecord[]> {
+    const records = await this.storage.getEventRecords({ eventType: "ASSET_CHECK_EVALUATION", assetKey: AssetKey.from(key) });
+    const matching = options.checkName === undefined ? records : records.filter((r) => r.checkName === options.checkName);
+    return options.limit === undefined ? matching : matching.slice(0, options.limit);
+  }
+
+  /** The latest evaluation of each of an asset's checks, by check name. */
+  async getLatestAssetCheckEvaluations(key: AssetKeyLike): Promise<Map<string, EventRecord>> {
+    const latest = new Map<string, EventRecord>();
+    for (const record of await this.getAssetCheckEvaluations(key)) {
+      if (record.checkName !== undefined && !latest.has(record.checkName)) latest.set(record.checkName, record);
+    }
+    return latest;
+  }
+
   // Asset index
 
   async getAssetRecords(keys?: readonly AssetKeyLike[]): Promise<AssetRecord[]> {

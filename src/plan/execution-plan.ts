@@ -1,8 +1,15 @@
-// ExecutionPlan: the steps of one run — one per selected op — with their dependencies and parsed config.
+// ExecutionPlan: the steps of one run — one per selected op, and one per selected check with an op of its own —
+// with their dependencies and parsed config.
 import { z } from "zod";
 import { ConfigValidationError, InvalidDefinitionError, type AssetKey } from "../core/index.js";
-import { configIssues, type AssetsDefinition } from "../definitions/index.js";
-import type { AssetGraph } from "../graph/index.js";
+import {
+  configIssues,
+  type AssetChecksDefinition,
+  type AssetInputDefinition,
+  type AssetsDefinition,
+  type OpNode,
+} from "../definitions/index.js";
+import type { AssetGraph, CheckNode } from "../graph/index.js";
 
 /** Run config in the reference's shape. */
 export interface RunConfig {
@@ -26,43 +33,68 @@ export interface PlanInput {
   readonly fromStep: number | undefined;
 }
 
-export interface PlanStep {
+interface PlanStepBase {
   readonly index: number;
   readonly key: string;
-  readonly definition: AssetsDefinition;
-  /** Graph nodes this step materializes. */
+  readonly op: OpNode;
+  /** Graph nodes this step materializes (none for a check step). */
   readonly nodes: readonly number[];
+  /** Indices into `graph.checks` of the checks this step evaluates. */
+  readonly checks: readonly number[];
   readonly inputs: readonly PlanInput[];
-  /** Steps that must finish first: producers of inputs and of non-argument deps. */
+  /** How each input is loaded (metadata, type check, input manager), by input name. */
+  readonly inputDefinitions: readonly AssetInputDefinition[];
+  /** Steps that must finish first: producers of inputs and deps, and blocking checks of those. */
   readonly upstream: readonly number[];
   readonly downstream: readonly number[];
   /** The op's config, parsed by its schema. */
   readonly config: unknown;
+  readonly requiredResourceKeys: ReadonlySet<string>;
 }
+
+/** A step that materializes assets (and evaluates the checks its op declares). */
+export interface AssetPlanStep extends PlanStepBase {
+  readonly kind: "asset";
+  readonly definition: AssetsDefinition;
+}
+
+/** A step that evaluates one check defined with assetCheck(). */
+export interface CheckPlanStep extends PlanStepBase {
+  readonly kind: "check";
+  readonly definition: AssetChecksDefinition;
+  readonly check: CheckNode;
+}
+
+export type PlanStep = AssetPlanStep | CheckPlanStep;
 
 export class ExecutionPlan {
   readonly steps: readonly PlanStep[];
   readonly graph: AssetGraph;
   /** Graph nodes the run materializes, in topological order. */
   readonly nodes: readonly number[];
+  /** Indices into `graph.checks` of the checks the run evaluates. */
+  readonly checks: readonly number[];
   /** For each graph node, the index of the step that materializes it, or -1. */
   readonly stepOfNode: Int32Array;
 
-  private constructor(graph: AssetGraph, steps: PlanStep[], nodes: number[], stepOfNode: Int32Array) {
+  private constructor(graph: AssetGraph, steps: PlanStep[], nodes: number[], checks: number[], stepOfNode: Int32Array) {
     this.graph = graph;
     this.steps = steps;
     this.nodes = nodes;
+    this.checks = checks;
     this.stepOfNode = stepOfNode;
   }
 
   /**
-   * Plans the materialization of `selected` graph nodes. External assets in the selection are left out
-   * (they are observed, not materialized). Config is validated for every step before anything runs.
+   * Plans the materialization of `selected` graph nodes and the evaluation of `checks` (indices into
+   * `graph.checks`). External assets in the selection are left out (they are observed, not materialized).
+   * Config is validated for every step before anything runs.
    */
-  static build(graph: AssetGraph, selected: Iterable<number>, runConfig: unknown = {}): ExecutionPlan {
+  static build(graph: AssetGraph, selected: Iterable<number>, runConfig: unknown = {}, checks: Iterable<number> = []): ExecutionPlan {
     const config = parseRunConfig(runConfig);
     const isSelected = new Uint8Array(graph.size);
     for (const node of selected) isSelected[node] = 1;
+    const selectedChecks = new Set(checks);
 
     const stepOfDefinition = new Map<AssetsDefinition, number>();
     const stepOfNode = new Int32Array(graph.size).fill(-1);
@@ -92,17 +124,25 @@ export class ExecutionPlan {
     }
 
     const issues: { path: string; message: string }[] = [];
-    const opNames = new Set(drafts.map((d) => d.definition.op.name));
-    for (const opName of Object.keys(config.ops ?? {})) {
-      if (!opNames.has(opName)) {
-        issues.push({
-          path: `ops.${opName}`,
-          message: `no selected asset has op "${opName}"; ops in this run: ${[...opNames].join(", ") || "none"}`,
-        });
+    const parseOpConfig = (op: OpNode): unknown => {
+      const path = `ops.${op.name}.config`;
+      const given = config.ops?.[op.name]?.config;
+      if (op.configSchema) {
+        const result = parseWithDefaults(op.configSchema, given);
+        if (result.success) return result.data;
+        issues.push(...configIssues(result.error, path));
+      } else if (given !== undefined) {
+        issues.push({ path, message: `op "${op.name}" takes no config; remove it or add a \`config\` schema to its definition` });
       }
-    }
+      return undefined;
+    };
+    const inputsOf = (definitions: readonly AssetInputDefinition[]): PlanInput[] =>
+      definitions.map((input) => {
+        const node = graph.indexOf(input.key) as number;
+        const from = stepOfNode[node] as number;
+        return { name: input.name, key: input.key, node, fromStep: from >= 0 ? from : undefined };
+      });
 
-    const downstream: number[][] = drafts.map(() => []);
     const steps: PlanStep[] = drafts.map((draft, index) => {
       const upstream = new Set<number>();
       for (const node of draft.nodes) {
@@ -111,27 +151,83 @@ export class ExecutionPlan {
           if (from >= 0 && from !== index) upstream.add(from);
         }
       }
-      for (const up of upstream) downstream[up]?.push(index);
-      const inputs: PlanInput[] = draft.definition.inputs.map((input) => {
-        const node = graph.indexOf(input.key) as number;
-        const from = stepOfNode[node] as number;
-        return { name: input.name, key: input.key, node, fromStep: from >= 0 ? from : undefined };
-      });
-      const op = draft.definition.op;
-      const path = `ops.${op.name}.config`;
-      const given = config.ops?.[op.name]?.config;
-      let parsed: unknown = undefined;
-      if (op.configSchema) {
-        const result = parseWithDefaults(op.configSchema, given);
-        if (result.success) parsed = result.data;
-        else issues.push(...configIssues(result.error, path));
-      } else if (given !== undefined) {
-        issues.push({ path, message: `op "${op.name}" takes no config; remove it or add a \`config\` schema to the asset` });
-      }
-      return { index, key: op.name, definition: draft.definition, nodes: draft.nodes, inputs, upstream: [...upstream], downstream: downstream[index] as number[], config: parsed };
+      const ownChecks = draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition));
+      return {
+        kind: "asset",
+        index,
+        key: draft.definition.op.name,
+        op: draft.definition.op,
+        definition: draft.definition,
+        nodes: draft.nodes,
+        checks: ownChecks,
+        inputs: inputsOf(draft.definition.inputs),
+        inputDefinitions: draft.definition.inputs,
+        upstream: [...upstream],
+        downstream: [],
+        config: parseOpConfig(draft.definition.op),
+        requiredResourceKeys: draft.definition.requiredResourceKeys,
+      };
     });
+
+    // Checks with an op of their own run after the asset they check (and their additional deps).
+    const stepOfCheck = new Map<number, number>();
+    for (const checkIndex of [...selectedChecks].sort((a, b) => a - b)) {
+      const check = graph.checks[checkIndex];
+      if (!check) throw new InvalidDefinitionError(`No asset check with index ${checkIndex}`);
+      const definition = check.definition;
+      if (definition.kind !== "asset_checks_definition") {
+        // Evaluated by its asset's op; it runs only when that asset does.
+        continue;
+      }
+      const upstream = new Set<number>();
+      for (const node of [check.asset, ...check.additionalDeps]) {
+        const from = stepOfNode[node] as number;
+        if (from >= 0) upstream.add(from);
+      }
+      const index = steps.length;
+      stepOfCheck.set(checkIndex, index);
+      steps.push({
+        kind: "check",
+        index,
+        key: definition.op.name,
+        op: definition.op,
+        definition,
+        check,
+        nodes: [],
+        checks: [checkIndex],
+        inputs: inputsOf(definition.inputs),
+        inputDefinitions: definition.inputs,
+        upstream: [...upstream],
+        downstream: [],
+        config: parseOpConfig(definition.op),
+        requiredResourceKeys: definition.requiredResourceKeys,
+      });
+    }
+
+    // A blocking check holds back the assets downstream of the asset it checks.
+    for (const step of steps) {
+      if (step.kind !== "asset") continue;
+      const upstream = step.upstream as number[];
+      for (const node of step.nodes) {
+        for (const parent of graph.parents[node] as number[]) {
+          for (const c of graph.checksOf(parent)) {
+            const checkStep = stepOfCheck.get(c);
+            if (checkStep !== undefined && graph.checks[c]?.spec.blocking && !upstream.includes(checkStep)) upstream.push(checkStep);
+          }
+        }
+      }
+    }
+    for (const step of steps) for (const up of step.upstream) (steps[up]?.downstream as number[]).push(step.index);
+
+    const opNames = new Set(steps.map((s) => s.op.name));
+    for (const opName of Object.keys(config.ops ?? {})) {
+      if (!opNames.has(opName)) {
+        issues.push({ path: `ops.${opName}`, message: `no selected asset or check has op "${opName}"; ops in this run: ${[...opNames].join(", ") || "none"}` });
+      }
+    }
     if (issues.length) throw new ConfigValidationError("the run", issues);
-    return new ExecutionPlan(graph, steps, nodes, stepOfNode);
+    const plannedChecks = steps.flatMap((s) => s.checks);
+    return new ExecutionPlan(graph, steps, nodes, plannedChecks, stepOfNode);
   }
 }
 

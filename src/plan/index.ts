@@ -1,1 +1,1 @@
-export { ExecutionPlan, parseRunConfig, parseWithDefaults, type PlanInput, type PlanStep, type RunConfig } from "./execution-plan.js";
+export { ExecutionPlan, parseRunConfig, parseWithDefaults, type AssetPlanStep, type CheckPlanStep, type PlanInput, type PlanStep, type RunConfig } from "./execution-plan.js";

@@ -243,16 +243,22 @@ export class AssetSelection {
   }
 
   /**
-   * The selected asset checks. Definitions declare no asset checks yet, so this is empty; naming a
-   * check that does not exist throws an UnknownAssetCheckError, as in the reference.
+   * The selected asset checks. As in the reference, selecting assets selects their checks; check
+   * selections (`checks()`, `checksForAssets()`, `allAssetChecks()`) select checks alone, and `or`,
+   * `and` and `minus` combine the checks of their operands. A named check that does not exist throws
+   * an UnknownAssetCheckError.
    */
   resolveChecks(scope: SelectionScope, options: ResolveOptions = {}): { assetKey: AssetKey; name: string }[] {
     const graph = graphOf(scope);
-    // Resolving the assets first reports unknown keys as the reference does.
-    resolveMask(this.node, graph, options);
-    const named = namedChecks(this.node);
-    if (named.length > 0) throw new UnknownAssetCheckError(named.map((c) => `${c.assetKey.toString()}:${c.name}`));
-    return [];
+    return this.resolveCheckIndices(graph, options).map((i) => {
+      const spec = (graph.checks[i] as { spec: { assetKey: AssetKey; name: string } }).spec;
+      return { assetKey: spec.assetKey, name: spec.name };
+    });
+  }
+
+  /** Indices into `graph.checks` of the selected checks, ascending. */
+  resolveCheckIndices(graph: AssetGraph, options: ResolveOptions = {}): number[] {
+    return [...checksOf(this.node, graph, options)].sort((a, b) => a - b);
   }
 
   /**
@@ -320,19 +326,39 @@ function nodeOf(selection: AssetSelection, method: string): SelectionNode {
   return selection.node;
 }
 
-function namedChecks(node: SelectionNode): AssetCheckKeyRef[] {
+function checksOf(node: SelectionNode, graph: AssetGraph, options: ResolveOptions): Set<number> {
   switch (node.type) {
-    case "checkKeys":
-      return [...node.checks];
-    case "or":
-    case "and":
-      return node.operands.flatMap(namedChecks);
-    case "minus":
-      return [...namedChecks(node.left), ...namedChecks(node.right)];
-    default:
-      return [];
+    case "allChecks":
+      return new Set(graph.checks.map((c) => c.index));
+    case "checkKeys": {
+      const missing = node.checks.filter((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`) === undefined);
+      if (missing.length > 0) throw new UnknownAssetCheckError(missing.map((c) => `${c.assetKey.toString()}:${c.name}`));
+      return new Set(node.checks.map((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`) as number));
+    }
+    case "checksForAssets":
+      return new Set(node.keys.flatMap((k) => graph.checksOf(graph.require(k, "AssetSelection.checksForAssets"))));
+    case "or": {
+      const out = new Set<number>();
+      for (const operand of node.operands) for (const c of checksOf(operand, graph, options)) out.add(c);
+      return out;
+    }
+    case "and": {
+      const [first, ...rest] = node.operands.map((o) => checksOf(o, graph, options));
+      return new Set([...(first ?? [])].filter((c) => rest.every((r) => r.has(c))));
+    }
+    case "minus": {
+      const right = checksOf(node.right, graph, options);
+      return new Set([...checksOf(node.left, graph, options)].filter((c) => !right.has(c)));
+    }
+    default: {
+      const mask = resolveMask(node, graph, options);
+      const out = new Set<number>();
+      for (const check of graph.checks) if (mask[check.asset] === 1) out.add(check.index);
+      return out;
+    }
   }
 }
+
 
 function describeValue(value: unknown): string {
   if (value === null) return "null";
