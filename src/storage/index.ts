@@ -11,6 +11,6 @@ export type {
 } from "./storage.js";
 export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
 export { SQLITE_MIGRATIONS, type SqliteMigration } from "./sqlite/migrations.js";
-export { PostgresStorage, EVENTS_CHANNEL, type PostgresStorageOptions, type StopWatching } from "./postgres/postgres-storage.js";
+export { PostgresStorage, type PostgresStorageOptions, type StopWatching } from "./postgres/postgres-storage.js";
 export { POSTGRES_MIGRATIONS, type PostgresMigration } from "./postgres/migrations.js";
 export { POSTGRES_SCHEMA_NAME, type PostgresConnectionOptions } from "./postgres/postgres-connection.js";

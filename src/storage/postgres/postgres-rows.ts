@@ -71,7 +71,7 @@ export function decodeRun(row: RunRow): RunRecord {
 
 const COLUMN_FIELDS = new Set(["runId", "stepKey", "eventType", "timestamp", "assetKey", "partition"]);
 
-/** The fields of an event that have no column of their own, as JSON. */
+/** The fields of an event that have no column of their own, as JSON text (as the SQLite backend stores them). */
 export function encodeEventBody(event: TesseraEvent): string {
   const body: Record<string, unknown> = {};
   for (const key in event) {

@@ -1,13 +1,6 @@
 // The PostgreSQL backend (pg): connects lazily, one transaction per write, storage ids in commit order, LISTEN/NOTIFY.
 import { Client, Pool, type PoolClient, type QueryResultRow } from "pg";
-import {
-  AssetKey,
-  InstanceError,
-  RUN_STATUS_BY_EVENT,
-  type EventRecord,
-  type RunStatus,
-  type TesseraEvent,
-} from "../../core/index.js";
+import { AssetKey, InstanceError, type EventRecord, type TesseraEvent } from "../../core/index.js";
 import type {
   AssetRecord,
   EventRecordsFilter,
@@ -20,6 +13,7 @@ import type {
   StorageInfo,
 } from "../storage.js";
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from "./migrations.js";
+import { EVENTS_CHANNEL, storeEventsQuery } from "./postgres-event-log.js";
 import {
   locationOf,
   passwordOf,
@@ -34,7 +28,6 @@ import {
   decodeEvent,
   decodePrefixedEvent,
   decodeRun,
-  encodeEventBody,
   encodeRunBody,
   prefixedEventColumns,
   type EventRow,
@@ -42,8 +35,6 @@ import {
 } from "./postgres-rows.js";
 
 const APP_ID = "tessera";
-/** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
-export const EVENTS_CHANNEL = "tessera_events";
 // Advisory lock keys (two int4 form): the first names the purpose, the second the schema.
 const LOCK_BOOTSTRAP = 0x7e550001;
 const LOCK_EVENTS = 0x7e550002;
@@ -223,15 +214,15 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  /** Runs `fn` in one transaction; `begin` may take locks in the same round trip, `commit` may notify in it. */
-  async #transaction<T>(fn: (client: PoolClient) => Promise<T>, begin = "BEGIN", commit: (result: T) => string = () => "COMMIT"): Promise<T> {
+  /** Runs `fn` in one transaction; `begin` may take locks in the same round trip. */
+  async #transaction<T>(fn: (client: PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     await this.#ready();
     const client = await this.#connect();
     let broken: Error | undefined;
     try {
       await client.query(begin);
       const result = await fn(client);
-      await client.query(commit(result));
+      await client.query("COMMIT");
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
@@ -370,63 +361,13 @@ export class PostgresStorage implements Storage {
   async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
     if (events.length === 0) return [];
     const n = events.length;
-    const runIds = new Array<string>(n);
-    const stepKeys = new Array<string | null>(n);
-    const types = new Array<string>(n);
-    const timestamps = new Array<number>(n);
-    const assetKeys = new Array<string | null>(n);
-    const partitions = new Array<string | null>(n);
-    const bodies = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const event = events[i] as TesseraEvent;
-      runIds[i] = event.runId;
-      stepKeys[i] = event.stepKey ?? null;
-      types[i] = event.eventType;
-      timestamps[i] = event.timestamp;
-      assetKeys[i] = event.assetKey?.toString() ?? null;
-      partitions[i] = event.partition ?? null;
-      bodies[i] = encodeEventBody(event);
-    }
-    // The events lock makes storage ids commit-ordered, as SQLite's single writer does: a reader that
-    // saw id N never later finds a newly committed event below N. Only event writers and wipes take it.
-    return this.#transaction(
-      async (client) => {
-        const inserted = await client.query<{ id: number }>({
-          name: "tessera_insert_events",
-          text: `INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[])
-                 RETURNING id`,
-          values: [runIds, stepKeys, types, timestamps, assetKeys, partitions, bodies],
-        });
-        // Rows are inserted (and numbered) in array order; sorting does not rely on RETURNING's order.
-        const ids = inserted.rows.map((r) => r.id).sort((a, b) => a - b);
-        if (ids.length !== n) throw new Error(`storeEvents: inserted ${ids.length} of ${n} events`);
-        const records = new Array<EventRecord>(n);
-        const index = new Map<string, AssetIndexUpdate>();
-        for (let i = 0; i < n; i++) {
-          const event = events[i] as TesseraEvent;
-          const storageId = ids[i] as number;
-          records[i] = { ...event, storageId };
-          const key = assetKeys[i];
-          if (key === null || key === undefined) continue;
-          let update = index.get(key);
-          if (!update) index.set(key, (update = { materializationId: null, runId: null, observationId: null, lastEventId: 0 }));
-          update.lastEventId = storageId;
-          if (event.eventType === "ASSET_MATERIALIZATION") {
-            update.materializationId = storageId;
-            update.runId = event.runId;
-          } else if (event.eventType === "ASSET_OBSERVATION") update.observationId = storageId;
-        }
-        if (index.size > 0) await updateAssetIndex(client, index);
-        for (const event of events) {
-          const status = RUN_STATUS_BY_EVENT[event.eventType];
-          if (status) await updateRunStatus(client, event, status);
-        }
-        return records;
-      },
-      `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, ${this.#schemaKey})`,
-      (records) => `SELECT pg_notify('${EVENTS_CHANNEL}', '${this.schema}:${(records[records.length - 1] as EventRecord).storageId}'); COMMIT`,
-    );
+    const query = storeEventsQuery(events, LOCK_EVENTS, this.#schemaKey, this.schema);
+    const [result] = await this.#query<{ ids: number[] }>(query.text, query.values, query.name);
+    const ids = (result?.ids ?? []).map(Number);
+    if (ids.length !== n) throw new Error(`storeEvents: stored ${ids.length} of ${n} events`);
+    const records = new Array<EventRecord>(n);
+    for (let i = 0; i < n; i++) records[i] = { ...(events[i] as TesseraEvent), storageId: ids[i] as number };
+    return records;
   }
 
   async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
@@ -623,63 +564,11 @@ export class PostgresStorage implements Storage {
   }
 }
 
-interface AssetIndexUpdate {
-  materializationId: number | null;
-  runId: string | null;
-  observationId: number | null;
-  lastEventId: number;
-}
-
 interface AssetRow extends Record<string, unknown> {
   asset_key: string;
   last_run_id: string | null;
   last_event_id: number;
   wiped_below_id: number;
-}
-
-/** One upsert for every asset a batch touched, with each one's latest ids from the batch. */
-async function updateAssetIndex(client: PoolClient, index: Map<string, AssetIndexUpdate>): Promise<void> {
-  const keys = [...index.keys()].sort();
-  const updates = keys.map((k) => index.get(k) as AssetIndexUpdate);
-  await client.query({
-    name: "tessera_update_asset_index",
-    text: `INSERT INTO asset_keys (asset_key, last_materialization_id, last_observation_id, last_run_id, last_event_id)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[])
-           ON CONFLICT (asset_key) DO UPDATE SET
-             last_materialization_id = coalesce(excluded.last_materialization_id, asset_keys.last_materialization_id),
-             last_run_id = CASE WHEN excluded.last_materialization_id IS NULL THEN asset_keys.last_run_id ELSE excluded.last_run_id END,
-             last_observation_id = coalesce(excluded.last_observation_id, asset_keys.last_observation_id),
-             last_event_id = excluded.last_event_id`,
-    values: [
-      keys,
-      updates.map((u) => u.materializationId),
-      updates.map((u) => u.observationId),
-      updates.map((u) => u.runId),
-      updates.map((u) => u.lastEventId),
-    ],
-  });
-}
-
-async function updateRunStatus(client: PoolClient, event: TesseraEvent, status: RunStatus): Promise<void> {
-  if (event.eventType === "RUN_START") {
-    await client.query({
-      name: "tessera_run_started",
-      text: "UPDATE runs SET status = $1, update_time = $2, start_time = $2 WHERE run_id = $3",
-      values: [status, event.timestamp, event.runId],
-    });
-  } else if (status === "SUCCESS" || status === "FAILURE" || status === "CANCELED") {
-    await client.query({
-      name: "tessera_run_ended",
-      text: "UPDATE runs SET status = $1, update_time = $2, end_time = $2, failure_reason = $3 WHERE run_id = $4",
-      values: [status, event.timestamp, status === "FAILURE" ? (event.message ?? null) : null, event.runId],
-    });
-  } else {
-    await client.query({
-      name: "tessera_run_status",
-      text: "UPDATE runs SET status = $1, update_time = $2 WHERE run_id = $3",
-      values: [status, event.timestamp, event.runId],
-    });
-  }
 }
 
 /** A 32-bit FNV-1a hash as a signed int4: the schema's half of its advisory lock keys. */

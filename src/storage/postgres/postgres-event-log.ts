@@ -1,0 +1,115 @@
+// Appending a batch of events on PostgreSQL: one statement that inserts them, updates the asset index and run statuses, and notifies.
+import { RUN_STATUS_BY_EVENT, type RunStatus, type TesseraEvent } from "../../core/index.js";
+import { encodeEventBody } from "./postgres-rows.js";
+
+/** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
+export const EVENTS_CHANNEL = "tessera_events";
+
+/**
+ * The statement and parameters that append `events` (non-empty) while holding the advisory lock
+ * (lockClass, lockKey) to commit. Its one row holds the new storage ids, ascending, in batch order.
+ */
+export function storeEventsQuery(
+  events: readonly TesseraEvent[],
+  lockClass: number,
+  lockKey: number,
+  schema: string,
+): { name: string; text: string; values: unknown[] } {
+  const n = events.length;
+  // Column arrays for unnest: measured twice as fast as one JSON parameter through json_to_recordset.
+  const runIds = new Array<string>(n);
+  const stepKeys = new Array<string | null>(n);
+  const types = new Array<string>(n);
+  const timestamps = new Array<number>(n);
+  const assetKeys = new Array<string | null>(n);
+  const partitions = new Array<string | null>(n);
+  const bodies = new Array<string>(n);
+  const moves = new Map<string, RunMove>();
+  for (let i = 0; i < n; i++) {
+    const event = events[i] as TesseraEvent;
+    runIds[i] = event.runId;
+    stepKeys[i] = event.stepKey ?? null;
+    types[i] = event.eventType;
+    timestamps[i] = event.timestamp;
+    assetKeys[i] = event.assetKey?.toString() ?? null;
+    partitions[i] = event.partition ?? null;
+    bodies[i] = encodeEventBody(event);
+    const status = RUN_STATUS_BY_EVENT[event.eventType];
+    if (status) foldRunMove(moves, event, status);
+  }
+  return {
+    name: "tessera_store_events",
+    text: STORE_EVENTS_SQL,
+    values: [runIds, stepKeys, types, timestamps, assetKeys, partitions, bodies, lockClass, lockKey, JSON.stringify([...moves.values()]), schema],
+  };
+}
+
+/** Where a batch leaves one run: its lifecycle events applied in order, folded into one row (an UPDATE touches a row once). */
+interface RunMove {
+  run_id: string;
+  status: RunStatus;
+  update_time: number;
+  started: boolean;
+  start_time: number | null;
+  ended: boolean;
+  end_time: number | null;
+  failure_reason: string | null;
+}
+
+function foldRunMove(moves: Map<string, RunMove>, event: TesseraEvent, status: RunStatus): void {
+  let move = moves.get(event.runId);
+  if (!move) {
+    move = { run_id: event.runId, status, update_time: event.timestamp, started: false, start_time: null, ended: false, end_time: null, failure_reason: null };
+    moves.set(event.runId, move);
+  }
+  move.status = status;
+  move.update_time = event.timestamp;
+  if (event.eventType === "RUN_START") {
+    move.started = true;
+    move.start_time = event.timestamp;
+  } else if (status === "SUCCESS" || status === "FAILURE" || status === "CANCELED") {
+    move.ended = true;
+    move.end_time = event.timestamp;
+    move.failure_reason = status === "FAILURE" ? (event.message ?? null) : null;
+  }
+}
+
+/**
+ * All of storeEvents in one statement, so one round trip and an implicit transaction: the events
+ * lock first (every insert joins it, so no storage id is drawn before it is held, and it is held to
+ * commit: ids are commit-ordered), the events in batch order, the asset index from the inserted
+ * rows, the runs' statuses, and the notification that goes out on commit.
+ */
+const STORE_EVENTS_SQL = `
+WITH events_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8::int, $9::int)),
+inserted AS (
+  INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body)
+  SELECT x.r, x.s, x.t, x.ts, x.a, x.p, x.b
+  FROM events_lock CROSS JOIN unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS x(r, s, t, ts, a, p, b, i)
+  ORDER BY x.i
+  RETURNING id, run_id, event_type, asset_key
+),
+indexed AS (
+  INSERT INTO asset_keys (asset_key, last_materialization_id, last_observation_id, last_run_id, last_event_id)
+  SELECT asset_key,
+         max(id) FILTER (WHERE event_type = 'ASSET_MATERIALIZATION'),
+         max(id) FILTER (WHERE event_type = 'ASSET_OBSERVATION'),
+         (array_agg(run_id ORDER BY id DESC) FILTER (WHERE event_type = 'ASSET_MATERIALIZATION'))[1],
+         max(id)
+  FROM inserted WHERE asset_key IS NOT NULL GROUP BY asset_key ORDER BY asset_key
+  ON CONFLICT (asset_key) DO UPDATE SET
+    last_materialization_id = coalesce(excluded.last_materialization_id, asset_keys.last_materialization_id),
+    last_run_id = CASE WHEN excluded.last_materialization_id IS NULL THEN asset_keys.last_run_id ELSE excluded.last_run_id END,
+    last_observation_id = coalesce(excluded.last_observation_id, asset_keys.last_observation_id),
+    last_event_id = excluded.last_event_id
+),
+moved AS (
+  UPDATE runs SET status = v.status, update_time = v.update_time,
+    start_time = CASE WHEN v.started THEN v.start_time ELSE runs.start_time END,
+    end_time = CASE WHEN v.ended THEN v.end_time ELSE runs.end_time END,
+    failure_reason = CASE WHEN v.ended THEN v.failure_reason ELSE runs.failure_reason END
+  FROM json_to_recordset($10::json) AS v(run_id text, status text, update_time float8, started boolean, start_time float8, ended boolean, end_time float8, failure_reason text)
+  WHERE runs.run_id = v.run_id
+)
+SELECT array_agg(id ORDER BY id) AS ids, pg_notify('${EVENTS_CHANNEL}', $11::text || ':' || max(id)) FROM inserted`;
