@@ -1,2 +1,13 @@
 export { Instance, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions } from "./instance.js";
-export { DEFAULT_DB_FILE, SETTINGS_FILE, readSettings, resolveHome, settingsSchema, type Settings, type StorageConfig } from "./settings.js";
+export {
+  DEFAULT_DB_FILE,
+  SETTINGS_FILE,
+  readSettings,
+  resolveHome,
+  resolvePostgresSettings,
+  settingsSchema,
+  type EnvReference,
+  type PostgresSettings,
+  type Settings,
+  type StorageConfig,
+} from "./settings.js";

@@ -118,6 +118,8 @@ export function poolConfig(options: PostgresConnectionOptions, target: PostgresT
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
+    // Idle pooled connections do not keep a script alive that forgot to close its instance.
+    allowExitOnIdle: true,
     application_name: "tessera",
     types: customTypes,
   };
