@@ -1,0 +1,317 @@
+// A cron schedule's ticks in a zone as an integer sequence: tick ordinal ↔ instant without enumerating, where the schedule's shape allows.
+//
+// DST rules (the reference's, see README of this folder in the final report):
+// - a schedule whose hour field is `*` fires at every instant whose local time matches: a skipped local
+//   time has no tick and a repeated one has two (e.g. 02:00+02:00 and 02:00+01:00 in Berlin's fall-back);
+// - any other schedule fires once per matching local time: in a gap at the instant the gap ends (02:30 on
+//   a spring-forward day in Berlin fires at 03:00), in a repeated hour at the second occurrence.
+import { civilFields, DAY_MS, daysFromCivil, floorDiv, HOUR_MS, MINUTE_MS, mod } from "./civil-time.js";
+import type { CronSchedule } from "./cron.js";
+import type { ZoneOffsets } from "./time-zone.js";
+
+const YEAR_MS = 366 * DAY_MS;
+const MAX_TICKS = 20_000_000;
+
+/** Ticks numbered from an anchor: ordinal 0 is the first tick at or after it, -1 the last one before it. */
+export interface TickSequence {
+  /** The greatest ordinal whose tick is at or before `t` (epoch ms). */
+  floorOrdinal(t: number): number;
+  /** The instant (epoch ms) of a tick ordinal. */
+  instantAt(ordinal: number): number;
+}
+
+/** The ordinal of the first tick at or after `t`. */
+export function ceilOrdinal(seq: TickSequence, t: number): number {
+  const f = seq.floorOrdinal(t);
+  return seq.instantAt(f) === t ? f : f + 1;
+}
+
+export function tickSequence(schedule: CronSchedule, zone: ZoneOffsets, anchor: number): TickSequence {
+  const shape = schedule.shape;
+  switch (shape.kind) {
+    case "minutes":
+      return new MinuteGridTicks(shape.minutes, zone, anchor);
+    case "daily":
+    case "weekly":
+    case "monthly":
+      return new CalendarTicks(shape, zone, anchor);
+    default:
+      return new IteratedTicks(schedule, zone, anchor);
+  }
+}
+
+/**
+ * Every hour at fixed minutes. Between two offset transitions local time is UTC plus a constant, so the
+ * ticks of each stretch are a grid: counting them is arithmetic, and only the transitions are visited.
+ */
+class MinuteGridTicks implements TickSequence {
+  readonly #minutes: readonly number[];
+  readonly #zone: ZoneOffsets;
+  readonly #anchor: number;
+
+  constructor(minutes: readonly number[], zone: ZoneOffsets, anchor: number) {
+    this.#minutes = minutes.map((m) => m * MINUTE_MS);
+    this.#zone = zone;
+    this.#anchor = anchor;
+  }
+
+  // Grid points (local ms) below x.
+  #below(x: number): number {
+    const hours = floorDiv(x, HOUR_MS);
+    const within = x - hours * HOUR_MS;
+    let n = 0;
+    for (const m of this.#minutes) if (m < within) n++;
+    return hours * this.#minutes.length + n;
+  }
+
+  #gridAt(n: number): number {
+    const k = this.#minutes.length;
+    return floorDiv(n, k) * HOUR_MS + (this.#minutes[mod(n, k)] as number);
+  }
+
+  // Ticks in [a, b).
+  #count(a: number, b: number): number {
+    let off = this.#zone.offsetAt(a);
+    let p = a;
+    let total = 0;
+    for (const tr of this.#zone.transitionsIn(a, b)) {
+      total += this.#below(tr.at + off) - this.#below(p + off);
+      p = tr.at;
+      off = tr.after;
+    }
+    return total + this.#below(b + off) - this.#below(p + off);
+  }
+
+  floorOrdinal(t: number): number {
+    return t >= this.#anchor ? this.#count(this.#anchor, t + 1) - 1 : -this.#count(t + 1, this.#anchor) - 1;
+  }
+
+  instantAt(ordinal: number): number {
+    const zone = this.#zone;
+    const perMs = this.#minutes.length / HOUR_MS;
+    if (ordinal >= 0) {
+      let remaining = ordinal;
+      let p = this.#anchor;
+      let off = zone.offsetAt(p);
+      for (;;) {
+        const chunkEnd = p + Math.max(YEAR_MS, (remaining + 2) / perMs + 2 * DAY_MS);
+        for (const tr of zone.transitionsIn(p, chunkEnd)) {
+          const c = this.#below(tr.at + off) - this.#below(p + off);
+          if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
+          remaining -= c;
+          p = tr.at;
+          off = tr.after;
+        }
+        const c = this.#below(chunkEnd + off) - this.#below(p + off);
+        if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
+        remaining -= c;
+        p = chunkEnd;
+      }
+    }
+    let remaining = -ordinal - 1;
+    let q = this.#anchor;
+    let off = zone.offsetAt(q - 1);
+    for (;;) {
+      const chunkStart = q - Math.max(YEAR_MS, (remaining + 2) / perMs + 2 * DAY_MS);
+      const transitions = zone.transitionsIn(chunkStart + 1, q);
+      for (let i = transitions.length - 1; i >= 0; i--) {
+        const tr = transitions[i] as { at: number; before: number; after: number };
+        const c = this.#below(q + off) - this.#below(tr.at + off);
+        if (remaining < c) return this.#gridAt(this.#below(q + off) - 1 - remaining) - off;
+        remaining -= c;
+        q = tr.at;
+        off = tr.before;
+      }
+      const c = this.#below(q + off) - this.#below(chunkStart + off);
+      if (remaining < c) return this.#gridAt(this.#below(q + off) - 1 - remaining) - off;
+      remaining -= c;
+      q = chunkStart;
+    }
+  }
+}
+
+/**
+ * One local time a day, a week or a month (day ≤ 28): tick u is the u-th day/week/month at that local
+ * time, so ordinals are calendar arithmetic; each local time resolves to one instant.
+ */
+class CalendarTicks implements TickSequence {
+  readonly #zone: ZoneOffsets;
+  readonly #timeOfDay: number;
+  readonly #kind: "daily" | "weekly" | "monthly";
+  readonly #firstDay: number; // weekly: the first day number ≥ 0 on the schedule's weekday
+  readonly #dayOfMonth: number;
+  readonly #anchorUnit: number;
+
+  constructor(
+    shape: { kind: "daily" | "weekly" | "monthly"; minute: number; hour: number; dayOfWeek?: number; dayOfMonth?: number },
+    zone: ZoneOffsets,
+    anchor: number,
+  ) {
+    this.#zone = zone;
+    this.#kind = shape.kind;
+    this.#timeOfDay = shape.hour * HOUR_MS + shape.minute * MINUTE_MS;
+    this.#firstDay = mod((shape.dayOfWeek ?? 0) - 4, 7); // 1970-01-01 was a Thursday
+    this.#dayOfMonth = shape.dayOfMonth ?? 1;
+    const u = this.#floorUnit(anchor);
+    this.#anchorUnit = this.#instantOfUnit(u) < anchor ? u + 1 : u;
+  }
+
+  #unitWall(u: number): number {
+    switch (this.#kind) {
+      case "daily":
+        return u * DAY_MS + this.#timeOfDay;
+      case "weekly":
+        return (this.#firstDay + 7 * u) * DAY_MS + this.#timeOfDay;
+      case "monthly":
+        return daysFromCivil(floorDiv(u, 12), mod(u, 12) + 1, this.#dayOfMonth) * DAY_MS + this.#timeOfDay;
+    }
+  }
+
+  #unitAtOrBeforeWall(w: number): number {
+    switch (this.#kind) {
+      case "daily":
+        return floorDiv(w - this.#timeOfDay, DAY_MS);
+      case "weekly":
+        return floorDiv(w - this.#firstDay * DAY_MS - this.#timeOfDay, 7 * DAY_MS);
+      case "monthly": {
+        const f = civilFields(w);
+        const u = f.year * 12 + f.month - 1;
+        return this.#unitWall(u) > w ? u - 1 : u;
+      }
+    }
+  }
+
+  #instantOfUnit(u: number): number {
+    const r = this.#zone.resolve(this.#unitWall(u));
+    return r.kind === "unique" ? r.instant : r.kind === "ambiguous" ? r.later : r.gapEnd;
+  }
+
+  #floorUnit(t: number): number {
+    let u = this.#unitAtOrBeforeWall(this.#zone.toWall(t));
+    while (this.#instantOfUnit(u) > t) u--;
+    while (this.#instantOfUnit(u + 1) <= t) u++;
+    return u;
+  }
+
+  floorOrdinal(t: number): number {
+    return this.#floorUnit(t) - this.#anchorUnit;
+  }
+
+  instantAt(ordinal: number): number {
+    return this.#instantOfUnit(this.#anchorUnit + ordinal);
+  }
+}
+
+/** Any other schedule: ticks found by walking matching local times, kept in arrays grown on demand. */
+class IteratedTicks implements TickSequence {
+  readonly #schedule: CronSchedule;
+  readonly #zone: ZoneOffsets;
+  readonly #anchor: number;
+  readonly #forward: number[] = []; // ticks ≥ anchor, ascending
+  readonly #backward: number[] = []; // ticks < anchor, descending
+  #cursor: number; // local time up to which forward ticks were generated
+
+  constructor(schedule: CronSchedule, zone: ZoneOffsets, anchor: number) {
+    this.#schedule = schedule;
+    this.#zone = zone;
+    this.#anchor = anchor;
+    this.#cursor = zone.toWall(anchor) - 3 * HOUR_MS;
+  }
+
+  // Feeds the instants of the local times after `from` to `onTick`, ascending, by the DST rules, until it
+  // returns false; returns the last local time visited.
+  #ticksBetween(from: number, onTick: (t: number) => boolean): number {
+    let wall = from;
+    const zone = this.#zone;
+    const hourly = this.#schedule.repeatsEveryHour;
+    for (;;) {
+      wall = this.#schedule.nextWall(wall);
+      const r = zone.resolve(wall);
+      if (r.kind === "unique") {
+        if (!onTick(r.instant)) return wall;
+      } else if (r.kind === "gap") {
+        if (!hourly && !onTick(r.gapEnd)) return wall;
+      } else if (!hourly) {
+        if (!onTick(r.later)) return wall;
+      } else {
+        // Every local time of the repeated stretch happens twice: all first occurrences, then all second ones.
+        const earlier = [r.earlier];
+        const later = [r.later];
+        for (;;) {
+          const next = this.#schedule.nextWall(wall);
+          const nr = zone.resolve(next);
+          if (nr.kind !== "ambiguous") break;
+          wall = next;
+          earlier.push(nr.earlier);
+          later.push(nr.later);
+        }
+        let more = true;
+        for (const t of [...earlier, ...later]) more = onTick(t) && more;
+        if (!more) return wall;
+      }
+    }
+  }
+
+  #growForward(done: () => boolean): void {
+    const fwd = this.#forward;
+    while (!done()) {
+      if (fwd.length > MAX_TICKS) throw new RangeError(`more than ${MAX_TICKS} partitions for "${this.#schedule.expression}"`);
+      this.#cursor = this.#ticksBetween(this.#cursor, (t) => {
+        const last = fwd.length ? (fwd[fwd.length - 1] as number) : this.#anchor - 1;
+        if (t > last) fwd.push(t);
+        return fwd.length % 4096 !== 0;
+      });
+    }
+  }
+
+  #growBackward(done: () => boolean): void {
+    const bwd = this.#backward;
+    let span = 2 * DAY_MS;
+    while (!done()) {
+      if (bwd.length > MAX_TICKS) throw new RangeError(`more than ${MAX_TICKS} partitions for "${this.#schedule.expression}"`);
+      const earliest = bwd.length ? (bwd[bwd.length - 1] as number) : this.#anchor;
+      const found: number[] = [];
+      this.#ticksBetween(this.#zone.toWall(earliest) - span, (t) => {
+        if (t >= earliest) return false;
+        if (!found.length || t > (found[found.length - 1] as number)) found.push(t);
+        return true;
+      });
+      for (let i = found.length - 1; i >= 0; i--) bwd.push(found[i] as number);
+      span *= 2;
+    }
+  }
+
+  floorOrdinal(t: number): number {
+    if (t >= this.#anchor) {
+      const fwd = this.#forward;
+      this.#growForward(() => fwd.length > 0 && (fwd[fwd.length - 1] as number) > t);
+      let lo = 0;
+      let hi = fwd.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((fwd[mid] as number) <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo - 1;
+    }
+    const bwd = this.#backward;
+    this.#growBackward(() => bwd.length > 0 && (bwd[bwd.length - 1] as number) <= t);
+    let lo = 0;
+    let hi = bwd.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((bwd[mid] as number) > t) lo = mid + 1;
+      else hi = mid;
+    }
+    return -(lo + 1);
+  }
+
+  instantAt(ordinal: number): number {
+    if (ordinal >= 0) {
+      this.#growForward(() => this.#forward.length > ordinal);
+      return this.#forward[ordinal] as number;
+    }
+    this.#growBackward(() => this.#backward.length >= -ordinal);
+    return this.#backward[-ordinal - 1] as number;
+  }
+}
