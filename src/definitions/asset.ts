@@ -4,6 +4,7 @@ import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validat
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
+import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
@@ -27,6 +28,7 @@ export type AssetInputSource =
   | AssetsDefinition<unknown>
   | AssetInLike
   | AssetSpec
+  | SourceAsset
   | AssetKey
   | string
   | readonly string[];
@@ -244,7 +246,7 @@ function resolveInput(name: string, source: AssetInputSource, where: string): As
     }
     return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
   }
-  if (source instanceof AssetSpec) {
+  if (source instanceof AssetSpec || source instanceof SourceAsset) {
     return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
   }
   if (AssetKey.isAssetKeyLike(source)) {

@@ -51,6 +51,8 @@ export interface AssetsDefinitionParts {
   returnsByOutputName?: boolean;
   /** Checks the compute evaluates along with its assets. */
   checkSpecs?: readonly AssetCheckSpec[];
+  /** "observe" for observable source assets: the compute reports data versions instead of producing values. @default "materialize" */
+  executionType?: "materialize" | "observe";
 }
 
 /**
@@ -70,6 +72,8 @@ export class AssetsDefinition<TOut = unknown> {
   readonly returnsByOutputName: boolean;
   /** Checks the compute evaluates along with its assets. */
   readonly checkSpecs: readonly AssetCheckSpec[];
+  /** "observe" for observable source assets, whose compute reports data versions; "materialize" otherwise. */
+  readonly executionType: "materialize" | "observe";
   declare readonly __output: TOut;
   #keys: readonly AssetKey[] | undefined;
   #requiredResourceKeys: ReadonlySet<string> | undefined;
@@ -87,6 +91,7 @@ export class AssetsDefinition<TOut = unknown> {
     this.canSubset = parts.canSubset ?? false;
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
     this.checkSpecs = Object.freeze([...(parts.checkSpecs ?? [])]);
+    this.executionType = parts.executionType ?? "materialize";
     for (const check of this.checkSpecs) {
       if (!this.specs.some((spec) => spec.key.equals(check.assetKey))) {
         throw new InvalidDefinitionError(
@@ -164,6 +169,16 @@ export class AssetsDefinition<TOut = unknown> {
     return true;
   }
 
+  /** True when runs materialize these assets. */
+  get isMaterializable(): boolean {
+    return this.executionType === "materialize";
+  }
+
+  /** True for observable source assets. */
+  get isObservable(): boolean {
+    return this.executionType === "observe";
+  }
+
   /** The output named `name`. */
   outputNamed(name: string): AssetOutputDefinition | undefined {
     return this.outputs.find((o) => o.name === name);
@@ -191,6 +206,6 @@ export class AssetsDefinition<TOut = unknown> {
     });
     const ioKeys = new Map(specs.map((s) => [s.key.toString(), s.ioManagerKey]));
     const outputs = this.outputs.map((o) => ({ ...o, ioManagerKey: ioKeys.get(o.key.toString()) ?? o.ioManagerKey }));
-    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName, checkSpecs: this.checkSpecs });
+    return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName, checkSpecs: this.checkSpecs, executionType: this.executionType });
   }
 }

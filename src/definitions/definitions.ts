@@ -3,12 +3,13 @@ import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResour
 import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetJobDefinition } from "./asset-job.js";
 import { AssetSpec } from "./asset-spec.js";
+import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 
-/** What may stand in `assets`: computed assets, and specs of external assets. */
-export type AssetsItem = AssetsDefinition<unknown> | AssetSpec;
+/** What may stand in `assets`: computed assets, and specs of external assets (a deprecated SourceAsset stands for one). */
+export type AssetsItem = AssetsDefinition<unknown> | AssetSpec | SourceAsset;
 
 export interface DefinitionsOptions {
   assets?: readonly AssetsItem[];
@@ -39,7 +40,7 @@ export function registerDefinitionsValidator(validate: (defs: Definitions) => vo
  */
 export class Definitions {
   readonly kind = "definitions";
-  readonly assets: readonly AssetsItem[];
+  readonly assets: readonly (AssetsDefinition<unknown> | AssetSpec)[];
   readonly resources: Readonly<Record<string, unknown>>;
   readonly executor: ExecutorDefinition;
   readonly jobs: readonly AssetJobDefinition[];
@@ -50,7 +51,7 @@ export class Definitions {
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
 
   constructor(options: DefinitionsOptions = {}) {
-    const assets = [...(options.assets ?? [])];
+    const assets = (options.assets ?? []).map((item) => (item instanceof SourceAsset ? item.toAssetsItem() : item));
     for (const [i, item] of assets.entries()) {
       if (!(item instanceof AssetsDefinition) && !(item instanceof AssetSpec)) {
         throw new InvalidDefinitionError(

@@ -25,3 +25,16 @@ export {
   type AssetCheckResultOptions,
   type AssetCheckSpecOptions,
 } from "./asset-check.js";
+export {
+  DataVersionsByPartition,
+  ObserveResult,
+  multiObservableSourceAsset,
+  observableSourceAsset,
+  type DataVersionLike,
+  type MultiObservableSourceAssetOptions,
+  type ObservableSourceAssetOptions,
+  type ObserveFunction,
+  type ObserveResultOptions,
+  type ObserveReturn,
+} from "./observable-source-asset.js";
+export { SourceAsset, type SourceAssetOptions } from "./source-asset.js";

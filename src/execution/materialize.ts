@@ -44,8 +44,10 @@ export async function materializeDefinitions(defs: Definitions, selection: Selec
   const nodes = resolveSelection(graph, selection);
   const external = nodes.filter((n) => graph.isExternal(n));
   if (external.length > 0) {
+    const observable = external.filter((n) => graph.isObservable(n));
     throw new InvalidDefinitionError(
-      `Cannot materialize ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}: external assets are recorded, not computed. Remove them from the selection.`,
+      `Cannot materialize ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}: external assets are recorded, not computed. ` +
+        (observable.length ? `Observe ${observable.length === external.length ? "them" : "the observable ones"} with observe(), or remove them from the selection.` : "Remove them from the selection."),
     );
   }
   const checks = selection === undefined ? undefined : AssetSelection.from(selection).resolveCheckIndices(graph);
@@ -65,3 +67,33 @@ declare module "../definitions/definitions.js" {
 Definitions.prototype.materialize = function materialize(this: Definitions, selection?: SelectionLike, options: ExecuteOptions = {}) {
   return materializeDefinitions(this, selection, options);
 };
+
+export interface ObserveOptions extends ExecuteOptions {
+  /** Which observable sources to observe. @default all of them */
+  selection?: SelectionLike;
+}
+
+/**
+ * Runs the observe functions of observable source assets and records their observations and data versions.
+ *
+ * @example
+ * const result = await observe([vendorFeed], { instance });
+ * result.getAssetObservationEvents();
+ */
+export async function observe(assets: readonly AssetsItem[], options: ObserveOptions = {}): Promise<ExecuteResult> {
+  const { selection, ...rest } = options;
+  const defs = new Definitions({ assets, resources: options.resources ?? {} });
+  const graph = AssetGraph.of(defs);
+  const nodes =
+    selection === undefined
+      ? graph.keys.map((_, i) => i).filter((i) => graph.isObservable(i))
+      : AssetSelection.from(selection).resolveIndices(graph, {});
+  const notObservable = nodes.filter((n) => !graph.isObservable(n));
+  if (notObservable.length > 0) {
+    throw new InvalidDefinitionError(
+      `Cannot observe ${notObservable.map((n) => `"${graph.ids[n]}"`).join(", ")}: only observable source assets (observableSourceAsset()) can be observed.`,
+    );
+  }
+  if (nodes.length === 0) throw new InvalidDefinitionError("Nothing to observe: pass observable source assets (observableSourceAsset()).");
+  return executeRun(defs, nodes, { jobName: "__OBSERVE_JOB", ...rest }, []);
+}

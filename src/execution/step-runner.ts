@@ -4,6 +4,7 @@ import {
   AssetKey,
   InvalidDefinitionError,
   OutputTypeCheckError,
+  SystemTags,
   coerceMetadata,
   serializeError,
   type LogLevel,
@@ -16,6 +17,8 @@ import {
   AssetCheckResult,
   AssetObservation,
   DEFAULT_IO_MANAGER_KEY,
+  DataVersionsByPartition,
+  ObserveResult,
   MaterializeResult,
   isIOManager,
   runTypeCheck,
@@ -26,7 +29,7 @@ import {
 import type { Instance } from "../instance/index.js";
 import type { CheckNode } from "../graph/index.js";
 import type { AssetPlanStep, CheckPlanStep, PlanStep } from "../plan/index.js";
-import { NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
+import { DataVersion, NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 
@@ -69,7 +72,9 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
   const maxRetries = retryPolicy?.maxRetries ?? 0;
   for (let attempt = 0; ; attempt++) {
     try {
-      if (step.kind === "asset") {
+      if (step.kind === "asset" && step.definition.executionType === "observe") {
+        evaluateChecks(run, step, await observeOnce(run, step, attempt, log, emit), emit);
+      } else if (step.kind === "asset") {
         const { produced, checkResults } = await computeOnce(run, step, inputs, attempt, log, emit);
         await handleOutputs(run, step, produced, log, emit);
         evaluateChecks(run, step, checkResults, emit);
@@ -387,6 +392,68 @@ async function handleOutputs(
       tags,
     });
   }
+}
+
+/**
+ * Calls an observable source's observe function and records an observation per asset (per partition for
+ * DataVersionsByPartition) carrying its data version; returns the check results it reported.
+ */
+async function observeOnce(
+  run: RunState,
+  step: AssetPlanStep,
+  attempt: number,
+  log: IOLogger,
+  emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
+): Promise<AssetCheckResult[]> {
+  const ctx = new StepContext(run, step, attempt, log);
+  checkResourceClasses(run, step);
+  const items: unknown[] = [];
+  try {
+    const returned = (step.op.compute as (ctx: unknown, inputs: unknown) => unknown)(ctx, Object.freeze({}));
+    if (isAsyncIterable(returned) || isGenerator(returned)) for await (const item of returned as AsyncIterable<unknown>) items.push(item);
+    else {
+      const value = await returned;
+      if (Array.isArray(value)) items.push(...(value as unknown[]));
+      else items.push(value);
+    }
+  } catch (error) {
+    throw new ComputeError(error);
+  }
+  const definition = step.definition;
+  const single = definition.specs.length === 1 ? (definition.specs[0]?.key as AssetKey) : undefined;
+  const wrong = (item: unknown): InvalidDefinitionError =>
+    new InvalidDefinitionError(
+      `The observe function of "${definition.op.name}" returned ${describeYield(item)}; return a DataVersion, DataVersionsByPartition or ObserveResult` +
+        (single ? "" : " (with assetKey) for each asset it observes") +
+        ".",
+    );
+  const checkResults: AssetCheckResult[] = [];
+  const observed = new Set<string>();
+  const record = (key: AssetKey | undefined, version: string | undefined, extra: { partition?: string; metadata?: MetadataMap; tags?: Tags }): void => {
+    const target = key ?? single;
+    if (!target) throw new InvalidDefinitionError(`The observe function of "${definition.op.name}" observes several assets; give each ObserveResult an assetKey`);
+    const node = run.graph.indexOf(target);
+    if (node === undefined || !step.nodes.includes(node)) {
+      throw new InvalidDefinitionError(`The observe function of "${definition.op.name}" reported "${target.toString()}", which it does not observe (${definition.keys.map(String).join(", ")})`);
+    }
+    const tags: Record<string, string> = { ...(extra.tags ?? {}) };
+    if (version !== undefined) tags[SystemTags.DATA_VERSION] = version;
+    emit({ eventType: "ASSET_OBSERVATION", assetKey: target, partition: extra.partition, metadata: extra.metadata, tags, message: `Observed asset "${target.toString()}".` });
+    if (extra.partition === undefined && version !== undefined) run.dataVersions.set(node, version);
+    run.materialized[node] = 1;
+    observed.add(target.toString());
+  };
+  for (const item of items) {
+    if (item instanceof DataVersion) record(undefined, item.value, {});
+    else if (item instanceof DataVersionsByPartition) for (const [partition, version] of item.versions) record(undefined, version, { partition });
+    else if (item instanceof ObserveResult) {
+      record(item.assetKey, item.dataVersion, { metadata: item.metadata, tags: item.tags });
+      checkResults.push(...item.checkResults);
+    } else if (item instanceof AssetCheckResult) checkResults.push(item);
+    else throw wrong(item);
+  }
+  if (observed.size === 0) throw wrong(items.length === 1 ? items[0] : undefined);
+  return checkResults;
 }
 
 /** Calls a check's own compute; it must return an AssetCheckResult. */

@@ -3,6 +3,7 @@ import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } fro
 import {
   AssetSpec,
   Definitions,
+  SourceAsset,
   registerDefinitionsValidator,
   type AssetCheckSpec,
   type AssetChecksDefinition,
@@ -90,7 +91,8 @@ export class AssetGraph {
     const index = new Map<string, number>();
     const specs: AssetSpec[] = [];
     const definitions: (AssetsDefinition | undefined)[] = [];
-    for (const item of items) {
+    for (const given of items) {
+      const item = given instanceof SourceAsset ? given.toAssetsItem() : given;
       for (const spec of item instanceof AssetSpec ? [item] : item.specs) {
         index.set(spec.key.toString(), specs.length);
         specs.push(spec);
@@ -202,8 +204,15 @@ export class AssetGraph {
     return this.indexOf(key) !== undefined;
   }
 
+  /** True for assets Tessera does not materialize: specs of external assets and observable sources. */
   isExternal(index: number): boolean {
-    return this.definitions[index] === undefined;
+    const definition = this.definitions[index];
+    return definition === undefined || definition.executionType === "observe";
+  }
+
+  /** True for observable source assets: external, with an observe function. */
+  isObservable(index: number): boolean {
+    return this.definitions[index]?.executionType === "observe";
   }
 
   /** The node index of `key`, or an UnknownAssetError with near matches. */

@@ -16,7 +16,8 @@ export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition):
     }
     throw error;
   }
-  const external = nodes.filter((n) => graph.isExternal(n));
+  // Observable sources are observed by the job; other external assets cannot be run at all.
+  const external = nodes.filter((n) => graph.isExternal(n) && !graph.isObservable(n));
   if (external.length > 0) {
     throw new InvalidDefinitionError(
       `Job "${job.name}" selects external asset${external.length > 1 ? "s" : ""} ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}, ` +

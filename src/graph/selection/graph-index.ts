@@ -37,7 +37,7 @@ export class GraphIndex {
     this.groupOf = new Int32Array(n);
     const groupIds = new Map<string, number>();
     for (let i = 0; i < n; i++) {
-      if (graph.definitions[i] !== undefined) this.materializable[i] = 1;
+      if (!graph.isExternal(i)) this.materializable[i] = 1;
       const group = (graph.specs[i] as AssetSpec).groupName;
       let id = groupIds.get(group);
       if (id === undefined) groupIds.set(group, (id = groupIds.size));
