@@ -17,6 +17,8 @@ export interface PostgresConnectionOptions {
   maxConnections?: number | undefined;
   /** How long to wait for a connection before reporting the server unreachable, in ms. @default 10000 */
   connectTimeoutMs?: number | undefined;
+  /** Shown in pg_stat_activity, to tell Tessera's processes apart. @default "tessera" */
+  applicationName?: string | undefined;
 }
 
 /** Host, port, database and user as the driver will resolve them, for messages. Never the password. */
@@ -120,7 +122,7 @@ export function poolConfig(options: PostgresConnectionOptions, target: PostgresT
     idleTimeoutMillis: 30_000,
     // Idle pooled connections do not keep a script alive that forgot to close its instance.
     allowExitOnIdle: true,
-    application_name: "tessera",
+    application_name: options.applicationName ?? "tessera",
     types: customTypes,
   };
 }
@@ -143,13 +145,20 @@ export function scrub(text: string, password: string | undefined): string {
 }
 
 /** The error for a server that cannot be reached or refuses the connection: where, why, and the fix. */
-export function unreachableError(error: unknown, target: PostgresTarget, location: string, password: string | undefined): InstanceError {
+export function unreachableError(
+  error: unknown,
+  target: PostgresTarget,
+  location: string,
+  password: string | undefined,
+  when: "connecting" | "querying" = "connecting",
+): InstanceError {
   const reason = scrub(describeCause(error), password);
   const where = `${target.host}:${target.port}/${target.database}`;
+  const what = when === "connecting" ? `Cannot connect to PostgreSQL at ${where} as user "${target.user}"` : `Lost the connection to PostgreSQL at ${where}`;
   return new InstanceError(
     "POSTGRES_UNREACHABLE",
     location,
-    `Cannot connect to PostgreSQL at ${where} as user "${target.user}": ${reason}. ${fixFor(error, target)}`,
+    `${what}: ${reason}. ${fixFor(error, target)}`,
     { cause: error },
   );
 }

@@ -187,6 +187,39 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       expect(seen).toHaveLength(1);
     });
 
+    it("carries on with new connections after the server drops its idle ones", async () => {
+      const name = schema();
+      const storage = open(name, { applicationName: name });
+      await storage.addRun(run);
+      const terminated = await withClient(server.url, async (c) =>
+        (await c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", [name])).rowCount,
+      );
+      expect(terminated).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await storage.getRun("r1"))?.runId).toBe("r1");
+    });
+
+    it("reports a connection lost mid-query as POSTGRES_UNREACHABLE, and works again on the next call", async () => {
+      const name = schema();
+      const storage = open(name, { applicationName: name });
+      await storage.getSchemaInfo();
+      await withClient(server.url, async (locker) => {
+        await locker.query(`BEGIN; LOCK TABLE ${name}.event_logs IN ACCESS EXCLUSIVE MODE`);
+        const blocked = storage.getMaxStorageId().catch((e: unknown) => e);
+        for (let i = 0; i < 100; i++) {
+          const waiting = await locker.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]);
+          if (waiting.rowCount) {
+            await locker.query("SELECT pg_terminate_backend($1)", [waiting.rows[0].pid]);
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(await blocked).toMatchObject({ code: "POSTGRES_UNREACHABLE", message: expect.stringMatching(/Lost the connection to PostgreSQL.*terminating connection/) });
+        await locker.query("ROLLBACK");
+      });
+      expect(await storage.getMaxStorageId()).toBe(0);
+    });
+
     it("refuses use after close", async () => {
       const storage = open(schema());
       await storage.getSchemaInfo();

@@ -207,10 +207,16 @@ export class PostgresStorage implements Storage {
   async #query<R extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<R[]> {
     await this.#ready();
     const client = await this.#connect();
+    let lost: Error | undefined;
     try {
       return (await client.query<R>(name === undefined ? { text, values: values ?? [] } : { name, text, values: values ?? [] })).rows;
+    } catch (error) {
+      if (!isConnectionLoss(error)) throw error;
+      lost = error as Error;
+      throw unreachableError(error, this.#target, this.location, this.#password, "querying");
     } finally {
-      client.release();
+      // A connection that broke mid-query is discarded, not handed to the next caller.
+      client.release(lost);
     }
   }
 
@@ -228,6 +234,7 @@ export class PostgresStorage implements Storage {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
         broken = rollbackError;
       });
+      if (isConnectionLoss(error)) throw unreachableError(error, this.#target, this.location, this.#password, "querying");
       throw error;
     } finally {
       // A connection that could not even roll back is not given to the next caller.
@@ -556,7 +563,7 @@ export class PostgresStorage implements Storage {
     client.on("error", (error) => {
       if (stopped) return;
       void stop();
-      onError?.(unreachableError(error, this.#target, this.location, this.#password));
+      onError?.(unreachableError(error, this.#target, this.location, this.#password, "querying"));
     });
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     this.#watches.add(stop);
@@ -569,6 +576,16 @@ interface AssetRow extends Record<string, unknown> {
   last_run_id: string | null;
   last_event_id: number;
   wiped_below_id: number;
+}
+
+/**
+ * A query that failed because the connection did (server stopped, restarted or unreachable), not
+ * because of its SQL: errors without a SQLSTATE, or the server's own shutdown codes (class 57P, 08).
+ */
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("57P") || code.startsWith("08");
+  return error instanceof Error && (typeof code === "string" || /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(error.message));
 }
 
 /** A 32-bit FNV-1a hash as a signed int4: the schema's half of its advisory lock keys. */
