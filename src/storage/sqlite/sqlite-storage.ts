@@ -44,6 +44,8 @@ export class SqliteStorage implements Storage {
   readonly #migrations: readonly SqliteMigration[];
   readonly #latest: number;
   #statements: Statements | undefined;
+  readonly #decoded = new Map<number, EventRecord>();
+  #eventsBy500: Statement | undefined;
   #closed = false;
 
   constructor(path: string, options: SqliteStorageOptions = {}) {
@@ -237,6 +239,7 @@ export class SqliteStorage implements Storage {
 
   async deleteRun(runId: string): Promise<void> {
     const s = this.#s;
+    this.#decoded.clear();
     this.#db.transaction(() => {
       s.deleteRunEvents.run(runId);
       s.deleteRunTags.run(runId);
@@ -340,25 +343,51 @@ export class SqliteStorage implements Storage {
 
   async getAssetRecords(keys?: readonly AssetKey[]): Promise<AssetRecord[]> {
     const s = this.#s;
-    const rows = keys
-      ? keys.map((k) => s.getAssetRow.get(k.toString()) as AssetRow | undefined).filter((r): r is AssetRow => r !== undefined)
-      : (s.allAssetRows.all() as AssetRow[]);
-    const eventIds = rows.flatMap((r) => [r.last_materialization_id, r.last_observation_id]).filter((id): id is number => id !== null);
-    const events = new Map<number, EventRecord>();
-    for (let i = 0; i < eventIds.length; i += 500) {
-      const chunk = eventIds.slice(i, i + 500);
-      const found = this.#db.prepare(`SELECT * FROM event_logs WHERE id IN (${chunk.map(() => "?").join(",")})`).all(...chunk) as EventRow[];
-      for (const row of found) events.set(row.id, decodeEvent(row));
+    // Few keys use the primary key; many read the whole (narrow) index once and filter.
+    let rows: AssetRow[];
+    if (keys && keys.length <= 64) {
+      rows = keys.map((k) => s.getAssetRow.get(k.toString()) as AssetRow | undefined).filter((r): r is AssetRow => r !== undefined);
+    } else {
+      rows = s.allAssetRows.all() as AssetRow[];
+      if (keys) {
+        const wanted = new Set(keys.map((k) => k.toString()));
+        rows = rows.filter((r) => wanted.has(r.asset_key));
+      }
     }
-    return rows
-      .filter((r) => r.last_event_id > r.wiped_below_id)
-      .map((r) => ({
-        assetKey: AssetKey.from(r.asset_key),
-        lastMaterialization: r.last_materialization_id === null ? undefined : events.get(r.last_materialization_id),
-        lastObservation: r.last_observation_id === null ? undefined : events.get(r.last_observation_id),
-        lastRunId: r.last_run_id ?? undefined,
-        wipedBelowStorageId: r.wiped_below_id,
-      }));
+    rows = rows.filter((r) => r.last_event_id > r.wiped_below_id);
+    const events = this.#eventsById(rows.flatMap((r) => [r.last_materialization_id, r.last_observation_id]).filter((id): id is number => id !== null));
+    return rows.map((r) => ({
+      assetKey: AssetKey.from(r.asset_key),
+      lastMaterialization: r.last_materialization_id === null ? undefined : events.get(r.last_materialization_id),
+      lastObservation: r.last_observation_id === null ? undefined : events.get(r.last_observation_id),
+      lastRunId: r.last_run_id ?? undefined,
+      wipedBelowStorageId: r.wiped_below_id,
+    }));
+  }
+
+  /**
+   * Events by storage id, decoded once and kept: events never change after they are written, so the
+   * asset index (read often, by staleness and listings) decodes each latest event only once per process.
+   */
+  #eventsById(ids: readonly number[]): Map<number, EventRecord> {
+    const found = new Map<number, EventRecord>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const cached = this.#decoded.get(id);
+      if (cached) found.set(id, cached);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const statement = chunk.length === 500 ? (this.#eventsBy500 ??= this.#db.prepare(`SELECT * FROM event_logs WHERE id IN (${Array(500).fill("?").join(",")})`)) : this.#db.prepare(`SELECT * FROM event_logs WHERE id IN (${chunk.map(() => "?").join(",")})`);
+      for (const row of statement.all(...chunk) as EventRow[]) {
+        const record = Object.freeze(decodeEvent(row));
+        found.set(row.id, record);
+        this.#decoded.set(row.id, record);
+      }
+    }
+    while (this.#decoded.size > DECODED_EVENTS_KEPT) this.#decoded.delete(this.#decoded.keys().next().value as number);
+    return found;
   }
 
   async getAssetKeys(prefix?: readonly string[]): Promise<AssetKey[]> {
@@ -593,6 +622,9 @@ interface AssetRow {
   last_event_id: number;
   wiped_below_id: number;
 }
+
+/** How many decoded events the asset index keeps in memory. */
+const DECODED_EVENTS_KEPT = 100_000;
 
 const COLUMN_FIELDS = new Set(["runId", "stepKey", "eventType", "timestamp", "assetKey", "partition"]);
 
