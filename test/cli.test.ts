@@ -117,11 +117,11 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
     expect(readFileSync(join(outputDir, "daily_revenue.md"), "utf8")).toContain("| **Total** | **31** | | **2,848.66** |");
   });
 
-  it("lists the defined assets with their group, latest materialization and run", () => {
+  it("lists the defined assets with their group, staleness, latest materialization and run", () => {
     expect(assetList.code).toBe(0);
     const lines = assetList.stdout.split("\n");
-    expect(lines[0]).toMatch(/^ASSET +GROUP +LAST MATERIALIZED +RUN +METADATA$/);
-    expect(lines.find((l) => l.startsWith("raw_orders "))).toMatch(new RegExp(`raw_orders +raw +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +${runId} +rows: 40`));
+    expect(lines[0]).toMatch(/^ASSET +GROUP +STATUS +LAST MATERIALIZED +RUN +METADATA$/);
+    expect(lines.find((l) => l.startsWith("raw_orders "))).toMatch(new RegExp(`raw_orders +raw +FRESH +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +${runId} +rows: 40`));
     expect(lines.filter((l) => l.includes(runId))).toHaveLength(6);
   });
 
@@ -285,8 +285,8 @@ describe("tessera, in process, on mistakes in the command line", () => {
     writeFileSync(join(home, "tessera.yaml"), `locations:\n  - module: ${JSON.stringify(join(ROOT, QUICKSTART))}\n`);
     const result = await tesseraInProcess(["asset", "list"], home);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/raw_customers +raw +never/);
-    expect(result.stdout).toMatch(/clean_orders +default +never/);
+    expect(result.stdout).toMatch(/raw_customers +raw +MISSING +never/);
+    expect(result.stdout).toMatch(/clean_orders +default +MISSING +never/);
   });
 });
 

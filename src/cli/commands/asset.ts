@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetsDefinition, type AssetSpec } from "../../definitions/index.js";
 import type { AssetRecord } from "../../storage/index.js";
+import { StaleStatusResolver } from "../../versioning/index.js";
 import type { Cli } from "../cli.js";
 import { confirm } from "../confirm.js";
 import { CliUsageError } from "../errors.js";
@@ -48,6 +49,8 @@ interface Row {
   key: AssetKey;
   spec: AssetSpec | undefined;
   record: AssetRecord | undefined;
+  /** FRESH, STALE (with its first cause's category) or MISSING, for assets a code location defines. */
+  status?: string;
 }
 
 async function listAssets(cli: Cli, command: Command, options: { module?: string; prefix?: string }): Promise<void> {
@@ -56,9 +59,17 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
     const rows = new Map<string, Row>();
     for (const path of codeLocationPaths(options.module, instance.settings, false)) {
       const { defs } = await loadCodeLocation(path, cli.cwd);
+      const resolver = new StaleStatusResolver(instance, defs);
+      const statuses = await resolver.getStatuses();
       for (const item of defs.assets) {
         for (const spec of item instanceof AssetsDefinition ? item.specs : [item]) {
-          if (!prefix || spec.key.hasPrefix(prefix)) rows.set(spec.key.toString(), { key: spec.key, spec, record: undefined });
+          if (prefix && !spec.key.hasPrefix(prefix)) continue;
+          let status: string | undefined = statuses.get(spec.key.toString());
+          if (status === "STALE") {
+            const [cause] = await resolver.getStaleCauses(spec.key);
+            if (cause) status = `STALE (${cause.category.toLowerCase()})`;
+          }
+          rows.set(spec.key.toString(), { key: spec.key, spec, record: undefined, ...(status ? { status } : {}) });
         }
       }
     }
@@ -79,17 +90,20 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
     }
     const { style } = cli;
     const sorted = [...rows.values()].sort((a, b) => a.key.toString().localeCompare(b.key.toString()));
-    const table = sorted.map(({ key, spec, record }) => {
+    const statusCell = (status: string | undefined): string =>
+      status === undefined ? style.dim("-") : status === "FRESH" ? style.green(status) : status === "MISSING" ? style.dim(status) : style.yellow(status);
+    const table = sorted.map(({ key, spec, record, status }) => {
       const latest = record?.lastMaterialization;
       return [
         key.toString(),
         spec?.groupName ?? style.dim("-"),
+        statusCell(status),
         latest ? formatTime(latest.timestamp) : style.dim("never"),
         latest?.runId ?? style.dim("-"),
         summarizeMetadata(latest?.metadata, { max: 3, cwd: cli.cwd }),
       ];
     });
-    for (const line of renderTable(["ASSET", "GROUP", "LAST MATERIALIZED", "RUN", "METADATA"].map((h) => style.bold(h)), table)) cli.print(line);
+    for (const line of renderTable(["ASSET", "GROUP", "STATUS", "LAST MATERIALIZED", "RUN", "METADATA"].map((h) => style.bold(h)), table)) cli.print(line);
   });
 }
 

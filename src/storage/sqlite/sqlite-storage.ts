@@ -350,8 +350,9 @@ export class SqliteStorage implements Storage {
     } else {
       rows = s.allAssetRows.all() as AssetRow[];
       if (keys) {
-        const wanted = new Set(keys.map((k) => k.toString()));
-        rows = rows.filter((r) => wanted.has(r.asset_key));
+        // In the order asked, as for a few keys.
+        const byKey = new Map(rows.map((r) => [r.asset_key, r]));
+        rows = keys.map((k) => byKey.get(k.toString())).filter((r): r is AssetRow => r !== undefined);
       }
     }
     rows = rows.filter((r) => r.last_event_id > r.wiped_below_id);
