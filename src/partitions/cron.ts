@@ -174,15 +174,19 @@ function parseFields(parts: string[]): Fields {
   const [mi, ho, dm, mo, dw] = parts as [string, string, string, string, string];
   const dows = parseField(dw, 0, 7, DOW_NAMES, "day-of-week");
   if (dows[7]) dows[0] = true;
-  return {
+  const fields = {
     minutes: parseField(mi, 0, 59, null, "minute"),
     hours: parseField(ho, 0, 23, null, "hour"),
     doms: parseField(dm, 1, 31, null, "day-of-month"),
     months: parseField(mo, 1, 12, MONTH_NAMES, "month"),
     dows: dows.slice(0, 7),
-    domStar: dm.startsWith("*") || dm === "?",
-    dowStar: dw.startsWith("*") || dw === "?",
+    // As croniter (the reference's cron library) decides: a field is unrestricted when it covers every value.
+    domStar: false,
+    dowStar: false,
   };
+  fields.domStar = fields.doms.slice(1).every(Boolean);
+  fields.dowStar = fields.dows.every(Boolean);
+  return fields;
 }
 
 function parseField(text: string, min: number, max: number, names: string[] | null, label: string): boolean[] {

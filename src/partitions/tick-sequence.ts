@@ -40,6 +40,11 @@ export function tickSequence(schedule: CronSchedule, zone: ZoneOffsets, anchor: 
   }
 }
 
+/** The iterating sequence for any schedule: the reference model that the closed forms are tested against. */
+export function iteratedTickSequence(schedule: CronSchedule, zone: ZoneOffsets, anchor: number): TickSequence {
+  return new IteratedTicks(schedule, zone, anchor);
+}
+
 /**
  * Every hour at fixed minutes. Between two offset transitions local time is UTC plus a constant, so the
  * ticks of each stretch are a grid: counting them is arithmetic, and only the transitions are visited.
