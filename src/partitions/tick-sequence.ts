@@ -74,15 +74,20 @@ class MinuteGridTicks implements TickSequence {
     return floorDiv(n, k) * HOUR_MS + (this.#minutes[mod(n, k)] as number);
   }
 
-  // Ticks in [a, b).
+  // Ticks in [a, b): grid points of each constant-offset stretch, walking the transitions by index.
   #count(a: number, b: number): number {
-    let off = this.#zone.offsetAt(a);
+    const zone = this.#zone;
+    zone.cover(a, b);
+    let off = zone.offsetAt(a);
     let p = a;
     let total = 0;
-    for (const tr of this.#zone.transitionsIn(a, b)) {
-      total += this.#below(tr.at + off) - this.#below(p + off);
-      p = tr.at;
-      off = tr.after;
+    const n = zone.transitionCount;
+    for (let i = zone.firstIndexAtOrAfter(a); i < n; i++) {
+      const at = zone.transitionAt(i);
+      if (at >= b) break;
+      total += this.#below(at + off) - this.#below(p + off);
+      p = at;
+      off = zone.offsetAfterIndex(i);
     }
     return total + this.#below(b + off) - this.#below(p + off);
   }
@@ -97,15 +102,19 @@ class MinuteGridTicks implements TickSequence {
     if (ordinal >= 0) {
       let remaining = ordinal;
       let p = this.#anchor;
-      let off = zone.offsetAt(p);
       for (;;) {
         const chunkEnd = p + Math.max(YEAR_MS, (remaining + 2) / perMs + 2 * DAY_MS);
-        for (const tr of zone.transitionsIn(p, chunkEnd)) {
-          const c = this.#below(tr.at + off) - this.#below(p + off);
+        zone.cover(p, chunkEnd);
+        let off = zone.offsetAt(p);
+        const n = zone.transitionCount;
+        for (let i = zone.firstIndexAtOrAfter(p); i < n; i++) {
+          const at = zone.transitionAt(i);
+          if (at >= chunkEnd) break;
+          const c = this.#below(at + off) - this.#below(p + off);
           if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
           remaining -= c;
-          p = tr.at;
-          off = tr.after;
+          p = at;
+          off = zone.offsetAfterIndex(i);
         }
         const c = this.#below(chunkEnd + off) - this.#below(p + off);
         if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
@@ -115,17 +124,18 @@ class MinuteGridTicks implements TickSequence {
     }
     let remaining = -ordinal - 1;
     let q = this.#anchor;
-    let off = zone.offsetAt(q - 1);
     for (;;) {
       const chunkStart = q - Math.max(YEAR_MS, (remaining + 2) / perMs + 2 * DAY_MS);
-      const transitions = zone.transitionsIn(chunkStart + 1, q);
-      for (let i = transitions.length - 1; i >= 0; i--) {
-        const tr = transitions[i] as { at: number; before: number; after: number };
-        const c = this.#below(q + off) - this.#below(tr.at + off);
+      zone.cover(chunkStart, q);
+      let off = zone.offsetAt(q - 1);
+      for (let i = zone.firstIndexAtOrAfter(q) - 1; i >= 0; i--) {
+        const at = zone.transitionAt(i);
+        if (at <= chunkStart) break;
+        const c = this.#below(q + off) - this.#below(at + off);
         if (remaining < c) return this.#gridAt(this.#below(q + off) - 1 - remaining) - off;
         remaining -= c;
-        q = tr.at;
-        off = tr.before;
+        q = at;
+        off = zone.offsetBeforeIndex(i);
       }
       const c = this.#below(q + off) - this.#below(chunkStart + off);
       if (remaining < c) return this.#gridAt(this.#below(q + off) - 1 - remaining) - off;

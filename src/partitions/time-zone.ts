@@ -91,15 +91,52 @@ export class ZoneOffsets {
   /** Transitions with a ≤ at < b, in order. */
   transitionsIn(a: number, b: number): ZoneTransition[] {
     if (b <= a) return [];
-    this.#cover(a);
-    this.#cover(b);
+    this.cover(a, b);
     const out: ZoneTransition[] = [];
-    const at = this.#at;
-    let i = this.#firstIndexAtOrAfter(a);
-    for (; i < at.length && (at[i] as number) < b; i++) {
-      out.push({ at: at[i] as number, before: i === 0 ? this.#base : (this.#after[i - 1] as number), after: this.#after[i] as number });
+    for (let i = this.firstIndexAtOrAfter(a); i < this.#at.length && (this.#at[i] as number) < b; i++) {
+      out.push({ at: this.#at[i] as number, before: this.offsetBeforeIndex(i), after: this.#after[i] as number });
     }
     return out;
+  }
+
+  /**
+   * Makes sure the table covers [a, b]. Indices (below) stay valid until the next call that may extend
+   * the table, so allocation-free loops call this first, then walk indices.
+   */
+  cover(a: number, b: number): void {
+    if (!this.#ready || a < this.#lo || a >= this.#hi) this.#cover(a);
+    if (b < this.#lo || b >= this.#hi) this.#cover(b);
+  }
+
+  /** Number of transitions in the table. */
+  get transitionCount(): number {
+    return this.#at.length;
+  }
+
+  /** Instant of transition `i`. */
+  transitionAt(i: number): number {
+    return this.#at[i] as number;
+  }
+
+  offsetAfterIndex(i: number): number {
+    return this.#after[i] as number;
+  }
+
+  offsetBeforeIndex(i: number): number {
+    return i === 0 ? this.#base : (this.#after[i - 1] as number);
+  }
+
+  /** Index of the first transition at or after `t` (transitionCount when none). */
+  firstIndexAtOrAfter(t: number): number {
+    const at = this.#at;
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((at[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The last transition at or before `t`, if one lies within `maxBackMs`. */
@@ -110,8 +147,12 @@ export class ZoneOffsets {
 
   /** Whether the instant is the second occurrence of a repeated wall-clock time (after a fall-back). */
   isSecondOccurrence(t: number): boolean {
-    const tr = this.transitionAtOrBefore(t, DAY_MS);
-    return tr !== undefined && tr.before > tr.after && t < tr.at + (tr.before - tr.after);
+    this.cover(t, t);
+    const i = this.firstIndexAtOrAfter(t + 1) - 1; // last transition at or before t
+    if (i < 0) return false;
+    const before = this.offsetBeforeIndex(i);
+    const after = this.#after[i] as number;
+    return before > after && t < (this.#at[i] as number) + (before - after);
   }
 
   /** Every instant a wall-clock time names: one, two (a repeated hour) or none (a skipped hour). */
@@ -135,18 +176,6 @@ export class ZoneOffsets {
   wallToInstantEarlier(wall: number): number {
     const r = this.resolve(wall);
     return r.kind === "unique" ? r.instant : r.kind === "ambiguous" ? r.earlier : r.compatible;
-  }
-
-  #firstIndexAtOrAfter(t: number): number {
-    const at = this.#at;
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((at[mid] as number) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   // Extends the table so that it covers `t`, a year of margin at a time, walking Temporal's transitions.
