@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, type MetadataMap, type Tags } from "../core/index.js";
 import type { AssetCheckSpec } from "./asset-check.js";
+import type { GraphBody } from "./composition.js";
 import type { AssetSpec } from "./asset-spec.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
@@ -34,6 +35,8 @@ export interface OpNode {
   readonly requiredResourceKeys: readonly string[];
   /** Resource keys whose values are checked against a class at run time. */
   readonly resourceClasses: Readonly<Record<string, abstract new (...args: never[]) => unknown>>;
+  /** For graph-backed assets: the ops the compute runs, whose config lives at `ops.<name>.ops.<alias>.config`. */
+  readonly graph?: GraphBody | undefined;
   readonly retryPolicy: RetryPolicy | undefined;
   readonly tags: Tags;
   readonly description: string | undefined;
@@ -117,6 +120,18 @@ export class AssetsDefinition<TOut = unknown> {
       this.#requiredResourceKeys = required;
     }
     return this.#requiredResourceKeys;
+  }
+
+  /** An asset (or assets, one per graph output) computed by a graph; see graphAsset(). */
+  static fromGraph(graph: unknown, options: Record<string, unknown> = {}): AssetsDefinition<unknown> {
+    if (!factories.fromGraph) throw new InvalidDefinitionError("AssetsDefinition.fromGraph needs the graph-asset module; import from the package root");
+    return factories.fromGraph(graph, options);
+  }
+
+  /** An asset computed by one op; see op(). */
+  static fromOp(op: unknown, options: Record<string, unknown> = {}): AssetsDefinition<unknown> {
+    if (!factories.fromOp) throw new InvalidDefinitionError("AssetsDefinition.fromOp needs the graph-asset module; import from the package root");
+    return factories.fromOp(op, options);
   }
 
   /** The single asset's key; throws for a definition of several assets (use `keys`). */
@@ -209,3 +224,9 @@ export class AssetsDefinition<TOut = unknown> {
     return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName, checkSpecs: this.checkSpecs, executionType: this.executionType });
   }
 }
+
+/** Set by graph-asset.ts, which builds on this module (a static method cannot import it without a cycle). */
+export const factories: {
+  fromGraph?: (graph: unknown, options: Record<string, unknown>) => AssetsDefinition<unknown>;
+  fromOp?: (op: unknown, options: Record<string, unknown>) => AssetsDefinition<unknown>;
+} = {};

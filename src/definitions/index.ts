@@ -38,3 +38,6 @@ export {
   type ObserveReturn,
 } from "./observable-source-asset.js";
 export { SourceAsset, type SourceAssetOptions } from "./source-asset.js";
+export { In, Out, isOpDefinition, op, type OpCompute, type OpDefinition, type OpOptions } from "./op.js";
+export { OutputHandle, type GraphBody, type Invocation } from "./composition.js";
+export { graph, graphAsset, graphMultiAsset, type FromGraphOptions, type GraphDefinition, type InputHandles } from "./graph-asset.js";

@@ -70,7 +70,7 @@ export class AssetOut<T = unknown> {
   }
 }
 
-interface AssetOutLike {
+export interface AssetOutLike {
   readonly kind: "asset_out";
   readonly __value: unknown;
 }

@@ -13,13 +13,18 @@ import type { AssetGraph, CheckNode } from "../graph/index.js";
 
 /** Run config in the reference's shape. */
 export interface RunConfig {
-  ops?: Record<string, { config?: unknown }>;
+  ops?: Record<string, { config?: unknown; ops?: Record<string, { config?: unknown }> }>;
   resources?: Record<string, { config?: unknown }>;
 }
 
 const runConfigSchema = z
   .object({
-    ops: z.record(z.string(), z.object({ config: z.unknown() }).strict()).optional(),
+    ops: z
+      .record(
+        z.string(),
+        z.object({ config: z.unknown().optional(), ops: z.record(z.string(), z.object({ config: z.unknown().optional() }).strict()).optional() }).strict(),
+      )
+      .optional(),
     resources: z.record(z.string(), z.object({ config: z.unknown() }).strict()).optional(),
   })
   .strict();
@@ -125,6 +130,27 @@ export class ExecutionPlan {
 
     const issues: { path: string; message: string }[] = [];
     const parseOpConfig = (op: OpNode): unknown => {
+      if (op.graph) {
+        // A graph-backed asset: each op of the graph has its config under the asset op's `ops`.
+        const nested = config.ops?.[op.name]?.ops ?? {};
+        const aliases = new Set(op.graph.invocations.map((i) => i.alias));
+        for (const alias of Object.keys(nested)) {
+          if (!aliases.has(alias)) issues.push({ path: `ops.${op.name}.ops.${alias}`, message: `graph "${op.name}" has no op "${alias}"; its ops: ${[...aliases].join(", ")}` });
+        }
+        const parsed: Record<string, unknown> = {};
+        for (const invocation of op.graph.invocations) {
+          const path = `ops.${op.name}.ops.${invocation.alias}.config`;
+          const given = nested[invocation.alias]?.config;
+          if (invocation.op.configSchema) {
+            const result = parseWithDefaults(invocation.op.configSchema, given);
+            if (result.success) parsed[invocation.alias] = result.data;
+            else issues.push(...configIssues(result.error, path));
+          } else if (given !== undefined) {
+            issues.push({ path, message: `op "${invocation.alias}" takes no config` });
+          }
+        }
+        return parsed;
+      }
       const path = `ops.${op.name}.config`;
       const given = config.ops?.[op.name]?.config;
       if (op.configSchema) {
