@@ -1,5 +1,5 @@
 // BackfillPolicy: how a backfill splits an asset's partitions into runs (one run, or runs of at most N partitions).
-import { InvalidDefinitionError } from "../core/errors.js";
+import { InvalidDefinitionError } from "../core/index.js";
 
 export type BackfillPolicyType = "SINGLE_RUN" | "MULTI_RUN";
 

@@ -1,5 +1,5 @@
 // DynamicPartitionsDefinition: partition keys added and deleted at run time, stored in the instance under a name.
-import { closestMatches } from "../core/suggest.js";
+import { closestMatches } from "../core/index.js";
 import { DefaultPartitionsSubset } from "./default-partitions-subset.js";
 import {
   DynamicPartitionsStoreRequiredError,
@@ -72,6 +72,8 @@ export class DynamicPartitionsDefinition extends PartitionsDefinition {
   }
 
   hasPartitionKey(key: string, options?: PartitionLoadingOptions): boolean {
+    const store = options?.dynamicPartitionsStore;
+    if (store instanceof DynamicPartitionsSnapshot) return store.hasDynamicPartition(this.name, key);
     return this.getPartitionKeys(options).includes(key);
   }
 
@@ -99,11 +101,7 @@ export class DynamicPartitionsDefinition extends PartitionsDefinition {
 
   /** Throws InvalidPartitionKeyError for the first key that cannot name a partition. */
   validateNewPartitionKeys(keys: readonly string[]): void {
-    if (!Array.isArray(keys)) throw new InvalidPartitionKeyError(String(keys), this.toString(), "expected an array of keys");
-    for (const key of keys) {
-      const reason = invalidPartitionKeyReason(key);
-      if (reason) throw new InvalidPartitionKeyError(String(key), this.toString(), reason);
-    }
+    validateDynamicPartitionKeys(this.name, keys);
   }
 
   /** A request to add keys; invalid names are refused here, before anything is stored. */
@@ -140,6 +138,7 @@ export class DynamicPartitionsDefinition extends PartitionsDefinition {
  */
 export class DynamicPartitionsSnapshot implements DynamicPartitionsStore {
   readonly #keys: ReadonlyMap<string, readonly string[]>;
+  readonly #sets = new Map<string, Set<string>>();
 
   constructor(keysByName: Record<string, readonly string[]> | ReadonlyMap<string, readonly string[]>) {
     const entries = keysByName instanceof Map ? [...keysByName.entries()] : Object.entries(keysByName);
@@ -157,6 +156,28 @@ export class DynamicPartitionsSnapshot implements DynamicPartitionsStore {
 
   getDynamicPartitions(name: string): readonly string[] {
     return this.#keys.get(name) ?? [];
+  }
+
+  hasDynamicPartition(name: string, key: string): boolean {
+    let set = this.#sets.get(name);
+    if (!set) {
+      set = new Set(this.#keys.get(name) ?? []);
+      this.#sets.set(name, set);
+    }
+    return set.has(key);
+  }
+}
+
+/**
+ * Throws InvalidPartitionKeyError for the first key that cannot name a dynamic partition; what
+ * `instance.addDynamicPartitions(name, keys)` should call before storing anything.
+ */
+export function validateDynamicPartitionKeys(name: string, keys: readonly string[]): void {
+  const where = `DynamicPartitionsDefinition("${name}")`;
+  if (!Array.isArray(keys)) throw new InvalidPartitionKeyError(String(keys), where, "expected an array of keys");
+  for (const key of keys) {
+    const reason = invalidPartitionKeyReason(key);
+    if (reason) throw new InvalidPartitionKeyError(String(key), where, reason);
   }
 }
 

@@ -1,5 +1,5 @@
 // Errors of the partitions layer: each names the culprit (key, range, timezone, format, assets) and the fix.
-import { TesseraError } from "../core/errors.js";
+import { TesseraError } from "../core/index.js";
 
 /** A partitions definition that cannot be built as written (bad option, start after end, wrong dimension count). */
 export class InvalidPartitionsDefinitionError extends TesseraError {

@@ -27,6 +27,7 @@ export {
 export {
   DynamicPartitionsDefinition,
   DynamicPartitionsSnapshot,
+  validateDynamicPartitionKeys,
   type DynamicPartitionsRequest,
 } from "./dynamic-partitions-definition.js";
 export { MultiPartitionsDefinition, MultiPartitionKey, type PartitionDimensionDefinition } from "./multi-partitions-definition.js";
@@ -34,8 +35,10 @@ export { deserializePartitionsSubset, type PartitionsSubset } from "./partitions
 export { TimeWindowPartitionsSubset } from "./time-window-partitions-subset.js";
 export { DefaultPartitionsSubset } from "./default-partitions-subset.js";
 export { BackfillPolicy, type BackfillPolicyType } from "./backfill-policy.js";
-export { CronSchedule } from "./cron.js";
-export { resolveTimeZone } from "./time-zone.js";
+// For the automation layer (schedules): the same cron + DST rules as time partitions.
+export { CronSchedule, type CronShape } from "./cron.js";
+export { resolveTimeZone, ZoneOffsets } from "./time-zone.js";
+export { tickSequence, ceilOrdinal, type TickSequence } from "./tick-sequence.js";
 export {
   validatePartitionMapping,
   type PartitionMapping,

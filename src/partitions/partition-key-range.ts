@@ -1,5 +1,5 @@
 // PartitionKeyRange: the two ends (inclusive) of a run of partitions, in the definition's order.
-import { InvalidDefinitionError } from "../core/errors.js";
+import { InvalidDefinitionError } from "../core/index.js";
 
 /**
  * The partitions from `start` to `end`, both included, in the order of their definition.

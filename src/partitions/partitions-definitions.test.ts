@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BackfillPolicy } from "./backfill-policy.js";
-import { DynamicPartitionsDefinition, DynamicPartitionsSnapshot } from "./dynamic-partitions-definition.js";
+import { DynamicPartitionsDefinition, DynamicPartitionsSnapshot, validateDynamicPartitionKeys } from "./dynamic-partitions-definition.js";
 import {
   DynamicPartitionsStoreRequiredError,
   InvalidPartitionKeyError,
@@ -81,6 +81,11 @@ describe("DynamicPartitionsDefinition", () => {
     expect(e.message).toContain('"..."');
     expect(thrown(() => files.buildAddRequest(["line\nbreak"]))).toBeInstanceOf(InvalidPartitionKeyError);
     expect(thrown(() => files.buildAddRequest([""]))).toBeInstanceOf(InvalidPartitionKeyError);
+  });
+
+  it("validates keys for the instance's addDynamicPartitions, naming the definition", () => {
+    expect(() => validateDynamicPartitionKeys("files", ["ok", "tab\there"])).toThrow('Invalid partition key "tab\\there" for DynamicPartitionsDefinition("files")');
+    expect(() => validateDynamicPartitionKeys("files", ["ok"])).not.toThrow();
   });
 
   it("needs a name", () => {

@@ -1,5 +1,5 @@
 // StaticPartitionsDefinition: a fixed list of partition keys.
-import { closestMatches } from "../core/suggest.js";
+import { closestMatches } from "../core/index.js";
 import { DefaultPartitionsSubset } from "./default-partitions-subset.js";
 import { InvalidPartitionKeyError, InvalidPartitionKeyRangeError, PartitionKeyNotFoundError } from "./errors.js";
 import type { PartitionKeyRange } from "./partition-key-range.js";

@@ -186,6 +186,8 @@ describe("bad input", () => {
     expect(e.message).toContain('Did you mean "Europe/Berlin"?');
     expect(thrown(() => new DailyPartitionsDefinition({ startDate: "2024-01-01", timezone: "+02:00" }))).toBeInstanceOf(InvalidTimezoneError);
     expect(thrown(() => new DailyPartitionsDefinition({ startDate: "2024-01-01", timezone: "Mars/Olympus" }))).toBeInstanceOf(InvalidTimezoneError);
+    expect(new DailyPartitionsDefinition({ startDate: "2024-01-01", timezone: "Etc/GMT+5" }).timezone).toBe("Etc/GMT+5");
+    expect(new DailyPartitionsDefinition({ startDate: "2024-01-01", timezone: "utc" }).timezone).toBe("UTC");
   });
 
   it("refuses a fmt that cannot round-trip, naming the colliding windows", () => {

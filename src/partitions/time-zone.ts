@@ -1,6 +1,6 @@
 // IANA zones: validation, and a cached table of offset transitions that turns instant ↔ wall-clock conversion into a binary search.
 import { Temporal } from "temporal-polyfill";
-import { closestMatches } from "../core/suggest.js";
+import { closestMatches } from "../core/index.js";
 import { DAY_MS } from "./civil-time.js";
 import { InvalidTimezoneError } from "./errors.js";
 
@@ -15,7 +15,7 @@ let zoneNames: string[] | undefined;
  * Offsets such as "+02:00" are refused: a fixed offset has no DST rules and is usually a mistake for a zone.
  */
 export function resolveTimeZone(name: unknown): string {
-  if (typeof name !== "string" || name.trim() === "" || /^[+-−]?\d/.test(name.trim())) {
+  if (typeof name !== "string" || name.trim() === "" || /^[+\-\u2212]?\d/.test(name.trim())) {
     throw new InvalidTimezoneError(String(name), []);
   }
   try {
