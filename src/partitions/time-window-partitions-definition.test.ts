@@ -230,3 +230,42 @@ describe("bad input", () => {
     expect(thrown(() => new WeeklyPartitionsDefinition({ startDate: "2024-01-01", dayOffset: 7 })).message).toContain("dayOffset");
   });
 });
+
+describe("keys read back as their index (property)", () => {
+  const zones = ["UTC", "Europe/Berlin", "America/Los_Angeles", "Australia/Lord_Howe", "America/Sao_Paulo", "Pacific/Chatham", "Asia/Kolkata"];
+  const schedules: [string, string][] = [
+    ["0 * * * *", "%Y-%m-%d-%H:%M"],
+    ["*/15 * * * *", "%Y-%m-%d-%H:%M"],
+    ["0 0 * * *", "%Y-%m-%d"],
+    ["30 2 * * *", "%Y-%m-%d"],
+    ["0 0 * * 1", "%Y-%m-%d"],
+    ["0 0 1 * *", "%Y-%m"],
+    ["0 */4 * * *", "%Y-%m-%d-%H"],
+    ["0 0 L * *", "%Y-%m-%d"],
+  ];
+
+  it("for any zone, schedule and index", async () => {
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...schedules),
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2040, 0, 1) }),
+        fc.integer({ min: 0, max: 3000 }),
+        (timezone, [cronSchedule, fmt], start, index) => {
+          const def = new TimeWindowPartitionsDefinition({ cronSchedule, fmt, start: new Date(start), timezone });
+          const key = def.getPartitionKeyAtIndex(index);
+          expect(def.findPartitionIndex(key)).toBe(index);
+          const window = def.getTimeWindowAtIndex(index);
+          expect(window.end.getTime()).toBeGreaterThan(window.start.getTime());
+          expect(def.getIndexForTimestamp(window.start)).toBe(index);
+          expect(def.getIndexForTimestamp(window.end.getTime() - 1)).toBe(index);
+          const now = { currentTime: new Date(def.getStartMsAtIndex(index + 1)) };
+          expect(def.getNumPartitions(now)).toBe(index + 1);
+          expect(def.getLastPartitionKey(now)).toBe(key);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
