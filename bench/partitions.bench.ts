@@ -89,6 +89,17 @@ async function forZone(timezone: string): Promise<Measurement[]> {
 export async function run(): Promise<Measurement[]> {
   const rows = [...(await forZone("UTC")), ...(await forZone("Europe/Berlin"))];
 
+  // A module of 10,000 partitioned assets that each build their own definition (instead of sharing one).
+  rows.push(
+    row(
+      "build 10,000 hourly definitions (Europe/Berlin), one per asset",
+      await median(5, () => {
+        for (let i = 0; i < 10_000; i++) new HourlyPartitionsDefinition({ startDate: "2024-01-01-00:00", timezone: "Europe/Berlin" });
+      }),
+      100,
+    ),
+  );
+
   // Listing every key is the one eager operation; it is here to show its cost, not as a path to use.
   const hourly = new HourlyPartitionsDefinition({ startDate: new Date(START) });
   const eager = await median(5, () => void hourly.getPartitionKeys({ currentTime: NOW }));

@@ -91,6 +91,17 @@ export class CronSchedule {
     this.#prevHour = prevTable(fields?.hours ?? [], 24);
   }
 
+  /** A shared, immutable schedule for an expression: parsing is the cost of a definition, so it is done once. */
+  static of(expression: string): CronSchedule {
+    let schedule = SCHEDULES.get(expression);
+    if (!schedule) {
+      schedule = new CronSchedule(expression);
+      if (SCHEDULES.size >= 1024) SCHEDULES.clear();
+      SCHEDULES.set(expression, schedule);
+    }
+    return schedule;
+  }
+
   /** The first matching wall-clock minute strictly after `wall` (naive ms counted like UTC). */
   nextWall(wall: number): number {
     if (!this.#fields) {
@@ -169,6 +180,8 @@ export class CronSchedule {
 }
 
 class UnsupportedSyntax extends Error {}
+
+const SCHEDULES = new Map<string, CronSchedule>();
 
 function parseFields(parts: string[]): Fields {
   const [mi, ho, dm, mo, dw] = parts as [string, string, string, string, string];

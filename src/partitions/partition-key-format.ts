@@ -8,6 +8,8 @@ const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Frida
 type Directive = "Y" | "y" | "m" | "d" | "H" | "M" | "S" | "j" | "b" | "B" | "a" | "A" | "z";
 type Token = { literal: string } | { directive: Directive };
 
+const FORMATS = new Map<string, PartitionKeyFormat>();
+
 export const SUPPORTED_DIRECTIVES = "%Y %y %m %d %H %M %S %j %b %B %a %A %z %%";
 
 /** A compiled partition key format. */
@@ -49,6 +51,17 @@ export class PartitionKeyFormat {
     if (literal) tokens.push({ literal });
     this.#tokens = tokens;
     this.hasOffset = tokens.some((t) => "directive" in t && t.directive === "z");
+  }
+
+  /** A shared compiled format (formats are immutable). */
+  static of(fmt: string): PartitionKeyFormat {
+    let f = FORMATS.get(fmt);
+    if (!f) {
+      f = new PartitionKeyFormat(fmt);
+      if (FORMATS.size >= 1024) FORMATS.clear();
+      FORMATS.set(fmt, f);
+    }
+    return f;
   }
 
   /** The same format with a UTC offset appended, as the reference does for the second of two repeated hours. */

@@ -32,6 +32,8 @@ export interface TimeWindowPartitionsDefinitionOptions {
 
 export type ScheduleType = "HOURLY" | "DAILY" | "WEEKLY" | "MONTHLY";
 
+const ROUND_TRIP_CHECKED = new Set<string>();
+
 const ISO_FALLBACKS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d-%H:%M"].map(
   (f) => new PartitionKeyFormat(f),
 );
@@ -68,9 +70,9 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
       throw new InvalidPartitionsDefinitionError("TimeWindowPartitionsDefinition", "expected an options object { cronSchedule, start, fmt, timezone?, end?, endOffset? }");
     }
     this.timezone = resolveTimeZone(options.timezone ?? "UTC");
-    this.#schedule = new CronSchedule(options.cronSchedule);
+    this.#schedule = CronSchedule.of(options.cronSchedule);
     this.cronSchedule = options.cronSchedule;
-    this.#format = new PartitionKeyFormat(options.fmt);
+    this.#format = PartitionKeyFormat.of(options.fmt);
     this.fmt = options.fmt;
     this.#zone = ZoneOffsets.for(this.timezone);
     const endOffset = options.endOffset ?? 0;
@@ -85,7 +87,13 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
     this.end = end === undefined ? undefined : new Date(end);
     this.#ticks = tickSequence(this.#schedule, this.#zone, start);
     this.#endOrdinal = end === undefined ? Number.POSITIVE_INFINITY : Math.max(0, this.#ticks.floorOrdinal(end));
-    this.#checkRoundTrip();
+    // The check depends only on these four values; definitions are often built many times with the same ones.
+    const checkKey = `${this.cronSchedule}\u0000${this.timezone}\u0000${this.fmt}\u0000${start}`;
+    if (!ROUND_TRIP_CHECKED.has(checkKey)) {
+      this.#checkRoundTrip();
+      if (ROUND_TRIP_CHECKED.size >= 4096) ROUND_TRIP_CHECKED.clear();
+      ROUND_TRIP_CHECKED.add(checkKey);
+    }
     if (new.target === TimeWindowPartitionsDefinition) Object.freeze(this);
   }
 

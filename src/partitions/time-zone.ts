@@ -9,6 +9,7 @@ const MIN_MS = -8.64e15 + 2 * YEAR_MS;
 const MAX_MS = 8.64e15 - 2 * YEAR_MS;
 
 let zoneNames: string[] | undefined;
+const RESOLVED = new Map<string, string>();
 
 /**
  * Checks that `name` is an IANA zone name and returns it as Temporal spells it ("utc" → "UTC").
@@ -18,8 +19,12 @@ export function resolveTimeZone(name: unknown): string {
   if (typeof name !== "string" || name.trim() === "" || /^[+\-\u2212]?\d/.test(name.trim())) {
     throw new InvalidTimezoneError(String(name), []);
   }
+  const known = RESOLVED.get(name);
+  if (known) return known;
   try {
-    return Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(name).timeZoneId;
+    const id = Temporal.Instant.fromEpochMilliseconds(0).toZonedDateTimeISO(name).timeZoneId;
+    RESOLVED.set(name, id);
+    return id;
   } catch {
     zoneNames ??= [...Intl.supportedValuesOf("timeZone"), "UTC"];
     const lower = name.toLowerCase();
