@@ -100,13 +100,15 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
     expect(materialized.stderr).toBe("");
     expect(materialized.code).toBe(0);
     expect(materialized.stdout).toContain("[raw_orders] started");
-    expect(materialized.stdout).toMatch(/\[clean_orders\] succeeded in \d+ms \(\d\/6\)/);
+    // 9 assets in 8 steps (a multi-asset computes two) and 2 check steps.
+    expect(materialized.stdout).toMatch(/\[clean_orders\] succeeded in \d+ms \(\d+\/10\)/);
     expect(materialized.stdout).toContain("[clean_orders] info: Dropped 8 of 40 rows");
     expect(materialized.stdout).toContain("[customer_orders] warn: 1 order(s) reference customers missing");
   });
 
   it("ends with what was materialized, key metadata and the run id", () => {
-    expect(materialized.stdout).toContain(`Materialized 6 assets`);
+    expect(materialized.stdout).toContain(`Materialized 9 assets`);
+    expect(materialized.stdout).toContain("checks: clean_orders:unique_order_ids passed, daily_revenue:every_day_has_revenue passed");
     expect(materialized.stdout).toContain(`(run ${runId})`);
     expect(materialized.stdout).toMatch(/clean_orders +rows_in: 40, rows_out: 32, dropped: 8/);
     expect(materialized.stdout).toMatch(/daily_revenue +days: 5, orders: 31, total_revenue: 2848.66, currency: EUR/);
@@ -122,7 +124,8 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
     const lines = assetList.stdout.split("\n");
     expect(lines[0]).toMatch(/^ASSET +GROUP +STATUS +LAST MATERIALIZED +RUN +METADATA$/);
     expect(lines.find((l) => l.startsWith("raw_orders "))).toMatch(new RegExp(`raw_orders +raw +FRESH +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +${runId} +rows: 40`));
-    expect(lines.filter((l) => l.includes(runId))).toHaveLength(6);
+    expect(lines.filter((l) => l.includes(runId))).toHaveLength(9);
+    expect(lines.find((l) => l.startsWith("shop_export "))).toMatch(/shop_export +raw +FRESH +never/);
   });
 
   it("lists the run with its status", () => {
@@ -147,7 +150,7 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
     expect(info.stdout).toMatch(new RegExp(`storage +sqlite ${join(home, "tessera.db")}`));
     expect(info.stdout).toMatch(/schema +version (\d+) \(latest \1\)/);
     expect(info.stdout).toMatch(/runs +1\n/);
-    expect(info.stdout).toMatch(/assets +6\n/);
+    expect(info.stdout).toMatch(/assets +9\n/);
   });
 
   it("refuses to wipe without --yes when nobody can confirm", () => {
@@ -294,7 +297,7 @@ describe("tessera job", () => {
   it("lists the jobs of a code location with the assets each materializes", async () => {
     const result = await tesseraInProcess(["job", "list", "-m", QUICKSTART], tempDir());
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/finance_report +6 +raw_orders, raw_customers, clean_orders, customer_orders \(\+2 more\) +Rebuild the daily revenue report/);
+    expect(result.stdout).toMatch(/finance_report +7 +shop_export, raw_customers, raw_orders, clean_orders \(\+3 more\) +Rebuild the daily revenue report/);
   });
 
   it("executes a job, recording the job name and its tags on the run", async () => {
@@ -302,10 +305,11 @@ describe("tessera job", () => {
     const result = await tesseraInProcess(["job", "execute", "finance_report", "-m", QUICKSTART, "--tags", `{"trigger": "test"}`], home);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Materialized 6 assets/);
+    expect(result.stdout).toMatch(/observed: shop_export/);
     const instance = Instance.fromHome({ home });
     const [run] = await instance.getRuns();
     expect(run?.jobName).toBe("finance_report");
-    expect(run?.tags).toEqual({ team: "finance", trigger: "test" });
+    expect(run?.tags).toMatchObject({ team: "finance", trigger: "test" });
     await instance.close();
   });
 

@@ -1,4 +1,5 @@
 // The quickstart example, run as its users run it: real CSVs, a real SQLite instance, real files.
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,11 +46,44 @@ describe("the quickstart pipeline, fully materialized", () => {
   });
   afterAll(() => setup.instance.close());
 
-  it("materializes all six assets in one successful run", () => {
+  it("materializes all nine assets in one successful run", () => {
     expect(result.success).toBe(true);
-    expect(result.materializedKeys.map(String).sort()).toEqual(
-      ["clean_orders", "customer_orders", "daily_revenue", "daily_revenue_report", "raw_customers", "raw_orders"],
-    );
+    expect(result.materializedKeys.map(String).sort()).toEqual([
+      "clean_orders",
+      "customer_orders",
+      "daily_revenue",
+      "daily_revenue_report",
+      "export_orders",
+      "home_market_orders",
+      "raw_customers",
+      "raw_orders",
+      "top_customers",
+    ]);
+  });
+
+  it("runs the data checks after their assets, both passing on the shipped exports", () => {
+    expect(result.getAssetCheckEvaluations().map((e) => [`${e.assetKey}:${e.checkName}`, e.passed]).sort()).toEqual([
+      ["clean_orders:unique_order_ids", true],
+      ["daily_revenue:every_day_has_revenue", true],
+    ]);
+  });
+
+  it("splits joined orders into the home market and exports in one multi-asset step", () => {
+    const home = result.assetValue<CustomerOrder[]>("home_market_orders");
+    const abroad = result.assetValue<CustomerOrder[]>("export_orders");
+    expect(home.every((o) => o.country === "DE")).toBe(true);
+    expect(abroad.some((o) => o.country === "DE")).toBe(false);
+    expect(home.length + abroad.length).toBe(31);
+    expect(result.allEvents.filter((e) => e.eventType === "STEP_START" && e.stepKey === "orders_by_market")).toHaveLength(1);
+  });
+
+  it("ranks the five best customers by revenue with a two-op graph asset", () => {
+    const top = result.assetValue<{ customerId: string; revenueCents: number }[]>("top_customers");
+    expect(top).toHaveLength(5);
+    expect(top.map((c) => c.revenueCents)).toEqual([...top.map((c) => c.revenueCents)].sort((a, b) => b - a));
+    const orders = result.assetValue<CustomerOrder[]>("customer_orders");
+    const best = top[0] as { customerId: string; revenueCents: number };
+    expect(best.revenueCents).toBe(orders.filter((o) => o.customerId === best.customerId).reduce((sum, o) => sum + o.amountCents, 0));
   });
 
   it("computes revenue per day from the CSV files, in cents", () => {
@@ -150,5 +184,17 @@ describe("the quickstart pipeline, configured and rerun", () => {
     expect(retry?.data?.delaySeconds).toBe(0.5);
     expect(attempts).toBe(2);
     await instance.close();
+  });
+});
+
+describe("the quickstart's finance_report job", () => {
+  it("observes the shop export, recording its hash as the data version the orders were computed from", async () => {
+    const setup = freshSetup();
+    const result = await defs.getJobDef("finance_report").executeInProcess({ instance: setup.instance, runConfig: setup.runConfig });
+    const expected = createHash("sha256").update(readFileSync(new URL("../examples/quickstart/data/orders.csv", import.meta.url))).digest("hex").slice(0, 16);
+    expect(result.getAssetObservationEvents()[0]?.tags?.["tessera/data_version"]).toBe(expected);
+    expect(materializationOf(result, "raw_orders").tags?.["tessera/input_data_version/shop_export"]).toBe(expected);
+    expect(result.run.tags).toMatchObject({ team: "finance" });
+    await setup.instance.close();
   });
 });

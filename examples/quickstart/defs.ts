@@ -2,7 +2,9 @@
 import { fileURLToPath } from "node:url";
 import { Definitions, defineAssetJob } from "tessera";
 import { customerOrders, cleanOrders } from "./assets/orders.js";
-import { rawCustomers, rawOrders } from "./assets/raw.js";
+import { ordersByMarket, topCustomers } from "./assets/customers.js";
+import { cleanOrdersHaveUniqueIds, everyDayHasRevenue } from "./assets/quality.js";
+import { rawCustomers, rawOrders, shopExport } from "./assets/raw.js";
 import { dailyRevenueReport } from "./assets/report.js";
 import { dailyRevenue } from "./assets/revenue.js";
 import { reports, sourceFiles } from "./resources.js";
@@ -10,14 +12,16 @@ import { reports, sourceFiles } from "./resources.js";
 /** The finance team's morning refresh: the revenue report and everything it is computed from. */
 const financeReport = defineAssetJob({
   name: "finance_report",
-  selection: "*daily_revenue_report",
+  // Everything upstream of the report, and an observation of the shop export it starts from.
+  selection: "+key:daily_revenue_report or key:shop_export",
   description: "Rebuild the daily revenue report from the latest exports",
   tags: { team: "finance" },
 });
 
 export const defs = new Definitions({
   jobs: [financeReport],
-  assets: [rawOrders, rawCustomers, cleanOrders, customerOrders, dailyRevenue, dailyRevenueReport],
+  assets: [shopExport, rawOrders, rawCustomers, cleanOrders, customerOrders, dailyRevenue, dailyRevenueReport, ordersByMarket, topCustomers],
+  assetChecks: [cleanOrdersHaveUniqueIds, everyDayHasRevenue],
   resources: {
     // Paths next to this file, so the example runs from any working directory.
     sourceFiles: sourceFiles.configured({ dataDir: fileURLToPath(new URL("./data/", import.meta.url)) }),

@@ -1,5 +1,6 @@
 // The resources of the quickstart: where the raw CSV files come from and where reports go.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { resource } from "tessera";
 import { z } from "zod";
@@ -11,6 +12,13 @@ export class SourceFiles {
 
   pathOf(file: string): string {
     return resolve(this.dataDir, file);
+  }
+
+  /** A fingerprint of the file's bytes: it changes exactly when the export does. */
+  async fingerprint(file: string): Promise<{ sha256: string; bytes: number; modified: Date }> {
+    const path = this.pathOf(file);
+    const [bytes, info] = await Promise.all([readFile(path), stat(path)]);
+    return { sha256: createHash("sha256").update(bytes).digest("hex"), bytes: bytes.length, modified: info.mtime };
   }
 
   /** The rows of `file`, checked to have `columns`, with every value as the text it was. */

@@ -11,6 +11,8 @@ import { printRunSummary } from "./run-summary.js";
 export interface ExecuteWithProgressOptions {
   graph: AssetGraph;
   nodes: readonly number[];
+  /** Indices into the graph's checks that the run evaluates. */
+  checks: readonly number[];
   runConfig: unknown;
   verbose: boolean;
   /** Starts the run with the progress listener and the cancellation signal. */
@@ -20,7 +22,7 @@ export interface ExecuteWithProgressOptions {
 /** Resolves to the exit code: 0 when the run succeeded. */
 export async function executeWithProgress(cli: Cli, command: Command, options: ExecuteWithProgressOptions): Promise<number> {
   // Planning here validates the selection and the config before the run starts, and names the steps for the progress display.
-  const plan = ExecutionPlan.build(options.graph, options.nodes, options.runConfig ?? {});
+  const plan = ExecutionPlan.build(options.graph, options.nodes, options.runConfig ?? {}, options.checks);
   const progress = new Progress({
     stream: cli.streams.stdout,
     live: cli.interactive,

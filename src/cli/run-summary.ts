@@ -35,6 +35,14 @@ export function printRunSummary(cli: Cli, result: ExecuteResult, options: Summar
     const key = keyOf(event.assetKey);
     cli.print(`  ${style.bold(key.padEnd(width))}  ${summarizeMetadata(event.metadata, { cwd: cli.cwd })}`.trimEnd());
   }
+  const observed = result.getAssetObservationEvents();
+  if (observed.length > 0) cli.print(`  ${style.dim("observed:")} ${observed.map((e) => keyOf(e.assetKey)).join(", ")}`);
+  const checks = result.getAssetCheckEvaluations();
+  if (checks.length > 0) {
+    const verdict = (e: (typeof checks)[number]): string =>
+      e.passed ? style.green("passed") : e.severity === "WARN" ? style.yellow("warned") : style.red("failed");
+    cli.print(`  ${style.dim("checks:")} ${checks.map((e) => `${keyOf(e.assetKey)}:${e.checkName} ${verdict(e)}`).join(", ")}`);
+  }
   if (skipped.length > 0) cli.print(`  ${style.yellow("skipped:")} ${skipped.map((e) => e.stepKey).join(", ")}`);
 
   const showRun = `${options.command} run show ${result.runId}`;

@@ -93,12 +93,13 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
     const statusCell = (status: string | undefined): string =>
       status === undefined ? style.dim("-") : status === "FRESH" ? style.green(status) : status === "MISSING" ? style.dim(status) : style.yellow(status);
     const table = sorted.map(({ key, spec, record, status }) => {
-      const latest = record?.lastMaterialization;
+      const latest = record?.lastMaterialization ?? record?.lastObservation;
+      const when = record?.lastMaterialization ? formatTime(record.lastMaterialization.timestamp) : latest ? `observed ${formatTime(latest.timestamp)}` : style.dim("never");
       return [
         key.toString(),
         spec?.groupName ?? style.dim("-"),
         statusCell(status),
-        latest ? formatTime(latest.timestamp) : style.dim("never"),
+        when,
         latest?.runId ?? style.dim("-"),
         summarizeMetadata(latest?.metadata, { max: 3, cwd: cli.cwd }),
       ];

@@ -1,6 +1,6 @@
 // `tessera job list` and `tessera job execute`: the asset jobs a code location defines.
 import type { Command } from "commander";
-import { AssetGraph, resolveJobSelection } from "../../graph/index.js";
+import { AssetGraph, AssetSelection, resolveJobSelection } from "../../graph/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { executeWithProgress } from "../execute-with-progress.js";
@@ -85,6 +85,7 @@ async function executeJob(
     return executeWithProgress(cli, command, {
       graph: AssetGraph.of(location.defs),
       nodes: resolveJobSelection(location.defs, job.definition),
+      checks: AssetSelection.from(job.definition.selection ?? AssetSelection.all()).resolveCheckIndices(AssetGraph.of(location.defs)),
       runConfig: runConfig ?? job.definition.config,
       verbose: options.verbose ?? false,
       execute: (watch) =>

@@ -1,7 +1,7 @@
 // `tessera materialize`: runs a selection of a code location's assets and records the run.
 import type { Command } from "commander";
 import { resolveSelection } from "../../execution/index.js";
-import { AssetGraph } from "../../graph/index.js";
+import { AssetGraph, AssetSelection } from "../../graph/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
@@ -65,6 +65,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
     return executeWithProgress(cli, command, {
       graph,
       nodes,
+      checks: AssetSelection.from(options.select).resolveCheckIndices(graph),
       runConfig,
       verbose: options.verbose ?? false,
       execute: (watch) =>
