@@ -155,6 +155,37 @@ export class AssetsDefinition<TOut = unknown> {
     return spec;
   }
 
+  /**
+   * The partition mapping given for upstream `inputKey` (on its AssetIn or AssetDep), or undefined when the
+   * default applies.
+   */
+  getPartitionMapping(inputKey: AssetKey | string | readonly string[]): unknown {
+    const key = AssetKey.from(inputKey);
+    for (const spec of this.specs) {
+      const dep = spec.deps.find((d) => d.key.equals(key));
+      if (dep) return dep.partitionMapping;
+    }
+    throw new InvalidDefinitionError(`"${key.toString()}" is not an upstream of ${this.keys.map(String).join(", ")}`);
+  }
+
+  /**
+   * These assets as seen from another code location: external specs that keep their attributes and the
+   * IO manager that loads them (the reference's `to_source_assets`, in today's AssetSpec form).
+   */
+  toSourceAssets(): AssetSpec[] {
+    return this.specs.map((spec) => {
+      const ioManagerKey = this.outputForKey(spec.key).ioManagerKey;
+      const external = spec.replaceAttributes({ deps: [] });
+      return ioManagerKey === "ioManager" ? external : external.withIoManagerKey(ioManagerKey);
+    });
+  }
+
+  /** The single asset as an external spec; see toSourceAssets(). */
+  toSourceAsset(key?: AssetKey | string | readonly string[]): AssetSpec {
+    const spec = this.getAssetSpec(key);
+    return this.toSourceAssets().find((s) => s.key.equals(spec.key)) as AssetSpec;
+  }
+
   /** Upstream keys of each asset. */
   get assetDeps(): ReadonlyMap<string, readonly AssetKey[]> {
     return new Map(this.specs.map((s) => [s.key.toString(), s.deps.map((d) => d.key)]));

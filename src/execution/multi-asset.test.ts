@@ -126,3 +126,24 @@ describe("multiAsset()", () => {
     expect((await instance.getAssetKeys()).map(String).sort()).toEqual(["online", "orders", "stores/retail"]);
   });
 });
+
+describe("AssetsDefinition as seen from elsewhere", () => {
+  it("turns its assets into external specs that keep their attributes and IO manager", () => {
+    const stored = asset({ name: "stored", ioManagerKey: "lake", groupName: "lake", deps: ["upstream"] }, () => 1);
+    const [spec] = stored.toSourceAssets();
+    expect(spec?.key.toString()).toBe("stored");
+    expect(spec?.groupName).toBe("lake");
+    expect(spec?.ioManagerKey).toBe("lake");
+    expect(spec?.deps).toEqual([]);
+    expect(stored.toSourceAsset().key.toString()).toBe("stored");
+    expect(split.toSourceAssets().map((s) => s.key.toString())).toEqual(["online", "stores/retail"]);
+  });
+
+  it("gives the partition mapping of an upstream, undefined for the default, and rejects a non-upstream", () => {
+    const mapping = { kind: "identity" };
+    const a = asset({ name: "a", ins: { up: new AssetIn({ key: "up", partitionMapping: mapping }) }, deps: ["other"] }, () => 1);
+    expect(a.getPartitionMapping("up")).toBe(mapping);
+    expect(a.getPartitionMapping("other")).toBeUndefined();
+    expect(() => a.getPartitionMapping("nowhere")).toThrow(/not an upstream/);
+  });
+});
