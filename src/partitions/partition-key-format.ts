@@ -225,7 +225,10 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+
 function pad(n: number, width: number): string {
+  if (width === 2 && n >= 0 && n < 100) return TWO_DIGITS[n] as string;
   const s = String(n);
   return s.length >= width ? s : "0".repeat(width - s.length) + s;
 }

@@ -274,7 +274,7 @@ class IteratedTicks implements TickSequence {
       this.#cursor = this.#ticksBetween(this.#cursor, (t) => {
         const last = fwd.length ? (fwd[fwd.length - 1] as number) : this.#anchor - 1;
         if (t > last) fwd.push(t);
-        return fwd.length % 4096 !== 0;
+        return !done();
       });
     }
   }
