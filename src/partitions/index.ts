@@ -32,6 +32,12 @@ export {
 } from "./dynamic-partitions-definition.js";
 export { MultiPartitionsDefinition, MultiPartitionKey, type PartitionDimensionDefinition } from "./multi-partitions-definition.js";
 export { deserializePartitionsSubset, type PartitionsSubset } from "./partitions-subset.js";
+export {
+  snapshotPartitionsDefinition,
+  partitionsDefinitionFromSnapshot,
+  partitionsDefinitionFingerprint,
+  type PartitionsDefinitionSnapshot,
+} from "./partitions-definition-snapshot.js";
 export { TimeWindowPartitionsSubset } from "./time-window-partitions-subset.js";
 export { DefaultPartitionsSubset } from "./default-partitions-subset.js";
 export { BackfillPolicy, type BackfillPolicyType } from "./backfill-policy.js";

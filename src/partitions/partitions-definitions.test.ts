@@ -11,6 +11,7 @@ import {
 import { MultiPartitionKey, MultiPartitionsDefinition } from "./multi-partitions-definition.js";
 import { PartitionKeyFormat } from "./partition-key-format.js";
 import { PartitionKeyRange } from "./partition-key-range.js";
+import { partitionsDefinitionFingerprint, partitionsDefinitionFromSnapshot, snapshotPartitionsDefinition } from "./partitions-definition-snapshot.js";
 import { StaticPartitionsDefinition } from "./static-partitions-definition.js";
 import { DailyPartitionsDefinition } from "./time-window-cadences.js";
 
@@ -159,5 +160,23 @@ describe("PartitionKeyFormat", () => {
     expect(f.parse(text)).toEqual({ fields, offsetMs: -5.5 * 3_600_000 });
     expect(new PartitionKeyFormat("%Y-%m-%d").parse("2023-02-29")).toBeUndefined();
     expect(new PartitionKeyFormat("%Y-%m-%d").parse("2023-02-28x")).toBeUndefined();
+  });
+});
+
+describe("partitions definition snapshots", () => {
+  it("rebuild an equal definition from JSON, for every kind", () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2024-01-01", timezone: "Europe/Berlin", endOffset: 1, hourOffset: 3 });
+    const defs = [
+      new StaticPartitionsDefinition(["a", "b"]),
+      daily,
+      new DynamicPartitionsDefinition({ name: "files" }),
+      new MultiPartitionsDefinition({ date: daily, region: new StaticPartitionsDefinition(["eu", "us"]) }),
+    ];
+    for (const def of defs) {
+      const copy = partitionsDefinitionFromSnapshot(JSON.parse(JSON.stringify(snapshotPartitionsDefinition(def))));
+      expect(copy.equals(def)).toBe(true);
+      expect(partitionsDefinitionFingerprint(copy)).toBe(partitionsDefinitionFingerprint(def));
+    }
+    expect(partitionsDefinitionFingerprint(daily)).not.toBe(partitionsDefinitionFingerprint(new DailyPartitionsDefinition({ startDate: "2024-01-01" })));
   });
 });

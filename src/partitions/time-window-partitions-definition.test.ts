@@ -124,6 +124,16 @@ describe("time windows across DST changes", () => {
     expect(d.timeWindowForPartitionKey("2023-10-29").start).toEqual(new Date("2023-10-29T01:30:00Z"));
   });
 
+  it("makes weekly and monthly windows that contain a DST change in Los Angeles an hour shorter or longer", () => {
+    const hours = (w: { start: Date; end: Date }) => (w.end.getTime() - w.start.getTime()) / 3_600_000;
+    const weekly = new WeeklyPartitionsDefinition({ startDate: "2024-01-01", timezone: "America/Los_Angeles" });
+    expect([hours(weekly.timeWindowForPartitionKey("2024-03-03")), hours(weekly.timeWindowForPartitionKey("2024-03-10"))]).toEqual([168, 167]);
+    const monthly = new MonthlyPartitionsDefinition({ startDate: "2023-01-01", timezone: "America/Los_Angeles" });
+    expect([hours(monthly.timeWindowForPartitionKey("2023-11-01")), hours(monthly.timeWindowForPartitionKey("2024-03-01"))]).toEqual([721, 743]);
+    expect(monthly.timeWindowForPartitionKey("2024-03-01").start).toEqual(new Date("2024-03-01T08:00:00Z"));
+    expect(monthly.timeWindowForPartitionKey("2024-04-01").start).toEqual(new Date("2024-04-01T07:00:00Z"));
+  });
+
   it("keeps hourly keys with %z unambiguous without a suffix", () => {
     const z = new HourlyPartitionsDefinition({ startDate: "2023-11-05-00:00-0700", fmt: "%Y-%m-%d-%H:%M%z", timezone: "America/Los_Angeles" });
     expect(z.getPartitionKeys(at("2023-11-05T10:00:00Z"))).toEqual(["2023-11-05-00:00-0700", "2023-11-05-01:00-0700", "2023-11-05-01:00-0800"]);
