@@ -37,6 +37,12 @@ describe("TimeWindowPartitionsDefinition", () => {
     expect(minus.getPartitionKeys(at("2021-05-08T01:00:00Z"))).toEqual(["2021-05-05", "2021-05-06"]);
   });
 
+  it("has no partitions before its start, even with a positive endOffset", () => {
+    const future = new DailyPartitionsDefinition({ startDate: "2030-01-01", endOffset: 1 });
+    expect(future.getNumPartitions(at("2024-01-01T00:00:00Z"))).toBe(0);
+    expect(future.getPartitionKeys(at("2030-01-01T12:00:00Z"))).toEqual(["2030-01-01"]);
+  });
+
   it("stops at endDate whatever the current time", () => {
     const jan = new DailyPartitionsDefinition({ startDate: "2023-01-01", endDate: "2023-01-04", endOffset: 5 });
     expect(jan.getPartitionKeys(at("2030-01-01T00:00:00Z"))).toEqual(["2023-01-01", "2023-01-02", "2023-01-03"]);

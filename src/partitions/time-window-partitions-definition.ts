@@ -102,7 +102,7 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
   /** The number of partitions that exist at `currentTime` (indices 0 … n-1). */
   getNumPartitions(options?: PartitionLoadingOptions): number {
     const now = currentTimeMs(options);
-    const complete = Math.max(0, this.#ticks.floorOrdinal(now)); // windows that ended by now
+    const complete = this.#ticks.floorOrdinal(now); // windows 0 … complete-1 ended by now (negative before the start)
     if (this.endOffset >= 0) return Math.max(0, Math.min(complete + this.endOffset, this.#endOrdinal));
     return Math.max(0, Math.min(complete, this.#endOrdinal) + this.endOffset);
   }
