@@ -1,6 +1,6 @@
 // A cron schedule's ticks in a zone as an integer sequence: tick ordinal ↔ instant without enumerating, where the schedule's shape allows.
 //
-// DST rules (the reference's, see README of this folder in the final report):
+// DST rules (the reference's, from its cron iterator and its tests):
 // - a schedule whose hour field is `*` fires at every instant whose local time matches: a skipped local
 //   time has no tick and a repeated one has two (e.g. 02:00+02:00 and 02:00+01:00 in Berlin's fall-back);
 // - any other schedule fires once per matching local time: in a gap at the instant the gap ends (02:30 on
