@@ -11,7 +11,7 @@ export interface Measurement {
   pass?: boolean;
 }
 
-export async function median(runs: number, fn: () => Promise<void> | void, warmups = 1): Promise<number> {
+export async function median(runs: number, fn: () => Promise<void> | void, warmups = 2): Promise<number> {
   for (let i = 0; i < warmups; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -26,7 +26,7 @@ export class AssetKey {
     }
     for (let i = 0; i < segments.length; i++) validateSegment(segments[i], path);
     this.path = Object.freeze(typeof path === "string" ? (segments as string[]) : segments.slice());
-    this.#string = this.path.join("/");
+    this.#string = this.path.length === 1 ? (this.path[0] as string) : this.path.join("/");
     Object.freeze(this);
   }
 
@@ -77,7 +77,7 @@ export class AssetKey {
 
   /** The reference's op name for an asset: segments joined by `__`. */
   toPythonIdentifier(): string {
-    return this.path.join("__");
+    return this.path.length === 1 ? (this.path[0] as string) : this.path.join("__");
   }
 
   /** True when `prefix` is a leading path of this key. */

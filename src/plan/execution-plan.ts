@@ -123,7 +123,7 @@ export class ExecutionPlan {
       if (draft.nodes.length !== draft.definition.specs.length && !draft.definition.canSubset) {
         const missing = draft.definition.keys.filter((k) => !isSelected[graph.indexOf(k) as number]).map(String);
         throw new InvalidDefinitionError(
-          `Assets ${missing.join(", ")} are computed together with the selected ${draft.nodes.map((n) => graph.ids[n]).join(", ")} by op "${draft.definition.op.name}", which cannot run in part. Select them too.`,
+          `Assets ${missing.join(", ")} are computed together with the selected ${draft.nodes.map((n) => graph.ids[n]).join(", ")} by op "${draft.definition.op.name}", which cannot run in part. Select them too (AssetSelection's requiredMultiAssetNeighbors() adds them), or make the multi-asset canSubset.`,
         );
       }
     }
