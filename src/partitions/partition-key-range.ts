@@ -22,6 +22,17 @@ export class PartitionKeyRange {
     Object.freeze(this);
   }
 
+  /** Reads the `start...end` form (`tessera materialize --partition-range 2024-01-01...2024-01-31`). */
+  static fromString(text: string): PartitionKeyRange {
+    const parts = String(text).split("...");
+    if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
+      throw new InvalidDefinitionError(
+        `A partition key range is written "start...end" (e.g. "2024-01-01...2024-01-31"), got ${JSON.stringify(text)}.`,
+      );
+    }
+    return new PartitionKeyRange(parts[0] as string, parts[1] as string);
+  }
+
   /** The `start...end` form the CLI and the UI use. */
   toString(): string {
     return `${this.start}...${this.end}`;

@@ -180,3 +180,12 @@ describe("partitions definition snapshots", () => {
     expect(partitionsDefinitionFingerprint(daily)).not.toBe(partitionsDefinitionFingerprint(new DailyPartitionsDefinition({ startDate: "2024-01-01" })));
   });
 });
+
+describe("PartitionKeyRange", () => {
+  it("reads and writes the start...end form", () => {
+    const range = PartitionKeyRange.fromString("2024-01-01...2024-01-31");
+    expect([range.start, range.end, String(range)]).toEqual(["2024-01-01", "2024-01-31", "2024-01-01...2024-01-31"]);
+    expect(() => PartitionKeyRange.fromString("2024-01-01..2024-01-31")).toThrow(/start\.\.\.end/);
+    expect(() => PartitionKeyRange.fromString("a...b...c")).toThrow(/start\.\.\.end/);
+  });
+});
