@@ -10,6 +10,8 @@ import {
   type Tags,
 } from "../core/index.js";
 import { AssetDep, type AssetRef } from "./asset-dep.js";
+// Type-only: partitions are a later layer; a spec only carries its definition.
+import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 
 export const DEFAULT_GROUP_NAME = "default";
 export const IO_MANAGER_KEY_METADATA = "tessera/io_manager_key";
@@ -29,6 +31,10 @@ export interface AssetSpecAttributes {
   tags?: Record<string, string>;
   /** Up to three kinds (e.g. "postgres", "csv") shown as badges. */
   kinds?: Iterable<string>;
+  /** How the asset is partitioned (by day, by a list of keys, …). */
+  partitionsDef?: PartitionsDefinition | undefined;
+  /** How a backfill of this asset splits into runs. */
+  backfillPolicy?: BackfillPolicy | undefined;
 }
 
 /**
@@ -50,6 +56,8 @@ export class AssetSpec {
   readonly owners: readonly string[];
   readonly tags: Tags;
   readonly kinds: ReadonlySet<string>;
+  readonly partitionsDef: PartitionsDefinition | undefined;
+  readonly backfillPolicy: BackfillPolicy | undefined;
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
     this.key = AssetKey.from(key);
@@ -63,6 +71,8 @@ export class AssetSpec {
     this.owners = Object.freeze(validateOwners(attributes.owners ?? NO_OWNERS, where));
     this.tags = validateTags(attributes.tags, where, { strictKeys: true });
     this.kinds = validateKinds(attributes.kinds, where);
+    this.partitionsDef = checkPartitionsDef(attributes.partitionsDef, where);
+    this.backfillPolicy = checkBackfillPolicy(attributes.backfillPolicy, where);
     Object.freeze(this);
   }
 
@@ -96,8 +106,8 @@ export class AssetSpec {
   }
 
   /** Every attribute as constructor options; the inverse of `new AssetSpec(key, attributes)`. */
-  attributes(): Required<Omit<AssetSpecAttributes, "description" | "codeVersion" | "groupName">> &
-    Pick<AssetSpecAttributes, "description" | "codeVersion" | "groupName"> {
+  attributes(): Required<Omit<AssetSpecAttributes, "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy">> &
+    Pick<AssetSpecAttributes, "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy"> {
     return {
       deps: this.deps,
       description: this.description,
@@ -108,6 +118,8 @@ export class AssetSpec {
       owners: this.owners,
       tags: this.tags,
       kinds: this.kinds,
+      partitionsDef: this.partitionsDef,
+      backfillPolicy: this.backfillPolicy,
     };
   }
 }
@@ -172,4 +184,20 @@ function validateKinds(kinds: Iterable<string> | undefined, where: string): Read
     throw new InvalidDefinitionError(`${where} has ${set.size} kinds (${[...set].join(", ")}); an asset may have at most ${MAX_KINDS}`, where);
   }
   return set;
+}
+
+function checkPartitionsDef(value: PartitionsDefinition | undefined, where: string): PartitionsDefinition | undefined {
+  if (value === undefined) return undefined;
+  if (typeof (value as { getPartitionKeys?: unknown }).getPartitionKeys !== "function") {
+    throw new InvalidDefinitionError(`partitionsDef of ${where} must be a partitions definition, e.g. new DailyPartitionsDefinition({ startDate: "2026-01-01" })`, where);
+  }
+  return value;
+}
+
+function checkBackfillPolicy(value: BackfillPolicy | undefined, where: string): BackfillPolicy | undefined {
+  if (value === undefined) return undefined;
+  if ((value as { kind?: unknown }).kind !== "backfill_policy") {
+    throw new InvalidDefinitionError(`backfillPolicy of ${where} must be BackfillPolicy.singleRun() or BackfillPolicy.multiRun(n)`, where);
+  }
+  return value;
 }

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata, type Tags } from "../core/index.js";
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
+import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
@@ -103,6 +104,10 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   kinds?: Iterable<string>;
   /** Checks this compute evaluates, reporting them as AssetCheckResults (yielded, or in MaterializeResult.checkResults). */
   checkSpecs?: readonly AssetCheckSpec[];
+  /** How the asset is partitioned; each run materializes one partition (ctx.partitionKey) or a range. */
+  partitionsDef?: PartitionsDefinition;
+  /** How a backfill of this asset splits into runs. */
+  backfillPolicy?: BackfillPolicy;
 }
 
 export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
@@ -175,6 +180,8 @@ function buildAsset(
     owners: options.owners,
     tags: options.tags,
     kinds: options.kinds,
+    partitionsDef: options.partitionsDef,
+    backfillPolicy: options.backfillPolicy,
   });
 
   return new AssetsDefinition({

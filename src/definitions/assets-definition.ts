@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, type MetadataMap, type Tags } from "../core/index.js";
 import type { AssetCheckSpec } from "./asset-check.js";
+import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { GraphBody } from "./composition.js";
 import type { AssetSpec } from "./asset-spec.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -95,6 +96,15 @@ export class AssetsDefinition<TOut = unknown> {
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
     this.checkSpecs = Object.freeze([...(parts.checkSpecs ?? [])]);
     this.executionType = parts.executionType ?? "materialize";
+    const partitioned = this.specs[0]?.partitionsDef;
+    for (const spec of this.specs) {
+      const same = spec.partitionsDef === partitioned || (spec.partitionsDef !== undefined && spec.partitionsDef.equals(partitioned));
+      if (!same) {
+        throw new InvalidDefinitionError(
+          `The assets of op "${this.op.name}" have different partitions (${this.specs.map((s) => `${s.key.toString()}: ${s.partitionsDef?.toString() ?? "none"}`).join("; ")}); assets computed together share one partitionsDef`,
+        );
+      }
+    }
     for (const check of this.checkSpecs) {
       if (!this.specs.some((spec) => spec.key.equals(check.assetKey))) {
         throw new InvalidDefinitionError(
@@ -120,6 +130,16 @@ export class AssetsDefinition<TOut = unknown> {
       this.#requiredResourceKeys = required;
     }
     return this.#requiredResourceKeys;
+  }
+
+  /** How these assets are partitioned, or undefined. */
+  get partitionsDef(): PartitionsDefinition | undefined {
+    return this.specs[0]?.partitionsDef;
+  }
+
+  /** How a backfill of these assets splits into runs, or undefined for the default. */
+  get backfillPolicy(): BackfillPolicy | undefined {
+    return this.specs[0]?.backfillPolicy;
   }
 
   /** An asset (or assets, one per graph output) computed by a graph; see graphAsset(). */

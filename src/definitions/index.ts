@@ -41,3 +41,18 @@ export { SourceAsset, type SourceAssetOptions } from "./source-asset.js";
 export { In, Out, isOpDefinition, op, type OpCompute, type OpDefinition, type OpOptions } from "./op.js";
 export { OutputHandle, type GraphBody, type Invocation } from "./composition.js";
 export { graph, graphAsset, graphMultiAsset, type FromGraphOptions, type GraphDefinition, type InputHandles } from "./graph-asset.js";
+export {
+  loadAssetChecksFromCurrentModule,
+  loadAssetChecksFromModules,
+  loadAssetChecksFromPackageModule,
+  loadAssetChecksFromPackageName,
+  loadAssetsFromCurrentModule,
+  loadAssetsFromModules,
+  loadAssetsFromPackageModule,
+  loadAssetsFromPackageName,
+  type LoadAssetChecksOptions,
+  type LoadAssetsOptions,
+  type LoadFromPackageNameOptions,
+  type ModuleLike,
+  type PackageLocation,
+} from "./load-assets.js";

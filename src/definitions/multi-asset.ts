@@ -13,6 +13,7 @@ import {
   type ResourceRequirement,
 } from "./asset.js";
 import type { AssetCheckSpec } from "./asset-check.js";
+import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import { AssetDep, type AssetRef } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition, type AssetOutputDefinition } from "./assets-definition.js";
@@ -109,6 +110,9 @@ export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
   codeVersion?: string;
   /** Checks this compute evaluates along with its assets. */
   checkSpecs?: readonly AssetCheckSpec[];
+  /** The partitioning of every output (a multi-asset's assets share one). */
+  partitionsDef?: PartitionsDefinition;
+  backfillPolicy?: BackfillPolicy;
 }
 
 export type MultiAssetCompute<Outs, Ins, C, R, RK extends string> = (
@@ -199,6 +203,8 @@ export function multiAsset<
       owners: o.owners ?? base?.owners,
       tags: o.tags ?? base?.tags,
       kinds: o.kinds ?? base?.kinds,
+      partitionsDef: options.partitionsDef ?? base?.partitionsDef,
+      backfillPolicy: options.backfillPolicy ?? base?.backfillPolicy,
     });
     specs.push(spec);
     const ioManagerKey = o.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;

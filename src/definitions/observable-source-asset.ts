@@ -13,6 +13,7 @@ import {
 import { collectResources, opTagsOf, type RequiredResources, type ResourceRequirement } from "./asset.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
+import type { PartitionsDefinition } from "../partitions/index.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
@@ -90,6 +91,8 @@ export interface ObservableSourceAssetOptions<R, RK extends string> {
   owners?: readonly string[];
   kinds?: Iterable<string>;
   opTags?: Record<string, unknown>;
+  /** Partitions observed (the observe function returns DataVersionsByPartition). */
+  partitionsDef?: PartitionsDefinition;
 }
 
 export type ObserveFunction<R, RK extends string> = (
@@ -117,6 +120,7 @@ export function observableSourceAsset<
     tags: options.tags,
     owners: options.owners,
     kinds: options.kinds,
+    partitionsDef: options.partitionsDef,
   });
   return observableDefinition([spec], `${key.toPythonIdentifier()}`, options, observe, { [key.toString()]: options.ioManagerKey });
 }

@@ -17,3 +17,4 @@ export {
   type ToSelectionStringOptions,
 } from "./selection/index.js";
 export { resolveJobSelection } from "./job-selection.js";
+export { partitionMappingOf, partitionsDefOf } from "./partition-validation.js";
