@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CodeLocationError, DuplicateAssetKeyError, InvalidAssetKeyError, InvalidDefinitionError } from "../core/index.js";
-import "../execution/index.js";
 import { materialize } from "../execution/index.js";
+import { BackfillPolicy } from "../partitions/index.js";
 import * as current from "./__fixtures__/load-assets/current.js";
 import * as finance from "./__fixtures__/load-assets/finance.js";
 import * as fulfilment from "./__fixtures__/load-assets/fulfilment.js";
@@ -141,8 +141,8 @@ describe("loadAssetsFromModules", () => {
   describe("groupName", () => {
     it("puts every loaded asset that has the default group in the group, sources included", () => {
       const loaded = loadAssetsFromModules([orders, fulfilment], { groupName: "shop", includeSpecs: true });
-      const groups = loaded.map((i) => (i instanceof SourceAsset ? i.options.groupName : i instanceof AssetSpec ? i.groupName : [...i.groupNamesByKey.values()].join()));
-      expect(groups.every((g) => g === "shop")).toBe(true);
+      const groups = loaded.flatMap((i) => (i instanceof SourceAsset ? [i.options.groupName] : i instanceof AssetSpec ? [i.groupName] : [...i.groupNamesByKey.values()]));
+      expect(groups).toEqual(new Array(10).fill("shop"));
       expect(orders.orders.getAssetSpec().groupName).toBe("default");
     });
 
@@ -155,6 +155,20 @@ describe("loadAssetsFromModules", () => {
       expect(() => loadAssetsFromModules([orders, finance], { groupName: "shop" })).toThrow(
         /Asset "ledger" \(export "ledger" of modules\[1\]\) is in group "finance", but the loader was asked to put the assets it loads in group "shop"\. Remove groupName from one of them/,
       );
+    });
+  });
+
+  describe("backfillPolicy", () => {
+    it("gives every loaded computed asset the policy, replacing its own, and leaves sources without one", () => {
+      const policy = BackfillPolicy.multiRun(7);
+      const own = asset({ name: "own_policy", backfillPolicy: BackfillPolicy.singleRun() }, () => 1);
+      const loaded = loadAssetsFromModules([fulfilment, { own }], { backfillPolicy: policy, includeSpecs: true });
+      expect(definitionOf(loaded, "shipments").backfillPolicy).toBe(policy);
+      expect(definitionOf(loaded, "large_orders").specs.map((s) => s.backfillPolicy)).toEqual([policy, policy]);
+      expect(definitionOf(loaded, "own_policy").backfillPolicy).toBe(policy);
+      expect(definitionOf(loaded, "carrier_rates").backfillPolicy).toBeUndefined();
+      expect(own.backfillPolicy?.policyType).toBe(BackfillPolicy.singleRun().policyType);
+      expect(fulfilment.shipments.backfillPolicy).toBeUndefined();
     });
   });
 
@@ -198,13 +212,14 @@ describe("loadAssetsFromModules", () => {
   it("refuses options it does not know, with a suggestion, and options for what assets cannot carry yet", () => {
     expect(() => loadAssetsFromModules([orders], { keyprefix: "x" } as never)).toThrow(/has no option "keyprefix"; did you mean "keyPrefix"\?/);
     expect(() => loadAssetsFromModules([orders], { automationCondition: {} } as never)).toThrow(/does not take automationCondition yet: assets have no automation condition yet/);
-    expect(() => loadAssetsFromModules([orders], { backfillPolicy: {} } as never)).toThrow(/does not take backfillPolicy yet/);
+    expect(() => loadAssetsFromModules([orders], { freshnessPolicy: {} } as never)).toThrow(/does not take freshnessPolicy yet/);
   });
 
   it("refuses a bad prefix or group name before loading anything", () => {
     expect(() => loadAssetsFromModules([orders], { keyPrefix: ["shop", "e u"] })).toThrow(InvalidAssetKeyError);
     expect(() => loadAssetsFromModules([orders], { keyPrefix: 3 } as never)).toThrow(/keyPrefix of loadAssetsFromModules must be a string or an array of strings/);
     expect(() => loadAssetsFromModules([orders], { groupName: "the shop" })).toThrow(/groupName "the shop" of loadAssetsFromModules is invalid/);
+    expect(() => loadAssetsFromModules([orders], { backfillPolicy: "single" } as never)).toThrow(/backfillPolicy of loadAssetsFromModules must be BackfillPolicy\.singleRun\(\) or BackfillPolicy\.multiRun\(n\)/);
     expect(() => loadAssetsFromModules(orders as never)).toThrow(/takes a list of modules/);
     expect(() => loadAssetsFromModules([orders, undefined] as never)).toThrow(/modules\[1\] is undefined, not a module/);
   });
@@ -252,7 +267,8 @@ describe("loadAssetChecksFromModules", () => {
   it("keeps checks of the modules' source assets on their keys", () => {
     const feed = new SourceAsset("feed");
     const feedIsFresh = assetCheck({ asset: feed, name: "feed_is_fresh", additionalDeps: ["orders", "elsewhere"] }, () => new AssetCheckResult({ passed: true }));
-    const [check] = loadAssetChecksFromModules([orders, { feed, feedIsFresh }], { assetKeyPrefix: "shop" });
+    const [ordersCheck, check] = loadAssetChecksFromModules([orders, { feed, feedIsFresh }], { assetKeyPrefix: "shop" });
+    expect(ordersCheck?.spec.id).toBe("shop/orders:orders_have_ids");
     expect(check?.spec.id).toBe("feed:feed_is_fresh");
     expect(check?.spec.additionalDeps.map((d) => d.key.toString())).toEqual(["shop/orders", "elsewhere"]);
   });
@@ -308,7 +324,7 @@ describe("loadAssetsFromPackageModule", () => {
   });
 
   it("refuses a location that does not exist, and a namespace, which cannot be walked", async () => {
-    await expect(loadAssetsFromPackageModule(new URL("missing/", packageDir))).rejects.toThrow(/the package location .*missing does not exist/);
+    await expect(loadAssetsFromPackageModule(new URL("missing/", packageDir))).rejects.toThrow(/the package location .*\/package\/missing does not exist/);
     await expect(loadAssetsFromPackageModule(orders as never)).rejects.toThrow(/A module namespace does not know its file/);
   });
 });
@@ -325,7 +341,7 @@ describe("loadAssetsFromPackageName", () => {
   });
 
   it("says where it looked for a package it cannot find, and what the package does not export", async () => {
-    await expect(loadAssetsFromPackageName("no-such-package", { from })).rejects.toThrow(/no package named "no-such-package" was found from .*marketing upwards/);
+    await expect(loadAssetsFromPackageName("no-such-package", { from })).rejects.toThrow(/no package named "no-such-package" was found from .*\/package\/marketing upwards/);
     await expect(loadAssetsFromPackageName("crm-assets/sales", { from })).rejects.toThrow(/package "crm-assets" \(.*\) does not export "\.\/sales"/);
     await expect(loadAssetsFromPackageName("./assets", { from })).rejects.toThrow(/for a directory use loadAssetsFromPackageModule/);
   });

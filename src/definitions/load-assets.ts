@@ -6,6 +6,8 @@ import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import type { AssetsItem } from "./definitions.js";
+// Type-only: partitions are a later layer.
+import type { BackfillPolicy } from "../partitions/index.js";
 import { importModule, importPackageModules, resolvePackageName, type LabelledModule, type PackageLocation } from "./package-modules.js";
 import { replaceAssetKeys, replaceCheckKeys, type KeyReplacements } from "./replace-asset-keys.js";
 import { SourceAsset } from "./source-asset.js";
@@ -25,6 +27,8 @@ export interface LoadAssetsOptions {
   keyPrefix?: string | readonly string[];
   /** Prepended to the keys of loaded source assets (SourceAsset, observable sources, and specs with includeSpecs), and to dependencies on them. */
   sourceKeyPrefix?: string | readonly string[];
+  /** The backfill policy of every loaded computed asset, replacing its own, as in the reference. @default each asset's own */
+  backfillPolicy?: BackfillPolicy;
   /** Whether exported AssetSpecs are loaded, as external assets. @default false (specs often only serve to build a multi-asset) */
   includeSpecs?: boolean;
 }
@@ -39,11 +43,10 @@ export interface LoadFromPackageNameOptions {
   from?: PackageLocation;
 }
 
-const ASSETS_OPTIONS = ["groupName", "keyPrefix", "sourceKeyPrefix", "includeSpecs"];
+const ASSETS_OPTIONS = ["groupName", "keyPrefix", "sourceKeyPrefix", "backfillPolicy", "includeSpecs"];
 const CHECKS_OPTIONS = ["assetKeyPrefix"];
 const NOT_YET: Readonly<Record<string, string>> = {
   automationCondition: "assets have no automation condition yet",
-  backfillPolicy: "asset definitions have no backfill policy yet",
   freshnessPolicy: "assets have no freshness policy yet",
 };
 
@@ -149,6 +152,7 @@ interface AssetsSettings {
   groupName: string | undefined;
   keyPrefix: readonly string[] | undefined;
   sourceKeyPrefix: readonly string[] | undefined;
+  backfillPolicy: BackfillPolicy | undefined;
   includeSpecs: boolean;
 }
 
@@ -185,7 +189,7 @@ function loadAssets(modules: readonly LabelledModule[], settings: AssetsSettings
   const byNewKey = new Map<string, Found<Loaded>>();
   for (const item of found) {
     if (item.value instanceof AssetSpec && owners.get(item.value.key.toString()) !== item) continue; // an equal spec came first
-    const copy = replaceAssetKeys(item.value, replacements, { groupName: settings.groupName, describe: item.where });
+    const copy = replaceAssetKeys(item.value, replacements, { groupName: settings.groupName, backfillPolicy: settings.backfillPolicy, describe: item.where });
     for (const key of keysOf(copy)) {
       const other = byNewKey.get(key.toString());
       // Keys were unique before the prefixes, so a clash now is the prefixes' doing.
@@ -342,8 +346,13 @@ function assetsSettings(options: LoadAssetsOptions, caller: string): AssetsSetti
   if (groupName !== undefined && (typeof groupName !== "string" || !/^[A-Za-z0-9_]+$/.test(groupName))) {
     throw new InvalidDefinitionError(`groupName ${JSON.stringify(groupName)} of ${caller} is invalid: use letters, digits and underscores only`);
   }
+  const { backfillPolicy } = options;
+  if (backfillPolicy !== undefined && (backfillPolicy as { kind?: unknown } | null)?.kind !== "backfill_policy") {
+    throw new InvalidDefinitionError(`backfillPolicy of ${caller} must be BackfillPolicy.singleRun() or BackfillPolicy.multiRun(n)`);
+  }
   return {
     groupName,
+    backfillPolicy,
     keyPrefix: prefixOf(options.keyPrefix, "keyPrefix", caller),
     sourceKeyPrefix: prefixOf(options.sourceKeyPrefix, "sourceKeyPrefix", caller),
     includeSpecs: options.includeSpecs === true,

@@ -67,10 +67,11 @@ async function moduleFiles(directory: string): Promise<string[]> {
   return out;
 }
 
+// An absolute path without a trailing separator, whatever form the location came in.
 function pathOf(location: PackageLocation, caller: string): string {
-  if (location instanceof URL) return fileURLToPath(location);
-  if (typeof location === "string") return location.startsWith("file:") ? fileURLToPath(location) : resolve(location);
-  if (location !== null && typeof location === "object" && typeof (location as { url?: unknown }).url === "string") return fileURLToPath(location.url);
+  if (location instanceof URL) return resolve(fileURLToPath(location));
+  if (typeof location === "string") return resolve(location.startsWith("file:") ? fileURLToPath(location) : location);
+  if (location !== null && typeof location === "object" && typeof (location as { url?: unknown }).url === "string") return resolve(fileURLToPath(location.url));
   throw new InvalidDefinitionError(
     `${caller} needs where the package is: its directory as a URL or path (new URL("./assets/", import.meta.url)), or import.meta of its index. ` +
       `A module namespace does not know its file, so it cannot be walked; use loadAssetsFromModules([namespace]) for one module.`,

@@ -1,5 +1,7 @@
 // Copies of definitions with some asset keys replaced (and a group applied): what the loaders' prefixes build on.
 import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
+// Type-only: partitions are a later layer; a spec only carries its policy.
+import type { BackfillPolicy } from "../partitions/index.js";
 import { AssetCheckSpec, AssetChecksDefinition } from "./asset-check.js";
 import { AssetDep } from "./asset-dep.js";
 import { AssetSpec, DEFAULT_GROUP_NAME } from "./asset-spec.js";
@@ -12,17 +14,20 @@ export type KeyReplacements = ReadonlyMap<string, AssetKey>;
 export interface ReplaceOptions {
   /** The group every asset gets; an asset already in another group than the default is an error. */
   groupName?: string | undefined;
+  /** The backfill policy of computed assets, replacing theirs (sources are never backfilled). */
+  backfillPolicy?: BackfillPolicy | undefined;
   /** Where the item comes from, for errors: `export "orders" of modules[0]`. */
   describe: string;
 }
 
 /**
- * A copy of `item` whose own keys, dependencies, inputs, outputs and check targets follow `keys`, in `groupName`.
+ * A copy of `item` whose own keys, dependencies, inputs, outputs and check targets follow `keys`, in `groupName`,
+ * with `backfillPolicy` if it computes its assets.
  * An op named after its single asset's key (as asset() names it) is renamed after the new key, so that two copies
  * of one module under different prefixes run as different steps. Returns `item` itself when nothing changes.
  */
 export function replaceAssetKeys<T extends AssetsDefinition<unknown> | AssetSpec | SourceAsset>(item: T, keys: KeyReplacements, options: ReplaceOptions): T {
-  if (item instanceof AssetSpec) return replaceInSpec(item, keys, options) as T;
+  if (item instanceof AssetSpec) return replaceInSpec(item, keys, { ...options, backfillPolicy: undefined }) as T;
   if (item instanceof SourceAsset) {
     const key = swap(item.key, keys);
     const current = item.options.groupName ?? DEFAULT_GROUP_NAME;
@@ -45,7 +50,7 @@ export function replaceCheckKeys(check: AssetChecksDefinition, keys: KeyReplacem
 }
 
 function replaceInDefinition(definition: AssetsDefinition<unknown>, keys: KeyReplacements, options: ReplaceOptions): AssetsDefinition<unknown> {
-  const specs = definition.specs.map((spec) => replaceInSpec(spec, keys, options));
+  const specs = definition.specs.map((spec) => replaceInSpec(spec, keys, definition.isMaterializable ? options : { ...options, backfillPolicy: undefined }));
   const checkSpecs = definition.checkSpecs.map((spec) => replaceInCheckSpec(spec, keys));
   const keysChange = definition.inputs.some((i) => keys.has(i.key.toString())) || definition.outputs.some((o) => keys.has(o.key.toString()));
   if (!keysChange && specs.every((s, i) => s === definition.specs[i]) && checkSpecs.every((c, i) => c === definition.checkSpecs[i])) return definition;
@@ -70,8 +75,9 @@ function replaceInSpec(spec: AssetSpec, keys: KeyReplacements, options: ReplaceO
   const key = swap(spec.key, keys);
   const deps = spec.deps.map((dep) => replaceInDep(dep, keys));
   const groupName = groupFor(spec.groupName, options, spec.key);
-  if (key === spec.key && groupName === spec.groupName && deps.every((d, i) => d === spec.deps[i])) return spec;
-  return spec.replaceAttributes({ key, deps, groupName });
+  const backfillPolicy = options.backfillPolicy ?? spec.backfillPolicy;
+  if (key === spec.key && groupName === spec.groupName && backfillPolicy === spec.backfillPolicy && deps.every((d, i) => d === spec.deps[i])) return spec;
+  return spec.replaceAttributes({ key, deps, groupName, backfillPolicy });
 }
 
 function replaceInCheckSpec(spec: AssetCheckSpec, keys: KeyReplacements): AssetCheckSpec {
