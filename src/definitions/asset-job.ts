@@ -3,6 +3,7 @@ import { InvalidDefinitionError, coerceMetadata, validateTags, type MetadataMap,
 // Type-only: selections are resolved by the graph layer; a job only carries one.
 import type { CoercibleToAssetSelection } from "../graph/index.js";
 import type { ExecutorDefinition } from "./executor.js";
+import type { PartitionsDefinition } from "../partitions/index.js";
 import { RetryPolicy } from "./retry-policy.js";
 
 export interface AssetJobOptions {
@@ -21,6 +22,8 @@ export interface AssetJobOptions {
   executorDef?: ExecutorDefinition;
   /** The retry policy of steps that have none of their own. */
   opRetryPolicy?: RetryPolicy;
+  /** The partitions of the job: its partitioned assets must share them; runs take a partitionKey. */
+  partitionsDef?: PartitionsDefinition;
 }
 
 /**
@@ -41,6 +44,7 @@ export class AssetJobDefinition {
   readonly description: string | undefined;
   readonly executorDef: ExecutorDefinition | undefined;
   readonly opRetryPolicy: RetryPolicy | undefined;
+  readonly partitionsDef: PartitionsDefinition | undefined;
 
   constructor(options: AssetJobOptions) {
     if (typeof options.name !== "string" || !/^[A-Za-z0-9_]+$/.test(options.name)) {
@@ -62,6 +66,7 @@ export class AssetJobDefinition {
     this.description = options.description;
     this.executorDef = options.executorDef;
     this.opRetryPolicy = options.opRetryPolicy;
+    this.partitionsDef = options.partitionsDef;
     Object.freeze(this);
   }
 }

@@ -26,6 +26,16 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly runTags: Tags;
   /** The asset's definition metadata. */
   readonly definitionMetadata: MetadataMap;
+  /** True when the step materializes a partition of a partitioned asset. */
+  readonly hasPartitionKey: boolean;
+  /** The partition being materialized; throws for an unpartitioned step. */
+  readonly partitionKey: string;
+  /** The partitions being materialized, as a range (one partition: start = end). */
+  readonly partitionKeyRange: { readonly start: string; readonly end: string };
+  /** The time window of the partition, for assets partitioned by time. */
+  readonly partitionTimeWindow: { readonly start: Date; readonly end: Date };
+  /** The upstream partitions an input reads, through its partition mapping. */
+  assetPartitionKeysForInput(inputName: string): string[];
   /** Metadata to add to this step's materialization. */
   addOutputMetadata(metadata: RawMetadata, outputName?: string): void;
 }

@@ -1,14 +1,11 @@
 // defs.getJobDef(name): a job bound to its Definitions, runnable in this process.
-import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
+import type { AssetKey } from "../core/index.js";
 import { Definitions, type AssetJobDefinition } from "../definitions/index.js";
 import { AssetGraph, AssetSelection, resolveJobSelection } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, type ExecuteOptions } from "./execute-run.js";
 
-export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "opRetryPolicy"> & {
-  /** Partitions arrive with partitioned assets; a job of unpartitioned assets takes none. */
-  partitionKey?: never;
-};
+export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "opRetryPolicy">;
 
 /** A job resolved against its Definitions. */
 export class ResolvedAssetJob {
@@ -40,9 +37,6 @@ export class ResolvedAssetJob {
    * are put on the run, under any `tags` given here.
    */
   executeInProcess(options: JobExecuteOptions = {}): Promise<ExecuteResult> {
-    if (options.partitionKey !== undefined) {
-      throw new InvalidDefinitionError(`Job "${this.name}" has no partitions, so it takes no partitionKey`);
-    }
     const job = this.definition;
     const graph = AssetGraph.of(this.defs);
     const checks = job.selection === undefined ? undefined : AssetSelection.from(job.selection).resolveCheckIndices(graph);

@@ -12,6 +12,8 @@ import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
+import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../partitions/index.js";
+import { InvalidDefinitionError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -35,6 +37,8 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Random source for retry jitter. @default Math.random */
   random?: () => number;
+  /** The partition to materialize; required when the selection holds partitioned assets. */
+  partitionKey?: string;
   /**
    * Cancels the run: no further step starts, steps already running finish, the rest are skipped and the
    * run ends CANCELED.
@@ -71,14 +75,20 @@ export async function executeRun(
     }
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
+  const partitionTime = clock.now();
+  const { partitionKey, dynamicPartitions } = await checkPartitionKey(graph, plan, instance, options.partitionKey, partitionTime);
 
   const run = await instance.createRun({
     runId: randomUUID(),
     jobName: options.jobName ?? ASSET_JOB_NAME,
-    tags,
+    tags: {
+      ...tags,
+      ...(plan.checks.length ? { "tessera/asset_check_selection": plan.checks.map((c) => graph.checks[c]?.id).join(",") } : {}),
+      ...(partitionKey === undefined ? {} : { [SystemTags.PARTITION]: partitionKey }),
+    },
     assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
-    ...(plan.checks.length ? { tags: { ...tags, "tessera/asset_check_selection": plan.checks.map((c) => graph.checks[c]?.id).join(",") } } : {}),
     runConfig: options.runConfig ?? {},
+    ...(partitionKey === undefined ? {} : { partitionKey }),
   });
   const writer = new RunEventWriter(instance, options.onEvent);
   const runEvent = (
@@ -113,6 +123,9 @@ export async function executeRun(
     random: options.random ?? Math.random,
     opRetryPolicy: options.opRetryPolicy,
     dataVersions: await upstreamDataVersions(instance, graph, plan),
+    partitionKey,
+    dynamicPartitions,
+    partitionTime,
   };
   try {
     const live = await setUpResources(prepared, (key) =>
@@ -144,7 +157,8 @@ export async function executeRun(
   const outputs = new Map<string, CapturedOutput>();
   const byStep = new Map<string, Map<string, unknown>>();
   for (const [node, captured] of state.outputs) {
-    outputs.set(graph.ids[node] as string, captured);
+    const partitioned = partitionKey !== undefined && graph.specs[node]?.partitionsDef !== undefined;
+    outputs.set(partitioned ? `${graph.ids[node]}[${partitionKey}]` : (graph.ids[node] as string), captured);
     const step = plan.steps[plan.stepOfNode[node] as number];
     if (!step || step.kind !== "asset") continue;
     const name = step.definition.outputForKey(captured.key).name;
@@ -177,4 +191,45 @@ async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan:
 /** The checks of the given asset nodes. */
 export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): number[] {
   return nodes.flatMap((n) => graph.checksOf(n));
+}
+
+/**
+ * Validates the run's partition key against every partitioned asset it materializes (before anything is
+ * recorded), and reads the dynamic partition keys those definitions need, once.
+ */
+async function checkPartitionKey(
+  graph: AssetGraph,
+  plan: ExecutionPlan,
+  instance: Instance,
+  partitionKey: string | undefined,
+  currentTime: number,
+): Promise<{ partitionKey: string | undefined; dynamicPartitions: DynamicPartitionsSnapshot }> {
+  const defs = new Map<string, { def: PartitionsDefinition; assets: string[] }>();
+  const involved: PartitionsDefinition[] = [];
+  for (const node of new Set([...plan.nodes, ...plan.steps.flatMap((s) => s.inputs.map((i) => i.node))])) {
+    const def = graph.specs[node]?.partitionsDef;
+    if (!def) continue;
+    involved.push(def);
+    if (!plan.nodes.includes(node)) continue;
+    const id = def.toString();
+    const entry = defs.get(id) ?? { def, assets: [] };
+    entry.assets.push(graph.ids[node] as string);
+    defs.set(id, entry);
+  }
+  const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
+  if (defs.size === 0) {
+    if (partitionKey !== undefined) {
+      throw new InvalidDefinitionError(`partitionKey "${partitionKey}" was given, but no asset in the run is partitioned; leave it out.`);
+    }
+    return { partitionKey: undefined, dynamicPartitions };
+  }
+  if (partitionKey === undefined) {
+    const [first] = defs.values();
+    throw new InvalidDefinitionError(
+      `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
+        `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
+    );
+  }
+  for (const { def } of defs.values()) def.validatePartitionKey(partitionKey, { currentTime, dynamicPartitionsStore: dynamicPartitions });
+  return { partitionKey, dynamicPartitions };
 }

@@ -1,6 +1,7 @@
 // What the steps of one run share while it executes.
 import type { AssetKey, Clock, Tags } from "../core/index.js";
 import type { RetryPolicy } from "../definitions/index.js";
+import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
 import type { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import type { ExecutionPlan } from "../plan/index.js";
@@ -30,6 +31,12 @@ export interface RunState {
    * current versions of the run's upstreams outside it.
    */
   readonly dataVersions: Map<number, string>;
+  /** The partition this run materializes, for its partitioned assets. */
+  readonly partitionKey: string | undefined;
+  /** Dynamic partition keys as they were when the run started. */
+  readonly dynamicPartitions: DynamicPartitionsSnapshot;
+  /** The moment partitions are counted at: the run's start. */
+  readonly partitionTime: number;
   /** Applies to steps whose op has no retry policy. */
   readonly opRetryPolicy: RetryPolicy | undefined;
 }

@@ -31,6 +31,7 @@ import type { CheckNode } from "../graph/index.js";
 import type { AssetPlanStep, CheckPlanStep, PlanStep } from "../plan/index.js";
 import { DataVersion, NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
+import { inputPartitionKeys, stepPartitionKey, stepTimeWindow } from "./step-partitions.js";
 import { makeLogger } from "./step-logger.js";
 
 export type StepOutcome =
@@ -157,15 +158,26 @@ async function loadInputs(
     const definition = step.inputDefinitions.find((i) => i.name === input.name);
     const resourceKey = definition?.inputManagerKey ?? ioManagerKeyOf(run, input.node);
     const manager = ioManager(run, resourceKey, `asset "${input.key.toString()}"`);
-    const value = await manager.loadInput({
-      assetKey: input.key,
-      name: input.name,
-      runId: run.runId,
-      metadata: definition?.metadata ?? coerceMetadata(undefined),
-      upstreamMetadata: run.graph.specs[input.node]?.metadata ?? coerceMetadata(undefined),
-      partitionKey: undefined,
-      log,
-    });
+    const load = (partitionKey: string | undefined): unknown =>
+      manager.loadInput({
+        assetKey: input.key,
+        name: input.name,
+        runId: run.runId,
+        metadata: definition?.metadata ?? coerceMetadata(undefined),
+        upstreamMetadata: run.graph.specs[input.node]?.metadata ?? coerceMetadata(undefined),
+        partitionKey,
+        log,
+      });
+    // A partitioned upstream gives the mapped partition's value, or the values of several partitions by key.
+    const partitions = inputPartitionKeys(run, step, input.node);
+    let value: unknown;
+    if (partitions === undefined) value = await load(undefined);
+    else if (partitions.length === 1) value = await load(partitions[0]);
+    else {
+      const byPartition: Record<string, unknown> = {};
+      for (const partition of partitions) byPartition[partition] = await load(partition);
+      value = byPartition;
+    }
     const failure = runTypeCheck(definition?.type as never, value);
     if (failure !== undefined) {
       throw new OutputTypeCheckError(input.key.toString(), `input "${input.name}" of step "${step.key}": ${failure}`);
@@ -216,6 +228,30 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
   }
   get runTags(): Tags {
     return this.run.runTags;
+  }
+  get hasPartitionKey(): boolean {
+    return stepPartitionKey(this.run, this.step) !== undefined;
+  }
+  get partitionKey(): string {
+    const key = stepPartitionKey(this.run, this.step);
+    if (key === undefined) {
+      throw new InvalidDefinitionError(`Step "${this.step.key}" is not partitioned, so it has no partitionKey; check ctx.hasPartitionKey first.`);
+    }
+    return key;
+  }
+  get partitionKeyRange(): { start: string; end: string } {
+    const key = this.partitionKey;
+    return { start: key, end: key };
+  }
+  get partitionTimeWindow(): { start: Date; end: Date } {
+    const window = stepTimeWindow(this.run, this.step);
+    if (!window) throw new InvalidDefinitionError(`Step "${this.step.key}" has no time window: its asset is not partitioned by time.`);
+    return window;
+  }
+  assetPartitionKeysForInput(inputName: string): string[] {
+    const input = this.step.inputs.find((i) => i.name === inputName);
+    if (!input) throw new InvalidDefinitionError(`Step "${this.step.key}" has no input "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"})`);
+    return inputPartitionKeys(this.run, this.step, input.node) ?? [];
   }
   get definitionMetadata(): MetadataMap {
     if (this.step.kind === "check") return this.step.check.spec.metadata;
@@ -359,7 +395,7 @@ async function handleOutputs(
           stepKey: step.key,
           name: definition.name,
           definitionMetadata: run.graph.specs[output.node]?.metadata ?? coerceMetadata(undefined),
-          partitionKey: undefined,
+          partitionKey: stepPartitionKey(run, step),
           log,
         },
         output.value,
@@ -387,6 +423,7 @@ async function handleOutputs(
     emit({
       eventType: "ASSET_MATERIALIZATION",
       assetKey: output.key,
+      partition: stepPartitionKey(run, step),
       message: `Materialized asset "${output.key.toString()}".`,
       metadata,
       tags,
@@ -523,6 +560,7 @@ function evaluateChecks(
     emit({
       eventType: "ASSET_CHECK_EVALUATION",
       assetKey: check.spec.assetKey,
+      partition: stepPartitionKey(run, step),
       checkName: check.spec.name,
       passed: result.passed,
       severity: result.severity,

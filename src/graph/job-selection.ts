@@ -25,6 +25,17 @@ export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition):
       `job "${job.name}"`,
     );
   }
+  // A job runs one partition at a time, so its partitioned assets must share one partitioning.
+  const partitioned = nodes.filter((n) => graph.specs[n]?.partitionsDef !== undefined);
+  const expected = job.partitionsDef ?? graph.specs[partitioned[0] as number]?.partitionsDef;
+  const mismatched = partitioned.filter((n) => !graph.specs[n]?.partitionsDef?.equals(expected));
+  if (mismatched.length > 0) {
+    throw new InvalidDefinitionError(
+      `Job "${job.name}" selects assets with different partitions: ${partitioned.map((n) => `"${graph.ids[n]}" (${graph.specs[n]?.partitionsDef?.toString()})`).join(", ")}. ` +
+        `A job runs one partition at a time: select assets that share one partitionsDef${job.partitionsDef ? " (the job's)" : ""}.`,
+      `job "${job.name}"`,
+    );
+  }
   return nodes;
 }
 

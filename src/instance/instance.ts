@@ -1,5 +1,6 @@
 // Instance: the storage of runs, events and the asset index, with the settings of a Tessera home.
 import { join } from "node:path";
+import { validateDynamicPartitionKeys } from "../partitions/index.js";
 import { randomUUID } from "node:crypto";
 import {
   AssetKey,
@@ -257,6 +258,7 @@ export class Instance {
   // Dynamic partitions
 
   async addDynamicPartitions(name: string, keys: readonly string[]): Promise<void> {
+    validateDynamicPartitionKeys(name, keys);
     return this.storage.addDynamicPartitions(name, keys);
   }
 

@@ -39,9 +39,10 @@ export function registerJobCommands(program: Command, cli: Cli): void {
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON (default: the job's config)")
     .option("--tags <json>", "tags for the run, as a JSON object of strings")
+    .option("-p, --partition <key>", "the partition to run, for a partitioned job")
     .option("-v, --verbose", "show debug logs as well")
     .addHelpText("after", EXECUTE_EXAMPLES)
-    .action(async (name: string, options: { module?: string; config?: string; tags?: string; verbose?: boolean }, command: Command) => {
+    .action(async (name: string, options: { module?: string; config?: string; tags?: string; partition?: string; verbose?: boolean }, command: Command) => {
       cli.exitCode = await executeJob(cli, command, name, options);
     });
 }
@@ -75,7 +76,7 @@ async function executeJob(
   cli: Cli,
   command: Command,
   name: string,
-  options: { module?: string; config?: string; tags?: string; verbose?: boolean },
+  options: { module?: string; config?: string; tags?: string; partition?: string; verbose?: boolean },
 ): Promise<number> {
   const runConfig = await readRunConfig(options.config, cli.cwd);
   const tags = parseTags(options.tags);
@@ -89,7 +90,14 @@ async function executeJob(
       runConfig: runConfig ?? job.definition.config,
       verbose: options.verbose ?? false,
       execute: (watch) =>
-        job.executeInProcess({ instance, ...(runConfig === undefined ? {} : { runConfig }), ...(tags ? { tags } : {}), ...watch, raiseOnError: false }),
+        job.executeInProcess({
+          instance,
+          ...(runConfig === undefined ? {} : { runConfig }),
+          ...(tags ? { tags } : {}),
+          ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
+          ...watch,
+          raiseOnError: false,
+        }),
     });
   });
 }

@@ -13,6 +13,7 @@ interface MaterializeOptions {
   select: string;
   config?: string;
   tags?: string;
+  partition?: string;
   verbose?: boolean;
 }
 
@@ -25,6 +26,7 @@ Examples:
   $ tessera materialize -m defs.ts --select daily_revenue --config run.yaml
   $ tessera materialize -m defs.ts --config '{"ops": {"daily_revenue": {"config": {"currency": "USD"}}}}'
   $ tessera materialize -m defs.ts --tags '{"team": "finance"}'
+  $ tessera materialize -m defs.ts --select daily_sales --partition 2026-11-24
 
 Without -m, the code location comes from \`locations\` in tessera.yaml in the Tessera home.
 Run config has the shape { ops: { <asset>: { config } }, resources: { <key>: { config } } }.`;
@@ -36,6 +38,7 @@ export function registerMaterializeCommand(program: Command, cli: Cli): void {
     .option("-m, --module <file>", "code location module: a .ts or .js file that exports `defs` (default: locations in tessera.yaml)")
     .option("-s, --select <selection>", "assets to materialize: keys (a,b), '*orders+' or 'group:sales and kind:csv'; '*' for all", "*")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON")
+    .option("-p, --partition <key>", "the partition to materialize, for partitioned assets (e.g. 2026-11-24)")
     .option("--tags <json>", "tags for the run, as a JSON object of strings")
     .option("-v, --verbose", "show debug logs as well")
     .addHelpText("after", EXAMPLES)
@@ -73,6 +76,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
           instance,
           runConfig,
           ...(tags ? { tags } : {}),
+          ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
           ...watch,
           raiseOnError: false,
         }),

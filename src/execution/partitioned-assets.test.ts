@@ -1,0 +1,119 @@
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { InvalidDefinitionError } from "../core/index.js";
+import { AssetIn, AssetSpec, Definitions, asset, defineAssetJob } from "../definitions/index.js";
+import { Instance } from "../instance/index.js";
+import {
+  DailyPartitionsDefinition,
+  DynamicPartitionsDefinition,
+  IncompatiblePartitionMappingError,
+  MonthlyPartitionsDefinition,
+  PartitionKeyNotFoundError,
+  StaticPartitionMapping,
+  StaticPartitionsDefinition,
+  TimeWindowPartitionMapping,
+} from "../partitions/index.js";
+import "./asset-job.js";
+import { materialize } from "./materialize.js";
+
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01" });
+const at = (iso: string) => new Date(iso).getTime();
+
+describe("partitioned assets", () => {
+  it("materializes one partition, telling the compute its key and time window, and records the partition", async () => {
+    const instance = Instance.fromHome({ home: mkdtempSync(join(tmpdir(), "tessera-partitions-")) });
+    const seen: unknown[] = [];
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => {
+      seen.push([ctx.partitionKey, ctx.partitionTimeWindow.start.toISOString(), ctx.partitionTimeWindow.end.toISOString(), ctx.hasPartitionKey]);
+      return [`sales of ${ctx.partitionKey}`];
+    });
+    const result = await materialize([sales], { instance, partitionKey: "2026-11-03" });
+    expect(seen).toEqual([["2026-11-03", "2026-11-03T00:00:00.000Z", "2026-11-04T00:00:00.000Z", true]]);
+    expect(result.getAssetMaterializationEvents()[0]?.partition).toBe("2026-11-03");
+    expect(result.assetValue("daily_sales", { partitionKey: "2026-11-03" })).toEqual(["sales of 2026-11-03"]);
+    expect(result.run.partitionKey).toBe("2026-11-03");
+    expect(result.run.tags["tessera/partition"]).toBe("2026-11-03");
+    expect([...(await instance.getMaterializedPartitions("daily_sales"))]).toEqual(["2026-11-03"]);
+    expect(readdirSync(join(instance.home as string, "storage", "daily_sales"))).toEqual(["2026-11-03"]);
+    await instance.close();
+  });
+
+  it("loads the upstream partitions its mapping names: the same day, or a window of days by key", async () => {
+    const instance = Instance.ephemeral();
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => Number(ctx.partitionKey.slice(-2)));
+    const sameDay = asset({ name: "same_day", partitionsDef: daily, ins: { sales } }, (_ctx, { sales }) => sales * 10);
+    const twoDays = asset(
+      { name: "two_days", partitionsDef: daily, ins: { sales: new AssetIn<Record<string, number>>({ key: "daily_sales", partitionMapping: new TimeWindowPartitionMapping({ startOffset: -1 }) }) } },
+      (ctx, { sales }) => ({ keys: ctx.assetPartitionKeysForInput("sales"), sales }),
+    );
+    const defs = new Definitions({ assets: [sales, sameDay, twoDays] });
+    for (const day of ["2026-11-02", "2026-11-03"]) await defs.materialize(["daily_sales"], { instance, partitionKey: day });
+    const result = await defs.materialize(["same_day", "two_days"], { instance, partitionKey: "2026-11-03" });
+    expect(result.assetValue("same_day", { partitionKey: "2026-11-03" })).toBe(30);
+    expect(result.assetValue("two_days", { partitionKey: "2026-11-03" })).toEqual({ keys: ["2026-11-02", "2026-11-03"], sales: { "2026-11-02": 2, "2026-11-03": 3 } });
+  });
+
+  it("rejects an unknown partition key with the valid range, before recording a run", async () => {
+    const instance = Instance.ephemeral();
+    const sales = asset({ name: "daily_sales", partitionsDef: new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-10" }) }, () => 1);
+    await expect(materialize([sales], { instance, partitionKey: "2026-12-01" })).rejects.toThrow(PartitionKeyNotFoundError);
+    await expect(materialize([sales], { instance, partitionKey: "2026-12-01" })).rejects.toThrow(/2026-11-01.*2026-11-09|2026-11-0/);
+    const regions = asset({ name: "regions", partitionsDef: new StaticPartitionsDefinition(["emea", "apac", "amer"]) }, () => 1);
+    await expect(materialize([regions], { instance, partitionKey: "emia" })).rejects.toThrow(/emea/);
+    expect(await instance.getRuns()).toEqual([]);
+  });
+
+  it("requires a partition key for a partitioned asset, and refuses one when nothing is partitioned", async () => {
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, () => 1);
+    await expect(materialize([sales])).rejects.toThrow(/"daily_sales" is partitioned .*--partition/);
+    await expect(materialize([asset("plain", () => 1)], { partitionKey: "2026-11-01" })).rejects.toThrow(/no asset in the run is partitioned/);
+  });
+
+  it("gives an unpartitioned step no partition key, and says so when asked", async () => {
+    const plain = asset("plain", (ctx) => ctx.hasPartitionKey);
+    const result = await materialize([plain]);
+    expect(result.assetValue("plain")).toBe(false);
+    const asking = asset("asking", (ctx) => ctx.partitionKey);
+    await expect(materialize([asking])).rejects.toThrow(/not partitioned, so it has no partitionKey/);
+  });
+
+  it("validates dynamic partition keys against the instance, and their names when added", async () => {
+    const instance = Instance.ephemeral();
+    const customers = new DynamicPartitionsDefinition({ name: "customers" });
+    const perCustomer = asset({ name: "per_customer", partitionsDef: customers }, (ctx) => ctx.partitionKey.toUpperCase());
+    await expect(materialize([perCustomer], { instance, partitionKey: "acme" })).rejects.toThrow(PartitionKeyNotFoundError);
+    await instance.addDynamicPartitions("customers", ["acme", "globex"]);
+    expect((await materialize([perCustomer], { instance, partitionKey: "acme" })).assetValue("per_customer", { partitionKey: "acme" })).toBe("ACME");
+    await expect(instance.addDynamicPartitions("customers", ["bad...key"])).rejects.toThrow(/\.\.\./);
+  });
+
+  it("rejects at definition time a mapping between incompatible partitions, naming both assets", () => {
+    const monthly = new MonthlyPartitionsDefinition({ startDate: "2026-01-01" });
+    const regions = new StaticPartitionsDefinition(["emea", "apac"]);
+    const byMonth = asset({ name: "by_month", partitionsDef: monthly }, () => 1);
+    const byRegion = asset(
+      { name: "by_region", partitionsDef: regions, ins: { m: new AssetIn({ key: "by_month", partitionMapping: new StaticPartitionMapping({ "2026-01": "emea" }) }) } },
+      () => 1,
+    );
+    expect(() => new Definitions({ assets: [byMonth, byRegion] })).toThrow(IncompatiblePartitionMappingError);
+    expect(() => new Definitions({ assets: [byMonth, byRegion] })).toThrow(/by_month.*by_region|by_region.*by_month/);
+  });
+
+  it("runs a partitioned job for one partition and rejects a job mixing partitionings", async () => {
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => ctx.partitionKey);
+    const report = asset({ name: "daily_report", partitionsDef: daily, ins: { sales } }, (_ctx, { sales }) => `report for ${sales}`);
+    const job = defineAssetJob({ name: "daily_job", partitionsDef: daily });
+    const defs = new Definitions({ assets: [sales, report], jobs: [job] });
+    const result = await defs.getJobDef("daily_job").executeInProcess({ partitionKey: "2026-11-05", clock: { now: () => at("2026-11-20T00:00:00Z"), sleep: async () => undefined } });
+    expect(result.assetValue("daily_report", { partitionKey: "2026-11-05" })).toBe("report for 2026-11-05");
+    const monthly = asset({ name: "monthly", partitionsDef: new MonthlyPartitionsDefinition({ startDate: "2026-01-01" }) }, () => 1);
+    expect(() => new Definitions({ assets: [sales, monthly], jobs: [defineAssetJob({ name: "mixed" })] })).toThrow(/different partitions/);
+  });
+
+  it("keeps one partitioning per definition", () => {
+    expect(() => asset({ name: "x", partitionsDef: "daily" as never }, () => 1)).toThrow(InvalidDefinitionError);
+    expect(new AssetSpec("ext", { partitionsDef: daily }).partitionsDef).toBe(daily);
+  });
+});

@@ -1,0 +1,53 @@
+// Which partitions a step works on, and which upstream partitions each of its inputs reads.
+import { InvalidDefinitionError } from "../core/index.js";
+import { partitionMappingOf } from "../graph/index.js";
+import { TimeWindowPartitionsDefinition, type PartitionsDefinition, type TimeWindow } from "../partitions/index.js";
+import type { PlanStep } from "../plan/index.js";
+import type { RunState } from "./run-state.js";
+
+/** The partitions definition of the step's asset(s), or of the asset its check checks. */
+export function stepPartitionsDef(run: RunState, step: PlanStep): PartitionsDefinition | undefined {
+  const node = step.kind === "check" ? step.check.asset : step.nodes[0];
+  return node === undefined ? undefined : run.graph.specs[node]?.partitionsDef;
+}
+
+/** The partition the step materializes: the run's, when the step's assets are partitioned. */
+export function stepPartitionKey(run: RunState, step: PlanStep): string | undefined {
+  return stepPartitionsDef(run, step) ? run.partitionKey : undefined;
+}
+
+export function stepTimeWindow(run: RunState, step: PlanStep): TimeWindow | undefined {
+  const def = stepPartitionsDef(run, step);
+  const key = stepPartitionKey(run, step);
+  return def instanceof TimeWindowPartitionsDefinition && key !== undefined ? def.timeWindowForPartitionKey(key) : undefined;
+}
+
+/**
+ * The upstream partitions the step's input from `upstreamNode` reads, through the dependency's partition
+ * mapping; undefined when the upstream is not partitioned. Partitions the mapping asks for that do not
+ * exist fail the step, naming them.
+ */
+export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: number): string[] | undefined {
+  const upstreamDef = run.graph.specs[upstreamNode]?.partitionsDef;
+  if (!upstreamDef) return undefined;
+  const downstreamNode = step.kind === "check" ? undefined : step.nodes[0];
+  const downstreamDef = stepPartitionsDef(run, step);
+  const key = stepPartitionKey(run, step);
+  const options = { currentTime: run.partitionTime, dynamicPartitionsStore: run.dynamicPartitions };
+  if (step.kind === "check") return key === undefined ? upstreamDef.getPartitionKeys(options) : [key];
+  const mapping = partitionMappingOf(run.graph, downstreamNode as number, upstreamNode);
+  const result = mapping.getUpstreamMappedPartitionsResultForPartitions(
+    downstreamDef && key !== undefined ? downstreamDef.subsetWithPartitionKeys([key]) : undefined,
+    downstreamDef,
+    upstreamDef,
+    options,
+  );
+  const missing = result.requiredButNonexistentSubset.getPartitionKeys();
+  if (missing.length > 0) {
+    throw new InvalidDefinitionError(
+      `Step "${step.key}" needs partition${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((m) => `"${m}"`).join(", ")}${missing.length > 5 ? ` (+${missing.length - 5} more)` : ""} of "${run.graph.ids[upstreamNode]}", which do${missing.length > 1 ? "" : "es"} not exist yet. ` +
+        `Materialize a later partition, or allow it with TimeWindowPartitionMapping({ allowNonexistentUpstreamPartitions: true }).`,
+    );
+  }
+  return result.partitionsSubset.getPartitionKeys();
+}
