@@ -67,3 +67,12 @@ describe("Definitions", () => {
     expect(() => new Definitions({ assets: [{ key: "x" } as never] })).toThrow(/assets\[0\] is not an asset definition/);
   });
 });
+
+describe("op names", () => {
+  it("rejects two definitions whose ops share a name, since step keys must be unique", async () => {
+    const { multiAsset, AssetOut } = await import("./multi-asset.js");
+    const keyed = asset({ key: ["a", "b"] }, () => 1);
+    const named = multiAsset({ name: "a__b", outs: { c: new AssetOut() } }, () => ({ c: 1 }));
+    expect(() => new Definitions({ assets: [keyed, named] })).toThrow(/Op name "a__b" is used by/);
+  });
+});

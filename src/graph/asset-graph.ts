@@ -235,6 +235,19 @@ const NO_CHECKS: readonly number[] = Object.freeze([]);
 
 registerDefinitionsValidator((defs) => {
   AssetGraph.of(defs);
+  // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
+  const owners = new Map<string, string>();
+  const claim = (opName: string, what: string): void => {
+    const other = owners.get(opName);
+    if (other !== undefined && other !== what) {
+      throw new InvalidDefinitionError(
+        `Op name "${opName}" is used by ${other} and by ${what}; step keys must be unique. Give one of them another name (or key).`,
+      );
+    }
+    owners.set(opName, what);
+  };
+  for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, `the definition of ${item.keys.map((k) => `"${k.toString()}"`).join(", ")}`);
+  for (const check of defs.assetChecks) claim(check.op.name, `asset check "${check.spec.id}"`);
 });
 
 function rejectLikelyTypo(depId: string, dependent: string, definedIds: readonly string[]): void {
