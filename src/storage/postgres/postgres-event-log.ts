@@ -1,6 +1,6 @@
 // Appending a batch of events on PostgreSQL: one statement that inserts them, updates the asset index and run statuses, and notifies.
 import { RUN_STATUS_BY_EVENT, type RunStatus, type TesseraEvent } from "../../core/index.js";
-import { encodeEventBody } from "./postgres-rows.js";
+import { encodeEventBody } from "../storage-rows.js";
 
 /** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
 export const EVENTS_CHANNEL = "tessera_events";

@@ -32,7 +32,7 @@ import {
   prefixedEventColumns,
   type EventRow,
   type RunRow,
-} from "./postgres-rows.js";
+} from "../storage-rows.js";
 
 const APP_ID = "tessera";
 // Advisory lock keys (two int4 form): the first names the purpose, the second the schema.

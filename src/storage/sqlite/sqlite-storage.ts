@@ -23,6 +23,7 @@ import type {
   StorageInfo,
 } from "../storage.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
+import { decodeEvent, decodeRun, encodeEventBody, type EventRow, type RunRow } from "../storage-rows.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 const APP_ID = "tessera";
@@ -264,7 +265,7 @@ export class SqliteStorage implements Storage {
           event.timestamp,
           assetKey,
           event.partition ?? null,
-          encodeBody(event),
+          encodeEventBody(event),
         );
         const storageId = Number(info.lastInsertRowid);
         records[i] = { ...event, storageId };
@@ -567,53 +568,8 @@ function updateRunStatus(s: Statements, event: TesseraEvent, status: RunStatus):
   } else s.runStatus.run(status, event.timestamp, event.runId);
 }
 
-interface RunRow {
-  run_id: string;
-  job_name: string;
-  status: RunStatus;
-  partition_key: string | null;
-  backfill_id: string | null;
-  parent_run_id: string | null;
-  root_run_id: string | null;
-  create_time: number;
-  update_time: number;
-  start_time: number | null;
-  end_time: number | null;
-  failure_reason: string | null;
-  body: string;
-}
 
-function decodeRun(row: RunRow): RunRecord {
-  const body = JSON.parse(row.body) as { tags: Record<string, string>; assetSelection: string[]; runConfig: unknown };
-  return {
-    runId: row.run_id,
-    jobName: row.job_name,
-    status: row.status,
-    tags: body.tags,
-    assetSelection: body.assetSelection,
-    runConfig: body.runConfig,
-    partitionKey: row.partition_key ?? undefined,
-    backfillId: row.backfill_id ?? undefined,
-    parentRunId: row.parent_run_id ?? undefined,
-    rootRunId: row.root_run_id ?? undefined,
-    createTime: row.create_time,
-    updateTime: row.update_time,
-    startTime: row.start_time ?? undefined,
-    endTime: row.end_time ?? undefined,
-    failureReason: row.failure_reason ?? undefined,
-  };
-}
 
-interface EventRow {
-  id: number;
-  run_id: string;
-  step_key: string | null;
-  event_type: EventType;
-  timestamp: number;
-  asset_key: string | null;
-  partition: string | null;
-  body: string;
-}
 
 interface AssetRow {
   asset_key: string;
@@ -627,29 +583,5 @@ interface AssetRow {
 /** How many decoded events the asset index keeps in memory. */
 const DECODED_EVENTS_KEPT = 100_000;
 
-const COLUMN_FIELDS = new Set(["runId", "stepKey", "eventType", "timestamp", "assetKey", "partition"]);
 
-function encodeBody(event: TesseraEvent): string {
-  const body: Record<string, unknown> = {};
-  for (const key in event) {
-    if (COLUMN_FIELDS.has(key)) continue;
-    const value = (event as unknown as Record<string, unknown>)[key];
-    if (value !== undefined) body[key] = value;
-  }
-  return JSON.stringify(body);
-}
 
-function decodeEvent(row: EventRow): EventRecord {
-  const body = JSON.parse(row.body) as Partial<TesseraEvent>;
-  const record: EventRecord = {
-    ...body,
-    storageId: row.id,
-    runId: row.run_id,
-    timestamp: row.timestamp,
-    eventType: row.event_type,
-  };
-  if (row.step_key !== null) record.stepKey = row.step_key;
-  if (row.asset_key !== null) record.assetKey = AssetKey.from(row.asset_key);
-  if (row.partition !== null) record.partition = row.partition;
-  return record;
-}

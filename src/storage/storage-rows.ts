@@ -1,6 +1,6 @@
-// Rows of the PostgreSQL tables and their records: the same encoding as the SQLite backend's, so both read alike.
-import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../../core/index.js";
-import type { RunRecord } from "../storage.js";
+// Rows of the storage tables and their records: one encoding for every backend, so all of them read alike.
+import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
+import type { RunRecord } from "./storage.js";
 
 export interface RunRow {
   run_id: string;
