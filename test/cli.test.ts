@@ -332,7 +332,7 @@ describe("tessera job", () => {
 });
 
 describe("tessera --help", () => {
-  it.each(["", "materialize", "asset list", "asset wipe", "job list", "job execute", "run list", "run show", "instance info", "instance migrate"])(
+  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "run list", "run show", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",
     async (command) => {
       const path = command.split(" ").filter(Boolean);
@@ -343,9 +343,38 @@ describe("tessera --help", () => {
     },
   );
 
-  it.each(["asset", "job", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
+  it.each(["asset", "job", "partitions", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
     const result = await tesseraInProcess([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Commands:\n/);
+  });
+});
+
+describe("tessera asset show and tessera partitions", () => {
+  it("shows one asset's definition, latest materialization, metadata, checks and staleness", async () => {
+    const home = tempDir();
+    expect((await tesseraInProcess(["materialize", "-m", QUICKSTART], home)).code).toBe(0);
+    const shown = await tesseraInProcess(["asset", "show", "clean_orders", "-m", QUICKSTART], home);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^clean_orders\n/);
+    expect(shown.stdout).toMatch(/upstream +raw_orders/);
+    expect(shown.stdout).toMatch(/status +FRESH/);
+    expect(shown.stdout).toMatch(/rows_out +32/);
+    expect(shown.stdout).toMatch(/check +unique_order_ids: passed/);
+    const unknown = await tesseraInProcess(["asset", "show", "clean_ordrs"], home);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Did you mean "clean_orders"\?/);
+  });
+
+  it("adds, lists and deletes dynamic partition keys, refusing invalid ones", async () => {
+    const home = tempDir();
+    expect((await tesseraInProcess(["partitions", "add", "customers", "acme", "globex"], home)).stdout).toMatch(/Added 2 partitions to "customers"/);
+    expect((await tesseraInProcess(["partitions", "list", "customers"], home)).stdout).toBe("acme\nglobex\n");
+    expect((await tesseraInProcess(["partitions", "delete", "customers", "globex", "--yes"], home)).code).toBe(0);
+    expect((await tesseraInProcess(["partitions", "list", "customers"], home)).stdout).toBe("acme\n");
+    const bad = await tesseraInProcess(["partitions", "add", "customers", "bad...key"], home);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Invalid partition key "bad\.\.\.key"/);
+    expect((await tesseraInProcess(["partitions", "delete", "customers", "nobody", "--yes"], home)).stderr).toMatch(/has no partition "nobody"/);
   });
 });

@@ -5,6 +5,7 @@ import { Cli, type CliStreams } from "./cli.js";
 import { registerAssetCommands } from "./commands/asset.js";
 import { registerInstanceCommands } from "./commands/instance.js";
 import { registerJobCommands } from "./commands/job.js";
+import { registerPartitionsCommands } from "./commands/partitions.js";
 import { registerMaterializeCommand } from "./commands/materialize.js";
 import { registerRunCommands } from "./commands/run.js";
 import { reportError } from "./report-error.js";
@@ -37,6 +38,7 @@ export function buildProgram(cli: Cli): Command {
   registerMaterializeCommand(program, cli);
   registerAssetCommands(program, cli);
   registerJobCommands(program, cli);
+  registerPartitionsCommands(program, cli);
   registerRunCommands(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.

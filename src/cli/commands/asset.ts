@@ -6,6 +6,7 @@ import type { AssetRecord } from "../../storage/index.js";
 import { StaleStatusResolver } from "../../versioning/index.js";
 import type { Cli } from "../cli.js";
 import { confirm } from "../confirm.js";
+import { SHOW_EXAMPLES, showAsset } from "./asset-show.js";
 import { CliUsageError } from "../errors.js";
 import { formatTime, listNames, plural, renderTable, summarizeMetadata } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
@@ -35,6 +36,13 @@ export function registerAssetCommands(program: Command, cli: Cli): void {
     .option("--prefix <path>", "only keys under this prefix, e.g. raw or raw/sales")
     .addHelpText("after", LIST_EXAMPLES)
     .action((options: { module?: string; prefix?: string }, command: Command) => listAssets(cli, command, options));
+  asset
+    .command("show")
+    .description("Show one asset: its definition, latest materialization, checks, staleness and partitions")
+    .argument("<key>", "the asset key, like orders or raw/orders")
+    .option("-m, --module <file>", "code location defining the asset (default: locations in tessera.yaml)")
+    .addHelpText("after", SHOW_EXAMPLES)
+    .action((key: string, options: { module?: string }, command: Command) => showAsset(cli, command, key, options));
   asset
     .command("wipe")
     .description("Forget the materialization history of assets")

@@ -1,0 +1,98 @@
+// `tessera asset show <key>`: one asset in full — its definition, latest events, checks, staleness, partitions.
+import type { Command } from "commander";
+import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
+import { AssetGraph } from "../../graph/index.js";
+import type { Instance } from "../../instance/index.js";
+import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
+import { StaleStatusResolver } from "../../versioning/index.js";
+import type { Cli } from "../cli.js";
+import { formatTime, listNames, renderValue } from "../format.js";
+import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
+
+export const SHOW_EXAMPLES = `
+Examples:
+  $ tessera asset show daily_revenue -m examples/quickstart/defs.ts
+  $ tessera asset show raw/orders
+
+With a code location (-m, or locations in tessera.yaml) it also shows the definition, staleness and
+partitions; without one, what the instance recorded.`;
+
+export async function showAsset(cli: Cli, command: Command, keyText: string, options: { module?: string }): Promise<void> {
+  const key = AssetKey.from(keyText);
+  await cli.withInstance(command, async (instance) => {
+    let location: CodeLocation | undefined;
+    for (const path of codeLocationPaths(options.module, instance.settings, false)) {
+      const loaded = await loadCodeLocation(path, cli.cwd);
+      if (AssetGraph.of(loaded.defs).has(key)) location = loaded;
+    }
+    const [record] = await instance.getAssetRecords([key]);
+    if (!location && !record) {
+      const known = (await instance.getAssetKeys()).map(String);
+      const near = closestMatches(key.toString(), known);
+      throw new UnknownAssetError(
+        key.toString(),
+        `Asset "${key.toString()}" is neither defined by the code location given nor recorded in this instance.` +
+          (near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : " Pass -m <file.ts> to show a defined asset."),
+        near,
+      );
+    }
+    const { style } = cli;
+    const width = Math.max(14, ...Object.keys(record?.lastMaterialization?.metadata ?? {}).map((name) => name.length + 4));
+    const line = (label: string, value: string): void => cli.print(`${style.dim(label.padEnd(width))}${value}`);
+    cli.print(style.bold(key.toString()));
+    if (location) await describeDefinition(cli, instance, location, key, line);
+    const latest = record?.lastMaterialization;
+    line("materialized", latest ? `${formatTime(latest.timestamp)}${latest.partition ? ` (partition ${latest.partition})` : ""}  run ${latest.runId}` : style.dim("never"));
+    for (const [name, value] of Object.entries(latest?.metadata ?? {})) line(`  ${name}`, renderValue(value, cli.cwd));
+    const observed = record?.lastObservation;
+    if (observed) line("observed", `${formatTime(observed.timestamp)}  data version ${observed.tags?.["tessera/data_version"] ?? "-"}`);
+    const checks = await instance.getLatestAssetCheckEvaluations(key);
+    for (const [name, evaluation] of checks) {
+      const verdict = evaluation.passed ? style.green("passed") : evaluation.severity === "WARN" ? style.yellow("warned") : style.red("failed");
+      line(`check`, `${name}: ${verdict} at ${formatTime(evaluation.timestamp)}`);
+    }
+  });
+}
+
+async function describeDefinition(
+  cli: Cli,
+  instance: Instance,
+  location: CodeLocation,
+  key: AssetKey,
+  line: (label: string, value: string) => void,
+): Promise<void> {
+  const graph = AssetGraph.of(location.defs);
+  const node = graph.require(key);
+  const spec = graph.specs[node];
+  if (!spec) return;
+  line("kind", graph.isObservable(node) ? "observable source" : graph.isExternal(node) ? "external" : "computed");
+  if (spec.description) line("description", spec.description);
+  line("group", spec.groupName);
+  if (spec.owners.length) line("owners", spec.owners.join(", "));
+  if (spec.kinds.size) line("kinds", [...spec.kinds].join(", "));
+  if (spec.codeVersion) line("code version", spec.codeVersion);
+  const parents = (graph.parents[node] ?? []).map((p) => graph.ids[p] as string);
+  const children = (graph.children[node] ?? []).map((c) => graph.ids[c] as string);
+  line("upstream", parents.length ? listNames(parents, 8) : cli.style.dim("none"));
+  line("downstream", children.length ? listNames(children, 8) : cli.style.dim("none"));
+  const resolver = new StaleStatusResolver(instance, location.defs);
+  const status = await resolver.getStatus(key);
+  line("status", status);
+  for (const cause of await resolver.getStaleCauses(key)) {
+    line("  because", `${cause.key.toString()} ${cause.reason}${cause.dependency ? ` (${cause.dependency.toString()})` : ""} [${cause.category.toLowerCase()}]`);
+  }
+  const partitionsDef = spec.partitionsDef;
+  if (partitionsDef) {
+    const materialized = await instance.getMaterializedPartitions(key);
+    const options = { currentTime: instance.clock.now(), dynamicPartitionsStore: await loadDynamic(instance, partitionsDef) };
+    const total = partitionsDef.getNumPartitions(options);
+    const missing = partitionsDef.subsetWithPartitionKeys([...materialized].filter((k) => partitionsDef.hasPartitionKey(k, options))).complement(options);
+    line("partitions", `${partitionsDef.toString()}: ${materialized.size} of ${total} materialized, ${missing.size} missing`);
+    const ranges = missing.getPartitionKeyRanges().slice(0, 5);
+    if (ranges.length) line("  missing", ranges.map((r) => (r.start === r.end ? r.start : `${r.start}...${r.end}`)).join(", ") + (missing.size > 0 && ranges.length === 5 ? ", …" : ""));
+  }
+}
+
+function loadDynamic(instance: Instance, def: PartitionsDefinition): Promise<DynamicPartitionsSnapshot> {
+  return DynamicPartitionsSnapshot.load(instance, [def]);
+}
