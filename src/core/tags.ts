@@ -11,6 +11,9 @@ export const SystemTags = Object.freeze({
   CODE_VERSION: "tessera/code_version",
   INPUT_DATA_VERSION_PREFIX: "tessera/input_data_version/",
   PARTITION: "tessera/partition",
+  PARTITION_RANGE_START: "tessera/partition_range_start",
+  PARTITION_RANGE_END: "tessera/partition_range_end",
+  BACKFILL: "tessera/backfill",
   STEP_SELECTION: "tessera/step_selection",
   RETRY_NUMBER: "tessera/retry_number",
 });

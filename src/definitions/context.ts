@@ -30,6 +30,8 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly hasPartitionKey: boolean;
   /** The partition being materialized; throws for an unpartitioned step. */
   readonly partitionKey: string;
+  /** Every partition the step materializes: one key, or each key of a range run. */
+  readonly partitionKeys: readonly string[];
   /** The partitions being materialized, as a range (one partition: start = end). */
   readonly partitionKeyRange: { readonly start: string; readonly end: string };
   /** The time window of the partition, for assets partitioned by time. */

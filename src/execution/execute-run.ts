@@ -12,7 +12,7 @@ import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
-import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../partitions/index.js";
+import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
 import { InvalidDefinitionError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
@@ -37,8 +37,13 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Random source for retry jitter. @default Math.random */
   random?: () => number;
-  /** The partition to materialize; required when the selection holds partitioned assets. */
+  /** The partition to materialize; required when the selection holds partitioned assets (or give a range). */
   partitionKey?: string;
+  /**
+   * A range of partitions to materialize in this one run (a single-run backfill): each partitioned step gets
+   * every key of the range and returns its values keyed by partition.
+   */
+  partitionKeyRange?: { readonly start: string; readonly end: string };
   /**
    * Cancels the run: no further step starts, steps already running finish, the rest are skipped and the
    * run ends CANCELED.
@@ -76,7 +81,9 @@ export async function executeRun(
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
   const partitionTime = clock.now();
-  const { partitionKey, dynamicPartitions } = await checkPartitionKey(graph, plan, instance, options.partitionKey, partitionTime);
+  const { partitionKeys, dynamicPartitions } = await checkPartitions(graph, plan, instance, options, partitionTime);
+  const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
+  const range = partitionKeys && partitionKeys.length > 1 ? { start: partitionKeys[0] as string, end: partitionKeys[partitionKeys.length - 1] as string } : undefined;
 
   const run = await instance.createRun({
     runId: randomUUID(),
@@ -85,6 +92,7 @@ export async function executeRun(
       ...tags,
       ...(plan.checks.length ? { "tessera/asset_check_selection": plan.checks.map((c) => graph.checks[c]?.id).join(",") } : {}),
       ...(partitionKey === undefined ? {} : { [SystemTags.PARTITION]: partitionKey }),
+      ...(range === undefined ? {} : { [SystemTags.PARTITION_RANGE_START]: range.start, [SystemTags.PARTITION_RANGE_END]: range.end }),
     },
     assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
     runConfig: options.runConfig ?? {},
@@ -119,11 +127,11 @@ export async function executeRun(
     clock,
     runTags: tags,
     materialized: new Uint8Array(graph.size),
-    outputs: new Map<number, CapturedOutput>(),
+    outputs: new Map<string, CapturedOutput>(),
     random: options.random ?? Math.random,
     opRetryPolicy: options.opRetryPolicy,
     dataVersions: await upstreamDataVersions(instance, graph, plan),
-    partitionKey,
+    partitionKeys,
     dynamicPartitions,
     partitionTime,
   };
@@ -156,9 +164,9 @@ export async function executeRun(
   const finalRun = (await instance.getRunById(run.runId)) ?? run;
   const outputs = new Map<string, CapturedOutput>();
   const byStep = new Map<string, Map<string, unknown>>();
-  for (const [node, captured] of state.outputs) {
-    const partitioned = partitionKey !== undefined && graph.specs[node]?.partitionsDef !== undefined;
-    outputs.set(partitioned ? `${graph.ids[node]}[${partitionKey}]` : (graph.ids[node] as string), captured);
+  for (const [slot, captured] of state.outputs) {
+    outputs.set(slot, captured);
+    const node = graph.indexOf(captured.key) as number;
     const step = plan.steps[plan.stepOfNode[node] as number];
     if (!step || step.kind !== "asset") continue;
     const name = step.definition.outputForKey(captured.key).name;
@@ -194,16 +202,16 @@ export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): num
 }
 
 /**
- * Validates the run's partition key against every partitioned asset it materializes (before anything is
- * recorded), and reads the dynamic partition keys those definitions need, once.
+ * Validates the run's partition key (or range) against every partitioned asset it materializes, before
+ * anything is recorded, and reads the dynamic partition keys those definitions need, once.
  */
-async function checkPartitionKey(
+async function checkPartitions(
   graph: AssetGraph,
   plan: ExecutionPlan,
   instance: Instance,
-  partitionKey: string | undefined,
+  options: { partitionKey?: string; partitionKeyRange?: { readonly start: string; readonly end: string } },
   currentTime: number,
-): Promise<{ partitionKey: string | undefined; dynamicPartitions: DynamicPartitionsSnapshot }> {
+): Promise<{ partitionKeys: string[] | undefined; dynamicPartitions: DynamicPartitionsSnapshot }> {
   const defs = new Map<string, { def: PartitionsDefinition; assets: string[] }>();
   const involved: PartitionsDefinition[] = [];
   for (const node of new Set([...plan.nodes, ...plan.steps.flatMap((s) => s.inputs.map((i) => i.node))])) {
@@ -217,19 +225,33 @@ async function checkPartitionKey(
     defs.set(id, entry);
   }
   const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
-  if (defs.size === 0) {
-    if (partitionKey !== undefined) {
-      throw new InvalidDefinitionError(`partitionKey "${partitionKey}" was given, but no asset in the run is partitioned; leave it out.`);
-    }
-    return { partitionKey: undefined, dynamicPartitions };
+  const { partitionKey, partitionKeyRange } = options;
+  if (partitionKey !== undefined && partitionKeyRange !== undefined) {
+    throw new InvalidDefinitionError("Give either partitionKey or partitionKeyRange, not both.");
   }
-  if (partitionKey === undefined) {
-    const [first] = defs.values();
+  if (defs.size === 0) {
+    if (partitionKey !== undefined || partitionKeyRange !== undefined) {
+      throw new InvalidDefinitionError(`A partition was given, but no asset in the run is partitioned; leave it out.`);
+    }
+    return { partitionKeys: undefined, dynamicPartitions };
+  }
+  const [first] = defs.values();
+  if (partitionKey === undefined && partitionKeyRange === undefined) {
     throw new InvalidDefinitionError(
       `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
         `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
     );
   }
-  for (const { def } of defs.values()) def.validatePartitionKey(partitionKey, { currentTime, dynamicPartitionsStore: dynamicPartitions });
-  return { partitionKey, dynamicPartitions };
+  const loading = { currentTime, dynamicPartitionsStore: dynamicPartitions };
+  if (partitionKey !== undefined) {
+    for (const { def } of defs.values()) def.validatePartitionKey(partitionKey, loading);
+    return { partitionKeys: [partitionKey], dynamicPartitions };
+  }
+  if (defs.size > 1) {
+    throw new InvalidDefinitionError(
+      `A partition range runs assets of one partitioning, but this run has several: ${[...defs.values()].map((d) => `${d.assets.join(", ")} (${d.def.toString()})`).join("; ")}. Materialize them in separate runs.`,
+    );
+  }
+  const keys = (first as { def: PartitionsDefinition }).def.getPartitionKeysInRange(new PartitionKeyRange((partitionKeyRange as { start: string }).start, (partitionKeyRange as { end: string }).end), loading);
+  return { partitionKeys: keys, dynamicPartitions };
 }

@@ -117,3 +117,40 @@ describe("partitioned assets", () => {
     expect(new AssetSpec("ext", { partitionsDef: daily }).partitionsDef).toBe(daily);
   });
 });
+
+describe("a run over a range of partitions", () => {
+  it("gives the step every key of the range and stores one value per partition, written in one batch", async () => {
+    const instance = Instance.ephemeral();
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) =>
+      Object.fromEntries(ctx.partitionKeys.map((key) => [key, Number(key.slice(-2))])),
+    );
+    const weekly = asset({ name: "sum_of_days", partitionsDef: daily, ins: { sales } }, (ctx, { sales }) => {
+      const byDay = sales as unknown as Record<string, number>;
+      return Object.fromEntries(ctx.partitionKeys.map((key) => [key, (byDay[key] ?? 0) * 100]));
+    });
+    const result = await materialize([sales, weekly], { instance, partitionKeyRange: { start: "2026-11-02", end: "2026-11-04" } });
+    expect(result.getAssetMaterializationEvents().map((e) => `${e.assetKey}@${e.partition}`)).toEqual([
+      "daily_sales@2026-11-02",
+      "daily_sales@2026-11-03",
+      "daily_sales@2026-11-04",
+      "sum_of_days@2026-11-02",
+      "sum_of_days@2026-11-03",
+      "sum_of_days@2026-11-04",
+    ]);
+    expect(result.assetValue("sum_of_days", { partitionKey: "2026-11-03" })).toBe(300);
+    expect(result.run.tags).toMatchObject({ "tessera/partition_range_start": "2026-11-02", "tessera/partition_range_end": "2026-11-04" });
+    // The step's outputs and materializations for the whole range are stored together, with nothing between them.
+    const written = result.allEvents.filter((e) => e.stepKey === "daily_sales" && (e.eventType === "HANDLED_OUTPUT" || e.eventType === "ASSET_MATERIALIZATION"));
+    expect(written).toHaveLength(6);
+    expect(written.map((e) => e.storageId - (written[0]?.storageId ?? 0))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect([...(await instance.getMaterializedPartitions("sum_of_days"))]).toEqual(["2026-11-02", "2026-11-03", "2026-11-04"]);
+  });
+
+  it("fails a step of a range that does not return a value for each partition, and refuses ranges out of order", async () => {
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, () => ({ "2026-11-02": 1 }));
+    await expect(materialize([sales], { partitionKeyRange: { start: "2026-11-02", end: "2026-11-03" } })).rejects.toThrow(/keyed by partition key; missing: 2026-11-03/);
+    await expect(materialize([sales], { partitionKeyRange: { start: "2026-11-05", end: "2026-11-02" } })).rejects.toThrow(/order|before|after/i);
+    const one = asset({ name: "one", partitionsDef: daily }, (ctx) => ctx.partitionKey);
+    await expect(materialize([one], { partitionKeyRange: { start: "2026-11-02", end: "2026-11-03" } })).rejects.toThrow(/no single partitionKey/);
+  });
+});

@@ -23,16 +23,16 @@ export interface RunState {
   readonly runTags: Tags;
   /** 1 where this run materialized the graph node. */
   readonly materialized: Uint8Array;
-  /** Values of materialized outputs, by graph node, for ExecuteResult.assetValue. */
-  readonly outputs: Map<number, CapturedOutput>;
+  /** Values of materialized outputs, by `key` or `key[partition]`, for ExecuteResult.assetValue. */
+  readonly outputs: Map<string, CapturedOutput>;
   readonly random: () => number;
   /**
    * Data versions by graph node: those materialized in this run, and, read once at run start, the
    * current versions of the run's upstreams outside it.
    */
   readonly dataVersions: Map<number, string>;
-  /** The partition this run materializes, for its partitioned assets. */
-  readonly partitionKey: string | undefined;
+  /** The partitions this run materializes, for its partitioned assets: one key, or the keys of a range. */
+  readonly partitionKeys: readonly string[] | undefined;
   /** Dynamic partition keys as they were when the run started. */
   readonly dynamicPartitions: DynamicPartitionsSnapshot;
   /** The moment partitions are counted at: the run's start. */

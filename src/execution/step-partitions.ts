@@ -11,15 +11,23 @@ export function stepPartitionsDef(run: RunState, step: PlanStep): PartitionsDefi
   return node === undefined ? undefined : run.graph.specs[node]?.partitionsDef;
 }
 
-/** The partition the step materializes: the run's, when the step's assets are partitioned. */
-export function stepPartitionKey(run: RunState, step: PlanStep): string | undefined {
-  return stepPartitionsDef(run, step) ? run.partitionKey : undefined;
+/** The partitions the step materializes: the run's, when the step's assets are partitioned. */
+export function stepPartitionKeys(run: RunState, step: PlanStep): readonly string[] | undefined {
+  return stepPartitionsDef(run, step) ? run.partitionKeys : undefined;
 }
 
+/** The one partition the step materializes, or undefined (unpartitioned, or a range). */
+export function stepPartitionKey(run: RunState, step: PlanStep): string | undefined {
+  const keys = stepPartitionKeys(run, step);
+  return keys?.length === 1 ? keys[0] : undefined;
+}
+
+/** From the start of the first partition's window to the end of the last one's. */
 export function stepTimeWindow(run: RunState, step: PlanStep): TimeWindow | undefined {
   const def = stepPartitionsDef(run, step);
-  const key = stepPartitionKey(run, step);
-  return def instanceof TimeWindowPartitionsDefinition && key !== undefined ? def.timeWindowForPartitionKey(key) : undefined;
+  const keys = stepPartitionKeys(run, step);
+  if (!(def instanceof TimeWindowPartitionsDefinition) || !keys?.length) return undefined;
+  return { start: def.timeWindowForPartitionKey(keys[0] as string).start, end: def.timeWindowForPartitionKey(keys[keys.length - 1] as string).end };
 }
 
 /**
@@ -32,12 +40,12 @@ export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: 
   if (!upstreamDef) return undefined;
   const downstreamNode = step.kind === "check" ? undefined : step.nodes[0];
   const downstreamDef = stepPartitionsDef(run, step);
-  const key = stepPartitionKey(run, step);
+  const keys = stepPartitionKeys(run, step);
   const options = { currentTime: run.partitionTime, dynamicPartitionsStore: run.dynamicPartitions };
-  if (step.kind === "check") return key === undefined ? upstreamDef.getPartitionKeys(options) : [key];
+  if (step.kind === "check") return keys === undefined ? upstreamDef.getPartitionKeys(options) : [...keys];
   const mapping = partitionMappingOf(run.graph, downstreamNode as number, upstreamNode);
   const result = mapping.getUpstreamMappedPartitionsResultForPartitions(
-    downstreamDef && key !== undefined ? downstreamDef.subsetWithPartitionKeys([key]) : undefined,
+    downstreamDef && keys !== undefined ? downstreamDef.subsetWithPartitionKeys(keys) : undefined,
     downstreamDef,
     upstreamDef,
     options,

@@ -31,7 +31,7 @@ import type { CheckNode } from "../graph/index.js";
 import type { AssetPlanStep, CheckPlanStep, PlanStep } from "../plan/index.js";
 import { DataVersion, NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
-import { inputPartitionKeys, stepPartitionKey, stepTimeWindow } from "./step-partitions.js";
+import { inputPartitionKeys, stepPartitionKey, stepPartitionKeys, stepTimeWindow } from "./step-partitions.js";
 import { makeLogger } from "./step-logger.js";
 
 export type StepOutcome =
@@ -230,18 +230,27 @@ class StepContext implements AssetExecutionContext<unknown, Readonly<Record<stri
     return this.run.runTags;
   }
   get hasPartitionKey(): boolean {
-    return stepPartitionKey(this.run, this.step) !== undefined;
+    return stepPartitionKeys(this.run, this.step) !== undefined;
   }
   get partitionKey(): string {
-    const key = stepPartitionKey(this.run, this.step);
-    if (key === undefined) {
+    const keys = this.partitionKeys;
+    if (keys.length !== 1) {
+      throw new InvalidDefinitionError(
+        `Step "${this.step.key}" runs over ${keys.length} partitions, so it has no single partitionKey; read ctx.partitionKeyRange or ctx.partitionKeys.`,
+      );
+    }
+    return keys[0] as string;
+  }
+  get partitionKeys(): readonly string[] {
+    const keys = stepPartitionKeys(this.run, this.step);
+    if (keys === undefined) {
       throw new InvalidDefinitionError(`Step "${this.step.key}" is not partitioned, so it has no partitionKey; check ctx.hasPartitionKey first.`);
     }
-    return key;
+    return keys;
   }
   get partitionKeyRange(): { start: string; end: string } {
-    const key = this.partitionKey;
-    return { start: key, end: key };
+    const keys = this.partitionKeys;
+    return { start: keys[0] as string, end: keys[keys.length - 1] as string };
   }
   get partitionTimeWindow(): { start: Date; end: Date } {
     const window = stepTimeWindow(this.run, this.step);
@@ -381,35 +390,12 @@ async function handleOutputs(
   log: IOLogger,
   emit: (event: Omit<TesseraEvent, "runId" | "stepKey" | "timestamp">) => void,
 ): Promise<void> {
+  // A step over several partitions (a range run) returns its values keyed by partition; one partition, one value.
+  const partitions = stepPartitionKeys(run, step);
   for (const output of outputs) {
     const definition = step.definition.outputForKey(output.key);
-    let metadata: MetadataMap = output.metadata;
-    if (output.hasValue) {
-      const failure = runTypeCheck(definition.type as never, output.value);
-      if (failure !== undefined) throw new OutputTypeCheckError(output.key.toString(), failure);
-      const manager = ioManager(run, definition.ioManagerKey, `asset "${output.key.toString()}"`);
-      const ioMetadata = await manager.handleOutput(
-        {
-          assetKey: output.key,
-          runId: run.runId,
-          stepKey: step.key,
-          name: definition.name,
-          definitionMetadata: run.graph.specs[output.node]?.metadata ?? coerceMetadata(undefined),
-          partitionKey: stepPartitionKey(run, step),
-          log,
-        },
-        output.value,
-      );
-      if (ioMetadata) metadata = { ...coerceMetadata(ioMetadata as RawMetadata, "IO manager metadata"), ...metadata };
-      emit({
-        eventType: "HANDLED_OUTPUT",
-        assetKey: output.key,
-        outputName: definition.name,
-        message: `Handled output "${definition.name}" using ${definition.ioManagerKey}.`,
-        metadata: ioMetadata ? coerceMetadata(ioMetadata as RawMetadata) : undefined,
-      });
-      run.outputs.set(output.node, { key: output.key, value: output.value });
-    }
+    const perPartition: [string | undefined, unknown][] =
+      partitions === undefined || partitions.length === 1 ? [[partitions?.[0], output.value]] : splitByPartition(output, partitions, output.hasValue);
     // Provenance as the reference records it: without a code version, the run id stands in for one.
     const codeVersion = run.graph.specs[output.node]?.codeVersion ?? run.runId;
     const inputVersions = new Map<string, string>();
@@ -419,16 +405,59 @@ async function handleOutputs(
     const dataVersion = output.dataVersion ?? computeLogicalDataVersion(codeVersion, inputVersions);
     run.dataVersions.set(output.node, dataVersion);
     const tags: Record<string, string> = { ...output.tags, ...provenanceTags(dataVersion, codeVersion, inputVersions) };
+    for (const [partition, value] of perPartition) {
+      let metadata: MetadataMap = output.metadata;
+      if (output.hasValue) {
+        const failure = runTypeCheck(definition.type as never, value);
+        if (failure !== undefined) throw new OutputTypeCheckError(output.key.toString(), failure);
+        const manager = ioManager(run, definition.ioManagerKey, `asset "${output.key.toString()}"`);
+        const ioMetadata = await manager.handleOutput(
+          {
+            assetKey: output.key,
+            runId: run.runId,
+            stepKey: step.key,
+            name: definition.name,
+            definitionMetadata: run.graph.specs[output.node]?.metadata ?? coerceMetadata(undefined),
+            partitionKey: partition,
+            log,
+          },
+          value,
+        );
+        if (ioMetadata) metadata = { ...coerceMetadata(ioMetadata as RawMetadata, "IO manager metadata"), ...metadata };
+        emit({
+          eventType: "HANDLED_OUTPUT",
+          assetKey: output.key,
+          partition,
+          outputName: definition.name,
+          message: `Handled output "${definition.name}" using ${definition.ioManagerKey}.`,
+          metadata: ioMetadata ? coerceMetadata(ioMetadata as RawMetadata) : undefined,
+        });
+        run.outputs.set(partition === undefined ? output.key.toString() : `${output.key.toString()}[${partition}]`, { key: output.key, value });
+      }
+      emit({
+        eventType: "ASSET_MATERIALIZATION",
+        assetKey: output.key,
+        partition,
+        message: `Materialized asset "${output.key.toString()}"${partition === undefined ? "" : ` partition "${partition}"`}.`,
+        metadata,
+        tags,
+      });
+    }
     run.materialized[output.node] = 1;
-    emit({
-      eventType: "ASSET_MATERIALIZATION",
-      assetKey: output.key,
-      partition: stepPartitionKey(run, step),
-      message: `Materialized asset "${output.key.toString()}".`,
-      metadata,
-      tags,
-    });
   }
+}
+
+function splitByPartition(output: ProducedOutput, partitions: readonly string[], hasValue: boolean): [string, unknown][] {
+  if (!hasValue) return partitions.map((p) => [p, undefined]);
+  const value = output.value;
+  const missing = typeof value === "object" && value !== null ? partitions.filter((p) => !(p in value)) : partitions;
+  if (missing.length > 0) {
+    throw new InvalidDefinitionError(
+      `Asset "${output.key.toString()}" runs over ${partitions.length} partitions (${partitions[0]}...${partitions[partitions.length - 1]}) and must return its values keyed by partition key; ` +
+        `missing: ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` (+${missing.length - 5} more)` : ""}. Read ctx.partitionKeys for the keys.`,
+    );
+  }
+  return partitions.map((p) => [p, (value as Record<string, unknown>)[p]]);
 }
 
 /**
