@@ -178,6 +178,27 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getDynamicPartitions("other")).toEqual([]);
     });
 
+    it("records backfills, updates them in place and lists them newest first by status", async () => {
+      const base = {
+        status: "REQUESTED" as const,
+        assetSelection: ["daily_sales"],
+        partitionKeys: ["2026-11-01", "2026-11-02"],
+        runIds: [],
+        materializedPartitions: [],
+        failedPartitions: [],
+        tags: { team: "sales" },
+      };
+      await storage.addBackfill({ ...base, backfillId: "b1", createTime: 1, updateTime: 1 });
+      await storage.addBackfill({ ...base, backfillId: "b2", createTime: 2, updateTime: 2, fromFailureOf: "b1" });
+      await storage.updateBackfill({ ...base, backfillId: "b1", createTime: 1, updateTime: 3, status: "COMPLETED_FAILED", runIds: ["r1"], failedPartitions: ["2026-11-02"] });
+      expect(await storage.getBackfill("b1")).toMatchObject({ status: "COMPLETED_FAILED", runIds: ["r1"], failedPartitions: ["2026-11-02"], updateTime: 3, tags: { team: "sales" } });
+      expect((await storage.getBackfill("b2"))?.fromFailureOf).toBe("b1");
+      expect(await storage.getBackfill("nope")).toBeUndefined();
+      expect((await storage.getBackfills()).map((b) => b.backfillId)).toEqual(["b2", "b1"]);
+      expect((await storage.getBackfills({ statuses: ["REQUESTED"] })).map((b) => b.backfillId)).toEqual(["b2"]);
+      expect((await storage.getBackfills({ limit: 1 })).map((b) => b.backfillId)).toEqual(["b2"]);
+    });
+
     it("stores key-value cursors and overwrites them", async () => {
       await storage.setKv({ a: "1", b: "2" });
       await storage.setKv({ a: "3" });

@@ -1,5 +1,7 @@
+export { BackfillStatus } from "./storage.js";
 export type {
   AssetRecord,
+  BackfillRecord,
   EventRecordsFilter,
   NewRun,
   RunLogsOptions,

@@ -1,6 +1,6 @@
 // Rows of the storage tables and their records: one encoding for every backend, so all of them read alike.
 import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
-import type { RunRecord } from "./storage.js";
+import type { BackfillRecord, BackfillStatus, RunRecord } from "./storage.js";
 
 export interface RunRow {
   run_id: string;
@@ -95,4 +95,29 @@ export function decodeEvent(row: EventRow): EventRecord {
   if (row.asset_key !== null) record.assetKey = AssetKey.from(row.asset_key);
   if (row.partition !== null) record.partition = row.partition;
   return record;
+}
+
+export interface BackfillRow {
+  backfill_id: string;
+  status: BackfillStatus;
+  create_time: number;
+  update_time: number;
+  body: string;
+}
+
+const BACKFILL_COLUMNS = new Set(["backfillId", "status", "createTime", "updateTime"]);
+
+/** The fields of a backfill without a column, as JSON text. */
+export function encodeBackfillBody(backfill: BackfillRecord): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(backfill).filter(([k, v]) => !BACKFILL_COLUMNS.has(k) && v !== undefined)));
+}
+
+export function decodeBackfill(row: BackfillRow): BackfillRecord {
+  return {
+    ...(JSON.parse(row.body) as Omit<BackfillRecord, "backfillId" | "status" | "createTime" | "updateTime">),
+    backfillId: row.backfill_id,
+    status: row.status,
+    createTime: Number(row.create_time),
+    updateTime: Number(row.update_time),
+  };
 }

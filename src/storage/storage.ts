@@ -78,6 +78,39 @@ export interface AssetRecord {
   readonly wipedBelowStorageId: number;
 }
 
+export const BackfillStatus = Object.freeze({
+  REQUESTED: "REQUESTED",
+  IN_PROGRESS: "IN_PROGRESS",
+  COMPLETED: "COMPLETED",
+  COMPLETED_FAILED: "COMPLETED_FAILED",
+  CANCELING: "CANCELING",
+  CANCELED: "CANCELED",
+  FAILED: "FAILED",
+});
+export type BackfillStatus = (typeof BackfillStatus)[keyof typeof BackfillStatus];
+
+/** A backfill: partitions of a selection of assets, materialized by one or more runs. */
+export interface BackfillRecord {
+  readonly backfillId: string;
+  readonly status: BackfillStatus;
+  readonly createTime: number;
+  readonly updateTime: number;
+  /** Keys (`a/b`) of the assets the backfill materializes. */
+  readonly assetSelection: readonly string[];
+  /** Every partition requested, in order. */
+  readonly partitionKeys: readonly string[];
+  /** The runs launched so far, in order. */
+  readonly runIds: readonly string[];
+  /** Partitions whose run succeeded, and those whose run failed. */
+  readonly materializedPartitions: readonly string[];
+  readonly failedPartitions: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** The backfill whose failed partitions this one re-runs. */
+  readonly fromFailureOf?: string | undefined;
+  /** Why the backfill itself failed (not a run of it). */
+  readonly error?: string | undefined;
+}
+
 export interface SchemaInfo {
   /** The schema version the storage holds. */
   readonly version: number;
@@ -136,6 +169,14 @@ export interface Storage {
   getDynamicPartitions(name: string): Promise<string[]>;
   hasDynamicPartition(name: string, key: string): Promise<boolean>;
   deleteDynamicPartition(name: string, key: string): Promise<void>;
+
+  // Backfills
+  addBackfill(backfill: BackfillRecord): Promise<void>;
+  /** Replaces the stored backfill of the same id. */
+  updateBackfill(backfill: BackfillRecord): Promise<void>;
+  getBackfill(backfillId: string): Promise<BackfillRecord | undefined>;
+  /** Newest first. */
+  getBackfills(filter?: { statuses?: readonly BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]>;
 
   // Key-value cursors
   getKv(keys: readonly string[]): Promise<Record<string, string>>;

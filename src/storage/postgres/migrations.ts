@@ -84,4 +84,20 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "backfills",
+    async up(client) {
+      await client.query(`
+        CREATE TABLE backfills (
+          backfill_id TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          create_time DOUBLE PRECISION NOT NULL,
+          update_time DOUBLE PRECISION NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX backfills_by_status ON backfills (status, create_time);
+      `);
+    },
+  },
 ];

@@ -63,13 +63,13 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       expect((await storage.getSchemaInfo()).version).toBe(POSTGRES_MIGRATIONS.length);
     });
 
-    it("creates its schema on first use, with the tables of schema version 1 and nothing elsewhere", async () => {
+    it("creates its schema on first use, with the tables of the newest schema version and nothing elsewhere", async () => {
       const name = schema();
       await open(name).getSchemaInfo();
       const tables = await withClient(server.url, async (c) =>
         (await c.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", [name])).rows.map((r) => r.tablename),
       );
-      expect(tables).toEqual(["asset_keys", "dynamic_partitions", "event_logs", "kvs", "run_tags", "runs", "tessera_meta"]);
+      expect(tables).toEqual(["asset_keys", "backfills", "dynamic_partitions", "event_logs", "kvs", "run_tags", "runs", "tessera_meta"]);
     });
 
     it("refuses a schema holding another application's tables, leaving them as they were", async () => {

@@ -3,6 +3,8 @@ import { Client, Pool, type PoolClient, type QueryResultRow } from "pg";
 import { AssetKey, InstanceError, type EventRecord, type TesseraEvent } from "../../core/index.js";
 import type {
   AssetRecord,
+  BackfillRecord,
+  BackfillStatus,
   EventRecordsFilter,
   NewRun,
   RunLogsOptions,
@@ -32,6 +34,9 @@ import {
   prefixedEventColumns,
   type EventRow,
   type RunRow,
+  decodeBackfill,
+  encodeBackfillBody,
+  type BackfillRow,
 } from "../storage-rows.js";
 
 const APP_ID = "tessera";
@@ -507,6 +512,43 @@ export class PostgresStorage implements Storage {
   }
 
   // Key-value cursors
+
+  async addBackfill(backfill: BackfillRecord): Promise<void> {
+    await this.#query(
+      "INSERT INTO backfills (backfill_id, status, create_time, update_time, body) VALUES ($1, $2, $3, $4, $5)",
+      [backfill.backfillId, backfill.status, backfill.createTime, backfill.updateTime, encodeBackfillBody(backfill)],
+      "tessera_add_backfill",
+    );
+  }
+
+  async updateBackfill(backfill: BackfillRecord): Promise<void> {
+    await this.#query(
+      "UPDATE backfills SET status = $1, update_time = $2, body = $3 WHERE backfill_id = $4",
+      [backfill.status, backfill.updateTime, encodeBackfillBody(backfill), backfill.backfillId],
+      "tessera_update_backfill",
+    );
+  }
+
+  async getBackfill(backfillId: string): Promise<BackfillRecord | undefined> {
+    const [row] = await this.#query<BackfillRow>("SELECT * FROM backfills WHERE backfill_id = $1", [backfillId], "tessera_get_backfill");
+    return row ? decodeBackfill(row) : undefined;
+  }
+
+  async getBackfills(filter: { statuses?: readonly BackfillStatus[]; limit?: number } = {}): Promise<BackfillRecord[]> {
+    if (filter.statuses && filter.statuses.length === 0) return [];
+    const params: unknown[] = [];
+    let sql = "SELECT * FROM backfills";
+    if (filter.statuses) {
+      params.push(filter.statuses);
+      sql += " WHERE status = ANY($1::text[])";
+    }
+    sql += " ORDER BY create_time DESC, backfill_id DESC";
+    if (filter.limit !== undefined) {
+      params.push(filter.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.#query<BackfillRow>(sql, params)).map(decodeBackfill);
+  }
 
   async getKv(keys: readonly string[]): Promise<Record<string, string>> {
     if (keys.length === 0) return {};

@@ -79,4 +79,20 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: "backfills",
+    up(db) {
+      db.exec(`
+        CREATE TABLE backfills (
+          backfill_id TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          create_time REAL NOT NULL,
+          update_time REAL NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX backfills_by_status ON backfills (status, create_time);
+      `);
+    },
+  },
 ];

@@ -13,6 +13,8 @@ import {
 } from "../../core/index.js";
 import type {
   AssetRecord,
+  BackfillRecord,
+  BackfillStatus,
   EventRecordsFilter,
   NewRun,
   RunLogsOptions,
@@ -23,7 +25,7 @@ import type {
   StorageInfo,
 } from "../storage.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
-import { decodeEvent, decodeRun, encodeEventBody, type EventRow, type RunRow } from "../storage-rows.js";
+import { decodeBackfill, decodeEvent, decodeRun, encodeBackfillBody, encodeEventBody, type BackfillRow, type EventRow, type RunRow } from "../storage-rows.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 const APP_ID = "tessera";
@@ -434,6 +436,34 @@ export class SqliteStorage implements Storage {
     this.#s.deleteDynamicPartition.run(name, key);
   }
 
+  // Backfills
+
+  async addBackfill(backfill: BackfillRecord): Promise<void> {
+    this.#s.addBackfill.run(backfill.backfillId, backfill.status, backfill.createTime, backfill.updateTime, encodeBackfillBody(backfill));
+  }
+
+  async updateBackfill(backfill: BackfillRecord): Promise<void> {
+    this.#s.updateBackfill.run(backfill.status, backfill.updateTime, encodeBackfillBody(backfill), backfill.backfillId);
+  }
+
+  async getBackfill(backfillId: string): Promise<BackfillRecord | undefined> {
+    const row = this.#s.getBackfill.get(backfillId) as BackfillRow | undefined;
+    return row ? decodeBackfill(row) : undefined;
+  }
+
+  async getBackfills(filter: { statuses?: readonly BackfillStatus[]; limit?: number } = {}): Promise<BackfillRecord[]> {
+    this.#s;
+    if (filter.statuses && filter.statuses.length === 0) return [];
+    const where = filter.statuses ? `WHERE status IN (${filter.statuses.map(() => "?").join(",")})` : "";
+    const params: unknown[] = [...(filter.statuses ?? [])];
+    let sql = `SELECT * FROM backfills ${where} ORDER BY create_time DESC, rowid DESC`;
+    if (filter.limit !== undefined) {
+      sql += " LIMIT ?";
+      params.push(filter.limit);
+    }
+    return (this.#db.prepare(sql).all(...params) as BackfillRow[]).map(decodeBackfill);
+  }
+
   // Key-value cursors
 
   async getKv(keys: readonly string[]): Promise<Record<string, string>> {
@@ -505,6 +535,9 @@ interface Statements {
   deleteDynamicPartition: Statement;
   getKv: Statement;
   setKv: Statement;
+  addBackfill: Statement;
+  updateBackfill: Statement;
+  getBackfill: Statement;
 }
 
 function prepareStatements(db: Database): Statements {
@@ -558,6 +591,9 @@ function prepareStatements(db: Database): Statements {
     deleteDynamicPartition: db.prepare("DELETE FROM dynamic_partitions WHERE name = ? AND partition = ?"),
     getKv: db.prepare("SELECT value FROM kvs WHERE key = ?"),
     setKv: db.prepare("INSERT INTO kvs (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+    addBackfill: db.prepare("INSERT INTO backfills (backfill_id, status, create_time, update_time, body) VALUES (?, ?, ?, ?, ?)"),
+    updateBackfill: db.prepare("UPDATE backfills SET status = ?, update_time = ?, body = ? WHERE backfill_id = ?"),
+    getBackfill: db.prepare("SELECT * FROM backfills WHERE backfill_id = ?"),
   };
 }
 
