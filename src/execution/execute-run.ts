@@ -37,6 +37,8 @@ export interface ExecuteOptions {
   clock?: Clock;
   /** Random source for retry jitter. @default Math.random */
   random?: () => number;
+  /** The backfill this run belongs to. */
+  backfillId?: string;
   /** The partition to materialize; required when the selection holds partitioned assets (or give a range). */
   partitionKey?: string;
   /**
@@ -97,6 +99,7 @@ export async function executeRun(
     assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
     runConfig: options.runConfig ?? {},
     ...(partitionKey === undefined ? {} : { partitionKey }),
+    ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
   });
   const writer = new RunEventWriter(instance, options.onEvent);
   const runEvent = (
@@ -106,6 +109,15 @@ export async function executeRun(
   ): void =>
     writer.emit({ runId: run.runId, timestamp: clock.now(), eventType, message, ...extra });
   runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`, { data: { stepKeys: plan.steps.map((s) => s.key) } });
+  // Planned partitions make "in progress" answerable per partition; failures are recorded the same way.
+  if (partitionKeys) {
+    for (const node of plan.nodes) {
+      if (!graph.specs[node]?.partitionsDef) continue;
+      for (const partition of partitionKeys) {
+        writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node], partition });
+      }
+    }
+  }
 
   let failureMessage: string | undefined;
   let firstError: unknown;

@@ -26,10 +26,21 @@ export async function executeInProcess(run: RunState, maxConcurrent: number, isC
   let running = 0;
   let next = 0;
 
+  // A partition of an asset that failed or was skipped is recorded as failed to materialize.
+  const recordFailedPartitions = (step: PlanStep): void => {
+    for (const node of step.nodes) {
+      if (!run.graph.specs[node]?.partitionsDef || !run.partitionKeys) continue;
+      for (const partition of run.partitionKeys) {
+        run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: run.graph.keys[node], partition });
+      }
+    }
+  };
+
   const skip = (index: number, reason: { message: string; upstreamStep?: string }): void => {
     state[index] = SKIPPED;
     skipped++;
     const step = steps[index] as PlanStep;
+    recordFailedPartitions(step);
     run.writer.emit({
       runId: run.runId,
       stepKey: step.key,
@@ -73,6 +84,7 @@ export async function executeInProcess(run: RunState, maxConcurrent: number, isC
           else {
             state[index] = FAILED;
             failures.push({ step: steps[index] as PlanStep, error: outcome.error });
+            recordFailedPartitions(steps[index] as PlanStep);
           }
           settle(index);
           pump();

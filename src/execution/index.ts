@@ -6,3 +6,4 @@ export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 export { materialize, materializeDefinitions, observe, resolveSelection, type MaterializeOptions, type ObserveOptions, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
+export { launchBackfill, type BackfillOptions } from "./backfill.js";

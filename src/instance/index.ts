@@ -11,3 +11,4 @@ export {
   type Settings,
   type StorageConfig,
 } from "./settings.js";
+export type { PartitionStatus } from "./partition-status.js";

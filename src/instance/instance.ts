@@ -1,6 +1,7 @@
 // Instance: the storage of runs, events and the asset index, with the settings of a Tessera home.
 import { join } from "node:path";
-import { validateDynamicPartitionKeys } from "../partitions/index.js";
+import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
+import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
 import { randomUUID } from "node:crypto";
 import {
   AssetKey,
@@ -13,7 +14,7 @@ import {
   type RunStatus,
   type TesseraEvent,
 } from "../core/index.js";
-import { PostgresStorage, SqliteStorage, type AssetRecord, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
+import { PostgresStorage, SqliteStorage, type AssetRecord, type BackfillRecord, type BackfillStatus, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
 import { DEFAULT_DB_FILE, readSettings, resolveHome, resolvePostgresSettings, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
 
 export interface InstanceOptions {
@@ -248,11 +249,59 @@ export class Instance {
 
   /** Forgets the history of these assets. Their events stay in the logs of the runs that wrote them. */
   async wipeAssets(keys: readonly AssetKeyLike[]): Promise<void> {
-    return this.storage.wipeAssets(keys.map((k) => AssetKey.from(k)));
+    const assetKeys = keys.map((k) => AssetKey.from(k));
+    await this.storage.wipeAssets(assetKeys);
+    // The cached partition status of a wiped asset starts over.
+    await this.storage.setKv(Object.fromEntries(assetKeys.map((k) => [`partition_status/${k.toString()}`, ""])));
   }
 
   async getMaterializedPartitions(key: AssetKeyLike): Promise<Set<string>> {
     return new Set(await this.storage.getMaterializedPartitions(AssetKey.from(key)));
+  }
+
+  // Partitions
+
+  /** Which partitions of `key` are materialized, failed, in progress and missing, as compact subsets. */
+  async getPartitionStatus(key: AssetKeyLike, partitionsDef: PartitionsDefinition): Promise<PartitionStatus> {
+    return readPartitionStatus(this.storage, key, partitionsDef, this.clock.now());
+  }
+
+  /**
+   * The status of each partition of `key`: every partition of `partitionsDef` when given (MISSING included),
+   * else the partitions the instance has events for.
+   */
+  async getStatusByPartition(key: AssetKeyLike, partitionsDef?: PartitionsDefinition): Promise<Map<string, "MATERIALIZED" | "FAILED" | "IN_PROGRESS" | "MISSING">> {
+    const out = new Map<string, "MATERIALIZED" | "FAILED" | "IN_PROGRESS" | "MISSING">();
+    if (!partitionsDef) {
+      for (const partition of await this.storage.getMaterializedPartitions(AssetKey.from(key))) out.set(partition, "MATERIALIZED");
+      return out;
+    }
+    const status = await this.getPartitionStatus(key, partitionsDef);
+    for (const partition of status.missing.getPartitionKeys()) out.set(partition, "MISSING");
+    for (const partition of status.materialized.getPartitionKeys()) out.set(partition, "MATERIALIZED");
+    for (const partition of status.failed.getPartitionKeys()) out.set(partition, "FAILED");
+    for (const partition of status.inProgress.getPartitionKeys()) out.set(partition, "IN_PROGRESS");
+    return out;
+  }
+
+  // Backfills
+
+  async getBackfill(backfillId: string): Promise<BackfillRecord | undefined> {
+    return this.storage.getBackfill(backfillId);
+  }
+
+  async getBackfills(filter: { statuses?: readonly BackfillStatus[]; limit?: number } = {}): Promise<BackfillRecord[]> {
+    return this.storage.getBackfills(filter);
+  }
+
+  /** Asks a backfill to stop: a running one stops before its next run, a requested one never starts. */
+  async cancelBackfill(backfillId: string): Promise<BackfillRecord> {
+    const backfill = await this.storage.getBackfill(backfillId);
+    if (!backfill) throw new InstanceError("BACKFILL_NOT_FOUND", backfillId, `No backfill with id "${backfillId}". List them with \`tessera backfill list\`.`);
+    if (backfill.status !== "REQUESTED" && backfill.status !== "IN_PROGRESS") return backfill;
+    const updated = { ...backfill, status: backfill.status === "REQUESTED" ? ("CANCELED" as const) : ("CANCELING" as const), updateTime: this.clock.now() };
+    await this.storage.updateBackfill(updated);
+    return updated;
   }
 
   // Dynamic partitions

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { Definitions, asset } from "../definitions/index.js";
+import { Instance } from "../instance/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, StaticPartitionsDefinition } from "../partitions/index.js";
+import { launchBackfill } from "./backfill.js";
+import { materialize } from "./materialize.js";
+
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });
+
+describe("partition status", () => {
+  it("tells materialized, failed and missing partitions apart, updating from new events only", async () => {
+    const instance = Instance.ephemeral();
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => {
+      if (ctx.partitionKey === "2026-11-03") throw new Error("export missing");
+      return 1;
+    });
+    for (const day of ["2026-11-01", "2026-11-02", "2026-11-03"]) await materialize([sales], { instance, partitionKey: day, raiseOnError: false });
+    let status = await instance.getPartitionStatus("daily_sales", daily);
+    expect(status.materialized.getPartitionKeys()).toEqual(["2026-11-01", "2026-11-02"]);
+    expect(status.failed.getPartitionKeys()).toEqual(["2026-11-03"]);
+    expect(status.inProgress.size).toBe(0);
+    expect(status.missing.size).toBe(10 - 3);
+    const fixed = asset({ name: "daily_sales", partitionsDef: daily }, () => 2);
+    await materialize([fixed], { instance, partitionKey: "2026-11-03" });
+    status = await instance.getPartitionStatus("daily_sales", daily);
+    expect(status.failed.size).toBe(0);
+    expect(status.materialized.size).toBe(3);
+    const byPartition = await instance.getStatusByPartition("daily_sales", daily);
+    expect(byPartition.get("2026-11-03")).toBe("MATERIALIZED");
+    expect(byPartition.get("2026-11-09")).toBe("MISSING");
+    // The cache moved its cursor: wiping resets it.
+    await instance.wipeAssets(["daily_sales"]);
+    expect((await instance.getPartitionStatus("daily_sales", daily)).materialized.size).toBe(0);
+  });
+});
+
+describe("backfills", () => {
+  it("runs one partition per run by default, oldest first, and records the backfill", async () => {
+    const instance = Instance.ephemeral();
+    const seen: string[] = [];
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => (seen.push(ctx.partitionKey), 1));
+    const backfill = await launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionRange: { start: "2026-11-02", end: "2026-11-04" } });
+    expect(seen).toEqual(["2026-11-02", "2026-11-03", "2026-11-04"]);
+    expect(backfill).toMatchObject({ status: "COMPLETED", materializedPartitions: ["2026-11-02", "2026-11-03", "2026-11-04"], failedPartitions: [] });
+    expect(backfill.runIds).toHaveLength(3);
+    const runs = await instance.getRuns({ tags: { "tessera/backfill": backfill.backfillId } });
+    expect(runs.map((r) => r.backfillId)).toEqual([backfill.backfillId, backfill.backfillId, backfill.backfillId]);
+    expect((await instance.getBackfill(backfill.backfillId))?.status).toBe("COMPLETED");
+  });
+
+  it("follows BackfillPolicy: one run over the range for singleRun, chunks of n for multiRun", async () => {
+    const ranges: string[][] = [];
+    const single = asset({ name: "single", partitionsDef: daily, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) => {
+      ranges.push([...ctx.partitionKeys]);
+      return Object.fromEntries(ctx.partitionKeys.map((k) => [k, k]));
+    });
+    const instance = Instance.ephemeral();
+    const one = await launchBackfill(new Definitions({ assets: [single] }), { instance, allPartitions: true });
+    expect(one.runIds).toHaveLength(1);
+    expect(ranges).toEqual([daily.getPartitionKeys()]);
+    const chunked = asset({ name: "chunked", partitionsDef: daily, backfillPolicy: BackfillPolicy.multiRun(4) }, (ctx) =>
+      Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1])),
+    );
+    const four = await launchBackfill(new Definitions({ assets: [chunked] }), { instance, allPartitions: true });
+    expect(four.runIds).toHaveLength(3);
+  });
+
+  it("re-runs only the failed partitions of an earlier backfill, and only missing ones on request", async () => {
+    const instance = Instance.ephemeral();
+    let broken = true;
+    const regions = new StaticPartitionsDefinition(["emea", "apac", "amer"]);
+    const sales = asset({ name: "sales", partitionsDef: regions }, (ctx) => {
+      if (broken && ctx.partitionKey === "apac") throw new Error("apac export late");
+      return 1;
+    });
+    const defs = new Definitions({ assets: [sales] });
+    const first = await launchBackfill(defs, { instance, allPartitions: true });
+    expect(first).toMatchObject({ status: "COMPLETED_FAILED", failedPartitions: ["apac"], materializedPartitions: ["emea", "amer"] });
+    broken = false;
+    const retry = await launchBackfill(defs, { instance, fromFailureOf: first.backfillId });
+    expect(retry).toMatchObject({ status: "COMPLETED", partitionKeys: ["apac"], fromFailureOf: first.backfillId });
+    await expect(launchBackfill(defs, { instance, missingOnly: true })).rejects.toThrow(/no partitions/);
+  });
+
+  it("stops before its next run once canceled", async () => {
+    const instance = Instance.ephemeral();
+    let backfillId = "";
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, async (ctx) => {
+      backfillId = ctx.runTags["tessera/backfill"] as string;
+      await instance.cancelBackfill(backfillId);
+      return 1;
+    });
+    const backfill = await launchBackfill(new Definitions({ assets: [sales] }), { instance, allPartitions: true });
+    expect(backfill.status).toBe("CANCELED");
+    expect(backfill.runIds).toHaveLength(1);
+  });
+
+  it("refuses selections without partitions or mixing partitionings, and unknown partitions", async () => {
+    const instance = Instance.ephemeral();
+    const plain = asset("plain", () => 1);
+    const sales = asset({ name: "daily_sales", partitionsDef: daily }, () => 1);
+    await expect(launchBackfill(new Definitions({ assets: [plain] }), { instance, allPartitions: true })).rejects.toThrow(/needs partitioned assets/);
+    await expect(launchBackfill(new Definitions({ assets: [plain, sales] }), { instance, selection: "*", allPartitions: true })).rejects.toThrow(/"plain" is not partitioned/);
+    await expect(launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionKeys: ["2027-01-01"] })).rejects.toThrow(/2027-01-01/);
+    expect(await instance.getBackfills()).toEqual([]);
+  });
+});
