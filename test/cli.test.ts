@@ -332,7 +332,7 @@ describe("tessera job", () => {
 });
 
 describe("tessera --help", () => {
-  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "run list", "run show", "instance info", "instance migrate"])(
+  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",
     async (command) => {
       const path = command.split(" ").filter(Boolean);
@@ -343,7 +343,7 @@ describe("tessera --help", () => {
     },
   );
 
-  it.each(["asset", "job", "partitions", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
+  it.each(["asset", "job", "partitions", "backfill", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
     const result = await tesseraInProcess([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Commands:\n/);
@@ -376,5 +376,46 @@ describe("tessera asset show and tessera partitions", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Invalid partition key "bad\.\.\.key"/);
     expect((await tesseraInProcess(["partitions", "delete", "customers", "nobody", "--yes"], home)).stderr).toMatch(/has no partition "nobody"/);
+  });
+});
+
+describe("tessera with partitioned assets", () => {
+  const DAILY = `
+import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
+export const dailySales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => {
+  if (ctx.partitionKey === "2026-11-04" && !process.env.FIXED) throw new Error("export of the 4th is missing");
+  return ctx.partitionKey;
+});
+export const defs = new Definitions({ assets: [dailySales] });
+`;
+
+  it("materializes one partition, backfills the rest, shows the partition status and re-runs the failed ones", async () => {
+    const dir = project({ "defs.ts": DAILY });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    const one = await tesseraInProcess(["materialize", "-m", module, "--partition", "2026-11-01"], home);
+    expect(one.code).toBe(0);
+    const noKey = await tesseraInProcess(["materialize", "-m", module], home);
+    expect(noKey.stderr).toMatch(/"daily_sales" is partitioned .*--partition/);
+    const backfill = await tesseraInProcess(["backfill", "launch", "-m", module, "--missing"], home);
+    expect(backfill.code).toBe(1);
+    expect(backfill.stdout).toMatch(/✗ 2026-11-04 +run/);
+    const id = /Backfill (\S+) COMPLETED_FAILED: 3 partitions materialized, 1 failed \(re-run them: tessera backfill launch --from-failure \1\)/.exec(backfill.stdout)?.[1];
+    expect(id).toBeDefined();
+    const shown = await tesseraInProcess(["asset", "show", "daily_sales", "-m", module], home);
+    expect(shown.stdout).toMatch(/partitions +Daily.*: 4 materialized, 1 failed, 0 in progress, 0 missing/);
+    expect(shown.stdout).toMatch(/failed +2026-11-04/);
+    const list = await tesseraInProcess(["backfill", "list"], home);
+    expect(list.stdout).toMatch(new RegExp(`${id} +COMPLETED_FAILED`));
+    process.env.FIXED = "1";
+    try {
+      const retry = await tesseraInProcess(["backfill", "launch", "-m", module, "--from-failure", id as string], home);
+      expect(retry.code).toBe(0);
+      expect(retry.stdout).toMatch(/✓ 2026-11-04/);
+    } finally {
+      delete process.env.FIXED;
+    }
+    expect((await tesseraInProcess(["backfill", "show", "nope"], home)).stderr).toMatch(/No backfill with id "nope"/);
   });
 });

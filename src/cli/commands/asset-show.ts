@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import type { Instance } from "../../instance/index.js";
-import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
 import { StaleStatusResolver } from "../../versioning/index.js";
 import type { Cli } from "../cli.js";
 import { formatTime, listNames, renderValue } from "../format.js";
@@ -83,16 +82,14 @@ async function describeDefinition(
   }
   const partitionsDef = spec.partitionsDef;
   if (partitionsDef) {
-    const materialized = await instance.getMaterializedPartitions(key);
-    const options = { currentTime: instance.clock.now(), dynamicPartitionsStore: await loadDynamic(instance, partitionsDef) };
-    const total = partitionsDef.getNumPartitions(options);
-    const missing = partitionsDef.subsetWithPartitionKeys([...materialized].filter((k) => partitionsDef.hasPartitionKey(k, options))).complement(options);
-    line("partitions", `${partitionsDef.toString()}: ${materialized.size} of ${total} materialized, ${missing.size} missing`);
-    const ranges = missing.getPartitionKeyRanges().slice(0, 5);
-    if (ranges.length) line("  missing", ranges.map((r) => (r.start === r.end ? r.start : `${r.start}...${r.end}`)).join(", ") + (missing.size > 0 && ranges.length === 5 ? ", …" : ""));
+    const status = await instance.getPartitionStatus(key, partitionsDef);
+    line("partitions", `${partitionsDef.toString()}: ${status.materialized.size} materialized, ${status.failed.size} failed, ${status.inProgress.size} in progress, ${status.missing.size} missing`);
+    const show = (label: string, subset: typeof status.missing): void => {
+      const ranges = subset.getPartitionKeyRanges();
+      if (ranges.length) line(`  ${label}`, ranges.slice(0, 5).map((r) => (r.start === r.end ? r.start : `${r.start}...${r.end}`)).join(", ") + (ranges.length > 5 ? ", …" : ""));
+    };
+    show("failed", status.failed);
+    show("missing", status.missing);
   }
 }
 
-function loadDynamic(instance: Instance, def: PartitionsDefinition): Promise<DynamicPartitionsSnapshot> {
-  return DynamicPartitionsSnapshot.load(instance, [def]);
-}

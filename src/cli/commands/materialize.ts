@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph, AssetSelection } from "../../graph/index.js";
+import { PartitionKeyRange } from "../../partitions/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
@@ -14,6 +15,7 @@ interface MaterializeOptions {
   config?: string;
   tags?: string;
   partition?: string;
+  partitionRange?: string;
   verbose?: boolean;
 }
 
@@ -39,6 +41,7 @@ export function registerMaterializeCommand(program: Command, cli: Cli): void {
     .option("-s, --select <selection>", "assets to materialize: keys (a,b), '*orders+' or 'group:sales and kind:csv'; '*' for all", "*")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON")
     .option("-p, --partition <key>", "the partition to materialize, for partitioned assets (e.g. 2026-11-24)")
+    .option("--partition-range <a...b>", "materialize the partitions from a to b in this one run (values keyed by partition)")
     .option("--tags <json>", "tags for the run, as a JSON object of strings")
     .option("-v, --verbose", "show debug logs as well")
     .addHelpText("after", EXAMPLES)
@@ -77,6 +80,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
           runConfig,
           ...(tags ? { tags } : {}),
           ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
+          ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
           ...watch,
           raiseOnError: false,
         }),

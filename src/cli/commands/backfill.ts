@@ -1,0 +1,137 @@
+// `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
+import type { Command } from "commander";
+import { launchBackfill } from "../../execution/index.js";
+import { InstanceError } from "../../core/index.js";
+import type { Cli } from "../cli.js";
+import { CliUsageError } from "../errors.js";
+import { formatTime, listNames, plural, renderTable } from "../format.js";
+import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { parseTags, readRunConfig } from "../run-options.js";
+
+const LAUNCH_EXAMPLES = `
+Examples:
+  $ tessera backfill launch -m defs.ts --select daily_sales --from 2026-11-01 --to 2026-11-23
+  $ tessera backfill launch -m defs.ts --select daily_sales --all --missing
+  $ tessera backfill launch -m defs.ts --partitions emea,apac
+  $ tessera backfill launch -m defs.ts --from-failure <backfill id>
+
+Runs are split by each asset's backfillPolicy: BackfillPolicy.singleRun() runs a whole range at once,
+multiRun(n) n partitions per run, and without a policy each partition gets its own run.`;
+
+interface LaunchOptions {
+  module?: string;
+  select?: string;
+  partitions?: string;
+  from?: string;
+  to?: string;
+  all?: boolean;
+  missing?: boolean;
+  failed?: boolean;
+  fromFailure?: string;
+  config?: string;
+  tags?: string;
+}
+
+export function registerBackfillCommands(program: Command, cli: Cli): void {
+  const backfill = program.command("backfill").description("Materialize many partitions of assets, run by run");
+  backfill
+    .command("launch")
+    .description("Launch a backfill and run it here until it ends")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("-s, --select <selection>", "the partitioned assets to backfill (default: all of them)")
+    .option("--partitions <keys>", "comma-separated partition keys")
+    .option("--from <key>", "first partition of a range (with --to)")
+    .option("--to <key>", "last partition of a range (with --from)")
+    .option("--all", "every partition that exists now")
+    .option("--missing", "only partitions some selected asset is missing")
+    .option("--failed", "only partitions whose latest attempt failed")
+    .option("--from-failure <id>", "re-run the partitions that failed in this backfill")
+    .option("-c, --config <file|json>", "run config for every run")
+    .option("--tags <json>", "tags for every run, as a JSON object of strings")
+    .addHelpText("after", LAUNCH_EXAMPLES)
+    .action(async (options: LaunchOptions, command: Command) => {
+      cli.exitCode = await launch(cli, command, options);
+    });
+  backfill
+    .command("list")
+    .description("List backfills, newest first")
+    .option("--limit <n>", "how many", "20")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill list --limit 5")
+    .action(async (options: { limit: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const backfills = await instance.getBackfills({ limit: Number(options.limit) });
+        if (backfills.length === 0) return cli.print("No backfills yet. Launch one: tessera backfill launch --help");
+        const rows = backfills.map((b) => [b.backfillId, b.status, formatTime(b.createTime), `${b.partitionKeys.length}`, `${b.runIds.length}`, listNames([...b.assetSelection], 3)]);
+        for (const line of renderTable(["BACKFILL", "STATUS", "CREATED", "PARTITIONS", "RUNS", "ASSETS"], rows)) cli.print(line);
+      });
+    });
+  backfill
+    .command("show")
+    .description("Show a backfill: its partitions, runs and outcome")
+    .argument("<id>", "the backfill id")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d")
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const b = await instance.getBackfill(id);
+        if (!b) throw new InstanceError("BACKFILL_NOT_FOUND", id, `No backfill with id "${id}". List them with \`tessera backfill list\`.`);
+        cli.print(`backfill      ${b.backfillId}`);
+        cli.print(`status        ${b.status}`);
+        cli.print(`assets        ${b.assetSelection.join(", ")}`);
+        cli.print(`partitions    ${b.partitionKeys.length}: ${listNames([...b.partitionKeys], 8)}`);
+        cli.print(`materialized  ${b.materializedPartitions.length}`);
+        cli.print(`failed        ${b.failedPartitions.length ? listNames([...b.failedPartitions], 8) : "none"}`);
+        cli.print(`runs          ${b.runIds.length ? b.runIds.join(", ") : "none"}`);
+        if (b.fromFailureOf) cli.print(`re-runs       failed partitions of ${b.fromFailureOf}`);
+        if (b.error) cli.print(`error         ${b.error}`);
+      });
+    });
+  backfill
+    .command("cancel")
+    .description("Stop a backfill before its next run")
+    .argument("<id>", "the backfill id")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill cancel 1a2b3c4d")
+    .action(async (id: string, _options: unknown, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const b = await instance.cancelBackfill(id);
+        cli.print(`Backfill ${b.backfillId} is ${b.status}.`);
+      });
+    });
+}
+
+async function launch(cli: Cli, command: Command, options: LaunchOptions): Promise<number> {
+  const ways = [options.partitions !== undefined, options.from !== undefined || options.to !== undefined, options.all === true, options.fromFailure !== undefined].filter(Boolean).length;
+  if (ways === 0 && !options.missing && !options.failed) {
+    throw new CliUsageError("Say which partitions: --partitions a,b, --from a --to b, --all, --missing, --failed or --from-failure <id>.");
+  }
+  if (ways > 1) throw new CliUsageError("Give one of --partitions, --from/--to, --all and --from-failure.");
+  if ((options.from === undefined) !== (options.to === undefined)) throw new CliUsageError("A range needs both --from and --to.");
+  const runConfig = await readRunConfig(options.config, cli.cwd);
+  const tags = parseTags(options.tags);
+  return cli.withInstance(command, async (instance) => {
+    const paths = codeLocationPaths(options.module, instance.settings, true);
+    if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
+    const location = await loadCodeLocation(paths[0] as string, cli.cwd);
+    const backfill = await launchBackfill(location.defs, {
+      instance,
+      ...(options.select === undefined ? {} : { selection: options.select }),
+      ...(options.partitions === undefined ? {} : { partitionKeys: options.partitions.split(",").map((k) => k.trim()).filter(Boolean) }),
+      ...(options.from === undefined ? {} : { partitionRange: { start: options.from, end: options.to as string } }),
+      ...(options.all ? { allPartitions: true } : {}),
+      ...(options.missing ? { missingOnly: true } : {}),
+      ...(options.failed ? { failedOnly: true } : {}),
+      ...(options.fromFailure === undefined ? {} : { fromFailureOf: options.fromFailure }),
+      ...(runConfig === undefined ? {} : { runConfig }),
+      ...(tags ? { tags } : {}),
+      onRun: (result, partitions) => {
+        const label = partitions.length === 1 ? partitions[0] : `${partitions[0]}...${partitions[partitions.length - 1]}`;
+        cli.print(`${result.success ? cli.style.green("✓") : cli.style.red("✗")} ${label}  run ${result.runId}${result.success ? "" : ` (${result.run.failureReason ?? "failed"})`}`);
+      },
+    });
+    cli.print(
+      `Backfill ${backfill.backfillId} ${backfill.status}: ${plural(backfill.materializedPartitions.length, "partition")} materialized` +
+        (backfill.failedPartitions.length ? `, ${backfill.failedPartitions.length} failed (re-run them: tessera backfill launch --from-failure ${backfill.backfillId})` : "") +
+        ".",
+    );
+    return backfill.status === "COMPLETED" ? 0 : 1;
+  });
+}
