@@ -332,7 +332,7 @@ describe("tessera job", () => {
 });
 
 describe("tessera --help", () => {
-  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "instance info", "instance migrate"])(
+  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "run cancel", "run reexecute", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",
     async (command) => {
       const path = command.split(" ").filter(Boolean);
@@ -417,5 +417,42 @@ export const defs = new Definitions({ assets: [dailySales] });
       delete process.env.FIXED;
     }
     expect((await tesseraInProcess(["backfill", "show", "nope"], home)).stderr).toMatch(/No backfill with id "nope"/);
+  });
+});
+
+describe("tessera run reexecute and run cancel", () => {
+  const FLAKY = `
+import { Definitions, asset } from "tessera";
+export const extract = asset("extract", () => [1, 2, 3]);
+export const load = asset({ name: "load", ins: { extract } }, (_ctx, { extract }) => {
+  if (!process.env.API_UP) throw new Error("warehouse API down");
+  return extract.length;
+});
+export const defs = new Definitions({ assets: [extract, load] });
+`;
+
+  it("re-executes only what failed, as a child run, and refuses to cancel a finished run", async () => {
+    const dir = project({ "defs.ts": FLAKY });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    const failed = await tesseraInProcess(["materialize", "-m", module], home);
+    expect(failed.code).toBe(1);
+    const instance = Instance.fromHome({ home });
+    const [parent] = await instance.getRuns();
+    process.env.API_UP = "1";
+    try {
+      const again = await tesseraInProcess(["run", "reexecute", parent?.runId as string, "-m", module, "--from-failure"], home);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/\[load\] started/);
+      expect(again.stdout).not.toMatch(/\[extract\] started/);
+    } finally {
+      delete process.env.API_UP;
+    }
+    const [child] = await instance.getRuns({ limit: 1 });
+    expect(child?.parentRunId).toBe(parent?.runId);
+    const cancel = await tesseraInProcess(["run", "cancel", child?.runId as string], home);
+    expect(cancel.code).toBe(1);
+    expect(cancel.stderr).toMatch(/already ended SUCCESS/);
+    await instance.close();
   });
 });

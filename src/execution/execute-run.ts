@@ -39,6 +39,9 @@ export interface ExecuteOptions {
   random?: () => number;
   /** The backfill this run belongs to. */
   backfillId?: string;
+  /** For a re-execution: the run it re-executes, and the first run of that lineage. */
+  parentRunId?: string;
+  rootRunId?: string;
   /** The partition to materialize; required when the selection holds partitioned assets (or give a range). */
   partitionKey?: string;
   /**
@@ -100,6 +103,7 @@ export async function executeRun(
     runConfig: options.runConfig ?? {},
     ...(partitionKey === undefined ? {} : { partitionKey }),
     ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
+    ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId, rootRunId: options.rootRunId ?? options.parentRunId }),
   });
   const writer = new RunEventWriter(instance, options.onEvent);
   const runEvent = (
@@ -119,6 +123,8 @@ export async function executeRun(
     }
   }
 
+  // The run is STARTED in storage before any step begins, so others see it running (and can cancel it).
+  await writer.flush();
   let failureMessage: string | undefined;
   let firstError: unknown;
   let canceled = false;
@@ -152,7 +158,16 @@ export async function executeRun(
       makeLogger((level, message, data) => writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } })),
     );
     try {
-      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent, () => canceled);
+      // Another process cancels a run through the instance (instance.cancelRun): looked at between steps,
+      // at most every 100 ms of the run's clock.
+      let lastLook = -Infinity;
+      const lookForCancel = async (): Promise<void> => {
+        if (canceled || clock.now() - lastLook < 100) return;
+        lastLook = clock.now();
+        const status = (await instance.getRunById(run.runId))?.status;
+        if (status === "CANCELING" || status === "CANCELED") canceled = true;
+      };
+      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent, () => canceled, lookForCancel);
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;

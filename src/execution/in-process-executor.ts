@@ -14,7 +14,13 @@ export interface PlanOutcome {
   readonly skipped: number;
 }
 
-export async function executeInProcess(run: RunState, maxConcurrent: number, isCanceled: () => boolean = () => false): Promise<PlanOutcome> {
+export async function executeInProcess(
+  run: RunState,
+  maxConcurrent: number,
+  isCanceled: () => boolean = () => false,
+  /** Awaited after each step ends and before the next ones start: where a run notices a cancel request. */
+  betweenSteps: () => Promise<void> = () => Promise.resolve(),
+): Promise<PlanOutcome> {
   const steps = run.plan.steps;
   const state = new Uint8Array(steps.length);
   const waiting = Int32Array.from(steps, (s) => s.upstream.length);
@@ -78,7 +84,8 @@ export async function executeInProcess(run: RunState, maxConcurrent: number, isC
         const index = ready[next++] as number;
         state[index] = 1;
         running++;
-        void runStep(run, steps[index] as PlanStep).then((outcome: StepOutcome) => {
+        void runStep(run, steps[index] as PlanStep).then(async (outcome: StepOutcome) => {
+          await betweenSteps().catch(() => undefined);
           running--;
           if (outcome.status === "success") state[index] = SUCCEEDED;
           else {

@@ -7,3 +7,4 @@ export { materialize, materializeDefinitions, observe, resolveSelection, type Ma
 export { defaultIOManager } from "./default-io-manager.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
 export { launchBackfill, type BackfillOptions } from "./backfill.js";
+export { reexecuteRun, reexecutionTargets, type ReexecuteOptions } from "./reexecute.js";

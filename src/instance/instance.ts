@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import {
   AssetKey,
   InstanceError,
+  RunNotFoundError,
   systemClock,
   type AssetKeyLike,
   type Clock,
@@ -158,6 +159,29 @@ export class Instance {
 
   async getRuns(options: GetRunsOptions = {}): Promise<RunRecord[]> {
     return this.storage.getRuns(options);
+  }
+
+  /**
+   * Asks a run to stop. A run that has not started is canceled at once; a running one is marked CANCELING
+   * and stops starting steps once it notices (between steps), then ends CANCELED.
+   */
+  async cancelRun(runId: string): Promise<RunRecord> {
+    const run = await this.storage.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    if (run.status === "SUCCESS" || run.status === "FAILURE" || run.status === "CANCELED") {
+      throw new InstanceError("RUN_FINISHED", runId, `Run ${runId} already ended ${run.status}; there is nothing to cancel.`);
+    }
+    if (run.status === "CANCELING") return run;
+    const notStarted = run.status === "NOT_STARTED" || run.status === "QUEUED";
+    await this.storage.storeEvents([
+      {
+        runId,
+        timestamp: this.clock.now(),
+        eventType: notStarted ? "RUN_CANCELED" : "RUN_CANCELING",
+        message: notStarted ? "Canceled before it started." : "Cancel requested: running steps finish, no new step starts.",
+      },
+    ]);
+    return (await this.storage.getRun(runId)) as RunRecord;
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTable, renderValue } from "../format.js";
 import type { Style } from "../style.js";
+import { CANCEL_EXAMPLES, REEXECUTE_EXAMPLES, cancelRunCommand, reexecuteCommand } from "./run-actions.js";
 
 const LIST_EXAMPLES = `
 Examples:
@@ -18,7 +19,7 @@ Examples:
   $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10`;
 
 export function registerRunCommands(program: Command, cli: Cli): void {
-  const run = program.command("run").description("Inspect the runs recorded in the instance");
+  const run = program.command("run").description("Inspect, cancel and re-execute the runs recorded in the instance");
   run
     .command("list")
     .description("List recent runs, newest first")
@@ -33,6 +34,23 @@ export function registerRunCommands(program: Command, cli: Cli): void {
     .argument("<runId>", "the run's id (see `tessera run list`)")
     .addHelpText("after", SHOW_EXAMPLES)
     .action((runId: string, _options: unknown, command: Command) => showRun(cli, command, runId));
+  run
+    .command("cancel")
+    .description("Stop a run: running steps finish, no new step starts")
+    .argument("<runId>", "the run's id")
+    .addHelpText("after", CANCEL_EXAMPLES)
+    .action((runId: string, _options: unknown, command: Command) => cancelRunCommand(cli, command, runId));
+  run
+    .command("reexecute")
+    .description("Run a run again as a new run: all of it, or only what did not succeed")
+    .argument("<runId>", "the run's id")
+    .option("-m, --module <file>", "the code location the run came from (default: locations in tessera.yaml)")
+    .option("--from-failure", "only the steps that failed, were skipped or never ran")
+    .option("-v, --verbose", "show debug logs as well")
+    .addHelpText("after", REEXECUTE_EXAMPLES)
+    .action(async (runId: string, options: { module?: string; fromFailure?: boolean; verbose?: boolean }, command: Command) => {
+      cli.exitCode = await reexecuteCommand(cli, command, runId, options);
+    });
 }
 
 async function listRuns(cli: Cli, command: Command, options: { status?: string; limit: string; job?: string }): Promise<void> {

@@ -1,0 +1,77 @@
+// Re-execution: run again what a run did not finish — its failed and skipped steps — with the same config.
+import { InstanceError, RunNotFoundError } from "../core/index.js";
+import type { Definitions } from "../definitions/index.js";
+import { AssetGraph } from "../graph/index.js";
+import type { Instance } from "../instance/index.js";
+import type { RunRecord } from "../storage/index.js";
+import { ExecutionPlan } from "../plan/index.js";
+import type { ExecuteResult } from "./execute-result.js";
+import { executeRun, type ExecuteOptions } from "./execute-run.js";
+
+export interface ReexecuteOptions extends Omit<ExecuteOptions, "instance" | "runConfig" | "partitionKey" | "partitionKeyRange" | "parentRunId" | "rootRunId"> {
+  instance: Instance;
+  /** Only the steps that did not succeed (and the checks of what they materialize). @default true */
+  fromFailure?: boolean;
+}
+
+const SYSTEM_TAG = /^tessera\//;
+
+/**
+ * Runs `runId` again as a new run (its child): every step of it, or with `fromFailure` only those that
+ * failed, were skipped or never ran. Steps that succeeded are not re-run; their values are loaded from
+ * their IO managers. Config, tags and partitions are the parent's.
+ */
+export async function reexecuteRun(defs: Definitions, runId: string, options: ReexecuteOptions): Promise<ExecuteResult> {
+  const { instance, fromFailure = true, ...rest } = options;
+  const { parent, nodes: selectedNodes, checks: selectedChecks } = await reexecutionTargets(defs, runId, instance, fromFailure);
+  const tags = Object.fromEntries(Object.entries(parent.tags).filter(([key]) => !SYSTEM_TAG.test(key)));
+  const range =
+    parent.tags["tessera/partition_range_start"] !== undefined
+      ? { partitionKeyRange: { start: parent.tags["tessera/partition_range_start"] as string, end: parent.tags["tessera/partition_range_end"] as string } }
+      : {};
+  return executeRun(
+    defs,
+    selectedNodes,
+    {
+      ...rest,
+      instance,
+      jobName: parent.jobName,
+      runConfig: parent.runConfig,
+      tags: { ...tags, ...(rest.tags ?? {}) },
+      ...(parent.partitionKey === undefined ? {} : { partitionKey: parent.partitionKey }),
+      ...range,
+      ...(parent.backfillId === undefined ? {} : { backfillId: parent.backfillId }),
+      parentRunId: parent.runId,
+      rootRunId: parent.rootRunId ?? parent.runId,
+    },
+    selectedChecks,
+  );
+}
+
+/** The assets and checks a re-execution of `runId` runs: all of the run's, or only those of steps that did not succeed. */
+export async function reexecutionTargets(
+  defs: Definitions,
+  runId: string,
+  instance: Instance,
+  fromFailure: boolean,
+): Promise<{ parent: RunRecord; nodes: number[]; checks: number[] }> {
+  const parent = await instance.getRunById(runId);
+  if (!parent) throw new RunNotFoundError(runId);
+  if (fromFailure && parent.status !== "FAILURE" && parent.status !== "CANCELED") {
+    throw new InstanceError("NOTHING_TO_REEXECUTE", runId, `Run ${runId} ended ${parent.status}, so there is no failure to re-execute from; re-execute it whole instead.`);
+  }
+  const graph = AssetGraph.of(defs);
+  const nodes = parent.assetSelection.map((key) => graph.require(key, `run ${runId}'s selection`));
+  const checkIds = (parent.tags["tessera/asset_check_selection"] ?? "").split(",").filter(Boolean);
+  const checks = checkIds.map((id) => graph.checkIndexOf(id)).filter((i): i is number => i !== undefined);
+  let selectedNodes = nodes;
+  let selectedChecks = checks;
+  if (fromFailure) {
+    const succeeded = new Set((await instance.allLogs(runId, { ofType: "STEP_SUCCESS" })).map((e) => e.stepKey));
+    const plan = ExecutionPlan.build(graph, nodes, parent.runConfig, checks);
+    const again = plan.steps.filter((s) => !succeeded.has(s.key));
+    selectedNodes = again.flatMap((s) => [...s.nodes]);
+    selectedChecks = again.flatMap((s) => [...s.checks]);
+  }
+  return { parent, nodes: selectedNodes, checks: selectedChecks };
+}
