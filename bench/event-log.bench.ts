@@ -2,32 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AssetKey, Instance, MetadataValue, type TesseraEvent } from "../src/index.js";
-import { median, report, type Measurement } from "./harness.js";
+import { Instance } from "../src/index.js";
+import { benchEvents, median, report, type Measurement } from "./harness.js";
 
 const TOTAL = 100_000;
 
-function events(runId: string): TesseraEvent[] {
-  const keys = Array.from({ length: 100 }, (_, i) => new AssetKey(["bench", `asset_${i}`]));
-  return Array.from({ length: TOTAL }, (_, i): TesseraEvent => {
-    const kind = i % 4;
-    const stepKey = `bench__asset_${i % 100}`;
-    if (kind === 0) return { runId, stepKey, timestamp: i, eventType: "STEP_START", message: "Started step." };
-    if (kind === 1) return { runId, stepKey, timestamp: i, eventType: "LOG_MESSAGE", level: "info", message: "loaded rows", data: { rows: i } };
-    if (kind === 2) {
-      return {
-        runId,
-        stepKey,
-        timestamp: i,
-        eventType: "ASSET_MATERIALIZATION",
-        assetKey: keys[i % 100],
-        metadata: { rows: MetadataValue.int(i), path: MetadataValue.path(`/data/bench/asset_${i % 100}`) },
-        tags: { "tessera/code_version": "v1" },
-      };
-    }
-    return { runId, stepKey, timestamp: i, eventType: "STEP_SUCCESS", durationMs: 1.5 };
-  });
-}
 
 export async function run(): Promise<Measurement[]> {
   const rows: Measurement[] = [];
@@ -35,7 +14,7 @@ export async function run(): Promise<Measurement[]> {
     const home = mkdtempSync(join(tmpdir(), "tessera-bench-"));
     const instance = Instance.fromHome({ home });
     const runRecord = await instance.createRun({ jobName: "bench", tags: {}, assetSelection: [], runConfig: {} });
-    const all = events(runRecord.runId);
+    const all = benchEvents(runRecord.runId, TOTAL);
     const ms = await median(3, async () => {
       for (let i = 0; i < all.length; i += batch) await instance.storeEvents(all.slice(i, i + batch));
     });

@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmarks: timing with warm-up, and a results table.
 import { cpus } from "node:os";
+import { AssetKey, MetadataValue, type TesseraEvent } from "../src/index.js";
 
 export interface Measurement {
   name: string;
@@ -53,4 +54,27 @@ export function layeredParents(total: number, width: number): { name: (n: number
       return a === b || b >= total ? [a] : [a, b];
     },
   };
+}
+
+/** The event-log benchmarks' mix: a quarter each of step starts, logs, materializations (of 100 assets) and step successes. */
+export function benchEvents(runId: string, total: number): TesseraEvent[] {
+  const keys = Array.from({ length: 100 }, (_, i) => new AssetKey(["bench", `asset_${i}`]));
+  return Array.from({ length: total }, (_, i): TesseraEvent => {
+    const kind = i % 4;
+    const stepKey = `bench__asset_${i % 100}`;
+    if (kind === 0) return { runId, stepKey, timestamp: i, eventType: "STEP_START", message: "Started step." };
+    if (kind === 1) return { runId, stepKey, timestamp: i, eventType: "LOG_MESSAGE", level: "info", message: "loaded rows", data: { rows: i } };
+    if (kind === 2) {
+      return {
+        runId,
+        stepKey,
+        timestamp: i,
+        eventType: "ASSET_MATERIALIZATION",
+        assetKey: keys[i % 100],
+        metadata: { rows: MetadataValue.int(i), path: MetadataValue.path(`/data/bench/asset_${i % 100}`) },
+        tags: { "tessera/code_version": "v1" },
+      };
+    }
+    return { runId, stepKey, timestamp: i, eventType: "STEP_SUCCESS", durationMs: 1.5 };
+  });
 }
