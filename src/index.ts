@@ -79,6 +79,8 @@ export {
   asset,
   defineAssetJob,
   inProcessExecutor,
+  multiprocessExecutor,
+  type MultiprocessExecutorOptions,
   mapAssetSpecs,
   multiAsset,
   loadAssetChecksFromCurrentModule,
@@ -138,8 +140,9 @@ export {
   type ToSelectionStringOptions,
 } from "./graph/index.js";
 export type { RunConfig } from "./plan/index.js";
-export type { AssetRecord, RunRecord, Storage, StorageInfo } from "./storage/index.js";
-export { Instance, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions, type StorageConfig } from "./instance/index.js";
+export { BackfillStatus } from "./storage/index.js";
+export type { AssetRecord, BackfillRecord, RunRecord, Storage, StorageInfo } from "./storage/index.js";
+export { Instance, type PartitionStatus, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions, type StorageConfig } from "./instance/index.js";
 
 export {
   AssetValueLoader,
@@ -147,8 +150,12 @@ export {
   FilesystemIOManager,
   InMemoryIOManager,
   ResolvedAssetJob,
+  launchBackfill,
   materialize,
   observe,
+  reexecuteRun,
+  type BackfillOptions,
+  type ReexecuteOptions,
   type ExecuteOptions,
   type ObserveOptions,
   type FilesystemIOManagerOptions,

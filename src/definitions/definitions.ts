@@ -7,6 +7,8 @@ import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
+// Type-only: schedules and sensors are defined in the automation layer, above this one; checked here by `kind`.
+import type { ScheduleDefinition, SensorDefinition } from "../automation/index.js";
 
 /** What may stand in `assets`: computed assets, and specs of external assets (a deprecated SourceAsset stands for one). */
 export type AssetsItem = AssetsDefinition<unknown> | AssetSpec | SourceAsset;
@@ -19,6 +21,10 @@ export interface DefinitionsOptions {
   jobs?: readonly AssetJobDefinition[];
   /** Checks built with assetCheck(). */
   assetChecks?: readonly AssetChecksDefinition[];
+  /** Schedules built with new ScheduleDefinition(), schedule() or buildScheduleFromPartitionedJob(). */
+  schedules?: readonly ScheduleDefinition[];
+  /** Sensors built with new SensorDefinition(), sensor() or assetSensor(). */
+  sensors?: readonly SensorDefinition[];
   executor?: ExecutorDefinition;
 }
 
@@ -45,6 +51,8 @@ export class Definitions {
   readonly executor: ExecutorDefinition;
   readonly jobs: readonly AssetJobDefinition[];
   readonly assetChecks: readonly AssetChecksDefinition[];
+  readonly schedules: readonly ScheduleDefinition[];
+  readonly sensors: readonly SensorDefinition[];
   // One pass over the assets fills these; the graph layer builds on them instead of indexing keys again.
   readonly #index = new Map<string, number>();
   readonly #specs: AssetSpec[] = [];
@@ -77,6 +85,9 @@ export class Definitions {
     this.executor = options.executor ?? inProcessExecutor();
     this.jobs = Object.freeze(checkJobs(options.jobs ?? []));
     this.assetChecks = Object.freeze(checkAssetChecks(options.assetChecks ?? []));
+    this.schedules = Object.freeze(checkInstigators(options.schedules ?? [], "schedule"));
+    this.sensors = Object.freeze(checkInstigators(options.sensors ?? [], "sensor"));
+    checkInstigatorNames([...this.schedules, ...this.sensors]);
     checkResources(assets, this.resources);
     for (const check of this.assetChecks) {
       for (const key of check.requiredResourceKeys) {
@@ -130,6 +141,8 @@ export class Definitions {
       resources: { ...this.resources, ...(options.resources ?? {}) },
       jobs: [...this.jobs, ...(options.jobs ?? [])],
       assetChecks: [...this.assetChecks, ...(options.assetChecks ?? [])],
+      schedules: [...this.schedules, ...(options.schedules ?? [])],
+      sensors: [...this.sensors, ...(options.sensors ?? [])],
       executor: options.executor ?? this.executor,
     });
   }
@@ -142,6 +155,32 @@ function checkAssetChecks(checks: readonly AssetChecksDefinition[]): AssetChecks
     }
   }
   return [...checks];
+}
+
+function checkInstigators<T>(items: readonly T[], kind: "schedule" | "sensor"): T[] {
+  const field = kind === "schedule" ? "schedules" : "sensors";
+  for (const [i, item] of items.entries()) {
+    if ((item as { kind?: unknown } | null)?.kind !== `${kind}_definition`) {
+      const build = kind === "schedule" ? "new ScheduleDefinition(), schedule() or buildScheduleFromPartitionedJob()" : "new SensorDefinition(), sensor() or assetSensor()";
+      throw new InvalidDefinitionError(`Definitions ${field}[${i}] is not a ${kind} (got ${describeItem(item)}); build it with ${build}`);
+    }
+  }
+  return [...items];
+}
+
+// Schedules and sensors share one namespace: their state and ticks are kept by name.
+function checkInstigatorNames(items: readonly { kind: string; name: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const kind = item.kind === "schedule_definition" ? "schedule" : "sensor";
+    const other = seen.get(item.name);
+    if (other) {
+      throw new InvalidDefinitionError(
+        `Two definitions are named "${item.name}" (a ${other} and a ${kind}); schedule and sensor names must be unique: rename one of them.`,
+      );
+    }
+    seen.set(item.name, kind);
+  }
 }
 
 function checkJobs(jobs: readonly AssetJobDefinition[]): AssetJobDefinition[] {

@@ -1,4 +1,5 @@
 // Executor definitions: how the steps of a run are executed. Execution interprets them.
+import { availableParallelism } from "node:os";
 import { InvalidDefinitionError } from "../core/index.js";
 
 export interface InProcessExecutorOptions {
@@ -8,7 +9,7 @@ export interface InProcessExecutorOptions {
 
 export interface ExecutorDefinition {
   readonly kind: "executor";
-  readonly name: "in_process";
+  readonly name: "in_process" | "multiprocess";
   readonly maxConcurrent: number;
 }
 
@@ -19,4 +20,23 @@ export function inProcessExecutor(options: InProcessExecutorOptions = {}): Execu
     throw new InvalidDefinitionError(`inProcessExecutor maxConcurrent must be a whole number >= 1, got ${String(maxConcurrent)}`);
   }
   return Object.freeze({ kind: "executor", name: "in_process", maxConcurrent });
+}
+
+export interface MultiprocessExecutorOptions {
+  /** Step processes running at once. @default the number of CPUs */
+  maxConcurrent?: number;
+}
+
+/**
+ * Runs each step in a child process that loads the code location again (TypeScript through tsx), so a step
+ * that crashes its process fails alone. Needs a run started from a code location module (the CLI, or
+ * `codeLocation` in the run options), an instance on disk or PostgreSQL, and an IO manager that stores
+ * values where every process can read them (the default filesystem one does).
+ */
+export function multiprocessExecutor(options: MultiprocessExecutorOptions = {}): ExecutorDefinition {
+  const maxConcurrent = options.maxConcurrent ?? Math.max(1, availableParallelism());
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new InvalidDefinitionError(`multiprocessExecutor maxConcurrent must be a whole number >= 1, got ${String(maxConcurrent)}`);
+  }
+  return Object.freeze({ kind: "executor", name: "multiprocess", maxConcurrent });
 }

@@ -11,6 +11,10 @@ import { executeInProcess } from "./in-process-executor.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
+import { spawnStep } from "./multiprocess/spawn-step.js";
+import { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
+import type { StorageConfig } from "../instance/index.js";
+import type { PreparedResource } from "./resources.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
 import { InvalidDefinitionError, SystemTags } from "../core/index.js";
@@ -39,6 +43,8 @@ export interface ExecuteOptions {
   random?: () => number;
   /** The backfill this run belongs to. */
   backfillId?: string;
+  /** The module the definitions come from; the multiprocess executor loads it in each step's process. */
+  codeLocation?: string;
   /** For a re-execution: the run it re-executes, and the first run of that lineage. */
   parentRunId?: string;
   rootRunId?: string;
@@ -85,6 +91,8 @@ export async function executeRun(
     }
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
+  const executor = options.executor ?? defs.executor;
+  if (executor.name === "multiprocess") checkMultiprocess(options, instance, prepared);
   const partitionTime = clock.now();
   const { partitionKeys, dynamicPartitions } = await checkPartitions(graph, plan, instance, options, partitionTime);
   const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
@@ -144,6 +152,7 @@ export async function executeRun(
     writer,
     clock,
     runTags: tags,
+    runConfig: options.runConfig ?? {},
     materialized: new Uint8Array(graph.size),
     outputs: new Map<string, CapturedOutput>(),
     random: options.random ?? Math.random,
@@ -154,7 +163,8 @@ export async function executeRun(
     partitionTime,
   };
   try {
-    const live = await setUpResources(prepared, (key) =>
+    // With the multiprocess executor each step's process sets up the resources it needs.
+    const live = await setUpResources(executor.name === "multiprocess" ? [] : prepared, (key) =>
       makeLogger((level, message, data) => writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } })),
     );
     try {
@@ -167,7 +177,11 @@ export async function executeRun(
         const status = (await instance.getRunById(run.runId))?.status;
         if (status === "CANCELING" || status === "CANCELED") canceled = true;
       };
-      const outcome = await executeInProcess({ ...state, resources: live.values }, (options.executor ?? defs.executor).maxConcurrent, () => canceled, lookForCancel);
+      const stepRunner =
+        executor.name === "multiprocess"
+          ? spawnStep({ module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks })
+          : undefined;
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, stepRunner);
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -201,15 +215,20 @@ export async function executeRun(
     entry.set(name, captured.value);
     byStep.set(step.key, entry);
   }
-  const result = new ExecuteResult(finalRun, writer.records, outputs, byStep);
+  // Step processes write their own events: the run's log is the instance's.
+  const events = executor.name === "multiprocess" ? await instance.allLogs(run.runId) : writer.records;
+  const result = new ExecuteResult(finalRun, events, outputs, byStep);
   if (!result.success && !canceled && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
   return result;
 }
 
 /** The current data version of each upstream of the run that the run does not materialize, read in one query. */
-async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan: ExecutionPlan): Promise<Map<number, string>> {
+export async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan: ExecutionPlan, within?: readonly number[]): Promise<Map<number, string>> {
+  // Upstreams the run materializes itself report their versions as they go; `within` narrows to one step's nodes.
   const outside = new Set<number>();
-  for (const node of plan.nodes) for (const parent of graph.parents[node] as number[]) if ((plan.stepOfNode[parent] as number) < 0) outside.add(parent);
+  for (const node of within ?? plan.nodes) {
+    for (const parent of graph.parents[node] as number[]) if (within !== undefined || (plan.stepOfNode[parent] as number) < 0) outside.add(parent);
+  }
   const versions = new Map<number, string>();
   if (outside.size === 0) return versions;
   const records = await instance.getAssetRecords([...outside].map((n) => graph.keys[n] as AssetKey));
@@ -281,4 +300,21 @@ async function checkPartitions(
   }
   const keys = (first as { def: PartitionsDefinition }).def.getPartitionKeysInRange(new PartitionKeyRange((partitionKeyRange as { start: string }).start, (partitionKeyRange as { end: string }).end), loading);
   return { partitionKeys: keys, dynamicPartitions };
+}
+
+function checkMultiprocess(options: ExecuteOptions, instance: Instance, prepared: readonly PreparedResource[]): void {
+  if (options.codeLocation === undefined) {
+    throw new InvalidDefinitionError(
+      "The multiprocess executor loads the code location in each step's process, so the run needs its module: run it with `tessera materialize -m <file>`, or pass codeLocation: <path of the module exporting defs>.",
+    );
+  }
+  if (!instance.storageConfig) {
+    throw new InvalidDefinitionError("The multiprocess executor needs an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
+  }
+  const inMemory = prepared.find((p) => p.definition instanceof InMemoryIOManager);
+  if (inMemory) {
+    throw new InvalidDefinitionError(
+      `Resource "${inMemory.key}" is an InMemoryIOManager, whose values no other process can read; the multiprocess executor needs a shared one, such as the default FilesystemIOManager.`,
+    );
+  }
 }

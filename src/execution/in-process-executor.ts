@@ -20,6 +20,8 @@ export async function executeInProcess(
   isCanceled: () => boolean = () => false,
   /** Awaited after each step ends and before the next ones start: where a run notices a cancel request. */
   betweenSteps: () => Promise<void> = () => Promise.resolve(),
+  /** Runs one step: here, or in a process of its own (the multiprocess executor). */
+  stepRunner: (run: RunState, step: PlanStep) => Promise<StepOutcome> = runStep,
 ): Promise<PlanOutcome> {
   const steps = run.plan.steps;
   const state = new Uint8Array(steps.length);
@@ -84,7 +86,7 @@ export async function executeInProcess(
         const index = ready[next++] as number;
         state[index] = 1;
         running++;
-        void runStep(run, steps[index] as PlanStep).then(async (outcome: StepOutcome) => {
+        void stepRunner(run, steps[index] as PlanStep).then(async (outcome: StepOutcome) => {
           await betweenSteps().catch(() => undefined);
           running--;
           if (outcome.status === "success") state[index] = SUCCEEDED;

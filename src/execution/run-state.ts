@@ -21,6 +21,8 @@ export interface RunState {
   readonly writer: RunEventWriter;
   readonly clock: Clock;
   readonly runTags: Tags;
+  /** The run config as given (parsed per op by the plan). */
+  readonly runConfig: unknown;
   /** 1 where this run materialized the graph node. */
   readonly materialized: Uint8Array;
   /** Values of materialized outputs, by `key` or `key[partition]`, for ExecuteResult.assetValue. */

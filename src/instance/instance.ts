@@ -64,11 +64,15 @@ export class Instance {
   readonly home: string | undefined;
   readonly settings: Settings;
 
-  constructor(storage: Storage, options: { clock?: Clock; home?: string; settings?: Settings } = {}) {
+  /** How this instance's storage was opened (`storage:` of tessera.yaml), so other processes can open it too; undefined when in memory. */
+  readonly storageConfig: StorageConfig | undefined;
+
+  constructor(storage: Storage, options: { clock?: Clock; home?: string; settings?: Settings; storageConfig?: StorageConfig } = {}) {
     this.storage = storage;
     this.clock = options.clock ?? systemClock;
     this.home = options.home;
     this.settings = options.settings ?? {};
+    this.storageConfig = options.storageConfig;
   }
 
   /** An in-memory instance that forgets everything when closed: for tests and scripts. */
@@ -97,10 +101,10 @@ export class Instance {
     const allowOldSchema = options.allowOldSchema ?? false;
     if ("postgres" in storage) {
       const postgres = new PostgresStorage({ ...resolvePostgresSettings(storage.postgres), allowOldSchema });
-      return new Instance(postgres, { clock: options.clock, home: options.home });
+      return new Instance(postgres, { clock: options.clock, home: options.home, storageConfig: options.storage });
     }
     const sqlite = new SqliteStorage(storage.sqlite.path, { allowOldSchema });
-    return new Instance(sqlite, { clock: options.clock, home: options.home });
+    return new Instance(sqlite, { clock: options.clock, home: options.home, storageConfig: options.storage });
   }
 
   /**
@@ -127,7 +131,7 @@ export class Instance {
     const settings = readSettings(home);
     const storage = settings.storage ?? { sqlite: { path: join(home, DEFAULT_DB_FILE) } };
     const instance = Instance.open({ storage, clock: options.clock, home, allowOldSchema: options.allowOldSchema });
-    return new Instance(instance.storage, { clock: instance.clock, home, settings });
+    return new Instance(instance.storage, { clock: instance.clock, home, settings, storageConfig: storage });
   }
 
   async close(): Promise<void> {

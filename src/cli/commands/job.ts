@@ -94,6 +94,7 @@ async function executeJob(
           instance,
           ...(runConfig === undefined ? {} : { runConfig }),
           ...(tags ? { tags } : {}),
+          codeLocation: location.modulePath,
           ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
           ...watch,
           raiseOnError: false,

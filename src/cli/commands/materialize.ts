@@ -79,6 +79,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
           instance,
           runConfig,
           ...(tags ? { tags } : {}),
+          codeLocation: location.modulePath,
           ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
           ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
           ...watch,

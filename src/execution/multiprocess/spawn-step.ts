@@ -1,0 +1,86 @@
+// The parent side of the multiprocess executor: one child process per step, its report read from stdout.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { serializeError } from "../../core/index.js";
+import type { StorageConfig } from "../../instance/index.js";
+import type { PlanStep } from "../../plan/index.js";
+import type { RunState } from "../run-state.js";
+import type { StepOutcome } from "../step-runner.js";
+
+/** What the parent tells a step process: enough to rebuild the run's plan and find its step. */
+export interface StepProcessInput {
+  module: string;
+  storage: StorageConfig;
+  home: string | undefined;
+  runId: string;
+  stepKey: string;
+  runConfig: unknown;
+  nodes: readonly string[];
+  checks: readonly string[];
+  partitionKeys: readonly string[] | undefined;
+  runTags: Readonly<Record<string, string>>;
+}
+
+/** What a step process reports on its last line of output. */
+export interface StepProcessReport {
+  status: "success" | "failure";
+  materialized: string[];
+  dataVersions: Record<string, string>;
+  error?: { name: string; message: string };
+}
+
+export const REPORT_PREFIX = "@@tessera-step-report ";
+const ENTRY = fileURLToPath(new URL("./step-process.ts", import.meta.url));
+
+export function spawnStep(target: { module: string; storage: StorageConfig; home: string | undefined; nodes: readonly number[]; checks: readonly number[] }) {
+  return (run: RunState, step: PlanStep): Promise<StepOutcome> => {
+    const input: StepProcessInput = {
+      module: target.module,
+      storage: target.storage,
+      home: target.home,
+      runId: run.runId,
+      stepKey: step.key,
+      runConfig: run.runConfig,
+      nodes: target.nodes.map((n) => run.graph.ids[n] as string),
+      checks: target.checks.map((c) => run.graph.checks[c]?.id as string),
+      partitionKeys: run.partitionKeys,
+      runTags: run.runTags,
+    };
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, TESSERA_STEP_INPUT: JSON.stringify(input) },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const crashed = (why: string): void => {
+        const error = new Error(`The process of step "${step.key}" ${why}${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-5).join(" | ")}` : ""}`);
+        error.name = "StepProcessCrash";
+        run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), eventType: "STEP_FAILURE", message: error.message, error: serializeError(error) });
+        resolve({ status: "failure", error });
+      };
+      child.on("error", (error) => crashed(`could not start (${error.message})`));
+      child.on("close", (code, signal) => {
+        const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
+        if (!line) return crashed(signal ? `was killed by ${signal}` : `exited with code ${code} without reporting`);
+        const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as StepProcessReport;
+        for (const id of report.materialized) {
+          const node = run.graph.indexOf(id);
+          if (node !== undefined) run.materialized[node] = 1;
+        }
+        for (const [id, version] of Object.entries(report.dataVersions)) {
+          const node = run.graph.indexOf(id);
+          if (node !== undefined) run.dataVersions.set(node, version);
+        }
+        if (report.status === "success") resolve({ status: "success" });
+        else {
+          const error = new Error(report.error?.message ?? `step "${step.key}" failed`);
+          error.name = report.error?.name ?? "Error";
+          resolve({ status: "failure", error });
+        }
+      });
+    });
+  };
+}

@@ -1,0 +1,86 @@
+// The child side of the multiprocess executor: load the code location, run one step, report on stdout.
+import { pathToFileURL } from "node:url";
+import { serializeError } from "../../core/index.js";
+import { Definitions } from "../../definitions/index.js";
+import { AssetGraph } from "../../graph/index.js";
+import { Instance } from "../../instance/index.js";
+import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
+import { ExecutionPlan, parseRunConfig } from "../../plan/index.js";
+import { RunEventWriter } from "../event-writer.js";
+import { upstreamDataVersions } from "../execute-run.js";
+import { prepareResources, setUpResources } from "../resources.js";
+import type { RunState } from "../run-state.js";
+import { makeLogger } from "../step-logger.js";
+import { runStep } from "../step-runner.js";
+import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
+import "../index.js";
+
+const input = JSON.parse(process.env.TESSERA_STEP_INPUT ?? "{}") as StepProcessInput;
+
+async function main(): Promise<StepProcessReport> {
+  const loaded = (await import(pathToFileURL(input.module).href)) as { defs?: unknown; default?: { defs?: unknown } };
+  const defs = loaded.defs ?? loaded.default?.defs;
+  if (!(defs instanceof Definitions)) throw new Error(`${input.module} does not export \`defs\` (a Definitions)`);
+  const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}) });
+  try {
+    const graph = AssetGraph.of(defs);
+    const runConfig = parseRunConfig(input.runConfig);
+    const nodes = input.nodes.map((id) => graph.require(id, "the run's selection"));
+    const checks = input.checks.map((id) => graph.checkIndexOf(id)).filter((c): c is number => c !== undefined);
+    const plan = ExecutionPlan.build(graph, nodes, runConfig, checks);
+    const step = plan.steps.find((s) => s.key === input.stepKey);
+    if (!step) throw new Error(`Step "${input.stepKey}" is not in the run's plan here; the code location changed since the run started`);
+
+    const needed = new Set<string>(step.requiredResourceKeys);
+    for (const stepInput of step.inputs) {
+      const upstream = graph.definitions[stepInput.node];
+      needed.add(upstream ? upstream.outputForKey(stepInput.key).ioManagerKey : (graph.specs[stepInput.node]?.ioManagerKey ?? "ioManager"));
+    }
+    const writer = new RunEventWriter(instance);
+    const logFor = (key: string) =>
+      makeLogger((level, message, data) => writer.emit({ runId: input.runId, stepKey: step.key, timestamp: instance.clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } }));
+    const live = await setUpResources(prepareResources(needed, defs.resources, runConfig, instance), logFor);
+    const partitionsDefs = [...new Set([...step.nodes, ...step.inputs.map((i) => i.node)])].map((n) => graph.specs[n]?.partitionsDef).filter((d): d is PartitionsDefinition => d !== undefined);
+    const state: RunState = {
+      runId: input.runId,
+      instance,
+      graph,
+      plan,
+      resources: live.values,
+      writer,
+      clock: instance.clock,
+      runTags: input.runTags,
+      runConfig: input.runConfig,
+      materialized: new Uint8Array(graph.size),
+      outputs: new Map(),
+      random: Math.random,
+      dataVersions: await upstreamDataVersions(instance, graph, plan, step.kind === "check" ? [step.check.asset] : step.nodes),
+      partitionKeys: input.partitionKeys,
+      dynamicPartitions: await DynamicPartitionsSnapshot.load(instance, partitionsDefs),
+      partitionTime: instance.clock.now(),
+      opRetryPolicy: undefined,
+    };
+    const outcome = await runStep(state, step);
+    await writer.flush();
+    await live.teardown(() => undefined);
+    const materialized = step.nodes.filter((n) => state.materialized[n] === 1);
+    return {
+      status: outcome.status,
+      materialized: materialized.map((n) => graph.ids[n] as string),
+      dataVersions: Object.fromEntries(materialized.map((n) => [graph.ids[n] as string, state.dataVersions.get(n) as string])),
+      ...(outcome.status === "failure" ? { error: { name: serializeError(outcome.error).name, message: serializeError(outcome.error).message } } : {}),
+    };
+  } finally {
+    await instance.close();
+  }
+}
+
+main().then(
+  (report) => {
+    process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
