@@ -1,5 +1,4 @@
 export { AssetGraph, type CheckNode } from "./asset-graph.js";
-export { resolveKeyList } from "./key-selection.js";
 export {
   AssetSelection,
   SelectionNotExpressibleError,
