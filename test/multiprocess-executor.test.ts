@@ -58,6 +58,27 @@ describe("the multiprocess executor", () => {
     await instance.close();
   }, 60_000);
 
+  it("streams every process's events to the progress listener, in order", async () => {
+    const module = project(SOURCE.replace("export const crashing", "const crashing").replace("export const afterCrash", "const afterCrash").replace("[orders, total, crashing, afterCrash]", "[orders, total]"));
+    const { defs } = (await import(module)) as { defs: Definitions };
+    const home = mkdtempSync(join(tmpdir(), "tessera-multiprocess-home-"));
+    dirs.push(home);
+    const instance = Instance.fromHome({ home });
+    const seen: string[] = [];
+    const result = await materialize(defs.assets, { instance, codeLocation: module, executor: defs.executor, onEvent: (e) => seen.push(`${e.eventType}${e.stepKey ? `@${e.stepKey}` : ""}`) });
+    expect(result.success).toBe(true);
+    expect(seen.filter((e) => e.startsWith("STEP_") || e.startsWith("RUN_"))).toEqual([
+      "RUN_START",
+      "STEP_START@orders",
+      "STEP_SUCCESS@orders",
+      "STEP_START@total",
+      "STEP_SUCCESS@total",
+      "RUN_SUCCESS",
+    ]);
+    expect(seen).toContain("LOG_MESSAGE@total");
+    await instance.close();
+  }, 60_000);
+
   it("refuses to run without a module or on an in-memory instance, saying what it needs", async () => {
     const module = project(SOURCE);
     const { defs } = (await import(module)) as { defs: Definitions };

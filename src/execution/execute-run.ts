@@ -113,7 +113,9 @@ export async function executeRun(
     ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
     ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId, rootRunId: options.rootRunId ?? options.parentRunId }),
   });
-  const writer = new RunEventWriter(instance, options.onEvent);
+  // Step processes write their own events; progress then follows the instance's log instead of this writer.
+  const follow = executor.name === "multiprocess" && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
+  const writer = new RunEventWriter(instance, follow ? undefined : options.onEvent);
   const runEvent = (
     eventType: "RUN_START" | "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELING" | "RUN_CANCELED" | "ENGINE_EVENT",
     message: string,
@@ -201,6 +203,7 @@ export async function executeRun(
   else if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
   else runEvent("RUN_FAILURE", failureMessage);
   await writer.flush();
+  await follow?.stop();
 
   const finalRun = (await instance.getRunById(run.runId)) ?? run;
   const outputs = new Map<string, CapturedOutput>();
@@ -317,4 +320,24 @@ function checkMultiprocess(options: ExecuteOptions, instance: Instance, prepared
       `Resource "${inMemory.key}" is an InMemoryIOManager, whose values no other process can read; the multiprocess executor needs a shared one, such as the default FilesystemIOManager.`,
     );
   }
+}
+
+/** Passes every event of a run, in order, to `onEvent` as it is stored by any process: polled every 100 ms. */
+function followRunLog(instance: Instance, runId: string, onEvent: (event: EventRecord) => void): { stop: () => Promise<void> } {
+  let cursor = 0;
+  let reading: Promise<void> = Promise.resolve();
+  const read = (): Promise<void> =>
+    (reading = reading.then(async () => {
+      for (const event of await instance.allLogs(runId, { afterStorageId: cursor })) {
+        cursor = event.storageId;
+        onEvent(event);
+      }
+    }).catch(() => undefined));
+  const timer = setInterval(() => void read(), 100);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await read();
+    },
+  };
 }
