@@ -17,7 +17,7 @@ import type { StorageConfig } from "../instance/index.js";
 import type { PreparedResource } from "./resources.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
-import { InvalidDefinitionError, SystemTags } from "../core/index.js";
+import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -221,7 +221,11 @@ export async function executeRun(
   // Step processes write their own events: the run's log is the instance's.
   const events = executor.name === "multiprocess" ? await instance.allLogs(run.runId) : writer.records;
   const result = new ExecuteResult(finalRun, events, outputs, byStep);
-  if (!result.success && !canceled && (options.raiseOnError ?? true)) throw firstError ?? new Error(failureMessage);
+  if (!result.success && !canceled && (options.raiseOnError ?? true)) {
+    // The step's own error when it is one; a thrown non-Error (a string, say) is wrapped so callers get an Error.
+    if (firstError instanceof Error) throw firstError;
+    throw new RunFailedError(run.runId, undefined, `Run ${run.runId} failed: ${failureMessage ?? "see its event log"}`, firstError);
+  }
   return result;
 }
 

@@ -369,3 +369,17 @@ describe("data versions", () => {
     expect(first?.tags?.["tessera/data_version"]).toBe("2026-11-01");
   });
 });
+
+describe("a compute that throws something other than an Error", () => {
+  it("fails the run and rejects with a RunFailedError carrying what was thrown", async () => {
+    const { RunFailedError } = await import("../core/index.js");
+    const a = asset("a", () => {
+      throw "the API said no";
+    });
+    const attempt = materialize([a]);
+    await expect(attempt).rejects.toThrow(RunFailedError);
+    await expect(materialize([a])).rejects.toMatchObject({ cause: "the API said no" });
+    const result = await materialize([a], { raiseOnError: false });
+    expect(result.getStepFailureEvents()[0]?.error).toMatchObject({ name: "NonErrorThrown", message: "the API said no" });
+  });
+});
