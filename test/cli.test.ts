@@ -332,7 +332,7 @@ describe("tessera job", () => {
 });
 
 describe("tessera --help", () => {
-  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "run cancel", "run reexecute", "instance info", "instance migrate"])(
+  it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "run cancel", "run reexecute", "schedule list", "schedule preview", "sensor list", "sensor preview", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",
     async (command) => {
       const path = command.split(" ").filter(Boolean);
@@ -343,7 +343,7 @@ describe("tessera --help", () => {
     },
   );
 
-  it.each(["asset", "job", "partitions", "backfill", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
+  it.each(["asset", "job", "partitions", "backfill", "schedule", "sensor", "run", "instance"])("lists the subcommands of `tessera %s`", async (command) => {
     const result = await tesseraInProcess([command, "--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Commands:\n/);
@@ -454,5 +454,30 @@ export const defs = new Definitions({ assets: [extract, load] });
     expect(cancel.code).toBe(1);
     expect(cancel.stderr).toMatch(/already ended SUCCESS/);
     await instance.close();
+  });
+});
+
+describe("tessera schedule and tessera sensor", () => {
+  it("lists the quickstart's schedule and previews a tick without launching anything", async () => {
+    const home = tempDir();
+    const list = await tesseraInProcess(["schedule", "list", "-m", QUICKSTART], home);
+    expect(list.stdout).toMatch(/finance_report_every_morning +0 6 \* \* \* +Europe\/Berlin +finance_report +STOPPED/);
+    const preview = await tesseraInProcess(["schedule", "preview", "finance_report_every_morning", "-m", QUICKSTART, "--at", "2026-11-24T05:00:00Z"], home);
+    expect(preview.stdout).toBe("Schedule finance_report_every_morning, tick 2026-11-24T05:00:00.000Z:\n  run: job finance_report\n");
+    const unknown = await tesseraInProcess(["schedule", "preview", "finance_report_every_mornin", "-m", QUICKSTART], home);
+    expect(unknown.stderr).toMatch(/Did you mean "finance_report_every_morning"/);
+    const instance = Instance.fromHome({ home });
+    expect(await instance.getRuns()).toEqual([]);
+    await instance.close();
+  });
+
+  it("previews the export sensor: a run for a new file, a skip once its hash is the cursor", async () => {
+    const home = tempDir();
+    const first = await tesseraInProcess(["sensor", "preview", "new_shop_export", "-m", QUICKSTART], home);
+    const cursor = /cursor: ([0-9a-f]{64})/.exec(first.stdout)?.[1];
+    expect(first.stdout).toMatch(/run: job finance_report, run key [0-9a-f]{16}/);
+    expect(cursor).toBeDefined();
+    const again = await tesseraInProcess(["sensor", "preview", "new_shop_export", "-m", QUICKSTART, "--cursor", cursor as string], home);
+    expect(again.stdout).toMatch(/skipped: orders.csv has not changed/);
   });
 });

@@ -7,7 +7,10 @@ import { cleanOrdersHaveUniqueIds, everyDayHasRevenue } from "./assets/quality.j
 import { rawCustomers, rawOrders, shopExport } from "./assets/raw.js";
 import { dailyRevenueReport } from "./assets/report.js";
 import { dailyRevenue } from "./assets/revenue.js";
+import { morningReport, newShopExport } from "./automation.js";
 import { reports, sourceFiles } from "./resources.js";
+
+const dataDir = fileURLToPath(new URL("./data/", import.meta.url));
 
 /** The finance team's morning refresh: the revenue report and everything it is computed from. */
 const financeReport = defineAssetJob({
@@ -20,11 +23,13 @@ const financeReport = defineAssetJob({
 
 export const defs = new Definitions({
   jobs: [financeReport],
+  schedules: [morningReport(financeReport)],
+  sensors: [newShopExport(financeReport, dataDir)],
   assets: [shopExport, rawOrders, rawCustomers, cleanOrders, customerOrders, dailyRevenue, dailyRevenueReport, ordersByMarket, topCustomers],
   assetChecks: [cleanOrdersHaveUniqueIds, everyDayHasRevenue],
   resources: {
     // Paths next to this file, so the example runs from any working directory.
-    sourceFiles: sourceFiles.configured({ dataDir: fileURLToPath(new URL("./data/", import.meta.url)) }),
+    sourceFiles: sourceFiles.configured({ dataDir }),
     reports: reports.configured({ outputDir: fileURLToPath(new URL("./output/", import.meta.url)) }),
   },
 });

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { Cli, type CliStreams } from "./cli.js";
 import { registerAssetCommands } from "./commands/asset.js";
+import { registerAutomationCommands } from "./commands/automation.js";
 import { registerBackfillCommands } from "./commands/backfill.js";
 import { registerInstanceCommands } from "./commands/instance.js";
 import { registerJobCommands } from "./commands/job.js";
@@ -41,6 +42,7 @@ export function buildProgram(cli: Cli): Command {
   registerJobCommands(program, cli);
   registerPartitionsCommands(program, cli);
   registerBackfillCommands(program, cli);
+  registerAutomationCommands(program, cli);
   registerRunCommands(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.

@@ -1,0 +1,119 @@
+// `tessera schedule list/preview` and `tessera sensor list/preview`: what a code location's schedules and sensors would do.
+import type { Command } from "commander";
+import { closestMatches } from "../../core/index.js";
+import type { Definitions } from "../../definitions/index.js";
+import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../automation/index.js";
+import type { Cli } from "../cli.js";
+import { CliUsageError } from "../errors.js";
+import { formatTime, renderTable } from "../format.js";
+import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+
+const SCHEDULE_EXAMPLES = `
+Examples:
+  $ tessera schedule list -m defs.ts
+  $ tessera schedule preview nightly_finance -m defs.ts --at 2026-11-24T06:00:00Z
+
+preview evaluates the schedule for one tick (the next one, or --at) and prints the runs it would request;
+nothing is launched.`;
+
+const SENSOR_EXAMPLES = `
+Examples:
+  $ tessera sensor list -m defs.ts
+  $ tessera sensor preview new_exports -m defs.ts --cursor 1200
+
+preview evaluates the sensor once against the instance and prints the runs it would request and its new
+cursor; nothing is launched and no cursor is stored.`;
+
+export function registerAutomationCommands(program: Command, cli: Cli): void {
+  const schedules = program.command("schedule").description("Inspect the schedules of a code location");
+  schedules
+    .command("list")
+    .description("List schedules with their cron, timezone, target and next ticks")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .addHelpText("after", SCHEDULE_EXAMPLES)
+    .action(async (options: { module?: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const defs = await definitionsOf(cli, options.module, instance.settings);
+        if (defs.schedules.length === 0) return cli.print("No schedules. Define one with new ScheduleDefinition({ name, cronSchedule, target }) and pass it in Definitions schedules.");
+        const now = instance.clock.now();
+        const rows = defs.schedules.map((s) => [s.name, [s.cronSchedule].flat().join(" | "), s.executionTimezone, s.jobName, s.defaultStatus, s.nextTicks(now, 1).map((t) => formatTime(t.getTime())).join("")]);
+        for (const line of renderTable(["SCHEDULE", "CRON", "TIMEZONE", "JOB", "DEFAULT", "NEXT TICK"], rows)) cli.print(line);
+      });
+    });
+  schedules
+    .command("preview")
+    .description("Evaluate a schedule for one tick and print the runs it would request")
+    .argument("<name>", "the schedule's name")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--at <time>", "the tick to evaluate, as an ISO time (default: the next tick)")
+    .addHelpText("after", SCHEDULE_EXAMPLES)
+    .action(async (name: string, options: { module?: string; at?: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const defs = await definitionsOf(cli, options.module, instance.settings);
+        const found = pick(defs.schedules, name, "schedule");
+        const at = options.at === undefined ? found.nextTicks(instance.clock.now(), 1)[0] : new Date(options.at);
+        if (!at || Number.isNaN(at.getTime())) throw new CliUsageError(`--at must be an ISO time such as 2026-11-24T06:00:00Z, got "${options.at}".`);
+        cli.print(`Schedule ${found.name}, tick ${at.toISOString()}:`);
+        printEvaluation(cli, await found.evaluateTick({ scheduledExecutionTime: at, instance, definitions: defs }));
+      });
+    });
+
+  const sensors = program.command("sensor").description("Inspect the sensors of a code location");
+  sensors
+    .command("list")
+    .description("List sensors with their target and minimum interval")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .addHelpText("after", SENSOR_EXAMPLES)
+    .action(async (options: { module?: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const defs = await definitionsOf(cli, options.module, instance.settings);
+        if (defs.sensors.length === 0) return cli.print("No sensors. Define one with sensor({ name, target }, fn) and pass it in Definitions sensors.");
+        const rows = defs.sensors.map((s) => [s.name, `${s.minimumIntervalSeconds}s`, s.defaultStatus, s.description ?? ""]);
+        for (const line of renderTable(["SENSOR", "INTERVAL", "DEFAULT", "DESCRIPTION"], rows)) cli.print(line);
+      });
+    });
+  sensors
+    .command("preview")
+    .description("Evaluate a sensor once and print the runs it would request and its new cursor")
+    .argument("<name>", "the sensor's name")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--cursor <cursor>", "the cursor to evaluate from (default: none)")
+    .addHelpText("after", SENSOR_EXAMPLES)
+    .action(async (name: string, options: { module?: string; cursor?: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        const defs = await definitionsOf(cli, options.module, instance.settings);
+        const found = pick(defs.sensors, name, "sensor");
+        cli.print(`Sensor ${found.name}:`);
+        const evaluation = await found.evaluateTick({ instance, definitions: defs, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) });
+        printEvaluation(cli, evaluation);
+        if (evaluation.cursor !== undefined) cli.print(`  cursor: ${evaluation.cursor}`);
+      });
+    });
+}
+
+async function definitionsOf(cli: Cli, module: string | undefined, settings: Parameters<typeof codeLocationPaths>[1]): Promise<Definitions> {
+  const paths = codeLocationPaths(module, settings, true);
+  if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
+  return (await loadCodeLocation(paths[0] as string, cli.cwd)).defs;
+}
+
+function pick<T extends ScheduleDefinition | SensorDefinition>(items: readonly T[], name: string, what: string): T {
+  const found = items.find((i) => i.name === name);
+  if (found) return found;
+  const near = closestMatches(name, items.map((i) => i.name));
+  throw new CliUsageError(
+    `No ${what} named "${name}".${near.length ? ` Did you mean ${near.map((n) => `"${n}"`).join(" or ")}?` : ""} ${what === "schedule" ? "Schedules" : "Sensors"}: ${items.map((i) => i.name).join(", ") || "none"}.`,
+  );
+}
+
+function printEvaluation(cli: Cli, evaluation: TickEvaluation): void {
+  if (evaluation.runRequests.length === 0) cli.print(`  skipped: ${evaluation.skipMessage ?? "no run requested"}`);
+  for (const request of evaluation.runRequests) {
+    const parts = [`job ${request.jobName ?? "-"}`];
+    if (request.partitionKey !== undefined) parts.push(`partition ${request.partitionKey}`);
+    if (request.runKey !== undefined) parts.push(`run key ${request.runKey}`);
+    if (request.assetSelection?.length) parts.push(`assets ${request.assetSelection.map(String).join(", ")}`);
+    cli.print(`  run: ${parts.join(", ")}`);
+  }
+  for (const request of evaluation.dynamicPartitionsRequests) cli.print(`  partitions: ${JSON.stringify(request)}`);
+}
