@@ -1,0 +1,354 @@
+// AutomationCondition: an immutable tree of operands and operators, with the reference's built-ins composed of parts.
+import { AssetKey, type AssetKeyLike } from "../../core/index.js";
+import { CronSchedule, resolveTimeZone } from "../../partitions/index.js";
+import { AssetSelection, type CoercibleToAssetSelection } from "../../graph/index.js";
+import { InvalidAutomationConditionError } from "./errors.js";
+
+/** Leaves: each reads one fact about an asset (or its partitions) at the evaluation. */
+export type OperandKind =
+  | "missing"
+  | "run_in_progress"
+  | "backfill_in_progress"
+  | "execution_failed"
+  | "newly_updated"
+  | "newly_requested"
+  | "will_be_requested"
+  | "initial_evaluation"
+  | "code_version_changed"
+  | "cron_tick_passed"
+  | "in_latest_time_window"
+  | "executed_with_root_target";
+
+/** Inner nodes: combine, remember or move their operands to other assets. */
+export type OperatorKind = "and" | "or" | "not" | "since" | "newly_true" | "any_deps_match" | "all_deps_match" | "asset_matches";
+
+export type ConditionKind = OperandKind | OperatorKind;
+
+/** Parameters of the nodes that take any. */
+export interface ConditionParams {
+  readonly cronSchedule?: string;
+  readonly cronTimezone?: string;
+  /** in_latest_time_window: partitions whose window ends within this many milliseconds of the latest one's end. */
+  readonly lookbackMs?: number;
+  /** Deps operators: only deps in this selection count. */
+  readonly allowSelection?: AssetSelection;
+  /** Deps operators: deps in this selection never count. */
+  readonly ignoreSelection?: AssetSelection;
+  /** asset_matches: the asset the operand is evaluated on. */
+  readonly key?: AssetKey;
+}
+
+const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
+  missing: "missing",
+  run_in_progress: "run_in_progress",
+  backfill_in_progress: "backfill_in_progress",
+  execution_failed: "execution_failed",
+  newly_updated: "newly_updated",
+  newly_requested: "newly_requested",
+  will_be_requested: "will_be_requested",
+  initial_evaluation: "initial_evaluation",
+  code_version_changed: "code_version_changed",
+  cron_tick_passed: "cron_tick_passed",
+  in_latest_time_window: "in_latest_time_window",
+  executed_with_root_target: "executed_with_root_target",
+  and: "AND",
+  or: "OR",
+  not: "NOT",
+  since: "SINCE",
+  newly_true: "NEWLY_TRUE",
+  any_deps_match: "ANY_DEPS_MATCH",
+  all_deps_match: "ALL_DEPS_MATCH",
+  asset_matches: "ASSET_MATCHES",
+});
+
+/**
+ * A condition on an asset's partitions, evaluated tick by tick: `evaluateAutomationConditions` computes, for
+ * each asset, the partitions its condition is true for and requests runs of them. Built from the statics and
+ * combined with `and`, `or`, `not`, `since` and `newlyTrue`. Immutable.
+ *
+ * @example
+ * const condition = AutomationCondition.eager().ignore(AssetSelection.keys("raw_logs"));
+ * AutomationCondition.onCron("0 9 * * *", "Europe/Berlin").describe();
+ */
+export class AutomationCondition {
+  readonly kind: ConditionKind;
+  readonly label: string | undefined;
+  readonly children: readonly AutomationCondition[];
+  readonly params: ConditionParams;
+
+  private constructor(kind: ConditionKind, children: readonly AutomationCondition[], params: ConditionParams = {}, label?: string) {
+    this.kind = kind;
+    this.children = Object.freeze(children.slice());
+    this.params = Object.freeze({ ...params });
+    this.label = label;
+    Object.freeze(this);
+  }
+
+  /** The node's formal name, after its static constructor (operators in capitals, as the reference shows them). */
+  get name(): string {
+    return NAMES[this.kind];
+  }
+
+  /** A copy with a human-readable label; `replace` can find the node by it. */
+  withLabel(label: string | undefined): AutomationCondition {
+    return new AutomationCondition(this.kind, this.children, this.params, label);
+  }
+
+  /** True where both are; unlabeled ANDs are flattened into one, as the reference does. */
+  and(other: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("and", [...flatten(this, "and"), ...flatten(other, "and")]);
+  }
+
+  or(other: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("or", [...flatten(this, "or"), ...flatten(other, "or")]);
+  }
+
+  not(): AutomationCondition {
+    return new AutomationCondition("not", [this]);
+  }
+
+  /** True where this condition has been true at some evaluation since `reset` last was. */
+  since(reset: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("since", [this, reset]);
+  }
+
+  /** True only at the evaluation where this condition goes from false to true. */
+  newlyTrue(): AutomationCondition {
+    return new AutomationCondition("newly_true", [this]);
+  }
+
+  /** True where this condition became true since the asset was last requested or updated, or the condition changed. */
+  sinceLastHandled(): AutomationCondition {
+    return this.since(AutomationCondition.newlyRequested().or(AutomationCondition.newlyUpdated()).or(AutomationCondition.initialEvaluation()).withLabel("handled"));
+  }
+
+  /** Every deps operator in the tree only looks at deps in `selection`. */
+  allow(selection: CoercibleToAssetSelection): AutomationCondition {
+    const s = AssetSelection.from(selection);
+    return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? p.allowSelection.and(s) : s }));
+  }
+
+  /** Every deps operator in the tree ignores deps in `selection`. */
+  ignore(selection: CoercibleToAssetSelection): AutomationCondition {
+    const s = AssetSelection.from(selection);
+    return this.#mapDeps((p) => ({ ...p, ignoreSelection: p.ignoreSelection ? p.ignoreSelection.or(s) : s }));
+  }
+
+  #mapDeps(change: (p: ConditionParams) => ConditionParams): AutomationCondition {
+    const isDeps = this.kind === "any_deps_match" || this.kind === "all_deps_match";
+    const children = this.children.map((c) => c.#mapDeps(change));
+    return new AutomationCondition(this.kind, children, isDeps ? change(this.params) : this.params, this.label);
+  }
+
+  /** Replaces every sub-condition that is `old` (the same instance, or carrying `old` as its label) with `replacement`. */
+  replace(old: AutomationCondition | string, replacement: AutomationCondition): AutomationCondition {
+    if (this === old || (typeof old === "string" && this.label === old)) return replacement;
+    const children = this.children.map((c) => c.replace(old, replacement));
+    return children.every((c, i) => c === this.children[i]) ? this : new AutomationCondition(this.kind, children, this.params, this.label);
+  }
+
+  /** A short text for one node: its label (if any) and its name with parameters. */
+  describeNode(): string {
+    const p = this.params;
+    let text = this.name;
+    if (this.kind === "cron_tick_passed") text += `(${p.cronSchedule}, ${p.cronTimezone})`;
+    if (this.kind === "in_latest_time_window" && p.lookbackMs !== undefined) text += `(${p.lookbackMs}ms)`;
+    if (this.kind === "asset_matches") text += `(${p.key?.toString()})`;
+    if (p.allowSelection) text += ` allow ${p.allowSelection.toString()}`;
+    if (p.ignoreSelection) text += ` ignore ${p.ignoreSelection.toString()}`;
+    return this.label === undefined ? text : `${this.label}: ${text}`;
+  }
+
+  /** The tree, one node a line, children indented under their parent. */
+  describe(): string {
+    const lines: string[] = [];
+    const walk = (c: AutomationCondition, depth: number): void => {
+      lines.push(`${"  ".repeat(depth)}${c.describeNode()}`);
+      for (const child of c.children) walk(child, depth + 1);
+    };
+    walk(this, 0);
+    return lines.join("\n");
+  }
+
+  /** A string that changes whenever the tree's structure, parameters or labels change (for initial_evaluation). */
+  get uniqueId(): string {
+    let id = uniqueIds.get(this);
+    if (id === undefined) uniqueIds.set(this, (id = hash(this.describe())));
+    return id;
+  }
+
+  toString(): string {
+    return this.describe();
+  }
+
+  // Statics: operands.
+
+  /** True where the asset (partition) has never been materialized. */
+  static missing(): AutomationCondition {
+    return new AutomationCondition("missing", []);
+  }
+
+  static runInProgress(): AutomationCondition {
+    return new AutomationCondition("run_in_progress", []);
+  }
+
+  static backfillInProgress(): AutomationCondition {
+    return new AutomationCondition("backfill_in_progress", []);
+  }
+
+  /** True where the latest execution failed (a failure after the latest materialization). */
+  static executionFailed(): AutomationCondition {
+    return new AutomationCondition("execution_failed", []);
+  }
+
+  /** True where the asset (partition) was materialized since the previous evaluation. */
+  static newlyUpdated(): AutomationCondition {
+    return new AutomationCondition("newly_updated", []);
+  }
+
+  /** True where the previous evaluation requested the asset (partition). */
+  static newlyRequested(): AutomationCondition {
+    return new AutomationCondition("newly_requested", []);
+  }
+
+  /** True where this evaluation requests the asset (partition); meaningful for deps, evaluated before their children. */
+  static willBeRequested(): AutomationCondition {
+    return new AutomationCondition("will_be_requested", []);
+  }
+
+  /** True at the first evaluation of the condition, and at the first after the condition changed. */
+  static initialEvaluation(): AutomationCondition {
+    return new AutomationCondition("initial_evaluation", []);
+  }
+
+  /** True where the asset's code version differs from the one at the previous evaluation. */
+  static codeVersionChanged(): AutomationCondition {
+    return new AutomationCondition("code_version_changed", []);
+  }
+
+  /** True at an evaluation when a tick of the cron schedule passed since the previous evaluation. */
+  static cronTickPassed(cronSchedule: string, cronTimezone = "UTC"): AutomationCondition {
+    try {
+      CronSchedule.of(cronSchedule);
+      resolveTimeZone(cronTimezone);
+    } catch (e) {
+      throw new InvalidAutomationConditionError(`cronTickPassed("${cronSchedule}", "${cronTimezone}"): ${(e as Error).message}`);
+    }
+    return new AutomationCondition("cron_tick_passed", [], { cronSchedule, cronTimezone });
+  }
+
+  /**
+   * True for the latest time partition (every partition of assets not partitioned by time); with
+   * `lookbackDeltaMs`, for every time partition whose window ends within that many milliseconds of the latest's end.
+   */
+  static inLatestTimeWindow(lookbackDeltaMs?: number): AutomationCondition {
+    if (lookbackDeltaMs !== undefined && !(Number.isFinite(lookbackDeltaMs) && lookbackDeltaMs >= 0)) {
+      throw new InvalidAutomationConditionError(`inLatestTimeWindow(lookbackDeltaMs) takes a non-negative number of milliseconds, got ${String(lookbackDeltaMs)}`);
+    }
+    return new AutomationCondition("in_latest_time_window", [], lookbackDeltaMs === undefined ? {} : { lookbackMs: lookbackDeltaMs });
+  }
+
+  /** True where the latest run that updated the asset also targeted the asset whose condition is evaluated. */
+  static executedWithRootTarget(): AutomationCondition {
+    return new AutomationCondition("executed_with_root_target", []);
+  }
+
+  // Statics: operators and composites, built from parts as the reference builds them.
+
+  static not(condition: AutomationCondition): AutomationCondition {
+    return condition.not();
+  }
+
+  static inProgress(): AutomationCondition {
+    return AutomationCondition.runInProgress().or(AutomationCondition.backfillInProgress()).withLabel("in_progress");
+  }
+
+  static newlyMissing(): AutomationCondition {
+    return AutomationCondition.missing().newlyTrue().withLabel("newly_missing");
+  }
+
+  /** True where some partition of some dep matches `condition` (mapped through the dep's partition mapping). */
+  static anyDepsMatch(condition: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("any_deps_match", [condition]);
+  }
+
+  /** True where every dep matches `condition`. */
+  static allDepsMatch(condition: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("all_deps_match", [condition]);
+  }
+
+  /** `condition` evaluated on the asset `key`, true for every partition of the asset at hand when true for any of `key`'s. */
+  static assetMatches(key: AssetKeyLike, condition: AutomationCondition): AutomationCondition {
+    return new AutomationCondition("asset_matches", [condition], { key: AssetKey.from(key) });
+  }
+
+  static anyDepsUpdated(): AutomationCondition {
+    return AutomationCondition.anyDepsMatch(
+      AutomationCondition.newlyUpdated()
+        .and(AutomationCondition.executedWithRootTarget().not())
+        .withLabel("newly_updated_without_root")
+        .or(AutomationCondition.willBeRequested()),
+    ).withLabel("any_deps_updated");
+  }
+
+  static anyDepsMissing(): AutomationCondition {
+    return AutomationCondition.anyDepsMatch(AutomationCondition.missing().and(AutomationCondition.willBeRequested().not())).withLabel("any_deps_missing");
+  }
+
+  static anyDepsInProgress(): AutomationCondition {
+    return AutomationCondition.anyDepsMatch(AutomationCondition.inProgress()).withLabel("any_deps_in_progress");
+  }
+
+  static allDepsUpdatedSinceCron(cronSchedule: string, cronTimezone = "UTC"): AutomationCondition {
+    return AutomationCondition.allDepsMatch(
+      AutomationCondition.newlyUpdated().since(AutomationCondition.cronTickPassed(cronSchedule, cronTimezone)).or(AutomationCondition.willBeRequested()),
+    ).withLabel(`all_deps_updated_since_cron(${cronSchedule}, ${cronTimezone})`);
+  }
+
+  /**
+   * Requests the asset when a dep updates, and missing partitions that go missing after the condition is
+   * applied; never while a dep is missing or in progress, or the asset is in progress. Latest time window only.
+   */
+  static eager(): AutomationCondition {
+    return AutomationCondition.inLatestTimeWindow()
+      .and(AutomationCondition.newlyMissing().or(AutomationCondition.anyDepsUpdated()).sinceLastHandled())
+      .and(AutomationCondition.anyDepsMissing().not())
+      .and(AutomationCondition.anyDepsInProgress().not())
+      .and(AutomationCondition.inProgress().not())
+      .withLabel("eager");
+  }
+
+  /** Requests the asset once per cron tick, after every dep has updated since that tick. Latest time window only. */
+  static onCron(cronSchedule: string, cronTimezone = "UTC"): AutomationCondition {
+    return AutomationCondition.inLatestTimeWindow()
+      .and(AutomationCondition.cronTickPassed(cronSchedule, cronTimezone).sinceLastHandled())
+      .and(AutomationCondition.allDepsUpdatedSinceCron(cronSchedule, cronTimezone))
+      .withLabel(`on_cron(${cronSchedule}, ${cronTimezone})`);
+  }
+
+  /** Requests partitions that go missing after the condition is applied, once no dep is missing. Latest time window only. */
+  static onMissing(): AutomationCondition {
+    return AutomationCondition.inLatestTimeWindow()
+      .and(AutomationCondition.missing().newlyTrue().sinceLastHandled().withLabel("missing_since_last_handled"))
+      .and(AutomationCondition.anyDepsMissing().not())
+      .withLabel("on_missing");
+  }
+}
+
+const uniqueIds = new WeakMap<AutomationCondition, string>();
+
+/** FNV-1a over the text, twice with different seeds: a short id for the cursor, not a security measure. */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(36) + b.toString(36);
+}
+
+function flatten(c: AutomationCondition, kind: "and" | "or"): readonly AutomationCondition[] {
+  return c.kind === kind && c.label === undefined ? c.children : [c];
+}

@@ -1,0 +1,139 @@
+// What one evaluation reads once for every condition: the graph, the instance's records, the previous cursor.
+import type { AssetKey, EventRecord } from "../../core/index.js";
+import type { AssetGraph } from "../../graph/index.js";
+import type { Instance, PartitionStatus } from "../../instance/index.js";
+import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
+import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { AssetCursor, NodeState } from "./cursor.js";
+import { EntitySubset } from "./subset.js";
+
+/** One node's outcome: the subset it was evaluated over, the subset it is true for, and its children's outcomes. */
+export interface ConditionResult {
+  readonly condition: AutomationCondition;
+  /** The asset the node was evaluated on (a dep's node under a deps operator). */
+  readonly node: number;
+  readonly candidateSubset: EntitySubset;
+  readonly trueSubset: EntitySubset;
+  readonly children: readonly ConditionResult[];
+}
+
+/**
+ * Everything shared by the conditions of one evaluation. Facts about the instance are read lazily, once per
+ * asset, and kept for the rest of the evaluation.
+ */
+export class TickData {
+  readonly graph: AssetGraph;
+  readonly instance: Instance;
+  readonly evaluationTime: number;
+  readonly options: PartitionLoadingOptions;
+  /** The largest storage id at the start of this evaluation: later events belong to the next one. */
+  readonly maxStorageId: number;
+  readonly previousMaxStorageId: number | undefined;
+  readonly previousEvaluationTime: number | undefined;
+  readonly records: readonly (AssetRecord | undefined)[];
+  readonly activeRuns: readonly RunRecord[];
+  readonly activeBackfills: readonly BackfillRecord[];
+  /** Requests made so far this evaluation, by node (assets are evaluated upstream first). */
+  readonly requested = new Map<number, EntitySubset>();
+  readonly previous: ReadonlyMap<number, AssetCursor>;
+  readonly next = new Map<number, AssetCursor>();
+  readonly #full = new Map<number, EntitySubset>();
+  readonly #status = new Map<number, Promise<PartitionStatus>>();
+  readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
+
+  constructor(parts: {
+    graph: AssetGraph;
+    instance: Instance;
+    evaluationTime: number;
+    options: PartitionLoadingOptions;
+    maxStorageId: number;
+    previousMaxStorageId: number | undefined;
+    previousEvaluationTime: number | undefined;
+    records: (AssetRecord | undefined)[];
+    activeRuns: RunRecord[];
+    activeBackfills: BackfillRecord[];
+    previous: Map<number, AssetCursor>;
+  }) {
+    this.graph = parts.graph;
+    this.instance = parts.instance;
+    this.evaluationTime = parts.evaluationTime;
+    this.options = parts.options;
+    this.maxStorageId = parts.maxStorageId;
+    this.previousMaxStorageId = parts.previousMaxStorageId;
+    this.previousEvaluationTime = parts.previousEvaluationTime;
+    this.records = parts.records;
+    this.activeRuns = parts.activeRuns;
+    this.activeBackfills = parts.activeBackfills;
+    this.previous = parts.previous;
+  }
+
+  partitionsDef(node: number): PartitionsDefinition | undefined {
+    return this.graph.specs[node]?.partitionsDef;
+  }
+
+  key(node: number): AssetKey {
+    return this.graph.keys[node] as AssetKey;
+  }
+
+  full(node: number): EntitySubset {
+    let s = this.#full.get(node);
+    if (!s) {
+      s = EntitySubset.all(node, this.partitionsDef(node), this.options);
+      this.#full.set(node, s);
+    }
+    return s;
+  }
+
+  empty(node: number): EntitySubset {
+    return EntitySubset.empty(node, this.partitionsDef(node));
+  }
+
+  /** The latest materialization of an asset, if it is not newer than this evaluation. */
+  lastMaterialization(node: number): EventRecord | undefined {
+    const m = this.records[node]?.lastMaterialization;
+    return m && m.storageId <= this.maxStorageId ? m : undefined;
+  }
+
+  partitionStatus(node: number): Promise<PartitionStatus> {
+    let p = this.#status.get(node);
+    if (!p) {
+      p = this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition);
+      this.#status.set(node, p);
+    }
+    return p;
+  }
+
+  run(runId: string): Promise<RunRecord | undefined> {
+    let p = this.#runs.get(runId);
+    if (!p) {
+      p = this.instance.getRunById(runId);
+      this.#runs.set(runId, p);
+    }
+    return p;
+  }
+}
+
+/** Where one node is evaluated: the asset it looks at, the asset whose condition it belongs to, and its path in that tree. */
+export interface EvaluationContext {
+  readonly tick: TickData;
+  /** The asset whose condition is evaluated (the "root target"). */
+  readonly root: number;
+  /** The asset this node looks at. */
+  readonly node: number;
+  readonly candidate: EntitySubset;
+  /** The node's place in the root's tree, with the dep it moved to: the key of its state in the cursor. */
+  readonly path: string;
+  readonly rootCondition: AutomationCondition;
+}
+
+/** The state this node stored at the previous evaluation, if any. */
+export function previousState(ctx: EvaluationContext): NodeState | undefined {
+  return ctx.tick.previous.get(ctx.root)?.nodes[ctx.path];
+}
+
+/** Stores the node's state for the next evaluation. */
+export function storeState(ctx: EvaluationContext, state: NodeState): void {
+  const entry = ctx.tick.next.get(ctx.root);
+  if (entry) entry.nodes[ctx.path] = state;
+}

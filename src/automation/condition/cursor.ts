@@ -1,0 +1,46 @@
+// The cursor of evaluateAutomationConditions: plain JSON carrying each asset's condition state to the next evaluation.
+import { InvalidAutomationCursorError } from "./errors.js";
+
+/** A node's remembered state: a subset (boolean or serialized PartitionsSubset) and, for some nodes, a value. */
+export interface NodeState {
+  /** since: the subset it was true for; newly_true: the subset its operand was true for. */
+  readonly subset?: boolean | string;
+  /** code_version_changed: the code version seen. */
+  readonly value?: string | null;
+}
+
+/** One asset's entry. */
+export interface AssetCursor {
+  /** The condition's tree as evaluated: a different tree makes initial_evaluation true again. */
+  conditionId: string;
+  /** What this evaluation requested of the asset (newly_requested at the next one); absent when nothing. */
+  requested?: boolean | string;
+  /** Node states by path in the tree (`0.2.1`, with `@dep` where a deps operator moved to a dep). */
+  nodes: Record<string, NodeState>;
+}
+
+/** The whole cursor, as JSON. */
+export interface AutomationCursor {
+  readonly version: 1;
+  /** Epoch milliseconds of the evaluation that wrote it (cron_tick_passed counts ticks since then). */
+  readonly evaluationTime: number;
+  /** The largest storage id that evaluation saw (newly_updated looks at events after it). */
+  readonly maxStorageId: number;
+  /** By asset key string. */
+  readonly assets: Record<string, AssetCursor>;
+}
+
+export function parseCursor(text: string | undefined): AutomationCursor | undefined {
+  if (text === undefined || text === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidAutomationCursorError(`The automation cursor is not JSON: ${text.slice(0, 40)}`);
+  }
+  const c = parsed as Partial<AutomationCursor>;
+  if (!c || typeof c !== "object" || c.version !== 1 || typeof c.evaluationTime !== "number" || typeof c.maxStorageId !== "number" || typeof c.assets !== "object" || c.assets === null) {
+    throw new InvalidAutomationCursorError("The automation cursor lacks version 1, evaluationTime, maxStorageId or assets");
+  }
+  return c as AutomationCursor;
+}

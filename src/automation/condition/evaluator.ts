@@ -1,0 +1,197 @@
+// evaluateAutomationConditions: one evaluation of every asset's condition, its run requests and the cursor for the next.
+import { AssetKey, type AssetKeyLike } from "../../core/index.js";
+import type { Definitions } from "../../definitions/index.js";
+import { AssetGraph } from "../../graph/index.js";
+import type { Instance } from "../../instance/index.js";
+import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type PartitionsDefinition } from "../../partitions/index.js";
+import { RunRequest } from "../run-request.js";
+import { AutomationCondition } from "./automation-condition.js";
+import { TickData, type ConditionResult } from "./context.js";
+import { parseCursor, type AssetCursor, type AutomationCursor } from "./cursor.js";
+import { InvalidAutomationConditionError } from "./errors.js";
+import { evaluateCondition } from "./operators.js";
+import { EntitySubset } from "./subset.js";
+
+const ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"] as const;
+const ACTIVE_BACKFILL_STATUSES = ["REQUESTED", "IN_PROGRESS", "CANCELING"] as const;
+
+export interface EvaluateAutomationConditionsOptions {
+  defs: Definitions;
+  instance: Instance;
+  /** The cursor a previous call returned: continues that history. @default a first evaluation */
+  cursor?: string;
+  /** The moment of the evaluation. @default the instance's clock */
+  evaluationTime?: Date | number;
+  /**
+   * The condition of each asset, by asset key (`a/b`). Assets have no `automationCondition` option yet, so
+   * conditions are given here; assets without one are not evaluated unless `defaultCondition` is given.
+   */
+  conditions?: Readonly<Record<string, AutomationCondition>>;
+  /** The condition of every computed asset that `conditions` leaves out. */
+  defaultCondition?: AutomationCondition;
+}
+
+/** One asset's evaluation: its condition tree with each node's true subset. */
+export interface AssetConditionEvaluation {
+  readonly key: AssetKey;
+  readonly condition: AutomationCondition;
+  /** The partitions requested (the root's true subset; empty for assets that cannot be computed here). */
+  readonly requestedSubset: EntitySubset;
+  readonly result: ConditionResult;
+}
+
+/** What one evaluation decided: the runs to launch, each asset's evaluated tree, and the cursor for the next call. */
+export class AutomationConditionEvaluationResult {
+  readonly totalRequested: number;
+  readonly runRequests: readonly RunRequest[];
+  readonly cursor: string;
+  readonly results: readonly AssetConditionEvaluation[];
+  readonly #byKey: ReadonlyMap<string, AssetConditionEvaluation>;
+
+  constructor(results: AssetConditionEvaluation[], runRequests: RunRequest[], cursor: string) {
+    this.results = Object.freeze(results);
+    this.runRequests = Object.freeze(runRequests);
+    this.cursor = cursor;
+    this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0);
+    this.#byKey = new Map(results.map((r) => [r.key.toString(), r]));
+    Object.freeze(this);
+  }
+
+  /** The requested partition keys of an asset; `undefined` stands for an unpartitioned asset itself. */
+  getRequestedPartitions(key: AssetKeyLike): Set<string | undefined> {
+    const r = this.#byKey.get(AssetKey.from(key).toString());
+    if (!r || r.requestedSubset.isEmpty) return new Set();
+    return r.requestedSubset.isPartitioned ? new Set(r.requestedSubset.partitionKeys()) : new Set([undefined]);
+  }
+
+  getNumRequested(key: AssetKeyLike): number {
+    return this.#byKey.get(AssetKey.from(key).toString())?.requestedSubset.size ?? 0;
+  }
+
+  /** The evaluation of one asset, if it has a condition. */
+  getResult(key: AssetKeyLike): AssetConditionEvaluation | undefined {
+    return this.#byKey.get(AssetKey.from(key).toString());
+  }
+
+  /** One asset's tree with each node's number of true partitions (or true/false): why it was, or was not, requested. */
+  explain(key: AssetKeyLike): string {
+    const r = this.getResult(key);
+    if (!r) return `${AssetKey.from(key).toString()} has no automation condition`;
+    const lines: string[] = [];
+    const walk = (n: ConditionResult, depth: number, on: string): void => {
+      const t = n.trueSubset;
+      const truth = t.isPartitioned ? `${t.size} true` : String(!t.isEmpty);
+      lines.push(`${"  ".repeat(depth)}${n.condition.describeNode()}${on} → ${truth}`);
+      for (const c of n.children) walk(c, depth + 1, c.node !== n.node ? ` [on ${c.node}]` : "");
+    };
+    walk(r.result, 0, "");
+    return lines.join("\n");
+  }
+}
+
+/**
+ * Evaluates every asset's condition once, as the reference's test utility does: pass the returned `cursor`
+ * to the next call to continue the same history (since, newly_true, newly_updated and cron ticks read it).
+ *
+ * @example
+ * let result = await evaluateAutomationConditions({ defs, instance, defaultCondition: AutomationCondition.eager() });
+ * await materialize([raw], { instance });
+ * result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor, defaultCondition: AutomationCondition.eager() });
+ * result.getNumRequested("report"); // 1
+ */
+export async function evaluateAutomationConditions(options: EvaluateAutomationConditionsOptions): Promise<AutomationConditionEvaluationResult> {
+  const { defs, instance } = options;
+  const graph = AssetGraph.of(defs);
+  const previous = parseCursor(options.cursor);
+  const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
+
+  const conditions = conditionsByNode(graph, options);
+  const partitionsDefs = graph.specs.flatMap((s) => (s.partitionsDef ? [s.partitionsDef] : []));
+  const [maxStorageId, records, activeRuns, activeBackfills, dynamicPartitionsStore] = await Promise.all([
+    instance.storage.getMaxStorageId(),
+    instance.getAssetRecords(graph.keys),
+    instance.getRuns({ statuses: ACTIVE_RUN_STATUSES }),
+    instance.getBackfills({ statuses: ACTIVE_BACKFILL_STATUSES }),
+    DynamicPartitionsSnapshot.load(instance, partitionsDefs),
+  ]);
+  const recordByKey = new Map(records.map((r) => [r.assetKey.toString(), r]));
+  const previousByNode = new Map<number, AssetCursor>();
+  for (const [key, entry] of Object.entries(previous?.assets ?? {})) {
+    const node = graph.indexOf(key);
+    if (node !== undefined) previousByNode.set(node, entry);
+  }
+  const tick = new TickData({
+    graph,
+    instance,
+    evaluationTime,
+    options: { currentTime: evaluationTime, dynamicPartitionsStore },
+    maxStorageId,
+    previousMaxStorageId: previous?.maxStorageId,
+    previousEvaluationTime: previous?.evaluationTime,
+    records: graph.ids.map((id) => recordByKey.get(id)),
+    activeRuns,
+    activeBackfills,
+    previous: previousByNode,
+  });
+
+  const results: AssetConditionEvaluation[] = [];
+  for (const node of graph.topologicalOrder) {
+    const condition = conditions[node];
+    if (!condition) continue;
+    const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
+    tick.next.set(node, entry);
+    const result = await evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
+    const requestedSubset = graph.isExternal(node) ? tick.empty(node) : result.trueSubset;
+    if (!requestedSubset.isEmpty) {
+      tick.requested.set(node, requestedSubset);
+      entry.requested = requestedSubset.serialize();
+    }
+    results.push(Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result }));
+  }
+
+  const assets: Record<string, AssetCursor> = {};
+  for (const [node, entry] of tick.next) assets[graph.ids[node] as string] = entry;
+  const cursor: AutomationCursor = { version: 1, evaluationTime, maxStorageId, assets };
+  return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), JSON.stringify(cursor));
+}
+
+function conditionsByNode(graph: AssetGraph, options: EvaluateAutomationConditionsOptions): (AutomationCondition | undefined)[] {
+  const out: (AutomationCondition | undefined)[] = new Array(graph.size).fill(undefined);
+  for (const [key, condition] of Object.entries(options.conditions ?? {})) {
+    if (!(condition instanceof AutomationCondition)) {
+      throw new InvalidAutomationConditionError(`The condition of "${key}" is not an AutomationCondition; build it with AutomationCondition.eager() and the other statics`);
+    }
+    out[graph.require(key, "the automation conditions")] = condition;
+  }
+  if (options.defaultCondition) {
+    for (let node = 0; node < graph.size; node++) if (!out[node] && !graph.isExternal(node)) out[node] = options.defaultCondition;
+  }
+  return out;
+}
+
+/** One run for every unpartitioned asset requested, and one per partition key of each partitions definition. */
+function buildRunRequests(graph: AssetGraph, requested: ReadonlyMap<number, EntitySubset>): RunRequest[] {
+  const unpartitioned: AssetKey[] = [];
+  const byPartition = new Map<string, { partitionKey: string; keys: AssetKey[] }>();
+  const fingerprints = new Map<PartitionsDefinition, string>();
+  for (const [node, subset] of requested) {
+    const key = graph.keys[node] as AssetKey;
+    if (!subset.isPartitioned) {
+      unpartitioned.push(key);
+      continue;
+    }
+    const def = graph.specs[node]?.partitionsDef as PartitionsDefinition;
+    let fingerprint = fingerprints.get(def);
+    if (fingerprint === undefined) fingerprints.set(def, (fingerprint = partitionsDefinitionFingerprint(def)));
+    for (const partitionKey of subset.partitionKeys()) {
+      const group = `${fingerprint}\u0000${partitionKey}`;
+      const entry = byPartition.get(group) ?? { partitionKey, keys: [] };
+      entry.keys.push(key);
+      byPartition.set(group, entry);
+    }
+  }
+  const requests: RunRequest[] = [];
+  if (unpartitioned.length) requests.push(new RunRequest({ assetSelection: unpartitioned }));
+  for (const { partitionKey, keys } of byPartition.values()) requests.push(new RunRequest({ assetSelection: keys, partitionKey }));
+  return requests;
+}

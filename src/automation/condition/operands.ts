@@ -1,0 +1,152 @@
+// Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
+import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
+import type { AutomationCondition, OperandKind } from "./automation-condition.js";
+import { previousState, storeState, type EvaluationContext } from "./context.js";
+import { EntitySubset } from "./subset.js";
+
+type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
+
+const UNFINISHED_BACKFILL = new Set(["REQUESTED", "IN_PROGRESS", "CANCELING"]);
+
+/** The subset of `ctx.candidate` an operand is true for. */
+export async function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): Promise<EntitySubset> {
+  const subset = await OPERANDS[kind](ctx, condition);
+  return ctx.candidate.intersection(subset);
+}
+
+/** A subset of the node's partitions, or the whole asset when unpartitioned and `keys` is non-empty or `whole`. */
+function subsetOf(ctx: EvaluationContext, keys: Iterable<string>, whole: boolean): EntitySubset {
+  const def = ctx.tick.partitionsDef(ctx.node);
+  if (!def) return EntitySubset.of(ctx.node, whole);
+  const valid = [...keys].filter((k) => def.hasPartitionKey(k, ctx.tick.options));
+  return EntitySubset.of(ctx.node, def.subsetWithPartitionKeys(valid));
+}
+
+const OPERANDS: Readonly<Record<OperandKind, Operand>> = {
+  async missing(ctx) {
+    const { tick, node } = ctx;
+    const def = tick.partitionsDef(node);
+    if (!def) {
+      const observed = tick.graph.isExternal(node) && tick.records[node]?.lastObservation !== undefined;
+      return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
+    }
+    const status = await tick.partitionStatus(node);
+    return tick.full(node).difference(EntitySubset.of(node, status.materialized));
+  },
+
+  async run_in_progress(ctx) {
+    const { tick, node } = ctx;
+    const id = tick.graph.ids[node] as string;
+    const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id));
+    if (!tick.partitionsDef(node)) return EntitySubset.of(node, runs.length > 0);
+    const status = await tick.partitionStatus(node);
+    const fromRuns = subsetOf(ctx, runs.flatMap((r) => (r.partitionKey === undefined ? [] : [r.partitionKey])), false);
+    return fromRuns.union(EntitySubset.of(node, status.inProgress));
+  },
+
+  backfill_in_progress(ctx) {
+    const { tick, node } = ctx;
+    const id = tick.graph.ids[node] as string;
+    const backfills = tick.activeBackfills.filter((b) => UNFINISHED_BACKFILL.has(b.status) && b.assetSelection.includes(id));
+    const pending = backfills.flatMap((b) => {
+      const done = new Set([...b.materializedPartitions, ...b.failedPartitions]);
+      return b.partitionKeys.filter((k) => !done.has(k));
+    });
+    return subsetOf(ctx, pending, backfills.length > 0);
+  },
+
+  async execution_failed(ctx) {
+    const { tick, node } = ctx;
+    if (tick.partitionsDef(node)) return EntitySubset.of(node, (await tick.partitionStatus(node)).failed);
+    const [failure] = await tick.instance.storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: tick.key(node), beforeStorageId: tick.maxStorageId + 1, limit: 1 });
+    const success = tick.lastMaterialization(node);
+    return EntitySubset.of(node, failure !== undefined && (success === undefined || failure.storageId > success.storageId));
+  },
+
+  async newly_updated(ctx) {
+    const { tick, node } = ctx;
+    const since = tick.previousMaxStorageId;
+    if (since === undefined) return tick.empty(node);
+    if (!tick.partitionsDef(node)) {
+      const m = tick.lastMaterialization(node);
+      const o = tick.graph.isExternal(node) ? tick.records[node]?.lastObservation : undefined;
+      const updated = (m !== undefined && m.storageId > since) || (o !== undefined && o.storageId > since && o.storageId <= tick.maxStorageId);
+      return EntitySubset.of(node, updated);
+    }
+    const last = tick.records[node]?.lastMaterialization;
+    if (last === undefined || last.storageId <= since) return tick.empty(node);
+    const { records } = await tick.instance.fetchMaterializations(tick.key(node), { cursor: String(since), ascending: true });
+    const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
+    return subsetOf(ctx, keys, false);
+  },
+
+  newly_requested(ctx) {
+    const { tick, node } = ctx;
+    const stored = tick.previous.get(node)?.requested;
+    return EntitySubset.deserialize(node, tick.partitionsDef(node), stored) ?? tick.empty(node);
+  },
+
+  will_be_requested(ctx) {
+    return ctx.tick.requested.get(ctx.node) ?? ctx.tick.empty(ctx.node);
+  },
+
+  initial_evaluation(ctx) {
+    const previous = ctx.tick.previous.get(ctx.root);
+    return previous !== undefined && previous.conditionId === ctx.rootCondition.uniqueId ? ctx.tick.empty(ctx.node) : ctx.tick.full(ctx.node);
+  },
+
+  code_version_changed(ctx) {
+    const { tick, node } = ctx;
+    const current = tick.graph.specs[node]?.codeVersion ?? null;
+    const before = previousState(ctx);
+    storeState(ctx, { value: current });
+    return before === undefined || before.value === current ? tick.empty(node) : tick.full(node);
+  },
+
+  cron_tick_passed(ctx, condition) {
+    const { tick, node } = ctx;
+    const after = tick.previousEvaluationTime;
+    if (after === undefined) return tick.empty(node);
+    const { cronSchedule, cronTimezone } = condition.params;
+    // Ordinal 0 is the first tick at or after the previous evaluation: a tick passed when it is not later than now.
+    const seq = tickSequence(CronSchedule.of(cronSchedule as string), ZoneOffsets.for(cronTimezone as string), after);
+    return seq.floorOrdinal(tick.evaluationTime) >= 0 ? tick.full(node) : tick.empty(node);
+  },
+
+  in_latest_time_window(ctx, condition) {
+    const { tick, node } = ctx;
+    const def = tick.partitionsDef(node);
+    if (!(def instanceof TimeWindowPartitionsDefinition)) return tick.full(node);
+    const count = def.getNumPartitions(tick.options);
+    if (count === 0) return tick.empty(node);
+    const latestEnd = def.getTimeWindowAtIndex(count - 1).end.getTime();
+    const lookback = condition.params.lookbackMs ?? 0;
+    const keys: string[] = [];
+    for (let i = count - 1; i >= 0; i--) {
+      const window = def.getTimeWindowAtIndex(i);
+      if (i < count - 1 && window.end.getTime() <= latestEnd - lookback) break;
+      keys.push(def.getPartitionKeyAtIndex(i));
+      if (lookback === 0) break;
+    }
+    return EntitySubset.of(node, def.subsetWithPartitionKeys(keys));
+  },
+
+  async executed_with_root_target(ctx) {
+    const { tick, node, candidate } = ctx;
+    const rootId = tick.graph.ids[ctx.root] as string;
+    const ranWithRoot = async (runId: string): Promise<boolean> => (await tick.run(runId))?.assetSelection.includes(rootId) ?? false;
+    if (!tick.partitionsDef(node)) {
+      const m = tick.lastMaterialization(node);
+      return EntitySubset.of(node, m !== undefined && (await ranWithRoot(m.runId)));
+    }
+    // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
+    const keys = candidate.partitionKeys();
+    if (keys.length === 0) return tick.empty(node);
+    const { records } = await tick.instance.fetchMaterializations({ assetKey: tick.key(node), partitions: keys });
+    const latest = new Map<string, string>();
+    for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
+    const matching: string[] = [];
+    for (const [partition, runId] of latest) if (await ranWithRoot(runId)) matching.push(partition);
+    return subsetOf(ctx, matching, false);
+  },
+};

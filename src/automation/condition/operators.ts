@@ -1,0 +1,125 @@
+// Operators: and/or/not, since, newly_true, deps and asset_matches; and the recursive evaluation of a tree.
+import { partitionMappingOf, type AssetGraph, type AssetSelection } from "../../graph/index.js";
+import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
+import type { AutomationCondition, OperandKind } from "./automation-condition.js";
+import { previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
+import { evaluateOperand } from "./operands.js";
+import { EntitySubset } from "./subset.js";
+
+/** Evaluates `condition` over `ctx.candidate`; every node's true subset lies within its candidate. */
+export async function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+  const result = (trueSubset: EntitySubset, children: ConditionResult[] = []): ConditionResult => ({ condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children });
+  const child = (i: number, changes: Partial<EvaluationContext> = {}): Promise<ConditionResult> =>
+    evaluateCondition(condition.children[i] as AutomationCondition, { ...ctx, path: `${ctx.path}.${i}`, ...changes });
+
+  switch (condition.kind) {
+    case "and": {
+      // Each operand only looks at what the previous ones left true, as the reference narrows candidates.
+      const children: ConditionResult[] = [];
+      let candidate = ctx.candidate;
+      for (let i = 0; i < condition.children.length; i++) {
+        const r = await child(i, { candidate });
+        children.push(r);
+        candidate = r.trueSubset;
+      }
+      return result(candidate, children);
+    }
+    case "or": {
+      const children: ConditionResult[] = [];
+      let trueSubset = ctx.tick.empty(ctx.node);
+      for (let i = 0; i < condition.children.length; i++) {
+        const r = await child(i);
+        children.push(r);
+        trueSubset = trueSubset.union(r.trueSubset);
+      }
+      return result(trueSubset, children);
+    }
+    case "not": {
+      const r = await child(0);
+      return result(ctx.candidate.difference(r.trueSubset), [r]);
+    }
+    case "newly_true": {
+      // The operand is evaluated over every partition, so that no transition is missed outside the candidate.
+      const full = ctx.tick.full(ctx.node);
+      const r = await child(0, { candidate: full });
+      const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
+      if (!r.trueSubset.isEmpty) storeState(ctx, { subset: r.trueSubset.serialize() });
+      return result(ctx.candidate.intersection(r.trueSubset.difference(before)), [r]);
+    }
+    case "since": {
+      const full = ctx.tick.full(ctx.node);
+      const trigger = await child(0, { candidate: full });
+      const reset = await child(1, { candidate: full });
+      const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
+      // A reset at the same evaluation as a trigger wins.
+      const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
+      if (!now.isEmpty) storeState(ctx, { subset: now.serialize() });
+      return result(ctx.candidate.intersection(now), [trigger, reset]);
+    }
+    case "any_deps_match":
+    case "all_deps_match":
+      return evaluateDeps(condition, ctx, result);
+    case "asset_matches": {
+      const { tick } = ctx;
+      const target = tick.graph.require(condition.params.key as NonNullable<typeof condition.params.key>, "AutomationCondition.assetMatches");
+      const r = await child(0, { node: target, candidate: tick.full(target), path: `${ctx.path}.0@${tick.graph.ids[target]}` });
+      return result(r.trueSubset.isEmpty ? tick.empty(ctx.node) : ctx.candidate, [r]);
+    }
+    default:
+      return result(await evaluateOperand(condition.kind as OperandKind, ctx, condition));
+  }
+}
+
+async function evaluateDeps(
+  condition: AutomationCondition,
+  ctx: EvaluationContext,
+  result: (trueSubset: EntitySubset, children: ConditionResult[]) => ConditionResult,
+): Promise<ConditionResult> {
+  const { tick, node } = ctx;
+  const any = condition.kind === "any_deps_match";
+  const operand = condition.children[0] as AutomationCondition;
+  const allow = condition.params.allowSelection ? selectionMask(tick.graph, condition.params.allowSelection) : undefined;
+  const ignore = condition.params.ignoreSelection ? selectionMask(tick.graph, condition.params.ignoreSelection) : undefined;
+  const children: ConditionResult[] = [];
+  let trueSubset = any ? tick.empty(node) : ctx.candidate;
+  for (const dep of tick.graph.parents[node] ?? []) {
+    if (dep === node || (allow && !allow[dep]) || (ignore && ignore[dep])) continue;
+    const depCandidate = toParent(tick, node, dep, ctx.candidate);
+    const r = await evaluateCondition(operand, { ...ctx, node: dep, candidate: depCandidate, path: `${ctx.path}.0@${tick.graph.ids[dep]}` });
+    children.push(r);
+    const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
+    trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
+  }
+  return result(trueSubset, children);
+}
+
+const masks = new WeakMap<AssetGraph, WeakMap<AssetSelection, Uint8Array>>();
+
+function selectionMask(graph: AssetGraph, selection: AssetSelection): Uint8Array {
+  let byGraph = masks.get(graph);
+  if (!byGraph) masks.set(graph, (byGraph = new WeakMap()));
+  let mask = byGraph.get(selection);
+  if (!mask) byGraph.set(selection, (mask = selection.resolveMask(graph)));
+  return mask;
+}
+
+/** The dep's partitions that the child's `subset` depends on. */
+function toParent(tick: TickData, child: number, parent: number, subset: EntitySubset): EntitySubset {
+  const parentDef = tick.partitionsDef(parent);
+  const childDef = tick.partitionsDef(child);
+  if (subset.isEmpty) return tick.empty(parent);
+  if (!parentDef || !childDef) return tick.full(parent);
+  const mapping = partitionMappingOf(tick.graph, child, parent);
+  const up = mapping.getUpstreamMappedPartitionsResultForPartitions(subset.value as PartitionsSubset, childDef, parentDef, tick.options);
+  return EntitySubset.of(parent, up.partitionsSubset);
+}
+
+/** The child's partitions that depend on the dep's `subset`. */
+function toChild(tick: TickData, parent: number, child: number, subset: EntitySubset): EntitySubset {
+  const parentDef = tick.partitionsDef(parent);
+  const childDef: PartitionsDefinition | undefined = tick.partitionsDef(child);
+  if (subset.isEmpty) return tick.empty(child);
+  if (!parentDef || !childDef) return tick.full(child);
+  const mapping = partitionMappingOf(tick.graph, child, parent);
+  return EntitySubset.of(child, mapping.getDownstreamPartitionsForPartitions(subset.value as PartitionsSubset, parentDef, childDef, tick.options));
+}
