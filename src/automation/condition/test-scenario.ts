@@ -25,7 +25,7 @@ export function twoAssetsInSequence(options: { start: number; partitionsDef?: Pa
     clock,
     defs,
     async evaluate(condition = AutomationCondition.eager(), conditionOfA) {
-      const conditions = conditionOfA ? { A: conditionOfA, B: condition } : { B: condition };
+      const conditions: Record<string, AutomationCondition> = conditionOfA ? { A: conditionOfA, B: condition } : { B: condition };
       const result = await evaluateAutomationConditions({ defs, instance, cursor, conditions, evaluationTime: clock.now() });
       cursor = result.cursor;
       return result;
