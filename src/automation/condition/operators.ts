@@ -8,76 +8,77 @@ import { EntitySubset } from "./subset.js";
 
 /** Evaluates `condition` over `ctx.candidate`; every node's true subset lies within its candidate. */
 export async function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
-  const result = (trueSubset: EntitySubset, children: ConditionResult[] = []): ConditionResult => ({ condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children });
-  const child = (i: number, changes: Partial<EvaluationContext> = {}): Promise<ConditionResult> =>
-    evaluateCondition(condition.children[i] as AutomationCondition, { ...ctx, path: `${ctx.path}.${i}`, ...changes });
-
   switch (condition.kind) {
     case "and": {
       // Each operand only looks at what the previous ones left true, as the reference narrows candidates.
       const children: ConditionResult[] = [];
       let candidate = ctx.candidate;
       for (let i = 0; i < condition.children.length; i++) {
-        const r = await child(i, { candidate });
+        const r = await evaluateChild(condition, ctx, i, ctx.node, candidate, ctx.path);
         children.push(r);
         candidate = r.trueSubset;
       }
-      return result(candidate, children);
+      return resultOf(condition, ctx, candidate, children);
     }
     case "or": {
       const children: ConditionResult[] = [];
       let trueSubset = ctx.tick.empty(ctx.node);
       for (let i = 0; i < condition.children.length; i++) {
-        const r = await child(i);
+        const r = await evaluateChild(condition, ctx, i, ctx.node, ctx.candidate, ctx.path);
         children.push(r);
         trueSubset = trueSubset.union(r.trueSubset);
       }
-      return result(trueSubset, children);
+      return resultOf(condition, ctx, trueSubset, children);
     }
     case "not": {
-      const r = await child(0);
-      return result(ctx.candidate.difference(r.trueSubset), [r]);
+      const r = await evaluateChild(condition, ctx, 0, ctx.node, ctx.candidate, ctx.path);
+      return resultOf(condition, ctx, ctx.candidate.difference(r.trueSubset), [r]);
     }
     case "newly_true": {
       // The operand is evaluated over every partition, so that no transition is missed outside the candidate.
       const full = ctx.tick.full(ctx.node);
-      const r = await child(0, { candidate: full });
+      const r = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
       const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
       if (!r.trueSubset.isEmpty) storeState(ctx, { subset: r.trueSubset.serialize() });
-      return result(ctx.candidate.intersection(r.trueSubset.difference(before)), [r]);
+      return resultOf(condition, ctx, ctx.candidate.intersection(r.trueSubset.difference(before)), [r]);
     }
     case "since": {
       const full = ctx.tick.full(ctx.node);
-      const trigger = await child(0, { candidate: full });
-      const reset = await child(1, { candidate: full });
+      const trigger = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
+      const reset = await evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
       const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
       // A reset at the same evaluation as a trigger wins.
       const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
       if (!now.isEmpty) storeState(ctx, { subset: now.serialize() });
-      return result(ctx.candidate.intersection(now), [trigger, reset]);
+      return resultOf(condition, ctx, ctx.candidate.intersection(now), [trigger, reset]);
     }
     case "any_deps_match":
     case "all_deps_match":
-      return evaluateDeps(condition, ctx, result);
+      return evaluateDeps(condition, ctx);
     case "asset_matches": {
       const { tick } = ctx;
       const target = tick.graph.require(condition.params.key as NonNullable<typeof condition.params.key>, "AutomationCondition.assetMatches");
-      const r = await child(0, { node: target, candidate: tick.full(target), path: `${ctx.path}.0@${tick.graph.ids[target]}` });
-      return result(r.trueSubset.isEmpty ? tick.empty(ctx.node) : ctx.candidate, [r]);
+      const r = await evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`);
+      return resultOf(condition, ctx, r.trueSubset.isEmpty ? tick.empty(ctx.node) : ctx.candidate, [r]);
     }
     default:
-      return result(await evaluateOperand(condition.kind as OperandKind, ctx, condition));
+      return resultOf(condition, ctx, await evaluateOperand(condition.kind as OperandKind, ctx, condition));
   }
 }
 
-async function evaluateDeps(
-  condition: AutomationCondition,
-  ctx: EvaluationContext,
-  result: (trueSubset: EntitySubset, children: ConditionResult[]) => ConditionResult,
-): Promise<ConditionResult> {
+function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSubset: EntitySubset, children: ConditionResult[] = []): ConditionResult {
+  return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children };
+}
+
+/** Child `i` of `condition`, on asset `node` over `candidate`; `path` is the parent's (with the dep moved to). */
+function evaluateChild(condition: AutomationCondition, ctx: EvaluationContext, i: number, node: number, candidate: EntitySubset, path: string): Promise<ConditionResult> {
+  const child = condition.children[i] as AutomationCondition;
+  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition });
+}
+
+async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
   const { tick, node } = ctx;
   const any = condition.kind === "any_deps_match";
-  const operand = condition.children[0] as AutomationCondition;
   const allow = condition.params.allowSelection ? selectionMask(tick.graph, condition.params.allowSelection) : undefined;
   const ignore = condition.params.ignoreSelection ? selectionMask(tick.graph, condition.params.ignoreSelection) : undefined;
   const children: ConditionResult[] = [];
@@ -85,12 +86,12 @@ async function evaluateDeps(
   for (const dep of tick.graph.parents[node] ?? []) {
     if (dep === node || (allow && !allow[dep]) || (ignore && ignore[dep])) continue;
     const depCandidate = toParent(tick, node, dep, ctx.candidate);
-    const r = await evaluateCondition(operand, { ...ctx, node: dep, candidate: depCandidate, path: `${ctx.path}.0@${tick.graph.ids[dep]}` });
+    const r = await evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`);
     children.push(r);
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
   }
-  return result(trueSubset, children);
+  return resultOf(condition, ctx, trueSubset, children);
 }
 
 const masks = new WeakMap<AssetGraph, WeakMap<AssetSelection, Uint8Array>>();
