@@ -17,10 +17,21 @@ export type OperandKind =
   | "code_version_changed"
   | "cron_tick_passed"
   | "in_latest_time_window"
-  | "executed_with_root_target";
+  | "executed_with_root_target"
+  | "check_result";
 
 /** Inner nodes: combine, remember or move their operands to other assets. */
-export type OperatorKind = "and" | "or" | "not" | "since" | "newly_true" | "any_deps_match" | "all_deps_match" | "asset_matches";
+export type OperatorKind =
+  | "and"
+  | "or"
+  | "not"
+  | "since"
+  | "newly_true"
+  | "any_deps_match"
+  | "all_deps_match"
+  | "asset_matches"
+  | "any_checks_match"
+  | "all_checks_match";
 
 export type ConditionKind = OperandKind | OperatorKind;
 
@@ -34,6 +45,10 @@ export interface ConditionParams {
   readonly allowSelection?: AssetSelection;
   /** Deps operators: deps in this selection never count. */
   readonly ignoreSelection?: AssetSelection;
+  /** check_result: whether the check must have passed (checkPassed) or failed (checkFailed). */
+  readonly passed?: boolean;
+  /** Checks operators: only blocking checks count. */
+  readonly blockingOnly?: boolean;
   /** asset_matches: the asset the operand is evaluated on. */
   readonly key?: AssetKey;
 }
@@ -51,6 +66,9 @@ const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
   cron_tick_passed: "cron_tick_passed",
   in_latest_time_window: "in_latest_time_window",
   executed_with_root_target: "executed_with_root_target",
+  check_result: "check_result",
+  any_checks_match: "ANY_CHECKS_MATCH",
+  all_checks_match: "ALL_CHECKS_MATCH",
   and: "AND",
   or: "OR",
   not: "NOT",
@@ -154,6 +172,8 @@ export class AutomationCondition {
     if (this.kind === "cron_tick_passed") text += `(${p.cronSchedule}, ${p.cronTimezone})`;
     if (this.kind === "in_latest_time_window" && p.lookbackMs !== undefined) text += `(${p.lookbackMs}ms)`;
     if (this.kind === "asset_matches") text += `(${p.key?.toString()})`;
+    if (this.kind === "check_result") text = p.passed ? "check_passed" : "check_failed";
+    if (p.blockingOnly) text += " (blocking only)";
     if (p.allowSelection) text += ` allow ${p.allowSelection.toString()}`;
     if (p.ignoreSelection) text += ` ignore ${p.ignoreSelection.toString()}`;
     return this.label === undefined ? text : `${this.label}: ${text}`;
@@ -253,7 +273,36 @@ export class AutomationCondition {
     return new AutomationCondition("executed_with_root_target", []);
   }
 
+  /** On a check (under anyChecksMatch/allChecksMatch): its latest evaluation, after the asset's latest materialization, passed. */
+  static checkPassed(): AutomationCondition {
+    return new AutomationCondition("check_result", [], { passed: true });
+  }
+
+  /** On a check: its latest evaluation, after the asset's latest materialization, failed. */
+  static checkFailed(): AutomationCondition {
+    return new AutomationCondition("check_result", [], { passed: false });
+  }
+
   // Statics: operators and composites, built from parts as the reference builds them.
+
+  /** True for every partition of the asset where at least one of its checks matches `condition`. */
+  static anyChecksMatch(condition: AutomationCondition, options: { blockingOnly?: boolean } = {}): AutomationCondition {
+    return new AutomationCondition("any_checks_match", [condition], options.blockingOnly ? { blockingOnly: true } : {});
+  }
+
+  /** True for every partition of the asset where all of its checks match `condition` (true when it has none). */
+  static allChecksMatch(condition: AutomationCondition, options: { blockingOnly?: boolean } = {}): AutomationCondition {
+    return new AutomationCondition("all_checks_match", [condition], options.blockingOnly ? { blockingOnly: true } : {});
+  }
+
+  /** True where every dep's blocking checks passed, or the dep will be requested in this evaluation. */
+  static allDepsBlockingChecksPassed(): AutomationCondition {
+    return AutomationCondition.allDepsMatch(
+      AutomationCondition.allChecksMatch(AutomationCondition.checkPassed().or(AutomationCondition.willBeRequested()), { blockingOnly: true }).withLabel(
+        "all_blocking_checks_passed",
+      ),
+    ).withLabel("all_deps_blocking_checks_passed");
+  }
 
   static not(condition: AutomationCondition): AutomationCondition {
     return condition.not();

@@ -41,6 +41,7 @@ export class TickData {
   readonly #full = new Map<number, EntitySubset>();
   readonly #status = new Map<number, Promise<PartitionStatus>>();
   readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
+  readonly #checkEvaluations = new Map<number, Promise<Map<string, EventRecord>>>();
 
   constructor(parts: {
     graph: AssetGraph;
@@ -104,6 +105,16 @@ export class TickData {
     return p;
   }
 
+  /** The latest evaluation of each check of an asset, by check name. */
+  checkEvaluations(node: number): Promise<Map<string, EventRecord>> {
+    let p = this.#checkEvaluations.get(node);
+    if (!p) {
+      p = this.instance.getLatestAssetCheckEvaluations(this.key(node));
+      this.#checkEvaluations.set(node, p);
+    }
+    return p;
+  }
+
   run(runId: string): Promise<RunRecord | undefined> {
     let p = this.#runs.get(runId);
     if (!p) {
@@ -125,6 +136,22 @@ export interface EvaluationContext {
   /** The node's place in the root's tree, with the dep it moved to: the key of its state in the cursor. */
   readonly path: string;
   readonly rootCondition: AutomationCondition;
+  /** Set under a checks operator: the graph index of the check looked at (a yes/no entity of the asset `node`). */
+  readonly check?: number | undefined;
+}
+
+/** Every entity the context looks at: all partitions of the asset, or the check itself. */
+export function fullOf(ctx: EvaluationContext): EntitySubset {
+  return ctx.check === undefined ? ctx.tick.full(ctx.node) : EntitySubset.of(ctx.node, true);
+}
+
+export function emptyOf(ctx: EvaluationContext): EntitySubset {
+  return ctx.check === undefined ? ctx.tick.empty(ctx.node) : EntitySubset.of(ctx.node, false);
+}
+
+/** The partitioning of the context's entities (none for a check). */
+export function partitionsDefOf(ctx: EvaluationContext): PartitionsDefinition | undefined {
+  return ctx.check === undefined ? ctx.tick.partitionsDef(ctx.node) : undefined;
 }
 
 /** The state this node stored at the previous evaluation, if any. */

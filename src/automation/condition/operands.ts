@@ -1,7 +1,9 @@
 // Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
+import type { EventRecord } from "../../core/index.js";
 import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "./automation-condition.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
+import { InvalidAutomationConditionError } from "./errors.js";
 import { EntitySubset } from "./subset.js";
 
 type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
@@ -10,7 +12,13 @@ const UNFINISHED_BACKFILL = new Set(["REQUESTED", "IN_PROGRESS", "CANCELING"]);
 
 /** The subset of `ctx.candidate` an operand is true for. */
 export async function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): Promise<EntitySubset> {
-  const subset = await OPERANDS[kind](ctx, condition);
+  if (ctx.check !== undefined) {
+    const onCheck = CHECK_OPERANDS[kind];
+    if (!onCheck) throw new InvalidAutomationConditionError(`${condition.describeNode()} cannot be evaluated on an asset check; on checks use ${Object.keys(CHECK_OPERANDS).join(", ")}`);
+    return ctx.candidate.intersection(EntitySubset.of(ctx.node, await onCheck(ctx, condition)));
+  }
+  if (kind === "check_result") throw new InvalidAutomationConditionError(`${condition.describeNode()} is evaluated on asset checks: wrap it in AutomationCondition.anyChecksMatch(...) or allChecksMatch(...)`);
+  const subset = await OPERANDS[kind as Exclude<OperandKind, "check_result">](ctx, condition);
   return ctx.candidate.intersection(subset);
 }
 
@@ -22,7 +30,37 @@ function subsetOf(ctx: EvaluationContext, keys: Iterable<string>, whole: boolean
   return EntitySubset.of(ctx.node, def.subsetWithPartitionKeys(valid));
 }
 
-const OPERANDS: Readonly<Record<OperandKind, Operand>> = {
+/** The latest evaluation of the context's check, if it came after the asset's latest materialization. */
+async function currentCheckEvaluation(ctx: EvaluationContext): Promise<EventRecord | undefined> {
+  const check = ctx.tick.graph.checks[ctx.check as number];
+  if (!check) return undefined;
+  const evaluation = (await ctx.tick.checkEvaluations(ctx.node)).get(check.spec.name);
+  if (!evaluation || evaluation.storageId > ctx.tick.maxStorageId) return undefined;
+  const materialization = ctx.tick.lastMaterialization(ctx.node);
+  return materialization === undefined || evaluation.storageId > materialization.storageId ? evaluation : undefined;
+}
+
+/** The operands that mean something on a check: yes or no for the check itself. */
+const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condition: AutomationCondition) => Promise<boolean> | boolean>> = {
+  async check_result(ctx, condition) {
+    const evaluation = await currentCheckEvaluation(ctx);
+    return evaluation !== undefined && evaluation.passed === condition.params.passed;
+  },
+  async missing(ctx) {
+    return (await currentCheckEvaluation(ctx)) === undefined;
+  },
+  async newly_updated(ctx) {
+    const since = ctx.tick.previousMaxStorageId;
+    const evaluation = await currentCheckEvaluation(ctx);
+    return since !== undefined && evaluation !== undefined && evaluation.storageId > since;
+  },
+  // A check runs in the run that materializes its asset.
+  will_be_requested(ctx) {
+    return !(ctx.tick.requested.get(ctx.node)?.isEmpty ?? true);
+  },
+};
+
+const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> = {
   async missing(ctx) {
     const { tick, node } = ctx;
     const def = tick.partitionsDef(node);

@@ -2,7 +2,8 @@
 import { partitionMappingOf, type AssetGraph, type AssetSelection } from "../../graph/index.js";
 import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "./automation-condition.js";
-import { previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
+import { emptyOf, fullOf, partitionsDefOf, previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
+import { InvalidAutomationConditionError } from "./errors.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
 
@@ -22,7 +23,7 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "or": {
       const children: ConditionResult[] = [];
-      let trueSubset = ctx.tick.empty(ctx.node);
+      let trueSubset = emptyOf(ctx);
       for (let i = 0; i < condition.children.length; i++) {
         const r = await evaluateChild(condition, ctx, i, ctx.node, ctx.candidate, ctx.path);
         children.push(r);
@@ -36,17 +37,17 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "newly_true": {
       // The operand is evaluated over every partition, so that no transition is missed outside the candidate.
-      const full = ctx.tick.full(ctx.node);
+      const full = fullOf(ctx);
       const r = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
-      const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
+      const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
       if (!r.trueSubset.isEmpty) storeState(ctx, { subset: r.trueSubset.serialize() });
       return resultOf(condition, ctx, ctx.candidate.intersection(r.trueSubset.difference(before)), [r]);
     }
     case "since": {
-      const full = ctx.tick.full(ctx.node);
+      const full = fullOf(ctx);
       const trigger = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
       const reset = await evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
-      const before = EntitySubset.deserialize(ctx.node, ctx.tick.partitionsDef(ctx.node), previousState(ctx)?.subset) ?? ctx.tick.empty(ctx.node);
+      const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
       // A reset at the same evaluation as a trigger wins.
       const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
       if (!now.isEmpty) storeState(ctx, { subset: now.serialize() });
@@ -54,12 +55,17 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "any_deps_match":
     case "all_deps_match":
+      if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be evaluated on an asset check; use it outside anyChecksMatch/allChecksMatch`);
       return evaluateDeps(condition, ctx);
+    case "any_checks_match":
+    case "all_checks_match":
+      if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be nested in another checks condition`);
+      return evaluateChecks(condition, ctx);
     case "asset_matches": {
       const { tick } = ctx;
       const target = tick.graph.require(condition.params.key as NonNullable<typeof condition.params.key>, "AutomationCondition.assetMatches");
-      const r = await evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`);
-      return resultOf(condition, ctx, r.trueSubset.isEmpty ? tick.empty(ctx.node) : ctx.candidate, [r]);
+      const r = await evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`, undefined);
+      return resultOf(condition, ctx, r.trueSubset.isEmpty ? emptyOf(ctx) : ctx.candidate, [r]);
     }
     default:
       return resultOf(condition, ctx, await evaluateOperand(condition.kind as OperandKind, ctx, condition));
@@ -71,9 +77,34 @@ function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSu
 }
 
 /** Child `i` of `condition`, on asset `node` over `candidate`; `path` is the parent's (with the dep moved to). */
-function evaluateChild(condition: AutomationCondition, ctx: EvaluationContext, i: number, node: number, candidate: EntitySubset, path: string): Promise<ConditionResult> {
+function evaluateChild(
+  condition: AutomationCondition,
+  ctx: EvaluationContext,
+  i: number,
+  node: number,
+  candidate: EntitySubset,
+  path: string,
+  check: number | undefined = ctx.check,
+): Promise<ConditionResult> {
   const child = condition.children[i] as AutomationCondition;
-  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition });
+  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check });
+}
+
+/** The operand on each of the asset's checks (blocking ones only, if asked): a check that matches counts for every partition. */
+async function evaluateChecks(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+  const { tick, node } = ctx;
+  const any = condition.kind === "any_checks_match";
+  const children: ConditionResult[] = [];
+  let trueSubset = any ? tick.empty(node) : ctx.candidate;
+  for (const index of tick.graph.checksOf(node)) {
+    const check = tick.graph.checks[index];
+    if (!check || (condition.params.blockingOnly && !check.spec.blocking)) continue;
+    const r = await evaluateChild(condition, ctx, 0, node, EntitySubset.of(node, true), `${ctx.path}#${check.spec.name}`, index);
+    children.push(r);
+    const matched = r.trueSubset.isEmpty ? tick.empty(node) : ctx.candidate;
+    trueSubset = any ? trueSubset.union(matched) : trueSubset.intersection(matched);
+  }
+  return resultOf(condition, ctx, trueSubset, children);
 }
 
 async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
@@ -86,7 +117,7 @@ async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationConte
   for (const dep of tick.graph.parents[node] ?? []) {
     if (dep === node || (allow && !allow[dep]) || (ignore && ignore[dep])) continue;
     const depCandidate = toParent(tick, node, dep, ctx.candidate);
-    const r = await evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`);
+    const r = await evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
     children.push(r);
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
