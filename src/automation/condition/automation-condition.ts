@@ -30,6 +30,7 @@ export type OperatorKind =
   | "any_deps_match"
   | "all_deps_match"
   | "asset_matches"
+  | "any_downstream_conditions"
   | "any_checks_match"
   | "all_checks_match";
 
@@ -68,6 +69,7 @@ const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
   executed_with_root_target: "executed_with_root_target",
   check_result: "check_result",
   any_checks_match: "ANY_CHECKS_MATCH",
+  any_downstream_conditions: "ANY_DOWNSTREAM_CONDITIONS",
   all_checks_match: "ALL_CHECKS_MATCH",
   and: "AND",
   or: "OR",
@@ -158,11 +160,25 @@ export class AutomationCondition {
     return new AutomationCondition(this.kind, children, isDeps ? change(this.params) : this.params, this.label);
   }
 
-  /** Replaces every sub-condition that is `old` (the same instance, or carrying `old` as its label) with `replacement`. */
+  /** Replaces every sub-condition equal to `old` (the same tree, or carrying `old` as its label) with `replacement`. */
   replace(old: AutomationCondition | string, replacement: AutomationCondition): AutomationCondition {
-    if (this === old || (typeof old === "string" && this.label === old)) return replacement;
+    if (this.#matches(old)) return replacement;
     const children = this.children.map((c) => c.replace(old, replacement));
     return children.every((c, i) => c === this.children[i]) ? this : new AutomationCondition(this.kind, children, this.params, this.label);
+  }
+
+  /** An AND without its operands equal to `old` (the same tree, or carrying `old` as its label), keeping its label. */
+  without(old: AutomationCondition | string): AutomationCondition {
+    if (this.kind !== "and") throw new InvalidAutomationConditionError(`without() removes operands of an AND; this is ${this.describeNode()}`);
+    const children = this.children.filter((c) => !c.#matches(old));
+    if (children.length === this.children.length) {
+      throw new InvalidAutomationConditionError(`without(): no operand of ${this.describeNode()} is ${typeof old === "string" ? `labeled "${old}"` : old.describeNode()}`);
+    }
+    return new AutomationCondition("and", children, this.params, this.label);
+  }
+
+  #matches(old: AutomationCondition | string): boolean {
+    return typeof old === "string" ? this.label === old : this === old || this.uniqueId === old.uniqueId;
   }
 
   /** A short text for one node: its label (if any) and its name with parameters. */
@@ -329,6 +345,19 @@ export class AutomationCondition {
   /** `condition` evaluated on the asset `key`, true for every partition of the asset at hand when true for any of `key`'s. */
   static assetMatches(key: AssetKeyLike, condition: AutomationCondition): AutomationCondition {
     return new AutomationCondition("asset_matches", [condition], { key: AssetKey.from(key) });
+  }
+
+  /**
+   * True where any distinct condition of the asset's descendants is true when evaluated on this asset: an
+   * asset runs when something downstream would want it to.
+   */
+  static anyDownstreamConditions(): AutomationCondition {
+    return new AutomationCondition("any_downstream_conditions", []);
+  }
+
+  /** Whether the tree holds a node of this kind. */
+  contains(kind: ConditionKind): boolean {
+    return this.kind === kind || this.children.some((c) => c.contains(kind));
   }
 
   static anyDepsUpdated(): AutomationCondition {

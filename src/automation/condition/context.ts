@@ -37,6 +37,8 @@ export class TickData {
   /** Requests made so far this evaluation, by node (assets are evaluated upstream first). */
   readonly requested = new Map<number, EntitySubset>();
   readonly previous: ReadonlyMap<number, AssetCursor>;
+  /** Each asset's condition in this evaluation, by node. */
+  readonly conditions: readonly (AutomationCondition | undefined)[];
   readonly next = new Map<number, AssetCursor>();
   readonly #full = new Map<number, EntitySubset>();
   readonly #status = new Map<number, Promise<PartitionStatus>>();
@@ -55,7 +57,9 @@ export class TickData {
     activeRuns: RunRecord[];
     activeBackfills: BackfillRecord[];
     previous: Map<number, AssetCursor>;
+    conditions: readonly (AutomationCondition | undefined)[];
   }) {
+    this.conditions = parts.conditions;
     this.graph = parts.graph;
     this.instance = parts.instance;
     this.evaluationTime = parts.evaluationTime;

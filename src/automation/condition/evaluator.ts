@@ -132,6 +132,7 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
     activeRuns,
     activeBackfills,
     previous: previousByNode,
+    conditions,
   });
 
   const results: AssetConditionEvaluation[] = [];

@@ -57,6 +57,8 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     case "all_deps_match":
       if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be evaluated on an asset check; use it outside anyChecksMatch/allChecksMatch`);
       return evaluateDeps(condition, ctx);
+    case "any_downstream_conditions":
+      return evaluateDownstreamConditions(condition, ctx);
     case "any_checks_match":
     case "all_checks_match":
       if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be nested in another checks condition`);
@@ -88,6 +90,33 @@ function evaluateChild(
 ): Promise<ConditionResult> {
   const child = condition.children[i] as AutomationCondition;
   return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check });
+}
+
+/**
+ * The distinct conditions of the asset's descendants (those that hold no any_downstream_conditions themselves),
+ * each evaluated on this asset; its state is kept under the condition's id, so it survives graph changes.
+ */
+async function evaluateDownstreamConditions(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+  const { tick } = ctx;
+  const distinct = new Map<string, AutomationCondition>();
+  const seen = new Set<number>([ctx.node]);
+  const queue = [...(tick.graph.children[ctx.node] ?? [])];
+  while (queue.length) {
+    const n = queue.shift() as number;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    const c = tick.conditions[n];
+    if (c && !c.contains("any_downstream_conditions") && !distinct.has(c.uniqueId)) distinct.set(c.uniqueId, c);
+    queue.push(...(tick.graph.children[n] ?? []));
+  }
+  const children: ConditionResult[] = [];
+  let trueSubset = emptyOf(ctx);
+  for (const [id, downstream] of [...distinct].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const r = await evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}` });
+    children.push(r);
+    trueSubset = trueSubset.union(r.trueSubset);
+  }
+  return resultOf(condition, ctx, trueSubset, children);
 }
 
 /** The operand on each of the asset's checks (blocking ones only, if asked): a check that matches counts for every partition. */

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { AssetSelection, Definitions, Instance, ManualClock, asset, materialize } from "../../index.js";
+import { AutomationCondition, evaluateAutomationConditions } from "./index.js";
+
+function diamond() {
+  const a1 = asset({ name: "A1" }, () => 1);
+  const a2 = asset({ name: "A2" }, () => 2);
+  const c = asset({ name: "C", deps: [a1, a2] }, () => 3);
+  const defs = new Definitions({ assets: [a1, a2, c] });
+  const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 10, 2)) });
+  const cursors = new Map<string, string>();
+  return {
+    instance,
+    async evaluate(name: string, condition: AutomationCondition) {
+      const result = await evaluateAutomationConditions({ defs, instance, cursor: cursors.get(name), conditions: { C: condition } });
+      cursors.set(name, result.cursor);
+      return result.getNumRequested("C");
+    },
+    run: (selection: string[]) => materialize([a1, a2, c], { instance, selection }),
+  };
+}
+
+const materialized = AutomationCondition.missing().not();
+
+describe("deps conditions", () => {
+  it("anyDepsMatch is true when one dep matches, allDepsMatch when every dep does", async () => {
+    const s = diamond();
+    const any = AutomationCondition.anyDepsMatch(materialized);
+    const all = AutomationCondition.allDepsMatch(materialized);
+    expect(await s.evaluate("any", any)).toBe(0);
+    await s.run(["A1"]);
+    expect(await s.evaluate("any", any)).toBe(1);
+    expect(await s.evaluate("all", all)).toBe(0);
+    await s.run(["A2"]);
+    expect(await s.evaluate("all", all)).toBe(1);
+  });
+
+  it("ignore leaves a dep out, allow keeps only the deps selected", async () => {
+    const s = diamond();
+    await s.run(["A1"]);
+    expect(await s.evaluate("all-ignore", AutomationCondition.allDepsMatch(materialized).ignore(AssetSelection.keys("A2")))).toBe(1);
+    expect(await s.evaluate("all-allow", AutomationCondition.allDepsMatch(materialized).allow(AssetSelection.keys("A2")))).toBe(0);
+    expect(await s.evaluate("any-ignore", AutomationCondition.anyDepsMatch(materialized).ignore(AssetSelection.keys("A1")))).toBe(0);
+  });
+
+  it("anyDepsUpdated sees an update since the previous evaluation once", async () => {
+    const s = diamond();
+    const updated = AutomationCondition.anyDepsUpdated();
+    expect(await s.evaluate("u", updated)).toBe(0);
+    await s.run(["A2"]);
+    expect(await s.evaluate("u", updated)).toBe(1);
+    expect(await s.evaluate("u", updated)).toBe(0);
+  });
+
+  it("eager ignoring a missing dep runs once the other dep updates", async () => {
+    const s = diamond();
+    const eager = AutomationCondition.eager().ignore(AssetSelection.keys("A2"));
+    expect(await s.evaluate("e", eager)).toBe(0);
+    await s.run(["A1"]);
+    expect(await s.evaluate("e", eager)).toBe(1);
+    expect(await s.evaluate("plain", AutomationCondition.eager())).toBe(0);
+  });
+
+  it("anyDepsInProgress is true while a run of a dep has not finished", async () => {
+    const s = diamond();
+    const inProgress = AutomationCondition.anyDepsInProgress();
+    await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A1"], runConfig: {}, status: "SUCCESS" });
+    expect(await s.evaluate("p", inProgress)).toBe(0);
+    await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A1"], runConfig: {}, status: "STARTED" });
+    expect(await s.evaluate("p", inProgress)).toBe(1);
+  });
+});
