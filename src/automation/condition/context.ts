@@ -43,6 +43,7 @@ export class TickData {
   readonly #full = new Map<number, EntitySubset>();
   readonly #status = new Map<number, Promise<PartitionStatus>>();
   readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
+  #failedRuns: Promise<RunRecord[]> | undefined;
   readonly #checkEvaluations = new Map<number, Promise<Map<string, EventRecord>>>();
 
   constructor(parts: {
@@ -117,6 +118,12 @@ export class TickData {
       this.#checkEvaluations.set(node, p);
     }
     return p;
+  }
+
+  /** Failed runs, newest first, read once. */
+  failedRuns(): Promise<RunRecord[]> {
+    this.#failedRuns ??= this.instance.getRuns({ statuses: ["FAILURE"] });
+    return this.#failedRuns;
   }
 
   run(runId: string): Promise<RunRecord | undefined> {

@@ -96,9 +96,14 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   async execution_failed(ctx) {
     const { tick, node } = ctx;
     if (tick.partitionsDef(node)) return EntitySubset.of(node, (await tick.partitionStatus(node)).failed);
-    const [failure] = await tick.instance.storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: tick.key(node), beforeStorageId: tick.maxStorageId + 1, limit: 1 });
+    // Unpartitioned assets get no failure event: the latest failed run that targeted the asset ended after its
+    // latest materialization, and did not materialize it.
+    const id = tick.graph.ids[node] as string;
+    const run = (await tick.failedRuns()).find((r) => r.assetSelection.includes(id));
     const success = tick.lastMaterialization(node);
-    return EntitySubset.of(node, failure !== undefined && (success === undefined || failure.storageId > success.storageId));
+    if (!run || success?.runId === run.runId) return EntitySubset.of(node, false);
+    const [end] = await tick.instance.allLogs(run.runId, { ofType: "RUN_FAILURE" });
+    return EntitySubset.of(node, end !== undefined && end.storageId <= tick.maxStorageId && (success === undefined || end.storageId > success.storageId));
   },
 
   async newly_updated(ctx) {
