@@ -130,7 +130,15 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   },
 
   will_be_requested(ctx) {
-    return ctx.tick.requested.get(ctx.node) ?? ctx.tick.empty(ctx.node);
+    const { tick, node, root } = ctx;
+    const requested = tick.requested.get(node);
+    if (!requested) return tick.empty(node);
+    // A dep's request only counts when it lands in the same run as the root's: requests are grouped by
+    // partitions definition and key, so both must be unpartitioned or share the definition.
+    const mine = tick.partitionsDef(node);
+    const theirs = tick.partitionsDef(root);
+    const together = node === root || (mine === undefined ? theirs === undefined : theirs !== undefined && mine.equals(theirs));
+    return together ? requested : tick.empty(node);
   },
 
   initial_evaluation(ctx) {

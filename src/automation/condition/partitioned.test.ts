@@ -55,3 +55,22 @@ describe("partitioned assets", () => {
     expect(result.totalRequested).toBe(0);
   });
 });
+
+describe("requests across partitionings", () => {
+  it("a daily asset does not count on an unpartitioned parent requested in another run of the same tick", async () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2026-01-01" });
+    const a = asset({ name: "A" }, () => 1);
+    const b = asset({ name: "B", deps: [a], partitionsDef: daily }, () => 2);
+    const defs = new Definitions({ assets: [a, b] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 10, 3, 1)) });
+    // A is missing and requested by its own condition; B's any_deps_missing still sees A missing
+    const conditions = { A: AutomationCondition.missing(), B: AutomationCondition.inLatestTimeWindow().and(AutomationCondition.anyDepsMissing()) };
+    const result = await evaluateAutomationConditions({ defs, instance, conditions });
+    expect(result.getNumRequested("A")).toBe(1);
+    expect(result.getRequestedPartitions("B")).toEqual(new Set(["2026-11-02"]));
+    expect(result.runRequests.map((r) => [r.partitionKey, r.assetSelection?.map(String)])).toEqual([
+      [undefined, ["A"]],
+      ["2026-11-02", ["B"]],
+    ]);
+  });
+});
