@@ -34,3 +34,19 @@ export { AutomationTags, type TickEvaluation } from "./evaluate-tick.js";
 export { executeRunRequests, type ExecuteRunRequestsOptions, type ExecutedRunRequests } from "./execute-run-requests.js";
 export { ANONYMOUS_JOB_PREFIX, type AutomationTarget, type TargetOptions, type TargetRef } from "./target.js";
 export { InvalidEvaluationResultError, InvalidRunRequestError, UnknownJobTargetError, type InstigatorKind } from "./errors.js";
+export {
+  AutomationCondition,
+  AutomationConditionEvaluationResult,
+  EntitySubset,
+  InvalidAutomationConditionError,
+  InvalidAutomationCursorError,
+  evaluateAutomationConditions,
+  type AssetConditionEvaluation,
+  type AutomationCursor,
+  type ConditionKind,
+  type ConditionParams,
+  type ConditionResult,
+  type EvaluateAutomationConditionsOptions,
+  type OperandKind,
+  type OperatorKind,
+} from "./condition/index.js";
