@@ -39,6 +39,7 @@ describe("AutomationCondition", () => {
     const missing = AutomationCondition.missing();
     const tree = missing.and(AutomationCondition.newlyUpdated());
     expect(tree.replace(missing, AutomationCondition.newlyRequested()).describe()).toBe("AND\n  newly_requested\n  newly_updated");
+    expect(eager.replace("in_latest_time_window", AutomationCondition.missing()).describe()).not.toContain("in_latest_time_window");
     const byLabel = AutomationCondition.eager().replace("any_deps_missing", AutomationCondition.missing().withLabel("self_missing"));
     expect(byLabel.describe()).toContain("self_missing: missing");
     expect(byLabel.describe()).not.toContain("any_deps_missing");
@@ -57,7 +58,8 @@ describe("AutomationCondition", () => {
     expect(depsLines).toHaveLength(3);
     for (const line of depsLines) expect(line).toContain("ignore");
     const allowed = AutomationCondition.anyDepsUpdated().allow(AssetSelection.keys("a")).allow(AssetSelection.keys("b"));
-    expect(allowed.params.allowSelection?.equals(AssetSelection.keys("a").and(AssetSelection.keys("b")))).toBe(true);
+    // allowing twice allows both selections, as the reference does
+    expect(allowed.params.allowSelection?.equals(AssetSelection.keys("a").or(AssetSelection.keys("b")))).toBe(true);
   });
 
   it("gives a different unique id to a different tree", () => {

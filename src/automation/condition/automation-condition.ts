@@ -142,10 +142,10 @@ export class AutomationCondition {
     return this.since(AutomationCondition.newlyRequested().or(AutomationCondition.newlyUpdated()).or(AutomationCondition.initialEvaluation()).withLabel("handled"));
   }
 
-  /** Every deps operator in the tree only looks at deps in `selection`. */
+  /** Every deps operator in the tree only looks at deps in `selection` (added to any selection already allowed). */
   allow(selection: CoercibleToAssetSelection): AutomationCondition {
     const s = AssetSelection.from(selection);
-    return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? p.allowSelection.and(s) : s }));
+    return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? p.allowSelection.or(s) : s }));
   }
 
   /** Every deps operator in the tree ignores deps in `selection`. */
@@ -160,14 +160,14 @@ export class AutomationCondition {
     return new AutomationCondition(this.kind, children, isDeps ? change(this.params) : this.params, this.label);
   }
 
-  /** Replaces every sub-condition equal to `old` (the same tree, or carrying `old` as its label) with `replacement`. */
+  /** Replaces every sub-condition equal to `old` (an equal tree, or a node with `old` as its label or name) with `replacement`. */
   replace(old: AutomationCondition | string, replacement: AutomationCondition): AutomationCondition {
     if (this.#matches(old)) return replacement;
     const children = this.children.map((c) => c.replace(old, replacement));
     return children.every((c, i) => c === this.children[i]) ? this : new AutomationCondition(this.kind, children, this.params, this.label);
   }
 
-  /** An AND without its operands equal to `old` (the same tree, or carrying `old` as its label), keeping its label. */
+  /** An AND without its operands equal to `old` (an equal tree, or a node with `old` as its label or name), keeping its label. */
   without(old: AutomationCondition | string): AutomationCondition {
     if (this.kind !== "and") throw new InvalidAutomationConditionError(`without() removes operands of an AND; this is ${this.describeNode()}`);
     const children = this.children.filter((c) => !c.#matches(old));
@@ -178,7 +178,7 @@ export class AutomationCondition {
   }
 
   #matches(old: AutomationCondition | string): boolean {
-    return typeof old === "string" ? this.label === old : this === old || this.uniqueId === old.uniqueId;
+    return typeof old === "string" ? this.label === old || this.name === old : this === old || this.uniqueId === old.uniqueId;
   }
 
   /** A short text for one node: its label (if any) and its name with parameters. */
