@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AssetSelection, Definitions, Instance, ManualClock, asset, materialize } from "../../index.js";
+import { AssetSelection, Definitions, Instance, ManualClock, StaticPartitionsDefinition, asset, materialize } from "../../index.js";
 import { AutomationCondition, evaluateAutomationConditions } from "./index.js";
 
 function diamond() {
@@ -68,5 +68,57 @@ describe("deps conditions", () => {
     expect(await s.evaluate("p", inProgress)).toBe(0);
     await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A1"], runConfig: {}, status: "STARTED" });
     expect(await s.evaluate("p", inProgress)).toBe(1);
+  });
+});
+
+describe("deps conditions over partitions", () => {
+  function partitioned() {
+    const two = new StaticPartitionsDefinition(["1", "2"]);
+    const a = asset({ name: "A", partitionsDef: two }, () => 1);
+    const b = asset({ name: "B", partitionsDef: two }, () => 2);
+    const c = asset({ name: "C", deps: [a, b], partitionsDef: two }, () => 3);
+    const defs = new Definitions({ assets: [a, b, c] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 10, 2)) });
+    return {
+      count: async (condition: AutomationCondition) => (await evaluateAutomationConditions({ defs, instance, conditions: { C: condition } })).getNumRequested("C"),
+      run: (key: string, partitionKey: string) => materialize([a, b, c], { instance, selection: [key], partitionKey }),
+    };
+  }
+
+  it("anyDepsMatch counts a partition with one matching parent, allDepsMatch one with every parent matching", async () => {
+    const s = partitioned();
+    const any = AutomationCondition.anyDepsMatch(materialized);
+    const all = AutomationCondition.allDepsMatch(materialized);
+    const steps: [string, string, number, number][] = [
+      ["A", "1", 1, 0],
+      ["A", "2", 2, 0],
+      ["B", "1", 2, 1],
+      ["B", "2", 2, 2],
+    ];
+    expect([await s.count(any), await s.count(all)]).toEqual([0, 0]);
+    for (const [key, partition, anyCount, allCount] of steps) {
+      await s.run(key, partition);
+      expect([await s.count(any), await s.count(all)]).toEqual([anyCount, allCount]);
+    }
+  });
+
+  it("allow and ignore take selections such as groups", async () => {
+    const names = ["A", "B", "C", "D", "E"];
+    const parents = names.map((name) => asset({ name, groupName: name < "D" ? "foo" : "bar" }, () => 1));
+    const downstream = asset({ name: "downstream", deps: parents }, () => 2);
+    const defs = new Definitions({ assets: [...parents, downstream] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 10, 2)) });
+    const count = async (condition: AutomationCondition) =>
+      (await evaluateAutomationConditions({ defs, instance, conditions: { downstream: condition } })).getNumRequested("downstream");
+    const anyMissing = AutomationCondition.anyDepsMatch(AutomationCondition.missing());
+    const include = anyMissing.allow(AssetSelection.keys("A").or(AssetSelection.groups("bar")));
+    const exclude = anyMissing.ignore(AssetSelection.keys("A").or(AssetSelection.groups("bar")));
+    expect([await count(include), await count(exclude)]).toEqual([1, 1]);
+    await materialize([...parents, downstream], { instance, selection: ["A", "B"] });
+    expect([await count(include), await count(exclude)]).toEqual([1, 1]);
+    await materialize([...parents, downstream], { instance, selection: ["D", "E"] });
+    expect([await count(include), await count(exclude)]).toEqual([0, 1]);
+    await materialize([...parents, downstream], { instance, selection: ["C"] });
+    expect(await count(exclude)).toBe(0);
   });
 });
