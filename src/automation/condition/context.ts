@@ -16,6 +16,8 @@ export interface ConditionResult {
   readonly candidateSubset: EntitySubset;
   readonly trueSubset: EntitySubset;
   readonly children: readonly ConditionResult[];
+  /** Facts some nodes report: since tells when its trigger and reset were last true. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -26,6 +28,8 @@ export class TickData {
   readonly graph: AssetGraph;
   readonly instance: Instance;
   readonly evaluationTime: number;
+  /** 1 for the first evaluation of a history, then one more at each. */
+  readonly evaluationId: number;
   readonly options: PartitionLoadingOptions;
   /** The largest storage id at the start of this evaluation: later events belong to the next one. */
   readonly maxStorageId: number;
@@ -50,6 +54,7 @@ export class TickData {
     graph: AssetGraph;
     instance: Instance;
     evaluationTime: number;
+    evaluationId: number;
     options: PartitionLoadingOptions;
     maxStorageId: number;
     previousMaxStorageId: number | undefined;
@@ -64,6 +69,7 @@ export class TickData {
     this.graph = parts.graph;
     this.instance = parts.instance;
     this.evaluationTime = parts.evaluationTime;
+    this.evaluationId = parts.evaluationId;
     this.options = parts.options;
     this.maxStorageId = parts.maxStorageId;
     this.previousMaxStorageId = parts.previousMaxStorageId;

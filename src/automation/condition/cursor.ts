@@ -5,8 +5,18 @@ import { InvalidAutomationCursorError } from "./errors.js";
 export interface NodeState {
   /** since: the subset it was true for; newly_true: the subset its operand was true for. */
   readonly subset?: boolean | string;
+  /** since: when its trigger and its reset were last true (evaluation id and epoch ms). */
+  readonly since?: SinceData;
   /** code_version_changed: the code version seen. */
   readonly value?: string | null;
+}
+
+/** When a since node's trigger and reset were last true for any partition, as the reference reports it. */
+export interface SinceData {
+  readonly triggerEvaluationId: number | null;
+  readonly triggerTimestamp: number | null;
+  readonly resetEvaluationId: number | null;
+  readonly resetTimestamp: number | null;
 }
 
 /** One asset's entry. */
@@ -24,6 +34,8 @@ export interface AutomationCursor {
   readonly version: 1;
   /** Epoch milliseconds of the evaluation that wrote it (cron_tick_passed counts ticks since then). */
   readonly evaluationTime: number;
+  /** Counts evaluations from 1: the id of the evaluation that wrote the cursor. */
+  readonly evaluationId: number;
   /** The largest storage id that evaluation saw (newly_updated looks at events after it). */
   readonly maxStorageId: number;
   /** By asset key string. */
@@ -39,8 +51,8 @@ export function parseCursor(text: string | undefined): AutomationCursor | undefi
     throw new InvalidAutomationCursorError(`The automation cursor is not JSON: ${text.slice(0, 40)}`);
   }
   const c = parsed as Partial<AutomationCursor>;
-  if (!c || typeof c !== "object" || c.version !== 1 || typeof c.evaluationTime !== "number" || typeof c.maxStorageId !== "number" || typeof c.assets !== "object" || c.assets === null) {
-    throw new InvalidAutomationCursorError("The automation cursor lacks version 1, evaluationTime, maxStorageId or assets");
+  if (!c || typeof c !== "object" || c.version !== 1 || typeof c.evaluationTime !== "number" || typeof c.evaluationId !== "number" || typeof c.maxStorageId !== "number" || typeof c.assets !== "object" || c.assets === null) {
+    throw new InvalidAutomationCursorError("The automation cursor lacks version 1, evaluationTime, evaluationId, maxStorageId or assets");
   }
   return c as AutomationCursor;
 }

@@ -105,6 +105,7 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
   const previous = parseCursor(options.cursor);
   const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
 
+  const evaluationId = (previous?.evaluationId ?? 0) + 1;
   const conditions = conditionsByNode(graph, options);
   const partitionsDefs = graph.specs.flatMap((s) => (s.partitionsDef ? [s.partitionsDef] : []));
   const [maxStorageId, records, activeRuns, activeBackfills, dynamicPartitionsStore] = await Promise.all([
@@ -124,6 +125,7 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
     graph,
     instance,
     evaluationTime,
+    evaluationId,
     options: { currentTime: evaluationTime, dynamicPartitionsStore },
     maxStorageId,
     previousMaxStorageId: previous?.maxStorageId,
@@ -152,7 +154,7 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
 
   const assets: Record<string, AssetCursor> = {};
   for (const [node, entry] of tick.next) assets[graph.ids[node] as string] = entry;
-  const cursor: AutomationCursor = { version: 1, evaluationTime, maxStorageId, assets };
+  const cursor: AutomationCursor = { version: 1, evaluationTime, evaluationId, maxStorageId, assets };
   return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), JSON.stringify(cursor));
 }
 

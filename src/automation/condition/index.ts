@@ -7,6 +7,6 @@ export {
   type EvaluateAutomationConditionsOptions,
 } from "./evaluator.js";
 export type { ConditionResult } from "./context.js";
-export type { AutomationCursor } from "./cursor.js";
+export type { AutomationCursor, SinceData } from "./cursor.js";
 export { EntitySubset } from "./subset.js";
 export { InvalidAutomationConditionError, InvalidAutomationCursorError } from "./errors.js";

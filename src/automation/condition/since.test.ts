@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AssetSelection } from "../../index.js";
 import { AutomationCondition, InvalidAutomationCursorError, evaluateAutomationConditions } from "./index.js";
 import { twoAssetsInSequence } from "./test-scenario.js";
 
@@ -73,5 +74,34 @@ describe("since and newlyTrue across evaluations", () => {
   it("rejects a cursor it did not write", async () => {
     const s = twoAssetsInSequence({ start: START });
     await expect(evaluateAutomationConditions({ defs: s.defs, instance: s.instance, cursor: "{}", conditions: {} })).rejects.toThrow(InvalidAutomationCursorError);
+  });
+});
+
+describe("since reports when its trigger and reset were last true", () => {
+  it("as evaluation ids and evaluation times, carried by the cursor", async () => {
+    const s = twoAssetsInSequence({ start: START });
+    const condition = AutomationCondition.anyDepsUpdated().since(AutomationCondition.newlyRequested());
+    const metadata = (r: Awaited<ReturnType<typeof s.evaluate>>) => r.getResult("B")?.result.metadata;
+    expect(metadata(await s.evaluate(condition))).toEqual({ triggerEvaluationId: null, triggerTimestamp: null, resetEvaluationId: null, resetTimestamp: null });
+    await s.run(["A"]);
+    s.clock.advance(60_000);
+    // evaluation 2: A updated, B requested
+    expect(metadata(await s.evaluate(condition))).toEqual({ triggerEvaluationId: 2, triggerTimestamp: START + 60_000, resetEvaluationId: null, resetTimestamp: null });
+    s.clock.advance(60_000);
+    // evaluation 3: B was newly requested: reset
+    const reset = await s.evaluate(condition);
+    expect(reset.totalRequested).toBe(0);
+    expect(metadata(reset)).toEqual({ triggerEvaluationId: 2, triggerTimestamp: START + 60_000, resetEvaluationId: 3, resetTimestamp: START + 120_000 });
+    s.clock.advance(60_000);
+    expect(metadata(await s.evaluate(condition))).toEqual({ triggerEvaluationId: 2, triggerTimestamp: START + 60_000, resetEvaluationId: 3, resetTimestamp: START + 120_000 });
+  });
+
+  it("allow and ignore distribute over since", () => {
+    const selection = AssetSelection.groups("a");
+    const a = AutomationCondition.anyDepsUpdated();
+    const b = AutomationCondition.anyDepsInProgress();
+    expect(a.since(b).allow(selection).uniqueId).toBe(a.allow(selection).since(b.allow(selection)).uniqueId);
+    expect(a.since(b).ignore(selection).uniqueId).toBe(a.ignore(selection).since(b.ignore(selection)).uniqueId);
+    expect(a.since(b).ignore(selection).uniqueId).not.toBe(a.since(b).uniqueId);
   });
 });
