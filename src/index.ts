@@ -140,8 +140,20 @@ export {
   type ToSelectionStringOptions,
 } from "./graph/index.js";
 export type { RunConfig } from "./plan/index.js";
-export { BackfillStatus } from "./storage/index.js";
-export type { AssetRecord, BackfillRecord, RunRecord, Storage, StorageInfo } from "./storage/index.js";
+export { BackfillStatus, InstigatorStatus, TickStatus } from "./storage/index.js";
+export type {
+  AssetRecord,
+  AutomationEvaluationRecord,
+  BackfillRecord,
+  InstigatorState,
+  InstigatorType,
+  LeaseRecord,
+  RunRecord,
+  Storage,
+  StorageInfo,
+  TickRecord,
+  TicksFilter,
+} from "./storage/index.js";
 export { Instance, type PartitionStatus, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions, type StorageConfig } from "./instance/index.js";
 
 export {
@@ -266,4 +278,17 @@ export {
   type TargetOptions,
   type TargetRef,
   type TickEvaluation,
+} from "./automation/index.js";
+export {
+  AutomationCondition,
+  AutomationConditionEvaluationResult,
+  AutomationConditionSensorDefinition,
+  DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
+  automationConditionSensorsOf,
+  evaluateAutomationConditions,
+  renderEvaluationTree,
+  type AutomationBackfillRequest,
+  type AutomationConditionSensorOptions,
+  type AutomationSensorEvaluation,
+  type EvaluationTreeNode,
 } from "./automation/index.js";

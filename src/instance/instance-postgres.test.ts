@@ -49,7 +49,7 @@ describe.skipIf(!server.reachable)("Instance on PostgreSQL", () => {
     const schema = freshSchemaName();
     schemas.push(schema);
     const instance = await Instance.connect({ storage: { postgres: { url: { env: urlInEnvironment() }, schema } } });
-    expect(await instance.storage.getSchemaInfo()).toEqual({ version: 2, latest: 2 });
+    expect(await instance.storage.getSchemaInfo()).toEqual({ version: 3, latest: 3 });
     await instance.close();
   });
 

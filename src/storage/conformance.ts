@@ -199,6 +199,75 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect((await storage.getBackfills({ limit: 1 })).map((b) => b.backfillId)).toEqual(["b2"]);
     });
 
+    it("keeps each schedule's and sensor's state, replacing it in place, listed by name and type", async () => {
+      await storage.setInstigatorState({ name: "nightly", type: "SCHEDULE", status: "RUNNING", updateTime: 1, lastTickTimestamp: 1000 });
+      await storage.setInstigatorState({ name: "new_files", type: "SENSOR", status: "RUNNING", updateTime: 2, cursor: '{"seen":["a,b"]}' });
+      await storage.setInstigatorState({ name: "nightly", type: "SCHEDULE", status: "STOPPED", updateTime: 3, lastTickTimestamp: 2000 });
+      expect(await storage.getInstigatorState("nightly")).toEqual({ name: "nightly", type: "SCHEDULE", status: "STOPPED", updateTime: 3, lastTickTimestamp: 2000 });
+      expect(await storage.getInstigatorState("new_files")).toEqual({ name: "new_files", type: "SENSOR", status: "RUNNING", updateTime: 2, cursor: '{"seen":["a,b"]}' });
+      expect(await storage.getInstigatorState("missing")).toBeUndefined();
+      expect((await storage.getInstigatorStates()).map((s) => s.name)).toEqual(["new_files", "nightly"]);
+      expect((await storage.getInstigatorStates("SENSOR")).map((s) => s.name)).toEqual(["new_files"]);
+    });
+
+    it("records ticks, updates them in place and lists an instigator's ticks newest first", async () => {
+      const base = { instigatorName: "nightly", instigatorType: "SCHEDULE" as const, runIds: [], runKeys: [] };
+      const first = await storage.addTick({ ...base, status: "STARTED", timestamp: 1000 });
+      const second = await storage.addTick({ ...base, status: "STARTED", timestamp: 2000 });
+      await storage.addTick({ ...base, instigatorName: "other", status: "SKIPPED", timestamp: 3000, skipReason: "nothing new" });
+      expect(second.tickId).toBeGreaterThan(first.tickId);
+      await storage.updateTick({ ...first, status: "SUCCESS", endTimestamp: 1500, runIds: ["r1", "r2"], runKeys: ["k1", "k2"], cursor: "c1", evaluationId: 4, requestedCount: 2 });
+      await storage.updateTick({ ...second, status: "FAILURE", endTimestamp: 2500, error: "Error: boom\n    at sensor (defs.ts:3)" });
+      const ticks = await storage.getTicks("nightly");
+      expect(ticks.map((t) => [t.tickId, t.status])).toEqual([
+        [second.tickId, "FAILURE"],
+        [first.tickId, "SUCCESS"],
+      ]);
+      expect(ticks[1]).toEqual({ ...base, tickId: first.tickId, status: "SUCCESS", timestamp: 1000, endTimestamp: 1500, runIds: ["r1", "r2"], runKeys: ["k1", "k2"], cursor: "c1", evaluationId: 4, requestedCount: 2 });
+      expect(ticks[0]?.error).toBe("Error: boom\n    at sensor (defs.ts:3)");
+      expect((await storage.getTicks("nightly", { statuses: ["SUCCESS"] })).map((t) => t.tickId)).toEqual([first.tickId]);
+      expect((await storage.getTicks("nightly", { beforeTimestamp: 2000 })).map((t) => t.tickId)).toEqual([first.tickId]);
+      expect((await storage.getTicks("nightly", { limit: 1 })).map((t) => t.tickId)).toEqual([second.tickId]);
+      expect(await storage.getTicks("nightly", { statuses: [] })).toEqual([]);
+      expect(await storage.getTicks("missing")).toEqual([]);
+    });
+
+    it("stores automation evaluations per asset and reads them newest first, or one evaluation", async () => {
+      const tree = (n: number) => ({ label: "Any deps updated", trueSubset: { size: n, partitions: ["2026-11-01", 'q"uote'] }, children: [] });
+      await storage.addAutomationEvaluations([
+        { assetKey: "a/b", evaluationId: 1, timestamp: 1000, sensorName: "default_automation_condition_sensor", numRequested: 0, tree: tree(0) },
+        { assetKey: "c", evaluationId: 1, timestamp: 1000, sensorName: "default_automation_condition_sensor", numRequested: 1, tree: tree(1) },
+      ]);
+      await storage.addAutomationEvaluations([{ assetKey: "a/b", evaluationId: 2, timestamp: 2000, sensorName: "default_automation_condition_sensor", numRequested: 3, tree: tree(3) }]);
+      await storage.addAutomationEvaluations([]);
+      const evaluations = await storage.getAutomationEvaluations("a/b");
+      expect(evaluations.map((e) => [e.evaluationId, e.numRequested, e.timestamp])).toEqual([
+        [2, 3, 2000],
+        [1, 0, 1000],
+      ]);
+      expect(evaluations[0]).toEqual({ assetKey: "a/b", evaluationId: 2, timestamp: 2000, sensorName: "default_automation_condition_sensor", numRequested: 3, tree: tree(3) });
+      expect((await storage.getAutomationEvaluations("a/b", { limit: 1 })).map((e) => e.evaluationId)).toEqual([2]);
+      expect((await storage.getAutomationEvaluations("a/b", { evaluationId: 1 })).map((e) => e.tree)).toEqual([tree(0)]);
+      expect(await storage.getAutomationEvaluations("missing")).toEqual([]);
+    });
+
+    it("grants a lease to one holder at a time: renewed by its holder, taken over only once expired, released by its holder", async () => {
+      const first = await storage.acquireLease("daemon", "host-a:1", 1000, 30_000, { pid: 1 });
+      expect(first).toEqual({ name: "daemon", holder: "host-a:1", acquiredAt: 1000, expiresAt: 31_000, info: { pid: 1 } });
+      const refused = await storage.acquireLease("daemon", "host-b:2", 20_000, 30_000, { pid: 2 });
+      expect(refused).toEqual(first);
+      const renewed = await storage.acquireLease("daemon", "host-a:1", 25_000, 30_000, { pid: 1, loops: { scheduler: 25_000 } });
+      expect(renewed).toEqual({ name: "daemon", holder: "host-a:1", acquiredAt: 1000, expiresAt: 55_000, info: { pid: 1, loops: { scheduler: 25_000 } } });
+      await storage.releaseLease("daemon", "host-b:2");
+      expect((await storage.getLease("daemon"))?.holder).toBe("host-a:1");
+      const takenOver = await storage.acquireLease("daemon", "host-b:2", 55_000, 30_000);
+      expect(takenOver).toMatchObject({ holder: "host-b:2", acquiredAt: 55_000, expiresAt: 85_000, info: {} });
+      await storage.releaseLease("daemon", "host-b:2");
+      expect(await storage.getLease("daemon")).toBeUndefined();
+      const contenders = await Promise.all(["x", "y", "z"].map((holder) => storage.acquireLease("pool", holder, 1, 1000)));
+      expect(new Set(contenders.map((l) => l.holder)).size).toBe(1);
+    });
+
     it("stores key-value cursors and overwrites them", async () => {
       await storage.setKv({ a: "1", b: "2" });
       await storage.setKv({ a: "3" });

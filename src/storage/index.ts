@@ -1,7 +1,14 @@
-export { BackfillStatus } from "./storage.js";
+export { BackfillStatus, InstigatorStatus, TickStatus } from "./storage.js";
 export type {
   AssetRecord,
+  AutomationEvaluationRecord,
   BackfillRecord,
+  InstigatorState,
+  InstigatorType,
+  LeaseRecord,
+  NewTick,
+  TickRecord,
+  TicksFilter,
   EventRecordsFilter,
   NewRun,
   RunLogsOptions,

@@ -1,6 +1,18 @@
 // Rows of the storage tables and their records: one encoding for every backend, so all of them read alike.
 import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
-import type { BackfillRecord, BackfillStatus, RunRecord } from "./storage.js";
+import type {
+  AutomationEvaluationRecord,
+  BackfillRecord,
+  BackfillStatus,
+  InstigatorState,
+  InstigatorStatus,
+  InstigatorType,
+  LeaseRecord,
+  NewTick,
+  RunRecord,
+  TickRecord,
+  TickStatus,
+} from "./storage.js";
 
 export interface RunRow {
   run_id: string;
@@ -119,5 +131,94 @@ export function decodeBackfill(row: BackfillRow): BackfillRecord {
     status: row.status,
     createTime: Number(row.create_time),
     updateTime: Number(row.update_time),
+  };
+}
+
+export interface InstigatorRow {
+  name: string;
+  type: InstigatorType;
+  status: InstigatorStatus;
+  update_time: number;
+  body: string;
+}
+
+export function encodeInstigatorBody(state: InstigatorState): string {
+  return JSON.stringify({ cursor: state.cursor, lastTickTimestamp: state.lastTickTimestamp });
+}
+
+export function decodeInstigator(row: InstigatorRow): InstigatorState {
+  const body = JSON.parse(row.body) as { cursor?: string; lastTickTimestamp?: number };
+  return {
+    name: row.name,
+    type: row.type,
+    status: row.status,
+    updateTime: Number(row.update_time),
+    ...(body.cursor !== undefined ? { cursor: body.cursor } : {}),
+    ...(body.lastTickTimestamp !== undefined ? { lastTickTimestamp: body.lastTickTimestamp } : {}),
+  };
+}
+
+export interface TickRow {
+  id: number | string;
+  instigator_name: string;
+  instigator_type: InstigatorType;
+  status: TickStatus;
+  timestamp: number;
+  body: string;
+}
+
+const TICK_COLUMNS = new Set(["tickId", "instigatorName", "instigatorType", "status", "timestamp"]);
+
+/** The fields of a tick without a column, as JSON text. */
+export function encodeTickBody(tick: NewTick | TickRecord): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(tick).filter(([k, v]) => !TICK_COLUMNS.has(k) && v !== undefined)));
+}
+
+export function decodeTick(row: TickRow): TickRecord {
+  return {
+    ...(JSON.parse(row.body) as Omit<TickRecord, "tickId" | "instigatorName" | "instigatorType" | "status" | "timestamp">),
+    tickId: Number(row.id),
+    instigatorName: row.instigator_name,
+    instigatorType: row.instigator_type,
+    status: row.status,
+    timestamp: Number(row.timestamp),
+  };
+}
+
+export interface AutomationEvaluationRow {
+  asset_key: string;
+  evaluation_id: number;
+  timestamp: number;
+  sensor_name: string;
+  num_requested: number;
+  body: string;
+}
+
+export function decodeAutomationEvaluation(row: AutomationEvaluationRow): AutomationEvaluationRecord {
+  return {
+    assetKey: row.asset_key,
+    evaluationId: Number(row.evaluation_id),
+    timestamp: Number(row.timestamp),
+    sensorName: row.sensor_name,
+    numRequested: Number(row.num_requested),
+    tree: JSON.parse(row.body) as unknown,
+  };
+}
+
+export interface LeaseRow {
+  name: string;
+  holder: string;
+  acquired_at: number;
+  expires_at: number;
+  info: string;
+}
+
+export function decodeLease(row: LeaseRow): LeaseRecord {
+  return {
+    name: row.name,
+    holder: row.holder,
+    acquiredAt: Number(row.acquired_at),
+    expiresAt: Number(row.expires_at),
+    info: JSON.parse(row.info) as Record<string, unknown>,
   };
 }

@@ -111,6 +111,84 @@ export interface BackfillRecord {
   readonly error?: string | undefined;
 }
 
+/** What launches runs on its own: a schedule, a sensor (automation condition sensors are sensors). */
+export type InstigatorType = "SCHEDULE" | "SENSOR";
+
+export const InstigatorStatus = Object.freeze({ RUNNING: "RUNNING", STOPPED: "STOPPED" });
+export type InstigatorStatus = (typeof InstigatorStatus)[keyof typeof InstigatorStatus];
+
+/** A schedule's or sensor's stored state: started or stopped by a user, and the cursor its ticks carry. */
+export interface InstigatorState {
+  readonly name: string;
+  readonly type: InstigatorType;
+  readonly status: InstigatorStatus;
+  /** A sensor's cursor, or the automation cursor of an automation condition sensor. */
+  readonly cursor?: string | undefined;
+  /** Epoch ms of the last tick's evaluation time (a schedule's last cron tick). */
+  readonly lastTickTimestamp?: number | undefined;
+  readonly updateTime: number;
+}
+
+export const TickStatus = Object.freeze({ STARTED: "STARTED", SKIPPED: "SKIPPED", SUCCESS: "SUCCESS", FAILURE: "FAILURE" });
+export type TickStatus = (typeof TickStatus)[keyof typeof TickStatus];
+
+/** One evaluation of a schedule or sensor by the daemon. */
+export interface TickRecord {
+  /** Assigned by storage, increasing. */
+  readonly tickId: number;
+  readonly instigatorName: string;
+  readonly instigatorType: InstigatorType;
+  readonly status: TickStatus;
+  /** Epoch ms: the cron tick of a schedule, the evaluation time of a sensor. */
+  readonly timestamp: number;
+  /** Epoch ms when the tick ended. */
+  readonly endTimestamp?: number | undefined;
+  readonly runIds: readonly string[];
+  /** Run keys of the requests this tick made (launched or found already launched). */
+  readonly runKeys: readonly string[];
+  readonly skipReason?: string | undefined;
+  /** The error (message and stack) that failed the tick. */
+  readonly error?: string | undefined;
+  /** The cursor the tick ended with. */
+  readonly cursor?: string | undefined;
+  /** Automation ticks: the evaluation id of the condition evaluation, and how many asset partitions it requested. */
+  readonly evaluationId?: number | undefined;
+  readonly requestedCount?: number | undefined;
+}
+export type NewTick = Omit<TickRecord, "tickId">;
+
+export interface TicksFilter {
+  statuses?: readonly TickStatus[];
+  /** Only ticks with a timestamp before this (exclusive). */
+  beforeTimestamp?: number;
+  /** Newest first. */
+  limit?: number;
+}
+
+/** One asset's evaluated condition tree from one automation tick, for `tessera automation explain`. */
+export interface AutomationEvaluationRecord {
+  /** `a/b` */
+  readonly assetKey: string;
+  readonly evaluationId: number;
+  /** Epoch ms of the evaluation. */
+  readonly timestamp: number;
+  /** The automation condition sensor that evaluated it. */
+  readonly sensorName: string;
+  readonly numRequested: number;
+  /** The evaluated tree (JSON-serializable): each node's label, true subset and children. */
+  readonly tree: unknown;
+}
+
+/** A lease on a named role (the daemon): one holder at a time, until it expires or is released. */
+export interface LeaseRecord {
+  readonly name: string;
+  readonly holder: string;
+  readonly acquiredAt: number;
+  readonly expiresAt: number;
+  /** Whatever the holder reports of itself (host, pid, loops' last iteration). */
+  readonly info: Readonly<Record<string, unknown>>;
+}
+
 export interface SchemaInfo {
   /** The schema version the storage holds. */
   readonly version: number;
@@ -177,6 +255,31 @@ export interface Storage {
   getBackfill(backfillId: string): Promise<BackfillRecord | undefined>;
   /** Newest first. */
   getBackfills(filter?: { statuses?: readonly BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]>;
+
+  // Schedules and sensors: state, ticks, automation evaluations
+  getInstigatorState(name: string): Promise<InstigatorState | undefined>;
+  getInstigatorStates(type?: InstigatorType): Promise<InstigatorState[]>;
+  /** Inserts or replaces the state of `state.name`. */
+  setInstigatorState(state: InstigatorState): Promise<void>;
+  addTick(tick: NewTick): Promise<TickRecord>;
+  /** Replaces the stored tick of the same id. */
+  updateTick(tick: TickRecord): Promise<void>;
+  /** An instigator's ticks, newest first (by timestamp, then tick id). */
+  getTicks(instigatorName: string, filter?: TicksFilter): Promise<TickRecord[]>;
+  addAutomationEvaluations(records: readonly AutomationEvaluationRecord[]): Promise<void>;
+  /** An asset's evaluations, newest first. */
+  getAutomationEvaluations(assetKey: string, options?: { limit?: number; evaluationId?: number }): Promise<AutomationEvaluationRecord[]>;
+
+  // Leases
+  /**
+   * Takes the lease when it is free, expired at `now`, or already `holder`'s (then renews it), and
+   * returns the lease as stored after the attempt: the caller holds it when `holder` matches. Atomic
+   * across processes.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number, info?: Readonly<Record<string, unknown>>): Promise<LeaseRecord>;
+  /** Gives the lease up if `holder` holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+  getLease(name: string): Promise<LeaseRecord | undefined>;
 
   // Key-value cursors
   getKv(keys: readonly string[]): Promise<Record<string, string>>;

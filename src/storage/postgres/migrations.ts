@@ -100,4 +100,48 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: "schedule and sensor state, ticks, automation evaluations, leases",
+    async up(client) {
+      await client.query(`
+        CREATE TABLE instigators (
+          name TEXT PRIMARY KEY,
+          type TEXT NOT NULL,
+          status TEXT NOT NULL,
+          update_time DOUBLE PRECISION NOT NULL,
+          body TEXT NOT NULL
+        );
+
+        CREATE TABLE ticks (
+          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          instigator_name TEXT NOT NULL,
+          instigator_type TEXT NOT NULL,
+          status TEXT NOT NULL,
+          timestamp DOUBLE PRECISION NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX ticks_by_instigator ON ticks (instigator_name, timestamp, id);
+
+        CREATE TABLE automation_evaluations (
+          id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+          asset_key TEXT NOT NULL,
+          evaluation_id BIGINT NOT NULL,
+          timestamp DOUBLE PRECISION NOT NULL,
+          sensor_name TEXT NOT NULL,
+          num_requested INTEGER NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX automation_evaluations_by_asset ON automation_evaluations (asset_key, id);
+
+        CREATE TABLE leases (
+          name TEXT PRIMARY KEY,
+          holder TEXT NOT NULL,
+          acquired_at DOUBLE PRECISION NOT NULL,
+          expires_at DOUBLE PRECISION NOT NULL,
+          info TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -69,7 +69,7 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       const tables = await withClient(server.url, async (c) =>
         (await c.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", [name])).rows.map((r) => r.tablename),
       );
-      expect(tables).toEqual(["asset_keys", "backfills", "dynamic_partitions", "event_logs", "kvs", "run_tags", "runs", "tessera_meta"]);
+      expect(tables).toEqual(["asset_keys", "automation_evaluations", "backfills", "dynamic_partitions", "event_logs", "instigators", "kvs", "leases", "run_tags", "runs", "tessera_meta", "ticks"]);
     });
 
     it("refuses a schema holding another application's tables, leaving them as they were", async () => {

@@ -3,9 +3,16 @@ import { Client, Pool, type PoolClient, type QueryResultRow } from "pg";
 import { AssetKey, InstanceError, type EventRecord, type TesseraEvent } from "../../core/index.js";
 import type {
   AssetRecord,
+  AutomationEvaluationRecord,
   BackfillRecord,
   BackfillStatus,
   EventRecordsFilter,
+  InstigatorState,
+  InstigatorType,
+  LeaseRecord,
+  NewTick,
+  TickRecord,
+  TicksFilter,
   NewRun,
   RunLogsOptions,
   RunRecord,
@@ -37,6 +44,16 @@ import {
   decodeBackfill,
   encodeBackfillBody,
   type BackfillRow,
+  decodeAutomationEvaluation,
+  decodeInstigator,
+  decodeLease,
+  decodeTick,
+  encodeInstigatorBody,
+  encodeTickBody,
+  type AutomationEvaluationRow,
+  type InstigatorRow,
+  type LeaseRow,
+  type TickRow,
 } from "../storage-rows.js";
 
 const APP_ID = "tessera";
@@ -511,7 +528,7 @@ export class PostgresStorage implements Storage {
     await this.#query("DELETE FROM dynamic_partitions WHERE name = $1 AND partition = $2", [name, key]);
   }
 
-  // Key-value cursors
+  // Backfills
 
   async addBackfill(backfill: BackfillRecord): Promise<void> {
     await this.#query(
@@ -549,6 +566,131 @@ export class PostgresStorage implements Storage {
     }
     return (await this.#query<BackfillRow>(sql, params)).map(decodeBackfill);
   }
+
+  // Schedules and sensors: state, ticks, automation evaluations
+
+  async getInstigatorState(name: string): Promise<InstigatorState | undefined> {
+    const [row] = await this.#query<InstigatorRow>("SELECT * FROM instigators WHERE name = $1", [name], "tessera_get_instigator");
+    return row ? decodeInstigator(row) : undefined;
+  }
+
+  async getInstigatorStates(type?: InstigatorType): Promise<InstigatorState[]> {
+    const rows =
+      type === undefined
+        ? await this.#query<InstigatorRow>("SELECT * FROM instigators ORDER BY name COLLATE \"C\"")
+        : await this.#query<InstigatorRow>("SELECT * FROM instigators WHERE type = $1 ORDER BY name COLLATE \"C\"", [type]);
+    return rows.map(decodeInstigator);
+  }
+
+  async setInstigatorState(state: InstigatorState): Promise<void> {
+    await this.#query(
+      `INSERT INTO instigators (name, type, status, update_time, body) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET type = excluded.type, status = excluded.status, update_time = excluded.update_time, body = excluded.body`,
+      [state.name, state.type, state.status, state.updateTime, encodeInstigatorBody(state)],
+      "tessera_set_instigator",
+    );
+  }
+
+  async addTick(tick: NewTick): Promise<TickRecord> {
+    const [row] = await this.#query<{ id: string }>(
+      "INSERT INTO ticks (instigator_name, instigator_type, status, timestamp, body) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+      [tick.instigatorName, tick.instigatorType, tick.status, tick.timestamp, encodeTickBody(tick)],
+      "tessera_add_tick",
+    );
+    return { ...tick, tickId: Number(row?.id) };
+  }
+
+  async updateTick(tick: TickRecord): Promise<void> {
+    await this.#query(
+      "UPDATE ticks SET status = $1, timestamp = $2, body = $3 WHERE id = $4",
+      [tick.status, tick.timestamp, encodeTickBody(tick), tick.tickId],
+      "tessera_update_tick",
+    );
+  }
+
+  async getTicks(instigatorName: string, filter: TicksFilter = {}): Promise<TickRecord[]> {
+    if (filter.statuses && filter.statuses.length === 0) return [];
+    const params: unknown[] = [instigatorName];
+    let sql = "SELECT * FROM ticks WHERE instigator_name = $1";
+    if (filter.statuses) {
+      params.push(filter.statuses);
+      sql += ` AND status = ANY($${params.length}::text[])`;
+    }
+    if (filter.beforeTimestamp !== undefined) {
+      params.push(filter.beforeTimestamp);
+      sql += ` AND timestamp < $${params.length}`;
+    }
+    sql += " ORDER BY timestamp DESC, id DESC";
+    if (filter.limit !== undefined) {
+      params.push(filter.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.#query<TickRow>(sql, params)).map(decodeTick);
+  }
+
+  async addAutomationEvaluations(records: readonly AutomationEvaluationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.#query(
+      `INSERT INTO automation_evaluations (asset_key, evaluation_id, timestamp, sensor_name, num_requested, body)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::double precision[], $4::text[], $5::int[], $6::text[])`,
+      [
+        records.map((r) => r.assetKey),
+        records.map((r) => r.evaluationId),
+        records.map((r) => r.timestamp),
+        records.map((r) => r.sensorName),
+        records.map((r) => r.numRequested),
+        records.map((r) => JSON.stringify(r.tree)),
+      ],
+      "tessera_add_evaluations",
+    );
+  }
+
+  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
+    const params: unknown[] = [assetKey];
+    let sql = "SELECT * FROM automation_evaluations WHERE asset_key = $1";
+    if (options.evaluationId !== undefined) {
+      params.push(options.evaluationId);
+      sql += ` AND evaluation_id = $${params.length}`;
+    }
+    sql += " ORDER BY id DESC";
+    if (options.limit !== undefined) {
+      params.push(options.limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return (await this.#query<AutomationEvaluationRow>(sql, params)).map(decodeAutomationEvaluation);
+  }
+
+  // Leases
+
+  async acquireLease(name: string, holder: string, now: number, ttlMs: number, info: Readonly<Record<string, unknown>> = {}): Promise<LeaseRecord> {
+    // A conditional upsert is atomic under concurrent writers; a lease it did not take is read back.
+    const [row] = await this.#query<LeaseRow>(
+      `WITH taken AS (
+         INSERT INTO leases (name, holder, acquired_at, expires_at, info) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, info = excluded.info,
+           acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at ELSE excluded.acquired_at END
+         WHERE leases.holder = excluded.holder OR leases.expires_at <= excluded.acquired_at
+         RETURNING *
+       )
+       SELECT * FROM taken UNION ALL SELECT * FROM leases WHERE name = $1 AND NOT EXISTS (SELECT 1 FROM taken)`,
+      [name, holder, now, now + ttlMs, JSON.stringify(info)],
+      "tessera_acquire_lease",
+    );
+    if (row) return decodeLease(row);
+    // Released between the attempt and the read: try once more.
+    return this.acquireLease(name, holder, now, ttlMs, info);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.#query("DELETE FROM leases WHERE name = $1 AND holder = $2", [name, holder], "tessera_release_lease");
+  }
+
+  async getLease(name: string): Promise<LeaseRecord | undefined> {
+    const [row] = await this.#query<LeaseRow>("SELECT * FROM leases WHERE name = $1", [name], "tessera_get_lease");
+    return row ? decodeLease(row) : undefined;
+  }
+
+  // Key-value cursors
 
   async getKv(keys: readonly string[]): Promise<Record<string, string>> {
     if (keys.length === 0) return {};

@@ -95,4 +95,48 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: "schedule and sensor state, ticks, automation evaluations, leases",
+    up(db) {
+      db.exec(`
+        CREATE TABLE instigators (
+          name TEXT PRIMARY KEY,
+          type TEXT NOT NULL,
+          status TEXT NOT NULL,
+          update_time REAL NOT NULL,
+          body TEXT NOT NULL
+        );
+
+        CREATE TABLE ticks (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          instigator_name TEXT NOT NULL,
+          instigator_type TEXT NOT NULL,
+          status TEXT NOT NULL,
+          timestamp REAL NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX ticks_by_instigator ON ticks (instigator_name, timestamp, id);
+
+        CREATE TABLE automation_evaluations (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          asset_key TEXT NOT NULL,
+          evaluation_id INTEGER NOT NULL,
+          timestamp REAL NOT NULL,
+          sensor_name TEXT NOT NULL,
+          num_requested INTEGER NOT NULL,
+          body TEXT NOT NULL
+        );
+        CREATE INDEX automation_evaluations_by_asset ON automation_evaluations (asset_key, id);
+
+        CREATE TABLE leases (
+          name TEXT PRIMARY KEY,
+          holder TEXT NOT NULL,
+          acquired_at REAL NOT NULL,
+          expires_at REAL NOT NULL,
+          info TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

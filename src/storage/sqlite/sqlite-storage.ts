@@ -13,9 +13,16 @@ import {
 } from "../../core/index.js";
 import type {
   AssetRecord,
+  AutomationEvaluationRecord,
   BackfillRecord,
   BackfillStatus,
   EventRecordsFilter,
+  InstigatorState,
+  InstigatorType,
+  LeaseRecord,
+  NewTick,
+  TickRecord,
+  TicksFilter,
   NewRun,
   RunLogsOptions,
   RunRecord,
@@ -25,7 +32,26 @@ import type {
   StorageInfo,
 } from "../storage.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
-import { decodeBackfill, decodeEvent, decodeRun, encodeBackfillBody, encodeEventBody, type BackfillRow, type EventRow, type RunRow } from "../storage-rows.js";
+import {
+  decodeAutomationEvaluation,
+  decodeBackfill,
+  decodeEvent,
+  decodeInstigator,
+  decodeLease,
+  decodeRun,
+  decodeTick,
+  encodeBackfillBody,
+  encodeEventBody,
+  encodeInstigatorBody,
+  encodeTickBody,
+  type AutomationEvaluationRow,
+  type BackfillRow,
+  type EventRow,
+  type InstigatorRow,
+  type LeaseRow,
+  type RunRow,
+  type TickRow,
+} from "../storage-rows.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 const APP_ID = "tessera";
@@ -464,6 +490,96 @@ export class SqliteStorage implements Storage {
     return (this.#db.prepare(sql).all(...params) as BackfillRow[]).map(decodeBackfill);
   }
 
+  // Schedules and sensors: state, ticks, automation evaluations
+
+  async getInstigatorState(name: string): Promise<InstigatorState | undefined> {
+    const row = this.#s.getInstigator.get(name) as InstigatorRow | undefined;
+    return row ? decodeInstigator(row) : undefined;
+  }
+
+  async getInstigatorStates(type?: InstigatorType): Promise<InstigatorState[]> {
+    this.#s;
+    const rows = (type === undefined
+      ? this.#db.prepare("SELECT * FROM instigators ORDER BY name").all()
+      : this.#db.prepare("SELECT * FROM instigators WHERE type = ? ORDER BY name").all(type)) as InstigatorRow[];
+    return rows.map(decodeInstigator);
+  }
+
+  async setInstigatorState(state: InstigatorState): Promise<void> {
+    this.#s.setInstigator.run(state.name, state.type, state.status, state.updateTime, encodeInstigatorBody(state));
+  }
+
+  async addTick(tick: NewTick): Promise<TickRecord> {
+    const result = this.#s.addTick.run(tick.instigatorName, tick.instigatorType, tick.status, tick.timestamp, encodeTickBody(tick));
+    return { ...tick, tickId: Number(result.lastInsertRowid) };
+  }
+
+  async updateTick(tick: TickRecord): Promise<void> {
+    this.#s.updateTick.run(tick.status, tick.timestamp, encodeTickBody(tick), tick.tickId);
+  }
+
+  async getTicks(instigatorName: string, filter: TicksFilter = {}): Promise<TickRecord[]> {
+    this.#s;
+    if (filter.statuses && filter.statuses.length === 0) return [];
+    const where = ["instigator_name = ?"];
+    const params: unknown[] = [instigatorName];
+    if (filter.statuses) {
+      where.push(`status IN (${filter.statuses.map(() => "?").join(",")})`);
+      params.push(...filter.statuses);
+    }
+    if (filter.beforeTimestamp !== undefined) {
+      where.push("timestamp < ?");
+      params.push(filter.beforeTimestamp);
+    }
+    let sql = `SELECT * FROM ticks WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, id DESC`;
+    if (filter.limit !== undefined) {
+      sql += " LIMIT ?";
+      params.push(filter.limit);
+    }
+    return (this.#db.prepare(sql).all(...params) as TickRow[]).map(decodeTick);
+  }
+
+  async addAutomationEvaluations(records: readonly AutomationEvaluationRecord[]): Promise<void> {
+    const s = this.#s;
+    this.#db.transaction(() => {
+      for (const r of records) s.addEvaluation.run(r.assetKey, r.evaluationId, r.timestamp, r.sensorName, r.numRequested, JSON.stringify(r.tree));
+    })();
+  }
+
+  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
+    this.#s;
+    const params: unknown[] = [assetKey];
+    let sql = "SELECT * FROM automation_evaluations WHERE asset_key = ?";
+    if (options.evaluationId !== undefined) {
+      sql += " AND evaluation_id = ?";
+      params.push(options.evaluationId);
+    }
+    sql += " ORDER BY id DESC";
+    if (options.limit !== undefined) {
+      sql += " LIMIT ?";
+      params.push(options.limit);
+    }
+    return (this.#db.prepare(sql).all(...params) as AutomationEvaluationRow[]).map(decodeAutomationEvaluation);
+  }
+
+  // Leases
+
+  async acquireLease(name: string, holder: string, now: number, ttlMs: number, info: Readonly<Record<string, unknown>> = {}): Promise<LeaseRecord> {
+    const s = this.#s;
+    // One statement: the conditional upsert is atomic against other processes' writers.
+    s.acquireLease.run({ name, holder, now, expires: now + ttlMs, info: JSON.stringify(info) });
+    return decodeLease(s.getLease.get(name) as LeaseRow);
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    this.#s.releaseLease.run(name, holder);
+  }
+
+  async getLease(name: string): Promise<LeaseRecord | undefined> {
+    const row = this.#s.getLease.get(name) as LeaseRow | undefined;
+    return row ? decodeLease(row) : undefined;
+  }
+
   // Key-value cursors
 
   async getKv(keys: readonly string[]): Promise<Record<string, string>> {
@@ -538,6 +654,14 @@ interface Statements {
   addBackfill: Statement;
   updateBackfill: Statement;
   getBackfill: Statement;
+  getInstigator: Statement;
+  setInstigator: Statement;
+  addTick: Statement;
+  updateTick: Statement;
+  addEvaluation: Statement;
+  acquireLease: Statement;
+  releaseLease: Statement;
+  getLease: Statement;
 }
 
 function prepareStatements(db: Database): Statements {
@@ -594,6 +718,24 @@ function prepareStatements(db: Database): Statements {
     addBackfill: db.prepare("INSERT INTO backfills (backfill_id, status, create_time, update_time, body) VALUES (?, ?, ?, ?, ?)"),
     updateBackfill: db.prepare("UPDATE backfills SET status = ?, update_time = ?, body = ? WHERE backfill_id = ?"),
     getBackfill: db.prepare("SELECT * FROM backfills WHERE backfill_id = ?"),
+    getInstigator: db.prepare("SELECT * FROM instigators WHERE name = ?"),
+    setInstigator: db.prepare(
+      `INSERT INTO instigators (name, type, status, update_time, body) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET type = excluded.type, status = excluded.status, update_time = excluded.update_time, body = excluded.body`,
+    ),
+    addTick: db.prepare("INSERT INTO ticks (instigator_name, instigator_type, status, timestamp, body) VALUES (?, ?, ?, ?, ?)"),
+    updateTick: db.prepare("UPDATE ticks SET status = ?, timestamp = ?, body = ? WHERE id = ?"),
+    addEvaluation: db.prepare(
+      "INSERT INTO automation_evaluations (asset_key, evaluation_id, timestamp, sensor_name, num_requested, body) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    acquireLease: db.prepare(
+      `INSERT INTO leases (name, holder, acquired_at, expires_at, info) VALUES (@name, @holder, @now, @expires, @info)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, info = excluded.info,
+         acquired_at = CASE WHEN leases.holder = excluded.holder THEN leases.acquired_at ELSE excluded.acquired_at END
+       WHERE leases.holder = excluded.holder OR leases.expires_at <= excluded.acquired_at`,
+    ),
+    releaseLease: db.prepare("DELETE FROM leases WHERE name = ? AND holder = ?"),
+    getLease: db.prepare("SELECT * FROM leases WHERE name = ?"),
   };
 }
 
