@@ -33,6 +33,17 @@ export { buildScheduleFromPartitionedJob, type PartitionedScheduleOptions } from
 export { AutomationTags, type TickEvaluation } from "./evaluate-tick.js";
 export { executeRunRequests, type ExecuteRunRequestsOptions, type ExecutedRunRequests } from "./execute-run-requests.js";
 export { ANONYMOUS_JOB_PREFIX, type AutomationTarget, type TargetOptions, type TargetRef } from "./target.js";
+export {
+  AutomationConditionSensorDefinition,
+  AutomationSensorTags,
+  DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
+  automationConditionSensorsOf,
+  type AutomationBackfillRequest,
+  type AutomationConditionSensorOptions,
+  type AutomationSensorEvaluateOptions,
+  type AutomationSensorEvaluation,
+} from "./automation-condition-sensor.js";
+export { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 export { InvalidEvaluationResultError, InvalidRunRequestError, UnknownJobTargetError, type InstigatorKind } from "./errors.js";
 export {
   AutomationCondition,

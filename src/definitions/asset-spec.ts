@@ -10,8 +10,11 @@ import {
   type Tags,
 } from "../core/index.js";
 import { AssetDep, type AssetRef } from "./asset-dep.js";
-// Type-only: partitions are a later layer; a spec only carries its definition.
+// Type-only: partitions and automation are later layers; a spec only carries their definitions.
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
+import type { AutomationCondition } from "../automation/index.js";
+
+type OptionalAttribute = "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy" | "automationCondition";
 
 export const DEFAULT_GROUP_NAME = "default";
 export const IO_MANAGER_KEY_METADATA = "tessera/io_manager_key";
@@ -35,6 +38,8 @@ export interface AssetSpecAttributes {
   partitionsDef?: PartitionsDefinition | undefined;
   /** How a backfill of this asset splits into runs. */
   backfillPolicy?: BackfillPolicy | undefined;
+  /** When automation (the daemon's automation condition sensors) requests runs of this asset. */
+  automationCondition?: AutomationCondition | undefined;
 }
 
 /**
@@ -58,6 +63,7 @@ export class AssetSpec {
   readonly kinds: ReadonlySet<string>;
   readonly partitionsDef: PartitionsDefinition | undefined;
   readonly backfillPolicy: BackfillPolicy | undefined;
+  readonly automationCondition: AutomationCondition | undefined;
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
     this.key = AssetKey.from(key);
@@ -73,6 +79,7 @@ export class AssetSpec {
     this.kinds = validateKinds(attributes.kinds, where);
     this.partitionsDef = checkPartitionsDef(attributes.partitionsDef, where);
     this.backfillPolicy = checkBackfillPolicy(attributes.backfillPolicy, where);
+    this.automationCondition = checkAutomationCondition(attributes.automationCondition, where);
     Object.freeze(this);
   }
 
@@ -106,8 +113,7 @@ export class AssetSpec {
   }
 
   /** Every attribute as constructor options; the inverse of `new AssetSpec(key, attributes)`. */
-  attributes(): Required<Omit<AssetSpecAttributes, "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy">> &
-    Pick<AssetSpecAttributes, "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy"> {
+  attributes(): Required<Omit<AssetSpecAttributes, OptionalAttribute>> & Pick<AssetSpecAttributes, OptionalAttribute> {
     return {
       deps: this.deps,
       description: this.description,
@@ -120,6 +126,7 @@ export class AssetSpec {
       kinds: this.kinds,
       partitionsDef: this.partitionsDef,
       backfillPolicy: this.backfillPolicy,
+      automationCondition: this.automationCondition,
     };
   }
 }
@@ -198,6 +205,14 @@ function checkBackfillPolicy(value: BackfillPolicy | undefined, where: string): 
   if (value === undefined) return undefined;
   if ((value as { kind?: unknown }).kind !== "backfill_policy") {
     throw new InvalidDefinitionError(`backfillPolicy of ${where} must be BackfillPolicy.singleRun() or BackfillPolicy.multiRun(n)`, where);
+  }
+  return value;
+}
+
+function checkAutomationCondition(value: AutomationCondition | undefined, where: string): AutomationCondition | undefined {
+  if (value === undefined) return undefined;
+  if (typeof (value as { describeNode?: unknown } | null)?.describeNode !== "function" || typeof (value as { uniqueId?: unknown }).uniqueId !== "string") {
+    throw new InvalidDefinitionError(`automationCondition of ${where} must be an AutomationCondition, e.g. AutomationCondition.eager()`, where);
   }
   return value;
 }

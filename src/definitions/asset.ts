@@ -4,6 +4,7 @@ import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validat
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
+import type { AutomationCondition } from "../automation/index.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
@@ -108,6 +109,8 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   partitionsDef?: PartitionsDefinition;
   /** How a backfill of this asset splits into runs. */
   backfillPolicy?: BackfillPolicy;
+  /** When automation requests runs of this asset, e.g. AutomationCondition.eager(). */
+  automationCondition?: AutomationCondition;
 }
 
 export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
@@ -182,6 +185,7 @@ function buildAsset(
     kinds: options.kinds,
     partitionsDef: options.partitionsDef,
     backfillPolicy: options.backfillPolicy,
+    automationCondition: options.automationCondition,
   });
 
   return new AssetsDefinition({

@@ -23,6 +23,7 @@ import type { AssetObservation, MaterializeResult } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
+import type { AutomationCondition } from "../automation/index.js";
 
 export interface AssetOutOptions<T> {
   /** The asset's key. @default the output's name (under keyPrefix) */
@@ -41,6 +42,8 @@ export interface AssetOutOptions<T> {
   kinds?: Iterable<string>;
   /** A runtime check on this output's value. */
   type?: TypeCheck<T>;
+  /** When automation requests runs of this asset, e.g. AutomationCondition.eager(). */
+  automationCondition?: AutomationCondition;
 }
 
 /**
@@ -205,6 +208,7 @@ export function multiAsset<
       kinds: o.kinds ?? base?.kinds,
       partitionsDef: options.partitionsDef ?? base?.partitionsDef,
       backfillPolicy: options.backfillPolicy ?? base?.backfillPolicy,
+      automationCondition: o.automationCondition ?? base?.automationCondition,
     });
     specs.push(spec);
     const ioManagerKey = o.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;

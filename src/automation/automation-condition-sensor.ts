@@ -1,0 +1,339 @@
+// AutomationConditionSensorDefinition: a sensor that evaluates the automation conditions of the assets it targets.
+import { createHash } from "node:crypto";
+import { InvalidDefinitionError, type AssetKey, type RawMetadata } from "../core/index.js";
+import { AssetJobDefinition, type Definitions } from "../definitions/index.js";
+import { AssetGraph, AssetSelection, type CoercibleToAssetSelection } from "../graph/index.js";
+import type { Instance } from "../instance/index.js";
+import { partitionsDefinitionFingerprint, type PartitionsDefinition } from "../partitions/index.js";
+import type { AutomationEvaluationRecord } from "../storage/index.js";
+import { AutomationCondition, AutomationConditionEvaluationResult, evaluateAutomationConditions, type EntitySubset } from "./condition/index.js";
+import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "./context.js";
+import type { TickEvaluation } from "./evaluate-tick.js";
+import { serializeEvaluationTree } from "./evaluation-tree.js";
+import { RunRequest } from "./run-request.js";
+import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "./sensor-definition.js";
+
+/** The name of the sensor that covers assets with a condition that no automation condition sensor targets. */
+export const DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME = "default_automation_condition_sensor";
+
+/** Run tags an automation condition sensor puts on the runs it requests (besides its runTags). */
+export const AutomationSensorTags = Object.freeze({
+  SENSOR_NAME: "tessera/sensor_name",
+  EVALUATION_ID: "tessera/automation_evaluation_id",
+});
+
+export interface AutomationConditionSensorOptions {
+  name: string;
+  /** The assets whose conditions the sensor evaluates: a selection string, keys, definitions or an AssetSelection. */
+  target: CoercibleToAssetSelection;
+  /** Tags of the sensor itself (not put on its runs; see runTags). */
+  tags?: Readonly<Record<string, string>>;
+  /** Tags put on every run (and backfill) the sensor requests. */
+  runTags?: Readonly<Record<string, string>>;
+  metadata?: RawMetadata;
+  /** @default DefaultSensorStatus.STOPPED */
+  defaultStatus?: DefaultSensorStatus;
+  /** The least time between two evaluations. @default 30 */
+  minimumIntervalSeconds?: number;
+  description?: string;
+  /**
+   * Request a backfill, instead of one run per partition, for every asset with more than one partition requested
+   * in a tick (and the requested assets connected to it), as the reference does. @default true
+   */
+  emitBackfills?: boolean;
+  /** The condition of targeted assets that have no automationCondition of their own. */
+  defaultCondition?: AutomationCondition;
+}
+
+/**
+ * A backfill the daemon should launch instead of runs: these assets over these partitions. Every asset in it
+ * shares one partitioning and had exactly these partitions requested.
+ */
+export interface AutomationBackfillRequest {
+  readonly assetSelection: readonly AssetKey[];
+  readonly partitionKeys: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What one evaluation of an automation condition sensor decided, for the daemon to launch and record. */
+export interface AutomationSensorEvaluation {
+  /** The evaluation itself: each targeted asset's evaluated tree and requested subset. */
+  readonly result: AutomationConditionEvaluationResult;
+  /**
+   * Runs to launch: one for the unpartitioned assets, one per partition key of each partitioning, with the
+   * sensor's runTags and a run key that is the same when the same evaluation is repeated (a daemon that died
+   * before storing the cursor re-evaluates with the same evaluation id: launch only run keys not yet launched).
+   * With emitBackfills, the assets in `backfillRequests` are left out.
+   */
+  readonly runRequests: readonly RunRequest[];
+  /** With emitBackfills: backfills to launch (with `launchBackfill(defs, { instance, selection, partitionKeys, tags })`). */
+  readonly backfillRequests: readonly AutomationBackfillRequest[];
+  /** Store it as the sensor's cursor once the runs are launched; pass it to the next evaluation. */
+  readonly cursor: string;
+  /** Counts this sensor's evaluations from 1 (carried by the cursor). */
+  readonly evaluationId: number;
+  /** How many (asset, partition) pairs were requested. */
+  readonly numRequested: number;
+  /** One record per evaluated asset, for `instance.storage.addAutomationEvaluations`. */
+  readonly evaluations: readonly AutomationEvaluationRecord[];
+}
+
+export interface AutomationSensorEvaluateOptions {
+  defs: Definitions;
+  instance: Instance;
+  /** The cursor the previous evaluation returned. @default a first evaluation */
+  cursor?: string | undefined;
+  /** @default the instance's clock */
+  evaluationTime?: Date | number;
+}
+
+/**
+ * A sensor that, tick by tick, evaluates the automation conditions of the assets it targets and requests runs
+ * of what they are true for. Run by the daemon; `evaluate()` runs one tick (tests call it directly).
+ *
+ * @example
+ * const defs = new Definitions({
+ *   assets: [raw, report],
+ *   sensors: [new AutomationConditionSensorDefinition({ name: "ml_automation", target: AssetSelection.groups("ml"), defaultStatus: DefaultSensorStatus.RUNNING })],
+ * });
+ */
+export class AutomationConditionSensorDefinition extends SensorDefinition {
+  readonly #selection: AssetSelection;
+  readonly #runTags: Readonly<Record<string, string>>;
+  readonly #emitBackfills: boolean;
+  readonly #defaultCondition: AutomationCondition | undefined;
+
+  constructor(options: AutomationConditionSensorOptions) {
+    if (options === null || typeof options !== "object") {
+      throw new InvalidDefinitionError("new AutomationConditionSensorDefinition(options) takes an options object { name, target, runTags?, emitBackfills?, defaultCondition?, ... }.");
+    }
+    const where = `automation condition sensor "${String(options.name)}"`;
+    if (options.target === undefined || options.target === null) {
+      throw new InvalidDefinitionError(`The ${where} needs a target: the assets whose conditions it evaluates, e.g. AssetSelection.all() or "group:ml".`, where);
+    }
+    if (options.target instanceof AssetJobDefinition) {
+      throw new InvalidDefinitionError(`The ${where} targets assets, not a job: give it the job's selection (e.g. AssetSelection.groups("ml")).`, where);
+    }
+    if ("job" in options || "jobName" in options || "jobs" in options) {
+      throw new InvalidDefinitionError(`The ${where} takes no job: it requests runs of the assets its target selects.`, where);
+    }
+    const emitBackfills = options.emitBackfills ?? true;
+    if (typeof emitBackfills !== "boolean") throw new InvalidDefinitionError(`The ${where} emitBackfills must be true or false, got ${JSON.stringify(emitBackfills)}.`, where);
+    if (options.defaultCondition !== undefined && !(options.defaultCondition instanceof AutomationCondition)) {
+      throw new InvalidDefinitionError(`The ${where} defaultCondition must be an AutomationCondition, e.g. AutomationCondition.eager().`, where);
+    }
+    const selection = AssetSelection.from(options.target);
+    const sensorOptions = {
+      name: options.name,
+      minimumIntervalSeconds: options.minimumIntervalSeconds ?? DEFAULT_SENSOR_INTERVAL_SECONDS,
+      defaultStatus: options.defaultStatus ?? DefaultSensorStatus.STOPPED,
+      ...(options.description === undefined ? {} : { description: options.description }),
+      ...(options.tags === undefined ? {} : { tags: options.tags }),
+      ...(options.metadata === undefined ? {} : { metadata: options.metadata }),
+    };
+    super(sensorOptions, () => {
+      throw new InvalidDefinitionError(`The ${where} is evaluated by its evaluate() method (the daemon calls it), not as a sensor function.`, where);
+    });
+    this.#selection = selection;
+    this.#runTags = Object.freeze(checkRunTags(options.runTags, where));
+    this.#emitBackfills = emitBackfills;
+    this.#defaultCondition = options.defaultCondition;
+  }
+
+  /** The assets the sensor evaluates. */
+  get assetSelection(): AssetSelection {
+    return this.#selection;
+  }
+
+  get runTags(): Readonly<Record<string, string>> {
+    return this.#runTags;
+  }
+
+  get emitBackfills(): boolean {
+    return this.#emitBackfills;
+  }
+
+  get defaultCondition(): AutomationCondition | undefined {
+    return this.#defaultCondition;
+  }
+
+  /** Tells automation condition sensors from other sensors: `"automation"`. */
+  get sensorType(): "automation" {
+    return "automation";
+  }
+
+  /** The targeted assets' condition (their own, else the sensor's default condition), by asset key. */
+  conditionsIn(defs: Definitions): Record<string, AutomationCondition> {
+    const graph = AssetGraph.of(defs);
+    const conditions: Record<string, AutomationCondition> = {};
+    for (const node of this.#selection.resolveIndices(graph)) {
+      const condition = graph.specs[node]?.automationCondition ?? (graph.isExternal(node) ? undefined : this.#defaultCondition);
+      if (condition) conditions[graph.ids[node] as string] = condition;
+    }
+    return conditions;
+  }
+
+  /**
+   * One tick: evaluates the conditions of the targeted assets (only those), and returns the runs (and, with
+   * emitBackfills, backfills) to launch, the new cursor and one evaluation record per asset to store.
+   */
+  async evaluate(options: AutomationSensorEvaluateOptions): Promise<AutomationSensorEvaluation> {
+    const { defs, instance } = options;
+    const graph = AssetGraph.of(defs);
+    const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
+    const result = await evaluateAutomationConditions({
+      defs,
+      instance,
+      evaluationTime,
+      conditions: this.conditionsIn(defs),
+      ...(options.cursor === undefined || options.cursor === "" ? {} : { cursor: options.cursor }),
+    });
+    const evaluationId = (JSON.parse(result.cursor) as { evaluationId: number }).evaluationId;
+    const requested = new Map<number, EntitySubset>();
+    for (const r of result.results) if (!r.requestedSubset.isEmpty) requested.set(graph.indexOf(r.key) as number, r.requestedSubset);
+
+    const tags = { ...this.#runTags, [AutomationSensorTags.SENSOR_NAME]: this.name, [AutomationSensorTags.EVALUATION_ID]: String(evaluationId) };
+    const backfillRequests = this.#emitBackfills ? takeBackfills(graph, requested, tags) : [];
+    const runRequests = groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`);
+    const evaluations: AutomationEvaluationRecord[] = result.results.map((r) => ({
+      assetKey: r.key.toString(),
+      evaluationId,
+      timestamp: evaluationTime,
+      sensorName: this.name,
+      numRequested: r.requestedSubset.size,
+      tree: serializeEvaluationTree(r.result, graph),
+    }));
+    return Object.freeze({
+      result,
+      runRequests: Object.freeze(runRequests),
+      backfillRequests: Object.freeze(backfillRequests),
+      cursor: result.cursor,
+      evaluationId,
+      numRequested: result.totalRequested,
+      evaluations: Object.freeze(evaluations),
+    });
+  }
+
+  /**
+   * As other sensors' evaluateTick (for `tessera sensor preview`): the runs one evaluation would request.
+   * Needs `definitions` and `instance` in the context. Backfills show as one run request per partition.
+   */
+  override async evaluateTick(ctx: SensorEvaluationContext | SensorContextOptions = {}): Promise<TickEvaluation> {
+    const context = ctx instanceof SensorEvaluationContext ? ctx : buildSensorContext(ctx);
+    if (!context.definitions) {
+      throw new InvalidDefinitionError(`The automation condition sensor "${this.name}" needs the Definitions to evaluate: build its context with { definitions, instance }.`);
+    }
+    const evaluation = await this.evaluate({ defs: context.definitions, instance: context.instance, evaluationTime: context.currentTime, cursor: context.cursor });
+    const fromBackfills = evaluation.backfillRequests.flatMap((b) => b.partitionKeys.map((partitionKey) => new RunRequest({ assetSelection: b.assetSelection, partitionKey, tags: b.tags })));
+    const runRequests = [...fromBackfills, ...evaluation.runRequests];
+    return Object.freeze({
+      runRequests: Object.freeze(runRequests),
+      skipMessage: runRequests.length ? undefined : "No asset's automation condition was true",
+      cursor: evaluation.cursor,
+      dynamicPartitionsRequests: [],
+    });
+  }
+}
+
+/**
+ * The automation condition sensors of `defs`: those in `defs.sensors`, then, when some assets with an
+ * automationCondition are targeted by none of them, `default_automation_condition_sensor` over every asset
+ * the others do not target (as the reference; it starts RUNNING, since nobody defined it to start it).
+ */
+export function automationConditionSensorsOf(defs: Definitions): AutomationConditionSensorDefinition[] {
+  const sensors = defs.sensors.filter((s): s is AutomationConditionSensorDefinition => s instanceof AutomationConditionSensorDefinition);
+  const graph = AssetGraph.of(defs);
+  const covered = new Uint8Array(graph.size);
+  for (const sensor of sensors) for (const node of sensor.assetSelection.resolveIndices(graph)) covered[node] = 1;
+  let uncovered = false;
+  for (let node = 0; node < graph.size; node++) {
+    if (!covered[node] && graph.specs[node]?.automationCondition) uncovered = true;
+  }
+  if (!uncovered || sensors.some((s) => s.name === DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME)) return sensors;
+  const target = sensors.reduce((sel, s) => sel.minus(s.assetSelection), AssetSelection.all({ includeSources: true }));
+  return [
+    ...sensors,
+    new AutomationConditionSensorDefinition({
+      name: DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
+      target,
+      defaultStatus: DefaultSensorStatus.RUNNING,
+      description: "Evaluates the automation conditions of assets no other automation condition sensor targets.",
+    }),
+  ];
+}
+
+function checkRunTags(tags: Readonly<Record<string, string>> | undefined, where: string): Record<string, string> {
+  if (tags === undefined) return {};
+  if (tags === null || typeof tags !== "object" || Array.isArray(tags)) throw new InvalidDefinitionError(`The ${where} runTags must be an object of string values.`, where);
+  for (const [k, v] of Object.entries(tags)) {
+    if (typeof v !== "string") throw new InvalidDefinitionError(`The ${where} runTags["${k}"] must be a string, got ${typeof v}.`, where);
+  }
+  return { ...tags };
+}
+
+/**
+ * As the reference: every asset with more than one partition requested goes to a backfill, with the requested
+ * assets connected to it (parents and children, transitively). Our backfills run one partitioning and one list
+ * of partitions, so those assets are grouped by partitioning and requested partitions. Taken out of `requested`.
+ */
+function takeBackfills(graph: AssetGraph, requested: Map<number, EntitySubset>, tags: Record<string, string>): AutomationBackfillRequest[] {
+  const inBackfill = new Set<number>();
+  const visit = (start: number): void => {
+    const stack = [start];
+    while (stack.length) {
+      const node = stack.pop() as number;
+      if (inBackfill.has(node) || !requested.get(node)?.isPartitioned || graph.isExternal(node)) continue;
+      inBackfill.add(node);
+      stack.push(...(graph.parents[node] ?? []), ...(graph.children[node] ?? []));
+    }
+  };
+  for (const [node, subset] of requested) if (subset.size > 1) visit(node);
+  const groups = new Map<string, { keys: AssetKey[]; partitionKeys: string[] }>();
+  const fingerprints = new Map<PartitionsDefinition, string>();
+  for (const node of [...inBackfill].sort((a, b) => a - b)) {
+    const subset = requested.get(node) as EntitySubset;
+    requested.delete(node);
+    const partitionKeys = subset.partitionKeys();
+    const group = `${fingerprintOf(graph, node, fingerprints)}\u0000${partitionKeys.join("\u0001")}`;
+    const entry = groups.get(group) ?? { keys: [], partitionKeys };
+    entry.keys.push(graph.keys[node] as AssetKey);
+    groups.set(group, entry);
+  }
+  return [...groups.values()].map(({ keys, partitionKeys }) => Object.freeze({ assetSelection: Object.freeze(keys), partitionKeys: Object.freeze(partitionKeys), tags }));
+}
+
+/** One run for the unpartitioned assets, one per (partitioning, partition key), earlier keys first, as the reference. */
+function groupRuns(graph: AssetGraph, requested: ReadonlyMap<number, EntitySubset>, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
+  const unpartitioned: AssetKey[] = [];
+  const byPartition = new Map<string, { partitionKey: string; keys: AssetKey[] }>();
+  const fingerprints = new Map<PartitionsDefinition, string>();
+  for (const node of [...requested.keys()].sort((a, b) => a - b)) {
+    const subset = requested.get(node) as EntitySubset;
+    const key = graph.keys[node] as AssetKey;
+    if (!subset.isPartitioned) {
+      unpartitioned.push(key);
+      continue;
+    }
+    const fingerprint = fingerprintOf(graph, node, fingerprints);
+    for (const partitionKey of subset.partitionKeys()) {
+      const group = `${fingerprint}\u0000${partitionKey}`;
+      const entry = byPartition.get(group) ?? { partitionKey, keys: [] };
+      entry.keys.push(key);
+      byPartition.set(group, entry);
+    }
+  }
+  const groups: { partitionKey: string | undefined; keys: AssetKey[] }[] = [];
+  if (unpartitioned.length) groups.push({ partitionKey: undefined, keys: unpartitioned });
+  groups.push(...[...byPartition.values()].sort((a, b) => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0)));
+  return groups.map(({ partitionKey, keys }) => {
+    const runKey = `${runKeyPrefix}:${createHash("sha1").update(`${partitionKey ?? ""}\u0000${keys.map(String).join("\u0000")}`).digest("hex").slice(0, 16)}`;
+    return new RunRequest({ assetSelection: keys, runKey, tags, ...(partitionKey === undefined ? {} : { partitionKey }) });
+  });
+}
+
+function fingerprintOf(graph: AssetGraph, node: number, cache: Map<PartitionsDefinition, string>): string {
+  const def = graph.specs[node]?.partitionsDef as PartitionsDefinition;
+  let fingerprint = cache.get(def);
+  if (fingerprint === undefined) cache.set(def, (fingerprint = partitionsDefinitionFingerprint(def)));
+  return fingerprint;
+}
