@@ -103,13 +103,9 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
   };
   await instance.storage.addBackfill(backfill);
 
+  // Reading the backfill back decodes every key it holds, so it is read once per run: after the run, which
+  // both keeps a cancel that arrived during the run and stops the backfill before its next one.
   for (const chunk of chunksOf(def, keys, maxPartitionsPerRun(graph, partitioned), loading)) {
-    const latest = await instance.getBackfill(backfill.backfillId);
-    if (latest?.status === "CANCELING" || latest?.status === "CANCELED") {
-      backfill = { ...backfill, status: "CANCELED", updateTime: instance.clock.now() };
-      await instance.storage.updateBackfill(backfill);
-      return backfill;
-    }
     let result: ExecuteResult;
     try {
       result = await executeRun(defs, partitioned, {
