@@ -1,0 +1,73 @@
+// The automation loop: each due automation condition sensor evaluates its assets' conditions, stores the
+// evaluations for `tessera automation explain`, and launches the requested runs (or backfills).
+import { launchBackfill } from "../../execution/index.js";
+import type { AutomationEvaluationRecord, InstigatorState, TickRecord } from "../../storage/index.js";
+import { AutomationTags } from "../evaluate-tick.js";
+import type { AutomationBackfillRequest, AutomationConditionSensorDefinition } from "../automation-condition-sensor.js";
+import type { DaemonLogger } from "./daemon-logger.js";
+import { sensorDue } from "./sensor-loop.js";
+import { finishTick, launchTickRuns, saveTickState, startTick, type TickEnvironment } from "./tick-execution.js";
+
+export async function runAutomationTick(
+  env: TickEnvironment,
+  sensor: AutomationConditionSensorDefinition,
+  state: InstigatorState | undefined,
+  now: number,
+  logger: DaemonLogger,
+): Promise<TickRecord | undefined> {
+  const { due, resume } = await sensorDue(env, sensor, state, now);
+  if (!due) return undefined;
+  const { instance, defs } = env;
+  let tick = await startTick(instance, sensor.name, "SENSOR", now, resume);
+  let cursor = state?.cursor;
+  let finished: TickRecord;
+  try {
+    const result = await sensor.evaluate({ defs, instance, evaluationTime: now, ...(state?.cursor === undefined ? {} : { cursor: state.cursor }) });
+    if (result.evaluations.length > 0) await instance.storage.addAutomationEvaluations(result.evaluations);
+    tick = { ...tick, evaluationId: result.evaluationId, requestedCount: result.numRequested };
+    await instance.storage.updateTick(tick);
+    tick = await launchTickRuns(env, { kind: "sensor", name: sensor.name, targets: [] }, tick, result.runRequests, []);
+    if (result.backfillRequests.length) tick = await launchBackfills(env, sensor.name, result.evaluationId, tick, result.backfillRequests, logger);
+    cursor = result.cursor;
+    finished = await finishTick(instance, tick, { cursor, skipReason: "No asset's condition requested a run" });
+  } catch (error) {
+    finished = await finishTick(instance, tick, { error });
+  }
+  await saveTickState(instance, sensor.name, "SENSOR", { lastTickTimestamp: now, cursor });
+  return finished;
+}
+
+/**
+ * Launches the evaluation's backfills (the reference's `emit_backfills`) in the background. Each is tagged
+ * with a run key made of the sensor, the evaluation id and its position, so a tick resumed after a crash
+ * (which re-evaluates with the same evaluation id) does not launch it twice.
+ */
+async function launchBackfills(
+  env: TickEnvironment,
+  name: string,
+  evaluationId: number,
+  tick: TickRecord,
+  requests: readonly AutomationBackfillRequest[],
+  logger: DaemonLogger,
+): Promise<TickRecord> {
+  const { instance, defs } = env;
+  const known = await instance.getBackfills({ limit: 200 });
+  let current = tick;
+  for (const [index, request] of requests.entries()) {
+    const runKey = `${name}:${evaluationId}:backfill:${index}`;
+    current = { ...current, runKeys: current.runKeys.includes(runKey) ? current.runKeys : [...current.runKeys, runKey] };
+    await instance.storage.updateTick(current);
+    if (known.some((b) => b.tags[AutomationTags.SENSOR_NAME] === name && b.tags[AutomationTags.RUN_KEY] === runKey)) continue;
+    const running = launchBackfill(defs, {
+      instance,
+      selection: request.assetSelection,
+      partitionKeys: request.partitionKeys,
+      tags: { ...request.tags, [AutomationTags.SENSOR_NAME]: name, [AutomationTags.RUN_KEY]: runKey },
+    }).then(
+      (b) => logger.info(`backfill ${b.backfillId} of ${name} (${request.partitionKeys.length} partitions) ended ${b.status}`),
+      (error: unknown) => logger.error(`backfill of ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    env.track(running);
+  }
+  return current;
+}

@@ -1,0 +1,233 @@
+// The daemon: one process per instance (a lease in storage) running the scheduler, sensor, automation and backfill loops.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Clock } from "../../core/index.js";
+import type { Definitions } from "../../definitions/index.js";
+import type { Instance } from "../../instance/index.js";
+import type { InstigatorState, LeaseRecord, TickRecord } from "../../storage/index.js";
+import { AutomationConditionSensorDefinition, automationConditionSensorsOf } from "../automation-condition-sensor.js";
+import { runAutomationTick } from "./automation-loop.js";
+import { silentLogger, type DaemonLogger } from "./daemon-logger.js";
+import { InvalidDaemonOptionError } from "./errors.js";
+import { inProcessRunLauncher, type RunLauncher } from "./run-launcher.js";
+import { DEFAULT_MAX_CATCHUP_TICKS, runScheduleTicks } from "./schedule-loop.js";
+import { runSensorTick } from "./sensor-loop.js";
+import type { TickEnvironment } from "./tick-execution.js";
+
+/** The lease's name in storage. */
+export const DAEMON_LEASE = "daemon";
+export const DaemonLoop = Object.freeze({ SCHEDULER: "scheduler", SENSORS: "sensors", AUTOMATION: "automation", BACKFILLS: "backfills" } as const);
+export type DaemonLoop = (typeof DaemonLoop)[keyof typeof DaemonLoop];
+
+export interface DaemonOptions {
+  instance: Instance;
+  /** The loaded code location. */
+  defs: Definitions;
+  /** @default the instance's clock */
+  clock?: Clock;
+  /** Who this daemon is in the lease. @default `<hostname>:<pid>:<random>` */
+  holder?: string;
+  /** How long the lease lasts without renewal; another daemon takes over once it expires. @default 60_000 */
+  leaseTtlMs?: number;
+  /** Time between two iterations of `run()`. @default 5_000 */
+  intervalMs?: number;
+  /** When the daemon has fallen behind a schedule, run at most this many of its missed ticks (the latest). @default 5 */
+  maxCatchupTicks?: number;
+  /** The automation condition sensors to run. @default those of `defs`, plus the default one when some asset's condition is not covered */
+  automationSensors?: readonly AutomationConditionSensorDefinition[];
+  /** How runs are started. @default in this process */
+  launcher?: RunLauncher;
+  logger?: DaemonLogger;
+}
+
+/** What one iteration did. */
+export interface DaemonIteration {
+  /** False when another daemon holds the lease: nothing was done. */
+  readonly ran: boolean;
+  readonly lease: LeaseRecord;
+  /** Every tick recorded (or resumed) in this iteration, by loop. */
+  readonly ticks: Readonly<Record<Exclude<DaemonLoop, "backfills">, readonly TickRecord[]>>;
+}
+
+/**
+ * Runs schedules, sensors and automation condition sensors of one code location against an instance.
+ * Tests call `runIteration()` while moving a ManualClock; the CLI calls `run({ signal })`.
+ *
+ * @example
+ * const daemon = new Daemon({ instance, defs, clock });
+ * await daemon.runIteration(); // ticks whatever is due at clock.now()
+ * await daemon.close();        // waits for launched runs, releases the lease
+ */
+export class Daemon {
+  readonly instance: Instance;
+  readonly defs: Definitions;
+  readonly clock: Clock;
+  readonly holder: string;
+  readonly leaseTtlMs: number;
+  readonly intervalMs: number;
+  readonly #maxCatchupTicks: number;
+  readonly #automationSensors: readonly AutomationConditionSensorDefinition[];
+  readonly #launcher: RunLauncher;
+  readonly #logger: DaemonLogger;
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
+  #waitingLogged: string | undefined;
+  #closed = false;
+
+  constructor(options: DaemonOptions) {
+    this.instance = options.instance;
+    this.defs = options.defs;
+    this.clock = options.clock ?? options.instance.clock;
+    this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
+    this.intervalMs = options.intervalMs ?? 5_000;
+    this.#maxCatchupTicks = options.maxCatchupTicks ?? DEFAULT_MAX_CATCHUP_TICKS;
+    this.#automationSensors = options.automationSensors ?? automationConditionSensorsOf(options.defs);
+    this.#launcher = options.launcher ?? inProcessRunLauncher;
+    this.#logger = options.logger ?? silentLogger;
+    if (typeof this.holder !== "string" || this.holder.trim() === "") throw new InvalidDaemonOptionError("holder", "must be a non-empty string naming this daemon.");
+    for (const [name, value] of [["leaseTtlMs", this.leaseTtlMs], ["intervalMs", this.intervalMs], ["maxCatchupTicks", this.#maxCatchupTicks]] as const) {
+      if (!Number.isFinite(value) || value <= 0) throw new InvalidDaemonOptionError(name, `must be a positive number, got ${JSON.stringify(value)}.`);
+    }
+    if (this.leaseTtlMs <= this.intervalMs) {
+      throw new InvalidDaemonOptionError("leaseTtlMs", `(${this.leaseTtlMs} ms) must be longer than intervalMs (${this.intervalMs} ms), or the lease expires between two iterations.`);
+    }
+  }
+
+  /** The automation condition sensors this daemon runs. */
+  get automationSensors(): readonly AutomationConditionSensorDefinition[] {
+    return this.#automationSensors;
+  }
+
+  /** Runs launched and not yet ended. */
+  get runsInProgress(): number {
+    return this.#inflight.size;
+  }
+
+  /**
+   * One iteration of every loop at the clock's time: takes (or renews) the lease, then ticks each due
+   * schedule, sensor and automation sensor. With the lease held elsewhere it does nothing and says so once.
+   */
+  async runIteration(): Promise<DaemonIteration> {
+    if (this.#closed) throw new InvalidDaemonOptionError("runIteration", "was called after close(): build a new Daemon to run again.");
+    const now = this.clock.now();
+    const empty = { scheduler: [], sensors: [], automation: [] };
+    const lease = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+    if (lease.holder !== this.holder) {
+      if (this.#waitingLogged !== lease.holder) {
+        this.#waitingLogged = lease.holder;
+        const pid = lease.info.pid ?? "?";
+        const host = lease.info.hostname ?? "?";
+        this.#logger.info(`waiting: daemon ${lease.holder} (pid ${String(pid)}, host ${String(host)}) holds the lease until ${new Date(lease.expiresAt).toISOString()}`);
+      }
+      return { ran: false, lease, ticks: empty };
+    }
+    if (this.#waitingLogged !== undefined) {
+      this.#logger.info(`took over the lease from ${this.#waitingLogged}`);
+      this.#waitingLogged = undefined;
+    }
+    const states = new Map<string, InstigatorState>((await this.instance.storage.getInstigatorStates()).map((s) => [s.name, s]));
+    const env: TickEnvironment = { defs: this.defs, instance: this.instance, launcher: this.#launcher, track: (completion) => this.#track(completion) };
+    const ticks = { scheduler: [] as TickRecord[], sensors: [] as TickRecord[], automation: [] as TickRecord[] };
+
+    for (const schedule of this.defs.schedules) {
+      await this.#guard(`schedule ${schedule.name}`, async () => {
+        ticks.scheduler.push(...(await runScheduleTicks(env, schedule, states.get(schedule.name), now, { maxCatchupTicks: this.#maxCatchupTicks, logger: this.#logger })));
+      });
+    }
+    this.#lastIteration.scheduler = now;
+    for (const sensor of this.defs.sensors) {
+      if (sensor instanceof AutomationConditionSensorDefinition) continue; // the automation loop runs those
+      await this.#guard(`sensor ${sensor.name}`, async () => {
+        const tick = await runSensorTick(env, sensor, states.get(sensor.name), now);
+        if (tick) ticks.sensors.push(tick);
+      });
+    }
+    this.#lastIteration.sensors = now;
+    for (const sensor of this.#automationSensors) {
+      await this.#guard(`automation sensor ${sensor.name}`, async () => {
+        const tick = await runAutomationTick(env, sensor, states.get(sensor.name), now, this.#logger);
+        if (tick) ticks.automation.push(tick);
+      });
+    }
+    this.#lastIteration.automation = now;
+    // Backfills launched by this daemon run in the background (tracked like runs); see the README for resuming others.
+    this.#lastIteration.backfills = now;
+    for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
+    // Renew with the loops' times, for `tessera daemon status`.
+    const renewed = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
+    return { ran: true, lease: renewed, ticks };
+  }
+
+  /**
+   * Iterates every `intervalMs` on the clock until `signal` aborts, then waits for launched runs and
+   * releases the lease.
+   */
+  async run(options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    try {
+      while (!signal?.aborted) {
+        try {
+          await this.runIteration();
+        } catch (error) {
+          // Storage unavailable, say: report and try again next iteration.
+          this.#logger.error(`iteration failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await sleepUnlessAborted(this.clock, this.intervalMs, signal);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Resolves once every run (and backfill) this daemon launched has ended. */
+  async waitForRuns(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+  }
+
+  /** Waits for the runs this daemon launched, then releases the lease. Idempotent; the daemon cannot iterate again. */
+  async close(): Promise<void> {
+    await this.waitForRuns();
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.instance.storage.releaseLease(DAEMON_LEASE, this.holder);
+  }
+
+  #track(completion: Promise<void>): void {
+    const tracked = completion.catch((error: unknown) => this.#logger.error(`a run crashed: ${error instanceof Error ? error.message : String(error)}`)).finally(() => this.#inflight.delete(tracked));
+    this.#inflight.add(tracked);
+  }
+
+  async #guard(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      // Errors of user code are recorded on ticks; what reaches here is storage or daemon trouble with one instigator.
+      this.#logger.error(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #logTick(tick: TickRecord): void {
+    const what = `${tick.instigatorType.toLowerCase()} ${tick.instigatorName} tick ${new Date(tick.timestamp).toISOString()}`;
+    if (tick.status === "SUCCESS") this.#logger.info(`${what}: launched ${tick.runIds.length} run(s)`);
+    else if (tick.status === "SKIPPED") this.#logger.info(`${what}: skipped (${tick.skipReason ?? "no run requested"})`);
+    else if (tick.status === "FAILURE") this.#logger.warn(`${what}: failed: ${(tick.error ?? "").split("\n")[0]}`);
+  }
+
+  #leaseInfo(now: number): Record<string, unknown> {
+    return { pid: process.pid, hostname: hostname(), heartbeat: now, loops: { ...this.#lastIteration } };
+  }
+}
+
+function sleepUnlessAborted(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    signal.addEventListener("abort", done);
+    void clock.sleep(ms).then(done);
+  });
+}

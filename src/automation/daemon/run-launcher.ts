@@ -1,0 +1,96 @@
+// How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
+import type { Definitions } from "../../definitions/index.js";
+import { materializeDefinitions, ResolvedAssetJob, type ExecuteResult } from "../../execution/index.js";
+import type { Instance } from "../../instance/index.js";
+import { InvalidRunRequestError } from "../errors.js";
+import type { RunRequest } from "../run-request.js";
+import { lookupJob, type TargetRef } from "../target.js";
+
+/** One run the daemon asks for: the resolved request and the tags the run must carry (instigator name, run key). */
+export interface LaunchRequest {
+  readonly request: RunRequest;
+  readonly tags: Readonly<Record<string, string>>;
+  /** The schedule's or sensor's targets; empty for automation requests, which name their assets. */
+  readonly targets: readonly TargetRef[];
+  readonly instigator: { readonly kind: "schedule" | "sensor"; readonly name: string };
+}
+
+/** A run that has been recorded in the instance; `completion` settles when it ends (never rejects). */
+export interface LaunchedRun {
+  readonly runId: string;
+  readonly completion: Promise<void>;
+}
+
+export interface RunLauncher {
+  /** Records the run and starts it; resolves once the run exists in the instance, rejects if it could not be created. */
+  launch(request: LaunchRequest, context: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun>;
+}
+
+/**
+ * Runs each request in this process (the job, its asset subset, or the automation's assets), as
+ * `executeRunRequests` does, but returns as soon as the run is recorded. A run that fails or throws is
+ * recorded as failed by the executor and settles `completion`; it never rejects into the daemon.
+ */
+export const inProcessRunLauncher: RunLauncher = Object.freeze({
+  launch(launch: LaunchRequest, { defs, instance }: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun> {
+    const { request, tags, instigator } = launch;
+    let announce: (runId: string) => void = () => {};
+    const created = new Promise<string>((resolve) => (announce = resolve));
+    const common = {
+      instance,
+      raiseOnError: false,
+      ...(request.partitionKey === undefined ? {} : { partitionKey: request.partitionKey }),
+      // The first stored event carries the run id: the run exists from then on.
+      onEvent: (event: { runId: string }) => announce(event.runId),
+    };
+    let execution: Promise<ExecuteResult>;
+    if (request.jobName === undefined) {
+      if (!request.assetSelection?.length) {
+        return Promise.reject(new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested a run with neither a job nor assets.`, { instigatorName: instigator.name }));
+      }
+      execution = materializeDefinitions(defs, request.assetSelection.map(String), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
+    } else {
+      const ref = launch.targets.find((t) => t.jobName === request.jobName);
+      const job = ref ? lookupJob(instigator.kind, instigator.name, ref, defs) : undefined;
+      if (!job) {
+        return Promise.reject(
+          new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested job "${request.jobName}", which it does not target.`, {
+            instigatorName: instigator.name,
+            jobName: request.jobName,
+          }),
+        );
+      }
+      execution = request.assetSelection
+        ? materializeDefinitions(defs, request.assetSelection.map(String), {
+            ...common,
+            jobName: job.name,
+            runConfig: request.runConfig ?? job.config,
+            tags: { ...job.runTags, ...tags },
+          })
+        : new ResolvedAssetJob(defs, job).executeInProcess({ ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
+    }
+    let runId: string | undefined;
+    return new Promise<LaunchedRun>((resolve, reject) => {
+      const completion = execution.then(
+        (result) => announce(result.runId),
+        async (error: unknown) => {
+          // Rejected before the run was recorded: the launch failed.
+          if (runId === undefined) return reject(error);
+          // After: the run crashed outside its steps; record that on the run, never in the daemon.
+          await failRun(instance, runId, error).catch(() => undefined);
+        },
+      );
+      void created.then((id) => {
+        runId = id;
+        resolve({ runId: id, completion });
+      });
+    });
+  },
+});
+
+async function failRun(instance: Instance, runId: string, error: unknown): Promise<void> {
+  const run = await instance.getRunById(runId);
+  if (!run || ["SUCCESS", "FAILURE", "CANCELED"].includes(run.status)) return;
+  const message = error instanceof Error ? error.message : String(error);
+  await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run crashed: ${message}` }]);
+}

@@ -1,0 +1,52 @@
+// The sensor loop: each running sensor whose minimum interval has passed is evaluated from its stored cursor.
+import type { InstigatorState, TickRecord } from "../../storage/index.js";
+import { buildSensorContext } from "../context.js";
+import type { SensorDefinition } from "../sensor-definition.js";
+import { finishTick, launchTickRuns, saveTickState, startTick, type TickEnvironment } from "./tick-execution.js";
+
+/** Whether a sensor-like instigator is due at `now`, and the started tick a dead daemon left, to resume. */
+export async function sensorDue(
+  env: TickEnvironment,
+  sensor: { readonly name: string; readonly minimumIntervalSeconds: number; readonly defaultStatus: string },
+  state: InstigatorState | undefined,
+  now: number,
+): Promise<{ due: boolean; resume: TickRecord | undefined }> {
+  const status = state?.status ?? sensor.defaultStatus;
+  if (status !== "RUNNING") return { due: false, resume: undefined };
+  const latest = (await env.instance.storage.getTicks(sensor.name, { limit: 1 }))[0];
+  if (latest?.status === "STARTED") return { due: true, resume: latest };
+  const last = state?.lastTickTimestamp;
+  return { due: last === undefined || now >= last + sensor.minimumIntervalSeconds * 1000, resume: undefined };
+}
+
+/**
+ * Evaluates a due sensor with its stored cursor, applies its dynamic partitions requests, launches its runs
+ * and stores the new cursor. A failing evaluation records FAILURE and keeps the old cursor, so the next
+ * tick retries from the same place.
+ */
+export async function runSensorTick(env: TickEnvironment, sensor: SensorDefinition, state: InstigatorState | undefined, now: number): Promise<TickRecord | undefined> {
+  const { due, resume } = await sensorDue(env, sensor, state, now);
+  if (!due) return undefined;
+  const { instance, defs } = env;
+  let tick = await startTick(instance, sensor.name, "SENSOR", now, resume);
+  let finished: TickRecord;
+  let cursor = state?.cursor;
+  try {
+    const evaluation = await sensor.evaluateTick(
+      buildSensorContext({
+        instance,
+        definitions: defs,
+        currentTime: now,
+        ...(state?.cursor === undefined ? {} : { cursor: state.cursor }),
+        ...(state?.lastTickTimestamp === undefined ? {} : { lastTickTime: state.lastTickTimestamp }),
+      }),
+    );
+    tick = await launchTickRuns(env, { kind: "sensor", name: sensor.name, targets: sensor.targets }, tick, evaluation.runRequests, evaluation.dynamicPartitionsRequests);
+    cursor = evaluation.cursor;
+    finished = await finishTick(instance, tick, { skipReason: evaluation.skipMessage, cursor });
+  } catch (error) {
+    finished = await finishTick(instance, tick, { error });
+  }
+  await saveTickState(instance, sensor.name, "SENSOR", { lastTickTimestamp: now, cursor });
+  return finished;
+}
