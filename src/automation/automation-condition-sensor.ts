@@ -7,6 +7,7 @@ import type { Instance } from "../instance/index.js";
 import { partitionsDefinitionFingerprint, type PartitionsDefinition } from "../partitions/index.js";
 import type { AutomationEvaluationRecord } from "../storage/index.js";
 import { AutomationCondition, AutomationConditionEvaluationResult, evaluateAutomationConditions, type EntitySubset } from "./condition/index.js";
+import { checkConditionReferences } from "./condition-references.js";
 import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "./context.js";
 import type { TickEvaluation } from "./evaluate-tick.js";
 import { serializeEvaluationTree } from "./evaluation-tree.js";
@@ -167,8 +168,12 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     const graph = AssetGraph.of(defs);
     const conditions: Record<string, AutomationCondition> = {};
     for (const node of this.#selection.resolveIndices(graph)) {
-      const condition = graph.specs[node]?.automationCondition ?? (graph.isExternal(node) ? undefined : this.#defaultCondition);
-      if (condition) conditions[graph.ids[node] as string] = condition;
+      const own = graph.specs[node]?.automationCondition;
+      const condition = own ?? (graph.isExternal(node) ? undefined : this.#defaultCondition);
+      if (!condition) continue;
+      // Assets' own conditions were checked with the Definitions; the default one is checked on each asset it covers.
+      if (!own) checkConditionReferences(graph, node, condition, false);
+      conditions[graph.ids[node] as string] = condition;
     }
     return conditions;
   }

@@ -43,6 +43,7 @@ export {
   type AutomationSensorEvaluateOptions,
   type AutomationSensorEvaluation,
 } from "./automation-condition-sensor.js";
+export { AutomationConditionReferenceError } from "./condition-references.js";
 export { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 export { InvalidEvaluationResultError, InvalidRunRequestError, UnknownJobTargetError, type InstigatorKind } from "./errors.js";
 export {

@@ -23,8 +23,8 @@ export interface EvaluateAutomationConditionsOptions {
   /** The moment of the evaluation. @default the instance's clock */
   evaluationTime?: Date | number;
   /**
-   * The condition of each asset, by asset key (`a/b`). Assets have no `automationCondition` option yet, so
-   * conditions are given here; assets without one are not evaluated unless `defaultCondition` is given.
+   * The condition of each asset, by asset key (`a/b`), instead of the assets' own `automationCondition`: when
+   * given, only these assets (and, with `defaultCondition`, the rest) are evaluated. @default each asset's own
    */
   conditions?: Readonly<Record<string, AutomationCondition>>;
   /** The condition of every computed asset that `conditions` leaves out. */
@@ -160,6 +160,9 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
 
 function conditionsByNode(graph: AssetGraph, options: EvaluateAutomationConditionsOptions): (AutomationCondition | undefined)[] {
   const out: (AutomationCondition | undefined)[] = new Array(graph.size).fill(undefined);
+  if (options.conditions === undefined) {
+    for (let node = 0; node < graph.size; node++) out[node] = graph.specs[node]?.automationCondition;
+  }
   for (const [key, condition] of Object.entries(options.conditions ?? {})) {
     if (!(condition instanceof AutomationCondition)) {
       throw new InvalidAutomationConditionError(`The condition of "${key}" is not an AutomationCondition; build it with AutomationCondition.eager() and the other statics`);
