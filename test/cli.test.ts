@@ -418,6 +418,38 @@ export const defs = new Definitions({ assets: [dailySales] });
     }
     expect((await tesseraInProcess(["backfill", "show", "nope"], home)).stderr).toMatch(/No backfill with id "nope"/);
   });
+
+  it("materializes a --partition-range in one run and refuses ranges out of order and unknown partitions, naming the valid range", async () => {
+    const RANGED = `
+import { BackfillPolicy, DailyPartitionsDefinition, Definitions, asset } from "tessera";
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
+export const dailySales = asset({ name: "daily_sales", partitionsDef: daily, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
+  Object.fromEntries(ctx.partitionKeys.map((key) => [key, key])),
+);
+export const defs = new Definitions({ assets: [dailySales] });
+`;
+    const dir = project({ "defs.ts": RANGED });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    const ranged = await tesseraInProcess(["materialize", "-m", module, "--partition-range", "2026-11-02...2026-11-03"], home);
+    expect(ranged.code).toBe(0);
+    const reversed = await tesseraInProcess(["materialize", "-m", module, "--partition-range", "2026-11-04...2026-11-01"], home);
+    expect(reversed.code).toBe(1);
+    expect(reversed.stderr).toMatch(/"2026-11-04"\.\.\."2026-11-01" .* is out of order: its start comes after its end\. Swap the two ends\./);
+    const unknown = await tesseraInProcess(["materialize", "-m", module, "--partition", "2026-11-09"], home);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/Partition key "2026-11-09" .* Valid keys run from "2026-11-01" to "2026-11-05"/);
+    const backwards = await tesseraInProcess(["backfill", "launch", "-m", module, "--from", "2026-11-05", "--to", "2026-11-01"], home);
+    expect(backwards.code).toBe(1);
+    expect(backwards.stderr).toMatch(/out of order/);
+    expect((await tesseraInProcess(["backfill", "list"], home)).stdout).toMatch(/No backfills yet/);
+    const rest = await tesseraInProcess(["backfill", "launch", "-m", module, "--missing"], home);
+    expect(rest.code).toBe(0);
+    // The missing partitions are not contiguous: a single-run policy gives each contiguous range its own run.
+    expect(rest.stdout).toMatch(/✓ 2026-11-01 +run .*\n✓ 2026-11-04\.\.\.2026-11-05 +run .*\nBackfill \S+ COMPLETED: 3 partitions materialized\./);
+    const shown = await tesseraInProcess(["asset", "show", "daily_sales", "-m", module], home);
+    expect(shown.stdout).toMatch(/partitions +Daily.*: 5 materialized, 0 failed, 0 in progress, 0 missing/);
+  });
 });
 
 describe("tessera run reexecute and run cancel", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Definitions, asset } from "../definitions/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, StaticPartitionsDefinition } from "../partitions/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, InvalidPartitionKeyRangeError, StaticPartitionsDefinition } from "../partitions/index.js";
 import { launchBackfill } from "./backfill.js";
 import { materialize } from "./materialize.js";
 
@@ -101,7 +101,13 @@ describe("backfills", () => {
     const sales = asset({ name: "daily_sales", partitionsDef: daily }, () => 1);
     await expect(launchBackfill(new Definitions({ assets: [plain] }), { instance, allPartitions: true })).rejects.toThrow(/needs partitioned assets/);
     await expect(launchBackfill(new Definitions({ assets: [plain, sales] }), { instance, selection: "*", allPartitions: true })).rejects.toThrow(/"plain" is not partitioned/);
-    await expect(launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionKeys: ["2027-01-01"] })).rejects.toThrow(/2027-01-01/);
+    await expect(launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionKeys: ["2027-01-01"] })).rejects.toThrow(
+      /"2027-01-01" .* Valid keys run from "2026-11-01" to "2026-11-10"/,
+    );
+    await expect(launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionRange: { start: "2026-11-05", end: "2026-11-02" } })).rejects.toThrow(
+      InvalidPartitionKeyRangeError,
+    );
     expect(await instance.getBackfills()).toEqual([]);
+    expect(await instance.getRuns()).toEqual([]);
   });
 });

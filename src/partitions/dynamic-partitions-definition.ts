@@ -39,11 +39,7 @@ export class DynamicPartitionsDefinition extends PartitionsDefinition {
   constructor(options: { name: string }) {
     super();
     const name = options?.name;
-    if (typeof name !== "string" || name.length === 0) {
-      throw new InvalidPartitionsDefinitionError("DynamicPartitionsDefinition", "a name is required, e.g. new DynamicPartitionsDefinition({ name: \"files\" })");
-    }
-    const reason = invalidPartitionKeyReason(name);
-    if (reason) throw new InvalidPartitionsDefinitionError(`DynamicPartitionsDefinition(${JSON.stringify(name)})`, `invalid name: ${reason}`);
+    validateDynamicPartitionsName(name);
     this.name = name;
     Object.freeze(this);
   }
@@ -173,12 +169,25 @@ export class DynamicPartitionsSnapshot implements DynamicPartitionsStore {
  * `instance.addDynamicPartitions(name, keys)` should call before storing anything.
  */
 export function validateDynamicPartitionKeys(name: string, keys: readonly string[]): void {
+  validateDynamicPartitionsName(name);
   const where = `DynamicPartitionsDefinition("${name}")`;
   if (!Array.isArray(keys)) throw new InvalidPartitionKeyError(String(keys), where, "expected an array of keys");
   for (const key of keys) {
     const reason = invalidPartitionKeyReason(key);
     if (reason) throw new InvalidPartitionKeyError(String(key), where, reason);
   }
+}
+
+/** A dynamic partitions definition's name: a non-empty string that could itself be a partition key. */
+function validateDynamicPartitionsName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name.length === 0) {
+    throw new InvalidPartitionsDefinitionError(
+      "DynamicPartitionsDefinition",
+      `a name is required${typeof name === "string" ? "" : `, got ${typeof name}`}, e.g. new DynamicPartitionsDefinition({ name: "files" }) and instance.addDynamicPartitions("files", keys)`,
+    );
+  }
+  const reason = invalidPartitionKeyReason(name);
+  if (reason) throw new InvalidPartitionsDefinitionError(`DynamicPartitionsDefinition(${JSON.stringify(name)})`, `invalid name: ${reason}`);
 }
 
 function collectDynamicNames(d: PartitionsDefinition | string, into: Set<string>): void {

@@ -91,6 +91,15 @@ describe("DynamicPartitionsDefinition", () => {
 
   it("needs a name", () => {
     expect(() => new DynamicPartitionsDefinition({ name: "" })).toThrow(InvalidPartitionsDefinitionError);
+    expect(thrown(() => new DynamicPartitionsDefinition({ name: "new\nfiles" })).message).toContain('DynamicPartitionsDefinition("new\\nfiles"): invalid name');
+  });
+
+  it("refuses keys added under an empty or invalid definition name, as the constructor does", () => {
+    const empty = thrown(() => validateDynamicPartitionKeys("", ["a.csv"]));
+    expect(empty).toBeInstanceOf(InvalidPartitionsDefinitionError);
+    expect(empty.message).toContain('a name is required, e.g. new DynamicPartitionsDefinition({ name: "files" })');
+    expect(thrown(() => validateDynamicPartitionKeys("files...old", ["a.csv"])).message).toContain('DynamicPartitionsDefinition("files...old"): invalid name: it contains "..."');
+    expect(thrown(() => validateDynamicPartitionKeys(undefined as never, ["a.csv"])).message).toContain("got undefined");
   });
 });
 
