@@ -84,6 +84,14 @@ describe("asset()", () => {
     expect(a.resourceDefs["x__y__io_manager"]).toBe(io);
   });
 
+  it("puts opTags on its op, structured values as JSON, and not on the asset", () => {
+    const a = asset({ name: "a", tags: { domain: "sales" }, opTags: { "tessera/concurrency_key": "warehouse", limits: { cpu: 2 } } }, () => 1);
+    expect(a.op.tags).toEqual({ "tessera/concurrency_key": "warehouse", limits: '{"cpu":2}' });
+    expect(Object.isFrozen(a.op.tags)).toBe(true);
+    expect(a.getAssetSpec().tags).toEqual({ domain: "sales" });
+    expect(asset("b", () => 1).op.tags).toEqual({});
+  });
+
   it("marks outputRequired: false as skippable", () => {
     expect(asset({ name: "a", outputRequired: false }, () => undefined).getAssetSpec().skippable).toBe(true);
   });
