@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ManualClock, UnknownAssetError } from "../core/index.js";
-import { AssetSpec, Definitions, RetryPolicy, asset, defineAssetJob } from "../definitions/index.js";
+import { AssetSpec, Definitions, RetryPolicy, asset, defineAssetJob, inProcessExecutor } from "../definitions/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import "./asset-job.js";
@@ -64,6 +64,34 @@ describe("asset jobs", () => {
     const result = await new Definitions({ assets: [flaky], jobs: [job] }).getJobDef("retrying").executeInProcess({ clock: new ManualClock(0, { autoAdvance: true }) });
     expect(result.success).toBe(true);
     expect(attempts).toBe(2);
+  });
+
+  it("runs its steps with its own executorDef rather than the Definitions' executor", async () => {
+    let running = 0;
+    let peak = 0;
+    const assets = Array.from({ length: 4 }, (_, i) =>
+      asset(`slow_${i}`, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        return i;
+      }),
+    );
+    const serial = defineAssetJob({ name: "serial", executorDef: inProcessExecutor({ maxConcurrent: 1 }) });
+    const wide = defineAssetJob({ name: "wide" });
+    const defs = new Definitions({ assets, jobs: [serial, wide], executor: inProcessExecutor({ maxConcurrent: 4 }) });
+    await defs.getJobDef("serial").executeInProcess();
+    expect(peak).toBe(1);
+    await defs.getJobDef("wide").executeInProcess();
+    expect(peak).toBe(4);
+  });
+
+  it("keeps its description and metadata, coerced like an asset's", () => {
+    const job = defineAssetJob({ name: "documented", description: "Nightly sales", metadata: { owner: "sales", retries: 2 } });
+    expect(job.description).toBe("Nightly sales");
+    expect(job.metadata).toEqual({ owner: { type: "text", value: "sales" }, retries: { type: "int", value: 2 } });
+    expect(() => defineAssetJob({ name: "bad_metadata", metadata: { fn: () => 1 } as never })).toThrow(/entry "fn"/);
   });
 
   it("rejects a selection naming an undefined asset when the Definitions is built, naming it", () => {
