@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidDefinitionError } from "../core/index.js";
-import { AssetIn, AssetOut, AssetSpec, Definitions, MaterializeResult, asset, multiAsset } from "../definitions/index.js";
+import { AssetKey, InvalidDefinitionError } from "../core/index.js";
+import { AssetCheckSpec, AssetIn, AssetOut, AssetSpec, Definitions, MaterializeResult, asset, multiAsset } from "../definitions/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { materialize } from "./materialize.js";
@@ -137,6 +137,41 @@ describe("AssetsDefinition as seen from elsewhere", () => {
     expect(spec?.deps).toEqual([]);
     expect(stored.toSourceAsset().key.toString()).toBe("stored");
     expect(split.toSourceAssets().map((s) => s.key.toString())).toEqual(["online", "stores/retail"]);
+  });
+
+  it("exposes the reference's properties: keys, deps, descriptions, groups, checks, op, resources", () => {
+    const lake = { handleOutput() {}, loadInput() {} };
+    const euSpec = new AssetSpec(["crm", "customers_eu"], { groupName: "crm", description: "EU customers", skippable: true });
+    const m = multiAsset(
+      {
+        name: "customers",
+        ins: { orders },
+        deps: ["calendar"],
+        canSubset: true,
+        requiredResourceKeys: ["crm_api"],
+        resourceDefs: { lake },
+        outs: { eu: AssetOut.fromSpec(euSpec, { ioManagerKey: "lake" }), us: new AssetOut({ description: "US customers" }) },
+        internalAssetDeps: { us: ["calendar"] },
+        checkSpecs: [new AssetCheckSpec("has_rows", { asset: "us" })],
+      },
+      () => ({}),
+    );
+    expect(m.keys.map(String)).toEqual(["crm/customers_eu", "us"]);
+    expect(m.canSubset).toBe(true);
+    expect(split.canSubset).toBe(false);
+    expect([...m.assetDeps].map(([k, deps]) => [k, deps.map(String)])).toEqual([["crm/customers_eu", ["orders", "calendar"]], ["us", ["calendar"]]]);
+    expect([...m.dependencyKeys].map(String).sort()).toEqual(["calendar", "orders"]);
+    expect(Object.fromEntries(m.descriptionsByKey)).toEqual({ "crm/customers_eu": "EU customers", us: "US customers" });
+    expect(Object.fromEntries(m.groupNamesByKey)).toEqual({ "crm/customers_eu": "crm", us: "default" });
+    expect(m.checkSpecs.map((c) => c.id)).toEqual(["us:has_rows"]);
+    expect(m.nodeDef).toBe(m.op);
+    expect(m.op.name).toBe("customers");
+    expect(m.partitionsDef).toBeUndefined();
+    expect([...m.requiredResourceKeys].sort()).toEqual(["crm_api", "ioManager", "lake"]);
+    expect(m.resourceDefs.lake).toBe(lake);
+    expect(m.outputForKey(AssetKey.from("crm/customers_eu"))).toMatchObject({ name: "eu", ioManagerKey: "lake", required: false });
+    expect(() => m.key).toThrow(/has 2 assets \(crm\/customers_eu, us\); use .keys/);
+    expect(orders.key.toString()).toBe("orders");
   });
 
   it("gives the partition mapping of an upstream, undefined for the default, and rejects a non-upstream", () => {
