@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AssetCheckFailedError, UnknownAssetError } from "../core/index.js";
-import { AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetSpec, Definitions, MaterializeResult, asset, assetCheck } from "../definitions/index.js";
+import { AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetIn, AssetOut, AssetSpec, Definitions, MaterializeResult, asset, assetCheck, multiAsset } from "../definitions/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { materialize } from "./materialize.js";
@@ -68,6 +68,35 @@ describe("asset checks", () => {
       ["attached", "small", false],
       ["yielded", "non_empty", true],
     ]);
+  });
+
+  it("evaluates the checkSpecs of a multi-asset, each result naming its asset; a failed blocking one fails the step after its materializations", async () => {
+    const instance = Instance.ephemeral();
+    const pair = multiAsset(
+      {
+        name: "pair",
+        outs: { left: new AssetOut<number>(), right: new AssetOut<number>() },
+        checkSpecs: [new AssetCheckSpec("left_positive", { asset: "left", blocking: true }), new AssetCheckSpec("right_positive", { asset: "right" })],
+      },
+      async function* () {
+        yield new MaterializeResult({ assetKey: "left", value: -1 });
+        yield new MaterializeResult({ assetKey: "right", value: 2 });
+        yield new AssetCheckResult({ assetKey: "left", checkName: "left_positive", passed: false });
+        yield new AssetCheckResult({ assetKey: "right", checkName: "right_positive", passed: true });
+      },
+    );
+    const afterLeft = asset({ name: "after_left", ins: { left: new AssetIn<number>({ key: "left" }) } }, (_ctx, { left }) => left * 10);
+    const afterRight = asset({ name: "after_right", ins: { right: new AssetIn<number>({ key: "right" }) } }, (_ctx, { right }) => right * 10);
+    const result = await new Definitions({ assets: [pair, afterLeft, afterRight] }).materialize(undefined, { instance, raiseOnError: false });
+    expect(result.getAssetCheckEvaluations().map((e) => [e.assetKey?.toString(), e.checkName, e.passed]).sort()).toEqual([
+      ["left", "left_positive", false],
+      ["right", "right_positive", true],
+    ]);
+    // As in the reference, the blocking failure fails the whole step: everything downstream of it is skipped.
+    expect(result.materializedKeys.map(String)).toEqual(["left", "right"]);
+    expect(result.getStepFailureEvents()[0]?.error?.name).toBe("AssetCheckFailedError");
+    expect(result.getStepSkippedEvents().map((e) => e.stepKey).sort()).toEqual(["after_left", "after_right"]);
+    expect((await instance.getLatestAssetCheckEvaluations("left")).get("left_positive")?.passed).toBe(false);
   });
 
   it("fails an asset that does not report a declared check, or reports one it does not declare", async () => {
