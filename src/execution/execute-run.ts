@@ -14,6 +14,7 @@ import { makeLogger } from "./step-logger.js";
 import { spawnStep } from "./multiprocess/spawn-step.js";
 import { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 import type { StorageConfig } from "../instance/index.js";
+import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
@@ -72,6 +73,64 @@ export async function executeRun(
   options: ExecuteOptions = {},
   checks: readonly number[] = checksOfAssets(AssetGraph.of(defs), selected),
 ): Promise<ExecuteResult> {
+  const prepared = await prepareRun(defs, selected, options, checks);
+  const run = await prepared.instance.createRun(prepared.newRun);
+  return executePreparedRun(prepared, run, options);
+}
+
+/**
+ * Validates a run as `executeRun` does (plan, config, resources, partitions) and records it QUEUED
+ * without running it: a run coordinator launches it later (`executeQueuedRun`).
+ */
+export async function submitRun(
+  defs: Definitions,
+  selected: readonly number[],
+  options: ExecuteOptions = {},
+  checks: readonly number[] = checksOfAssets(AssetGraph.of(defs), selected),
+): Promise<RunRecord> {
+  const prepared = await prepareRun(defs, selected, options, checks);
+  const run = await prepared.instance.createRun({ ...prepared.newRun, status: "QUEUED" });
+  await prepared.instance.storeEvents([{ runId: run.runId, timestamp: prepared.clock.now(), eventType: "RUN_ENQUEUED", message: "Queued: the run coordinator launches it when limits allow." }]);
+  return (await prepared.instance.getRunById(run.runId)) ?? run;
+}
+
+/** Executes a run recorded earlier by `submitRun` (QUEUED, or STARTING once a coordinator took it). */
+export async function executeSubmittedRun(defs: Definitions, run: RunRecord, options: ExecuteOptions & { instance: Instance }): Promise<ExecuteResult> {
+  const graph = AssetGraph.of(defs);
+  const nodes = run.assetSelection.map((id) => graph.require(id, `run ${run.runId}'s selection`));
+  const checkIds = run.tags[CHECK_SELECTION_TAG];
+  const checks = checkIds ? checkIds.split(",").map((id) => graph.checkIndexOf(id)).filter((c): c is number => c !== undefined) : [];
+  const rangeStart = run.tags[SystemTags.PARTITION_RANGE_START];
+  const rangeEnd = run.tags[SystemTags.PARTITION_RANGE_END];
+  const userTags = Object.fromEntries(Object.entries(run.tags).filter(([key]) => !key.startsWith("tessera/")));
+  const prepared = await prepareRun(defs, nodes, {
+    ...options,
+    jobName: run.jobName,
+    runConfig: run.runConfig,
+    tags: { ...userTags, ...(options.tags ?? {}) },
+    ...(run.partitionKey !== undefined ? { partitionKey: run.partitionKey } : {}),
+    ...(rangeStart !== undefined && rangeEnd !== undefined ? { partitionKeyRange: { start: rangeStart, end: rangeEnd } } : {}),
+  }, checks);
+  return executePreparedRun(prepared, run, options);
+}
+
+const CHECK_SELECTION_TAG = "tessera/asset_check_selection";
+
+interface PreparedRun {
+  graph: AssetGraph;
+  plan: ExecutionPlan;
+  instance: Instance;
+  clock: Clock;
+  tags: Record<string, string>;
+  prepared: PreparedResource[];
+  executor: ExecutorDefinition;
+  partitionKeys: string[] | undefined;
+  dynamicPartitions: DynamicPartitionsSnapshot;
+  partitionTime: number;
+  newRun: Parameters<Instance["createRun"]>[0];
+}
+
+async function prepareRun(defs: Definitions, selected: readonly number[], options: ExecuteOptions, checks: readonly number[]): Promise<PreparedRun> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(options.runConfig);
   const plan = ExecutionPlan.build(graph, selected, runConfig, checks);
@@ -98,12 +157,12 @@ export async function executeRun(
   const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
   const range = partitionKeys && partitionKeys.length > 1 ? { start: partitionKeys[0] as string, end: partitionKeys[partitionKeys.length - 1] as string } : undefined;
 
-  const run = await instance.createRun({
+  const newRun = {
     runId: randomUUID(),
     jobName: options.jobName ?? ASSET_JOB_NAME,
     tags: {
       ...tags,
-      ...(plan.checks.length ? { "tessera/asset_check_selection": plan.checks.map((c) => graph.checks[c]?.id).join(",") } : {}),
+      ...(plan.checks.length ? { [CHECK_SELECTION_TAG]: plan.checks.map((c) => graph.checks[c]?.id).join(",") } : {}),
       ...(partitionKey === undefined ? {} : { [SystemTags.PARTITION]: partitionKey }),
       ...(range === undefined ? {} : { [SystemTags.PARTITION_RANGE_START]: range.start, [SystemTags.PARTITION_RANGE_END]: range.end }),
     },
@@ -112,7 +171,12 @@ export async function executeRun(
     ...(partitionKey === undefined ? {} : { partitionKey }),
     ...(options.backfillId === undefined ? {} : { backfillId: options.backfillId }),
     ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId, rootRunId: options.rootRunId ?? options.parentRunId }),
-  });
+  };
+  return { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime, newRun };
+}
+
+async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions): Promise<ExecuteResult> {
+  const { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime } = p;
   // Step processes write their own events; progress then follows the instance's log instead of this writer.
   const follow = executor.name === "multiprocess" && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
   const writer = new RunEventWriter(instance, follow ? undefined : options.onEvent);
@@ -154,7 +218,7 @@ export async function executeRun(
     writer,
     clock,
     runTags: tags,
-    runConfig: options.runConfig ?? {},
+    runConfig: run.runConfig ?? {},
     materialized: new Uint8Array(graph.size),
     outputs: new Map<string, CapturedOutput>(),
     random: options.random ?? Math.random,

@@ -3,7 +3,9 @@ import { InvalidDefinitionError } from "../core/index.js";
 import { Definitions, type AssetsItem } from "../definitions/index.js";
 import { AssetGraph, AssetSelection, type CoercibleToAssetSelection } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
-import { executeRun, type ExecuteOptions } from "./execute-run.js";
+import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
+import type { Instance } from "../instance/index.js";
+import type { RunRecord } from "../storage/index.js";
 
 /**
  * A selection: an AssetSelection, a selection string in either grammar (`"*orders+"`, `"group:sales and kind:csv"`,
@@ -40,6 +42,12 @@ export function resolveSelection(graph: AssetGraph, selection: SelectionLike | u
 }
 
 export async function materializeDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
+  const { nodes, checks } = selectedTargets(defs, selection);
+  return executeRun(defs, nodes, options, checks);
+}
+
+/** The computed assets and checks `selection` runs; external assets or an empty selection are errors. */
+function selectedTargets(defs: Definitions, selection: SelectionLike | undefined): { nodes: number[]; checks: number[] | undefined } {
   const graph = AssetGraph.of(defs);
   const nodes = resolveSelection(graph, selection);
   const external = nodes.filter((n) => graph.isExternal(n));
@@ -54,13 +62,24 @@ export async function materializeDefinitions(defs: Definitions, selection: Selec
   if (nodes.length === 0 && (checks === undefined || checks.length === 0)) {
     throw new InvalidDefinitionError(`The selection ${typeof selection === "string" ? `"${selection}" ` : ""}selects no assets or checks; nothing to run.`);
   }
-  return executeRun(defs, nodes, options, checks);
+  return { nodes, checks };
+}
+
+/**
+ * Validates a run of `selection` as `materializeDefinitions` would and puts it on the instance's run
+ * queue (status QUEUED) instead of running it: the daemon's run coordinator launches it.
+ */
+export async function submitDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord> {
+  const { nodes, checks } = selectedTargets(defs, selection);
+  return submitRun(defs, nodes, options, checks);
 }
 
 declare module "../definitions/definitions.js" {
   interface Definitions {
     /** Materializes `selection` (default: every computed asset) in this process. */
     materialize(selection?: SelectionLike, options?: ExecuteOptions): Promise<ExecuteResult>;
+    /** Puts a run of `selection` on the instance's run queue; `tessera daemon` launches it. */
+    submitRun(selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord>;
   }
 }
 
@@ -97,3 +116,7 @@ export async function observe(assets: readonly AssetsItem[], options: ObserveOpt
   if (nodes.length === 0) throw new InvalidDefinitionError("Nothing to observe: pass observable source assets (observableSourceAsset()).");
   return executeRun(defs, nodes, { jobName: "__OBSERVE_JOB", ...rest }, []);
 }
+
+Definitions.prototype.submitRun = function submit(this: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }) {
+  return submitDefinitions(this, selection, options);
+};

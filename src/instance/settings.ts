@@ -76,9 +76,40 @@ export const storageConfigSchema = z
 /** `storage:` in tessera.yaml: `{ sqlite: { path } }` or `{ postgres: { … } }`. */
 export type StorageConfig = z.output<typeof storageConfigSchema>;
 
+const tagConcurrencyLimitSchema = z
+  .object({
+    key: z.string().min(1).describe("The run tag the limit applies to"),
+    value: z
+      .union([z.string(), z.object({ applyLimitPerUniqueValue: z.literal(true) }).strict()])
+      .optional()
+      .describe("Only runs whose tag has this value; { applyLimitPerUniqueValue: true } limits each value apart; absent: every run with the tag, together"),
+    limit: z.number().int().min(0).describe("At most this many such runs in progress at once"),
+  })
+  .strict();
+export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
+
+/**
+ * `runQueue:` in tessera.yaml: how the daemon's run coordinator launches queued runs.
+ *
+ * @example
+ * runQueue:
+ *   maxConcurrentRuns: 4
+ *   tagConcurrencyLimits:
+ *     - { key: database, value: warehouse, limit: 2 }
+ *     - { key: customer, value: { applyLimitPerUniqueValue: true }, limit: 1 }
+ */
+export const runQueueSettingsSchema = z
+  .object({
+    maxConcurrentRuns: z.number().int().min(-1).optional().describe("Runs in progress at once; -1 for no limit. @default 10"),
+    tagConcurrencyLimits: z.array(tagConcurrencyLimitSchema).optional(),
+  })
+  .strict();
+export type RunQueueSettings = z.infer<typeof runQueueSettingsSchema>;
+
 export const settingsSchema = z
   .object({
     storage: storageConfigSchema.optional(),
+    runQueue: runQueueSettingsSchema.optional(),
     locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
   })
   .strict();

@@ -1,0 +1,92 @@
+// Run launchers: where a run taken off the queue executes — in this process, or in a child process of its own.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Definitions } from "../../definitions/index.js";
+import type { Instance, StorageConfig } from "../../instance/index.js";
+import type { RunRecord } from "../../storage/index.js";
+import { executeSubmittedRun, type ExecuteOptions } from "../execute-run.js";
+import type { RunLauncher } from "./coordinator.js";
+
+const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
+
+/** Runs each launched run in this process, in the background; `whenIdle()` waits for all of them. */
+export class InProcessRunLauncher implements RunLauncher {
+  readonly #defs: Definitions;
+  readonly #instance: Instance;
+  readonly #options: Omit<ExecuteOptions, "instance">;
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(defs: Definitions, instance: Instance, options: Omit<ExecuteOptions, "instance"> = {}) {
+    this.#defs = defs;
+    this.#instance = instance;
+    this.#options = options;
+  }
+
+  async launch(run: RunRecord): Promise<void> {
+    const done = executeSubmittedRun(this.#defs, run, { ...this.#options, instance: this.#instance, raiseOnError: false })
+      .then(() => undefined)
+      .catch((error: unknown) => failUnfinished(this.#instance, run.runId, `The run failed before its first step: ${(error as Error)?.message ?? String(error)}`));
+    this.#running.add(done);
+    void done.finally(() => this.#running.delete(done));
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+}
+
+/** What the run process is told: where the definitions and the instance are, and which run to execute. */
+export interface RunProcessInput {
+  module: string;
+  storage: StorageConfig;
+  home: string | undefined;
+  runId: string;
+}
+
+const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
+
+/**
+ * Runs each launched run in a child process that loads the code location, so that a crash in user code
+ * (an exit, an out-of-memory, a native fault) ends that run as FAILURE and never the launcher.
+ */
+export class ChildProcessRunLauncher implements RunLauncher {
+  readonly #module: string;
+  readonly #instance: Instance;
+  readonly #running = new Set<Promise<void>>();
+
+  constructor(options: { module: string; instance: Instance }) {
+    if (!options.instance.storageConfig) {
+      throw new Error("Runs launched in child processes need an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
+    }
+    this.#module = options.module;
+    this.#instance = options.instance;
+  }
+
+  async launch(run: RunRecord): Promise<void> {
+    const input: RunProcessInput = { module: this.#module, storage: this.#instance.storageConfig as StorageConfig, home: this.#instance.home, runId: run.runId };
+    const child = spawn(process.execPath, ["--import", "tsx", ENTRY], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TESSERA_RUN_INPUT: JSON.stringify(input) } });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    const done = new Promise<void>((resolve) => {
+      child.on("error", (error) => void failUnfinished(this.#instance, run.runId, `The run's process could not start: ${error.message}`).then(resolve));
+      child.on("close", (code, signal) => {
+        const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        const tail = stderr.trim().split("\n").slice(-5).join(" | ");
+        void failUnfinished(this.#instance, run.runId, `The run's process ${why} before the run finished${tail ? `: ${tail}` : ""}`).then(resolve);
+      });
+    });
+    this.#running.add(done);
+    void done.finally(() => this.#running.delete(done));
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+}
+
+/** Records why a run ended when it has not ended on its own (its process died, or it failed to begin). */
+async function failUnfinished(instance: Instance, runId: string, message: string): Promise<void> {
+  const run = await instance.getRunById(runId);
+  if (!run || FINISHED.has(run.status)) return;
+  await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message }]);
+}
