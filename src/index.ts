@@ -154,7 +154,17 @@ export type {
   TickRecord,
   TicksFilter,
 } from "./storage/index.js";
-export { Instance, type PartitionStatus, type FetchOptions, type FetchResult, type GetRunsOptions, type InstanceOptions, type StorageConfig } from "./instance/index.js";
+export {
+  Instance,
+  type PartitionStatus,
+  type FetchOptions,
+  type FetchResult,
+  type GetRunsOptions,
+  type InstanceOptions,
+  type RunQueueSettings,
+  type StorageConfig,
+  type TagConcurrencyLimit,
+} from "./instance/index.js";
 
 export {
   AssetValueLoader,
@@ -162,10 +172,16 @@ export {
   FilesystemIOManager,
   InMemoryIOManager,
   ResolvedAssetJob,
+  ChildProcessRunLauncher,
+  InProcessRunLauncher,
+  QueuedRunCoordinator,
+  PRIORITY_TAG,
   launchBackfill,
   materialize,
   observe,
   reexecuteRun,
+  type DequeueResult,
+  type RunLauncher,
   type BackfillOptions,
   type ReexecuteOptions,
   type ExecuteOptions,
