@@ -67,6 +67,10 @@ const LABELED: Readonly<Record<string, string>> = Object.freeze({
   newly_updated_without_root: "Updated by a run that did not target the evaluated asset",
   missing_since_last_handled: "Missing since it was last requested or updated",
   handled: "Requested or updated",
+  newly_missing: "Newly missing",
+  in_progress: "In progress (a run or a backfill)",
+  all_blocking_checks_passed: "All blocking checks passed",
+  all_deps_blocking_checks_passed: "All deps' blocking checks passed",
 });
 
 function describeCondition(condition: AutomationCondition): string {
@@ -75,6 +79,8 @@ function describeCondition(condition: AutomationCondition): string {
     if (known) return known;
     if (condition.label.startsWith("on_cron(")) return `On cron ${condition.label.slice(7)}: once per tick, after all deps updated`;
     if (condition.label.startsWith("all_deps_updated_since_cron(")) return `All deps updated since the cron tick ${condition.label.slice(27)}`;
+    // A user's label: as written, or made readable when it is snake_case.
+    return /^[a-z0-9_]+$/.test(condition.label) ? condition.label.charAt(0).toUpperCase() + condition.label.slice(1).replaceAll("_", " ") : condition.label;
   }
   if (condition.kind === "check_result") return condition.params.passed ? "Check passed" : "Check failed";
   return DESCRIPTIONS[condition.kind];

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { Cli, type CliStreams } from "./cli.js";
 import { registerAssetCommands } from "./commands/asset.js";
 import { registerAutomationCommands } from "./commands/automation.js";
+import { registerAutomationExplainCommand } from "./commands/automation-explain.js";
 import { registerBackfillCommands } from "./commands/backfill.js";
 import { registerInstanceCommands } from "./commands/instance.js";
 import { registerJobCommands } from "./commands/job.js";
@@ -43,6 +44,7 @@ export function buildProgram(cli: Cli): Command {
   registerPartitionsCommands(program, cli);
   registerBackfillCommands(program, cli);
   registerAutomationCommands(program, cli);
+  registerAutomationExplainCommand(program, cli);
   registerRunCommands(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.

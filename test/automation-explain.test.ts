@@ -1,0 +1,119 @@
+// `tessera automation explain`, run in-process on a temporary home with evaluations stored as the daemon stores them.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { automationConditionSensorsOf, Instance, ManualClock, materialize, type Definitions } from "tessera";
+import { main } from "../src/cli/main.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const dirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function tessera(args: readonly string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
+  const code = await main(["node", "tessera", "--home", home, ...args], { stdout, stderr, stdin: new PassThrough() });
+  return { code, stdout: out, stderr: err };
+}
+
+const project = tempDir("tessera-explain-");
+writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
+mkdirSync(join(project, "node_modules"));
+symlinkSync(ROOT, join(project, "node_modules", "tessera"), "dir");
+const DEFS = join(project, "defs.ts");
+writeFileSync(
+  DEFS,
+  [
+    `import { asset, AutomationCondition, Definitions } from "tessera";`,
+    `export const raw = asset("raw", () => 1);`,
+    `const report = asset({ name: "report", deps: [raw], automationCondition: AutomationCondition.eager() }, () => 2);`,
+    `const manual = asset({ name: "manual", deps: [raw] }, () => 3);`,
+    `export const defs = new Definitions({ assets: [raw, report, manual] });`,
+    ``,
+  ].join("\n"),
+);
+
+describe("tessera automation explain", () => {
+  const home = tempDir("tessera-home-");
+  const START = Date.UTC(2026, 10, 2, 1, 5);
+
+  beforeAll(async () => {
+    const { defs, raw } = (await import(DEFS)) as { defs: Definitions; raw: Parameters<typeof materialize>[0][number] };
+    const clock = new ManualClock(START);
+    const instance = Instance.fromHome({ home, clock });
+    const [sensor] = automationConditionSensorsOf(defs);
+    const first = await sensor!.evaluate({ defs, instance });
+    await instance.storage.addAutomationEvaluations(first.evaluations);
+    await materialize([raw], { instance });
+    clock.advance(30_000);
+    const second = await sensor!.evaluate({ defs, instance, cursor: first.cursor });
+    await instance.storage.addAutomationEvaluations(second.evaluations);
+    await instance.close();
+  });
+
+  it("prints the latest evaluation: when, by which sensor, what it requested, and the tree", async () => {
+    const result = await tessera(["automation", "explain", "report", "-m", DEFS], home);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines[0]).toMatch(/^report: evaluation 2 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by sensor default_automation_condition_sensor$/);
+    expect(lines[1]).toBe("Requested 1 run of it.");
+    expect(result.stdout).toMatch(/^✓ Eager: .* \[eager: AND\] → true$/m);
+    expect(result.stdout).toMatch(/^ {6}✓ Any deps updated \[any_deps_updated: ANY_DEPS_MATCH\] → true$/m);
+    expect(result.stdout).toMatch(/^ {8}✓ Any of \[OR\] on raw → true$/m);
+  });
+
+  it("prints a given evaluation with --evaluation", async () => {
+    const result = await tessera(["automation", "explain", "report", "-m", DEFS, "--evaluation", "1"], home);
+    expect(result.code).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^report: evaluation 1 /);
+    expect(result.stdout).toContain("Requested nothing.");
+    expect(result.stdout).toMatch(/^✗ Eager: .* → false$/m);
+  });
+
+  it("prints the stored record with --json", async () => {
+    const result = await tessera(["automation", "explain", "report", "--json"], home);
+    expect(result.code).toBe(0);
+    const record = JSON.parse(result.stdout);
+    expect(record).toMatchObject({ assetKey: "report", evaluationId: 2, numRequested: 1, sensorName: "default_automation_condition_sensor" });
+    expect(record.tree.label).toBe("eager");
+  });
+
+  it("says an unknown evaluation id is not stored, and which is the latest", async () => {
+    const result = await tessera(["automation", "explain", "report", "--evaluation", "7"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/No evaluation 7 of "report" is stored; the latest is evaluation 2/);
+  });
+
+  it("says an asset without a condition is never evaluated, and how to give it one", async () => {
+    const result = await tessera(["automation", "explain", "manual", "-m", DEFS], home);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/"manual" has no automation condition.*automationCondition: AutomationCondition\.eager\(\)/);
+  });
+
+  it("says when nothing is stored yet, and to run the daemon", async () => {
+    const result = await tessera(["automation", "explain", "report", "-m", DEFS], tempDir("tessera-empty-"));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/No automation evaluation of "report" is stored yet\. Run the daemon \(`tessera daemon`\)/);
+  });
+
+  it("names an unknown asset key with near matches", async () => {
+    const result = await tessera(["automation", "explain", "reprot", "-m", DEFS], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Asset "reprot" is neither defined by the code location nor evaluated in this instance\. Did you mean "report"\?/);
+  });
+});
