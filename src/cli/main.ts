@@ -6,6 +6,7 @@ import { registerAssetCommands } from "./commands/asset.js";
 import { registerAutomationCommands } from "./commands/automation.js";
 import { registerAutomationExplainCommand } from "./commands/automation-explain.js";
 import { registerBackfillCommands } from "./commands/backfill.js";
+import { registerDaemonCommand } from "./commands/daemon.js";
 import { registerInstanceCommands } from "./commands/instance.js";
 import { registerJobCommands } from "./commands/job.js";
 import { registerPartitionsCommands } from "./commands/partitions.js";
@@ -45,6 +46,7 @@ export function buildProgram(cli: Cli): Command {
   registerBackfillCommands(program, cli);
   registerAutomationCommands(program, cli);
   registerAutomationExplainCommand(program, cli);
+  registerDaemonCommand(program, cli);
   registerRunCommands(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.

@@ -1,8 +1,11 @@
-// `tessera schedule list/preview` and `tessera sensor list/preview`: what a code location's schedules and sensors would do.
+// `tessera schedule list/preview/start/stop` and `tessera sensor list/preview/start/stop`: a code location's schedules and sensors.
 import type { Command } from "commander";
 import { closestMatches } from "../../core/index.js";
 import type { Definitions } from "../../definitions/index.js";
 import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../automation/index.js";
+import { setInstigatorStatus, summarizeInstigators, type InstigatorSummary } from "../../automation/daemon/index.js";
+import type { Instance } from "../../instance/index.js";
+import { describeTick } from "./daemon.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { formatTime, renderTable } from "../format.js";
@@ -12,20 +15,26 @@ const SCHEDULE_EXAMPLES = `
 Examples:
   $ tessera schedule list -m defs.ts
   $ tessera schedule preview nightly_finance -m defs.ts --at 2026-11-24T06:00:00Z
+  $ tessera schedule start nightly_finance -m defs.ts
+  $ tessera schedule stop nightly_finance -m defs.ts
 
 preview evaluates the schedule for one tick (the next one, or --at) and prints the runs it would request;
-nothing is launched.`;
+nothing is launched. start and stop store the status the daemon (\`tessera daemon\`) follows; a started
+schedule ticks at its next cron tick, never for ticks from before it was started.`;
 
 const SENSOR_EXAMPLES = `
 Examples:
   $ tessera sensor list -m defs.ts
   $ tessera sensor preview new_exports -m defs.ts --cursor 1200
+  $ tessera sensor start new_exports -m defs.ts
+  $ tessera sensor stop new_exports -m defs.ts
 
 preview evaluates the sensor once against the instance and prints the runs it would request and its new
-cursor; nothing is launched and no cursor is stored.`;
+cursor; nothing is launched and no cursor is stored. start and stop store the status the daemon
+(\`tessera daemon\`) follows; a stopped sensor keeps its cursor.`;
 
 export function registerAutomationCommands(program: Command, cli: Cli): void {
-  const schedules = program.command("schedule").description("Inspect the schedules of a code location");
+  const schedules = program.command("schedule").description("Inspect, start and stop the schedules of a code location");
   schedules
     .command("list")
     .description("List schedules with their cron, timezone, target and next ticks")
@@ -36,8 +45,17 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
         const defs = await definitionsOf(cli, options.module, instance.settings);
         if (defs.schedules.length === 0) return cli.print("No schedules. Define one with new ScheduleDefinition({ name, cronSchedule, target }) and pass it in Definitions schedules.");
         const now = instance.clock.now();
-        const rows = defs.schedules.map((s) => [s.name, [s.cronSchedule].flat().join(" | "), s.executionTimezone, s.jobName, s.defaultStatus, s.nextTicks(now, 1).map((t) => formatTime(t.getTime())).join("")]);
-        for (const line of renderTable(["SCHEDULE", "CRON", "TIMEZONE", "JOB", "DEFAULT", "NEXT TICK"], rows)) cli.print(line);
+        const summaries = byName(await summarizeInstigators(instance, defs, "schedule"));
+        const rows = defs.schedules.map((s) => [
+          s.name,
+          [s.cronSchedule].flat().join(" | "),
+          s.executionTimezone,
+          s.jobName,
+          statusOf(summaries.get(s.name)),
+          s.nextTicks(now, 1).map((t) => formatTime(t.getTime())).join(""),
+          lastTickOf(summaries.get(s.name)),
+        ]);
+        for (const line of renderTable(["SCHEDULE", "CRON", "TIMEZONE", "JOB", "STATUS", "NEXT TICK", "LAST TICK"], rows)) cli.print(line);
       });
     });
   schedules
@@ -58,7 +76,7 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
       });
     });
 
-  const sensors = program.command("sensor").description("Inspect the sensors of a code location");
+  const sensors = program.command("sensor").description("Inspect, start and stop the sensors of a code location");
   sensors
     .command("list")
     .description("List sensors with their target and minimum interval")
@@ -67,9 +85,11 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
     .action(async (options: { module?: string }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const defs = await definitionsOf(cli, options.module, instance.settings);
-        if (defs.sensors.length === 0) return cli.print("No sensors. Define one with sensor({ name, target }, fn) and pass it in Definitions sensors.");
-        const rows = defs.sensors.map((s) => [s.name, `${s.minimumIntervalSeconds}s`, s.defaultStatus, s.description ?? ""]);
-        for (const line of renderTable(["SENSOR", "INTERVAL", "DEFAULT", "DESCRIPTION"], rows)) cli.print(line);
+        const summaries = await summarizeInstigators(instance, defs, "sensor");
+        if (summaries.length === 0) return cli.print("No sensors. Define one with sensor({ name, target }, fn) and pass it in Definitions sensors.");
+        const intervals = new Map(defs.sensors.map((s) => [s.name, s.minimumIntervalSeconds]));
+        const rows = summaries.map((s) => [s.name, `${intervals.get(s.name) ?? 30}s`, statusOf(s), lastTickOf(s), defs.sensors.find((d) => d.name === s.name)?.description ?? ""]);
+        for (const line of renderTable(["SENSOR", "INTERVAL", "STATUS", "LAST TICK", "DESCRIPTION"], rows)) cli.print(line);
       });
     });
   sensors
@@ -89,6 +109,46 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
         if (evaluation.cursor !== undefined) cli.print(`  cursor: ${evaluation.cursor}`);
       });
     });
+
+  for (const [kind, parent] of [["schedule", schedules], ["sensor", sensors]] as const) {
+    for (const status of ["RUNNING", "STOPPED"] as const) {
+      const verb = status === "RUNNING" ? "start" : "stop";
+      parent
+        .command(verb)
+        .description(status === "RUNNING" ? `Mark a ${kind} RUNNING: the daemon ticks it from now on` : `Mark a ${kind} STOPPED: the daemon no longer ticks it`)
+        .argument("<name>", `the ${kind}'s name`)
+        .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+        .addHelpText("after", kind === "schedule" ? SCHEDULE_EXAMPLES : SENSOR_EXAMPLES)
+        .action(async (name: string, options: { module?: string }, command: Command) => {
+          await cli.withInstance(command, async (instance) => {
+            const defs = await definitionsOf(cli, options.module, instance.settings);
+            const previous = await instance.storage.getInstigatorState(name);
+            await setInstigatorStatus(instance, defs, kind, name, status);
+            const was = previous ? previous.status : "default";
+            cli.print(`${kind === "schedule" ? "Schedule" : "Sensor"} ${name}: ${status}${was === status ? " (already)" : ""}`);
+            if (status === "RUNNING") await hintDaemon(cli, instance);
+          });
+        });
+    }
+  }
+}
+
+function byName(items: readonly InstigatorSummary[]): Map<string, InstigatorSummary> {
+  return new Map(items.map((i) => [i.name, i]));
+}
+
+function statusOf(summary: InstigatorSummary | undefined): string {
+  if (!summary) return "-";
+  return summary.stored ? summary.status : `${summary.status} (default)`;
+}
+
+function lastTickOf(summary: InstigatorSummary | undefined): string {
+  return summary?.lastTick ? `${formatTime(summary.lastTick.timestamp)} ${describeTick(summary.lastTick)}` : "-";
+}
+
+async function hintDaemon(cli: Cli, instance: Instance): Promise<void> {
+  const lease = await instance.storage.getLease("daemon");
+  if (!lease || lease.expiresAt <= instance.clock.now()) cli.print("No daemon is running on this instance: start one with `tessera daemon -m <file>`.");
 }
 
 async function definitionsOf(cli: Cli, module: string | undefined, settings: Parameters<typeof codeLocationPaths>[1]): Promise<Definitions> {

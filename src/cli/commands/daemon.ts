@@ -1,0 +1,161 @@
+// `tessera daemon` runs schedules, sensors and automation for a code location; `tessera daemon status` shows who runs them and how they did.
+import type { Command } from "commander";
+import { DAEMON_LEASE, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
+import type { Definitions } from "../../definitions/index.js";
+import type { Instance } from "../../instance/index.js";
+import type { LeaseRecord, TickRecord } from "../../storage/index.js";
+import type { Cli } from "../cli.js";
+import { CliUsageError } from "../errors.js";
+import { firstLine, formatDuration, formatTime, plural, renderTable, truncate } from "../format.js";
+import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+
+const DAEMON_EXAMPLES = `
+Examples:
+  $ tessera daemon -m defs.ts
+  $ tessera daemon -m defs.ts --interval 10
+  $ tessera daemon -m defs.ts --once
+  $ tessera daemon status
+
+The daemon ticks every RUNNING schedule (start one with \`tessera schedule start <name>\`), every RUNNING
+sensor, and the automation condition sensors, and launches their runs in this process. One daemon runs
+per instance: a second one waits, saying who holds the lease, and takes over when that one stops.
+Ctrl-C stops it after the runs it launched have ended.`;
+
+const STATUS_EXAMPLES = `
+Examples:
+  $ tessera daemon status
+  $ tessera daemon status -m defs.ts
+
+Shows the daemon holding the lease (host, pid, heartbeat age), when each loop last ran, and each schedule
+and sensor with its status and last tick (those of the code location with -m or tessera.yaml, else those
+the instance has state for).`;
+
+export function registerDaemonCommand(program: Command, cli: Cli): void {
+  const daemon = program
+    .command("daemon")
+    .description("Run schedules, sensors and automation of a code location until stopped (Ctrl-C)")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--interval <seconds>", "seconds between two iterations", "5")
+    .option("--lease <seconds>", "seconds the lease lasts without renewal (another daemon takes over after)", "60")
+    .option("--once", "run one iteration, wait for its runs, and exit")
+    .addHelpText("after", DAEMON_EXAMPLES)
+    .action(async (options: { module?: string; interval: string; lease: string; once?: boolean }, command: Command) => {
+      const intervalMs = seconds(options.interval, "--interval");
+      const leaseTtlMs = seconds(options.lease, "--lease");
+      await cli.withInstance(command, async (instance) => {
+        const defs = await definitionsOf(cli, options.module, instance, true);
+        if (!defs) return;
+        const logger: DaemonLogger = {
+          info: (m) => cli.print(`${formatTime(instance.clock.now())}  ${m}`),
+          warn: (m) => cli.print(`${formatTime(instance.clock.now())}  ${cli.style.yellow(m)}`),
+          error: (m) => cli.printError(`${formatTime(instance.clock.now())}  ${cli.errStyle.red(m)}`),
+        };
+        const runner = new Daemon({ instance, defs, intervalMs, leaseTtlMs, logger });
+        await printPlan(cli, instance, defs, runner);
+        if (options.once) {
+          try {
+            const iteration = await runner.runIteration();
+            if (!iteration.ran) cli.exitCode = 1;
+          } finally {
+            await runner.close();
+          }
+          return;
+        }
+        const controller = new AbortController();
+        const stop = (): void => {
+          if (controller.signal.aborted) return;
+          cli.print(`stopping: waiting for ${plural(runner.runsInProgress, "run")} launched by this daemon`);
+          controller.abort();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+        try {
+          await runner.run({ signal: controller.signal });
+        } finally {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+        }
+        cli.print("daemon stopped; lease released");
+      });
+    });
+
+  daemon
+    .command("status")
+    .description("Show the daemon holding the lease, its loops, and each schedule and sensor with its last tick")
+    .option("-m, --module <file>", "code location module (default: locations in tessera.yaml, if any)")
+    .addHelpText("after", STATUS_EXAMPLES)
+    .action(async (options: { module?: string }, command: Command) => {
+      await cli.withInstance(command, async (instance) => {
+        printLease(cli, instance.clock.now(), await instance.storage.getLease(DAEMON_LEASE));
+        // `-m` may land on `daemon` itself (it has the option too) when given after `status`.
+        const module = options.module ?? command.optsWithGlobals<{ module?: string }>().module;
+        const defs = await definitionsOf(cli, module, instance, false);
+        const rows = defs ? [...(await summarizeInstigators(instance, defs, "schedule")), ...(await summarizeInstigators(instance, defs, "sensor"))] : await storedInstigators(instance);
+        cli.print();
+        if (rows.length === 0) return cli.print(defs ? "No schedules or sensors in the code location." : "No schedule or sensor has state in this instance (give -m <file> to list a code location's).");
+        for (const line of renderTable(["NAME", "TYPE", "STATUS", "LAST TICK", "RESULT"], rows.map(instigatorRow))) cli.print(line);
+      });
+    });
+}
+
+function seconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new CliUsageError(`${flag} takes a positive number of seconds, got "${value}".`);
+  return n * 1000;
+}
+
+async function definitionsOf(cli: Cli, module: string | undefined, instance: Instance, required: boolean): Promise<Definitions | undefined> {
+  const paths = codeLocationPaths(module, instance.settings, required);
+  if (paths.length === 0) return undefined;
+  if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
+  return (await loadCodeLocation(paths[0] as string, cli.cwd)).defs;
+}
+
+async function printPlan(cli: Cli, instance: Instance, defs: Definitions, runner: Daemon): Promise<void> {
+  const schedules = await summarizeInstigators(instance, defs, "schedule");
+  const sensors = await summarizeInstigators(instance, defs, "sensor");
+  const running = (items: InstigatorSummary[]): string => items.filter((i) => i.status === "RUNNING").map((i) => i.name).join(", ") || "none running";
+  cli.print(`Daemon ${runner.holder} on ${instance.storage.location}, every ${formatDuration(runner.intervalMs)}`);
+  cli.print(`  schedules:  ${schedules.length} (${running(schedules)})`);
+  cli.print(`  sensors:    ${sensors.length} (${running(sensors)})`);
+  cli.print(`  automation: ${runner.automationSensors.map((s) => s.name).join(", ") || "no asset has an automation condition"}`);
+}
+
+function printLease(cli: Cli, now: number, lease: LeaseRecord | undefined): void {
+  if (!lease) {
+    cli.print("Daemon: none holds the lease (not running, or stopped cleanly). Start one with `tessera daemon -m <file>`.");
+    return;
+  }
+  const heartbeat = typeof lease.info.heartbeat === "number" ? lease.info.heartbeat : lease.acquiredAt;
+  const who = `${lease.holder} (pid ${String(lease.info.pid ?? "?")}, host ${String(lease.info.hostname ?? "?")})`;
+  if (lease.expiresAt <= now) {
+    cli.print(`Daemon: none running; ${who} last renewed the lease ${formatDuration(now - heartbeat)} ago and it expired at ${formatTime(lease.expiresAt)}.`);
+  } else {
+    cli.print(`Daemon: ${who}, heartbeat ${formatDuration(now - heartbeat)} ago, lease until ${formatTime(lease.expiresAt)}`);
+  }
+  const loops = (lease.info.loops ?? {}) as Record<string, unknown>;
+  for (const loop of ["scheduler", "sensors", "automation", "backfills"]) {
+    const at = loops[loop];
+    cli.print(`  ${loop.padEnd(11)} ${typeof at === "number" ? `last iteration ${formatTime(at)} (${formatDuration(now - at)} ago)` : "not run yet"}`);
+  }
+}
+
+async function storedInstigators(instance: Instance): Promise<InstigatorSummary[]> {
+  const states = await instance.storage.getInstigatorStates();
+  return Promise.all(
+    states.map(async (s) => ({ name: s.name, type: s.type, status: s.status, stored: true, cursor: s.cursor, lastTick: (await instance.storage.getTicks(s.name, { limit: 1 }))[0] })),
+  );
+}
+
+function instigatorRow(i: InstigatorSummary): string[] {
+  return [i.name, i.type.toLowerCase(), i.stored ? i.status : `${i.status} (default)`, formatTime(i.lastTick?.timestamp), describeTick(i.lastTick)];
+}
+
+/** `SUCCESS: 2 runs`, `SKIPPED: <reason>`, `FAILURE: <first line of the error>`. */
+export function describeTick(tick: TickRecord | undefined): string {
+  if (!tick) return "-";
+  if (tick.status === "SUCCESS") return `SUCCESS: ${plural(tick.runIds.length, "run")}`;
+  if (tick.status === "SKIPPED") return truncate(`SKIPPED: ${tick.skipReason ?? ""}`, 60);
+  if (tick.status === "FAILURE") return truncate(`FAILURE: ${firstLine(tick.error)}`, 80);
+  return "STARTED";
+}
