@@ -450,6 +450,40 @@ export const defs = new Definitions({ assets: [dailySales] });
     const shown = await tesseraInProcess(["asset", "show", "daily_sales", "-m", module], home);
     expect(shown.stdout).toMatch(/partitions +Daily.*: 5 materialized, 0 failed, 0 in progress, 0 missing/);
   });
+
+  it("cancels a running backfill from another tessera command: it stops before its next run", async () => {
+    const CANCELING = `
+import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
+export const dailySales = asset({ name: "daily_sales", partitionsDef: daily }, async (ctx) => {
+  await (globalThis as { onBackfillRun?: (id: string) => Promise<void> }).onBackfillRun?.(ctx.runTags["tessera/backfill"] as string);
+  return ctx.partitionKey;
+});
+export const defs = new Definitions({ assets: [dailySales] });
+`;
+    const dir = project({ "defs.ts": CANCELING });
+    const home = tempDir();
+    const hook = globalThis as { onBackfillRun?: (id: string) => Promise<void> };
+    const canceled: string[] = [];
+    hook.onBackfillRun = async (id) => {
+      if (canceled.length > 0) return;
+      const cancel = await tesseraInProcess(["backfill", "cancel", id], home);
+      canceled.push(cancel.stdout);
+    };
+    try {
+      const launched = await tesseraInProcess(["backfill", "launch", "-m", join(dir, "defs.ts"), "--all"], home);
+      expect(canceled).toEqual([expect.stringMatching(/^Backfill \S+ is CANCELING\.\n$/)]);
+      expect(launched.code).toBe(1);
+      expect(launched.stdout).toMatch(/✓ 2026-11-01 +run .*\nBackfill (\S+) CANCELED: 1 partition materialized\.\n$/);
+      const id = /Backfill (\S+) CANCELED/.exec(launched.stdout)?.[1] as string;
+      const shown = await tesseraInProcess(["backfill", "show", id], home);
+      expect(shown.stdout).toMatch(/status +CANCELED/);
+      expect(shown.stdout).toMatch(/materialized +1\n/);
+      expect((await tesseraInProcess(["backfill", "cancel", id], home)).stdout).toBe(`Backfill ${id} is CANCELED.\n`);
+    } finally {
+      delete hook.onBackfillRun;
+    }
+  });
 });
 
 describe("tessera run reexecute and run cancel", () => {

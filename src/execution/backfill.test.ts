@@ -65,6 +65,22 @@ describe("backfills", () => {
     expect(four.runIds).toHaveLength(3);
   });
 
+  it("sorts the partitions asked for oldest first and gives each contiguous range its own single run", async () => {
+    const instance = Instance.ephemeral();
+    const ranges: string[][] = [];
+    const policy = BackfillPolicy.singleRun();
+    const byRange = (ctx: { partitionKeys: readonly string[] }) => (ranges.push([...ctx.partitionKeys]), Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1])));
+    const sales = asset({ name: "daily_sales", partitionsDef: daily, backfillPolicy: policy }, byRange);
+    const days = await launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionKeys: ["2026-11-09", "2026-11-03", "2026-11-05", "2026-11-02", "2026-11-03"] });
+    expect(days.partitionKeys).toEqual(["2026-11-02", "2026-11-03", "2026-11-05", "2026-11-09"]);
+    expect(ranges).toEqual([["2026-11-02", "2026-11-03"], ["2026-11-05"], ["2026-11-09"]]);
+    ranges.length = 0;
+    const regions = new StaticPartitionsDefinition(["emea", "apac", "amer", "anz"]);
+    const byRegion = asset({ name: "by_region", partitionsDef: regions, backfillPolicy: policy }, byRange);
+    await launchBackfill(new Definitions({ assets: [byRegion] }), { instance, partitionKeys: ["anz", "apac", "emea"] });
+    expect(ranges).toEqual([["emea", "apac"], ["anz"]]);
+  });
+
   it("re-runs only the failed partitions of an earlier backfill, and only missing ones on request", async () => {
     const instance = Instance.ephemeral();
     let broken = true;

@@ -4,7 +4,7 @@ import { InvalidDefinitionError, SystemTags, type AssetKey } from "../core/index
 import type { Definitions } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
-import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
+import { DynamicPartitionsSnapshot, PartitionKeyRange, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
 import type { BackfillRecord } from "../storage/index.js";
 import { executeRun, type ExecuteOptions } from "./execute-run.js";
 import type { ExecuteResult } from "./execute-result.js";
@@ -70,7 +70,8 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
   if (previous) keys = [...previous.failedPartitions];
   else if (options.partitionKeys) {
     for (const key of options.partitionKeys) def.validatePartitionKey(key, loading);
-    keys = sortByPartitionOrder(def, [...new Set(options.partitionKeys)], loading);
+    const positionOf = partitionPositions(def, loading);
+    keys = [...new Set(options.partitionKeys)].sort((a, b) => positionOf(a) - positionOf(b));
   } else if (options.partitionRange) keys = def.getPartitionKeysInRange(new PartitionKeyRange(options.partitionRange.start, options.partitionRange.end), loading);
   else if (options.allPartitions || options.missingOnly || options.failedOnly) keys = def.getPartitionKeys(loading);
   else throw new InvalidDefinitionError("Say which partitions to backfill: partitionKeys, partitionRange, allPartitions, missingOnly, failedOnly or fromFailureOf.");
@@ -105,7 +106,7 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
 
   // Reading the backfill back decodes every key it holds, so it is read once per run: after the run, which
   // both keeps a cancel that arrived during the run and stops the backfill before its next one.
-  for (const chunk of chunksOf(def, keys, maxPartitionsPerRun(graph, partitioned), loading)) {
+  for (const chunk of chunksOf(keys, maxPartitionsPerRun(graph, partitioned), partitionPositions(def, loading))) {
     let result: ExecuteResult;
     try {
       result = await executeRun(defs, partitioned, {
@@ -154,24 +155,33 @@ function maxPartitionsPerRun(graph: AssetGraph, nodes: readonly number[]): numbe
   return max;
 }
 
-function sortByPartitionOrder(def: PartitionsDefinition, keys: string[], loading: { currentTime: number; dynamicPartitionsStore: DynamicPartitionsSnapshot }): string[] {
-  const order = new Map(def.getPartitionKeys(loading).map((k, i) => [k, i]));
-  return keys.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+/**
+ * Each key's position in the definition's order. Time windows compute it from the key; other definitions
+ * list their keys once, on first use.
+ */
+function partitionPositions(def: PartitionsDefinition, loading: { currentTime: number; dynamicPartitionsStore: DynamicPartitionsSnapshot }): (key: string) => number {
+  if (def instanceof TimeWindowPartitionsDefinition) return (key) => def.getPartitionIndex(key, loading);
+  let order: Map<string, number> | undefined;
+  return (key) => {
+    order ??= new Map(def.getPartitionKeys(loading).map((k, i) => [k, i]));
+    return order.get(key) ?? -1;
+  };
 }
 
 /** Chunks of at most `max` partitions, each a contiguous range of the definition, in order. */
-function chunksOf(def: PartitionsDefinition, keys: readonly string[], max: number, loading: { currentTime: number; dynamicPartitionsStore: DynamicPartitionsSnapshot }): string[][] {
-  const position = new Map(def.getPartitionKeys(loading).map((k, i) => [k, i]));
+function chunksOf(keys: readonly string[], max: number, positionOf: (key: string) => number): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
+  let last = -2;
   for (const key of keys) {
-    const last = current[current.length - 1];
-    const contiguous = last !== undefined && position.get(key) === (position.get(last) as number) + 1;
+    const position = positionOf(key);
+    const contiguous = current.length > 0 && position === last + 1;
     if (current.length > 0 && (!contiguous || current.length >= max)) {
       chunks.push(current);
       current = [];
     }
     current.push(key);
+    last = position;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
