@@ -7,8 +7,8 @@ import { ManualClock } from "../src/core/index.js";
 import { asset, Definitions, defineAssetJob } from "../src/definitions/index.js";
 import { materialize } from "../src/execution/index.js";
 import { Instance } from "../src/instance/index.js";
-import { DynamicPartitionsDefinition } from "../src/partitions/index.js";
-import { AutomationCondition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
+import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
+import { AutomationCondition, AutomationConditionSensorDefinition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
 import { Daemon, inProcessRunLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type RunLauncher } from "../src/automation/daemon/index.js";
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC
@@ -213,6 +213,47 @@ describe("Daemon: automation", () => {
     clock.advance(30_000);
     await daemon.runIteration(); // report is up to date now: nothing more
     expect((await instance.storage.getTicks("default_automation_condition_sensor"))[0]?.status).toBe("SKIPPED");
+  });
+});
+
+describe("Daemon: automation backfills and failing runs", () => {
+  it("with emitBackfills, launches one backfill over the requested partitions, once", async () => {
+    const clock = new ManualClock(START);
+    const { instance } = sqliteInstance(clock);
+    const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
+    const parts = asset({ name: "parts", partitionsDef: letters, automationCondition: AutomationCondition.missing() }, (ctx) => ctx.partitionKey);
+    const auto = new AutomationConditionSensorDefinition({ name: "auto", target: "*", defaultStatus: "RUNNING", runTags: { team: "data" } });
+    const daemon = daemonFor(instance, new Definitions({ assets: [parts], sensors: [auto] }), clock);
+    expect(daemon.automationSensors.map((s) => s.name)).toEqual(["auto"]);
+    await daemon.runIteration();
+    await daemon.waitForRuns();
+    const backfills = await instance.getBackfills();
+    expect(backfills.map((b) => [b.status, b.partitionKeys, b.tags[AutomationTags.RUN_KEY], b.tags.team])).toEqual([["COMPLETED", ["a", "b", "c"], "auto:1:backfill:0", "data"]]);
+    const [tick] = await instance.storage.getTicks("auto");
+    expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", ["auto:1:backfill:0"], 3]);
+    expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
+  });
+
+  it("a run whose asset throws fails that run, not the daemon; a run that cannot be launched fails its tick only", async () => {
+    const clock = new ManualClock(START);
+    const { instance } = sqliteInstance(clock);
+    const boom = asset({ name: "boom" }, () => {
+      throw new Error("kaboom");
+    });
+    const boomJob = defineAssetJob({ name: "boom_job", selection: "boom" });
+    const crashing = sensor({ name: "crashing", job: boomJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "x" }));
+    const badConfig = sensor({ name: "bad_config", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "y", runConfig: { ops: { nope: { config: {} } } } }));
+    const fine = sensor({ name: "fine", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "z" }));
+    const daemon = daemonFor(instance, new Definitions({ assets: [boom, orders], jobs: [boomJob, ordersJob], sensors: [crashing, badConfig, fine] }), clock);
+    await daemon.runIteration();
+    await daemon.waitForRuns();
+    const byJob = Object.fromEntries((await instance.getRuns()).map((r) => [r.jobName, r.status]));
+    expect(byJob).toEqual({ boom_job: "FAILURE", orders_job: "SUCCESS" });
+    expect((await instance.storage.getTicks("crashing"))[0]?.status).toBe("SUCCESS");
+    const [bad] = await instance.storage.getTicks("bad_config");
+    expect(bad?.status).toBe("FAILURE");
+    expect(bad?.error).toMatch(/nope/);
+    expect((await instance.storage.getTicks("fine"))[0]?.status).toBe("SUCCESS");
   });
 });
 
