@@ -308,4 +308,4 @@ export {
   type AutomationSensorEvaluation,
   type EvaluationTreeNode,
 } from "./automation/index.js";
-export { Daemon, DaemonLoop, inProcessRunLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type RunLauncher } from "./automation/index.js";
+export { Daemon, DaemonLoop, inProcessDaemonLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./automation/index.js";

@@ -9,7 +9,7 @@ import { materialize } from "../src/execution/index.js";
 import { Instance } from "../src/instance/index.js";
 import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
 import { AutomationCondition, AutomationConditionSensorDefinition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
-import { Daemon, inProcessRunLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type RunLauncher } from "../src/automation/daemon/index.js";
+import { Daemon, inProcessDaemonLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type DaemonRunLauncher } from "../src/automation/daemon/index.js";
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC
 const HOUR = 3_600_000;
@@ -271,11 +271,11 @@ describe("Daemon: idempotent resume", () => {
     const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [twice] });
     // The first daemon "dies" right after its first run is recorded: its second launch never returns.
     let launches = 0;
-    const dying: RunLauncher = {
+    const dying: DaemonRunLauncher = {
       async launch(request, ctx) {
         launches++;
         if (launches > 1) return new Promise(() => {});
-        return inProcessRunLauncher.launch(request, ctx);
+        return inProcessDaemonLauncher.launch(request, ctx);
       },
     };
     const first = new Daemon({ instance, defs, clock, holder: "first", launcher: dying });

@@ -9,7 +9,7 @@ import { AutomationConditionSensorDefinition, automationConditionSensorsOf } fro
 import { runAutomationTick } from "./automation-loop.js";
 import { silentLogger, type DaemonLogger } from "./daemon-logger.js";
 import { InvalidDaemonOptionError } from "./errors.js";
-import { inProcessRunLauncher, type RunLauncher } from "./run-launcher.js";
+import { inProcessDaemonLauncher, type DaemonRunLauncher } from "./run-launcher.js";
 import { DEFAULT_MAX_CATCHUP_TICKS, runScheduleTicks } from "./schedule-loop.js";
 import { runSensorTick } from "./sensor-loop.js";
 import type { TickEnvironment } from "./tick-execution.js";
@@ -36,7 +36,7 @@ export interface DaemonOptions {
   /** The automation condition sensors to run. @default those of `defs`, plus the default one when some asset's condition is not covered */
   automationSensors?: readonly AutomationConditionSensorDefinition[];
   /** How runs are started. @default in this process */
-  launcher?: RunLauncher;
+  launcher?: DaemonRunLauncher;
   logger?: DaemonLogger;
 }
 
@@ -67,7 +67,7 @@ export class Daemon {
   readonly intervalMs: number;
   readonly #maxCatchupTicks: number;
   readonly #automationSensors: readonly AutomationConditionSensorDefinition[];
-  readonly #launcher: RunLauncher;
+  readonly #launcher: DaemonRunLauncher;
   readonly #logger: DaemonLogger;
   readonly #inflight = new Set<Promise<void>>();
   readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
@@ -83,7 +83,7 @@ export class Daemon {
     this.intervalMs = options.intervalMs ?? 5_000;
     this.#maxCatchupTicks = options.maxCatchupTicks ?? DEFAULT_MAX_CATCHUP_TICKS;
     this.#automationSensors = options.automationSensors ?? automationConditionSensorsOf(options.defs);
-    this.#launcher = options.launcher ?? inProcessRunLauncher;
+    this.#launcher = options.launcher ?? inProcessDaemonLauncher;
     this.#logger = options.logger ?? silentLogger;
     if (typeof this.holder !== "string" || this.holder.trim() === "") throw new InvalidDaemonOptionError("holder", "must be a non-empty string naming this daemon.");
     for (const [name, value] of [["leaseTtlMs", this.leaseTtlMs], ["intervalMs", this.intervalMs], ["maxCatchupTicks", this.#maxCatchupTicks]] as const) {

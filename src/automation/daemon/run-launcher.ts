@@ -21,7 +21,7 @@ export interface LaunchedRun {
   readonly completion: Promise<void>;
 }
 
-export interface RunLauncher {
+export interface DaemonRunLauncher {
   /** Records the run and starts it; resolves once the run exists in the instance, rejects if it could not be created. */
   launch(request: LaunchRequest, context: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun>;
 }
@@ -31,7 +31,7 @@ export interface RunLauncher {
  * `executeRunRequests` does, but returns as soon as the run is recorded. A run that fails or throws is
  * recorded as failed by the executor and settles `completion`; it never rejects into the daemon.
  */
-export const inProcessRunLauncher: RunLauncher = Object.freeze({
+export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
   launch(launch: LaunchRequest, { defs, instance }: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun> {
     const { request, tags, instigator } = launch;
     let announce: (runId: string) => void = () => {};

@@ -5,7 +5,7 @@ import type { InstigatorState, InstigatorType, TickRecord, TickStatus } from "..
 import { AutomationTags } from "../evaluate-tick.js";
 import type { DynamicPartitionsRequest, RunRequest } from "../run-request.js";
 import type { TargetRef } from "../target.js";
-import type { RunLauncher } from "./run-launcher.js";
+import type { DaemonRunLauncher } from "./run-launcher.js";
 
 export interface TickInstigator {
   readonly kind: "schedule" | "sensor";
@@ -16,7 +16,7 @@ export interface TickInstigator {
 export interface TickEnvironment {
   readonly defs: Definitions;
   readonly instance: Instance;
-  readonly launcher: RunLauncher;
+  readonly launcher: DaemonRunLauncher;
   /** Called with each launched run's (or backfill's) completion, so the daemon can wait for it on shutdown. */
   readonly track: (completion: Promise<void>) => void;
 }
