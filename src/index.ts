@@ -308,4 +308,14 @@ export {
   type AutomationSensorEvaluation,
   type EvaluationTreeNode,
 } from "./automation/index.js";
+export {
+  AutomationConditionReferenceError,
+  FreshnessPolicy,
+  FreshnessStatus,
+  InvalidFreshnessPolicyError,
+  evaluateFreshness,
+  type AssetFreshness,
+  type EvaluateFreshnessOptions,
+  type FreshnessPolicyOptions,
+} from "./automation/index.js";
 export { Daemon, DaemonLoop, inProcessDaemonLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./automation/index.js";

@@ -43,6 +43,15 @@ export {
   type AutomationSensorEvaluateOptions,
   type AutomationSensorEvaluation,
 } from "./automation-condition-sensor.js";
+export {
+  FreshnessPolicy,
+  FreshnessStatus,
+  InvalidFreshnessPolicyError,
+  evaluateFreshness,
+  type AssetFreshness,
+  type EvaluateFreshnessOptions,
+  type FreshnessPolicyOptions,
+} from "./freshness-policy.js";
 export { AutomationConditionReferenceError } from "./condition-references.js";
 export { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 export { InvalidEvaluationResultError, InvalidRunRequestError, UnknownJobTargetError, type InstigatorKind } from "./errors.js";

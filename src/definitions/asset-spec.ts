@@ -12,9 +12,9 @@ import {
 import { AssetDep, type AssetRef } from "./asset-dep.js";
 // Type-only: partitions and automation are later layers; a spec only carries their definitions.
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
-import type { AutomationCondition } from "../automation/index.js";
+import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 
-type OptionalAttribute = "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy" | "automationCondition";
+type OptionalAttribute = "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy" | "automationCondition" | "freshnessPolicy";
 
 export const DEFAULT_GROUP_NAME = "default";
 export const IO_MANAGER_KEY_METADATA = "tessera/io_manager_key";
@@ -40,6 +40,8 @@ export interface AssetSpecAttributes {
   backfillPolicy?: BackfillPolicy | undefined;
   /** When automation (the daemon's automation condition sensors) requests runs of this asset. */
   automationCondition?: AutomationCondition | undefined;
+  /** How old the data the asset incorporates may be; evaluated by evaluateFreshness. */
+  freshnessPolicy?: FreshnessPolicy | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export class AssetSpec {
   readonly partitionsDef: PartitionsDefinition | undefined;
   readonly backfillPolicy: BackfillPolicy | undefined;
   readonly automationCondition: AutomationCondition | undefined;
+  readonly freshnessPolicy: FreshnessPolicy | undefined;
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
     this.key = AssetKey.from(key);
@@ -80,6 +83,7 @@ export class AssetSpec {
     this.partitionsDef = checkPartitionsDef(attributes.partitionsDef, where);
     this.backfillPolicy = checkBackfillPolicy(attributes.backfillPolicy, where);
     this.automationCondition = checkAutomationCondition(attributes.automationCondition, where);
+    this.freshnessPolicy = checkFreshnessPolicy(attributes.freshnessPolicy, where);
     Object.freeze(this);
   }
 
@@ -127,6 +131,7 @@ export class AssetSpec {
       partitionsDef: this.partitionsDef,
       backfillPolicy: this.backfillPolicy,
       automationCondition: this.automationCondition,
+      freshnessPolicy: this.freshnessPolicy,
     };
   }
 }
@@ -213,6 +218,14 @@ function checkAutomationCondition(value: AutomationCondition | undefined, where:
   if (value === undefined) return undefined;
   if (typeof (value as { describeNode?: unknown } | null)?.describeNode !== "function" || typeof (value as { uniqueId?: unknown }).uniqueId !== "string") {
     throw new InvalidDefinitionError(`automationCondition of ${where} must be an AutomationCondition, e.g. AutomationCondition.eager()`, where);
+  }
+  return value;
+}
+
+function checkFreshnessPolicy(value: FreshnessPolicy | undefined, where: string): FreshnessPolicy | undefined {
+  if (value === undefined) return undefined;
+  if ((value as { kind?: unknown } | null)?.kind !== "freshness_policy") {
+    throw new InvalidDefinitionError(`freshnessPolicy of ${where} must be a FreshnessPolicy, e.g. new FreshnessPolicy({ maximumLagMinutes: 60 })`, where);
   }
   return value;
 }

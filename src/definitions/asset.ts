@@ -4,7 +4,7 @@ import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validat
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
-import type { AutomationCondition } from "../automation/index.js";
+import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
@@ -111,6 +111,8 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   backfillPolicy?: BackfillPolicy;
   /** When automation requests runs of this asset, e.g. AutomationCondition.eager(). */
   automationCondition?: AutomationCondition;
+  /** How old the data the asset incorporates may be, e.g. new FreshnessPolicy({ maximumLagMinutes: 60 }). */
+  freshnessPolicy?: FreshnessPolicy;
 }
 
 export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
@@ -186,6 +188,7 @@ function buildAsset(
     partitionsDef: options.partitionsDef,
     backfillPolicy: options.backfillPolicy,
     automationCondition: options.automationCondition,
+    freshnessPolicy: options.freshnessPolicy,
   });
 
   return new AssetsDefinition({

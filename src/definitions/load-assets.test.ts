@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CodeLocationError, DuplicateAssetKeyError, InvalidAssetKeyError, InvalidDefinitionError } from "../core/index.js";
 import { materialize } from "../execution/index.js";
 import { BackfillPolicy } from "../partitions/index.js";
+import { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 import * as current from "./__fixtures__/load-assets/current.js";
 import * as finance from "./__fixtures__/load-assets/finance.js";
 import * as fulfilment from "./__fixtures__/load-assets/fulfilment.js";
@@ -172,6 +173,22 @@ describe("loadAssetsFromModules", () => {
     });
   });
 
+  describe("automationCondition and freshnessPolicy", () => {
+    it("give every loaded computed asset the condition and policy, replacing their own, and leave sources without", () => {
+      const condition = AutomationCondition.eager();
+      const policy = new FreshnessPolicy({ maximumLagMinutes: 30 });
+      const own = asset({ name: "own_policy", automationCondition: AutomationCondition.onMissing(), freshnessPolicy: new FreshnessPolicy({ maximumLagMinutes: 5 }) }, () => 1);
+      const loaded = loadAssetsFromModules([fulfilment, { own }], { automationCondition: condition, freshnessPolicy: policy, includeSpecs: true });
+      for (const key of ["shipments", "own_policy"]) {
+        expect(definitionOf(loaded, key).getAssetSpec(key).automationCondition).toBe(condition);
+        expect(definitionOf(loaded, key).getAssetSpec(key).freshnessPolicy).toBe(policy);
+      }
+      expect(definitionOf(loaded, "carrier_rates").getAssetSpec("carrier_rates").automationCondition).toBeUndefined();
+      expect(definitionOf(loaded, "carrier_rates").getAssetSpec("carrier_rates").freshnessPolicy).toBeUndefined();
+      expect(own.getAssetSpec("own_policy").freshnessPolicy?.maximumLagMinutes).toBe(5);
+    });
+  });
+
   describe("key collisions", () => {
     it("refuses two definitions of one key, naming both exports", () => {
       const again = asset("orders", () => []);
@@ -209,10 +226,10 @@ describe("loadAssetsFromModules", () => {
     });
   });
 
-  it("refuses options it does not know, with a suggestion, and options for what assets cannot carry yet", () => {
+  it("refuses options it does not know, with a suggestion, and a condition or policy of the wrong kind", () => {
     expect(() => loadAssetsFromModules([orders], { keyprefix: "x" } as never)).toThrow(/has no option "keyprefix"; did you mean "keyPrefix"\?/);
-    expect(() => loadAssetsFromModules([orders], { automationCondition: {} } as never)).toThrow(/does not take automationCondition yet: assets have no automation condition yet/);
-    expect(() => loadAssetsFromModules([orders], { freshnessPolicy: {} } as never)).toThrow(/does not take freshnessPolicy yet/);
+    expect(() => loadAssetsFromModules([orders], { automationCondition: {} } as never)).toThrow(/automationCondition of loadAssetsFromModules must be an AutomationCondition/);
+    expect(() => loadAssetsFromModules([orders], { freshnessPolicy: { maximumLagMinutes: 5 } } as never)).toThrow(/freshnessPolicy of loadAssetsFromModules must be a FreshnessPolicy/);
   });
 
   it("refuses a bad prefix or group name before loading anything", () => {

@@ -8,6 +8,7 @@ import { AssetsDefinition } from "./assets-definition.js";
 import type { AssetsItem } from "./definitions.js";
 // Type-only: partitions are a later layer.
 import type { BackfillPolicy } from "../partitions/index.js";
+import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 import { importModule, importPackageModules, resolvePackageName, type LabelledModule, type PackageLocation } from "./package-modules.js";
 import { replaceAssetKeys, replaceCheckKeys, type KeyReplacements } from "./replace-asset-keys.js";
 import { SourceAsset } from "./source-asset.js";
@@ -29,6 +30,10 @@ export interface LoadAssetsOptions {
   sourceKeyPrefix?: string | readonly string[];
   /** The backfill policy of every loaded computed asset, replacing its own, as in the reference. @default each asset's own */
   backfillPolicy?: BackfillPolicy;
+  /** The automation condition of every loaded computed asset, replacing its own, as in the reference. @default each asset's own */
+  automationCondition?: AutomationCondition;
+  /** The freshness policy of every loaded computed asset, replacing its own, as in the reference. @default each asset's own */
+  freshnessPolicy?: FreshnessPolicy;
   /** Whether exported AssetSpecs are loaded, as external assets. @default false (specs often only serve to build a multi-asset) */
   includeSpecs?: boolean;
 }
@@ -43,13 +48,8 @@ export interface LoadFromPackageNameOptions {
   from?: PackageLocation;
 }
 
-const ASSETS_OPTIONS = ["groupName", "keyPrefix", "sourceKeyPrefix", "backfillPolicy", "includeSpecs"];
+const ASSETS_OPTIONS = ["groupName", "keyPrefix", "sourceKeyPrefix", "backfillPolicy", "automationCondition", "freshnessPolicy", "includeSpecs"];
 const CHECKS_OPTIONS = ["assetKeyPrefix"];
-const NOT_YET: Readonly<Record<string, string>> = {
-  automationCondition: "assets have no automation condition yet",
-  freshnessPolicy: "assets have no freshness policy yet",
-};
-
 /**
  * The assets the given modules export: asset definitions, SourceAssets (and AssetSpecs with `includeSpecs`), alone
  * or in arrays, each once even when exported under several names or by several modules. Options apply to copies;
@@ -153,6 +153,8 @@ interface AssetsSettings {
   keyPrefix: readonly string[] | undefined;
   sourceKeyPrefix: readonly string[] | undefined;
   backfillPolicy: BackfillPolicy | undefined;
+  automationCondition: AutomationCondition | undefined;
+  freshnessPolicy: FreshnessPolicy | undefined;
   includeSpecs: boolean;
 }
 
@@ -189,7 +191,13 @@ function loadAssets(modules: readonly LabelledModule[], settings: AssetsSettings
   const byNewKey = new Map<string, Found<Loaded>>();
   for (const item of found) {
     if (item.value instanceof AssetSpec && owners.get(item.value.key.toString()) !== item) continue; // an equal spec came first
-    const copy = replaceAssetKeys(item.value, replacements, { groupName: settings.groupName, backfillPolicy: settings.backfillPolicy, describe: item.where });
+    const copy = replaceAssetKeys(item.value, replacements, {
+      groupName: settings.groupName,
+      backfillPolicy: settings.backfillPolicy,
+      automationCondition: settings.automationCondition,
+      freshnessPolicy: settings.freshnessPolicy,
+      describe: item.where,
+    });
     for (const key of keysOf(copy)) {
       const other = byNewKey.get(key.toString());
       // Keys were unique before the prefixes, so a clash now is the prefixes' doing.
@@ -350,9 +358,18 @@ function assetsSettings(options: LoadAssetsOptions, caller: string): AssetsSetti
   if (backfillPolicy !== undefined && (backfillPolicy as { kind?: unknown } | null)?.kind !== "backfill_policy") {
     throw new InvalidDefinitionError(`backfillPolicy of ${caller} must be BackfillPolicy.singleRun() or BackfillPolicy.multiRun(n)`);
   }
+  const { automationCondition, freshnessPolicy } = options;
+  if (automationCondition !== undefined && typeof (automationCondition as { describeNode?: unknown } | null)?.describeNode !== "function") {
+    throw new InvalidDefinitionError(`automationCondition of ${caller} must be an AutomationCondition, e.g. AutomationCondition.eager()`);
+  }
+  if (freshnessPolicy !== undefined && (freshnessPolicy as { kind?: unknown } | null)?.kind !== "freshness_policy") {
+    throw new InvalidDefinitionError(`freshnessPolicy of ${caller} must be a FreshnessPolicy, e.g. new FreshnessPolicy({ maximumLagMinutes: 60 })`);
+  }
   return {
     groupName,
     backfillPolicy,
+    automationCondition,
+    freshnessPolicy,
     keyPrefix: prefixOf(options.keyPrefix, "keyPrefix", caller),
     sourceKeyPrefix: prefixOf(options.sourceKeyPrefix, "sourceKeyPrefix", caller),
     includeSpecs: options.includeSpecs === true,
@@ -368,8 +385,6 @@ function checkOptionNames(options: object, known: readonly string[], caller: str
   if (options === null || typeof options !== "object") throw new InvalidDefinitionError(`The options of ${caller} must be an object, got ${String(options)}`);
   for (const name of Object.keys(options)) {
     if (known.includes(name) || (options as Record<string, unknown>)[name] === undefined) continue;
-    const notYet = NOT_YET[name];
-    if (notYet) throw new InvalidDefinitionError(`${caller} does not take ${name} yet: ${notYet} in Tessera. Remove the option.`);
     const near = closestMatches(name, known);
     throw new InvalidDefinitionError(`${caller} has no option "${name}"${near.length ? `; did you mean "${near[0]}"?` : ""} Its options: ${known.join(", ")}.`);
   }

@@ -23,7 +23,7 @@ import type { AssetObservation, MaterializeResult } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
-import type { AutomationCondition } from "../automation/index.js";
+import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 
 export interface AssetOutOptions<T> {
   /** The asset's key. @default the output's name (under keyPrefix) */
@@ -44,6 +44,8 @@ export interface AssetOutOptions<T> {
   type?: TypeCheck<T>;
   /** When automation requests runs of this asset, e.g. AutomationCondition.eager(). */
   automationCondition?: AutomationCondition;
+  /** How old the data this asset incorporates may be. */
+  freshnessPolicy?: FreshnessPolicy;
 }
 
 /**
@@ -209,6 +211,7 @@ export function multiAsset<
       partitionsDef: options.partitionsDef ?? base?.partitionsDef,
       backfillPolicy: options.backfillPolicy ?? base?.backfillPolicy,
       automationCondition: o.automationCondition ?? base?.automationCondition,
+      freshnessPolicy: o.freshnessPolicy ?? base?.freshnessPolicy,
     });
     specs.push(spec);
     const ioManagerKey = o.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;

@@ -2,6 +2,7 @@
 import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
 // Type-only: partitions are a later layer; a spec only carries its policy.
 import type { BackfillPolicy } from "../partitions/index.js";
+import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
 import { AssetCheckSpec, AssetChecksDefinition } from "./asset-check.js";
 import { AssetDep } from "./asset-dep.js";
 import { AssetSpec, DEFAULT_GROUP_NAME } from "./asset-spec.js";
@@ -16,6 +17,10 @@ export interface ReplaceOptions {
   groupName?: string | undefined;
   /** The backfill policy of computed assets, replacing theirs (sources are never backfilled). */
   backfillPolicy?: BackfillPolicy | undefined;
+  /** The automation condition of computed assets, replacing theirs. */
+  automationCondition?: AutomationCondition | undefined;
+  /** The freshness policy of computed assets, replacing theirs. */
+  freshnessPolicy?: FreshnessPolicy | undefined;
   /** Where the item comes from, for errors: `export "orders" of modules[0]`. */
   describe: string;
 }
@@ -27,7 +32,7 @@ export interface ReplaceOptions {
  * of one module under different prefixes run as different steps. Returns `item` itself when nothing changes.
  */
 export function replaceAssetKeys<T extends AssetsDefinition<unknown> | AssetSpec | SourceAsset>(item: T, keys: KeyReplacements, options: ReplaceOptions): T {
-  if (item instanceof AssetSpec) return replaceInSpec(item, keys, { ...options, backfillPolicy: undefined }) as T;
+  if (item instanceof AssetSpec) return replaceInSpec(item, keys, onlyKeysAndGroup(options)) as T;
   if (item instanceof SourceAsset) {
     const key = swap(item.key, keys);
     const current = item.options.groupName ?? DEFAULT_GROUP_NAME;
@@ -50,7 +55,7 @@ export function replaceCheckKeys(check: AssetChecksDefinition, keys: KeyReplacem
 }
 
 function replaceInDefinition(definition: AssetsDefinition<unknown>, keys: KeyReplacements, options: ReplaceOptions): AssetsDefinition<unknown> {
-  const specs = definition.specs.map((spec) => replaceInSpec(spec, keys, definition.isMaterializable ? options : { ...options, backfillPolicy: undefined }));
+  const specs = definition.specs.map((spec) => replaceInSpec(spec, keys, definition.isMaterializable ? options : onlyKeysAndGroup(options)));
   const checkSpecs = definition.checkSpecs.map((spec) => replaceInCheckSpec(spec, keys));
   const keysChange = definition.inputs.some((i) => keys.has(i.key.toString())) || definition.outputs.some((o) => keys.has(o.key.toString()));
   if (!keysChange && specs.every((s, i) => s === definition.specs[i]) && checkSpecs.every((c, i) => c === definition.checkSpecs[i])) return definition;
@@ -76,8 +81,24 @@ function replaceInSpec(spec: AssetSpec, keys: KeyReplacements, options: ReplaceO
   const deps = spec.deps.map((dep) => replaceInDep(dep, keys));
   const groupName = groupFor(spec.groupName, options, spec.key);
   const backfillPolicy = options.backfillPolicy ?? spec.backfillPolicy;
-  if (key === spec.key && groupName === spec.groupName && backfillPolicy === spec.backfillPolicy && deps.every((d, i) => d === spec.deps[i])) return spec;
-  return spec.replaceAttributes({ key, deps, groupName, backfillPolicy });
+  const automationCondition = options.automationCondition ?? spec.automationCondition;
+  const freshnessPolicy = options.freshnessPolicy ?? spec.freshnessPolicy;
+  if (
+    key === spec.key &&
+    groupName === spec.groupName &&
+    backfillPolicy === spec.backfillPolicy &&
+    automationCondition === spec.automationCondition &&
+    freshnessPolicy === spec.freshnessPolicy &&
+    deps.every((d, i) => d === spec.deps[i])
+  ) {
+    return spec;
+  }
+  return spec.replaceAttributes({ key, deps, groupName, backfillPolicy, automationCondition, freshnessPolicy });
+}
+
+// Sources and external specs keep their own policies: the loader's apply to computed assets only.
+function onlyKeysAndGroup(options: ReplaceOptions): ReplaceOptions {
+  return { ...options, backfillPolicy: undefined, automationCondition: undefined, freshnessPolicy: undefined };
 }
 
 function replaceInCheckSpec(spec: AssetCheckSpec, keys: KeyReplacements): AssetCheckSpec {
