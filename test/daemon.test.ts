@@ -1,8 +1,10 @@
-// The daemon against a real SQLite file, with time moved by hand: schedules, sensors, failures, crash resume, the lease.
+// The daemon against a real SQLite file and the real PostgreSQL server, with time moved by hand: schedules,
+// sensors, automation, failures, crash resume, the lease.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { ManualClock } from "../src/core/index.js";
 import { asset, Definitions, defineAssetJob } from "../src/definitions/index.js";
 import { materialize } from "../src/execution/index.js";
@@ -15,19 +17,47 @@ const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC
 const HOUR = 3_600_000;
 
 const dirs: string[] = [];
+const schemas: string[] = [];
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  await Promise.all(schemas.splice(0).map((s) => dropSchema(server.url, s)));
 });
 
-function sqliteInstance(clock: ManualClock): { instance: Instance; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), "tessera-daemon-"));
-  dirs.push(dir);
-  const path = join(dir, "tessera.db");
-  const instance = Instance.open({ storage: { sqlite: { path } }, clock });
-  open.push(instance);
-  return { instance, path };
+const server = await postgresForTests();
+type StorageConfig = Parameters<typeof Instance.open>[0]["storage"];
+const BACKENDS = [
+  {
+    name: "on a SQLite file",
+    available: true,
+    storage: (): StorageConfig => {
+      const dir = mkdtempSync(join(tmpdir(), "tessera-daemon-"));
+      dirs.push(dir);
+      return { sqlite: { path: join(dir, "tessera.db") } };
+    },
+  },
+  {
+    name: "on PostgreSQL",
+    available: server.reachable,
+    storage: (): StorageConfig => {
+      const schema = freshSchemaName();
+      schemas.push(schema);
+      return { postgres: { url: server.url, schema } };
+    },
+  },
+];
+let backend = BACKENDS[0] as (typeof BACKENDS)[number];
+
+/** An instance on the backend under test, and a way to open the same storage again (another process would). */
+function openInstance(clock: ManualClock): { instance: Instance; reopen: () => Instance } {
+  const storage = backend.storage();
+  const reopen = (): Instance => {
+    const instance = Instance.open({ storage, clock });
+    open.push(instance);
+    return instance;
+  };
+  return { instance: reopen(), reopen };
 }
 
 function daemonFor(instance: Instance, defs: Definitions, clock: ManualClock, options: Partial<ConstructorParameters<typeof Daemon>[0]> = {}): Daemon {
@@ -44,295 +74,302 @@ function collectingLogger(): DaemonLogger & { lines: string[] } {
 const orders = asset({ name: "orders" }, () => 1);
 const ordersJob = defineAssetJob({ name: "orders_job", selection: "orders" });
 
-describe("Daemon: scheduler", () => {
-  it("ticks a running schedule once per cron tick, and never for ticks before it started", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
-    const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
-    const daemon = daemonFor(instance, defs, clock);
-
-    await daemon.runIteration(); // first sight: records the start, runs nothing from before
-    expect(await instance.storage.getTicks("hourly")).toEqual([]);
-    clock.advance(30 * 60_000); // 10:30
-    await daemon.runIteration();
-    expect(await instance.storage.getTicks("hourly")).toEqual([]);
-    clock.set(Date.UTC(2026, 0, 5, 11, 0, 5));
-    await daemon.runIteration();
-    await daemon.runIteration(); // same time again: no second tick
-    const ticks = await instance.storage.getTicks("hourly");
-    expect(ticks.map((t) => [new Date(t.timestamp).toISOString(), t.status, t.runIds.length])).toEqual([["2026-01-05T11:00:00.000Z", "SUCCESS", 1]]);
-    await daemon.close();
-    const runs = await instance.getRuns();
-    expect(runs.map((r) => [r.jobName, r.status, r.tags[AutomationTags.SCHEDULE_NAME], r.tags[AutomationTags.RUN_KEY]])).toEqual([
-      ["orders_job", "SUCCESS", "hourly", "hourly:2026-01-05T11:00:00.000Z:0"],
-    ]);
-    expect(ticks[0]?.runIds).toEqual([runs[0]?.runId]);
-  });
-
-  it("catches up the ticks missed while the daemon was down, at most maxCatchupTicks of them", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
-    const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
-    const logger = collectingLogger();
-    const daemon = daemonFor(instance, defs, clock, { maxCatchupTicks: 2, logger });
-    await daemon.runIteration();
-    clock.advance(4 * HOUR); // 11:00, 12:00, 13:00, 14:00 passed
-    await daemon.runIteration();
-    const ticks = await instance.storage.getTicks("hourly");
-    expect(ticks.map((t) => new Date(t.timestamp).toISOString())).toEqual(["2026-01-05T14:00:00.000Z", "2026-01-05T13:00:00.000Z"]);
-    expect(logger.lines.join("\n")).toMatch(/schedule hourly fell behind: skipping 2 missed tick\(s\), running the latest 2/);
-  });
-
-  it("does not tick a stopped schedule, and a started one ticks from its start", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob });
-    const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
-    const daemon = daemonFor(instance, defs, clock);
-    await daemon.runIteration();
-    clock.advance(2 * HOUR); // 12:00:30; ticks at 11:00 and 12:00 passed while stopped (the default)
-    await daemon.runIteration();
-    expect(await instance.storage.getTicks("hourly")).toEqual([]);
-
-    await setInstigatorStatus(instance, defs, "schedule", "hourly", "RUNNING");
-    await daemon.runIteration();
-    expect(await instance.storage.getTicks("hourly")).toEqual([]); // nothing from before the start
-    clock.advance(HOUR);
-    await daemon.runIteration();
-    expect((await instance.storage.getTicks("hourly")).map((t) => new Date(t.timestamp).toISOString())).toEqual(["2026-01-05T13:00:00.000Z"]);
-
-    await setInstigatorStatus(instance, defs, "schedule", "hourly", "STOPPED");
-    clock.advance(HOUR);
-    await daemon.runIteration();
-    expect(await instance.storage.getTicks("hourly")).toHaveLength(1);
-    await expect(setInstigatorStatus(instance, defs, "schedule", "hourlyy", "RUNNING")).rejects.toThrow(UnknownInstigatorError);
-    await expect(setInstigatorStatus(instance, defs, "schedule", "hourlyy", "RUNNING")).rejects.toThrow(/Did you mean "hourly"\?.*tessera schedule list/);
-  });
-
-  it("records SKIPPED with the schedule's reason", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const quiet = new ScheduleDefinition({ name: "quiet", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING", executionFn: () => new SkipReason("holiday") });
-    const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [quiet] }), clock);
-    await daemon.runIteration();
-    clock.advance(HOUR);
-    await daemon.runIteration();
-    expect((await instance.storage.getTicks("quiet")).map((t) => [t.status, t.skipReason])).toEqual([["SKIPPED", "holiday"]]);
-  });
-});
-
-describe("Daemon: sensors", () => {
-  it("carries the cursor from tick to tick and respects the minimum interval", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const seen: (string | undefined)[] = [];
-    const counter = sensor({ name: "counter", job: ordersJob, minimumIntervalSeconds: 60, defaultStatus: "RUNNING" }, (ctx) => {
-      seen.push(ctx.cursor);
-      const next = Number(ctx.cursor ?? 0) + 1;
-      return new SensorResult({ runRequests: next % 2 === 0 ? [new RunRequest({ runKey: `even-${next}` })] : [], cursor: String(next) });
+for (const candidate of BACKENDS) {
+  describe.skipIf(!candidate.available)(`Daemon ${candidate.name}`, () => {
+    beforeEach(() => {
+      backend = candidate;
     });
-    const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [counter] }), clock);
-    await daemon.runIteration(); // evaluated at once: cursor 1
-    clock.advance(30_000);
-    await daemon.runIteration(); // 30 s < 60 s: not evaluated
-    clock.advance(30_000);
-    await daemon.runIteration(); // cursor 2, one run
-    expect(seen).toEqual([undefined, "1"]);
-    const ticks = await instance.storage.getTicks("counter");
-    expect(ticks.map((t) => [t.status, t.cursor, t.runKeys])).toEqual([
-      ["SUCCESS", "2", ["even-2"]],
-      ["SKIPPED", "1", []],
-    ]);
-    expect((await instance.storage.getInstigatorState("counter"))?.cursor).toBe("2");
-  });
 
-  it("records a throwing sensor's tick as FAILURE, keeps its cursor, and still ticks the others", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const broken = sensor({ name: "broken", job: ordersJob, defaultStatus: "RUNNING" }, () => {
-      throw new Error("the bucket is gone");
+    describe("Daemon: scheduler", () => {
+      it("ticks a running schedule once per cron tick, and never for ticks before it started", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
+        const daemon = daemonFor(instance, defs, clock);
+
+        await daemon.runIteration(); // first sight: records the start, runs nothing from before
+        expect(await instance.storage.getTicks("hourly")).toEqual([]);
+        clock.advance(30 * 60_000); // 10:30
+        await daemon.runIteration();
+        expect(await instance.storage.getTicks("hourly")).toEqual([]);
+        clock.set(Date.UTC(2026, 0, 5, 11, 0, 5));
+        await daemon.runIteration();
+        await daemon.runIteration(); // same time again: no second tick
+        const ticks = await instance.storage.getTicks("hourly");
+        expect(ticks.map((t) => [new Date(t.timestamp).toISOString(), t.status, t.runIds.length])).toEqual([["2026-01-05T11:00:00.000Z", "SUCCESS", 1]]);
+        await daemon.close();
+        const runs = await instance.getRuns();
+        expect(runs.map((r) => [r.jobName, r.status, r.tags[AutomationTags.SCHEDULE_NAME], r.tags[AutomationTags.RUN_KEY]])).toEqual([
+          ["orders_job", "SUCCESS", "hourly", "hourly:2026-01-05T11:00:00.000Z:0"],
+        ]);
+        expect(ticks[0]?.runIds).toEqual([runs[0]?.runId]);
+      });
+
+      it("catches up the ticks missed while the daemon was down, at most maxCatchupTicks of them", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
+        const logger = collectingLogger();
+        const daemon = daemonFor(instance, defs, clock, { maxCatchupTicks: 2, logger });
+        await daemon.runIteration();
+        clock.advance(4 * HOUR); // 11:00, 12:00, 13:00, 14:00 passed
+        await daemon.runIteration();
+        const ticks = await instance.storage.getTicks("hourly");
+        expect(ticks.map((t) => new Date(t.timestamp).toISOString())).toEqual(["2026-01-05T14:00:00.000Z", "2026-01-05T13:00:00.000Z"]);
+        expect(logger.lines.join("\n")).toMatch(/schedule hourly fell behind: skipping 2 missed tick\(s\), running the latest 2/);
+      });
+
+      it("does not tick a stopped schedule, and a started one ticks from its start", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
+        const daemon = daemonFor(instance, defs, clock);
+        await daemon.runIteration();
+        clock.advance(2 * HOUR); // 12:00:30; ticks at 11:00 and 12:00 passed while stopped (the default)
+        await daemon.runIteration();
+        expect(await instance.storage.getTicks("hourly")).toEqual([]);
+
+        await setInstigatorStatus(instance, defs, "schedule", "hourly", "RUNNING");
+        await daemon.runIteration();
+        expect(await instance.storage.getTicks("hourly")).toEqual([]); // nothing from before the start
+        clock.advance(HOUR);
+        await daemon.runIteration();
+        expect((await instance.storage.getTicks("hourly")).map((t) => new Date(t.timestamp).toISOString())).toEqual(["2026-01-05T13:00:00.000Z"]);
+
+        await setInstigatorStatus(instance, defs, "schedule", "hourly", "STOPPED");
+        clock.advance(HOUR);
+        await daemon.runIteration();
+        expect(await instance.storage.getTicks("hourly")).toHaveLength(1);
+        await expect(setInstigatorStatus(instance, defs, "schedule", "hourlyy", "RUNNING")).rejects.toThrow(UnknownInstigatorError);
+        await expect(setInstigatorStatus(instance, defs, "schedule", "hourlyy", "RUNNING")).rejects.toThrow(/Did you mean "hourly"\?.*tessera schedule list/);
+      });
+
+      it("records SKIPPED with the schedule's reason", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const quiet = new ScheduleDefinition({ name: "quiet", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING", executionFn: () => new SkipReason("holiday") });
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [quiet] }), clock);
+        await daemon.runIteration();
+        clock.advance(HOUR);
+        await daemon.runIteration();
+        expect((await instance.storage.getTicks("quiet")).map((t) => [t.status, t.skipReason])).toEqual([["SKIPPED", "holiday"]]);
+      });
     });
-    const fine = sensor({ name: "fine", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "k" }));
-    const wrongShape = sensor({ name: "wrong_shape", job: ordersJob, defaultStatus: "RUNNING" }, () => ({ runKey: "x" }) as never);
-    const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [broken, wrongShape, fine] }), clock);
-    await daemon.runIteration();
-    const [failed] = await instance.storage.getTicks("broken");
-    expect(failed?.status).toBe("FAILURE");
-    expect(failed?.error).toMatch(/the bucket is gone/);
-    expect((await instance.storage.getTicks("wrong_shape"))[0]?.error).toMatch(/InvalidEvaluationResultError.*must return a RunRequest/s);
-    expect((await instance.storage.getTicks("fine"))[0]?.status).toBe("SUCCESS");
-    expect((await instance.storage.getInstigatorState("broken"))?.cursor).toBeUndefined();
-  });
 
-  it("applies a sensor's dynamic partitions requests before launching runs of the new partitions", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const files = new DynamicPartitionsDefinition({ name: "files" });
-    const perFile = asset({ name: "per_file", partitionsDef: files }, (ctx) => ctx.partitionKey);
-    const job = defineAssetJob({ name: "files_job", selection: "per_file" });
-    const watcher = sensor({ name: "watcher", job, defaultStatus: "RUNNING" }, () =>
-      new SensorResult({ runRequests: [new RunRequest({ partitionKey: "a.csv" })], dynamicPartitionsRequests: [files.buildAddRequest(["a.csv"])] }),
-    );
-    const daemon = daemonFor(instance, new Definitions({ assets: [perFile], jobs: [job], sensors: [watcher] }), clock);
-    await daemon.runIteration();
-    await daemon.waitForRuns();
-    expect(await instance.getDynamicPartitions("files")).toEqual(["a.csv"]);
-    expect((await instance.getRuns()).map((r) => [r.partitionKey, r.status])).toEqual([["a.csv", "SUCCESS"]]);
-  });
-});
+    describe("Daemon: sensors", () => {
+      it("carries the cursor from tick to tick and respects the minimum interval", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const seen: (string | undefined)[] = [];
+        const counter = sensor({ name: "counter", job: ordersJob, minimumIntervalSeconds: 60, defaultStatus: "RUNNING" }, (ctx) => {
+          seen.push(ctx.cursor);
+          const next = Number(ctx.cursor ?? 0) + 1;
+          return new SensorResult({ runRequests: next % 2 === 0 ? [new RunRequest({ runKey: `even-${next}` })] : [], cursor: String(next) });
+        });
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [counter] }), clock);
+        await daemon.runIteration(); // evaluated at once: cursor 1
+        clock.advance(30_000);
+        await daemon.runIteration(); // 30 s < 60 s: not evaluated
+        clock.advance(30_000);
+        await daemon.runIteration(); // cursor 2, one run
+        expect(seen).toEqual([undefined, "1"]);
+        const ticks = await instance.storage.getTicks("counter");
+        expect(ticks.map((t) => [t.status, t.cursor, t.runKeys])).toEqual([
+          ["SUCCESS", "2", ["even-2"]],
+          ["SKIPPED", "1", []],
+        ]);
+        expect((await instance.storage.getInstigatorState("counter"))?.cursor).toBe("2");
+      });
 
-describe("Daemon: automation", () => {
-  it("the default automation sensor launches eager() runs once their deps are updated, and stores each evaluation", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const raw = asset({ name: "raw" }, () => 1);
-    const report = asset({ name: "report", ins: { raw }, automationCondition: AutomationCondition.eager() }, (_ctx, { raw: r }) => r + 1);
-    const defs = new Definitions({ assets: [raw, report] });
-    const daemon = daemonFor(instance, defs, clock);
-    expect(daemon.automationSensors.map((s) => s.name)).toEqual(["default_automation_condition_sensor"]);
-    await daemon.runIteration(); // raw is missing: eager waits
-    expect(await instance.getRuns()).toEqual([]);
-    await materialize([raw], { instance });
-    clock.advance(30_000);
-    await daemon.runIteration();
-    await daemon.waitForRuns();
-    const runs = (await instance.getRuns()).filter((r) => r.tags[AutomationTags.SENSOR_NAME] === "default_automation_condition_sensor");
-    expect(runs.map((r) => [r.assetSelection, r.status])).toEqual([[["report"], "SUCCESS"]]);
-    const ticks = await instance.storage.getTicks("default_automation_condition_sensor");
-    expect(ticks.map((t) => [t.status, t.evaluationId, t.requestedCount, t.runIds])).toEqual([
-      ["SUCCESS", 2, 1, [runs[0]?.runId]],
-      ["SKIPPED", 1, 0, []],
-    ]);
-    const evaluations = await instance.storage.getAutomationEvaluations("report");
-    expect(evaluations.map((e) => [e.evaluationId, e.numRequested, e.sensorName])).toEqual([
-      [2, 1, "default_automation_condition_sensor"],
-      [1, 0, "default_automation_condition_sensor"],
-    ]);
-    clock.advance(30_000);
-    await daemon.runIteration(); // report is up to date now: nothing more
-    expect((await instance.storage.getTicks("default_automation_condition_sensor"))[0]?.status).toBe("SKIPPED");
-  });
-});
+      it("records a throwing sensor's tick as FAILURE, keeps its cursor, and still ticks the others", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const broken = sensor({ name: "broken", job: ordersJob, defaultStatus: "RUNNING" }, () => {
+          throw new Error("the bucket is gone");
+        });
+        const fine = sensor({ name: "fine", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "k" }));
+        const wrongShape = sensor({ name: "wrong_shape", job: ordersJob, defaultStatus: "RUNNING" }, () => ({ runKey: "x" }) as never);
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [broken, wrongShape, fine] }), clock);
+        await daemon.runIteration();
+        const [failed] = await instance.storage.getTicks("broken");
+        expect(failed?.status).toBe("FAILURE");
+        expect(failed?.error).toMatch(/the bucket is gone/);
+        expect((await instance.storage.getTicks("wrong_shape"))[0]?.error).toMatch(/InvalidEvaluationResultError.*must return a RunRequest/s);
+        expect((await instance.storage.getTicks("fine"))[0]?.status).toBe("SUCCESS");
+        expect((await instance.storage.getInstigatorState("broken"))?.cursor).toBeUndefined();
+      });
 
-describe("Daemon: automation backfills and failing runs", () => {
-  it("with emitBackfills, launches one backfill over the requested partitions, once", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
-    const parts = asset({ name: "parts", partitionsDef: letters, automationCondition: AutomationCondition.missing() }, (ctx) => ctx.partitionKey);
-    const auto = new AutomationConditionSensorDefinition({ name: "auto", target: "*", defaultStatus: "RUNNING", runTags: { team: "data" } });
-    const daemon = daemonFor(instance, new Definitions({ assets: [parts], sensors: [auto] }), clock);
-    expect(daemon.automationSensors.map((s) => s.name)).toEqual(["auto"]);
-    await daemon.runIteration();
-    await daemon.waitForRuns();
-    const backfills = await instance.getBackfills();
-    expect(backfills.map((b) => [b.status, b.partitionKeys, b.tags[AutomationTags.RUN_KEY], b.tags.team])).toEqual([["COMPLETED", ["a", "b", "c"], "auto:1:backfill:0", "data"]]);
-    const [tick] = await instance.storage.getTicks("auto");
-    expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", ["auto:1:backfill:0"], 3]);
-    expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
-  });
-
-  it("a run whose asset throws fails that run, not the daemon; a run that cannot be launched fails its tick only", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const boom = asset({ name: "boom" }, () => {
-      throw new Error("kaboom");
+      it("applies a sensor's dynamic partitions requests before launching runs of the new partitions", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const files = new DynamicPartitionsDefinition({ name: "files" });
+        const perFile = asset({ name: "per_file", partitionsDef: files }, (ctx) => ctx.partitionKey);
+        const job = defineAssetJob({ name: "files_job", selection: "per_file" });
+        const watcher = sensor({ name: "watcher", job, defaultStatus: "RUNNING" }, () =>
+          new SensorResult({ runRequests: [new RunRequest({ partitionKey: "a.csv" })], dynamicPartitionsRequests: [files.buildAddRequest(["a.csv"])] }),
+        );
+        const daemon = daemonFor(instance, new Definitions({ assets: [perFile], jobs: [job], sensors: [watcher] }), clock);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        expect(await instance.getDynamicPartitions("files")).toEqual(["a.csv"]);
+        expect((await instance.getRuns()).map((r) => [r.partitionKey, r.status])).toEqual([["a.csv", "SUCCESS"]]);
+      });
     });
-    const boomJob = defineAssetJob({ name: "boom_job", selection: "boom" });
-    const crashing = sensor({ name: "crashing", job: boomJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "x" }));
-    const badConfig = sensor({ name: "bad_config", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "y", runConfig: { ops: { nope: { config: {} } } } }));
-    const fine = sensor({ name: "fine", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "z" }));
-    const daemon = daemonFor(instance, new Definitions({ assets: [boom, orders], jobs: [boomJob, ordersJob], sensors: [crashing, badConfig, fine] }), clock);
-    await daemon.runIteration();
-    await daemon.waitForRuns();
-    const byJob = Object.fromEntries((await instance.getRuns()).map((r) => [r.jobName, r.status]));
-    expect(byJob).toEqual({ boom_job: "FAILURE", orders_job: "SUCCESS" });
-    expect((await instance.storage.getTicks("crashing"))[0]?.status).toBe("SUCCESS");
-    const [bad] = await instance.storage.getTicks("bad_config");
-    expect(bad?.status).toBe("FAILURE");
-    expect(bad?.error).toMatch(/nope/);
-    expect((await instance.storage.getTicks("fine"))[0]?.status).toBe("SUCCESS");
-  });
-});
 
-describe("Daemon: idempotent resume", () => {
-  it("a daemon killed after launching the first run of a tick resumes it without launching that run again", async () => {
-    const clock = new ManualClock(START);
-    const { instance, path } = sqliteInstance(clock);
-    const twice = new ScheduleDefinition({
-      name: "twice",
-      cronSchedule: "0 * * * *",
-      job: ordersJob,
-      defaultStatus: "RUNNING",
-      executionFn: () => [new RunRequest({ tags: { n: "1" } }), new RunRequest({ tags: { n: "2" } })].map((r, i) => r.with({ runKey: `part-${i}` })),
+    describe("Daemon: automation", () => {
+      it("the default automation sensor launches eager() runs once their deps are updated, and stores each evaluation", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const raw = asset({ name: "raw" }, () => 1);
+        const report = asset({ name: "report", ins: { raw }, automationCondition: AutomationCondition.eager() }, (_ctx, { raw: r }) => r + 1);
+        const defs = new Definitions({ assets: [raw, report] });
+        const daemon = daemonFor(instance, defs, clock);
+        expect(daemon.automationSensors.map((s) => s.name)).toEqual(["default_automation_condition_sensor"]);
+        await daemon.runIteration(); // raw is missing: eager waits
+        expect(await instance.getRuns()).toEqual([]);
+        await materialize([raw], { instance });
+        clock.advance(30_000);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        const runs = (await instance.getRuns()).filter((r) => r.tags[AutomationTags.SENSOR_NAME] === "default_automation_condition_sensor");
+        expect(runs.map((r) => [r.assetSelection, r.status])).toEqual([[["report"], "SUCCESS"]]);
+        const ticks = await instance.storage.getTicks("default_automation_condition_sensor");
+        expect(ticks.map((t) => [t.status, t.evaluationId, t.requestedCount, t.runIds])).toEqual([
+          ["SUCCESS", 2, 1, [runs[0]?.runId]],
+          ["SKIPPED", 1, 0, []],
+        ]);
+        const evaluations = await instance.storage.getAutomationEvaluations("report");
+        expect(evaluations.map((e) => [e.evaluationId, e.numRequested, e.sensorName])).toEqual([
+          [2, 1, "default_automation_condition_sensor"],
+          [1, 0, "default_automation_condition_sensor"],
+        ]);
+        clock.advance(30_000);
+        await daemon.runIteration(); // report is up to date now: nothing more
+        expect((await instance.storage.getTicks("default_automation_condition_sensor"))[0]?.status).toBe("SKIPPED");
+      });
     });
-    const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [twice] });
-    // The first daemon "dies" right after its first run is recorded: its second launch never returns.
-    let launches = 0;
-    const dying: DaemonRunLauncher = {
-      async launch(request, ctx) {
-        launches++;
-        if (launches > 1) return new Promise(() => {});
-        return inProcessDaemonLauncher.launch(request, ctx);
-      },
-    };
-    const first = new Daemon({ instance, defs, clock, holder: "first", launcher: dying });
-    await first.runIteration();
-    clock.advance(HOUR);
-    void first.runIteration(); // never finishes
-    await waitFor(async () => (await instance.getRuns()).length === 1 && launches === 2);
-    expect((await instance.storage.getTicks("twice"))[0]?.status).toBe("STARTED");
 
-    // A new process on the same file takes over once the dead daemon's lease expires.
-    const again = Instance.open({ storage: { sqlite: { path } }, clock });
-    open.push(again);
-    const second = daemonFor(again, defs, clock, { holder: "second" });
-    expect((await second.runIteration()).ran).toBe(false);
-    clock.advance(61_000);
-    const iteration = await second.runIteration();
-    expect(iteration.ran).toBe(true);
-    await second.close();
-    const ticks = await again.storage.getTicks("twice");
-    expect(ticks.map((t) => [t.status, t.runKeys])).toEqual([["SUCCESS", ["part-0", "part-1"]]]);
-    const runs = await again.getRuns();
-    expect(runs.map((r) => r.tags.n).sort()).toEqual(["1", "2"]);
-    expect(ticks[0]?.runIds.slice().sort()).toEqual(runs.map((r) => r.runId).sort());
-  });
-});
+    describe("Daemon: automation backfills and failing runs", () => {
+      it("with emitBackfills, launches one backfill over the requested partitions, once", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
+        const parts = asset({ name: "parts", partitionsDef: letters, automationCondition: AutomationCondition.missing() }, (ctx) => ctx.partitionKey);
+        const auto = new AutomationConditionSensorDefinition({ name: "auto", target: "*", defaultStatus: "RUNNING", runTags: { team: "data" } });
+        const daemon = daemonFor(instance, new Definitions({ assets: [parts], sensors: [auto] }), clock);
+        expect(daemon.automationSensors.map((s) => s.name)).toEqual(["auto"]);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        const backfills = await instance.getBackfills();
+        expect(backfills.map((b) => [b.status, b.partitionKeys, b.tags[AutomationTags.RUN_KEY], b.tags.team])).toEqual([["COMPLETED", ["a", "b", "c"], "auto:1:backfill:0", "data"]]);
+        const [tick] = await instance.storage.getTicks("auto");
+        expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", ["auto:1:backfill:0"], 3]);
+        expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
+      });
 
-describe("Daemon: the lease", () => {
-  it("a second daemon waits while the first holds the lease, says so once, and takes over after expiry", async () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    const counter = sensor({ name: "ping", job: ordersJob, minimumIntervalSeconds: 1, defaultStatus: "RUNNING" }, () => new SkipReason("nothing"));
-    const defs = new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [counter] });
-    const one = daemonFor(instance, defs, clock, { holder: "one" });
-    const logger = collectingLogger();
-    const two = daemonFor(instance, defs, clock, { holder: "two", logger });
-    expect((await one.runIteration()).ran).toBe(true);
-    clock.advance(5_000);
-    expect((await two.runIteration()).ran).toBe(false);
-    expect((await two.runIteration()).ran).toBe(false);
-    expect(logger.lines.filter((l) => l.startsWith("waiting:"))).toEqual([
-      `waiting: daemon one (pid ${process.pid}, host ${(await import("node:os")).hostname()}) holds the lease until ${new Date(START + 60_000).toISOString()}`,
-    ]);
-    expect(await instance.storage.getTicks("ping")).toHaveLength(1);
-    clock.advance(60_000); // one stopped renewing
-    expect((await two.runIteration()).ran).toBe(true);
-    expect(await instance.storage.getTicks("ping")).toHaveLength(2);
-    expect((await instance.storage.getLease("daemon"))?.holder).toBe("two");
-    await two.close();
-    expect(await instance.storage.getLease("daemon")).toBeUndefined();
-  });
+      it("a run whose asset throws fails that run, not the daemon; a run that cannot be launched fails its tick only", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const boom = asset({ name: "boom" }, () => {
+          throw new Error("kaboom");
+        });
+        const boomJob = defineAssetJob({ name: "boom_job", selection: "boom" });
+        const crashing = sensor({ name: "crashing", job: boomJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "x" }));
+        const badConfig = sensor({ name: "bad_config", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "y", runConfig: { ops: { nope: { config: {} } } } }));
+        const fine = sensor({ name: "fine", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "z" }));
+        const daemon = daemonFor(instance, new Definitions({ assets: [boom, orders], jobs: [boomJob, ordersJob], sensors: [crashing, badConfig, fine] }), clock);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        const byJob = Object.fromEntries((await instance.getRuns()).map((r) => [r.jobName, r.status]));
+        expect(byJob).toEqual({ boom_job: "FAILURE", orders_job: "SUCCESS" });
+        expect((await instance.storage.getTicks("crashing"))[0]?.status).toBe("SUCCESS");
+        const [bad] = await instance.storage.getTicks("bad_config");
+        expect(bad?.status).toBe("FAILURE");
+        expect(bad?.error).toMatch(/nope/);
+        expect((await instance.storage.getTicks("fine"))[0]?.status).toBe("SUCCESS");
+      });
+    });
 
-  it("rejects a lease shorter than an iteration", () => {
-    const clock = new ManualClock(START);
-    const { instance } = sqliteInstance(clock);
-    expect(() => new Daemon({ instance, defs: new Definitions({ assets: [orders] }), clock, leaseTtlMs: 1_000, intervalMs: 5_000 })).toThrow(/leaseTtlMs \(1000 ms\) must be longer than intervalMs/);
+    describe("Daemon: idempotent resume", () => {
+      it("a daemon killed after launching the first run of a tick resumes it without launching that run again", async () => {
+        const clock = new ManualClock(START);
+        const { instance, reopen } = openInstance(clock);
+        const twice = new ScheduleDefinition({
+          name: "twice",
+          cronSchedule: "0 * * * *",
+          job: ordersJob,
+          defaultStatus: "RUNNING",
+          executionFn: () => [new RunRequest({ tags: { n: "1" } }), new RunRequest({ tags: { n: "2" } })].map((r, i) => r.with({ runKey: `part-${i}` })),
+        });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [twice] });
+        // The first daemon "dies" right after its first run is recorded: its second launch never returns.
+        let launches = 0;
+        const dying: DaemonRunLauncher = {
+          async launch(request, ctx) {
+            launches++;
+            if (launches > 1) return new Promise(() => {});
+            return inProcessDaemonLauncher.launch(request, ctx);
+          },
+        };
+        const first = new Daemon({ instance, defs, clock, holder: "first", launcher: dying });
+        await first.runIteration();
+        clock.advance(HOUR);
+        void first.runIteration(); // never finishes
+        await waitFor(async () => (await instance.getRuns()).length === 1 && launches === 2);
+        expect((await instance.storage.getTicks("twice"))[0]?.status).toBe("STARTED");
+
+        // A new process on the same file takes over once the dead daemon's lease expires.
+        const again = reopen();
+        const second = daemonFor(again, defs, clock, { holder: "second" });
+        expect((await second.runIteration()).ran).toBe(false);
+        clock.advance(61_000);
+        const iteration = await second.runIteration();
+        expect(iteration.ran).toBe(true);
+        await second.close();
+        const ticks = await again.storage.getTicks("twice");
+        expect(ticks.map((t) => [t.status, t.runKeys])).toEqual([["SUCCESS", ["part-0", "part-1"]]]);
+        const runs = await again.getRuns();
+        expect(runs.map((r) => r.tags.n).sort()).toEqual(["1", "2"]);
+        expect(ticks[0]?.runIds.slice().sort()).toEqual(runs.map((r) => r.runId).sort());
+      });
+    });
+
+    describe("Daemon: the lease", () => {
+      it("a second daemon waits while the first holds the lease, says so once, and takes over after expiry", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const counter = sensor({ name: "ping", job: ordersJob, minimumIntervalSeconds: 1, defaultStatus: "RUNNING" }, () => new SkipReason("nothing"));
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [counter] });
+        const one = daemonFor(instance, defs, clock, { holder: "one" });
+        const logger = collectingLogger();
+        const two = daemonFor(instance, defs, clock, { holder: "two", logger });
+        expect((await one.runIteration()).ran).toBe(true);
+        clock.advance(5_000);
+        expect((await two.runIteration()).ran).toBe(false);
+        expect((await two.runIteration()).ran).toBe(false);
+        expect(logger.lines.filter((l) => l.startsWith("waiting:"))).toEqual([
+          `waiting: daemon one (pid ${process.pid}, host ${(await import("node:os")).hostname()}) holds the lease until ${new Date(START + 60_000).toISOString()}`,
+        ]);
+        expect(await instance.storage.getTicks("ping")).toHaveLength(1);
+        clock.advance(60_000); // one stopped renewing
+        expect((await two.runIteration()).ran).toBe(true);
+        expect(await instance.storage.getTicks("ping")).toHaveLength(2);
+        expect((await instance.storage.getLease("daemon"))?.holder).toBe("two");
+        await two.close();
+        expect(await instance.storage.getLease("daemon")).toBeUndefined();
+      });
+
+      it("rejects a lease shorter than an iteration", () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        expect(() => new Daemon({ instance, defs: new Definitions({ assets: [orders] }), clock, leaseTtlMs: 1_000, intervalMs: 5_000 })).toThrow(/leaseTtlMs \(1000 ms\) must be longer than intervalMs/);
+      });
+    });
   });
-});
+}
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let i = 0; i < 200; i++) {
