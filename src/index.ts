@@ -181,7 +181,7 @@ export {
   observe,
   reexecuteRun,
   type DequeueResult,
-  type RunLauncher,
+  type RunQueueLauncher,
   type BackfillOptions,
   type ReexecuteOptions,
   type ExecuteOptions,

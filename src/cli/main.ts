@@ -12,6 +12,7 @@ import { registerJobCommands } from "./commands/job.js";
 import { registerPartitionsCommands } from "./commands/partitions.js";
 import { registerMaterializeCommand } from "./commands/materialize.js";
 import { registerRunCommands } from "./commands/run.js";
+import { registerWorkerCommand } from "./commands/worker.js";
 import { reportError } from "./report-error.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -48,6 +49,7 @@ export function buildProgram(cli: Cli): Command {
   registerAutomationExplainCommand(program, cli);
   registerDaemonCommand(program, cli);
   registerRunCommands(program, cli);
+  registerWorkerCommand(program, cli);
   registerInstanceCommands(program, cli);
   // Every command reports usage errors the same way and never exits the process itself.
   const configure = (command: Command): void => {

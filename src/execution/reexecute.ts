@@ -6,7 +6,7 @@ import type { Instance } from "../instance/index.js";
 import type { RunRecord } from "../storage/index.js";
 import { ExecutionPlan } from "../plan/index.js";
 import type { ExecuteResult } from "./execute-result.js";
-import { executeRun, type ExecuteOptions } from "./execute-run.js";
+import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 
 export interface ReexecuteOptions extends Omit<ExecuteOptions, "instance" | "runConfig" | "partitionKey" | "partitionKeyRange" | "parentRunId" | "rootRunId"> {
   instance: Instance;
@@ -22,6 +22,21 @@ const SYSTEM_TAG = /^tessera\//;
  * their IO managers. Config, tags and partitions are the parent's.
  */
 export async function reexecuteRun(defs: Definitions, runId: string, options: ReexecuteOptions): Promise<ExecuteResult> {
+  const { selectedNodes, selectedChecks, executeOptions } = await reexecution(defs, runId, options);
+  return executeRun(defs, selectedNodes, executeOptions, selectedChecks);
+}
+
+/** Like `reexecuteRun`, but puts the child run on the run queue (QUEUED) instead of running it here. */
+export async function submitReexecution(defs: Definitions, runId: string, options: ReexecuteOptions): Promise<RunRecord> {
+  const { selectedNodes, selectedChecks, executeOptions } = await reexecution(defs, runId, options);
+  return submitRun(defs, selectedNodes, executeOptions, selectedChecks);
+}
+
+async function reexecution(
+  defs: Definitions,
+  runId: string,
+  options: ReexecuteOptions,
+): Promise<{ parent: RunRecord; selectedNodes: number[]; selectedChecks: number[]; executeOptions: ExecuteOptions }> {
   const { instance, fromFailure = true, ...rest } = options;
   const { parent, nodes: selectedNodes, checks: selectedChecks } = await reexecutionTargets(defs, runId, instance, fromFailure);
   const tags = Object.fromEntries(Object.entries(parent.tags).filter(([key]) => !SYSTEM_TAG.test(key)));
@@ -29,23 +44,19 @@ export async function reexecuteRun(defs: Definitions, runId: string, options: Re
     parent.tags["tessera/partition_range_start"] !== undefined
       ? { partitionKeyRange: { start: parent.tags["tessera/partition_range_start"] as string, end: parent.tags["tessera/partition_range_end"] as string } }
       : {};
-  return executeRun(
-    defs,
-    selectedNodes,
-    {
-      ...rest,
-      instance,
-      jobName: parent.jobName,
-      runConfig: parent.runConfig,
-      tags: { ...tags, ...(rest.tags ?? {}) },
-      ...(parent.partitionKey === undefined ? {} : { partitionKey: parent.partitionKey }),
-      ...range,
-      ...(parent.backfillId === undefined ? {} : { backfillId: parent.backfillId }),
-      parentRunId: parent.runId,
-      rootRunId: parent.rootRunId ?? parent.runId,
-    },
-    selectedChecks,
-  );
+  const executeOptions: ExecuteOptions = {
+    ...rest,
+    instance,
+    jobName: parent.jobName,
+    runConfig: parent.runConfig,
+    tags: { ...tags, ...(rest.tags ?? {}) },
+    ...(parent.partitionKey === undefined ? {} : { partitionKey: parent.partitionKey }),
+    ...range,
+    ...(parent.backfillId === undefined ? {} : { backfillId: parent.backfillId }),
+    parentRunId: parent.runId,
+    rootRunId: parent.rootRunId ?? parent.runId,
+  };
+  return { parent, selectedNodes, selectedChecks, executeOptions };
 }
 
 /** The assets and checks a re-execution of `runId` runs: all of the run's, or only those of steps that did not succeed. */

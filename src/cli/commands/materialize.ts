@@ -17,6 +17,7 @@ interface MaterializeOptions {
   partition?: string;
   partitionRange?: string;
   verbose?: boolean;
+  queue?: boolean;
 }
 
 const EXAMPLES = `
@@ -29,6 +30,7 @@ Examples:
   $ tessera materialize -m defs.ts --config '{"ops": {"daily_revenue": {"config": {"currency": "USD"}}}}'
   $ tessera materialize -m defs.ts --tags '{"team": "finance"}'
   $ tessera materialize -m defs.ts --select daily_sales --partition 2026-11-24
+  $ tessera materialize -m defs.ts --select daily_revenue --queue    # the daemon launches it
 
 Without -m, the code location comes from \`locations\` in tessera.yaml in the Tessera home.
 Run config has the shape { ops: { <asset>: { config } }, resources: { <key>: { config } } }.`;
@@ -44,6 +46,7 @@ export function registerMaterializeCommand(program: Command, cli: Cli): void {
     .option("--partition-range <a...b>", "materialize the partitions from a to b in this one run (values keyed by partition)")
     .option("--tags <json>", "tags for the run, as a JSON object of strings")
     .option("-v, --verbose", "show debug logs as well")
+    .option("-q, --queue", "put the run on the instance's run queue instead of running it here; `tessera daemon` launches it within runQueue limits")
     .addHelpText("after", EXAMPLES)
     .action(async (options: MaterializeOptions, command: Command) => {
       cli.exitCode = await materialize(cli, command, options);
@@ -67,6 +70,18 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
           ? `Code location ${location.name} defines no assets; add some to its \`defs\`.`
           : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
       );
+    }
+    if (options.queue) {
+      const run = await location.defs.submitRun(options.select, {
+        instance,
+        runConfig,
+        ...(tags ? { tags } : {}),
+        codeLocation: location.modulePath,
+        ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
+        ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
+      });
+      cli.print(`Queued run ${run.runId} (${run.assetSelection.length} asset${run.assetSelection.length === 1 ? "" : "s"}). \`tessera daemon\` launches it; follow it with \`tessera run show ${run.runId}\`.`);
+      return 0;
     }
     return executeWithProgress(cli, command, {
       graph,

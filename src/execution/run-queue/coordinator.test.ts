@@ -5,7 +5,7 @@ import { Instance, type RunQueueSettings } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { submitDefinitions } from "../materialize.js";
 import { InProcessRunLauncher } from "./launchers.js";
-import { QueuedRunCoordinator, type RunLauncher } from "./coordinator.js";
+import { QueuedRunCoordinator, type RunQueueLauncher } from "./coordinator.js";
 import "../index.js";
 
 const orders = asset({ name: "orders" }, () => [1, 2, 3]);
@@ -13,7 +13,7 @@ const revenue = asset({ name: "revenue", ins: { orders } }, (_ctx, { orders }) =
 const defs = new Definitions({ assets: [orders, revenue] });
 
 /** Records launches and leaves the runs STARTING, so they count as in progress. */
-class RecordingLauncher implements RunLauncher {
+class RecordingLauncher implements RunQueueLauncher {
   readonly launched: string[] = [];
   async launch(run: RunRecord): Promise<void> {
     this.launched.push(run.tags.name as string);

@@ -8,7 +8,7 @@ export const DEFAULT_MAX_CONCURRENT_RUNS = 10;
 const IN_PROGRESS = ["STARTING", "STARTED", "CANCELING"] as const;
 
 /** Starts a run the coordinator took off the queue; resolves once it is started, not finished. */
-export interface RunLauncher {
+export interface RunQueueLauncher {
   launch(run: RunRecord): Promise<void>;
 }
 
@@ -21,11 +21,11 @@ export interface DequeueResult {
 
 export class QueuedRunCoordinator {
   readonly #instance: Instance;
-  readonly #launcher: RunLauncher;
+  readonly #launcher: RunQueueLauncher;
   readonly #maxConcurrentRuns: number;
   readonly #limits: readonly TagConcurrencyLimit[];
 
-  constructor(options: { instance: Instance; launcher: RunLauncher; settings?: RunQueueSettings }) {
+  constructor(options: { instance: Instance; launcher: RunQueueLauncher; settings?: RunQueueSettings }) {
     this.#instance = options.instance;
     this.#launcher = options.launcher;
     const settings = options.settings ?? options.instance.settings.runQueue ?? {};

@@ -5,12 +5,12 @@ import type { Definitions } from "../../definitions/index.js";
 import type { Instance, StorageConfig } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { executeSubmittedRun, type ExecuteOptions } from "../execute-run.js";
-import type { RunLauncher } from "./coordinator.js";
+import type { RunQueueLauncher } from "./coordinator.js";
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 /** Runs each launched run in this process, in the background; `whenIdle()` waits for all of them. */
-export class InProcessRunLauncher implements RunLauncher {
+export class InProcessRunLauncher implements RunQueueLauncher {
   readonly #defs: Definitions;
   readonly #instance: Instance;
   readonly #options: Omit<ExecuteOptions, "instance">;
@@ -49,7 +49,7 @@ const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
  * Runs each launched run in a child process that loads the code location, so that a crash in user code
  * (an exit, an out-of-memory, a native fault) ends that run as FAILURE and never the launcher.
  */
-export class ChildProcessRunLauncher implements RunLauncher {
+export class ChildProcessRunLauncher implements RunQueueLauncher {
   readonly #module: string;
   readonly #instance: Instance;
   readonly #running = new Set<Promise<void>>();

@@ -1,5 +1,5 @@
 // The PostgreSQL backend (pg): connects lazily, one transaction per write, storage ids in commit order, LISTEN/NOTIFY.
-import { Client, Pool, type PoolClient, type QueryResultRow } from "pg";
+import { Client, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from "pg";
 import { AssetKey, InstanceError, type EventRecord, type TesseraEvent } from "../../core/index.js";
 import type {
   AssetRecord,
@@ -109,6 +109,17 @@ export class PostgresStorage implements Storage {
     // An idle connection the server dropped (restart, failover) is replaced on the next checkout;
     // without a listener its error would crash the process.
     this.#pool.on("error", () => {});
+  }
+
+  /**
+   * Where a job queue beside this instance (graphile-worker, for `tessera worker`) connects: the same
+   * server and database, its own schema next to the instance's.
+   */
+  queueConnection(): { pool: PoolConfig; schema: string } {
+    return {
+      pool: poolConfig({ ...this.#options, applicationName: "tessera-queue", maxConnections: 4 }, this.#target),
+      schema: this.schema === "public" ? "tessera_queue" : `${this.schema.slice(0, 57)}_queue`,
+    };
   }
 
   // Connections and initialization

@@ -1,0 +1,79 @@
+// The job queue of `tessera worker`: graphile-worker in the instance's PostgreSQL database, in a schema of its own.
+import { Logger, makeWorkerUtils, type LogFunctionFactory, type WorkerUtils } from "graphile-worker";
+import pg from "pg";
+import { InstanceError } from "../../core/index.js";
+import type { Instance } from "../../instance/index.js";
+import { PostgresStorage, type RunRecord } from "../../storage/index.js";
+import type { RunQueueLauncher } from "../run-queue/coordinator.js";
+
+export const EXECUTE_RUN_TASK = "tessera_execute_run";
+
+/** graphile-worker's own logging is dropped below warnings, and goes to stderr otherwise. */
+const logFactory: LogFunctionFactory = (scope) => (level, message) => {
+  if (level === "error" || level === "warning") process.stderr.write(`tessera queue${scope.workerId ? ` ${scope.workerId}` : ""}: ${message}\n`);
+};
+export const quietQueueLogger = new Logger(logFactory);
+
+/** The queue's connection: only an instance on PostgreSQL has one that workers on other machines can share. */
+export function queueConnectionOf(instance: Instance): { pool: pg.PoolConfig; schema: string } {
+  const storage = instance.storage;
+  if (!(storage instanceof PostgresStorage)) {
+    throw new InstanceError(
+      "WORKERS_NEED_POSTGRES",
+      storage.location,
+      `Workers share runs through PostgreSQL, but this instance is ${storage.backend} (${storage.location}). ` +
+        "Set storage: { postgres: { url } } in tessera.yaml, or launch runs without workers (the default child-process launcher).",
+    );
+  }
+  return storage.queueConnection();
+}
+
+/** Puts runs on the workers' queue: one job per run, keyed by the run id so a run is queued once. */
+export class WorkerQueue {
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+  #utils: Promise<WorkerUtils> | undefined;
+
+  constructor(instance: Instance) {
+    const { pool, schema } = queueConnectionOf(instance);
+    this.#pool = new pg.Pool(pool);
+    this.#pool.on("error", () => {});
+    this.#schema = schema;
+  }
+
+  #workerUtils(): Promise<WorkerUtils> {
+    this.#utils ??= makeWorkerUtils({ pgPool: this.#pool, schema: this.#schema, logger: quietQueueLogger }).then(async (utils) => {
+      await utils.migrate();
+      return utils;
+    });
+    return this.#utils;
+  }
+
+  async enqueueRun(runId: string): Promise<void> {
+    const utils = await this.#workerUtils();
+    // One attempt: a run whose worker died is failed (or re-executed) by run monitoring, never resumed blindly.
+    await utils.addJob(EXECUTE_RUN_TASK, { runId }, { jobKey: `run:${runId}`, maxAttempts: 1 });
+  }
+
+  async close(): Promise<void> {
+    if (this.#utils) await (await this.#utils).release();
+    await this.#pool.end();
+  }
+}
+
+/** The coordinator's launcher when runs go to workers: launching a run is queueing its job. */
+export class WorkerRunLauncher implements RunQueueLauncher {
+  readonly queue: WorkerQueue;
+
+  constructor(instance: Instance) {
+    this.queue = new WorkerQueue(instance);
+  }
+
+  async launch(run: RunRecord): Promise<void> {
+    await this.queue.enqueueRun(run.runId);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,112 @@
+// `tessera worker`: takes runs off the workers' queue and executes them, holding a lease that says it is alive.
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import { run as runGraphileWorker, type Runner } from "graphile-worker";
+import pg from "pg";
+import type { Definitions } from "../../definitions/index.js";
+import type { Instance } from "../../instance/index.js";
+import { executeSubmittedRun } from "../execute-run.js";
+import { EXECUTE_RUN_TASK, queueConnectionOf, quietQueueLogger } from "./worker-queue.js";
+
+/** The kv entry naming the worker that executes a run, for run monitoring. */
+export const RUN_WORKER_KEY_PREFIX = "run_worker/";
+export const WORKER_LEASE_PREFIX = "worker:";
+
+export interface WorkerOptions {
+  instance: Instance;
+  defs: Definitions;
+  /** The code location's module, passed to runs (the multiprocess executor loads it in step processes). */
+  module?: string;
+  /** Runs executed at once by this worker. @default 1 */
+  concurrency?: number;
+  /** @default host:pid:random */
+  workerId?: string;
+  /** How often the worker renews its lease, in ms. @default 5000 */
+  heartbeatMs?: number;
+  /** How long the lease lasts without renewal: past it, run monitoring takes the worker for dead. @default 30000 */
+  leaseTtlMs?: number;
+  /** How often an idle worker looks for jobs besides LISTEN/NOTIFY, in ms. @default 2000 */
+  pollIntervalMs?: number;
+  /** Told of each run taken and finished. */
+  onRun?: (event: { runId: string; status: "taken" | "finished" | "skipped"; detail?: string }) => void;
+}
+
+export interface WorkerHandle {
+  readonly workerId: string;
+  /** Stops taking runs, waits for the ones in progress, gives the lease up. */
+  stop(): Promise<void>;
+  /** Settles when the worker stops (or its queue fails). */
+  readonly done: Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
+  const { instance, defs } = options;
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+  const leaseTtlMs = options.leaseTtlMs ?? 30_000;
+  const leaseName = `${WORKER_LEASE_PREFIX}${workerId}`;
+  const info = { host: hostname(), pid: process.pid, concurrency: options.concurrency ?? 1 };
+  const inProgress = new Set<string>();
+
+  const heartbeat = async (): Promise<void> => {
+    await instance.storage.acquireLease(leaseName, workerId, instance.clock.now(), leaseTtlMs, { ...info, runs: [...inProgress] });
+  };
+  await heartbeat();
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
+
+  const { pool: poolConfig, schema } = queueConnectionOf(instance);
+  const pgPool = new pg.Pool({ ...poolConfig, max: (options.concurrency ?? 1) + 2 });
+  pgPool.on("error", () => {});
+  let runner: Runner;
+  try {
+    runner = await runGraphileWorker({
+      pgPool,
+      schema,
+      concurrency: options.concurrency ?? 1,
+      noHandleSignals: true,
+      pollInterval: options.pollIntervalMs ?? 2000,
+      logger: quietQueueLogger,
+      taskList: {
+        [EXECUTE_RUN_TASK]: async (payload) => {
+          const { runId } = payload as { runId: string };
+          const run = await instance.getRunById(runId);
+          if (!run || (run.status !== "QUEUED" && run.status !== "STARTING")) {
+            options.onRun?.({ runId, status: "skipped", detail: run ? `already ${run.status}` : "not in the instance" });
+            return;
+          }
+          inProgress.add(runId);
+          await instance.storage.setKv({ [`${RUN_WORKER_KEY_PREFIX}${runId}`]: workerId });
+          await heartbeat();
+          options.onRun?.({ runId, status: "taken" });
+          try {
+            await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
+            await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
+              const current = await instance.getRunById(runId);
+              if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
+                await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed before its first step: ${(error as Error)?.message ?? String(error)}` }]);
+              }
+            });
+          } finally {
+            inProgress.delete(runId);
+            options.onRun?.({ runId, status: "finished" });
+          }
+        },
+      },
+    });
+  } catch (error) {
+    clearInterval(timer);
+    await pgPool.end().catch(() => undefined);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await runner.stop();
+      clearInterval(timer);
+      await instance.storage.releaseLease(leaseName, workerId).catch(() => undefined);
+      await pgPool.end().catch(() => undefined);
+    })());
+  const done = runner.promise.finally(() => stop());
+  return { workerId, stop, done };
+}
