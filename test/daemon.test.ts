@@ -264,9 +264,9 @@ for (const candidate of BACKENDS) {
         await daemon.runIteration();
         await daemon.waitForRuns();
         const backfills = await instance.getBackfills();
-        expect(backfills.map((b) => [b.status, b.partitionKeys, b.tags[AutomationTags.RUN_KEY], b.tags.team])).toEqual([["COMPLETED", ["a", "b", "c"], "auto:1:backfill:0", "data"]]);
+        expect(backfills.map((b) => [b.status, b.partitionKeys, b.tags[AutomationTags.RUN_KEY], b.tags.team])).toEqual([["COMPLETED", ["a", "b", "c"], expect.stringMatching(/^auto:1:backfill:[0-9a-f]{16}$/), "data"]]);
         const [tick] = await instance.storage.getTicks("auto");
-        expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", ["auto:1:backfill:0"], 3]);
+        expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", [backfills[0]?.tags[AutomationTags.RUN_KEY]], 3]);
         expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
       });
 
@@ -334,6 +334,41 @@ for (const candidate of BACKENDS) {
         const runs = await again.getRuns();
         expect(runs.map((r) => r.tags.n).sort()).toEqual(["1", "2"]);
         expect(ticks[0]?.runIds.slice().sort()).toEqual(runs.map((r) => r.runId).sort());
+      });
+    });
+
+    describe("Daemon: idempotent automation resume", () => {
+      it("an automation tick resumed after a crash re-evaluates with the same evaluation id and launches only the missing runs", async () => {
+        const clock = new ManualClock(START);
+        const { instance, reopen } = openInstance(clock);
+        const single = asset({ name: "single", automationCondition: AutomationCondition.missing() }, () => 1);
+        const letters = new StaticPartitionsDefinition(["x", "y"]);
+        const lettered = asset({ name: "lettered", partitionsDef: letters, automationCondition: AutomationCondition.missing() }, (ctx) => ctx.partitionKey);
+        const auto = new AutomationConditionSensorDefinition({ name: "auto", target: "*", defaultStatus: "RUNNING", emitBackfills: false });
+        const defs = new Definitions({ assets: [single, lettered], sensors: [auto] });
+        let launches = 0;
+        const dying: DaemonRunLauncher = {
+          async launch(request, ctx) {
+            launches++;
+            if (launches > 1) return new Promise(() => {});
+            return inProcessDaemonLauncher.launch(request, ctx);
+          },
+        };
+        void new Daemon({ instance, defs, clock, holder: "first", launcher: dying }).runIteration();
+        await waitFor(async () => (await instance.getRuns()).length === 1 && launches === 2);
+        const [started] = await instance.storage.getTicks("auto");
+        expect([started?.status, started?.evaluationId, started?.runKeys.length]).toEqual(["STARTED", 1, 1]); // the hung second launch never recorded its key
+
+        clock.advance(61_000);
+        const again = reopen();
+        const second = daemonFor(again, defs, clock, { holder: "second" });
+        await second.runIteration();
+        await second.waitForRuns();
+        const runs = await again.getRuns();
+        expect(runs.map((r) => `${r.assetSelection.join(",")}${r.partitionKey ? `[${r.partitionKey}]` : ""}`).sort()).toEqual(["lettered[x]", "lettered[y]", "single"]);
+        const ticks = await again.storage.getTicks("auto");
+        expect(ticks.map((t) => [t.status, t.evaluationId, t.runKeys.length, t.runIds.length])).toEqual([["SUCCESS", 1, 3, 3]]);
+        expect((await again.storage.getInstigatorState("auto"))?.cursor).toMatch(/"evaluationId":1/);
       });
     });
 

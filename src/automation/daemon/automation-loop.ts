@@ -1,5 +1,6 @@
 // The automation loop: each due automation condition sensor evaluates its assets' conditions, stores the
 // evaluations for `tessera automation explain`, and launches the requested runs (or backfills).
+import { createHash } from "node:crypto";
 import { launchBackfill } from "../../execution/index.js";
 import type { AutomationEvaluationRecord, InstigatorState, TickRecord } from "../../storage/index.js";
 import { AutomationTags } from "../evaluate-tick.js";
@@ -39,7 +40,7 @@ export async function runAutomationTick(
 
 /**
  * Launches the evaluation's backfills (the reference's `emit_backfills`) in the background. Each is tagged
- * with a run key made of the sensor, the evaluation id and its position, so a tick resumed after a crash
+ * with a run key made of the sensor, the evaluation id and what it covers, so a tick resumed after a crash
  * (which re-evaluates with the same evaluation id) does not launch it twice.
  */
 async function launchBackfills(
@@ -53,8 +54,8 @@ async function launchBackfills(
   const { instance, defs } = env;
   const known = await instance.getBackfills({ limit: 200 });
   let current = tick;
-  for (const [index, request] of requests.entries()) {
-    const runKey = `${name}:${evaluationId}:backfill:${index}`;
+  for (const request of requests) {
+    const runKey = backfillRunKey(name, evaluationId, request);
     current = { ...current, runKeys: current.runKeys.includes(runKey) ? current.runKeys : [...current.runKeys, runKey] };
     await instance.storage.updateTick(current);
     if (known.some((b) => b.tags[AutomationTags.SENSOR_NAME] === name && b.tags[AutomationTags.RUN_KEY] === runKey)) continue;
@@ -70,4 +71,10 @@ async function launchBackfills(
     env.track(running);
   }
   return current;
+}
+
+/** `<sensor>:<evaluation id>:backfill:<hash of its assets and partitions>`: the same for the same backfill of a repeated evaluation. */
+export function backfillRunKey(name: string, evaluationId: number, request: AutomationBackfillRequest): string {
+  const content = [...request.assetSelection.map(String).sort(), "", ...request.partitionKeys].join("\u0000");
+  return `${name}:${evaluationId}:backfill:${createHash("sha1").update(content).digest("hex").slice(0, 16)}`;
 }
