@@ -48,7 +48,7 @@ describe.skipIf(!server.reachable)("workers on PostgreSQL", () => {
   async function untilFinished(instance: Instance, runIds: readonly string[], timeoutMs = 60_000): Promise<RunRecord[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const runs = await instance.getRuns({ runIds });
+      const runs = await instance.storage.getRuns({ runIds });
       if (runs.length === runIds.length && runs.every((r) => ["SUCCESS", "FAILURE", "CANCELED"].includes(r.status))) return runs;
       if (Date.now() > deadline) throw new Error(`runs not finished after ${timeoutMs} ms: ${runs.map((r) => r.status).join(", ")}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
