@@ -147,6 +147,35 @@ for (const candidate of BACKENDS) {
         await expect(setInstigatorStatus(instance, defs, "schedule", "hourlyy", "RUNNING")).rejects.toThrow(/Did you mean "hourly"\?.*tessera schedule list/);
       });
 
+      it("records a throwing schedule's tick as FAILURE and still ticks the other schedules, then moves on to the next cron tick", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        let calls = 0;
+        const flaky = new ScheduleDefinition({
+          name: "flaky",
+          cronSchedule: "0 * * * *",
+          job: ordersJob,
+          defaultStatus: "RUNNING",
+          executionFn: () => {
+            calls++;
+            if (calls === 1) throw new Error("warehouse unreachable");
+            return new RunRequest();
+          },
+        });
+        const steady = new ScheduleDefinition({ name: "steady", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [flaky, steady] }), clock);
+        await daemon.runIteration();
+        clock.advance(HOUR);
+        await daemon.runIteration();
+        const [failed] = await instance.storage.getTicks("flaky");
+        expect([failed?.status, failed?.runIds]).toEqual(["FAILURE", []]);
+        expect(failed?.error).toMatch(/warehouse unreachable/);
+        expect((await instance.storage.getTicks("steady")).map((t) => t.status)).toEqual(["SUCCESS"]);
+        clock.advance(HOUR);
+        await daemon.runIteration();
+        expect((await instance.storage.getTicks("flaky")).map((t) => t.status)).toEqual(["SUCCESS", "FAILURE"]);
+      });
+
       it("records SKIPPED with the schedule's reason", async () => {
         const clock = new ManualClock(START);
         const { instance } = openInstance(clock);
