@@ -20,6 +20,9 @@ export interface ConditionResult {
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
+/** Above this many new materializations since the previous evaluation, they are read per asset instead. */
+const MAX_BATCHED_MATERIALIZATIONS = 50_000;
+
 /**
  * Everything shared by the conditions of one evaluation. Facts about the instance are read lazily, once per
  * asset, and kept for the rest of the evaluation.
@@ -49,6 +52,7 @@ export class TickData {
   readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
   #failedRuns: Promise<RunRecord[]> | undefined;
   readonly #checkEvaluations = new Map<number, Promise<Map<string, EventRecord>>>();
+  #newMaterializations: Promise<Map<number, EventRecord[]> | undefined> | undefined;
 
   constructor(parts: {
     graph: AssetGraph;
@@ -114,6 +118,39 @@ export class TickData {
       this.#status.set(node, p);
     }
     return p;
+  }
+
+  /**
+   * The materializations stored since the previous evaluation (up to this one's maxStorageId), by node, oldest
+   * first: one read for the whole tick instead of one per asset. `undefined` when there are too many to hold at
+   * once (after a long pause); callers then read per asset.
+   */
+  newMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
+    this.#newMaterializations ??= this.#readNewMaterializations();
+    return this.#newMaterializations;
+  }
+
+  async #readNewMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
+    const byNode = new Map<number, EventRecord[]>();
+    const since = this.previousMaxStorageId;
+    if (since === undefined || since >= this.maxStorageId) return byNode;
+    const records = await this.instance.storage.getEventRecords({
+      eventType: "ASSET_MATERIALIZATION",
+      afterStorageId: since,
+      beforeStorageId: this.maxStorageId + 1,
+      ascending: true,
+      limit: MAX_BATCHED_MATERIALIZATIONS + 1,
+    });
+    if (records.length > MAX_BATCHED_MATERIALIZATIONS) return undefined;
+    for (const r of records) {
+      const node = r.assetKey === undefined ? undefined : this.graph.indexOf(r.assetKey);
+      // Events an asset wipe left behind are not part of its history.
+      if (node === undefined || r.storageId <= (this.records[node]?.wipedBelowStorageId ?? 0)) continue;
+      const list = byNode.get(node);
+      if (list) list.push(r);
+      else byNode.set(node, [r]);
+    }
+    return byNode;
   }
 
   /** The latest evaluation of each check of an asset, by check name. */

@@ -118,6 +118,8 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     }
     const last = tick.records[node]?.lastMaterialization;
     if (last === undefined || last.storageId <= since) return tick.empty(node);
+    const batch = await tick.newMaterializations();
+    if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
     const { records } = await tick.instance.fetchMaterializations(tick.key(node), { cursor: String(since), ascending: true });
     const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
     return subsetOf(ctx, keys, false);
@@ -193,9 +195,18 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
     const keys = candidate.partitionKeys();
     if (keys.length === 0) return tick.empty(node);
-    const { records } = await tick.instance.fetchMaterializations({ assetKey: tick.key(node), partitions: keys });
+    // The tick's new materializations hold the latest run of the partitions that changed since the previous evaluation.
     const latest = new Map<string, string>();
-    for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
+    const batch = await tick.newMaterializations();
+    if (batch) {
+      const wanted = new Set(keys);
+      for (const r of batch.get(node) ?? []) if (r.partition !== undefined && wanted.has(r.partition)) latest.set(r.partition, r.runId);
+    }
+    const remaining = keys.filter((k) => !latest.has(k));
+    if (remaining.length > 0) {
+      const { records } = await tick.instance.fetchMaterializations({ assetKey: tick.key(node), partitions: remaining });
+      for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
+    }
     const matching: string[] = [];
     for (const [partition, runId] of latest) if (await ranWithRoot(runId)) matching.push(partition);
     return subsetOf(ctx, matching, false);
