@@ -426,6 +426,32 @@ for (const candidate of BACKENDS) {
         expect(await instance.storage.getLease("daemon")).toBeUndefined();
       });
 
+      it("renews the lease during a slow iteration, and stops ticking once another daemon has taken it", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const slow = sensor({ name: "a_slow", job: ordersJob, defaultStatus: "RUNNING" }, () => {
+          clock.advance(30_000);
+          return new SkipReason("slow");
+        });
+        let leaseSeenByB: number | undefined;
+        const stalled = sensor({ name: "b_stalled", job: ordersJob, defaultStatus: "RUNNING" }, async () => {
+          leaseSeenByB = (await instance.storage.getLease("daemon"))?.expiresAt;
+          clock.advance(61_000); // past the lease: another daemon takes it meanwhile
+          await instance.storage.acquireLease("daemon", "other", clock.now(), 60_000, {});
+          return new SkipReason("stalled");
+        });
+        const last = sensor({ name: "c_last", job: ordersJob, defaultStatus: "RUNNING" }, () => new SkipReason("fine"));
+        const logger = collectingLogger();
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [slow, stalled, last] }), clock, { logger });
+        const iteration = await daemon.runIteration();
+        // a_slow took 30 s, so the lease was renewed before b_stalled; after b_stalled, "other" holds it.
+        expect(leaseSeenByB).toBe(START + 30_000 + 60_000);
+        expect((await instance.storage.getTicks("b_stalled")).map((t) => t.status)).toEqual(["SKIPPED"]);
+        expect(await instance.storage.getTicks("c_last")).toEqual([]);
+        expect(iteration.lease.holder).toBe("other");
+        expect(logger.lines.join("\n")).toMatch(/lost the lease to daemon other .*stopping before sensor c_last/);
+      });
+
       it("rejects a lease shorter than an iteration", () => {
         const clock = new ManualClock(START);
         const { instance } = openInstance(clock);

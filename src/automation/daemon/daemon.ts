@@ -73,6 +73,9 @@ export class Daemon {
   readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
   #waitingLogged: string | undefined;
   #closed = false;
+  /** When this daemon last took or renewed the lease, and whether it lost it during the current iteration. */
+  #renewedAt = Number.NEGATIVE_INFINITY;
+  #lost = false;
 
   constructor(options: DaemonOptions) {
     this.instance = options.instance;
@@ -126,6 +129,8 @@ export class Daemon {
       this.#logger.info(`took over the lease from ${this.#waitingLogged}`);
       this.#waitingLogged = undefined;
     }
+    this.#renewedAt = now;
+    this.#lost = false;
     const states = new Map<string, InstigatorState>((await this.instance.storage.getInstigatorStates()).map((s) => [s.name, s]));
     const env: TickEnvironment = { defs: this.defs, instance: this.instance, launcher: this.#launcher, track: (completion) => this.#track(completion) };
     const ticks = { scheduler: [] as TickRecord[], sensors: [] as TickRecord[], automation: [] as TickRecord[] };
@@ -151,9 +156,13 @@ export class Daemon {
       });
     }
     this.#lastIteration.automation = now;
-    // Backfills launched by this daemon run in the background (tracked like runs); see the README for resuming others.
+    // The backfills this daemon launches (automation's emitBackfills) run in the background, tracked like runs.
     this.#lastIteration.backfills = now;
     for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
+    if (this.#lost) {
+      const lease = (await this.instance.storage.getLease(DAEMON_LEASE)) as LeaseRecord;
+      return { ran: true, lease, ticks };
+    }
     // Renew with the loops' times, for `tessera daemon status`.
     const renewed = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
     return { ran: true, lease: renewed, ticks };
@@ -199,6 +208,18 @@ export class Daemon {
   }
 
   async #guard(what: string, fn: () => Promise<void>): Promise<void> {
+    // A slow iteration renews the lease as it goes; once another daemon has taken it, this one stops ticking.
+    if (this.#lost) return;
+    const now = this.clock.now();
+    if (now - this.#renewedAt >= this.leaseTtlMs / 3) {
+      const lease = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+      if (lease.holder !== this.holder) {
+        this.#lost = true;
+        this.#logger.warn(`lost the lease to daemon ${lease.holder} (this iteration ran past it); stopping before ${what}`);
+        return;
+      }
+      this.#renewedAt = now;
+    }
     try {
       await fn();
     } catch (error) {
