@@ -47,6 +47,18 @@ writeFileSync(
   ].join("\n"),
 );
 
+const CHANGED = join(project, "changed.ts");
+writeFileSync(
+  CHANGED,
+  [
+    `import { asset, AutomationCondition, Definitions } from "tessera";`,
+    `const raw = asset("raw", () => 1);`,
+    `const report = asset({ name: "report", deps: [raw], automationCondition: AutomationCondition.onMissing() }, () => 2);`,
+    `export const defs = new Definitions({ assets: [raw, report] });`,
+    ``,
+  ].join("\n"),
+);
+
 describe("tessera automation explain", () => {
   const home = tempDir("tessera-home-");
   const START = Date.UTC(2026, 10, 2, 1, 5);
@@ -75,6 +87,14 @@ describe("tessera automation explain", () => {
     expect(result.stdout).toMatch(/^✓ Eager: .* \[eager: AND\] → true$/m);
     expect(result.stdout).toMatch(/^ {6}✓ Any deps updated \[any_deps_updated: ANY_DEPS_MATCH\] → true$/m);
     expect(result.stdout).toMatch(/^ {8}✓ Any of \[OR\] on raw → true$/m);
+  });
+
+  it("says when the code location's condition differs from the one evaluated", async () => {
+    const same = await tessera(["automation", "explain", "report", "-m", DEFS], home);
+    expect(same.stdout).not.toContain("differs");
+    const changed = await tessera(["automation", "explain", "report", "-m", CHANGED], home);
+    expect(changed.code).toBe(0);
+    expect(changed.stdout).toContain(`The condition of "report" in the code location differs from the one evaluated then`);
   });
 
   it("prints a given evaluation with --evaluation", async () => {

@@ -43,6 +43,10 @@ describe("bad input: conditions referring to checks or assets that do not exist"
     expect(() => new Definitions({ assets: [plain, d] })).not.toThrow();
   });
 
+  it("an automationCondition that is not an AutomationCondition is refused, naming the asset", () => {
+    expect(() => asset({ name: "X", automationCondition: { kind: "eager" } as never }, () => 1)).toThrow(/automationCondition of asset "X" must be an AutomationCondition/);
+  });
+
   it("checkPassed() outside a checks operator says how to wrap it", () => {
     const b = withCondition(AutomationCondition.checkPassed());
     expect(() => new Definitions({ assets: [a, b] })).toThrow(/asset "B" uses checkPassed\(\) outside anyChecksMatch\/allChecksMatch.*anyChecksMatch\(AutomationCondition\.checkPassed\(\)\)/);

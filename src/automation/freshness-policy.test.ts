@@ -99,6 +99,17 @@ describe("evaluateFreshness", () => {
     expect(f.deadline).toBe(START + 24 * 60 * MIN);
   });
 
+  it("takes an external asset's observations as its updates", async () => {
+    const feed = new AssetSpec("feed", { freshnessPolicy: new FreshnessPolicy({ maximumLagMinutes: 10 }) });
+    const defs = new Definitions({ assets: [feed] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    expect((await evaluateFreshness({ defs, instance }))[0]?.status).toBe("UNKNOWN");
+    const run = await instance.createRun({ jobName: "__observe__", tags: {}, assetSelection: [], runConfig: {} });
+    await instance.storeEvents([{ runId: run.runId, timestamp: START, eventType: "ASSET_OBSERVATION", assetKey: feed.key }]);
+    expect((await evaluateFreshness({ defs, instance, evaluationTime: START + 5 * MIN }))[0]).toMatchObject({ status: "FRESH", dataTime: START });
+    expect((await evaluateFreshness({ defs, instance, evaluationTime: START + 11 * MIN }))[0]?.status).toBe("STALE");
+  });
+
   it("lists only assets with a policy, with an injected evaluation time", async () => {
     const s = scenario(new FreshnessPolicy({ maximumLagMinutes: 30 }));
     await materialize([s.raw, s.report], { instance: s.instance });

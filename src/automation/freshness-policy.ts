@@ -138,7 +138,8 @@ export async function evaluateFreshness(options: EvaluateFreshnessOptions): Prom
   const nodes = [...graph.topologicalOrder].filter((n) => graph.specs[n]?.freshnessPolicy !== undefined);
   if (nodes.length === 0) return [];
   const records = await instance.getAssetRecords(nodes.map((n) => graph.keys[n] as AssetKey));
-  const latest = new Map(records.map((r) => [r.assetKey.toString(), r.lastMaterialization]));
+  // An external asset is updated by observations when it is never materialized.
+  const latest = new Map(records.map((r) => [r.assetKey.toString(), r.lastMaterialization ?? (graph.isExternal(graph.indexOf(r.assetKey) as number) ? r.lastObservation : undefined)]));
   const out: AssetFreshness[] = [];
   for (const node of nodes) {
     const policy = graph.specs[node]?.freshnessPolicy as FreshnessPolicy;

@@ -41,11 +41,14 @@ export function registerAutomationExplainCommand(program: Command, cli: Cli): vo
         // The code locations say whether the asset exists and whether it has a condition; the instance says what was evaluated.
         const defined: string[] = [];
         let hasCondition: boolean | undefined;
+        let currentConditionId: string | undefined;
         for (const path of codeLocationPaths(options.module, instance.settings, false)) {
           const graph = AssetGraph.of((await loadCodeLocation(path, cli.cwd)).defs);
           defined.push(...graph.ids);
           const node = graph.indexOf(key);
-          if (node !== undefined) hasCondition = (hasCondition ?? false) || graph.specs[node]?.automationCondition !== undefined;
+          const condition = node === undefined ? undefined : graph.specs[node]?.automationCondition;
+          if (node !== undefined) hasCondition = (hasCondition ?? false) || condition !== undefined;
+          currentConditionId ??= condition?.uniqueId;
         }
         const records = await instance.storage.getAutomationEvaluations(id, evaluationId === undefined ? { limit: 1 } : { evaluationId, limit: 1 });
         const record = records[0];
@@ -76,6 +79,10 @@ export function registerAutomationExplainCommand(program: Command, cli: Cli): vo
           return;
         }
         printEvaluation(cli, id, record);
+        if (currentConditionId !== undefined && isEvaluationTreeNode(record.tree) && record.tree.uniqueId !== currentConditionId) {
+          cli.print("");
+          cli.print(cli.style.yellow(`The condition of "${id}" in the code location differs from the one evaluated then; the next tick evaluates the new one.`));
+        }
       });
     });
 }
