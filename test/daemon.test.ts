@@ -322,6 +322,24 @@ for (const candidate of BACKENDS) {
       });
     });
 
+    describe("Daemon: the run queue", () => {
+      it("launches queued runs each iteration, and not with runQueueLauncher: false", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const defs = new Definitions({ assets: [orders] });
+        const queued = await defs.submitRun("orders", { instance });
+        expect(queued.status).toBe("QUEUED");
+        const idle = daemonFor(instance, defs, clock, { holder: "idle", runQueueLauncher: false });
+        expect((await idle.runIteration()).dequeued).toEqual([]);
+        await idle.close();
+        const daemon = daemonFor(instance, defs, clock, { holder: "d" });
+        expect((await daemon.runIteration()).dequeued).toEqual([queued.runId]);
+        await daemon.waitForRuns();
+        expect((await instance.getRunById(queued.runId))?.status).toBe("SUCCESS");
+        expect((await instance.storage.getLease("daemon"))?.info.loops).toMatchObject({ run_queue: START });
+      });
+    });
+
     describe("Daemon: idempotent resume", () => {
       it("a daemon killed after launching the first run of a tick resumes it without launching that run again", async () => {
         const clock = new ManualClock(START);

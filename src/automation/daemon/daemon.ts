@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Clock } from "../../core/index.js";
 import type { Definitions } from "../../definitions/index.js";
+import { InProcessRunLauncher, QueuedRunCoordinator, type RunQueueLauncher } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, LeaseRecord, TickRecord } from "../../storage/index.js";
 import { AutomationConditionSensorDefinition, automationConditionSensorsOf } from "../automation-condition-sensor.js";
@@ -16,7 +17,7 @@ import type { TickEnvironment } from "./tick-execution.js";
 
 /** The lease's name in storage. */
 export const DAEMON_LEASE = "daemon";
-export const DaemonLoop = Object.freeze({ SCHEDULER: "scheduler", SENSORS: "sensors", AUTOMATION: "automation", BACKFILLS: "backfills" } as const);
+export const DaemonLoop = Object.freeze({ SCHEDULER: "scheduler", SENSORS: "sensors", AUTOMATION: "automation", BACKFILLS: "backfills", RUN_QUEUE: "run_queue" } as const);
 export type DaemonLoop = (typeof DaemonLoop)[keyof typeof DaemonLoop];
 
 export interface DaemonOptions {
@@ -35,8 +36,13 @@ export interface DaemonOptions {
   maxCatchupTicks?: number;
   /** The automation condition sensors to run. @default those of `defs`, plus the default one when some asset's condition is not covered */
   automationSensors?: readonly AutomationConditionSensorDefinition[];
-  /** How runs are started. @default in this process */
+  /** How the runs of schedules, sensors and automation are started. @default in this process */
   launcher?: DaemonRunLauncher;
+  /**
+   * Launches the runs queued on the instance (`tessera materialize --queue`) within tessera.yaml's `runQueue`
+   * limits, each iteration; `false` leaves the queue alone. @default in this process
+   */
+  runQueueLauncher?: (RunQueueLauncher & { whenIdle?(): Promise<void> }) | false;
   logger?: DaemonLogger;
 }
 
@@ -46,7 +52,9 @@ export interface DaemonIteration {
   readonly ran: boolean;
   readonly lease: LeaseRecord;
   /** Every tick recorded (or resumed) in this iteration, by loop. */
-  readonly ticks: Readonly<Record<Exclude<DaemonLoop, "backfills">, readonly TickRecord[]>>;
+  readonly ticks: Readonly<Record<"scheduler" | "sensors" | "automation", readonly TickRecord[]>>;
+  /** Queued runs launched by this iteration's pass over the run queue. */
+  readonly dequeued: readonly string[];
 }
 
 /**
@@ -69,6 +77,8 @@ export class Daemon {
   readonly #automationSensors: readonly AutomationConditionSensorDefinition[];
   readonly #launcher: DaemonRunLauncher;
   readonly #logger: DaemonLogger;
+  readonly #queueLauncher: (RunQueueLauncher & { whenIdle?(): Promise<void> }) | undefined;
+  readonly #coordinator: QueuedRunCoordinator | undefined;
   readonly #inflight = new Set<Promise<void>>();
   readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
   #waitingLogged: string | undefined;
@@ -88,6 +98,8 @@ export class Daemon {
     this.#automationSensors = options.automationSensors ?? automationConditionSensorsOf(options.defs);
     this.#launcher = options.launcher ?? inProcessDaemonLauncher;
     this.#logger = options.logger ?? silentLogger;
+    this.#queueLauncher = options.runQueueLauncher === false ? undefined : (options.runQueueLauncher ?? new InProcessRunLauncher(options.defs, options.instance));
+    this.#coordinator = this.#queueLauncher ? new QueuedRunCoordinator({ instance: options.instance, launcher: this.#queueLauncher }) : undefined;
     if (typeof this.holder !== "string" || this.holder.trim() === "") throw new InvalidDaemonOptionError("holder", "must be a non-empty string naming this daemon.");
     for (const [name, value] of [["leaseTtlMs", this.leaseTtlMs], ["intervalMs", this.intervalMs], ["maxCatchupTicks", this.#maxCatchupTicks]] as const) {
       if (!Number.isFinite(value) || value <= 0) throw new InvalidDaemonOptionError(name, `must be a positive number, got ${JSON.stringify(value)}.`);
@@ -123,7 +135,7 @@ export class Daemon {
         const host = lease.info.hostname ?? "?";
         this.#logger.info(`waiting: daemon ${lease.holder} (pid ${String(pid)}, host ${String(host)}) holds the lease until ${new Date(lease.expiresAt).toISOString()}`);
       }
-      return { ran: false, lease, ticks: empty };
+      return { ran: false, lease, ticks: empty, dequeued: [] };
     }
     if (this.#waitingLogged !== undefined) {
       this.#logger.info(`took over the lease from ${this.#waitingLogged}`);
@@ -158,14 +170,24 @@ export class Daemon {
     this.#lastIteration.automation = now;
     // The backfills this daemon launches (automation's emitBackfills) run in the background, tracked like runs.
     this.#lastIteration.backfills = now;
+    const dequeued: string[] = [];
+    if (this.#coordinator) {
+      const coordinator = this.#coordinator;
+      await this.#guard("the run queue", async () => {
+        const pass = await coordinator.dequeue();
+        dequeued.push(...pass.launched);
+        if (pass.launched.length) this.#logger.info(`run queue: launched ${pass.launched.length} run(s)${pass.waiting.length ? `, ${pass.waiting.length} waiting (${pass.waiting[0]?.reason})` : ""}`);
+      });
+      this.#lastIteration.run_queue = now;
+    }
     for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
     if (this.#lost) {
       const lease = (await this.instance.storage.getLease(DAEMON_LEASE)) as LeaseRecord;
-      return { ran: true, lease, ticks };
+      return { ran: true, lease, ticks, dequeued };
     }
     // Renew with the loops' times, for `tessera daemon status`.
     const renewed = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
-    return { ran: true, lease: renewed, ticks };
+    return { ran: true, lease: renewed, ticks, dequeued };
   }
 
   /**
@@ -192,6 +214,7 @@ export class Daemon {
   /** Resolves once every run (and backfill) this daemon launched has ended. */
   async waitForRuns(): Promise<void> {
     while (this.#inflight.size > 0) await Promise.allSettled([...this.#inflight]);
+    await this.#queueLauncher?.whenIdle?.();
   }
 
   /** Waits for the runs this daemon launched, then releases the lease. Idempotent; the daemon cannot iterate again. */

@@ -17,7 +17,8 @@ Examples:
   $ tessera daemon status
 
 The daemon ticks every RUNNING schedule (start one with \`tessera schedule start <name>\`), every RUNNING
-sensor, and the automation condition sensors, and launches their runs in this process. One daemon runs
+sensor, and the automation condition sensors, and launches their runs in this process; it also launches
+the runs queued with \`tessera materialize --queue\`, within tessera.yaml's runQueue limits. One daemon runs
 per instance: a second one waits, saying who holds the lease, and takes over when that one stops.
 Ctrl-C stops it after the runs it launched have ended.`;
 
@@ -119,6 +120,8 @@ async function printPlan(cli: Cli, instance: Instance, defs: Definitions, runner
   cli.print(`  schedules:  ${schedules.length} (${running(schedules)})`);
   cli.print(`  sensors:    ${sensors.length} (${running(sensors)})`);
   cli.print(`  automation: ${runner.automationSensors.map((s) => s.name).join(", ") || "no asset has an automation condition"}`);
+  const queue = instance.settings.runQueue;
+  cli.print(`  run queue:  runs queued with \`tessera materialize --queue\`, at most ${queue?.maxConcurrentRuns === -1 ? "unlimited" : (queue?.maxConcurrentRuns ?? 10)} at once (runQueue in tessera.yaml)`);
 }
 
 function printLease(cli: Cli, now: number, lease: LeaseRecord | undefined): void {
@@ -134,7 +137,7 @@ function printLease(cli: Cli, now: number, lease: LeaseRecord | undefined): void
     cli.print(`Daemon: ${who}, heartbeat ${formatDuration(now - heartbeat)} ago, lease until ${formatTime(lease.expiresAt)}`);
   }
   const loops = (lease.info.loops ?? {}) as Record<string, unknown>;
-  for (const loop of ["scheduler", "sensors", "automation", "backfills"]) {
+  for (const loop of ["scheduler", "sensors", "automation", "backfills", "run_queue"]) {
     const at = loops[loop];
     cli.print(`  ${loop.padEnd(11)} ${typeof at === "number" ? `last iteration ${formatTime(at)} (${formatDuration(now - at)} ago)` : "not run yet"}`);
   }
