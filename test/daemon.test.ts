@@ -470,6 +470,23 @@ for (const candidate of BACKENDS) {
         expect(logger.lines.join("\n")).toMatch(/lost the lease to daemon other .*stopping before sensor c_last/);
       });
 
+      it("run() iterates every intervalMs on the clock until aborted, then waits for its runs and releases the lease", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const every = sensor({ name: "every", job: ordersJob, minimumIntervalSeconds: 5, defaultStatus: "RUNNING" }, () => new RunRequest());
+        const daemon = daemonFor(instance, new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [every] }), clock);
+        const controller = new AbortController();
+        const running = daemon.run({ signal: controller.signal });
+        await waitFor(async () => clock.pendingSleeps === 1);
+        expect(await instance.storage.getTicks("every")).toHaveLength(1);
+        clock.advance(5_000);
+        await waitFor(async () => (await instance.storage.getTicks("every")).length === 2 && clock.pendingSleeps === 1);
+        controller.abort();
+        await running;
+        expect((await instance.getRuns()).map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS"]);
+        expect(await instance.storage.getLease("daemon")).toBeUndefined();
+      });
+
       it("rejects a lease shorter than an iteration", () => {
         const clock = new ManualClock(START);
         const { instance } = openInstance(clock);
