@@ -162,6 +162,7 @@ export {
   type GetRunsOptions,
   type InstanceOptions,
   type RunQueueSettings,
+  type ConcurrencySettings,
   type StorageConfig,
   type TagConcurrencyLimit,
 } from "./instance/index.js";
@@ -176,6 +177,7 @@ export {
   InProcessRunLauncher,
   QueuedRunCoordinator,
   PRIORITY_TAG,
+  POOL_TAG,
   launchBackfill,
   materialize,
   observe,

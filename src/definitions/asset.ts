@@ -95,6 +95,11 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   /** A runtime check on the returned value: a zod schema or a predicate. */
   type?: TypeCheck<never>;
   opTags?: Record<string, unknown>;
+  /**
+   * The concurrency pool of the asset's step: at most the pool's limit (`concurrency.pools` in tessera.yaml)
+   * of its steps run at once across the instance.
+   */
+  pool?: string;
   /** @default "default" */
   groupName?: string;
   /** When false the compute may produce no value (return undefined), and downstream assets are skipped. @default true */
@@ -200,7 +205,7 @@ function buildAsset(
       requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: opTagsOf(options.opTags, where),
+      tags: opTagsOf(options.pool === undefined ? options.opTags : { ...options.opTags, "tessera/pool": options.pool }, where),
       description: options.description,
     },
     inputs,

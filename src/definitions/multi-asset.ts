@@ -111,6 +111,8 @@ export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
   resourceDefs?: Record<string, unknown>;
   retryPolicy?: RetryPolicy;
   opTags?: Record<string, unknown>;
+  /** The concurrency pool of the multi-asset's step (see asset's `pool`). */
+  pool?: string;
   /** The code version of every output that does not name its own. */
   codeVersion?: string;
   /** Checks this compute evaluates along with its assets. */
@@ -233,7 +235,7 @@ export function multiAsset<
       requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: opTagsOf(options.opTags, where),
+      tags: opTagsOf(options.pool === undefined ? options.opTags : { ...options.opTags, "tessera/pool": options.pool }, where),
       description: options.description,
     },
     inputs,

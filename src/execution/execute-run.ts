@@ -8,6 +8,8 @@ import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
 import { RunEventWriter } from "./event-writer.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
+import { withPoolSlots } from "./pools.js";
+import { runStep } from "./step-runner.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
@@ -247,7 +249,8 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
         executor.name === "multiprocess"
           ? spawnStep({ module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks })
           : undefined;
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, stepRunner);
+      const pooled = withPoolSlots(stepRunner ?? runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled);
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;

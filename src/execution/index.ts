@@ -13,3 +13,4 @@ export { ChildProcessRunLauncher, InProcessRunLauncher } from "./run-queue/launc
 export { EXECUTE_RUN_TASK, WorkerQueue, WorkerRunLauncher, queueConnectionOf } from "./workers/worker-queue.js";
 export { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX, startWorker, type WorkerHandle, type WorkerOptions } from "./workers/worker.js";
 export { DEFAULT_START_TIMEOUT_MS, MAX_RETRIES_TAG, monitorRuns, type MonitorRunsOptions, type MonitorRunsResult } from "./workers/run-monitor.js";
+export { POOL_TAG, withPoolSlots, type PoolSlotOptions } from "./pools.js";

@@ -7,6 +7,8 @@ export {
   resolvePostgresSettings,
   settingsSchema,
   runQueueSettingsSchema,
+  concurrencySettingsSchema,
+  type ConcurrencySettings,
   type EnvReference,
   type RunQueueSettings,
   type TagConcurrencyLimit,

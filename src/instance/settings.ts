@@ -106,10 +106,28 @@ export const runQueueSettingsSchema = z
   .strict();
 export type RunQueueSettings = z.infer<typeof runQueueSettingsSchema>;
 
+/**
+ * `concurrency:` in tessera.yaml: how many steps of each pool (an asset's `pool`) run at once, across
+ * every run and every process of the instance.
+ *
+ * @example
+ * concurrency:
+ *   pools: { warehouse: 2, shop_api: 1 }
+ *   defaultPoolLimit: 4        # pools not listed; without it they are unlimited
+ */
+export const concurrencySettingsSchema = z
+  .object({
+    pools: z.record(z.string().min(1), z.number().int().min(1)).optional().describe("Steps of each pool running at once"),
+    defaultPoolLimit: z.number().int().min(1).optional().describe("The limit of pools not listed. @default no limit"),
+  })
+  .strict();
+export type ConcurrencySettings = z.infer<typeof concurrencySettingsSchema>;
+
 export const settingsSchema = z
   .object({
     storage: storageConfigSchema.optional(),
     runQueue: runQueueSettingsSchema.optional(),
+    concurrency: concurrencySettingsSchema.optional(),
     locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
   })
   .strict();
