@@ -419,6 +419,31 @@ for (const candidate of BACKENDS) {
       });
     });
 
+    describe("Daemon: abandoned ticks", () => {
+      it("a tick left STARTED that is no longer due is closed as FAILURE, saying why, and the due ticks run", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
+        const hanging: DaemonRunLauncher = { launch: () => new Promise(() => {}) };
+        const first = new Daemon({ instance, defs, clock, holder: "first", launcher: hanging });
+        await first.runIteration();
+        clock.advance(HOUR);
+        void first.runIteration(); // dies during the 11:00 tick
+        await waitFor(async () => (await instance.storage.getTicks("hourly"))[0]?.status === "STARTED");
+        clock.advance(5 * HOUR); // 16:00:30; with maxCatchupTicks 2, only 15:00 and 16:00 are due
+        const second = daemonFor(instance, defs, clock, { holder: "second", maxCatchupTicks: 2 });
+        await second.runIteration();
+        const ticks = await instance.storage.getTicks("hourly");
+        expect(ticks.map((t) => [new Date(t.timestamp).toISOString().slice(11, 16), t.status])).toEqual([
+          ["16:00", "SUCCESS"],
+          ["15:00", "SUCCESS"],
+          ["11:00", "FAILURE"],
+        ]);
+        expect(ticks[2]?.error).toMatch(/daemon stopped during this tick and it is no longer due/);
+      });
+    });
+
     describe("Daemon: the lease", () => {
       it("a second daemon waits while the first holds the lease, says so once, and takes over after expiry", async () => {
         const clock = new ManualClock(START);

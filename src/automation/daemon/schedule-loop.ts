@@ -33,6 +33,12 @@ export async function runScheduleTicks(env: TickEnvironment, schedule: ScheduleD
   }
   const done: TickRecord[] = [];
   let latest = (await instance.storage.getTicks(schedule.name, { limit: 1 }))[0];
+  if (latest?.status === "STARTED" && !due.ticks.includes(latest.timestamp)) {
+    // Left by a daemon that died, and no longer due (too far behind, or the schedule was restarted since).
+    const abandoned = new Error(`The daemon stopped during this tick and it is no longer due (at most ${options.maxCatchupTicks} missed ticks are run, and none from before a restart), so it was not resumed.`);
+    done.push(await finishTick(instance, latest, { error: abandoned }));
+    latest = undefined;
+  }
   for (const at of due.ticks) {
     if (latest && latest.timestamp === at && latest.status !== "STARTED") {
       // Recorded already; only the state's update was lost.
