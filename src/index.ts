@@ -124,7 +124,9 @@ export {
 
 export {
   AssetGraph,
+  AssetHealthStatus,
   AssetSelection,
+  SelectionNeedsInstanceError,
   SelectionNotExpressibleError,
   SelectionSyntaxError,
   UnknownAssetCheckError,
@@ -135,6 +137,8 @@ export {
   type FromStringOptions,
   type IncludeSourcesOptions,
   type ResolveOptions,
+  type ResolveWithInstanceOptions,
+  type AssetHealthSource,
   type SelectionNode,
   type SelectionScope,
   type ToSelectionStringOptions,

@@ -1,6 +1,8 @@
 export { AssetGraph, type CheckNode } from "./asset-graph.js";
 export {
+  AssetHealthStatus,
   AssetSelection,
+  SelectionNeedsInstanceError,
   SelectionNotExpressibleError,
   SelectionSyntaxError,
   UnknownAssetCheckError,
@@ -11,6 +13,11 @@ export {
   type FromStringOptions,
   type IncludeSourcesOptions,
   type ResolveOptions,
+  type ResolveWithInstanceOptions,
+  type AssetHealthInstance,
+  type AssetHealthSource,
+  instanceHealthSource,
+  staticHealthSource,
   type SelectionNode,
   type SelectionScope,
   type ToSelectionStringOptions,

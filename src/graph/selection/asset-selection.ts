@@ -2,6 +2,7 @@
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
 import { AssetSpec, AssetsDefinition, Definitions, type AssetsItem } from "../../definitions/index.js";
 import { AssetGraph } from "../asset-graph.js";
+import { instanceHealthSource, type AssetHealthInstance, type AssetHealthSource } from "./asset-health.js";
 import { UnknownAssetCheckError } from "./errors.js";
 import { parseSelection, type FromStringOptions } from "./parse-selection.js";
 import { resolveMask, type ResolveOptions } from "./resolve-selection.js";
@@ -25,6 +26,9 @@ export interface IncludeSourcesOptions {
 
 /** What a selection resolves against. */
 export type SelectionScope = Definitions | AssetGraph | readonly AssetsItem[];
+
+/** Where `status:` reads the health of assets: an instance, or another source of it. */
+export type ResolveWithInstanceOptions = ResolveOptions & ({ instance: AssetHealthInstance; healthSource?: never } | { healthSource: AssetHealthSource; instance?: never });
 
 /** Anything `AssetSelection.from` turns into a selection. */
 export type CoercibleToAssetSelection = AssetSelection | string | readonly string[] | readonly AssetSelectionTarget[];
@@ -232,6 +236,40 @@ export class AssetSelection {
     return pick(resolveMask(this.node, graph, options), graph.keys);
   }
 
+  /** Whether the selection reads state that only an instance has (`status:`), so needs {@link AssetSelection.resolveWithInstance}. */
+  needsInstance(): boolean {
+    return someNode(this.node, (n) => n.type === "status");
+  }
+
+  /**
+   * The selected asset keys, reading the health of assets that `status:` selects by from the
+   * instance (or `healthSource`). Selections without `status:` resolve as {@link AssetSelection.resolve}.
+   *
+   * @example
+   * await AssetSelection.fromString("status:DEGRADED").resolveWithInstance(defs, { instance });
+   */
+  async resolveWithInstance(scope: SelectionScope, options: ResolveWithInstanceOptions): Promise<AssetKey[]> {
+    const graph = graphOf(scope);
+    return pick(resolveMask(this.node, graph, await healthOptions(this.node, graph, options)), graph.keys);
+  }
+
+  /**
+   * This selection with each `status:` replaced by the assets that have that health in the instance
+   * now: a selection that resolves without an instance, to hand to `materialize`, jobs or backfills.
+   * Returns this selection when it has no `status:`.
+   */
+  async withStatusesResolved(scope: SelectionScope, options: ResolveWithInstanceOptions): Promise<AssetSelection> {
+    if (!this.needsInstance()) return this;
+    const graph = graphOf(scope);
+    const { assetHealth } = await healthOptions(this.node, graph, options);
+    return new AssetSelection(
+      mapNodes(this.node, (n) => {
+        if (n.type !== "status") return n;
+        return freezeNode({ type: "keys", keys: graph.keys.filter((k) => (assetHealth?.get(k.toString()) ?? "UNKNOWN") === n.status) });
+      }),
+    );
+  }
+
   /** The selected graph nodes, ascending. */
   resolveIndices(graph: AssetGraph, options: ResolveOptions = {}): number[] {
     return indicesOf(resolveMask(this.node, graph, options));
@@ -286,6 +324,36 @@ export class AssetSelection {
       return `AssetSelection(${this.node.type})`;
     }
   }
+}
+
+async function healthOptions(node: SelectionNode, graph: AssetGraph, options: ResolveWithInstanceOptions): Promise<ResolveOptions> {
+  const { instance, healthSource, ...rest } = options;
+  if (!someNode(node, (n) => n.type === "status")) return rest;
+  const source = healthSource ?? (instance ? instanceHealthSource(instance) : undefined);
+  if (!source) throw new InvalidDefinitionError("resolveWithInstance takes { instance } (or { healthSource }) to answer `status:`; got neither");
+  return { ...rest, assetHealth: await source.getAssetHealth(graph) };
+}
+
+/** Whether any node of the tree satisfies `test`. */
+function someNode(node: SelectionNode, test: (node: SelectionNode) => boolean): boolean {
+  if (test(node)) return true;
+  return childrenOf(node).some((child) => someNode(child, test));
+}
+
+function childrenOf(node: SelectionNode): readonly SelectionNode[] {
+  if (node.type === "or" || node.type === "and") return node.operands;
+  if (node.type === "minus") return [node.left, node.right];
+  if ("child" in node) return [node.child];
+  return [];
+}
+
+/** The tree with `fn` applied to every node, children first. */
+function mapNodes(node: SelectionNode, fn: (node: SelectionNode) => SelectionNode): SelectionNode {
+  if (node.type === "or") return fn(orNode(node.operands.map((o) => mapNodes(o, fn))));
+  if (node.type === "and") return fn(andNode(node.operands.map((o) => mapNodes(o, fn))));
+  if (node.type === "minus") return fn(freezeNode({ ...node, left: mapNodes(node.left, fn), right: mapNodes(node.right, fn) }));
+  if ("child" in node) return fn(freezeNode({ ...node, child: mapNodes(node.child, fn) }));
+  return fn(node);
 }
 
 function graphOf(scope: SelectionScope): AssetGraph {

@@ -1,7 +1,7 @@
 // A recursive-descent parser for the attribute selection grammar (`key:a+ and not tag:pii`), mirroring the reference's.
 import { closestMatches } from "../../core/index.js";
 import { KEYWORDS, show, tokenize, type Token, type TokenType } from "./attribute-lexer.js";
-import { MAX_DEPTH, andNode, freezeNode, orNode, type SelectionNode } from "./selection-node.js";
+import { AssetHealthStatus, MAX_DEPTH, andNode, freezeNode, orNode, type SelectionNode } from "./selection-node.js";
 
 /** Where and why a parse failed; positions are offsets into the parsed text. */
 export interface ParseFailure {
@@ -53,6 +53,7 @@ const VALUE = ["a name", "a quoted value", "`<null>`"];
 const KEY_VALUE = ["an asset key (`name`, `prefix/name`, a wildcard like `raw/*`)", "a quoted key"];
 /** Deeper nesting is refused rather than risking the call stack. */
 const MAX_NESTING = 256;
+const HEALTH_STATUSES: ReadonlySet<string> = new Set(Object.values(AssetHealthStatus));
 /** Keywords the grammar also takes as plain values. */
 const KEYWORD_VALUES: ReadonlySet<string> = new Set(["sensor", "schedule", "job"]);
 
@@ -211,6 +212,15 @@ class Parser {
       }
       case "code_location":
         return freezeNode({ type: "codeLocation", location: this.#value() });
+      case "status": {
+        // The reference upper-cases the value, so `status:healthy` is `status:HEALTHY`.
+        const token = this.#peek();
+        const value = this.#value()?.toUpperCase();
+        if (value === undefined || !HEALTH_STATUSES.has(value)) {
+          this.#fail(token, [...HEALTH_STATUSES].map((s) => `\`${s}\``), "`status:` selects assets by their health in the instance; the value is case-insensitive.");
+        }
+        return freezeNode({ type: "status", status: value as AssetHealthStatus });
+      }
       case "column_tag": {
         const key = this.#value();
         let text = `column_tag:${quoteOrNull(key)}`;
@@ -226,7 +236,7 @@ class Parser {
         return freezeNode({ type: "unresolvable", attribute: name, text: `${name}:${BigInt(token.text).toString()}` });
       }
       default:
-        // status, column, table_name, changed_in_branch, partitions, automation_type, sensor, schedule, job:
+        // column, table_name, changed_in_branch, partitions, automation_type, sensor, schedule, job:
         // attributes of state this process does not hold, kept so that resolving them can say so.
         return freezeNode({ type: "unresolvable", attribute: name, text: `${name}:${quoteOrNull(this.#value())}` });
     }

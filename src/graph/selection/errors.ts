@@ -40,6 +40,22 @@ export class UnsupportedSelectionError extends TesseraError {
   }
 }
 
+/**
+ * A selection with `status:` resolved without an instance: an asset's health lives in the
+ * instance's event log, so resolve it with `await selection.resolveWithInstance(defs, { instance })`.
+ */
+export class SelectionNeedsInstanceError extends UnsupportedSelectionError {
+  readonly selection: string;
+  constructor(selection: string) {
+    super(
+      "status",
+      `${selection} cannot be resolved against definitions alone: an asset's health (its latest materialization and check results) is recorded in an instance. ` +
+        "Resolve it with `await selection.resolveWithInstance(defs, { instance })` (or `withStatusesResolved`), or select by key, group, tag, owner or kind.",
+    );
+    this.selection = selection;
+  }
+}
+
 /** A selection built in code that has no selection-string form resolving to the same assets. */
 export class SelectionNotExpressibleError extends TesseraError {
   constructor(message: string) {

@@ -211,10 +211,10 @@ describe("functions", () => {
 });
 
 describe("attributes that need more than definitions", () => {
-  it("parses status: but refuses to resolve it without an instance", () => {
+  it("parses status: but refuses to resolve it without an instance, naming resolveWithInstance", () => {
     const selection = AssetSelection.fromString("status:healthy and group:finance");
     expect(() => selection.resolve(defs)).toThrow(UnsupportedSelectionError);
-    expect(() => selection.resolve(defs)).toThrow(/status:"healthy" cannot be resolved.*instance/);
+    expect(() => selection.resolve(defs)).toThrow(/status:HEALTHY cannot be resolved.*instance.*resolveWithInstance/);
   });
 
   it("parses the other state attributes of the reference and refuses each at resolution", () => {

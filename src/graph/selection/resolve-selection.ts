@@ -1,9 +1,9 @@
 // Resolution of a selection tree to a node mask of an AssetGraph, with the reference's rules for external assets.
 import { InvalidDefinitionError } from "../../core/index.js";
 import type { AssetGraph } from "../asset-graph.js";
-import { UnsupportedSelectionError } from "./errors.js";
+import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors.js";
 import { GraphIndex } from "./graph-index.js";
-import type { SelectionNode } from "./selection-node.js";
+import type { AssetHealthStatus, SelectionNode } from "./selection-node.js";
 import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
 import { wildcardToRegExp } from "./wildcard.js";
 
@@ -14,6 +14,12 @@ export interface ResolveOptions {
    * cannot be answered (as in the reference, which resolves it only in a workspace).
    */
   codeLocation?: string;
+  /**
+   * The health of assets by key (`a/b`), which `status:` selects by; assets missing from the map are
+   * UNKNOWN. `AssetSelection.resolveWithInstance` fills it from an instance; without it `status:`
+   * throws a SelectionNeedsInstanceError.
+   */
+  assetHealth?: ReadonlyMap<string, AssetHealthStatus>;
 }
 
 /** The mask (1 = selected) of the graph nodes that `node` selects. Unknown explicit keys throw UnknownAssetError. */
@@ -119,6 +125,13 @@ class Resolver {
         }
         return node.location === location ? new Uint8Array(n).fill(1) : new Uint8Array(n);
       }
+      case "status": {
+        const health = this.#options.assetHealth;
+        if (health === undefined) throw new SelectionNeedsInstanceError(`status:${node.status}`);
+        const out = new Uint8Array(n);
+        for (let i = 0; i < n; i++) if ((health.get(graph.ids[i] as string) ?? "UNKNOWN") === node.status) out[i] = 1;
+        return out;
+      }
       case "unresolvable":
         throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));
       case "or": {
@@ -207,7 +220,6 @@ class Resolver {
 
 function unresolvableMessage(attribute: string, text: string): string {
   const why: Record<string, string> = {
-    status: "it depends on the latest materializations and check results in an instance",
     not_materialized_in_hours: "it depends on the materialization history in an instance",
     changed_in_branch: "it compares deployments of a branch",
     sensor: "sensors are not part of the asset graph",

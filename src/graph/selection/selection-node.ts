@@ -11,6 +11,18 @@ export interface AssetCheckKeyRef {
 export type IsAttribute = "external" | "materializable";
 
 /**
+ * The overall health of an asset, the values `status:` takes (the reference's AssetHealthStatus):
+ * the worst of its materialization and check health; UNKNOWN while it has never materialized.
+ */
+export const AssetHealthStatus = Object.freeze({
+  HEALTHY: "HEALTHY",
+  WARNING: "WARNING",
+  DEGRADED: "DEGRADED",
+  UNKNOWN: "UNKNOWN",
+});
+export type AssetHealthStatus = (typeof AssetHealthStatus)[keyof typeof AssetHealthStatus];
+
+/**
  * One node of a selection. Leaves pick assets by attribute; the rest combine or traverse.
  * `includeSources: false` leaves only ever hold materializable assets, as in the reference.
  */
@@ -26,7 +38,9 @@ export type SelectionNode =
   | { readonly type: "owner"; readonly owner: string | null }
   | { readonly type: "is"; readonly attribute: IsAttribute }
   | { readonly type: "codeLocation"; readonly location: string | null }
-  /** An attribute of the grammar that needs state this process does not have (`status:`, `job:`, ...); `text` is its canonical form. */
+  /** `status:` — assets whose health in an instance is `status`; resolving it needs the instance's answer. */
+  | { readonly type: "status"; readonly status: AssetHealthStatus }
+  /** An attribute of the grammar that needs state this process does not have (`job:`, `column:`, ...); `text` is its canonical form. */
   | { readonly type: "unresolvable"; readonly attribute: string; readonly text: string }
   | { readonly type: "or"; readonly operands: readonly SelectionNode[] }
   | { readonly type: "and"; readonly operands: readonly SelectionNode[] }

@@ -79,6 +79,8 @@ class Printer {
         return { text: `is:${node.attribute}`, level: PRIMARY };
       case "codeLocation":
         return { text: `code_location:${node.location === null ? "<null>" : quote(node.location)}`, level: PRIMARY };
+      case "status":
+        return { text: `status:${node.status}`, level: PRIMARY };
       case "unresolvable":
         return { text: node.text, level: PRIMARY };
       case "or":
@@ -191,6 +193,7 @@ export function materializableOnly(node: SelectionNode): boolean {
       return true;
     case "keyWildcard":
     case "codeLocation":
+    case "status":
     case "unresolvable":
     case "downstream":
     case "upstreamSources":

@@ -1,0 +1,106 @@
+// The health of assets (what `status:` selects by), computed from an instance's materializations, failures and check results.
+import type { AssetKey, EventRecord } from "../../core/index.js";
+import type { PartitionsDefinition } from "../../partitions/index.js";
+import type { AssetGraph } from "../asset-graph.js";
+import { AssetHealthStatus } from "./selection-node.js";
+
+/** Where `status:` gets the health of assets: an instance (see {@link instanceHealthSource}) or anything else that knows. */
+export interface AssetHealthSource {
+  /** The health of the graph's assets by key (`a/b`); assets left out are UNKNOWN. */
+  getAssetHealth(graph: AssetGraph): Promise<ReadonlyMap<string, AssetHealthStatus>>;
+}
+
+/** The part of an Instance that asset health reads (an Instance is one). */
+export interface AssetHealthInstance {
+  getAssetRecords(keys?: readonly AssetKey[]): Promise<readonly { readonly assetKey: AssetKey; readonly lastMaterialization: EventRecord | undefined; readonly wipedBelowStorageId: number }[]>;
+  getPartitionStatus(key: AssetKey, partitionsDef: PartitionsDefinition): Promise<{ readonly materialized: { readonly isEmpty: boolean }; readonly failed: { readonly isEmpty: boolean } }>;
+  getLatestAssetCheckEvaluations(key: AssetKey): Promise<Map<string, EventRecord>>;
+  readonly storage: {
+    getEventRecords(filter: { eventType: "ASSET_FAILED_TO_MATERIALIZE"; assetKey?: AssetKey; afterStorageId?: number; limit?: number }): Promise<EventRecord[]>;
+  };
+}
+
+/**
+ * Health as the reference computes it, from two parts:
+ * - materialization: UNKNOWN when never materialized (all partitions missing); DEGRADED when the latest
+ *   attempt failed (for partitioned assets: when any partition's latest attempt failed); else HEALTHY.
+ *   A run in progress changes nothing until it ends.
+ * - checks: none defined is not applicable; DEGRADED when the latest evaluation of a check failed with
+ *   severity ERROR, WARNING when one failed with WARN, UNKNOWN when one never ran, else HEALTHY.
+ * Overall: DEGRADED or WARNING if either part is; otherwise UNKNOWN while the materialization is
+ * UNKNOWN; otherwise HEALTHY. (The reference's third part, freshness, is not included: its freshness
+ * health follows its newer freshness policies, which Tessera does not have.)
+ */
+export function instanceHealthSource(instance: AssetHealthInstance): AssetHealthSource {
+  return {
+    async getAssetHealth(graph: AssetGraph): Promise<ReadonlyMap<string, AssetHealthStatus>> {
+      const records = new Map((await instance.getAssetRecords()).map((r) => [r.assetKey.toString(), r]));
+      const out = new Map<string, AssetHealthStatus>();
+      for (let i = 0; i < graph.size; i++) {
+        const key = graph.keys[i] as AssetKey;
+        const id = graph.ids[i] as string;
+        const partitionsDef = graph.specs[i]?.partitionsDef;
+        const materialization = partitionsDef
+          ? await partitionedHealth(instance, key, partitionsDef)
+          : await unpartitionedHealth(instance, key, records.get(id));
+        const checks = await checkHealth(instance, key, graph.checksOf(i).map((c) => graph.checks[c]?.spec.name as string));
+        out.set(id, overallHealth(materialization, checks));
+      }
+      return out;
+    },
+  };
+}
+
+/** A fixed answer, for tests and callers that computed health elsewhere. */
+export function staticHealthSource(health: Readonly<Record<string, AssetHealthStatus>> | ReadonlyMap<string, AssetHealthStatus>): AssetHealthSource {
+  const map = health instanceof Map ? health : new Map(Object.entries(health));
+  return { getAssetHealth: async () => map };
+}
+
+/** The overall status from the materialization part and the checks part (`null` when the asset has no checks). */
+export function overallHealth(materialization: AssetHealthStatus, checks: AssetHealthStatus | null): AssetHealthStatus {
+  const parts = checks === null ? [materialization] : [materialization, checks];
+  if (parts.includes("DEGRADED")) return "DEGRADED";
+  if (parts.includes("WARNING")) return "WARNING";
+  if (materialization === "UNKNOWN") return "UNKNOWN";
+  return "HEALTHY";
+}
+
+async function unpartitionedHealth(
+  instance: AssetHealthInstance,
+  key: AssetKey,
+  record: { lastMaterialization: EventRecord | undefined; wipedBelowStorageId: number } | undefined,
+): Promise<AssetHealthStatus> {
+  const lastSuccess = record?.lastMaterialization?.storageId ?? -1;
+  // Only a failure newer than the latest materialization (and than a wipe) counts.
+  const after = Math.max(lastSuccess, record?.wipedBelowStorageId ?? 0);
+  const failures = await instance.storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: key, afterStorageId: after, limit: 1 });
+  if (failures.length > 0) return AssetHealthStatus.DEGRADED;
+  return lastSuccess >= 0 ? AssetHealthStatus.HEALTHY : AssetHealthStatus.UNKNOWN;
+}
+
+async function partitionedHealth(instance: AssetHealthInstance, key: AssetKey, partitionsDef: PartitionsDefinition): Promise<AssetHealthStatus> {
+  const status = await instance.getPartitionStatus(key, partitionsDef);
+  if (!status.failed.isEmpty) return AssetHealthStatus.DEGRADED;
+  return status.materialized.isEmpty ? AssetHealthStatus.UNKNOWN : AssetHealthStatus.HEALTHY;
+}
+
+async function checkHealth(instance: AssetHealthInstance, key: AssetKey, checkNames: readonly string[]): Promise<AssetHealthStatus | null> {
+  if (checkNames.length === 0) return null;
+  const latest = await instance.getLatestAssetCheckEvaluations(key);
+  let failing = 0;
+  let warning = 0;
+  let unexecuted = 0;
+  for (const name of checkNames) {
+    const evaluation = latest.get(name);
+    if (evaluation === undefined) unexecuted++;
+    else if (evaluation.passed === false) {
+      if (evaluation.severity === "WARN") warning++;
+      else failing++;
+    }
+  }
+  if (failing > 0) return AssetHealthStatus.DEGRADED;
+  if (warning > 0) return AssetHealthStatus.WARNING;
+  if (unexecuted > 0) return AssetHealthStatus.UNKNOWN;
+  return AssetHealthStatus.HEALTHY;
+}
