@@ -32,7 +32,7 @@ export async function runScheduleTicks(env: TickEnvironment, schedule: ScheduleD
     options.logger.warn(`schedule ${schedule.name} fell behind: skipping ${due.skipped} missed tick(s), running the latest ${due.ticks.length}`);
   }
   const done: TickRecord[] = [];
-  let latest = (await instance.storage.getTicks(schedule.name, { limit: 1 }))[0];
+  let latest: TickRecord | undefined = (await instance.storage.getTicks(schedule.name, { limit: 1 }))[0];
   if (latest?.status === "STARTED" && !due.ticks.includes(latest.timestamp)) {
     // Left by a daemon that died, and no longer due (too far behind, or the schedule was restarted since).
     const abandoned = new Error(`The daemon stopped during this tick and it is no longer due (at most ${options.maxCatchupTicks} missed ticks are run, and none from before a restart), so it was not resumed.`);
