@@ -331,6 +331,64 @@ describe("tessera job", () => {
   });
 });
 
+describe("tessera materialize --select status:", () => {
+  const HEALTH = `
+import { AssetCheckResult, AssetCheckSeverity, Definitions, asset, assetCheck } from "tessera";
+export const good = asset("good", () => 1);
+export const flaky = asset("flaky", () => {
+  if (!process.env.FLAKY_FIXED) throw new Error("the export is late");
+  return 2;
+});
+export const never = asset("never", () => 3);
+export const checked = asset("checked", () => 4);
+export const rows = assetCheck({ asset: checked, name: "rows" }, () => new AssetCheckResult({ passed: false, severity: AssetCheckSeverity.WARN }));
+export const defs = new Definitions({ assets: [good, flaky, never, checked], assetChecks: [rows] });
+`;
+
+  it("selects by the health the instance records: a failed asset is DEGRADED, a missing one UNKNOWN, a materialized one HEALTHY", async () => {
+    const dir = project({ "defs.ts": HEALTH });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    const first = await tesseraInProcess(["materialize", "-m", module, "--select", "good,flaky,checked"], home);
+    expect(first.code).toBe(1);
+    const instance = Instance.fromHome({ home });
+    const selected = async (): Promise<readonly string[] | undefined> => (await instance.getRuns({ limit: 1 }))[0]?.assetSelection;
+
+    // A failed WARN check makes its asset WARNING; --queue records the selected assets without running them.
+    const warning = await tesseraInProcess(["materialize", "-m", module, "--select", "status:warning", "--queue"], home);
+    expect(warning.code).toBe(0);
+    expect(await selected()).toEqual(["checked"]);
+
+    const unknown = await tesseraInProcess(["materialize", "-m", module, "--select", "status:UNKNOWN"], home);
+    expect(unknown.code).toBe(0);
+    expect(unknown.stdout).toMatch(/Materialized 1 asset/);
+    expect(await selected()).toEqual(["never"]);
+
+    const healthy = await tesseraInProcess(["materialize", "-m", module, "--select", "status:HEALTHY", "--queue"], home);
+    expect(healthy.code).toBe(0);
+    expect([...((await selected()) ?? [])].sort()).toEqual(["good", "never"]);
+
+    process.env.FLAKY_FIXED = "1";
+    try {
+      const degraded = await tesseraInProcess(["materialize", "-m", module, "--select", "status:degraded"], home);
+      expect(degraded.code).toBe(0);
+      expect(await selected()).toEqual(["flaky"]);
+    } finally {
+      delete process.env.FLAKY_FIXED;
+    }
+    const none = await tesseraInProcess(["materialize", "-m", module, "--select", "status:DEGRADED"], home);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/selects no assets: no asset has that status in this instance/);
+    await instance.close();
+  });
+
+  it("rejects an unknown status with its column and the values status: takes", async () => {
+    const result = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--select", "kind:csv and status:FAILED"], tempDir());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/at column 21: found .*FAILED.*, expected `HEALTHY`, `WARNING`, `DEGRADED` or `UNKNOWN`/);
+  });
+});
+
 describe("tessera --help", () => {
   it.each(["", "materialize", "asset list", "asset show", "asset wipe", "job list", "job execute", "partitions list", "partitions add", "partitions delete", "backfill launch", "backfill list", "backfill show", "backfill cancel", "run list", "run show", "run cancel", "run reexecute", "schedule list", "schedule preview", "sensor list", "sensor preview", "instance info", "instance migrate"])(
     "describes `tessera %s` with examples",

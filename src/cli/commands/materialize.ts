@@ -26,6 +26,7 @@ Examples:
   $ tessera materialize -m defs.ts --select raw_orders,clean_orders
   $ tessera materialize -m defs.ts --select '*daily_revenue'        # it and everything upstream
   $ tessera materialize -m defs.ts --select 'group:raw or key:"clean_*"'
+  $ tessera materialize -m defs.ts --select 'status:degraded'    # re-run assets whose latest attempt or check failed
   $ tessera materialize -m defs.ts --select daily_revenue --config run.yaml
   $ tessera materialize -m defs.ts --config '{"ops": {"daily_revenue": {"config": {"currency": "USD"}}}}'
   $ tessera materialize -m defs.ts --tags '{"team": "finance"}'
@@ -63,16 +64,21 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
     }
     const location = await loadCodeLocation(paths[0] as string, cli.cwd);
     const graph = AssetGraph.of(location.defs);
-    const nodes = resolveSelection(graph, options.select);
+    // `status:` is answered from this instance now; the run then gets the assets it named.
+    const parsed = AssetSelection.fromString(options.select);
+    const selection = await parsed.withStatusesResolved(graph, { instance });
+    const nodes = resolveSelection(graph, selection);
     if (nodes.length === 0) {
       throw new CliUsageError(
         graph.size === 0
           ? `Code location ${location.name} defines no assets; add some to its \`defs\`.`
-          : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
+          : parsed.needsInstance()
+            ? `--select "${options.select}" selects no assets: no asset has that status in this instance (\`tessera asset list\` shows them).`
+            : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
       );
     }
     if (options.queue) {
-      const run = await location.defs.submitRun(options.select, {
+      const run = await location.defs.submitRun(selection, {
         instance,
         runConfig,
         ...(tags ? { tags } : {}),
@@ -86,11 +92,11 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
     return executeWithProgress(cli, command, {
       graph,
       nodes,
-      checks: AssetSelection.from(options.select).resolveCheckIndices(graph),
+      checks: selection.resolveCheckIndices(graph),
       runConfig,
       verbose: options.verbose ?? false,
       execute: (watch) =>
-        location.defs.materialize(options.select, {
+        location.defs.materialize(selection, {
           instance,
           runConfig,
           ...(tags ? { tags } : {}),

@@ -15,16 +15,27 @@ export interface AssetHealthInstance {
   getAssetRecords(keys?: readonly AssetKey[]): Promise<readonly { readonly assetKey: AssetKey; readonly lastMaterialization: EventRecord | undefined; readonly wipedBelowStorageId: number }[]>;
   getPartitionStatus(key: AssetKey, partitionsDef: PartitionsDefinition): Promise<{ readonly materialized: { readonly isEmpty: boolean }; readonly failed: { readonly isEmpty: boolean } }>;
   getLatestAssetCheckEvaluations(key: AssetKey): Promise<Map<string, EventRecord>>;
-  readonly storage: {
-    getEventRecords(filter: { eventType: "ASSET_FAILED_TO_MATERIALIZE"; assetKey?: AssetKey; afterStorageId?: number; limit?: number }): Promise<EventRecord[]>;
-  };
+  getRuns(options: { statuses?: readonly TerminalStatus[]; limit?: number; cursor?: string }): Promise<readonly HealthRun[]>;
+}
+
+type TerminalStatus = "SUCCESS" | "FAILURE" | "CANCELED";
+const TERMINAL: readonly TerminalStatus[] = ["SUCCESS", "FAILURE", "CANCELED"];
+
+/** What health reads of a run. */
+interface HealthRun {
+  readonly runId: string;
+  readonly status: string;
+  readonly assetSelection: readonly string[];
+  readonly endTime?: number | undefined;
 }
 
 /**
  * Health as the reference computes it, from two parts:
  * - materialization: UNKNOWN when never materialized (all partitions missing); DEGRADED when the latest
  *   attempt failed (for partitioned assets: when any partition's latest attempt failed); else HEALTHY.
- *   A run in progress changes nothing until it ends.
+ *   An unpartitioned asset's latest attempt is the newest finished run that selected it: it failed when
+ *   that run FAILED without materializing it and nothing materialized it after the run ended. A run in
+ *   progress changes nothing until it ends.
  * - checks: none defined is not applicable; DEGRADED when the latest evaluation of a check failed with
  *   severity ERROR, WARNING when one failed with WARN, UNKNOWN when one never ran, else HEALTHY.
  * Overall: DEGRADED or WARNING if either part is; otherwise UNKNOWN while the materialization is
@@ -35,6 +46,9 @@ export function instanceHealthSource(instance: AssetHealthInstance): AssetHealth
   return {
     async getAssetHealth(graph: AssetGraph): Promise<ReadonlyMap<string, AssetHealthStatus>> {
       const records = new Map((await instance.getAssetRecords()).map((r) => [r.assetKey.toString(), r]));
+      const unpartitioned = new Set<string>();
+      for (let i = 0; i < graph.size; i++) if (!graph.specs[i]?.partitionsDef) unpartitioned.add(graph.ids[i] as string);
+      const latestRuns = await latestFinishedRuns(instance, unpartitioned);
       const out = new Map<string, AssetHealthStatus>();
       for (let i = 0; i < graph.size; i++) {
         const key = graph.keys[i] as AssetKey;
@@ -42,7 +56,7 @@ export function instanceHealthSource(instance: AssetHealthInstance): AssetHealth
         const partitionsDef = graph.specs[i]?.partitionsDef;
         const materialization = partitionsDef
           ? await partitionedHealth(instance, key, partitionsDef)
-          : await unpartitionedHealth(instance, key, records.get(id));
+          : unpartitionedHealth(records.get(id)?.lastMaterialization, latestRuns.get(id));
         const checks = await checkHealth(instance, key, graph.checksOf(i).map((c) => graph.checks[c]?.spec.name as string));
         out.set(id, overallHealth(materialization, checks));
       }
@@ -66,17 +80,27 @@ export function overallHealth(materialization: AssetHealthStatus, checks: AssetH
   return "HEALTHY";
 }
 
-async function unpartitionedHealth(
-  instance: AssetHealthInstance,
-  key: AssetKey,
-  record: { lastMaterialization: EventRecord | undefined; wipedBelowStorageId: number } | undefined,
-): Promise<AssetHealthStatus> {
-  const lastSuccess = record?.lastMaterialization?.storageId ?? -1;
-  // Only a failure newer than the latest materialization (and than a wipe) counts.
-  const after = Math.max(lastSuccess, record?.wipedBelowStorageId ?? 0);
-  const failures = await instance.storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: key, afterStorageId: after, limit: 1 });
-  if (failures.length > 0) return AssetHealthStatus.DEGRADED;
-  return lastSuccess >= 0 ? AssetHealthStatus.HEALTHY : AssetHealthStatus.UNKNOWN;
+function unpartitionedHealth(lastMaterialization: EventRecord | undefined, latestRun: HealthRun | undefined): AssetHealthStatus {
+  const materialized = lastMaterialization ? AssetHealthStatus.HEALTHY : AssetHealthStatus.UNKNOWN;
+  if (!latestRun || latestRun.status !== "FAILURE") return materialized;
+  // The failed run materialized it before failing, or it was materialized (reported) after the run ended.
+  if (lastMaterialization && (lastMaterialization.runId === latestRun.runId || lastMaterialization.timestamp > (latestRun.endTime ?? Infinity))) return materialized;
+  return AssetHealthStatus.DEGRADED;
+}
+
+const RUN_PAGE = 500;
+
+/** The newest finished run selecting each of `keys`, reading runs newest first until each key has one (or runs run out). */
+async function latestFinishedRuns(instance: AssetHealthInstance, keys: ReadonlySet<string>): Promise<Map<string, HealthRun>> {
+  const out = new Map<string, HealthRun>();
+  let cursor: string | undefined;
+  while (out.size < keys.size) {
+    const page = await instance.getRuns({ statuses: TERMINAL, limit: RUN_PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    for (const run of page) for (const key of run.assetSelection) if (keys.has(key) && !out.has(key)) out.set(key, run);
+    if (page.length < RUN_PAGE) break;
+    cursor = (page[page.length - 1] as HealthRun).runId;
+  }
+  return out;
 }
 
 async function partitionedHealth(instance: AssetHealthInstance, key: AssetKey, partitionsDef: PartitionsDefinition): Promise<AssetHealthStatus> {

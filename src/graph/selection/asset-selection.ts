@@ -265,7 +265,8 @@ export class AssetSelection {
     return new AssetSelection(
       mapNodes(this.node, (n) => {
         if (n.type !== "status") return n;
-        return freezeNode({ type: "keys", keys: graph.keys.filter((k) => (assetHealth?.get(k.toString()) ?? "UNKNOWN") === n.status) });
+        const keys = graph.keys.filter((k, i) => (n.includeSources || !graph.isExternal(i)) && (assetHealth?.get(k.toString()) ?? "UNKNOWN") === n.status);
+        return freezeNode({ type: "keys", keys });
       }),
     );
   }

@@ -219,7 +219,7 @@ class Parser {
         if (value === undefined || !HEALTH_STATUSES.has(value)) {
           this.#fail(token, [...HEALTH_STATUSES].map((s) => `\`${s}\``), "`status:` selects assets by their health in the instance; the value is case-insensitive.");
         }
-        return freezeNode({ type: "status", status: value as AssetHealthStatus });
+        return freezeNode({ type: "status", status: value as AssetHealthStatus, includeSources: sources });
       }
       case "column_tag": {
         const key = this.#value();

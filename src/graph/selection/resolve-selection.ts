@@ -130,7 +130,7 @@ class Resolver {
         if (health === undefined) throw new SelectionNeedsInstanceError(`status:${node.status}`);
         const out = new Uint8Array(n);
         for (let i = 0; i < n; i++) if ((health.get(graph.ids[i] as string) ?? "UNKNOWN") === node.status) out[i] = 1;
-        return out;
+        return this.#sources(out, node.includeSources);
       }
       case "unresolvable":
         throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));

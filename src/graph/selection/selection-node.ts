@@ -39,7 +39,7 @@ export type SelectionNode =
   | { readonly type: "is"; readonly attribute: IsAttribute }
   | { readonly type: "codeLocation"; readonly location: string | null }
   /** `status:` — assets whose health in an instance is `status`; resolving it needs the instance's answer. */
-  | { readonly type: "status"; readonly status: AssetHealthStatus }
+  | { readonly type: "status"; readonly status: AssetHealthStatus; readonly includeSources: boolean }
   /** An attribute of the grammar that needs state this process does not have (`job:`, `column:`, ...); `text` is its canonical form. */
   | { readonly type: "unresolvable"; readonly attribute: string; readonly text: string }
   | { readonly type: "or"; readonly operands: readonly SelectionNode[] }

@@ -80,7 +80,7 @@ class Printer {
       case "codeLocation":
         return { text: `code_location:${node.location === null ? "<null>" : quote(node.location)}`, level: PRIMARY };
       case "status":
-        return { text: `status:${node.status}`, level: PRIMARY };
+        return this.#sourced({ text: `status:${node.status}`, level: PRIMARY }, node.includeSources, "status");
       case "unresolvable":
         return { text: node.text, level: PRIMARY };
       case "or":
@@ -169,6 +169,8 @@ export function materializableOnly(node: SelectionNode): boolean {
       return !node.includeSources || node.groups.length === 0;
     case "tag":
       return !node.includeSources || node.key === null;
+    case "status":
+      return !node.includeSources;
     case "keys":
       return node.keys.length === 0;
     case "owner":
@@ -193,7 +195,6 @@ export function materializableOnly(node: SelectionNode): boolean {
       return true;
     case "keyWildcard":
     case "codeLocation":
-    case "status":
     case "unresolvable":
     case "downstream":
     case "upstreamSources":

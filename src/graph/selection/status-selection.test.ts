@@ -21,7 +21,7 @@ const select = async (text: string, healthSource: AssetHealthSource = health): P
 describe("status: values", () => {
   it("takes HEALTHY, WARNING, DEGRADED and UNKNOWN in any case, as the reference upper-cases them", () => {
     for (const [text, status] of [["status:healthy", "HEALTHY"], ["status:Warning", "WARNING"], ['status:"DEGRADED"', "DEGRADED"], ["status:unknown", "UNKNOWN"]]) {
-      expect(AssetSelection.fromString(text as string).node).toEqual({ type: "status", status });
+      expect(AssetSelection.fromString(text as string).node).toEqual({ type: "status", status, includeSources: false });
     }
   });
 
@@ -58,12 +58,19 @@ describe("resolving status: with a source of asset health", () => {
     expect(await select("status:WARNING")).toEqual(["order_items"]);
   });
 
-  it("counts assets the source does not know as UNKNOWN, external ones included", async () => {
+  it("counts assets the source does not know as UNKNOWN", async () => {
     const unknown = await select("status:UNKNOWN");
-    expect(unknown).toContain("raw/orders");
     expect(unknown).toContain("revenue");
     expect(unknown).not.toContain("report");
     expect(unknown).not.toContain("orders");
+  });
+
+  it("leaves external assets out unless includeSources, as tag: and group: do", async () => {
+    expect(await select("status:UNKNOWN")).not.toContain("raw/orders");
+    const withSources = await AssetSelection.fromString("status:UNKNOWN", { includeSources: true }).resolveWithInstance(defs, { healthSource: health });
+    expect(withSources.map(String)).toContain("raw/orders");
+    const bound = await AssetSelection.fromString("status:UNKNOWN").withStatusesResolved(defs, { healthSource: health });
+    expect(bound.resolve(defs).map(String)).not.toContain("raw/orders");
   });
 
   it("combines with the rest of the grammar", async () => {
