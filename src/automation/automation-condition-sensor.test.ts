@@ -86,6 +86,28 @@ describe("AutomationConditionSensorDefinition", () => {
     expect((record?.tree as EvaluationTreeNode).isTrue).toBe(true);
   });
 
+  it("returns evaluation records only for trees that changed since the previous evaluation, or that requested", async () => {
+    const { a, b, c } = graph();
+    const defs = new Definitions({ assets: [a, b, c] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    const s = new AutomationConditionSensorDefinition({ name: "auto", target: "*" });
+    const first = await s.evaluate({ defs, instance });
+    expect(first.evaluations.map((e) => e.assetKey)).toEqual(["B", "C"]);
+    // initial_evaluation is no longer true: both trees change
+    const second = await s.evaluate({ defs, instance, cursor: first.cursor });
+    expect(second.evaluations.map((e) => e.assetKey)).toEqual(["B", "C"]);
+    // nothing happened: nothing to store, though every asset was evaluated
+    const third = await s.evaluate({ defs, instance, cursor: second.cursor });
+    expect(third.evaluations).toEqual([]);
+    expect(third.result.results.map((r) => r.key.toString())).toEqual(["B", "C"]);
+    await materialize([a], { instance });
+    const fourth = await s.evaluate({ defs, instance, cursor: third.cursor });
+    expect(fourth.evaluations.map((e) => [e.assetKey, e.numRequested])).toEqual([
+      ["B", 1],
+      ["C", 1],
+    ]);
+  });
+
   it("repeating an evaluation from the same cursor gives the same run keys", async () => {
     const { a, b, c } = graph();
     const defs = new Definitions({ assets: [a, b, c] });

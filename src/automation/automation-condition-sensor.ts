@@ -75,7 +75,11 @@ export interface AutomationSensorEvaluation {
   readonly evaluationId: number;
   /** How many (asset, partition) pairs were requested. */
   readonly numRequested: number;
-  /** One record per evaluated asset, for `instance.storage.addAutomationEvaluations`. */
+  /**
+   * The records to store with `instance.storage.addAutomationEvaluations`: as the reference, only the assets whose
+   * evaluated tree changed since the previous evaluation (every asset at the first one, and any asset requested),
+   * so that a quiet tick stores nothing. `result` holds every asset's tree.
+   */
   readonly evaluations: readonly AutomationEvaluationRecord[];
 }
 
@@ -186,6 +190,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     const { defs, instance } = options;
     const graph = AssetGraph.of(defs);
     const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
+    const previousTrees = treeHashesOf(options.cursor);
     const result = await evaluateAutomationConditions({
       defs,
       instance,
@@ -193,26 +198,32 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
       conditions: this.conditionsIn(defs),
       ...(options.cursor === undefined || options.cursor === "" ? {} : { cursor: options.cursor }),
     });
-    const evaluationId = (JSON.parse(result.cursor) as { evaluationId: number }).evaluationId;
+    const cursor = JSON.parse(result.cursor) as { evaluationId: number; [TREE_HASHES]?: Record<string, string> };
+    const evaluationId = cursor.evaluationId;
     const requested = new Map<number, EntitySubset>();
     for (const r of result.results) if (!r.requestedSubset.isEmpty) requested.set(graph.indexOf(r.key) as number, r.requestedSubset);
 
     const tags = { ...this.#runTags, [AutomationSensorTags.SENSOR_NAME]: this.name, [AutomationSensorTags.EVALUATION_ID]: String(evaluationId) };
     const backfillRequests = this.#emitBackfills ? takeBackfills(graph, requested, tags) : [];
     const runRequests = groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`);
-    const evaluations: AutomationEvaluationRecord[] = result.results.map((r) => ({
-      assetKey: r.key.toString(),
-      evaluationId,
-      timestamp: evaluationTime,
-      sensorName: this.name,
-      numRequested: r.requestedSubset.size,
-      tree: serializeEvaluationTree(r.result, graph),
-    }));
+    const evaluations: AutomationEvaluationRecord[] = [];
+    const treeHashes: Record<string, string> = {};
+    for (const r of result.results) {
+      const assetKey = r.key.toString();
+      const tree = serializeEvaluationTree(r.result, graph);
+      const hash = createHash("sha1").update(JSON.stringify(tree)).digest("base64").slice(0, 12);
+      treeHashes[assetKey] = hash;
+      if (previousTrees[assetKey] === hash && r.requestedSubset.isEmpty) continue;
+      evaluations.push({ assetKey, evaluationId, timestamp: evaluationTime, sensorName: this.name, numRequested: r.requestedSubset.size, tree });
+    }
+    // The sensor's cursor is the evaluator's, with a hash of each asset's last tree to tell which changed.
+    cursor[TREE_HASHES] = treeHashes;
+    const nextCursor = JSON.stringify(cursor);
     return Object.freeze({
       result,
       runRequests: Object.freeze(runRequests),
       backfillRequests: Object.freeze(backfillRequests),
-      cursor: result.cursor,
+      cursor: nextCursor,
       evaluationId,
       numRequested: result.totalRequested,
       evaluations: Object.freeze(evaluations),
@@ -265,6 +276,18 @@ export function automationConditionSensorsOf(defs: Definitions): AutomationCondi
       description: "Evaluates the automation conditions of assets no other automation condition sensor targets.",
     }),
   ];
+}
+
+const TREE_HASHES = "treeHashes";
+
+function treeHashesOf(cursor: string | undefined): Record<string, string> {
+  if (cursor === undefined || cursor === "") return {};
+  try {
+    const hashes = (JSON.parse(cursor) as Record<string, unknown>)[TREE_HASHES];
+    return hashes !== null && typeof hashes === "object" ? (hashes as Record<string, string>) : {};
+  } catch {
+    return {}; // the evaluator reports a cursor that is not JSON
+  }
 }
 
 function checkRunTags(tags: Readonly<Record<string, string>> | undefined, where: string): Record<string, string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AutomationCondition, DailyPartitionsDefinition, Definitions, Instance, ManualClock, asset, evaluateAutomationConditions, materialize } from "../index.js";
+import { AutomationCondition, DailyPartitionsDefinition, Definitions, StaticPartitionsDefinition, Instance, ManualClock, asset, evaluateAutomationConditions, materialize } from "../index.js";
 import { AssetGraph } from "../graph/index.js";
 import { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 
@@ -59,8 +59,22 @@ describe("serializeEvaluationTree", () => {
     // 2026-09-01 .. 2026-11-01
     expect(tree.numTrue).toBe(62);
     expect(tree.numCandidates).toBe(62);
+    expect(tree.truePartitions).toEqual([{ start: "2026-09-01", end: "2026-11-01" }]);
+    expect(tree.numTrueRanges).toBeUndefined();
+  });
+
+  it("lists at most MAX_LISTED_PARTITIONS ranges and counts them all", async () => {
+    const letters = new StaticPartitionsDefinition(Array.from({ length: 25 }, (_, i) => `p${i}`));
+    const a = asset({ name: "A", partitionsDef: letters, automationCondition: AutomationCondition.missing() }, () => 1);
+    const defs = new Definitions({ assets: [a] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    const result = await evaluateAutomationConditions({ defs, instance });
+    const tree = serializeEvaluationTree(result.getResult("A")!.result, AssetGraph.of(defs));
+    expect(tree.numTrue).toBe(25);
     expect(tree.truePartitions).toHaveLength(MAX_LISTED_PARTITIONS);
-    expect(tree.truePartitions?.[0]).toBe("2026-09-01");
+    expect(tree.truePartitions?.[0]).toEqual({ start: "p0", end: "p0" });
+    expect(tree.numTrueRanges).toBe(25);
+    expect(renderEvaluationTree(tree)).toMatch(/→ 25 of 25 partitions: p0, p1, .*p19, … 5 more ranges$/);
   });
 
   it("carries since's metadata", async () => {
@@ -77,7 +91,7 @@ describe("renderEvaluationTree", () => {
     const result = await evaluateAutomationConditions({ defs: s.defs, instance: s.instance });
     const text = renderEvaluationTree(serializeEvaluationTree(result.getResult("B")!.result, s.graph));
     const lines = text.split("\n");
-    expect(lines[0]).toMatch(/^✓ True since the trigger, until the reset \[SINCE\] → 62 of 62 partitions: 2026-09-01, 2026-09-02, .*… 42 more \(trigger last true: evaluation 1 \(2026-11-02T01:05:00.000Z\); reset last true: never\)$/);
+    expect(lines[0]).toBe("✓ True since the trigger, until the reset [SINCE] → 62 of 62 partitions: 2026-09-01…2026-11-01 (trigger last true: evaluation 1 (2026-11-02T01:05:00.000Z); reset last true: never)");
     expect(lines[1]).toMatch(/^  ✓ Missing \[missing\] → 62 of 62 partitions/);
     expect(lines[2]).toMatch(/^  ✗ Updated since the previous evaluation \[newly_updated\] → 0 of 62 partitions$/);
   });

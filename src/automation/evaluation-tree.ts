@@ -2,8 +2,14 @@
 import type { AssetGraph } from "../graph/index.js";
 import type { AutomationCondition, ConditionResult, ConditionKind } from "./condition/index.js";
 
-/** How many true partition keys a node lists; the count is always exact. */
+/** How many ranges of true partitions a node lists; the count of partitions is always exact. */
 export const MAX_LISTED_PARTITIONS = 20;
+
+/** A run of consecutive partitions, `start` to `end` inclusive (the same key for one partition). */
+export interface PartitionRangeJson {
+  readonly start: string;
+  readonly end: string;
+}
 
 /** One node of an evaluated tree, JSON-serializable. */
 export interface EvaluationTreeNode {
@@ -23,8 +29,13 @@ export interface EvaluationTreeNode {
   readonly numCandidates: number;
   /** Unpartitioned: whether the node is true. Partitioned: whether it is true for any partition. */
   readonly isTrue: boolean;
-  /** The first true partition keys (at most MAX_LISTED_PARTITIONS), for partitioned assets. */
-  readonly truePartitions?: readonly string[];
+  /**
+   * The first ranges of true partitions (at most MAX_LISTED_PARTITIONS), for partitioned assets: ranges, so that
+   * years of hourly partitions stay one entry.
+   */
+  readonly truePartitions?: readonly PartitionRangeJson[];
+  /** How many ranges the true partitions form, when more than are listed. */
+  readonly numTrueRanges?: number;
   /** since: when its trigger and reset were last true (evaluation id and epoch ms). */
   readonly metadata?: Readonly<Record<string, unknown>>;
   readonly children: readonly EvaluationTreeNode[];
@@ -104,13 +115,13 @@ export function serializeEvaluationTree(result: ConditionResult, graph: AssetGra
     isTrue: !t.isEmpty,
     children: result.children.map((c) => serializeEvaluationTree(c, graph)),
   };
-  if (t.isPartitioned && !t.isEmpty) node.truePartitions = firstKeys(t.partitionKeys(), MAX_LISTED_PARTITIONS);
+  if (typeof t.value !== "boolean" && !t.isEmpty) {
+    const ranges = t.value.getPartitionKeyRanges();
+    node.truePartitions = ranges.slice(0, MAX_LISTED_PARTITIONS).map((r) => ({ start: r.start, end: r.end }));
+    if (ranges.length > MAX_LISTED_PARTITIONS) node.numTrueRanges = ranges.length;
+  }
   if (result.metadata && Object.keys(result.metadata).length > 0) node.metadata = { ...result.metadata };
   return node;
-}
-
-function firstKeys(keys: readonly string[], max: number): string[] {
-  return keys.length <= max ? [...keys] : keys.slice(0, max);
 }
 
 /** Whether a stored value has the shape of a serialized tree (storage hands back `unknown`). */
@@ -139,7 +150,8 @@ export function renderEvaluationTree(tree: EvaluationTreeNode, options: { indent
     else {
       truth = `${n.numTrue} of ${n.numCandidates} partitions`;
       const listed = n.truePartitions ?? [];
-      if (listed.length) truth += `: ${listed.join(", ")}${n.numTrue > listed.length ? `, … ${n.numTrue - listed.length} more` : ""}`;
+      const more = (n.numTrueRanges ?? listed.length) - listed.length;
+      if (listed.length) truth += `: ${listed.map((r) => (r.start === r.end ? r.start : `${r.start}…${r.end}`)).join(", ")}${more > 0 ? `, … ${more} more ranges` : ""}`;
     }
     lines.push(`${indent.repeat(depth)}${mark} ${n.description} ${name}${on} → ${truth}${renderMetadata(n.metadata)}`);
     for (const c of n.children) walk(c, depth + 1, n.assetKey);
