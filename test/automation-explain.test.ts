@@ -74,6 +74,9 @@ describe("tessera automation explain", () => {
     clock.advance(30_000);
     const second = await sensor!.evaluate({ defs, instance, cursor: first.cursor });
     await instance.storage.addAutomationEvaluations(second.evaluations);
+    // The daemon records a tick at every evaluation; say a third one left the trees unchanged (nothing stored).
+    clock.advance(30_000);
+    await instance.storage.addTick({ instigatorName: sensor!.name, instigatorType: "SENSOR", status: "SKIPPED", timestamp: clock.now(), runIds: [], runKeys: [], evaluationId: second.evaluationId + 1 });
     await instance.close();
   });
 
@@ -95,6 +98,11 @@ describe("tessera automation explain", () => {
     const changed = await tessera(["automation", "explain", "report", "-m", CHANGED], home);
     expect(changed.code).toBe(0);
     expect(changed.stdout).toContain(`The condition of "report" in the code location differs from the one evaluated then`);
+  });
+
+  it("says when later ticks evaluated the asset the same way", async () => {
+    const result = await tessera(["automation", "explain", "report"], home);
+    expect(result.stdout).toMatch(/Unchanged through evaluation 3 \(.*\), the sensor's latest tick/);
   });
 
   it("prints a given evaluation with --evaluation", async () => {

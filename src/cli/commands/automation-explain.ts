@@ -79,6 +79,12 @@ export function registerAutomationExplainCommand(program: Command, cli: Cli): vo
           return;
         }
         printEvaluation(cli, id, record);
+        // Trees are stored when they change: later ticks of the sensor evaluated the asset the same way.
+        const [lastTick] = evaluationId === undefined ? await instance.storage.getTicks(record.sensorName, { limit: 1 }) : [];
+        if (lastTick?.evaluationId !== undefined && lastTick.evaluationId > record.evaluationId) {
+          cli.print("");
+          cli.print(cli.style.dim(`Unchanged through evaluation ${lastTick.evaluationId} (${formatTime(lastTick.timestamp)}), the sensor's latest tick: trees are recorded when they change.`));
+        }
         if (currentConditionId !== undefined && isEvaluationTreeNode(record.tree) && record.tree.uniqueId !== currentConditionId) {
           cli.print("");
           cli.print(cli.style.yellow(`The condition of "${id}" in the code location differs from the one evaluated then; the next tick evaluates the new one.`));
