@@ -24,10 +24,7 @@ export function stepPartitionKey(run: RunState, step: PlanStep): string | undefi
 
 /** From the start of the first partition's window to the end of the last one's. */
 export function stepTimeWindow(run: RunState, step: PlanStep): TimeWindow | undefined {
-  const def = stepPartitionsDef(run, step);
-  const keys = stepPartitionKeys(run, step);
-  if (!(def instanceof TimeWindowPartitionsDefinition) || !keys?.length) return undefined;
-  return { start: def.timeWindowForPartitionKey(keys[0] as string).start, end: def.timeWindowForPartitionKey(keys[keys.length - 1] as string).end };
+  return timeWindowOfKeys(stepPartitionsDef(run, step), stepPartitionKeys(run, step));
 }
 
 /**
@@ -57,5 +54,18 @@ export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: 
         `Materialize a later partition, or allow it with TimeWindowPartitionMapping({ allowNonexistentUpstreamPartitions: true }).`,
     );
   }
-  return result.partitionsSubset.getPartitionKeys();
+  const mapped = result.partitionsSubset.getPartitionKeys();
+  // A self-dependent asset over a range reads its earlier partitions from storage; those the step writes in
+  // this run do not exist before its compute, so they are not loaded (the compute has them in hand).
+  if (step.nodes.includes(upstreamNode) && keys !== undefined && keys.length > 1) {
+    const own = new Set(keys);
+    return mapped.filter((k) => !own.has(k));
+  }
+  return mapped;
+}
+
+/** The time window spanning `keys` of a time-partitioned definition (first window's start to last one's end). */
+export function timeWindowOfKeys(def: PartitionsDefinition | undefined, keys: readonly string[] | undefined): TimeWindow | undefined {
+  if (!(def instanceof TimeWindowPartitionsDefinition) || !keys?.length) return undefined;
+  return { start: def.timeWindowForPartitionKey(keys[0] as string).start, end: def.timeWindowForPartitionKey(keys[keys.length - 1] as string).end };
 }

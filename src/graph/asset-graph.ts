@@ -12,6 +12,28 @@ import {
   type AssetsItem,
 } from "../definitions/index.js";
 import { InvalidDefinitionError } from "../core/index.js";
+import {
+  MultiPartitionMapping,
+  MultiPartitionsDefinition,
+  TimeWindowPartitionMapping,
+  TimeWindowPartitionsDefinition,
+  type PartitionsDefinition,
+} from "../partitions/index.js";
+
+/** An asset depends on itself in a way that is not "on its own earlier time partitions". */
+export class SelfDependencyError extends InvalidDefinitionError {
+  readonly assetKey: string;
+  constructor(assetKey: string, reason: string) {
+    super(
+      `Asset "${assetKey}" depends on itself, ${reason}. An asset may depend only on its own earlier partitions: partition it by time ` +
+        `(or by two dimensions, one of them time) and give the dependency partitionMapping: new TimeWindowPartitionMapping({ startOffset: -1, endOffset: -1 }) ` +
+        `(negative offsets; add allowNonexistentUpstreamPartitions: true so the first partition runs with no previous one). ` +
+        `Otherwise remove "${assetKey}" from its own ins or deps.`,
+      assetKey,
+    );
+    this.assetKey = assetKey;
+  }
+}
 
 /** A check in the graph: what it checks, and which definition computes it (an asset's op, or its own). */
 export interface CheckNode {
@@ -38,6 +60,11 @@ export class AssetGraph {
   readonly definitions: readonly (AssetsDefinition | undefined)[];
   readonly parents: readonly (readonly number[])[];
   readonly children: readonly (readonly number[])[];
+  /**
+   * 1 for nodes that depend on their own earlier partitions. Such self-edges are kept out of `parents` and
+   * `children` (and so out of the topological order, cycle checks, selections and staleness).
+   */
+  readonly selfDependent: Uint8Array;
   /** Every node, upstreams before downstreams. */
   readonly topologicalOrder: Int32Array;
   /** Every asset check, in definition order. */
@@ -53,6 +80,7 @@ export class AssetGraph {
     definitions: (AssetsDefinition | undefined)[];
     parents: number[][];
     children: number[][];
+    selfDependent: Uint8Array;
     topologicalOrder: Int32Array;
     definedIndex: ReadonlyMap<string, number>;
     externalIndex: ReadonlyMap<string, number>;
@@ -63,6 +91,7 @@ export class AssetGraph {
     this.definitions = parts.definitions;
     this.parents = parts.parents;
     this.children = parts.children;
+    this.selfDependent = parts.selfDependent;
     this.topologicalOrder = parts.topologicalOrder;
     this.checks = [];
     this.#checksOfAsset = new Map();
@@ -159,9 +188,10 @@ export class AssetGraph {
     }
     const externalIndex = new Map<string, number>();
     const parents: number[][] = new Array(definedCount);
+    const selfDeps: number[] = [];
     for (let i = 0; i < definedCount; i++) {
       const deps = (specs[i] as AssetSpec).deps;
-      const ups: number[] = new Array(deps.length);
+      const ups: number[] = [];
       for (let d = 0; d < deps.length; d++) {
         const depKey = (deps[d] as AssetDep).key;
         const depId = depKey.toString();
@@ -176,7 +206,9 @@ export class AssetGraph {
           definitions.push(undefined);
           parents.push([]);
         }
-        ups[d] = parent;
+        // An asset reading its own earlier partitions is not a cycle: the edge is recorded apart.
+        if (parent === i) selfDeps.push(i);
+        else ups.push(parent);
       }
       parents[i] = ups;
     }
@@ -191,8 +223,15 @@ export class AssetGraph {
       for (const p of parents[i] as number[]) (children[p] as number[])[(filled[p] as number)++] = i;
     }
 
+    const selfDependent = new Uint8Array(size);
+    for (const i of selfDeps) selfDependent[i] = 1;
     const topologicalOrder = topologicalSort(parents, children, ids);
-    return new AssetGraph({ keys, ids, specs, definitions, parents, children, topologicalOrder, definedIndex, externalIndex });
+    return new AssetGraph({ keys, ids, specs, definitions, parents, children, selfDependent, topologicalOrder, definedIndex, externalIndex });
+  }
+
+  /** True when node `index` depends on its own (earlier) partitions. */
+  isSelfDependent(index: number): boolean {
+    return this.selfDependent[index] === 1;
   }
 
   indexOf(key: AssetKey | string): number | undefined {
@@ -234,7 +273,8 @@ const cache = new WeakMap<Definitions, AssetGraph>();
 const NO_CHECKS: readonly number[] = Object.freeze([]);
 
 registerDefinitionsValidator((defs) => {
-  AssetGraph.of(defs);
+  const graph = AssetGraph.of(defs);
+  for (let node = 0; node < graph.size; node++) if (graph.isSelfDependent(node)) validateSelfDependency(graph.specs[node] as AssetSpec);
   // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
   const owners = new Map<string, string>();
   const claim = (opName: string, what: string): void => {
@@ -249,6 +289,36 @@ registerDefinitionsValidator((defs) => {
   for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, `the definition of ${item.keys.map((k) => `"${k.toString()}"`).join(", ")}`);
   for (const check of defs.assetChecks) claim(check.op.name, `asset check "${check.spec.id}"`);
 });
+
+/**
+ * As in the reference: a self-dependency must map each partition to strictly earlier time partitions, through a
+ * TimeWindowPartitionMapping with negative offsets (for two dimensions, on the time dimension of a MultiPartitionMapping).
+ */
+function validateSelfDependency(spec: AssetSpec): void {
+  const id = spec.key.toString();
+  const def = spec.partitionsDef;
+  for (const dep of spec.deps) {
+    if (!dep.key.equals(spec.key)) continue;
+    if (!def) throw new SelfDependencyError(id, "but it is not partitioned");
+    if (dep.partitionMapping === undefined) throw new SelfDependencyError(id, "with no partitionMapping, so each partition would need itself");
+    const window = selfTimeWindowMapping(dep.partitionMapping, def);
+    if (!window) throw new SelfDependencyError(id, `but its partitionMapping is not a TimeWindowPartitionMapping over the time partitions of ${def.toString()}`);
+    if (!(window.startOffset < 0 && window.endOffset < 0)) {
+      throw new SelfDependencyError(id, `with offsets startOffset ${window.startOffset} and endOffset ${window.endOffset}, which reach its own partition or later ones`);
+    }
+  }
+}
+
+function selfTimeWindowMapping(mapping: unknown, def: PartitionsDefinition): TimeWindowPartitionMapping | undefined {
+  if (mapping instanceof TimeWindowPartitionMapping) return def instanceof TimeWindowPartitionsDefinition ? mapping : undefined;
+  if (mapping instanceof MultiPartitionMapping && def instanceof MultiPartitionsDefinition) {
+    for (const [upstreamDimension, { dimensionName, partitionMapping }] of Object.entries(mapping.downstreamMappingsByUpstreamDimension)) {
+      const isTime = def.partitionsDefs.find((d) => d.name === dimensionName)?.partitionsDef instanceof TimeWindowPartitionsDefinition;
+      if (upstreamDimension === dimensionName && isTime && partitionMapping instanceof TimeWindowPartitionMapping) return partitionMapping;
+    }
+  }
+  return undefined;
+}
 
 function rejectLikelyTypo(depId: string, dependent: string, definedIds: readonly string[]): void {
   const suggestions = closestMatches(depId, definedIds);

@@ -1,4 +1,4 @@
-export { AssetGraph, type CheckNode } from "./asset-graph.js";
+export { AssetGraph, SelfDependencyError, type CheckNode } from "./asset-graph.js";
 export {
   AssetHealthStatus,
   AssetSelection,
@@ -22,5 +22,5 @@ export {
   type SelectionScope,
   type ToSelectionStringOptions,
 } from "./selection/index.js";
-export { resolveJobSelection } from "./job-selection.js";
+export { jobNeedsInstance, resolveJobSelection } from "./job-selection.js";
 export { partitionMappingOf, partitionsDefOf } from "./partition-validation.js";

@@ -34,7 +34,7 @@ export interface PlanInput {
   readonly key: AssetKey;
   /** The upstream node in the graph. */
   readonly node: number;
-  /** The step in this plan that produces it, or undefined when it is loaded from storage. */
+  /** The step in this plan that produces it, or undefined when it is loaded from storage (as a self-dependent asset's own earlier partitions are). */
   readonly fromStep: number | undefined;
 }
 
@@ -162,11 +162,11 @@ export class ExecutionPlan {
       }
       return undefined;
     };
-    const inputsOf = (definitions: readonly AssetInputDefinition[]): PlanInput[] =>
+    const inputsOf = (definitions: readonly AssetInputDefinition[], ownStep?: number): PlanInput[] =>
       definitions.map((input) => {
         const node = graph.indexOf(input.key) as number;
         const from = stepOfNode[node] as number;
-        return { name: input.name, key: input.key, node, fromStep: from >= 0 ? from : undefined };
+        return { name: input.name, key: input.key, node, fromStep: from >= 0 && from !== ownStep ? from : undefined };
       });
 
     const steps: PlanStep[] = drafts.map((draft, index) => {
@@ -186,7 +186,7 @@ export class ExecutionPlan {
         definition: draft.definition,
         nodes: draft.nodes,
         checks: ownChecks,
-        inputs: inputsOf(draft.definition.inputs),
+        inputs: inputsOf(draft.definition.inputs, index),
         inputDefinitions: draft.definition.inputs,
         upstream: [...upstream],
         downstream: [],
