@@ -1,5 +1,6 @@
 // The IO manager interface: how asset values are stored after a compute and loaded for downstream computes.
 import type { AssetKey, LogLevel, MetadataMap, RawMetadata } from "../core/index.js";
+import type { TimeWindow } from "../partitions/index.js";
 
 export interface IOLogger {
   readonly debug: (message: string, fields?: Record<string, unknown>) => void;
@@ -19,6 +20,18 @@ export interface OutputContext {
   readonly definitionMetadata: MetadataMap;
   /** The partition being written, for partitioned assets. */
   readonly partitionKey: string | undefined;
+  /**
+   * True when the asset is partitioned. A run over a range (a single-run backfill) calls handleOutput once per
+   * partition, each with its `partitionKey`; the fields below describe the whole range the run writes.
+   * Optional so that contexts built by hand in tests need not give them. @default false
+   */
+  readonly hasPartitionKey?: boolean;
+  /** Every partition of the asset this run writes: the range of a single-run backfill, or the one partition. */
+  readonly assetPartitionKeys?: readonly string[];
+  /** First and last of `assetPartitionKeys`. */
+  readonly assetPartitionKeyRange?: { readonly start: string; readonly end: string };
+  /** For time partitions: from the start of the first partition the run writes to the end of the last. */
+  readonly assetPartitionsTimeWindow?: TimeWindow;
   readonly log: IOLogger;
 }
 
@@ -33,7 +46,16 @@ export interface InputContext {
   readonly metadata: MetadataMap;
   /** Definition metadata of the upstream asset. */
   readonly upstreamMetadata: MetadataMap;
+  /** The upstream partition being loaded (loadInput is called once per partition the input reads). */
   readonly partitionKey: string | undefined;
+  /** True when the upstream asset is partitioned. @default false */
+  readonly hasPartitionKey?: boolean;
+  /** Every upstream partition the input reads, through the dependency's partition mapping. */
+  readonly assetPartitionKeys?: readonly string[];
+  /** First and last of `assetPartitionKeys`. */
+  readonly assetPartitionKeyRange?: { readonly start: string; readonly end: string };
+  /** For time partitions: from the start of the first partition read to the end of the last. */
+  readonly assetPartitionsTimeWindow?: TimeWindow;
   readonly log: IOLogger;
 }
 

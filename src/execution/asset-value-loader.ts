@@ -45,6 +45,10 @@ export class AssetValueLoader {
       metadata: coerceMetadata(options.inputDefinitionMetadata),
       upstreamMetadata: graph.specs[node]?.metadata ?? coerceMetadata(undefined),
       partitionKey: options.partitionKey,
+      hasPartitionKey: options.partitionKey !== undefined,
+      ...(options.partitionKey === undefined
+        ? {}
+        : { assetPartitionKeys: [options.partitionKey], assetPartitionKeyRange: { start: options.partitionKey, end: options.partitionKey } }),
       log: makeLogger(() => undefined),
     });
     const failure = runTypeCheck(options.type, value);

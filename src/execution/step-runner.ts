@@ -28,10 +28,11 @@ import {
 } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
 import type { CheckNode } from "../graph/index.js";
+import type { PartitionsDefinition, TimeWindow } from "../partitions/index.js";
 import type { AssetPlanStep, CheckPlanStep, PlanStep } from "../plan/index.js";
 import { DataVersion, NULL_DATA_VERSION, computeLogicalDataVersion, provenanceTags } from "../versioning/index.js";
 import type { RunState } from "./run-state.js";
-import { inputPartitionKeys, stepPartitionKey, stepPartitionKeys, stepTimeWindow } from "./step-partitions.js";
+import { inputPartitionKeys, stepPartitionKey, stepPartitionKeys, stepTimeWindow, timeWindowOfKeys } from "./step-partitions.js";
 import { makeLogger } from "./step-logger.js";
 
 export type StepOutcome =
@@ -158,6 +159,9 @@ async function loadInputs(
     const definition = step.inputDefinitions.find((i) => i.name === input.name);
     const resourceKey = definition?.inputManagerKey ?? ioManagerKeyOf(run, input.node);
     const manager = ioManager(run, resourceKey, `asset "${input.key.toString()}"`);
+    // A partitioned upstream gives the mapped partition's value, or the values of several partitions by key.
+    const partitions = inputPartitionKeys(run, step, input.node);
+    const range = partitionRangeFields(run.graph.specs[input.node]?.partitionsDef, partitions);
     const load = (partitionKey: string | undefined): unknown =>
       manager.loadInput({
         assetKey: input.key,
@@ -166,12 +170,14 @@ async function loadInputs(
         metadata: definition?.metadata ?? coerceMetadata(undefined),
         upstreamMetadata: run.graph.specs[input.node]?.metadata ?? coerceMetadata(undefined),
         partitionKey,
+        ...range,
         log,
       });
-    // A partitioned upstream gives the mapped partition's value, or the values of several partitions by key.
-    const partitions = inputPartitionKeys(run, step, input.node);
     let value: unknown;
     if (partitions === undefined) value = await load(undefined);
+    // No upstream partition to read (the first partition of a self-dependent asset, or a mapping that allows
+    // nonexistent upstream partitions): the input is absent, as the reference's default IO manager gives None.
+    else if (partitions.length === 0) value = undefined;
     else if (partitions.length === 1) value = await load(partitions[0]);
     else {
       const byPartition: Record<string, unknown> = {};
@@ -392,6 +398,7 @@ async function handleOutputs(
 ): Promise<void> {
   // A step over several partitions (a range run) returns its values keyed by partition; one partition, one value.
   const partitions = stepPartitionKeys(run, step);
+  const range = partitionRangeFields(run.graph.specs[step.nodes[0] as number]?.partitionsDef, partitions);
   for (const output of outputs) {
     const definition = step.definition.outputForKey(output.key);
     const perPartition: [string | undefined, unknown][] =
@@ -419,6 +426,7 @@ async function handleOutputs(
             name: definition.name,
             definitionMetadata: run.graph.specs[output.node]?.metadata ?? coerceMetadata(undefined),
             partitionKey: partition,
+            ...range,
             log,
           },
           value,
@@ -445,6 +453,24 @@ async function handleOutputs(
     }
     run.materialized[output.node] = 1;
   }
+}
+
+/**
+ * What an IO manager context tells of the partitions around the one it handles: every key the run writes (or
+ * the input reads), their first and last, and for time partitions the window they span.
+ */
+function partitionRangeFields(
+  def: PartitionsDefinition | undefined,
+  keys: readonly string[] | undefined,
+): { hasPartitionKey: boolean; assetPartitionKeys?: readonly string[]; assetPartitionKeyRange?: { start: string; end: string }; assetPartitionsTimeWindow?: TimeWindow } {
+  if (keys === undefined) return { hasPartitionKey: false };
+  const window = timeWindowOfKeys(def, keys);
+  return {
+    hasPartitionKey: true,
+    assetPartitionKeys: keys,
+    ...(keys.length ? { assetPartitionKeyRange: { start: keys[0] as string, end: keys[keys.length - 1] as string } } : {}),
+    ...(window ? { assetPartitionsTimeWindow: window } : {}),
+  };
 }
 
 function splitByPartition(output: ProducedOutput, partitions: readonly string[], hasValue: boolean): [string, unknown][] {
