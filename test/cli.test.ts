@@ -333,7 +333,7 @@ describe("tessera job", () => {
 
 describe("tessera materialize --select status:", () => {
   const HEALTH = `
-import { AssetCheckResult, AssetCheckSeverity, Definitions, asset, assetCheck } from "tessera";
+import { AssetCheckResult, AssetCheckSeverity, Definitions, asset, assetCheck, defineAssetJob } from "tessera";
 export const good = asset("good", () => 1);
 export const flaky = asset("flaky", () => {
   if (!process.env.FLAKY_FIXED) throw new Error("the export is late");
@@ -342,7 +342,8 @@ export const flaky = asset("flaky", () => {
 export const never = asset("never", () => 3);
 export const checked = asset("checked", () => 4);
 export const rows = assetCheck({ asset: checked, name: "rows" }, () => new AssetCheckResult({ passed: false, severity: AssetCheckSeverity.WARN }));
-export const defs = new Definitions({ assets: [good, flaky, never, checked], assetChecks: [rows] });
+const retryFailed = defineAssetJob({ name: "retry_failed", selection: "status:DEGRADED" });
+export const defs = new Definitions({ assets: [good, flaky, never, checked], assetChecks: [rows], jobs: [retryFailed] });
 `;
 
   it("selects by the health the instance records: a failed asset is DEGRADED, a missing one UNKNOWN, a materialized one HEALTHY", async () => {
@@ -379,6 +380,31 @@ export const defs = new Definitions({ assets: [good, flaky, never, checked], ass
     const none = await tesseraInProcess(["materialize", "-m", module, "--select", "status:DEGRADED"], home);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/selects no assets: no asset has that status in this instance/);
+    await instance.close();
+  });
+
+  it("executes a job selecting status:DEGRADED: the assets whose latest run failed, read when it runs", async () => {
+    const dir = project({ "defs.ts": HEALTH });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    const list = await tesseraInProcess(["job", "list", "-m", module], home);
+    expect(list.stdout).toMatch(/retry_failed +- +status:DEGRADED \(when it runs\)/);
+    const nothing = await tesseraInProcess(["job", "execute", "retry_failed", "-m", module], home);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/Job "retry_failed" selects no assets/);
+    expect((await tesseraInProcess(["materialize", "-m", module, "--select", "good,flaky"], home)).code).toBe(1);
+    process.env.FLAKY_FIXED = "1";
+    try {
+      const retried = await tesseraInProcess(["job", "execute", "retry_failed", "-m", module], home);
+      expect(retried.code).toBe(0);
+      expect(retried.stdout).toMatch(/Materialized 1 asset/);
+    } finally {
+      delete process.env.FLAKY_FIXED;
+    }
+    const instance = Instance.fromHome({ home });
+    const [run] = await instance.getRuns({ limit: 1 });
+    expect(run?.jobName).toBe("retry_failed");
+    expect(run?.assetSelection).toEqual(["flaky"]);
     await instance.close();
   });
 
@@ -532,7 +558,8 @@ export const defs = new Definitions({ assets: [dailySales] });
       const launched = await tesseraInProcess(["backfill", "launch", "-m", join(dir, "defs.ts"), "--all"], home);
       expect(canceled).toEqual([expect.stringMatching(/^Backfill \S+ is CANCELING\.\n$/)]);
       expect(launched.code).toBe(1);
-      expect(launched.stdout).toMatch(/✓ 2026-11-01 +run .*\nBackfill (\S+) CANCELED: 1 partition materialized\.\n$/);
+      // Canceling the backfill cancels its run in progress too; that run had written its partition, which counts.
+      expect(launched.stdout).toMatch(/✗ 2026-11-01 +run \S+ \(canceled\)\nBackfill (\S+) CANCELED: 1 partition materialized\.\n$/);
       const id = /Backfill (\S+) CANCELED/.exec(launched.stdout)?.[1] as string;
       const shown = await tesseraInProcess(["backfill", "show", id], home);
       expect(shown.stdout).toMatch(/status +CANCELED/);

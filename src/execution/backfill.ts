@@ -38,8 +38,11 @@ export interface BackfillOptions {
 /**
  * Records a backfill in the instance and runs it here to the end: one run per chunk of partitions, the
  * chunk size set by the selected assets' BackfillPolicy (`singleRun()`: one run over each contiguous range,
- * `multiRun(n)`: n partitions per run, none: one partition per run), oldest partitions first. A backfill
- * canceled meanwhile (`instance.cancelBackfill`) stops before its next run.
+ * `multiRun(n)`: n partitions per run, none: one partition per run), oldest partitions first. Runs go one
+ * after another, so a self-dependent asset's run reads the partitions the runs before it stored; as in the
+ * reference, `singleRun()` keeps such an asset's range in one run (its compute handles the range in order).
+ * A backfill canceled meanwhile (`instance.cancelBackfill`, which also cancels the run in progress) stops
+ * before its next run.
  */
 export async function launchBackfill(defs: Definitions, options: BackfillOptions): Promise<BackfillRecord> {
   const { instance } = options;
@@ -127,12 +130,14 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
     // A cancel that arrived during the run is kept, not overwritten by this update.
     const during = await instance.getBackfill(backfill.backfillId);
     const canceled = during?.status === "CANCELING" || during?.status === "CANCELED";
+    // Canceling the backfill cancels its run in progress; a run canceled after every asset was written still counts.
+    const done = result.success || (result.run.status === "CANCELED" && materializedEverything(result, partitioned.length, chunk.length));
     backfill = {
       ...backfill,
       ...(canceled ? { status: "CANCELED" as const } : {}),
       runIds: [...backfill.runIds, result.runId],
-      materializedPartitions: result.success ? [...backfill.materializedPartitions, ...chunk] : backfill.materializedPartitions,
-      failedPartitions: result.success ? backfill.failedPartitions : [...backfill.failedPartitions, ...chunk],
+      materializedPartitions: done ? [...backfill.materializedPartitions, ...chunk] : backfill.materializedPartitions,
+      failedPartitions: done ? backfill.failedPartitions : [...backfill.failedPartitions, ...chunk],
       updateTime: instance.clock.now(),
     };
     await instance.storage.updateBackfill(backfill);
@@ -142,6 +147,12 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
   backfill = { ...backfill, status: backfill.failedPartitions.length ? "COMPLETED_FAILED" : "COMPLETED", updateTime: instance.clock.now() };
   await instance.storage.updateBackfill(backfill);
   return backfill;
+}
+
+/** True when the run materialized each of its `assets` for each of its `partitions`. */
+function materializedEverything(result: ExecuteResult, assets: number, partitions: number): boolean {
+  const written = new Set(result.getAssetMaterializationEvents().map((e) => `${String(e.assetKey)}[${e.partition ?? ""}]`));
+  return written.size >= assets * partitions;
 }
 
 /** The fewest partitions per run any selected asset's policy allows: single-run is unbounded, no policy is one. */

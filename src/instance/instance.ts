@@ -329,6 +329,14 @@ export class Instance {
     if (backfill.status !== "REQUESTED" && backfill.status !== "IN_PROGRESS") return backfill;
     const updated = { ...backfill, status: backfill.status === "REQUESTED" ? ("CANCELED" as const) : ("CANCELING" as const), updateTime: this.clock.now() };
     await this.storage.updateBackfill(updated);
+    // Its unfinished runs are canceled too, so a single run over a long range stops at its next step boundary.
+    const unfinished = await this.storage.getRuns({ tags: { "tessera/backfill": backfillId }, statuses: ["QUEUED", "NOT_STARTED", "STARTING", "STARTED"] });
+    for (const run of unfinished) {
+      // A run that ended since it was listed has nothing left to cancel.
+      await this.cancelRun(run.runId).catch((error: unknown) => {
+        if (!(error instanceof InstanceError && error.code === "RUN_FINISHED")) throw error;
+      });
+    }
     return updated;
   }
 

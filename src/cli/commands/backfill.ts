@@ -127,7 +127,7 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
       ...(tags ? { tags } : {}),
       onRun: (result, partitions) => {
         const label = partitions.length === 1 ? partitions[0] : `${partitions[0]}...${partitions[partitions.length - 1]}`;
-        cli.print(`${result.success ? cli.style.green("✓") : cli.style.red("✗")} ${label}  run ${result.runId}${result.success ? "" : ` (${result.run.failureReason ?? "failed"})`}`);
+        cli.print(`${result.success ? cli.style.green("✓") : cli.style.red("✗")} ${label}  run ${result.runId}${result.success ? "" : ` (${result.run.failureReason ?? (result.run.status === "CANCELED" ? "canceled" : "failed")})`}`);
       },
     });
     cli.print(
