@@ -87,3 +87,32 @@ describe("tessera schedule|sensor start/stop and tessera daemon status", () => {
     }
   });
 });
+
+describe("tessera materialize --queue with tessera daemon", () => {
+  it("queues a run without running it, and the daemon launches it in a child process that loads the code location", async () => {
+    const home = mkdtempSync(join(tmpdir(), "tessera-daemon-queue-"));
+    dirs.push(home);
+    const queued = await tessera(["materialize", "-m", QUICKSTART, "--select", "raw_orders", "--queue"], home);
+    expect(queued.code).toBe(0);
+    const runId = /Queued run ([0-9a-f-]{36})/.exec(queued.stdout)?.[1] as string;
+    expect(runId).toBeDefined();
+    let instance = Instance.fromHome({ home });
+    expect((await instance.getRunById(runId))?.status).toBe("QUEUED");
+    await instance.close();
+
+    const daemon = await tessera(["daemon", "--once", "-m", QUICKSTART], home);
+    expect(daemon.code).toBe(0);
+    expect(daemon.stdout).toMatch(/run queue: .* each in a child process/);
+    expect(daemon.stdout).toMatch(/run queue: launched 1 run/);
+    instance = Instance.fromHome({ home });
+    try {
+      const run = await instance.getRunById(runId);
+      expect(run?.status).toBe("SUCCESS");
+      const starts = (await instance.allLogs(runId)).filter((e) => e.eventType === "RUN_START");
+      expect(starts).toHaveLength(1);
+      expect(starts[0]?.data).toMatchObject({ stepKeys: ["raw_orders"] });
+    } finally {
+      await instance.close();
+    }
+  });
+});

@@ -94,6 +94,7 @@ export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
  * @example
  * runQueue:
  *   maxConcurrentRuns: 4
+ *   launcher: workers            # or childProcess (default), inProcess
  *   tagConcurrencyLimits:
  *     - { key: database, value: warehouse, limit: 2 }
  *     - { key: customer, value: { applyLimitPerUniqueValue: true }, limit: 1 }
@@ -101,6 +102,10 @@ export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
 export const runQueueSettingsSchema = z
   .object({
     maxConcurrentRuns: z.number().int().min(-1).optional().describe("Runs in progress at once; -1 for no limit. @default 10"),
+    launcher: z
+      .enum(["childProcess", "inProcess", "workers"])
+      .optional()
+      .describe("Where the daemon starts queued runs: a child process each (default), the daemon's own process, or `tessera worker`s (PostgreSQL)"),
     tagConcurrencyLimits: z.array(tagConcurrencyLimitSchema).optional(),
   })
   .strict();

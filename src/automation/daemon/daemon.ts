@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Clock } from "../../core/index.js";
 import type { Definitions } from "../../definitions/index.js";
-import { InProcessRunLauncher, QueuedRunCoordinator, type RunQueueLauncher } from "../../execution/index.js";
+import { DEFAULT_START_TIMEOUT_MS, InProcessRunLauncher, QueuedRunCoordinator, monitorRuns, type RunQueueLauncher } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, LeaseRecord, TickRecord } from "../../storage/index.js";
 import { AutomationConditionSensorDefinition, automationConditionSensorsOf } from "../automation-condition-sensor.js";
@@ -17,7 +17,14 @@ import type { TickEnvironment } from "./tick-execution.js";
 
 /** The lease's name in storage. */
 export const DAEMON_LEASE = "daemon";
-export const DaemonLoop = Object.freeze({ SCHEDULER: "scheduler", SENSORS: "sensors", AUTOMATION: "automation", BACKFILLS: "backfills", RUN_QUEUE: "run_queue" } as const);
+export const DaemonLoop = Object.freeze({
+  SCHEDULER: "scheduler",
+  SENSORS: "sensors",
+  AUTOMATION: "automation",
+  BACKFILLS: "backfills",
+  RUN_QUEUE: "run_queue",
+  RUN_MONITORING: "run_monitoring",
+} as const);
 export type DaemonLoop = (typeof DaemonLoop)[keyof typeof DaemonLoop];
 
 export interface DaemonOptions {
@@ -42,7 +49,12 @@ export interface DaemonOptions {
    * Launches the runs queued on the instance (`tessera materialize --queue`) within tessera.yaml's `runQueue`
    * limits, each iteration; `false` leaves the queue alone. @default in this process
    */
-  runQueueLauncher?: (RunQueueLauncher & { whenIdle?(): Promise<void> }) | false;
+  runQueueLauncher?: (RunQueueLauncher & { whenIdle?(): Promise<void>; close?(): Promise<void> }) | false;
+  /**
+   * Fails runs whose worker stopped renewing its lease, or that no worker started within this many ms,
+   * re-executing those tagged tessera/max_retries; `false` turns run monitoring off. @default 180_000
+   */
+  runStartTimeoutMs?: number | false;
   logger?: DaemonLogger;
 }
 
@@ -77,7 +89,8 @@ export class Daemon {
   readonly #automationSensors: readonly AutomationConditionSensorDefinition[];
   readonly #launcher: DaemonRunLauncher;
   readonly #logger: DaemonLogger;
-  readonly #queueLauncher: (RunQueueLauncher & { whenIdle?(): Promise<void> }) | undefined;
+  readonly #queueLauncher: (RunQueueLauncher & { whenIdle?(): Promise<void>; close?(): Promise<void> }) | undefined;
+  readonly #runStartTimeoutMs: number | false;
   readonly #coordinator: QueuedRunCoordinator | undefined;
   readonly #inflight = new Set<Promise<void>>();
   readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
@@ -100,6 +113,7 @@ export class Daemon {
     this.#logger = options.logger ?? silentLogger;
     this.#queueLauncher = options.runQueueLauncher === false ? undefined : (options.runQueueLauncher ?? new InProcessRunLauncher(options.defs, options.instance));
     this.#coordinator = this.#queueLauncher ? new QueuedRunCoordinator({ instance: options.instance, launcher: this.#queueLauncher }) : undefined;
+    this.#runStartTimeoutMs = options.runStartTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     if (typeof this.holder !== "string" || this.holder.trim() === "") throw new InvalidDaemonOptionError("holder", "must be a non-empty string naming this daemon.");
     for (const [name, value] of [["leaseTtlMs", this.leaseTtlMs], ["intervalMs", this.intervalMs], ["maxCatchupTicks", this.#maxCatchupTicks]] as const) {
       if (!Number.isFinite(value) || value <= 0) throw new InvalidDaemonOptionError(name, `must be a positive number, got ${JSON.stringify(value)}.`);
@@ -180,6 +194,15 @@ export class Daemon {
       });
       this.#lastIteration.run_queue = now;
     }
+    if (this.#runStartTimeoutMs !== false) {
+      const startTimeoutMs = this.#runStartTimeoutMs;
+      await this.#guard("run monitoring", async () => {
+        const { failed, retried } = await monitorRuns({ instance: this.instance, defs: this.defs, startTimeoutMs });
+        for (const { runId, reason } of failed) this.#logger.warn(`run monitoring: failed run ${runId}: ${reason}`);
+        for (const { runId, childRunId } of retried) this.#logger.info(`run monitoring: re-executing run ${runId} from failure as ${childRunId}`);
+      });
+      this.#lastIteration.run_monitoring = now;
+    }
     for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
     if (this.#lost) {
       const lease = (await this.instance.storage.getLease(DAEMON_LEASE)) as LeaseRecord;
@@ -223,6 +246,7 @@ export class Daemon {
     if (this.#closed) return;
     this.#closed = true;
     await this.instance.storage.releaseLease(DAEMON_LEASE, this.holder);
+    await this.#queueLauncher?.close?.();
   }
 
   #track(completion: Promise<void>): void {

@@ -7,7 +7,8 @@ import type { LeaseRecord, TickRecord } from "../../storage/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatDuration, formatTime, plural, renderTable, truncate } from "../format.js";
-import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
+import { runQueueLauncherFor } from "../../execution/index.js";
 
 const DAEMON_EXAMPLES = `
 Examples:
@@ -44,14 +45,16 @@ export function registerDaemonCommand(program: Command, cli: Cli): void {
       const intervalMs = seconds(options.interval, "--interval");
       const leaseTtlMs = seconds(options.lease, "--lease");
       await cli.withInstance(command, async (instance) => {
-        const defs = await definitionsOf(cli, options.module, instance, true);
-        if (!defs) return;
+        const location = await locationOf(cli, options.module, instance, true);
+        if (!location) return;
+        const defs = location.defs;
         const logger: DaemonLogger = {
           info: (m) => cli.print(`${formatTime(instance.clock.now())}  ${m}`),
           warn: (m) => cli.print(`${formatTime(instance.clock.now())}  ${cli.style.yellow(m)}`),
           error: (m) => cli.printError(`${formatTime(instance.clock.now())}  ${cli.errStyle.red(m)}`),
         };
-        const runner = new Daemon({ instance, defs, intervalMs, leaseTtlMs, logger });
+        const runQueueLauncher = await runQueueLauncherFor({ defs, instance, module: location.modulePath });
+        const runner = new Daemon({ instance, defs, intervalMs, leaseTtlMs, logger, runQueueLauncher });
         await printPlan(cli, instance, defs, runner);
         if (options.once) {
           try {
@@ -106,10 +109,14 @@ function seconds(value: string, flag: string): number {
 }
 
 async function definitionsOf(cli: Cli, module: string | undefined, instance: Instance, required: boolean): Promise<Definitions | undefined> {
+  return (await locationOf(cli, module, instance, required))?.defs;
+}
+
+async function locationOf(cli: Cli, module: string | undefined, instance: Instance, required: boolean): Promise<CodeLocation | undefined> {
   const paths = codeLocationPaths(module, instance.settings, required);
   if (paths.length === 0) return undefined;
   if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
-  return (await loadCodeLocation(paths[0] as string, cli.cwd)).defs;
+  return loadCodeLocation(paths[0] as string, cli.cwd);
 }
 
 async function printPlan(cli: Cli, instance: Instance, defs: Definitions, runner: Daemon): Promise<void> {
@@ -121,7 +128,8 @@ async function printPlan(cli: Cli, instance: Instance, defs: Definitions, runner
   cli.print(`  sensors:    ${sensors.length} (${running(sensors)})`);
   cli.print(`  automation: ${runner.automationSensors.map((s) => s.name).join(", ") || "no asset has an automation condition"}`);
   const queue = instance.settings.runQueue;
-  cli.print(`  run queue:  runs queued with \`tessera materialize --queue\`, at most ${queue?.maxConcurrentRuns === -1 ? "unlimited" : (queue?.maxConcurrentRuns ?? 10)} at once (runQueue in tessera.yaml)`);
+  const where = { childProcess: "each in a child process", inProcess: "in this process", workers: "on `tessera worker`s" }[queue?.launcher ?? "childProcess"];
+  cli.print(`  run queue:  runs queued with \`tessera materialize --queue\`, ${where}, at most ${queue?.maxConcurrentRuns === -1 ? "unlimited" : (queue?.maxConcurrentRuns ?? 10)} at once (runQueue in tessera.yaml)`);
 }
 
 function printLease(cli: Cli, now: number, lease: LeaseRecord | undefined): void {

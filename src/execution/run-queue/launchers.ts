@@ -90,3 +90,22 @@ async function failUnfinished(instance: Instance, runId: string, message: string
   if (!run || FINISHED.has(run.status)) return;
   await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message }]);
 }
+
+/** A run queue launcher that may hold resources (a queue connection) until closed. */
+export type ClosableRunQueueLauncher = RunQueueLauncher & { whenIdle?(): Promise<void>; close?(): Promise<void> };
+
+/**
+ * The launcher `runQueue.launcher` in tessera.yaml asks for: a child process per run (the default, when the
+ * code location's module is known and other processes can open the instance), the caller's process, or
+ * the workers' queue on PostgreSQL.
+ */
+export async function runQueueLauncherFor(options: { defs: Definitions; instance: Instance; module?: string | undefined }): Promise<ClosableRunQueueLauncher> {
+  const { defs, instance, module } = options;
+  const kind = instance.settings.runQueue?.launcher ?? "childProcess";
+  if (kind === "workers") {
+    const { WorkerRunLauncher } = await import("../workers/worker-queue.js");
+    return new WorkerRunLauncher(instance);
+  }
+  if (kind === "childProcess" && module !== undefined && instance.storageConfig) return new ChildProcessRunLauncher({ module, instance });
+  return new InProcessRunLauncher(defs, instance);
+}
