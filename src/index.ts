@@ -129,6 +129,7 @@ export {
   SelectionNeedsInstanceError,
   SelectionNotExpressibleError,
   SelectionSyntaxError,
+  SelfDependencyError,
   UnknownAssetCheckError,
   UnsupportedSelectionError,
   type AssetCheckKeyLike,
