@@ -1,7 +1,15 @@
 // defs.getJobDef(name): a job bound to its Definitions, runnable in this process.
 import type { AssetKey } from "../core/index.js";
 import { Definitions, type AssetJobDefinition } from "../definitions/index.js";
-import { AssetGraph, AssetSelection, resolveJobSelection } from "../graph/index.js";
+import {
+  AssetGraph,
+  AssetSelection,
+  SelectionNeedsInstanceError,
+  instanceHealthSource,
+  jobNeedsInstance,
+  resolveJobSelection,
+  type ResolveOptions,
+} from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, type ExecuteOptions } from "./execute-run.js";
 
@@ -34,13 +42,15 @@ export class ResolvedAssetJob {
 
   /**
    * Runs the job in this process. Without `runConfig`, the job's own `config` is used; the job's run tags
-   * are put on the run, under any `tags` given here.
+   * are put on the run, under any `tags` given here. A job selecting by `status:` needs `instance`: it
+   * runs the assets that have that health in the instance now.
    */
-  executeInProcess(options: JobExecuteOptions = {}): Promise<ExecuteResult> {
+  async executeInProcess(options: JobExecuteOptions = {}): Promise<ExecuteResult> {
     const job = this.definition;
     const graph = AssetGraph.of(this.defs);
-    const checks = job.selection === undefined ? undefined : AssetSelection.from(job.selection).resolveCheckIndices(graph);
-    return executeRun(this.defs, resolveJobSelection(this.defs, job), {
+    const resolveOptions = await this.resolveOptions(options.instance);
+    const checks = job.selection === undefined ? undefined : AssetSelection.from(job.selection).resolveCheckIndices(graph, resolveOptions);
+    return executeRun(this.defs, resolveJobSelection(this.defs, job, resolveOptions), {
       ...options,
       jobName: job.name,
       runConfig: options.runConfig ?? job.config,
@@ -48,6 +58,18 @@ export class ResolvedAssetJob {
       ...(job.executorDef ? { executor: job.executorDef } : {}),
       ...(job.opRetryPolicy ? { opRetryPolicy: job.opRetryPolicy } : {}),
     }, checks);
+  }
+
+  /** What resolving the job's selection needs: the health of assets in `instance` when it selects by `status:`. */
+  async resolveOptions(instance: JobExecuteOptions["instance"]): Promise<ResolveOptions> {
+    if (!jobNeedsInstance(this.definition)) return {};
+    if (!instance) {
+      throw new SelectionNeedsInstanceError(
+        `Job "${this.name}"'s selection ${String(AssetSelection.from(this.definition.selection ?? "*"))}`,
+        "Pass the instance to read it from: job.executeInProcess({ instance }).",
+      );
+    }
+    return { assetHealth: await instanceHealthSource(instance).getAssetHealth(AssetGraph.of(this.defs)) };
   }
 }
 

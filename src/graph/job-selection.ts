@@ -2,14 +2,17 @@
 import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
 import { registerDefinitionsValidator, type AssetJobDefinition, type Definitions } from "../definitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
-import { AssetSelection } from "./selection/index.js";
+import { AssetSelection, type ResolveOptions } from "./selection/index.js";
 
-/** The graph nodes a job materializes. External assets cannot be materialized, so selecting one is an error. */
-export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition): number[] {
+/**
+ * The graph nodes a job materializes. External assets cannot be materialized, so selecting one is an error.
+ * A selection with `status:` needs `options.assetHealth` (see ResolvedAssetJob.executeInProcess).
+ */
+export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition, options: ResolveOptions = {}): number[] {
   const graph = AssetGraph.of(defs);
   let nodes: number[];
   try {
-    nodes = job.selection === undefined ? AssetSelection.all().resolveIndices(graph) : AssetSelection.from(job.selection).resolveIndices(graph);
+    nodes = job.selection === undefined ? AssetSelection.all().resolveIndices(graph, options) : AssetSelection.from(job.selection).resolveIndices(graph, options);
   } catch (error) {
     if (error instanceof UnknownAssetError) {
       throw new UnknownAssetError(error.assetKey, `Job "${job.name}" selects an asset that is not defined: ${error.message}`, error.suggestions);
@@ -39,6 +42,12 @@ export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition):
   return nodes;
 }
 
+/** Whether the job selects by `status:`, which only an instance answers (so it is resolved when the job runs). */
+export function jobNeedsInstance(job: AssetJobDefinition): boolean {
+  return job.selection !== undefined && AssetSelection.from(job.selection).needsInstance();
+}
+
 registerDefinitionsValidator((defs) => {
-  for (const job of defs.jobs) resolveJobSelection(defs, job);
+  // Parsing happens here for every job; a `status:` job's assets are only known when it runs.
+  for (const job of defs.jobs) if (!jobNeedsInstance(job)) resolveJobSelection(defs, job);
 });

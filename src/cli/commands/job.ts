@@ -1,6 +1,6 @@
 // `tessera job list` and `tessera job execute`: the asset jobs a code location defines.
 import type { Command } from "commander";
-import { AssetGraph, AssetSelection, resolveJobSelection } from "../../graph/index.js";
+import { AssetGraph, AssetSelection, jobNeedsInstance, resolveJobSelection } from "../../graph/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { executeWithProgress } from "../execute-with-progress.js";
@@ -64,6 +64,8 @@ async function listJobs(cli: Cli, command: Command, options: { module?: string }
       return;
     }
     const rows = jobs.map((job) => {
+      // A `status:` job's assets depend on the instance at the time it runs.
+      if (jobNeedsInstance(job)) return [job.name, "-", `${String(AssetSelection.from(job.selection ?? "*"))} (when it runs)`, job.description ?? ""];
       const keys = location.defs.getJobDef(job.name).assetKeys.map(String);
       const shown = keys.length > 4 ? `${keys.slice(0, 4).join(", ")} (+${keys.length - 4} more)` : keys.join(", ");
       return [job.name, String(keys.length), shown, job.description ?? ""];
@@ -83,10 +85,14 @@ async function executeJob(
   return cli.withInstance(command, async (instance) => {
     const location = await singleLocation(cli, options.module, instance.settings);
     const job = location.defs.getJobDef(name);
+    // `status:` in the job's selection is answered from this instance.
+    const resolveOptions = await job.resolveOptions(instance);
+    const nodes = resolveJobSelection(location.defs, job.definition, resolveOptions);
+    if (nodes.length === 0 && jobNeedsInstance(job.definition)) throw new CliUsageError(`Job "${name}" selects no assets: no asset has the status its selection asks for in this instance.`);
     return executeWithProgress(cli, command, {
       graph: AssetGraph.of(location.defs),
-      nodes: resolveJobSelection(location.defs, job.definition),
-      checks: AssetSelection.from(job.definition.selection ?? AssetSelection.all()).resolveCheckIndices(AssetGraph.of(location.defs)),
+      nodes,
+      checks: AssetSelection.from(job.definition.selection ?? AssetSelection.all()).resolveCheckIndices(AssetGraph.of(location.defs), resolveOptions),
       runConfig: runConfig ?? job.definition.config,
       verbose: options.verbose ?? false,
       execute: (watch) =>

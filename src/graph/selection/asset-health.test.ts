@@ -11,7 +11,9 @@ import {
   Instance,
   asset,
   assetCheck,
+  defineAssetJob,
 } from "../../index.js";
+import { SelectionNeedsInstanceError } from "./errors.js";
 import { instanceHealthSource } from "./asset-health.js";
 
 const instances: Instance[] = [];
@@ -112,5 +114,18 @@ describe("asset health from an instance", () => {
     expect(await select("status:DEGRADED")).toEqual(["b"]);
     expect(await select("status:HEALTHY")).toEqual(["a"]);
     expect(await select("status:UNKNOWN")).toEqual(["c"]);
+  });
+
+  it("runs a job selecting status:DEGRADED on what failed in the instance, and refuses to run it without one", async () => {
+    const instance = ephemeral();
+    const defs = new Definitions({ assets: [flaky("a"), flaky("b")], jobs: [defineAssetJob({ name: "retry", selection: "status:DEGRADED" })] });
+    failing = new Set(["b"]);
+    await defs.materialize(undefined, { instance, raiseOnError: false });
+    failing = new Set();
+    const result = await defs.getJobDef("retry").executeInProcess({ instance });
+    expect(result.success).toBe(true);
+    expect(result.run.assetSelection).toEqual(["b"]);
+    await expect(defs.getJobDef("retry").executeInProcess()).rejects.toThrow(SelectionNeedsInstanceError);
+    await expect(defs.getJobDef("retry").executeInProcess()).rejects.toThrow(/Job "retry".*status:DEGRADED.*executeInProcess\(\{ instance \}\)/);
   });
 });

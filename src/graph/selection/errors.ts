@@ -46,11 +46,11 @@ export class UnsupportedSelectionError extends TesseraError {
  */
 export class SelectionNeedsInstanceError extends UnsupportedSelectionError {
   readonly selection: string;
-  constructor(selection: string) {
+  constructor(selection: string, fix?: string) {
     super(
       "status",
       `${selection} cannot be resolved against definitions alone: an asset's health (its latest materialization and check results) is recorded in an instance. ` +
-        "Resolve it with `await selection.resolveWithInstance(defs, { instance })` (or `withStatusesResolved`), or select by key, group, tag, owner or kind.",
+        (fix ?? "Resolve it with `await selection.resolveWithInstance(defs, { instance })` (or `withStatusesResolved`), or select by key, group, tag, owner or kind."),
     );
     this.selection = selection;
   }
