@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { AssetDep, AssetIn, Definitions, asset } from "../definitions/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import {
+  BackfillPolicy,
+  DailyPartitionsDefinition,
+  IdentityPartitionMapping,
+  MultiPartitionMapping,
+  MultiPartitionsDefinition,
+  StaticPartitionsDefinition,
+  TimeWindowPartitionMapping,
+} from "../partitions/index.js";
 import "./asset-value-loader.js";
 import { launchBackfill } from "./backfill.js";
 
@@ -50,6 +58,27 @@ describe("a self-dependent asset", () => {
     const result = await defs.materialize(["total"], { instance, partitionKey: "2026-11-05", raiseOnError: false });
     expect(result.success).toBe(false);
     expect(result.allEvents.find((e) => e.eventType === "STEP_FAILURE")?.message).toMatch(/2026-11-04/);
+  });
+
+  it("over two dimensions, reads the previous day of the same region", async () => {
+    const multi = new MultiPartitionsDefinition({ date: daily, region: new StaticPartitionsDefinition(["emea", "apac"]) });
+    const mapping = new MultiPartitionMapping({
+      date: { dimensionName: "date", partitionMapping: previousDay(false) },
+      region: { dimensionName: "region", partitionMapping: new IdentityPartitionMapping() },
+    });
+    const seen: unknown[] = [];
+    const byRegion = asset({ name: "by_region", partitionsDef: multi, ins: { prev: new AssetIn({ key: "by_region", partitionMapping: mapping }) } }, (ctx, { prev }) => {
+      seen.push([ctx.partitionKey, prev]);
+      return ctx.partitionKey;
+    });
+    const defs = new Definitions({ assets: [byRegion] });
+    const instance = Instance.ephemeral();
+    for (const key of ["2026-11-01|emea", "2026-11-01|apac", "2026-11-02|emea"]) await defs.materialize(["by_region"], { instance, partitionKey: key });
+    expect(seen).toEqual([
+      ["2026-11-01|emea", undefined],
+      ["2026-11-01|apac", undefined],
+      ["2026-11-02|emea", "2026-11-01|emea"],
+    ]);
   });
 
   it("declared as an AssetDep (no value loaded), is materialized", async () => {
