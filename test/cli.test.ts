@@ -408,6 +408,37 @@ export const defs = new Definitions({ assets: [good, flaky, never, checked], ass
     await instance.close();
   });
 
+  it("backfills the assets with a failed partition with backfill launch --select status:DEGRADED", async () => {
+    const dir = project({
+      "defs.ts": `
+import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-04" });
+export const sales = asset({ name: "sales", partitionsDef: daily }, (ctx) => {
+  if (ctx.partitionKey === "2026-11-02" && !process.env.SALES_FIXED) throw new Error("export missing");
+  return 1;
+});
+export const stock = asset({ name: "stock", partitionsDef: daily }, () => 2);
+export const defs = new Definitions({ assets: [sales, stock] });
+`,
+    });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    expect((await tesseraInProcess(["backfill", "launch", "-m", module, "--all"], home)).code).toBe(1);
+    process.env.SALES_FIXED = "1";
+    try {
+      const retry = await tesseraInProcess(["backfill", "launch", "-m", module, "--select", "status:degraded", "--failed"], home);
+      expect(retry.code).toBe(0);
+      expect(retry.stdout).toMatch(/✓ 2026-11-02/);
+    } finally {
+      delete process.env.SALES_FIXED;
+    }
+    const instance = Instance.fromHome({ home });
+    const [latest] = await instance.getBackfills({ limit: 1 });
+    expect(latest?.assetSelection).toEqual(["sales"]);
+    expect(latest?.partitionKeys).toEqual(["2026-11-02"]);
+    await instance.close();
+  });
+
   it("rejects an unknown status with its column and the values status: takes", async () => {
     const result = await tesseraInProcess(["materialize", "-m", QUICKSTART, "--select", "kind:csv and status:FAILED"], tempDir());
     expect(result.code).toBe(1);
