@@ -14,6 +14,15 @@ const logFactory: LogFunctionFactory = (scope) => (level, message) => {
 };
 export const quietQueueLogger = new Logger(logFactory);
 
+/**
+ * A connection the server drops (restart, failover) is replaced on the next checkout; without listeners its
+ * error would crash the process. graphile-worker checks that both are there.
+ */
+export function quietErrors(pool: pg.Pool): void {
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+}
+
 /** The queue's connection: only an instance on PostgreSQL has one that workers on other machines can share. */
 export function queueConnectionOf(instance: Instance): { pool: pg.PoolConfig; schema: string } {
   const storage = instance.storage;
@@ -37,7 +46,7 @@ export class WorkerQueue {
   constructor(instance: Instance) {
     const { pool, schema } = queueConnectionOf(instance);
     this.#pool = new pg.Pool(pool);
-    this.#pool.on("error", () => {});
+    quietErrors(this.#pool);
     this.#schema = schema;
   }
 

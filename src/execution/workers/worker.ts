@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
-import { EXECUTE_RUN_TASK, queueConnectionOf, quietQueueLogger } from "./worker-queue.js";
+import { EXECUTE_RUN_TASK, queueConnectionOf, quietErrors, quietQueueLogger } from "./worker-queue.js";
 
 /** The kv entry naming the worker that executes a run, for run monitoring. */
 export const RUN_WORKER_KEY_PREFIX = "run_worker/";
@@ -56,7 +56,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   const { pool: poolConfig, schema } = queueConnectionOf(instance);
   const pgPool = new pg.Pool({ ...poolConfig, max: (options.concurrency ?? 1) + 2 });
-  pgPool.on("error", () => {});
+  quietErrors(pgPool);
   let runner: Runner;
   try {
     runner = await runGraphileWorker({
@@ -69,6 +69,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       taskList: {
         [EXECUTE_RUN_TASK]: async (payload) => {
           const { runId } = payload as { runId: string };
+          const takenAt = instance.clock.now();
           const run = await instance.getRunById(runId);
           if (!run || (run.status !== "QUEUED" && run.status !== "STARTING")) {
             options.onRun?.({ runId, status: "skipped", detail: run ? `already ${run.status}` : "not in the instance" });
@@ -79,7 +80,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
           await heartbeat();
           options.onRun?.({ runId, status: "taken" });
           try {
-            await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
+            await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
             await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
               const current = await instance.getRunById(runId);
               if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
