@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { InvalidDefinitionError, SystemTags, type AssetKey } from "../core/index.js";
 import type { Definitions } from "../definitions/index.js";
-import { AssetGraph } from "../graph/index.js";
+import { AssetGraph, AssetSelection } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
 import type { BackfillRecord } from "../storage/index.js";
@@ -51,7 +51,8 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
   if (options.fromFailureOf !== undefined && !previous) {
     throw new InvalidDefinitionError(`No backfill with id "${options.fromFailureOf}" to re-run; list them with \`tessera backfill list\`.`);
   }
-  const selection = options.selection ?? previous?.assetSelection;
+  // `status:` is answered from the instance now: the backfill records the assets it named.
+  const selection = options.selection === undefined ? previous?.assetSelection : await AssetSelection.from(options.selection).withStatusesResolved(graph, { instance });
   const nodes = (selection === undefined ? resolveSelection(graph, undefined) : resolveSelection(graph, selection)).filter((n) => !graph.isExternal(n));
   const partitioned = nodes.filter((n) => graph.specs[n]?.partitionsDef);
   if (partitioned.length === 0) throw new InvalidDefinitionError("A backfill needs partitioned assets, and the selection has none.");

@@ -42,8 +42,15 @@ export function resolveSelection(graph: AssetGraph, selection: SelectionLike | u
 }
 
 export async function materializeDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
-  const { nodes, checks } = selectedTargets(defs, selection);
+  const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance));
   return executeRun(defs, nodes, options, checks);
+}
+
+/** `status:` in a selection answered from the run's instance (without one, resolving it says to pass one). */
+async function withStatuses(defs: Definitions, selection: SelectionLike | undefined, instance: Instance | undefined): Promise<SelectionLike | undefined> {
+  if (selection === undefined || instance === undefined) return selection;
+  const parsed = AssetSelection.from(selection);
+  return parsed.needsInstance() ? parsed.withStatusesResolved(defs, { instance }) : selection;
 }
 
 /** The computed assets and checks `selection` runs; external assets or an empty selection are errors. */
@@ -70,7 +77,7 @@ function selectedTargets(defs: Definitions, selection: SelectionLike | undefined
  * queue (status QUEUED) instead of running it: the daemon's run coordinator launches it.
  */
 export async function submitDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord> {
-  const { nodes, checks } = selectedTargets(defs, selection);
+  const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance));
   return submitRun(defs, nodes, options, checks);
 }
 

@@ -1,7 +1,6 @@
 // `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
 import type { Command } from "commander";
 import { launchBackfill } from "../../execution/index.js";
-import { AssetSelection } from "../../graph/index.js";
 import { InstanceError } from "../../core/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
@@ -112,11 +111,9 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
     const paths = codeLocationPaths(options.module, instance.settings, true);
     if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
     const location = await loadCodeLocation(paths[0] as string, cli.cwd);
-    // `status:` is answered from this instance now: the backfill records the assets it named.
-    const selection = options.select === undefined ? undefined : await AssetSelection.fromString(options.select).withStatusesResolved(location.defs, { instance });
     const backfill = await launchBackfill(location.defs, {
       instance,
-      ...(selection === undefined ? {} : { selection }),
+      ...(options.select === undefined ? {} : { selection: options.select }),
       ...(options.partitions === undefined ? {} : { partitionKeys: options.partitions.split(",").map((k) => k.trim()).filter(Boolean) }),
       ...(options.from === undefined ? {} : { partitionRange: { start: options.from, end: options.to as string } }),
       ...(options.all ? { allPartitions: true } : {}),

@@ -128,4 +128,17 @@ describe("asset health from an instance", () => {
     await expect(defs.getJobDef("retry").executeInProcess()).rejects.toThrow(SelectionNeedsInstanceError);
     await expect(defs.getJobDef("retry").executeInProcess()).rejects.toThrow(/Job "retry".*status:DEGRADED.*executeInProcess\(\{ instance \}\)/);
   });
+
+  it("lets defs.materialize and submitRun answer status: from the instance they record in", async () => {
+    const instance = ephemeral();
+    const defs = new Definitions({ assets: [flaky("a"), flaky("b")] });
+    failing = new Set(["b"]);
+    await defs.materialize(undefined, { instance, raiseOnError: false });
+    failing = new Set();
+    const retried = await defs.materialize("status:DEGRADED", { instance });
+    expect(retried.run.assetSelection).toEqual(["b"]);
+    const queued = await defs.submitRun("status:HEALTHY", { instance });
+    expect([...queued.assetSelection].sort()).toEqual(["a", "b"]);
+    await expect(defs.materialize("status:DEGRADED")).rejects.toThrow(SelectionNeedsInstanceError);
+  });
 });
