@@ -47,7 +47,8 @@ export function instanceHealthSource(instance: AssetHealthInstance): AssetHealth
     async getAssetHealth(graph: AssetGraph): Promise<ReadonlyMap<string, AssetHealthStatus>> {
       const records = new Map((await instance.getAssetRecords()).map((r) => [r.assetKey.toString(), r]));
       const unpartitioned = new Set<string>();
-      for (let i = 0; i < graph.size; i++) if (!graph.specs[i]?.partitionsDef) unpartitioned.add(graph.ids[i] as string);
+      // External assets are not run (only observed or reported), so no run is looked for them.
+      for (let i = 0; i < graph.size; i++) if (!graph.specs[i]?.partitionsDef && !graph.isExternal(i)) unpartitioned.add(graph.ids[i] as string);
       const latestRuns = await latestFinishedRuns(instance, unpartitioned);
       const out = new Map<string, AssetHealthStatus>();
       for (let i = 0; i < graph.size; i++) {
