@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DependencyCycleError, DuplicateAssetKeyError, MissingResourceError, UnknownAssetError } from "../core/index.js";
-import "../graph/index.js";
+import { SelfDependencyError } from "../graph/index.js";
 import { asset } from "./asset.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
@@ -40,8 +40,9 @@ describe("Definitions", () => {
     }
   });
 
-  it("rejects an asset that depends on itself", () => {
-    expect(() => new Definitions({ assets: [asset({ name: "a", deps: ["a"] }, () => 1)] })).toThrow(/a -> a/);
+  it("rejects an unpartitioned asset that depends on itself, saying how a self-dependency is allowed", () => {
+    expect(() => new Definitions({ assets: [asset({ name: "a", deps: ["a"] }, () => 1)] })).toThrow(SelfDependencyError);
+    expect(() => new Definitions({ assets: [asset({ name: "a", deps: ["a"] }, () => 1)] })).toThrow(/Asset "a" depends on itself, but it is not partitioned.*TimeWindowPartitionMapping/);
   });
 
   it("rejects a required resource that is not provided, listing the ones that are", () => {
