@@ -81,6 +81,8 @@ export {
   inProcessExecutor,
   multiprocessExecutor,
   type MultiprocessExecutorOptions,
+  queueExecutor,
+  type QueueExecutorOptions,
   mapAssetSpecs,
   multiAsset,
   loadAssetChecksFromCurrentModule,

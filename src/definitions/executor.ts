@@ -9,7 +9,7 @@ export interface InProcessExecutorOptions {
 
 export interface ExecutorDefinition {
   readonly kind: "executor";
-  readonly name: "in_process" | "multiprocess";
+  readonly name: "in_process" | "multiprocess" | "queue";
   readonly maxConcurrent: number;
 }
 
@@ -39,4 +39,28 @@ export function multiprocessExecutor(options: MultiprocessExecutorOptions = {}):
     throw new InvalidDefinitionError(`multiprocessExecutor maxConcurrent must be a whole number >= 1, got ${String(maxConcurrent)}`);
   }
   return Object.freeze({ kind: "executor", name: "multiprocess", maxConcurrent });
+}
+
+export interface QueueExecutorOptions {
+  /** Steps of one run queued (and so executing on workers) at once. @default 8 */
+  maxConcurrent?: number;
+}
+
+/**
+ * Runs each step as a job on the workers' queue in the instance's PostgreSQL database: whichever `tessera
+ * worker` is free executes it (in its own process, loading the code location), while the process orchestrating
+ * the run waits for each step's report. A worker that dies mid-step is noticed when its lease expires; the step
+ * is then retried on another worker as its RetryPolicy allows, or fails naming the worker. Needs an instance on
+ * PostgreSQL, a run started from a code location module, running workers, and an IO manager whose values every
+ * worker can read (the default filesystem one on a shared home).
+ *
+ * @example
+ * new Definitions({ assets, executor: queueExecutor({ maxConcurrent: 4 }) })
+ */
+export function queueExecutor(options: QueueExecutorOptions = {}): ExecutorDefinition {
+  const maxConcurrent = options.maxConcurrent ?? 8;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new InvalidDefinitionError(`queueExecutor maxConcurrent must be a whole number >= 1, got ${String(maxConcurrent)}`);
+  }
+  return Object.freeze({ kind: "executor", name: "queue", maxConcurrent });
 }

@@ -5,7 +5,15 @@ export { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition
 export type { AssetExecutionContext } from "./context.js";
 export { configIssues, parseConfig } from "./config.js";
 export { Definitions, registerDefinitionsValidator, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
-export { inProcessExecutor, multiprocessExecutor, type ExecutorDefinition, type InProcessExecutorOptions, type MultiprocessExecutorOptions } from "./executor.js";
+export {
+  inProcessExecutor,
+  multiprocessExecutor,
+  queueExecutor,
+  type ExecutorDefinition,
+  type InProcessExecutorOptions,
+  type MultiprocessExecutorOptions,
+  type QueueExecutorOptions,
+} from "./executor.js";
 export { DEFAULT_IO_MANAGER_KEY, isIOManager, type IOLogger, type IOManager, type InputContext, type OutputContext } from "./io-manager.js";
 export { ResourceDefinition, isResourceDefinition, resource, type ResourceOptions, type ResourceSetupContext, type ResourceValue } from "./resource.js";
 export { AssetObservation, MaterializeResult, type AssetObservationOptions, type MaterializeResultOptions } from "./results.js";

@@ -14,6 +14,7 @@ import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { spawnStep } from "./multiprocess/spawn-step.js";
+import { checkQueueExecutor, queueStepRunner } from "./queue-executor/index.js";
 import { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 import type { StorageConfig } from "../instance/index.js";
 import type { RunRecord } from "../storage/index.js";
@@ -154,6 +155,7 @@ async function prepareRun(defs: Definitions, selected: readonly number[], option
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
   const executor = options.executor ?? defs.executor;
   if (executor.name === "multiprocess") checkMultiprocess(options, instance, prepared);
+  if (executor.name === "queue") checkQueueExecutor(options.codeLocation, instance, prepared);
   const partitionTime = clock.now();
   const { partitionKeys, dynamicPartitions } = await checkPartitions(graph, plan, instance, options, partitionTime);
   const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
@@ -179,8 +181,9 @@ async function prepareRun(defs: Definitions, selected: readonly number[], option
 
 async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions): Promise<ExecuteResult> {
   const { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime } = p;
-  // Step processes write their own events; progress then follows the instance's log instead of this writer.
-  const follow = executor.name === "multiprocess" && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
+  // Step processes (or workers) write their own events; progress then follows the instance's log instead of this writer.
+  const outOfProcess = executor.name === "multiprocess" || executor.name === "queue";
+  const follow = outOfProcess && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
   const writer = new RunEventWriter(instance, follow ? undefined : options.onEvent);
   const runEvent = (
     eventType: "RUN_START" | "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELING" | "RUN_CANCELED" | "ENGINE_EVENT",
@@ -231,8 +234,8 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
     partitionTime,
   };
   try {
-    // With the multiprocess executor each step's process sets up the resources it needs.
-    const live = await setUpResources(executor.name === "multiprocess" ? [] : prepared, (key) =>
+    // With the multiprocess and queue executors each step's process sets up the resources it needs.
+    const live = await setUpResources(outOfProcess ? [] : prepared, (key) =>
       makeLogger((level, message, data) => writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } })),
     );
     try {
@@ -245,12 +248,11 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
         const status = (await instance.getRunById(run.runId))?.status;
         if (status === "CANCELING" || status === "CANCELED") canceled = true;
       };
-      const stepRunner =
-        executor.name === "multiprocess"
-          ? spawnStep({ module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks })
-          : undefined;
+      const target = { module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks };
+      const queued = executor.name === "queue" ? queueStepRunner({ ...target, instance }) : undefined;
+      const stepRunner = executor.name === "multiprocess" ? spawnStep(target) : queued?.runStep;
       const pooled = withPoolSlots(stepRunner ?? runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled);
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => queued?.close());
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -286,7 +288,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
     byStep.set(step.key, entry);
   }
   // Step processes write their own events: the run's log is the instance's.
-  const events = executor.name === "multiprocess" ? await instance.allLogs(run.runId) : writer.records;
+  const events = outOfProcess ? await instance.allLogs(run.runId) : writer.records;
   const result = new ExecuteResult(finalRun, events, outputs, byStep);
   if (!result.success && !canceled && (options.raiseOnError ?? true)) {
     // The step's own error when it is one; a thrown non-Error (a string, say) is wrapped so callers get an Error.

@@ -14,3 +14,4 @@ export { EXECUTE_RUN_TASK, WorkerQueue, WorkerRunLauncher, queueConnectionOf } f
 export { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX, startWorker, type WorkerHandle, type WorkerOptions } from "./workers/worker.js";
 export { DEFAULT_START_TIMEOUT_MS, MAX_RETRIES_TAG, monitorRuns, type MonitorRunsOptions, type MonitorRunsResult } from "./workers/run-monitor.js";
 export { POOL_TAG, withPoolSlots, type PoolSlotOptions } from "./pools.js";
+export { EXECUTE_STEP_TASK, STEP_REPORT_KEY_PREFIX, STEP_WORKER_KEY_PREFIX, StepQueue, executeQueuedStep, stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./queue-executor/index.js";

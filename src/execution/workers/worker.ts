@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
+import { EXECUTE_STEP_TASK, executeQueuedStep, type QueuedStepPayload } from "../queue-executor/index.js";
 import { EXECUTE_RUN_TASK, queueConnectionOf, quietErrors, quietQueueLogger } from "./worker-queue.js";
 
 /** The kv entry naming the worker that executes a run, for run monitoring. */
@@ -19,6 +20,12 @@ export interface WorkerOptions {
   module?: string;
   /** Runs executed at once by this worker. @default 1 */
   concurrency?: number;
+  /**
+   * Steps of queue-executor runs executed at once by this worker, on a runner of their own beside the runs'
+   * (0 takes none). Separate slots mean a worker busy orchestrating runs still executes their steps.
+   * @default concurrency
+   */
+  stepConcurrency?: number;
   /** @default host:pid:random */
   workerId?: string;
   /** How often the worker renews its lease, in ms. @default 5000 */
@@ -29,6 +36,8 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** Told of each run taken and finished. */
   onRun?: (event: { runId: string; status: "taken" | "finished" | "skipped"; detail?: string }) => void;
+  /** Told of each queue-executor step taken and finished. */
+  onStep?: (event: { runId: string; stepKey: string; attempt: number; status: "taken" | "finished"; detail?: string }) => void;
 }
 
 export interface WorkerHandle {
@@ -47,9 +56,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const leaseName = `${WORKER_LEASE_PREFIX}${workerId}`;
   const info = { host: hostname(), pid: process.pid, concurrency: options.concurrency ?? 1 };
   const inProgress = new Set<string>();
+  const stepsInProgress = new Set<string>();
 
   const heartbeat = async (): Promise<void> => {
-    await instance.storage.acquireLease(leaseName, workerId, instance.clock.now(), leaseTtlMs, { ...info, runs: [...inProgress] });
+    await instance.storage.acquireLease(leaseName, workerId, instance.clock.now(), leaseTtlMs, { ...info, runs: [...inProgress], steps: [...stepsInProgress] });
   };
   await heartbeat();
   const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
@@ -100,14 +110,55 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     throw error;
   }
 
+  // Steps have a runner (and connections) of their own: a run's orchestration holds a run slot while it waits
+  // for its steps, so were steps taken from the same slots, runs filling every slot would wait forever.
+  const stepConcurrency = options.stepConcurrency ?? options.concurrency ?? 1;
+  let stepPool: pg.Pool | undefined;
+  let stepRunner: Runner | undefined;
+  if (stepConcurrency > 0) {
+    stepPool = new pg.Pool({ ...poolConfig, max: stepConcurrency + 2 });
+    quietErrors(stepPool);
+    try {
+      stepRunner = await runGraphileWorker({
+        pgPool: stepPool,
+        schema,
+        concurrency: stepConcurrency,
+        noHandleSignals: true,
+        pollInterval: options.pollIntervalMs ?? 2000,
+        logger: quietQueueLogger,
+        taskList: {
+          [EXECUTE_STEP_TASK]: async (payload) => {
+            const job = payload as QueuedStepPayload;
+            const name = `${job.runId}/${job.stepKey}/${job.attempt}`;
+            stepsInProgress.add(name);
+            options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "taken" });
+            try {
+              const report = await executeQueuedStep(job, { instance, defs, workerId });
+              options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail: report.status });
+            } finally {
+              stepsInProgress.delete(name);
+            }
+          },
+        },
+      });
+    } catch (error) {
+      clearInterval(timer);
+      await runner.stop().catch(() => undefined);
+      await Promise.all([pgPool.end().catch(() => undefined), stepPool.end().catch(() => undefined)]);
+      throw error;
+    }
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      // Runs first: a run in progress may still queue steps, which this worker's step runner helps execute.
       await runner.stop();
+      await stepRunner?.stop();
       clearInterval(timer);
       await instance.storage.releaseLease(leaseName, workerId).catch(() => undefined);
-      await pgPool.end().catch(() => undefined);
+      await Promise.all([pgPool.end().catch(() => undefined), stepPool?.end().catch(() => undefined)]);
     })());
-  const done = runner.promise.finally(() => stop());
+  const done = Promise.all([runner.promise, stepRunner?.promise]).then(() => undefined).finally(() => stop());
   return { workerId, stop, done };
 }

@@ -1,0 +1,56 @@
+// The worker's side of the queue executor: take a step job, say who runs it, run it here, store its report.
+import { serializeError } from "../../core/index.js";
+import type { Definitions } from "../../definitions/index.js";
+import type { Instance } from "../../instance/index.js";
+import type { StepProcessReport } from "../multiprocess/spawn-step.js";
+import { executeStepInput } from "../multiprocess/step-process.js";
+import { stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./step-queue.js";
+
+export interface QueuedStepContext {
+  instance: Instance;
+  defs: Definitions;
+  workerId: string;
+}
+
+/**
+ * Executes one step job. The step's worker is recorded before the step starts, so that the orchestrator
+ * can watch that worker's lease; the report is stored last, so a report means the step's events are stored.
+ */
+export async function executeQueuedStep(payload: QueuedStepPayload, context: QueuedStepContext): Promise<StepProcessReport> {
+  const { instance, defs, workerId } = context;
+  const { attempt, ...input } = payload;
+  await instance.storage.setKv({ [stepWorkerKey(input.runId, input.stepKey)]: workerId, [stepWorkerKey(input.runId, input.stepKey, attempt)]: workerId });
+  await instance.storeEvents([
+    {
+      runId: input.runId,
+      stepKey: input.stepKey,
+      timestamp: instance.clock.now(),
+      eventType: "ENGINE_EVENT",
+      message: `Worker ${workerId} took step "${input.stepKey}"${attempt > 0 ? ` (attempt ${attempt + 1})` : ""}.`,
+      data: { workerId, attempt },
+    },
+  ]);
+  let report: StepProcessReport;
+  try {
+    report = await executeStepInput(input, defs, instance);
+  } catch (error) {
+    // The step could not even start here (its plan or resources): that is the step's failure, recorded as such.
+    const serialized = serializeError(error);
+    await instance
+      .storeEvents([
+        {
+          runId: input.runId,
+          stepKey: input.stepKey,
+          timestamp: instance.clock.now(),
+          eventType: "STEP_FAILURE",
+          message: `Step "${input.stepKey}" failed on worker ${workerId} before it started: ${serialized.message}`,
+          error: serialized,
+          attempt,
+        },
+      ])
+      .catch(() => undefined);
+    report = { status: "failure", materialized: [], dataVersions: {}, error: { name: serialized.name, message: serialized.message } };
+  }
+  await instance.storage.setKv({ [stepReportKey(input.runId, input.stepKey, attempt)]: JSON.stringify(report) });
+  return report;
+}
