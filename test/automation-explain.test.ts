@@ -133,8 +133,16 @@ describe("tessera automation explain", () => {
     expect(result.stdout).toMatch(/"manual" has no automation condition.*automationCondition: AutomationCondition\.eager\(\)/);
   });
 
-  it("says when nothing is stored yet, and to run the daemon", async () => {
+  it("says when nothing is stored yet because the default automation sensor is stopped, and how to turn it on", async () => {
     const result = await tessera(["automation", "explain", "report", "-m", DEFS], tempDir("tessera-empty-"));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/No automation evaluation of "report" is stored yet: sensor default_automation_condition_sensor, which evaluates it, is stopped\. Turn it on with `tessera sensor start default_automation_condition_sensor`/);
+  });
+
+  it("says when nothing is stored yet with the sensor running, and to run the daemon", async () => {
+    const empty = tempDir("tessera-empty-");
+    expect((await tessera(["sensor", "start", "default_automation_condition_sensor", "-m", DEFS], empty)).code).toBe(0);
+    const result = await tessera(["automation", "explain", "report", "-m", DEFS], empty);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/No automation evaluation of "report" is stored yet\. Run the daemon \(`tessera daemon`\)/);
   });

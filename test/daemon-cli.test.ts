@@ -1,7 +1,8 @@
 // `tessera daemon status`, `tessera daemon --once` and `tessera schedule|sensor start|stop`, in-process on a temporary home.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { Daemon } from "../src/automation/daemon/index.js";
@@ -26,6 +27,32 @@ async function tessera(args: readonly string[], home: string): Promise<{ code: n
   const code = await main(["node", "tessera", "--home", home, ...args], { stdout, stderr, stdin: new PassThrough() });
   return { code, stdout: out, stderr: err };
 }
+
+describe("tessera daemon's start-up summary", () => {
+  it("says the default automation sensor is stopped and how to turn it on, and not once it is started", async () => {
+    const home = mkdtempSync(join(tmpdir(), "tessera-daemon-cli-"));
+    dirs.push(home);
+    const defs = join(home, "defs.ts");
+    const index = fileURLToPath(new URL("../src/index.ts", import.meta.url));
+    writeFileSync(
+      defs,
+      [
+        `import { asset, AutomationCondition, Definitions } from ${JSON.stringify(index)};`,
+        `const report = asset({ name: "report", automationCondition: AutomationCondition.onMissing() }, () => 1);`,
+        `export const defs = new Definitions({ assets: [report] });`,
+        ``,
+      ].join("\n"),
+    );
+    const stopped = await tessera(["daemon", "--once", "-m", defs], home);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/automation: default_automation_condition_sensor STOPPED/);
+    expect(stopped.stdout).toMatch(/default_automation_condition_sensor is stopped: .* turn it on with `tessera sensor start default_automation_condition_sensor`/);
+    expect((await tessera(["sensor", "start", "default_automation_condition_sensor", "-m", defs], home)).code).toBe(0);
+    const running = await tessera(["daemon", "--once", "-m", defs], home);
+    expect(running.stdout).toMatch(/automation: default_automation_condition_sensor RUNNING/);
+    expect(running.stdout).not.toMatch(/is stopped/);
+  });
+});
 
 describe("tessera schedule|sensor start/stop and tessera daemon status", () => {
   it("stores the status the daemon follows, shows it in list and status, and names near matches for unknown names", async () => {

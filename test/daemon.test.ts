@@ -249,12 +249,29 @@ for (const candidate of BACKENDS) {
     });
 
     describe("Daemon: automation", () => {
+      it("the default automation sensor is stopped until turned on: it evaluates nothing and records no tick", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const parts = asset({ name: "parts", automationCondition: AutomationCondition.missing() }, () => 1);
+        const daemon = daemonFor(instance, new Definitions({ assets: [parts] }), clock);
+        expect(daemon.automationSensors.map((s) => [s.name, s.defaultStatus])).toEqual([["default_automation_condition_sensor", "STOPPED"]]);
+        await daemon.runIteration();
+        expect(await instance.storage.getTicks("default_automation_condition_sensor")).toEqual([]);
+        expect(await instance.storage.getAutomationEvaluations("parts")).toEqual([]);
+        await setInstigatorStatus(instance, new Definitions({ assets: [parts] }), "sensor", "default_automation_condition_sensor", "RUNNING");
+        clock.advance(30_000);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        expect((await instance.getRuns()).map((r) => [r.assetSelection, r.status])).toEqual([[["parts"], "SUCCESS"]]);
+      });
+
       it("the default automation sensor launches eager() runs once their deps are updated, and stores each evaluation", async () => {
         const clock = new ManualClock(START);
         const { instance } = openInstance(clock);
         const raw = asset({ name: "raw" }, () => 1);
         const report = asset({ name: "report", ins: { raw }, automationCondition: AutomationCondition.eager() }, (_ctx, { raw: r }) => r + 1);
         const defs = new Definitions({ assets: [raw, report] });
+        await setInstigatorStatus(instance, defs, "sensor", "default_automation_condition_sensor", "RUNNING");
         const daemon = daemonFor(instance, defs, clock);
         expect(daemon.automationSensors.map((s) => s.name)).toEqual(["default_automation_condition_sensor"]);
         await daemon.runIteration(); // raw is missing: eager waits

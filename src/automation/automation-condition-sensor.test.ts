@@ -166,14 +166,14 @@ describe("AutomationConditionSensorDefinition", () => {
 });
 
 describe("automationConditionSensorsOf", () => {
-  it("adds default_automation_condition_sensor, running, over assets with conditions that no sensor targets", () => {
+  it("adds default_automation_condition_sensor, stopped until turned on, over assets with conditions that no sensor targets", () => {
     const { a, b, c } = graph();
     const raw = new AutomationConditionSensorDefinition({ name: "raw_auto", target: AssetSelection.groups("raw") });
     const defs = new Definitions({ assets: [a, b, c], sensors: [raw] });
     const sensors = automationConditionSensorsOf(defs);
     expect(sensors.map((s) => s.name)).toEqual(["raw_auto", DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME]);
     const fallback = sensors[1] as AutomationConditionSensorDefinition;
-    expect(fallback.defaultStatus).toBe(DefaultSensorStatus.RUNNING);
+    expect(fallback.defaultStatus).toBe(DefaultSensorStatus.STOPPED);
     expect(Object.keys(fallback.conditionsIn(defs))).toEqual(["C"]);
   });
 

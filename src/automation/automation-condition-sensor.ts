@@ -254,7 +254,8 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
 /**
  * The automation condition sensors of `defs`: those in `defs.sensors`, then, when some assets with an
  * automationCondition are targeted by none of them, `default_automation_condition_sensor` over every asset
- * the others do not target (as the reference; it starts RUNNING, since nobody defined it to start it).
+ * the others do not target. As in the reference it starts STOPPED: turn it on with
+ * `tessera sensor start default_automation_condition_sensor` (or `setInstigatorStatus`).
  */
 export function automationConditionSensorsOf(defs: Definitions): AutomationConditionSensorDefinition[] {
   const sensors = defs.sensors.filter((s): s is AutomationConditionSensorDefinition => s instanceof AutomationConditionSensorDefinition);
@@ -272,7 +273,7 @@ export function automationConditionSensorsOf(defs: Definitions): AutomationCondi
     new AutomationConditionSensorDefinition({
       name: DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
       target,
-      defaultStatus: DefaultSensorStatus.RUNNING,
+      defaultStatus: DefaultSensorStatus.STOPPED,
       description: "Evaluates the automation conditions of assets no other automation condition sensor targets.",
     }),
   ];

@@ -1,7 +1,7 @@
 // `tessera automation explain <key>`: why automation did, or did not, request an asset — its stored evaluated condition tree.
 import type { Command } from "commander";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
-import { isEvaluationTreeNode, renderEvaluationTree } from "../../automation/index.js";
+import { automationConditionSensorsOf, isEvaluationTreeNode, renderEvaluationTree } from "../../automation/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import type { AutomationEvaluationRecord } from "../../storage/index.js";
 import type { Cli } from "../cli.js";
@@ -42,13 +42,17 @@ export function registerAutomationExplainCommand(program: Command, cli: Cli): vo
         const defined: string[] = [];
         let hasCondition: boolean | undefined;
         let currentConditionId: string | undefined;
+        // The automation condition sensors that evaluate the asset, with their default status.
+        const coveredBy: { name: string; defaultStatus: string }[] = [];
         for (const path of codeLocationPaths(options.module, instance.settings, false)) {
-          const graph = AssetGraph.of((await loadCodeLocation(path, cli.cwd)).defs);
+          const defs = (await loadCodeLocation(path, cli.cwd)).defs;
+          const graph = AssetGraph.of(defs);
           defined.push(...graph.ids);
           const node = graph.indexOf(key);
           const condition = node === undefined ? undefined : graph.specs[node]?.automationCondition;
           if (node !== undefined) hasCondition = (hasCondition ?? false) || condition !== undefined;
           currentConditionId ??= condition?.uniqueId;
+          if (node !== undefined) for (const sensor of automationConditionSensorsOf(defs)) if (sensor.assetSelection.resolveIndices(graph).includes(node)) coveredBy.push(sensor);
         }
         const records = await instance.storage.getAutomationEvaluations(id, evaluationId === undefined ? { limit: 1 } : { evaluationId, limit: 1 });
         const record = records[0];
@@ -71,7 +75,13 @@ export function registerAutomationExplainCommand(program: Command, cli: Cli): vo
             cli.print(`"${id}" has no automation condition, so automation never evaluates it. Give it one: asset({ ..., automationCondition: AutomationCondition.eager() }).`);
             return;
           }
-          cli.print(`No automation evaluation of "${id}" is stored yet. Run the daemon (\`tessera daemon\`) with an automation condition sensor covering it running; each tick records its evaluation.`);
+          const stopped: string[] = [];
+          for (const sensor of coveredBy) if (((await instance.storage.getInstigatorState(sensor.name))?.status ?? sensor.defaultStatus) !== "RUNNING") stopped.push(sensor.name);
+          if (stopped.length > 0) {
+            cli.print(`No automation evaluation of "${id}" is stored yet: ${stopped.map((n) => `sensor ${n}`).join(" and ")}, which evaluates it, is stopped. Turn it on with \`tessera sensor start ${stopped[0]}\` and run \`tessera daemon\`; each tick records its evaluation.`);
+            return;
+          }
+          cli.print(`No automation evaluation of "${id}" is stored yet. Run the daemon (\`tessera daemon\`) with an automation condition sensor covering it running (\`tessera sensor start default_automation_condition_sensor\` for assets no sensor of yours targets); each tick records its evaluation.`);
           return;
         }
         if (options.json) {

@@ -18,7 +18,8 @@ Examples:
   $ tessera daemon status
 
 The daemon ticks every RUNNING schedule (start one with \`tessera schedule start <name>\`), every RUNNING
-sensor, and the automation condition sensors, and launches their runs in this process; it also launches
+sensor, and the RUNNING automation condition sensors (default_automation_condition_sensor starts stopped:
+\`tessera sensor start default_automation_condition_sensor\`), and queues their runs; it launches them, and
 the runs queued with \`tessera materialize --queue\`, within tessera.yaml's runQueue limits. One daemon runs
 per instance: a second one waits, saying who holds the lease, and takes over when that one stops.
 Ctrl-C stops it after the runs it launched have ended.`;
@@ -126,7 +127,12 @@ async function printPlan(cli: Cli, instance: Instance, defs: Definitions, runner
   cli.print(`Daemon ${runner.holder} on ${instance.storage.location}, every ${formatDuration(runner.intervalMs)}`);
   cli.print(`  schedules:  ${schedules.length} (${running(schedules)})`);
   cli.print(`  sensors:    ${sensors.length} (${running(sensors)})`);
-  cli.print(`  automation: ${runner.automationSensors.map((s) => s.name).join(", ") || "no asset has an automation condition"}`);
+  const statusOf = new Map(sensors.map((s) => [s.name, s.status]));
+  const automation = runner.automationSensors.map((s) => `${s.name} ${statusOf.get(s.name) ?? s.defaultStatus}`);
+  cli.print(`  automation: ${automation.join(", ") || "no asset has an automation condition"}`);
+  for (const s of runner.automationSensors) {
+    if ((statusOf.get(s.name) ?? s.defaultStatus) !== "RUNNING") cli.print(`              ${s.name} is stopped: its assets' conditions are not evaluated; turn it on with \`tessera sensor start ${s.name}\``);
+  }
   const queue = instance.settings.runQueue;
   const where = { childProcess: "each in a child process", inProcess: "in this process", workers: "on `tessera worker`s" }[queue?.launcher ?? "childProcess"];
   cli.print(`  run queue:  runs queued with \`tessera materialize --queue\`, ${where}, at most ${queue?.maxConcurrentRuns === -1 ? "unlimited" : (queue?.maxConcurrentRuns ?? 10)} at once (runQueue in tessera.yaml)`);
