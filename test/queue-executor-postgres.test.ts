@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Definitions, Instance, InvalidDefinitionError, asset, queueExecutor, type EventRecord } from "tessera";
-import { stepWorkerKey } from "../src/execution/index.js";
+import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -179,6 +179,30 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
     expect(failure?.message).toMatch(new RegExp(`^Step "fragile" failed: Worker ${killed} stopped renewing its lease`));
     expect(logs.filter((e) => tookStep(e) !== undefined)).toHaveLength(1);
     expect(await instance.getRunById(runId)).toMatchObject({ status: "FAILURE" });
+  }, 30_000);
+
+  it("finishes a queue-executor run that a worker of one run slot orchestrates: its steps take the worker's step slot", async () => {
+    const module = project();
+    const { defs } = (await import(module)) as { defs: Definitions };
+    const instance = open(home());
+    const worker = await startWorker({ instance, defs, module, workerId: "solo", concurrency: 1, stepConcurrency: 1, pollIntervalMs: 200 });
+    const queue = new WorkerQueue(instance);
+    try {
+      const run = await defs.submitRun("*combined", { instance, codeLocation: module });
+      await queue.enqueueRun(run.runId);
+      const deadline = Date.now() + 20_000;
+      while (!["SUCCESS", "FAILURE"].includes((await instance.getRunById(run.runId))?.status ?? "")) {
+        if (Date.now() > deadline) throw new Error("the run did not finish: its steps wait for the slot its orchestration holds");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await instance.getRunById(run.runId)).toMatchObject({ status: "SUCCESS" });
+      const logs = await instance.allLogs(run.runId);
+      expect(logs.filter((e) => tookStep(e) === "solo")).toHaveLength(5);
+      expect(await defs.loadAssetValue("combined", { instance })).toBe(62);
+    } finally {
+      await queue.close();
+      await worker.stop();
+    }
   }, 30_000);
 
   it("needs the code location module, naming the fix", async () => {
