@@ -94,7 +94,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
             await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
               const current = await instance.getRunById(runId);
               if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
-                await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed before its first step: ${(error as Error)?.message ?? String(error)}` }]);
+                await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}` }]);
               }
             });
           } finally {

@@ -17,6 +17,12 @@ export interface PostgresConnectionOptions {
   maxConnections?: number | undefined;
   /** How long to wait for a connection before reporting the server unreachable, in ms. @default 10000 */
   connectTimeoutMs?: number | undefined;
+  /**
+   * Once connected, how long to keep trying to connect again when the server goes away (a restart, a
+   * failover) before reporting it unreachable, in ms. A server never reached is reported at once.
+   * @default 30000
+   */
+  reconnectTimeoutMs?: number | undefined;
   /** Shown in pg_stat_activity, to tell Tessera's processes apart. @default "tessera" */
   applicationName?: string | undefined;
 }

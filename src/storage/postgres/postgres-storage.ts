@@ -92,6 +92,7 @@ export class PostgresStorage implements Storage {
   readonly #latest: number;
   readonly #schemaKey: number;
   #initialized: Promise<void> | undefined;
+  #everConnected = false;
   #version = 0;
   #closed = false;
   readonly #watches = new Set<StopWatching>();
@@ -126,11 +127,19 @@ export class PostgresStorage implements Storage {
 
   async #connect(): Promise<PoolClient> {
     if (this.#closed) throw new InstanceError("INSTANCE_CLOSED", this.location, "This instance has been closed; open it again to use it.");
-    try {
-      return await this.#pool.connect();
-    } catch (error) {
-      if (this.#closed) throw new InstanceError("INSTANCE_CLOSED", this.location, "This instance has been closed; open it again to use it.");
-      throw unreachableError(error, this.#target, this.location, this.#password);
+    // Nothing has been sent on a connection being opened, so trying again is always safe: a server that
+    // restarts is waited for, a server never reached is reported at once.
+    const giveUpAt = this.#everConnected ? Date.now() + (this.#options.reconnectTimeoutMs ?? 30_000) : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const client = await this.#pool.connect();
+        this.#everConnected = true;
+        return client;
+      } catch (error) {
+        if (this.#closed) throw new InstanceError("INSTANCE_CLOSED", this.location, "This instance has been closed; open it again to use it.");
+        if (!isServerGoingAway(error) || Date.now() >= giveUpAt) throw unreachableError(error, this.#target, this.location, this.#password);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      }
     }
   }
 
@@ -781,6 +790,14 @@ function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("57P") || code.startsWith("08");
   return error instanceof Error && (typeof code === "string" || /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(error.message));
+}
+
+/** A server restarting or failing over: refused connections, "starting up", "shutting down", a reset handshake. */
+function isServerGoingAway(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "57P01" || code === "57P02" || code === "57P03") return true;
+  if (error instanceof AggregateError) return error.errors.some(isServerGoingAway);
+  return error instanceof Error && /Connection terminated|ECONNREFUSED|ECONNRESET/i.test(error.message);
 }
 
 /** A 32-bit FNV-1a hash as a signed int4: the schema's half of its advisory lock keys. */
