@@ -7,11 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { ManualClock } from "../src/core/index.js";
 import { asset, Definitions, defineAssetJob } from "../src/definitions/index.js";
-import { materialize } from "../src/execution/index.js";
+import { InProcessRunLauncher, materialize } from "../src/execution/index.js";
 import { Instance } from "../src/instance/index.js";
 import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
 import { AutomationCondition, AutomationConditionSensorDefinition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
-import { Daemon, inProcessDaemonLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type DaemonRunLauncher } from "../src/automation/daemon/index.js";
+import { Daemon, inProcessDaemonLauncher, queuedDaemonLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type DaemonRunLauncher } from "../src/automation/daemon/index.js";
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC
 const HOUR = 3_600_000;
@@ -354,6 +354,68 @@ for (const candidate of BACKENDS) {
         await daemon.waitForRuns();
         expect((await instance.getRunById(queued.runId))?.status).toBe("SUCCESS");
         expect((await instance.storage.getLease("daemon"))?.info.loops).toMatchObject({ run_queue: START });
+      });
+    });
+
+    describe("Daemon: requested runs go through the run queue", () => {
+      it("a schedule tick's run is recorded QUEUED, with its instigator tags, and launched by the same iteration", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const hourly = new ScheduleDefinition({ name: "hourly", cronSchedule: "0 * * * *", job: ordersJob, defaultStatus: "RUNNING" });
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], schedules: [hourly] });
+        const inner = new InProcessRunLauncher(defs, instance);
+        const seen: [string, string][] = [];
+        const runQueueLauncher = { launch: (run: Parameters<InProcessRunLauncher["launch"]>[0]) => (seen.push([run.runId, run.status]), inner.launch(run)), whenIdle: () => inner.whenIdle() };
+        const daemon = daemonFor(instance, defs, clock, { runQueueLauncher });
+        await daemon.runIteration();
+        clock.advance(HOUR);
+        const iteration = await daemon.runIteration();
+        await daemon.waitForRuns();
+        const [tick] = iteration.ticks.scheduler;
+        expect(tick?.runIds).toHaveLength(1);
+        const runId = tick?.runIds[0] as string;
+        expect(iteration.dequeued).toEqual([runId]);
+        expect(seen).toEqual([[runId, "QUEUED"]]);
+        const run = await instance.getRunById(runId);
+        expect([run?.status, run?.jobName, run?.tags[AutomationTags.SCHEDULE_NAME], run?.tags[AutomationTags.RUN_KEY]]).toEqual(["SUCCESS", "orders_job", "hourly", expect.stringMatching(/^hourly:/)]);
+        const events = (await instance.allLogs(runId)).map((e) => e.eventType);
+        expect(events.indexOf("RUN_ENQUEUED")).toBeGreaterThanOrEqual(0);
+        expect(events.indexOf("RUN_ENQUEUED")).toBeLessThan(events.indexOf("RUN_STARTING"));
+      });
+
+      it("with runQueue.maxConcurrentRuns 1, two runs a sensor requests launch one at a time over iterations", async () => {
+        const clock = new ManualClock(START);
+        const opened = openInstance(clock).instance;
+        const instance = new Instance(opened.storage, { clock, settings: { runQueue: { maxConcurrentRuns: 1 } } });
+        const pair = sensor({ name: "pair", job: ordersJob, minimumIntervalSeconds: 3_600, defaultStatus: "RUNNING" }, () => [new RunRequest({ runKey: "one" }), new RunRequest({ runKey: "two" })]);
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [pair] });
+        const daemon = daemonFor(instance, defs, clock);
+        const first = await daemon.runIteration();
+        const runIds = first.ticks.sensors[0]?.runIds ?? [];
+        expect(runIds).toHaveLength(2);
+        expect(first.dequeued).toEqual([runIds[0]]);
+        expect((await instance.getRunById(runIds[1] as string))?.status).toBe("QUEUED");
+        await daemon.waitForRuns();
+        clock.advance(5_000);
+        const second = await daemon.runIteration();
+        expect(second.ticks.sensors).toEqual([]); // not due again: only the queue moved
+        expect(second.dequeued).toEqual([runIds[1]]);
+        await daemon.waitForRuns();
+        expect((await instance.getRuns({ statuses: ["SUCCESS"] })).map((r) => r.runId).sort()).toEqual([...runIds].sort());
+      });
+
+      it("inProcessDaemonLauncher still runs requests at once, past the queue", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const once = sensor({ name: "once", job: ordersJob, defaultStatus: "RUNNING" }, () => new RunRequest({ runKey: "k" }));
+        const defs = new Definitions({ assets: [orders], jobs: [ordersJob], sensors: [once] });
+        const daemon = daemonFor(instance, defs, clock, { launcher: inProcessDaemonLauncher });
+        const iteration = await daemon.runIteration();
+        await daemon.waitForRuns();
+        expect(iteration.dequeued).toEqual([]);
+        const events = (await instance.allLogs(iteration.ticks.sensors[0]?.runIds[0] as string)).map((e) => e.eventType);
+        expect(events).not.toContain("RUN_ENQUEUED");
+        expect(queuedDaemonLauncher).not.toBe(inProcessDaemonLauncher);
       });
     });
 

@@ -71,4 +71,4 @@ export {
   type OperandKind,
   type OperatorKind,
 } from "./condition/index.js";
-export { Daemon, DAEMON_LEASE, DaemonLoop, inProcessDaemonLauncher, InvalidDaemonOptionError, setInstigatorStatus, summarizeInstigators, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type InstigatorSummary, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./daemon/index.js";
+export { Daemon, DAEMON_LEASE, DaemonLoop, inProcessDaemonLauncher, queuedDaemonLauncher, InvalidDaemonOptionError, setInstigatorStatus, summarizeInstigators, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type InstigatorSummary, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./daemon/index.js";

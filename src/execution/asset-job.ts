@@ -11,7 +11,9 @@ import {
   type ResolveOptions,
 } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
-import { executeRun, type ExecuteOptions } from "./execute-run.js";
+import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
+import type { Instance } from "../instance/index.js";
+import type { RunRecord } from "../storage/index.js";
 
 export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "opRetryPolicy">;
 
@@ -57,6 +59,23 @@ export class ResolvedAssetJob {
       tags: { ...job.runTags, ...(options.tags ?? {}) },
       ...(job.executorDef ? { executor: job.executorDef } : {}),
       ...(job.opRetryPolicy ? { opRetryPolicy: job.opRetryPolicy } : {}),
+    }, checks);
+  }
+
+  /**
+   * Validates a run of the job as `executeInProcess` would and records it QUEUED on `options.instance`,
+   * without running it: the run coordinator (`tessera daemon`) launches it within the runQueue limits.
+   */
+  async submit(options: JobExecuteOptions & { instance: Instance }): Promise<RunRecord> {
+    const job = this.definition;
+    const graph = AssetGraph.of(this.defs);
+    const resolveOptions = await this.resolveOptions(options.instance);
+    const checks = job.selection === undefined ? undefined : AssetSelection.from(job.selection).resolveCheckIndices(graph, resolveOptions);
+    return submitRun(this.defs, resolveJobSelection(this.defs, job, resolveOptions), {
+      ...options,
+      jobName: job.name,
+      runConfig: options.runConfig ?? job.config,
+      tags: { ...job.runTags, ...(options.tags ?? {}) },
     }, checks);
   }
 

@@ -10,7 +10,7 @@ import { AutomationConditionSensorDefinition, automationConditionSensorsOf } fro
 import { runAutomationTick } from "./automation-loop.js";
 import { silentLogger, type DaemonLogger } from "./daemon-logger.js";
 import { InvalidDaemonOptionError } from "./errors.js";
-import { inProcessDaemonLauncher, type DaemonRunLauncher } from "./run-launcher.js";
+import { queuedDaemonLauncher, type DaemonRunLauncher } from "./run-launcher.js";
 import { DEFAULT_MAX_CATCHUP_TICKS, runScheduleTicks } from "./schedule-loop.js";
 import { runSensorTick } from "./sensor-loop.js";
 import type { TickEnvironment } from "./tick-execution.js";
@@ -43,7 +43,12 @@ export interface DaemonOptions {
   maxCatchupTicks?: number;
   /** The automation condition sensors to run. @default those of `defs`, plus the default one when some asset's condition is not covered */
   automationSensors?: readonly AutomationConditionSensorDefinition[];
-  /** How the runs of schedules, sensors and automation are started. @default in this process */
+  /**
+   * How the runs of schedules, sensors and automation are started: by default (as the reference's
+   * QueuedRunCoordinator) each is recorded QUEUED and launched by this iteration's run-queue pass within
+   * `runQueue` limits; `inProcessDaemonLauncher` runs each at once in this process, past those limits.
+   * @default queuedDaemonLauncher
+   */
   launcher?: DaemonRunLauncher;
   /**
    * Launches the runs queued on the instance (`tessera materialize --queue`) within tessera.yaml's `runQueue`
@@ -109,7 +114,7 @@ export class Daemon {
     this.intervalMs = options.intervalMs ?? 5_000;
     this.#maxCatchupTicks = options.maxCatchupTicks ?? DEFAULT_MAX_CATCHUP_TICKS;
     this.#automationSensors = options.automationSensors ?? automationConditionSensorsOf(options.defs);
-    this.#launcher = options.launcher ?? inProcessDaemonLauncher;
+    this.#launcher = options.launcher ?? queuedDaemonLauncher;
     this.#logger = options.logger ?? silentLogger;
     this.#queueLauncher = options.runQueueLauncher === false ? undefined : (options.runQueueLauncher ?? new InProcessRunLauncher(options.defs, options.instance));
     this.#coordinator = this.#queueLauncher ? new QueuedRunCoordinator({ instance: options.instance, launcher: this.#queueLauncher }) : undefined;

@@ -1,10 +1,11 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
 import type { Definitions } from "../../definitions/index.js";
-import { materializeDefinitions, ResolvedAssetJob, type ExecuteResult } from "../../execution/index.js";
+import { materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import { InvalidRunRequestError } from "../errors.js";
 import type { RunRequest } from "../run-request.js";
 import { lookupJob, type TargetRef } from "../target.js";
+import type { AssetJobDefinition } from "../../definitions/index.js";
 
 /** One run the daemon asks for: the resolved request and the tags the run must carry (instigator name, run key). */
 export interface LaunchRequest {
@@ -22,8 +23,55 @@ export interface LaunchedRun {
 }
 
 export interface DaemonRunLauncher {
-  /** Records the run and starts it; resolves once the run exists in the instance, rejects if it could not be created. */
+  /** Records the run (and starts it, or queues it); resolves once the run exists in the instance, rejects if it could not be created. */
   launch(request: LaunchRequest, context: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun>;
+}
+
+/**
+ * The daemon's default, as the reference's QueuedRunCoordinator: validates each request and records its run
+ * QUEUED with the instigator's tags (run key included, so a resumed tick finds it), without running it. The
+ * daemon's run-queue pass, later in the same iteration, launches queued runs within tessera.yaml's `runQueue`
+ * limits through its `runQueueLauncher` (with `runQueueLauncher: false`, they wait for another daemon or
+ * coordinator). Config, resources and partitions are checked here: a request that cannot run fails its tick.
+ */
+export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
+  async launch(launch: LaunchRequest, { defs, instance }: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun> {
+    const { request, tags } = launch;
+    const partition = request.partitionKey === undefined ? {} : { partitionKey: request.partitionKey };
+    const job = jobOf(launch, defs);
+    let runId: string;
+    if (!job) {
+      const selection = (request.assetSelection ?? []).map(String);
+      runId = (await submitDefinitions(defs, selection, { instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
+    } else if (request.assetSelection) {
+      const selection = request.assetSelection.map(String);
+      runId = (await submitDefinitions(defs, selection, { instance, ...partition, jobName: job.name, runConfig: request.runConfig ?? job.config, tags: { ...job.runTags, ...tags } })).runId;
+    } else {
+      runId = (await new ResolvedAssetJob(defs, job).submit({ instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
+    }
+    // The run coordinator's launcher runs it; the daemon waits for those through its run-queue launcher.
+    return { runId, completion: Promise.resolve() };
+  },
+});
+
+/** The job a request names (undefined for a request of assets), or the error saying why it cannot run. */
+function jobOf(launch: LaunchRequest, defs: Definitions): AssetJobDefinition | undefined {
+  const { request, instigator } = launch;
+  if (request.jobName === undefined) {
+    if (!request.assetSelection?.length) {
+      throw new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested a run with neither a job nor assets.`, { instigatorName: instigator.name });
+    }
+    return undefined;
+  }
+  const ref = launch.targets.find((t) => t.jobName === request.jobName);
+  const job = ref ? lookupJob(instigator.kind, instigator.name, ref, defs) : undefined;
+  if (!job) {
+    throw new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested job "${request.jobName}", which it does not target.`, {
+      instigatorName: instigator.name,
+      jobName: request.jobName,
+    });
+  }
+  return job;
 }
 
 /**
@@ -44,22 +92,15 @@ export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
       onEvent: (event: { runId: string }) => announce(event.runId),
     };
     let execution: Promise<ExecuteResult>;
-    if (request.jobName === undefined) {
-      if (!request.assetSelection?.length) {
-        return Promise.reject(new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested a run with neither a job nor assets.`, { instigatorName: instigator.name }));
-      }
-      execution = materializeDefinitions(defs, request.assetSelection.map(String), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
+    let job: AssetJobDefinition | undefined;
+    try {
+      job = jobOf(launch, defs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!job) {
+      execution = materializeDefinitions(defs, (request.assetSelection ?? []).map(String), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
     } else {
-      const ref = launch.targets.find((t) => t.jobName === request.jobName);
-      const job = ref ? lookupJob(instigator.kind, instigator.name, ref, defs) : undefined;
-      if (!job) {
-        return Promise.reject(
-          new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested job "${request.jobName}", which it does not target.`, {
-            instigatorName: instigator.name,
-            jobName: request.jobName,
-          }),
-        );
-      }
       execution = request.assetSelection
         ? materializeDefinitions(defs, request.assetSelection.map(String), {
             ...common,
