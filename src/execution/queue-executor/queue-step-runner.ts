@@ -8,7 +8,7 @@ import type { StepProcessReport } from "../multiprocess/spawn-step.js";
 import type { RunState } from "../run-state.js";
 import type { StepOutcome } from "../step-runner.js";
 import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
-import { StepQueue, parseStepReport, stepReportKey, stepWorkerKey } from "./step-queue.js";
+import { StepQueue, parseStepReport, stepJobKey, stepReportKey, stepWorkerKey } from "./step-queue.js";
 
 export interface QueueStepTarget {
   instance: Instance;
@@ -27,6 +27,9 @@ export interface QueueStepRunner {
   close(): Promise<void>;
 }
 
+/** How long the orchestrator keeps polling through storage errors before failing the steps it waits for. */
+const STORAGE_PATIENCE_MS = 30_000;
+
 type AttemptEnd = { readonly report: StepProcessReport } | { readonly lost: string; readonly workerId: string };
 
 export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
@@ -34,29 +37,73 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
   const pollIntervalMs = target.pollIntervalMs ?? 50;
   const queue = new StepQueue(instance);
 
-  // Polled rather than notified: two kv reads (and a lease read while a worker holds the step) per interval.
-  const waitForAttempt = async (runId: string, stepKey: string, attempt: number): Promise<AttemptEnd> => {
-    const reportKey = stepReportKey(runId, stepKey, attempt);
-    const workerKey = stepWorkerKey(runId, stepKey, attempt);
-    for (;;) {
-      const kv = await instance.storage.getKv([reportKey, workerKey]);
-      const reported = kv[reportKey];
-      if (reported !== undefined) return { report: parseStepReport(reported) };
-      const workerId = kv[workerKey];
-      if (workerId !== undefined) {
-        const lease = await instance.storage.getLease(`${WORKER_LEASE_PREFIX}${workerId}`);
-        const now = instance.clock.now();
-        if (!lease || lease.holder !== workerId || lease.expiresAt <= now) {
-          // The worker may have stored the report just before its lease went: a report always wins.
-          const last = (await instance.storage.getKv([reportKey]))[reportKey];
-          if (last !== undefined) return { report: parseStepReport(last) };
-          const why = lease && lease.holder === workerId ? `its lease expired ${Math.round((now - lease.expiresAt) / 1000)} s ago` : "it holds no lease";
-          return { workerId, lost: `Worker ${workerId} stopped renewing its lease while running step "${stepKey}" (${why}): it likely died.` };
+  // One poller for all of the run's waiting steps: per interval one kv read for every report and taker, and a
+  // lease read per worker at most every leaseCheckMs (a lease lasts seconds; reading it every 50 ms buys nothing).
+  const leaseCheckMs = Math.max(pollIntervalMs, 250);
+  const waiting = new Map<string, { runId: string; stepKey: string; attempt: number; resolve: (end: AttemptEnd) => void; reject: (error: unknown) => void }>();
+  const leases = new Map<string, { at: number; alive: boolean; why: string }>();
+  let timer: NodeJS.Timeout | undefined;
+  let failingSince: number | undefined;
+
+  const leaseOf = async (workerId: string): Promise<{ alive: boolean; why: string }> => {
+    const now = instance.clock.now();
+    const known = leases.get(workerId);
+    // Only a live lease is cached: a worker restarted under the same id renews it, and is then alive again.
+    if (known?.alive && now - known.at < leaseCheckMs) return known;
+    const lease = await instance.storage.getLease(`${WORKER_LEASE_PREFIX}${workerId}`);
+    const alive = lease !== undefined && lease.holder === workerId && lease.expiresAt > now;
+    const why = lease && lease.holder === workerId ? `its lease expired ${Math.round((now - lease.expiresAt) / 1000)} s ago` : "it holds no lease";
+    const checked = { at: now, alive, why };
+    leases.set(workerId, checked);
+    return checked;
+  };
+
+  const poll = async (): Promise<void> => {
+    timer = undefined;
+    const pending = [...waiting.entries()];
+    try {
+      const keys = pending.flatMap(([, w]) => [stepReportKey(w.runId, w.stepKey, w.attempt), stepWorkerKey(w.runId, w.stepKey, w.attempt)]);
+      const kv = await instance.storage.getKv(keys);
+      for (const [id, w] of pending) {
+        const reportKey = stepReportKey(w.runId, w.stepKey, w.attempt);
+        const reported = kv[reportKey];
+        if (reported !== undefined) {
+          waiting.delete(id);
+          w.resolve({ report: parseStepReport(reported) });
+          continue;
+        }
+        const workerId = kv[stepWorkerKey(w.runId, w.stepKey, w.attempt)];
+        if (workerId === undefined) continue;
+        const lease = await leaseOf(workerId);
+        if (lease.alive) continue;
+        // The worker may have stored the report just before its lease went: a report always wins.
+        const last = (await instance.storage.getKv([reportKey]))[reportKey];
+        waiting.delete(id);
+        if (last !== undefined) w.resolve({ report: parseStepReport(last) });
+        else w.resolve({ workerId, lost: `Worker ${workerId} stopped renewing its lease while running step "${w.stepKey}" (${lease.why}): it likely died.` });
+      }
+      failingSince = undefined;
+    } catch (error) {
+      // A failed read is tried again at the next interval (PostgreSQL restarting, say); failing for long, the steps fail.
+      failingSince ??= performance.now();
+      if (performance.now() - failingSince > STORAGE_PATIENCE_MS) {
+        for (const [id, w] of pending) {
+          waiting.delete(id);
+          w.reject(error);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
     }
+    schedule();
   };
+  const schedule = (): void => {
+    if (timer === undefined && waiting.size > 0) timer = setTimeout(() => void poll(), pollIntervalMs);
+  };
+
+  const waitForAttempt = (runId: string, stepKey: string, attempt: number): Promise<AttemptEnd> =>
+    new Promise((resolve, reject) => {
+      waiting.set(stepJobKey(runId, stepKey, attempt), { runId, stepKey, attempt, resolve, reject });
+      schedule();
+    });
 
   const runStep = async (run: RunState, step: PlanStep): Promise<StepOutcome> => {
     const input = {
@@ -75,32 +122,46 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
       run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), ...event } as Parameters<RunState["writer"]["emit"]>[0]);
     const retryPolicy = step.op.retryPolicy ?? run.opRetryPolicy;
     const maxRetries = retryPolicy?.maxRetries ?? 0;
-    for (let attempt = 0; ; attempt++) {
-      await queue.enqueue({ ...input, attempt });
-      const end = await waitForAttempt(run.runId, step.key, attempt);
-      if ("report" in end) return applyReport(run, step, end.report);
-      // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.
-      const error = new Error(end.lost);
-      error.name = "StepWorkerLost";
-      if (retryPolicy && attempt < maxRetries) {
-        const seconds = retryPolicy.calculateDelay(attempt + 1, run.random);
-        emit({
-          eventType: "STEP_UP_FOR_RETRY",
-          message: `${end.lost} Step "${step.key}" will be retried on another worker (${attempt + 1} of ${maxRetries})${seconds > 0 ? ` in ${seconds.toFixed(2)}s` : ""}.`,
-          error: serializeError(error),
-          attempt,
-          data: { delaySeconds: seconds, workerId: end.workerId },
-        });
-        await run.clock.sleep(seconds * 1000);
-        emit({ eventType: "STEP_RESTARTED", message: `Retrying step "${step.key}" (attempt ${attempt + 2}).`, attempt: attempt + 1 });
-        continue;
+    let attempt = 0;
+    try {
+      for (;; attempt++) {
+        await queue.enqueue({ ...input, attempt });
+        const end = await waitForAttempt(run.runId, step.key, attempt);
+        if ("report" in end) return applyReport(run, step, end.report);
+        // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.
+        const error = new Error(end.lost);
+        error.name = "StepWorkerLost";
+        if (retryPolicy && attempt < maxRetries) {
+          const seconds = retryPolicy.calculateDelay(attempt + 1, run.random);
+          emit({
+            eventType: "STEP_UP_FOR_RETRY",
+            message: `${end.lost} Step "${step.key}" will be retried on another worker (${attempt + 1} of ${maxRetries})${seconds > 0 ? ` in ${seconds.toFixed(2)}s` : ""}.`,
+            error: serializeError(error),
+            attempt,
+            data: { delaySeconds: seconds, workerId: end.workerId },
+          });
+          await run.clock.sleep(seconds * 1000);
+          emit({ eventType: "STEP_RESTARTED", message: `Retrying step "${step.key}" (attempt ${attempt + 2}).`, attempt: attempt + 1 });
+          continue;
+        }
+        emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" failed: ${end.lost}`, error: serializeError(error), attempt, data: { workerId: end.workerId } });
+        return { status: "failure", error };
       }
-      emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" failed: ${end.lost}`, error: serializeError(error), attempt, data: { workerId: end.workerId } });
+    } catch (error) {
+      // The queue or the instance failed (not the step): the step fails with that error rather than hang the run.
+      emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" could not be queued or followed: ${(error as Error)?.message ?? String(error)}`, error: serializeError(error), attempt });
       return { status: "failure", error };
     }
   };
 
-  return { runStep, close: () => queue.close() };
+  return {
+    runStep,
+    close: async () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await queue.close();
+    },
+  };
 }
 
 /** Fills the run's state from a worker's report, as the multiprocess executor does from a child's. */
