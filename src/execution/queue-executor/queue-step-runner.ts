@@ -17,7 +17,7 @@ export interface QueueStepTarget {
   home: string | undefined;
   nodes: readonly number[];
   checks: readonly number[];
-  /** How often a waiting step looks for its report and its worker's lease, in ms. @default 50 */
+  /** How often the run's waiting steps are looked for (besides workers' notifications), in ms. @default 100 */
   pollIntervalMs?: number;
 }
 
@@ -34,15 +34,17 @@ type AttemptEnd = { readonly report: StepProcessReport } | { readonly lost: stri
 
 export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
   const { instance } = target;
-  const pollIntervalMs = target.pollIntervalMs ?? 50;
+  const pollIntervalMs = target.pollIntervalMs ?? 100;
   const queue = new StepQueue(instance);
 
   // One poller for all of the run's waiting steps: per interval one kv read for every report and taker, and a
-  // lease read per worker at most every leaseCheckMs (a lease lasts seconds; reading it every 50 ms buys nothing).
+  // lease read per worker at most every leaseCheckMs (a lease lasts seconds; reading it more often buys nothing).
   const leaseCheckMs = Math.max(pollIntervalMs, 250);
   const waiting = new Map<string, { runId: string; stepKey: string; attempt: number; resolve: (end: AttemptEnd) => void; reject: (error: unknown) => void }>();
   const leases = new Map<string, { at: number; alive: boolean; why: string }>();
   let timer: NodeJS.Timeout | undefined;
+  let polling = false;
+  let pollAgain = false;
   let failingSince: number | undefined;
 
   const leaseOf = async (workerId: string): Promise<{ alive: boolean; why: string }> => {
@@ -60,6 +62,11 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
 
   const poll = async (): Promise<void> => {
     timer = undefined;
+    if (polling) {
+      pollAgain = true;
+      return;
+    }
+    polling = true;
     const pending = [...waiting.entries()];
     try {
       const keys = pending.flatMap(([, w]) => [stepReportKey(w.runId, w.stepKey, w.attempt), stepWorkerKey(w.runId, w.stepKey, w.attempt)]);
@@ -93,11 +100,21 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
         }
       }
     }
-    schedule();
+    polling = false;
+    if (pollAgain) {
+      pollAgain = false;
+      void poll();
+    } else schedule();
   };
   const schedule = (): void => {
-    if (timer === undefined && waiting.size > 0) timer = setTimeout(() => void poll(), pollIntervalMs);
+    if (timer === undefined && !polling && waiting.size > 0) timer = setTimeout(() => void poll(), pollIntervalMs);
   };
+  // A worker's NOTIFY of a report of this run's wakes the poller at once; the timer is the fallback.
+  queue.listen((jobKey) => {
+    if (!waiting.has(jobKey)) return;
+    if (timer !== undefined) clearTimeout(timer);
+    void poll();
+  });
 
   const waitForAttempt = (runId: string, stepKey: string, attempt: number): Promise<AttemptEnd> =>
     new Promise((resolve, reject) => {

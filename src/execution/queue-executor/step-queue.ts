@@ -29,6 +29,11 @@ export function stepJobKey(runId: string, stepKey: string, attempt: number): str
   return `${runId}/${stepKey}/${attempt}`;
 }
 
+/** The NOTIFY channel on which workers announce stored step reports (payload: the job key), per queue schema. */
+export function stepReportChannel(queueSchema: string): string {
+  return `${queueSchema.slice(0, 50)}:step_reports`;
+}
+
 export function parseStepReport(text: string): StepProcessReport {
   return JSON.parse(text) as StepProcessReport;
 }
@@ -38,10 +43,12 @@ export class StepQueue {
   readonly #pool: pg.Pool;
   readonly #schema: string;
   #utils: Promise<WorkerUtils> | undefined;
+  #listener: Promise<pg.PoolClient | undefined> | undefined;
 
   constructor(instance: Instance) {
     const { pool, schema } = queueConnectionOf(instance);
-    this.#pool = new pg.Pool({ ...pool, max: 2 });
+    // One connection for adding jobs, one held for LISTEN.
+    this.#pool = new pg.Pool({ ...pool, max: 3 });
     quietErrors(this.#pool);
     this.#schema = schema;
   }
@@ -60,7 +67,26 @@ export class StepQueue {
     await utils.addJob(EXECUTE_STEP_TASK, payload, { jobKey: stepJobKey(payload.runId, payload.stepKey, payload.attempt), maxAttempts: 1 });
   }
 
+  /**
+   * Calls `onReport` with the job key of each step report a worker announces. Best effort: without a listening
+   * connection (or with a notification lost), the caller's polling still finds the report.
+   */
+  listen(onReport: (jobKey: string) => void): void {
+    this.#listener ??= this.#pool.connect().then(
+      async (client) => {
+        client.on("notification", (message) => {
+          if (message.payload !== undefined) onReport(message.payload);
+        });
+        await client.query(`LISTEN "${stepReportChannel(this.#schema)}"`);
+        return client;
+      },
+      () => undefined,
+    ).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
+    const listener = await this.#listener;
+    listener?.release(true);
     await this.#utils?.then((utils) => utils.release()).catch(() => undefined);
     await this.#pool.end().catch(() => undefined);
   }

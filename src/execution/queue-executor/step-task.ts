@@ -4,12 +4,14 @@ import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { StepProcessReport } from "../multiprocess/spawn-step.js";
 import { executeStepInput } from "../multiprocess/step-process.js";
-import { stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./step-queue.js";
+import { stepJobKey, stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./step-queue.js";
 
 export interface QueuedStepContext {
   instance: Instance;
   defs: Definitions;
   workerId: string;
+  /** Announces the stored report to the orchestrator (NOTIFY), so that it need not wait for its next poll. */
+  notify?: (jobKey: string) => Promise<unknown>;
 }
 
 /**
@@ -52,5 +54,6 @@ export async function executeQueuedStep(payload: QueuedStepPayload, context: Que
     report = { status: "failure", materialized: [], dataVersions: {}, error: { name: serialized.name, message: serialized.message } };
   }
   await instance.storage.setKv({ [stepReportKey(input.runId, input.stepKey, attempt)]: JSON.stringify(report) });
+  await context.notify?.(stepJobKey(input.runId, input.stepKey, attempt)).catch(() => undefined);
   return report;
 }

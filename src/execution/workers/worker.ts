@@ -6,7 +6,7 @@ import pg from "pg";
 import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
-import { EXECUTE_STEP_TASK, executeQueuedStep, type QueuedStepPayload } from "../queue-executor/index.js";
+import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
 import { EXECUTE_RUN_TASK, queueConnectionOf, quietErrors, quietQueueLogger } from "./worker-queue.js";
 
 /** The kv entry naming the worker that executes a run, for run monitoring. */
@@ -133,7 +133,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
             stepsInProgress.add(name);
             options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "taken" });
             try {
-              const report = await executeQueuedStep(job, { instance, defs, workerId });
+              const notify = (jobKey: string) => (stepPool as pg.Pool).query("SELECT pg_notify($1, $2)", [stepReportChannel(schema), jobKey]);
+              const report = await executeQueuedStep(job, { instance, defs, workerId, notify });
               options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail: report.status });
             } finally {
               stepsInProgress.delete(name);
