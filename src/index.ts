@@ -186,12 +186,15 @@ export {
   PRIORITY_TAG,
   POOL_TAG,
   launchBackfill,
+  resumeBackfill,
+  submitBackfill,
   materialize,
   observe,
   reexecuteRun,
   type DequeueResult,
   type RunQueueLauncher,
   type BackfillOptions,
+  type ResumeBackfillOptions,
   type ReexecuteOptions,
   type ExecuteOptions,
   type ObserveOptions,
@@ -327,4 +330,4 @@ export {
   type EvaluateFreshnessOptions,
   type FreshnessPolicyOptions,
 } from "./automation/index.js";
-export { Daemon, DaemonLoop, inProcessDaemonLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./automation/index.js";
+export { Daemon, DaemonLoop, inProcessDaemonLauncher, queuedDaemonLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./automation/index.js";

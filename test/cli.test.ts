@@ -534,6 +534,26 @@ export const defs = new Definitions({ assets: [dailySales] });
     expect((await tesseraInProcess(["backfill", "show", "nope"], home)).stderr).toMatch(/No backfill with id "nope"/);
   });
 
+  it("backfill launch --queue records the backfill REQUESTED without running it, and tessera daemon --once runs it", async () => {
+    const dir = project({ "defs.ts": DAILY });
+    const home = tempDir();
+    const module = join(dir, "defs.ts");
+    process.env.FIXED = "1";
+    try {
+      const queued = await tesseraInProcess(["backfill", "launch", "-m", module, "--from", "2026-11-01", "--to", "2026-11-02", "--queue"], home);
+      expect(queued.code).toBe(0);
+      const id = /Backfill (\S+) REQUESTED: 2 partitions of daily_sales; `tessera daemon` runs it/.exec(queued.stdout)?.[1];
+      expect(id).toBeDefined();
+      expect((await tesseraInProcess(["backfill", "list"], home)).stdout).toMatch(new RegExp(`${id} +REQUESTED .* 2 +0 +daily_sales`));
+      const daemon = await tesseraInProcess(["daemon", "--once", "-m", module], home);
+      expect(daemon.code).toBe(0);
+      expect(daemon.stdout).toMatch(new RegExp(`backfills: starting requested backfill ${id} \\(2 of 2 partitions left\\)`));
+      expect((await tesseraInProcess(["backfill", "show", id as string], home)).stdout).toMatch(/status +COMPLETED\n[\s\S]*materialized +2/);
+    } finally {
+      delete process.env.FIXED;
+    }
+  });
+
   it("materializes a --partition-range in one run and refuses ranges out of order and unknown partitions, naming the valid range", async () => {
     const RANGED = `
 import { BackfillPolicy, DailyPartitionsDefinition, Definitions, asset } from "tessera";

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { ManualClock } from "../src/core/index.js";
 import { asset, Definitions, defineAssetJob } from "../src/definitions/index.js";
-import { InProcessRunLauncher, materialize } from "../src/execution/index.js";
+import { InProcessRunLauncher, materialize, resumeBackfill, submitBackfill } from "../src/execution/index.js";
 import { Instance } from "../src/instance/index.js";
 import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
 import { AutomationCondition, AutomationConditionSensorDefinition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
@@ -416,6 +416,79 @@ for (const candidate of BACKENDS) {
         const events = (await instance.allLogs(iteration.ticks.sensors[0]?.runIds[0] as string)).map((e) => e.eventType);
         expect(events).not.toContain("RUN_ENQUEUED");
         expect(queuedDaemonLauncher).not.toBe(inProcessDaemonLauncher);
+      });
+    });
+
+    describe("Daemon: the backfills loop", () => {
+      it("runs a REQUESTED backfill to the end, once, and nobody else can run it meanwhile", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const calls: string[] = [];
+        let open_ = (): void => {};
+        const gate = new Promise<void>((resolve) => (open_ = resolve));
+        const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
+        const parts = asset({ name: "parts", partitionsDef: letters }, async (ctx) => {
+          calls.push(ctx.partitionKey as string);
+          await gate;
+          return ctx.partitionKey;
+        });
+        const defs = new Definitions({ assets: [parts] });
+        const requested = await submitBackfill(defs, { instance, allPartitions: true, tags: { team: "data" } });
+        expect(requested.status).toBe("REQUESTED");
+        expect(calls).toEqual([]);
+        const daemon = daemonFor(instance, defs, clock);
+        expect((await daemon.runIteration()).backfills).toEqual([requested.backfillId]);
+        await waitFor(async () => calls.length === 1);
+        expect((await instance.getBackfill(requested.backfillId))?.status).toBe("IN_PROGRESS");
+        clock.advance(5_000);
+        expect((await daemon.runIteration()).backfills).toEqual([]); // still running here: not started twice
+        await expect(resumeBackfill(defs, { instance, backfillId: requested.backfillId, leaseHolder: "someone-else" })).rejects.toMatchObject({ code: "BACKFILL_IN_PROGRESS" });
+        open_();
+        await daemon.waitForRuns();
+        const done = await instance.getBackfill(requested.backfillId);
+        expect([done?.status, done?.materializedPartitions, done?.runIds.length]).toEqual(["COMPLETED", ["a", "b", "c"], 3]);
+        expect(calls).toEqual(["a", "b", "c"]);
+        const runs = await instance.getRuns({ tags: { "tessera/backfill": requested.backfillId } });
+        expect(runs.every((r) => r.tags.team === "data")).toBe(true);
+        expect(await instance.storage.getLease(`backfill:${requested.backfillId}`)).toBeUndefined();
+        clock.advance(5_000);
+        expect((await daemon.runIteration()).backfills).toEqual([]);
+      });
+
+      it("resumes a backfill whose process died mid-way (IN_PROGRESS, lease expired) for its remaining partitions only", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const calls: string[] = [];
+        const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
+        const parts = asset({ name: "parts", partitionsDef: letters }, (ctx) => {
+          calls.push(ctx.partitionKey as string);
+          return ctx.partitionKey;
+        });
+        const defs = new Definitions({ assets: [parts] });
+        // A process ran partition a of backfill "dead0001", then died holding the backfill's lease.
+        const first = await materialize([parts], { instance, partitionKey: "a", tags: { "tessera/backfill": "dead0001" } });
+        await instance.storage.addBackfill({
+          backfillId: "dead0001",
+          status: "IN_PROGRESS",
+          createTime: START,
+          updateTime: START,
+          assetSelection: ["parts"],
+          partitionKeys: ["a", "b", "c"],
+          runIds: [first.runId],
+          materializedPartitions: ["a"],
+          failedPartitions: [],
+          tags: {},
+        });
+        await instance.storage.acquireLease("backfill:dead0001", "dead-process", START, 60_000);
+        calls.length = 0;
+        const daemon = daemonFor(instance, defs, clock);
+        expect((await daemon.runIteration()).backfills).toEqual([]); // its lease still looks alive
+        clock.advance(61_000);
+        expect((await daemon.runIteration()).backfills).toEqual(["dead0001"]);
+        await daemon.waitForRuns();
+        expect(calls).toEqual(["b", "c"]);
+        const done = await instance.getBackfill("dead0001");
+        expect([done?.status, done?.materializedPartitions, done?.runIds.length, done?.runIds[0]]).toEqual(["COMPLETED", ["a", "b", "c"], 3, first.runId]);
       });
     });
 

@@ -1,8 +1,9 @@
+import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { Definitions, asset } from "../definitions/index.js";
 import { Instance } from "../instance/index.js";
 import { BackfillPolicy, DailyPartitionsDefinition, InvalidPartitionKeyRangeError, StaticPartitionsDefinition } from "../partitions/index.js";
-import { launchBackfill } from "./backfill.js";
+import { backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 import { materialize } from "./materialize.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });
@@ -125,5 +126,49 @@ describe("backfills", () => {
     );
     expect(await instance.getBackfills()).toEqual([]);
     expect(await instance.getRuns()).toEqual([]);
+  });
+});
+
+describe("queued and resumed backfills", () => {
+  it("launchBackfill holds the backfill's lease while it runs, so nobody resumes it, and releases it at the end", async () => {
+    const instance = Instance.ephemeral();
+    const holders: (string | undefined)[] = [];
+    const letters = new StaticPartitionsDefinition(["a", "b"]);
+    const parts = asset({ name: "parts", partitionsDef: letters }, async (ctx) => {
+      const [backfill] = await instance.getBackfills({ limit: 1 });
+      holders.push((await instance.storage.getLease(backfillLeaseName(backfill?.backfillId as string)))?.holder);
+      await expect(resumeBackfill(defs, { instance, backfillId: backfill?.backfillId as string, leaseHolder: "other" })).rejects.toThrow(/is being run by .*resumed only once that process stops renewing it/);
+      return ctx.partitionKey;
+    });
+    const defs = new Definitions({ assets: [parts] });
+    const backfill = await launchBackfill(defs, { instance, allPartitions: true });
+    expect(backfill.status).toBe("COMPLETED");
+    expect(holders).toHaveLength(2);
+    expect(holders[0]).toMatch(/^.+:\d+:[0-9a-f]{8}$/);
+    expect(await instance.storage.getLease(backfillLeaseName(backfill.backfillId))).toBeUndefined();
+  });
+
+  it("submitBackfill records REQUESTED with its run config, and resumeBackfill runs it with that config", async () => {
+    const instance = Instance.ephemeral();
+    const seen: unknown[] = [];
+    const letters = new StaticPartitionsDefinition(["a", "b"]);
+    const parts = asset({ name: "parts", partitionsDef: letters, config: z.object({ factor: z.number() }) }, (ctx) => {
+      seen.push(ctx.config);
+      return 1;
+    });
+    const defs = new Definitions({ assets: [parts] });
+    const queued = await submitBackfill(defs, { instance, partitionKeys: ["b", "a"], runConfig: { ops: { parts: { config: { factor: 3 } } } } });
+    expect([queued.status, queued.partitionKeys, queued.runIds]).toEqual(["REQUESTED", ["a", "b"], []]);
+    expect(seen).toEqual([]);
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect([done.status, done.materializedPartitions]).toEqual(["COMPLETED", ["a", "b"]]);
+    expect(seen).toEqual([{ factor: 3 }, { factor: 3 }]);
+    // Ended backfills are left as they are.
+    expect((await resumeBackfill(defs, { instance, backfillId: queued.backfillId })).runIds).toEqual(done.runIds);
+  });
+
+  it("resumeBackfill of an unknown id names the fix", async () => {
+    const defs = new Definitions({ assets: [asset({ name: "p", partitionsDef: new StaticPartitionsDefinition(["a"]) }, () => 1)] });
+    await expect(resumeBackfill(defs, { instance: Instance.ephemeral(), backfillId: "nope" })).rejects.toThrow(/No backfill with id "nope".*tessera backfill list/);
   });
 });

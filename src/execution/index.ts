@@ -6,7 +6,7 @@ export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 export { materialize, materializeDefinitions, submitDefinitions, observe, resolveSelection, type MaterializeOptions, type ObserveOptions, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
-export { launchBackfill, type BackfillOptions } from "./backfill.js";
+export { BACKFILL_LEASE_TTL_MS, backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill, type BackfillOptions, type ResumeBackfillOptions } from "./backfill.js";
 export { reexecuteRun, reexecutionTargets, submitReexecution, type ReexecuteOptions } from "./reexecute.js";
 export { DEFAULT_MAX_CONCURRENT_RUNS, PRIORITY_TAG, QueuedRunCoordinator, type DequeueResult, type RunQueueLauncher } from "./run-queue/coordinator.js";
 export { ChildProcessRunLauncher, InProcessRunLauncher, runQueueLauncherFor, type ClosableRunQueueLauncher } from "./run-queue/launchers.js";

@@ -8,6 +8,7 @@ import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, LeaseRecord, TickRecord } from "../../storage/index.js";
 import { AutomationConditionSensorDefinition, automationConditionSensorsOf } from "../automation-condition-sensor.js";
 import { runAutomationTick } from "./automation-loop.js";
+import { resumeBackfills } from "./backfill-loop.js";
 import { silentLogger, type DaemonLogger } from "./daemon-logger.js";
 import { InvalidDaemonOptionError } from "./errors.js";
 import { queuedDaemonLauncher, type DaemonRunLauncher } from "./run-launcher.js";
@@ -72,6 +73,8 @@ export interface DaemonIteration {
   readonly ticks: Readonly<Record<"scheduler" | "sensors" | "automation", readonly TickRecord[]>>;
   /** Queued runs launched by this iteration's pass over the run queue. */
   readonly dequeued: readonly string[];
+  /** Backfills nobody was running (REQUESTED, or left IN_PROGRESS by a dead process) that this iteration started. */
+  readonly backfills: readonly string[];
 }
 
 /**
@@ -98,6 +101,8 @@ export class Daemon {
   readonly #runStartTimeoutMs: number | false;
   readonly #coordinator: QueuedRunCoordinator | undefined;
   readonly #inflight = new Set<Promise<void>>();
+  /** Ids of the backfills this daemon's backfills loop is running. */
+  readonly #backfills = new Set<string>();
   readonly #lastIteration: Partial<Record<DaemonLoop, number>> = {};
   #waitingLogged: string | undefined;
   #closed = false;
@@ -154,7 +159,7 @@ export class Daemon {
         const host = lease.info.hostname ?? "?";
         this.#logger.info(`waiting: daemon ${lease.holder} (pid ${String(pid)}, host ${String(host)}) holds the lease until ${new Date(lease.expiresAt).toISOString()}`);
       }
-      return { ran: false, lease, ticks: empty, dequeued: [] };
+      return { ran: false, lease, ticks: empty, dequeued: [], backfills: [] };
     }
     if (this.#waitingLogged !== undefined) {
       this.#logger.info(`took over the lease from ${this.#waitingLogged}`);
@@ -187,7 +192,11 @@ export class Daemon {
       });
     }
     this.#lastIteration.automation = now;
-    // The backfills this daemon launches (automation's emitBackfills) run in the background, tracked like runs.
+    // Backfills (automation's emitBackfills, those queued or abandoned) run in the background, tracked like runs.
+    const backfills: string[] = [];
+    await this.#guard("the backfills", async () => {
+      backfills.push(...(await resumeBackfills(env, this.holder, this.#backfills, now, this.#logger)));
+    });
     this.#lastIteration.backfills = now;
     const dequeued: string[] = [];
     if (this.#coordinator) {
@@ -211,11 +220,11 @@ export class Daemon {
     for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
     if (this.#lost) {
       const lease = (await this.instance.storage.getLease(DAEMON_LEASE)) as LeaseRecord;
-      return { ran: true, lease, ticks, dequeued };
+      return { ran: true, lease, ticks, dequeued, backfills };
     }
     // Renew with the loops' times, for `tessera daemon status`.
     const renewed = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
-    return { ran: true, lease: renewed, ticks, dequeued };
+    return { ran: true, lease: renewed, ticks, dequeued, backfills };
   }
 
   /**

@@ -1,6 +1,6 @@
 // `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
 import type { Command } from "commander";
-import { launchBackfill } from "../../execution/index.js";
+import { launchBackfill, submitBackfill } from "../../execution/index.js";
 import { InstanceError } from "../../core/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
@@ -14,6 +14,10 @@ Examples:
   $ tessera backfill launch -m defs.ts --select daily_sales --all --missing
   $ tessera backfill launch -m defs.ts --partitions emea,apac
   $ tessera backfill launch -m defs.ts --from-failure <backfill id>
+  $ tessera backfill launch -m defs.ts --select daily_sales --all --queue
+
+With --queue the backfill is recorded REQUESTED and \`tessera daemon\` runs it; the daemon also resumes a
+backfill whose process died, from the partitions its runs have not done.
 
 Runs are split by each asset's backfillPolicy: BackfillPolicy.singleRun() runs a whole range at once,
 multiRun(n) n partitions per run, and without a policy each partition gets its own run.`;
@@ -30,6 +34,7 @@ interface LaunchOptions {
   fromFailure?: string;
   config?: string;
   tags?: string;
+  queue?: boolean;
 }
 
 export function registerBackfillCommands(program: Command, cli: Cli): void {
@@ -48,6 +53,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .option("--from-failure <id>", "re-run the partitions that failed in this backfill")
     .option("-c, --config <file|json>", "run config for every run")
     .option("--tags <json>", "tags for every run, as a JSON object of strings")
+    .option("--queue", "record the backfill REQUESTED for `tessera daemon` to run, instead of running it here")
     .addHelpText("after", LAUNCH_EXAMPLES)
     .action(async (options: LaunchOptions, command: Command) => {
       cli.exitCode = await launch(cli, command, options);
@@ -111,7 +117,7 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
     const paths = codeLocationPaths(options.module, instance.settings, true);
     if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick one with -m <file>.`);
     const location = await loadCodeLocation(paths[0] as string, cli.cwd);
-    const backfill = await launchBackfill(location.defs, {
+    const request = {
       instance,
       ...(options.select === undefined ? {} : { selection: options.select }),
       ...(options.partitions === undefined ? {} : { partitionKeys: options.partitions.split(",").map((k) => k.trim()).filter(Boolean) }),
@@ -122,6 +128,14 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
       ...(options.fromFailure === undefined ? {} : { fromFailureOf: options.fromFailure }),
       ...(runConfig === undefined ? {} : { runConfig }),
       ...(tags ? { tags } : {}),
+    };
+    if (options.queue) {
+      const queued = await submitBackfill(location.defs, request);
+      cli.print(`Backfill ${queued.backfillId} REQUESTED: ${plural(queued.partitionKeys.length, "partition")} of ${queued.assetSelection.join(", ")}; \`tessera daemon\` runs it (follow it with \`tessera backfill show ${queued.backfillId}\`).`);
+      return 0;
+    }
+    const backfill = await launchBackfill(location.defs, {
+      ...request,
       onRun: (result, partitions) => {
         const label = partitions.length === 1 ? partitions[0] : `${partitions[0]}...${partitions[partitions.length - 1]}`;
         cli.print(`${result.success ? cli.style.green("✓") : cli.style.red("✗")} ${label}  run ${result.runId}${result.success ? "" : ` (${result.run.failureReason ?? (result.run.status === "CANCELED" ? "canceled" : "failed")})`}`);
