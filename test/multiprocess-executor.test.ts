@@ -1,27 +1,12 @@
 // The multiprocess executor: each step in its own process, values through the filesystem IO manager, a crash
 // confined to its step.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Instance, materialize, type Definitions } from "tessera";
+import { TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "tessera-multiprocess-project-"));
-  dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
-  writeFileSync(join(dir, "defs.ts"), source);
-  return join(dir, "defs.ts");
-}
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
+const project = (source: string): string => userProject(dirs, source, "tessera-multiprocess-project-");
 
 const SOURCE = `
 import { Definitions, asset, multiprocessExecutor } from "tessera";
@@ -39,8 +24,7 @@ describe("the multiprocess executor", () => {
   it("runs each step in its own process, passing values through files and confining a crash to its step", async () => {
     const module = project(SOURCE);
     const { defs } = (await import(module)) as { defs: Definitions };
-    const home = mkdtempSync(join(tmpdir(), "tessera-multiprocess-home-"));
-    dirs.push(home);
+    const home = dirs.make("tessera-multiprocess-home-");
     const instance = Instance.fromHome({ home });
     const result = await materialize(defs.assets, { instance, codeLocation: module, executor: defs.executor, raiseOnError: false });
     expect(result.success).toBe(false);
@@ -61,8 +45,7 @@ describe("the multiprocess executor", () => {
   it("streams every process's events to the progress listener, in order", async () => {
     const module = project(SOURCE.replace("export const crashing", "const crashing").replace("export const afterCrash", "const afterCrash").replace("[orders, total, crashing, afterCrash]", "[orders, total]"));
     const { defs } = (await import(module)) as { defs: Definitions };
-    const home = mkdtempSync(join(tmpdir(), "tessera-multiprocess-home-"));
-    dirs.push(home);
+    const home = dirs.make("tessera-multiprocess-home-");
     const instance = Instance.fromHome({ home });
     const seen: string[] = [];
     const result = await materialize(defs.assets, { instance, codeLocation: module, executor: defs.executor, onEvent: (e) => seen.push(`${e.eventType}${e.stepKey ? `@${e.stepKey}` : ""}`) });

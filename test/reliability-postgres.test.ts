@@ -1,32 +1,18 @@
 // Reliability of scale-out on PostgreSQL, with real `tessera worker` processes: a worker SIGKILLed mid-run
 // loses nothing that was recorded and runs nothing twice; a concurrency pool holds across workers.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Instance, QueuedRunCoordinator, type Definitions, type RunRecord } from "tessera";
 import { WorkerRunLauncher, monitorRuns } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
+import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "bin", "tessera.js");
 const server = await postgresForTests();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "tessera-reliability-project-"));
-  dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
-  writeFileSync(join(dir, "defs.ts"), source);
-  return join(dir, "defs.ts");
-}
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
+const project = (source: string): string => userProject(dirs, source, "tessera-reliability-project-");
 
 // Five steps in a chain, each a little slow, so that a kill lands in the middle of runs.
 const CHAIN = `
@@ -50,8 +36,7 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
   });
 
   function home(extraSettings = ""): string {
-    const dir = mkdtempSync(join(tmpdir(), "tessera-reliability-home-"));
-    dirs.push(dir);
+    const dir = dirs.make("tessera-reliability-home-");
     const schema = freshSchemaName();
     schemas.push(schema);
     writeFileSync(join(dir, "tessera.yaml"), `storage:\n  postgres:\n    url: ${server.url}\n    schema: ${schema}\n${extraSettings}`);
@@ -59,7 +44,7 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
   }
 
   function startWorkerProcess(homeDir: string, module: string, id: string): { process: ChildProcess; ready: Promise<void> } {
-    const child = spawn(process.execPath, [BIN, "--home", homeDir, "worker", "-m", module, "--id", id, "--concurrency", "4", "--heartbeat-ms", "200", "--lease-ttl-ms", "1500"], {
+    const child = spawn(process.execPath, [TESSERA_BIN, "--home", homeDir, "worker", "-m", module, "--id", id, "--concurrency", "4", "--heartbeat-ms", "200", "--lease-ttl-ms", "1500"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     workers.push(child);
@@ -76,7 +61,7 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
   }
 
   /** The daemon's part, in the test: launch queued runs and monitor running ones, until all have ended. */
-  async function superviseUntilDone(instance: Instance, defs: Definitions, runIds: readonly string[], onTick: (finished: number) => void, timeoutMs = 120_000): Promise<RunRecord[]> {
+  async function superviseUntilDone(instance: Instance, defs: Definitions, runIds: readonly string[], onTick: (finished: number) => void | Promise<void>, timeoutMs = 120_000): Promise<RunRecord[]> {
     const launcher = new WorkerRunLauncher(instance);
     // As many runs in progress as the workers take at once (3 × 4): the rest wait QUEUED, so a run STARTING
     // has been handed to a worker, and one a dead worker took but never began is failed by the start timeout.
@@ -89,7 +74,7 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
         const runs = await instance.storage.getRuns({ runIds });
         const finished = runs.filter((r) => ["SUCCESS", "FAILURE", "CANCELED"].includes(r.status)).length;
         if (finished === runIds.length) return runs;
-        onTick(finished);
+        await onTick(finished);
         if (Date.now() > deadline) throw new Error(`${runIds.length - finished} runs unfinished after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -110,11 +95,13 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
       for (let i = 0; i < 200; i++) runIds.push((await defs.submitRun("*publish", { instance, tags: { batch: String(i) } })).runId);
 
       let killed = false;
-      const runs = await superviseUntilDone(instance, defs, runIds, (finished) => {
-        if (!killed && finished >= 40) {
-          killed = true;
-          started[0]?.process.kill("SIGKILL");
-        }
+      const runs = await superviseUntilDone(instance, defs, runIds, async (finished) => {
+        if (killed || finished < 40) return;
+        // Mid-run: only while w1 reports runs in progress (its lease carries them).
+        const lease = await instance.storage.getLease("worker:w1");
+        if (((lease?.info as { runs?: string[] } | undefined)?.runs ?? []).length === 0) return;
+        killed = true;
+        started[0]?.process.kill("SIGKILL");
       });
       expect(killed).toBe(true);
 
@@ -124,7 +111,8 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
       // The killed worker held runs when it died (it took a share of 200): they failed, naming it.
       expect(failed.length).toBeGreaterThan(0);
       for (const run of failed) expect(run.failureReason).toMatch(/^(Worker w1 stopped renewing its lease|No worker started the run within 15 s)/);
-      expect(failed.some((r) => r.failureReason?.startsWith("Worker w1 stopped renewing its lease"))).toBe(true);
+      const reasons = failed.map((r) => r.failureReason?.slice(0, 60));
+      expect(failed.some((r) => r.failureReason?.startsWith("Worker w1 stopped renewing its lease")), `failures: ${JSON.stringify(reasons)}`).toBe(true);
 
       for (const run of runs) {
         const logs = await instance.allLogs(run.runId);

@@ -1,27 +1,13 @@
 // Queued runs launched in child processes: a run that crashes its process ends FAILURE with the reason, and
 // the launcher (the daemon, in production) goes on.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChildProcessRunLauncher, Instance, QueuedRunCoordinator, type Definitions } from "tessera";
+import { TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "tessera-run-queue-project-"));
-  dirs.push(dir);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
-  writeFileSync(join(dir, "defs.ts"), source);
-  return join(dir, "defs.ts");
-}
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
+const project = (source: string): string => userProject(dirs, source, "tessera-run-queue-project-");
 
 const SOURCE = `
 import { Definitions, asset } from "tessera";
@@ -35,8 +21,7 @@ describe("runs launched in child processes", () => {
   it("executes a queued run in its own process and fails one that kills its process, naming how it died", async () => {
     const module = project(SOURCE);
     const { defs } = (await import(module)) as { defs: Definitions };
-    const home = mkdtempSync(join(tmpdir(), "tessera-run-queue-home-"));
-    dirs.push(home);
+    const home = dirs.make("tessera-run-queue-home-");
     const instance = Instance.fromHome({ home });
     try {
       const good = await defs.submitRun("*total", { instance, tags: { team: "finance" } });
@@ -62,8 +47,7 @@ describe("runs launched in child processes", () => {
   it("fails a run whose code location no longer loads, with the loader's error", async () => {
     const module = project(SOURCE);
     const { defs } = (await import(module)) as { defs: Definitions };
-    const home = mkdtempSync(join(tmpdir(), "tessera-run-queue-home-"));
-    dirs.push(home);
+    const home = dirs.make("tessera-run-queue-home-");
     const instance = Instance.fromHome({ home });
     try {
       const run = await defs.submitRun("orders", { instance });
