@@ -70,10 +70,27 @@ export class AssetOut<T = unknown> {
     Object.freeze(this);
   }
 
-  /** An output with the key and attributes of `spec`. */
+  /**
+   * An output with the key and attributes of `spec`. As in the reference, a spec with `deps` is refused: an
+   * output's upstreams come from its multi-asset (`deps`/`ins`, `internalAssetDeps`), or give the specs
+   * themselves with `multiAsset({ specs })`, which keeps each spec's deps.
+   */
   static fromSpec<T = unknown>(spec: AssetSpec, options: { ioManagerKey?: string; type?: TypeCheck<T> } = {}): AssetOut<T> {
-    return new AssetOut<T>({ key: spec.key, ioManagerKey: options.ioManagerKey ?? spec.ioManagerKey, isRequired: !spec.skippable, type: options.type }, spec);
+    if (spec.deps.length > 0) {
+      const where = `AssetOut.fromSpec(spec "${spec.key.toString()}")`;
+      throw new InvalidDefinitionError(
+        `Cannot build an AssetOut from spec "${spec.key.toString()}": it has deps (${spec.deps.map((d) => `"${d.key.toString()}"`).join(", ")}), which an AssetOut cannot carry. ` +
+          `Put them on the multi-asset (multiAsset({ deps, internalAssetDeps, outs })), or pass the specs themselves: multiAsset({ specs: [spec, ...] }).`,
+        where,
+      );
+    }
+    return outOfSpec<T>(spec, options);
   }
+}
+
+/** An output with the key and attributes of `spec`, deps included (multiAsset's specs= keeps them). */
+function outOfSpec<T>(spec: AssetSpec, options: { ioManagerKey?: string; type?: TypeCheck<T> } = {}): AssetOut<T> {
+  return new AssetOut<T>({ key: spec.key, ioManagerKey: options.ioManagerKey ?? spec.ioManagerKey, isRequired: !spec.skippable, type: options.type }, spec);
 }
 
 export interface AssetOutLike {
@@ -160,7 +177,7 @@ export function multiAsset<
 
   const entries: [string, AssetOut][] = options.outs
     ? Object.entries(options.outs as unknown as Readonly<Record<string, AssetOut>>)
-    : (options.specs as readonly AssetSpec[]).map((spec) => [spec.key.toPythonIdentifier(), AssetOut.fromSpec(spec)]);
+    : (options.specs as readonly AssetSpec[]).map((spec) => [spec.key.toPythonIdentifier(), outOfSpec(spec)]);
   if (entries.length === 0) throw new InvalidDefinitionError(`${where} has no outputs; give it outs or specs`, where);
 
   const keyOf = (outputName: string, out: AssetOut): AssetKey => {

@@ -139,6 +139,22 @@ describe("AssetsDefinition as seen from elsewhere", () => {
     expect(split.toSourceAssets().map((s) => s.key.toString())).toEqual(["online", "stores/retail"]);
   });
 
+  it("AssetOut.fromSpec refuses a spec with deps, naming the spec and the fix; multiAsset({ specs }) keeps such deps", () => {
+    const withDeps = new AssetSpec(["crm", "customers_eu"], { deps: ["orders"] });
+    let error: unknown;
+    try {
+      AssetOut.fromSpec(withDeps);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidDefinitionError);
+    expect((error as InvalidDefinitionError).message).toMatch(/Cannot build an AssetOut from spec "crm\/customers_eu": it has deps \("orders"\).*Put them on the multi-asset .*multiAsset\(\{ specs: \[spec, \.\.\.\] \}\)/);
+    expect((error as InvalidDefinitionError).definition).toBe(`AssetOut.fromSpec(spec "crm/customers_eu")`);
+    expect(AssetOut.fromSpec(new AssetSpec("plain")).options.key).toEqual(new AssetSpec("plain").key);
+    const m = multiAsset({ name: "from_specs", specs: [withDeps] }, () => ({}));
+    expect([...m.assetDeps].map(([k, deps]) => [k, deps.map(String)])).toEqual([["crm/customers_eu", ["orders"]]]);
+  });
+
   it("exposes the reference's properties: keys, deps, descriptions, groups, checks, op, resources", () => {
     const lake = { handleOutput() {}, loadInput() {} };
     const euSpec = new AssetSpec(["crm", "customers_eu"], { groupName: "crm", description: "EU customers", skippable: true });
