@@ -77,15 +77,16 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
             : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
       );
     }
+    const runOptions = {
+      instance,
+      runConfig,
+      ...(tags ? { tags } : {}),
+      codeLocation: location.modulePath,
+      ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
+      ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
+    };
     if (options.queue) {
-      const run = await location.defs.submitRun(selection, {
-        instance,
-        runConfig,
-        ...(tags ? { tags } : {}),
-        codeLocation: location.modulePath,
-        ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
-        ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
-      });
+      const run = await location.defs.submitRun(selection, runOptions);
       cli.print(`Queued run ${run.runId} (${run.assetSelection.length} asset${run.assetSelection.length === 1 ? "" : "s"}). \`tessera daemon\` launches it; follow it with \`tessera run show ${run.runId}\`.`);
       return 0;
     }
@@ -96,16 +97,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
       runConfig,
       verbose: options.verbose ?? false,
       execute: (watch) =>
-        location.defs.materialize(selection, {
-          instance,
-          runConfig,
-          ...(tags ? { tags } : {}),
-          codeLocation: location.modulePath,
-          ...(options.partition === undefined ? {} : { partitionKey: options.partition }),
-          ...(options.partitionRange === undefined ? {} : { partitionKeyRange: PartitionKeyRange.fromString(options.partitionRange) }),
-          ...watch,
-          raiseOnError: false,
-        }),
+        location.defs.materialize(selection, { ...runOptions, ...watch, raiseOnError: false }),
     });
   });
 }
