@@ -41,7 +41,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
   const backfill = program.command("backfill").description("Materialize many partitions of assets, run by run");
   backfill
     .command("launch")
-    .description("Launch a backfill and run it here until it ends")
+    .description("Launch a backfill and run it here until it ends (or --queue it for tessera daemon)")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("-s, --select <selection>", "the partitioned assets to backfill (default: all of them)")
     .option("--partitions <keys>", "comma-separated partition keys")

@@ -21,7 +21,8 @@ The daemon ticks every RUNNING schedule (start one with \`tessera schedule start
 sensor, and the RUNNING automation condition sensors (default_automation_condition_sensor starts stopped:
 \`tessera sensor start default_automation_condition_sensor\`), and queues their runs; it launches them, and
 the runs queued with \`tessera materialize --queue\`, within tessera.yaml's runQueue limits. One daemon runs
-per instance: a second one waits, saying who holds the lease, and takes over when that one stops.
+per instance: a second one waits, saying who holds the lease, and takes over when that one stops. It also runs
+the backfills queued with \`tessera backfill launch --queue\`, and resumes those whose process died.
 Ctrl-C stops it after the runs it launched have ended.`;
 
 const STATUS_EXAMPLES = `
