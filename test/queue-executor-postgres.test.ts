@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Definitions, Instance, InvalidDefinitionError, asset, queueExecutor, type EventRecord } from "tessera";
+import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "tessera";
 import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
-import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
+import { dropSchema, freshSchemaName, postgresForTests, withClient } from "./support/postgres.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "bin", "tessera.js");
@@ -201,6 +201,41 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
       expect(await defs.loadAssetValue("combined", { instance })).toBe(62);
     } finally {
       await queue.close();
+      await worker.stop();
+    }
+  }, 30_000);
+
+  it("warns in the run's log when no worker takes a step for 30 s, and runs it once a worker starts", async () => {
+    const module = project();
+    const { defs } = (await import(module)) as { defs: Definitions };
+    const clock = new ManualClock(1_800_000_000_000);
+    const homeDir = home();
+    const instance = Instance.fromHome({ home: homeDir, clock });
+    instances.push(instance);
+    const warnings: EventRecord[] = [];
+    const run = defs.materialize("extract", {
+      instance,
+      codeLocation: module,
+      onEvent: (event) => {
+        if (event.eventType === "ENGINE_EVENT" && event.level === "warn") warnings.push(event);
+      },
+    });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // The step's job is on the queue (the queue's schema is created on first use): from here it waits for a worker.
+    const queueSchema = `${schemas[schemas.length - 1]}_queue`;
+    const queued = () => withClient(server.url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${queueSchema}.jobs`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n));
+    while ((await queued()) === 0) await sleep(50);
+    clock.advance(29_000);
+    await sleep(500);
+    expect(warnings).toEqual([]);
+    clock.advance(2_000);
+    while (warnings.length === 0) await sleep(20);
+    expect(warnings[0]?.message).toMatch(/^Step "extract" has waited 30 s on the queue without a worker taking it: start `tessera worker`/);
+    const worker = await startWorker({ instance, defs, module, workerId: "late", pollIntervalMs: 200 });
+    try {
+      expect((await run).success).toBe(true);
+      expect(warnings).toHaveLength(1);
+    } finally {
       await worker.stop();
     }
   }, 30_000);

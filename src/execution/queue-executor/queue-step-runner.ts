@@ -30,6 +30,9 @@ export interface QueueStepRunner {
 /** How long the orchestrator keeps polling through storage errors before failing the steps it waits for. */
 const STORAGE_PATIENCE_MS = 30_000;
 
+/** A step queued this long with no worker taking it gets a warning in the run's log (it keeps waiting). */
+const UNTAKEN_WARNING_MS = 30_000;
+
 type AttemptEnd = { readonly report: StepProcessReport } | { readonly lost: string; readonly workerId: string };
 
 export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
@@ -40,7 +43,17 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
   // One poller for all of the run's waiting steps: per interval one kv read for every report and taker, and a
   // lease read per worker at most every leaseCheckMs (a lease lasts seconds; reading it more often buys nothing).
   const leaseCheckMs = Math.max(pollIntervalMs, 250);
-  const waiting = new Map<string, { runId: string; stepKey: string; attempt: number; resolve: (end: AttemptEnd) => void; reject: (error: unknown) => void }>();
+  interface Waiting {
+    runId: string;
+    stepKey: string;
+    attempt: number;
+    queuedAt: number;
+    /** Told once when no worker took the step within UNTAKEN_WARNING_MS. */
+    untaken: (() => void) | undefined;
+    resolve: (end: AttemptEnd) => void;
+    reject: (error: unknown) => void;
+  }
+  const waiting = new Map<string, Waiting>();
   const leases = new Map<string, { at: number; alive: boolean; why: string }>();
   let timer: NodeJS.Timeout | undefined;
   let polling = false;
@@ -80,7 +93,13 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
           continue;
         }
         const workerId = kv[stepWorkerKey(w.runId, w.stepKey, w.attempt)];
-        if (workerId === undefined) continue;
+        if (workerId === undefined) {
+          if (w.untaken && instance.clock.now() - w.queuedAt > UNTAKEN_WARNING_MS) {
+            w.untaken();
+            w.untaken = undefined;
+          }
+          continue;
+        }
         const lease = await leaseOf(workerId);
         if (lease.alive) continue;
         // The worker may have stored the report just before its lease went: a report always wins.
@@ -116,9 +135,9 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     void poll();
   });
 
-  const waitForAttempt = (runId: string, stepKey: string, attempt: number): Promise<AttemptEnd> =>
+  const waitForAttempt = (runId: string, stepKey: string, attempt: number, untaken: () => void): Promise<AttemptEnd> =>
     new Promise((resolve, reject) => {
-      waiting.set(stepJobKey(runId, stepKey, attempt), { runId, stepKey, attempt, resolve, reject });
+      waiting.set(stepJobKey(runId, stepKey, attempt), { runId, stepKey, attempt, queuedAt: instance.clock.now(), untaken, resolve, reject });
       schedule();
     });
 
@@ -143,7 +162,13 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     try {
       for (;; attempt++) {
         await queue.enqueue({ ...input, attempt });
-        const end = await waitForAttempt(run.runId, step.key, attempt);
+        const end = await waitForAttempt(run.runId, step.key, attempt, () =>
+          emit({
+            eventType: "ENGINE_EVENT",
+            level: "warn",
+            message: `Step "${step.key}" has waited ${UNTAKEN_WARNING_MS / 1000} s on the queue without a worker taking it: start \`tessera worker\` for this instance (the step runs once one does).`,
+          }),
+        );
         if ("report" in end) return applyReport(run, step, end.report);
         // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.
         const error = new Error(end.lost);

@@ -154,12 +154,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       // Runs first: a run in progress may still queue steps, which this worker's step runner helps execute.
-      await runner.stop();
-      await stepRunner?.stop();
+      // A runner that stopped by itself (its worker pool exited) rejects stop(): it is stopped all the same.
+      await runner.stop().catch(() => undefined);
+      await stepRunner?.stop().catch(() => undefined);
       clearInterval(timer);
       await instance.storage.releaseLease(leaseName, workerId).catch(() => undefined);
       await Promise.all([pgPool.end().catch(() => undefined), stepPool?.end().catch(() => undefined)]);
     })());
-  const done = Promise.all([runner.promise, stepRunner?.promise]).then(() => undefined).finally(() => stop());
+  // Either runner ending stops the worker: a worker taking runs but not steps (or the reverse) would stall runs.
+  const done = Promise.all([runner.promise.finally(() => stop()), stepRunner?.promise.finally(() => stop())]).then(() => undefined);
   return { workerId, stop, done };
 }
