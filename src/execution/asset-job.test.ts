@@ -5,6 +5,8 @@ import { AssetSpec, Definitions, RetryPolicy, asset, defineAssetJob, inProcessEx
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import "./asset-job.js";
+import { InProcessRunLauncher } from "./run-queue/launchers.js";
+import { QueuedRunCoordinator } from "./run-queue/coordinator.js";
 
 const rawOrders = new AssetSpec(["raw", "orders"], { groupName: "raw" });
 const orders = asset({ name: "orders", deps: [rawOrders], groupName: "sales" }, () => [5, 7]);
@@ -85,6 +87,32 @@ describe("asset jobs", () => {
     expect(peak).toBe(1);
     await defs.getJobDef("wide").executeInProcess();
     expect(peak).toBe(4);
+  });
+
+  it("keeps its executorDef and opRetryPolicy when submitted to the run queue and launched from there", async () => {
+    let running = 0;
+    let peak = 0;
+    let attempts = 0;
+    const assets = Array.from({ length: 3 }, (_, i) =>
+      asset(`queued_${i}`, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setImmediate(r));
+        running--;
+        if (i === 0 && attempts++ === 0) throw new Error("first attempt fails");
+        return i;
+      }),
+    );
+    const job = defineAssetJob({ name: "serial_retrying", executorDef: inProcessExecutor({ maxConcurrent: 1 }), opRetryPolicy: new RetryPolicy({ maxRetries: 1 }) });
+    const defs = new Definitions({ assets, jobs: [job], executor: inProcessExecutor({ maxConcurrent: 3 }) });
+    const instance = Instance.ephemeral({ clock: new ManualClock(0, { autoAdvance: true }) });
+    const queued = await defs.getJobDef("serial_retrying").submit({ instance });
+    const launcher = new InProcessRunLauncher(defs, instance);
+    await new QueuedRunCoordinator({ instance, launcher }).dequeue();
+    await launcher.whenIdle();
+    expect((await instance.getRunById(queued.runId))?.status).toBe("SUCCESS");
+    expect(peak).toBe(1);
+    expect(attempts).toBe(2);
   });
 
   it("keeps its description and metadata, coerced like an asset's", () => {

@@ -98,7 +98,14 @@ export async function submitRun(
 }
 
 /** Executes a run recorded earlier by `submitRun` (QUEUED, or STARTING once a coordinator took it). */
-export async function executeSubmittedRun(defs: Definitions, run: RunRecord, options: ExecuteOptions & { instance: Instance }): Promise<ExecuteResult> {
+export async function executeSubmittedRun(defs: Definitions, run: RunRecord, given: ExecuteOptions & { instance: Instance }): Promise<ExecuteResult> {
+  // A job's run keeps the job's executor and op retry policy, as when the job runs in process.
+  const job = defs.jobs.find((j) => j.name === run.jobName);
+  const options = {
+    ...given,
+    ...(job?.executorDef && given.executor === undefined ? { executor: job.executorDef } : {}),
+    ...(job?.opRetryPolicy && given.opRetryPolicy === undefined ? { opRetryPolicy: job.opRetryPolicy } : {}),
+  };
   const graph = AssetGraph.of(defs);
   const nodes = run.assetSelection.map((id) => graph.require(id, `run ${run.runId}'s selection`));
   const checkIds = run.tags[CHECK_SELECTION_TAG];
