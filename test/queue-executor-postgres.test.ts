@@ -225,6 +225,11 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
     const queueSchema = `${schemas[schemas.length - 1]}_queue`;
     const queued = () => withClient(server.url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${queueSchema}.jobs`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n));
     while ((await queued()) === 0) await sleep(50);
+    // The job names the step and its attempt, and holds no connection details: a worker uses its own instance.
+    const [job] = await withClient(server.url, async (c) => (await c.query(`SELECT key, payload FROM ${queueSchema}._private_jobs`)).rows as { key: string; payload: Record<string, unknown> }[]);
+    expect(job?.key).toMatch(/^[0-9a-f-]{36}\/extract\/0$/);
+    expect(job?.payload).toMatchObject({ stepKey: "extract", attempt: 0, module });
+    expect(job?.payload).not.toHaveProperty("storage");
     clock.advance(29_000);
     await sleep(500);
     expect(warnings).toEqual([]);

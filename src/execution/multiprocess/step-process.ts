@@ -17,11 +17,14 @@ import { runStep } from "../step-runner.js";
 import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
 import "../index.js";
 
+/** What running a step needs of a StepProcessInput once the code location is loaded and the instance open. */
+export type StepTarget = Omit<StepProcessInput, "module" | "storage" | "home">;
+
 /**
  * Runs the step `input` names with `defs` on `instance` (left open): sets up the resources the step needs, writes
  * the step's events itself, and reports what it materialized. Throws only when the step cannot be found or set up.
  */
-export async function executeStepInput(input: StepProcessInput, defs: Definitions, instance: Instance): Promise<StepProcessReport> {
+export async function executeStepInput(input: StepTarget, defs: Definitions, instance: Instance): Promise<StepProcessReport> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(input.runConfig);
   const nodes = input.nodes.map((id) => graph.require(id, "the run's selection"));

@@ -1,7 +1,6 @@
 // The orchestrating side of the queue executor: each ready step becomes a job on the workers' queue; the
 // orchestrator polls for the step's report, and watches the lease of the worker that took it.
 import { serializeError } from "../../core/index.js";
-import type { StorageConfig } from "../../instance/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import type { StepProcessReport } from "../multiprocess/spawn-step.js";
@@ -13,8 +12,6 @@ import { StepQueue, parseStepReport, stepJobKey, stepReportKey, stepWorkerKey } 
 export interface QueueStepTarget {
   instance: Instance;
   module: string;
-  storage: StorageConfig;
-  home: string | undefined;
   nodes: readonly number[];
   checks: readonly number[];
   /** How often the run's waiting steps are looked for (besides workers' notifications), in ms. @default 100 */
@@ -144,8 +141,6 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
   const runStep = async (run: RunState, step: PlanStep): Promise<StepOutcome> => {
     const input = {
       module: target.module,
-      storage: target.storage,
-      home: target.home,
       runId: run.runId,
       stepKey: step.key,
       runConfig: run.runConfig,

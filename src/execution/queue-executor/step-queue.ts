@@ -12,8 +12,11 @@ export const STEP_WORKER_KEY_PREFIX = "step_worker/";
 /** kv `step_report/<runId>/<stepKey>/<attempt>`: the attempt's StepProcessReport, as JSON. */
 export const STEP_REPORT_KEY_PREFIX = "step_report/";
 
-/** A step job's payload: the step process input, and which attempt of the step this is (0 first). */
-export interface QueuedStepPayload extends StepProcessInput {
+/**
+ * A step job's payload: the step process input, and which attempt of the step this is (0 first). The storage
+ * settings are left out: a worker runs the step on its own instance, and the jobs table holds no connection details.
+ */
+export interface QueuedStepPayload extends Omit<StepProcessInput, "storage" | "home"> {
   attempt: number;
 }
 
