@@ -2,11 +2,10 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { automationConditionSensorsOf, Instance, ManualClock, materialize, type Definitions } from "tessera";
-import { main } from "../src/cli/main.js";
+import { tesseraInProcess as tessera } from "./support/cli.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dirs: string[] = [];
@@ -19,16 +18,6 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function tessera(args: readonly string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const code = await main(["node", "tessera", "--home", home, ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
 
 const project = tempDir("tessera-explain-");
 writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));

@@ -2,26 +2,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { Instance } from "tessera";
-import { main } from "../src/cli/main.js";
 import { SQLITE_MIGRATIONS } from "../src/storage/sqlite/migrations.js";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.js";
+import { tesseraInProcess as tessera } from "./support/cli.js";
 
 const QUICKSTART = "examples/quickstart/defs.ts";
 
-async function tessera(args: readonly string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const code = await main(["node", "tessera", "--home", home, ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -3,21 +3,14 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Instance } from "tessera";
-import { main } from "../src/cli/main.js";
+import { tesseraInProcess, type CliResult } from "./support/cli.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "tessera.js");
 const QUICKSTART = "examples/quickstart/defs.ts";
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** Runs `node bin/tessera.js ...args` with TESSERA_HOME=home; stdin is a closed pipe, stdout is not a terminal. */
 function tessera(args: readonly string[], home: string): Promise<CliResult> {
@@ -35,20 +28,6 @@ function tessera(args: readonly string[], home: string): Promise<CliResult> {
   });
 }
 
-/**
- * Runs the CLI in this process, on `--home <home>`: no tsx start-up, so cheap. Spawned runs above prove
- * the entry point; this covers the many commands and error paths that read the same instance.
- */
-async function tesseraInProcess(args: readonly string[], home?: string): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  stderr.setEncoding("utf8").on("data", (chunk: string) => (err += chunk));
-  const code = await main(["node", "tessera", ...(home === undefined ? [] : ["--home", home]), ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
 
 const dirs: string[] = [];
 function tempDir(prefix = "tessera-cli-"): string {

@@ -3,12 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PassThrough } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { Daemon } from "../src/automation/daemon/index.js";
 import { loadCodeLocation } from "../src/cli/load-code-location.js";
-import { main } from "../src/cli/main.js";
 import { Instance } from "../src/instance/index.js";
+import { tesseraInProcess as tessera } from "./support/cli.js";
 
 const QUICKSTART = "examples/quickstart/defs.ts";
 const SCHEDULE = "finance_report_every_morning";
@@ -17,16 +16,6 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function tessera(args: readonly string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-  stderr.setEncoding("utf8").on("data", (c: string) => (err += c));
-  const code = await main(["node", "tessera", "--home", home, ...args], { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
 
 describe("tessera daemon's start-up summary", () => {
   it("says the default automation sensor is stopped and how to turn it on, and not once it is started", async () => {
