@@ -84,6 +84,31 @@ describe.skipIf(!server.reachable)("workers on PostgreSQL", () => {
     }
   });
 
+  it("routes a run tagged tessera/worker_queue to the workers of that queue only, and untagged runs to default", async () => {
+    const instance = instanceOnPostgres();
+    const gpu = await startWorker({ instance, defs, workerId: "gpu-box", queues: ["gpu"], concurrency: 2, pollIntervalMs: 200 });
+    const plain = await startWorker({ instance, defs, workerId: "plain-box", concurrency: 2, pollIntervalMs: 200 });
+    const launcher = new WorkerRunLauncher(instance);
+    try {
+      const tagged = [];
+      const untagged = [];
+      for (let i = 0; i < 3; i++) {
+        tagged.push(await defs.submitRun("raw_orders", { instance, tags: { "tessera/worker_queue": "gpu" } }));
+        untagged.push(await defs.submitRun("raw_orders", { instance }));
+      }
+      await new QueuedRunCoordinator({ instance, launcher, settings: { maxConcurrentRuns: -1 } }).dequeue();
+      await untilFinished(instance, [...tagged, ...untagged].map((r) => r.runId));
+      const takerOf = async (runId: string) =>
+        ((await instance.allLogs(runId)).find((e) => e.eventType === "ENGINE_EVENT" && e.message?.startsWith("Worker "))?.data as { workerId?: string } | undefined)?.workerId;
+      for (const run of tagged) expect(await takerOf(run.runId)).toBe("gpu-box");
+      for (const run of untagged) expect(await takerOf(run.runId)).toBe("plain-box");
+      await expect(startWorker({ instance, defs, queues: ["no spaces"] })).rejects.toThrow(/Worker queue "no spaces" is not a valid name/);
+    } finally {
+      await Promise.all([gpu.stop(), plain.stop()]);
+      await launcher.close();
+    }
+  });
+
   it("fails the run of a worker whose lease expired, naming it, and re-executes it from failure when its tags ask for retries", async () => {
     const clock = new ManualClock(1_800_000_000_000);
     const instance = instanceOnPostgres(clock);

@@ -9,6 +9,7 @@ const EXAMPLES = `
 Examples:
   $ tessera worker -m defs.ts
   $ tessera worker -m defs.ts --concurrency 4 --id etl-box-1
+  $ tessera worker -m defs.ts --queue gpu,default     # runs tagged tessera/worker_queue=gpu, and untagged ones
 
 Workers need an instance on PostgreSQL (storage: { postgres: { url } } in tessera.yaml) and
 runQueue: { launcher: workers } so that the daemon's run coordinator queues runs for them. Start
@@ -20,6 +21,8 @@ Stop a worker with Ctrl-C (or SIGTERM): it finishes its runs first.`;
 interface WorkerCommandOptions {
   module?: string;
   concurrency: string;
+  stepConcurrency?: string;
+  queue: string;
   id?: string;
   heartbeatMs: string;
   leaseTtlMs: string;
@@ -31,6 +34,8 @@ export function registerWorkerCommand(program: Command, cli: Cli): void {
     .description("Execute queued runs of a code location, on an instance on PostgreSQL")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("--concurrency <n>", "runs executed at once", "1")
+    .option("--step-concurrency <n>", "steps of queue-executor runs executed at once (0: none) (default: --concurrency)")
+    .option("--queue <names>", "the worker queues to take runs from, comma-separated (a run's tag tessera/worker_queue; untagged runs are in default)", "default")
     .option("--id <id>", "this worker's name, shown in run logs (default: host:pid:random)")
     .option("--heartbeat-ms <ms>", "how often the worker renews its lease", "5000")
     .option("--lease-ttl-ms <ms>", "how long the lease outlives the last renewal before the worker counts as dead", "30000")
@@ -48,6 +53,9 @@ function positiveInt(text: string, option: string): number {
 
 async function runWorker(cli: Cli, command: Command, options: WorkerCommandOptions): Promise<number> {
   const concurrency = positiveInt(options.concurrency, "--concurrency");
+  const stepConcurrency = options.stepConcurrency === undefined ? concurrency : options.stepConcurrency === "0" ? 0 : positiveInt(options.stepConcurrency, "--step-concurrency");
+  const queues = options.queue.split(",").map((q) => q.trim()).filter(Boolean);
+  if (queues.length === 0) throw new CliUsageError(`--queue names no queue; give one or more names, comma-separated (default: default).`);
   const heartbeatMs = positiveInt(options.heartbeatMs, "--heartbeat-ms");
   const leaseTtlMs = positiveInt(options.leaseTtlMs, "--lease-ttl-ms");
   if (leaseTtlMs <= heartbeatMs) throw new CliUsageError(`--lease-ttl-ms (${leaseTtlMs}) must be longer than --heartbeat-ms (${heartbeatMs}), or the worker would look dead between heartbeats.`);
@@ -60,12 +68,17 @@ async function runWorker(cli: Cli, command: Command, options: WorkerCommandOptio
       defs: location.defs,
       module: location.modulePath,
       concurrency,
+      stepConcurrency,
+      queues,
       heartbeatMs,
       leaseTtlMs,
       ...(options.id ? { workerId: options.id } : {}),
       onRun: ({ runId, status, detail }) => cli.print(`${new Date(instance.clock.now()).toISOString()} run ${runId} ${status}${detail ? ` (${detail})` : ""}`),
     });
-    cli.print(`Worker ${worker.workerId} is taking runs of ${location.name} from ${instance.storage.location} (concurrency ${concurrency}). Ctrl-C stops it.`);
+    cli.print(
+      `Worker ${worker.workerId} is taking runs of ${location.name} from ${instance.storage.location} ` +
+        `(queue${queues.length > 1 ? "s" : ""} ${queues.join(", ")}; ${concurrency} run${concurrency > 1 ? "s" : ""} and ${stepConcurrency} step${stepConcurrency === 1 ? "" : "s"} at once). Ctrl-C stops it.`,
+    );
     const stop = (): void => {
       cli.print(`Worker ${worker.workerId} stopping: finishing its runs…`);
       void worker.stop();

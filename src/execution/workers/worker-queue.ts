@@ -1,12 +1,24 @@
 // The job queue of `tessera worker`: graphile-worker in the instance's PostgreSQL database, in a schema of its own.
 import { Logger, makeWorkerUtils, type LogFunctionFactory, type WorkerUtils } from "graphile-worker";
 import pg from "pg";
-import { InstanceError } from "../../core/index.js";
+import { InstanceError, InvalidDefinitionError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import { PostgresStorage, type RunRecord } from "../../storage/index.js";
 import type { RunQueueLauncher } from "../run-queue/coordinator.js";
 
 export const EXECUTE_RUN_TASK = "tessera_execute_run";
+/** The run tag naming the worker queue a run goes to; workers take runs of the queues they are given. */
+export const WORKER_QUEUE_TAG = "tessera/worker_queue";
+export const DEFAULT_WORKER_QUEUE = "default";
+const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,60}$/;
+
+/** The graphile-worker task of a worker queue: a worker registers only its queues' tasks, so it gets only their runs. */
+export function runTaskOf(queue: string): string {
+  if (!QUEUE_NAME.test(queue)) {
+    throw new InvalidDefinitionError(`Worker queue "${queue}" is not a valid name: use 1 to 60 letters, digits, "_", "." or "-".`);
+  }
+  return queue === DEFAULT_WORKER_QUEUE ? EXECUTE_RUN_TASK : `${EXECUTE_RUN_TASK}:${queue}`;
+}
 
 /** graphile-worker's own logging is dropped below warnings, and goes to stderr otherwise. */
 const logFactory: LogFunctionFactory = (scope) => (level, message) => {
@@ -58,10 +70,11 @@ export class WorkerQueue {
     return this.#utils;
   }
 
-  async enqueueRun(runId: string): Promise<void> {
+  async enqueueRun(runId: string, queue: string = DEFAULT_WORKER_QUEUE): Promise<void> {
+    const task = runTaskOf(queue);
     const utils = await this.#workerUtils();
     // One attempt: a run whose worker died is failed (or re-executed) by run monitoring, never resumed blindly.
-    await utils.addJob(EXECUTE_RUN_TASK, { runId }, { jobKey: `run:${runId}`, maxAttempts: 1 });
+    await utils.addJob(task, { runId }, { jobKey: `run:${runId}`, maxAttempts: 1 });
   }
 
   async close(): Promise<void> {
@@ -79,7 +92,7 @@ export class WorkerRunLauncher implements RunQueueLauncher {
   }
 
   async launch(run: RunRecord): Promise<void> {
-    await this.queue.enqueueRun(run.runId);
+    await this.queue.enqueueRun(run.runId, run.tags[WORKER_QUEUE_TAG]);
   }
 
   async close(): Promise<void> {

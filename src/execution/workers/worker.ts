@@ -7,7 +7,7 @@ import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
-import { EXECUTE_RUN_TASK, queueConnectionOf, quietErrors, quietQueueLogger } from "./worker-queue.js";
+import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, quietQueueLogger, runTaskOf } from "./worker-queue.js";
 
 /** The kv entry naming the worker that executes a run, for run monitoring. */
 export const RUN_WORKER_KEY_PREFIX = "run_worker/";
@@ -18,6 +18,8 @@ export interface WorkerOptions {
   defs: Definitions;
   /** The code location's module, passed to runs (the multiprocess executor loads it in step processes). */
   module?: string;
+  /** The run queues this worker takes runs from (a run's tag tessera/worker_queue; untagged runs are in "default"). @default ["default"] */
+  queues?: readonly string[];
   /** Runs executed at once by this worker. @default 1 */
   concurrency?: number;
   /**
@@ -76,38 +78,38 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 2000,
       logger: quietQueueLogger,
-      taskList: {
-        [EXECUTE_RUN_TASK]: async (payload) => {
-          const { runId } = payload as { runId: string };
-          const takenAt = instance.clock.now();
-          const run = await instance.getRunById(runId);
-          if (!run || (run.status !== "QUEUED" && run.status !== "STARTING")) {
-            options.onRun?.({ runId, status: "skipped", detail: run ? `already ${run.status}` : "not in the instance" });
-            return;
-          }
-          inProgress.add(runId);
-          await instance.storage.setKv({ [`${RUN_WORKER_KEY_PREFIX}${runId}`]: workerId });
-          await heartbeat();
-          options.onRun?.({ runId, status: "taken" });
-          try {
-            await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
-            await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
-              const current = await instance.getRunById(runId);
-              if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
-                await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}` }]);
-              }
-            });
-          } finally {
-            inProgress.delete(runId);
-            options.onRun?.({ runId, status: "finished" });
-          }
-        },
-      },
+      taskList: Object.fromEntries((options.queues ?? [DEFAULT_WORKER_QUEUE]).map((queue) => [runTaskOf(queue), executeRunJob])),
     });
   } catch (error) {
     clearInterval(timer);
     await pgPool.end().catch(() => undefined);
     throw error;
+  }
+
+  async function executeRunJob(payload: unknown): Promise<void> {
+    const { runId } = payload as { runId: string };
+    const takenAt = instance.clock.now();
+    const run = await instance.getRunById(runId);
+    if (!run || (run.status !== "QUEUED" && run.status !== "STARTING")) {
+      options.onRun?.({ runId, status: "skipped", detail: run ? `already ${run.status}` : "not in the instance" });
+      return;
+    }
+    inProgress.add(runId);
+    await instance.storage.setKv({ [`${RUN_WORKER_KEY_PREFIX}${runId}`]: workerId });
+    await heartbeat();
+    options.onRun?.({ runId, status: "taken" });
+    try {
+      await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
+      await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
+        const current = await instance.getRunById(runId);
+        if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
+          await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}` }]);
+        }
+      });
+    } finally {
+      inProgress.delete(runId);
+      options.onRun?.({ runId, status: "finished" });
+    }
   }
 
   // Steps have a runner (and connections) of their own: a run's orchestration holds a run slot while it waits
