@@ -156,7 +156,10 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     let attempt = 0;
     try {
       for (;; attempt++) {
+        const queuedAt = run.clock.now();
         await queue.enqueue({ ...input, attempt });
+        // When the step went on the queue: with the worker's "took step" event, the queue's pickup latency.
+        emit({ eventType: "ENGINE_EVENT", timestamp: queuedAt, message: `Step "${step.key}" is queued for a worker${attempt > 0 ? ` (attempt ${attempt + 1})` : ""}.`, data: { attempt } });
         const end = await waitForAttempt(run.runId, step.key, attempt, () =>
           emit({
             eventType: "ENGINE_EVENT",

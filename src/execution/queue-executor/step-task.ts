@@ -21,12 +21,13 @@ export interface QueuedStepContext {
 export async function executeQueuedStep(payload: QueuedStepPayload, context: QueuedStepContext): Promise<StepProcessReport> {
   const { instance, defs, workerId } = context;
   const { attempt, ...input } = payload;
+  const takenAt = instance.clock.now();
   await instance.storage.setKv({ [stepWorkerKey(input.runId, input.stepKey)]: workerId, [stepWorkerKey(input.runId, input.stepKey, attempt)]: workerId });
   await instance.storeEvents([
     {
       runId: input.runId,
       stepKey: input.stepKey,
-      timestamp: instance.clock.now(),
+      timestamp: takenAt,
       eventType: "ENGINE_EVENT",
       message: `Worker ${workerId} took step "${input.stepKey}"${attempt > 0 ? ` (attempt ${attempt + 1})` : ""}.`,
       data: { workerId, attempt },
