@@ -5,8 +5,11 @@ import { InvalidAutomationCursorError } from "./errors.js";
 export interface NodeState {
   /** since: the subset it was true for; newly_true: the subset its operand was true for. */
   readonly subset?: boolean | string;
-  /** since: when its trigger and its reset were last true (evaluation id and epoch ms). */
-  readonly since?: SinceData;
+  /**
+   * since: when its trigger and its reset were last true, as [trigger evaluation id, trigger epoch ms, reset
+   * evaluation id, reset epoch ms] (null for never). A tuple: every since node of a large graph carries one.
+   */
+  readonly since?: SinceTuple;
   /** code_version_changed: the code version seen. */
   readonly value?: string | null;
 }
@@ -17,6 +20,13 @@ export interface SinceData {
   readonly triggerTimestamp: number | null;
   readonly resetEvaluationId: number | null;
   readonly resetTimestamp: number | null;
+}
+
+export type SinceTuple = readonly [number | null, number | null, number | null, number | null];
+
+export function sinceFromTuple(tuple: SinceTuple | undefined): SinceData {
+  const [triggerEvaluationId = null, triggerTimestamp = null, resetEvaluationId = null, resetTimestamp = null] = tuple ?? [];
+  return { triggerEvaluationId, triggerTimestamp, resetEvaluationId, resetTimestamp };
 }
 
 /** One asset's entry. */

@@ -3,12 +3,12 @@ import { partitionMappingOf, type AssetGraph, type AssetSelection } from "../../
 import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "./automation-condition.js";
 import { emptyOf, fullOf, partitionsDefOf, previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
-import type { SinceData } from "./cursor.js";
+import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "./errors.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
 
-const NO_SINCE: SinceData = Object.freeze({ triggerEvaluationId: null, triggerTimestamp: null, resetEvaluationId: null, resetTimestamp: null });
+const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
 
 /** Evaluates `condition` over `ctx.candidate`; every node's true subset lies within its candidate. */
 export async function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
@@ -55,15 +55,17 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
       const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
       const { evaluationId, evaluationTime } = ctx.tick;
       const last = previousState(ctx)?.since ?? NO_SINCE;
-      const since: SinceData = {
-        triggerEvaluationId: trigger.trueSubset.isEmpty ? last.triggerEvaluationId : evaluationId,
-        triggerTimestamp: trigger.trueSubset.isEmpty ? last.triggerTimestamp : evaluationTime,
-        resetEvaluationId: reset.trueSubset.isEmpty ? last.resetEvaluationId : evaluationId,
-        resetTimestamp: reset.trueSubset.isEmpty ? last.resetTimestamp : evaluationTime,
-      };
-      const changed = since.triggerEvaluationId !== null || since.resetEvaluationId !== null;
-      if (!now.isEmpty || changed) storeState(ctx, { ...(now.isEmpty ? {} : { subset: now.serialize() }), ...(changed ? { since } : {}) });
-      return { ...resultOf(condition, ctx, ctx.candidate.intersection(now), [trigger, reset]), metadata: { ...since } };
+      const triggered = !trigger.trueSubset.isEmpty;
+      const wasReset = !reset.trueSubset.isEmpty;
+      const since: SinceTuple = [
+        triggered ? evaluationId : last[0],
+        triggered ? evaluationTime : last[1],
+        wasReset ? evaluationId : last[2],
+        wasReset ? evaluationTime : last[3],
+      ];
+      const remembered = since[0] !== null || since[2] !== null;
+      if (!now.isEmpty || remembered) storeState(ctx, { ...(now.isEmpty ? {} : { subset: now.serialize() }), ...(remembered ? { since } : {}) });
+      return { ...resultOf(condition, ctx, ctx.candidate.intersection(now), [trigger, reset]), metadata: { ...sinceFromTuple(since) } };
     }
     case "any_deps_match":
     case "all_deps_match":
