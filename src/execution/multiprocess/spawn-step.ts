@@ -30,22 +30,29 @@ export interface StepProcessReport {
 }
 
 export const REPORT_PREFIX = "@@tessera-step-report ";
+
+/** What another process needs to rebuild a run's plan and find one step in it (without where the instance is). */
+export function stepInputOf(
+  target: { module: string; nodes: readonly number[]; checks: readonly number[] },
+  run: RunState,
+  step: PlanStep,
+): Omit<StepProcessInput, "storage" | "home"> {
+  return {
+    module: target.module,
+    runId: run.runId,
+    stepKey: step.key,
+    runConfig: run.runConfig,
+    nodes: target.nodes.map((n) => run.graph.ids[n] as string),
+    checks: target.checks.map((c) => run.graph.checks[c]?.id as string),
+    partitionKeys: run.partitionKeys,
+    runTags: run.runTags,
+  };
+}
 const ENTRY = fileURLToPath(new URL("./step-process.ts", import.meta.url));
 
 export function spawnStep(target: { module: string; storage: StorageConfig; home: string | undefined; nodes: readonly number[]; checks: readonly number[] }) {
   return (run: RunState, step: PlanStep): Promise<StepOutcome> => {
-    const input: StepProcessInput = {
-      module: target.module,
-      storage: target.storage,
-      home: target.home,
-      runId: run.runId,
-      stepKey: step.key,
-      runConfig: run.runConfig,
-      nodes: target.nodes.map((n) => run.graph.ids[n] as string),
-      checks: target.checks.map((c) => run.graph.checks[c]?.id as string),
-      partitionKeys: run.partitionKeys,
-      runTags: run.runTags,
-    };
+    const input: StepProcessInput = { ...stepInputOf(target, run, step), storage: target.storage, home: target.home };
     return new Promise((resolve) => {
       const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
         stdio: ["ignore", "pipe", "pipe"],

@@ -3,7 +3,7 @@
 import { serializeError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
-import type { StepProcessReport } from "../multiprocess/spawn-step.js";
+import { stepInputOf, type StepProcessReport } from "../multiprocess/spawn-step.js";
 import type { RunState } from "../run-state.js";
 import type { StepOutcome } from "../step-runner.js";
 import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
@@ -139,16 +139,7 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     });
 
   const runStep = async (run: RunState, step: PlanStep): Promise<StepOutcome> => {
-    const input = {
-      module: target.module,
-      runId: run.runId,
-      stepKey: step.key,
-      runConfig: run.runConfig,
-      nodes: target.nodes.map((n) => run.graph.ids[n] as string),
-      checks: target.checks.map((c) => run.graph.checks[c]?.id as string),
-      partitionKeys: run.partitionKeys,
-      runTags: run.runTags,
-    };
+    const input = stepInputOf(target, run, step);
     const emit = (event: Record<string, unknown>): void =>
       run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), ...event } as Parameters<RunState["writer"]["emit"]>[0]);
     const retryPolicy = step.op.retryPolicy ?? run.opRetryPolicy;

@@ -1,10 +1,9 @@
 // The step jobs of the queue executor: graphile-worker jobs in the workers' queue schema, and the kv entries
 // through which a worker tells the orchestrating process who runs a step and how it ended.
-import { makeWorkerUtils, type WorkerUtils } from "graphile-worker";
-import pg from "pg";
+import type pg from "pg";
 import type { Instance } from "../../instance/index.js";
 import type { StepProcessInput, StepProcessReport } from "../multiprocess/spawn-step.js";
-import { queueConnectionOf, quietErrors, quietQueueLogger } from "../workers/worker-queue.js";
+import { QueueConnection } from "../workers/worker-queue.js";
 
 export const EXECUTE_STEP_TASK = "tessera_execute_step";
 /** kv `step_worker/<runId>/<stepKey>`: the worker that took the step's latest attempt. */
@@ -43,31 +42,17 @@ export function parseStepReport(text: string): StepProcessReport {
 
 /** Puts step jobs on the workers' queue; one per attempt, keyed so an attempt is queued once. */
 export class StepQueue {
-  readonly #pool: pg.Pool;
-  readonly #schema: string;
-  #utils: Promise<WorkerUtils> | undefined;
+  // One connection for adding jobs, one held for LISTEN.
+  readonly #connection: QueueConnection;
   #listener: Promise<pg.PoolClient | undefined> | undefined;
 
   constructor(instance: Instance) {
-    const { pool, schema } = queueConnectionOf(instance);
-    // One connection for adding jobs, one held for LISTEN.
-    this.#pool = new pg.Pool({ ...pool, max: 3 });
-    quietErrors(this.#pool);
-    this.#schema = schema;
-  }
-
-  #workerUtils(): Promise<WorkerUtils> {
-    this.#utils ??= makeWorkerUtils({ pgPool: this.#pool, schema: this.#schema, logger: quietQueueLogger }).then(async (utils) => {
-      await utils.migrate();
-      return utils;
-    });
-    return this.#utils;
+    this.#connection = new QueueConnection(instance, 3);
   }
 
   async enqueue(payload: QueuedStepPayload): Promise<void> {
-    const utils = await this.#workerUtils();
-    // One attempt per job: a dead worker's step is retried by its orchestrator, as a new job, once its lease expired.
-    await utils.addJob(EXECUTE_STEP_TASK, payload, { jobKey: stepJobKey(payload.runId, payload.stepKey, payload.attempt), maxAttempts: 1 });
+    // A dead worker's step is retried by its orchestrator, as a new job, once the worker's lease expired.
+    await this.#connection.addJob(EXECUTE_STEP_TASK, payload, stepJobKey(payload.runId, payload.stepKey, payload.attempt));
   }
 
   /**
@@ -75,12 +60,12 @@ export class StepQueue {
    * connection (or with a notification lost), the caller's polling still finds the report.
    */
   listen(onReport: (jobKey: string) => void): void {
-    this.#listener ??= this.#pool.connect().then(
+    this.#listener ??= this.#connection.pool.connect().then(
       async (client) => {
         client.on("notification", (message) => {
           if (message.payload !== undefined) onReport(message.payload);
         });
-        await client.query(`LISTEN "${stepReportChannel(this.#schema)}"`);
+        await client.query(`LISTEN "${stepReportChannel(this.#connection.schema)}"`);
         return client;
       },
       () => undefined,
@@ -90,7 +75,6 @@ export class StepQueue {
   async close(): Promise<void> {
     const listener = await this.#listener;
     listener?.release(true);
-    await this.#utils?.then((utils) => utils.release()).catch(() => undefined);
-    await this.#pool.end().catch(() => undefined);
+    await this.#connection.close();
   }
 }

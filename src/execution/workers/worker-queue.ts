@@ -49,37 +49,57 @@ export function queueConnectionOf(instance: Instance): { pool: pg.PoolConfig; sc
   return storage.queueConnection();
 }
 
-/** Puts runs on the workers' queue: one job per run, keyed by the run id so a run is queued once. */
-export class WorkerQueue {
-  readonly #pool: pg.Pool;
-  readonly #schema: string;
+/**
+ * A connection to the workers' queue: a pool of its own and graphile-worker's utilities, its schema migrated
+ * on first use. Shared by the run queue and the queue executor's step queue.
+ */
+export class QueueConnection {
+  readonly pool: pg.Pool;
+  readonly schema: string;
   #utils: Promise<WorkerUtils> | undefined;
 
-  constructor(instance: Instance) {
+  constructor(instance: Instance, maxConnections?: number) {
     const { pool, schema } = queueConnectionOf(instance);
-    this.#pool = new pg.Pool(pool);
-    quietErrors(this.#pool);
-    this.#schema = schema;
+    this.pool = new pg.Pool(maxConnections === undefined ? pool : { ...pool, max: maxConnections });
+    quietErrors(this.pool);
+    this.schema = schema;
   }
 
   #workerUtils(): Promise<WorkerUtils> {
-    this.#utils ??= makeWorkerUtils({ pgPool: this.#pool, schema: this.#schema, logger: quietQueueLogger }).then(async (utils) => {
+    this.#utils ??= makeWorkerUtils({ pgPool: this.pool, schema: this.schema, logger: quietQueueLogger }).then(async (utils) => {
       await utils.migrate();
       return utils;
     });
     return this.#utils;
   }
 
-  async enqueueRun(runId: string, queue: string = DEFAULT_WORKER_QUEUE): Promise<void> {
-    const task = runTaskOf(queue);
+  /** One attempt per job: work whose worker died is failed or retried by Tessera, never resumed blindly. */
+  async addJob(task: string, payload: unknown, jobKey: string): Promise<void> {
     const utils = await this.#workerUtils();
-    // One attempt: a run whose worker died is failed (or re-executed) by run monitoring, never resumed blindly.
-    await utils.addJob(task, { runId }, { jobKey: `run:${runId}`, maxAttempts: 1 });
+    await utils.addJob(task, payload, { jobKey, maxAttempts: 1 });
   }
 
   async close(): Promise<void> {
-    if (this.#utils) await (await this.#utils).release();
-    await this.#pool.end();
+    await this.#utils?.then((utils) => utils.release()).catch(() => undefined);
+    await this.pool.end().catch(() => undefined);
+  }
+}
+
+/** Puts runs on the workers' queue: one job per run, keyed by the run id so a run is queued once. */
+export class WorkerQueue {
+  readonly #connection: QueueConnection;
+
+  constructor(instance: Instance) {
+    this.#connection = new QueueConnection(instance);
+  }
+
+  async enqueueRun(runId: string, queue: string = DEFAULT_WORKER_QUEUE): Promise<void> {
+    // A run whose worker died is failed (or re-executed from failure) by run monitoring.
+    await this.#connection.addJob(runTaskOf(queue), { runId }, `run:${runId}`);
+  }
+
+  async close(): Promise<void> {
+    await this.#connection.close();
   }
 }
 
