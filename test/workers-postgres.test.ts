@@ -84,6 +84,39 @@ describe.skipIf(!server.reachable)("workers on PostgreSQL", () => {
     }
   });
 
+  it("stops a worker's run canceled through the instance (tessera run cancel): the running step finishes, the rest are skipped, the run ends CANCELED", async () => {
+    const instance = instanceOnPostgres();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = asset({ name: "slow_extract" }, async () => {
+      await gate;
+      return 1;
+    });
+    const second = asset({ name: "slow_load", ins: { first } }, (_ctx, { first }) => first + 1);
+    const slowDefs = new Definitions({ assets: [first, second] });
+    const worker = await startWorker({ instance, defs: slowDefs, workerId: "w-cancel", pollIntervalMs: 200 });
+    const launcher = new WorkerRunLauncher(instance);
+    try {
+      const run = await slowDefs.submitRun("*slow_load", { instance });
+      await new QueuedRunCoordinator({ instance, launcher }).dequeue();
+      for (;;) {
+        if ((await instance.allLogs(run.runId)).some((e) => e.eventType === "STEP_START" && e.stepKey === "slow_extract")) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect((await instance.cancelRun(run.runId)).status).toBe("CANCELING");
+      release();
+      const [ended] = await untilFinished(instance, [run.runId]);
+      expect(ended?.status).toBe("CANCELED");
+      const logs = await instance.allLogs(run.runId);
+      expect(logs.filter((e) => e.eventType === "STEP_SUCCESS").map((e) => e.stepKey)).toEqual(["slow_extract"]);
+      expect(logs.find((e) => e.eventType === "STEP_SKIPPED")?.stepKey).toBe("slow_load");
+    } finally {
+      release();
+      await worker.stop();
+      await launcher.close();
+    }
+  });
+
   it("routes a run tagged tessera/worker_queue to the workers of that queue only, and untagged runs to default", async () => {
     const instance = instanceOnPostgres();
     const gpu = await startWorker({ instance, defs, workerId: "gpu-box", queues: ["gpu"], concurrency: 2, pollIntervalMs: 200 });
