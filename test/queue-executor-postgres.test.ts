@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "tessera";
 import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
+import { executeQueuedStep } from "../src/execution/queue-executor/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, withClient } from "./support/postgres.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -244,6 +245,49 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
       await worker.stop();
     }
   }, 30_000);
+
+  it("hands out again a step job whose worker died between taking it and starting the step; the step runs once", async () => {
+    const module = project();
+    const { defs } = (await import(module)) as { defs: Definitions };
+    const clock = new ManualClock(1_800_000_000_000);
+    const homeDir = home();
+    const instance = Instance.fromHome({ home: homeDir, clock });
+    instances.push(instance);
+    const run = defs.materialize("fragile", { instance, codeLocation: module, raiseOnError: false });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const queueSchema = `${schemas[schemas.length - 1]}_queue`;
+    const locked = () =>
+      withClient(server.url, async (c) =>
+        // A worker that locked the job a minute ago and died before claiming the step's attempt.
+        (await c.query(`UPDATE ${queueSchema}._private_jobs SET locked_at = now() - interval '1 minute', locked_by = 'ghost' WHERE key LIKE '%/fragile/0'`).catch(() => ({ rowCount: 0 }))).rowCount,
+      );
+    while (!(await locked())) await sleep(50);
+    clock.advance(31_000);
+    const worker = await startWorker({ instance, defs, module, workerId: "survivor", pollIntervalMs: 200 });
+    try {
+      const result = await run;
+      const logs = result.allEvents;
+      expect(result.success).toBe(true);
+      expect(logs.find((e) => e.eventType === "ENGINE_EVENT" && e.level === "warn")?.message).toBe(
+        'A worker took step "fragile"\'s job over 30 s ago and died before it started the step; the job is handed out again.',
+      );
+      expect(logs.filter((e) => e.eventType === "STEP_START" && e.stepKey === "fragile")).toHaveLength(1);
+      expect(logs.filter((e) => e.eventType === "STEP_UP_FOR_RETRY")).toEqual([]);
+      expect(logs.filter(tookStep).map(tookStep)).toEqual(["survivor"]);
+    } finally {
+      await worker.stop();
+    }
+  }, 30_000);
+
+  it("runs a step attempt at most once, even when its job is handed out twice", async () => {
+    const homeDir = home();
+    const instance = open(homeDir);
+    const { defs } = (await import(project())) as { defs: Definitions };
+    const payload = { module: "unused.ts", runId: "r-claimed", stepKey: "extract", runConfig: {}, nodes: ["extract"], checks: [], partitionKeys: undefined, runTags: {}, attempt: 0 };
+    await instance.storage.acquireLease("step_attempt:r-claimed/extract/0", "first-worker", Date.now(), 60_000);
+    expect(await executeQueuedStep(payload, { instance, defs, workerId: "second-worker" })).toBeUndefined();
+    expect(await instance.allLogs("r-claimed")).toEqual([]);
+  });
 
   it("needs the code location module, naming the fix", async () => {
     const { defs } = (await import(project())) as { defs: Definitions };

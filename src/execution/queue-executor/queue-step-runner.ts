@@ -29,6 +29,11 @@ const STORAGE_PATIENCE_MS = 30_000;
 
 /** A step queued this long with no worker taking it gets a warning in the run's log (it keeps waiting). */
 const UNTAKEN_WARNING_MS = 30_000;
+/**
+ * A step job locked this long by a worker that never recorded itself as the step's worker (a live one does
+ * within milliseconds) was taken by a worker that died in between: the job is handed out again.
+ */
+const ABANDONED_AFTER_S = 30;
 
 type AttemptEnd = { readonly report: StepProcessReport } | { readonly lost: string; readonly workerId: string };
 
@@ -47,6 +52,8 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     queuedAt: number;
     /** Told once when no worker took the step within UNTAKEN_WARNING_MS. */
     untaken: (() => void) | undefined;
+    /** Told when the job, abandoned by a worker that died before starting it, was handed out again. */
+    handedOut: () => void;
     resolve: (end: AttemptEnd) => void;
     reject: (error: unknown) => void;
   }
@@ -91,7 +98,11 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
         }
         const workerId = kv[stepWorkerKey(w.runId, w.stepKey, w.attempt)];
         if (workerId === undefined) {
-          if (w.untaken && instance.clock.now() - w.queuedAt > UNTAKEN_WARNING_MS) {
+          const waited = instance.clock.now() - w.queuedAt;
+          if (waited > ABANDONED_AFTER_S * 1000 && (await queue.handOutAbandoned(id, ABANDONED_AFTER_S))) {
+            w.handedOut();
+          }
+          if (w.untaken && waited > UNTAKEN_WARNING_MS) {
             w.untaken();
             w.untaken = undefined;
           }
@@ -132,9 +143,9 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     void poll();
   });
 
-  const waitForAttempt = (runId: string, stepKey: string, attempt: number, untaken: () => void): Promise<AttemptEnd> =>
+  const waitForAttempt = (runId: string, stepKey: string, attempt: number, untaken: () => void, handedOut: () => void): Promise<AttemptEnd> =>
     new Promise((resolve, reject) => {
-      waiting.set(stepJobKey(runId, stepKey, attempt), { runId, stepKey, attempt, queuedAt: instance.clock.now(), untaken, resolve, reject });
+      waiting.set(stepJobKey(runId, stepKey, attempt), { runId, stepKey, attempt, queuedAt: instance.clock.now(), untaken, handedOut, resolve, reject });
       schedule();
     });
 
@@ -151,12 +162,22 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
         await queue.enqueue({ ...input, attempt });
         // When the step went on the queue: with the worker's "took step" event, the queue's pickup latency.
         emit({ eventType: "ENGINE_EVENT", timestamp: queuedAt, message: `Step "${step.key}" is queued for a worker${attempt > 0 ? ` (attempt ${attempt + 1})` : ""}.`, data: { attempt } });
-        const end = await waitForAttempt(run.runId, step.key, attempt, () =>
-          emit({
-            eventType: "ENGINE_EVENT",
-            level: "warn",
-            message: `Step "${step.key}" has waited ${UNTAKEN_WARNING_MS / 1000} s on the queue without a worker taking it: start \`tessera worker\` for this instance (the step runs once one does).`,
-          }),
+        const end = await waitForAttempt(
+          run.runId,
+          step.key,
+          attempt,
+          () =>
+            emit({
+              eventType: "ENGINE_EVENT",
+              level: "warn",
+              message: `Step "${step.key}" has waited ${UNTAKEN_WARNING_MS / 1000} s on the queue without a worker taking it: start \`tessera worker\` for this instance (the step runs once one does).`,
+            }),
+          () =>
+            emit({
+              eventType: "ENGINE_EVENT",
+              level: "warn",
+              message: `A worker took step "${step.key}"'s job over ${ABANDONED_AFTER_S} s ago and died before it started the step; the job is handed out again.`,
+            }),
         );
         if ("report" in end) return applyReport(run, step, end.report);
         // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.

@@ -56,6 +56,18 @@ export class StepQueue {
   }
 
   /**
+   * A step job a worker locked over `seconds` ago without claiming its attempt (which a live worker does at
+   * once) was taken by a worker that died in between: its locks are released so that a live worker takes the
+   * job. Safe because an attempt runs only for the worker that claims it. True when there was such a job.
+   */
+  async handOutAbandoned(jobKey: string, seconds: number): Promise<boolean> {
+    const job = await this.#connection.lockedLongerThan(jobKey, seconds);
+    if (job === undefined) return false;
+    await this.#connection.unlockWorkers([job.lockedBy]);
+    return true;
+  }
+
+  /**
    * Calls `onReport` with the job key of each step report a worker announces. Best effort: without a listening
    * connection (or with a notification lost), the caller's polling still finds the report.
    */

@@ -6,6 +6,10 @@ import type { StepProcessReport } from "../multiprocess/spawn-step.js";
 import { executeStepInput } from "../multiprocess/step-process.js";
 import { stepJobKey, stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./step-queue.js";
 
+/** Lease `step_attempt:<job key>`: the worker that claimed a step attempt, for good. */
+export const STEP_ATTEMPT_LEASE_PREFIX = "step_attempt:";
+const ATTEMPT_CLAIM_MS = 365 * 24 * 3600 * 1000;
+
 export interface QueuedStepContext {
   instance: Instance;
   defs: Definitions;
@@ -18,10 +22,15 @@ export interface QueuedStepContext {
  * Executes one step job. The step's worker is recorded before the step starts, so that the orchestrator
  * can watch that worker's lease; the report is stored last, so a report means the step's events are stored.
  */
-export async function executeQueuedStep(payload: QueuedStepPayload, context: QueuedStepContext): Promise<StepProcessReport> {
+export async function executeQueuedStep(payload: QueuedStepPayload, context: QueuedStepContext): Promise<StepProcessReport | undefined> {
   const { instance, defs, workerId } = context;
   const { attempt, ...input } = payload;
   const takenAt = instance.clock.now();
+  // An attempt runs at most once: a job handed out again (unlocked after its worker died) whose attempt some
+  // worker already claimed is left alone — its orchestrator follows that worker's lease.
+  const jobKey = stepJobKey(input.runId, input.stepKey, attempt);
+  const claim = await instance.storage.acquireLease(`${STEP_ATTEMPT_LEASE_PREFIX}${jobKey}`, workerId, takenAt, ATTEMPT_CLAIM_MS, {});
+  if (claim.holder !== workerId) return undefined;
   await instance.storage.setKv({ [stepWorkerKey(input.runId, input.stepKey)]: workerId, [stepWorkerKey(input.runId, input.stepKey, attempt)]: workerId });
   await instance.storeEvents([
     {

@@ -79,6 +79,26 @@ export class QueueConnection {
     await utils.addJob(task, payload, { jobKey, maxAttempts: 1 });
   }
 
+  /**
+   * The job with `jobKey` and who locked it, when a worker locked it more than `seconds` ago (by the database's
+   * clock), read through graphile-worker's public `jobs` view.
+   */
+  async lockedLongerThan(jobKey: string, seconds: number): Promise<{ id: string; lockedBy: string } | undefined> {
+    await this.#workerUtils();
+    const { rows } = await this.pool.query<{ id: string; locked_by: string }>(
+      `SELECT id, locked_by FROM "${this.schema}".jobs WHERE key = $1 AND locked_by IS NOT NULL AND locked_at < now() - make_interval(secs => $2)`,
+      [jobKey, seconds],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : { id: String(row.id), lockedBy: row.locked_by };
+  }
+
+  /** Hands the jobs locked by these (dead) graphile-worker workers out again (its forceUnlockWorkers). */
+  async unlockWorkers(lockedBy: readonly string[]): Promise<void> {
+    const utils = await this.#workerUtils();
+    await utils.forceUnlockWorkers([...lockedBy]);
+  }
+
   async close(): Promise<void> {
     await this.#utils?.then((utils) => utils.release()).catch(() => undefined);
     await this.pool.end().catch(() => undefined);

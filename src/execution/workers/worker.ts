@@ -137,7 +137,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
             try {
               const notify = (jobKey: string) => (stepPool as pg.Pool).query("SELECT pg_notify($1, $2)", [stepReportChannel(schema), jobKey]);
               const report = await executeQueuedStep(job, { instance, defs, workerId, notify });
-              options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail: report.status });
+              options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail: report?.status ?? "claimed by another worker before" });
             } finally {
               stepsInProgress.delete(name);
             }
