@@ -110,6 +110,9 @@ export class PostgresStorage implements Storage {
     // An idle connection the server dropped (restart, failover) is replaced on the next checkout;
     // without a listener its error would crash the process.
     this.#pool.on("error", () => {});
+    // A connection checked out when the server ends it (a restart) reports the error to its query; the
+    // client's own error event must not crash the process meanwhile.
+    this.#pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   /**
