@@ -72,22 +72,24 @@ export function spawnStep(target: { module: string; storage: StorageConfig; home
       child.on("close", (code, signal) => {
         const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
         if (!line) return crashed(signal ? `was killed by ${signal}` : `exited with code ${code} without reporting`);
-        const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as StepProcessReport;
-        for (const id of report.materialized) {
-          const node = run.graph.indexOf(id);
-          if (node !== undefined) run.materialized[node] = 1;
-        }
-        for (const [id, version] of Object.entries(report.dataVersions)) {
-          const node = run.graph.indexOf(id);
-          if (node !== undefined) run.dataVersions.set(node, version);
-        }
-        if (report.status === "success") resolve({ status: "success" });
-        else {
-          const error = new Error(report.error?.message ?? `step "${step.key}" failed`);
-          error.name = report.error?.name ?? "Error";
-          resolve({ status: "failure", error });
-        }
+        resolve(applyStepReport(run, step, JSON.parse(line.slice(REPORT_PREFIX.length)) as StepProcessReport));
       });
     });
   };
+}
+
+/** Fills the run's state from the report of a step run in another process (a child, or a queue worker). */
+export function applyStepReport(run: RunState, step: PlanStep, report: StepProcessReport): StepOutcome {
+  for (const id of report.materialized) {
+    const node = run.graph.indexOf(id);
+    if (node !== undefined) run.materialized[node] = 1;
+  }
+  for (const [id, version] of Object.entries(report.dataVersions)) {
+    const node = run.graph.indexOf(id);
+    if (node !== undefined) run.dataVersions.set(node, version);
+  }
+  if (report.status === "success") return { status: "success" };
+  const error = new Error(report.error?.message ?? `step "${step.key}" failed`);
+  error.name = report.error?.name ?? "Error";
+  return { status: "failure", error };
 }

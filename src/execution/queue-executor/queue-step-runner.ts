@@ -3,7 +3,7 @@
 import { serializeError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
-import { stepInputOf, type StepProcessReport } from "../multiprocess/spawn-step.js";
+import { applyStepReport, stepInputOf, type StepProcessReport } from "../multiprocess/spawn-step.js";
 import type { RunState } from "../run-state.js";
 import type { StepOutcome } from "../step-runner.js";
 import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
@@ -179,7 +179,7 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
               message: `A worker took step "${step.key}"'s job over ${ABANDONED_AFTER_S} s ago and died before it started the step; the job is handed out again.`,
             }),
         );
-        if ("report" in end) return applyReport(run, step, end.report);
+        if ("report" in end) return applyStepReport(run, step, end.report);
         // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.
         const error = new Error(end.lost);
         error.name = "StepWorkerLost";
@@ -214,20 +214,4 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
       await queue.close();
     },
   };
-}
-
-/** Fills the run's state from a worker's report, as the multiprocess executor does from a child's. */
-function applyReport(run: RunState, step: PlanStep, report: StepProcessReport): StepOutcome {
-  for (const id of report.materialized) {
-    const node = run.graph.indexOf(id);
-    if (node !== undefined) run.materialized[node] = 1;
-  }
-  for (const [id, version] of Object.entries(report.dataVersions)) {
-    const node = run.graph.indexOf(id);
-    if (node !== undefined) run.dataVersions.set(node, version);
-  }
-  if (report.status === "success") return { status: "success" };
-  const error = new Error(report.error?.message ?? `step "${step.key}" failed`);
-  error.name = report.error?.name ?? "Error";
-  return { status: "failure", error };
 }
