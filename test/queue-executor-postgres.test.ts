@@ -1,29 +1,20 @@
 // The queue executor on PostgreSQL, with real `tessera worker` processes: a run's steps are jobs that any worker
 // takes; a worker SIGKILLed mid-step is noticed by its lease, and the step retried elsewhere or failed naming it.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "tessera";
 import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
 import { executeQueuedStep } from "../src/execution/queue-executor/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, withClient } from "./support/postgres.js";
+import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BIN = join(ROOT, "bin", "tessera.js");
 const server = await postgresForTests();
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
+const tempDir = (prefix: string): string => dirs.make(prefix);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Five steps: extract, three branches that take a while (so two workers of one step slot each share them), combine.
 // `durable` (with a RetryPolicy) and `fragile` (without) take long enough for a worker to be killed in them.
@@ -41,12 +32,7 @@ export const defs = new Definitions({ assets: [extract, doubled, shifted, square
 `;
 
 function project(): string {
-  const dir = tempDir("tessera-queue-project-");
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-  mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
-  writeFileSync(join(dir, "defs.ts"), MODULE);
-  return join(dir, "defs.ts");
+  return userProject(dirs, MODULE, "tessera-queue-project-");
 }
 
 const tookStep = (e: EventRecord): string | undefined =>
@@ -70,6 +56,17 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
     return dir;
   }
 
+  /** A code location and an instance on a fresh schema whose clock the test moves, and the queue's schema. */
+  async function onManualClock() {
+    const module = project();
+    const { defs } = (await import(module)) as { defs: Definitions };
+    const clock = new ManualClock(1_800_000_000_000);
+    const homeDir = home();
+    const instance = Instance.fromHome({ home: homeDir, clock });
+    instances.push(instance);
+    return { module, defs, clock, instance, queueSchema: `${schemas[schemas.length - 1]}_queue` };
+  }
+
   function open(homeDir: string): Instance {
     const instance = Instance.fromHome({ home: homeDir });
     instances.push(instance);
@@ -81,7 +78,7 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
     const started = new Map<string, ChildProcess>();
     await Promise.all(
       ids.map((id) => {
-        const child = spawn(process.execPath, [BIN, "--home", homeDir, "worker", "-m", module, "--id", id, "--concurrency", "1", "--heartbeat-ms", "200", "--lease-ttl-ms", "1500"], {
+        const child = spawn(process.execPath, [TESSERA_BIN, "--home", homeDir, "worker", "-m", module, "--id", id, "--concurrency", "1", "--heartbeat-ms", "200", "--lease-ttl-ms", "1500"], {
           stdio: ["ignore", "pipe", "pipe"],
         });
         workers.push(child);
@@ -207,12 +204,7 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
   }, 30_000);
 
   it("warns in the run's log when no worker takes a step for 30 s, and runs it once a worker starts", async () => {
-    const module = project();
-    const { defs } = (await import(module)) as { defs: Definitions };
-    const clock = new ManualClock(1_800_000_000_000);
-    const homeDir = home();
-    const instance = Instance.fromHome({ home: homeDir, clock });
-    instances.push(instance);
+    const { module, defs, clock, instance, queueSchema } = await onManualClock();
     const warnings: EventRecord[] = [];
     const run = defs.materialize("extract", {
       instance,
@@ -221,9 +213,7 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
         if (event.eventType === "ENGINE_EVENT" && event.level === "warn") warnings.push(event);
       },
     });
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     // The step's job is on the queue (the queue's schema is created on first use): from here it waits for a worker.
-    const queueSchema = `${schemas[schemas.length - 1]}_queue`;
     const queued = () => withClient(server.url, async (c) => Number((await c.query(`SELECT count(*) AS n FROM ${queueSchema}.jobs`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n));
     while ((await queued()) === 0) await sleep(50);
     // The job names the step and its attempt, and holds no connection details: a worker uses its own instance.
@@ -247,15 +237,8 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
   }, 30_000);
 
   it("hands out again a step job whose worker died between taking it and starting the step; the step runs once", async () => {
-    const module = project();
-    const { defs } = (await import(module)) as { defs: Definitions };
-    const clock = new ManualClock(1_800_000_000_000);
-    const homeDir = home();
-    const instance = Instance.fromHome({ home: homeDir, clock });
-    instances.push(instance);
+    const { module, defs, clock, instance, queueSchema } = await onManualClock();
     const run = defs.materialize("fragile", { instance, codeLocation: module, raiseOnError: false });
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const queueSchema = `${schemas[schemas.length - 1]}_queue`;
     const locked = () =>
       withClient(server.url, async (c) =>
         // A worker that locked the job a minute ago and died before claiming the step's attempt.
