@@ -6,36 +6,26 @@ import type { AutomationEvaluationRecord, InstigatorState, TickRecord } from "..
 import { AutomationTags } from "../evaluate-tick.js";
 import type { AutomationBackfillRequest, AutomationConditionSensorDefinition } from "../automation-condition-sensor.js";
 import type { DaemonLogger } from "./daemon-logger.js";
-import { sensorDue } from "./sensor-loop.js";
-import { finishTick, launchTickRuns, saveTickState, startTick, type TickEnvironment } from "./tick-execution.js";
+import { runDueSensorTick } from "./sensor-loop.js";
+import { launchTickRuns, type TickEnvironment } from "./tick-execution.js";
 
-export async function runAutomationTick(
+export function runAutomationTick(
   env: TickEnvironment,
   sensor: AutomationConditionSensorDefinition,
   state: InstigatorState | undefined,
   now: number,
   logger: DaemonLogger,
 ): Promise<TickRecord | undefined> {
-  const { due, resume } = await sensorDue(env, sensor, state, now);
-  if (!due) return undefined;
   const { instance, defs } = env;
-  let tick = await startTick(instance, sensor.name, "SENSOR", now, resume);
-  let cursor = state?.cursor;
-  let finished: TickRecord;
-  try {
+  return runDueSensorTick(env, sensor, state, now, async (started, keep) => {
     const result = await sensor.evaluate({ defs, instance, evaluationTime: now, ...(state?.cursor === undefined ? {} : { cursor: state.cursor }) });
     if (result.evaluations.length > 0) await instance.storage.addAutomationEvaluations(result.evaluations);
-    tick = { ...tick, evaluationId: result.evaluationId, requestedCount: result.numRequested };
+    let tick = keep({ ...started, evaluationId: result.evaluationId, requestedCount: result.numRequested });
     await instance.storage.updateTick(tick);
-    tick = await launchTickRuns(env, { kind: "sensor", name: sensor.name, targets: [] }, tick, result.runRequests, []);
-    if (result.backfillRequests.length) tick = await launchBackfills(env, sensor.name, result.evaluationId, tick, result.backfillRequests, logger);
-    cursor = result.cursor;
-    finished = await finishTick(instance, tick, { cursor, skipReason: "No asset's condition requested a run" });
-  } catch (error) {
-    finished = await finishTick(instance, tick, { error });
-  }
-  await saveTickState(instance, sensor.name, "SENSOR", { lastTickTimestamp: now, cursor });
-  return finished;
+    tick = keep(await launchTickRuns(env, { kind: "sensor", name: sensor.name, targets: [] }, tick, result.runRequests, []));
+    if (result.backfillRequests.length) keep(await launchBackfills(env, sensor.name, result.evaluationId, tick, result.backfillRequests, logger));
+    return { cursor: result.cursor, skipReason: "No asset's condition requested a run" };
+  });
 }
 
 /**
