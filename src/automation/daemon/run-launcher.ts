@@ -1,6 +1,6 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
 import type { Definitions } from "../../definitions/index.js";
-import { materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
+import { failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import { InvalidRunRequestError } from "../errors.js";
 import type { RunRequest } from "../run-request.js";
@@ -129,9 +129,6 @@ export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
   },
 });
 
-async function failRun(instance: Instance, runId: string, error: unknown): Promise<void> {
-  const run = await instance.getRunById(runId);
-  if (!run || ["SUCCESS", "FAILURE", "CANCELED"].includes(run.status)) return;
-  const message = error instanceof Error ? error.message : String(error);
-  await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run crashed: ${message}` }]);
+function failRun(instance: Instance, runId: string, error: unknown): Promise<void> {
+  return failUnfinishedRun(instance, runId, `The run crashed: ${error instanceof Error ? error.message : String(error)}`);
 }

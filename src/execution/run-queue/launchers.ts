@@ -1,13 +1,13 @@
 // Run launchers: where a run taken off the queue executes — in this process, or in a child process of its own.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { FINISHED_RUN_STATUSES } from "../../core/index.js";
 import type { Definitions } from "../../definitions/index.js";
 import type { Instance, StorageConfig } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { executeSubmittedRun, type ExecuteOptions } from "../execute-run.js";
 import type { RunQueueLauncher } from "./coordinator.js";
 
-const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 /** Runs each launched run in this process, in the background; `whenIdle()` waits for all of them. */
 export class InProcessRunLauncher implements RunQueueLauncher {
@@ -25,7 +25,7 @@ export class InProcessRunLauncher implements RunQueueLauncher {
   async launch(run: RunRecord): Promise<void> {
     const done = executeSubmittedRun(this.#defs, run, { ...this.#options, instance: this.#instance, raiseOnError: false })
       .then(() => undefined)
-      .catch((error: unknown) => failUnfinished(this.#instance, run.runId, `The run failed before its first step: ${(error as Error)?.message ?? String(error)}`));
+      .catch((error: unknown) => failUnfinishedRun(this.#instance, run.runId, `The run failed before its first step: ${(error as Error)?.message ?? String(error)}`));
     this.#running.add(done);
     void done.finally(() => this.#running.delete(done));
   }
@@ -68,11 +68,11 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     const done = new Promise<void>((resolve) => {
-      child.on("error", (error) => void failUnfinished(this.#instance, run.runId, `The run's process could not start: ${error.message}`).then(resolve));
+      child.on("error", (error) => void failUnfinishedRun(this.#instance, run.runId, `The run's process could not start: ${error.message}`).then(resolve));
       child.on("close", (code, signal) => {
         const why = signal ? `was killed by ${signal}` : `exited with code ${code}`;
         const tail = stderr.trim().split("\n").slice(-5).join(" | ");
-        void failUnfinished(this.#instance, run.runId, `The run's process ${why} before the run finished${tail ? `: ${tail}` : ""}`).then(resolve);
+        void failUnfinishedRun(this.#instance, run.runId, `The run's process ${why} before the run finished${tail ? `: ${tail}` : ""}`).then(resolve);
       });
     });
     this.#running.add(done);
@@ -84,10 +84,10 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
   }
 }
 
-/** Records why a run ended when it has not ended on its own (its process died, or it failed to begin). */
-async function failUnfinished(instance: Instance, runId: string, message: string): Promise<void> {
+/** Records why a run ended when it has not ended on its own (its process died, or it failed outside its steps). */
+export async function failUnfinishedRun(instance: Instance, runId: string, message: string): Promise<void> {
   const run = await instance.getRunById(runId);
-  if (!run || FINISHED.has(run.status)) return;
+  if (!run || FINISHED_RUN_STATUSES.has(run.status)) return;
   await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message }]);
 }
 

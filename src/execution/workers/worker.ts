@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Definitions } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
+import { failUnfinishedRun } from "../run-queue/launchers.js";
 import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
 import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, quietQueueLogger, runTaskOf } from "./worker-queue.js";
 
@@ -100,12 +101,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     options.onRun?.({ runId, status: "taken" });
     try {
       await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
-      await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch(async (error: unknown) => {
-        const current = await instance.getRunById(runId);
-        if (current && !["SUCCESS", "FAILURE", "CANCELED"].includes(current.status)) {
-          await instance.storeEvents([{ runId, timestamp: instance.clock.now(), eventType: "RUN_FAILURE", message: `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}` }]);
-        }
-      });
+      await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch((error: unknown) =>
+        failUnfinishedRun(instance, runId, `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}`),
+      );
     } finally {
       inProgress.delete(runId);
       options.onRun?.({ runId, status: "finished" });
