@@ -1,9 +1,9 @@
 // One step of a run executed from a StepProcessInput: the child side of the multiprocess executor (load the code
 // location, run the step, report on stdout) and, through executeStepInput, the step jobs of queue workers.
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { serializeError } from "../../core/index.js";
-import { Definitions } from "../../definitions/index.js";
+import type { Definitions } from "../../definitions/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import { Instance } from "../../instance/index.js";
 import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
@@ -14,6 +14,7 @@ import { prepareResources, setUpResources } from "../resources.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
 import { runStep } from "../step-runner.js";
+import { loadModuleDefinitions } from "./load-definitions.js";
 import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
 import "../index.js";
 
@@ -76,9 +77,7 @@ export async function executeStepInput(input: StepTarget, defs: Definitions, ins
 
 async function main(): Promise<StepProcessReport> {
   const input = JSON.parse(process.env.TESSERA_STEP_INPUT ?? "{}") as StepProcessInput;
-  const loaded = (await import(pathToFileURL(input.module).href)) as { defs?: unknown; default?: { defs?: unknown } };
-  const defs = loaded.defs ?? loaded.default?.defs;
-  if (!(defs instanceof Definitions)) throw new Error(`${input.module} does not export \`defs\` (a Definitions)`);
+  const defs = await loadModuleDefinitions(input.module);
   const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}) });
   try {
     return await executeStepInput(input, defs, instance);

@@ -1,17 +1,14 @@
 // The child side of ChildProcessRunLauncher: load the code location, execute one submitted run, exit.
-import { pathToFileURL } from "node:url";
-import { Definitions } from "../../definitions/index.js";
 import { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
+import { loadModuleDefinitions } from "../multiprocess/load-definitions.js";
 import type { RunProcessInput } from "./launchers.js";
 import "../index.js";
 
 const input = JSON.parse(process.env.TESSERA_RUN_INPUT ?? "{}") as RunProcessInput;
 
 async function main(): Promise<void> {
-  const loaded = (await import(pathToFileURL(input.module).href)) as { defs?: unknown; default?: { defs?: unknown } };
-  const defs = loaded.defs ?? loaded.default?.defs;
-  if (!(defs instanceof Definitions)) throw new Error(`${input.module} does not export \`defs\` (a Definitions)`);
+  const defs = await loadModuleDefinitions(input.module);
   const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}) });
   try {
     const run = await instance.getRunById(input.runId);
@@ -25,7 +22,10 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    // The launcher quotes the last lines of stderr as the run's failure reason: the message goes last, so a
+    // deep stack never pushes it out.
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`${(error as Error)?.stack ?? ""}\n${message}\n`);
     process.exit(1);
   },
 );
