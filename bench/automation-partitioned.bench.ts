@@ -17,7 +17,7 @@ import {
   type PartitionsDefinition,
   type TesseraEvent,
 } from "../src/index.js";
-import { AutomationCondition, evaluateAutomationConditions } from "../src/automation/condition/index.js";
+import { AutomationCondition, evaluateAutomationConditions } from "../src/index.js";
 import { AutomationConditionSensorDefinition } from "../src/automation/index.js";
 import { median, type Measurement, report } from "./harness.js";
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetKey, Definitions, Instance, asset, type AssetsDefinition, type TesseraEvent } from "../src/index.js";
-import { AutomationCondition, evaluateAutomationConditions } from "../src/automation/condition/index.js";
+import { AutomationCondition, evaluateAutomationConditions } from "../src/index.js";
 import { layeredParents, median, type Measurement, report } from "./harness.js";
 
 const TOTAL = 10_000;

@@ -71,7 +71,6 @@ export {
   AssetsDefinition,
   AssetJobDefinition,
   Backoff,
-  Definitions,
   Jitter,
   MaterializeResult,
   ResourceDefinition,
@@ -123,31 +122,42 @@ export {
   type RetryPolicyOptions,
   type TypeCheck,
 } from "./definitions/index.js";
+export {
+  Definitions,
+} from "./code-location/index.js";
 
 export {
   AssetGraph,
-  AssetHealthStatus,
   AssetSelection,
   SelectionNeedsInstanceError,
-  SelectionNotExpressibleError,
-  SelectionSyntaxError,
   SelfDependencyError,
   UnknownAssetCheckError,
   UnsupportedSelectionError,
-  type AssetCheckKeyLike,
-  type AssetSelectionTarget,
-  type CoercibleToAssetSelection,
-  type FromStringOptions,
   type IncludeSourcesOptions,
   type ResolveOptions,
   type ResolveWithInstanceOptions,
   type AssetHealthSource,
-  type SelectionNode,
   type SelectionScope,
-  type ToSelectionStringOptions,
 } from "./graph/index.js";
-export type { RunConfig } from "./plan/index.js";
-export { BackfillStatus, InstigatorStatus, TickStatus } from "./storage/index.js";
+export {
+  AssetHealthStatus,
+  SelectionNotExpressibleError,
+  SelectionSyntaxError,
+  type AssetCheckKeyLike,
+  type AssetSelectionTarget,
+  type CoercibleToAssetSelection,
+  type FromStringOptions,
+  type SelectionNode,
+  type ToSelectionStringOptions,
+} from "./definitions/index.js";
+export type {
+  RunConfig,
+} from "./plan/index.js";
+export {
+  BackfillStatus,
+  InstigatorStatus,
+  TickStatus,
+} from "./storage/index.js";
 export type {
   AssetRecord,
   AutomationEvaluationRecord,
@@ -198,8 +208,6 @@ export {
   launchBackfill,
   resumeBackfill,
   submitBackfill,
-  materialize,
-  observe,
   reexecuteRun,
   type DequeueResult,
   type RunQueueLauncher,
@@ -207,13 +215,17 @@ export {
   type ResumeBackfillOptions,
   type ReexecuteOptions,
   type ExecuteOptions,
-  type ObserveOptions,
   type FilesystemIOManagerOptions,
   type JobExecuteOptions,
   type LoadAssetValueOptions,
-  type MaterializeOptions,
   type SelectionLike,
 } from "./execution/index.js";
+export {
+  materialize,
+  observe,
+  type ObserveOptions,
+  type MaterializeOptions,
+} from "./code-location/index.js";
 
 export {
   DataVersion,
@@ -273,6 +285,11 @@ export {
 } from "./partitions/index.js";
 
 export {
+  executeRunRequests,
+  type ExecuteRunRequestsOptions,
+  type ExecutedRunRequests,
+} from "./automation/index.js";
+export {
   ANONYMOUS_JOB_PREFIX,
   AutomationTags,
   DEFAULT_SENSOR_INTERVAL_SECONDS,
@@ -292,15 +309,12 @@ export {
   buildScheduleContext,
   buildScheduleFromPartitionedJob,
   buildSensorContext,
-  executeRunRequests,
   nextTicks,
   schedule,
   sensor,
   type AssetSensorFunction,
   type AssetSensorOptions,
   type AutomationTarget,
-  type ExecuteRunRequestsOptions,
-  type ExecutedRunRequests,
   type InstigatorKind,
   type PartitionedScheduleOptions,
   type RunRequestOptions,
@@ -316,9 +330,8 @@ export {
   type TargetOptions,
   type TargetRef,
   type TickEvaluation,
-} from "./automation/index.js";
+} from "./definitions/index.js";
 export {
-  AutomationCondition,
   AutomationConditionEvaluationResult,
   AutomationConditionSensorDefinition,
   DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
@@ -331,13 +344,33 @@ export {
   type EvaluationTreeNode,
 } from "./automation/index.js";
 export {
-  AutomationConditionReferenceError,
-  FreshnessPolicy,
+  AutomationCondition,
+} from "./definitions/index.js";
+export {
   FreshnessStatus,
-  InvalidFreshnessPolicyError,
   evaluateFreshness,
   type AssetFreshness,
   type EvaluateFreshnessOptions,
-  type FreshnessPolicyOptions,
 } from "./automation/index.js";
-export { Daemon, DaemonLoop, inProcessDaemonLauncher, queuedDaemonLauncher, InvalidDaemonOptionError, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./automation/index.js";
+export {
+  AutomationConditionReferenceError,
+} from "./graph/index.js";
+export {
+  FreshnessPolicy,
+  InvalidFreshnessPolicyError,
+  type FreshnessPolicyOptions,
+} from "./definitions/index.js";
+export {
+  Daemon,
+  DaemonLoop,
+  inProcessDaemonLauncher,
+  queuedDaemonLauncher,
+  InvalidDaemonOptionError,
+  UnknownInstigatorError,
+  type DaemonIteration,
+  type DaemonLogger,
+  type DaemonOptions,
+  type LaunchedRun,
+  type LaunchRequest,
+  type DaemonRunLauncher,
+} from "./automation/index.js";

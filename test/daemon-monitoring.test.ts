@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { Daemon } from "../src/automation/daemon/index.js";
 import { ManualClock } from "../src/core/index.js";
-import { Definitions, asset } from "../src/definitions/index.js";
+import { asset } from "../src/definitions/index.js";
+import { Definitions } from "../src/code-location/index.js";
 import { MAX_RETRIES_TAG, RUN_WORKER_KEY_PREFIX } from "../src/execution/index.js";
 import { Instance } from "../src/instance/index.js";
 

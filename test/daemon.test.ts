@@ -6,11 +6,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { ManualClock } from "../src/core/index.js";
-import { asset, Definitions, defineAssetJob } from "../src/definitions/index.js";
-import { InProcessRunLauncher, materialize, resumeBackfill, submitBackfill } from "../src/execution/index.js";
+import { asset, defineAssetJob } from "../src/definitions/index.js";
+import { Definitions } from "../src/code-location/index.js";
+import { InProcessRunLauncher, resumeBackfill, submitBackfill } from "../src/execution/index.js";
+import { materialize } from "../src/code-location/index.js";
 import { Instance } from "../src/instance/index.js";
 import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
-import { AutomationCondition, AutomationConditionSensorDefinition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/automation/index.js";
+import { AutomationConditionSensorDefinition } from "../src/automation/index.js";
+import { AutomationCondition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/definitions/index.js";
 import { Daemon, inProcessDaemonLauncher, queuedDaemonLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type DaemonRunLauncher } from "../src/automation/daemon/index.js";
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC

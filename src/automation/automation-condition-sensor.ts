@@ -1,18 +1,20 @@
 // AutomationConditionSensorDefinition: a sensor that evaluates the automation conditions of the assets it targets.
 import { createHash } from "node:crypto";
 import { InvalidDefinitionError, type AssetKey, type RawMetadata } from "../core/index.js";
-import { AssetJobDefinition, type Definitions } from "../definitions/index.js";
-import { AssetGraph, AssetSelection, type CoercibleToAssetSelection } from "../graph/index.js";
+import { AssetJobDefinition, type DefinitionsData } from "../definitions/index.js";
+import { AssetGraph, AssetSelection } from "../graph/index.js";
+import type { CoercibleToAssetSelection } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
 import { partitionsDefinitionFingerprint, type PartitionsDefinition } from "../partitions/index.js";
 import type { AutomationEvaluationRecord } from "../storage/index.js";
-import { AutomationCondition, AutomationConditionEvaluationResult, evaluateAutomationConditions, type EntitySubset } from "./condition/index.js";
-import { checkConditionReferences } from "./condition-references.js";
-import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "./context.js";
-import type { TickEvaluation } from "./evaluate-tick.js";
+import { AutomationConditionEvaluationResult, evaluateAutomationConditions, type EntitySubset } from "./condition/index.js";
+import { AutomationCondition } from "../definitions/index.js";
+import { checkConditionReferences } from "../graph/index.js";
+import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "../definitions/index.js";
+import type { TickEvaluation } from "../definitions/index.js";
 import { serializeEvaluationTree } from "./evaluation-tree.js";
-import { RunRequest } from "./run-request.js";
-import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "./sensor-definition.js";
+import { RunRequest } from "../definitions/index.js";
+import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "../definitions/index.js";
 
 /** The name of the sensor that covers assets with a condition that no automation condition sensor targets. */
 export const DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME = "default_automation_condition_sensor";
@@ -84,7 +86,7 @@ export interface AutomationSensorEvaluation {
 }
 
 export interface AutomationSensorEvaluateOptions {
-  defs: Definitions;
+  defs: DefinitionsData;
   instance: Instance;
   /** The cursor the previous evaluation returned. @default a first evaluation */
   cursor?: string | undefined;
@@ -168,7 +170,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
   }
 
   /** The targeted assets' condition (their own, else the sensor's default condition), by asset key. */
-  conditionsIn(defs: Definitions): Record<string, AutomationCondition> {
+  conditionsIn(defs: DefinitionsData): Record<string, AutomationCondition> {
     const graph = AssetGraph.of(defs);
     const conditions: Record<string, AutomationCondition> = {};
     for (const node of this.#selection.resolveIndices(graph)) {
@@ -257,7 +259,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
  * the others do not target. As in the reference it starts STOPPED: turn it on with
  * `tessera sensor start default_automation_condition_sensor` (or `setInstigatorStatus`).
  */
-export function automationConditionSensorsOf(defs: Definitions): AutomationConditionSensorDefinition[] {
+export function automationConditionSensorsOf(defs: DefinitionsData): AutomationConditionSensorDefinition[] {
   const sensors = defs.sensors.filter((s): s is AutomationConditionSensorDefinition => s instanceof AutomationConditionSensorDefinition);
   const graph = AssetGraph.of(defs);
   const covered = new Uint8Array(graph.size);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AutomationCondition, DailyPartitionsDefinition, Definitions, StaticPartitionsDefinition, Instance, ManualClock, asset, evaluateAutomationConditions, materialize } from "../index.js";
+import { AutomationCondition, DailyPartitionsDefinition, StaticPartitionsDefinition, Instance, ManualClock, asset, evaluateAutomationConditions, materialize } from "../index.js";
+import { Definitions } from "../code-location/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 

@@ -1,6 +1,7 @@
 // The evaluated condition tree of one asset as plain JSON (stored per evaluation), and its text for `tessera automation explain`.
 import type { AssetGraph } from "../graph/index.js";
-import type { AutomationCondition, ConditionResult, ConditionKind } from "./condition/index.js";
+import type { ConditionResult } from "./condition/index.js";
+import type { AutomationCondition, ConditionKind } from "../definitions/index.js";
 
 /** How many ranges of true partitions a node lists; the count of partitions is always exact. */
 export const MAX_LISTED_PARTITIONS = 20;

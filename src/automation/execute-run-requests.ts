@@ -1,16 +1,16 @@
 // Carries out a tick's decisions in this process, for tests and scripts: dynamic partitions, then one run per request.
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
 import { materializeDefinitions, ResolvedAssetJob, type ExecuteResult } from "../execution/index.js";
 import type { Instance } from "../instance/index.js";
-import { InvalidRunRequestError } from "./errors.js";
-import { AutomationTags, type TickEvaluation } from "./evaluate-tick.js";
-import type { RunRequest } from "./run-request.js";
-import type { ScheduleDefinition } from "./schedule-definition.js";
-import type { SensorDefinition } from "./sensor-definition.js";
-import { lookupJob } from "./target.js";
+import { InvalidRunRequestError } from "../definitions/index.js";
+import { AutomationTags, type TickEvaluation } from "../definitions/index.js";
+import type { RunRequest } from "../definitions/index.js";
+import type { ScheduleDefinition } from "../definitions/index.js";
+import type { SensorDefinition } from "../definitions/index.js";
+import { lookupJob } from "../definitions/index.js";
 
 export interface ExecuteRunRequestsOptions {
-  defs: Definitions;
+  defs: DefinitionsData;
   instance: Instance;
   /** The schedule or sensor whose tick this is. */
   instigator: ScheduleDefinition | SensorDefinition;

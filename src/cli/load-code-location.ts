@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CodeLocationError, TesseraError } from "../core/index.js";
-import { Definitions } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import type { Settings } from "../instance/index.js";
 import { CliUsageError } from "./errors.js";
 import { displayPath } from "./format.js";

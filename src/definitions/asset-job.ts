@@ -1,7 +1,7 @@
 // defineAssetJob(): a named selection of assets to materialize together, with its own config, tags and executor.
 import { InvalidDefinitionError, coerceMetadata, validateTags, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
 // Type-only: selections are resolved by the graph layer; a job only carries one.
-import type { CoercibleToAssetSelection } from "../graph/index.js";
+import type { CoercibleToAssetSelection } from "./selection/index.js";
 import type { ExecutorDefinition } from "./executor.js";
 import type { PartitionsDefinition } from "../partitions/index.js";
 import { RetryPolicy } from "./retry-policy.js";

@@ -12,7 +12,8 @@ import {
 import { AssetDep, type AssetRef } from "./asset-dep.js";
 // Type-only: partitions and automation are later layers; a spec only carries their definitions.
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
-import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { FreshnessPolicy } from "./freshness-policy.js";
 
 type OptionalAttribute = "description" | "codeVersion" | "groupName" | "partitionsDef" | "backfillPolicy" | "automationCondition" | "freshnessPolicy";
 

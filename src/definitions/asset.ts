@@ -4,7 +4,8 @@ import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validat
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
-import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { FreshnessPolicy } from "./freshness-policy.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";

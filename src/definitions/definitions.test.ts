@@ -4,7 +4,7 @@ import { SelfDependencyError } from "../graph/index.js";
 import { asset } from "./asset.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
-import { Definitions } from "./definitions.js";
+import { Definitions } from "../code-location/index.js";
 
 describe("Definitions", () => {
   it("holds assets and external specs, by key", () => {

@@ -1,4 +1,6 @@
-// Definitions: the set of assets and resources a code location exports as `defs`.
+// DefinitionsData: what a code location's `defs` holds, checked for everything its parts alone can tell. The public
+// Definitions (code-location/definitions.ts) extends it with the checks and operations that need the asset graph and
+// execution, which sit above this layer; this one is abstract so that no unchecked set of definitions can be built.
 import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError, closestMatches } from "../core/index.js";
 import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetJobDefinition } from "./asset-job.js";
@@ -7,8 +9,8 @@ import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
-// Type-only: schedules and sensors are defined in the automation layer, above this one; checked here by `kind`.
-import type { ScheduleDefinition, SensorDefinition } from "../automation/index.js";
+import { ScheduleDefinition } from "./schedule-definition.js";
+import { SensorDefinition } from "./sensor-definition.js";
 
 /** What may stand in `assets`: computed assets, and specs of external assets (a deprecated SourceAsset stands for one). */
 export type AssetsItem = AssetsDefinition<unknown> | AssetSpec | SourceAsset;
@@ -29,22 +31,10 @@ export interface DefinitionsOptions {
 }
 
 /**
- * Hooks that later layers register so that Definitions can validate its graph at construction
- * while the definitions layer imports nothing below it. Each returns nothing and throws a TesseraError.
+ * Everything a code location defines, as data. Validates what its parts alone can tell (types, duplicate keys,
+ * missing resources, names); the public `Definitions` adds what needs the asset graph.
  */
-const validators: ((defs: Definitions) => void)[] = [];
-export function registerDefinitionsValidator(validate: (defs: Definitions) => void): void {
-  if (!validators.includes(validate)) validators.push(validate);
-}
-
-/**
- * Everything a code location defines. Validates eagerly: duplicate keys, missing resources and
- * dependency cycles throw here, naming the culprit.
- *
- * @example
- * export const defs = new Definitions({ assets: [orders, revenue], resources: { warehouse } });
- */
-export class Definitions {
+export abstract class DefinitionsData {
   readonly kind = "definitions";
   readonly assets: readonly (AssetsDefinition<unknown> | AssetSpec)[];
   readonly resources: Readonly<Record<string, unknown>>;
@@ -94,14 +84,27 @@ export class Definitions {
         if (key !== DEFAULT_IO_MANAGER_KEY && !(key in this.resources)) throw new MissingResourceError(key, `Asset check "${check.spec.id}"`, Object.keys(this.resources));
       }
     }
-    Object.freeze(this);
-    for (const validate of validators) validate(this);
   }
+
+  /**
+   * The `a/b` ids of the assets `job` materializes, resolved against these definitions' asset graph. The graph is
+   * a layer above this one, so the public Definitions answers it.
+   */
+  abstract resolveJobAssetIds(job: AssetJobDefinition): string[];
+
+  /** A copy with more assets, resources, jobs, checks, schedules or sensors (and another executor). */
+  abstract with(options: DefinitionsOptions): DefinitionsData;
 
   /** The definition (or external spec) of `key`, or undefined. */
   getAssetsDef(key: AssetKey | string | readonly string[]): AssetsItem | undefined {
     const index = this.#index.get(AssetKey.from(key).toString());
     return index === undefined ? undefined : (this.#definitions[index] ?? this.#specs[index]);
+  }
+
+  /** The spec of `key` (computed or external), or undefined. */
+  getAssetSpec(key: AssetKey | string | readonly string[]): AssetSpec | undefined {
+    const index = this.#index.get(AssetKey.from(key).toString());
+    return index === undefined ? undefined : this.#specs[index];
   }
 
   get assetKeys(): AssetKey[] {
@@ -134,17 +137,17 @@ export class Definitions {
     );
   }
 
-  /** A copy with more assets, resources or jobs. */
-  with(options: DefinitionsOptions): Definitions {
-    return new Definitions({
-      assets: [...this.assets, ...(options.assets ?? [])],
-      resources: { ...this.resources, ...(options.resources ?? {}) },
-      jobs: [...this.jobs, ...(options.jobs ?? [])],
-      assetChecks: [...this.assetChecks, ...(options.assetChecks ?? [])],
-      schedules: [...this.schedules, ...(options.schedules ?? [])],
-      sensors: [...this.sensors, ...(options.sensors ?? [])],
-      executor: options.executor ?? this.executor,
-    });
+  /** The options that rebuild these definitions with `more` added (for `with`). */
+  protected mergedOptions(more: DefinitionsOptions): DefinitionsOptions {
+    return {
+      assets: [...this.assets, ...(more.assets ?? [])],
+      resources: { ...this.resources, ...(more.resources ?? {}) },
+      jobs: [...this.jobs, ...(more.jobs ?? [])],
+      assetChecks: [...this.assetChecks, ...(more.assetChecks ?? [])],
+      schedules: [...this.schedules, ...(more.schedules ?? [])],
+      sensors: [...this.sensors, ...(more.sensors ?? [])],
+      executor: more.executor ?? this.executor,
+    };
   }
 }
 
@@ -163,6 +166,12 @@ function checkInstigators<T>(items: readonly T[], kind: "schedule" | "sensor"): 
     if ((item as { kind?: unknown } | null)?.kind !== `${kind}_definition`) {
       const build = kind === "schedule" ? "new ScheduleDefinition(), schedule() or buildScheduleFromPartitionedJob()" : "new SensorDefinition(), sensor() or assetSensor()";
       throw new InvalidDefinitionError(`Definitions ${field}[${i}] is not a ${kind} (got ${describeItem(item)}); build it with ${build}`);
+    }
+    const ok = kind === "schedule" ? item instanceof ScheduleDefinition : item instanceof SensorDefinition;
+    if (!ok) {
+      throw new InvalidDefinitionError(
+        `Definitions ${field}[${i}] is not a ${kind} built by this copy of Tessera; build it with ${kind === "schedule" ? "new ScheduleDefinition() or schedule()" : "new SensorDefinition(), sensor() or assetSensor()"}.`,
+      );
     }
   }
   return [...items];

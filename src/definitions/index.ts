@@ -1,10 +1,11 @@
+// The definitions layer: everything users write, as immutable data. Evaluating it is the work of the layers above.
 export { asset, type AssetCompute, type AssetEvent, type AssetInputSource, type AssetInputs, type AssetOptions, type AssetOutputOf, type ConfigValue, type InputValue, type RequiredResources, type ResourceRequirement } from "./asset.js";
 export { AssetDep, AssetIn, refToKey, type AssetDepOptions, type AssetInOptions, type AssetRef } from "./asset-dep.js";
 export { AssetSpec, DEFAULT_GROUP_NAME, IO_MANAGER_KEY_METADATA, mapAssetSpecs, type AssetSpecAttributes } from "./asset-spec.js";
 export { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition, type AssetsDefinitionParts, type OpNode } from "./assets-definition.js";
 export type { AssetExecutionContext } from "./context.js";
 export { configIssues, parseConfig } from "./config.js";
-export { Definitions, registerDefinitionsValidator, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
+export { DefinitionsData, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
 export {
   inProcessExecutor,
   multiprocessExecutor,
@@ -64,3 +65,55 @@ export {
   type ModuleLike,
   type PackageLocation,
 } from "./load-assets.js";
+export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind } from "./automation-condition.js";
+export { FreshnessPolicy, type FreshnessPolicyOptions } from "./freshness-policy.js";
+export {
+  InvalidAutomationConditionError,
+  InvalidEvaluationResultError,
+  InvalidFreshnessPolicyError,
+  InvalidRunRequestError,
+  UnknownJobTargetError,
+  type InstigatorKind,
+} from "./errors.js";
+export * from "./selection/index.js";
+export { RunRequest, SkipReason, SensorResult, type RunRequestOptions, type SensorResultOptions, type DynamicPartitionsRequest } from "./run-request.js";
+export {
+  buildScheduleContext,
+  buildSensorContext,
+  ScheduleEvaluationContext,
+  SensorEvaluationContext,
+  type ScheduleContextOptions,
+  type SensorContextOptions,
+} from "./instigator-context.js";
+export {
+  DefaultScheduleStatus,
+  ScheduleDefinition,
+  nextTicks,
+  schedule,
+  type ScheduleDefinitionOptions,
+  type ScheduleEvaluationResult,
+  type ScheduleFunction,
+} from "./schedule-definition.js";
+export {
+  DEFAULT_SENSOR_INTERVAL_SECONDS,
+  DefaultSensorStatus,
+  SensorDefinition,
+  sensor,
+  type SensorDefinitionOptions,
+  type SensorEvaluationResult,
+  type SensorFunction,
+} from "./sensor-definition.js";
+export { assetSensor, type AssetSensorFunction, type AssetSensorOptions } from "./asset-sensor.js";
+export { buildScheduleFromPartitionedJob, type PartitionedScheduleOptions } from "./partitioned-schedule.js";
+export { AutomationTags, collectItems, cronTicks, expectResultItem, resolveRunRequests, type TickEvaluation } from "./evaluate-tick.js";
+export {
+  ANONYMOUS_JOB_PREFIX,
+  describeValue,
+  jobAssetIds,
+  jobPartitionsDef,
+  lookupJob,
+  resolveTargetOptions,
+  type AutomationTarget,
+  type TargetOptions,
+  type TargetRef,
+} from "./instigator-target.js"

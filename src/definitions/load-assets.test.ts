@@ -1,29 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CodeLocationError, DuplicateAssetKeyError, InvalidAssetKeyError, InvalidDefinitionError } from "../core/index.js";
-import { materialize } from "../execution/index.js";
+import { materialize } from "../code-location/index.js";
 import { BackfillPolicy } from "../partitions/index.js";
-import { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import { AutomationCondition, FreshnessPolicy } from "./index.js";
 import * as current from "./__fixtures__/load-assets/current.js";
 import * as finance from "./__fixtures__/load-assets/finance.js";
 import * as fulfilment from "./__fixtures__/load-assets/fulfilment.js";
 import * as orders from "./__fixtures__/load-assets/orders.js";
-import {
-  AssetSpec,
-  AssetsDefinition,
-  Definitions,
-  SourceAsset,
-  asset,
-  assetCheck,
-  AssetCheckResult,
-  loadAssetChecksFromModules,
-  loadAssetChecksFromPackageModule,
-  loadAssetsFromCurrentModule,
-  loadAssetsFromModules,
-  loadAssetsFromPackageModule,
-  loadAssetsFromPackageName,
-  mapAssetSpecs,
-  type AssetsItem,
-} from "./index.js";
+import { AssetSpec, AssetsDefinition, SourceAsset, asset, assetCheck, AssetCheckResult, loadAssetChecksFromModules, loadAssetChecksFromPackageModule, loadAssetsFromCurrentModule, loadAssetsFromModules, loadAssetsFromPackageModule, loadAssetsFromPackageName, mapAssetSpecs, type AssetsItem } from "./index.js";
+import { Definitions } from "../code-location/index.js";
 
 const packageDir = new URL("./__fixtures__/load-assets/package/", import.meta.url);
 

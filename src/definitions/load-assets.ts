@@ -8,7 +8,8 @@ import { AssetsDefinition } from "./assets-definition.js";
 import type { AssetsItem } from "./definitions.js";
 // Type-only: partitions are a later layer.
 import type { BackfillPolicy } from "../partitions/index.js";
-import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { FreshnessPolicy } from "./freshness-policy.js";
 import { importModule, importPackageModules, resolvePackageName, type LabelledModule, type PackageLocation } from "./package-modules.js";
 import { replaceAssetKeys, replaceCheckKeys, type KeyReplacements } from "./replace-asset-keys.js";
 import { SourceAsset } from "./source-asset.js";

@@ -23,7 +23,8 @@ import type { AssetObservation, MaterializeResult } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
-import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { FreshnessPolicy } from "./freshness-policy.js";
 
 export interface AssetOutOptions<T> {
   /** The asset's key. @default the output's name (under keyPrefix) */

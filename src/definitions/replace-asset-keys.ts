@@ -2,7 +2,8 @@
 import { InvalidDefinitionError, type AssetKey } from "../core/index.js";
 // Type-only: partitions are a later layer; a spec only carries its policy.
 import type { BackfillPolicy } from "../partitions/index.js";
-import type { AutomationCondition, FreshnessPolicy } from "../automation/index.js";
+import type { AutomationCondition } from "./automation-condition.js";
+import type { FreshnessPolicy } from "./freshness-policy.js";
 import { AssetCheckSpec, AssetChecksDefinition } from "./asset-check.js";
 import { AssetDep } from "./asset-dep.js";
 import { AssetSpec, DEFAULT_GROUP_NAME } from "./asset-spec.js";

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AssetCheckFailedError, UnknownAssetError } from "../core/index.js";
-import { AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetIn, AssetOut, AssetSpec, Definitions, MaterializeResult, asset, assetCheck, multiAsset } from "../definitions/index.js";
+import { AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetIn, AssetOut, AssetSpec, MaterializeResult, asset, assetCheck, multiAsset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
-import { materialize } from "./materialize.js";
+import { materialize } from "../code-location/index.js";
 
 const orders = asset("orders", () => [{ id: 1, amount: 10 }, { id: 2, amount: -5 }]);
 const revenue = asset({ name: "revenue", ins: { orders } }, (_ctx, { orders }) => orders.reduce((sum, o) => sum + o.amount, 0));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ManualClock, UnknownAssetError } from "../core/index.js";
-import { AssetSpec, Definitions, RetryPolicy, asset, defineAssetJob, inProcessExecutor } from "../definitions/index.js";
+import { AssetSpec, RetryPolicy, asset, defineAssetJob, inProcessExecutor } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
-import "./asset-job.js";
 import { InProcessRunLauncher } from "./run-queue/launchers.js";
 import { QueuedRunCoordinator } from "./run-queue/coordinator.js";
 

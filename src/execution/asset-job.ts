@@ -1,15 +1,7 @@
-// defs.getJobDef(name): a job bound to its Definitions, runnable in this process.
+// A job bound to its Definitions (what defs.getJobDef(name) returns), runnable in this process.
 import type { AssetKey } from "../core/index.js";
-import { Definitions, type AssetJobDefinition } from "../definitions/index.js";
-import {
-  AssetGraph,
-  AssetSelection,
-  SelectionNeedsInstanceError,
-  instanceHealthSource,
-  jobNeedsInstance,
-  resolveJobSelection,
-  type ResolveOptions,
-} from "../graph/index.js";
+import type { AssetJobDefinition, DefinitionsData } from "../definitions/index.js";
+import { AssetGraph, AssetSelection, SelectionNeedsInstanceError, instanceHealthSource, jobNeedsInstance, resolveJobSelection, type ResolveOptions } from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";
@@ -19,10 +11,10 @@ export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "o
 
 /** A job resolved against its Definitions. */
 export class ResolvedAssetJob {
-  readonly defs: Definitions;
+  readonly defs: DefinitionsData;
   readonly definition: AssetJobDefinition;
 
-  constructor(defs: Definitions, definition: AssetJobDefinition) {
+  constructor(defs: DefinitionsData, definition: AssetJobDefinition) {
     this.defs = defs;
     this.definition = definition;
   }
@@ -91,14 +83,3 @@ export class ResolvedAssetJob {
     return { assetHealth: await instanceHealthSource(instance).getAssetHealth(AssetGraph.of(this.defs)) };
   }
 }
-
-declare module "../definitions/definitions.js" {
-  interface Definitions {
-    /** The job named `name`, bound to these definitions. */
-    getJobDef(name: string): ResolvedAssetJob;
-  }
-}
-
-Definitions.prototype.getJobDef = function getJobDef(this: Definitions, name: string) {
-  return new ResolvedAssetJob(this, this.getJob(name));
-};

@@ -3,12 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Definitions, asset, resource } from "../definitions/index.js";
-import "../graph/index.js";
+import { asset, resource } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { FilesystemIOManager } from "./io-managers/filesystem-io-manager.js";
-import "./materialize.js";
-import "./asset-value-loader.js";
 
 describe("loading asset values outside a run", () => {
   it("stores values under $TESSERA_HOME/storage by default and loads them back through the loader", async () => {

@@ -1,6 +1,6 @@
 // Loads stored asset values outside a run, through each asset's IO manager.
 import { AssetKey, InvalidDefinitionError, OutputTypeCheckError, coerceMetadata, type AssetKeyLike, type RawMetadata } from "../core/index.js";
-import { DEFAULT_IO_MANAGER_KEY, Definitions, isIOManager, runTypeCheck, type IOManager, type TypeCheck } from "../definitions/index.js";
+import { DEFAULT_IO_MANAGER_KEY, isIOManager, type DefinitionsData, runTypeCheck, type IOManager, type TypeCheck } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { parseRunConfig } from "../plan/index.js";
@@ -22,11 +22,11 @@ export interface LoadAssetValueOptions {
  * stay up until `close()`.
  */
 export class AssetValueLoader {
-  readonly #defs: Definitions;
+  readonly #defs: DefinitionsData;
   readonly #instance: Instance;
   readonly #live = new Map<string, LiveResources>();
 
-  constructor(defs: Definitions, instance: Instance) {
+  constructor(defs: DefinitionsData, instance: Instance) {
     this.#defs = defs;
     this.#instance = instance;
   }
@@ -78,33 +78,3 @@ export class AssetValueLoader {
     this.#live.clear();
   }
 }
-
-declare module "../definitions/definitions.js" {
-  interface Definitions {
-    /** A loader of stored asset values through the assets' IO managers. Close it when done. */
-    getAssetValueLoader(instance?: Instance): AssetValueLoader;
-    /** Loads one stored value; uses the instance of `$TESSERA_HOME` unless one is given. */
-    loadAssetValue<T = unknown>(key: AssetKeyLike, options?: LoadAssetValueOptions & { instance?: Instance }): Promise<T>;
-  }
-}
-
-Definitions.prototype.getAssetValueLoader = function getAssetValueLoader(this: Definitions, instance?: Instance) {
-  return new AssetValueLoader(this, instance ?? Instance.fromHome());
-};
-
-Definitions.prototype.loadAssetValue = async function loadAssetValue<T>(
-  this: Definitions,
-  key: AssetKeyLike,
-  options: LoadAssetValueOptions & { instance?: Instance } = {},
-): Promise<T> {
-  const { instance, ...rest } = options;
-  const owned = instance === undefined;
-  const target = instance ?? Instance.fromHome();
-  const loader = new AssetValueLoader(this, target);
-  try {
-    return await loader.loadAssetValue<T>(key, rest);
-  } finally {
-    await loader.close();
-    if (owned) await target.close();
-  }
-};

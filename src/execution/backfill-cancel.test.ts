@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Definitions, asset } from "../definitions/index.js";
+import { asset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { BackfillPolicy, DailyPartitionsDefinition } from "../partitions/index.js";
 import { launchBackfill } from "./backfill.js";

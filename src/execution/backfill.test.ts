@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { Definitions, asset } from "../definitions/index.js";
+import { asset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { BackfillPolicy, DailyPartitionsDefinition, InvalidPartitionKeyRangeError, StaticPartitionsDefinition } from "../partitions/index.js";
 import { backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
-import { materialize } from "./materialize.js";
+import { materialize } from "../code-location/index.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });
 

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { InstanceError, InvalidDefinitionError, SystemTags, type AssetKey } from "../core/index.js";
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
@@ -56,7 +56,7 @@ export function backfillLeaseName(backfillId: string): string {
  * before its next run. While it runs, this process holds the backfill's lease (`backfill:<id>`); if the
  * process dies, `tessera daemon` resumes the backfill once the lease expires (`resumeBackfill`).
  */
-export async function launchBackfill(defs: Definitions, options: BackfillOptions): Promise<BackfillRecord> {
+export async function launchBackfill(defs: DefinitionsData, options: BackfillOptions): Promise<BackfillRecord> {
   const backfill = await planBackfill(defs, options, "IN_PROGRESS");
   const lease = newLease(options.instance);
   // The lease is taken before the backfill is recorded: the daemon never sees it IN_PROGRESS without a holder.
@@ -73,7 +73,7 @@ export async function launchBackfill(defs: Definitions, options: BackfillOptions
  * Validates a backfill as `launchBackfill` does and records it REQUESTED, without running it: `tessera daemon`
  * (its backfills loop, through `resumeBackfill`) runs it. `resources`, `onRun` and `onEvent` do not apply.
  */
-export async function submitBackfill(defs: Definitions, options: BackfillOptions): Promise<BackfillRecord> {
+export async function submitBackfill(defs: DefinitionsData, options: BackfillOptions): Promise<BackfillRecord> {
   const backfill = await planBackfill(defs, options, "REQUESTED");
   await options.instance.storage.addBackfill(backfill);
   return backfill;
@@ -94,7 +94,7 @@ export interface ResumeBackfillOptions extends Pick<BackfillOptions, "instance" 
  * @example
  * await resumeBackfill(defs, { instance, backfillId: "1a2b3c4d" });
  */
-export async function resumeBackfill(defs: Definitions, options: ResumeBackfillOptions): Promise<BackfillRecord> {
+export async function resumeBackfill(defs: DefinitionsData, options: ResumeBackfillOptions): Promise<BackfillRecord> {
   const { instance, backfillId } = options;
   const lease = newLease(instance, options.leaseHolder);
   const held = await lease.acquire(backfillId);
@@ -127,7 +127,7 @@ export async function resumeBackfill(defs: Definitions, options: ResumeBackfillO
 }
 
 /** Resolves the selection and partitions of a backfill into its record (not stored yet). */
-async function planBackfill(defs: Definitions, options: BackfillOptions, status: "REQUESTED" | "IN_PROGRESS"): Promise<BackfillRecord> {
+async function planBackfill(defs: DefinitionsData, options: BackfillOptions, status: "REQUESTED" | "IN_PROGRESS"): Promise<BackfillRecord> {
   const { instance } = options;
   const graph = AssetGraph.of(defs);
   const previous = options.fromFailureOf === undefined ? undefined : await instance.getBackfill(options.fromFailureOf);
@@ -239,7 +239,7 @@ function newLease(instance: Instance, holder = `${hostname()}:${process.pid}:${r
  * by chunk, renewing its lease before each run, and ends it. Stops before the next run when it is canceled.
  */
 async function runBackfill(
-  defs: Definitions,
+  defs: DefinitionsData,
   recorded: BackfillRecord,
   options: Pick<BackfillOptions, "instance" | "resources" | "runConfig" | "tags" | "onRun" | "onEvent">,
   lease: BackfillLease,

@@ -1,7 +1,7 @@
 // One run from start to end: plan, resources, run record, steps, events, teardown.
 import { randomUUID } from "node:crypto";
 import { serializeError, validateTags, type AssetKey, type Clock, type EventRecord } from "../core/index.js";
-import { DEFAULT_IO_MANAGER_KEY, type Definitions, type ExecutorDefinition, type RetryPolicy } from "../definitions/index.js";
+import { DEFAULT_IO_MANAGER_KEY, type DefinitionsData, type ExecutorDefinition, type RetryPolicy } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
@@ -71,7 +71,7 @@ export interface ExecuteOptions {
  * graph's checks; by default the checks of the selected assets, as selecting assets selects their checks).
  */
 export async function executeRun(
-  defs: Definitions,
+  defs: DefinitionsData,
   selected: readonly number[],
   options: ExecuteOptions = {},
   checks: readonly number[] = checksOfAssets(AssetGraph.of(defs), selected),
@@ -86,7 +86,7 @@ export async function executeRun(
  * without running it: a run coordinator launches it later (`executeQueuedRun`).
  */
 export async function submitRun(
-  defs: Definitions,
+  defs: DefinitionsData,
   selected: readonly number[],
   options: ExecuteOptions = {},
   checks: readonly number[] = checksOfAssets(AssetGraph.of(defs), selected),
@@ -98,7 +98,7 @@ export async function submitRun(
 }
 
 /** Executes a run recorded earlier by `submitRun` (QUEUED, or STARTING once a coordinator took it). */
-export async function executeSubmittedRun(defs: Definitions, run: RunRecord, given: ExecuteOptions & { instance: Instance }): Promise<ExecuteResult> {
+export async function executeSubmittedRun(defs: DefinitionsData, run: RunRecord, given: ExecuteOptions & { instance: Instance }): Promise<ExecuteResult> {
   // A job's run keeps the job's executor and op retry policy, as when the job runs in process.
   const job = defs.jobs.find((j) => j.name === run.jobName);
   const options = {
@@ -140,7 +140,7 @@ interface PreparedRun {
   newRun: Parameters<Instance["createRun"]>[0];
 }
 
-async function prepareRun(defs: Definitions, selected: readonly number[], options: ExecuteOptions, checks: readonly number[]): Promise<PreparedRun> {
+async function prepareRun(defs: DefinitionsData, selected: readonly number[], options: ExecuteOptions, checks: readonly number[]): Promise<PreparedRun> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(options.runConfig);
   const plan = ExecutionPlan.build(graph, selected, runConfig, checks);

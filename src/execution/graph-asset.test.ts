@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { AssetOut, AssetsDefinition, Definitions, In, asset, graph, graphAsset, graphMultiAsset, op, resource } from "../definitions/index.js";
-import { materialize } from "./materialize.js";
+import { AssetOut, AssetsDefinition, In, asset, graph, graphAsset, graphMultiAsset, op, resource } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
+import { materialize } from "../code-location/index.js";
 
 const rawOrders = asset("raw_orders", () => [3, -1, 4, 1, -5, 9]);
 const dropNegative = op({ name: "drop_negative", ins: { rows: new In<number[]>() } }, (_ctx, { rows }) => rows.filter((n) => n >= 0));

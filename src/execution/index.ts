@@ -3,7 +3,7 @@ export { ExecuteResult } from "./execute-result.js";
 export { ASSET_JOB_NAME, executeRun, executeSubmittedRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 export { FilesystemIOManager, type FilesystemIOManagerOptions } from "./io-managers/filesystem-io-manager.js";
 export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
-export { materialize, materializeDefinitions, submitDefinitions, observe, resolveSelection, type MaterializeOptions, type ObserveOptions, type SelectionLike } from "./materialize.js";
+export { materializeDefinitions, observeDefinitions, submitDefinitions, resolveSelection, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
 export { BACKFILL_LEASE_TTL_MS, backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill, type BackfillOptions, type ResumeBackfillOptions } from "./backfill.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AssetIn, Definitions, asset, type InputContext, type IOManager, type OutputContext } from "../definitions/index.js";
+import { AssetIn, asset, type InputContext, type IOManager, type OutputContext } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { BackfillPolicy, DailyPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 import { launchBackfill } from "./backfill.js";

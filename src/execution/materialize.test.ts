@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ConfigValidationError, ManualClock, MissingResourceError, OutputTypeCheckError, UnknownAssetError } from "../core/index.js";
-import { AssetObservation, AssetSpec, Definitions, MaterializeResult, RetryPolicy, asset, inProcessExecutor, resource } from "../definitions/index.js";
-import "../graph/index.js";
+import { AssetObservation, AssetSpec, MaterializeResult, RetryPolicy, asset, inProcessExecutor, resource } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { materialize } from "./materialize.js";
+import { materialize } from "../code-location/index.js";
 
 describe("materialize()", () => {
   it("computes assets in dependency order, passing each value downstream, and records the run", async () => {

@@ -1,7 +1,8 @@
-// materialize() and defs.materialize(): run a selection of assets in this process.
+// Running a selection of a set of definitions in this process, or putting it on the run queue.
 import { InvalidDefinitionError } from "../core/index.js";
-import { Definitions, type AssetsItem } from "../definitions/index.js";
-import { AssetGraph, AssetSelection, type CoercibleToAssetSelection } from "../graph/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
+import { AssetGraph, AssetSelection } from "../graph/index.js";
+import type { CoercibleToAssetSelection } from "../definitions/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";
@@ -13,24 +14,6 @@ import type { RunRecord } from "../storage/index.js";
  */
 export type SelectionLike = CoercibleToAssetSelection;
 
-export interface MaterializeOptions extends ExecuteOptions {
-  /** Which of the assets to materialize. @default all of them */
-  selection?: SelectionLike;
-}
-
-/**
- * Materializes assets in this process and records the run: for tests and scripts.
- *
- * @example
- * const result = await materialize([orders, revenue], { resources: { warehouse } });
- * result.assetValue("revenue");
- */
-export async function materialize(assets: readonly AssetsItem[], options: MaterializeOptions = {}): Promise<ExecuteResult> {
-  const { selection, ...rest } = options;
-  const defs = new Definitions({ assets, resources: options.resources ?? {} });
-  return materializeDefinitions(defs, selection, rest);
-}
-
 /** Graph nodes of `selection`; without one, every computed asset. */
 export function resolveSelection(graph: AssetGraph, selection: SelectionLike | undefined): number[] {
   if (selection === undefined) {
@@ -41,20 +24,20 @@ export function resolveSelection(graph: AssetGraph, selection: SelectionLike | u
   return AssetSelection.from(selection).resolveIndices(graph);
 }
 
-export async function materializeDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
+export async function materializeDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
   const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance));
   return executeRun(defs, nodes, options, checks);
 }
 
 /** `status:` in a selection answered from the run's instance (without one, resolving it says to pass one). */
-async function withStatuses(defs: Definitions, selection: SelectionLike | undefined, instance: Instance | undefined): Promise<SelectionLike | undefined> {
+async function withStatuses(defs: DefinitionsData, selection: SelectionLike | undefined, instance: Instance | undefined): Promise<SelectionLike | undefined> {
   if (selection === undefined || instance === undefined) return selection;
   const parsed = AssetSelection.from(selection);
   return parsed.needsInstance() ? parsed.withStatusesResolved(defs, { instance }) : selection;
 }
 
 /** The computed assets and checks `selection` runs; external assets or an empty selection are errors. */
-function selectedTargets(defs: Definitions, selection: SelectionLike | undefined): { nodes: number[]; checks: number[] | undefined } {
+function selectedTargets(defs: DefinitionsData, selection: SelectionLike | undefined): { nodes: number[]; checks: number[] | undefined } {
   const graph = AssetGraph.of(defs);
   const nodes = resolveSelection(graph, selection);
   const external = nodes.filter((n) => graph.isExternal(n));
@@ -76,39 +59,13 @@ function selectedTargets(defs: Definitions, selection: SelectionLike | undefined
  * Validates a run of `selection` as `materializeDefinitions` would and puts it on the instance's run
  * queue (status QUEUED) instead of running it: the daemon's run coordinator launches it.
  */
-export async function submitDefinitions(defs: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord> {
+export async function submitDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord> {
   const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance));
   return submitRun(defs, nodes, options, checks);
 }
 
-declare module "../definitions/definitions.js" {
-  interface Definitions {
-    /** Materializes `selection` (default: every computed asset) in this process. */
-    materialize(selection?: SelectionLike, options?: ExecuteOptions): Promise<ExecuteResult>;
-    /** Puts a run of `selection` on the instance's run queue; `tessera daemon` launches it. */
-    submitRun(selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord>;
-  }
-}
-
-Definitions.prototype.materialize = function materialize(this: Definitions, selection?: SelectionLike, options: ExecuteOptions = {}) {
-  return materializeDefinitions(this, selection, options);
-};
-
-export interface ObserveOptions extends ExecuteOptions {
-  /** Which observable sources to observe. @default all of them */
-  selection?: SelectionLike;
-}
-
-/**
- * Runs the observe functions of observable source assets and records their observations and data versions.
- *
- * @example
- * const result = await observe([vendorFeed], { instance });
- * result.getAssetObservationEvents();
- */
-export async function observe(assets: readonly AssetsItem[], options: ObserveOptions = {}): Promise<ExecuteResult> {
-  const { selection, ...rest } = options;
-  const defs = new Definitions({ assets, resources: options.resources ?? {} });
+/** Runs the observe functions of the observable sources `selection` names (all of them without one). */
+export async function observeDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, rest: ExecuteOptions): Promise<ExecuteResult> {
   const graph = AssetGraph.of(defs);
   const nodes =
     selection === undefined
@@ -123,7 +80,3 @@ export async function observe(assets: readonly AssetsItem[], options: ObserveOpt
   if (nodes.length === 0) throw new InvalidDefinitionError("Nothing to observe: pass observable source assets (observableSourceAsset()).");
   return executeRun(defs, nodes, { jobName: "__OBSERVE_JOB", ...rest }, []);
 }
-
-Definitions.prototype.submitRun = function submit(this: Definitions, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }) {
-  return submitDefinitions(this, selection, options);
-};

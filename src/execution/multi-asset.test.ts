@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { AssetKey, InvalidDefinitionError } from "../core/index.js";
-import { AssetCheckSpec, AssetIn, AssetOut, AssetSpec, Definitions, MaterializeResult, asset, multiAsset } from "../definitions/index.js";
+import { AssetCheckSpec, AssetIn, AssetOut, AssetSpec, MaterializeResult, asset, multiAsset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
-import { materialize } from "./materialize.js";
+import { materialize } from "../code-location/index.js";
 
 interface Order {
   id: number;

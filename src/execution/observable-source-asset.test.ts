@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { AssetSpec, Definitions, DataVersionsByPartition, ObserveResult, SourceAsset, asset, defineAssetJob, multiObservableSourceAsset, observableSourceAsset } from "../definitions/index.js";
+import { AssetSpec, DataVersionsByPartition, ObserveResult, SourceAsset, asset, defineAssetJob, multiObservableSourceAsset, observableSourceAsset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DataVersion } from "../versioning/index.js";
-import "./asset-job.js";
-import { materialize, observe } from "./materialize.js";
+import { materialize, observe } from "../code-location/index.js";
 
 describe("observable source assets", () => {
   it("records an observation carrying the data version the observe function returns", async () => {

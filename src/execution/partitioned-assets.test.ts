@@ -3,21 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InvalidDefinitionError } from "../core/index.js";
-import { AssetIn, AssetSpec, Definitions, asset, defineAssetJob } from "../definitions/index.js";
+import { AssetIn, AssetSpec, asset, defineAssetJob } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import {
-  DailyPartitionsDefinition,
-  DynamicPartitionsDefinition,
-  IncompatiblePartitionMappingError,
-  InvalidPartitionKeyRangeError,
-  MonthlyPartitionsDefinition,
-  PartitionKeyNotFoundError,
-  StaticPartitionMapping,
-  StaticPartitionsDefinition,
-  TimeWindowPartitionMapping,
-} from "../partitions/index.js";
-import "./asset-job.js";
-import { materialize } from "./materialize.js";
+import { DailyPartitionsDefinition, DynamicPartitionsDefinition, IncompatiblePartitionMappingError, InvalidPartitionKeyRangeError, MonthlyPartitionsDefinition, PartitionKeyNotFoundError, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import { materialize } from "../code-location/index.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01" });
 const at = (iso: string) => new Date(iso).getTime();

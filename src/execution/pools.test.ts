@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../core/index.js";
-import { Definitions, asset } from "../definitions/index.js";
+import { asset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance, type Settings } from "../instance/index.js";
 import { SqliteStorage } from "../storage/index.js";
 import { materializeDefinitions } from "./materialize.js";
-import "./index.js";
 
 function instanceWith(concurrency: Settings["concurrency"], clock = new ManualClock(1_700_000_000_000)): Instance {
   return new Instance(new SqliteStorage(":memory:"), { clock, settings: { concurrency } });

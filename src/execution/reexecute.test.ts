@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Definitions, asset } from "../definitions/index.js";
+import { asset } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DailyPartitionsDefinition } from "../partitions/index.js";
-import { materialize } from "./materialize.js";
+import { materialize } from "../code-location/index.js";
 import { reexecuteRun } from "./reexecute.js";
 
 describe("re-executing a run from failure", () => {

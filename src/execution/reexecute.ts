@@ -1,6 +1,6 @@
 // Re-execution: run again what a run did not finish — its failed and skipped steps — with the same config.
 import { InstanceError, RunNotFoundError } from "../core/index.js";
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import type { RunRecord } from "../storage/index.js";
@@ -21,19 +21,19 @@ const SYSTEM_TAG = /^tessera\//;
  * failed, were skipped or never ran. Steps that succeeded are not re-run; their values are loaded from
  * their IO managers. Config, tags and partitions are the parent's.
  */
-export async function reexecuteRun(defs: Definitions, runId: string, options: ReexecuteOptions): Promise<ExecuteResult> {
+export async function reexecuteRun(defs: DefinitionsData, runId: string, options: ReexecuteOptions): Promise<ExecuteResult> {
   const { selectedNodes, selectedChecks, executeOptions } = await reexecution(defs, runId, options);
   return executeRun(defs, selectedNodes, executeOptions, selectedChecks);
 }
 
 /** Like `reexecuteRun`, but puts the child run on the run queue (QUEUED) instead of running it here. */
-export async function submitReexecution(defs: Definitions, runId: string, options: ReexecuteOptions): Promise<RunRecord> {
+export async function submitReexecution(defs: DefinitionsData, runId: string, options: ReexecuteOptions): Promise<RunRecord> {
   const { selectedNodes, selectedChecks, executeOptions } = await reexecution(defs, runId, options);
   return submitRun(defs, selectedNodes, executeOptions, selectedChecks);
 }
 
 async function reexecution(
-  defs: Definitions,
+  defs: DefinitionsData,
   runId: string,
   options: ReexecuteOptions,
 ): Promise<{ parent: RunRecord; selectedNodes: number[]; selectedChecks: number[]; executeOptions: ExecuteOptions }> {
@@ -61,7 +61,7 @@ async function reexecution(
 
 /** The assets and checks a re-execution of `runId` runs: all of the run's, or only those of steps that did not succeed. */
 export async function reexecutionTargets(
-  defs: Definitions,
+  defs: DefinitionsData,
   runId: string,
   instance: Instance,
   fromFailure: boolean,

@@ -1,31 +1,6 @@
 // Runs one step: loads inputs through IO managers, calls the compute with retries, checks and stores outputs, emits events.
-import {
-  AssetCheckFailedError,
-  AssetKey,
-  InvalidDefinitionError,
-  OutputTypeCheckError,
-  SystemTags,
-  coerceMetadata,
-  serializeError,
-  type LogLevel,
-  type MetadataMap,
-  type RawMetadata,
-  type Tags,
-  type TesseraEvent,
-} from "../core/index.js";
-import {
-  AssetCheckResult,
-  AssetObservation,
-  DEFAULT_IO_MANAGER_KEY,
-  DataVersionsByPartition,
-  ObserveResult,
-  MaterializeResult,
-  isIOManager,
-  runTypeCheck,
-  type AssetExecutionContext,
-  type IOLogger,
-  type IOManager,
-} from "../definitions/index.js";
+import { AssetCheckFailedError, AssetKey, InvalidDefinitionError, OutputTypeCheckError, SystemTags, coerceMetadata, serializeError, type LogLevel, type MetadataMap, type RawMetadata, type Tags, type TesseraEvent } from "../core/index.js";
+import { AssetCheckResult, AssetObservation, DEFAULT_IO_MANAGER_KEY, DataVersionsByPartition, ObserveResult, MaterializeResult, isIOManager, runTypeCheck, type AssetExecutionContext, type IOLogger, type IOManager } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
 import type { CheckNode } from "../graph/index.js";
 import type { PartitionsDefinition, TimeWindow } from "../partitions/index.js";

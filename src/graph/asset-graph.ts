@@ -1,24 +1,8 @@
 // AssetGraph: Definitions resolved once into integer-indexed nodes, edges and a topological order.
 import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } from "../core/index.js";
-import {
-  AssetSpec,
-  Definitions,
-  SourceAsset,
-  registerDefinitionsValidator,
-  type AssetCheckSpec,
-  type AssetChecksDefinition,
-  type AssetDep,
-  type AssetsDefinition,
-  type AssetsItem,
-} from "../definitions/index.js";
+import { AssetSpec, DefinitionsData, SourceAsset, type AssetCheckSpec, type AssetChecksDefinition, type AssetDep, type AssetsDefinition, type AssetsItem } from "../definitions/index.js";
 import { InvalidDefinitionError } from "../core/index.js";
-import {
-  MultiPartitionMapping,
-  MultiPartitionsDefinition,
-  TimeWindowPartitionMapping,
-  TimeWindowPartitionsDefinition,
-  type PartitionsDefinition,
-} from "../partitions/index.js";
+import { MultiPartitionMapping, MultiPartitionsDefinition, TimeWindowPartitionMapping, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
 
 /** An asset depends on itself in a way that is not "on its own earlier time partitions". */
 export class SelfDependencyError extends InvalidDefinitionError {
@@ -104,7 +88,7 @@ export class AssetGraph {
   }
 
   /** The graph of a Definitions, built once and cached. */
-  static of(defs: Definitions): AssetGraph {
+  static of(defs: DefinitionsData): AssetGraph {
     let graph = cache.get(defs);
     if (!graph) {
       const { index, specs, definitions } = defs.resolvedAssets();
@@ -269,10 +253,11 @@ export class AssetGraph {
   }
 }
 
-const cache = new WeakMap<Definitions, AssetGraph>();
+const cache = new WeakMap<DefinitionsData, AssetGraph>();
 const NO_CHECKS: readonly number[] = Object.freeze([]);
 
-registerDefinitionsValidator((defs) => {
+/** Self-dependencies that reach only earlier partitions, and one op per step key. */
+export function validateAssetGraph(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
   for (let node = 0; node < graph.size; node++) if (graph.isSelfDependent(node)) validateSelfDependency(graph.specs[node] as AssetSpec);
   // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
@@ -288,7 +273,7 @@ registerDefinitionsValidator((defs) => {
   };
   for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, `the definition of ${item.keys.map((k) => `"${k.toString()}"`).join(", ")}`);
   for (const check of defs.assetChecks) claim(check.op.name, `asset check "${check.spec.id}"`);
-});
+}
 
 /**
  * As in the reference: a self-dependency must map each partition to strictly earlier time partitions, through a

@@ -1,6 +1,6 @@
 // Resolves the selection of each asset job against its Definitions, when the Definitions is built.
 import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
-import { registerDefinitionsValidator, type AssetJobDefinition, type Definitions } from "../definitions/index.js";
+import type { AssetJobDefinition, DefinitionsData } from "../definitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
 import { AssetSelection, type ResolveOptions } from "./selection/index.js";
 
@@ -8,7 +8,7 @@ import { AssetSelection, type ResolveOptions } from "./selection/index.js";
  * The graph nodes a job materializes. External assets cannot be materialized, so selecting one is an error.
  * A selection with `status:` needs `options.assetHealth` (see ResolvedAssetJob.executeInProcess).
  */
-export function resolveJobSelection(defs: Definitions, job: AssetJobDefinition, options: ResolveOptions = {}): number[] {
+export function resolveJobSelection(defs: DefinitionsData, job: AssetJobDefinition, options: ResolveOptions = {}): number[] {
   const graph = AssetGraph.of(defs);
   let nodes: number[];
   try {
@@ -47,7 +47,7 @@ export function jobNeedsInstance(job: AssetJobDefinition): boolean {
   return job.selection !== undefined && AssetSelection.from(job.selection).needsInstance();
 }
 
-registerDefinitionsValidator((defs) => {
-  // Parsing happens here for every job; a `status:` job's assets are only known when it runs.
+/** Every job's selection resolves (a `status:` job's assets are only known when it runs). */
+export function validateJobSelections(defs: DefinitionsData): void {
   for (const job of defs.jobs) if (!jobNeedsInstance(job)) resolveJobSelection(defs, job);
-});
+}

@@ -1,6 +1,6 @@
 // Checks every partition mapping between two assets when Definitions is built, naming both assets.
 import { InvalidDefinitionError } from "../core/index.js";
-import { registerDefinitionsValidator } from "../definitions/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
 import { inferPartitionMapping, validatePartitionMapping, type PartitionMapping, type PartitionsDefinition } from "../partitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
 
@@ -19,7 +19,8 @@ export function partitionsDefOf(graph: AssetGraph, node: number): PartitionsDefi
   return graph.specs[node]?.partitionsDef;
 }
 
-registerDefinitionsValidator((defs) => {
+/** Every partition mapping between two assets, naming both assets. */
+export function validatePartitionMappings(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
   for (let node = 0; node < graph.size; node++) {
     const spec = graph.specs[node];
@@ -39,4 +40,4 @@ registerDefinitionsValidator((defs) => {
       );
     }
   }
-});
+}

@@ -1,12 +1,7 @@
 // TimeWindowPartitionsDefinition: one partition per window between consecutive ticks of a cron schedule in an IANA zone.
 import { civilFields, DAY_MS, wallMs } from "./civil-time.js";
 import { CronSchedule } from "./cron.js";
-import {
-  InvalidPartitionFormatError,
-  InvalidPartitionKeyRangeError,
-  InvalidPartitionsDefinitionError,
-  PartitionKeyNotFoundError,
-} from "./errors.js";
+import { InvalidPartitionFormatError, InvalidPartitionKeyRangeError, InvalidPartitionsDefinitionError, PartitionKeyNotFoundError } from "./errors.js";
 import { PartitionKeyFormat } from "./partition-key-format.js";
 import type { PartitionKeyRange } from "./partition-key-range.js";
 import { currentTimeMs, PartitionsDefinition, type PartitionLoadingOptions } from "./partitions-definition.js";

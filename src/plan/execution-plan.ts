@@ -2,13 +2,7 @@
 // with their dependencies and parsed config.
 import { z } from "zod";
 import { ConfigValidationError, InvalidDefinitionError, type AssetKey } from "../core/index.js";
-import {
-  configIssues,
-  type AssetChecksDefinition,
-  type AssetInputDefinition,
-  type AssetsDefinition,
-  type OpNode,
-} from "../definitions/index.js";
+import { configIssues, type AssetChecksDefinition, type AssetInputDefinition, type AssetsDefinition, type OpNode } from "../definitions/index.js";
 import type { AssetGraph, CheckNode } from "../graph/index.js";
 
 /** Run config in the reference's shape. */

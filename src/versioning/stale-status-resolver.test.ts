@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AssetKey, UnknownAssetError, type AssetKeyLike } from "../core/index.js";
-import { AssetSpec, Definitions, MaterializeResult, asset, type AssetsItem } from "../definitions/index.js";
-import { materialize } from "../execution/index.js";
+import { AssetSpec, MaterializeResult, asset, type AssetsItem } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
+import { materialize } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { StaleStatusResolver } from "./stale-status-resolver.js";
 

@@ -1,6 +1,6 @@
 // StaleStatusResolver: FRESH, STALE (with causes) or MISSING for each asset, from the provenance its materializations record.
 import { AssetKey, SystemTags, type AssetKeyLike, type EventRecord, type Tags } from "../core/index.js";
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import type { AssetRecord } from "../storage/index.js";
@@ -46,7 +46,7 @@ export class StaleStatusResolver {
   // Loads run one after another so that two concurrent questions never read the same record twice.
   #loading: Promise<void> = Promise.resolve();
 
-  constructor(instance: Instance, defs: Definitions, options: StaleStatusResolverOptions = {}) {
+  constructor(instance: Instance, defs: DefinitionsData, options: StaleStatusResolverOptions = {}) {
     this.#instance = instance;
     this.#graph = AssetGraph.of(defs);
     const size = this.#graph.size;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AssetCheckResult, AssetCheckSpec, Definitions, Instance, ManualClock, MaterializeResult, asset } from "../../index.js";
-import { AutomationCondition, InvalidAutomationConditionError, evaluateAutomationConditions } from "./index.js";
+import { AssetCheckResult, AssetCheckSpec, Instance, ManualClock, MaterializeResult, asset } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { evaluateAutomationConditions } from "./index.js";
+import { AutomationCondition, InvalidAutomationConditionError } from "../../definitions/index.js";
 
 function scenario(blocking: boolean) {
   let passes = true;

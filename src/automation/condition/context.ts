@@ -4,7 +4,7 @@ import type { AssetGraph } from "../../graph/index.js";
 import type { Instance, PartitionStatus } from "../../instance/index.js";
 import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
-import type { AutomationCondition } from "./automation-condition.js";
+import type { AutomationCondition } from "../../definitions/index.js";
 import type { AssetCursor, NodeState } from "./cursor.js";
 import { EntitySubset } from "./subset.js";
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { AssetSelection, Definitions, Instance, ManualClock, StaticPartitionsDefinition, asset, materialize } from "../../index.js";
-import { AutomationCondition, evaluateAutomationConditions } from "./index.js";
+import { AssetSelection, Instance, ManualClock, StaticPartitionsDefinition, asset, materialize } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { evaluateAutomationConditions } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 
 function diamond() {
   const a1 = asset({ name: "A1" }, () => 1);

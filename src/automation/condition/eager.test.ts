@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Definitions, Instance, ManualClock, asset, materialize } from "../../index.js";
-import { AutomationCondition, evaluateAutomationConditions } from "./index.js";
+import { Instance, ManualClock, asset, materialize } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { evaluateAutomationConditions } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 
 const START = Date.UTC(2026, 10, 2, 1, 5);
 

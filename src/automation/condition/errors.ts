@@ -1,12 +1,5 @@
-// Errors of automation conditions: a condition that cannot be built, and a cursor that cannot be read.
+// Errors of evaluating automation conditions: a cursor that cannot be read.
 import { TesseraError } from "../../core/index.js";
-
-/** A condition built with a bad argument (an invalid cron string, a negative lookback). */
-export class InvalidAutomationConditionError extends TesseraError {
-  constructor(message: string) {
-    super("INVALID_AUTOMATION_CONDITION", message);
-  }
-}
 
 /** A cursor passed to evaluateAutomationConditions that no evaluation returned. */
 export class InvalidAutomationCursorError extends TesseraError {

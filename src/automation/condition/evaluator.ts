@@ -1,14 +1,14 @@
 // evaluateAutomationConditions: one evaluation of every asset's condition, its run requests and the cursor for the next.
 import { AssetKey, type AssetKeyLike } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import type { Instance } from "../../instance/index.js";
 import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type PartitionsDefinition } from "../../partitions/index.js";
-import { RunRequest } from "../run-request.js";
-import { AutomationCondition } from "./automation-condition.js";
+import { RunRequest } from "../../definitions/index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { TickData, type ConditionResult } from "./context.js";
 import { parseCursor, type AssetCursor, type AutomationCursor } from "./cursor.js";
-import { InvalidAutomationConditionError } from "./errors.js";
+import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
 
@@ -16,7 +16,7 @@ const ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CA
 const ACTIVE_BACKFILL_STATUSES = ["REQUESTED", "IN_PROGRESS", "CANCELING"] as const;
 
 export interface EvaluateAutomationConditionsOptions {
-  defs: Definitions;
+  defs: DefinitionsData;
   instance: Instance;
   /** The cursor a previous call returned: continues that history. @default a first evaluation */
   cursor?: string;

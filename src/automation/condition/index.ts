@@ -1,5 +1,5 @@
-// Declarative automation: conditions on assets, evaluated tick by tick over subsets of their partitions.
-export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind } from "./automation-condition.js";
+// Evaluating declarative automation: conditions on assets (definitions/automation-condition.ts), evaluated tick by
+// tick over subsets of their partitions.
 export {
   AutomationConditionEvaluationResult,
   evaluateAutomationConditions,
@@ -9,4 +9,4 @@ export {
 export type { ConditionResult } from "./context.js";
 export type { AutomationCursor, SinceData } from "./cursor.js";
 export { EntitySubset } from "./subset.js";
-export { InvalidAutomationConditionError, InvalidAutomationCursorError } from "./errors.js";
+export { InvalidAutomationCursorError } from "./errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AutomationCondition } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { HOUR, twoAssetsInSequence } from "./test-scenario.js";
 
 const MINUTE = 60_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DailyPartitionsDefinition } from "../../index.js";
-import { AutomationCondition } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { HOUR, twoAssetsInSequence } from "./test-scenario.js";
 
 const onMissing = AutomationCondition.onMissing();

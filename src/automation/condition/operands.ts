@@ -1,9 +1,9 @@
 // Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
 import type { EventRecord } from "../../core/index.js";
 import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
-import type { AutomationCondition, OperandKind } from "./automation-condition.js";
+import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
-import { InvalidAutomationConditionError } from "./errors.js";
+import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 
 type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;

@@ -1,10 +1,11 @@
 // Operators: and/or/not, since, newly_true, deps and asset_matches; and the recursive evaluation of a tree.
-import { partitionMappingOf, type AssetGraph, type AssetSelection } from "../../graph/index.js";
+import type { SelectionExpression } from "../../definitions/index.js";
+import { AssetSelection, partitionMappingOf, type AssetGraph } from "../../graph/index.js";
 import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
-import type { AutomationCondition, OperandKind } from "./automation-condition.js";
+import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { emptyOf, fullOf, partitionsDefOf, previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
 import { sinceFromTuple, type SinceTuple } from "./cursor.js";
-import { InvalidAutomationConditionError } from "./errors.js";
+import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
 
@@ -168,13 +169,14 @@ async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationConte
   return resultOf(condition, ctx, trueSubset, children);
 }
 
-const masks = new WeakMap<AssetGraph, WeakMap<AssetSelection, Uint8Array>>();
+// Keyed by the condition's own selection object, which lives as long as the condition.
+const masks = new WeakMap<AssetGraph, WeakMap<SelectionExpression, Uint8Array>>();
 
-function selectionMask(graph: AssetGraph, selection: AssetSelection): Uint8Array {
+function selectionMask(graph: AssetGraph, selection: SelectionExpression): Uint8Array {
   let byGraph = masks.get(graph);
   if (!byGraph) masks.set(graph, (byGraph = new WeakMap()));
   let mask = byGraph.get(selection);
-  if (!mask) byGraph.set(selection, (mask = selection.resolveMask(graph)));
+  if (!mask) byGraph.set(selection, (mask = AssetSelection.from(selection).resolveMask(graph)));
   return mask;
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DailyPartitionsDefinition, Definitions, Instance, ManualClock, StaticPartitionsDefinition, asset } from "../../index.js";
-import { AutomationCondition, evaluateAutomationConditions } from "./index.js";
+import { DailyPartitionsDefinition, Instance, ManualClock, StaticPartitionsDefinition, asset } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { evaluateAutomationConditions } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { HOUR, twoAssetsInSequence } from "./test-scenario.js";
 
 describe("partitioned assets", () => {

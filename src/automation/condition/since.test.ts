@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AssetSelection } from "../../index.js";
-import { AutomationCondition, InvalidAutomationCursorError, evaluateAutomationConditions } from "./index.js";
+import { InvalidAutomationCursorError, evaluateAutomationConditions } from "./index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { twoAssetsInSequence } from "./test-scenario.js";
 
 const START = Date.UTC(2026, 10, 2);

@@ -1,6 +1,7 @@
 // A two-asset scenario for the condition tests: A → B, history made by real runs on an ephemeral instance.
-import { Definitions, Instance, ManualClock, asset, materialize, type PartitionsDefinition } from "../../index.js";
-import { AutomationCondition } from "./automation-condition.js";
+import { Instance, ManualClock, asset, materialize, type PartitionsDefinition } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions, type AutomationConditionEvaluationResult } from "./evaluator.js";
 
 export interface Scenario {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { launchBackfill } from "../../execution/index.js";
 import type { AutomationEvaluationRecord, InstigatorState, TickRecord } from "../../storage/index.js";
-import { AutomationTags } from "../evaluate-tick.js";
+import { AutomationTags } from "../../definitions/index.js";
 import type { AutomationBackfillRequest, AutomationConditionSensorDefinition } from "../automation-condition-sensor.js";
 import type { DaemonLogger } from "./daemon-logger.js";
 import { runDueSensorTick } from "./sensor-loop.js";

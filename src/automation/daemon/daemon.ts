@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Clock } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import { DEFAULT_START_TIMEOUT_MS, InProcessRunLauncher, QueuedRunCoordinator, monitorRuns, type RunQueueLauncher } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, LeaseRecord, TickRecord } from "../../storage/index.js";
@@ -31,7 +31,7 @@ export type DaemonLoop = (typeof DaemonLoop)[keyof typeof DaemonLoop];
 export interface DaemonOptions {
   instance: Instance;
   /** The loaded code location. */
-  defs: Definitions;
+  defs: DefinitionsData;
   /** @default the instance's clock */
   clock?: Clock;
   /** Who this daemon is in the lease. @default `<hostname>:<pid>:<random>` */
@@ -88,7 +88,7 @@ export interface DaemonIteration {
  */
 export class Daemon {
   readonly instance: Instance;
-  readonly defs: Definitions;
+  readonly defs: DefinitionsData;
   readonly clock: Clock;
   readonly holder: string;
   readonly leaseTtlMs: number;

@@ -1,6 +1,6 @@
 // Starting and stopping schedules and sensors, and reading their status as the daemon sees it.
 import { closestMatches } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, InstigatorStatus, InstigatorType, TickRecord } from "../../storage/index.js";
 import { automationConditionSensorsOf } from "../automation-condition-sensor.js";
@@ -23,7 +23,7 @@ interface Named {
 }
 
 /** The schedules, or the sensors with the default automation condition sensor when the daemon would run it. */
-export function instigatorsOf(defs: Definitions, kind: "schedule" | "sensor"): readonly Named[] {
+export function instigatorsOf(defs: DefinitionsData, kind: "schedule" | "sensor"): readonly Named[] {
   if (kind === "schedule") return defs.schedules;
   const names = new Set(defs.sensors.map((s) => s.name));
   return [...defs.sensors, ...automationConditionSensorsOf(defs).filter((s) => !names.has(s.name))];
@@ -38,7 +38,7 @@ export function instigatorsOf(defs: Definitions, kind: "schedule" | "sensor"): r
  */
 export async function setInstigatorStatus(
   instance: Instance,
-  defs: Definitions,
+  defs: DefinitionsData,
   kind: "schedule" | "sensor",
   name: string,
   status: InstigatorStatus,
@@ -76,7 +76,7 @@ export async function setInstigatorStatus(
 /** Each schedule or sensor of the code location with its status and last tick. */
 export async function summarizeInstigators(
   instance: Instance,
-  defs: Definitions,
+  defs: DefinitionsData,
   kind: "schedule" | "sensor",
 ): Promise<InstigatorSummary[]> {
   const states = new Map((await instance.storage.getInstigatorStates(kind === "schedule" ? "SCHEDULE" : "SENSOR")).map((s) => [s.name, s]));

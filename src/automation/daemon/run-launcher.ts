@@ -1,10 +1,10 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import { failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
-import { InvalidRunRequestError } from "../errors.js";
-import type { RunRequest } from "../run-request.js";
-import { lookupJob, type TargetRef } from "../target.js";
+import { InvalidRunRequestError } from "../../definitions/index.js";
+import type { RunRequest } from "../../definitions/index.js";
+import { lookupJob, type TargetRef } from "../../definitions/index.js";
 import type { AssetJobDefinition } from "../../definitions/index.js";
 
 /** One run the daemon asks for: the resolved request and the tags the run must carry (instigator name, run key). */
@@ -24,7 +24,7 @@ export interface LaunchedRun {
 
 export interface DaemonRunLauncher {
   /** Records the run (and starts it, or queues it); resolves once the run exists in the instance, rejects if it could not be created. */
-  launch(request: LaunchRequest, context: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun>;
+  launch(request: LaunchRequest, context: { readonly defs: DefinitionsData; readonly instance: Instance }): Promise<LaunchedRun>;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface DaemonRunLauncher {
  * coordinator). Config, resources and partitions are checked here: a request that cannot run fails its tick.
  */
 export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
-  async launch(launch: LaunchRequest, { defs, instance }: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun> {
+  async launch(launch: LaunchRequest, { defs, instance }: { readonly defs: DefinitionsData; readonly instance: Instance }): Promise<LaunchedRun> {
     const { request, tags } = launch;
     const partition = request.partitionKey === undefined ? {} : { partitionKey: request.partitionKey };
     const job = jobOf(launch, defs);
@@ -55,7 +55,7 @@ export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
 });
 
 /** The job a request names (undefined for a request of assets), or the error saying why it cannot run. */
-function jobOf(launch: LaunchRequest, defs: Definitions): AssetJobDefinition | undefined {
+function jobOf(launch: LaunchRequest, defs: DefinitionsData): AssetJobDefinition | undefined {
   const { request, instigator } = launch;
   if (request.jobName === undefined) {
     if (!request.assetSelection?.length) {
@@ -80,7 +80,7 @@ function jobOf(launch: LaunchRequest, defs: Definitions): AssetJobDefinition | u
  * recorded as failed by the executor and settles `completion`; it never rejects into the daemon.
  */
 export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
-  launch(launch: LaunchRequest, { defs, instance }: { readonly defs: Definitions; readonly instance: Instance }): Promise<LaunchedRun> {
+  launch(launch: LaunchRequest, { defs, instance }: { readonly defs: DefinitionsData; readonly instance: Instance }): Promise<LaunchedRun> {
     const { request, tags, instigator } = launch;
     let announce: (runId: string) => void = () => {};
     const created = new Promise<string>((resolve) => (announce = resolve));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defineAssetJob } from "../../definitions/index.js";
-import { RunRequest } from "../run-request.js";
-import { ScheduleDefinition } from "../schedule-definition.js";
+import { RunRequest } from "../../definitions/index.js";
+import { ScheduleDefinition } from "../../definitions/index.js";
 import { dueTicks } from "./schedule-loop.js";
 import { runKeyOf } from "./tick-execution.js";
 

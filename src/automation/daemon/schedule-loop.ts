@@ -1,7 +1,7 @@
 // The scheduler: one tick per cron tick passed since a running schedule's last tick (or since it was started).
 import type { InstigatorState, TickRecord } from "../../storage/index.js";
-import { buildScheduleContext } from "../context.js";
-import type { ScheduleDefinition } from "../schedule-definition.js";
+import { buildScheduleContext } from "../../definitions/index.js";
+import type { ScheduleDefinition } from "../../definitions/index.js";
 import type { DaemonLogger } from "./daemon-logger.js";
 import { finishTick, launchTickRuns, saveTickState, startTick, type TickEnvironment } from "./tick-execution.js";
 

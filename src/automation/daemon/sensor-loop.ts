@@ -1,7 +1,7 @@
 // The sensor loop: each running sensor whose minimum interval has passed is evaluated from its stored cursor.
 import type { InstigatorState, TickRecord } from "../../storage/index.js";
-import { buildSensorContext } from "../context.js";
-import type { SensorDefinition } from "../sensor-definition.js";
+import { buildSensorContext } from "../../definitions/index.js";
+import type { SensorDefinition } from "../../definitions/index.js";
 import { finishTick, launchTickRuns, saveTickState, startTick, type TickEnvironment } from "./tick-execution.js";
 
 /** Whether a sensor-like instigator is due at `now`, and the started tick a dead daemon left, to resume. */

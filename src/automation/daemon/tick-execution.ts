@@ -1,10 +1,11 @@
 // Carrying out one tick's decisions: dynamic partitions, then each run request launched once (idempotent by run key), recorded on the tick.
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { InstigatorState, InstigatorType, TickRecord, TickStatus } from "../../storage/index.js";
-import { AutomationTags } from "../evaluate-tick.js";
-import type { DynamicPartitionsRequest, RunRequest } from "../run-request.js";
-import type { TargetRef } from "../target.js";
+import { AutomationTags } from "../../definitions/index.js";
+import type { DynamicPartitionsRequest } from "../../partitions/index.js";
+import type { RunRequest } from "../../definitions/index.js";
+import type { TargetRef } from "../../definitions/index.js";
 import type { DaemonRunLauncher } from "./run-launcher.js";
 
 export interface TickInstigator {
@@ -14,7 +15,7 @@ export interface TickInstigator {
 }
 
 export interface TickEnvironment {
-  readonly defs: Definitions;
+  readonly defs: DefinitionsData;
   readonly instance: Instance;
   readonly launcher: DaemonRunLauncher;
   /** Called with each launched run's (or backfill's) completion, so the daemon can wait for it on shutdown. */

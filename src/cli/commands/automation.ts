@@ -1,8 +1,8 @@
 // `tessera schedule list/preview/start/stop` and `tessera sensor list/preview/start/stop`: a code location's schedules and sensors.
 import type { Command } from "commander";
 import { closestMatches } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
-import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../automation/index.js";
+import type { Definitions } from "../../code-location/index.js";
+import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../definitions/index.js";
 import { setInstigatorStatus, summarizeInstigators, type InstigatorSummary } from "../../automation/daemon/index.js";
 import type { Instance } from "../../instance/index.js";
 import { describeTick } from "./daemon.js";

@@ -1,7 +1,7 @@
 // `tessera daemon` runs schedules, sensors and automation for a code location; `tessera daemon status` shows who runs them and how they did.
 import type { Command } from "commander";
 import { DAEMON_LEASE, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { Definitions } from "../../code-location/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { LeaseRecord, TickRecord } from "../../storage/index.js";
 import type { Cli } from "../cli.js";

@@ -1,10 +1,10 @@
 // What a process of Tessera's own (a step process, a run process) loads: the code location's `defs`.
 import { pathToFileURL } from "node:url";
-import { Definitions } from "../../definitions/index.js";
+import { DefinitionsData } from "../../definitions/index.js";
 
-export async function loadModuleDefinitions(module: string): Promise<Definitions> {
+export async function loadModuleDefinitions(module: string): Promise<DefinitionsData> {
   const loaded = (await import(pathToFileURL(module).href)) as { defs?: unknown; default?: { defs?: unknown } };
   const defs = loaded.defs ?? loaded.default?.defs;
-  if (!(defs instanceof Definitions)) throw new Error(`${module} does not export \`defs\` (a Definitions)`);
+  if (!(defs instanceof DefinitionsData)) throw new Error(`${module} does not export \`defs\` (a Definitions)`);
   return defs;
 }

@@ -3,7 +3,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serializeError } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import { Instance } from "../../instance/index.js";
 import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
@@ -16,7 +16,6 @@ import { makeLogger } from "../step-logger.js";
 import { runStep } from "../step-runner.js";
 import { loadModuleDefinitions } from "./load-definitions.js";
 import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
-import "../index.js";
 
 /** What running a step needs of a StepProcessInput once the code location is loaded and the instance open. */
 export type StepTarget = Omit<StepProcessInput, "module" | "storage" | "home">;
@@ -25,7 +24,7 @@ export type StepTarget = Omit<StepProcessInput, "module" | "storage" | "home">;
  * Runs the step `input` names with `defs` on `instance` (left open): sets up the resources the step needs, writes
  * the step's events itself, and reports what it materialized. Throws only when the step cannot be found or set up.
  */
-export async function executeStepInput(input: StepTarget, defs: Definitions, instance: Instance): Promise<StepProcessReport> {
+export async function executeStepInput(input: StepTarget, defs: DefinitionsData, instance: Instance): Promise<StepProcessReport> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(input.runConfig);
   const nodes = input.nodes.map((id) => graph.require(id, "the run's selection"));

@@ -1,6 +1,6 @@
 // The worker's side of the queue executor: take a step job, say who runs it, run it here, store its report.
 import { serializeError } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { StepProcessReport } from "../multiprocess/spawn-step.js";
 import { executeStepInput } from "../multiprocess/step-process.js";
@@ -12,7 +12,7 @@ const ATTEMPT_CLAIM_MS = 365 * 24 * 3600 * 1000;
 
 export interface QueuedStepContext {
   instance: Instance;
-  defs: Definitions;
+  defs: DefinitionsData;
   workerId: string;
   /** Announces the stored report to the orchestrator (NOTIFY), so that it need not wait for its next poll. */
   notify?: (jobKey: string) => Promise<unknown>;

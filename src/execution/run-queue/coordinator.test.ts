@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../core/index.js";
-import { Definitions, asset } from "../../definitions/index.js";
+import { asset } from "../../definitions/index.js";
+import { Definitions } from "../../code-location/index.js";
 import { Instance, type RunQueueSettings } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { submitDefinitions } from "../materialize.js";
 import { InProcessRunLauncher } from "./launchers.js";
 import { QueuedRunCoordinator, type RunQueueLauncher } from "./coordinator.js";
-import "../index.js";
 
 const orders = asset({ name: "orders" }, () => [1, 2, 3]);
 const revenue = asset({ name: "revenue", ins: { orders } }, (_ctx, { orders }) => orders.reduce((a, b) => a + b, 0));

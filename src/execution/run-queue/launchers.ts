@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { FINISHED_RUN_STATUSES } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance, StorageConfig } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { executeSubmittedRun, type ExecuteOptions } from "../execute-run.js";
@@ -11,12 +11,12 @@ import type { RunQueueLauncher } from "./coordinator.js";
 
 /** Runs each launched run in this process, in the background; `whenIdle()` waits for all of them. */
 export class InProcessRunLauncher implements RunQueueLauncher {
-  readonly #defs: Definitions;
+  readonly #defs: DefinitionsData;
   readonly #instance: Instance;
   readonly #options: Omit<ExecuteOptions, "instance">;
   readonly #running = new Set<Promise<void>>();
 
-  constructor(defs: Definitions, instance: Instance, options: Omit<ExecuteOptions, "instance"> = {}) {
+  constructor(defs: DefinitionsData, instance: Instance, options: Omit<ExecuteOptions, "instance"> = {}) {
     this.#defs = defs;
     this.#instance = instance;
     this.#options = options;
@@ -99,7 +99,7 @@ export type ClosableRunQueueLauncher = RunQueueLauncher & { whenIdle?(): Promise
  * code location's module is known and other processes can open the instance), the caller's process, or
  * the workers' queue on PostgreSQL.
  */
-export async function runQueueLauncherFor(options: { defs: Definitions; instance: Instance; module?: string | undefined }): Promise<ClosableRunQueueLauncher> {
+export async function runQueueLauncherFor(options: { defs: DefinitionsData; instance: Instance; module?: string | undefined }): Promise<ClosableRunQueueLauncher> {
   const { defs, instance, module } = options;
   const kind = instance.settings.runQueue?.launcher ?? "childProcess";
   if (kind === "workers") {

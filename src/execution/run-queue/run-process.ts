@@ -3,7 +3,6 @@ import { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { loadModuleDefinitions } from "../multiprocess/load-definitions.js";
 import type { RunProcessInput } from "./launchers.js";
-import "../index.js";
 
 const input = JSON.parse(process.env.TESSERA_RUN_INPUT ?? "{}") as RunProcessInput;
 

@@ -1,7 +1,7 @@
 // Run monitoring: a run whose worker stopped renewing its lease is failed with the reason, and re-executed
 // from failure when its tags ask for retries; a run nobody started within the start timeout is failed too.
 import { SystemTags } from "../../core/index.js";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { submitReexecution } from "../reexecute.js";
@@ -15,7 +15,7 @@ export const DEFAULT_START_TIMEOUT_MS = 180_000;
 export interface MonitorRunsOptions {
   instance: Instance;
   /** Needed to re-execute runs that ask for retries; without it, failed runs are only failed. */
-  defs?: Definitions;
+  defs?: DefinitionsData;
   startTimeoutMs?: number;
 }
 
@@ -61,7 +61,7 @@ export async function monitorRuns(options: MonitorRunsOptions): Promise<MonitorR
   return { failed, retried };
 }
 
-async function retryOf(defs: Definitions, instance: Instance, run: RunRecord): Promise<string | undefined> {
+async function retryOf(defs: DefinitionsData, instance: Instance, run: RunRecord): Promise<string | undefined> {
   const max = Number(run.tags[MAX_RETRIES_TAG] ?? 0);
   const attempt = Number(run.tags[SystemTags.RETRY_NUMBER] ?? 0);
   if (!(attempt < max)) return undefined;

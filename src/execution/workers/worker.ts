@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { run as runGraphileWorker, type Runner } from "graphile-worker";
 import pg from "pg";
-import type { Definitions } from "../../definitions/index.js";
+import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { failUnfinishedRun } from "../run-queue/launchers.js";
@@ -16,7 +16,7 @@ export const WORKER_LEASE_PREFIX = "worker:";
 
 export interface WorkerOptions {
   instance: Instance;
-  defs: Definitions;
+  defs: DefinitionsData;
   /** The code location's module, passed to runs (the multiprocess executor loads it in step processes). */
   module?: string;
   /** The run queues this worker takes runs from (a run's tag tessera/worker_queue; untagged runs are in "default"). @default ["default"] */

@@ -2,7 +2,7 @@
 import type { AssetKey, EventRecord } from "../../core/index.js";
 import type { PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetGraph } from "../asset-graph.js";
-import { AssetHealthStatus } from "./selection-node.js";
+import { AssetHealthStatus } from "../../definitions/index.js";
 
 /** Where `status:` gets the health of assets: an instance (see {@link instanceHealthSource}) or anything else that knows. */
 export interface AssetHealthSource {

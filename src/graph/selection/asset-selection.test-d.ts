@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { AssetKey } from "../../core/index.js";
 import { AssetSelection } from "./asset-selection.js";
-import type { SelectionNode } from "./selection-node.js";
+import type { SelectionNode } from "../../definitions/index.js";
 
 describe("AssetSelection types", () => {
   it("takes the includeSources options after the names, and only there", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AssetKey, InvalidDefinitionError, UnknownAssetError } from "../../core/index.js";
-import { AssetSpec, Definitions, asset } from "../../definitions/index.js";
+import { AssetSpec, asset } from "../../definitions/index.js";
+import { Definitions } from "../../code-location/index.js";
 import { AssetGraph } from "../asset-graph.js";
 import { AssetSelection } from "./asset-selection.js";
 import { UnknownAssetCheckError } from "./errors.js";

@@ -1,23 +1,13 @@
 // AssetSelection: an immutable query over the assets of a graph (the reference's algebra), and its string forms.
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
-import { AssetSpec, AssetsDefinition, Definitions, type AssetsItem } from "../../definitions/index.js";
+import { DefinitionsData, andNode, describeSelectionValue, freezeNode, isSelectionExpression, isValidDepth, normalizeDepth, orNode, parseSelection, selectionKeysOf, selectionNodeOf, toSelectionString, type AssetCheckKeyLike, type AssetCheckKeyRef, type AssetSelectionTarget, type AssetsItem, type CoercibleToAssetSelection, type FromStringOptions, type SelectionExpression, type SelectionNode, type ToSelectionStringOptions } from "../../definitions/index.js";
 import { AssetGraph } from "../asset-graph.js";
 import { instanceHealthSource, type AssetHealthInstance, type AssetHealthSource } from "./asset-health.js";
 import { UnknownAssetCheckError } from "./errors.js";
-import { parseSelection, type FromStringOptions } from "./parse-selection.js";
 import { resolveMask, type ResolveOptions } from "./resolve-selection.js";
-import { andNode, freezeNode, isValidDepth, normalizeDepth, orNode, type AssetCheckKeyRef, type SelectionNode } from "./selection-node.js";
-import { toSelectionString, type ToSelectionStringOptions } from "./selection-string.js";
 import { indicesOf, pick } from "./traverse.js";
 
-/** What may name an asset in a selection: a key (or its `a/b` string or segments), an asset definition (all its assets) or a spec. */
-export type AssetSelectionTarget = AssetKeyLike | AssetsDefinition<unknown> | AssetSpec;
-
-/** An asset check named by the key of its asset and its name. */
-export interface AssetCheckKeyLike {
-  readonly assetKey: AssetKeyLike;
-  readonly name: string;
-}
+export type { AssetCheckKeyLike, AssetSelectionTarget, CoercibleToAssetSelection };
 
 export interface IncludeSourcesOptions {
   /** Whether external assets (AssetSpecs in Definitions, or undeclared dependencies) are selected too. @default false */
@@ -25,13 +15,10 @@ export interface IncludeSourcesOptions {
 }
 
 /** What a selection resolves against. */
-export type SelectionScope = Definitions | AssetGraph | readonly AssetsItem[];
+export type SelectionScope = DefinitionsData | AssetGraph | readonly AssetsItem[];
 
 /** Where `status:` reads the health of assets: an instance, or another source of it. */
 export type ResolveWithInstanceOptions = ResolveOptions & ({ instance: AssetHealthInstance; healthSource?: never } | { healthSource: AssetHealthSource; instance?: never });
-
-/** Anything `AssetSelection.from` turns into a selection. */
-export type CoercibleToAssetSelection = AssetSelection | string | readonly string[] | readonly AssetSelectionTarget[];
 
 /**
  * A query over assets, built from statics and combined with `or`, `and` and `minus`. Immutable;
@@ -44,7 +31,8 @@ export type CoercibleToAssetSelection = AssetSelection | string | readonly strin
  * AssetSelection.assets(orders).downstream(2);
  * AssetSelection.fromString("tag:tier=gold and +key:raw/orders");
  */
-export class AssetSelection {
+export class AssetSelection implements SelectionExpression {
+  readonly kind = "asset_selection";
   /** The selection's tree (plain frozen data). */
   readonly node: SelectionNode;
 
@@ -69,12 +57,12 @@ export class AssetSelection {
    * an UnknownAssetError with near matches.
    */
   static assets(...assets: AssetSelectionTarget[]): AssetSelection {
-    return new AssetSelection({ type: "keys", keys: keysOf(assets, "AssetSelection.assets") });
+    return new AssetSelection({ type: "keys", keys: selectionKeysOf(assets, "AssetSelection.assets") });
   }
 
   /** @deprecated The reference's older name of {@link AssetSelection.assets}; use that. */
   static keys(...keys: AssetKeyLike[]): AssetSelection {
-    return new AssetSelection({ type: "keys", keys: keysOf(keys, "AssetSelection.keys") });
+    return new AssetSelection({ type: "keys", keys: selectionKeysOf(keys, "AssetSelection.keys") });
   }
 
   /**
@@ -124,7 +112,7 @@ export class AssetSelection {
 
   /** The checks of the given assets (and no asset). */
   static checksForAssets(...assets: AssetSelectionTarget[]): AssetSelection {
-    return new AssetSelection({ type: "checksForAssets", keys: keysOf(assets, "AssetSelection.checksForAssets") });
+    return new AssetSelection({ type: "checksForAssets", keys: selectionKeysOf(assets, "AssetSelection.checksForAssets") });
   }
 
   /** The given asset checks (and no asset). */
@@ -149,15 +137,7 @@ export class AssetSelection {
 
   /** A selection from a string (as fromString), strings (united), keys, definitions or specs; a selection is returned as is. */
   static from(selection: CoercibleToAssetSelection): AssetSelection {
-    if (selection instanceof AssetSelection) return selection;
-    if (typeof selection === "string") return AssetSelection.fromString(selection);
-    if (Array.isArray(selection) && selection.length > 0 && selection.every((s) => typeof s === "string")) {
-      return new AssetSelection(orNode((selection as readonly string[]).map((s) => parseSelection(s))));
-    }
-    if (Array.isArray(selection)) return AssetSelection.assets(...(selection as AssetSelectionTarget[]));
-    throw new InvalidDefinitionError(
-      `A selection must be an AssetSelection, a selection string, strings, or asset keys, definitions and specs; got ${describeValue(selection)}`,
-    );
+    return selection instanceof AssetSelection ? selection : new AssetSelection(selectionNodeOf(selection));
   }
 
   /**
@@ -359,18 +339,9 @@ function mapNodes(node: SelectionNode, fn: (node: SelectionNode) => SelectionNod
 
 function graphOf(scope: SelectionScope): AssetGraph {
   if (scope instanceof AssetGraph) return scope;
-  if (scope instanceof Definitions) return AssetGraph.of(scope);
+  if (scope instanceof DefinitionsData) return AssetGraph.of(scope);
   if (Array.isArray(scope)) return AssetGraph.fromAssets(scope);
-  throw new InvalidDefinitionError(`A selection resolves against Definitions, an AssetGraph or a list of assets; got ${describeValue(scope)}`);
-}
-
-function keysOf(targets: readonly AssetSelectionTarget[], where: string): AssetKey[] {
-  return targets.flatMap((target) => {
-    if (target instanceof AssetsDefinition) return [...target.keys];
-    if (target instanceof AssetSpec) return [target.key];
-    if (AssetKey.isAssetKeyLike(target)) return [AssetKey.from(target)];
-    throw new InvalidDefinitionError(`${where} takes asset keys, definitions or specs; got ${describeValue(target)}`);
-  });
+  throw new InvalidDefinitionError(`A selection resolves against Definitions, an AssetGraph or a list of assets; got ${describeSelectionValue(scope)}`);
 }
 
 function splitOptions<T>(args: readonly (T | IncludeSourcesOptions)[]): { items: T[]; options: IncludeSourcesOptions } {
@@ -388,9 +359,9 @@ function checkDepth(depth: number | null | undefined, method: string): number | 
   return normalizeDepth(depth);
 }
 
-function nodeOf(selection: AssetSelection, method: string): SelectionNode {
-  if (!(selection instanceof AssetSelection)) {
-    throw new InvalidDefinitionError(`AssetSelection.${method} takes another AssetSelection; got ${describeValue(selection)} (use AssetSelection.from to convert)`);
+function nodeOf(selection: SelectionExpression, method: string): SelectionNode {
+  if (!isSelectionExpression(selection)) {
+    throw new InvalidDefinitionError(`AssetSelection.${method} takes another AssetSelection; got ${describeSelectionValue(selection)} (use AssetSelection.from to convert)`);
   }
   return selection.node;
 }
@@ -429,8 +400,3 @@ function checksOf(node: SelectionNode, graph: AssetGraph, options: ResolveOption
 }
 
 
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as { kind?: string }).kind ?? value.constructor?.name ?? "an object";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}

@@ -3,9 +3,9 @@ import { InvalidDefinitionError } from "../../core/index.js";
 import type { AssetGraph } from "../asset-graph.js";
 import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors.js";
 import { GraphIndex } from "./graph-index.js";
-import type { AssetHealthStatus, SelectionNode } from "./selection-node.js";
+import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.js";
 import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
-import { wildcardToRegExp } from "./wildcard.js";
+import { wildcardToRegExp } from "../../definitions/index.js";
 
 export interface ResolveOptions {
   /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TesseraError } from "../../core/index.js";
 import { AssetSelection } from "./asset-selection.js";
-import { SelectionSyntaxError } from "./errors.js";
+import { SelectionSyntaxError } from "../../definitions/index.js";
 
 function syntaxErrorOf(text: string): SelectionSyntaxError {
   try {

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { UnknownAssetError } from "../../core/index.js";
 import { AssetSelection } from "./asset-selection.js";
-import { SelectionNotExpressibleError, SelectionSyntaxError, UnsupportedSelectionError } from "./errors.js";
+import { UnsupportedSelectionError } from "./errors.js";
+import { SelectionNotExpressibleError, SelectionSyntaxError } from "../../definitions/index.js";
 import { definitionsOf, shop, type RandomAssetPlan } from "./test-graphs.js";
 import { Model, UnknownKeyInModel, idOf, type ModelExpr } from "./test-model.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AssetSelection } from "./asset-selection.js";
-import { SelectionNotExpressibleError } from "./errors.js";
+import { SelectionNotExpressibleError } from "../../definitions/index.js";
 import { shop } from "./test-graphs.js";
 
 const defs = shop();

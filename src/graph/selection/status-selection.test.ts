@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { AssetSelection } from "./asset-selection.js";
 import { overallHealth, staticHealthSource, type AssetHealthSource } from "./asset-health.js";
-import { SelectionNeedsInstanceError, SelectionSyntaxError } from "./errors.js";
+import { SelectionNeedsInstanceError } from "./errors.js";
+import { SelectionSyntaxError } from "../../definitions/index.js";
 import { shop } from "./test-graphs.js";
 
 const defs = shop();

@@ -1,6 +1,7 @@
 // Small hand-built definitions for the selection tests (not part of the public API).
 import { AssetKey } from "../../core/index.js";
-import { AssetSpec, AssetsDefinition, DEFAULT_IO_MANAGER_KEY, Definitions, asset, type AssetSpecAttributes } from "../../definitions/index.js";
+import { AssetSpec, AssetsDefinition, DEFAULT_IO_MANAGER_KEY, asset, type AssetSpecAttributes } from "../../definitions/index.js";
+import { Definitions } from "../../code-location/index.js";
 
 /** A definition computing several assets in one op that cannot run in part (until multiAsset() lands). */
 export function multiAssetOf(name: string, specs: readonly AssetSpec[]): AssetsDefinition {

@@ -1,60 +1,11 @@
 // The PostgreSQL backend (pg): connects lazily, one transaction per write, storage ids in commit order, LISTEN/NOTIFY.
 import { Client, Pool, type PoolClient, type PoolConfig, type QueryResultRow } from "pg";
 import { AssetKey, InstanceError, type EventRecord, type TesseraEvent } from "../../core/index.js";
-import type {
-  AssetRecord,
-  AutomationEvaluationRecord,
-  BackfillRecord,
-  BackfillStatus,
-  EventRecordsFilter,
-  InstigatorState,
-  InstigatorType,
-  LeaseRecord,
-  NewTick,
-  TickRecord,
-  TicksFilter,
-  NewRun,
-  RunLogsOptions,
-  RunRecord,
-  RunsFilter,
-  SchemaInfo,
-  Storage,
-  StorageInfo,
-} from "../storage.js";
+import type { AssetRecord, AutomationEvaluationRecord, BackfillRecord, BackfillStatus, EventRecordsFilter, InstigatorState, InstigatorType, LeaseRecord, NewTick, TickRecord, TicksFilter, NewRun, RunLogsOptions, RunRecord, RunsFilter, SchemaInfo, Storage, StorageInfo } from "../storage.js";
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from "./migrations.js";
 import { EVENTS_CHANNEL, storeEventsQuery } from "./postgres-event-log.js";
-import {
-  locationOf,
-  passwordOf,
-  poolConfig,
-  resolveTarget,
-  scrub,
-  unreachableError,
-  type PostgresConnectionOptions,
-  type PostgresTarget,
-} from "./postgres-connection.js";
-import {
-  decodeEvent,
-  decodePrefixedEvent,
-  decodeRun,
-  encodeRunBody,
-  prefixedEventColumns,
-  type EventRow,
-  type RunRow,
-  decodeBackfill,
-  encodeBackfillBody,
-  type BackfillRow,
-  decodeAutomationEvaluation,
-  decodeInstigator,
-  decodeLease,
-  decodeTick,
-  encodeInstigatorBody,
-  encodeTickBody,
-  type AutomationEvaluationRow,
-  type InstigatorRow,
-  type LeaseRow,
-  type TickRow,
-} from "../storage-rows.js";
+import { locationOf, passwordOf, poolConfig, resolveTarget, scrub, unreachableError, type PostgresConnectionOptions, type PostgresTarget } from "./postgres-connection.js";
+import { decodeEvent, decodePrefixedEvent, decodeRun, encodeRunBody, prefixedEventColumns, type EventRow, type RunRow, decodeBackfill, encodeBackfillBody, type BackfillRow, decodeAutomationEvaluation, decodeInstigator, decodeLease, decodeTick, encodeInstigatorBody, encodeTickBody, type AutomationEvaluationRow, type InstigatorRow, type LeaseRow, type TickRow } from "../storage-rows.js";
 
 const APP_ID = "tessera";
 // Advisory lock keys (two int4 form): the first names the purpose, the second the schema.

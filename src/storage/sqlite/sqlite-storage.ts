@@ -2,56 +2,10 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3, { type Database, type Statement } from "better-sqlite3";
-import {
-  AssetKey,
-  InstanceError,
-  RUN_STATUS_BY_EVENT,
-  type EventRecord,
-  type EventType,
-  type RunStatus,
-  type TesseraEvent,
-} from "../../core/index.js";
-import type {
-  AssetRecord,
-  AutomationEvaluationRecord,
-  BackfillRecord,
-  BackfillStatus,
-  EventRecordsFilter,
-  InstigatorState,
-  InstigatorType,
-  LeaseRecord,
-  NewTick,
-  TickRecord,
-  TicksFilter,
-  NewRun,
-  RunLogsOptions,
-  RunRecord,
-  RunsFilter,
-  SchemaInfo,
-  Storage,
-  StorageInfo,
-} from "../storage.js";
+import { AssetKey, InstanceError, RUN_STATUS_BY_EVENT, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../../core/index.js";
+import type { AssetRecord, AutomationEvaluationRecord, BackfillRecord, BackfillStatus, EventRecordsFilter, InstigatorState, InstigatorType, LeaseRecord, NewTick, TickRecord, TicksFilter, NewRun, RunLogsOptions, RunRecord, RunsFilter, SchemaInfo, Storage, StorageInfo } from "../storage.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
-import {
-  decodeAutomationEvaluation,
-  decodeBackfill,
-  decodeEvent,
-  decodeInstigator,
-  decodeLease,
-  decodeRun,
-  decodeTick,
-  encodeBackfillBody,
-  encodeEventBody,
-  encodeInstigatorBody,
-  encodeTickBody,
-  type AutomationEvaluationRow,
-  type BackfillRow,
-  type EventRow,
-  type InstigatorRow,
-  type LeaseRow,
-  type RunRow,
-  type TickRow,
-} from "../storage-rows.js";
+import { decodeAutomationEvaluation, decodeBackfill, decodeEvent, decodeInstigator, decodeLease, decodeRun, decodeTick, encodeBackfillBody, encodeEventBody, encodeInstigatorBody, encodeTickBody, type AutomationEvaluationRow, type BackfillRow, type EventRow, type InstigatorRow, type LeaseRow, type RunRow, type TickRow } from "../storage-rows.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 const APP_ID = "tessera";

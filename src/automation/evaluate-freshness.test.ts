@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AssetOut, AssetSpec, Definitions, FreshnessPolicy, FreshnessStatus, Instance, InvalidFreshnessPolicyError, ManualClock, asset, evaluateFreshness, materialize, multiAsset } from "../index.js";
+import { AssetOut, AssetSpec, FreshnessPolicy, FreshnessStatus, Instance, InvalidFreshnessPolicyError, ManualClock, asset, evaluateFreshness, materialize, multiAsset } from "../index.js";
+import { Definitions } from "../code-location/index.js";
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 10, 2, 8, 0); // Monday 2026-11-02 08:00 UTC

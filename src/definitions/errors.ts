@@ -1,4 +1,4 @@
-// Errors of the automation layer (schedules and sensors): each names the schedule or sensor and the fix.
+// Errors users cause in what they define: schedules and sensors (each names the schedule or sensor and the fix), automation conditions, freshness policies.
 import { TesseraError, type TesseraErrorOptions } from "../core/index.js";
 
 export type InstigatorKind = "schedule" | "sensor";
@@ -45,5 +45,19 @@ export class InvalidRunRequestError extends TesseraError {
     this.instigatorName = fields.instigatorName;
     this.partitionKey = fields.partitionKey;
     this.jobName = fields.jobName;
+  }
+}
+
+/** A FreshnessPolicy built with a bad lag, cron schedule or timezone. */
+export class InvalidFreshnessPolicyError extends TesseraError {
+  constructor(message: string, cause?: unknown) {
+    super("INVALID_FRESHNESS_POLICY", message, cause === undefined ? {} : { cause });
+  }
+}
+
+/** A condition built with a bad argument (an invalid cron string, a negative lookback). */
+export class InvalidAutomationConditionError extends TesseraError {
+  constructor(message: string) {
+    super("INVALID_AUTOMATION_CONDITION", message);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AssetSelection } from "../../index.js";
+import { AssetSelection } from "../graph/index.js";
 import { AutomationCondition, InvalidAutomationConditionError } from "./index.js";
 
 describe("AutomationCondition", () => {
@@ -59,7 +59,8 @@ describe("AutomationCondition", () => {
     for (const line of depsLines) expect(line).toContain("ignore");
     const allowed = AutomationCondition.anyDepsUpdated().allow(AssetSelection.keys("a")).allow(AssetSelection.keys("b"));
     // allowing twice allows both selections, as the reference does
-    expect(allowed.params.allowSelection?.equals(AssetSelection.keys("a").or(AssetSelection.keys("b")))).toBe(true);
+    const allowSelection = allowed.params.allowSelection;
+    expect(allowSelection && AssetSelection.from(allowSelection).equals(AssetSelection.keys("a").or(AssetSelection.keys("b")))).toBe(true);
   });
 
   it("gives a different unique id to a different tree", () => {

@@ -1,7 +1,7 @@
 // Shared tick machinery: reading what an evaluation function returned, resolving run requests against their
 // target (job, partition, tags), and the cron ticks of a schedule in its timezone.
 import { SystemTags } from "../core/index.js";
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "./definitions.js";
 import type { Instance } from "../instance/index.js";
 import {
   CronSchedule,
@@ -15,7 +15,7 @@ import {
 } from "../partitions/index.js";
 import { InvalidEvaluationResultError, InvalidRunRequestError, type InstigatorKind } from "./errors.js";
 import { RunRequest, SensorResult, SkipReason } from "./run-request.js";
-import { describeValue, jobAssetIds, jobPartitionsDef, lookupJob, type TargetRef } from "./target.js";
+import { describeValue, jobAssetIds, jobPartitionsDef, lookupJob, type TargetRef } from "./instigator-target.js";
 
 /** Tags Tessera puts on runs launched by schedules and sensors. */
 export const AutomationTags = Object.freeze({
@@ -60,7 +60,7 @@ export interface Instigator {
 }
 
 export interface ResolveContext {
-  definitions: Definitions | undefined;
+  definitions: DefinitionsData | undefined;
   instance: Instance | undefined;
   /** Time partitions must have ended by this time to be requested. */
   currentTime: Date;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { asset, Definitions, defineAssetJob } from "../definitions/index.js";
-import { materialize } from "../execution/index.js";
+import { asset, defineAssetJob } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
+import { materialize } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { assetSensor, buildSensorContext, RunRequest, SensorResult } from "./index.js";
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  AssetCheckResult,
-  AssetCheckSpec,
-  AssetSelection,
-  AutomationCondition,
-  AutomationConditionSensorDefinition,
-  Definitions,
-  Instance,
-  ManualClock,
-  asset,
-  assetCheck,
-} from "../index.js";
-import { InvalidAutomationConditionError } from "./condition/index.js";
+import { AssetCheckResult, AssetCheckSpec, AssetSelection, AutomationCondition, AutomationConditionSensorDefinition, Instance, ManualClock, asset, assetCheck } from "../index.js";
+import { Definitions } from "../code-location/index.js";
+import { InvalidAutomationConditionError } from "../definitions/index.js";
 import { AutomationConditionReferenceError } from "./condition-references.js";
 
 const a = asset({ name: "A", checkSpecs: [new AssetCheckSpec("valid", { asset: "A" })] }, () => 1);

@@ -1,8 +1,8 @@
 // AutomationCondition: an immutable tree of operands and operators, with the reference's built-ins composed of parts.
-import { AssetKey, type AssetKeyLike } from "../../core/index.js";
-import { CronSchedule, resolveTimeZone } from "../../partitions/index.js";
-import { AssetSelection, type CoercibleToAssetSelection } from "../../graph/index.js";
+import { AssetKey, type AssetKeyLike } from "../core/index.js";
+import { CronSchedule, resolveTimeZone } from "../partitions/index.js";
 import { InvalidAutomationConditionError } from "./errors.js";
+import { describeSelection, selectionExpressionOf, unionOfSelections, type CoercibleToAssetSelection, type SelectionExpression } from "./selection/index.js";
 
 /** Leaves: each reads one fact about an asset (or its partitions) at the evaluation. */
 export type OperandKind =
@@ -43,9 +43,9 @@ export interface ConditionParams {
   /** in_latest_time_window: partitions whose window ends within this many milliseconds of the latest one's end. */
   readonly lookbackMs?: number;
   /** Deps operators: only deps in this selection count. */
-  readonly allowSelection?: AssetSelection;
+  readonly allowSelection?: SelectionExpression;
   /** Deps operators: deps in this selection never count. */
-  readonly ignoreSelection?: AssetSelection;
+  readonly ignoreSelection?: SelectionExpression;
   /** check_result: whether the check must have passed (checkPassed) or failed (checkFailed). */
   readonly passed?: boolean;
   /** Checks operators: only blocking checks count. */
@@ -144,14 +144,14 @@ export class AutomationCondition {
 
   /** Every deps operator in the tree only looks at deps in `selection` (added to any selection already allowed). */
   allow(selection: CoercibleToAssetSelection): AutomationCondition {
-    const s = AssetSelection.from(selection);
-    return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? p.allowSelection.or(s) : s }));
+    const s = selectionExpressionOf(selection);
+    return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? unionOfSelections(p.allowSelection, s) : s }));
   }
 
   /** Every deps operator in the tree ignores deps in `selection`. */
   ignore(selection: CoercibleToAssetSelection): AutomationCondition {
-    const s = AssetSelection.from(selection);
-    return this.#mapDeps((p) => ({ ...p, ignoreSelection: p.ignoreSelection ? p.ignoreSelection.or(s) : s }));
+    const s = selectionExpressionOf(selection);
+    return this.#mapDeps((p) => ({ ...p, ignoreSelection: p.ignoreSelection ? unionOfSelections(p.ignoreSelection, s) : s }));
   }
 
   #mapDeps(change: (p: ConditionParams) => ConditionParams): AutomationCondition {
@@ -190,8 +190,8 @@ export class AutomationCondition {
     if (this.kind === "asset_matches") text += `(${p.key?.toString()})`;
     if (this.kind === "check_result") text = p.passed ? "check_passed" : "check_failed";
     if (p.blockingOnly) text += " (blocking only)";
-    if (p.allowSelection) text += ` allow ${p.allowSelection.toString()}`;
-    if (p.ignoreSelection) text += ` ignore ${p.ignoreSelection.toString()}`;
+    if (p.allowSelection) text += ` allow ${describeSelection(p.allowSelection)}`;
+    if (p.ignoreSelection) text += ` ignore ${describeSelection(p.ignoreSelection)}`;
     return this.label === undefined ? text : `${this.label}: ${text}`;
   }
 

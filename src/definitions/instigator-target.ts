@@ -1,9 +1,10 @@
 // What a schedule or sensor runs: jobs (given, or named and found in Definitions), or an asset selection run as an anonymous job.
 import { closestMatches, InvalidDefinitionError } from "../core/index.js";
-import { AssetJobDefinition, defineAssetJob, type Definitions } from "../definitions/index.js";
-import { AssetGraph, resolveJobSelection, type CoercibleToAssetSelection } from "../graph/index.js";
 import type { PartitionsDefinition } from "../partitions/index.js";
+import { AssetJobDefinition, defineAssetJob } from "./asset-job.js";
+import type { DefinitionsData } from "./definitions.js";
 import { UnknownJobTargetError, type InstigatorKind } from "./errors.js";
+import type { CoercibleToAssetSelection } from "./selection/index.js";
 
 /** A job, or the assets to run (a selection string, keys, definitions or an AssetSelection). */
 export type AutomationTarget = AssetJobDefinition | CoercibleToAssetSelection;
@@ -71,7 +72,7 @@ function jobRef(kind: InstigatorKind, name: string, job: unknown, field: string)
  * The job definition behind a target, looked up in `defs` when only its name is known. A job given as an object
  * is used as given, unless `defs` holds a different job under its name.
  */
-export function lookupJob(kind: InstigatorKind, name: string, ref: TargetRef, defs: Definitions | undefined): AssetJobDefinition | undefined {
+export function lookupJob(kind: InstigatorKind, name: string, ref: TargetRef, defs: DefinitionsData | undefined): AssetJobDefinition | undefined {
   const inDefs = defs?.jobs.find((j) => j.name === ref.jobName);
   if (ref.job) {
     if (inDefs && inDefs !== ref.job) {
@@ -94,21 +95,19 @@ export function lookupJob(kind: InstigatorKind, name: string, ref: TargetRef, de
  * The partitions a job runs: its own partitionsDef, or (with Definitions) that of the partitioned assets it
  * selects. `undefined` when it is not partitioned; `"unknown"` when only Definitions could tell.
  */
-export function jobPartitionsDef(job: AssetJobDefinition, defs: Definitions | undefined): PartitionsDefinition | undefined | "unknown" {
+export function jobPartitionsDef(job: AssetJobDefinition, defs: DefinitionsData | undefined): PartitionsDefinition | undefined | "unknown" {
   if (job.partitionsDef) return job.partitionsDef;
   if (!defs) return "unknown";
-  const graph = AssetGraph.of(defs);
-  for (const node of resolveJobSelection(defs, job)) {
-    const def = graph.specs[node]?.partitionsDef;
+  for (const id of defs.resolveJobAssetIds(job)) {
+    const def = defs.getAssetSpec(id)?.partitionsDef;
     if (def) return def;
   }
   return undefined;
 }
 
 /** The asset keys (as `a/b` strings) a job materializes. */
-export function jobAssetIds(job: AssetJobDefinition, defs: Definitions): Set<string> {
-  const graph = AssetGraph.of(defs);
-  return new Set(resolveJobSelection(defs, job).map((n) => graph.ids[n] as string));
+export function jobAssetIds(job: AssetJobDefinition, defs: DefinitionsData): Set<string> {
+  return new Set(defs.resolveJobAssetIds(job));
 }
 
 export function describeValue(value: unknown): string {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { InvalidDefinitionError } from "../core/index.js";
-import { asset, Definitions, defineAssetJob } from "../definitions/index.js";
+import { asset, defineAssetJob } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DailyPartitionsDefinition, HourlyPartitionsDefinition, StaticPartitionsDefinition } from "../partitions/index.js";
-import { buildScheduleContext, buildScheduleFromPartitionedJob, executeRunRequests } from "./index.js";
+import { buildScheduleContext, buildScheduleFromPartitionedJob } from "./index.js";
+import { executeRunRequests } from "../automation/index.js";
 
 const days = new DailyPartitionsDefinition({ startDate: "2024-01-01" });
 const events = asset({ name: "events", partitionsDef: days }, (ctx) => `events of ${ctx.partitionKey}`);

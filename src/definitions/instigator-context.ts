@@ -1,6 +1,6 @@
 // The contexts schedule and sensor functions receive, and their builders for tests.
 import { InvalidDefinitionError } from "../core/index.js";
-import type { Definitions } from "../definitions/index.js";
+import type { DefinitionsData } from "./definitions.js";
 import type { Instance } from "../instance/index.js";
 
 interface CommonContextOptions {
@@ -12,7 +12,7 @@ interface CommonContextOptions {
    * The Definitions the schedule or sensor belongs to: needed to check a partitioned run request against its
    * job's partitions when the job infers them from its assets, and supplies resources.
    */
-  definitions?: Definitions;
+  definitions?: DefinitionsData;
 }
 
 export interface ScheduleContextOptions extends CommonContextOptions {
@@ -35,7 +35,7 @@ export interface SensorContextOptions extends CommonContextOptions {
 abstract class EvaluationContext {
   readonly #instance: Instance | undefined;
   readonly resources: Readonly<Record<string, unknown>>;
-  readonly definitions: Definitions | undefined;
+  readonly definitions: DefinitionsData | undefined;
 
   constructor(options: CommonContextOptions) {
     this.#instance = options.instance;

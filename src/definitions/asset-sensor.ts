@@ -1,6 +1,6 @@
 // assetSensor(): a sensor that fires on new materializations of one asset, with the instance's storage id as cursor.
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike, type EventRecord } from "../core/index.js";
-import type { SensorEvaluationContext } from "./context.js";
+import type { SensorEvaluationContext } from "./instigator-context.js";
 import { InvalidEvaluationResultError } from "./errors.js";
 import { collectItems } from "./evaluate-tick.js";
 import { SensorResult, SkipReason } from "./run-request.js";

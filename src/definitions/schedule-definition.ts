@@ -1,11 +1,11 @@
 // ScheduleDefinition and schedule(): runs requested at the ticks of a cron schedule in an IANA timezone.
 import { coerceMetadata, InvalidDefinitionError, validateName, validateTags, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
 import { CronSchedule, resolveTimeZone } from "../partitions/index.js";
-import { buildScheduleContext, ScheduleEvaluationContext, type ScheduleContextOptions } from "./context.js";
+import { buildScheduleContext, ScheduleEvaluationContext, type ScheduleContextOptions } from "./instigator-context.js";
 import { InvalidEvaluationResultError } from "./errors.js";
 import { collectItems, cronTicks, expectResultItem, resolveRunRequests, type TickEvaluation } from "./evaluate-tick.js";
 import { RunRequest, SkipReason } from "./run-request.js";
-import { resolveTargetOptions, type TargetOptions, type TargetRef } from "./target.js";
+import { resolveTargetOptions, type TargetOptions, type TargetRef } from "./instigator-target.js";
 
 /** Whether a schedule runs when its code location is first loaded. */
 export const DefaultScheduleStatus = Object.freeze({ RUNNING: "RUNNING", STOPPED: "STOPPED" } as const);

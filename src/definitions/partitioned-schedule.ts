@@ -1,6 +1,6 @@
 // buildScheduleFromPartitionedJob(): a schedule that runs a partitioned job once per time partition, for the partition that just ended.
 import { InvalidDefinitionError, type RawMetadata } from "../core/index.js";
-import { AssetJobDefinition } from "../definitions/index.js";
+import { AssetJobDefinition } from "./asset-job.js";
 import { StaticPartitionsDefinition, TimeWindowPartitionsDefinition } from "../partitions/index.js";
 import { RunRequest, SkipReason } from "./run-request.js";
 import { DefaultScheduleStatus, ScheduleDefinition } from "./schedule-definition.js";

@@ -1,11 +1,11 @@
 // SensorDefinition and sensor(): a function evaluated every minimumIntervalSeconds that requests runs, keeping a cursor.
 import { coerceMetadata, InvalidDefinitionError, validateName, validateTags, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
-import type { AssetJobDefinition } from "../definitions/index.js";
-import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "./context.js";
+import type { AssetJobDefinition } from "./asset-job.js";
+import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "./instigator-context.js";
 import { InvalidEvaluationResultError } from "./errors.js";
 import { collectItems, expectResultItem, resolveRunRequests, type TickEvaluation } from "./evaluate-tick.js";
 import { RunRequest, SensorResult, SkipReason, type DynamicPartitionsRequest } from "./run-request.js";
-import { resolveTargetOptions, type TargetOptions, type TargetRef } from "./target.js";
+import { resolveTargetOptions, type TargetOptions, type TargetRef } from "./instigator-target.js";
 
 /** Whether a sensor runs when its code location is first loaded. */
 export const DefaultSensorStatus = Object.freeze({ RUNNING: "RUNNING", STOPPED: "STOPPED" } as const);

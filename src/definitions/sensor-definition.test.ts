@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { asset, Definitions, defineAssetJob } from "../definitions/index.js";
+import { asset, defineAssetJob } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DynamicPartitionsDefinition } from "../partitions/index.js";
-import {
-  buildSensorContext,
-  DefaultSensorStatus,
-  executeRunRequests,
-  InvalidEvaluationResultError,
-  InvalidRunRequestError,
-  RunRequest,
-  sensor,
-  SensorDefinition,
-  SensorResult,
-  SkipReason,
-} from "./index.js";
+import { buildSensorContext, DefaultSensorStatus, InvalidEvaluationResultError, InvalidRunRequestError, RunRequest, sensor, SensorDefinition, SensorResult, SkipReason } from "./index.js";
+import { executeRunRequests } from "../automation/index.js";
 
 const orders = asset({ name: "orders" }, () => 1);
 const refunds = asset({ name: "refunds" }, () => 2);

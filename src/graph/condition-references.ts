@@ -1,8 +1,8 @@
 // Checks, when a Definitions is built, that each asset's automationCondition refers only to assets and checks that exist.
 import { TesseraError } from "../core/index.js";
-import { registerDefinitionsValidator, type Definitions } from "../definitions/index.js";
-import { AssetGraph, type AssetSelection } from "../graph/index.js";
-import type { AutomationCondition } from "./condition/index.js";
+import type { AutomationCondition, DefinitionsData, SelectionExpression } from "../definitions/index.js";
+import { AssetGraph } from "./asset-graph.js";
+import { AssetSelection } from "./selection/index.js";
 
 /** An automation condition that names an asset or check the Definitions do not hold, or checks where there are none. */
 export class AutomationConditionReferenceError extends TesseraError {
@@ -29,7 +29,7 @@ export function checkConditionReferences(graph: AssetGraph, node: number, condit
       ["allow", c.params.allowSelection],
       ["ignore", c.params.ignoreSelection],
     ] as const) {
-      if (selection) checkSelection(graph, id, `${where} ${field}s ${selection.toString()}`, selection);
+      if (selection) checkSelection(graph, id, `${where} ${field}s ${AssetSelection.from(selection).toString()}`, selection);
     }
     if (c.kind === "asset_matches" && c.params.key && graph.indexOf(c.params.key) === undefined) {
       throw new AutomationConditionReferenceError(id, `${where} uses assetMatches("${c.params.key.toString()}"), but no asset "${c.params.key.toString()}" is defined. Fix the key or add the asset to Definitions.`);
@@ -57,7 +57,8 @@ export function checkConditionReferences(graph: AssetGraph, node: number, condit
   walk(condition, false, false);
 }
 
-function checkSelection(graph: AssetGraph, id: string, what: string, selection: AssetSelection): void {
+function checkSelection(graph: AssetGraph, id: string, what: string, expression: SelectionExpression): void {
+  const selection = AssetSelection.from(expression);
   try {
     selection.resolveIndices(graph);
     selection.resolveCheckIndices(graph);
@@ -67,7 +68,8 @@ function checkSelection(graph: AssetGraph, id: string, what: string, selection: 
   }
 }
 
-function validateConditionReferences(defs: Definitions): void {
+/** Every asset's automationCondition refers only to assets and checks that exist. */
+export function validateConditionReferences(defs: DefinitionsData): void {
   const specs = defs.resolvedAssets().specs;
   if (!specs.some((s) => s.automationCondition)) return;
   const graph = AssetGraph.of(defs);
@@ -77,4 +79,3 @@ function validateConditionReferences(defs: Definitions): void {
   }
 }
 
-registerDefinitionsValidator(validateConditionReferences);

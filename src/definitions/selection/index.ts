@@ -1,0 +1,30 @@
+export { SelectionNotExpressibleError, SelectionSyntaxError } from "./errors.js";
+export { parseSelection, type FromStringOptions } from "./parse-selection.js";
+export {
+  describeSelection,
+  describeSelectionValue,
+  isSelectionExpression,
+  selectionExpressionOf,
+  selectionKeysOf,
+  selectionNodeOf,
+  unionOfSelections,
+  type AssetCheckKeyLike,
+  type AssetSelectionTarget,
+  type CoercibleToAssetSelection,
+  type SelectionExpression,
+} from "./selection-expression.js";
+export {
+  AssetHealthStatus,
+  MAX_DEPTH,
+  andNode,
+  freezeNode,
+  isValidDepth,
+  normalizeDepth,
+  orNode,
+  type AssetCheckKeyRef,
+  type IsAttribute,
+  type SelectionNode,
+  type SelectionNodeType,
+} from "./selection-node.js";
+export { materializableOnly, toSelectionString, type ToSelectionStringOptions } from "./selection-string.js";
+export { wildcardToRegExp } from "./wildcard.js";
