@@ -8,7 +8,8 @@ import {
   type MetadataMap,
   type RawMetadata,
 } from "../core/index.js";
-import { checkOpOptions, collectResources, opTagsOf, type ConfigValue, type RequiredResources, type ResourceRequirement } from "./asset.js";
+import type { ConfigValue, RequiredResources } from "./asset.js";
+import { checkOpOptions, collectResources, opTagsOf, type ResourceRequirement } from "./op-options.js";
 import { AssetDep, refToKey, type AssetRef } from "./asset-dep.js";
 import type { AssetInputDefinition, OpNode } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";

@@ -14,15 +14,12 @@ import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { RetryPolicy } from "./retry-policy.js";
+import { checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
 import type { TypeCheck } from "./type-check.js";
 
 /** Structural stand-ins so that, e.g., an AssetIn<Order[]> is accepted where any AssetIn is (its `type` check makes the class invariant). */
 interface AssetInLike {
   readonly kind: "asset_in";
-  readonly __value: unknown;
-}
-interface ResourceDefinitionLike {
-  readonly kind: "resource_definition";
   readonly __value: unknown;
 }
 
@@ -41,8 +38,6 @@ export type InputValue<S> = S extends AssetsDefinition<infer T> ? T : S extends 
 /** The compute's second parameter: each input name mapped to its upstream's value type. */
 export type AssetInputs<Ins> = { readonly [K in keyof Ins]: InputValue<Ins[K]> };
 
-/** A resource requirement: a class (the value must be an instance) or a ResourceDefinition (the value its setup returns). */
-export type ResourceRequirement = (abstract new (...args: never[]) => unknown) | ResourceDefinitionLike;
 export type RequiredResources<R> = {
   readonly [K in keyof R]: R[K] extends ResourceDefinitionLike
     ? R[K]["__value"]
@@ -226,7 +221,6 @@ function buildAsset(
 
 // Shared by every asset without resources of its own, so that large code locations allocate less.
 const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
-const NO_KEYS: readonly string[] = Object.freeze([]);
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 
 function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }, compute: { name: string }): AssetKey {
@@ -278,11 +272,6 @@ function resolveInput(name: string, source: AssetInputSource, where: string): As
   );
 }
 
-function stringifyValues(tags: Record<string, unknown> | undefined): Record<string, string> | undefined {
-  if (!tags) return undefined;
-  return Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
 /** The inputs of an op and every upstream it depends on (inputs first, then non-argument deps). */
 export function collectInputs(
   ins: Readonly<Record<string, AssetInputSource>> | undefined,
@@ -313,34 +302,4 @@ export function collectInputs(
     deps.push(normalized);
   }
   return { inputs, deps };
-}
-
-/** Resource keys the compute needs, and the classes typed resources must be instances of. */
-export function collectResources(
-  options: { requiredResourceKeys?: readonly string[]; resources?: Readonly<Record<string, ResourceRequirement>> },
-  _where: string,
-): { requiredResourceKeys: string[]; resourceClasses: Record<string, abstract new (...args: never[]) => unknown> } {
-  let resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = NO_RESOURCES as Record<string, never>;
-  let requiredResourceKeys: string[] = options.requiredResourceKeys ? [...options.requiredResourceKeys] : (NO_KEYS as string[]);
-  if (options.resources) {
-    for (const resourceKey in options.resources) {
-      const requirement = options.resources[resourceKey];
-      if (!requiredResourceKeys.includes(resourceKey)) requiredResourceKeys = [...requiredResourceKeys, resourceKey];
-      if (typeof requirement === "function") resourceClasses = { ...resourceClasses, [resourceKey]: requirement };
-    }
-  }
-  return { requiredResourceKeys, resourceClasses };
-}
-
-export function checkOpOptions(options: { retryPolicy?: unknown; config?: unknown }, where: string): void {
-  if (options.retryPolicy !== undefined && !(options.retryPolicy instanceof RetryPolicy)) {
-    throw new InvalidDefinitionError(`retryPolicy of ${where} must be a RetryPolicy: new RetryPolicy({ maxRetries, delay })`, where);
-  }
-  if (options.config !== undefined && typeof (options.config as { safeParse?: unknown }).safeParse !== "function") {
-    throw new InvalidDefinitionError(`config of ${where} must be a zod schema, e.g. z.object({ limit: z.number() })`, where);
-  }
-}
-
-export function opTagsOf(opTags: Record<string, unknown> | undefined, where: string): Tags {
-  return validateTags(stringifyValues(opTags), where);
 }

@@ -1,6 +1,7 @@
 // graph(), graphAsset() and graphMultiAsset(): assets computed by several ops wired together.
 import { AssetKey, InvalidDefinitionError, validateName, type AssetKeyLike } from "../core/index.js";
-import { asset, type AssetInputSource, type AssetOptions, type InputValue, type ResourceRequirement } from "./asset.js";
+import { asset, type AssetInputSource, type AssetOptions, type InputValue } from "./asset.js";
+import type { ResourceRequirement } from "./op-options.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetsDefinition, factories, type OpNode } from "./assets-definition.js";
 import { callableDefinition, checkHandle, compose, currentComposition, runGraphBody, type GraphBody, type OutputHandle } from "./composition.js";

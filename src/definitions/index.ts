@@ -1,5 +1,6 @@
 // The definitions layer: everything users write, as immutable data. Evaluating it is the work of the layers above.
-export { asset, type AssetCompute, type AssetEvent, type AssetInputSource, type AssetInputs, type AssetOptions, type AssetOutputOf, type ConfigValue, type InputValue, type RequiredResources, type ResourceRequirement } from "./asset.js";
+export { asset, type AssetCompute, type AssetEvent, type AssetInputSource, type AssetInputs, type AssetOptions, type AssetOutputOf, type ConfigValue, type InputValue, type RequiredResources } from "./asset.js";
+export type { ResourceRequirement } from "./op-options.js";
 export { AssetDep, AssetIn, refToKey, type AssetDepOptions, type AssetInOptions, type AssetRef } from "./asset-dep.js";
 export { AssetSpec, DEFAULT_GROUP_NAME, IO_MANAGER_KEY_METADATA, mapAssetSpecs, type AssetSpecAttributes } from "./asset-spec.js";
 export { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition, type AssetsDefinitionParts, type OpNode } from "./assets-definition.js";

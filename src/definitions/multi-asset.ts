@@ -1,17 +1,8 @@
 // multiAsset() and AssetOut: several assets computed by one op.
 import type { z } from "zod";
 import { AssetKey, InvalidDefinitionError, validateName, type AssetKeyLike, type RawMetadata } from "../core/index.js";
-import {
-  checkOpOptions,
-  collectInputs,
-  collectResources,
-  opTagsOf,
-  type AssetInputSource,
-  type AssetInputs,
-  type ConfigValue,
-  type RequiredResources,
-  type ResourceRequirement,
-} from "./asset.js";
+import { collectInputs, type AssetInputSource, type AssetInputs, type ConfigValue, type RequiredResources } from "./asset.js";
+import { checkOpOptions, collectResources, opTagsOf, type ResourceRequirement } from "./op-options.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import { AssetDep, type AssetRef } from "./asset-dep.js";

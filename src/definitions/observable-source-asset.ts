@@ -10,7 +10,8 @@ import {
   type RawMetadata,
   type Tags,
 } from "../core/index.js";
-import { collectResources, opTagsOf, type RequiredResources, type ResourceRequirement } from "./asset.js";
+import type { RequiredResources } from "./asset.js";
+import { collectResources, opTagsOf, type ResourceRequirement } from "./op-options.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
 import type { PartitionsDefinition } from "../partitions/index.js";

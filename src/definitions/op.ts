@@ -1,7 +1,8 @@
 // op(): a computation with typed inputs and an output, wired into graphs (and graph-backed assets) by calling it.
 import type { z } from "zod";
 import { InvalidDefinitionError, validateName, type Tags } from "../core/index.js";
-import { checkOpOptions, collectResources, opTagsOf, type ConfigValue, type RequiredResources, type ResourceRequirement } from "./asset.js";
+import type { ConfigValue, RequiredResources } from "./asset.js";
+import { checkOpOptions, collectResources, opTagsOf, type ResourceRequirement } from "./op-options.js";
 import type { AssetExecutionContext } from "./context.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
