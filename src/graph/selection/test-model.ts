@@ -31,9 +31,12 @@ export class Model {
   readonly parents: Map<string, string[]>;
   readonly children: Map<string, string[]>;
   readonly plan: readonly RandomAssetPlan[];
+  /** Whether naming an undefined key throws (as AssetSelection.keys does) or selects nothing (as `key:"x"` does). */
+  readonly unknownKeys: "throw" | "selectNothing";
 
-  constructor(plan: readonly RandomAssetPlan[]) {
+  constructor(plan: readonly RandomAssetPlan[], options: { unknownKeys?: "throw" | "selectNothing" } = {}) {
     this.plan = plan;
+    this.unknownKeys = options.unknownKeys ?? "throw";
     this.ids = plan.map((_, i) => idOf(i));
     this.parents = new Map(this.ids.map((id, i) => [id, (plan[i] as RandomAssetPlan).deps.map(idOf)]));
     this.children = new Map(this.ids.map((id) => [id, [] as string[]]));
@@ -58,6 +61,7 @@ export class Model {
       case "all":
         return new Set(this.#base(e.src));
       case "keys":
+        if (this.unknownKeys === "selectNothing") return new Set(e.keys.filter((key) => this.ids.includes(key)));
         for (const key of e.keys) if (!this.ids.includes(key)) throw new UnknownKeyInModel(key);
         return new Set(e.keys);
       case "keyWildcard": {
