@@ -60,7 +60,7 @@ export interface AssetsDefinitionParts {
 }
 
 /**
- * Assets computed by one op. Built by `asset()` (and, with later issues, `multiAsset()` and graph assets);
+ * Assets computed by one op. Built by `asset()`, `multiAsset()`, `graphAsset()` and `graphMultiAsset()`;
  * `TOut` is the value type downstream inputs receive.
  */
 export class AssetsDefinition<TOut = unknown> {

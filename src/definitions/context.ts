@@ -1,6 +1,6 @@
 // The context a compute receives. Execution implements it; definitions only describe its shape.
 import type { AssetKey, MetadataMap, RawMetadata, Tags } from "../core/index.js";
-// Type-only: the instance is a later layer, but computes may read it (see ARCHITECTURE note in issue 2).
+// Type-only: the instance is a later layer, but a compute may read it through its context (as in the reference).
 import type { Instance } from "../instance/index.js";
 import type { IOLogger } from "./io-manager.js";
 
