@@ -9,7 +9,7 @@ import { RunEventWriter } from "./event-writer.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
-import { runStep } from "./step-runner.js";
+import { runStep } from "./step/run-step.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";

@@ -13,7 +13,7 @@ import { upstreamDataVersions } from "../execute-run.js";
 import { prepareResources, setUpResources } from "../resources.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
-import { runStep } from "../step-runner.js";
+import { runStep } from "../step/run-step.js";
 import { loadModuleDefinitions } from "./load-definitions.js";
 import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
 import "../index.js";

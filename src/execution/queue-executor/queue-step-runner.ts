@@ -5,7 +5,7 @@ import type { Instance } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import { applyStepReport, stepInputOf, type StepProcessReport } from "../multiprocess/spawn-step.js";
 import type { RunState } from "../run-state.js";
-import type { StepOutcome } from "../step-runner.js";
+import type { StepOutcome } from "../step/step-events.js";
 import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
 import { StepQueue, parseStepReport, stepJobKey, stepReportKey, stepWorkerKey } from "./step-queue.js";
 
