@@ -9,18 +9,14 @@ import { RunEventWriter } from "./event-writer.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
-import { runStep } from "./step/run-step.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
-import { spawnStep } from "./multiprocess/spawn-step.js";
-import { checkQueueExecutor, queueStepRunner } from "./queue-executor/index.js";
-import { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
-import type { StorageConfig } from "../instance/index.js";
+import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
-import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
+import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
@@ -161,8 +157,7 @@ async function prepareRun(defs: Definitions, selected: readonly number[], option
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
   const executor = options.executor ?? defs.executor;
-  if (executor.name === "multiprocess") checkMultiprocess(options, instance, prepared);
-  if (executor.name === "queue") checkQueueExecutor(options.codeLocation, instance, prepared);
+  stepExecutorFor(executor).check({ codeLocation: options.codeLocation, instance, resources: prepared });
   const partitionTime = clock.now();
   const { partitionKeys, dynamicPartitions } = await checkPartitions(graph, plan, instance, options, partitionTime);
   const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
@@ -188,8 +183,9 @@ async function prepareRun(defs: Definitions, selected: readonly number[], option
 
 async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions): Promise<ExecuteResult> {
   const { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime } = p;
+  const stepExecutor = stepExecutorFor(executor);
   // Step processes (or workers) write their own events; progress then follows the instance's log instead of this writer.
-  const outOfProcess = executor.name === "multiprocess" || executor.name === "queue";
+  const { outOfProcess } = stepExecutor;
   const follow = outOfProcess && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
   const writer = new RunEventWriter(instance, follow ? undefined : options.onEvent);
   const runEvent = (
@@ -255,11 +251,9 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
         const status = (await instance.getRunById(run.runId))?.status;
         if (status === "CANCELING" || status === "CANCELED") canceled = true;
       };
-      const target = { module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks };
-      const queued = executor.name === "queue" ? queueStepRunner({ ...target, instance }) : undefined;
-      const stepRunner = executor.name === "multiprocess" ? spawnStep(target) : queued?.runStep;
-      const pooled = withPoolSlots(stepRunner ?? runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => queued?.close());
+      const session = stepExecutor.open({ instance, module: options.codeLocation, storage: instance.storageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks });
+      const pooled = withPoolSlots(session.runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => session.close?.());
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -383,23 +377,6 @@ async function checkPartitions(
   }
   const keys = (first as { def: PartitionsDefinition }).def.getPartitionKeysInRange(new PartitionKeyRange((partitionKeyRange as { start: string }).start, (partitionKeyRange as { end: string }).end), loading);
   return { partitionKeys: keys, dynamicPartitions };
-}
-
-function checkMultiprocess(options: ExecuteOptions, instance: Instance, prepared: readonly PreparedResource[]): void {
-  if (options.codeLocation === undefined) {
-    throw new InvalidDefinitionError(
-      "The multiprocess executor loads the code location in each step's process, so the run needs its module: run it with `tessera materialize -m <file>`, or pass codeLocation: <path of the module exporting defs>.",
-    );
-  }
-  if (!instance.storageConfig) {
-    throw new InvalidDefinitionError("The multiprocess executor needs an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
-  }
-  const inMemory = prepared.find((p) => p.definition instanceof InMemoryIOManager);
-  if (inMemory) {
-    throw new InvalidDefinitionError(
-      `Resource "${inMemory.key}" is an InMemoryIOManager, whose values no other process can read; the multiprocess executor needs a shared one, such as the default FilesystemIOManager.`,
-    );
-  }
 }
 
 /** Passes every event of a run, in order, to `onEvent` as it is stored by any process: polled every 100 ms. */
