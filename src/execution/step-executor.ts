@@ -57,5 +57,6 @@ const STEP_EXECUTORS: { readonly [Name in ExecutorDefinition["name"]]: StepExecu
 };
 
 export function stepExecutorFor(executor: ExecutorDefinition): StepExecutor {
-  return STEP_EXECUTORS[executor.name];
+  // A definition made by hand in untyped code may carry another name: it runs in process, as it always has.
+  return Object.hasOwn(STEP_EXECUTORS, executor.name) ? STEP_EXECUTORS[executor.name] : inProcessStepExecutor;
 }
