@@ -7,7 +7,7 @@ import { applyStepReport, stepInputOf, type StepProcessReport } from "../multipr
 import type { RunState } from "../run-state.js";
 import type { StepOutcome } from "../step/step-events.js";
 import { runWithRetries } from "../step-retry.js";
-import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
+import { WORKER_LEASE_PREFIX } from "../workers/worker-keys.js";
 import { StepQueue, parseStepReport, stepJobKey, stepReportKey, stepWorkerKey } from "./step-queue.js";
 
 export interface QueueStepTarget {
