@@ -6,6 +6,7 @@ import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
 import { RunEventWriter } from "./event-writer.js";
+import { upstreamDataVersions } from "./upstream-data-versions.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
@@ -16,7 +17,6 @@ import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
-import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
@@ -297,26 +297,6 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
     throw new RunFailedError(run.runId, undefined, `Run ${run.runId} failed: ${failureMessage ?? "see its event log"}`, firstError);
   }
   return result;
-}
-
-/** The current data version of each upstream of the run that the run does not materialize, read in one query. */
-export async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan: ExecutionPlan, within?: readonly number[]): Promise<Map<number, string>> {
-  // Upstreams the run materializes itself report their versions as they go; `within` narrows to one step's nodes.
-  const outside = new Set<number>();
-  for (const node of within ?? plan.nodes) {
-    for (const parent of graph.parents[node] as number[]) if (within !== undefined || (plan.stepOfNode[parent] as number) < 0) outside.add(parent);
-  }
-  const versions = new Map<number, string>();
-  if (outside.size === 0) return versions;
-  const records = await instance.getAssetRecords([...outside].map((n) => graph.keys[n] as AssetKey));
-  const byId = new Map(records.map((r) => [r.assetKey.toString(), r]));
-  for (const node of outside) {
-    const record = byId.get(graph.ids[node] as string);
-    const external = graph.isExternal(node);
-    const event = external ? (record?.lastObservation ?? record?.lastMaterialization) : record?.lastMaterialization;
-    versions.set(node, dataVersionOf(event) ?? (event || external ? DEFAULT_DATA_VERSION : NULL_DATA_VERSION));
-  }
-  return versions;
 }
 
 /** The checks of the given asset nodes. */
