@@ -6,6 +6,8 @@ import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
 import { RunEventWriter } from "./event-writer.js";
+import { followRunLog } from "./follow-run-log.js";
+import { checkPartitions } from "./run-partitions.js";
 import { upstreamDataVersions } from "./upstream-data-versions.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
@@ -16,8 +18,8 @@ import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
-import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
-import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
+import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
+import { RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -302,79 +304,4 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
 /** The checks of the given asset nodes. */
 export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): number[] {
   return nodes.flatMap((n) => graph.checksOf(n));
-}
-
-/**
- * Validates the run's partition key (or range) against every partitioned asset it materializes, before
- * anything is recorded, and reads the dynamic partition keys those definitions need, once.
- */
-async function checkPartitions(
-  graph: AssetGraph,
-  plan: ExecutionPlan,
-  instance: Instance,
-  options: { partitionKey?: string; partitionKeyRange?: { readonly start: string; readonly end: string } },
-  currentTime: number,
-): Promise<{ partitionKeys: string[] | undefined; dynamicPartitions: DynamicPartitionsSnapshot }> {
-  const defs = new Map<string, { def: PartitionsDefinition; assets: string[] }>();
-  const involved: PartitionsDefinition[] = [];
-  for (const node of new Set([...plan.nodes, ...plan.steps.flatMap((s) => s.inputs.map((i) => i.node))])) {
-    const def = graph.specs[node]?.partitionsDef;
-    if (!def) continue;
-    involved.push(def);
-    if (!plan.nodes.includes(node)) continue;
-    const id = def.toString();
-    const entry = defs.get(id) ?? { def, assets: [] };
-    entry.assets.push(graph.ids[node] as string);
-    defs.set(id, entry);
-  }
-  const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
-  const { partitionKey, partitionKeyRange } = options;
-  if (partitionKey !== undefined && partitionKeyRange !== undefined) {
-    throw new InvalidDefinitionError("Give either partitionKey or partitionKeyRange, not both.");
-  }
-  if (defs.size === 0) {
-    if (partitionKey !== undefined || partitionKeyRange !== undefined) {
-      throw new InvalidDefinitionError(`A partition was given, but no asset in the run is partitioned; leave it out.`);
-    }
-    return { partitionKeys: undefined, dynamicPartitions };
-  }
-  const [first] = defs.values();
-  if (partitionKey === undefined && partitionKeyRange === undefined) {
-    throw new InvalidDefinitionError(
-      `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
-        `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
-    );
-  }
-  const loading = { currentTime, dynamicPartitionsStore: dynamicPartitions };
-  if (partitionKey !== undefined) {
-    for (const { def } of defs.values()) def.validatePartitionKey(partitionKey, loading);
-    return { partitionKeys: [partitionKey], dynamicPartitions };
-  }
-  if (defs.size > 1) {
-    throw new InvalidDefinitionError(
-      `A partition range runs assets of one partitioning, but this run has several: ${[...defs.values()].map((d) => `${d.assets.join(", ")} (${d.def.toString()})`).join("; ")}. Materialize them in separate runs.`,
-    );
-  }
-  const keys = (first as { def: PartitionsDefinition }).def.getPartitionKeysInRange(new PartitionKeyRange((partitionKeyRange as { start: string }).start, (partitionKeyRange as { end: string }).end), loading);
-  return { partitionKeys: keys, dynamicPartitions };
-}
-
-/** Passes every event of a run, in order, to `onEvent` as it is stored by any process: polled every 100 ms. */
-function followRunLog(instance: Instance, runId: string, onEvent: (event: EventRecord) => void): { stop: () => Promise<void> } {
-  let cursor = 0;
-  let reading: Promise<void> = Promise.resolve();
-  const read = (): Promise<void> =>
-    (reading = reading.then(async () => {
-      for (const event of await instance.allLogs(runId, { afterStorageId: cursor })) {
-        cursor = event.storageId;
-        onEvent(event);
-      }
-    }).catch(() => undefined));
-  const timer = setInterval(() => void read(), 100);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await read();
-    },
-  };
 }
