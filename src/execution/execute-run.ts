@@ -6,22 +6,20 @@ import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
 import { ExecutionPlan, parseRunConfig } from "../plan/index.js";
 import { RunEventWriter } from "./event-writer.js";
+import { followRunLog } from "./follow-run-log.js";
+import { checkPartitions } from "./run-partitions.js";
+import { upstreamDataVersions } from "./upstream-data-versions.js";
 import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
-import { runStep } from "./step-runner.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
-import { spawnStep } from "./multiprocess/spawn-step.js";
-import { checkQueueExecutor, queueStepRunner } from "./queue-executor/index.js";
-import { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
-import type { StorageConfig } from "../instance/index.js";
+import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
-import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
-import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
-import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
+import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
+import { RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -161,8 +159,7 @@ async function prepareRun(defs: DefinitionsData, selected: readonly number[], op
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
   const executor = options.executor ?? defs.executor;
-  if (executor.name === "multiprocess") checkMultiprocess(options, instance, prepared);
-  if (executor.name === "queue") checkQueueExecutor(options.codeLocation, instance, prepared);
+  stepExecutorFor(executor).check({ codeLocation: options.codeLocation, instance, resources: prepared });
   const partitionTime = clock.now();
   const { partitionKeys, dynamicPartitions } = await checkPartitions(graph, plan, instance, options, partitionTime);
   const partitionKey = partitionKeys?.length === 1 ? partitionKeys[0] : undefined;
@@ -188,8 +185,9 @@ async function prepareRun(defs: DefinitionsData, selected: readonly number[], op
 
 async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions): Promise<ExecuteResult> {
   const { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime } = p;
+  const stepExecutor = stepExecutorFor(executor);
   // Step processes (or workers) write their own events; progress then follows the instance's log instead of this writer.
-  const outOfProcess = executor.name === "multiprocess" || executor.name === "queue";
+  const { outOfProcess } = stepExecutor;
   const follow = outOfProcess && options.onEvent ? followRunLog(instance, run.runId, options.onEvent) : undefined;
   const writer = new RunEventWriter(instance, follow ? undefined : options.onEvent);
   const runEvent = (
@@ -255,11 +253,9 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
         const status = (await instance.getRunById(run.runId))?.status;
         if (status === "CANCELING" || status === "CANCELED") canceled = true;
       };
-      const target = { module: options.codeLocation as string, storage: instance.storageConfig as StorageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks };
-      const queued = executor.name === "queue" ? queueStepRunner({ ...target, instance }) : undefined;
-      const stepRunner = executor.name === "multiprocess" ? spawnStep(target) : queued?.runStep;
-      const pooled = withPoolSlots(stepRunner ?? runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => queued?.close());
+      const session = stepExecutor.open({ instance, module: options.codeLocation, storage: instance.storageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks });
+      const pooled = withPoolSlots(session.runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => session.close?.());
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -305,119 +301,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   return result;
 }
 
-/** The current data version of each upstream of the run that the run does not materialize, read in one query. */
-export async function upstreamDataVersions(instance: Instance, graph: AssetGraph, plan: ExecutionPlan, within?: readonly number[]): Promise<Map<number, string>> {
-  // Upstreams the run materializes itself report their versions as they go; `within` narrows to one step's nodes.
-  const outside = new Set<number>();
-  for (const node of within ?? plan.nodes) {
-    for (const parent of graph.parents[node] as number[]) if (within !== undefined || (plan.stepOfNode[parent] as number) < 0) outside.add(parent);
-  }
-  const versions = new Map<number, string>();
-  if (outside.size === 0) return versions;
-  const records = await instance.getAssetRecords([...outside].map((n) => graph.keys[n] as AssetKey));
-  const byId = new Map(records.map((r) => [r.assetKey.toString(), r]));
-  for (const node of outside) {
-    const record = byId.get(graph.ids[node] as string);
-    const external = graph.isExternal(node);
-    const event = external ? (record?.lastObservation ?? record?.lastMaterialization) : record?.lastMaterialization;
-    versions.set(node, dataVersionOf(event) ?? (event || external ? DEFAULT_DATA_VERSION : NULL_DATA_VERSION));
-  }
-  return versions;
-}
-
 /** The checks of the given asset nodes. */
 export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): number[] {
   return nodes.flatMap((n) => graph.checksOf(n));
-}
-
-/**
- * Validates the run's partition key (or range) against every partitioned asset it materializes, before
- * anything is recorded, and reads the dynamic partition keys those definitions need, once.
- */
-async function checkPartitions(
-  graph: AssetGraph,
-  plan: ExecutionPlan,
-  instance: Instance,
-  options: { partitionKey?: string; partitionKeyRange?: { readonly start: string; readonly end: string } },
-  currentTime: number,
-): Promise<{ partitionKeys: string[] | undefined; dynamicPartitions: DynamicPartitionsSnapshot }> {
-  const defs = new Map<string, { def: PartitionsDefinition; assets: string[] }>();
-  const involved: PartitionsDefinition[] = [];
-  for (const node of new Set([...plan.nodes, ...plan.steps.flatMap((s) => s.inputs.map((i) => i.node))])) {
-    const def = graph.specs[node]?.partitionsDef;
-    if (!def) continue;
-    involved.push(def);
-    if (!plan.nodes.includes(node)) continue;
-    const id = def.toString();
-    const entry = defs.get(id) ?? { def, assets: [] };
-    entry.assets.push(graph.ids[node] as string);
-    defs.set(id, entry);
-  }
-  const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
-  const { partitionKey, partitionKeyRange } = options;
-  if (partitionKey !== undefined && partitionKeyRange !== undefined) {
-    throw new InvalidDefinitionError("Give either partitionKey or partitionKeyRange, not both.");
-  }
-  if (defs.size === 0) {
-    if (partitionKey !== undefined || partitionKeyRange !== undefined) {
-      throw new InvalidDefinitionError(`A partition was given, but no asset in the run is partitioned; leave it out.`);
-    }
-    return { partitionKeys: undefined, dynamicPartitions };
-  }
-  const [first] = defs.values();
-  if (partitionKey === undefined && partitionKeyRange === undefined) {
-    throw new InvalidDefinitionError(
-      `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
-        `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
-    );
-  }
-  const loading = { currentTime, dynamicPartitionsStore: dynamicPartitions };
-  if (partitionKey !== undefined) {
-    for (const { def } of defs.values()) def.validatePartitionKey(partitionKey, loading);
-    return { partitionKeys: [partitionKey], dynamicPartitions };
-  }
-  if (defs.size > 1) {
-    throw new InvalidDefinitionError(
-      `A partition range runs assets of one partitioning, but this run has several: ${[...defs.values()].map((d) => `${d.assets.join(", ")} (${d.def.toString()})`).join("; ")}. Materialize them in separate runs.`,
-    );
-  }
-  const keys = (first as { def: PartitionsDefinition }).def.getPartitionKeysInRange(new PartitionKeyRange((partitionKeyRange as { start: string }).start, (partitionKeyRange as { end: string }).end), loading);
-  return { partitionKeys: keys, dynamicPartitions };
-}
-
-function checkMultiprocess(options: ExecuteOptions, instance: Instance, prepared: readonly PreparedResource[]): void {
-  if (options.codeLocation === undefined) {
-    throw new InvalidDefinitionError(
-      "The multiprocess executor loads the code location in each step's process, so the run needs its module: run it with `tessera materialize -m <file>`, or pass codeLocation: <path of the module exporting defs>.",
-    );
-  }
-  if (!instance.storageConfig) {
-    throw new InvalidDefinitionError("The multiprocess executor needs an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
-  }
-  const inMemory = prepared.find((p) => p.definition instanceof InMemoryIOManager);
-  if (inMemory) {
-    throw new InvalidDefinitionError(
-      `Resource "${inMemory.key}" is an InMemoryIOManager, whose values no other process can read; the multiprocess executor needs a shared one, such as the default FilesystemIOManager.`,
-    );
-  }
-}
-
-/** Passes every event of a run, in order, to `onEvent` as it is stored by any process: polled every 100 ms. */
-function followRunLog(instance: Instance, runId: string, onEvent: (event: EventRecord) => void): { stop: () => Promise<void> } {
-  let cursor = 0;
-  let reading: Promise<void> = Promise.resolve();
-  const read = (): Promise<void> =>
-    (reading = reading.then(async () => {
-      for (const event of await instance.allLogs(runId, { afterStorageId: cursor })) {
-        cursor = event.storageId;
-        onEvent(event);
-      }
-    }).catch(() => undefined));
-  const timer = setInterval(() => void read(), 100);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await read();
-    },
-  };
 }

@@ -1,7 +1,8 @@
 // Runs a plan's steps in dependency order in this process, up to `maxConcurrent` at once.
 import type { PlanStep } from "../plan/index.js";
 import type { RunState } from "./run-state.js";
-import { runStep, type StepOutcome } from "./step-runner.js";
+import { runStep } from "./step/run-step.js";
+import type { StepOutcome } from "./step/step-events.js";
 
 const PENDING = 0;
 const SUCCEEDED = 2;

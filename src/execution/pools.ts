@@ -5,7 +5,7 @@ import { serializeError } from "../core/index.js";
 import type { ConcurrencySettings, Instance } from "../instance/index.js";
 import type { PlanStep } from "../plan/index.js";
 import type { RunState } from "./run-state.js";
-import type { StepOutcome } from "./step-runner.js";
+import type { StepOutcome } from "./step/step-events.js";
 
 /** The op tag naming a step's pool: set by asset({ pool }) (the reference's pool, formerly dagster/concurrency_key). */
 export const POOL_TAG = "tessera/pool";

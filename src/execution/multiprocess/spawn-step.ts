@@ -5,7 +5,7 @@ import { serializeError } from "../../core/index.js";
 import type { StorageConfig } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
-import type { StepOutcome } from "../step-runner.js";
+import type { StepOutcome } from "../step/step-events.js";
 
 /** What the parent tells a step process: enough to rebuild the run's plan and find its step. */
 export interface StepProcessInput {

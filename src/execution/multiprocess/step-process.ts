@@ -9,11 +9,11 @@ import { Instance } from "../../instance/index.js";
 import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
 import { ExecutionPlan, parseRunConfig } from "../../plan/index.js";
 import { RunEventWriter } from "../event-writer.js";
-import { upstreamDataVersions } from "../execute-run.js";
+import { upstreamDataVersions } from "../upstream-data-versions.js";
 import { prepareResources, setUpResources } from "../resources.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
-import { runStep } from "../step-runner.js";
+import { runStep } from "../step/run-step.js";
 import { loadModuleDefinitions } from "./load-definitions.js";
 import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./spawn-step.js";
 

@@ -5,8 +5,9 @@ import type { Instance } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import { applyStepReport, stepInputOf, type StepProcessReport } from "../multiprocess/spawn-step.js";
 import type { RunState } from "../run-state.js";
-import type { StepOutcome } from "../step-runner.js";
-import { WORKER_LEASE_PREFIX } from "../workers/worker.js";
+import type { StepOutcome } from "../step/step-events.js";
+import { runWithRetries } from "../step-retry.js";
+import { WORKER_LEASE_PREFIX } from "../workers/worker-keys.js";
 import { StepQueue, parseStepReport, stepJobKey, stepReportKey, stepWorkerKey } from "./step-queue.js";
 
 export interface QueueStepTarget {
@@ -153,11 +154,11 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
     const input = stepInputOf(target, run, step);
     const emit = (event: Record<string, unknown>): void =>
       run.writer.emit({ runId: run.runId, stepKey: step.key, timestamp: run.clock.now(), ...event } as Parameters<RunState["writer"]["emit"]>[0]);
-    const retryPolicy = step.op.retryPolicy ?? run.opRetryPolicy;
-    const maxRetries = retryPolicy?.maxRetries ?? 0;
+    // Which attempt is being waited for, for the failure of a queue or instance that breaks off the wait.
     let attempt = 0;
     try {
-      for (;; attempt++) {
+      return await runWithRetries(run, step, async (current) => {
+        attempt = current;
         const queuedAt = run.clock.now();
         await queue.enqueue({ ...input, attempt });
         // When the step went on the queue: with the worker's "took step" event, the queue's pickup latency.
@@ -179,26 +180,19 @@ export function queueStepRunner(target: QueueStepTarget): QueueStepRunner {
               message: `A worker took step "${step.key}"'s job over ${ABANDONED_AFTER_S} s ago and died before it started the step; the job is handed out again.`,
             }),
         );
-        if ("report" in end) return applyStepReport(run, step, end.report);
+        // The worker ran the step, retrying its compute there as the policy allows: its report is the outcome.
+        if ("report" in end) return { outcome: applyStepReport(run, step, end.report) };
         // The worker died mid-step: a retry is queued only now that its lease expired, so no attempt overlaps another.
         const error = new Error(end.lost);
         error.name = "StepWorkerLost";
-        if (retryPolicy && attempt < maxRetries) {
-          const seconds = retryPolicy.calculateDelay(attempt + 1, run.random);
-          emit({
-            eventType: "STEP_UP_FOR_RETRY",
-            message: `${end.lost} Step "${step.key}" will be retried on another worker (${attempt + 1} of ${maxRetries})${seconds > 0 ? ` in ${seconds.toFixed(2)}s` : ""}.`,
-            error: serializeError(error),
-            attempt,
-            data: { delaySeconds: seconds, workerId: end.workerId },
-          });
-          await run.clock.sleep(seconds * 1000);
-          emit({ eventType: "STEP_RESTARTED", message: `Retrying step "${step.key}" (attempt ${attempt + 2}).`, attempt: attempt + 1 });
-          continue;
-        }
-        emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" failed: ${end.lost}`, error: serializeError(error), attempt, data: { workerId: end.workerId } });
-        return { status: "failure", error };
-      }
+        return {
+          retryable: { error, upForRetryMessage: (retry) => `${end.lost} Step "${step.key}" will be retried on another worker ${retry}.`, data: { workerId: end.workerId } },
+          giveUp: () => {
+            emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" failed: ${end.lost}`, error: serializeError(error), attempt, data: { workerId: end.workerId } });
+            return { status: "failure", error };
+          },
+        };
+      });
     } catch (error) {
       // The queue or the instance failed (not the step): the step fails with that error rather than hang the run.
       emit({ eventType: "STEP_FAILURE", message: `Step "${step.key}" could not be queued or followed: ${(error as Error)?.message ?? String(error)}`, error: serializeError(error), attempt });

@@ -5,7 +5,7 @@ import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { submitReexecution } from "../reexecute.js";
-import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker.js";
+import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
 
 /** How many times a run that failed is re-executed from failure by run monitoring (as the reference's dagster/max_retries). */
 export const MAX_RETRIES_TAG = "tessera/max_retries";

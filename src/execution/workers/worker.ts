@@ -8,11 +8,8 @@ import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { failUnfinishedRun } from "../run-queue/launchers.js";
 import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
+import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
 import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, quietQueueLogger, runTaskOf } from "./worker-queue.js";
-
-/** The kv entry naming the worker that executes a run, for run monitoring. */
-export const RUN_WORKER_KEY_PREFIX = "run_worker/";
-export const WORKER_LEASE_PREFIX = "worker:";
 
 export interface WorkerOptions {
   instance: Instance;

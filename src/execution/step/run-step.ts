@@ -1,0 +1,73 @@
+// Runs one step in this process: loads its inputs, calls its compute (retried as its RetryPolicy allows),
+// hands its outputs to their IO managers, records its checks, and writes the step's events throughout.
+import { AssetCheckFailedError, serializeError } from "../../core/index.js";
+import type { PlanStep } from "../../plan/index.js";
+import type { RunState } from "../run-state.js";
+import { makeLogger } from "../step-logger.js";
+import { runWithRetries } from "../step-retry.js";
+import { computeAsset } from "./compute-asset.js";
+import { handleOutputs } from "./handle-outputs.js";
+import { loadInputs } from "./load-inputs.js";
+import { observeSource } from "./observe-source.js";
+import { ComputeError } from "./run-compute.js";
+import { computeCheck, evaluateChecks } from "./step-checks.js";
+import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
+
+export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+  const started = performance.now();
+  const emit = stepEmitter(run, step);
+  const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
+  emit({ eventType: "STEP_START", message: `Started execution of step "${step.key}".` });
+
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = await loadInputs(run, step, log, emit);
+  } catch (error) {
+    return fail(step, emit, error, started, 0, "loading its inputs");
+  }
+
+  // Inputs are loaded once: a retry calls the compute again with the same values.
+  return runWithRetries(run, step, async (attempt) => {
+    try {
+      if (step.kind === "asset" && step.definition.executionType === "observe") {
+        evaluateChecks(run, step, await observeSource(run, step, attempt, log, emit), emit);
+      } else if (step.kind === "asset") {
+        const { produced, checkResults } = await computeAsset(run, step, inputs, attempt, log, emit);
+        await handleOutputs(run, step, produced, log, emit);
+        evaluateChecks(run, step, checkResults, emit);
+      } else {
+        const result = await computeCheck(run, step, inputs, attempt, log);
+        evaluateChecks(run, step, [result], emit);
+      }
+      emit({
+        eventType: "STEP_SUCCESS",
+        message: `Finished execution of step "${step.key}".`,
+        durationMs: performance.now() - started,
+        attempt,
+      });
+      return { outcome: { status: "success" } };
+    } catch (error) {
+      // Only what user code threw is retried; the engine's errors (type checks, IO managers) would fail again.
+      if (error instanceof ComputeError) {
+        return {
+          retryable: { error: error.original, upForRetryMessage: (retry) => `Step "${step.key}" failed and will be retried ${retry}.` },
+          giveUp: () => fail(step, emit, error.original, started, attempt, undefined),
+        };
+      }
+      const phase = error instanceof AssetCheckFailedError ? undefined : "handling its output";
+      return { outcome: fail(step, emit, error, started, attempt, phase) };
+    }
+  });
+}
+
+function fail(step: PlanStep, emit: StepEmit, error: unknown, started: number, attempt: number, phase: string | undefined): StepOutcome {
+  const serialized = serializeError(error);
+  emit({
+    eventType: "STEP_FAILURE",
+    message: `Step "${step.key}" failed${phase ? ` while ${phase}` : ""}: ${serialized.message}`,
+    error: serialized,
+    durationMs: performance.now() - started,
+    attempt,
+  });
+  return { status: "failure", error };
+}

@@ -1,0 +1,113 @@
+// The context a compute is called with (AssetExecutionContext): the run, the step's assets and partitions,
+// resources and config, as seen by one attempt of the step.
+import { InvalidDefinitionError, coerceMetadata, type AssetKey, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
+import type { AssetExecutionContext, IOLogger } from "../../definitions/index.js";
+import type { Instance } from "../../instance/index.js";
+import type { PlanStep } from "../../plan/index.js";
+import type { RunState } from "../run-state.js";
+import { inputPartitionKeys, stepPartitionKeys, stepTimeWindow } from "../step-partitions.js";
+
+/**
+ * The context for one attempt of `step`. Resources declared with a class are checked here, before any user
+ * code runs, so that a wrong resource fails the step with a message naming it rather than deep in the compute.
+ */
+export function openStepContext(run: RunState, step: PlanStep, attempt: number, log: IOLogger): StepContext {
+  const ctx = new StepContext(run, step, attempt, log);
+  checkResourceClasses(run, step);
+  return ctx;
+}
+
+export class StepContext implements AssetExecutionContext<unknown, Readonly<Record<string, unknown>>> {
+  readonly outputMetadata = new Map<string, Record<string, unknown>>();
+  constructor(
+    readonly run: RunState,
+    readonly step: PlanStep,
+    readonly retryNumber: number,
+    readonly log: IOLogger,
+  ) {}
+  get runId(): string {
+    return this.run.runId;
+  }
+  get assetKey(): AssetKey {
+    if (this.step.kind === "check") return this.step.check.spec.assetKey;
+    return this.run.graph.keys[this.step.nodes[0] as number] as AssetKey;
+  }
+  get selectedAssetKeys(): readonly AssetKey[] {
+    return this.step.nodes.map((n) => this.run.graph.keys[n] as AssetKey);
+  }
+  get selectedOutputNames(): readonly string[] {
+    const step = this.step;
+    if (step.kind === "check") return [];
+    return step.nodes.map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
+  }
+  get stepKey(): string {
+    return this.step.key;
+  }
+  get opName(): string {
+    return this.step.op.name;
+  }
+  get config(): unknown {
+    return this.step.config;
+  }
+  get resources(): Readonly<Record<string, unknown>> {
+    return this.run.resources;
+  }
+  get instance(): Instance {
+    return this.run.instance;
+  }
+  get runTags(): Tags {
+    return this.run.runTags;
+  }
+  get hasPartitionKey(): boolean {
+    return stepPartitionKeys(this.run, this.step) !== undefined;
+  }
+  get partitionKey(): string {
+    const keys = this.partitionKeys;
+    if (keys.length !== 1) {
+      throw new InvalidDefinitionError(
+        `Step "${this.step.key}" runs over ${keys.length} partitions, so it has no single partitionKey; read ctx.partitionKeyRange or ctx.partitionKeys.`,
+      );
+    }
+    return keys[0] as string;
+  }
+  get partitionKeys(): readonly string[] {
+    const keys = stepPartitionKeys(this.run, this.step);
+    if (keys === undefined) {
+      throw new InvalidDefinitionError(`Step "${this.step.key}" is not partitioned, so it has no partitionKey; check ctx.hasPartitionKey first.`);
+    }
+    return keys;
+  }
+  get partitionKeyRange(): { start: string; end: string } {
+    const keys = this.partitionKeys;
+    return { start: keys[0] as string, end: keys[keys.length - 1] as string };
+  }
+  get partitionTimeWindow(): { start: Date; end: Date } {
+    const window = stepTimeWindow(this.run, this.step);
+    if (!window) throw new InvalidDefinitionError(`Step "${this.step.key}" has no time window: its asset is not partitioned by time.`);
+    return window;
+  }
+  assetPartitionKeysForInput(inputName: string): string[] {
+    const input = this.step.inputs.find((i) => i.name === inputName);
+    if (!input) throw new InvalidDefinitionError(`Step "${this.step.key}" has no input "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"})`);
+    return inputPartitionKeys(this.run, this.step, input.node) ?? [];
+  }
+  get definitionMetadata(): MetadataMap {
+    if (this.step.kind === "check") return this.step.check.spec.metadata;
+    return this.run.graph.specs[this.step.nodes[0] as number]?.metadata ?? coerceMetadata(undefined);
+  }
+  addOutputMetadata(metadata: RawMetadata, outputName = "result"): void {
+    const current = this.outputMetadata.get(outputName) ?? {};
+    this.outputMetadata.set(outputName, { ...current, ...metadata });
+  }
+}
+
+function checkResourceClasses(run: RunState, step: PlanStep): void {
+  for (const [key, expected] of Object.entries(step.op.resourceClasses)) {
+    const value = run.resources[key];
+    if (!(value instanceof (expected as abstract new (...args: never[]) => unknown))) {
+      throw new InvalidDefinitionError(
+        `Asset "${step.key}" expects resource "${key}" to be a ${expected.name}, but it is ${value === null ? "null" : typeof value === "object" ? `a ${value.constructor?.name ?? "plain object"}` : typeof value}.`,
+      );
+    }
+  }
+}
