@@ -1,11 +1,11 @@
 // Reliability of scale-out on PostgreSQL, with real `tessera worker` processes: a worker SIGKILLed mid-run
 // loses nothing that was recorded and runs nothing twice; a concurrency pool holds across workers.
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Instance, QueuedRunCoordinator, type Definitions, type RunRecord } from "tessera";
-import { WorkerRunLauncher, monitorRuns } from "../src/execution/index.js";
+import { RUN_WORKER_KEY_PREFIX, WorkerRunLauncher, monitorRuns } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
 
@@ -14,13 +14,16 @@ const dirs = new TempDirs();
 afterAll(() => dirs.removeAll());
 const project = (source: string): string => userProject(dirs, source, "tessera-reliability-project-");
 
-// Five steps in a chain, each a little slow, so that a kill lands in the middle of runs.
+// Five steps in a chain, each a little slow. While the file TESSERA_TEST_GATE names exists, enrich waits, so that
+// the test can hold runs mid-way and kill a worker that certainly has one in progress.
 const CHAIN = `
+import { existsSync } from "node:fs";
 import { Definitions, asset } from "tessera";
 const pause = () => new Promise((resolve) => setTimeout(resolve, 4));
+const gateOpen = async () => { const gate = process.env.TESSERA_TEST_GATE; while (gate && existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 5)); };
 const extract = asset("extract", async () => { await pause(); return [1, 2, 3]; });
 const clean = asset({ name: "clean", ins: { extract } }, async (_c, { extract }) => { await pause(); return extract.map((x) => x * 2); });
-const enrich = asset({ name: "enrich", ins: { clean } }, async (_c, { clean }) => { await pause(); return clean.map((x) => x + 1); });
+const enrich = asset({ name: "enrich", ins: { clean } }, async (_c, { clean }) => { await gateOpen(); await pause(); return clean.map((x) => x + 1); });
 const summarize = asset({ name: "summarize", ins: { enrich } }, async (_c, { enrich }) => { await pause(); return enrich.reduce((a, b) => a + b, 0); });
 const publish = asset({ name: "publish", ins: { summarize } }, async (_c, { summarize }) => { await pause(); return { total: summarize }; });
 const load = asset({ name: "load_warehouse", pool: "warehouse" }, async () => { await new Promise((resolve) => setTimeout(resolve, 60)); return 1; });
@@ -43,9 +46,10 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
     return dir;
   }
 
-  function startWorkerProcess(homeDir: string, module: string, id: string): { process: ChildProcess; ready: Promise<void> } {
+  function startWorkerProcess(homeDir: string, module: string, id: string, gate?: string): { process: ChildProcess; ready: Promise<void> } {
     const child = spawn(process.execPath, [TESSERA_BIN, "--home", homeDir, "worker", "-m", module, "--id", id, "--concurrency", "4", "--heartbeat-ms", "200", "--lease-ttl-ms", "1500"], {
       stdio: ["ignore", "pipe", "pipe"],
+      env: gate === undefined ? process.env : { ...process.env, TESSERA_TEST_GATE: gate },
     });
     workers.push(child);
     let out = "";
@@ -89,7 +93,8 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
     const homeDir = home();
     const instance = Instance.fromHome({ home: homeDir });
     try {
-      const started = ["w1", "w2", "w3"].map((id) => startWorkerProcess(homeDir, module, id));
+      const gate = join(homeDir, "gate");
+      const started = ["w1", "w2", "w3"].map((id) => startWorkerProcess(homeDir, module, id, gate));
       await Promise.all(started.map((s) => s.ready));
       const runIds: string[] = [];
       for (let i = 0; i < 200; i++) runIds.push((await defs.submitRun("*publish", { instance, tags: { batch: String(i) } })).runId);
@@ -97,11 +102,14 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
       let killed = false;
       const runs = await superviseUntilDone(instance, defs, runIds, async (finished) => {
         if (killed || finished < 40) return;
-        // Mid-run: only while w1 reports runs in progress (its lease carries them).
-        const lease = await instance.storage.getLease("worker:w1");
-        if (((lease?.info as { runs?: string[] } | undefined)?.runs ?? []).length === 0) return;
+        // Hold every run at enrich, then kill w1 once it has one of them in progress (recorded as its run, STARTED).
+        if (!existsSync(gate)) writeFileSync(gate, "");
+        const inProgress = (await instance.storage.getRuns({ runIds })).filter((r) => r.status === "STARTED");
+        const holders = await instance.storage.getKv(inProgress.map((r) => `${RUN_WORKER_KEY_PREFIX}${r.runId}`));
+        if (!Object.values(holders).includes("w1")) return;
         killed = true;
         started[0]?.process.kill("SIGKILL");
+        rmSync(gate);
       });
       expect(killed).toBe(true);
 
