@@ -1,130 +1,187 @@
-// Tessera's public API. Everything users import comes from here; internals stay in their layers.
+// Tessera's public API. Everything users import comes from here, in the order they meet it; internals stay in their layers.
+
+// ---- Core ----
+// Asset keys, the errors Tessera throws, metadata and tags, the event model, and the clock time is read from.
 
 export {
-  AssetCheckFailedError,
+  // Keys
   AssetKey,
+  type AssetKeyLike,
+  // Errors
+  TesseraError,
+  AssetCheckFailedError,
   CodeLocationError,
   ConfigValidationError,
   DependencyCycleError,
   DuplicateAssetKeyError,
-  EventType,
   InstanceError,
   InvalidAssetKeyError,
   InvalidDefinitionError,
-  ManualClock,
-  MetadataValue,
   MissingAssetValueError,
   MissingResourceError,
   OutputTypeCheckError,
   RunFailedError,
   RunNotFoundError,
-  RunStatus,
-  SystemTags,
-  TesseraError,
   UnknownAssetError,
-  systemClock,
-  type AssetKeyLike,
-  type Clock,
-  type EventRecord,
-  type LogLevel,
+  type SerializedError,
+  // Metadata and tags
+  MetadataValue,
   type MetadataMap,
   type RawMetadata,
-  type SerializedError,
   type TableColumn,
   type TableSchema,
+  SystemTags,
   type Tags,
+  // Events
+  EventType,
+  RunStatus,
+  type EventRecord,
+  type LogLevel,
   type TesseraEvent,
+  // Clock
+  ManualClock,
+  systemClock,
+  type Clock,
 } from "./core/index.js";
 
+// ---- Defining assets ----
+// What a code location is made of: assets and multi-assets, specs of external assets, dependencies and inputs,
+// checks, ops and graphs, observable sources, resources, config, IO managers, retries, executors, jobs, and loaders.
+
 export {
+  // Assets
+  asset,
+  AssetsDefinition,
+  MaterializeResult,
+  AssetObservation,
+  type AssetCompute,
+  type AssetExecutionContext,
+  type AssetInputs,
+  type AssetObservationOptions,
+  type AssetOptions,
+  type AssetOutputOf,
+  type MaterializeResultOptions,
+  // Multi-assets
+  multiAsset,
+  AssetOut,
+  type AssetOutOptions,
+  type MultiAssetOptions,
+  type MultiAssetOutputs,
+  // Specs (external assets)
+  AssetSpec,
+  SourceAsset,
+  mapAssetSpecs,
+  type AssetSpecAttributes,
+  type AssetsItem,
+  // Dependencies and inputs
+  AssetDep,
+  AssetIn,
+  type AssetDepOptions,
+  type AssetInOptions,
+  type TypeCheck,
+  // Checks
+  assetCheck,
   AssetCheckResult,
   AssetCheckSeverity,
   AssetCheckSpec,
   AssetChecksDefinition,
-  assetCheck,
   type AssetCheckOptions,
   type AssetCheckResultOptions,
   type AssetCheckSpecOptions,
-  AssetDep,
-  AssetIn,
-  In,
-  Out,
-  OutputHandle,
+  // Ops and graphs
+  op,
   graph,
   graphAsset,
   graphMultiAsset,
-  op,
+  In,
+  Out,
+  OutputHandle,
   type FromGraphOptions,
   type GraphDefinition,
   type OpDefinition,
   type OpOptions,
-  DataVersionsByPartition,
-  ObserveResult,
-  SourceAsset,
-  multiObservableSourceAsset,
+  // Observable sources
   observableSourceAsset,
+  multiObservableSourceAsset,
+  ObserveResult,
+  DataVersionsByPartition,
   type ObservableSourceAssetOptions,
   type ObserveResultOptions,
-  AssetObservation,
-  AssetOut,
-  AssetSpec,
-  AssetsDefinition,
-  AssetJobDefinition,
+  // Resources
+  resource,
+  ResourceDefinition,
+  type ResourceOptions,
+  // IO managers
+  type IOManager,
+  type InputContext,
+  type OutputContext,
+  // Retries
+  RetryPolicy,
   Backoff,
   Jitter,
-  MaterializeResult,
-  ResourceDefinition,
-  RetryPolicy,
-  asset,
-  defineAssetJob,
+  type RetryPolicyOptions,
+  // Executors
   inProcessExecutor,
   multiprocessExecutor,
-  type MultiprocessExecutorOptions,
   queueExecutor,
+  type ExecutorDefinition,
+  type MultiprocessExecutorOptions,
   type QueueExecutorOptions,
-  mapAssetSpecs,
-  multiAsset,
-  loadAssetChecksFromCurrentModule,
-  loadAssetChecksFromModules,
-  loadAssetChecksFromPackageModule,
-  loadAssetChecksFromPackageName,
+  // Jobs
+  defineAssetJob,
+  AssetJobDefinition,
+  type AssetJobOptions,
+  // Loading definitions from modules
   loadAssetsFromCurrentModule,
   loadAssetsFromModules,
   loadAssetsFromPackageModule,
   loadAssetsFromPackageName,
+  loadAssetChecksFromCurrentModule,
+  loadAssetChecksFromModules,
+  loadAssetChecksFromPackageModule,
+  loadAssetChecksFromPackageName,
   type LoadAssetChecksOptions,
   type LoadAssetsOptions,
   type LoadFromPackageNameOptions,
   type ModuleLike,
   type PackageLocation,
-  resource,
-  type AssetCompute,
-  type AssetDepOptions,
-  type AssetExecutionContext,
-  type AssetInOptions,
-  type AssetInputs,
-  type AssetJobOptions,
-  type AssetObservationOptions,
-  type AssetOptions,
-  type AssetOutOptions,
-  type MultiAssetOptions,
-  type MultiAssetOutputs,
-  type AssetOutputOf,
-  type AssetSpecAttributes,
-  type AssetsItem,
-  type DefinitionsOptions,
-  type ExecutorDefinition,
-  type IOManager,
-  type InputContext,
-  type MaterializeResultOptions,
-  type OutputContext,
-  type ResourceOptions,
-  type RetryPolicyOptions,
-  type TypeCheck,
 } from "./definitions/index.js";
+// Run config: `{ ops: { <op>: { config } }, resources: { <key>: { config } } }`.
+export type { RunConfig } from "./plan/index.js";
+// The IO managers Tessera provides.
+export {
+  FilesystemIOManager,
+  InMemoryIOManager,
+  type FilesystemIOManagerOptions,
+} from "./execution/index.js";
+
+// ---- Definitions and running ----
+// Gathering definitions into a code location, and running them: materialize and observe, jobs in process,
+// the result of a run, loading stored values, and re-executing a run.
+
 export {
   Definitions,
+  materialize,
+  observe,
+  type MaterializeOptions,
+  type ObserveOptions,
 } from "./code-location/index.js";
+export type { DefinitionsOptions } from "./definitions/index.js";
+export {
+  ExecuteResult,
+  ResolvedAssetJob,
+  AssetValueLoader,
+  reexecuteRun,
+  submitReexecution,
+  type ExecuteOptions,
+  type JobExecuteOptions,
+  type LoadAssetValueOptions,
+  type ReexecuteOptions,
+  type SelectionLike,
+} from "./execution/index.js";
+
+// ---- Asset graph and selection ----
+// The graph of assets and the selections over it, written in code or in the selection grammar.
 
 export {
   AssetGraph,
@@ -133,10 +190,10 @@ export {
   SelfDependencyError,
   UnknownAssetCheckError,
   UnsupportedSelectionError,
+  type AssetHealthSource,
   type IncludeSourcesOptions,
   type ResolveOptions,
   type ResolveWithInstanceOptions,
-  type AssetHealthSource,
   type SelectionScope,
 } from "./graph/index.js";
 export {
@@ -150,120 +207,52 @@ export {
   type SelectionNode,
   type ToSelectionStringOptions,
 } from "./definitions/index.js";
-export type {
-  RunConfig,
-} from "./plan/index.js";
-export {
-  BackfillStatus,
-  InstigatorStatus,
-  TickStatus,
-} from "./storage/index.js";
-export type {
-  AssetRecord,
-  AutomationEvaluationRecord,
-  BackfillRecord,
-  InstigatorState,
-  InstigatorType,
-  LeaseRecord,
-  RunRecord,
-  Storage,
-  StorageInfo,
-  TickRecord,
-  TicksFilter,
-} from "./storage/index.js";
-export {
-  Instance,
-  type PartitionStatus,
-  type FetchOptions,
-  type FetchResult,
-  type GetRunsOptions,
-  type InstanceOptions,
-  type RunQueueSettings,
-  type ConcurrencySettings,
-  type StorageConfig,
-  type TagConcurrencyLimit,
-} from "./instance/index.js";
+
+// ---- Partitions ----
+// Splitting assets into partitions (time windows, static, dynamic, multi-dimensional), mapping partitions
+// between assets, and backfilling ranges of partitions.
 
 export {
-  AssetValueLoader,
-  ExecuteResult,
-  FilesystemIOManager,
-  InMemoryIOManager,
-  ResolvedAssetJob,
-  ChildProcessRunLauncher,
-  InProcessRunLauncher,
-  QueuedRunCoordinator,
-  PRIORITY_TAG,
-  POOL_TAG,
-  MAX_RETRIES_TAG,
-  WORKER_QUEUE_TAG,
-  WorkerRunLauncher,
-  monitorRuns,
-  startWorker,
-  submitReexecution,
-  type MonitorRunsOptions,
-  type MonitorRunsResult,
-  type WorkerHandle,
-  type WorkerOptions,
-  launchBackfill,
-  resumeBackfill,
-  submitBackfill,
-  reexecuteRun,
-  type DequeueResult,
-  type RunQueueLauncher,
-  type BackfillOptions,
-  type ResumeBackfillOptions,
-  type ReexecuteOptions,
-  type ExecuteOptions,
-  type FilesystemIOManagerOptions,
-  type JobExecuteOptions,
-  type LoadAssetValueOptions,
-  type SelectionLike,
-} from "./execution/index.js";
-export {
-  materialize,
-  observe,
-  type ObserveOptions,
-  type MaterializeOptions,
-} from "./code-location/index.js";
-
-export {
-  DataVersion,
-  StaleCauseCategory,
-  StaleStatus,
-  StaleStatusResolver,
-  type StaleCause,
-  type StaleStatusResolverOptions,
-} from "./versioning/index.js";
-
-export {
-  AllPartitionMapping,
-  BackfillPolicy,
+  // Partitions definitions
+  PartitionsDefinition,
+  TimeWindowPartitionsDefinition,
+  HourlyPartitionsDefinition,
   DailyPartitionsDefinition,
-  DefaultPartitionsSubset,
+  WeeklyPartitionsDefinition,
+  MonthlyPartitionsDefinition,
+  StaticPartitionsDefinition,
   DynamicPartitionsDefinition,
   DynamicPartitionsSnapshot,
-  HourlyPartitionsDefinition,
+  MultiPartitionsDefinition,
+  MultiPartitionKey,
+  PartitionKeyRange,
+  timeWindow,
+  type DynamicPartitionsRequest,
+  type DynamicPartitionsStore,
+  type PartitionLoadingOptions,
+  type TimeWindow,
+  // Partition subsets
+  DefaultPartitionsSubset,
+  TimeWindowPartitionsSubset,
+  deserializePartitionsSubset,
+  type PartitionsSubset,
+  // Partition mappings
+  AllPartitionMapping,
   IdentityPartitionMapping,
   LastPartitionMapping,
-  MonthlyPartitionsDefinition,
-  MultiPartitionKey,
   MultiPartitionMapping,
-  MultiPartitionsDefinition,
   MultiToSingleDimensionPartitionMapping,
-  PartitionKeyRange,
-  PartitionsDefinition,
   SpecificPartitionsPartitionMapping,
   StaticPartitionMapping,
-  StaticPartitionsDefinition,
   TimeWindowPartitionMapping,
-  TimeWindowPartitionsDefinition,
-  TimeWindowPartitionsSubset,
-  WeeklyPartitionsDefinition,
-  deserializePartitionsSubset,
   inferPartitionMapping,
-  timeWindow,
   validatePartitionMapping,
+  type PartitionMapping,
+  type UpstreamPartitionsResult,
+  // Backfill policies
+  BackfillPolicy,
+  type BackfillPolicyType,
+  // Errors
   DynamicPartitionsStoreRequiredError,
   IncompatiblePartitionMappingError,
   InvalidCronScheduleError,
@@ -274,95 +263,166 @@ export {
   InvalidTimezoneError,
   PartitionKeyNotFoundError,
   PartitionsSubsetDeserializationError,
-  type BackfillPolicyType,
-  type DynamicPartitionsRequest,
-  type DynamicPartitionsStore,
-  type PartitionLoadingOptions,
-  type PartitionMapping,
-  type PartitionsSubset,
-  type TimeWindow,
-  type UpstreamPartitionsResult,
 } from "./partitions/index.js";
+// Backfills: runs over many partitions, launched now or submitted for the daemon.
+export {
+  launchBackfill,
+  resumeBackfill,
+  submitBackfill,
+  type BackfillOptions,
+  type ResumeBackfillOptions,
+} from "./execution/index.js";
+
+// ---- Automation ----
+// What starts runs on its own: automation conditions, freshness policies, schedules and sensors, the run
+// requests they return, and the contexts to evaluate them with by hand.
 
 export {
-  executeRunRequests,
-  type ExecuteRunRequestsOptions,
-  type ExecutedRunRequests,
-} from "./automation/index.js";
-export {
-  ANONYMOUS_JOB_PREFIX,
-  AutomationTags,
-  DEFAULT_SENSOR_INTERVAL_SECONDS,
-  DefaultScheduleStatus,
-  DefaultSensorStatus,
-  InvalidEvaluationResultError,
-  InvalidRunRequestError,
-  RunRequest,
-  ScheduleDefinition,
-  ScheduleEvaluationContext,
-  SensorDefinition,
-  SensorEvaluationContext,
-  SensorResult,
-  SkipReason,
-  UnknownJobTargetError,
-  assetSensor,
-  buildScheduleContext,
-  buildScheduleFromPartitionedJob,
-  buildSensorContext,
-  nextTicks,
+  // Automation conditions
+  AutomationCondition,
+  // Freshness policies
+  FreshnessPolicy,
+  InvalidFreshnessPolicyError,
+  type FreshnessPolicyOptions,
+  // Schedules
   schedule,
-  sensor,
-  type AssetSensorFunction,
-  type AssetSensorOptions,
-  type AutomationTarget,
-  type InstigatorKind,
+  ScheduleDefinition,
+  DefaultScheduleStatus,
+  buildScheduleFromPartitionedJob,
+  nextTicks,
   type PartitionedScheduleOptions,
-  type RunRequestOptions,
-  type ScheduleContextOptions,
   type ScheduleDefinitionOptions,
   type ScheduleEvaluationResult,
   type ScheduleFunction,
-  type SensorContextOptions,
+  // Sensors
+  sensor,
+  SensorDefinition,
+  DefaultSensorStatus,
+  DEFAULT_SENSOR_INTERVAL_SECONDS,
+  assetSensor,
+  type AssetSensorFunction,
+  type AssetSensorOptions,
   type SensorDefinitionOptions,
   type SensorEvaluationResult,
   type SensorFunction,
+  // What schedules and sensors return, and what they target
+  RunRequest,
+  SkipReason,
+  SensorResult,
+  AutomationTags,
+  type AutomationTarget,
+  type RunRequestOptions,
   type SensorResultOptions,
   type TargetOptions,
   type TargetRef,
   type TickEvaluation,
+  type InstigatorKind,
+  // Evaluation contexts
+  ScheduleEvaluationContext,
+  SensorEvaluationContext,
+  buildScheduleContext,
+  buildSensorContext,
+  type ScheduleContextOptions,
+  type SensorContextOptions,
+  // Errors
+  InvalidEvaluationResultError,
+  InvalidRunRequestError,
+  UnknownJobTargetError,
 } from "./definitions/index.js";
+export { AutomationConditionReferenceError } from "./graph/index.js";
 export {
-  AutomationConditionEvaluationResult,
+  // Automation condition sensors and evaluation
   AutomationConditionSensorDefinition,
   DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
   automationConditionSensorsOf,
   evaluateAutomationConditions,
+  AutomationConditionEvaluationResult,
   renderEvaluationTree,
   type AutomationBackfillRequest,
   type AutomationConditionSensorOptions,
   type AutomationSensorEvaluation,
   type EvaluationTreeNode,
-} from "./automation/index.js";
-export {
-  AutomationCondition,
-} from "./definitions/index.js";
-export {
-  FreshnessStatus,
+  // Freshness evaluation
   evaluateFreshness,
+  FreshnessStatus,
   type AssetFreshness,
   type EvaluateFreshnessOptions,
+  // Carrying out a tick's run requests in this process
+  executeRunRequests,
+  type ExecuteRunRequestsOptions,
+  type ExecutedRunRequests,
 } from "./automation/index.js";
+
+// ---- Instance and storage ----
+// The record of everything Tessera did: runs, event logs, asset records, ticks and backfills, and its settings.
+
 export {
-  AutomationConditionReferenceError,
-} from "./graph/index.js";
+  Instance,
+  type InstanceOptions,
+  type FetchOptions,
+  type FetchResult,
+  type GetRunsOptions,
+  type PartitionStatus,
+  type StorageConfig,
+  type RunQueueSettings,
+  type ConcurrencySettings,
+  type TagConcurrencyLimit,
+} from "./instance/index.js";
 export {
-  FreshnessPolicy,
-  InvalidFreshnessPolicyError,
-  type FreshnessPolicyOptions,
-} from "./definitions/index.js";
+  BackfillStatus,
+  InstigatorStatus,
+  TickStatus,
+  type AssetRecord,
+  type AutomationEvaluationRecord,
+  type BackfillRecord,
+  type InstigatorState,
+  type InstigatorType,
+  type LeaseRecord,
+  type RunRecord,
+  type Storage,
+  type StorageInfo,
+  type TickRecord,
+  type TicksFilter,
+} from "./storage/index.js";
+
+// ---- Versioning and staleness ----
+// Data versions, and whether an asset is stale against its code and its upstreams.
+
+export {
+  DataVersion,
+  StaleCauseCategory,
+  StaleStatus,
+  StaleStatusResolver,
+  type StaleCause,
+  type StaleStatusResolverOptions,
+} from "./versioning/index.js";
+
+// ---- Run queue, workers and daemon ----
+// Running in production: queued runs and their launchers, `tessera worker`s and run monitoring, and the daemon
+// that ticks schedules, sensors and automation.
+
+export {
+  // Run queue and launchers
+  QueuedRunCoordinator,
+  ChildProcessRunLauncher,
+  InProcessRunLauncher,
+  WorkerRunLauncher,
+  PRIORITY_TAG,
+  POOL_TAG,
+  MAX_RETRIES_TAG,
+  WORKER_QUEUE_TAG,
+  type DequeueResult,
+  type RunQueueLauncher,
+  // Workers and run monitoring
+  startWorker,
+  monitorRuns,
+  type MonitorRunsOptions,
+  type MonitorRunsResult,
+  type WorkerHandle,
+  type WorkerOptions,
+} from "./execution/index.js";
 export {
   Daemon,
-  DaemonLoop,
   inProcessDaemonLauncher,
   queuedDaemonLauncher,
   InvalidDaemonOptionError,
@@ -370,7 +430,7 @@ export {
   type DaemonIteration,
   type DaemonLogger,
   type DaemonOptions,
+  type DaemonRunLauncher,
   type LaunchedRun,
   type LaunchRequest,
-  type DaemonRunLauncher,
 } from "./automation/index.js";

@@ -25,6 +25,7 @@ export const AutomationSensorTags = Object.freeze({
   EVALUATION_ID: "tessera/automation_evaluation_id",
 });
 
+/** Options for `new AutomationConditionSensorDefinition(options)`. */
 export interface AutomationConditionSensorOptions {
   name: string;
   /** The assets whose conditions the sensor evaluates: a selection string, keys, definitions or an AssetSelection. */

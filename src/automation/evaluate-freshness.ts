@@ -5,6 +5,7 @@ import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 
+/** Whether an asset meets its FreshnessPolicy: FRESH, STALE, or UNKNOWN (never materialized, or a root upstream never was). */
 export const FreshnessStatus = Object.freeze({ FRESH: "FRESH", STALE: "STALE", UNKNOWN: "UNKNOWN" } as const);
 export type FreshnessStatus = (typeof FreshnessStatus)[keyof typeof FreshnessStatus];
 
@@ -24,6 +25,7 @@ export interface AssetFreshness {
   readonly minutesLate: number | undefined;
 }
 
+/** Options for `evaluateFreshness()`. */
 export interface EvaluateFreshnessOptions {
   defs: DefinitionsData;
   instance: Instance;

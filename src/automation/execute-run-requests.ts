@@ -9,6 +9,7 @@ import type { ScheduleDefinition } from "../definitions/index.js";
 import type { SensorDefinition } from "../definitions/index.js";
 import { lookupJob } from "../definitions/index.js";
 
+/** Options for `executeRunRequests()`. */
 export interface ExecuteRunRequestsOptions {
   defs: DefinitionsData;
   instance: Instance;
@@ -22,6 +23,7 @@ export interface ExecuteRunRequestsOptions {
   raiseOnError?: boolean;
 }
 
+/** What `executeRunRequests()` did: the runs it executed and the run keys it skipped. */
 export interface ExecutedRunRequests {
   /** The runs launched, in request order. */
   readonly results: readonly ExecuteResult[];

@@ -3,6 +3,7 @@ import type { AssetsItem } from "../definitions/index.js";
 import { materializeDefinitions, observeDefinitions, type ExecuteOptions, type ExecuteResult, type SelectionLike } from "../execution/index.js";
 import { Definitions } from "./definitions.js";
 
+/** Options for `materialize()`: which assets, plus the run options (instance, resources, run config, tags, partition). */
 export interface MaterializeOptions extends ExecuteOptions {
   /** Which of the assets to materialize. @default all of them */
   selection?: SelectionLike;
@@ -21,6 +22,7 @@ export async function materialize(assets: readonly AssetsItem[], options: Materi
   return materializeDefinitions(new Definitions({ assets, resources: options.resources ?? {} }), selection, rest);
 }
 
+/** Options for `observe()`: which observable sources, plus the run options. */
 export interface ObserveOptions extends ExecuteOptions {
   /** Which observable sources to observe. @default all of them */
   selection?: SelectionLike;

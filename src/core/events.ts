@@ -3,6 +3,7 @@ import type { AssetKey } from "./asset-key.js";
 import type { MetadataMap } from "./metadata.js";
 import type { Tags } from "./tags.js";
 
+/** The kinds of event a run records in the event log (run lifecycle, steps, IO, materializations, observations, checks, logs). */
 export const EventType = Object.freeze({
   RUN_ENQUEUED: "RUN_ENQUEUED",
   RUN_STARTING: "RUN_STARTING",
@@ -30,6 +31,7 @@ export const EventType = Object.freeze({
 });
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
+/** The lifecycle states of a run, from QUEUED through STARTED to SUCCESS, FAILURE or CANCELED. */
 export const RunStatus = Object.freeze({
   QUEUED: "QUEUED",
   NOT_STARTED: "NOT_STARTED",
@@ -55,6 +57,7 @@ export const RUN_STATUS_BY_EVENT: Readonly<Partial<Record<EventType, RunStatus>>
 
 export const FINISHED_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
+/** Severity of a log message recorded in a run's event log. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** An error as recorded: enough to show the user what failed and where, without the live object. */

@@ -2,11 +2,13 @@
 import { AssetKey } from "./asset-key.js";
 import { InvalidDefinitionError } from "./errors.js";
 
+/** One column of a table schema: its name, its type as text, and an optional description. */
 export interface TableColumn {
   name: string;
   type: string;
   description?: string;
 }
+/** The column layout of a table, for `MetadataValue.tableSchema` and `MetadataValue.table`. */
 export interface TableSchema {
   columns: TableColumn[];
 }
@@ -27,6 +29,7 @@ export type MetadataValue =
   | { readonly type: "asset"; readonly value: string[] }
   | { readonly type: "null"; readonly value: null };
 
+/** Metadata as stored on assets, events and checks: entry name to typed value. */
 export type MetadataMap = Readonly<Record<string, MetadataValue>>;
 /** What users may pass: typed values or plain JS values that are coerced. */
 export type RawMetadata = Readonly<Record<string, unknown>>;

@@ -1,6 +1,7 @@
 // Tags: string key/value pairs on assets, runs and materializations, validated as the reference does.
 import { InvalidDefinitionError } from "./errors.js";
 
+/** String key/value labels on assets, runs and materializations. */
 export type Tags = Readonly<Record<string, string>>;
 
 const TAG_KEY = /^([A-Za-z0-9_.\-]{1,63}\/)?[A-Za-z0-9_.\-]{1,63}$/;

@@ -15,9 +15,11 @@ import type { AssetInputDefinition, OpNode } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import type { RetryPolicy } from "./retry-policy.js";
 
+/** How serious a failed check is: WARN is reported only; ERROR (the default) also stops downstream assets when the check is blocking. */
 export const AssetCheckSeverity = Object.freeze({ WARN: "WARN", ERROR: "ERROR" });
 export type AssetCheckSeverity = (typeof AssetCheckSeverity)[keyof typeof AssetCheckSeverity];
 
+/** Options for `new AssetCheckSpec(name, options)`. */
 export interface AssetCheckSpecOptions {
   /** The asset checked. */
   asset: AssetRef;
@@ -66,6 +68,7 @@ export function checkId(assetKey: AssetKey, name: string): string {
   return `${assetKey.toString()}:${name}`;
 }
 
+/** Options for `new AssetCheckResult(options)`: whether the check passed, which check, and what to record with it. */
 export interface AssetCheckResultOptions {
   passed: boolean;
   /** Which check: optional when the compute evaluates exactly one. */
@@ -105,6 +108,7 @@ export class AssetCheckResult {
   }
 }
 
+/** Options for `assetCheck()`. */
 export interface AssetCheckOptions<C, R, RK extends string> {
   /** The asset checked; its value is loaded and passed as `asset` when the compute takes a second parameter. */
   asset: AssetRef;

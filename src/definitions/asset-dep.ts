@@ -11,6 +11,7 @@ export function refToKey(ref: AssetRef, where: string): AssetKey {
   throw new InvalidDefinitionError(`${where}: expected an asset definition, AssetSpec, AssetKey or key string, got ${String(ref)}`);
 }
 
+/** Options for `new AssetDep(asset, options)`. */
 export interface AssetDepOptions {
   /** How partitions of this asset map to the upstream's (see the partitions docs). */
   partitionMapping?: unknown;
@@ -33,6 +34,7 @@ export class AssetDep {
   }
 }
 
+/** Options for `new AssetIn(options)`: which upstream to load and how. */
 export interface AssetInOptions<T> {
   key?: AssetKeyLike;
   keyPrefix?: string | readonly string[];

@@ -6,6 +6,7 @@ import type { ExecutorDefinition } from "./executor.js";
 import type { PartitionsDefinition } from "../partitions/index.js";
 import { RetryPolicy } from "./retry-policy.js";
 
+/** Options for `defineAssetJob()`. */
 export interface AssetJobOptions {
   name: string;
   /** The assets to materialize: a selection string, keys, definitions or an AssetSelection. @default every computed asset */
@@ -71,6 +72,7 @@ export class AssetJobDefinition {
   }
 }
 
+/** Defines a job: a named selection of assets materialized together, with its own config, tags, executor and partitions. Pass it to `Definitions` in `jobs`. */
 export function defineAssetJob(options: AssetJobOptions): AssetJobDefinition {
   return new AssetJobDefinition(options);
 }

@@ -6,6 +6,7 @@ import { collectItems } from "./evaluate-tick.js";
 import { SensorResult, SkipReason } from "./run-request.js";
 import { SensorDefinition, type SensorDefinitionOptions, type SensorEvaluationResult } from "./sensor-definition.js";
 
+/** Options for `assetSensor()`: the asset to watch, plus those of `sensor()`. */
 export interface AssetSensorOptions extends Omit<SensorDefinitionOptions, "name"> {
   /** The asset whose materializations trigger the sensor. */
   assetKey: AssetKeyLike;

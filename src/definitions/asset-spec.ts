@@ -21,6 +21,7 @@ export const DEFAULT_GROUP_NAME = "default";
 export const IO_MANAGER_KEY_METADATA = "tessera/io_manager_key";
 const MAX_KINDS = 3;
 
+/** The attributes of an asset spec, given to `new AssetSpec(key, attributes)` and changed with `replaceAttributes()` / `mergeAttributes()`. */
 export interface AssetSpecAttributes {
   deps?: Iterable<AssetDep | AssetRef>;
   description?: string | undefined;

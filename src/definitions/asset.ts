@@ -63,6 +63,7 @@ export type AssetOutputOf<R> =
         : A
       : never;
 
+/** Options for `asset()`. */
 export interface AssetOptions<Ins, C, R, RK extends string> {
   /** The asset's name (last key segment). Defaults to a named compute function's name. */
   name?: string;
@@ -116,6 +117,7 @@ export interface AssetOptions<Ins, C, R, RK extends string> {
   freshnessPolicy?: FreshnessPolicy;
 }
 
+/** The function that computes an asset: it receives the run context and the loaded values of its inputs, and returns the asset's value (or a MaterializeResult). */
 export type AssetCompute<Ins, C, R, RK extends string, Ret> = (
   ctx: AssetExecutionContext<ConfigValue<C>, RequiredResources<R> & { readonly [K in RK]: unknown }>,
   inputs: AssetInputs<Ins>,

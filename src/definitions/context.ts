@@ -4,6 +4,7 @@ import type { AssetKey, MetadataMap, RawMetadata, Tags } from "../core/index.js"
 import type { Instance } from "../instance/index.js";
 import type { IOLogger } from "./io-manager.js";
 
+/** What an asset's compute receives as its first argument: the run, the asset and partitions being computed, config, resources, logs and the instance. */
 export interface AssetExecutionContext<Config = undefined, Resources = Record<never, never>> {
   readonly runId: string;
   /** The asset this step computes (the first one of a multi-asset). */

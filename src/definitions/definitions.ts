@@ -15,6 +15,7 @@ import { SensorDefinition } from "./sensor-definition.js";
 /** What may stand in `assets`: computed assets, and specs of external assets (a deprecated SourceAsset stands for one). */
 export type AssetsItem = AssetsDefinition<unknown> | AssetSpec | SourceAsset;
 
+/** Options for `new Definitions(options)`: everything a code location defines. */
 export interface DefinitionsOptions {
   assets?: readonly AssetsItem[];
   /** Resources by key; `ioManager` is the default IO manager. */

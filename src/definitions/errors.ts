@@ -1,6 +1,7 @@
 // Errors users cause in what they define: schedules and sensors (each names the schedule or sensor and the fix), automation conditions, freshness policies.
 import { TesseraError, type TesseraErrorOptions } from "../core/index.js";
 
+/** Which kind of instigator (what starts runs on its own) an error or tick is about: a schedule or a sensor. */
 export type InstigatorKind = "schedule" | "sensor";
 
 /** A schedule or sensor targets a job that the Definitions it is passed to do not hold. */

@@ -7,6 +7,7 @@ export interface InProcessExecutorOptions {
   maxConcurrent?: number;
 }
 
+/** How the steps of a run execute: made by `inProcessExecutor()`, `multiprocessExecutor()` or `queueExecutor()`, and set on `Definitions` or a job. */
 export interface ExecutorDefinition {
   readonly kind: "executor";
   readonly name: "in_process" | "multiprocess" | "queue";
@@ -22,6 +23,7 @@ export function inProcessExecutor(options: InProcessExecutorOptions = {}): Execu
   return Object.freeze({ kind: "executor", name: "in_process", maxConcurrent });
 }
 
+/** Options for `multiprocessExecutor()`. */
 export interface MultiprocessExecutorOptions {
   /** Step processes running at once. @default the number of CPUs */
   maxConcurrent?: number;
@@ -41,6 +43,7 @@ export function multiprocessExecutor(options: MultiprocessExecutorOptions = {}):
   return Object.freeze({ kind: "executor", name: "multiprocess", maxConcurrent });
 }
 
+/** Options for `queueExecutor()`. */
 export interface QueueExecutorOptions {
   /** Steps of one run queued (and so executing on workers) at once. @default 8 */
   maxConcurrent?: number;

@@ -4,6 +4,7 @@ import { InvalidFreshnessPolicyError } from "./errors.js";
 
 const MINUTE_MS = 60_000;
 
+/** Options for `new FreshnessPolicy(options)`. */
 export interface FreshnessPolicyOptions {
   /** How old (in minutes) the data the asset incorporates may be: at any time, or at each cron tick. */
   maximumLagMinutes: number;

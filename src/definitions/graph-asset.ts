@@ -147,6 +147,7 @@ function withGraph(definition: AssetsDefinition<unknown>, body: GraphBody, resou
   });
 }
 
+/** Options for `AssetsDefinition.fromGraph()` and `fromOp()`: the asset keys of the graph's inputs and outputs, and its group and description. */
 export interface FromGraphOptions {
   /** Upstream keys by graph input name. @default the input's name */
   keysByInputName?: Readonly<Record<string, AssetKeyLike>>;

@@ -15,11 +15,13 @@ interface CommonContextOptions {
   definitions?: DefinitionsData;
 }
 
+/** Options for `buildScheduleContext()`, which makes a schedule's context to evaluate a tick by hand (in tests). */
 export interface ScheduleContextOptions extends CommonContextOptions {
   /** The time of the tick being evaluated, e.g. one of `nextTicks(schedule, after, n)`. */
   scheduledExecutionTime: Date | number;
 }
 
+/** Options for `buildSensorContext()`, which makes a sensor's context to evaluate a tick by hand (in tests). */
 export interface SensorContextOptions extends CommonContextOptions {
   /** The cursor the previous tick left. */
   cursor?: string;

@@ -15,6 +15,7 @@ export interface TargetRef {
   readonly job: AssetJobDefinition | undefined;
 }
 
+/** What a schedule or sensor runs: one of `target`, `job` or `jobName` (a sensor may give `jobs` instead). */
 export interface TargetOptions {
   /** The job to run, or the assets to run (as the reference, an anonymous job over them). */
   target?: AutomationTarget;
@@ -24,6 +25,7 @@ export interface TargetOptions {
   jobName?: string;
 }
 
+/** The name prefix of the job made for a schedule or sensor that targets assets rather than a job. */
 export const ANONYMOUS_JOB_PREFIX = "__anonymous_asset_job_";
 
 export function resolveTargetOptions(kind: InstigatorKind, name: string, options: TargetOptions & { jobs?: readonly AssetJobDefinition[] }): TargetRef[] {

@@ -10,6 +10,7 @@ export interface IOLogger {
 }
 export type { LogLevel };
 
+/** What an IO manager's `handleOutput` is told about the value it stores: which asset, run, output and partitions. */
 export interface OutputContext {
   readonly assetKey: AssetKey;
   readonly runId: string;
@@ -35,6 +36,7 @@ export interface OutputContext {
   readonly log: IOLogger;
 }
 
+/** What an IO manager's `loadInput` is told about the value to load: which asset, for which input and run, and which partitions. */
 export interface InputContext {
   /** The asset being loaded. */
   readonly assetKey: AssetKey;

@@ -19,6 +19,7 @@ export type { PackageLocation } from "./package-modules.js";
 /** A module namespace (`import * as orders from "./orders.js"`), or any object whose properties hold definitions. */
 export type ModuleLike = object;
 
+/** Options for the `loadAssetsFrom*` functions: what to apply to every loaded asset. */
 export interface LoadAssetsOptions {
   /** The group of every loaded asset; an asset that names another group itself is an error. @default each asset's own */
   groupName?: string;
@@ -39,11 +40,13 @@ export interface LoadAssetsOptions {
   includeSpecs?: boolean;
 }
 
+/** Options for the `loadAssetChecksFrom*` functions. */
 export interface LoadAssetChecksOptions {
   /** The prefix of the asset keys the loaded checks target: the keyPrefix the assets were loaded with. */
   assetKeyPrefix?: string | readonly string[];
 }
 
+/** Options for `loadAssetsFromPackageName()` and `loadAssetChecksFromPackageName()`. */
 export interface LoadFromPackageNameOptions {
   /** Where the search for the package starts. @default the current working directory */
   from?: PackageLocation;

@@ -17,6 +17,7 @@ import type { TypeCheck } from "./type-check.js";
 import type { AutomationCondition } from "./automation-condition.js";
 import type { FreshnessPolicy } from "./freshness-policy.js";
 
+/** Options for `new AssetOut(options)`: one output (one asset) of a multi-asset. */
 export interface AssetOutOptions<T> {
   /** The asset's key. @default the output's name (under keyPrefix) */
   key?: AssetKeyLike;
@@ -98,6 +99,7 @@ export type MultiAssetReturn<Outs> =
   | AsyncIterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>
   | Iterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>;
 
+/** Options for `multiAsset()`. */
 export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
   /** The op's name. @default the compute function's name */
   name?: string;

@@ -45,6 +45,7 @@ export class DataVersionsByPartition {
   }
 }
 
+/** Options for `new ObserveResult(options)`. */
 export interface ObserveResultOptions {
   /** Which asset: optional for a single observable source, required in a multi-observable source. */
   assetKey?: AssetKeyLike;
@@ -76,6 +77,7 @@ export class ObserveResult {
 /** What an observe function may return. */
 export type ObserveReturn = DataVersionLike | DataVersionsByPartition | ObserveResult | readonly ObserveResult[] | undefined;
 
+/** Options for `observableSourceAsset()`. */
 export interface ObservableSourceAssetOptions<R, RK extends string> {
   name?: string;
   keyPrefix?: string | readonly string[];

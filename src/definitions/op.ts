@@ -43,6 +43,7 @@ export type OpInputValues<Ins> = { readonly [K in keyof Ins]: Ins[K] extends InL
 /** What a call of the op inside a compose function takes: an output handle for each input. */
 export type OpInputHandles<Ins> = { readonly [K in keyof Ins]: OutputHandle<Ins[K] extends InLike ? Ins[K]["__value"] : unknown> };
 
+/** Options for `op()`. */
 export interface OpOptions<Ins, T, C, R, RK extends string> {
   /** @default the compute function's name */
   name?: string;

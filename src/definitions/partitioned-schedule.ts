@@ -5,6 +5,7 @@ import { StaticPartitionsDefinition, TimeWindowPartitionsDefinition } from "../p
 import { RunRequest, SkipReason } from "./run-request.js";
 import { DefaultScheduleStatus, ScheduleDefinition } from "./schedule-definition.js";
 
+/** Options for `buildScheduleFromPartitionedJob()`. */
 export interface PartitionedScheduleOptions {
   /** @default `${job.name}_schedule` */
   name?: string;

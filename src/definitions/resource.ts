@@ -9,6 +9,7 @@ export interface ResourceSetupContext<C> {
   readonly log: { readonly [L in LogLevel]: (message: string, fields?: Record<string, unknown>) => void };
 }
 
+/** Options for `resource()`: how to set the resource up for a run and tear it down after. */
 export interface ResourceOptions<T, S extends z.ZodType | undefined> {
   /** A zod schema for the resource's config, given in run config at `resources.<key>.config` or by `configured()`. */
   config?: S;
@@ -69,6 +70,7 @@ export class ResourceDefinition<T = unknown, S extends z.ZodType | undefined = z
   }
 }
 
+/** Defines a resource set up once per run from its config and torn down after it; shorthand for `new ResourceDefinition(options)`. */
 export function resource<T, S extends z.ZodType | undefined = undefined>(options: ResourceOptions<T, S>): ResourceDefinition<T, S> {
   return new ResourceDefinition(options);
 }

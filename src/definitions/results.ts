@@ -2,6 +2,7 @@
 import { AssetKey, InvalidDefinitionError, coerceMetadata, validateTags, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
 import { AssetCheckResult } from "./asset-check.js";
 
+/** Options for `new MaterializeResult(options)`. */
 export interface MaterializeResultOptions<T> {
   /** Optional for a single asset; names the asset in a multi-asset. */
   assetKey?: AssetKeyLike;
@@ -47,6 +48,7 @@ export class MaterializeResult<T = undefined> {
   }
 }
 
+/** Options for `new AssetObservation(options)`. */
 export interface AssetObservationOptions {
   assetKey: AssetKeyLike;
   partition?: string;

@@ -1,11 +1,14 @@
 // RetryPolicy: how many times a failed step is retried and how long to wait between attempts.
 import { InvalidDefinitionError } from "../core/index.js";
 
+/** How the wait between retries grows: LINEAR (`delay·n`) or EXPONENTIAL (`delay·(2ⁿ−1)`). */
 export const Backoff = Object.freeze({ LINEAR: "LINEAR", EXPONENTIAL: "EXPONENTIAL" });
 export type Backoff = (typeof Backoff)[keyof typeof Backoff];
+/** Randomness added to the wait between retries: FULL scales it by a random factor, PLUS_MINUS adds up to ±delay. */
 export const Jitter = Object.freeze({ FULL: "FULL", PLUS_MINUS: "PLUS_MINUS" });
 export type Jitter = (typeof Jitter)[keyof typeof Jitter];
 
+/** Options for `new RetryPolicy(options)`. */
 export interface RetryPolicyOptions {
   /** Retries after the first attempt. @default 1 */
   maxRetries?: number;
@@ -16,6 +19,9 @@ export interface RetryPolicyOptions {
 }
 
 /**
+ * How many times a failed step is retried and how long to wait between attempts. Set it on an asset or op
+ * (`retryPolicy`), or on a job (`opRetryPolicy`) for the steps that have none of their own.
+ *
  * @example
  * new RetryPolicy({ maxRetries: 3, delay: 2, backoff: Backoff.EXPONENTIAL, jitter: Jitter.PLUS_MINUS })
  */

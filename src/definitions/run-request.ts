@@ -5,6 +5,7 @@ import { InvalidRunRequestError } from "./errors.js";
 
 export type { DynamicPartitionsRequest } from "../partitions/index.js";
 
+/** Options for `new RunRequest(options)`. */
 export interface RunRequestOptions {
   /** Identifies the run: a run key already used by a run of the same schedule or sensor is not launched again. */
   runKey?: string;
@@ -96,6 +97,7 @@ export class SkipReason {
   }
 }
 
+/** Options for `new SensorResult(options)`. */
 export interface SensorResultOptions {
   runRequests?: readonly RunRequest[];
   /** Why no run was requested; only without run requests. */

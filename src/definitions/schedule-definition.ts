@@ -14,8 +14,10 @@ export type DefaultScheduleStatus = (typeof DefaultScheduleStatus)[keyof typeof 
 type ScheduleItem = RunRequest | SkipReason;
 /** What a schedule function may return (or resolve to, or yield). */
 export type ScheduleEvaluationResult = ScheduleItem | readonly ScheduleItem[] | Iterable<ScheduleItem> | AsyncIterable<ScheduleItem> | null | undefined | void;
+/** A schedule's evaluation function: given the tick's context, it returns the runs to request or a reason to skip. */
 export type ScheduleFunction = (ctx: ScheduleEvaluationContext) => ScheduleEvaluationResult | Promise<ScheduleEvaluationResult>;
 
+/** Options for `new ScheduleDefinition(options)` and `schedule()`. */
 export interface ScheduleDefinitionOptions extends TargetOptions {
   name: string;
   /** A five-field cron expression (or several: the schedule ticks at each of their ticks). */

@@ -17,8 +17,10 @@ export const DEFAULT_SENSOR_INTERVAL_SECONDS = 30;
 type SensorItem = RunRequest | SkipReason | SensorResult;
 /** What a sensor function may return (or resolve to, or yield). */
 export type SensorEvaluationResult = SensorItem | readonly SensorItem[] | Iterable<SensorItem> | AsyncIterable<SensorItem> | null | undefined | void;
+/** A sensor's evaluation function: given the tick's context (cursor, instance, resources), it returns runs to request, a skip reason or a SensorResult. */
 export type SensorFunction = (ctx: SensorEvaluationContext) => SensorEvaluationResult | Promise<SensorEvaluationResult>;
 
+/** Options for `new SensorDefinition(options, fn)` and `sensor()`. */
 export interface SensorDefinitionOptions extends TargetOptions {
   name: string;
   /** Several jobs; each RunRequest then names one with jobName. */

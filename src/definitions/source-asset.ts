@@ -20,6 +20,8 @@ export interface SourceAssetOptions {
 let warned = false;
 
 /**
+ * An asset computed outside Tessera, declared by key so assets can depend on it (the reference's SourceAsset).
+ *
  * @deprecated Use `new AssetSpec(key)` for an external asset, or `observableSourceAsset()` for one Tessera observes.
  */
 export class SourceAsset {

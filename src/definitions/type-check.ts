@@ -3,6 +3,7 @@ import type { z } from "zod";
 
 /** A predicate returns true, or false / a message explaining what is wrong. */
 export type TypePredicate<T> = (value: T) => boolean | string;
+/** A runtime check of an input's or output's value: a zod schema, or a predicate returning true, false or a message saying what is wrong. */
 export type TypeCheck<T = unknown> = z.ZodType | TypePredicate<T>;
 
 /** Runs a type check; returns undefined when the value passes, else a description of the failure. */

@@ -7,6 +7,7 @@ import { AssetKey, InstanceError, RunNotFoundError, systemClock, type AssetKeyLi
 import { PostgresStorage, SqliteStorage, type AssetRecord, type BackfillRecord, type BackfillStatus, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
 import { DEFAULT_DB_FILE, readSettings, resolveHome, resolvePostgresSettings, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
 
+/** Options for `Instance.open()` and `Instance.connect()`: the storage to use, and the clock and home. */
 export interface InstanceOptions {
   /** The same shape as `storage:` in tessera.yaml. */
   storage: StorageConfig;
@@ -17,6 +18,7 @@ export interface InstanceOptions {
   allowOldSchema?: boolean;
 }
 
+/** Paging options for `Instance.fetchMaterializations()` and `fetchObservations()`. */
 export interface FetchOptions {
   limit?: number;
   /** The `cursor` of a previous page. */
@@ -25,12 +27,14 @@ export interface FetchOptions {
   ascending?: boolean;
 }
 
+/** One page of event records, with the cursor to pass for the next page. */
 export interface FetchResult {
   records: EventRecord[];
   cursor: string | undefined;
   hasMore: boolean;
 }
 
+/** Filters and paging for `Instance.getRuns()`. */
 export interface GetRunsOptions {
   statuses?: readonly RunStatus[];
   tags?: Readonly<Record<string, string>>;

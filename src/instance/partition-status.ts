@@ -4,6 +4,7 @@ import { AssetKey, type AssetKeyLike, type EventRecord } from "../core/index.js"
 import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type PartitionsDefinition, type PartitionsSubset } from "../partitions/index.js";
 import type { Storage } from "../storage/index.js";
 
+/** Where each partition of an asset stands: materialized, failed, in progress or missing, each as a partitions subset. */
 export interface PartitionStatus {
   readonly materialized: PartitionsSubset;
   /** Partitions whose latest attempt failed. */

@@ -86,6 +86,7 @@ const tagConcurrencyLimitSchema = z
     limit: z.number().int().min(0).describe("At most this many such runs in progress at once"),
   })
   .strict();
+/** One entry of `runQueue.tagConcurrencyLimits` in tessera.yaml: at most `limit` runs in progress with the run tag `key` (optionally of one value, or per value). */
 export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
 
 /**
@@ -109,6 +110,7 @@ export const runQueueSettingsSchema = z
     tagConcurrencyLimits: z.array(tagConcurrencyLimitSchema).optional(),
   })
   .strict();
+/** `runQueue:` in tessera.yaml, parsed: how the daemon launches queued runs. */
 export type RunQueueSettings = z.infer<typeof runQueueSettingsSchema>;
 
 /**
@@ -126,6 +128,7 @@ export const concurrencySettingsSchema = z
     defaultPoolLimit: z.number().int().min(1).optional().describe("The limit of pools not listed. @default no limit"),
   })
   .strict();
+/** `concurrency:` in tessera.yaml, parsed: step limits per pool across the instance. */
 export type ConcurrencySettings = z.infer<typeof concurrencySettingsSchema>;
 
 export const settingsSchema = z

@@ -1,6 +1,7 @@
 // BackfillPolicy: how a backfill splits an asset's partitions into runs (one run, or runs of at most N partitions).
 import { InvalidDefinitionError } from "../core/index.js";
 
+/** Whether a backfill runs all of an asset's partitions in one run (SINGLE_RUN) or splits them into several (MULTI_RUN). */
 export type BackfillPolicyType = "SINGLE_RUN" | "MULTI_RUN";
 
 /**

@@ -8,6 +8,7 @@ import { currentDataVersion, latestDataVersionEvent } from "./current-data-versi
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, computeLogicalDataVersion, dataVersionOf, provenanceOf } from "./data-version.js";
 import { StaleCauseCategory, StaleStatus, type StaleCause } from "./stale-status.js";
 
+/** Options for `new StaleStatusResolver(instance, defs, options)`. */
 export interface StaleStatusResolverOptions {
   /**
    * Asset records already read from the instance, for callers that read them anyway (`tessera asset list`

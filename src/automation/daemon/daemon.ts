@@ -18,6 +18,7 @@ import type { TickEnvironment } from "./tick-execution.js";
 
 /** The lease's name in storage. */
 export const DAEMON_LEASE = "daemon";
+/** The loops the daemon runs each iteration, as named in its heartbeat. */
 export const DaemonLoop = Object.freeze({
   SCHEDULER: "scheduler",
   SENSORS: "sensors",
@@ -28,6 +29,7 @@ export const DaemonLoop = Object.freeze({
 } as const);
 export type DaemonLoop = (typeof DaemonLoop)[keyof typeof DaemonLoop];
 
+/** Options for `new Daemon(options)`. */
 export interface DaemonOptions {
   instance: Instance;
   /** The loaded code location. */

@@ -22,6 +22,7 @@ export interface LaunchedRun {
   readonly completion: Promise<void>;
 }
 
+/** How the daemon starts the runs its schedules, sensors and automation request: `queuedDaemonLauncher` (the default) or `inProcessDaemonLauncher`. */
 export interface DaemonRunLauncher {
   /** Records the run (and starts it, or queues it); resolves once the run exists in the instance, rejects if it could not be created. */
   launch(request: LaunchRequest, context: { readonly defs: DefinitionsData; readonly instance: Instance }): Promise<LaunchedRun>;

@@ -4,6 +4,7 @@ import { parseClassicClause } from "./classic-parser.js";
 import { SelectionSyntaxError } from "./errors.js";
 import { freezeNode, orNode, type SelectionNode } from "./selection-node.js";
 
+/** Options for `AssetSelection.fromString()`. */
 export interface FromStringOptions {
   /**
    * Whether `*`, `not` and the `tag:`, `group:` and `kind:` attributes take in external assets

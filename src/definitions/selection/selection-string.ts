@@ -2,6 +2,7 @@
 import { SelectionNotExpressibleError } from "./errors.js";
 import type { SelectionNode } from "./selection-node.js";
 
+/** Options for `AssetSelection.toSelectionString()`. */
 export interface ToSelectionStringOptions {
   /**
    * The `includeSources` the string will be parsed with (`fromString(text, { includeSources })`).

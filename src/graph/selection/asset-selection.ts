@@ -9,6 +9,7 @@ import { indicesOf, pick } from "./traverse.js";
 
 export type { AssetCheckKeyLike, AssetSelectionTarget, CoercibleToAssetSelection };
 
+/** Options for the `AssetSelection` constructors that can take in external assets. */
 export interface IncludeSourcesOptions {
   /** Whether external assets (AssetSpecs in Definitions, or undeclared dependencies) are selected too. @default false */
   includeSources?: boolean;

@@ -7,6 +7,7 @@ import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.j
 import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
 import { wildcardToRegExp } from "../../definitions/index.js";
 
+/** Options for `AssetSelection.resolve()`: what the selection's `code_location:` and `status:` parts are answered with. */
 export interface ResolveOptions {
   /**
    * The name of the code location the definitions are loaded as. `code_location:<name>` selects
