@@ -7,6 +7,7 @@ import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";
 import type { RunRecord } from "../storage/index.js";
 
+/** Options of `defs.getJobDef(name).executeInProcess(...)`: the job fixes its own name, executor and retry policy. */
 export type JobExecuteOptions = Omit<ExecuteOptions, "jobName" | "executor" | "opRetryPolicy">;
 
 /** A job resolved against its Definitions. */

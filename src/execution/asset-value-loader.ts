@@ -7,6 +7,7 @@ import { parseRunConfig } from "../plan/index.js";
 import { prepareResources, setUpResources, type LiveResources } from "./resources.js";
 import { makeLogger } from "./step-logger.js";
 
+/** Options of `loadAssetValue`: which partition, a type check on the value, and what the IO manager sees. */
 export interface LoadAssetValueOptions {
   partitionKey?: string;
   /** A runtime check on the loaded value (the reference's python_type). */

@@ -11,6 +11,7 @@ import { executeRun, type ExecuteOptions } from "./execute-run.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { resolveSelection, type SelectionLike } from "./materialize.js";
 
+/** A backfill: the assets, the partitions, and the instance that records its runs. */
 export interface BackfillOptions {
   instance: Instance;
   /** The assets to backfill. @default every partitioned asset */
@@ -79,6 +80,7 @@ export async function submitBackfill(defs: DefinitionsData, options: BackfillOpt
   return backfill;
 }
 
+/** Options of `resumeBackfill`: continue a backfill whose process died, for the partitions it has not run. */
 export interface ResumeBackfillOptions extends Pick<BackfillOptions, "instance" | "resources" | "onRun" | "onEvent"> {
   backfillId: string;
   /** Who holds the backfill's lease while it runs. @default a name made of this host and process */

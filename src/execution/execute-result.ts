@@ -3,6 +3,10 @@ import { AssetKey, MissingAssetValueError, type AssetKeyLike, type EventRecord }
 import type { RunRecord } from "../storage/index.js";
 import type { CapturedOutput } from "./run-state.js";
 
+/**
+ * What a run executed in this process returned: its run id and success, its events, and the values of the assets
+ * it computed (`assetValue(key)`), as the reference's ExecuteInProcessResult.
+ */
 export class ExecuteResult {
   readonly runId: string;
   readonly run: RunRecord;

@@ -23,6 +23,7 @@ import { RunFailedError, SystemTags } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
+/** How to execute a run: its instance, resources, run config, partition or range, tags and executor. */
 export interface ExecuteOptions {
   /** Where the run is recorded. @default Instance.ephemeral() */
   instance?: Instance;

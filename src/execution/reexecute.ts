@@ -8,6 +8,7 @@ import { ExecutionPlan } from "../plan/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 
+/** Options of `reexecuteRun`: which steps to run again (all, or from failure) and the new run's tags. */
 export interface ReexecuteOptions extends Omit<ExecuteOptions, "instance" | "runConfig" | "partitionKey" | "partitionKeyRange" | "parentRunId" | "rootRunId"> {
   instance: Instance;
   /** Only the steps that did not succeed (and the checks of what they materialize). @default true */

@@ -34,6 +34,7 @@ function readSmallFileSync(path: string): Buffer | undefined {
   }
 }
 
+/** Where the filesystem IO manager stores values, and how it serializes them. */
 export interface FilesystemIOManagerOptions {
   /** Where values are stored; the default IO manager of an instance uses `$TESSERA_HOME/storage`. */
   baseDir: string;

@@ -2,6 +2,7 @@
 import { MissingAssetValueError, type AssetKey } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
 
+/** Keeps asset values in this process's memory, for tests: nothing is written, and values die with the process. */
 export class InMemoryIOManager implements IOManager {
   readonly values = new Map<string, unknown>();
 

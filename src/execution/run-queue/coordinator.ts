@@ -12,6 +12,7 @@ export interface RunQueueLauncher {
   launch(run: RunRecord): Promise<void>;
 }
 
+/** What one `dequeue()` did: the runs it launched and those it left waiting, with why. */
 export interface DequeueResult {
   /** Runs launched by this pass, in launch order. */
   readonly launched: readonly string[];
@@ -19,6 +20,10 @@ export interface DequeueResult {
   readonly waiting: readonly { readonly runId: string; readonly reason: string }[];
 }
 
+/**
+ * Launches QUEUED runs as the instance's limits allow (maxConcurrentRuns, tag concurrency limits, priority), as the
+ * reference's QueuedRunCoordinator; the daemon calls `dequeue()` every iteration.
+ */
 export class QueuedRunCoordinator {
   readonly #instance: Instance;
   readonly #launcher: RunQueueLauncher;

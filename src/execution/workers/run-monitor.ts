@@ -12,6 +12,7 @@ export const MAX_RETRIES_TAG = "tessera/max_retries";
 /** A run STARTING longer than this without a worker taking it is failed. @default 3 minutes, as the reference's start timeout */
 export const DEFAULT_START_TIMEOUT_MS = 180_000;
 
+/** Run monitoring's instance, definitions (for retries) and start timeout. */
 export interface MonitorRunsOptions {
   instance: Instance;
   /** Needed to re-execute runs that ask for retries; without it, failed runs are only failed. */
@@ -19,12 +20,17 @@ export interface MonitorRunsOptions {
   startTimeoutMs?: number;
 }
 
+/** What one pass of run monitoring failed and retried. */
 export interface MonitorRunsResult {
   readonly failed: readonly { readonly runId: string; readonly reason: string }[];
   /** Re-executions queued: the failed run and its child. */
   readonly retried: readonly { readonly runId: string; readonly childRunId: string }[];
 }
 
+/**
+ * One pass of run monitoring (the daemon runs it every iteration): fails runs whose worker stopped renewing its
+ * lease or that no worker started in time, and re-executes them from failure when their tags ask for retries.
+ */
 export async function monitorRuns(options: MonitorRunsOptions): Promise<MonitorRunsResult> {
   const { instance } = options;
   const now = instance.clock.now();

@@ -11,6 +11,7 @@ import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedSte
 import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
 import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, quietQueueLogger, runTaskOf } from "./worker-queue.js";
 
+/** A worker's instance, code location, queues, concurrency and lease timing. */
 export interface WorkerOptions {
   instance: Instance;
   defs: DefinitionsData;
@@ -40,6 +41,7 @@ export interface WorkerOptions {
   onStep?: (event: { runId: string; stepKey: string; attempt: number; status: "taken" | "finished"; detail?: string }) => void;
 }
 
+/** A running worker: its id, and `stop()` to finish what it holds and stop taking work. */
 export interface WorkerHandle {
   readonly workerId: string;
   /** Stops taking runs, waits for the ones in progress, gives the lease up. */
@@ -48,6 +50,10 @@ export interface WorkerHandle {
   readonly done: Promise<void>;
 }
 
+/**
+ * Starts a worker in this process (what `tessera worker` runs): it takes runs (and queue-executor steps) from the
+ * instance's PostgreSQL queue and holds a renewed lease so that run monitoring can tell when it died.
+ */
 export async function startWorker(options: WorkerOptions): Promise<WorkerHandle> {
   const { instance, defs } = options;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
