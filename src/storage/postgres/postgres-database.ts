@@ -14,6 +14,7 @@ import {
   requireCurrentSchema,
   type InstanceWording,
 } from "../bootstrap.js";
+import type { SqlDialect } from "../sql-filters.js";
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from "./migrations.js";
 import {
   locationOf,
@@ -30,6 +31,12 @@ import { POSTGRES_TABLES } from "./schema.js";
 // Advisory lock keys (two int4 form): the first names the purpose, the second the schema.
 const LOCK_BOOTSTRAP = 0x7e550001;
 export const LOCK_EVENTS = 0x7e550002;
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  param: (params, value) => `$${params.push(value)}`,
+  // One array parameter, not one per value: the statement text, and so its plan, stays the same whatever the count.
+  oneOf: (params, column, values) => `${column} = ANY($${params.push(values)}::text[])`,
+};
 
 export interface PostgresStorageOptions extends PostgresConnectionOptions {
   /** Open a storage whose schema is older than this code (only to migrate it). @default false */

@@ -2,7 +2,8 @@
 import type { EventRecord, TesseraEvent } from "../../core/index.js";
 import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
 import { decodeEvent, type EventRow } from "../storage-rows.js";
-import { LOCK_EVENTS, type PostgresDatabase } from "./postgres-database.js";
+import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 import { storeEventsQuery } from "./postgres-store-events.js";
 
 export class PostgresEventLogStorage {
@@ -26,33 +27,18 @@ export class PostgresEventLogStorage {
 
   async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
     const types = options.ofType === undefined ? undefined : Array.isArray(options.ofType) ? options.ofType : [options.ofType];
-    const params: unknown[] = [runId, options.afterStorageId ?? 0];
-    let sql = "SELECT * FROM event_logs WHERE run_id = $1 AND id > $2";
-    if (types) sql += ` AND event_type = ANY($${params.push(types)}::text[])`;
-    sql += " ORDER BY id ASC";
-    if (options.limit !== undefined && options.limit >= 0) sql += ` LIMIT $${params.push(options.limit)}`;
+    const params: unknown[] = [];
+    let sql = runLogsQuery(runId, options.afterStorageId ?? 0, types, POSTGRES_DIALECT, params);
+    if (options.limit !== undefined && options.limit >= 0) sql += ` LIMIT ${POSTGRES_DIALECT.param(params, options.limit)}`;
     return (await this.#database.query<EventRow>(sql, params)).map(decodeEvent);
   }
 
   async getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]> {
-    const params: unknown[] = [filter.eventType];
-    const p = (value: unknown): string => `$${params.push(value)}`;
-    const where = ["e.event_type = $1"];
-    let join = "";
-    if (filter.assetKey) {
-      where.push(`e.asset_key = ${p(filter.assetKey.toString())}`);
-      join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
-      where.push("e.id > coalesce(a.wiped_below_id, 0)");
-    }
-    if (filter.partitions) {
-      if (filter.partitions.length === 0) return [];
-      where.push(`e.partition = ANY(${p(filter.partitions)}::text[])`);
-    }
-    if (filter.afterStorageId !== undefined) where.push(`e.id > ${p(filter.afterStorageId)}`);
-    if (filter.beforeStorageId !== undefined) where.push(`e.id < ${p(filter.beforeStorageId)}`);
-    let sql = `SELECT e.* FROM event_logs e ${join} WHERE ${where.join(" AND ")} ORDER BY e.id ${filter.ascending ? "ASC" : "DESC"}`;
-    if (filter.limit !== undefined && filter.limit >= 0) sql += ` LIMIT ${p(filter.limit)}`;
-    return (await this.#database.query<EventRow>(sql, params)).map(decodeEvent);
+    const params: unknown[] = [];
+    const sql = eventRecordsQuery(filter, POSTGRES_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${POSTGRES_DIALECT.param(params, filter.limit)}` : "";
+    return (await this.#database.query<EventRow>(sql + limit, params)).map(decodeEvent);
   }
 
   async getMaxStorageId(): Promise<number> {

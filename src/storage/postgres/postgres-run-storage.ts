@@ -1,7 +1,8 @@
 // Runs and their tags on PostgreSQL. Run statuses move with their lifecycle events (postgres-store-events.ts).
 import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import type { PostgresDatabase } from "./postgres-database.js";
+import { runsQuery } from "../sql-filters.js";
+import { POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 
 export class PostgresRunStorage {
   readonly #database: PostgresDatabase;
@@ -45,25 +46,11 @@ export class PostgresRunStorage {
   }
 
   async getRuns(filter: RunsFilter = {}): Promise<RunRecord[]> {
-    const where: string[] = [];
     const params: unknown[] = [];
-    const p = (value: unknown): string => `$${params.push(value)}`;
-    if (filter.runIds) {
-      if (filter.runIds.length === 0) return [];
-      where.push(`run_id = ANY(${p(filter.runIds)}::text[])`);
-    }
-    if (filter.statuses) {
-      if (filter.statuses.length === 0) return [];
-      where.push(`status = ANY(${p(filter.statuses)}::text[])`);
-    }
-    if (filter.jobName !== undefined) where.push(`job_name = ${p(filter.jobName)}`);
-    for (const [key, value] of Object.entries(filter.tags ?? {})) {
-      where.push(`run_id IN (SELECT run_id FROM run_tags WHERE key = ${p(key)} AND value = ${p(value)})`);
-    }
-    if (filter.cursor !== undefined) where.push(`id < (SELECT id FROM runs WHERE run_id = ${p(filter.cursor)})`);
-    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${p(filter.limit)}` : "";
-    const rows = await this.#database.query<RunRow>(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC${limit}`, params);
-    return rows.map(decodeRun);
+    const sql = runsQuery(filter, POSTGRES_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${POSTGRES_DIALECT.param(params, filter.limit)}` : "";
+    return (await this.#database.query<RunRow>(sql + limit, params)).map(decodeRun);
   }
 
   /** The run, its tags and its events, in one statement: together or not at all. */

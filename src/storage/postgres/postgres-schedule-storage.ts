@@ -10,7 +10,8 @@ import {
   type InstigatorRow,
   type TickRow,
 } from "../storage-rows.js";
-import type { PostgresDatabase } from "./postgres-database.js";
+import { automationEvaluationsQuery, ticksQuery } from "../sql-filters.js";
+import { POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 
 export class PostgresScheduleStorage {
   readonly #database: PostgresDatabase;
@@ -60,22 +61,9 @@ export class PostgresScheduleStorage {
   }
 
   async getTicks(instigatorName: string, filter: TicksFilter = {}): Promise<TickRecord[]> {
-    if (filter.statuses && filter.statuses.length === 0) return [];
-    const params: unknown[] = [instigatorName];
-    let sql = "SELECT * FROM ticks WHERE instigator_name = $1";
-    if (filter.statuses) {
-      params.push(filter.statuses);
-      sql += ` AND status = ANY($${params.length}::text[])`;
-    }
-    if (filter.beforeTimestamp !== undefined) {
-      params.push(filter.beforeTimestamp);
-      sql += ` AND timestamp < $${params.length}`;
-    }
-    sql += " ORDER BY timestamp DESC, id DESC";
-    if (filter.limit !== undefined) {
-      params.push(filter.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
+    const params: unknown[] = [];
+    const sql = ticksQuery(instigatorName, filter, POSTGRES_DIALECT, params);
+    if (sql === undefined) return [];
     return (await this.#database.query<TickRow>(sql, params)).map(decodeTick);
   }
 
@@ -97,17 +85,8 @@ export class PostgresScheduleStorage {
   }
 
   async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
-    const params: unknown[] = [assetKey];
-    let sql = "SELECT * FROM automation_evaluations WHERE asset_key = $1";
-    if (options.evaluationId !== undefined) {
-      params.push(options.evaluationId);
-      sql += ` AND evaluation_id = $${params.length}`;
-    }
-    sql += " ORDER BY id DESC";
-    if (options.limit !== undefined) {
-      params.push(options.limit);
-      sql += ` LIMIT $${params.length}`;
-    }
+    const params: unknown[] = [];
+    const sql = automationEvaluationsQuery(assetKey, options, POSTGRES_DIALECT, params);
     return (await this.#database.query<AutomationEvaluationRow>(sql, params)).map(decodeAutomationEvaluation);
   }
 }

@@ -14,10 +14,19 @@ import {
   requireCurrentSchema,
   type InstanceWording,
 } from "../bootstrap.js";
+import type { SqlDialect } from "../sql-filters.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
 import { SQLITE_TABLES } from "./schema.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
+
+export const SQLITE_DIALECT: SqlDialect = {
+  param(params, value) {
+    params.push(value);
+    return "?";
+  },
+  oneOf: (params, column, values) => `${column} IN (${values.map((v) => SQLITE_DIALECT.param(params, v)).join(",")})`,
+};
 
 export interface SqliteStorageOptions {
   /** Open a storage whose schema is older than this code (only to migrate it). @default false */

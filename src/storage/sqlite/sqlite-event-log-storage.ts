@@ -3,7 +3,8 @@
 import { RUN_STATUS_BY_EVENT, type EventRecord, type TesseraEvent } from "../../core/index.js";
 import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
 import { decodeEvent, encodeEventBody, runStatusChange, type EventRow } from "../storage-rows.js";
-import type { SqliteDatabase } from "./sqlite-database.js";
+import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteEventLogStorage {
   readonly #database: SqliteDatabase;
@@ -79,17 +80,9 @@ export class SqliteEventLogStorage {
     if (!types && options.limit === undefined) {
       rows = s.runLogs.all(runId, options.afterStorageId ?? 0) as EventRow[];
     } else {
-      const params: unknown[] = [runId, options.afterStorageId ?? 0];
-      let sql = "SELECT * FROM event_logs WHERE run_id = ? AND id > ?";
-      if (types) {
-        sql += ` AND event_type IN (${types.map(() => "?").join(",")})`;
-        params.push(...types);
-      }
-      sql += " ORDER BY id ASC";
-      if (options.limit !== undefined) {
-        sql += " LIMIT ?";
-        params.push(options.limit);
-      }
+      const params: unknown[] = [];
+      let sql = runLogsQuery(runId, options.afterStorageId ?? 0, types, SQLITE_DIALECT, params);
+      if (options.limit !== undefined) sql += ` LIMIT ${SQLITE_DIALECT.param(params, options.limit)}`;
       rows = this.#database.raw.prepare(sql).all(...params) as EventRow[];
     }
     return rows.map(decodeEvent);
@@ -97,34 +90,11 @@ export class SqliteEventLogStorage {
 
   async getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]> {
     const db = this.#database.use();
-    const where = ["e.event_type = ?"];
-    const params: unknown[] = [filter.eventType];
-    let join = "";
-    if (filter.assetKey) {
-      where.push("e.asset_key = ?");
-      params.push(filter.assetKey.toString());
-      join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
-      where.push("e.id > coalesce(a.wiped_below_id, 0)");
-    }
-    if (filter.partitions) {
-      if (filter.partitions.length === 0) return [];
-      where.push(`e.partition IN (${filter.partitions.map(() => "?").join(",")})`);
-      params.push(...filter.partitions);
-    }
-    if (filter.afterStorageId !== undefined) {
-      where.push("e.id > ?");
-      params.push(filter.afterStorageId);
-    }
-    if (filter.beforeStorageId !== undefined) {
-      where.push("e.id < ?");
-      params.push(filter.beforeStorageId);
-    }
-    let sql = `SELECT e.* FROM event_logs e ${join} WHERE ${where.join(" AND ")} ORDER BY e.id ${filter.ascending ? "ASC" : "DESC"}`;
-    if (filter.limit !== undefined) {
-      sql += " LIMIT ?";
-      params.push(filter.limit);
-    }
-    return (db.prepare(sql).all(...params) as EventRow[]).map(decodeEvent);
+    const params: unknown[] = [];
+    const sql = eventRecordsQuery(filter, SQLITE_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined ? ` LIMIT ${SQLITE_DIALECT.param(params, filter.limit)}` : "";
+    return (db.prepare(sql + limit).all(...params) as EventRow[]).map(decodeEvent);
   }
 
   async getMaxStorageId(): Promise<number> {

@@ -1,7 +1,8 @@
 // Runs and their tags on SQLite. Run statuses move with their lifecycle events (sqlite-event-log-storage.ts).
 import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import type { SqliteDatabase } from "./sqlite-database.js";
+import { runsQuery } from "../sql-filters.js";
+import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteRunStorage {
   readonly #database: SqliteDatabase;
@@ -49,33 +50,11 @@ export class SqliteRunStorage {
 
   async getRuns(filter: RunsFilter = {}): Promise<RunRecord[]> {
     const db = this.#database.use();
-    const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.runIds) {
-      if (filter.runIds.length === 0) return [];
-      where.push(`run_id IN (${filter.runIds.map(() => "?").join(",")})`);
-      params.push(...filter.runIds);
-    }
-    if (filter.statuses) {
-      if (filter.statuses.length === 0) return [];
-      where.push(`status IN (${filter.statuses.map(() => "?").join(",")})`);
-      params.push(...filter.statuses);
-    }
-    if (filter.jobName !== undefined) {
-      where.push("job_name = ?");
-      params.push(filter.jobName);
-    }
-    for (const [key, value] of Object.entries(filter.tags ?? {})) {
-      where.push("run_id IN (SELECT run_id FROM run_tags WHERE key = ? AND value = ?)");
-      params.push(key, value);
-    }
-    if (filter.cursor !== undefined) {
-      where.push("id < (SELECT id FROM runs WHERE run_id = ?)");
-      params.push(filter.cursor);
-    }
-    const sql = `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC${filter.limit !== undefined ? " LIMIT ?" : ""}`;
-    if (filter.limit !== undefined) params.push(filter.limit);
-    return (db.prepare(sql).all(...params) as RunRow[]).map(decodeRun);
+    const sql = runsQuery(filter, SQLITE_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined ? ` LIMIT ${SQLITE_DIALECT.param(params, filter.limit)}` : "";
+    return (db.prepare(sql + limit).all(...params) as RunRow[]).map(decodeRun);
   }
 
   /** The run, its tags and its events, together or not at all. */

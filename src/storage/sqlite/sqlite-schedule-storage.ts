@@ -10,7 +10,8 @@ import {
   type InstigatorRow,
   type TickRow,
 } from "../storage-rows.js";
-import type { SqliteDatabase } from "./sqlite-database.js";
+import { automationEvaluationsQuery, ticksQuery } from "../sql-filters.js";
+import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteScheduleStorage {
   readonly #database: SqliteDatabase;
@@ -60,22 +61,9 @@ export class SqliteScheduleStorage {
 
   async getTicks(instigatorName: string, filter: TicksFilter = {}): Promise<TickRecord[]> {
     const db = this.#database.use();
-    if (filter.statuses && filter.statuses.length === 0) return [];
-    const where = ["instigator_name = ?"];
-    const params: unknown[] = [instigatorName];
-    if (filter.statuses) {
-      where.push(`status IN (${filter.statuses.map(() => "?").join(",")})`);
-      params.push(...filter.statuses);
-    }
-    if (filter.beforeTimestamp !== undefined) {
-      where.push("timestamp < ?");
-      params.push(filter.beforeTimestamp);
-    }
-    let sql = `SELECT * FROM ticks WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, id DESC`;
-    if (filter.limit !== undefined) {
-      sql += " LIMIT ?";
-      params.push(filter.limit);
-    }
+    const params: unknown[] = [];
+    const sql = ticksQuery(instigatorName, filter, SQLITE_DIALECT, params);
+    if (sql === undefined) return [];
     return (db.prepare(sql).all(...params) as TickRow[]).map(decodeTick);
   }
 
@@ -88,17 +76,8 @@ export class SqliteScheduleStorage {
 
   async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
     const db = this.#database.use();
-    const params: unknown[] = [assetKey];
-    let sql = "SELECT * FROM automation_evaluations WHERE asset_key = ?";
-    if (options.evaluationId !== undefined) {
-      sql += " AND evaluation_id = ?";
-      params.push(options.evaluationId);
-    }
-    sql += " ORDER BY id DESC";
-    if (options.limit !== undefined) {
-      sql += " LIMIT ?";
-      params.push(options.limit);
-    }
+    const params: unknown[] = [];
+    const sql = automationEvaluationsQuery(assetKey, options, SQLITE_DIALECT, params);
     return (db.prepare(sql).all(...params) as AutomationEvaluationRow[]).map(decodeAutomationEvaluation);
   }
 }
