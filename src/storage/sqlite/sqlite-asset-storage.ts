@@ -1,9 +1,9 @@
 // The asset index and partitions on SQLite: each asset's latest events, wiping, materialized and dynamic partitions.
+import type { Statement } from "better-sqlite3";
 import { AssetKey, type EventRecord } from "../../core/index.js";
 import type { AssetRecord } from "../storage.js";
 import { decodeEvent, type EventRow } from "../storage-rows.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
-import type { Statement } from "better-sqlite3";
 
 interface AssetRow {
   asset_key: string;

@@ -107,7 +107,10 @@ export class SqliteDatabase {
     };
   }
 
-  /** The connection without the guards: for the schema and info calls, which work on any version. */
+  /**
+   * The connection without the guards: for the schema and info calls, which work on any version, and for
+   * a concern's transaction once its call has passed them.
+   */
   get raw(): Database {
     return this.#db;
   }
