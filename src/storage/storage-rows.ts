@@ -69,6 +69,18 @@ export function decodeRun(row: RunRow): RunRecord {
   };
 }
 
+/**
+ * What a run lifecycle event changes on its run's row besides status and update time: a start sets the
+ * start time; an end sets the end time and why the run failed (cleared on any other end).
+ */
+export function runStatusChange(event: TesseraEvent, status: RunStatus): { started: boolean; ended: boolean; failureReason: string | null } {
+  if (event.eventType === "RUN_START") return { started: true, ended: false, failureReason: null };
+  if (status === "SUCCESS" || status === "FAILURE" || status === "CANCELED") {
+    return { started: false, ended: true, failureReason: status === "FAILURE" ? (event.message ?? null) : null };
+  }
+  return { started: false, ended: false, failureReason: null };
+}
+
 const COLUMN_FIELDS = new Set(["runId", "stepKey", "eventType", "timestamp", "assetKey", "partition"]);
 
 /** The fields of an event that have no column of their own, as JSON text (as the SQLite backend stores them). */

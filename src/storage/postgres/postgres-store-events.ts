@@ -1,6 +1,6 @@
 // Appending a batch of events on PostgreSQL: one statement that inserts them, updates the asset index and run statuses, and notifies.
 import { RUN_STATUS_BY_EVENT, type RunStatus, type TesseraEvent } from "../../core/index.js";
-import { encodeEventBody } from "../storage-rows.js";
+import { encodeEventBody, runStatusChange } from "../storage-rows.js";
 
 /** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
 export const EVENTS_CHANNEL = "tessera_events";
@@ -64,13 +64,14 @@ function foldRunMove(moves: Map<string, RunMove>, event: TesseraEvent, status: R
   }
   move.status = status;
   move.update_time = event.timestamp;
-  if (event.eventType === "RUN_START") {
+  const change = runStatusChange(event, status);
+  if (change.started) {
     move.started = true;
     move.start_time = event.timestamp;
-  } else if (status === "SUCCESS" || status === "FAILURE" || status === "CANCELED") {
+  } else if (change.ended) {
     move.ended = true;
     move.end_time = event.timestamp;
-    move.failure_reason = status === "FAILURE" ? (event.message ?? null) : null;
+    move.failure_reason = change.failureReason;
   }
 }
 

@@ -1,0 +1,48 @@
+// The event log on PostgreSQL: appending (one statement, postgres-store-events.ts) and reading it back.
+import type { EventRecord, TesseraEvent } from "../../core/index.js";
+import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
+import { decodeEvent, type EventRow } from "../storage-rows.js";
+import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
+import { storeEventsQuery } from "./postgres-store-events.js";
+
+export class PostgresEventLogStorage {
+  readonly #database: PostgresDatabase;
+
+  constructor(database: PostgresDatabase) {
+    this.#database = database;
+  }
+
+  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+    if (events.length === 0) return [];
+    const n = events.length;
+    const query = storeEventsQuery(events, LOCK_EVENTS, this.#database.schemaKey, this.#database.schema);
+    const [result] = await this.#database.query<{ ids: number[] }>(query.text, query.values, query.name);
+    const ids = (result?.ids ?? []).map(Number);
+    if (ids.length !== n) throw new Error(`storeEvents: stored ${ids.length} of ${n} events`);
+    const records = new Array<EventRecord>(n);
+    for (let i = 0; i < n; i++) records[i] = { ...(events[i] as TesseraEvent), storageId: ids[i] as number };
+    return records;
+  }
+
+  async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
+    const types = options.ofType === undefined ? undefined : Array.isArray(options.ofType) ? options.ofType : [options.ofType];
+    const params: unknown[] = [];
+    let sql = runLogsQuery(runId, options.afterStorageId ?? 0, types, POSTGRES_DIALECT, params);
+    if (options.limit !== undefined && options.limit >= 0) sql += ` LIMIT ${POSTGRES_DIALECT.param(params, options.limit)}`;
+    return (await this.#database.query<EventRow>(sql, params)).map(decodeEvent);
+  }
+
+  async getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]> {
+    const params: unknown[] = [];
+    const sql = eventRecordsQuery(filter, POSTGRES_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${POSTGRES_DIALECT.param(params, filter.limit)}` : "";
+    return (await this.#database.query<EventRow>(sql + limit, params)).map(decodeEvent);
+  }
+
+  async getMaxStorageId(): Promise<number> {
+    const [row] = await this.#database.query<{ id: number }>("SELECT coalesce(max(id), 0) AS id FROM event_logs", [], "tessera_max_event_id");
+    return row?.id ?? 0;
+  }
+}

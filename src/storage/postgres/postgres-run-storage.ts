@@ -1,0 +1,64 @@
+// Runs and their tags on PostgreSQL. Run statuses move with their lifecycle events (postgres-store-events.ts).
+import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
+import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
+import { runsQuery } from "../sql-filters.js";
+import { POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
+
+export class PostgresRunStorage {
+  readonly #database: PostgresDatabase;
+
+  constructor(database: PostgresDatabase) {
+    this.#database = database;
+  }
+
+  async addRun(run: NewRun): Promise<RunRecord> {
+    const tags = Object.entries(run.tags);
+    // One statement: the run and its tags are written together or not at all.
+    const rows = await this.#database.query<RunRow>(
+      `WITH run AS (
+         INSERT INTO runs (run_id, job_name, status, partition_key, backfill_id, parent_run_id, root_run_id, create_time, update_time, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING *
+       ), tags AS (
+         INSERT INTO run_tags (run_id, key, value) SELECT $1::text, k, v FROM unnest($10::text[], $11::text[]) AS t(k, v)
+       )
+       SELECT * FROM run`,
+      [
+        run.runId,
+        run.jobName,
+        run.status,
+        run.partitionKey ?? null,
+        run.backfillId ?? null,
+        run.parentRunId ?? null,
+        run.rootRunId ?? null,
+        run.createTime,
+        encodeRunBody(run),
+        tags.map(([k]) => k),
+        tags.map(([, v]) => v),
+      ],
+      "tessera_add_run",
+    );
+    return decodeRun(rows[0] as RunRow);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const [row] = await this.#database.query<RunRow>("SELECT * FROM runs WHERE run_id = $1", [runId], "tessera_get_run");
+    return row ? decodeRun(row) : undefined;
+  }
+
+  async getRuns(filter: RunsFilter = {}): Promise<RunRecord[]> {
+    const params: unknown[] = [];
+    const sql = runsQuery(filter, POSTGRES_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined && filter.limit >= 0 ? ` LIMIT ${POSTGRES_DIALECT.param(params, filter.limit)}` : "";
+    return (await this.#database.query<RunRow>(sql + limit, params)).map(decodeRun);
+  }
+
+  /** The run, its tags and its events, in one statement: together or not at all. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.#database.query(
+      `WITH events AS (DELETE FROM event_logs WHERE run_id = $1), tags AS (DELETE FROM run_tags WHERE run_id = $1)
+       DELETE FROM runs WHERE run_id = $1`,
+      [runId],
+    );
+  }
+}

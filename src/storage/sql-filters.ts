@@ -1,0 +1,84 @@
+// The filtered reads of the Storage interface, written once for both SQL backends: which runs, events
+// and ticks a filter selects is part of the contract (conformance.ts), so it must not differ between
+// them. Each backend supplies its dialect and adds its own LIMIT (PostgreSQL refuses a negative one
+// where SQLite reads it as no limit).
+import type { EventType } from "../core/index.js";
+import type { EventRecordsFilter, RunsFilter, TicksFilter } from "./storage.js";
+
+/** The little that differs between the dialects' filters: how a parameter is written. */
+export interface SqlDialect {
+  /** Adds `value` to `params` and returns its placeholder. */
+  param(params: unknown[], value: unknown): string;
+  /** `column` is one of `values` (never empty). */
+  oneOf(params: unknown[], column: string, values: readonly string[]): string;
+}
+
+/** `SELECT * FROM runs …` newest first, or undefined when the filter selects nothing (an empty list). */
+export function runsQuery(filter: RunsFilter, d: SqlDialect, params: unknown[]): string | undefined {
+  const where: string[] = [];
+  if (filter.runIds) {
+    if (filter.runIds.length === 0) return undefined;
+    where.push(d.oneOf(params, "run_id", filter.runIds));
+  }
+  if (filter.statuses) {
+    if (filter.statuses.length === 0) return undefined;
+    where.push(d.oneOf(params, "status", filter.statuses));
+  }
+  if (filter.jobName !== undefined) where.push(`job_name = ${d.param(params, filter.jobName)}`);
+  for (const [key, value] of Object.entries(filter.tags ?? {})) {
+    where.push(`run_id IN (SELECT run_id FROM run_tags WHERE key = ${d.param(params, key)} AND value = ${d.param(params, value)})`);
+  }
+  if (filter.cursor !== undefined) where.push(`id < (SELECT id FROM runs WHERE run_id = ${d.param(params, filter.cursor)})`);
+  return `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC`;
+}
+
+/** A run's events after a storage id, oldest first, optionally of some types only. */
+export function runLogsQuery(runId: string, afterStorageId: number, types: readonly EventType[] | undefined, d: SqlDialect, params: unknown[]): string {
+  let sql = `SELECT * FROM event_logs WHERE run_id = ${d.param(params, runId)} AND id > ${d.param(params, afterStorageId)}`;
+  if (types) sql += ` AND ${d.oneOf(params, "event_type", types)}`;
+  return `${sql} ORDER BY id ASC`;
+}
+
+/**
+ * Events of a type, optionally of one asset (then only those above its wipe line) and some of its
+ * partitions, between storage ids; or undefined when the filter selects nothing.
+ */
+export function eventRecordsQuery(filter: EventRecordsFilter, d: SqlDialect, params: unknown[]): string | undefined {
+  const where = [`e.event_type = ${d.param(params, filter.eventType)}`];
+  let join = "";
+  if (filter.assetKey) {
+    where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
+    join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
+    where.push("e.id > coalesce(a.wiped_below_id, 0)");
+  }
+  if (filter.partitions) {
+    if (filter.partitions.length === 0) return undefined;
+    where.push(d.oneOf(params, "e.partition", filter.partitions));
+  }
+  if (filter.afterStorageId !== undefined) where.push(`e.id > ${d.param(params, filter.afterStorageId)}`);
+  if (filter.beforeStorageId !== undefined) where.push(`e.id < ${d.param(params, filter.beforeStorageId)}`);
+  return `SELECT e.* FROM event_logs e ${join} WHERE ${where.join(" AND ")} ORDER BY e.id ${filter.ascending ? "ASC" : "DESC"}`;
+}
+
+/** An instigator's ticks, newest first, with the filter's limit; undefined when it selects nothing. */
+export function ticksQuery(
+  instigatorName: string,
+  filter: TicksFilter,
+  d: SqlDialect,
+  params: unknown[],
+): string | undefined {
+  if (filter.statuses && filter.statuses.length === 0) return undefined;
+  const where = [`instigator_name = ${d.param(params, instigatorName)}`];
+  if (filter.statuses) where.push(d.oneOf(params, "status", filter.statuses));
+  if (filter.beforeTimestamp !== undefined) where.push(`timestamp < ${d.param(params, filter.beforeTimestamp)}`);
+  const sql = `SELECT * FROM ticks WHERE ${where.join(" AND ")} ORDER BY timestamp DESC, id DESC`;
+  return filter.limit !== undefined ? `${sql} LIMIT ${d.param(params, filter.limit)}` : sql;
+}
+
+/** An asset's automation evaluations, newest first, with the options' limit. */
+export function automationEvaluationsQuery(assetKey: string, options: { limit?: number; evaluationId?: number }, d: SqlDialect, params: unknown[]): string {
+  let sql = `SELECT * FROM automation_evaluations WHERE asset_key = ${d.param(params, assetKey)}`;
+  if (options.evaluationId !== undefined) sql += ` AND evaluation_id = ${d.param(params, options.evaluationId)}`;
+  sql += " ORDER BY id DESC";
+  return options.limit !== undefined ? `${sql} LIMIT ${d.param(params, options.limit)}` : sql;
+}

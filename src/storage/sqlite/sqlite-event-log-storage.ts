@@ -1,0 +1,103 @@
+// The event log on SQLite. Storing an event also moves its run's status and the asset index, in the same
+// transaction, so that no reader ever sees an event its run or asset does not yet reflect.
+import { RUN_STATUS_BY_EVENT, type EventRecord, type TesseraEvent } from "../../core/index.js";
+import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
+import { decodeEvent, encodeEventBody, runStatusChange, type EventRow } from "../storage-rows.js";
+import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
+
+export class SqliteEventLogStorage {
+  readonly #database: SqliteDatabase;
+  readonly #s;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+    this.#s = database.prepared((db) => ({
+      insertEvent: db.prepare(
+        "INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      runStarted: db.prepare("UPDATE runs SET status = ?, update_time = ?, start_time = ? WHERE run_id = ?"),
+      runEnded: db.prepare("UPDATE runs SET status = ?, update_time = ?, end_time = ?, failure_reason = ? WHERE run_id = ?"),
+      runStatus: db.prepare("UPDATE runs SET status = ?, update_time = ? WHERE run_id = ?"),
+      indexMaterialization: db.prepare(
+        `INSERT INTO asset_keys (asset_key, last_materialization_id, last_run_id, last_event_id) VALUES (?, ?, ?, ?)
+         ON CONFLICT (asset_key) DO UPDATE SET last_materialization_id = excluded.last_materialization_id,
+           last_run_id = excluded.last_run_id, last_event_id = excluded.last_event_id`,
+      ),
+      indexObservation: db.prepare(
+        `INSERT INTO asset_keys (asset_key, last_observation_id, last_event_id) VALUES (?, ?, ?)
+         ON CONFLICT (asset_key) DO UPDATE SET last_observation_id = excluded.last_observation_id, last_event_id = excluded.last_event_id`,
+      ),
+      indexOtherAssetEvent: db.prepare(
+        `INSERT INTO asset_keys (asset_key, last_event_id) VALUES (?, ?)
+         ON CONFLICT (asset_key) DO UPDATE SET last_event_id = excluded.last_event_id`,
+      ),
+      runLogs: db.prepare("SELECT * FROM event_logs WHERE run_id = ? AND id > ? ORDER BY id ASC"),
+      maxEventId: db.prepare("SELECT max(id) AS id FROM event_logs"),
+    }));
+  }
+
+  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+    if (events.length === 0) return [];
+    const s = this.#s();
+    return this.#database.raw.transaction(() => {
+      const records: EventRecord[] = new Array(events.length);
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as TesseraEvent;
+        const assetKey = event.assetKey?.toString() ?? null;
+        const info = s.insertEvent.run(
+          event.runId,
+          event.stepKey ?? null,
+          event.eventType,
+          event.timestamp,
+          assetKey,
+          event.partition ?? null,
+          encodeEventBody(event),
+        );
+        const storageId = Number(info.lastInsertRowid);
+        records[i] = { ...event, storageId };
+        const status = RUN_STATUS_BY_EVENT[event.eventType];
+        if (status) {
+          const change = runStatusChange(event, status);
+          if (change.started) s.runStarted.run(status, event.timestamp, event.timestamp, event.runId);
+          else if (change.ended) s.runEnded.run(status, event.timestamp, event.timestamp, change.failureReason, event.runId);
+          else s.runStatus.run(status, event.timestamp, event.runId);
+        }
+        if (assetKey !== null) {
+          if (event.eventType === "ASSET_MATERIALIZATION") s.indexMaterialization.run(assetKey, storageId, event.runId, storageId);
+          else if (event.eventType === "ASSET_OBSERVATION") s.indexObservation.run(assetKey, storageId, storageId);
+          else s.indexOtherAssetEvent.run(assetKey, storageId);
+        }
+      }
+      return records;
+    })();
+  }
+
+  async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
+    const s = this.#s();
+    const types = options.ofType === undefined ? undefined : Array.isArray(options.ofType) ? options.ofType : [options.ofType];
+    let rows: EventRow[];
+    if (!types && options.limit === undefined) {
+      rows = s.runLogs.all(runId, options.afterStorageId ?? 0) as EventRow[];
+    } else {
+      const params: unknown[] = [];
+      let sql = runLogsQuery(runId, options.afterStorageId ?? 0, types, SQLITE_DIALECT, params);
+      if (options.limit !== undefined) sql += ` LIMIT ${SQLITE_DIALECT.param(params, options.limit)}`;
+      rows = this.#database.raw.prepare(sql).all(...params) as EventRow[];
+    }
+    return rows.map(decodeEvent);
+  }
+
+  async getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]> {
+    const db = this.#database.use();
+    const params: unknown[] = [];
+    const sql = eventRecordsQuery(filter, SQLITE_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined ? ` LIMIT ${SQLITE_DIALECT.param(params, filter.limit)}` : "";
+    return (db.prepare(sql + limit).all(...params) as EventRow[]).map(decodeEvent);
+  }
+
+  async getMaxStorageId(): Promise<number> {
+    return (this.#s().maxEventId.get() as { id: number | null }).id ?? 0;
+  }
+}

@@ -1,0 +1,69 @@
+// Runs and their tags on SQLite. Run statuses move with their lifecycle events (sqlite-event-log-storage.ts).
+import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
+import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
+import { runsQuery } from "../sql-filters.js";
+import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
+
+export class SqliteRunStorage {
+  readonly #database: SqliteDatabase;
+  readonly #s;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+    this.#s = database.prepared((db) => ({
+      insertRun: db.prepare(
+        `INSERT INTO runs (run_id, job_name, status, partition_key, backfill_id, parent_run_id, root_run_id, create_time, update_time, body)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertRunTag: db.prepare("INSERT INTO run_tags (run_id, key, value) VALUES (?, ?, ?)"),
+      getRun: db.prepare("SELECT * FROM runs WHERE run_id = ?"),
+      deleteRun: db.prepare("DELETE FROM runs WHERE run_id = ?"),
+      deleteRunTags: db.prepare("DELETE FROM run_tags WHERE run_id = ?"),
+      deleteRunEvents: db.prepare("DELETE FROM event_logs WHERE run_id = ?"),
+    }));
+  }
+
+  async addRun(run: NewRun): Promise<RunRecord> {
+    const s = this.#s();
+    this.#database.raw.transaction(() => {
+      s.insertRun.run(
+        run.runId,
+        run.jobName,
+        run.status,
+        run.partitionKey ?? null,
+        run.backfillId ?? null,
+        run.parentRunId ?? null,
+        run.rootRunId ?? null,
+        run.createTime,
+        run.createTime,
+        encodeRunBody(run),
+      );
+      for (const [key, value] of Object.entries(run.tags)) s.insertRunTag.run(run.runId, key, value);
+    })();
+    return (await this.getRun(run.runId)) as RunRecord;
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#s().getRun.get(runId) as RunRow | undefined;
+    return row ? decodeRun(row) : undefined;
+  }
+
+  async getRuns(filter: RunsFilter = {}): Promise<RunRecord[]> {
+    const db = this.#database.use();
+    const params: unknown[] = [];
+    const sql = runsQuery(filter, SQLITE_DIALECT, params);
+    if (sql === undefined) return [];
+    const limit = filter.limit !== undefined ? ` LIMIT ${SQLITE_DIALECT.param(params, filter.limit)}` : "";
+    return (db.prepare(sql + limit).all(...params) as RunRow[]).map(decodeRun);
+  }
+
+  /** The run, its tags and its events, together or not at all. */
+  async deleteRun(runId: string): Promise<void> {
+    const s = this.#s();
+    this.#database.raw.transaction(() => {
+      s.deleteRunEvents.run(runId);
+      s.deleteRunTags.run(runId);
+      s.deleteRun.run(runId);
+    })();
+  }
+}
