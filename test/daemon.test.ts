@@ -14,7 +14,15 @@ import { Instance } from "../src/instance/index.js";
 import { DynamicPartitionsDefinition, StaticPartitionsDefinition } from "../src/partitions/index.js";
 import { AutomationConditionSensorDefinition } from "../src/automation/index.js";
 import { AutomationCondition, AutomationTags, RunRequest, ScheduleDefinition, sensor, SensorResult, SkipReason } from "../src/definitions/index.js";
-import { Daemon, inProcessDaemonLauncher, queuedDaemonLauncher, setInstigatorStatus, UnknownInstigatorError, type DaemonLogger, type DaemonRunLauncher } from "../src/automation/daemon/index.js";
+import {
+  Daemon,
+  inProcessDaemonLauncher,
+  queuedDaemonLauncher,
+  setInstigatorStatus,
+  UnknownInstigatorError,
+  type DaemonLogger,
+  type DaemonRunLauncher,
+} from "../src/automation/daemon/index.js";
 
 const START = Date.UTC(2026, 0, 5, 10, 0, 30); // 10:00:30 UTC
 const HOUR = 3_600_000;

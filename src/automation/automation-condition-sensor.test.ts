@@ -1,5 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { AssetSelection, AutomationCondition, AutomationConditionSensorDefinition, DailyPartitionsDefinition, DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME, DefaultSensorStatus, Instance, ManualClock, SensorDefinition, asset, automationConditionSensorsOf, materialize, sensor, InvalidDefinitionError, type EvaluationTreeNode } from "../index.js";
+import {
+  AssetSelection,
+  AutomationCondition,
+  AutomationConditionSensorDefinition,
+  DailyPartitionsDefinition,
+  DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
+  DefaultSensorStatus,
+  Instance,
+  ManualClock,
+  SensorDefinition,
+  asset,
+  automationConditionSensorsOf,
+  materialize,
+  sensor,
+  InvalidDefinitionError,
+  type EvaluationTreeNode,
+} from "../index.js";
 import { Definitions } from "../code-location/index.js";
 
 const START = Date.UTC(2026, 10, 2, 1, 5);

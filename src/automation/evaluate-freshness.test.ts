@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { AssetOut, AssetSpec, FreshnessPolicy, FreshnessStatus, Instance, InvalidFreshnessPolicyError, ManualClock, asset, evaluateFreshness, materialize, multiAsset } from "../index.js";
+import {
+  AssetOut,
+  AssetSpec,
+  FreshnessPolicy,
+  FreshnessStatus,
+  Instance,
+  InvalidFreshnessPolicyError,
+  ManualClock,
+  asset,
+  evaluateFreshness,
+  materialize,
+  multiAsset,
+} from "../index.js";
 import { Definitions } from "../code-location/index.js";
 
 const MIN = 60_000;

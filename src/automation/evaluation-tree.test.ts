@@ -1,8 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { AutomationCondition, DailyPartitionsDefinition, StaticPartitionsDefinition, Instance, ManualClock, asset, evaluateAutomationConditions, materialize } from "../index.js";
+import {
+  AutomationCondition,
+  DailyPartitionsDefinition,
+  StaticPartitionsDefinition,
+  Instance,
+  ManualClock,
+  asset,
+  evaluateAutomationConditions,
+  materialize,
+} from "../index.js";
 import { Definitions } from "../code-location/index.js";
 import { AssetGraph } from "../graph/index.js";
-import { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
+import {
+  MAX_LISTED_PARTITIONS,
+  isEvaluationTreeNode,
+  renderEvaluationTree,
+  serializeEvaluationTree,
+  type EvaluationTreeNode,
+} from "./evaluation-tree.js";
 
 const START = Date.UTC(2026, 10, 2, 1, 5);
 

@@ -13,7 +13,13 @@ export {
   type AutomationSensorEvaluation,
 } from "./automation-condition-sensor.js";
 export { FreshnessStatus, evaluateFreshness, type AssetFreshness, type EvaluateFreshnessOptions } from "./evaluate-freshness.js";
-export { MAX_LISTED_PARTITIONS, isEvaluationTreeNode, renderEvaluationTree, serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
+export {
+  MAX_LISTED_PARTITIONS,
+  isEvaluationTreeNode,
+  renderEvaluationTree,
+  serializeEvaluationTree,
+  type EvaluationTreeNode,
+} from "./evaluation-tree.js";
 export {
   AutomationConditionEvaluationResult,
   EntitySubset,
@@ -24,4 +30,21 @@ export {
   type ConditionResult,
   type EvaluateAutomationConditionsOptions,
 } from "./condition/index.js";
-export { Daemon, DAEMON_LEASE, DaemonLoop, inProcessDaemonLauncher, queuedDaemonLauncher, InvalidDaemonOptionError, setInstigatorStatus, summarizeInstigators, UnknownInstigatorError, type DaemonIteration, type DaemonLogger, type DaemonOptions, type InstigatorSummary, type LaunchedRun, type LaunchRequest, type DaemonRunLauncher } from "./daemon/index.js";
+export {
+  Daemon,
+  DAEMON_LEASE,
+  DaemonLoop,
+  inProcessDaemonLauncher,
+  queuedDaemonLauncher,
+  InvalidDaemonOptionError,
+  setInstigatorStatus,
+  summarizeInstigators,
+  UnknownInstigatorError,
+  type DaemonIteration,
+  type DaemonLogger,
+  type DaemonOptions,
+  type InstigatorSummary,
+  type LaunchedRun,
+  type LaunchRequest,
+  type DaemonRunLauncher,
+} from "./daemon/index.js";

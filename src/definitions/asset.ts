@@ -1,6 +1,15 @@
 // asset(): the builder users write most. Its generics carry each input's type from its upstream's output.
 import type { z } from "zod";
-import { AssetKey, InvalidDefinitionError, coerceMetadata, validateName, validateTags, type AssetKeyLike, type RawMetadata, type Tags } from "../core/index.js";
+import {
+  AssetKey,
+  InvalidDefinitionError,
+  coerceMetadata,
+  validateName,
+  validateTags,
+  type AssetKeyLike,
+  type RawMetadata,
+  type Tags,
+} from "../core/index.js";
 import { AssetDep, AssetIn, type AssetRef } from "./asset-dep.js";
 import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";

@@ -2,7 +2,13 @@
 import { AssetKey, type AssetKeyLike } from "../core/index.js";
 import { CronSchedule, resolveTimeZone } from "../partitions/index.js";
 import { InvalidAutomationConditionError } from "./errors.js";
-import { describeSelection, selectionExpressionOf, unionOfSelections, type CoercibleToAssetSelection, type SelectionExpression } from "./selection/index.js";
+import {
+  describeSelection,
+  selectionExpressionOf,
+  unionOfSelections,
+  type CoercibleToAssetSelection,
+  type SelectionExpression,
+} from "./selection/index.js";
 
 /** Leaves: each reads one fact about an asset (or its partitions) at the evaluation. */
 export type OperandKind =

@@ -1,9 +1,26 @@
 // The definitions layer: everything users write, as immutable data. Evaluating it is the work of the layers above.
-export { asset, type AssetCompute, type AssetEvent, type AssetInputSource, type AssetInputs, type AssetOptions, type AssetOutputOf, type ConfigValue, type InputValue, type RequiredResources } from "./asset.js";
+export {
+  asset,
+  type AssetCompute,
+  type AssetEvent,
+  type AssetInputSource,
+  type AssetInputs,
+  type AssetOptions,
+  type AssetOutputOf,
+  type ConfigValue,
+  type InputValue,
+  type RequiredResources,
+} from "./asset.js";
 export type { ResourceRequirement } from "./op-options.js";
 export { AssetDep, AssetIn, refToKey, type AssetDepOptions, type AssetInOptions, type AssetRef } from "./asset-dep.js";
 export { AssetSpec, DEFAULT_GROUP_NAME, IO_MANAGER_KEY_METADATA, mapAssetSpecs, type AssetSpecAttributes } from "./asset-spec.js";
-export { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition, type AssetsDefinitionParts, type OpNode } from "./assets-definition.js";
+export {
+  AssetsDefinition,
+  type AssetInputDefinition,
+  type AssetOutputDefinition,
+  type AssetsDefinitionParts,
+  type OpNode,
+} from "./assets-definition.js";
 export type { AssetExecutionContext } from "./context.js";
 export { configIssues, parseConfig } from "./config.js";
 export { DefinitionsData, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
@@ -17,12 +34,27 @@ export {
   type QueueExecutorOptions,
 } from "./executor.js";
 export { DEFAULT_IO_MANAGER_KEY, isIOManager, type IOLogger, type IOManager, type InputContext, type OutputContext } from "./io-manager.js";
-export { ResourceDefinition, isResourceDefinition, resource, type ResourceOptions, type ResourceSetupContext, type ResourceValue } from "./resource.js";
+export {
+  ResourceDefinition,
+  isResourceDefinition,
+  resource,
+  type ResourceOptions,
+  type ResourceSetupContext,
+  type ResourceValue,
+} from "./resource.js";
 export { AssetObservation, MaterializeResult, type AssetObservationOptions, type MaterializeResultOptions } from "./results.js";
 export { Backoff, Jitter, RetryPolicy, type RetryPolicyOptions } from "./retry-policy.js";
 export { runTypeCheck, type TypeCheck, type TypePredicate } from "./type-check.js";
 export { AssetJobDefinition, defineAssetJob, type AssetJobOptions } from "./asset-job.js";
-export { AssetOut, multiAsset, type AssetOutOptions, type MultiAssetCompute, type MultiAssetOptions, type MultiAssetOutputs, type MultiAssetReturn } from "./multi-asset.js";
+export {
+  AssetOut,
+  multiAsset,
+  type AssetOutOptions,
+  type MultiAssetCompute,
+  type MultiAssetOptions,
+  type MultiAssetOutputs,
+  type MultiAssetReturn,
+} from "./multi-asset.js";
 export {
   AssetCheckResult,
   AssetCheckSeverity,
@@ -77,7 +109,14 @@ export {
   type InstigatorKind,
 } from "./errors.js";
 export * from "./selection/index.js";
-export { RunRequest, SkipReason, SensorResult, type RunRequestOptions, type SensorResultOptions, type DynamicPartitionsRequest } from "./run-request.js";
+export {
+  RunRequest,
+  SkipReason,
+  SensorResult,
+  type RunRequestOptions,
+  type SensorResultOptions,
+  type DynamicPartitionsRequest,
+} from "./run-request.js";
 export {
   buildScheduleContext,
   buildSensorContext,

@@ -7,7 +7,22 @@ import * as current from "./__fixtures__/load-assets/current.js";
 import * as finance from "./__fixtures__/load-assets/finance.js";
 import * as fulfilment from "./__fixtures__/load-assets/fulfilment.js";
 import * as orders from "./__fixtures__/load-assets/orders.js";
-import { AssetSpec, AssetsDefinition, SourceAsset, asset, assetCheck, AssetCheckResult, loadAssetChecksFromModules, loadAssetChecksFromPackageModule, loadAssetsFromCurrentModule, loadAssetsFromModules, loadAssetsFromPackageModule, loadAssetsFromPackageName, mapAssetSpecs, type AssetsItem } from "./index.js";
+import {
+  AssetSpec,
+  AssetsDefinition,
+  SourceAsset,
+  asset,
+  assetCheck,
+  AssetCheckResult,
+  loadAssetChecksFromModules,
+  loadAssetChecksFromPackageModule,
+  loadAssetsFromCurrentModule,
+  loadAssetsFromModules,
+  loadAssetsFromPackageModule,
+  loadAssetsFromPackageName,
+  mapAssetSpecs,
+  type AssetsItem,
+} from "./index.js";
 import { Definitions } from "../code-location/index.js";
 
 const packageDir = new URL("./__fixtures__/load-assets/package/", import.meta.url);

@@ -1,5 +1,14 @@
 // What computes return or yield besides plain values.
-import { AssetKey, InvalidDefinitionError, coerceMetadata, validateTags, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../core/index.js";
+import {
+  AssetKey,
+  InvalidDefinitionError,
+  coerceMetadata,
+  validateTags,
+  type AssetKeyLike,
+  type MetadataMap,
+  type RawMetadata,
+  type Tags,
+} from "../core/index.js";
 import { AssetCheckResult } from "./asset-check.js";
 
 /** Options for `new MaterializeResult(options)`. */

@@ -3,7 +3,19 @@ import { InvalidDefinitionError } from "../core/index.js";
 import { asset, defineAssetJob } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { DailyPartitionsDefinition, InvalidCronScheduleError, InvalidTimezoneError } from "../partitions/index.js";
-import { buildScheduleContext, DefaultScheduleStatus, InvalidEvaluationResultError, InvalidRunRequestError, nextTicks, RunRequest, schedule, ScheduleDefinition, SensorDefinition, SkipReason, UnknownJobTargetError } from "./index.js";
+import {
+  buildScheduleContext,
+  DefaultScheduleStatus,
+  InvalidEvaluationResultError,
+  InvalidRunRequestError,
+  nextTicks,
+  RunRequest,
+  schedule,
+  ScheduleDefinition,
+  SensorDefinition,
+  SkipReason,
+  UnknownJobTargetError,
+} from "./index.js";
 
 const orders = asset({ name: "orders" }, () => [1, 2, 3]);
 const ordersJob = defineAssetJob({ name: "orders_job", selection: "orders" });

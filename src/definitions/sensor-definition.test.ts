@@ -3,7 +3,17 @@ import { asset, defineAssetJob } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DynamicPartitionsDefinition } from "../partitions/index.js";
-import { buildSensorContext, DefaultSensorStatus, InvalidEvaluationResultError, InvalidRunRequestError, RunRequest, sensor, SensorDefinition, SensorResult, SkipReason } from "./index.js";
+import {
+  buildSensorContext,
+  DefaultSensorStatus,
+  InvalidEvaluationResultError,
+  InvalidRunRequestError,
+  RunRequest,
+  sensor,
+  SensorDefinition,
+  SensorResult,
+  SkipReason,
+} from "./index.js";
 import { executeRunRequests } from "../automation/index.js";
 
 const orders = asset({ name: "orders" }, () => 1);

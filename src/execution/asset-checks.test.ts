@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { AssetCheckFailedError, UnknownAssetError } from "../core/index.js";
-import { AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetIn, AssetOut, AssetSpec, MaterializeResult, asset, assetCheck, multiAsset } from "../definitions/index.js";
+import {
+  AssetCheckResult,
+  AssetCheckSeverity,
+  AssetCheckSpec,
+  AssetIn,
+  AssetOut,
+  AssetSpec,
+  MaterializeResult,
+  asset,
+  assetCheck,
+  multiAsset,
+} from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { AssetSelection } from "../graph/index.js";
 import { Instance } from "../instance/index.js";

@@ -1,7 +1,15 @@
 // A job bound to its Definitions (what defs.getJobDef(name) returns), runnable in this process.
 import type { AssetKey } from "../core/index.js";
 import type { AssetJobDefinition, DefinitionsData } from "../definitions/index.js";
-import { AssetGraph, AssetSelection, SelectionNeedsInstanceError, instanceHealthSource, jobNeedsInstance, resolveJobSelection, type ResolveOptions } from "../graph/index.js";
+import {
+  AssetGraph,
+  AssetSelection,
+  SelectionNeedsInstanceError,
+  instanceHealthSource,
+  jobNeedsInstance,
+  resolveJobSelection,
+  type ResolveOptions,
+} from "../graph/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";

@@ -1,5 +1,14 @@
 import { describe, expect, it, vi } from "vitest";
-import { AssetSpec, DataVersionsByPartition, ObserveResult, SourceAsset, asset, defineAssetJob, multiObservableSourceAsset, observableSourceAsset } from "../definitions/index.js";
+import {
+  AssetSpec,
+  DataVersionsByPartition,
+  ObserveResult,
+  SourceAsset,
+  asset,
+  defineAssetJob,
+  multiObservableSourceAsset,
+  observableSourceAsset,
+} from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { DataVersion } from "../versioning/index.js";

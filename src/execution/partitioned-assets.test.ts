@@ -6,7 +6,17 @@ import { InvalidDefinitionError } from "../core/index.js";
 import { AssetIn, AssetSpec, asset, defineAssetJob } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { DailyPartitionsDefinition, DynamicPartitionsDefinition, IncompatiblePartitionMappingError, InvalidPartitionKeyRangeError, MonthlyPartitionsDefinition, PartitionKeyNotFoundError, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import {
+  DailyPartitionsDefinition,
+  DynamicPartitionsDefinition,
+  IncompatiblePartitionMappingError,
+  InvalidPartitionKeyRangeError,
+  MonthlyPartitionsDefinition,
+  PartitionKeyNotFoundError,
+  StaticPartitionMapping,
+  StaticPartitionsDefinition,
+  TimeWindowPartitionMapping,
+} from "../partitions/index.js";
 import { materialize } from "../code-location/index.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01" });

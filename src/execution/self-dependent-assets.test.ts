@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { AssetDep, AssetIn, asset } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, IdentityPartitionMapping, MultiPartitionMapping, MultiPartitionsDefinition, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import {
+  BackfillPolicy,
+  DailyPartitionsDefinition,
+  IdentityPartitionMapping,
+  MultiPartitionMapping,
+  MultiPartitionsDefinition,
+  StaticPartitionsDefinition,
+  TimeWindowPartitionMapping,
+} from "../partitions/index.js";
 import { launchBackfill } from "./backfill.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });

@@ -1,8 +1,23 @@
 // AssetGraph: Definitions resolved once into integer-indexed nodes, edges and a topological order.
 import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } from "../core/index.js";
-import { AssetSpec, DefinitionsData, SourceAsset, type AssetCheckSpec, type AssetChecksDefinition, type AssetDep, type AssetsDefinition, type AssetsItem } from "../definitions/index.js";
+import {
+  AssetSpec,
+  DefinitionsData,
+  SourceAsset,
+  type AssetCheckSpec,
+  type AssetChecksDefinition,
+  type AssetDep,
+  type AssetsDefinition,
+  type AssetsItem,
+} from "../definitions/index.js";
 import { InvalidDefinitionError } from "../core/index.js";
-import { MultiPartitionMapping, MultiPartitionsDefinition, TimeWindowPartitionMapping, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
+import {
+  MultiPartitionMapping,
+  MultiPartitionsDefinition,
+  TimeWindowPartitionMapping,
+  TimeWindowPartitionsDefinition,
+  type PartitionsDefinition,
+} from "../partitions/index.js";
 
 /** An asset depends on itself in a way that is not "on its own earlier time partitions". */
 export class SelfDependencyError extends InvalidDefinitionError {

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { AssetCheckResult, AssetCheckSpec, AssetSelection, AutomationCondition, AutomationConditionSensorDefinition, Instance, ManualClock, asset, assetCheck } from "../index.js";
+import {
+  AssetCheckResult,
+  AssetCheckSpec,
+  AssetSelection,
+  AutomationCondition,
+  AutomationConditionSensorDefinition,
+  Instance,
+  ManualClock,
+  asset,
+  assetCheck,
+} from "../index.js";
 import { Definitions } from "../code-location/index.js";
 import { InvalidAutomationConditionError } from "../definitions/index.js";
 import { AutomationConditionReferenceError } from "./condition-references.js";

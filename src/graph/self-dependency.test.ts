@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { DependencyCycleError } from "../core/index.js";
 import { AssetDep, AssetIn, asset } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
-import { DailyPartitionsDefinition, MultiPartitionMapping, MultiPartitionsDefinition, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import {
+  DailyPartitionsDefinition,
+  MultiPartitionMapping,
+  MultiPartitionsDefinition,
+  StaticPartitionsDefinition,
+  TimeWindowPartitionMapping,
+} from "../partitions/index.js";
 import { AssetGraph, AssetSelection, SelfDependencyError } from "./index.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });

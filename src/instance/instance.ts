@@ -3,9 +3,38 @@ import { join } from "node:path";
 import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
 import { randomUUID } from "node:crypto";
-import { AssetKey, InstanceError, RunNotFoundError, systemClock, type AssetKeyLike, type Clock, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
-import { PostgresStorage, SqliteStorage, type AssetRecord, type BackfillRecord, type BackfillStatus, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
-import { DEFAULT_DB_FILE, readSettings, resolveHome, resolvePostgresSettings, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
+import {
+  AssetKey,
+  InstanceError,
+  RunNotFoundError,
+  systemClock,
+  type AssetKeyLike,
+  type Clock,
+  type EventRecord,
+  type EventType,
+  type RunStatus,
+  type TesseraEvent,
+} from "../core/index.js";
+import {
+  PostgresStorage,
+  SqliteStorage,
+  type AssetRecord,
+  type BackfillRecord,
+  type BackfillStatus,
+  type NewRun,
+  type RunRecord,
+  type Storage,
+  type StorageInfo,
+} from "../storage/index.js";
+import {
+  DEFAULT_DB_FILE,
+  readSettings,
+  resolveHome,
+  resolvePostgresSettings,
+  storageConfigSchema,
+  type Settings,
+  type StorageConfig,
+} from "./settings.js";
 
 /** Options for `Instance.open()` and `Instance.connect()`: the storage to use, and the clock and home. */
 export interface InstanceOptions {

@@ -1,9 +1,20 @@
 // DynamicPartitionsDefinition: partition keys added and deleted at run time, stored in the instance under a name.
 import { closestMatches } from "../core/index.js";
 import { DefaultPartitionsSubset } from "./default-partitions-subset.js";
-import { DynamicPartitionsStoreRequiredError, InvalidPartitionKeyError, InvalidPartitionKeyRangeError, InvalidPartitionsDefinitionError, PartitionKeyNotFoundError } from "./errors.js";
+import {
+  DynamicPartitionsStoreRequiredError,
+  InvalidPartitionKeyError,
+  InvalidPartitionKeyRangeError,
+  InvalidPartitionsDefinitionError,
+  PartitionKeyNotFoundError,
+} from "./errors.js";
 import type { PartitionKeyRange } from "./partition-key-range.js";
-import { invalidPartitionKeyReason, PartitionsDefinition, type DynamicPartitionsStore, type PartitionLoadingOptions } from "./partitions-definition.js";
+import {
+  invalidPartitionKeyReason,
+  PartitionsDefinition,
+  type DynamicPartitionsStore,
+  type PartitionLoadingOptions,
+} from "./partitions-definition.js";
 
 /** A request (from a sensor) to add or delete keys of a dynamic partitions definition. */
 export interface DynamicPartitionsRequest {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { BackfillPolicy } from "./backfill-policy.js";
 import { DynamicPartitionsDefinition, DynamicPartitionsSnapshot, validateDynamicPartitionKeys } from "./dynamic-partitions-definition.js";
-import { DynamicPartitionsStoreRequiredError, InvalidPartitionKeyError, InvalidPartitionKeyRangeError, InvalidPartitionsDefinitionError, PartitionKeyNotFoundError } from "./errors.js";
+import {
+  DynamicPartitionsStoreRequiredError,
+  InvalidPartitionKeyError,
+  InvalidPartitionKeyRangeError,
+  InvalidPartitionsDefinitionError,
+  PartitionKeyNotFoundError,
+} from "./errors.js";
 import { MultiPartitionKey, MultiPartitionsDefinition } from "./multi-partitions-definition.js";
 import { PartitionKeyFormat } from "./partition-key-format.js";
 import { PartitionKeyRange } from "./partition-key-range.js";

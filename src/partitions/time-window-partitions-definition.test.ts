@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { InvalidPartitionFormatError, InvalidPartitionKeyRangeError, InvalidPartitionsDefinitionError, InvalidTimezoneError, PartitionKeyNotFoundError } from "./errors.js";
+import {
+  InvalidPartitionFormatError,
+  InvalidPartitionKeyRangeError,
+  InvalidPartitionsDefinitionError,
+  InvalidTimezoneError,
+  PartitionKeyNotFoundError,
+} from "./errors.js";
 import { PartitionKeyRange } from "./partition-key-range.js";
-import { DailyPartitionsDefinition, HourlyPartitionsDefinition, MonthlyPartitionsDefinition, WeeklyPartitionsDefinition } from "./time-window-cadences.js";
+import {
+  DailyPartitionsDefinition,
+  HourlyPartitionsDefinition,
+  MonthlyPartitionsDefinition,
+  WeeklyPartitionsDefinition,
+} from "./time-window-cadences.js";
 import { TimeWindowPartitionsDefinition } from "./time-window-partitions-definition.js";
 
 const at = (iso: string) => ({ currentTime: new Date(iso) });

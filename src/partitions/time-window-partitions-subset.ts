@@ -1,6 +1,16 @@
 // TimeWindowPartitionsSubset: time partitions as sorted disjoint ranges of indices; serialized as time windows.
 import { PartitionKeyNotFoundError, PartitionsSubsetDeserializationError } from "./errors.js";
-import { countRanges, intersectRanges, normalizeRanges, rangesContain, rangesEqual, rangesFromIndices, subtractRanges, unionRanges, type IndexRanges } from "./index-ranges.js";
+import {
+  countRanges,
+  intersectRanges,
+  normalizeRanges,
+  rangesContain,
+  rangesEqual,
+  rangesFromIndices,
+  subtractRanges,
+  unionRanges,
+  type IndexRanges,
+} from "./index-ranges.js";
 import { PartitionKeyRange } from "./partition-key-range.js";
 import type { PartitionLoadingOptions } from "./partitions-definition.js";
 import type { PartitionsSubset } from "./partitions-subset.js";

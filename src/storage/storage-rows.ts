@@ -1,6 +1,18 @@
 // Rows of the storage tables and their records: one encoding for every backend, so all of them read alike.
 import { AssetKey, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
-import type { AutomationEvaluationRecord, BackfillRecord, BackfillStatus, InstigatorState, InstigatorStatus, InstigatorType, LeaseRecord, NewTick, RunRecord, TickRecord, TickStatus } from "./storage.js";
+import type {
+  AutomationEvaluationRecord,
+  BackfillRecord,
+  BackfillStatus,
+  InstigatorState,
+  InstigatorStatus,
+  InstigatorType,
+  LeaseRecord,
+  NewTick,
+  RunRecord,
+  TickRecord,
+  TickStatus,
+} from "./storage.js";
 
 export interface RunRow {
   run_id: string;

@@ -3,7 +3,16 @@ import type { SelectionExpression } from "../../definitions/index.js";
 import { AssetSelection, partitionMappingOf, type AssetGraph } from "../../graph/index.js";
 import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
-import { emptyOf, fullOf, partitionsDefOf, previousState, storeState, type ConditionResult, type EvaluationContext, type TickData } from "./context.js";
+import {
+  emptyOf,
+  fullOf,
+  partitionsDefOf,
+  previousState,
+  storeState,
+  type ConditionResult,
+  type EvaluationContext,
+  type TickData,
+} from "./context.js";
 import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand } from "./operands.js";

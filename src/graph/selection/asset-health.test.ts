@@ -1,6 +1,17 @@
 // Asset health read from a real instance: what `status:` selects after runs succeed, fail, stay in progress or are reported.
 import { afterEach, describe, expect, it } from "vitest";
-import { AssetCheckResult, AssetCheckSeverity, AssetGraph, AssetKey, AssetSelection, DailyPartitionsDefinition, Instance, asset, assetCheck, defineAssetJob } from "../../index.js";
+import {
+  AssetCheckResult,
+  AssetCheckSeverity,
+  AssetGraph,
+  AssetKey,
+  AssetSelection,
+  DailyPartitionsDefinition,
+  Instance,
+  asset,
+  assetCheck,
+  defineAssetJob,
+} from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { SelectionNeedsInstanceError } from "./errors.js";
 import { instanceHealthSource } from "./asset-health.js";

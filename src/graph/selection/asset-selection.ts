@@ -1,6 +1,28 @@
 // AssetSelection: an immutable query over the assets of a graph (the reference's algebra), and its string forms.
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
-import { DefinitionsData, andNode, describeSelectionValue, freezeNode, isSelectionExpression, isValidDepth, normalizeDepth, orNode, parseSelection, selectionKeysOf, selectionNodeOf, toSelectionString, type AssetCheckKeyLike, type AssetCheckKeyRef, type AssetSelectionTarget, type AssetsItem, type CoercibleToAssetSelection, type FromStringOptions, type SelectionExpression, type SelectionNode, type ToSelectionStringOptions } from "../../definitions/index.js";
+import {
+  DefinitionsData,
+  andNode,
+  describeSelectionValue,
+  freezeNode,
+  isSelectionExpression,
+  isValidDepth,
+  normalizeDepth,
+  orNode,
+  parseSelection,
+  selectionKeysOf,
+  selectionNodeOf,
+  toSelectionString,
+  type AssetCheckKeyLike,
+  type AssetCheckKeyRef,
+  type AssetSelectionTarget,
+  type AssetsItem,
+  type CoercibleToAssetSelection,
+  type FromStringOptions,
+  type SelectionExpression,
+  type SelectionNode,
+  type ToSelectionStringOptions,
+} from "../../definitions/index.js";
 import { AssetGraph } from "../asset-graph.js";
 import { instanceHealthSource, type AssetHealthInstance, type AssetHealthSource } from "./asset-health.js";
 import { UnknownAssetCheckError } from "./errors.js";
