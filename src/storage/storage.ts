@@ -78,6 +78,7 @@ export interface AssetRecord {
   readonly wipedBelowStorageId: number;
 }
 
+/** A backfill's status, as the reference's BulkActionStatus: REQUESTED, then IN_PROGRESS, then how it ended. */
 export const BackfillStatus = Object.freeze({
   REQUESTED: "REQUESTED",
   IN_PROGRESS: "IN_PROGRESS",
@@ -114,6 +115,7 @@ export interface BackfillRecord {
 /** What launches runs on its own: a schedule, a sensor (automation condition sensors are sensors). */
 export type InstigatorType = "SCHEDULE" | "SENSOR";
 
+/** Whether a schedule or sensor is turned on (RUNNING) or off (STOPPED) in the instance. */
 export const InstigatorStatus = Object.freeze({ RUNNING: "RUNNING", STOPPED: "STOPPED" });
 export type InstigatorStatus = (typeof InstigatorStatus)[keyof typeof InstigatorStatus];
 
@@ -129,6 +131,7 @@ export interface InstigatorState {
   readonly updateTime: number;
 }
 
+/** How a schedule's or sensor's tick ended: SKIPPED, SUCCESS or FAILURE (STARTED while it runs). */
 export const TickStatus = Object.freeze({ STARTED: "STARTED", SKIPPED: "SKIPPED", SUCCESS: "SUCCESS", FAILURE: "FAILURE" });
 export type TickStatus = (typeof TickStatus)[keyof typeof TickStatus];
 
@@ -157,6 +160,7 @@ export interface TickRecord {
 }
 export type NewTick = Omit<TickRecord, "tickId">;
 
+/** Which ticks of an instigator to read: by status and time, newest first, up to a limit. */
 export interface TicksFilter {
   statuses?: readonly TickStatus[];
   /** Only ticks with a timestamp before this (exclusive). */
@@ -196,6 +200,7 @@ export interface SchemaInfo {
   readonly latest: number;
 }
 
+/** What `tessera instance info` shows of a storage: its backend, where it is (no secrets), its schema version and counts. */
 export interface StorageInfo {
   readonly backend: "sqlite" | "postgres";
   /** A path or a URL with any password removed. */
@@ -206,6 +211,11 @@ export interface StorageInfo {
   readonly assets: number;
 }
 
+/**
+ * Everything an instance keeps: runs, the event log and the asset index built from it, schedules' and sensors'
+ * state and ticks, backfills, leases and automation evaluations. SQLite and PostgreSQL implement it and pass the
+ * same conformance suite (conformance.ts); go through `Instance` rather than using it directly.
+ */
 export interface Storage {
   readonly backend: "sqlite" | "postgres";
   readonly location: string;
