@@ -26,7 +26,9 @@ const clean = asset({ name: "clean_orders", ins: { raw } }, (_ctx, { raw }) => [
 const total = asset({ name: "order_total", ins: { clean } }, (_ctx, { clean }) => clean.reduce((a, b) => a + b, 0));
 const defs = new Definitions({ assets: [raw, clean, total] });
 
-describe.skipIf(!server.reachable)("workers on PostgreSQL", () => {
+// Workers wait for runs to finish (a condition, with its own deadline); on a loaded machine that can take longer
+// than vitest's default 30 s, so the tests here may run until those deadlines.
+describe.skipIf(!server.reachable)("workers on PostgreSQL", { timeout: 120_000 }, () => {
   const schemas: string[] = [];
   const instances: Instance[] = [];
   afterEach(async () => {
