@@ -1,9 +1,18 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// The repository's tests run Tessera from its sources: `@tessera/core` is src/index.ts here, and processes the tests
+// start (the CLI, step and run processes, workers) resolve it through the package's `tessera-source` condition.
+const SOURCE_CONDITION = "--conditions=tessera-source";
+
 export default defineConfig({
+  resolve: {
+    alias: { "@tessera/core": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+  },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    exclude: ["node_modules", ".scratch", "bench"],
+    exclude: ["node_modules", ".scratch", "bench", "dist"],
+    env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, SOURCE_CONDITION].filter(Boolean).join(" ") },
     typecheck: {
       include: ["src/**/*.test-d.ts", "test/**/*.test-d.ts"],
       tsconfig: "./tsconfig.json",

@@ -14,7 +14,7 @@ import { report, type Measurement } from "./harness.js";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "bin", "tessera.js");
 const CHAIN = `
-import { Definitions, asset } from "tessera";
+import { Definitions, asset } from "@tessera/core";
 const a = asset("a", () => 1);
 const b = asset({ name: "b", ins: { a } }, (_c, { a }) => a + 1);
 const c = asset({ name: "c", ins: { b } }, (_c, { b }) => b + 1);
@@ -27,7 +27,8 @@ function project(): { dir: string; module: string } {
   const dir = mkdtempSync(join(tmpdir(), "tessera-bench-workers-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-project", type: "module" }));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
+  mkdirSync(join(dir, "node_modules", "@tessera"), { recursive: true });
+  symlinkSync(ROOT, join(dir, "node_modules", "@tessera", "core"), "dir");
   writeFileSync(join(dir, "defs.ts"), CHAIN);
   return { dir, module: join(dir, "defs.ts") };
 }

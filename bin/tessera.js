@@ -1,13 +1,22 @@
 #!/usr/bin/env node
-// The `tessera` command. tsx is registered first so that Tessera's sources and the user's
-// TypeScript code locations load directly, with no build step. Both hooks are needed: a .ts
-// module in a package without "type": "module" is loaded through the CommonJS loader.
-import { register as registerEsm } from "tsx/esm/api";
-import { register as registerCjs } from "tsx/cjs/api";
+// The `tessera` command. An installed package runs its compiled dist/; Tessera's own repository runs its sources
+// when the process resolves the package through the `tessera-source` condition (its tests do) or nothing is built.
+// TypeScript code locations are loaded by the command itself, through tsx, only when one is.
+import { existsSync } from "node:fs";
 
-registerEsm();
-registerCjs();
-const { main } = await import("../src/cli/main.ts");
+const SOURCE_CONDITION = "tessera-source";
+const compiled = new URL("../dist/cli/main.js", import.meta.url);
+const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
+const fromSource = options.some((o) => o === `--conditions=${SOURCE_CONDITION}` || o === `-C=${SOURCE_CONDITION}`) || !existsSync(compiled);
+
+let main;
+if (fromSource) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import(new URL("../src/cli/main.ts", import.meta.url).href));
+} else {
+  ({ main } = await import(compiled.href));
+}
 const code = await main(process.argv);
 // Exit once stdout has drained: a code location may leave handles open (pools, timers) that
 // would otherwise keep the process alive after the command is done.

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { automationConditionSensorsOf, Instance, ManualClock, materialize, type Definitions } from "tessera";
+import { automationConditionSensorsOf, Instance, ManualClock, materialize, type Definitions } from "@tessera/core";
 import { tesseraInProcess as tessera } from "./support/cli.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -22,12 +22,13 @@ afterAll(() => {
 const project = tempDir("tessera-explain-");
 writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
 mkdirSync(join(project, "node_modules"));
-symlinkSync(ROOT, join(project, "node_modules", "tessera"), "dir");
+mkdirSync(join(project, "node_modules", "@tessera"), { recursive: true });
+  symlinkSync(ROOT, join(project, "node_modules", "@tessera", "core"), "dir");
 const DEFS = join(project, "defs.ts");
 writeFileSync(
   DEFS,
   [
-    `import { asset, AutomationCondition, Definitions } from "tessera";`,
+    `import { asset, AutomationCondition, Definitions } from "@tessera/core";`,
     `export const raw = asset("raw", () => 1);`,
     `const report = asset({ name: "report", deps: [raw], automationCondition: AutomationCondition.eager() }, () => 2);`,
     `const manual = asset({ name: "manual", deps: [raw] }, () => 3);`,
@@ -40,7 +41,7 @@ const CHANGED = join(project, "changed.ts");
 writeFileSync(
   CHANGED,
   [
-    `import { asset, AutomationCondition, Definitions } from "tessera";`,
+    `import { asset, AutomationCondition, Definitions } from "@tessera/core";`,
     `const raw = asset("raw", () => 1);`,
     `const report = asset({ name: "report", deps: [raw], automationCondition: AutomationCondition.onMissing() }, () => 2);`,
     `export const defs = new Definitions({ assets: [raw, report] });`,

@@ -18,7 +18,7 @@ import {
   materialize,
   Instance,
   type ExecuteResult,
-} from "tessera";
+} from "@tessera/core";
 
 describe("bad input against an instance with history", () => {
   let home: string;

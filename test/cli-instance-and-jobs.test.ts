@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { Instance } from "tessera";
+import { Instance } from "@tessera/core";
 import { SQLITE_MIGRATIONS } from "../src/storage/sqlite/migrations.js";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.js";
 import { tesseraInProcess as tessera } from "./support/cli.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Instance } from "tessera";
+import { Instance } from "@tessera/core";
 import { tesseraInProcess, type CliResult } from "./support/cli.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -41,7 +41,8 @@ function project(modules: Record<string, string>): string {
   const dir = tempDir("tessera-project-");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(ROOT, join(dir, "node_modules", "tessera"), "dir");
+  mkdirSync(join(dir, "node_modules", "@tessera"), { recursive: true });
+  symlinkSync(ROOT, join(dir, "node_modules", "@tessera", "core"), "dir");
   for (const [name, source] of Object.entries(modules)) writeFileSync(join(dir, name), source);
   return dir;
 }
@@ -150,10 +151,10 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
 });
 
 const modules = project({
-  "no_defs.ts": `import { asset } from "tessera";\nexport const orders = asset("orders", async () => 1);\n`,
-  "throws.ts": `import { Definitions } from "tessera";\nfunction connect(): never {\n  throw new Error("cannot reach the warehouse");\n}\nconnect();\nexport const defs = new Definitions({});\n`,
+  "no_defs.ts": `import { asset } from "@tessera/core";\nexport const orders = asset("orders", async () => 1);\n`,
+  "throws.ts": `import { Definitions } from "@tessera/core";\nfunction connect(): never {\n  throw new Error("cannot reach the warehouse");\n}\nconnect();\nexport const defs = new Definitions({});\n`,
   "failing.ts": [
-    `import { asset, Definitions } from "tessera";`,
+    `import { asset, Definitions } from "@tessera/core";`,
     `const upstream = asset("upstream", async () => 1);`,
     `const explode = asset({ name: "explode", ins: { upstream } }, async (): Promise<number> => {`,
     `  throw new Error("warehouse is down");`,
@@ -312,7 +313,7 @@ describe("tessera job", () => {
 
 describe("tessera materialize --select status:", () => {
   const HEALTH = `
-import { AssetCheckResult, AssetCheckSeverity, Definitions, asset, assetCheck, defineAssetJob } from "tessera";
+import { AssetCheckResult, AssetCheckSeverity, Definitions, asset, assetCheck, defineAssetJob } from "@tessera/core";
 export const good = asset("good", () => 1);
 export const flaky = asset("flaky", () => {
   if (!process.env.FLAKY_FIXED) throw new Error("the export is late");
@@ -390,7 +391,7 @@ export const defs = new Definitions({ assets: [good, flaky, never, checked], ass
   it("backfills the assets with a failed partition with backfill launch --select status:DEGRADED", async () => {
     const dir = project({
       "defs.ts": `
-import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+import { DailyPartitionsDefinition, Definitions, asset } from "@tessera/core";
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-04" });
 export const sales = asset({ name: "sales", partitionsDef: daily }, (ctx) => {
   if (ctx.partitionKey === "2026-11-02" && !process.env.SALES_FIXED) throw new Error("export missing");
@@ -475,7 +476,7 @@ describe("tessera asset show and tessera partitions", () => {
 
 describe("tessera with partitioned assets", () => {
   const DAILY = `
-import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+import { DailyPartitionsDefinition, Definitions, asset } from "@tessera/core";
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
 export const dailySales = asset({ name: "daily_sales", partitionsDef: daily }, (ctx) => {
   if (ctx.partitionKey === "2026-11-04" && !process.env.FIXED) throw new Error("export of the 4th is missing");
@@ -535,7 +536,7 @@ export const defs = new Definitions({ assets: [dailySales] });
 
   it("materializes a --partition-range in one run and refuses ranges out of order and unknown partitions, naming the valid range", async () => {
     const RANGED = `
-import { BackfillPolicy, DailyPartitionsDefinition, Definitions, asset } from "tessera";
+import { BackfillPolicy, DailyPartitionsDefinition, Definitions, asset } from "@tessera/core";
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
 export const dailySales = asset({ name: "daily_sales", partitionsDef: daily, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
   Object.fromEntries(ctx.partitionKeys.map((key) => [key, key])),
@@ -567,7 +568,7 @@ export const defs = new Definitions({ assets: [dailySales] });
 
   it("cancels a running backfill from another tessera command: it stops before its next run", async () => {
     const CANCELING = `
-import { DailyPartitionsDefinition, Definitions, asset } from "tessera";
+import { DailyPartitionsDefinition, Definitions, asset } from "@tessera/core";
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
 export const dailySales = asset({ name: "daily_sales", partitionsDef: daily }, async (ctx) => {
   await (globalThis as { onBackfillRun?: (id: string) => Promise<void> }).onBackfillRun?.(ctx.runTags["tessera/backfill"] as string);
@@ -603,7 +604,7 @@ export const defs = new Definitions({ assets: [dailySales] });
 
 describe("tessera run reexecute and run cancel", () => {
   const FLAKY = `
-import { Definitions, asset } from "tessera";
+import { Definitions, asset } from "@tessera/core";
 export const extract = asset("extract", () => [1, 2, 3]);
 export const load = asset({ name: "load", ins: { extract } }, (_ctx, { extract }) => {
   if (!process.env.API_UP) throw new Error("warehouse API down");

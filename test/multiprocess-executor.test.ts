@@ -1,7 +1,7 @@
 // The multiprocess executor: each step in its own process, values through the filesystem IO manager, a crash
 // confined to its step.
 import { afterAll, describe, expect, it } from "vitest";
-import { Instance, materialize, type Definitions } from "tessera";
+import { Instance, materialize, type Definitions } from "@tessera/core";
 import { TempDirs, userProject } from "./support/user-project.js";
 
 const dirs = new TempDirs();
@@ -9,7 +9,7 @@ afterAll(() => dirs.removeAll());
 const project = (source: string): string => userProject(dirs, source, "tessera-multiprocess-project-");
 
 const SOURCE = `
-import { Definitions, asset, multiprocessExecutor } from "tessera";
+import { Definitions, asset, multiprocessExecutor } from "@tessera/core";
 export const orders = asset("orders", () => ({ pid: process.pid, rows: [1, 2, 3] }));
 export const total = asset({ name: "total", ins: { orders } }, (ctx, { orders }) => {
   ctx.log.info("summing", { rows: orders.rows.length });

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Definitions, Instance, QueuedRunCoordinator, asset } from "tessera";
+import { Definitions, Instance, QueuedRunCoordinator, asset } from "@tessera/core";
 import { WorkerRunLauncher, startWorker } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, probePostgres } from "./support/postgres.js";
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "tessera";
+import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "@tessera/core";
 import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
 import { executeQueuedStep } from "../src/execution/queue-executor/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, withClient } from "./support/postgres.js";
@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // Five steps: extract, three branches that take a while (so two workers of one step slot each share them), combine.
 // `durable` (with a RetryPolicy) and `fragile` (without) take long enough for a worker to be killed in them.
 const MODULE = `
-import { Definitions, RetryPolicy, asset, queueExecutor } from "tessera";
+import { Definitions, RetryPolicy, asset, queueExecutor } from "@tessera/core";
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const extract = asset("extract", async () => [1, 2, 3]);
 const doubled = asset({ name: "doubled", ins: { extract } }, async (_c, { extract }) => { await pause(400); return extract.map((x) => x * 2); });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Instance, ManualClock, resource, type ExecuteResult } from "tessera";
+import { Instance, ManualClock, resource, type ExecuteResult } from "@tessera/core";
 import { defs } from "../examples/quickstart/defs.js";
 import type { CustomerOrder } from "../examples/quickstart/assets/orders.js";
 import { REPORT_FILE } from "../examples/quickstart/assets/report.js";

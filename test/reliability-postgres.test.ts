@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Instance, QueuedRunCoordinator, type Definitions, type RunRecord } from "tessera";
+import { Instance, QueuedRunCoordinator, type Definitions, type RunRecord } from "@tessera/core";
 import { RUN_WORKER_KEY_PREFIX, WorkerRunLauncher, monitorRuns } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
@@ -18,7 +18,7 @@ const project = (source: string): string => userProject(dirs, source, "tessera-r
 // the test can hold runs mid-way and kill a worker that certainly has one in progress.
 const CHAIN = `
 import { existsSync } from "node:fs";
-import { Definitions, asset } from "tessera";
+import { Definitions, asset } from "@tessera/core";
 const pause = () => new Promise((resolve) => setTimeout(resolve, 4));
 const gateOpen = async () => { const gate = process.env.TESSERA_TEST_GATE; while (gate && existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 5)); };
 const extract = asset("extract", async () => { await pause(); return [1, 2, 3]; });

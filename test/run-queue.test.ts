@@ -2,7 +2,7 @@
 // the launcher (the daemon, in production) goes on.
 import { writeFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { ChildProcessRunLauncher, Instance, QueuedRunCoordinator, type Definitions } from "tessera";
+import { ChildProcessRunLauncher, Instance, QueuedRunCoordinator, type Definitions } from "@tessera/core";
 import { TempDirs, userProject } from "./support/user-project.js";
 
 const dirs = new TempDirs();
@@ -10,7 +10,7 @@ afterAll(() => dirs.removeAll());
 const project = (source: string): string => userProject(dirs, source, "tessera-run-queue-project-");
 
 const SOURCE = `
-import { Definitions, asset } from "tessera";
+import { Definitions, asset } from "@tessera/core";
 export const orders = asset("orders", () => ({ pid: process.pid, rows: [1, 2, 3] }));
 export const total = asset({ name: "total", ins: { orders } }, (_ctx, { orders }) => ({ pid: process.pid, sum: orders.rows.reduce((a, b) => a + b, 0) }));
 export const crashing = asset("crashing", () => process.exit(7));

@@ -11,7 +11,7 @@ import {
   QueuedRunCoordinator,
   asset,
   type RunRecord,
-} from "tessera";
+} from "@tessera/core";
 import { WorkerRunLauncher, monitorRuns, startWorker, MAX_RETRIES_TAG, RUN_WORKER_KEY_PREFIX, type WorkerHandle } from "../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 

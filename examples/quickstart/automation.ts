@@ -1,5 +1,5 @@
 // When the quickstart runs by itself: every morning, and whenever a new shop export arrives.
-import { RunRequest, ScheduleDefinition, SkipReason, sensor, type AssetJobDefinition } from "tessera";
+import { RunRequest, ScheduleDefinition, SkipReason, sensor, type AssetJobDefinition } from "@tessera/core";
 import { SourceFiles } from "./resources.js";
 
 /** The report the finance team reads at 08:00, rebuilt at 06:00 Berlin time. */

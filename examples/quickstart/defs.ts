@@ -1,6 +1,6 @@
 // The quickstart's code location: `tessera materialize -m examples/quickstart/defs.ts` loads this `defs`.
 import { fileURLToPath } from "node:url";
-import { Definitions, defineAssetJob } from "tessera";
+import { Definitions, defineAssetJob } from "@tessera/core";
 import { customerOrders, cleanOrders } from "./assets/orders.js";
 import { ordersByMarket, topCustomers } from "./assets/customers.js";
 import { cleanOrdersHaveUniqueIds, everyDayHasRevenue } from "./assets/quality.js";

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { resource } from "tessera";
+import { resource } from "@tessera/core";
 import { z } from "zod";
 import { parseCsv } from "./csv.js";
 

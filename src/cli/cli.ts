@@ -1,6 +1,6 @@
 // The command line's surroundings: where output goes, the environment, the exit code, the instance.
 import type { Command } from "commander";
-import { Instance } from "../instance/index.js";
+import type { Instance } from "../instance/index.js";
 import { createStyle, type Style } from "./style.js";
 
 export interface CliStreams {
@@ -44,6 +44,8 @@ export class Cli {
 
   /** Opens the instance of `--home` (or $TESSERA_HOME, or ./.tessera), runs `fn`, and closes it. */
   async withInstance<T>(command: Command, fn: (instance: Instance) => Promise<T>, options: { allowOldSchema?: boolean } = {}): Promise<T> {
+    // Loaded here, not at the top: `tessera --help` and argument errors never need the instance layer.
+    const { Instance } = await import("../instance/index.js");
     const instance = Instance.fromHome({ home: homeOf(command), allowOldSchema: options.allowOldSchema ?? false });
     try {
       return await fn(instance);

@@ -1,8 +1,7 @@
 // Loads a code location: a TypeScript or JavaScript module whose export `defs` is a Definitions.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { CodeLocationError, TesseraError } from "../core/index.js";
+import { CodeLocationError, TesseraError, importModule } from "../core/index.js";
 import { Definitions } from "../code-location/index.js";
 import type { Settings } from "../instance/index.js";
 import { CliUsageError } from "./errors.js";
@@ -36,10 +35,10 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
 
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    exports = await importModule(absolute);
   } catch (cause) {
     const reason = cause instanceof Error ? (cause instanceof TesseraError ? cause.message : `${cause.name}: ${cause.message}`) : String(cause);
-    const hint = /Cannot find (module|package) 'tessera'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install tessera) so that \`import ... from "tessera"\` resolves.` : "";
+    const hint = /Cannot find (module|package) '@tessera\/core'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install @tessera/core) so that \`import ... from "@tessera/core"\` resolves.` : "";
     throw new CodeLocationError(absolute, `Could not load code location ${name}: ${reason}${hint}`, { cause });
   }
 
@@ -60,7 +59,7 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
   if (typeof defs === "object" && defs !== null && (defs as { kind?: unknown }).kind === "definitions") {
     throw new CodeLocationError(
       absolute,
-      `module ${name} exports a \`defs\` built by another copy of Tessera than this command's. Import from "tessera" in the module and run the \`tessera\` of the same installation (npx tessera).`,
+      `module ${name} exports a \`defs\` built by another copy of Tessera than this command's. Import from "@tessera/core" in the module and run the \`tessera\` of the same installation (npx tessera).`,
     );
   }
   throw new CodeLocationError(absolute, `module ${name} exports \`defs\`, but it is ${describeValue(defs)}, not a Definitions; ${DEFS_HINT}`);

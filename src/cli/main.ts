@@ -2,17 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { Cli, type CliStreams } from "./cli.js";
-import { registerAssetCommands } from "./commands/asset.js";
-import { registerAutomationCommands } from "./commands/automation.js";
-import { registerAutomationExplainCommand } from "./commands/automation-explain.js";
-import { registerBackfillCommands } from "./commands/backfill.js";
-import { registerDaemonCommand } from "./commands/daemon.js";
-import { registerInstanceCommands } from "./commands/instance.js";
-import { registerJobCommands } from "./commands/job.js";
-import { registerPartitionsCommands } from "./commands/partitions.js";
-import { registerMaterializeCommand } from "./commands/materialize.js";
-import { registerRunCommands } from "./commands/run.js";
-import { registerWorkerCommand } from "./commands/worker.js";
+import { COMMANDS, requestedCommand } from "./command-table.js";
 import { reportError } from "./report-error.js";
 
 const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -28,8 +18,11 @@ Examples:
 
 The instance lives in --home, else $TESSERA_HOME, else ./.tessera.`;
 
-/** The program with every command; actions print through `cli` and set `cli.exitCode`. */
-export function buildProgram(cli: Cli): Command {
+/**
+ * The program, with the command `argv` runs defined in full and every other one only named (for the help); actions
+ * print through `cli` and set `cli.exitCode`. Without `argv`, every command is defined in full.
+ */
+export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<Command> {
   const program = new Command("tessera")
     .description("Software-defined assets for TypeScript: materialize assets, inspect runs and the asset catalog")
     .version(VERSION, "-V, --version", "print the version")
@@ -40,17 +33,14 @@ export function buildProgram(cli: Cli): Command {
     writeOut: (text) => cli.streams.stdout.write(text),
     writeErr: (text) => cli.streams.stderr.write(text),
   });
-  registerMaterializeCommand(program, cli);
-  registerAssetCommands(program, cli);
-  registerJobCommands(program, cli);
-  registerPartitionsCommands(program, cli);
-  registerBackfillCommands(program, cli);
-  registerAutomationCommands(program, cli);
-  registerAutomationExplainCommand(program, cli);
-  registerDaemonCommand(program, cli);
-  registerRunCommands(program, cli);
-  registerWorkerCommand(program, cli);
-  registerInstanceCommands(program, cli);
+  const requested = argv === undefined ? undefined : requestedCommand(argv, ["--home"]);
+  for (const entry of COMMANDS) {
+    if (argv === undefined || (requested !== undefined && entry.names.includes(requested))) {
+      (await entry.load())(program, cli);
+    } else {
+      for (const name of entry.names) program.command(name).description(entry.descriptions[name] ?? "");
+    }
+  }
   // Every command reports usage errors the same way and never exits the process itself.
   const configure = (command: Command): void => {
     command.exitOverride();
@@ -64,7 +54,7 @@ export function buildProgram(cli: Cli): Command {
 /** Runs `tessera` with `argv` (as process.argv: node, script, args...); resolves to the exit code. */
 export async function main(argv: readonly string[], streams: CliStreams = process): Promise<number> {
   const cli = new Cli(streams);
-  const program = buildProgram(cli);
+  const program = await buildProgram(cli, argv);
   try {
     await program.parseAsync([...argv]);
     return cli.exitCode;

@@ -1,5 +1,5 @@
 // One writer process of the multi-process SQLite test: creates runs and appends events in batches.
-import { AssetKey, Instance, MetadataValue, type TesseraEvent } from "tessera";
+import { AssetKey, Instance, MetadataValue, type TesseraEvent } from "@tessera/core";
 
 const [home, writer, runs, batches, batchSize] = process.argv.slice(2);
 const instance = Instance.fromHome({ home });

@@ -30,7 +30,8 @@ export function userProject(dirs: TempDirs, source: string, prefix = "tessera-us
   const dir = dirs.make(prefix);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO_ROOT, join(dir, "node_modules", "tessera"), "dir");
+  mkdirSync(join(dir, "node_modules", "@tessera"), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, "node_modules", "@tessera", "core"), "dir");
   writeFileSync(join(dir, "defs.ts"), source);
   return join(dir, "defs.ts");
 }

@@ -1,5 +1,5 @@
 // Customer-level views: a multi-asset splitting orders by market, and a graph asset ranking customers.
-import { AssetOut, In, MetadataValue, graphAsset, multiAsset, op } from "tessera";
+import { AssetOut, In, MetadataValue, graphAsset, multiAsset, op } from "@tessera/core";
 import { z } from "zod";
 import { customerOrders, type CustomerOrder } from "./orders.js";
 

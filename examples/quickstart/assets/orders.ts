@@ -1,5 +1,5 @@
 // Cleaned and joined orders: what the raw exports mean once validated.
-import { MaterializeResult, MetadataValue, asset } from "tessera";
+import { MaterializeResult, MetadataValue, asset } from "@tessera/core";
 import { rawCustomers, rawOrders } from "./raw.js";
 
 export interface CleanOrder {

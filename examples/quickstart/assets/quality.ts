@@ -1,5 +1,5 @@
 // Checks of the data the finance team relies on: run after their assets, recorded with every run.
-import { AssetCheckResult, AssetCheckSeverity, assetCheck } from "tessera";
+import { AssetCheckResult, AssetCheckSeverity, assetCheck } from "@tessera/core";
 import { cleanOrders } from "./orders.js";
 import { dailyRevenue } from "./revenue.js";
 

@@ -1,5 +1,5 @@
 // Raw assets: the CSV exports as they arrive, every value still text.
-import { DataVersion, MaterializeResult, MetadataValue, ObserveResult, asset, observableSourceAsset } from "tessera";
+import { DataVersion, MaterializeResult, MetadataValue, ObserveResult, asset, observableSourceAsset } from "@tessera/core";
 import { sourceFiles } from "../resources.js";
 
 /**

@@ -1,5 +1,5 @@
 // The daily revenue report: a markdown file for the finance team.
-import { Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset } from "tessera";
+import { Backoff, MaterializeResult, MetadataValue, RetryPolicy, asset } from "@tessera/core";
 import { reports } from "../resources.js";
 import { dailyRevenue, type DailyRevenue } from "./revenue.js";
 

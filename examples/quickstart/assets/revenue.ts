@@ -1,5 +1,5 @@
 // Revenue per day, the number the finance team asks for every morning.
-import { MaterializeResult, asset } from "tessera";
+import { MaterializeResult, asset } from "@tessera/core";
 import { z } from "zod";
 import { customerOrders } from "./orders.js";
 

@@ -1,5 +1,6 @@
 // `tessera asset list` and `tessera asset wipe`: the assets a code location defines and the instance knows.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetsDefinition, type AssetSpec } from "../../definitions/index.js";
 import type { AssetRecord } from "../../storage/index.js";
@@ -28,7 +29,7 @@ Examples:
 Wiping forgets an asset's materialization history; the events stay in the logs of the runs that wrote them.`;
 
 export function registerAssetCommands(program: Command, cli: Cli): void {
-  const asset = program.command("asset").description("Inspect and manage the assets of the instance");
+  const asset = program.command("asset").description(commandDescription("asset"));
   asset
     .command("list")
     .description("List assets with their latest materialization")

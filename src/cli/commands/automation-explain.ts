@@ -1,5 +1,6 @@
 // `tessera automation explain <key>`: why automation did, or did not, request an asset — its stored evaluated condition tree.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { automationConditionSensorsOf, isEvaluationTreeNode, renderEvaluationTree } from "../../automation/index.js";
 import { AssetGraph } from "../../graph/index.js";
@@ -20,7 +21,7 @@ the daemon recorded it: when, by which automation condition sensor, how many par
 and the condition tree with what each node was true for (✓) or not (✗).`;
 
 export function registerAutomationExplainCommand(program: Command, cli: Cli): void {
-  const automation = program.commands.find((c) => c.name() === "automation") ?? program.command("automation").description("Inspect declarative automation");
+  const automation = program.commands.find((c) => c.name() === "automation") ?? program.command("automation").description(commandDescription("automation"));
   automation
     .command("explain")
     .description("Show why automation did or did not request an asset: its latest evaluated condition tree")

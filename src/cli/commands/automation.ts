@@ -1,5 +1,6 @@
 // `tessera schedule list/preview/start/stop` and `tessera sensor list/preview/start/stop`: a code location's schedules and sensors.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { closestMatches } from "../../core/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../definitions/index.js";
@@ -34,7 +35,7 @@ cursor; nothing is launched and no cursor is stored. start and stop store the st
 (\`tessera daemon\`) follows; a stopped sensor keeps its cursor.`;
 
 export function registerAutomationCommands(program: Command, cli: Cli): void {
-  const schedules = program.command("schedule").description("Inspect, start and stop the schedules of a code location");
+  const schedules = program.command("schedule").description(commandDescription("schedule"));
   schedules
     .command("list")
     .description("List schedules with their cron, timezone, target and next ticks")
@@ -76,7 +77,7 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
       });
     });
 
-  const sensors = program.command("sensor").description("Inspect, start and stop the sensors of a code location");
+  const sensors = program.command("sensor").description(commandDescription("sensor"));
   sensors
     .command("list")
     .description("List sensors with their target and minimum interval")

@@ -1,5 +1,6 @@
 // `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { launchBackfill, submitBackfill } from "../../execution/index.js";
 import { InstanceError } from "../../core/index.js";
 import type { Cli } from "../cli.js";
@@ -38,7 +39,7 @@ interface LaunchOptions {
 }
 
 export function registerBackfillCommands(program: Command, cli: Cli): void {
-  const backfill = program.command("backfill").description("Materialize many partitions of assets, run by run");
+  const backfill = program.command("backfill").description(commandDescription("backfill"));
   backfill
     .command("launch")
     .description("Launch a backfill and run it here until it ends (or --queue it for tessera daemon)")

@@ -1,5 +1,6 @@
 // `tessera daemon` runs schedules, sensors and automation for a code location; `tessera daemon status` shows who runs them and how they did.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { DAEMON_LEASE, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { Instance } from "../../instance/index.js";
@@ -37,7 +38,7 @@ the instance has state for).`;
 export function registerDaemonCommand(program: Command, cli: Cli): void {
   const daemon = program
     .command("daemon")
-    .description("Run schedules, sensors and automation of a code location until stopped (Ctrl-C)")
+    .description(commandDescription("daemon"))
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("--interval <seconds>", "seconds between two iterations", "5")
     .option("--lease <seconds>", "seconds the lease lasts without renewal (another daemon takes over after)", "60")

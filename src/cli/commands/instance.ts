@@ -1,5 +1,6 @@
 // `tessera instance info` and `tessera instance migrate`: where the instance lives and its schema.
 import { existsSync } from "node:fs";
+import { commandDescription } from "../command-table.js";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { SETTINGS_FILE, type Instance } from "../../instance/index.js";
@@ -17,7 +18,7 @@ Examples:
 Back up the database file first if you may need to go back to an older Tessera.`;
 
 export function registerInstanceCommands(program: Command, cli: Cli): void {
-  const instance = program.command("instance").description("Inspect and upgrade the instance (the database of runs and events)");
+  const instance = program.command("instance").description(commandDescription("instance"));
   instance
     .command("info")
     .description("Show where the instance lives, its schema version and what it holds")

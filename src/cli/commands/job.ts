@@ -1,5 +1,6 @@
 // `tessera job list` and `tessera job execute`: the asset jobs a code location defines.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { AssetGraph, AssetSelection, jobNeedsInstance, resolveJobSelection } from "../../graph/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
@@ -23,7 +24,7 @@ Without --config the job's own config is used. Run config has the shape
 { ops: { <asset>: { config } }, resources: { <key>: { config } } }.`;
 
 export function registerJobCommands(program: Command, cli: Cli): void {
-  const job = program.command("job").description("List and run the asset jobs of a code location");
+  const job = program.command("job").description(commandDescription("job"));
   job
     .command("list")
     .description("List the jobs a code location defines, with the assets each materializes")

@@ -1,5 +1,6 @@
 // `tessera materialize`: runs a selection of a code location's assets and records the run.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph, AssetSelection } from "../../graph/index.js";
 import { PartitionKeyRange } from "../../partitions/index.js";
@@ -39,7 +40,7 @@ Run config has the shape { ops: { <asset>: { config } }, resources: { <key>: { c
 export function registerMaterializeCommand(program: Command, cli: Cli): void {
   program
     .command("materialize")
-    .description("Materialize assets of a code location and record the run in the instance")
+    .description(commandDescription("materialize"))
     .option("-m, --module <file>", "code location module: a .ts or .js file that exports `defs` (default: locations in tessera.yaml)")
     .option("-s, --select <selection>", "assets to materialize: keys (a,b), '*orders+' or 'group:sales and kind:csv'; '*' for all", "*")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON")

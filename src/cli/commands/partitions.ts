@@ -1,5 +1,6 @@
 // `tessera partitions list/add/delete`: the keys of dynamic partitions definitions, kept in the instance.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import type { Cli } from "../cli.js";
 import { confirm } from "../confirm.js";
 import { CliUsageError } from "../errors.js";
@@ -14,7 +15,7 @@ Examples:
 <name> is the name of a DynamicPartitionsDefinition({ name }).`;
 
 export function registerPartitionsCommands(program: Command, cli: Cli): void {
-  const partitions = program.command("partitions").description("Manage the keys of dynamic partitions").addHelpText("after", EXAMPLES);
+  const partitions = program.command("partitions").description(commandDescription("partitions")).addHelpText("after", EXAMPLES);
   partitions
     .command("list")
     .description("List the keys of a dynamic partitions definition")

@@ -1,5 +1,6 @@
 // `tessera run list` and `tessera run show`: the runs recorded in the instance and their event logs.
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { RunNotFoundError, RunStatus, closestMatches, type EventRecord, type SerializedError } from "../../core/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import type { Cli } from "../cli.js";
@@ -19,7 +20,7 @@ Examples:
   $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10`;
 
 export function registerRunCommands(program: Command, cli: Cli): void {
-  const run = program.command("run").description("Inspect, cancel and re-execute the runs recorded in the instance");
+  const run = program.command("run").description(commandDescription("run"));
   run
     .command("list")
     .description("List recent runs, newest first")

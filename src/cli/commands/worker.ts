@@ -1,5 +1,6 @@
 // `tessera worker`: executes runs that the daemon's run coordinator puts on the workers' queue (PostgreSQL).
 import type { Command } from "commander";
+import { commandDescription } from "../command-table.js";
 import { startWorker } from "../../execution/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
@@ -31,7 +32,7 @@ interface WorkerCommandOptions {
 export function registerWorkerCommand(program: Command, cli: Cli): void {
   program
     .command("worker")
-    .description("Execute queued runs of a code location, on an instance on PostgreSQL")
+    .description(commandDescription("worker"))
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("--concurrency <n>", "runs executed at once", "1")
     .option("--step-concurrency <n>", "steps of queue-executor runs executed at once (0: none) (default: --concurrency)")

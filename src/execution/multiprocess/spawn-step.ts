@@ -1,7 +1,6 @@
 // The parent side of the multiprocess executor: one child process per step, its report read from stdout.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { serializeError } from "../../core/index.js";
+import { ownModuleProcessArgs, serializeError } from "../../core/index.js";
 import type { StorageConfig } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
@@ -48,13 +47,13 @@ export function stepInputOf(
     runTags: run.runTags,
   };
 }
-const ENTRY = fileURLToPath(new URL("./step-process.ts", import.meta.url));
+const PROCESS_ARGS = ownModuleProcessArgs(import.meta.url, "step-process");
 
 export function spawnStep(target: { module: string; storage: StorageConfig; home: string | undefined; nodes: readonly number[]; checks: readonly number[] }) {
   return (run: RunState, step: PlanStep): Promise<StepOutcome> => {
     const input: StepProcessInput = { ...stepInputOf(target, run, step), storage: target.storage, home: target.home };
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", ENTRY], {
+      const child = spawn(process.execPath, PROCESS_ARGS, {
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, TESSERA_STEP_INPUT: JSON.stringify(input) },
       });

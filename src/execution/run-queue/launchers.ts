@@ -1,7 +1,6 @@
 // Run launchers: where a run taken off the queue executes — in this process, or in a child process of its own.
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { FINISHED_RUN_STATUSES } from "../../core/index.js";
+import { FINISHED_RUN_STATUSES, ownModuleProcessArgs } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance, StorageConfig } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
@@ -43,7 +42,7 @@ export interface RunProcessInput {
   runId: string;
 }
 
-const ENTRY = fileURLToPath(new URL("./run-process.ts", import.meta.url));
+const PROCESS_ARGS = ownModuleProcessArgs(import.meta.url, "run-process");
 
 /**
  * Runs each launched run in a child process that loads the code location, so that a crash in user code
@@ -64,7 +63,7 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
 
   async launch(run: RunRecord): Promise<void> {
     const input: RunProcessInput = { module: this.#module, storage: this.#instance.storageConfig as StorageConfig, home: this.#instance.home, runId: run.runId };
-    const child = spawn(process.execPath, ["--import", "tsx", ENTRY], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TESSERA_RUN_INPUT: JSON.stringify(input) } });
+    const child = spawn(process.execPath, PROCESS_ARGS, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TESSERA_RUN_INPUT: JSON.stringify(input) } });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     const done = new Promise<void>((resolve) => {

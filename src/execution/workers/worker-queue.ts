@@ -1,6 +1,8 @@
 // The job queue of `tessera worker`: graphile-worker in the instance's PostgreSQL database, in a schema of its own.
-import { Logger, makeWorkerUtils, type LogFunctionFactory, type WorkerUtils } from "graphile-worker";
-import pg from "pg";
+import type { WorkerUtils } from "graphile-worker";
+import type pg from "pg";
+import { requireOptional } from "../../core/index.js";
+import { quietQueueLogger } from "./queue-logger.js";
 import { InstanceError, InvalidDefinitionError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import { PostgresStorage, type RunRecord } from "../../storage/index.js";
@@ -19,12 +21,6 @@ export function runTaskOf(queue: string): string {
   }
   return queue === DEFAULT_WORKER_QUEUE ? EXECUTE_RUN_TASK : `${EXECUTE_RUN_TASK}:${queue}`;
 }
-
-/** graphile-worker's own logging is dropped below warnings, and goes to stderr otherwise. */
-const logFactory: LogFunctionFactory = (scope) => (level, message) => {
-  if (level === "error" || level === "warning") process.stderr.write(`tessera queue${scope.workerId ? ` ${scope.workerId}` : ""}: ${message}\n`);
-};
-export const quietQueueLogger = new Logger(logFactory);
 
 /**
  * A connection the server drops (restart, failover) is replaced on the next checkout; without listeners its
@@ -60,13 +56,14 @@ export class QueueConnection {
 
   constructor(instance: Instance, maxConnections?: number) {
     const { pool, schema } = queueConnectionOf(instance);
-    this.pool = new pg.Pool(maxConnections === undefined ? pool : { ...pool, max: maxConnections });
+    const { Pool } = requireOptional<typeof import("pg")>("pg", "The workers' queue");
+    this.pool = new Pool(maxConnections === undefined ? pool : { ...pool, max: maxConnections });
     quietErrors(this.pool);
     this.schema = schema;
   }
 
   #workerUtils(): Promise<WorkerUtils> {
-    this.#utils ??= makeWorkerUtils({ pgPool: this.pool, schema: this.schema, logger: quietQueueLogger }).then(async (utils) => {
+    this.#utils ??= requireOptional<typeof import("graphile-worker")>("graphile-worker", "The workers' queue").makeWorkerUtils({ pgPool: this.pool, schema: this.schema, logger: quietQueueLogger() }).then(async (utils) => {
       await utils.migrate();
       return utils;
     });

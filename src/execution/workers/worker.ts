@@ -1,15 +1,17 @@
 // `tessera worker`: takes runs off the workers' queue and executes them, holding a lease that says it is alive.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { run as runGraphileWorker, type Runner } from "graphile-worker";
-import pg from "pg";
+import type { Runner } from "graphile-worker";
+import type pg from "pg";
+import { requireOptional } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { failUnfinishedRun } from "../run-queue/launchers.js";
 import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
 import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
-import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, quietQueueLogger, runTaskOf } from "./worker-queue.js";
+import { quietQueueLogger } from "./queue-logger.js";
+import { DEFAULT_WORKER_QUEUE, queueConnectionOf, quietErrors, runTaskOf } from "./worker-queue.js";
 
 /** A worker's instance, code location, queues, concurrency and lease timing. */
 export interface WorkerOptions {
@@ -71,7 +73,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
 
   const { pool: poolConfig, schema } = queueConnectionOf(instance);
-  const pgPool = new pg.Pool({ ...poolConfig, max: (options.concurrency ?? 1) + 2 });
+  const { Pool } = requireOptional<typeof import("pg")>("pg", "A worker");
+  const { run: runGraphileWorker } = requireOptional<typeof import("graphile-worker")>("graphile-worker", "A worker");
+  const pgPool = new Pool({ ...poolConfig, max: (options.concurrency ?? 1) + 2 });
   quietErrors(pgPool);
   let runner: Runner;
   try {
@@ -81,7 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
       concurrency: options.concurrency ?? 1,
       noHandleSignals: true,
       pollInterval: options.pollIntervalMs ?? 2000,
-      logger: quietQueueLogger,
+      logger: quietQueueLogger(),
       taskList: Object.fromEntries((options.queues ?? [DEFAULT_WORKER_QUEUE]).map((queue) => [runTaskOf(queue), executeRunJob])),
     });
   } catch (error) {
@@ -119,7 +123,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   let stepPool: pg.Pool | undefined;
   let stepRunner: Runner | undefined;
   if (stepConcurrency > 0) {
-    stepPool = new pg.Pool({ ...poolConfig, max: stepConcurrency + 2 });
+    stepPool = new Pool({ ...poolConfig, max: stepConcurrency + 2 });
     quietErrors(stepPool);
     try {
       stepRunner = await runGraphileWorker({
@@ -128,7 +132,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         concurrency: stepConcurrency,
         noHandleSignals: true,
         pollInterval: options.pollIntervalMs ?? 2000,
-        logger: quietQueueLogger,
+        logger: quietQueueLogger(),
         taskList: {
           [EXECUTE_STEP_TASK]: async (payload) => {
             const job = payload as QueuedStepPayload;

@@ -1,6 +1,6 @@
 // Connection settings of the PostgreSQL storage: the pool's config, a password-free location, and unreachable-server errors.
-import { types, type PoolConfig } from "pg";
-import { InstanceError } from "../../core/index.js";
+import type { PoolConfig, types as PgTypes } from "pg";
+import { InstanceError, requireOptional } from "../../core/index.js";
 
 /** Where the PostgreSQL storage connects. Unset fields fall back to libpq's variables (PGHOST, PGUSER…), as `psql` does. */
 export interface PostgresConnectionOptions {
@@ -43,7 +43,9 @@ const INT8_OID = 20;
 // Storage ids and counts are BIGINT; the driver returns those as strings. Ids stay far below 2^53.
 const customTypes = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8_OID && format !== "binary" ? (value: string) => Number(value) : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    oid === INT8_OID && format !== "binary"
+      ? (value: string) => Number(value)
+      : requireOptional<typeof import("pg")>("pg", "PostgreSQL storage").types.getTypeParser(oid, format)) as typeof PgTypes.getTypeParser,
 };
 
 export function resolveTarget(options: PostgresConnectionOptions): PostgresTarget {

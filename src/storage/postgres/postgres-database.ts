@@ -1,8 +1,8 @@
 // The PostgreSQL pool of one storage: connects lazily (waiting out a server restart), creates or checks
 // the schema on first use, and runs the concerns' queries and transactions with connection loss reported
 // as an unreachable server.
-import { Pool, type PoolClient, type PoolConfig, type QueryResultRow } from "pg";
-import { InstanceError } from "../../core/index.js";
+import type { Pool, PoolClient, PoolConfig, QueryResultRow } from "pg";
+import { InstanceError, requireOptional } from "../../core/index.js";
 import {
   APP_ID,
   ClosedGuard,
@@ -73,6 +73,7 @@ export class PostgresDatabase {
     this.#migrations = migrationsAfter(options.migrations ?? POSTGRES_MIGRATIONS, 0);
     this.latest = latestVersion(this.#migrations);
     this.schemaKey = fnv1a(this.schema);
+    const { Pool } = requireOptional<typeof import("pg")>("pg", "PostgreSQL storage");
     this.#pool = new Pool(poolConfig(options, this.#target));
     // An idle connection the server dropped (restart, failover) is replaced on the next checkout;
     // without a listener its error would crash the process.

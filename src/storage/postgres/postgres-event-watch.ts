@@ -1,6 +1,7 @@
 // Watching a PostgreSQL instance's event log: LISTEN on a connection of its own, outside the pool.
-import { Client } from "pg";
+import type { Client as PgClient } from "pg";
 import type { InstanceError } from "../../core/index.js";
+import { requireOptional } from "../../core/index.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { EVENTS_CHANNEL } from "./postgres-store-events.js";
 
@@ -19,7 +20,8 @@ export class PostgresEventWatches {
   async watch(listener: (maxStorageId: number) => void, onError?: (error: InstanceError) => void): Promise<StopWatching> {
     await this.#database.ready();
     // A pooled connection would be handed to queries between notifications and lose the LISTEN.
-    const client = new Client(this.#database.poolConfig());
+    const { Client } = requireOptional<typeof import("pg")>("pg", "Watching a PostgreSQL instance");
+    const client: PgClient = new Client(this.#database.poolConfig());
     try {
       await client.connect();
     } catch (error) {
