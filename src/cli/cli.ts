@@ -42,17 +42,48 @@ export class Cli {
     this.streams.stderr.write(`${line}\n`);
   }
 
-  /** Opens the instance of `--home` (or $TESSERA_HOME, or ./.tessera), runs `fn`, and closes it. */
+  /**
+   * Opens the instance of `--home` (or $TESSERA_HOME, or `.tessera` in the project root), runs `fn`, and closes it.
+   * A command that only reads never creates an instance: where there is none, it says so.
+   */
   async withInstance<T>(command: Command, fn: (instance: Instance) => Promise<T>, options: { allowOldSchema?: boolean } = {}): Promise<T> {
     // Loaded here, not at the top: `tessera --help` and argument errors never need the instance layer.
     const { Instance } = await import("../instance/index.js");
-    const instance = Instance.fromHome({ home: homeOf(command), allowOldSchema: options.allowOldSchema ?? false });
+    const instance = Instance.fromHome({
+      home: homeOf(command),
+      cwd: this.cwd,
+      allowOldSchema: options.allowOldSchema ?? false,
+      mustExist: READ_ONLY_COMMANDS.has(commandPath(command)),
+    });
     try {
       return await fn(instance);
     } finally {
       await instance.close();
     }
   }
+}
+
+/** Commands that only read the instance: they never create one. */
+const READ_ONLY_COMMANDS = new Set([
+  "run list",
+  "run show",
+  "asset list",
+  "asset show",
+  "backfill list",
+  "backfill show",
+  "schedule list",
+  "sensor list",
+  "partitions list",
+  "daemon status",
+  "instance info",
+  "automation explain",
+]);
+
+/** `run list` for the command `list` under `run`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
 }
 
 /** The global `--home` option, wherever on the command line it was given. */

@@ -69,12 +69,13 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
  * The code location modules to load: `-m` if given, else the `locations` of tessera.yaml.
  * `required` makes an empty answer an error that says how to name one.
  */
-export function codeLocationPaths(moduleOption: string | undefined, settings: Settings, required: boolean): string[] {
-  if (moduleOption !== undefined) return [moduleOption];
+export function codeLocationPaths(moduleOption: string | readonly string[] | undefined, settings: Settings, required: boolean): string[] {
+  if (typeof moduleOption === "string") return [moduleOption];
+  if (moduleOption !== undefined && moduleOption.length > 0) return [...moduleOption];
   const paths = (settings.locations ?? []).map((l) => l.module);
   if (paths.length === 0 && required) {
     throw new CliUsageError(
-      "No code location given: pass -m/--module <file.ts> (a module that exports `defs`), or list it in tessera.yaml in the Tessera home as `locations: [{ module: path/to/defs.ts }]`.",
+      "No code location given: pass -m/--module <file.ts> (a module that exports `defs`), or list it in the project file tessera.yaml at your project's root as `locations: [{ module: src/defs.ts }]` (`tessera init` writes one).",
     );
   }
   return paths;

@@ -2,7 +2,11 @@ export { Instance, type FetchOptions, type FetchResult, type GetRunsOptions, typ
 export {
   DEFAULT_DB_FILE,
   SETTINGS_FILE,
+  HOME_DIR,
+  findProjectFile,
+  findProjectRoot,
   readSettings,
+  readSettingsFile,
   resolveHome,
   resolvePostgresSettings,
   settingsSchema,

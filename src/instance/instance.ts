@@ -1,4 +1,5 @@
 // Instance: the storage of runs, events and the asset index, with the settings of a Tessera home.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
@@ -28,6 +29,7 @@ import {
 } from "../storage/index.js";
 import {
   DEFAULT_DB_FILE,
+  findProjectFile,
   readSettings,
   resolveHome,
   resolvePostgresSettings,
@@ -147,11 +149,25 @@ export class Instance {
     return instance;
   }
 
-  /** Opens the instance of `$TESSERA_HOME` (default `./.tessera`), reading its tessera.yaml if present. */
-  static fromHome(options: { home?: string; clock?: Clock; allowOldSchema?: boolean } = {}): Instance {
-    const home = resolveHome(options.home);
-    const settings = readSettings(home);
+  /**
+   * Opens the instance at `home`, else `$TESSERA_HOME`, else `.tessera` in the project root (the folder of the
+   * tessera.yaml found walking up from `cwd`), with the settings of the project file and of the home's own
+   * tessera.yaml. With `mustExist`, an instance that was never created is an error saying so, and nothing is
+   * created (for commands that only read).
+   */
+  static fromHome(options: { home?: string; clock?: Clock; allowOldSchema?: boolean; cwd?: string; mustExist?: boolean } = {}): Instance {
+    const cwd = options.cwd ?? process.cwd();
+    const home = resolveHome(options.home, { cwd });
+    const settings = readSettings(home, { projectFile: findProjectFile(cwd) });
     const storage = settings.storage ?? { sqlite: { path: join(home, DEFAULT_DB_FILE) } };
+    if (options.mustExist && "sqlite" in storage && storage.sqlite.path !== ":memory:" && !existsSync(storage.sqlite.path)) {
+      throw new InstanceError(
+        "INSTANCE_NOT_FOUND",
+        storage.sqlite.path,
+        `No Tessera instance at ${home}: nothing has been recorded there yet, so there is nothing to show. ` +
+          `Materialize something first (tessera materialize), or point --home or $TESSERA_HOME at an existing instance.`,
+      );
+    }
     const instance = Instance.open({ storage, clock: options.clock, home, allowOldSchema: options.allowOldSchema });
     return new Instance(instance.storage, { clock: instance.clock, home, settings, storageConfig: storage });
   }

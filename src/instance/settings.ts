@@ -1,6 +1,7 @@
-// tessera.yaml: where the instance keeps its storage and which code locations it loads.
+// tessera.yaml: the project file at a project's root (its code locations, relative to it) and the instance's own, in
+// its home (where it keeps its storage); and how the home is found.
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigValidationError, InstanceError } from "../core/index.js";
@@ -144,15 +145,46 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const SETTINGS_FILE = "tessera.yaml";
 export const DEFAULT_DB_FILE = "tessera.db";
 
-/** `$TESSERA_HOME`, else `./.tessera`, as an absolute path. */
-export function resolveHome(home?: string): string {
-  return resolve(home ?? process.env.TESSERA_HOME ?? ".tessera");
+/**
+ * The instance home: `home` when given, else `$TESSERA_HOME`, else `.tessera` in the project root (the folder of the
+ * project's tessera.yaml, found by walking up from `cwd`; see findProjectRoot). Absolute.
+ */
+export function resolveHome(home?: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  const fromEnv = (options.env ?? process.env).TESSERA_HOME;
+  if (home !== undefined) return resolve(cwd, home);
+  if (fromEnv !== undefined && fromEnv !== "") return resolve(cwd, fromEnv);
+  return join(findProjectRoot(cwd), HOME_DIR);
 }
 
-/** Reads `<home>/tessera.yaml` if present; paths in it are relative to home. */
-export function readSettings(home: string): Settings {
-  const file = join(home, SETTINGS_FILE);
+/** The folder of the instance home inside a project. */
+export const HOME_DIR = ".tessera";
+
+/**
+ * The project root: the nearest folder, from `cwd` up, holding a tessera.yaml (the project file), else the nearest
+ * holding a package.json, else `cwd` itself. The tessera.yaml inside an instance home is the instance's, not a
+ * project file, and is skipped.
+ */
+export function findProjectRoot(cwd: string = process.cwd()): string {
+  const start = resolve(cwd);
+  let packageRoot: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (basename(dir) !== HOME_DIR && existsSync(join(dir, SETTINGS_FILE))) return dir;
+    if (packageRoot === undefined && existsSync(join(dir, "package.json"))) packageRoot = dir;
+    if (dirname(dir) === dir) return packageRoot ?? start;
+  }
+}
+
+/** The project file (`<root>/tessera.yaml`) above `cwd`, if there is one. */
+export function findProjectFile(cwd: string = process.cwd()): string | undefined {
+  const file = join(findProjectRoot(cwd), SETTINGS_FILE);
+  return existsSync(file) ? file : undefined;
+}
+
+/** Reads one tessera.yaml; paths in it are relative to its folder. */
+export function readSettingsFile(file: string): Settings {
   if (!existsSync(file)) return {};
+  const dir = dirname(file);
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, "utf8"));
@@ -163,12 +195,25 @@ export function readSettings(home: string): Settings {
   if (!parsed.success) throw new ConfigValidationError(file, configIssues(parsed.error, ""));
   const settings = parsed.data;
   if (settings.storage && "sqlite" in settings.storage && !isAbsolute(settings.storage.sqlite.path)) {
-    settings.storage = { sqlite: { path: join(home, settings.storage.sqlite.path) } };
+    settings.storage = { sqlite: { path: join(dir, settings.storage.sqlite.path) } };
   }
   if (settings.locations) {
-    settings.locations = settings.locations.map((l) => ({ module: isAbsolute(l.module) ? l.module : resolve(home, l.module) }));
+    settings.locations = settings.locations.map((l) => ({ module: isAbsolute(l.module) ? l.module : resolve(dir, l.module) }));
   }
   return settings;
+}
+
+/**
+ * The settings of the instance at `home`: the project file's (code locations, and any instance settings it holds),
+ * overridden key by key by the home's own tessera.yaml. Paths in each are relative to its own folder.
+ */
+export function readSettings(home: string, options: { projectFile?: string | undefined } = {}): Settings {
+  const own = readSettingsFile(join(home, SETTINGS_FILE));
+  const projectFile = options.projectFile;
+  if (projectFile === undefined || resolve(projectFile) === resolve(home, SETTINGS_FILE)) return own;
+  const project = readSettingsFile(projectFile);
+  const locations = [...(project.locations ?? []), ...(own.locations ?? [])];
+  return { ...project, ...own, ...(locations.length ? { locations } : {}) };
 }
 
 /** Why a URL written in the settings is refused, or undefined. Never echoes the URL: it may hold a secret. */

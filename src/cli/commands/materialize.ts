@@ -1,17 +1,19 @@
-// `tessera materialize`: runs a selection of a code location's assets and records the run.
+// `tessera materialize`: runs a selection of the assets of one or more code locations and records each run.
 import type { Command } from "commander";
+import { UnknownAssetError } from "../../core/index.js";
+import type { Instance } from "../../instance/index.js";
 import { commandDescription } from "../command-table.js";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph, AssetSelection } from "../../graph/index.js";
 import { PartitionKeyRange } from "../../partitions/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
-import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
 import { executeWithProgress } from "../execute-with-progress.js";
 import { parseTags, readRunConfig } from "../run-options.js";
 
 interface MaterializeOptions {
-  module?: string;
+  module: string[];
   select: string;
   config?: string;
   tags?: string;
@@ -41,7 +43,12 @@ export function registerMaterializeCommand(program: Command, cli: Cli): void {
   program
     .command("materialize")
     .description(commandDescription("materialize"))
-    .option("-m, --module <file>", "code location module: a .ts or .js file that exports `defs` (default: locations in tessera.yaml)")
+    .option(
+      "-m, --module <file>",
+      "code location module: a .ts or .js file that exports `defs`; repeat for several (default: the locations of the project's tessera.yaml)",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option("-s, --select <selection>", "assets to materialize: keys (a,b), '*orders+' or 'group:sales and kind:csv'; '*' for all", "*")
     .option("-c, --config <file|json>", "run config: a .yaml or .json file, or inline JSON")
     .option("-p, --partition <key>", "the partition to materialize, for partitioned assets (e.g. 2026-11-24)")
@@ -60,24 +67,54 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
   const tags = parseTags(options.tags);
   return cli.withInstance(command, async (instance) => {
     const paths = codeLocationPaths(options.module, instance.settings, true);
-    if (paths.length > 1) {
-      throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations (${paths.join(", ")}); pick the one to materialize with -m <file>.`);
-    }
-    const location = await loadCodeLocation(paths[0] as string, cli.cwd);
-    const graph = AssetGraph.of(location.defs);
-    // `status:` is answered from this instance now; the run then gets the assets it named.
+    // `status:` is answered from this instance now; each run then gets the assets it named.
     const parsed = AssetSelection.fromString(options.select);
-    const selection = await parsed.withStatusesResolved(graph, { instance });
-    const nodes = resolveSelection(graph, selection);
-    if (nodes.length === 0) {
+    const targets: { location: CodeLocation; graph: AssetGraph; selection: AssetSelection; nodes: number[] }[] = [];
+    let assetCount = 0;
+    let unknown: UnknownAssetError | undefined;
+    for (const path of paths) {
+      const location = await loadCodeLocation(path, cli.cwd);
+      const graph = AssetGraph.of(location.defs);
+      assetCount += graph.size;
+      const selection = await parsed.withStatusesResolved(graph, { instance });
+      let nodes: number[];
+      try {
+        nodes = resolveSelection(graph, selection);
+      } catch (error) {
+        // With several locations, a key defined in another one is simply not selected here.
+        if (paths.length > 1 && error instanceof UnknownAssetError) {
+          unknown ??= error;
+          continue;
+        }
+        throw error;
+      }
+      if (nodes.length > 0) targets.push({ location, graph, selection, nodes });
+    }
+    if (targets.length === 0 && unknown) throw unknown;
+    if (targets.length === 0) {
       throw new CliUsageError(
-        graph.size === 0
-          ? `Code location ${location.name} defines no assets; add some to its \`defs\`.`
+        assetCount === 0
+          ? `Code location${paths.length > 1 ? "s" : ""} ${paths.join(", ")} define${paths.length > 1 ? "" : "s"} no assets; add some to ${paths.length > 1 ? "their" : "its"} \`defs\`.`
           : parsed.needsInstance()
             ? `--select "${options.select}" selects no assets: no asset has that status in this instance (\`tessera asset list\` shows them).`
             : `--select "${options.select}" selects no assets; pass asset keys separated by commas, a selection such as '*orders+' or 'group:sales', or '*' for all.`,
       );
     }
+    // One run per code location that the selection reaches, one after the other; the worst exit code wins.
+    let exitCode = 0;
+    for (const target of targets) exitCode = Math.max(exitCode, await materializeLocation(cli, command, options, instance, target, { runConfig, tags }));
+    return exitCode;
+  });
+}
+
+async function materializeLocation(
+  cli: Cli,
+  command: Command,
+  options: MaterializeOptions,
+  instance: Instance,
+  { location, graph, selection, nodes }: { location: CodeLocation; graph: AssetGraph; selection: AssetSelection; nodes: number[] },
+  { runConfig, tags }: { runConfig: Awaited<ReturnType<typeof readRunConfig>>; tags: ReturnType<typeof parseTags> },
+): Promise<number> {
     const runOptions = {
       instance,
       runConfig,
@@ -100,5 +137,4 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
       execute: (watch) =>
         location.defs.materialize(selection, { ...runOptions, ...watch, raiseOnError: false }),
     });
-  });
 }
