@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
 import { randomUUID } from "node:crypto";
-import { AssetKey, InstanceError, RunNotFoundError, systemClock, type AssetKeyLike, type Clock, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
+import { AssetKey, BackfillNotFoundError, InstanceError, RunNotFoundError, systemClock, type AssetKeyLike, type Clock, type EventRecord, type EventType, type RunStatus, type TesseraEvent } from "../core/index.js";
 import { PostgresStorage, SqliteStorage, type AssetRecord, type BackfillRecord, type BackfillStatus, type NewRun, type RunRecord, type Storage, type StorageInfo } from "../storage/index.js";
 import { DEFAULT_DB_FILE, readSettings, resolveHome, resolvePostgresSettings, storageConfigSchema, type Settings, type StorageConfig } from "./settings.js";
 
@@ -314,7 +314,7 @@ export class Instance {
   /** Asks a backfill to stop: a running one stops before its next run, a requested one never starts. */
   async cancelBackfill(backfillId: string): Promise<BackfillRecord> {
     const backfill = await this.storage.getBackfill(backfillId);
-    if (!backfill) throw new InstanceError("BACKFILL_NOT_FOUND", backfillId, `No backfill with id "${backfillId}". List them with \`tessera backfill list\`.`);
+    if (!backfill) throw new BackfillNotFoundError(backfillId);
     if (backfill.status !== "REQUESTED" && backfill.status !== "IN_PROGRESS") return backfill;
     const updated = { ...backfill, status: backfill.status === "REQUESTED" ? ("CANCELED" as const) : ("CANCELING" as const), updateTime: this.clock.now() };
     await this.storage.updateBackfill(updated);
