@@ -191,6 +191,7 @@ export {
   type TagConcurrencyLimit,
 } from "./instance/index.js";
 
+export { InvalidExecutionOptionError, NothingToRunError, ResourceSetupError } from "./execution/index.js";
 export {
   AssetValueLoader,
   ExecuteResult,

@@ -22,6 +22,7 @@ import type { PreparedResource } from "./resources.js";
 import { DEFAULT_DATA_VERSION, NULL_DATA_VERSION, dataVersionOf } from "../versioning/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
 import { InvalidDefinitionError, RunFailedError, SystemTags } from "../core/index.js";
+import { InvalidExecutionOptionError } from "./errors.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -356,17 +357,18 @@ async function checkPartitions(
   const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
   const { partitionKey, partitionKeyRange } = options;
   if (partitionKey !== undefined && partitionKeyRange !== undefined) {
-    throw new InvalidDefinitionError("Give either partitionKey or partitionKeyRange, not both.");
+    throw new InvalidExecutionOptionError("partitionKeyRange", "Give either partitionKey or partitionKeyRange, not both.");
   }
   if (defs.size === 0) {
     if (partitionKey !== undefined || partitionKeyRange !== undefined) {
-      throw new InvalidDefinitionError(`A partition was given, but no asset in the run is partitioned; leave it out.`);
+      throw new InvalidExecutionOptionError(partitionKey !== undefined ? "partitionKey" : "partitionKeyRange", `A partition was given, but no asset in the run is partitioned; leave it out.`);
     }
     return { partitionKeys: undefined, dynamicPartitions };
   }
   const [first] = defs.values();
   if (partitionKey === undefined && partitionKeyRange === undefined) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "partitionKey",
       `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
         `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
     );
@@ -377,7 +379,8 @@ async function checkPartitions(
     return { partitionKeys: [partitionKey], dynamicPartitions };
   }
   if (defs.size > 1) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "partitionKeyRange",
       `A partition range runs assets of one partitioning, but this run has several: ${[...defs.values()].map((d) => `${d.assets.join(", ")} (${d.def.toString()})`).join("; ")}. Materialize them in separate runs.`,
     );
   }
@@ -387,12 +390,13 @@ async function checkPartitions(
 
 function checkMultiprocess(options: ExecuteOptions, instance: Instance, prepared: readonly PreparedResource[]): void {
   if (options.codeLocation === undefined) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "codeLocation",
       "The multiprocess executor loads the code location in each step's process, so the run needs its module: run it with `tessera materialize -m <file>`, or pass codeLocation: <path of the module exporting defs>.",
     );
   }
   if (!instance.storageConfig) {
-    throw new InvalidDefinitionError("The multiprocess executor needs an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
+    throw new InvalidExecutionOptionError("instance", "The multiprocess executor needs an instance other processes can open (Instance.fromHome or Instance.open), not Instance.ephemeral().");
   }
   const inMemory = prepared.find((p) => p.definition instanceof InMemoryIOManager);
   if (inMemory) {
