@@ -9,15 +9,23 @@ export {
   type AssetKeyLike,
   // Errors
   TesseraError,
+  TesseraErrorCode,
   AssetCheckFailedError,
+  BackfillNotFoundError,
   CodeLocationError,
+  CodeLocationImportError,
+  CodeLocationNotFoundError,
   ConfigValidationError,
   DependencyCycleError,
   DuplicateAssetKeyError,
+  ForeignDefinitionsError,
   InstanceError,
   InvalidAssetKeyError,
   InvalidDefinitionError,
+  InvalidDefsExportError,
+  MissingPackageError,
   MissingAssetValueError,
+  MissingDefsExportError,
   MissingResourceError,
   OutputTypeCheckError,
   RunFailedError,
@@ -212,6 +220,7 @@ export {
 // Splitting assets into partitions (time windows, static, dynamic, multi-dimensional), mapping partitions
 // between assets, and backfilling ranges of partitions.
 
+export { InvalidExecutionOptionError, NothingToRunError, ResourceSetupError } from "./execution/index.js";
 export {
   // Partitions definitions
   PartitionsDefinition,

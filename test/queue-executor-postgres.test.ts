@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Definitions, Instance, InvalidDefinitionError, ManualClock, asset, queueExecutor, type EventRecord } from "@tessera/core";
+import { Definitions, Instance, InstanceError, ManualClock, asset, queueExecutor, type EventRecord } from "@tessera/core";
 import { WorkerQueue, startWorker, stepWorkerKey } from "../src/execution/index.js";
 import { executeQueuedStep } from "../src/execution/queue-executor/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, withClient } from "./support/postgres.js";
@@ -286,7 +286,8 @@ describe("the queue executor without PostgreSQL", () => {
     const defs = new Definitions({ assets: [asset("one", () => 1)], executor: queueExecutor() });
     try {
       const attempt = defs.materialize("one", { instance, codeLocation: join(homeDir, "defs.ts") });
-      await expect(attempt).rejects.toBeInstanceOf(InvalidDefinitionError);
+      await expect(attempt).rejects.toBeInstanceOf(InstanceError);
+      await expect(attempt).rejects.toMatchObject({ code: "WORKERS_NEED_POSTGRES" });
       await expect(attempt).rejects.toThrow(/queue executor puts each step on the workers' queue in PostgreSQL, but this instance is sqlite .*storage: \{ postgres: \{ url \} \}/);
       expect(await instance.getRuns()).toEqual([]);
     } finally {

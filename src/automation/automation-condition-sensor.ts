@@ -1,6 +1,7 @@
 // AutomationConditionSensorDefinition: a sensor that evaluates the automation conditions of the assets it targets.
 import { createHash } from "node:crypto";
 import { InvalidDefinitionError, type AssetKey, type RawMetadata } from "../core/index.js";
+import { InvalidExecutionOptionError } from "../execution/index.js";
 import { AssetJobDefinition, type DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
 import type { CoercibleToAssetSelection } from "../definitions/index.js";
@@ -240,7 +241,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
   override async evaluateTick(ctx: SensorEvaluationContext | SensorContextOptions = {}): Promise<TickEvaluation> {
     const context = ctx instanceof SensorEvaluationContext ? ctx : buildSensorContext(ctx);
     if (!context.definitions) {
-      throw new InvalidDefinitionError(`The automation condition sensor "${this.name}" needs the Definitions to evaluate: build its context with { definitions, instance }.`);
+      throw new InvalidExecutionOptionError("definitions", `The automation condition sensor "${this.name}" needs the Definitions to evaluate: build its context with { definitions, instance }.`);
     }
     const evaluation = await this.evaluate({ defs: context.definitions, instance: context.instance, evaluationTime: context.currentTime, cursor: context.cursor });
     const fromBackfills = evaluation.backfillRequests.flatMap((b) => b.partitionKeys.map((partitionKey) => new RunRequest({ assetSelection: b.assetSelection, partitionKey, tags: b.tags })));

@@ -1,7 +1,15 @@
 // Loads a code location: a TypeScript or JavaScript module whose export `defs` is a Definitions.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { CodeLocationError, TesseraError, importModule } from "../core/index.js";
+import {
+  CodeLocationImportError,
+  CodeLocationNotFoundError,
+  ForeignDefinitionsError,
+  InvalidDefsExportError,
+  MissingDefsExportError,
+  TesseraError,
+  importModule,
+} from "../core/index.js";
 import { Definitions } from "../code-location/index.js";
 import type { Settings } from "../instance/index.js";
 import { CliUsageError } from "./errors.js";
@@ -18,7 +26,9 @@ const DEFS_HINT = "add `export const defs = new Definitions({ assets: [...] })` 
 
 /**
  * Imports `modulePath` and returns its `defs`. Every way this can go wrong is a CodeLocationError
- * naming the module: missing file, an error thrown while importing, no `defs`, a `defs` of the wrong kind.
+ * naming the module, each with its own code: missing file (CodeLocationNotFoundError), an error thrown while importing
+ * (CodeLocationImportError), no `defs` (MissingDefsExportError), a `defs` of another copy of Tessera (ForeignDefinitionsError)
+ * or of the wrong kind (InvalidDefsExportError).
  */
 export async function loadCodeLocation(modulePath: string, cwd: string = process.cwd()): Promise<CodeLocation> {
   const absolute = resolve(cwd, modulePath);
@@ -27,10 +37,10 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
   try {
     isFile = statSync(absolute).isFile();
   } catch {
-    throw new CodeLocationError(absolute, `Code location module ${name} does not exist (looked for ${absolute}). Check the path given with -m/--module or in tessera.yaml.`);
+    throw new CodeLocationNotFoundError(absolute, `Code location module ${name} does not exist (looked for ${absolute}). Check the path given with -m/--module or in tessera.yaml.`);
   }
   if (!isFile) {
-    throw new CodeLocationError(absolute, `Code location ${name} is a directory; pass the module file that exports \`defs\`, e.g. ${displayPath(resolve(absolute, "defs.ts"), cwd)}.`);
+    throw new CodeLocationNotFoundError(absolute, `Code location ${name} is a directory; pass the module file that exports \`defs\`, e.g. ${displayPath(resolve(absolute, "defs.ts"), cwd)}.`);
   }
 
   let exports: Record<string, unknown>;
@@ -39,7 +49,7 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
   } catch (cause) {
     const reason = cause instanceof Error ? (cause instanceof TesseraError ? cause.message : `${cause.name}: ${cause.message}`) : String(cause);
     const hint = /Cannot find (module|package) '@tessera\/core'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install @tessera/core) so that \`import ... from "@tessera/core"\` resolves.` : "";
-    throw new CodeLocationError(absolute, `Could not load code location ${name}: ${reason}${hint}`, { cause });
+    throw new CodeLocationImportError(absolute, `Could not load code location ${name}: ${reason}${hint}`, cause);
   }
 
   // A module compiled as CommonJS (its package has no "type": "module") arrives as `default`.
@@ -54,15 +64,15 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
         : others.length > 0
           ? ` (it exports ${others.map((k) => `\`${k}\``).join(", ")}); ${DEFS_HINT}`
           : `; ${DEFS_HINT}`;
-    throw new CodeLocationError(absolute, `module ${name} does not export \`defs\`${hint}`);
+    throw new MissingDefsExportError(absolute, `module ${name} does not export \`defs\`${hint}`, Object.keys(exports));
   }
   if (typeof defs === "object" && defs !== null && (defs as { kind?: unknown }).kind === "definitions") {
-    throw new CodeLocationError(
+    throw new ForeignDefinitionsError(
       absolute,
       `module ${name} exports a \`defs\` built by another copy of Tessera than this command's. Import from "@tessera/core" in the module and run the \`tessera\` of the same installation (npx tessera).`,
     );
   }
-  throw new CodeLocationError(absolute, `module ${name} exports \`defs\`, but it is ${describeValue(defs)}, not a Definitions; ${DEFS_HINT}`);
+  throw new InvalidDefsExportError(absolute, `module ${name} exports \`defs\`, but it is ${describeValue(defs)}, not a Definitions; ${DEFS_HINT}`);
 }
 
 /**

@@ -5,16 +5,123 @@ export interface TesseraErrorOptions {
 }
 
 /**
+ * Every code a TesseraError can carry, the closed set `TesseraError.code` is typed as: match on these,
+ * not on messages. A code is never renamed or reused; a new failure gets a new code here.
+ */
+export const TesseraErrorCode = {
+  // Assets and definitions (core)
+  INVALID_ASSET_KEY: "INVALID_ASSET_KEY",
+  INVALID_DEFINITION: "INVALID_DEFINITION",
+  DUPLICATE_ASSET_KEY: "DUPLICATE_ASSET_KEY",
+  DEPENDENCY_CYCLE: "DEPENDENCY_CYCLE",
+  UNKNOWN_ASSET: "UNKNOWN_ASSET",
+  MISSING_RESOURCE: "MISSING_RESOURCE",
+  INVALID_CONFIG: "INVALID_CONFIG",
+  OUTPUT_TYPE_CHECK_FAILED: "OUTPUT_TYPE_CHECK_FAILED",
+  MISSING_ASSET_VALUE: "MISSING_ASSET_VALUE",
+  ASSET_CHECK_FAILED: "ASSET_CHECK_FAILED",
+  // Code locations: the module a command or process loads
+  CODE_LOCATION_ERROR: "CODE_LOCATION_ERROR",
+  CODE_LOCATION_NOT_FOUND: "CODE_LOCATION_NOT_FOUND",
+  CODE_LOCATION_IMPORT_FAILED: "CODE_LOCATION_IMPORT_FAILED",
+  CODE_LOCATION_NO_DEFS: "CODE_LOCATION_NO_DEFS",
+  CODE_LOCATION_INVALID_DEFS: "CODE_LOCATION_INVALID_DEFS",
+  CODE_LOCATION_FOREIGN_DEFS: "CODE_LOCATION_FOREIGN_DEFS",
+  // Partitions
+  INVALID_PARTITIONS_DEFINITION: "INVALID_PARTITIONS_DEFINITION",
+  UNKNOWN_PARTITION_KEY: "UNKNOWN_PARTITION_KEY",
+  INVALID_PARTITION_KEY_RANGE: "INVALID_PARTITION_KEY_RANGE",
+  INVALID_PARTITION_KEY: "INVALID_PARTITION_KEY",
+  INVALID_TIMEZONE: "INVALID_TIMEZONE",
+  INVALID_PARTITION_FORMAT: "INVALID_PARTITION_FORMAT",
+  INVALID_CRON_SCHEDULE: "INVALID_CRON_SCHEDULE",
+  INCOMPATIBLE_PARTITION_MAPPING: "INCOMPATIBLE_PARTITION_MAPPING",
+  DYNAMIC_PARTITIONS_STORE_REQUIRED: "DYNAMIC_PARTITIONS_STORE_REQUIRED",
+  INVALID_PARTITIONS_SUBSET: "INVALID_PARTITIONS_SUBSET",
+  // Schedules, sensors, automation conditions, selections (definitions)
+  UNKNOWN_JOB_TARGET: "UNKNOWN_JOB_TARGET",
+  INVALID_EVALUATION_RESULT: "INVALID_EVALUATION_RESULT",
+  INVALID_RUN_REQUEST: "INVALID_RUN_REQUEST",
+  INVALID_FRESHNESS_POLICY: "INVALID_FRESHNESS_POLICY",
+  INVALID_AUTOMATION_CONDITION: "INVALID_AUTOMATION_CONDITION",
+  SELECTION_SYNTAX: "SELECTION_SYNTAX",
+  SELECTION_NOT_EXPRESSIBLE: "SELECTION_NOT_EXPRESSIBLE",
+  // The asset graph and its selections
+  AUTOMATION_CONDITION_REFERENCE: "AUTOMATION_CONDITION_REFERENCE",
+  SELECTION_UNSUPPORTED: "SELECTION_UNSUPPORTED",
+  UNKNOWN_ASSET_CHECK: "UNKNOWN_ASSET_CHECK",
+  // The instance and its storage
+  INSTANCE_UNREADABLE: "INSTANCE_UNREADABLE",
+  INSTANCE_CLOSED: "INSTANCE_CLOSED",
+  CORRUPT_INSTANCE: "CORRUPT_INSTANCE",
+  FOREIGN_DATABASE: "FOREIGN_DATABASE",
+  MIGRATION_REQUIRED: "MIGRATION_REQUIRED",
+  SCHEMA_TOO_NEW: "SCHEMA_TOO_NEW",
+  INVALID_SETTINGS: "INVALID_SETTINGS",
+  INVALID_STORAGE_CONFIG: "INVALID_STORAGE_CONFIG",
+  POSTGRES_UNREACHABLE: "POSTGRES_UNREACHABLE",
+  INVALID_CURSOR: "INVALID_CURSOR",
+  WORKERS_NEED_POSTGRES: "WORKERS_NEED_POSTGRES",
+  INSTANCE_NOT_FOUND: "INSTANCE_NOT_FOUND",
+  // Packages
+  MISSING_PACKAGE: "MISSING_PACKAGE",
+  // Runs and backfills the instance holds
+  RUN_NOT_FOUND: "RUN_NOT_FOUND",
+  RUN_FINISHED: "RUN_FINISHED",
+  NOTHING_TO_REEXECUTE: "NOTHING_TO_REEXECUTE",
+  BACKFILL_NOT_FOUND: "BACKFILL_NOT_FOUND",
+  BACKFILL_IN_PROGRESS: "BACKFILL_IN_PROGRESS",
+  // Execution
+  RUN_FAILED: "RUN_FAILED",
+  RESOURCE_SETUP_FAILED: "RESOURCE_SETUP_FAILED",
+  INVALID_EXECUTION_OPTION: "INVALID_EXECUTION_OPTION",
+  NOTHING_TO_RUN: "NOTHING_TO_RUN",
+  // Automation: the daemon and condition evaluation
+  UNKNOWN_INSTIGATOR: "UNKNOWN_INSTIGATOR",
+  INVALID_DAEMON_OPTION: "INVALID_DAEMON_OPTION",
+  INVALID_AUTOMATION_CURSOR: "INVALID_AUTOMATION_CURSOR",
+  // The command line
+  CLI_USAGE: "CLI_USAGE",
+} as const;
+export type TesseraErrorCode = (typeof TesseraErrorCode)[keyof typeof TesseraErrorCode];
+
+/** The property where an error records the brands of its class chain (one symbol, shared by every copy of Tessera). */
+const BRANDS: unique symbol = Symbol.for("tessera.error.brands") as never;
+
+/** The brand of an error class: `Symbol.for("tessera.error.<ClassName>")`, the same in every copy of Tessera loaded in the process. */
+export function errorBrandOf(errorClass: abstract new (...args: never[]) => unknown): symbol {
+  return Symbol.for(`tessera.error.${errorClass.name}`);
+}
+
+/**
  * Base class of every error Tessera raises for something a user can fix.
  * `code` is stable across versions: match on it, not on the message.
+ *
+ * `instanceof` works across copies of Tessera in one process (two installs, a bundled and an imported one):
+ * each error records the brands of its class chain, and `X[Symbol.hasInstance]` asks whether a value carries
+ * X's brand, so an UnknownAssetError thrown by another copy is `instanceof UnknownAssetError` here.
  */
 export class TesseraError extends Error {
-  readonly code: string;
+  readonly code: TesseraErrorCode;
+  declare readonly [BRANDS]: readonly symbol[];
 
-  constructor(code: string, message: string, options: TesseraErrorOptions = {}) {
+  constructor(code: TesseraErrorCode, message: string, options: TesseraErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
+    const brands: symbol[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      brands.push(errorBrandOf(c as abstract new () => unknown));
+    }
+    Object.defineProperty(this, BRANDS, { value: Object.freeze(brands), enumerable: false, writable: false, configurable: false });
+  }
+
+  /** True for a value whose class chain, in any copy of Tessera, includes a class with this class's brand. */
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (typeof value !== "object" || value === null) return false;
+    const brands = (value as { [BRANDS]?: unknown })[BRANDS];
+    if (!Array.isArray(brands)) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return brands.includes(errorBrandOf(this));
   }
 }
 
@@ -111,19 +218,58 @@ export class OutputTypeCheckError extends TesseraError {
   }
 }
 
-/** A user module that cannot serve as a code location. */
+type CodeLocationErrorCode = Extract<TesseraErrorCode, `CODE_LOCATION_${string}`>;
+
+/** A user module that cannot serve as a code location. Its subclasses name each way loading one fails. */
 export class CodeLocationError extends TesseraError {
   readonly modulePath: string;
-  constructor(modulePath: string, message: string, options: TesseraErrorOptions = {}) {
-    super("CODE_LOCATION_ERROR", message, options);
+  constructor(modulePath: string, message: string, options: TesseraErrorOptions = {}, code: CodeLocationErrorCode = "CODE_LOCATION_ERROR") {
+    super(code, message, options);
     this.modulePath = modulePath;
+  }
+}
+
+/** A code location module path that names no file (nothing there, or a directory). */
+export class CodeLocationNotFoundError extends CodeLocationError {
+  constructor(modulePath: string, message: string) {
+    super(modulePath, message, {}, "CODE_LOCATION_NOT_FOUND");
+  }
+}
+
+/** A code location module that throws while it is imported (a syntax error, a missing package, its own code). The cause is what it threw. */
+export class CodeLocationImportError extends CodeLocationError {
+  constructor(modulePath: string, message: string, cause: unknown) {
+    super(modulePath, message, { cause }, "CODE_LOCATION_IMPORT_FAILED");
+  }
+}
+
+/** A code location module without a `defs` export. `exportNames` are the exports it has. */
+export class MissingDefsExportError extends CodeLocationError {
+  readonly exportNames: readonly string[];
+  constructor(modulePath: string, message: string, exportNames: readonly string[]) {
+    super(modulePath, message, {}, "CODE_LOCATION_NO_DEFS");
+    this.exportNames = exportNames;
+  }
+}
+
+/** A code location whose `defs` export is not a Definitions at all. */
+export class InvalidDefsExportError extends CodeLocationError {
+  constructor(modulePath: string, message: string) {
+    super(modulePath, message, {}, "CODE_LOCATION_INVALID_DEFS");
+  }
+}
+
+/** A code location whose `defs` is a Definitions built by another copy of Tessera than the one loading it. */
+export class ForeignDefinitionsError extends CodeLocationError {
+  constructor(modulePath: string, message: string) {
+    super(modulePath, message, {}, "CODE_LOCATION_FOREIGN_DEFS");
   }
 }
 
 /** The instance's storage cannot be used as it is (corrupt, foreign, too old, too new). */
 export class InstanceError extends TesseraError {
   readonly location: string;
-  constructor(code: string, location: string, message: string, options: TesseraErrorOptions = {}) {
+  constructor(code: TesseraErrorCode, location: string, message: string, options: TesseraErrorOptions = {}) {
     super(code, message, options);
     this.location = location;
   }
@@ -135,6 +281,15 @@ export class RunNotFoundError extends TesseraError {
   constructor(runId: string) {
     super("RUN_NOT_FOUND", `No run with id "${runId}" in this instance. List runs with \`tessera run list\`.`);
     this.runId = runId;
+  }
+}
+
+/** A backfill id that the instance does not hold. An InstanceError (code BACKFILL_NOT_FOUND) whose location is the id. */
+export class BackfillNotFoundError extends InstanceError {
+  readonly backfillId: string;
+  constructor(backfillId: string, message = `No backfill with id "${backfillId}". List them with \`tessera backfill list\`.`) {
+    super("BACKFILL_NOT_FOUND", backfillId, message);
+    this.backfillId = backfillId;
   }
 }
 

@@ -1,7 +1,8 @@
 // Backfills: partitions of a selection of assets, split into runs by each asset's BackfillPolicy, run to the end.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { InstanceError, InvalidDefinitionError, SystemTags, type AssetKey } from "../core/index.js";
+import { BackfillNotFoundError, InstanceError, SystemTags, type AssetKey } from "../core/index.js";
+import { InvalidExecutionOptionError, NothingToRunError } from "./errors.js";
 import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
@@ -109,7 +110,7 @@ export async function resumeBackfill(defs: DefinitionsData, options: ResumeBackf
   }
   try {
     const found = await instance.getBackfill(backfillId);
-    if (!found) throw new InstanceError("BACKFILL_NOT_FOUND", backfillId, `No backfill with id "${backfillId}". List them with \`tessera backfill list\`.`);
+    if (!found) throw new BackfillNotFoundError(backfillId);
     let backfill = found;
     if (backfill.status === "CANCELING") {
       backfill = { ...backfill, status: "CANCELED", updateTime: instance.clock.now() };
@@ -134,7 +135,7 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
   const graph = AssetGraph.of(defs);
   const previous = options.fromFailureOf === undefined ? undefined : await instance.getBackfill(options.fromFailureOf);
   if (options.fromFailureOf !== undefined && !previous) {
-    throw new InvalidDefinitionError(`No backfill with id "${options.fromFailureOf}" to re-run; list them with \`tessera backfill list\`.`);
+    throw new BackfillNotFoundError(options.fromFailureOf, `No backfill with id "${options.fromFailureOf}" to re-run; list them with \`tessera backfill list\`.`);
   }
   // `status:` is answered from the instance now: the backfill records the assets it named.
   const selection = options.selection === undefined ? previous?.assetSelection : await AssetSelection.from(options.selection).withStatusesResolved(graph, { instance });
@@ -150,7 +151,7 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
     keys = [...new Set(options.partitionKeys)].sort((a, b) => positionOf(a) - positionOf(b));
   } else if (options.partitionRange) keys = def.getPartitionKeysInRange(new PartitionKeyRange(options.partitionRange.start, options.partitionRange.end), loading);
   else if (options.allPartitions || options.missingOnly || options.failedOnly) keys = def.getPartitionKeys(loading);
-  else throw new InvalidDefinitionError("Say which partitions to backfill: partitionKeys, partitionRange, allPartitions, missingOnly, failedOnly or fromFailureOf.");
+  else throw new InvalidExecutionOptionError("partitionKeys", "Say which partitions to backfill: partitionKeys, partitionRange, allPartitions, missingOnly, failedOnly or fromFailureOf.");
 
   if (options.missingOnly || options.failedOnly) {
     const wanted = new Set<string>();
@@ -162,7 +163,7 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
     }
     keys = keys.filter((k) => wanted.has(k));
   }
-  if (keys.length === 0) throw new InvalidDefinitionError("The backfill would run no partitions: every partition asked for is already as requested.");
+  if (keys.length === 0) throw new NothingToRunError("The backfill would run no partitions: every partition asked for is already as requested.");
 
   const now = instance.clock.now();
   // A queued backfill keeps its run config for the process that runs it.
@@ -185,15 +186,16 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
 /** The partitioned assets among `nodes` and their one partitioning, or the error saying what is wrong. */
 function partitioningOf(graph: AssetGraph, nodes: readonly number[]): { partitioned: number[]; def: PartitionsDefinition } {
   const partitioned = nodes.filter((n) => graph.specs[n]?.partitionsDef);
-  if (partitioned.length === 0) throw new InvalidDefinitionError("A backfill needs partitioned assets, and the selection has none.");
+  if (partitioned.length === 0) throw new InvalidExecutionOptionError("selection", "A backfill needs partitioned assets, and the selection has none.");
   const unpartitioned = nodes.filter((n) => !graph.specs[n]?.partitionsDef);
   if (unpartitioned.length > 0) {
-    throw new InvalidDefinitionError(`A backfill runs partitions, but ${unpartitioned.map((n) => `"${graph.ids[n]}"`).join(", ")} ${unpartitioned.length > 1 ? "are" : "is"} not partitioned; leave ${unpartitioned.length > 1 ? "them" : "it"} out of the selection.`);
+    throw new InvalidExecutionOptionError("selection", `A backfill runs partitions, but ${unpartitioned.map((n) => `"${graph.ids[n]}"`).join(", ")} ${unpartitioned.length > 1 ? "are" : "is"} not partitioned; leave ${unpartitioned.length > 1 ? "them" : "it"} out of the selection.`);
   }
   const def = graph.specs[partitioned[0] as number]?.partitionsDef as PartitionsDefinition;
   const other = partitioned.find((n) => !graph.specs[n]?.partitionsDef?.equals(def));
   if (other !== undefined) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "selection",
       `A backfill runs one partitioning at a time, but "${graph.ids[partitioned[0] as number]}" (${def.toString()}) and "${graph.ids[other]}" (${graph.specs[other]?.partitionsDef?.toString()}) differ; launch one backfill for each.`,
     );
   }

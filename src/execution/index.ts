@@ -1,3 +1,4 @@
+export { InvalidExecutionOptionError, NothingToRunError } from "./errors.js";
 export { AssetValueLoader, type LoadAssetValueOptions } from "./asset-value-loader.js";
 export { ExecuteResult } from "./execute-result.js";
 export { ASSET_JOB_NAME, executeRun, executeSubmittedRun, submitRun, type ExecuteOptions } from "./execute-run.js";
@@ -5,6 +6,7 @@ export { FilesystemIOManager, type FilesystemIOManagerOptions } from "./io-manag
 export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
 export { materializeDefinitions, observeDefinitions, submitDefinitions, resolveSelection, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
+export { ResourceSetupError } from "./resources.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
 export {
   BACKFILL_LEASE_TTL_MS,

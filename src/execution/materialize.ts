@@ -1,5 +1,5 @@
 // Running a selection of a set of definitions in this process, or putting it on the run queue.
-import { InvalidDefinitionError } from "../core/index.js";
+import { InvalidExecutionOptionError, NothingToRunError } from "./errors.js";
 import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
 import type { CoercibleToAssetSelection } from "../definitions/index.js";
@@ -43,14 +43,15 @@ function selectedTargets(defs: DefinitionsData, selection: SelectionLike | undef
   const external = nodes.filter((n) => graph.isExternal(n));
   if (external.length > 0) {
     const observable = external.filter((n) => graph.isObservable(n));
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "selection",
       `Cannot materialize ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}: external assets are recorded, not computed. ` +
         (observable.length ? `Observe ${observable.length === external.length ? "them" : "the observable ones"} with observe(), or remove them from the selection.` : "Remove them from the selection."),
     );
   }
   const checks = selection === undefined ? undefined : AssetSelection.from(selection).resolveCheckIndices(graph);
   if (nodes.length === 0 && (checks === undefined || checks.length === 0)) {
-    throw new InvalidDefinitionError(`The selection ${typeof selection === "string" ? `"${selection}" ` : ""}selects no assets or checks; nothing to run.`);
+    throw new NothingToRunError(`The selection ${typeof selection === "string" ? `"${selection}" ` : ""}selects no assets or checks; nothing to run.`);
   }
   return { nodes, checks };
 }
@@ -73,10 +74,11 @@ export async function observeDefinitions(defs: DefinitionsData, selection: Selec
       : AssetSelection.from(selection).resolveIndices(graph, {});
   const notObservable = nodes.filter((n) => !graph.isObservable(n));
   if (notObservable.length > 0) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "selection",
       `Cannot observe ${notObservable.map((n) => `"${graph.ids[n]}"`).join(", ")}: only observable source assets (observableSourceAsset()) can be observed.`,
     );
   }
-  if (nodes.length === 0) throw new InvalidDefinitionError("Nothing to observe: pass observable source assets (observableSourceAsset()).");
+  if (nodes.length === 0) throw new NothingToRunError("Nothing to observe: pass observable source assets (observableSourceAsset()).");
   return executeRun(defs, nodes, { jobName: "__OBSERVE_JOB", ...rest }, []);
 }

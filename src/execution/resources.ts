@@ -1,5 +1,5 @@
 // Sets up the resources a run needs and tears them down after it.
-import { ConfigValidationError, type LogLevel } from "../core/index.js";
+import { ConfigValidationError, TesseraError, type LogLevel } from "../core/index.js";
 import { DEFAULT_IO_MANAGER_KEY, configIssues, isResourceDefinition, type IOLogger } from "../definitions/index.js";
 import type { Instance } from "../instance/index.js";
 import { parseWithDefaults, type RunConfig } from "../plan/index.js";
@@ -84,11 +84,10 @@ export async function setUpResources(prepared: readonly PreparedResource[], logF
   return { values, teardown };
 }
 
-export class ResourceSetupError extends Error {
+export class ResourceSetupError extends TesseraError {
   readonly resourceKey: string;
   constructor(key: string, cause: unknown) {
-    super(`Resource "${key}" failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = "ResourceSetupError";
+    super("RESOURCE_SETUP_FAILED", `Resource "${key}" failed to set up: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.resourceKey = key;
   }
 }

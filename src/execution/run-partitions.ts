@@ -1,6 +1,6 @@
 // The partitions a run materializes: its partition key or range, checked against every partitioned asset
 // it selects before the run is recorded.
-import { InvalidDefinitionError } from "../core/index.js";
+import { InvalidExecutionOptionError } from "./errors.js";
 import type { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, type PartitionsDefinition } from "../partitions/index.js";
@@ -32,17 +32,18 @@ export async function checkPartitions(
   const dynamicPartitions = await DynamicPartitionsSnapshot.load(instance, involved);
   const { partitionKey, partitionKeyRange } = options;
   if (partitionKey !== undefined && partitionKeyRange !== undefined) {
-    throw new InvalidDefinitionError("Give either partitionKey or partitionKeyRange, not both.");
+    throw new InvalidExecutionOptionError("partitionKeyRange", "Give either partitionKey or partitionKeyRange, not both.");
   }
   if (defs.size === 0) {
     if (partitionKey !== undefined || partitionKeyRange !== undefined) {
-      throw new InvalidDefinitionError(`A partition was given, but no asset in the run is partitioned; leave it out.`);
+      throw new InvalidExecutionOptionError(partitionKey !== undefined ? "partitionKey" : "partitionKeyRange", `A partition was given, but no asset in the run is partitioned; leave it out.`);
     }
     return { partitionKeys: undefined, dynamicPartitions };
   }
   const [first] = defs.values();
   if (partitionKey === undefined && partitionKeyRange === undefined) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "partitionKey",
       `Asset${(first?.assets.length ?? 0) > 1 ? "s" : ""} ${first?.assets.map((a) => `"${a}"`).join(", ")} ${(first?.assets.length ?? 0) > 1 ? "are" : "is"} partitioned (${first?.def.toString()}); ` +
         `pass the partition to materialize: materialize(..., { partitionKey }) or tessera materialize --partition <key>.`,
     );
@@ -53,7 +54,8 @@ export async function checkPartitions(
     return { partitionKeys: [partitionKey], dynamicPartitions };
   }
   if (defs.size > 1) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "partitionKeyRange",
       `A partition range runs assets of one partitioning, but this run has several: ${[...defs.values()].map((d) => `${d.assets.join(", ")} (${d.def.toString()})`).join("; ")}. Materialize them in separate runs.`,
     );
   }

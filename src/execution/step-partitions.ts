@@ -1,5 +1,5 @@
 // Which partitions a step works on, and which upstream partitions each of its inputs reads.
-import { InvalidDefinitionError } from "../core/index.js";
+import { InvalidExecutionOptionError } from "./errors.js";
 import { partitionMappingOf } from "../graph/index.js";
 import { TimeWindowPartitionsDefinition, type PartitionsDefinition, type TimeWindow } from "../partitions/index.js";
 import type { PlanStep } from "../plan/index.js";
@@ -49,7 +49,8 @@ export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: 
   );
   const missing = result.requiredButNonexistentSubset.getPartitionKeys();
   if (missing.length > 0) {
-    throw new InvalidDefinitionError(
+    throw new InvalidExecutionOptionError(
+      "partitionKey",
       `Step "${step.key}" needs partition${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((m) => `"${m}"`).join(", ")}${missing.length > 5 ? ` (+${missing.length - 5} more)` : ""} of "${run.graph.ids[upstreamNode]}", which do${missing.length > 1 ? "" : "es"} not exist yet. ` +
         `Materialize a later partition, or allow it with TimeWindowPartitionMapping({ allowNonexistentUpstreamPartitions: true }).`,
     );

@@ -6,6 +6,7 @@ import { readPartitionStatus, type PartitionStatus } from "./partition-status.js
 import { randomUUID } from "node:crypto";
 import {
   AssetKey,
+  BackfillNotFoundError,
   InstanceError,
   RunNotFoundError,
   systemClock,
@@ -363,7 +364,7 @@ export class Instance {
   /** Asks a backfill to stop: a running one stops before its next run, a requested one never starts. */
   async cancelBackfill(backfillId: string): Promise<BackfillRecord> {
     const backfill = await this.storage.getBackfill(backfillId);
-    if (!backfill) throw new InstanceError("BACKFILL_NOT_FOUND", backfillId, `No backfill with id "${backfillId}". List them with \`tessera backfill list\`.`);
+    if (!backfill) throw new BackfillNotFoundError(backfillId);
     if (backfill.status !== "REQUESTED" && backfill.status !== "IN_PROGRESS") return backfill;
     const updated = { ...backfill, status: backfill.status === "REQUESTED" ? ("CANCELED" as const) : ("CANCELING" as const), updateTime: this.clock.now() };
     await this.storage.updateBackfill(updated);

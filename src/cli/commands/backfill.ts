@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { commandDescription } from "../command-table.js";
 import { launchBackfill, submitBackfill } from "../../execution/index.js";
-import { InstanceError } from "../../core/index.js";
+import { BackfillNotFoundError } from "../../core/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { formatTime, listNames, plural, renderTable } from "../format.js";
@@ -80,7 +80,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .action(async (id: string, _options: unknown, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const b = await instance.getBackfill(id);
-        if (!b) throw new InstanceError("BACKFILL_NOT_FOUND", id, `No backfill with id "${id}". List them with \`tessera backfill list\`.`);
+        if (!b) throw new BackfillNotFoundError(id);
         cli.print(`backfill      ${b.backfillId}`);
         cli.print(`status        ${b.status}`);
         cli.print(`assets        ${b.assetSelection.join(", ")}`);

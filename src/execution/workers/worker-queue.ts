@@ -1,9 +1,9 @@
 // The job queue of `tessera worker`: graphile-worker in the instance's PostgreSQL database, in a schema of its own.
 import type { WorkerUtils } from "graphile-worker";
 import type pg from "pg";
-import { requireOptional } from "../../core/index.js";
+import { InstanceError, requireOptional } from "../../core/index.js";
+import { InvalidExecutionOptionError } from "../errors.js";
 import { quietQueueLogger } from "./queue-logger.js";
-import { InstanceError, InvalidDefinitionError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import { PostgresStorage, type RunRecord } from "../../storage/index.js";
 import type { RunQueueLauncher } from "../run-queue/coordinator.js";
@@ -17,7 +17,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_.-]{1,60}$/;
 /** The graphile-worker task of a worker queue: a worker registers only its queues' tasks, so it gets only their runs. */
 export function runTaskOf(queue: string): string {
   if (!QUEUE_NAME.test(queue)) {
-    throw new InvalidDefinitionError(`Worker queue "${queue}" is not a valid name: use 1 to 60 letters, digits, "_", "." or "-".`);
+    throw new InvalidExecutionOptionError("queue", `Worker queue "${queue}" is not a valid name: use 1 to 60 letters, digits, "_", "." or "-".`);
   }
   return queue === DEFAULT_WORKER_QUEUE ? EXECUTE_RUN_TASK : `${EXECUTE_RUN_TASK}:${queue}`;
 }
