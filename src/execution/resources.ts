@@ -84,6 +84,7 @@ export async function setUpResources(prepared: readonly PreparedResource[], logF
   return { values, teardown };
 }
 
+/** A resource whose setup threw: the run fails before any step runs, naming the resource key. */
 export class ResourceSetupError extends TesseraError {
   readonly resourceKey: string;
   constructor(key: string, cause: unknown) {
