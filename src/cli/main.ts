@@ -1,11 +1,14 @@
 // The `tessera` command line: builds the commands and turns every outcome into an exit code.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tesseraFiles } from "../core/import-module.js";
 import { Command, CommanderError } from "commander";
 import { Cli, type CliStreams } from "./cli.js";
+import { COMMAND_DESCRIPTIONS } from "./command-descriptions.js";
 import { COMMANDS, requestedCommand } from "./command-table.js";
 import { reportError } from "./report-error.js";
 
-const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(tesseraFiles().dir, "..", "package.json"), "utf8")) as { version: string }).version;
 
 const EXAMPLES = `
 Examples:
@@ -35,10 +38,10 @@ export async function buildProgram(cli: Cli, argv?: readonly string[]): Promise<
   });
   const requested = argv === undefined ? undefined : requestedCommand(argv, ["--home"]);
   for (const entry of COMMANDS) {
-    if (argv === undefined || (requested !== undefined && entry.names.includes(requested))) {
+    if (argv === undefined || (requested !== undefined && (entry.names as readonly string[]).includes(requested))) {
       (await entry.load())(program, cli);
     } else {
-      for (const name of entry.names) program.command(name).description(entry.descriptions[name] ?? "");
+      for (const name of entry.names) program.command(name).description(COMMAND_DESCRIPTIONS[name]);
     }
   }
   // Every command reports usage errors the same way and never exits the process itself.

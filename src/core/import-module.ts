@@ -1,5 +1,7 @@
 // Importing a user's module (a code location, a package of assets): TypeScript through tsx, registered on first use.
+import { existsSync } from "node:fs";
 import { register } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
@@ -25,17 +27,30 @@ function loadTypeScript(): Promise<void> {
   typescriptLoading ??= (async () => {
     const tsx = await import("tsx/esm/api");
     tsx.register();
-    register(new URL("./typescript-esm-hooks.mjs", import.meta.url));
+    register(pathToFileURL(join(tesseraFiles().dir, "core", "typescript-esm-hooks.mjs")));
   })();
   return typescriptLoading;
 }
 
 /**
- * The Node arguments that start a process running Tessera's own module `name` (a file beside `base`, given as
- * `import.meta.url`): the compiled `.js` of an installed package, or the `.ts` of Tessera's sources through tsx.
+ * Where Tessera's own files are: `dist/` of an installed (bundled) package, whose code may sit in a shared chunk, or
+ * `src/` when it runs from its sources. Found from this module's location, up to the package's root.
  */
-export function ownModuleProcessArgs(base: string, name: string): string[] {
-  const fromSource = base.endsWith(".ts");
-  const entry = fileURLToPath(new URL(`./${name}.${fromSource ? "ts" : "js"}`, base));
+export function tesseraFiles(): { dir: string; fromSource: boolean } {
+  const here = fileURLToPath(import.meta.url);
+  const fromSource = here.endsWith(".ts");
+  let dir = dirname(here);
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return { dir: join(dir, fromSource ? "src" : "dist"), fromSource };
+}
+
+/**
+ * The Node arguments that start a process running Tessera's own entry module `path` (relative to src/ or dist/,
+ * without extension, e.g. "execution/multiprocess/step-process"): the compiled `.js` of an installed package, or the
+ * `.ts` of Tessera's sources through tsx.
+ */
+export function ownModuleProcessArgs(path: string): string[] {
+  const { dir, fromSource } = tesseraFiles();
+  const entry = join(dir, `${path}.${fromSource ? "ts" : "js"}`);
   return fromSource ? ["--import", "tsx/esm", entry] : [entry];
 }

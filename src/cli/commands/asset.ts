@@ -1,6 +1,6 @@
 // `tessera asset list` and `tessera asset wipe`: the assets a code location defines and the instance knows.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetsDefinition, type AssetSpec } from "../../definitions/index.js";
 import type { AssetRecord } from "../../storage/index.js";

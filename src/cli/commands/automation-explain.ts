@@ -1,6 +1,6 @@
 // `tessera automation explain <key>`: why automation did, or did not, request an asset — its stored evaluated condition tree.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { automationConditionSensorsOf, isEvaluationTreeNode, renderEvaluationTree } from "../../automation/index.js";
 import { AssetGraph } from "../../graph/index.js";

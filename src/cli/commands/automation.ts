@@ -1,6 +1,6 @@
 // `tessera schedule list/preview/start/stop` and `tessera sensor list/preview/start/stop`: a code location's schedules and sensors.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { closestMatches } from "../../core/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../definitions/index.js";

@@ -1,6 +1,6 @@
 // `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { launchBackfill, submitBackfill } from "../../execution/index.js";
 import { BackfillNotFoundError } from "../../core/index.js";
 import type { Cli } from "../cli.js";

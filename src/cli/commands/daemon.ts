@@ -1,6 +1,6 @@
 // `tessera daemon` runs schedules, sensors and automation for a code location; `tessera daemon status` shows who runs them and how they did.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { DAEMON_LEASE, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { Instance } from "../../instance/index.js";

@@ -1,6 +1,6 @@
 // `tessera instance info` and `tessera instance migrate`: where the instance lives and its schema.
 import { existsSync } from "node:fs";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { SETTINGS_FILE, type Instance } from "../../instance/index.js";

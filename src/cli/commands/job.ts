@@ -1,6 +1,6 @@
 // `tessera job list` and `tessera job execute`: the asset jobs a code location defines.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { AssetGraph, AssetSelection, jobNeedsInstance, resolveJobSelection } from "../../graph/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { UnknownAssetError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph, AssetSelection } from "../../graph/index.js";
 import { PartitionKeyRange } from "../../partitions/index.js";

@@ -1,6 +1,6 @@
 // `tessera partitions list/add/delete`: the keys of dynamic partitions definitions, kept in the instance.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import type { Cli } from "../cli.js";
 import { confirm } from "../confirm.js";
 import { CliUsageError } from "../errors.js";

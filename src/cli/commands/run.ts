@@ -1,6 +1,6 @@
 // `tessera run list` and `tessera run show`: the runs recorded in the instance and their event logs.
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { RunNotFoundError, RunStatus, closestMatches, type EventRecord, type SerializedError } from "../../core/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import type { Cli } from "../cli.js";

@@ -1,6 +1,6 @@
 // `tessera worker`: executes runs that the daemon's run coordinator puts on the workers' queue (PostgreSQL).
 import type { Command } from "commander";
-import { commandDescription } from "../command-table.js";
+import { commandDescription } from "../command-descriptions.js";
 import { startWorker } from "../../execution/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";

@@ -47,7 +47,7 @@ export function stepInputOf(
     runTags: run.runTags,
   };
 }
-const PROCESS_ARGS = ownModuleProcessArgs(import.meta.url, "step-process");
+const PROCESS_ARGS = ownModuleProcessArgs("execution/multiprocess/step-process");
 
 export function spawnStep(target: { module: string; storage: StorageConfig; home: string | undefined; nodes: readonly number[]; checks: readonly number[] }) {
   return (run: RunState, step: PlanStep): Promise<StepOutcome> => {

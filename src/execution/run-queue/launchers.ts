@@ -42,7 +42,7 @@ export interface RunProcessInput {
   runId: string;
 }
 
-const PROCESS_ARGS = ownModuleProcessArgs(import.meta.url, "run-process");
+const PROCESS_ARGS = ownModuleProcessArgs("execution/run-queue/run-process");
 
 /**
  * Runs each launched run in a child process that loads the code location, so that a crash in user code
