@@ -42,6 +42,14 @@ const positive = assetCheck({ asset: revenue, name: "positive" }, (_ctx, { asset
 export const defs = new Definitions({ assets: [orders, revenue], assetChecks: [positive] });
 `;
 
+// Each step in a process of its own: the installed package's step-process entry point.
+const MULTIPROCESS = `import { Definitions, asset, multiprocessExecutor } from "@tessera/core";
+
+const a = asset("a", () => 20);
+const b = asset({ name: "b", ins: { a } }, (_ctx, { a }) => a + 1);
+export const defs = new Definitions({ assets: [a, b], executor: multiprocessExecutor({ maxConcurrent: 2 }) });
+`;
+
 const TEST = `import { describe, expect, it } from "vitest";
 import { Instance } from "@tessera/core";
 import { defs } from "./defs.js";
@@ -90,6 +98,7 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
     mkdirSync(join(project, "src"));
     writeFileSync(join(project, "src", "defs.ts"), DEFS);
     writeFileSync(join(project, "src", "defs.test.ts"), TEST);
+    writeFileSync(join(project, "src", "multiprocess.ts"), MULTIPROCESS);
     // Installed once for both module types. Install scripts are skipped and better-sqlite3's native binding is
     // copied from this repository's build of the same version: compiling it again from source takes minutes here.
     const install = run(project, "npm", [
@@ -137,4 +146,10 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
       expect(tests.output).toMatch(/1 passed/);
     });
   }
+
+  it("runs each step of a multiprocess-executor code location in a process of the installed package", () => {
+    const cli = run(project, process.execPath, [join("node_modules", ".bin", "tessera"), "materialize", "-m", "src/multiprocess.ts", "--select", "*"]);
+    expect(cli.code, cli.output).toBe(0);
+    expect(cli.output).toMatch(/Materialized 2 assets/);
+  });
 });

@@ -3,7 +3,7 @@ import { serializeError } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { StepProcessReport } from "../multiprocess/spawn-step.js";
-import { executeStepInput } from "../multiprocess/step-process.js";
+import { executeStepInput } from "../multiprocess/execute-step-input.js";
 import { stepJobKey, stepReportKey, stepWorkerKey, type QueuedStepPayload } from "./step-queue.js";
 
 /** Lease `step_attempt:<job key>`: the worker that claimed a step attempt, for good. */
