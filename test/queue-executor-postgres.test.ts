@@ -38,7 +38,8 @@ function project(): string {
 const tookStep = (e: EventRecord): string | undefined =>
   e.eventType === "ENGINE_EVENT" && e.stepKey !== undefined && e.message?.startsWith("Worker ") ? (e.data as { workerId?: string } | undefined)?.workerId : undefined;
 
-describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", () => {
+// Runs wait for workers (conditions with their own deadlines); a loaded machine can exceed vitest's 30 s default.
+describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", { timeout: 120_000 }, () => {
   const schemas: string[] = [];
   const workers: ChildProcess[] = [];
   const instances: Instance[] = [];

@@ -63,21 +63,8 @@ export class Cli {
   }
 }
 
-/** Commands that only read the instance: they never create one. */
-const READ_ONLY_COMMANDS = new Set([
-  "run list",
-  "run show",
-  "asset list",
-  "asset show",
-  "backfill list",
-  "backfill show",
-  "schedule list",
-  "sensor list",
-  "partitions list",
-  "daemon status",
-  "instance info",
-  "automation explain",
-]);
+/** Commands that only list what the instance recorded: where there is no instance they say so and create none. */
+const READ_ONLY_COMMANDS = new Set(["run list", "backfill list"]);
 
 /** `run list` for the command `list` under `run`. */
 function commandPath(command: Command): string {
