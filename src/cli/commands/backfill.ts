@@ -8,6 +8,7 @@ import { CliUsageError } from "../errors.js";
 import { formatTime, listNames, plural, renderTable } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
 import { parseTags, readRunConfig } from "../run-options.js";
+import { resolveBackfillId } from "../resolve-id.js";
 
 const LAUNCH_EXAMPLES = `
 Examples:
@@ -51,7 +52,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .option("--all", "every partition that exists now")
     .option("--missing", "only partitions some selected asset is missing")
     .option("--failed", "only partitions whose latest attempt failed")
-    .option("--from-failure <id>", "re-run the partitions that failed in this backfill")
+    .option("--from-failure <id>", "re-run the partitions that failed in this backfill (its id or a unique prefix)")
     .option("-c, --config <file|json>", "run config for every run")
     .option("--tags <json>", "tags for every run, as a JSON object of strings")
     .option("--queue", "record the backfill REQUESTED for `tessera daemon` to run, instead of running it here")
@@ -75,11 +76,11 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
   backfill
     .command("show")
     .description("Show a backfill: its partitions, runs and outcome")
-    .argument("<id>", "the backfill id")
+    .argument("<id>", "the backfill id, or a unique prefix of it (at least 4 characters)")
     .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d")
     .action(async (id: string, _options: unknown, command: Command) => {
       await cli.withInstance(command, async (instance) => {
-        const b = await instance.getBackfill(id);
+        const b = await instance.getBackfill(await resolveBackfillId(instance, id));
         if (!b) throw new InstanceError("BACKFILL_NOT_FOUND", id, `No backfill with id "${id}". List them with \`tessera backfill list\`.`);
         cli.print(`backfill      ${b.backfillId}`);
         cli.print(`status        ${b.status}`);
@@ -95,11 +96,11 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
   backfill
     .command("cancel")
     .description("Stop a backfill before its next run")
-    .argument("<id>", "the backfill id")
+    .argument("<id>", "the backfill id, or a unique prefix of it (at least 4 characters)")
     .addHelpText("after", "\nExamples:\n  $ tessera backfill cancel 1a2b3c4d")
     .action(async (id: string, _options: unknown, command: Command) => {
       await cli.withInstance(command, async (instance) => {
-        const b = await instance.cancelBackfill(id);
+        const b = await instance.cancelBackfill(await resolveBackfillId(instance, id));
         cli.print(`Backfill ${b.backfillId} is ${b.status}.`);
       });
     });
@@ -126,7 +127,7 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
       ...(options.all ? { allPartitions: true } : {}),
       ...(options.missing ? { missingOnly: true } : {}),
       ...(options.failed ? { failedOnly: true } : {}),
-      ...(options.fromFailure === undefined ? {} : { fromFailureOf: options.fromFailure }),
+      ...(options.fromFailure === undefined ? {} : { fromFailureOf: await resolveBackfillId(instance, options.fromFailure) }),
       ...(runConfig === undefined ? {} : { runConfig }),
       ...(tags ? { tags } : {}),
     };

@@ -7,6 +7,7 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTable, renderValue } from "../format.js";
 import type { Style } from "../style.js";
+import { resolveRunId } from "../resolve-id.js";
 import { CANCEL_EXAMPLES, REEXECUTE_EXAMPLES, cancelRunCommand, reexecuteCommand } from "./run-actions.js";
 
 const LIST_EXAMPLES = `
@@ -17,7 +18,11 @@ Examples:
 
 const SHOW_EXAMPLES = `
 Examples:
-  $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10`;
+  $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10
+  $ tessera run show 3f2c9a1e
+  $ tessera run show 3f2c --json
+
+A run id may be shortened to a prefix of at least 4 characters that no other run id starts with.`;
 
 export function registerRunCommands(program: Command, cli: Cli): void {
   const run = program.command("run").description(commandDescription("run"));
@@ -32,19 +37,19 @@ export function registerRunCommands(program: Command, cli: Cli): void {
   run
     .command("show")
     .description("Show a run and its event log: steps, materializations, logs and errors with stacks")
-    .argument("<runId>", "the run's id (see `tessera run list`)")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters; see `tessera run list`)")
     .addHelpText("after", SHOW_EXAMPLES)
     .action((runId: string, _options: unknown, command: Command) => showRun(cli, command, runId));
   run
     .command("cancel")
     .description("Stop a run: running steps finish, no new step starts")
-    .argument("<runId>", "the run's id")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters)")
     .addHelpText("after", CANCEL_EXAMPLES)
     .action((runId: string, _options: unknown, command: Command) => cancelRunCommand(cli, command, runId));
   run
     .command("reexecute")
     .description("Run a run again as a new run: all of it, or only what did not succeed")
-    .argument("<runId>", "the run's id")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters)")
     .option("-m, --module <file>", "the code location the run came from (default: locations in tessera.yaml)")
     .option("--from-failure", "only the steps that failed, were skipped or never ran")
     .option("-v, --verbose", "show debug logs as well")
@@ -72,8 +77,9 @@ async function listRuns(cli: Cli, command: Command, options: { status?: string; 
   });
 }
 
-async function showRun(cli: Cli, command: Command, runId: string): Promise<void> {
+async function showRun(cli: Cli, command: Command, runIdOrPrefix: string): Promise<void> {
   await cli.withInstance(command, async (instance) => {
+    const runId = await resolveRunId(instance, runIdOrPrefix);
     const run = await instance.getRunById(runId);
     if (!run) throw new RunNotFoundError(runId);
     const events = await instance.allLogs(runId);
