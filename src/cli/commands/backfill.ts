@@ -9,6 +9,7 @@ import { formatTime, listNames, plural, renderTable } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
 import { parseTags, readRunConfig } from "../run-options.js";
 import { resolveBackfillId } from "../resolve-id.js";
+import { backfillJson, printJson } from "../json-output.js";
 
 const LAUNCH_EXAMPLES = `
 Examples:
@@ -64,10 +65,14 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List backfills, newest first")
     .option("--limit <n>", "how many", "20")
-    .addHelpText("after", "\nExamples:\n  $ tessera backfill list --limit 5")
-    .action(async (options: { limit: string }, command: Command) => {
+    .option("--json", "print the backfills as one JSON array (see docs/cli-json.md)")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill list --limit 5\n  $ tessera backfill list --json")
+    .action(async (options: { limit: string; json?: boolean }, command: Command) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a whole number of at least 1, got "${options.limit}".`);
       await cli.withInstance(command, async (instance) => {
-        const backfills = await instance.getBackfills({ limit: Number(options.limit) });
+        const backfills = await instance.getBackfills({ limit });
+        if (options.json) return printJson(cli, backfills.map(backfillJson));
         if (backfills.length === 0) return cli.print("No backfills yet. Launch one: tessera backfill launch --help");
         const rows = backfills.map((b) => [b.backfillId, b.status, formatTime(b.createTime), `${b.partitionKeys.length}`, `${b.runIds.length}`, listNames([...b.assetSelection], 3)]);
         for (const line of renderTable(["BACKFILL", "STATUS", "CREATED", "PARTITIONS", "RUNS", "ASSETS"], rows)) cli.print(line);
@@ -77,11 +82,13 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .command("show")
     .description("Show a backfill: its partitions, runs and outcome")
     .argument("<id>", "the backfill id, or a unique prefix of it (at least 4 characters)")
-    .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d")
-    .action(async (id: string, _options: unknown, command: Command) => {
+    .option("--json", "print the backfill as one JSON document (see docs/cli-json.md)")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d\n  $ tessera backfill show 1a2b --json")
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const b = await instance.getBackfill(await resolveBackfillId(instance, id));
         if (!b) throw new InstanceError("BACKFILL_NOT_FOUND", id, `No backfill with id "${id}". List them with \`tessera backfill list\`.`);
+        if (options.json) return printJson(cli, backfillJson(b));
         cli.print(`backfill      ${b.backfillId}`);
         cli.print(`status        ${b.status}`);
         cli.print(`assets        ${b.assetSelection.join(", ")}`);
