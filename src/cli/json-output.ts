@@ -85,6 +85,11 @@ export interface EventJson {
   metadata: Record<string, MetadataValue> | null;
   /** A log message's structured fields, or an engine event's details. */
   data: Record<string, unknown> | null;
+  /** The event's tags (an observation's `tessera/data_version`, a materialization's code version, …). */
+  tags: Record<string, string> | null;
+  /** The input or output an IO event (LOADED_INPUT, HANDLED_OUTPUT) is about. */
+  inputName: string | null;
+  outputName: string | null;
   error: ErrorJson | null;
   /** The step's attempt (0-based), on step events. */
   attempt: number | null;
@@ -140,6 +145,9 @@ export function eventJson(event: EventRecord): EventJson {
     level: event.level ?? null,
     metadata: metadataJson(event.metadata),
     data: event.data === undefined ? null : { ...event.data },
+    tags: event.tags === undefined ? null : { ...event.tags },
+    inputName: event.inputName ?? null,
+    outputName: event.outputName ?? null,
     error: errorJson(event.error),
     attempt: event.attempt ?? null,
     durationMs: event.durationMs ?? null,
