@@ -82,6 +82,8 @@ export const TesseraErrorCode = {
   INVALID_AUTOMATION_CURSOR: "INVALID_AUTOMATION_CURSOR",
   // The command line
   CLI_USAGE: "CLI_USAGE",
+  AMBIGUOUS_ID: "AMBIGUOUS_ID",
+  ID_PREFIX_TOO_SHORT: "ID_PREFIX_TOO_SHORT",
 } as const;
 export type TesseraErrorCode = (typeof TesseraErrorCode)[keyof typeof TesseraErrorCode];
 

@@ -168,6 +168,25 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getRuns({ tags: { team: "sales" } })).toEqual([]);
     });
 
+    it("finds run and backfill ids by prefix: literally (no LIKE wildcards), case-sensitively, in byte order, counting beyond the limit", async () => {
+      for (const id of ["abc1-x", "abc1-y", "abc2", "ABC1-z", "a%c1", "a_c1", "a\\c1", "zz"]) await addRun(id);
+      expect(await storage.runIds("abc1")).toEqual({ ids: ["abc1-x", "abc1-y"], total: 2 });
+      expect(await storage.runIds("abc")).toEqual({ ids: ["abc1-x", "abc1-y", "abc2"], total: 3 });
+      expect(await storage.runIds("abc", { limit: 2 })).toEqual({ ids: ["abc1-x", "abc1-y"], total: 3 });
+      expect(await storage.runIds("ABC")).toEqual({ ids: ["ABC1-z"], total: 1 });
+      expect(await storage.runIds("a%")).toEqual({ ids: ["a%c1"], total: 1 });
+      expect(await storage.runIds("a_")).toEqual({ ids: ["a_c1"], total: 1 });
+      expect(await storage.runIds("a\\")).toEqual({ ids: ["a\\c1"], total: 1 });
+      expect(await storage.runIds("abc2")).toEqual({ ids: ["abc2"], total: 1 });
+      expect(await storage.runIds("nope")).toEqual({ ids: [], total: 0 });
+      const backfill = { status: "REQUESTED" as const, assetSelection: ["a"], partitionKeys: [], runIds: [], materializedPartitions: [], failedPartitions: [], tags: {}, createTime: 1, updateTime: 1 };
+      for (const id of ["1a2b3c4d", "1a2b9999", "1_2b0000", "ffff0000"]) await storage.addBackfill({ ...backfill, backfillId: id });
+      expect(await storage.backfillIds("1a2b")).toEqual({ ids: ["1a2b3c4d", "1a2b9999"], total: 2 });
+      expect(await storage.backfillIds("1_2b")).toEqual({ ids: ["1_2b0000"], total: 1 });
+      expect(await storage.backfillIds("1a2b3", { limit: 5 })).toEqual({ ids: ["1a2b3c4d"], total: 1 });
+      expect(await storage.backfillIds("abc1")).toEqual({ ids: [], total: 0 });
+    });
+
     it("adds, lists, checks and deletes dynamic partitions in insertion order, ignoring duplicates", async () => {
       await storage.addDynamicPartitions("customers", ["acme", "globex"]);
       await storage.addDynamicPartitions("customers", ["acme", "initech"]);

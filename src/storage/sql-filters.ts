@@ -11,6 +11,29 @@ export interface SqlDialect {
   param(params: unknown[], value: unknown): string;
   /** `column` is one of `values` (never empty). */
   oneOf(params: unknown[], column: string, values: readonly string[]): string;
+  /** `column` for ORDER BY in byte order, whatever the database's collation. */
+  byteOrder(column: string): string;
+}
+
+/** `prefix` as a LIKE pattern matching the text that starts with it literally: `%`, `_` and `\` escaped with `\`. */
+export function likePrefixPattern(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The ids of `column` in `table` that start with `prefix` (literally and case-sensitively: SQLite's LIKE ignores
+ * ASCII case, so the match is checked again with substr), in byte order, with the count of all matches as `total`
+ * on every row. The LIMIT is the caller's; the window count is taken before it.
+ */
+export function idPrefixQuery(table: string, column: string, prefix: string, d: SqlDialect, params: unknown[]): string {
+  const pattern = d.param(params, likePrefixPattern(prefix));
+  const literal = d.param(params, prefix);
+  const again = d.param(params, prefix);
+  return (
+    `SELECT ${column} AS id, COUNT(*) OVER () AS total FROM ${table} ` +
+    `WHERE ${column} LIKE ${pattern} ESCAPE '\\' AND substr(${column}, 1, length(${literal})) = ${again} ` +
+    `ORDER BY ${d.byteOrder(column)}`
+  );
 }
 
 /** `SELECT * FROM runs …` newest first, or undefined when the filter selects nothing (an empty list). */

@@ -48,6 +48,14 @@ export interface RunsFilter {
   cursor?: string;
 }
 
+/** The ids that start with a prefix: the first ones in id order, and how many there are in all. */
+export interface IdPrefixMatches {
+  /** Matching ids in ascending (byte) order, at most the `limit` asked for. */
+  readonly ids: readonly string[];
+  /** How many ids match, including those beyond `limit`. */
+  readonly total: number;
+}
+
 export interface EventRecordsFilter {
   eventType: EventType;
   assetKey?: AssetKey;
@@ -232,6 +240,11 @@ export interface Storage {
   getRun(runId: string): Promise<RunRecord | undefined>;
   getRuns(filter?: RunsFilter): Promise<RunRecord[]>;
   deleteRun(runId: string): Promise<void>;
+  /**
+   * Run ids starting with `prefix`, matched literally and case-sensitively (`%` and `_` are not wildcards), for
+   * commands that take a run id by unique prefix. `limit` (default 10) caps `ids`, not `total`.
+   */
+  runIds(prefix: string, options?: { limit?: number }): Promise<IdPrefixMatches>;
 
   // Events
   /**
@@ -265,6 +278,8 @@ export interface Storage {
   getBackfill(backfillId: string): Promise<BackfillRecord | undefined>;
   /** Newest first. */
   getBackfills(filter?: { statuses?: readonly BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]>;
+  /** Backfill ids starting with `prefix`, as `runIds` does for runs. */
+  backfillIds(prefix: string, options?: { limit?: number }): Promise<IdPrefixMatches>;
 
   // Schedules and sensors: state, ticks, automation evaluations
   getInstigatorState(name: string): Promise<InstigatorState | undefined>;

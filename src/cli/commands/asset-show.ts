@@ -7,16 +7,19 @@ import { StaleStatusResolver } from "../../versioning/index.js";
 import type { Cli } from "../cli.js";
 import { formatTime, listNames, renderValue } from "../format.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
+import type { AssetRecord } from "../../storage/index.js";
+import { assetEventJson, isoTime, printJson, type AssetCheckJson, type AssetDefinitionJson, type AssetDetailJson } from "../json-output.js";
 
 export const SHOW_EXAMPLES = `
 Examples:
   $ tessera asset show daily_revenue -m examples/quickstart/defs.ts
   $ tessera asset show raw/orders
+  $ tessera asset show raw/orders --json
 
 With a code location (-m, or locations in tessera.yaml) it also shows the definition, staleness and
 partitions; without one, what the instance recorded.`;
 
-export async function showAsset(cli: Cli, command: Command, keyText: string, options: { module?: string }): Promise<void> {
+export async function showAsset(cli: Cli, command: Command, keyText: string, options: { module?: string; json?: boolean }): Promise<void> {
   const key = AssetKey.from(keyText);
   await cli.withInstance(command, async (instance) => {
     let location: CodeLocation | undefined;
@@ -35,6 +38,7 @@ export async function showAsset(cli: Cli, command: Command, keyText: string, opt
         near,
       );
     }
+    if (options.json) return printJson(cli, await assetDetailJson(instance, location, key, record));
     const { style } = cli;
     const width = Math.max(14, ...Object.keys(record?.lastMaterialization?.metadata ?? {}).map((name) => name.length + 4));
     const line = (label: string, value: string): void => cli.print(`${style.dim(label.padEnd(width))}${value}`);
@@ -93,3 +97,68 @@ async function describeDefinition(
   }
 }
 
+
+async function assetDetailJson(instance: Instance, location: CodeLocation | undefined, key: AssetKey, record: AssetRecord | undefined): Promise<AssetDetailJson> {
+  const definition = location ? await definitionJson(instance, location, key) : null;
+  const checks: AssetCheckJson[] = [...(await instance.getLatestAssetCheckEvaluations(key))].map(([name, evaluation]) => ({
+    name,
+    passed: evaluation.passed ?? false,
+    severity: evaluation.severity ?? null,
+    timestamp: isoTime(evaluation.timestamp) as string,
+    runId: evaluation.runId,
+  }));
+  const firstStale = definition?.staleCauses[0];
+  return {
+    key: key.toString(),
+    path: [...key.path],
+    defined: definition !== null,
+    groupName: definition?.groupName ?? null,
+    status: definition?.status ?? null,
+    staleCategory: definition?.status === "STALE" && firstStale ? firstStale.category : null,
+    lastMaterialization: assetEventJson(record?.lastMaterialization),
+    lastObservation: assetEventJson(record?.lastObservation),
+    definition,
+    checks,
+  };
+}
+
+async function definitionJson(instance: Instance, location: CodeLocation, key: AssetKey): Promise<AssetDefinitionJson | null> {
+  const graph = AssetGraph.of(location.defs);
+  const node = graph.require(key);
+  const spec = graph.specs[node];
+  if (!spec) return null;
+  const resolver = new StaleStatusResolver(instance, location.defs);
+  const partitionsDef = spec.partitionsDef;
+  let partitions: AssetDefinitionJson["partitions"] = null;
+  if (partitionsDef) {
+    const status = await instance.getPartitionStatus(key, partitionsDef);
+    const ranges = (subset: typeof status.missing): { start: string; end: string }[] => subset.getPartitionKeyRanges().map((r) => ({ start: r.start, end: r.end }));
+    partitions = {
+      definition: partitionsDef.toString(),
+      materialized: status.materialized.size,
+      failed: status.failed.size,
+      inProgress: status.inProgress.size,
+      missing: status.missing.size,
+      failedRanges: ranges(status.failed),
+      missingRanges: ranges(status.missing),
+    };
+  }
+  return {
+    kind: graph.isObservable(node) ? "observable source" : graph.isExternal(node) ? "external" : "computed",
+    description: spec.description ?? null,
+    groupName: spec.groupName,
+    owners: [...spec.owners],
+    kinds: [...spec.kinds],
+    codeVersion: spec.codeVersion ?? null,
+    upstream: (graph.parents[node] ?? []).map((p) => graph.ids[p] as string),
+    downstream: (graph.children[node] ?? []).map((c) => graph.ids[c] as string),
+    status: await resolver.getStatus(key),
+    staleCauses: (await resolver.getStaleCauses(key)).map((cause) => ({
+      key: cause.key.toString(),
+      category: cause.category,
+      reason: cause.reason,
+      dependency: cause.dependency ? cause.dependency.toString() : null,
+    })),
+    partitions,
+  };
+}

@@ -11,12 +11,14 @@ import { SHOW_EXAMPLES, showAsset } from "./asset-show.js";
 import { CliUsageError } from "../errors.js";
 import { formatTime, listNames, plural, renderTable, summarizeMetadata } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { assetEventJson, printJson, type AssetJson } from "../json-output.js";
 
 const LIST_EXAMPLES = `
 Examples:
   $ tessera asset list
   $ tessera asset list -m examples/quickstart/defs.ts
   $ tessera asset list --prefix raw
+  $ tessera asset list --json
 
 Lists the assets defined by the code location (-m, or locations in tessera.yaml) and every asset
 the instance has a record of.`;
@@ -35,15 +37,17 @@ export function registerAssetCommands(program: Command, cli: Cli): void {
     .description("List assets with their latest materialization")
     .option("-m, --module <file>", "also list the assets this code location defines (default: locations in tessera.yaml)")
     .option("--prefix <path>", "only keys under this prefix, e.g. raw or raw/sales")
+    .option("--json", "print the assets as one JSON array (see docs/cli-json.md)")
     .addHelpText("after", LIST_EXAMPLES)
-    .action((options: { module?: string; prefix?: string }, command: Command) => listAssets(cli, command, options));
+    .action((options: { module?: string; prefix?: string; json?: boolean }, command: Command) => listAssets(cli, command, options));
   asset
     .command("show")
     .description("Show one asset: its definition, latest materialization, checks, staleness and partitions")
     .argument("<key>", "the asset key, like orders or raw/orders")
     .option("-m, --module <file>", "code location defining the asset (default: locations in tessera.yaml)")
+    .option("--json", "print the asset as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", SHOW_EXAMPLES)
-    .action((key: string, options: { module?: string }, command: Command) => showAsset(cli, command, key, options));
+    .action((key: string, options: { module?: string; json?: boolean }, command: Command) => showAsset(cli, command, key, options));
   asset
     .command("wipe")
     .description("Forget the materialization history of assets")
@@ -58,11 +62,13 @@ interface Row {
   key: AssetKey;
   spec: AssetSpec | undefined;
   record: AssetRecord | undefined;
-  /** FRESH, STALE (with its first cause's category) or MISSING, for assets a code location defines. */
-  status?: string;
+  /** FRESH, STALE or MISSING, for assets a code location defines. */
+  status?: "FRESH" | "STALE" | "MISSING";
+  /** The category of a STALE asset's first cause. */
+  staleCategory?: string;
 }
 
-async function listAssets(cli: Cli, command: Command, options: { module?: string; prefix?: string }): Promise<void> {
+async function listAssets(cli: Cli, command: Command, options: { module?: string; prefix?: string; json?: boolean }): Promise<void> {
   const prefix = options.prefix === undefined ? undefined : AssetKey.from(options.prefix.replace(/\/+$/, "")).path;
   await cli.withInstance(command, async (instance) => {
     const rows = new Map<string, Row>();
@@ -73,19 +79,16 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
       for (const item of defs.assets) {
         for (const spec of item instanceof AssetsDefinition ? item.specs : [item]) {
           if (prefix && !spec.key.hasPrefix(prefix)) continue;
-          let status: string | undefined = statuses.get(spec.key.toString());
-          if (status === "STALE") {
-            const [cause] = await resolver.getStaleCauses(spec.key);
-            if (cause) status = `STALE (${cause.category.toLowerCase()})`;
-          }
-          rows.set(spec.key.toString(), { key: spec.key, spec, record: undefined, ...(status ? { status } : {}) });
+          const status = statuses.get(spec.key.toString());
+          const [cause] = status === "STALE" ? await resolver.getStaleCauses(spec.key) : [];
+          rows.set(spec.key.toString(), { key: spec.key, spec, record: undefined, ...(status ? { status } : {}), ...(cause ? { staleCategory: cause.category } : {}) });
         }
       }
     }
     for (const key of await instance.getAssetKeys(prefix ? { prefix } : {})) {
       if (!rows.has(key.toString())) rows.set(key.toString(), { key, spec: undefined, record: undefined });
     }
-    if (rows.size === 0) {
+    if (rows.size === 0 && !options.json) {
       cli.print(
         prefix
           ? `No assets under "${prefix.join("/")}".`
@@ -99,9 +102,11 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
     }
     const { style } = cli;
     const sorted = [...rows.values()].sort((a, b) => a.key.toString().localeCompare(b.key.toString()));
+    if (options.json) return printJson(cli, sorted.map(assetRowJson));
     const statusCell = (status: string | undefined): string =>
       status === undefined ? style.dim("-") : status === "FRESH" ? style.green(status) : status === "MISSING" ? style.dim(status) : style.yellow(status);
-    const table = sorted.map(({ key, spec, record, status }) => {
+    const table = sorted.map(({ key, spec, record, status: plain, staleCategory }) => {
+      const status = plain === "STALE" && staleCategory ? `STALE (${staleCategory.toLowerCase()})` : plain;
       const latest = record?.lastMaterialization ?? record?.lastObservation;
       const when = record?.lastMaterialization ? formatTime(record.lastMaterialization.timestamp) : latest ? `observed ${formatTime(latest.timestamp)}` : style.dim("never");
       return [
@@ -115,6 +120,19 @@ async function listAssets(cli: Cli, command: Command, options: { module?: string
     });
     for (const line of renderTable(["ASSET", "GROUP", "STATUS", "LAST MATERIALIZED", "RUN", "METADATA"].map((h) => style.bold(h)), table)) cli.print(line);
   });
+}
+
+function assetRowJson({ key, spec, record, status, staleCategory }: Row): AssetJson {
+  return {
+    key: key.toString(),
+    path: [...key.path],
+    defined: spec !== undefined,
+    groupName: spec?.groupName ?? null,
+    status: status ?? null,
+    staleCategory: staleCategory ?? null,
+    lastMaterialization: assetEventJson(record?.lastMaterialization),
+    lastObservation: assetEventJson(record?.lastObservation),
+  };
 }
 
 async function wipeAssets(cli: Cli, command: Command, keys: string[], options: { all?: boolean; yes?: boolean }): Promise<void> {

@@ -11,10 +11,12 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { formatTime, renderTable } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { instigatorJson, printJson } from "../json-output.js";
 
 const SCHEDULE_EXAMPLES = `
 Examples:
   $ tessera schedule list -m defs.ts
+  $ tessera schedule list -m defs.ts --json
   $ tessera schedule preview nightly_finance -m defs.ts --at 2026-11-24T06:00:00Z
   $ tessera schedule start nightly_finance -m defs.ts
   $ tessera schedule stop nightly_finance -m defs.ts
@@ -26,6 +28,7 @@ schedule ticks at its next cron tick, never for ticks from before it was started
 const SENSOR_EXAMPLES = `
 Examples:
   $ tessera sensor list -m defs.ts
+  $ tessera sensor list -m defs.ts --json
   $ tessera sensor preview new_exports -m defs.ts --cursor 1200
   $ tessera sensor start new_exports -m defs.ts
   $ tessera sensor stop new_exports -m defs.ts
@@ -40,10 +43,20 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List schedules with their cron, timezone, target and next ticks")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--json", "print the schedules as one JSON array (see docs/cli-json.md)")
     .addHelpText("after", SCHEDULE_EXAMPLES)
-    .action(async (options: { module?: string }, command: Command) => {
+    .action(async (options: { module?: string; json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const defs = await definitionsOf(cli, options.module, instance.settings);
+        if (options.json) {
+          const now = instance.clock.now();
+          const summaries = byName(await summarizeInstigators(instance, defs, "schedule"));
+          const schedules = defs.schedules.flatMap((s) => {
+            const summary = summaries.get(s.name);
+            return summary ? [instigatorJson(summary, s, now)] : [];
+          });
+          return printJson(cli, schedules);
+        }
         if (defs.schedules.length === 0) return cli.print("No schedules. Define one with new ScheduleDefinition({ name, cronSchedule, target }) and pass it in Definitions schedules.");
         const now = instance.clock.now();
         const summaries = byName(await summarizeInstigators(instance, defs, "schedule"));
@@ -82,11 +95,13 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List sensors with their target and minimum interval")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--json", "print the sensors as one JSON array (see docs/cli-json.md)")
     .addHelpText("after", SENSOR_EXAMPLES)
-    .action(async (options: { module?: string }, command: Command) => {
+    .action(async (options: { module?: string; json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const defs = await definitionsOf(cli, options.module, instance.settings);
         const summaries = await summarizeInstigators(instance, defs, "sensor");
+        if (options.json) return printJson(cli, summaries.map((s) => instigatorJson(s, defs.sensors.find((d) => d.name === s.name), instance.clock.now())));
         if (summaries.length === 0) return cli.print("No sensors. Define one with sensor({ name, target }, fn) and pass it in Definitions sensors.");
         const intervals = new Map(defs.sensors.map((s) => [s.name, s.minimumIntervalSeconds]));
         const rows = summaries.map((s) => [s.name, `${intervals.get(s.name) ?? 30}s`, statusOf(s), lastTickOf(s), defs.sensors.find((d) => d.name === s.name)?.description ?? ""]);

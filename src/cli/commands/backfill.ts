@@ -8,6 +8,8 @@ import { CliUsageError } from "../errors.js";
 import { formatTime, listNames, plural, renderTable } from "../format.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
 import { parseTags, readRunConfig } from "../run-options.js";
+import { resolveBackfillId } from "../resolve-id.js";
+import { backfillJson, printJson } from "../json-output.js";
 
 const LAUNCH_EXAMPLES = `
 Examples:
@@ -51,7 +53,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .option("--all", "every partition that exists now")
     .option("--missing", "only partitions some selected asset is missing")
     .option("--failed", "only partitions whose latest attempt failed")
-    .option("--from-failure <id>", "re-run the partitions that failed in this backfill")
+    .option("--from-failure <id>", "re-run the partitions that failed in this backfill (its id or a unique prefix)")
     .option("-c, --config <file|json>", "run config for every run")
     .option("--tags <json>", "tags for every run, as a JSON object of strings")
     .option("--queue", "record the backfill REQUESTED for `tessera daemon` to run, instead of running it here")
@@ -63,10 +65,14 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List backfills, newest first")
     .option("--limit <n>", "how many", "20")
-    .addHelpText("after", "\nExamples:\n  $ tessera backfill list --limit 5")
-    .action(async (options: { limit: string }, command: Command) => {
+    .option("--json", "print the backfills as one JSON array (see docs/cli-json.md)")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill list --limit 5\n  $ tessera backfill list --json")
+    .action(async (options: { limit: string; json?: boolean }, command: Command) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a whole number of at least 1, got "${options.limit}".`);
       await cli.withInstance(command, async (instance) => {
-        const backfills = await instance.getBackfills({ limit: Number(options.limit) });
+        const backfills = await instance.getBackfills({ limit });
+        if (options.json) return printJson(cli, backfills.map(backfillJson));
         if (backfills.length === 0) return cli.print("No backfills yet. Launch one: tessera backfill launch --help");
         const rows = backfills.map((b) => [b.backfillId, b.status, formatTime(b.createTime), `${b.partitionKeys.length}`, `${b.runIds.length}`, listNames([...b.assetSelection], 3)]);
         for (const line of renderTable(["BACKFILL", "STATUS", "CREATED", "PARTITIONS", "RUNS", "ASSETS"], rows)) cli.print(line);
@@ -75,12 +81,14 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
   backfill
     .command("show")
     .description("Show a backfill: its partitions, runs and outcome")
-    .argument("<id>", "the backfill id")
-    .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d")
-    .action(async (id: string, _options: unknown, command: Command) => {
+    .argument("<id>", "the backfill id, or a unique prefix of it (at least 4 characters)")
+    .option("--json", "print the backfill as one JSON document (see docs/cli-json.md)")
+    .addHelpText("after", "\nExamples:\n  $ tessera backfill show 1a2b3c4d\n  $ tessera backfill show 1a2b --json")
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
-        const b = await instance.getBackfill(id);
+        const b = await instance.getBackfill(await resolveBackfillId(instance, id));
         if (!b) throw new BackfillNotFoundError(id);
+        if (options.json) return printJson(cli, backfillJson(b));
         cli.print(`backfill      ${b.backfillId}`);
         cli.print(`status        ${b.status}`);
         cli.print(`assets        ${b.assetSelection.join(", ")}`);
@@ -95,11 +103,11 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
   backfill
     .command("cancel")
     .description("Stop a backfill before its next run")
-    .argument("<id>", "the backfill id")
+    .argument("<id>", "the backfill id, or a unique prefix of it (at least 4 characters)")
     .addHelpText("after", "\nExamples:\n  $ tessera backfill cancel 1a2b3c4d")
     .action(async (id: string, _options: unknown, command: Command) => {
       await cli.withInstance(command, async (instance) => {
-        const b = await instance.cancelBackfill(id);
+        const b = await instance.cancelBackfill(await resolveBackfillId(instance, id));
         cli.print(`Backfill ${b.backfillId} is ${b.status}.`);
       });
     });
@@ -126,7 +134,7 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
       ...(options.all ? { allPartitions: true } : {}),
       ...(options.missing ? { missingOnly: true } : {}),
       ...(options.failed ? { failedOnly: true } : {}),
-      ...(options.fromFailure === undefined ? {} : { fromFailureOf: options.fromFailure }),
+      ...(options.fromFailure === undefined ? {} : { fromFailureOf: await resolveBackfillId(instance, options.fromFailure) }),
       ...(runConfig === undefined ? {} : { runConfig }),
       ...(tags ? { tags } : {}),
     };

@@ -10,6 +10,7 @@ import { CliUsageError } from "../errors.js";
 import { firstLine, formatDuration, formatTime, plural, renderTable, truncate } from "../format.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
 import { runQueueLauncherFor } from "../../execution/index.js";
+import { instigatorJson, isoTime, printJson, type DaemonLeaseJson, type DaemonStatusJson } from "../json-output.js";
 
 const DAEMON_EXAMPLES = `
 Examples:
@@ -30,6 +31,7 @@ const STATUS_EXAMPLES = `
 Examples:
   $ tessera daemon status
   $ tessera daemon status -m defs.ts
+  $ tessera daemon status --json
 
 Shows the daemon holding the lease (host, pid, heartbeat age), when each loop last ran, and each schedule
 and sensor with its status and last tick (those of the code location with -m or tessera.yaml, else those
@@ -90,14 +92,27 @@ export function registerDaemonCommand(program: Command, cli: Cli): void {
     .command("status")
     .description("Show the daemon holding the lease, its loops, and each schedule and sensor with its last tick")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml, if any)")
+    .option("--json", "print the status as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", STATUS_EXAMPLES)
-    .action(async (options: { module?: string }, command: Command) => {
+    .action(async (options: { module?: string; json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
-        printLease(cli, instance.clock.now(), await instance.storage.getLease(DAEMON_LEASE));
+        const now = instance.clock.now();
+        const lease = await instance.storage.getLease(DAEMON_LEASE);
         // `-m` may land on `daemon` itself (it has the option too) when given after `status`.
         const module = options.module ?? command.optsWithGlobals<{ module?: string }>().module;
         const defs = await definitionsOf(cli, module, instance, false);
         const rows = defs ? [...(await summarizeInstigators(instance, defs, "schedule")), ...(await summarizeInstigators(instance, defs, "sensor"))] : await storedInstigators(instance);
+        if (options.json) {
+          const definitionOf = (name: string) => defs?.schedules.find((s) => s.name === name) ?? defs?.sensors.find((s) => s.name === name);
+          const document: DaemonStatusJson = {
+            now: isoTime(now) as string,
+            daemon: leaseJson(now, lease),
+            source: defs ? "codeLocation" : "instance",
+            instigators: rows.map((r) => instigatorJson(r, definitionOf(r.name), now)),
+          };
+          return printJson(cli, document);
+        }
+        printLease(cli, now, lease);
         cli.print();
         if (rows.length === 0) return cli.print(defs ? "No schedules or sensors in the code location." : "No schedule or sensor has state in this instance (give -m <file> to list a code location's).");
         for (const line of renderTable(["NAME", "TYPE", "STATUS", "LAST TICK", "RESULT"], rows.map(instigatorRow))) cli.print(line);
@@ -157,6 +172,24 @@ function printLease(cli: Cli, now: number, lease: LeaseRecord | undefined): void
     const at = loops[loop];
     cli.print(`  ${loop.padEnd(11)} ${typeof at === "number" ? `last iteration ${formatTime(at)} (${formatDuration(now - at)} ago)` : "not run yet"}`);
   }
+}
+
+function leaseJson(now: number, lease: LeaseRecord | undefined): DaemonLeaseJson | null {
+  if (!lease) return null;
+  const heartbeat = typeof lease.info.heartbeat === "number" ? lease.info.heartbeat : lease.acquiredAt;
+  const loops = (lease.info.loops ?? {}) as Record<string, unknown>;
+  const loop = (name: string): string | null => (typeof loops[name] === "number" ? isoTime(loops[name]) : null);
+  return {
+    holder: lease.holder,
+    pid: typeof lease.info.pid === "number" ? lease.info.pid : null,
+    hostname: typeof lease.info.hostname === "string" ? lease.info.hostname : null,
+    running: lease.expiresAt > now,
+    acquiredAt: isoTime(lease.acquiredAt) as string,
+    expiresAt: isoTime(lease.expiresAt) as string,
+    heartbeat: isoTime(heartbeat) as string,
+    heartbeatAgeMs: now - heartbeat,
+    loops: { scheduler: loop("scheduler"), sensors: loop("sensors"), automation: loop("automation"), backfills: loop("backfills"), runQueue: loop("run_queue") },
+  };
 }
 
 async function storedInstigators(instance: Instance): Promise<InstigatorSummary[]> {

@@ -5,11 +5,13 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { SETTINGS_FILE, type Instance } from "../../instance/index.js";
 import { tesseraCommand, type Cli } from "../cli.js";
+import { printJson, type InstanceInfoJson } from "../json-output.js";
 
 const INFO_EXAMPLES = `
 Examples:
   $ tessera instance info
-  $ TESSERA_HOME=/srv/tessera tessera instance info`;
+  $ TESSERA_HOME=/srv/tessera tessera instance info
+  $ tessera instance info --json`;
 
 const MIGRATE_EXAMPLES = `
 Examples:
@@ -22,8 +24,11 @@ export function registerInstanceCommands(program: Command, cli: Cli): void {
   instance
     .command("info")
     .description("Show where the instance lives, its schema version and what it holds")
+    .option("--json", "print the information as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", INFO_EXAMPLES)
-    .action((_options: unknown, command: Command) => cli.withInstance(command, (i) => printInfo(cli, command, i), { allowOldSchema: true }));
+    .action((options: { json?: boolean }, command: Command) =>
+      cli.withInstance(command, (i) => (options.json ? printInfoJson(cli, i) : printInfo(cli, command, i)), { allowOldSchema: true }),
+    );
   instance
     .command("migrate")
     .description("Upgrade the instance's schema to the version this Tessera needs")
@@ -51,6 +56,24 @@ async function printInfo(cli: Cli, command: Command, instance: Instance): Promis
   }
   const locations = instance.settings.locations ?? [];
   line("code locations", locations.length ? locations.map((l) => l.module).join(", ") : "none in tessera.yaml (pass -m <file.ts> to commands)");
+}
+
+async function printInfoJson(cli: Cli, instance: Instance): Promise<void> {
+  const home = instance.home as string;
+  const settingsFile = join(home, SETTINGS_FILE);
+  const schema = await instance.storage.getSchemaInfo();
+  const upToDate = schema.version >= schema.latest;
+  const info = upToDate ? await instance.info() : undefined;
+  const document: InstanceInfoJson = {
+    home,
+    settingsFile: existsSync(settingsFile) ? settingsFile : null,
+    storage: { backend: instance.storage.backend, location: instance.storage.location },
+    valuesDir: join(home, "storage"),
+    schema: { version: schema.version, latest: schema.latest, upToDate },
+    counts: info ? { runs: info.runs, events: info.events, assets: info.assets } : null,
+    codeLocations: (instance.settings.locations ?? []).map((l) => l.module),
+  };
+  printJson(cli, document);
 }
 
 async function migrate(cli: Cli, instance: Instance): Promise<void> {

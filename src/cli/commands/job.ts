@@ -6,12 +6,14 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { executeWithProgress } from "../execute-with-progress.js";
 import { renderTable } from "../format.js";
+import { printJson, type JobJson } from "../json-output.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
 import { parseTags, readRunConfig } from "../run-options.js";
 
 const LIST_EXAMPLES = `
 Examples:
   $ tessera job list -m examples/quickstart/defs.ts
+  $ tessera job list -m examples/quickstart/defs.ts --json
 
 Jobs are defined with defineAssetJob() and passed to Definitions as \`jobs\`.`;
 
@@ -29,8 +31,9 @@ export function registerJobCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List the jobs a code location defines, with the assets each materializes")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
+    .option("--json", "print the jobs as one JSON array (see docs/cli-json.md)")
     .addHelpText("after", LIST_EXAMPLES)
-    .action(async (options: { module?: string }, command: Command) => {
+    .action(async (options: { module?: string; json?: boolean }, command: Command) => {
       await listJobs(cli, command, options);
     });
   job
@@ -56,10 +59,25 @@ async function singleLocation(cli: Cli, module: string | undefined, settings: Pa
   return loadCodeLocation(paths[0] as string, cli.cwd);
 }
 
-async function listJobs(cli: Cli, command: Command, options: { module?: string }): Promise<void> {
+async function listJobs(cli: Cli, command: Command, options: { module?: string; json?: boolean }): Promise<void> {
   await cli.withInstance(command, async (instance) => {
     const location = await singleLocation(cli, options.module, instance.settings);
     const jobs = location.defs.jobs;
+    if (options.json) {
+      return printJson(
+        cli,
+        jobs.map((job): JobJson => {
+          const atRunTime = jobNeedsInstance(job);
+          return {
+            name: job.name,
+            description: job.description ?? null,
+            selection: String(AssetSelection.from(job.selection ?? "*")),
+            resolvedAtRunTime: atRunTime,
+            assetKeys: atRunTime ? null : location.defs.getJobDef(job.name).assetKeys.map(String),
+          };
+        }),
+      );
+    }
     if (jobs.length === 0) {
       cli.print(`Code location ${location.name} defines no jobs. Define one with defineAssetJob({ name, selection }) and pass it in Definitions jobs.`);
       return;

@@ -5,6 +5,7 @@ import type { Cli } from "../cli.js";
 import { confirm } from "../confirm.js";
 import { CliUsageError } from "../errors.js";
 import { listNames, plural } from "../format.js";
+import { printJson, type PartitionsJson } from "../json-output.js";
 
 const EXAMPLES = `
 Examples:
@@ -20,10 +21,12 @@ export function registerPartitionsCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("List the keys of a dynamic partitions definition")
     .argument("<name>", "the definition's name")
+    .option("--json", "print the keys as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", EXAMPLES)
-    .action(async (name: string, _options: unknown, command: Command) => {
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const keys = await instance.getDynamicPartitions(name);
+        if (options.json) return printJson(cli, { name, keys } satisfies PartitionsJson);
         if (keys.length === 0) cli.print(`No partitions of "${name}" yet. Add some: tessera partitions add ${name} <key>...`);
         for (const key of keys) cli.print(key);
       });

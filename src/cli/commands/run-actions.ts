@@ -6,6 +6,7 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { executeWithProgress } from "../execute-with-progress.js";
 import { codeLocationPaths, loadCodeLocation } from "../load-code-location.js";
+import { resolveRunId } from "../resolve-id.js";
 
 export const CANCEL_EXAMPLES = `
 Examples:
@@ -20,15 +21,17 @@ Examples:
 
 --from-failure runs only the steps that failed, were skipped or never ran; the others' values are loaded.`;
 
-export async function cancelRunCommand(cli: Cli, command: Command, runId: string): Promise<void> {
+export async function cancelRunCommand(cli: Cli, command: Command, runIdOrPrefix: string): Promise<void> {
   await cli.withInstance(command, async (instance) => {
+    const runId = await resolveRunId(instance, runIdOrPrefix);
     const run = await instance.cancelRun(runId);
     cli.print(run.status === "CANCELED" ? `Run ${runId} is canceled.` : `Run ${runId} is canceling: it stops starting steps and ends CANCELED.`);
   });
 }
 
-export async function reexecuteCommand(cli: Cli, command: Command, runId: string, options: { module?: string; fromFailure?: boolean; verbose?: boolean }): Promise<number> {
+export async function reexecuteCommand(cli: Cli, command: Command, runIdOrPrefix: string, options: { module?: string; fromFailure?: boolean; verbose?: boolean }): Promise<number> {
   return cli.withInstance(command, async (instance) => {
+    const runId = await resolveRunId(instance, runIdOrPrefix);
     const paths = codeLocationPaths(options.module, instance.settings, true);
     if (paths.length > 1) throw new CliUsageError(`tessera.yaml lists ${paths.length} code locations; pick the run's with -m <file>.`);
     const location = await loadCodeLocation(paths[0] as string, cli.cwd);

@@ -7,17 +7,24 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTable, renderValue } from "../format.js";
 import type { Style } from "../style.js";
+import { printJson, runDetailJson, runJson } from "../json-output.js";
+import { resolveRunId } from "../resolve-id.js";
 import { CANCEL_EXAMPLES, REEXECUTE_EXAMPLES, cancelRunCommand, reexecuteCommand } from "./run-actions.js";
 
 const LIST_EXAMPLES = `
 Examples:
   $ tessera run list
   $ tessera run list --status FAILURE --limit 5
-  $ tessera run list --status SUCCESS,FAILURE --job __ASSET_JOB`;
+  $ tessera run list --status SUCCESS,FAILURE --job __ASSET_JOB
+  $ tessera run list --json | jq -r '.[] | select(.status == "FAILURE") | .runId'`;
 
 const SHOW_EXAMPLES = `
 Examples:
-  $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10`;
+  $ tessera run show 3f2c9a1e-7b0d-4c1a-9f3e-2d8b6c5a4e10
+  $ tessera run show 3f2c9a1e
+  $ tessera run show 3f2c --json
+
+A run id may be shortened to a prefix of at least 4 characters that no other run id starts with.`;
 
 export function registerRunCommands(program: Command, cli: Cli): void {
   const run = program.command("run").description(commandDescription("run"));
@@ -27,24 +34,26 @@ export function registerRunCommands(program: Command, cli: Cli): void {
     .option("--status <statuses>", `only runs with these statuses, comma-separated (${Object.values(RunStatus).join(", ")})`)
     .option("--limit <n>", "at most this many runs", "20")
     .option("--job <name>", "only runs of this job")
+    .option("--json", "print the runs as one JSON array (see docs/cli-json.md)")
     .addHelpText("after", LIST_EXAMPLES)
-    .action((options: { status?: string; limit: string; job?: string }, command: Command) => listRuns(cli, command, options));
+    .action((options: ListOptions, command: Command) => listRuns(cli, command, options));
   run
     .command("show")
     .description("Show a run and its event log: steps, materializations, logs and errors with stacks")
-    .argument("<runId>", "the run's id (see `tessera run list`)")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters; see `tessera run list`)")
+    .option("--json", "print the run and its events as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", SHOW_EXAMPLES)
-    .action((runId: string, _options: unknown, command: Command) => showRun(cli, command, runId));
+    .action((runId: string, options: { json?: boolean }, command: Command) => showRun(cli, command, runId, options));
   run
     .command("cancel")
     .description("Stop a run: running steps finish, no new step starts")
-    .argument("<runId>", "the run's id")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters)")
     .addHelpText("after", CANCEL_EXAMPLES)
     .action((runId: string, _options: unknown, command: Command) => cancelRunCommand(cli, command, runId));
   run
     .command("reexecute")
     .description("Run a run again as a new run: all of it, or only what did not succeed")
-    .argument("<runId>", "the run's id")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters)")
     .option("-m, --module <file>", "the code location the run came from (default: locations in tessera.yaml)")
     .option("--from-failure", "only the steps that failed, were skipped or never ran")
     .option("-v, --verbose", "show debug logs as well")
@@ -54,12 +63,20 @@ export function registerRunCommands(program: Command, cli: Cli): void {
     });
 }
 
-async function listRuns(cli: Cli, command: Command, options: { status?: string; limit: string; job?: string }): Promise<void> {
+interface ListOptions {
+  status?: string;
+  limit: string;
+  job?: string;
+  json?: boolean;
+}
+
+async function listRuns(cli: Cli, command: Command, options: ListOptions): Promise<void> {
   const statuses = options.status === undefined ? undefined : parseStatuses(options.status);
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new CliUsageError(`--limit must be a whole number of at least 1, got "${options.limit}".`);
   await cli.withInstance(command, async (instance) => {
     const runs = await instance.getRuns({ ...(statuses ? { statuses } : {}), ...(options.job !== undefined ? { jobName: options.job } : {}), limit });
+    if (options.json) return printJson(cli, runs.map(runJson));
     if (runs.length === 0) {
       const filtered = statuses !== undefined || options.job !== undefined;
       cli.print(filtered ? "No runs match these filters." : `No runs recorded in ${instance.home ?? "this instance"} yet. Start one with: tessera materialize -m <file.ts>`);
@@ -72,11 +89,13 @@ async function listRuns(cli: Cli, command: Command, options: { status?: string; 
   });
 }
 
-async function showRun(cli: Cli, command: Command, runId: string): Promise<void> {
+async function showRun(cli: Cli, command: Command, runIdOrPrefix: string, options: { json?: boolean }): Promise<void> {
   await cli.withInstance(command, async (instance) => {
+    const runId = await resolveRunId(instance, runIdOrPrefix);
     const run = await instance.getRunById(runId);
     if (!run) throw new RunNotFoundError(runId);
     const events = await instance.allLogs(runId);
+    if (options.json) return printJson(cli, runDetailJson(run, events));
     const { style } = cli;
     cli.print(`${style.bold("Run")} ${run.runId}`);
     const header: [string, string | undefined][] = [

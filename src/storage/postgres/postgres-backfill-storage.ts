@@ -1,7 +1,8 @@
 // Backfills on PostgreSQL.
-import type { BackfillRecord, BackfillStatus } from "../storage.js";
+import type { BackfillRecord, BackfillStatus, IdPrefixMatches } from "../storage.js";
 import { decodeBackfill, encodeBackfillBody, type BackfillRow } from "../storage-rows.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresIdPrefixMatches } from "./postgres-run-storage.js";
 
 export class PostgresBackfillStorage {
   readonly #database: PostgresDatabase;
@@ -45,5 +46,9 @@ export class PostgresBackfillStorage {
       sql += ` LIMIT $${params.length}`;
     }
     return (await this.#database.query<BackfillRow>(sql, params)).map(decodeBackfill);
+  }
+
+  async backfillIds(prefix: string, options: { limit?: number } = {}): Promise<IdPrefixMatches> {
+    return postgresIdPrefixMatches(this.#database, "backfills", "backfill_id", prefix, options.limit);
   }
 }

@@ -36,6 +36,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
   param: (params, value) => `$${params.push(value)}`,
   // One array parameter, not one per value: the statement text, and so its plan, stays the same whatever the count.
   oneOf: (params, column, values) => `${column} = ANY($${params.push(values)}::text[])`,
+  byteOrder: (column) => `${column} COLLATE "C"`,
 };
 
 export interface PostgresStorageOptions extends PostgresConnectionOptions {

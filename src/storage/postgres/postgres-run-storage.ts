@@ -1,7 +1,7 @@
 // Runs and their tags on PostgreSQL. Run statuses move with their lifecycle events (postgres-store-events.ts).
-import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
+import type { IdPrefixMatches, NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import { runsQuery } from "../sql-filters.js";
+import { idPrefixQuery, runsQuery } from "../sql-filters.js";
 import { POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 
 export class PostgresRunStorage {
@@ -53,6 +53,10 @@ export class PostgresRunStorage {
     return (await this.#database.query<RunRow>(sql + limit, params)).map(decodeRun);
   }
 
+  async runIds(prefix: string, options: { limit?: number } = {}): Promise<IdPrefixMatches> {
+    return postgresIdPrefixMatches(this.#database, "runs", "run_id", prefix, options.limit);
+  }
+
   /** The run, its tags and its events, in one statement: together or not at all. */
   async deleteRun(runId: string): Promise<void> {
     await this.#database.query(
@@ -61,4 +65,12 @@ export class PostgresRunStorage {
       [runId],
     );
   }
+}
+
+/** `Storage.runIds` and `Storage.backfillIds` on PostgreSQL: the shared prefix query with its LIMIT (at least 1). */
+export async function postgresIdPrefixMatches(database: PostgresDatabase, table: string, column: string, prefix: string, limit = 10): Promise<IdPrefixMatches> {
+  const params: unknown[] = [];
+  const sql = `${idPrefixQuery(table, column, prefix, POSTGRES_DIALECT, params)} LIMIT ${POSTGRES_DIALECT.param(params, Math.max(1, limit))}`;
+  const rows = await database.query<{ id: string; total: string | number }>(sql, params);
+  return { ids: rows.map((r) => r.id), total: Number(rows[0]?.total ?? 0) };
 }

@@ -1,7 +1,8 @@
 // Backfills on SQLite.
-import type { BackfillRecord, BackfillStatus } from "../storage.js";
+import type { BackfillRecord, BackfillStatus, IdPrefixMatches } from "../storage.js";
 import { decodeBackfill, encodeBackfillBody, type BackfillRow } from "../storage-rows.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { sqliteIdPrefixMatches } from "./sqlite-run-storage.js";
 
 export class SqliteBackfillStorage {
   readonly #database: SqliteDatabase;
@@ -40,5 +41,9 @@ export class SqliteBackfillStorage {
       params.push(filter.limit);
     }
     return (db.prepare(sql).all(...params) as BackfillRow[]).map(decodeBackfill);
+  }
+
+  async backfillIds(prefix: string, options: { limit?: number } = {}): Promise<IdPrefixMatches> {
+    return sqliteIdPrefixMatches(this.#database, "backfills", "backfill_id", prefix, options.limit);
   }
 }

@@ -26,6 +26,7 @@ export const SQLITE_DIALECT: SqlDialect = {
     return "?";
   },
   oneOf: (params, column, values) => `${column} IN (${values.map((v) => SQLITE_DIALECT.param(params, v)).join(",")})`,
+  byteOrder: (column) => column,
 };
 
 export interface SqliteStorageOptions {

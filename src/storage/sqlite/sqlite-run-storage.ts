@@ -1,7 +1,7 @@
 // Runs and their tags on SQLite. Run statuses move with their lifecycle events (sqlite-event-log-storage.ts).
-import type { NewRun, RunRecord, RunsFilter } from "../storage.js";
+import type { IdPrefixMatches, NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import { runsQuery } from "../sql-filters.js";
+import { idPrefixQuery, runsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteRunStorage {
@@ -57,6 +57,10 @@ export class SqliteRunStorage {
     return (db.prepare(sql + limit).all(...params) as RunRow[]).map(decodeRun);
   }
 
+  async runIds(prefix: string, options: { limit?: number } = {}): Promise<IdPrefixMatches> {
+    return sqliteIdPrefixMatches(this.#database, "runs", "run_id", prefix, options.limit);
+  }
+
   /** The run, its tags and its events, together or not at all. */
   async deleteRun(runId: string): Promise<void> {
     const s = this.#s();
@@ -66,4 +70,12 @@ export class SqliteRunStorage {
       s.deleteRun.run(runId);
     })();
   }
+}
+
+/** `Storage.runIds` and `Storage.backfillIds` on SQLite: the shared prefix query with its LIMIT (at least 1). */
+export function sqliteIdPrefixMatches(database: SqliteDatabase, table: string, column: string, prefix: string, limit = 10): IdPrefixMatches {
+  const params: unknown[] = [];
+  const sql = `${idPrefixQuery(table, column, prefix, SQLITE_DIALECT, params)} LIMIT ${SQLITE_DIALECT.param(params, Math.max(1, limit))}`;
+  const rows = database.use().prepare(sql).all(...params) as { id: string; total: number }[];
+  return { ids: rows.map((r) => r.id), total: Number(rows[0]?.total ?? 0) };
 }

@@ -7,6 +7,7 @@ import type {
   BackfillRecord,
   BackfillStatus,
   EventRecordsFilter,
+  IdPrefixMatches,
   InstigatorState,
   InstigatorType,
   LeaseRecord,
@@ -94,6 +95,10 @@ export class SqliteStorage implements Storage {
     return this.#runs.getRun(runId);
   }
 
+  runIds(prefix: string, options?: { limit?: number }): Promise<IdPrefixMatches> {
+    return this.#runs.runIds(prefix, options);
+  }
+
   getRuns(filter?: RunsFilter): Promise<RunRecord[]> {
     return this.#runs.getRuns(filter);
   }
@@ -173,6 +178,10 @@ export class SqliteStorage implements Storage {
 
   getBackfills(filter?: { statuses?: readonly BackfillStatus[]; limit?: number }): Promise<BackfillRecord[]> {
     return this.#backfills.getBackfills(filter);
+  }
+
+  backfillIds(prefix: string, options?: { limit?: number }): Promise<IdPrefixMatches> {
+    return this.#backfills.backfillIds(prefix, options);
   }
 
   // Schedules and sensors: state, ticks, automation evaluations
