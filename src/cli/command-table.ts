@@ -72,6 +72,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     descriptions: { instance: "Inspect and upgrade the instance (the database of runs and events)" },
     load: async () => (await import("./commands/instance.js")).registerInstanceCommands,
   },
+  {
+    names: ["init"],
+    descriptions: { init: "Create a new project: assets, a check, a test and tessera.yaml, ready for npm install" },
+    load: async () => (await import("./commands/init.js")).registerInitCommand,
+  },
 ];
 
 /**
