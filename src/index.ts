@@ -9,6 +9,7 @@ export {
   type AssetKeyLike,
   // Errors
   TesseraError,
+  type TesseraErrorOptions,
   AssetCheckFailedError,
   CodeLocationError,
   ConfigValidationError,
@@ -73,6 +74,7 @@ export {
   mapAssetSpecs,
   type AssetSpecAttributes,
   type AssetsItem,
+  type SourceAssetOptions,
   // Dependencies and inputs
   AssetDep,
   AssetIn,
@@ -98,6 +100,8 @@ export {
   OutputHandle,
   type FromGraphOptions,
   type GraphDefinition,
+  type GraphAssetOptions,
+  type InputHandles,
   type OpDefinition,
   type OpOptions,
   // Observable sources
@@ -106,13 +110,16 @@ export {
   ObserveResult,
   DataVersionsByPartition,
   type ObservableSourceAssetOptions,
+  type MultiObservableSourceAssetOptions,
   type ObserveResultOptions,
   // Resources
   resource,
   ResourceDefinition,
   type ResourceOptions,
+  type ResourceSetupContext,
   // IO managers
   type IOManager,
+  type IOLogger,
   type InputContext,
   type OutputContext,
   // Retries
@@ -125,6 +132,7 @@ export {
   multiprocessExecutor,
   queueExecutor,
   type ExecutorDefinition,
+  type InProcessExecutorOptions,
   type MultiprocessExecutorOptions,
   type QueueExecutorOptions,
   // Jobs
@@ -231,6 +239,11 @@ export {
   type DynamicPartitionsStore,
   type PartitionLoadingOptions,
   type TimeWindow,
+  type CadencePartitionsOptions,
+  type DailyPartitionsOptions,
+  type WeeklyPartitionsOptions,
+  type MonthlyPartitionsOptions,
+  type TimeWindowPartitionsDefinitionOptions,
   // Partition subsets
   DefaultPartitionsSubset,
   TimeWindowPartitionsSubset,
@@ -248,6 +261,7 @@ export {
   inferPartitionMapping,
   validatePartitionMapping,
   type PartitionMapping,
+  type TimeWindowPartitionMappingOptions,
   type UpstreamPartitionsResult,
   // Backfill policies
   BackfillPolicy,
@@ -341,6 +355,8 @@ export {
   type AutomationBackfillRequest,
   type AutomationConditionSensorOptions,
   type AutomationSensorEvaluation,
+  type AutomationSensorEvaluateOptions,
+  type EvaluateAutomationConditionsOptions,
   type EvaluationTreeNode,
   // Freshness evaluation
   evaluateFreshness,
@@ -365,6 +381,8 @@ export {
   type PartitionStatus,
   type StorageConfig,
   type RunQueueSettings,
+  type SqliteStorageConfig,
+  type PostgresStorageConfig,
   type ConcurrencySettings,
   type TagConcurrencyLimit,
 } from "./instance/index.js";
@@ -382,6 +400,9 @@ export {
   type Storage,
   type StorageInfo,
   type TickRecord,
+  type RunsFilter,
+  type EventRecordsFilter,
+  type RunLogsOptions,
   type TicksFilter,
 } from "./storage/index.js";
 
