@@ -2,6 +2,7 @@
 // `npm install && npm test`. Writes files only; installs nothing and needs no network.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Cli } from "../cli.js";
 import { commandDescription } from "../command-table.js";
@@ -18,9 +19,19 @@ Examples:
 Writes package.json, tsconfig.json, tessera.yaml (the project file), .gitignore, README.md, src/defs.ts and
 src/defs.test.ts. Existing files are never overwritten; nothing is installed.`;
 
-/** The version of this Tessera: the new project depends on a range of it. */
+/**
+ * The version of this Tessera: the new project depends on a range of it. Read from the package.json of
+ * @tessera/core found above this module, wherever the build puts the module inside the package.
+ */
 function tesseraVersion(): string {
-  return (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+      if (name === "@tessera/core" && version !== undefined) return version;
+    }
+    if (dirname(dir) === dir) throw new Error(`tessera init: no package.json of @tessera/core above ${fileURLToPath(import.meta.url)}`);
+  }
 }
 
 export function registerInitCommand(program: Command, cli: Cli): void {
