@@ -10,6 +10,7 @@ export {
   // Errors
   TesseraError,
   TesseraErrorCode,
+  type TesseraErrorOptions,
   AssetCheckFailedError,
   BackfillNotFoundError,
   CodeLocationError,
@@ -81,6 +82,7 @@ export {
   mapAssetSpecs,
   type AssetSpecAttributes,
   type AssetsItem,
+  type SourceAssetOptions,
   // Dependencies and inputs
   AssetDep,
   AssetIn,
@@ -106,6 +108,8 @@ export {
   OutputHandle,
   type FromGraphOptions,
   type GraphDefinition,
+  type GraphAssetOptions,
+  type InputHandles,
   type OpDefinition,
   type OpOptions,
   // Observable sources
@@ -114,13 +118,16 @@ export {
   ObserveResult,
   DataVersionsByPartition,
   type ObservableSourceAssetOptions,
+  type MultiObservableSourceAssetOptions,
   type ObserveResultOptions,
   // Resources
   resource,
   ResourceDefinition,
   type ResourceOptions,
+  type ResourceSetupContext,
   // IO managers
   type IOManager,
+  type IOLogger,
   type InputContext,
   type OutputContext,
   // Retries
@@ -133,6 +140,7 @@ export {
   multiprocessExecutor,
   queueExecutor,
   type ExecutorDefinition,
+  type InProcessExecutorOptions,
   type MultiprocessExecutorOptions,
   type QueueExecutorOptions,
   // Jobs
@@ -240,6 +248,11 @@ export {
   type DynamicPartitionsStore,
   type PartitionLoadingOptions,
   type TimeWindow,
+  type CadencePartitionsOptions,
+  type DailyPartitionsOptions,
+  type WeeklyPartitionsOptions,
+  type MonthlyPartitionsOptions,
+  type TimeWindowPartitionsDefinitionOptions,
   // Partition subsets
   DefaultPartitionsSubset,
   TimeWindowPartitionsSubset,
@@ -257,6 +270,7 @@ export {
   inferPartitionMapping,
   validatePartitionMapping,
   type PartitionMapping,
+  type TimeWindowPartitionMappingOptions,
   type UpstreamPartitionsResult,
   // Backfill policies
   BackfillPolicy,
@@ -350,6 +364,8 @@ export {
   type AutomationBackfillRequest,
   type AutomationConditionSensorOptions,
   type AutomationSensorEvaluation,
+  type AutomationSensorEvaluateOptions,
+  type EvaluateAutomationConditionsOptions,
   type EvaluationTreeNode,
   // Freshness evaluation
   evaluateFreshness,
@@ -374,6 +390,8 @@ export {
   type PartitionStatus,
   type StorageConfig,
   type RunQueueSettings,
+  type SqliteStorageConfig,
+  type PostgresStorageConfig,
   type ConcurrencySettings,
   type TagConcurrencyLimit,
 } from "./instance/index.js";
@@ -391,6 +409,9 @@ export {
   type Storage,
   type StorageInfo,
   type TickRecord,
+  type RunsFilter,
+  type EventRecordsFilter,
+  type RunLogsOptions,
   type TicksFilter,
 } from "./storage/index.js";
 

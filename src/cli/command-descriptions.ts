@@ -13,6 +13,7 @@ export const COMMAND_DESCRIPTIONS = Object.freeze({
   run: "Inspect, cancel and re-execute the runs recorded in the instance",
   worker: "Execute queued runs of a code location, on an instance on PostgreSQL",
   instance: "Inspect and upgrade the instance (the database of runs and events)",
+  init: "Create a new project: assets, a check, a test and tessera.yaml, ready for npm install",
 });
 
 /** The description of the top-level command `name`, as `tessera --help` lists it. */

@@ -57,6 +57,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     names: ["instance"],
     load: async () => (await import("./commands/instance.js")).registerInstanceCommands,
   },
+  {
+    names: ["init"],
+    load: async () => (await import("./commands/init.js")).registerInitCommand,
+  },
 ];
 
 /**

@@ -56,7 +56,8 @@ function outputNamesOf(returned: unknown, check: (value: unknown) => OutputHandl
   return ["result"];
 }
 
-type GraphAssetOptions<Ins> = Omit<AssetOptions<Ins, undefined, Record<never, never>, never>, "config" | "resources" | "requiredResourceKeys" | "ioManagerDef" | "deps" | "type" | "opTags"> & {
+/** Options of `graphAsset()`: those of `asset()` that apply to an asset computed by a graph of ops. */
+export type GraphAssetOptions<Ins> = Omit<AssetOptions<Ins, undefined, Record<never, never>, never>, "config" | "resources" | "requiredResourceKeys" | "ioManagerDef" | "deps" | "type" | "opTags"> & {
   resourceDefs?: Record<string, unknown>;
 };
 

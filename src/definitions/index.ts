@@ -82,7 +82,7 @@ export {
 export { SourceAsset, type SourceAssetOptions } from "./source-asset.js";
 export { In, Out, isOpDefinition, op, type OpCompute, type OpDefinition, type OpOptions } from "./op.js";
 export { OutputHandle, type GraphBody, type Invocation } from "./composition.js";
-export { graph, graphAsset, graphMultiAsset, type FromGraphOptions, type GraphDefinition, type InputHandles } from "./graph-asset.js";
+export { graph, graphAsset, graphMultiAsset, type FromGraphOptions, type GraphAssetOptions, type GraphDefinition, type InputHandles } from "./graph-asset.js";
 export {
   loadAssetChecksFromCurrentModule,
   loadAssetChecksFromModules,

@@ -19,5 +19,7 @@ export {
   type PostgresSettings,
   type Settings,
   type StorageConfig,
+  type SqliteStorageConfig,
+  type PostgresStorageConfig,
 } from "./settings.js";
 export type { PartitionStatus } from "./partition-status.js";

@@ -4,7 +4,7 @@ import type { PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetGraph } from "../asset-graph.js";
 import { AssetHealthStatus } from "../../definitions/index.js";
 
-/** Where `status:` gets the health of assets: an instance (see {@link instanceHealthSource}) or anything else that knows. */
+/** Where `status:` gets the health of assets: the instance (`ResolveWithInstanceOptions.instance`) or anything else that knows. */
 export interface AssetHealthSource {
   /** The health of the graph's assets by key (`a/b`); assets left out are UNKNOWN. */
   getAssetHealth(graph: AssetGraph): Promise<ReadonlyMap<string, AssetHealthStatus>>;
