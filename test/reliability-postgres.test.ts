@@ -100,13 +100,26 @@ describe.skipIf(!server.reachable)("scale-out reliability on PostgreSQL", () => 
       for (let i = 0; i < 200; i++) runIds.push((await defs.submitRun("*publish", { instance, tags: { batch: String(i) } })).runId);
 
       let killed = false;
+      let gateClosedAt = Number.POSITIVE_INFINITY;
       const runs = await superviseUntilDone(instance, defs, runIds, async (finished) => {
         if (killed || finished < 40) return;
-        // Hold every run at enrich, then kill w1 once it has one of them in progress (recorded as its run, STARTED).
-        if (!existsSync(gate)) writeFileSync(gate, "");
+        // Hold every run at enrich, then kill w1 once one of its runs is held there: enrich started after the gate
+        // closed and has not succeeded, so the run is certainly mid-way when w1 dies.
+        if (!existsSync(gate)) {
+          writeFileSync(gate, "");
+          gateClosedAt = Date.now();
+        }
         const inProgress = (await instance.storage.getRuns({ runIds })).filter((r) => r.status === "STARTED");
         const holders = await instance.storage.getKv(inProgress.map((r) => `${RUN_WORKER_KEY_PREFIX}${r.runId}`));
-        if (!Object.values(holders).includes("w1")) return;
+        let held = false;
+        for (const run of inProgress) {
+          if (holders[`${RUN_WORKER_KEY_PREFIX}${run.runId}`] !== "w1") continue;
+          const logs = await instance.allLogs(run.runId);
+          const enrichStart = logs.find((e) => e.eventType === "STEP_START" && e.stepKey === "enrich");
+          const enrichDone = logs.some((e) => e.eventType === "STEP_SUCCESS" && e.stepKey === "enrich");
+          if (enrichStart && !enrichDone && enrichStart.timestamp > gateClosedAt) held = true;
+        }
+        if (!held) return;
         killed = true;
         started[0]?.process.kill("SIGKILL");
         rmSync(gate);
