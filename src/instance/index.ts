@@ -5,6 +5,7 @@ export {
   HOME_DIR,
   findProjectFile,
   findProjectRoot,
+  projectFileIn,
   readSettings,
   readSettingsFile,
   resolveHome,

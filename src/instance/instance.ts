@@ -30,7 +30,8 @@ import {
 } from "../storage/index.js";
 import {
   DEFAULT_DB_FILE,
-  findProjectFile,
+  findProjectRoot,
+  projectFileIn,
   readSettings,
   resolveHome,
   resolvePostgresSettings,
@@ -158,8 +159,10 @@ export class Instance {
    */
   static fromHome(options: { home?: string; clock?: Clock; allowOldSchema?: boolean; cwd?: string; mustExist?: boolean } = {}): Instance {
     const cwd = options.cwd ?? process.cwd();
-    const home = resolveHome(options.home, { cwd });
-    const settings = readSettings(home, { projectFile: findProjectFile(cwd) });
+    // One walk up from cwd finds both the default home and the project file.
+    const projectRoot = findProjectRoot(cwd);
+    const home = resolveHome(options.home, { cwd, projectRoot });
+    const settings = readSettings(home, { projectFile: projectFileIn(projectRoot) });
     const storage = settings.storage ?? { sqlite: { path: join(home, DEFAULT_DB_FILE) } };
     if (options.mustExist && "sqlite" in storage && storage.sqlite.path !== ":memory:" && !existsSync(storage.sqlite.path)) {
       throw new InstanceError(

@@ -149,12 +149,12 @@ export const DEFAULT_DB_FILE = "tessera.db";
  * The instance home: `home` when given, else `$TESSERA_HOME`, else `.tessera` in the project root (the folder of the
  * project's tessera.yaml, found by walking up from `cwd`; see findProjectRoot). Absolute.
  */
-export function resolveHome(home?: string, options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+export function resolveHome(home?: string, options: { cwd?: string; env?: NodeJS.ProcessEnv; projectRoot?: string } = {}): string {
   const cwd = options.cwd ?? process.cwd();
   const fromEnv = (options.env ?? process.env).TESSERA_HOME;
   if (home !== undefined) return resolve(cwd, home);
   if (fromEnv !== undefined && fromEnv !== "") return resolve(cwd, fromEnv);
-  return join(findProjectRoot(cwd), HOME_DIR);
+  return join(options.projectRoot ?? findProjectRoot(cwd), HOME_DIR);
 }
 
 /** The folder of the instance home inside a project. */
@@ -177,7 +177,12 @@ export function findProjectRoot(cwd: string = process.cwd()): string {
 
 /** The project file (`<root>/tessera.yaml`) above `cwd`, if there is one. */
 export function findProjectFile(cwd: string = process.cwd()): string | undefined {
-  const file = join(findProjectRoot(cwd), SETTINGS_FILE);
+  return projectFileIn(findProjectRoot(cwd));
+}
+
+/** The project file of the project rooted at `root`, if it has one. */
+export function projectFileIn(root: string): string | undefined {
+  const file = join(root, SETTINGS_FILE);
   return existsSync(file) ? file : undefined;
 }
 
