@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `tessera` command. An installed package runs its compiled dist/; Tessera's own repository runs its sources
 // when the process resolves the package through the `tessera-source` condition (its tests do) or nothing is built.
-// TypeScript code locations are loaded by the command itself, through tsx, only when one is.
+// TypeScript code locations are compiled by the command itself (src/core/typescript-hooks.mjs), only when one is;
+// tsx (a devDependency) runs this repository's own sources.
 import { existsSync } from "node:fs";
 
 const SOURCE_CONDITION = "tessera-source";

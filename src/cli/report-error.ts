@@ -19,7 +19,7 @@ export function reportError(cli: Cli, error: unknown): number {
   return 1;
 }
 
-// Stack frames of the failing code, without Node's internals, libraries (tsx, esbuild) and this command.
+// Stack frames of the failing code, without Node's internals, libraries (under node_modules) and this command.
 function userFrames(error: Error): string[] {
   return (error.stack ?? "")
     .split("\n")

@@ -1,7 +1,7 @@
 // Parses the run options given on the command line: --config (a file or inline JSON) and --tags.
 import { readFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { requireOptional } from "../core/index.js";
 import { CliUsageError } from "./errors.js";
 
 const CONFIG_EXAMPLE = `'{"ops": {"daily_revenue": {"config": {"currency": "USD"}}}}'`;
@@ -32,7 +32,7 @@ export async function readRunConfig(value: string | undefined, cwd: string = pro
   if (ext === ".json") parsed = parseJson(contents, `Config file ${text}`);
   else {
     try {
-      parsed = parseYaml(contents);
+      parsed = requireOptional<typeof import("yaml")>("yaml", "Reading a YAML config file").parse(contents);
     } catch (error) {
       throw new CliUsageError(`Config file ${text} is not valid YAML: ${(error as Error).message}`);
     }

@@ -1,4 +1,5 @@
-// Importing a user's module (a code location, a package of assets): TypeScript through tsx, registered on first use.
+// Importing a user's module (a code location, a package of assets): TypeScript through Tessera's module hooks
+// (typescript-hooks.mjs), registered on first use.
 import { existsSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, join } from "node:path";
@@ -7,15 +8,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
 let typescriptLoading: Promise<void> | undefined;
 
-/** Whether `path` names a TypeScript module, which needs tsx to load. */
+/** Whether `path` names a TypeScript module, which needs the TypeScript hooks to load. */
 export function isTypeScriptModule(path: string): boolean {
   return TYPESCRIPT.test(path);
 }
 
 /**
- * Imports the module at `path` (a file path or URL). A TypeScript module is loaded through tsx, registered once per
- * process and only when the first one is imported, and as an ES module whatever its package's "type" (see
- * typescript-esm-hooks.mjs); JavaScript is imported as Node imports it.
+ * Imports the module at `path` (a file path or URL). A TypeScript module is compiled by the hooks of
+ * typescript-hooks.mjs, registered once per process and only when the first one is imported, and loaded as an ES
+ * module whatever its package's "type"; JavaScript is imported as Node imports it.
  */
 export async function importModule(path: string | URL): Promise<Record<string, unknown>> {
   const url = path instanceof URL ? path : path.startsWith("file:") ? new URL(path) : pathToFileURL(path);
@@ -25,9 +26,9 @@ export async function importModule(path: string | URL): Promise<Record<string, u
 
 function loadTypeScript(): Promise<void> {
   typescriptLoading ??= (async () => {
-    const tsx = await import("tsx/esm/api");
-    tsx.register();
-    register(pathToFileURL(join(tesseraFiles().dir, "core", "typescript-esm-hooks.mjs")));
+    // Stack traces of users' code then name their TypeScript lines (the hooks add inline source maps).
+    process.setSourceMapsEnabled(true);
+    register(pathToFileURL(join(tesseraFiles().dir, "core", "typescript-hooks.mjs")));
   })();
   return typescriptLoading;
 }

@@ -3,8 +3,13 @@
 import { createRequire } from "node:module";
 import { TesseraError } from "./errors.js";
 
-/** The optional peer dependencies, with the range Tessera is tested with. */
-export const OPTIONAL_PACKAGES = Object.freeze({ pg: "^8.23.1", "graphile-worker": "^0.17.3" });
+/**
+ * Packages loaded where they are used rather than on import, with the range Tessera is tested with: the optional peer
+ * dependencies (PostgreSQL, the workers' queue), and zod and yaml, which only some commands need (a tessera.yaml, a
+ * run config) and whose import alone cost a command 87 ms and 11 MiB (zod) and 37 ms (yaml), measured on the
+ * start-up benchmark.
+ */
+export const OPTIONAL_PACKAGES = Object.freeze({ pg: "^8.23.1", "graphile-worker": "^0.17.3", zod: "^4.6.7", yaml: "^2.9.1" });
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 
 /** A feature needs an optional package that is not installed; the message names the install command. */
@@ -23,8 +28,8 @@ export class MissingPackageError extends TesseraError {
 const require = createRequire(import.meta.url);
 
 /**
- * Loads the optional package `name` (both are CommonJS, so this is synchronous) for `feature`, or throws a
- * MissingPackageError saying how to install it.
+ * Loads the package `name` through its CommonJS entry (each of them has one, so this is synchronous) for `feature`,
+ * or throws a MissingPackageError saying how to install it.
  */
 export function requireOptional<T>(name: OptionalPackage, feature: string): T {
   try {

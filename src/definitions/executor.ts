@@ -30,7 +30,7 @@ export interface MultiprocessExecutorOptions {
 }
 
 /**
- * Runs each step in a child process that loads the code location again (TypeScript through tsx), so a step
+ * Runs each step in a child process that loads the code location again (TypeScript through Tessera's module hooks), so a step
  * that crashes its process fails alone. Needs a run started from a code location module (the CLI, or
  * `codeLocation` in the run options), an instance on disk or PostgreSQL, and an IO manager that stores
  * values where every process can read them (the default filesystem one does).

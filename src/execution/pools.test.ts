@@ -109,7 +109,7 @@ describe("concurrency pools", () => {
   });
 
   it("reject a pool limit below 1 in tessera.yaml's concurrency settings", async () => {
-    const { settingsSchema } = await import("../instance/settings.js");
-    expect(settingsSchema.safeParse({ concurrency: { pools: { warehouse: 0 } } }).success).toBe(false);
+    const { settingsSchemas } = await import("../instance/settings.js");
+    expect(settingsSchemas().settingsSchema.safeParse({ concurrency: { pools: { warehouse: 0 } } }).success).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ import {
   readSettings,
   resolveHome,
   resolvePostgresSettings,
-  storageConfigSchema,
+  settingsSchemas,
   type Settings,
   type StorageConfig,
 } from "./settings.js";
@@ -112,7 +112,7 @@ export class Instance {
    * to migrate then; use `Instance.connect` to find out at once.
    */
   static open(options: InstanceOptions): Instance {
-    const parsed = storageConfigSchema.safeParse(options.storage);
+    const parsed = settingsSchemas().storageConfigSchema.safeParse(options.storage);
     if (!parsed.success) {
       // The issues name paths, never values: a URL given here may carry a password.
       const issues = parsed.error.issues.map((i) => `storage.${i.path.map(String).join(".")}: ${i.message}`.replace(/\.:/, ":"));
@@ -123,7 +123,11 @@ export class Instance {
           `The shape is { sqlite: { path } } or { postgres: { url } | { host, port, user, database, password: { env: NAME } }, schema? }.`,
       );
     }
-    const storage = parsed.data;
+    return Instance.#openParsed(parsed.data, options);
+  }
+
+  // Storage settings already parsed (a tessera.yaml read, or the default SQLite file), so zod need not load for them.
+  static #openParsed(storage: StorageConfig, options: InstanceOptions): Instance {
     const allowOldSchema = options.allowOldSchema ?? false;
     if ("postgres" in storage) {
       const postgres = new PostgresStorage({ ...resolvePostgresSettings(storage.postgres), allowOldSchema });
@@ -172,7 +176,7 @@ export class Instance {
           `Materialize something first (tessera materialize), or point --home or $TESSERA_HOME at an existing instance.`,
       );
     }
-    const instance = Instance.open({ storage, clock: options.clock, home, allowOldSchema: options.allowOldSchema });
+    const instance = Instance.#openParsed(storage, { storage, clock: options.clock, home, allowOldSchema: options.allowOldSchema });
     return new Instance(instance.storage, { clock: instance.clock, home, settings, storageConfig: storage });
   }
 

@@ -2,51 +2,117 @@
 // its home (where it keeps its storage); and how the home is found.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
-import { ConfigValidationError, InstanceError } from "../core/index.js";
+import type { z as Zod } from "zod";
+import { ConfigValidationError, InstanceError, requireOptional } from "../core/index.js";
 import { configIssues } from "../definitions/index.js";
 import { POSTGRES_SCHEMA_NAME, type PostgresStorageOptions } from "../storage/index.js";
 
-const sqliteSettingsSchema = z.object({ path: z.string().min(1).describe("The instance database file, relative to the home") }).strict();
+// The schemas are built on first use, with zod loaded then (see OPTIONAL_PACKAGES): a command whose project has no
+// tessera.yaml and passes no storage settings never loads zod.
+function buildSchemas(z: typeof Zod) {
+  const sqliteSettingsSchema = z.object({ path: z.string().min(1).describe("The instance database file, relative to the home") }).strict();
+
+  const envReferenceSchema = z
+    .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like DATABASE_URL") })
+    .strict()
+    .describe("Read from this environment variable when the instance opens");
+
+  const postgresSettingsSchema = z
+    .object({
+      url: z
+        .union([z.string().min(1), envReferenceSchema])
+        .optional()
+        .describe("postgres://user@host:port/database, or { env: DATABASE_URL } when the URL carries a password"),
+      host: z.string().min(1).optional().describe("@default $PGHOST or localhost"),
+      port: z.number().int().min(1).max(65535).optional().describe("@default $PGPORT or 5432"),
+      user: z.string().min(1).optional().describe("@default $PGUSER or the login name"),
+      password: envReferenceSchema.optional().describe("Only from the environment: { env: TESSERA_PG_PASSWORD }. @default $PGPASSWORD or ~/.pgpass"),
+      database: z.string().min(1).optional().describe("@default $PGDATABASE or the user name"),
+      schema: z
+        .string()
+        .regex(POSTGRES_SCHEMA_NAME, "a lowercase identifier: letters, digits and _, at most 63")
+        .optional()
+        .describe("The PostgreSQL schema of the instance's tables, created if missing. @default public"),
+    })
+    .strict()
+    .superRefine((value, ctx) => {
+      const parts = (["host", "port", "user", "database"] as const).filter((k) => value[k] !== undefined);
+      if (value.url !== undefined && parts.length > 0) {
+        ctx.addIssue({ code: "custom", path: ["url"], message: `give either url or ${parts.join(", ")}, not both` });
+      }
+      if (typeof value.url === "string") {
+        const problem = literalUrlProblem(value.url);
+        if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
+      }
+    });
+
+
+  // One object with both keys optional rather than a union: a union reports "Invalid input" for the
+  // whole of `storage`, where this names the field (storage.postgres.password) that is wrong.
+  const storageConfigSchema = z
+    .object({ sqlite: sqliteSettingsSchema.optional(), postgres: postgresSettingsSchema.optional() })
+    .strict()
+    .superRefine((value, ctx) => {
+      if (value.sqlite === undefined && value.postgres === undefined) {
+        ctx.addIssue({ code: "custom", message: "give sqlite: { path } or postgres: { url } (or host, port, user, database)" });
+      } else if (value.sqlite !== undefined && value.postgres !== undefined) {
+        ctx.addIssue({ code: "custom", message: "give sqlite or postgres, not both" });
+      }
+    })
+    .transform((value): { sqlite: { path: string } } | { postgres: NonNullable<typeof value.postgres> } =>
+      value.postgres !== undefined ? { postgres: value.postgres } : { sqlite: value.sqlite as { path: string } },
+    );
+
+  const tagConcurrencyLimitSchema = z
+    .object({
+      key: z.string().min(1).describe("The run tag the limit applies to"),
+      value: z
+        .union([z.string(), z.object({ applyLimitPerUniqueValue: z.literal(true) }).strict()])
+        .optional()
+        .describe("Only runs whose tag has this value; { applyLimitPerUniqueValue: true } limits each value apart; absent: every run with the tag, together"),
+      limit: z.number().int().min(0).describe("At most this many such runs in progress at once"),
+    })
+    .strict();
+
+  const runQueueSettingsSchema = z
+    .object({
+      maxConcurrentRuns: z.number().int().min(-1).optional().describe("Runs in progress at once; -1 for no limit. @default 10"),
+      launcher: z
+        .enum(["childProcess", "inProcess", "workers"])
+        .optional()
+        .describe("Where the daemon starts queued runs: a child process each (default), the daemon's own process, or `tessera worker`s (PostgreSQL)"),
+      tagConcurrencyLimits: z.array(tagConcurrencyLimitSchema).optional(),
+    })
+    .strict();
+
+  const concurrencySettingsSchema = z
+    .object({
+      pools: z.record(z.string().min(1), z.number().int().min(1)).optional().describe("Steps of each pool running at once"),
+      defaultPoolLimit: z.number().int().min(1).optional().describe("The limit of pools not listed. @default no limit"),
+    })
+    .strict();
+
+  const settingsSchema = z
+    .object({
+      storage: storageConfigSchema.optional(),
+      runQueue: runQueueSettingsSchema.optional(),
+      concurrency: concurrencySettingsSchema.optional(),
+      locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
+    })
+    .strict();
+  return { envReferenceSchema, postgresSettingsSchema, sqliteSettingsSchema, storageConfigSchema, tagConcurrencyLimitSchema, runQueueSettingsSchema, concurrencySettingsSchema, settingsSchema };
+}
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+
+/** The zod schemas of tessera.yaml (`settingsSchema`) and its parts, built on first use. */
+export function settingsSchemas(): Schemas {
+  return (schemas ??= buildSchemas(requireOptional<{ z: typeof Zod }>("zod", "Reading tessera.yaml").z));
+}
 
 /** `{ env: NAME }`: a value read from the environment when the instance opens, so that no secret sits in tessera.yaml. */
-const envReferenceSchema = z
-  .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name, like DATABASE_URL") })
-  .strict()
-  .describe("Read from this environment variable when the instance opens");
-export type EnvReference = z.infer<typeof envReferenceSchema>;
-
-const postgresSettingsSchema = z
-  .object({
-    url: z
-      .union([z.string().min(1), envReferenceSchema])
-      .optional()
-      .describe("postgres://user@host:port/database, or { env: DATABASE_URL } when the URL carries a password"),
-    host: z.string().min(1).optional().describe("@default $PGHOST or localhost"),
-    port: z.number().int().min(1).max(65535).optional().describe("@default $PGPORT or 5432"),
-    user: z.string().min(1).optional().describe("@default $PGUSER or the login name"),
-    password: envReferenceSchema.optional().describe("Only from the environment: { env: TESSERA_PG_PASSWORD }. @default $PGPASSWORD or ~/.pgpass"),
-    database: z.string().min(1).optional().describe("@default $PGDATABASE or the user name"),
-    schema: z
-      .string()
-      .regex(POSTGRES_SCHEMA_NAME, "a lowercase identifier: letters, digits and _, at most 63")
-      .optional()
-      .describe("The PostgreSQL schema of the instance's tables, created if missing. @default public"),
-  })
-  .strict()
-  .superRefine((value, ctx) => {
-    const parts = (["host", "port", "user", "database"] as const).filter((k) => value[k] !== undefined);
-    if (value.url !== undefined && parts.length > 0) {
-      ctx.addIssue({ code: "custom", path: ["url"], message: `give either url or ${parts.join(", ")}, not both` });
-    }
-    if (typeof value.url === "string") {
-      const problem = literalUrlProblem(value.url);
-      if (problem) ctx.addIssue({ code: "custom", path: ["url"], message: problem });
-    }
-  });
-export type PostgresSettings = z.infer<typeof postgresSettingsSchema>;
-
+export type EnvReference = Zod.infer<Schemas["envReferenceSchema"]>;
+export type PostgresSettings = Zod.infer<Schemas["postgresSettingsSchema"]>;
 /**
  * `storage: { postgres: … }` in tessera.yaml. Secrets come only from the environment:
  *
@@ -57,39 +123,11 @@ export type PostgresSettings = z.infer<typeof postgresSettingsSchema>;
  *     schema: tessera                   # optional; default public
  */
 export type PostgresStorageConfig = { postgres: PostgresSettings };
-export type SqliteStorageConfig = { sqlite: z.infer<typeof sqliteSettingsSchema> };
-
-// One object with both keys optional rather than a union: a union reports "Invalid input" for the
-// whole of `storage`, where this names the field (storage.postgres.password) that is wrong.
-export const storageConfigSchema = z
-  .object({ sqlite: sqliteSettingsSchema.optional(), postgres: postgresSettingsSchema.optional() })
-  .strict()
-  .superRefine((value, ctx) => {
-    if (value.sqlite === undefined && value.postgres === undefined) {
-      ctx.addIssue({ code: "custom", message: "give sqlite: { path } or postgres: { url } (or host, port, user, database)" });
-    } else if (value.sqlite !== undefined && value.postgres !== undefined) {
-      ctx.addIssue({ code: "custom", message: "give sqlite or postgres, not both" });
-    }
-  })
-  .transform((value): SqliteStorageConfig | PostgresStorageConfig =>
-    value.postgres !== undefined ? { postgres: value.postgres } : { sqlite: value.sqlite as SqliteStorageConfig["sqlite"] },
-  );
+export type SqliteStorageConfig = { sqlite: Zod.infer<Schemas["sqliteSettingsSchema"]> };
 /** `storage:` in tessera.yaml: `{ sqlite: { path } }` or `{ postgres: { … } }`. */
-export type StorageConfig = z.output<typeof storageConfigSchema>;
-
-const tagConcurrencyLimitSchema = z
-  .object({
-    key: z.string().min(1).describe("The run tag the limit applies to"),
-    value: z
-      .union([z.string(), z.object({ applyLimitPerUniqueValue: z.literal(true) }).strict()])
-      .optional()
-      .describe("Only runs whose tag has this value; { applyLimitPerUniqueValue: true } limits each value apart; absent: every run with the tag, together"),
-    limit: z.number().int().min(0).describe("At most this many such runs in progress at once"),
-  })
-  .strict();
+export type StorageConfig = Zod.output<Schemas["storageConfigSchema"]>;
 /** One entry of `runQueue.tagConcurrencyLimits` in tessera.yaml: at most `limit` runs in progress with the run tag `key` (optionally of one value, or per value). */
-export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
-
+export type TagConcurrencyLimit = Zod.infer<Schemas["tagConcurrencyLimitSchema"]>;
 /**
  * `runQueue:` in tessera.yaml: how the daemon's run coordinator launches queued runs.
  *
@@ -101,19 +139,7 @@ export type TagConcurrencyLimit = z.infer<typeof tagConcurrencyLimitSchema>;
  *     - { key: database, value: warehouse, limit: 2 }
  *     - { key: customer, value: { applyLimitPerUniqueValue: true }, limit: 1 }
  */
-export const runQueueSettingsSchema = z
-  .object({
-    maxConcurrentRuns: z.number().int().min(-1).optional().describe("Runs in progress at once; -1 for no limit. @default 10"),
-    launcher: z
-      .enum(["childProcess", "inProcess", "workers"])
-      .optional()
-      .describe("Where the daemon starts queued runs: a child process each (default), the daemon's own process, or `tessera worker`s (PostgreSQL)"),
-    tagConcurrencyLimits: z.array(tagConcurrencyLimitSchema).optional(),
-  })
-  .strict();
-/** `runQueue:` in tessera.yaml, parsed: how the daemon launches queued runs. */
-export type RunQueueSettings = z.infer<typeof runQueueSettingsSchema>;
-
+export type RunQueueSettings = Zod.infer<Schemas["runQueueSettingsSchema"]>;
 /**
  * `concurrency:` in tessera.yaml: how many steps of each pool (an asset's `pool`) run at once, across
  * every run and every process of the instance.
@@ -123,24 +149,9 @@ export type RunQueueSettings = z.infer<typeof runQueueSettingsSchema>;
  *   pools: { warehouse: 2, shop_api: 1 }
  *   defaultPoolLimit: 4        # pools not listed; without it they are unlimited
  */
-export const concurrencySettingsSchema = z
-  .object({
-    pools: z.record(z.string().min(1), z.number().int().min(1)).optional().describe("Steps of each pool running at once"),
-    defaultPoolLimit: z.number().int().min(1).optional().describe("The limit of pools not listed. @default no limit"),
-  })
-  .strict();
-/** `concurrency:` in tessera.yaml, parsed: step limits per pool across the instance. */
-export type ConcurrencySettings = z.infer<typeof concurrencySettingsSchema>;
-
-export const settingsSchema = z
-  .object({
-    storage: storageConfigSchema.optional(),
-    runQueue: runQueueSettingsSchema.optional(),
-    concurrency: concurrencySettingsSchema.optional(),
-    locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
-  })
-  .strict();
-export type Settings = z.infer<typeof settingsSchema>;
+export type ConcurrencySettings = Zod.infer<Schemas["concurrencySettingsSchema"]>;
+/** A tessera.yaml, parsed: storage, run queue, concurrency and code locations. */
+export type Settings = Zod.infer<Schemas["settingsSchema"]>;
 
 export const SETTINGS_FILE = "tessera.yaml";
 export const DEFAULT_DB_FILE = "tessera.db";
@@ -192,11 +203,11 @@ export function readSettingsFile(file: string): Settings {
   const dir = dirname(file);
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(file, "utf8"));
+    raw = requireOptional<typeof import("yaml")>("yaml", "Reading tessera.yaml").parse(readFileSync(file, "utf8"));
   } catch (cause) {
     throw new InstanceError("INVALID_SETTINGS", file, `${file} is not valid YAML: ${(cause as Error).message}`, { cause });
   }
-  const parsed = settingsSchema.safeParse(raw ?? {});
+  const parsed = settingsSchemas().settingsSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ConfigValidationError(file, configIssues(parsed.error, ""));
   const settings = parsed.data;
   if (settings.storage && "sqlite" in settings.storage && !isAbsolute(settings.storage.sqlite.path)) {

@@ -1,7 +1,7 @@
 // ExecutionPlan: the steps of one run — one per selected op, and one per selected check with an op of its own —
 // with their dependencies and parsed config.
-import { z } from "zod";
-import { ConfigValidationError, InvalidDefinitionError, type AssetKey } from "../core/index.js";
+import type { z as Zod } from "zod";
+import { ConfigValidationError, InvalidDefinitionError, requireOptional, type AssetKey } from "../core/index.js";
 import { configIssues, type AssetChecksDefinition, type AssetInputDefinition, type AssetsDefinition, type OpNode } from "../definitions/index.js";
 import type { AssetGraph, CheckNode } from "../graph/index.js";
 
@@ -11,17 +11,22 @@ export interface RunConfig {
   resources?: Record<string, { config?: unknown }>;
 }
 
-const runConfigSchema = z
-  .object({
-    ops: z
-      .record(
-        z.string(),
-        z.object({ config: z.unknown().optional(), ops: z.record(z.string(), z.object({ config: z.unknown().optional() }).strict()).optional() }).strict(),
-      )
-      .optional(),
-    resources: z.record(z.string(), z.object({ config: z.unknown() }).strict()).optional(),
-  })
-  .strict();
+// Built on first use, with zod loaded then (see OPTIONAL_PACKAGES): a run without config never loads zod.
+let runConfigSchema: Zod.ZodType | undefined;
+function runConfigShape(): Zod.ZodType {
+  const z = requireOptional<{ z: typeof Zod }>("zod", "Run config").z;
+  return (runConfigSchema ??= z
+    .object({
+      ops: z
+        .record(
+          z.string(),
+          z.object({ config: z.unknown().optional(), ops: z.record(z.string(), z.object({ config: z.unknown().optional() }).strict()).optional() }).strict(),
+        )
+        .optional(),
+      resources: z.record(z.string(), z.object({ config: z.unknown() }).strict()).optional(),
+    })
+    .strict());
+}
 
 export interface PlanInput {
   readonly name: string;
@@ -252,7 +257,8 @@ export class ExecutionPlan {
 }
 
 export function parseRunConfig(runConfig: unknown): RunConfig {
-  const parsed = runConfigSchema.safeParse(runConfig ?? {});
+  if (runConfig === undefined || runConfig === null || isEmptyPlainObject(runConfig)) return {};
+  const parsed = runConfigShape().safeParse(runConfig);
   if (!parsed.success) {
     throw new ConfigValidationError(
       "the run (expected { ops: { <op>: { config } }, resources: { <key>: { config } } })",
@@ -262,8 +268,14 @@ export function parseRunConfig(runConfig: unknown): RunConfig {
   return parsed.data as RunConfig;
 }
 
+function isEmptyPlainObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
+}
+
 /** Missing config is parsed as `{}` when `undefined` fails, so schemas whose fields all have defaults need none. */
-export function parseWithDefaults(schema: z.ZodType, given: unknown): ReturnType<z.ZodType["safeParse"]> {
+export function parseWithDefaults(schema: Zod.ZodType, given: unknown): ReturnType<Zod.ZodType["safeParse"]> {
   const result = schema.safeParse(given);
   if (result.success || given !== undefined) return result;
   const fromEmpty = schema.safeParse({});
