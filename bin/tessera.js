@@ -10,14 +10,16 @@ const compiled = new URL("../dist/cli/main.js", import.meta.url);
 const options = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
 const fromSource = options.some((o) => o === `--conditions=${SOURCE_CONDITION}` || o === `-C=${SOURCE_CONDITION}`) || !existsSync(compiled);
 
-let main;
+let cli;
 if (fromSource) {
   const { register } = await import("tsx/esm/api");
   register();
-  ({ main } = await import(new URL("../src/cli/main.ts", import.meta.url).href));
+  cli = await import(new URL("../src/cli/main.ts", import.meta.url).href);
 } else {
-  ({ main } = await import(compiled.href));
+  cli = await import(compiled.href);
 }
+cli.useCommandHeapSettings();
+const { main } = cli;
 const code = await main(process.argv);
 // Exit once stdout has drained: a code location may leave handles open (pools, timers) that
 // would otherwise keep the process alive after the command is done.

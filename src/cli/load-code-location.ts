@@ -14,6 +14,7 @@ import { Definitions } from "../code-location/index.js";
 import type { Settings } from "../instance/index.js";
 import { CliUsageError } from "./errors.js";
 import { displayPath } from "./format.js";
+import { reapplyCommandHeapSettings } from "./heap.js";
 
 export interface CodeLocation {
   /** The module as the user named it (relative to the working directory when inside it). */
@@ -46,6 +47,7 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
   let exports: Record<string, unknown>;
   try {
     exports = await importModule(absolute);
+    reapplyCommandHeapSettings();
   } catch (cause) {
     const reason = cause instanceof Error ? (cause instanceof TesseraError ? cause.message : `${cause.name}: ${cause.message}`) : String(cause);
     const hint = /Cannot find (module|package) '@tessera\/core'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install @tessera/core) so that \`import ... from "@tessera/core"\` resolves.` : "";

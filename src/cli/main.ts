@@ -8,6 +8,8 @@ import { COMMAND_DESCRIPTIONS } from "./command-descriptions.js";
 import { COMMANDS, requestedCommand } from "./command-table.js";
 import { reportError } from "./report-error.js";
 
+export { useCommandHeapSettings } from "./heap.js";
+
 const VERSION = (JSON.parse(readFileSync(join(tesseraFiles().dir, "..", "package.json"), "utf8")) as { version: string }).version;
 
 const EXAMPLES = `
