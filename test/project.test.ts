@@ -62,6 +62,22 @@ describe("a project and its instance", () => {
     expect(existsSync(join(root, ".tessera"))).toBe(false);
   });
 
+  it("shows definitions with nothing recorded, and creates no instance, for read-only commands that show definitions", () => {
+    const root = project({ "src/defs.ts": ORDERS });
+    const assets = tessera(root, ["asset", "list", "-m", "src/defs.ts", "--json"]);
+    expect(assets.stderr).toBe("");
+    expect(assets.code).toBe(0);
+    expect(JSON.parse(assets.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ key: "orders" })]));
+    for (const args of [["daemon", "status"], ["job", "list", "-m", "src/defs.ts"], ["sensor", "list", "-m", "src/defs.ts"], ["schedule", "list", "-m", "src/defs.ts"]]) {
+      const result = tessera(root, args);
+      expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 0, stderr: "" });
+    }
+    const info = tessera(root, ["instance", "info"]);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/No Tessera instance at .*\.tessera/);
+    expect(existsSync(join(root, ".tessera"))).toBe(false);
+  });
+
   it("materializes the assets of several code locations given with repeated -m, one run each", () => {
     const root = project({ "src/sales.ts": ORDERS, "src/crm.ts": CUSTOMERS });
     const materialized = tessera(root, ["materialize", "-m", "src/sales.ts", "-m", "src/crm.ts", "--select", "*"]);
@@ -71,5 +87,14 @@ describe("a project and its instance", () => {
     const only = tessera(root, ["materialize", "-m", "src/sales.ts", "-m", "src/crm.ts", "--select", "customers"]);
     expect(only.code).toBe(0);
     expect(only.stdout.match(/Materialized/g)).toHaveLength(1);
+    // Keys of two locations in one selection: each location runs its own.
+    const both = tessera(root, ["materialize", "-m", "src/sales.ts", "-m", "src/crm.ts", "--select", "orders,customers"]);
+    expect(both.stderr).toBe("");
+    expect(both.code).toBe(0);
+    expect(both.stdout.match(/Materialized/g)).toHaveLength(2);
+    // A key that no location defines is still an error naming it.
+    const typo = tessera(root, ["materialize", "-m", "src/sales.ts", "-m", "src/crm.ts", "--select", "orders,customerz"]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/"customerz".*not defined.*Did you mean "customers"/);
   });
 });

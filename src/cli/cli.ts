@@ -53,7 +53,7 @@ export class Cli {
       home: homeOf(command),
       cwd: this.cwd,
       allowOldSchema: options.allowOldSchema ?? false,
-      mustExist: READ_ONLY_COMMANDS.has(commandPath(command)),
+      ifMissing: READ_ONLY_COMMANDS.get(commandPath(command)) ?? "create",
     });
     try {
       return await fn(instance);
@@ -63,8 +63,27 @@ export class Cli {
   }
 }
 
-/** Commands that only list what the instance recorded: where there is no instance they say so and create none. */
-const READ_ONLY_COMMANDS = new Set(["run list", "backfill list"]);
+/**
+ * Commands that only read, and what they do where no instance exists (they never create one): those that show only
+ * what was recorded say there is none; those that show definitions beside it show them with nothing recorded.
+ */
+const READ_ONLY_COMMANDS = new Map<string, "fail" | "empty">([
+  ["run list", "fail"],
+  ["run show", "empty"],
+  ["backfill list", "fail"],
+  ["backfill show", "empty"],
+  ["instance info", "fail"],
+  ["asset list", "empty"],
+  ["asset show", "empty"],
+  ["automation explain", "empty"],
+  ["daemon status", "empty"],
+  ["job list", "empty"],
+  ["partitions list", "empty"],
+  ["schedule list", "empty"],
+  ["schedule preview", "empty"],
+  ["sensor list", "empty"],
+  ["sensor preview", "empty"],
+]);
 
 /** `run list` for the command `list` under `run`. */
 function commandPath(command: Command): string {

@@ -158,17 +158,25 @@ export class Instance {
   /**
    * Opens the instance at `home`, else `$TESSERA_HOME`, else `.tessera` in the project root (the folder of the
    * tessera.yaml found walking up from `cwd`), with the settings of the project file and of the home's own
-   * tessera.yaml. With `mustExist`, an instance that was never created is an error saying so, and nothing is
-   * created (for commands that only read).
+   * tessera.yaml. Where no instance was ever created, `ifMissing` says what to do: `"create"` it (the default),
+   * `"fail"` with an error saying so (`mustExist: true` means the same), or open an `"empty"` one in memory that
+   * records nothing on disk (for commands that only read, and show definitions beside what is recorded).
    */
-  static fromHome(options: { home?: string; clock?: Clock; allowOldSchema?: boolean; cwd?: string; mustExist?: boolean } = {}): Instance {
+  static fromHome(
+    options: { home?: string; clock?: Clock; allowOldSchema?: boolean; cwd?: string; mustExist?: boolean; ifMissing?: "create" | "fail" | "empty" } = {},
+  ): Instance {
     const cwd = options.cwd ?? process.cwd();
     // One walk up from cwd finds both the default home and the project file.
     const projectRoot = findProjectRoot(cwd);
     const home = resolveHome(options.home, { cwd, projectRoot });
     const settings = readSettings(home, { projectFile: projectFileIn(projectRoot) });
     const storage = settings.storage ?? { sqlite: { path: join(home, DEFAULT_DB_FILE) } };
-    if (options.mustExist && "sqlite" in storage && storage.sqlite.path !== ":memory:" && !existsSync(storage.sqlite.path)) {
+    const ifMissing = options.ifMissing ?? (options.mustExist ? "fail" : "create");
+    const missing = "sqlite" in storage && storage.sqlite.path !== ":memory:" && !existsSync(storage.sqlite.path);
+    if (missing && ifMissing === "empty") {
+      return new Instance(new SqliteStorage(":memory:"), { clock: options.clock, home, settings, storageConfig: storage });
+    }
+    if (missing && ifMissing === "fail") {
       throw new InstanceError(
         "INSTANCE_NOT_FOUND",
         storage.sqlite.path,

@@ -1,6 +1,5 @@
 // `tessera materialize`: runs a selection of the assets of one or more code locations and records each run.
 import type { Command } from "commander";
-import { UnknownAssetError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import { commandDescription } from "../command-descriptions.js";
 import { resolveSelection } from "../../execution/index.js";
@@ -9,6 +8,7 @@ import { PartitionKeyRange } from "../../partitions/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
+import { selectionForLocation } from "../location-selection.js";
 import { executeWithProgress } from "../execute-with-progress.js";
 import { parseTags, readRunConfig } from "../run-options.js";
 
@@ -70,27 +70,21 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
     // `status:` is answered from this instance now; each run then gets the assets it named.
     const parsed = AssetSelection.fromString(options.select);
     const targets: { location: CodeLocation; graph: AssetGraph; selection: AssetSelection; nodes: number[] }[] = [];
-    let assetCount = 0;
-    let unknown: UnknownAssetError | undefined;
+    const locations: { location: CodeLocation; graph: AssetGraph }[] = [];
     for (const path of paths) {
       const location = await loadCodeLocation(path, cli.cwd);
-      const graph = AssetGraph.of(location.defs);
+      locations.push({ location, graph: AssetGraph.of(location.defs) });
+    }
+    const graphs = locations.map((l) => l.graph);
+    let assetCount = 0;
+    for (const { location, graph } of locations) {
       assetCount += graph.size;
-      const selection = await parsed.withStatusesResolved(graph, { instance });
-      let nodes: number[];
-      try {
-        nodes = resolveSelection(graph, selection);
-      } catch (error) {
-        // With several locations, a key defined in another one is simply not selected here.
-        if (paths.length > 1 && error instanceof UnknownAssetError) {
-          unknown ??= error;
-          continue;
-        }
-        throw error;
-      }
+      // With several locations, keys named in the selection that another location defines select nothing here.
+      const own = graphs.length > 1 ? selectionForLocation(parsed, graph, graphs) : parsed;
+      const selection = await own.withStatusesResolved(graph, { instance });
+      const nodes = resolveSelection(graph, selection);
       if (nodes.length > 0) targets.push({ location, graph, selection, nodes });
     }
-    if (targets.length === 0 && unknown) throw unknown;
     if (targets.length === 0) {
       throw new CliUsageError(
         assetCount === 0
