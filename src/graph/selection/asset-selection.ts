@@ -26,8 +26,7 @@ import {
 import { AssetGraph } from "../asset-graph.js";
 import { instanceHealthSource, type AssetHealthInstance, type AssetHealthSource } from "./asset-health.js";
 import { UnknownAssetCheckError } from "./errors.js";
-import { resolveMask, type ResolveOptions } from "./resolve-selection.js";
-import { indicesOf, pick } from "./traverse.js";
+import { resolveMask, resolveNodeSet, type ResolveOptions } from "./resolve-selection.js";
 
 export type { AssetCheckKeyLike, AssetSelectionTarget, CoercibleToAssetSelection };
 
@@ -236,7 +235,7 @@ export class AssetSelection implements SelectionExpression {
    */
   resolve(scope: SelectionScope, options: ResolveOptions = {}): AssetKey[] {
     const graph = graphOf(scope);
-    return pick(resolveMask(this.node, graph, options), graph.keys);
+    return resolveNodeSet(this.node, graph, options).pick(graph.keys);
   }
 
   /** Whether the selection reads state that only an instance has (`status:`), so needs {@link AssetSelection.resolveWithInstance}. */
@@ -253,7 +252,7 @@ export class AssetSelection implements SelectionExpression {
    */
   async resolveWithInstance(scope: SelectionScope, options: ResolveWithInstanceOptions): Promise<AssetKey[]> {
     const graph = graphOf(scope);
-    return pick(resolveMask(this.node, graph, await healthOptions(this.node, graph, options)), graph.keys);
+    return resolveNodeSet(this.node, graph, await healthOptions(this.node, graph, options)).pick(graph.keys);
   }
 
   /**
@@ -276,7 +275,7 @@ export class AssetSelection implements SelectionExpression {
 
   /** The selected graph nodes, ascending. */
   resolveIndices(graph: AssetGraph, options: ResolveOptions = {}): number[] {
-    return indicesOf(resolveMask(this.node, graph, options));
+    return resolveNodeSet(this.node, graph, options).toArray();
   }
 
   /** The selected graph nodes as a mask: `mask[i] === 1` when node `i` is selected. */
@@ -414,9 +413,9 @@ function checksOf(node: SelectionNode, graph: AssetGraph, options: ResolveOption
       return new Set([...checksOf(node.left, graph, options)].filter((c) => !right.has(c)));
     }
     default: {
-      const mask = resolveMask(node, graph, options);
+      const assets = resolveNodeSet(node, graph, options);
       const out = new Set<number>();
-      for (const check of graph.checks) if (mask[check.asset] === 1) out.add(check.index);
+      for (const check of graph.checks) if (assets.has(check.asset)) out.add(check.index);
       return out;
     }
   }

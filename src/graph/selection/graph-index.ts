@@ -1,6 +1,7 @@
 // Integer views of an AssetGraph that selections resolve against, built once per graph and cached.
 import type { AssetSpec, AssetsDefinition } from "../../definitions/index.js";
 import type { AssetGraph } from "../asset-graph.js";
+import { NodeSet } from "./node-set.js";
 
 /** Adjacency in compressed form: the neighbours of node `v` are `targets[offsets[v] .. offsets[v + 1])`. */
 export interface Adjacency {
@@ -22,6 +23,15 @@ export class GraphIndex {
   /** Group id of each node; `groupIds` maps names to ids. */
   readonly groupOf: Int32Array;
   readonly groupIds: ReadonlyMap<string, number>;
+  /** Whether every node is materializable (no external assets), so filtering by it can be skipped. */
+  readonly allMaterializable: boolean;
+  #materializableSet: NodeSet | undefined;
+  #externalSet: NodeSet | undefined;
+  #groupMembers: Int32Array[] | undefined;
+  #byId: Int32Array | undefined;
+  #stamps: Uint32Array | undefined;
+  #epoch = 0;
+  #queue: Int32Array | undefined;
   #tags: Map<string, Map<string, number[]>> | undefined;
   #kinds: Map<string, number[]> | undefined;
   #owners: Map<string, number[]> | undefined;
@@ -44,12 +54,98 @@ export class GraphIndex {
       this.groupOf[i] = id;
     }
     this.groupIds = groupIds;
+    let external = 0;
+    for (let i = 0; i < n; i++) external += 1 - (this.materializable[i] as number);
+    this.allMaterializable = external === 0;
   }
 
   static of(graph: AssetGraph): GraphIndex {
     let index = cache.get(graph);
     if (!index) cache.set(graph, (index = new GraphIndex(graph)));
     return index;
+  }
+
+  /** The materializable nodes as a set (dense or sparse by how many there are). */
+  get materializableSet(): NodeSet {
+    this.#materializableSet ??= NodeSet.fromMask(this.materializable.slice(), undefined, (count, universe) => count * 8 >= universe);
+    return this.#materializableSet;
+  }
+
+  /** The external nodes as a set. */
+  get externalSet(): NodeSet {
+    if (!this.#externalSet) {
+      const mask = new Uint8Array(this.size);
+      for (let i = 0; i < mask.length; i++) mask[i] = (this.materializable[i] as number) ^ 1;
+      this.#externalSet = NodeSet.fromMask(mask, undefined, (count, universe) => count * 8 >= universe);
+    }
+    return this.#externalSet;
+  }
+
+  /** The nodes of group id `id`, ascending. */
+  groupMembers(id: number): Int32Array {
+    if (!this.#groupMembers) {
+      const counts = new Int32Array(this.groupIds.size);
+      for (let i = 0; i < this.size; i++) counts[this.groupOf[i] as number]++;
+      const members = Array.from(counts, (c) => new Int32Array(c));
+      const at = new Int32Array(this.groupIds.size);
+      for (let i = 0; i < this.size; i++) {
+        const g = this.groupOf[i] as number;
+        (members[g] as Int32Array)[at[g]++] = i;
+      }
+      this.#groupMembers = members;
+    }
+    return this.#groupMembers[id] as Int32Array;
+  }
+
+  /** Node ids ordered by their key string, so that a key prefix is one contiguous run of it. */
+  get byId(): Int32Array {
+    if (!this.#byId) {
+      const ids = this.graph.ids;
+      const order = Int32Array.from({ length: this.size }, (_, i) => i);
+      order.sort((a, b) => {
+        const x = ids[a] as string;
+        const y = ids[b] as string;
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      this.#byId = order;
+    }
+    return this.#byId;
+  }
+
+  /**
+   * Node ids whose key string starts with `prefix`, in key order: a binary search of {@link byId}, so
+   * its cost is the number of matches, not the graph's size.
+   */
+  idsWithPrefix(prefix: string): Int32Array {
+    const order = this.byId;
+    const ids = this.graph.ids;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((ids[order[mid] as number] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < order.length && (ids[order[end] as number] as string).startsWith(prefix)) end++;
+    return order.subarray(lo, end);
+  }
+
+  /**
+   * Scratch space for one walk at a time: a stamp per node and a queue as long as the graph. A walk
+   * takes fresh stamp values, so "visited" needs no clearing, and the arrays are allocated once per graph.
+   * `values` stamps are reserved: `[first, first + values)` are newer than anything stamped before.
+   */
+  scratch(values: number): { stamps: Uint32Array; queue: Int32Array; first: number } {
+    this.#stamps ??= new Uint32Array(this.size);
+    this.#queue ??= new Int32Array(this.size);
+    if (this.#epoch + values >= 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#epoch = 0;
+    }
+    const first = this.#epoch + 1;
+    this.#epoch += values;
+    return { stamps: this.#stamps, queue: this.#queue, first };
   }
 
   /** Nodes by tag key, then tag value. */

@@ -1,11 +1,13 @@
-// Resolution of a selection tree to a node mask of an AssetGraph, with the reference's rules for external assets.
+// Resolution of a selection tree to a set of nodes of an AssetGraph, with the reference's rules for external assets.
+// Sets stay sparse while small (see node-set.ts), so a selection costs what it reaches, not the graph's size.
 import { InvalidDefinitionError } from "../../core/index.js";
 import type { AssetGraph } from "../asset-graph.js";
 import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors.js";
 import { GraphIndex } from "./graph-index.js";
 import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.js";
-import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
 import { wildcardToRegExp } from "../../definitions/index.js";
+import { defaultDensePolicy, NodeSet, type DensePolicy } from "./node-set.js";
+import { reach, withoutReachableFromOthers } from "./walk.js";
 
 /** Options for `AssetSelection.resolve()`: what the selection's `code_location:` and `status:` parts are answered with. */
 export interface ResolveOptions {
@@ -23,98 +25,90 @@ export interface ResolveOptions {
   assetHealth?: ReadonlyMap<string, AssetHealthStatus>;
 }
 
+/** The graph nodes that `node` selects. Unknown explicit keys throw UnknownAssetError. `policy` is for tests. */
+export function resolveNodeSet(node: SelectionNode, graph: AssetGraph, options: ResolveOptions = {}, policy: DensePolicy = defaultDensePolicy): NodeSet {
+  return new Resolver(GraphIndex.of(graph), options, policy).set(node);
+}
+
 /** The mask (1 = selected) of the graph nodes that `node` selects. Unknown explicit keys throw UnknownAssetError. */
 export function resolveMask(node: SelectionNode, graph: AssetGraph, options: ResolveOptions = {}): Uint8Array {
-  return new Resolver(GraphIndex.of(graph), options).mask(node);
+  return resolveNodeSet(node, graph, options).toMask();
 }
 
 class Resolver {
   readonly #index: GraphIndex;
   readonly #options: ResolveOptions;
+  readonly #policy: DensePolicy;
 
-  constructor(index: GraphIndex, options: ResolveOptions) {
+  constructor(index: GraphIndex, options: ResolveOptions, policy: DensePolicy) {
     this.#index = index;
     this.#options = options;
+    this.#policy = policy;
   }
 
-  mask(node: SelectionNode): Uint8Array {
+  set(node: SelectionNode): NodeSet {
     const index = this.#index;
     const graph = index.graph;
     const n = index.size;
+    const policy = this.#policy;
     switch (node.type) {
       case "all":
-        return node.includeSources ? new Uint8Array(n).fill(1) : index.materializable.slice();
-      case "keys": {
-        const out = new Uint8Array(n);
-        for (const key of node.keys) out[graph.require(key)] = 1;
-        return out;
-      }
+        return node.includeSources ? NodeSet.full(n) : index.materializableSet;
+      case "keys":
+        return NodeSet.fromUnsorted(n, Int32Array.from(node.keys, (key) => graph.require(key)), policy);
       case "keyWildcard": {
-        const out = new Uint8Array(n);
-        if (!node.pattern.includes("*")) {
-          const i = graph.indexOf(node.pattern);
-          if (i !== undefined) out[i] = 1;
-          return out;
-        }
         const star = node.pattern.indexOf("*");
-        if (star === node.pattern.length - 1) {
-          // `prefix*`, the common case, without a regular expression.
-          const prefix = node.pattern.slice(0, -1);
-          for (let i = 0; i < n; i++) if ((graph.ids[i] as string).startsWith(prefix)) out[i] = 1;
-          return out;
+        if (star < 0) {
+          const i = graph.indexOf(node.pattern);
+          return i === undefined ? NodeSet.empty(n) : NodeSet.fromSorted(n, Int32Array.of(i), policy);
         }
+        // Only keys starting with the text before the first `*` can match: a run of the keys in order.
+        const candidates = index.idsWithPrefix(node.pattern.slice(0, star));
+        if (star === node.pattern.length - 1) return NodeSet.fromUnsorted(n, candidates.slice(), policy);
         const regex = wildcardToRegExp(node.pattern);
-        for (let i = 0; i < n; i++) if (regex.test(graph.ids[i] as string)) out[i] = 1;
-        return out;
+        return NodeSet.fromUnsorted(n, candidates.filter((i) => regex.test(graph.ids[i] as string)), policy);
       }
       case "keyPrefixes": {
-        const out = new Uint8Array(n);
-        for (let i = 0; i < n; i++) {
-          const key = graph.keys[i];
-          if (key && node.prefixes.some((prefix) => key.hasPrefix(prefix))) out[i] = 1;
+        let out = NodeSet.empty(n);
+        for (const prefix of node.prefixes) {
+          // A key with this path prefix has an id starting with the joined prefix; the converse needs the check.
+          const candidates = index.idsWithPrefix(prefix.join("/")).filter((i) => graph.keys[i]?.hasPrefix(prefix) === true);
+          out = out.union(NodeSet.fromUnsorted(n, candidates, policy), policy);
         }
         return this.#sources(out, node.includeSources);
       }
       case "groups": {
-        const ids = new Set<number>();
-        for (const group of node.groups) {
+        let out = NodeSet.empty(n);
+        for (const group of new Set(node.groups)) {
           const id = index.groupIds.get(group);
-          if (id !== undefined) ids.add(id);
+          if (id !== undefined) out = out.union(NodeSet.fromSorted(n, index.groupMembers(id), policy), policy);
         }
-        return this.#sources(this.#byGroup(ids), node.includeSources);
+        return this.#sources(out, node.includeSources);
       }
       case "groupWildcard": {
         const regex = wildcardToRegExp(node.pattern);
-        const ids = new Set<number>();
-        for (const [group, id] of index.groupIds) if (regex.test(group)) ids.add(id);
-        return this.#sources(this.#byGroup(ids), node.includeSources);
-      }
-      case "tag": {
-        const out = new Uint8Array(n);
-        if (node.key !== null) for (const i of index.tags.get(node.key)?.get(node.value) ?? []) out[i] = 1;
-        return this.#sources(out, node.includeSources);
-      }
-      case "kind": {
-        let out: Uint8Array;
-        if (node.kind === null) {
-          out = new Uint8Array(n).fill(1);
-          for (const nodes of index.kinds.values()) for (const i of nodes) out[i] = 0;
-        } else {
-          out = new Uint8Array(n);
-          for (const i of index.kinds.get(node.kind) ?? []) out[i] = 1;
+        let out = NodeSet.empty(n);
+        for (const [group, id] of index.groupIds) {
+          if (regex.test(group)) out = out.union(NodeSet.fromSorted(n, index.groupMembers(id), policy), policy);
         }
         return this.#sources(out, node.includeSources);
       }
-      case "owner": {
-        const out = new Uint8Array(n);
-        if (node.owner !== null) for (const i of index.owners.get(node.owner) ?? []) out[i] = 1;
-        return out;
+      case "tag": {
+        const nodes = node.key === null ? undefined : index.tags.get(node.key)?.get(node.value);
+        return this.#sources(this.#postings(nodes), node.includeSources);
       }
-      case "is": {
-        const out = index.materializable.slice();
-        if (node.attribute === "external") for (let i = 0; i < n; i++) out[i] = (out[i] as number) ^ 1;
-        return out;
+      case "kind": {
+        if (node.kind === null) {
+          let any = NodeSet.empty(n);
+          for (const nodes of index.kinds.values()) any = any.union(this.#postings(nodes), policy);
+          return this.#sources(any.complement(policy), node.includeSources);
+        }
+        return this.#sources(this.#postings(index.kinds.get(node.kind)), node.includeSources);
       }
+      case "owner":
+        return this.#postings(node.owner === null ? undefined : index.owners.get(node.owner));
+      case "is":
+        return node.attribute === "external" ? index.externalSet : index.materializableSet;
       case "codeLocation": {
         const location = this.#options.codeLocation;
         if (location === undefined) {
@@ -124,102 +118,91 @@ class Resolver {
               "Resolve with resolve(defs, { codeLocation: \"<name>\" }), or select by key, group, tag, owner or kind.",
           );
         }
-        return node.location === location ? new Uint8Array(n).fill(1) : new Uint8Array(n);
+        return node.location === location ? NodeSet.full(n) : NodeSet.empty(n);
       }
       case "status": {
         const health = this.#options.assetHealth;
         if (health === undefined) throw new SelectionNeedsInstanceError(`status:${node.status}`);
         const out = new Uint8Array(n);
         for (let i = 0; i < n; i++) if ((health.get(graph.ids[i] as string) ?? "UNKNOWN") === node.status) out[i] = 1;
-        return this.#sources(out, node.includeSources);
+        return this.#sources(NodeSet.fromMask(out, undefined, policy), node.includeSources);
       }
       case "unresolvable":
         throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));
       case "or": {
-        const out = new Uint8Array(n);
-        for (const operand of node.operands) orInto(out, this.mask(operand));
+        let out = NodeSet.empty(n);
+        for (const operand of node.operands) out = out.union(this.set(operand), policy);
         return out;
       }
       case "and": {
         const [first, ...rest] = node.operands;
-        if (!first) return new Uint8Array(n);
-        const out = this.mask(first);
-        for (const operand of rest) andInto(out, this.mask(operand));
+        if (!first) return NodeSet.empty(n);
+        let out = this.set(first);
+        // Every operand is resolved, even once the intersection is empty: an unknown key still throws.
+        for (const operand of rest) out = out.intersect(this.set(operand), policy);
         return out;
       }
-      case "minus": {
-        const out = this.mask(node.left);
-        minusInto(out, this.mask(node.right));
-        return out;
-      }
+      case "minus":
+        return this.set(node.left).minus(this.set(node.right), policy);
       case "upstream": {
-        const selected = this.mask(node.child);
-        if (isEmpty(selected)) return selected;
-        const out = reach(index.up, selected, node.depth);
-        if (!node.includeSelf) minusInto(out, selected);
+        const selected = this.set(node.child);
+        if (selected.size === 0) return selected;
+        let out = reach(index, index.up, selected, node.depth, policy);
+        if (!node.includeSelf) out = out.minus(selected, policy);
         // As in the reference, upstream never yields external assets, not even selected ones.
-        andInto(out, index.materializable);
-        return out;
+        return this.#materializable(out);
       }
       case "downstream": {
-        const selected = this.mask(node.child);
-        const out = reach(index.down, selected, node.depth);
-        if (!node.includeSelf) minusInto(out, selected);
-        return out;
+        const selected = this.set(node.child);
+        const out = reach(index, index.down, selected, node.depth, policy);
+        return node.includeSelf ? out : out.minus(selected, policy);
       }
       case "roots":
-        return withoutReachableFromOthers(index.down, this.mask(node.child));
+        return withoutReachableFromOthers(index, index.down, this.set(node.child), policy);
       case "sinks":
-        return withoutReachableFromOthers(index.up, this.mask(node.child));
-      case "materializable": {
-        const out = this.mask(node.child);
-        andInto(out, index.materializable);
-        return out;
-      }
+        return withoutReachableFromOthers(index, index.up, this.set(node.child), policy);
+      case "materializable":
+        return this.#materializable(this.set(node.child));
       case "requiredNeighbors": {
-        const selected = this.mask(node.child);
-        const out = selected.slice();
-        for (let i = 0; i < n; i++) if (selected[i] === 1) for (const sibling of index.executionSet(i)) out[sibling] = 1;
-        return out;
+        const selected = this.set(node.child);
+        const out: number[] = [];
+        selected.forEach((i) => {
+          for (const sibling of index.executionSet(i)) out.push(sibling);
+        });
+        return NodeSet.fromUnsorted(n, Int32Array.from(out), policy);
       }
       case "upstreamSources": {
-        const selected = this.mask(node.child);
-        if (isEmpty(selected)) return selected;
-        const out = reach(index.up, selected, null);
-        minusInto(out, index.materializable);
-        return out;
+        const selected = this.set(node.child);
+        if (selected.size === 0) return selected;
+        return reach(index, index.up, selected, null, policy).intersect(index.externalSet, policy);
       }
       case "allChecks":
       case "checksForAssets":
       case "checkKeys":
         // Check selections select checks, never assets.
-        return new Uint8Array(n);
+        return NodeSet.empty(n);
       default:
         throw new InvalidDefinitionError(`Unknown asset selection node ${JSON.stringify((node as { type?: unknown }).type)}`);
     }
   }
 
-  #byGroup(ids: ReadonlySet<number>): Uint8Array {
-    const { groupOf, size } = this.#index;
-    const out = new Uint8Array(size);
-    if (ids.size === 0) return out;
-    if (ids.size === 1) {
-      const [id] = ids;
-      for (let i = 0; i < size; i++) if (groupOf[i] === id) out[i] = 1;
-    } else {
-      for (let i = 0; i < size; i++) if (ids.has(groupOf[i] as number)) out[i] = 1;
-    }
-    return out;
+  // Posting lists are ascending node ids; the set gets its own copy so the index's stays untouched.
+  #postings(nodes: readonly number[] | undefined): NodeSet {
+    const n = this.#index.size;
+    return nodes === undefined || nodes.length === 0 ? NodeSet.empty(n) : NodeSet.fromSorted(n, Int32Array.from(nodes), this.#policy);
+  }
+
+  #materializable(set: NodeSet): NodeSet {
+    return this.#index.allMaterializable ? set : set.intersect(this.#index.materializableSet, this.#policy);
   }
 
   // Attribute leaves hold external assets only when asked to, as in the reference.
-  #sources(mask: Uint8Array, includeSources: boolean): Uint8Array {
-    if (!includeSources) andInto(mask, this.#index.materializable);
-    return mask;
+  #sources(set: NodeSet, includeSources: boolean): NodeSet {
+    return includeSources ? set : this.#materializable(set);
   }
 }
 
-function unresolvableMessage(attribute: string, text: string): string {
+export function unresolvableMessage(attribute: string, text: string): string {
   const why: Record<string, string> = {
     not_materialized_in_hours: "it depends on the materialization history in an instance",
     changed_in_branch: "it compares deployments of a branch",
