@@ -1,5 +1,5 @@
 // materialize() and observe(): run assets that are not gathered in a Definitions yet, for tests and scripts.
-import type { AssetsItem } from "../definitions/index.js";
+import { AssetChecksDefinition, type AssetsItem } from "../definitions/index.js";
 import { materializeDefinitions, observeDefinitions, type ExecuteOptions, type ExecuteResult, type SelectionLike } from "../execution/index.js";
 import { Definitions } from "./definitions.js";
 
@@ -11,15 +11,18 @@ export interface MaterializeOptions extends ExecuteOptions {
 
 /**
  * Materializes assets in this process and records the run: for tests and scripts. The assets are validated as
- * `new Definitions` would.
+ * `new Definitions` would. Check definitions may sit among the assets (the reference's `materialize([asset, check])`):
+ * they run with their assets unless a selection leaves them out.
  *
  * @example
  * const result = await materialize([orders, revenue], { resources: { warehouse } });
  * result.assetValue("revenue");
  */
-export async function materialize(assets: readonly AssetsItem[], options: MaterializeOptions = {}): Promise<ExecuteResult> {
+export async function materialize(assets: readonly (AssetsItem | AssetChecksDefinition)[], options: MaterializeOptions = {}): Promise<ExecuteResult> {
   const { selection, ...rest } = options;
-  return materializeDefinitions(new Definitions({ assets, resources: options.resources ?? {} }), selection, rest);
+  const assetChecks = assets.filter((item): item is AssetChecksDefinition => item instanceof AssetChecksDefinition);
+  const assetItems = assets.filter((item): item is AssetsItem => !(item instanceof AssetChecksDefinition));
+  return materializeDefinitions(new Definitions({ assets: assetItems, assetChecks, resources: options.resources ?? {} }), selection, rest);
 }
 
 /** Options for `observe()`: which observable sources, plus the run options. */

@@ -5,6 +5,8 @@ import { asset } from "./asset.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { Definitions } from "../code-location/index.js";
+import { Instance } from "../instance/index.js";
+import { DailyPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 
 describe("Definitions", () => {
   it("holds assets and external specs, by key", () => {
@@ -75,5 +77,41 @@ describe("op names", () => {
     const keyed = asset({ key: ["a", "b"] }, () => 1);
     const named = multiAsset({ name: "a__b", outs: { c: new AssetOut() } }, () => ({ c: 1 }));
     expect(() => new Definitions({ assets: [keyed, named] })).toThrow(/Op name "a__b" is used by/);
+  });
+});
+
+describe("an input named by a bare name (the reference's resolve_assets_def_deps)", () => {
+  it("resolves to the asset of that name in the same group, under the asset's key prefix", async () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2026-01-01" });
+    const orders = asset({ name: "orders", keyPrefix: "shop", partitionsDef: daily }, (ctx) => ctx.partitionKey);
+    const previous = asset(
+      { name: "previous", keyPrefix: "shop", partitionsDef: daily, ins: { orders: new AssetIn<string>({ partitionMapping: new TimeWindowPartitionMapping({ startOffset: -1, endOffset: -1 }) }) } },
+      (_ctx, { orders }) => `after ${orders}`,
+    );
+    const defs = new Definitions({ assets: [orders, previous] });
+    expect(defs.getAssetSpec("shop/previous")?.deps.map((d) => d.key.toString())).toEqual(["shop/orders"]);
+    const instance = Instance.ephemeral();
+    await defs.materialize("shop/orders", { instance, partitionKey: "2026-01-01" });
+    const result = await defs.materialize("shop/previous", { instance, partitionKey: "2026-01-02" });
+    expect(result.assetValue("shop/previous", { partitionKey: "2026-01-02" })).toBe("after 2026-01-01");
+  });
+
+  it("keeps the bare key (an external asset) when no asset or several in the group have the name", () => {
+    const a = asset({ name: "orders", keyPrefix: "eu" }, () => 1);
+    const b = asset({ name: "orders", keyPrefix: "us" }, () => 2);
+    const total = asset({ name: "total", keyPrefix: "eu", ins: { orders: new AssetIn() } }, () => 3);
+    const elsewhere = asset({ name: "orders", keyPrefix: "apac", groupName: "apac" }, () => 4);
+    const apac = asset({ name: "apac_total", groupName: "other", ins: { orders: new AssetIn() } }, () => 5);
+    const defs = new Definitions({ assets: [a, b, total, elsewhere, apac] });
+    expect(defs.getAssetSpec("eu/total")?.deps.map((d) => d.key.toString())).toEqual(["orders"]);
+    expect(defs.getAssetSpec("apac_total")?.deps.map((d) => d.key.toString())).toEqual(["orders"]);
+  });
+
+  it("leaves a bare key that names an asset alone", () => {
+    const bare = asset("orders", () => 1);
+    const prefixed = asset({ name: "orders", keyPrefix: "shop" }, () => 2);
+    const total = asset({ name: "total", keyPrefix: "shop", ins: { orders: new AssetIn() } }, () => 3);
+    const defs = new Definitions({ assets: [bare, prefixed, total] });
+    expect(defs.getAssetSpec("shop/total")?.deps.map((d) => d.key.toString())).toEqual(["orders"]);
   });
 });

@@ -11,6 +11,7 @@ import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import { ScheduleDefinition } from "./schedule-definition.js";
 import { SensorDefinition } from "./sensor-definition.js";
+import { resolveSiblingDeps } from "./resolve-sibling-deps.js";
 
 /** What may stand in `assets`: computed assets, and specs of external assets (a deprecated SourceAsset stands for one). */
 export type AssetsItem = AssetsDefinition<unknown> | AssetSpec | SourceAsset;
@@ -50,13 +51,16 @@ export abstract class DefinitionsData {
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
 
   constructor(options: DefinitionsOptions = {}) {
-    const assets = (options.assets ?? []).map((item) => (item instanceof SourceAsset ? item.toAssetsItem() : item));
-    for (const [i, item] of assets.entries()) {
+    const given = (options.assets ?? []).map((item) => (item instanceof SourceAsset ? item.toAssetsItem() : item));
+    for (const [i, item] of given.entries()) {
       if (!(item instanceof AssetsDefinition) && !(item instanceof AssetSpec)) {
         throw new InvalidDefinitionError(
           `Definitions assets[${i}] is not an asset definition or AssetSpec (got ${describeItem(item)}); build it with asset() or new AssetSpec()`,
         );
       }
+    }
+    const assets = resolveSiblingDeps(given);
+    for (const [i, item] of assets.entries()) {
       const specs = item instanceof AssetSpec ? [item] : item.specs;
       const definition = item instanceof AssetSpec ? undefined : item;
       for (const spec of specs) {

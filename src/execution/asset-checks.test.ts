@@ -164,3 +164,25 @@ describe("asset checks", () => {
     expect(result.getAssetCheckEvaluations()[0]?.passed).toBe(true);
   });
 });
+
+describe("check definitions where the reference takes them", () => {
+  it("materializes [asset, check] with materialize(), running the check after its asset", async () => {
+    const check = noNegativeAmounts(false);
+    const result = await materialize([orders, check]);
+    expect(result.getAssetMaterializationEvents().map((e) => String(e.assetKey))).toEqual(["orders"]);
+    expect(result.getAssetCheckEvaluations().map((e) => e.checkName)).toEqual(["no_negative_amounts"]);
+  });
+
+  it("selects a check by its definition with AssetSelection.checks(check)", async () => {
+    const check = noNegativeAmounts(false);
+    const other = assetCheck({ asset: orders, name: "has_rows" }, (_ctx, { asset }) => new AssetCheckResult({ passed: asset.length > 0 }));
+    const defs = new Definitions({ assets: [orders], assetChecks: [check, other] });
+    expect(AssetSelection.checks(check).resolveChecks(defs).map((c) => c.name)).toEqual(["no_negative_amounts"]);
+    const result = await defs.materialize(AssetSelection.assets(orders).withoutChecks().or(AssetSelection.checks(other)));
+    expect(result.getAssetCheckEvaluations().map((e) => e.checkName)).toEqual(["has_rows"]);
+  });
+
+  it("refuses a value that is neither a check definition nor a check key, naming what it got", () => {
+    expect(() => AssetSelection.checks({ assetKey: "orders" } as never)).toThrow(/check definitions .* or \{ assetKey, name \} check keys, got \{"assetKey":"orders"\}/);
+  });
+});

@@ -1,6 +1,7 @@
 // AssetSelection: an immutable query over the assets of a graph (the reference's algebra), and its string forms.
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
 import {
+  AssetChecksDefinition,
   DefinitionsData,
   andNode,
   describeSelectionValue,
@@ -137,13 +138,21 @@ export class AssetSelection implements SelectionExpression {
     return new AssetSelection({ type: "checksForAssets", keys: selectionKeysOf(assets, "AssetSelection.checksForAssets") });
   }
 
-  /** The given asset checks (and no asset). */
-  static checks(...checks: AssetCheckKeyLike[]): AssetSelection {
-    const refs: AssetCheckKeyRef[] = checks.map((check) => {
-      if (!check || typeof check !== "object" || typeof check.name !== "string") {
-        throw new InvalidDefinitionError(`AssetSelection.checks takes { assetKey, name } check keys, got ${JSON.stringify(check)}`);
+  /**
+   * The given asset checks (and no asset): check keys `{ assetKey, name }`, check specs, or check
+   * definitions (every check a definition holds), as the reference's `AssetSelection.checks`.
+   */
+  static checks(...checks: (AssetCheckKeyLike | AssetChecksDefinition)[]): AssetSelection {
+    const refs: AssetCheckKeyRef[] = checks.flatMap((check) => {
+      if (check instanceof AssetChecksDefinition) {
+        return check.specs.map((spec) => Object.freeze({ assetKey: spec.assetKey, name: spec.name }));
       }
-      return Object.freeze({ assetKey: AssetKey.from(check.assetKey), name: check.name });
+      if (!check || typeof check !== "object" || typeof check.name !== "string") {
+        throw new InvalidDefinitionError(
+          `AssetSelection.checks takes check definitions (assetCheck(...)) or { assetKey, name } check keys, got ${JSON.stringify(check)}`,
+        );
+      }
+      return [Object.freeze({ assetKey: AssetKey.from(check.assetKey), name: check.name })];
     });
     return new AssetSelection({ type: "checkKeys", checks: refs });
   }

@@ -158,6 +158,17 @@ describe("other mappings", () => {
     );
   });
 
+  it("StaticPartitionMapping raises an error naming a key of its table that the definition mapped through lacks", () => {
+    const up = new StaticPartitionsDefinition(["eu_west", "us_east"]);
+    const down = new StaticPartitionsDefinition(["eu", "us"]);
+    const m = new StaticPartitionMapping({ eu_west: "eu", us_east: "us", ap_south: "apac" });
+    expect(() => downstreamKeys(m, up, ["eu_west"], down)).toThrow(IncompatiblePartitionMappingError);
+    expect(() => downstreamKeys(m, up, ["eu_west"], down)).toThrow(/target keys "apac" are not downstream partitions/);
+    expect(() => upstreamKeys(m, down, ["eu"], up)).toThrow(/mapped keys "ap_south" are not upstream partitions/);
+    const complete = new StaticPartitionsDefinition(["eu_west", "us_east", "ap_south"]);
+    expect(upstreamKeys(m, new StaticPartitionsDefinition(["eu", "us", "apac"]), ["apac"], complete).keys).toEqual(["ap_south"]);
+  });
+
   it("SpecificPartitionsPartitionMapping depends on the named partitions", () => {
     const m = new SpecificPartitionsPartitionMapping(["us"]);
     expect(upstreamKeys(m, daily, ["2024-01-02"], regions, now).keys).toEqual(["us"]);

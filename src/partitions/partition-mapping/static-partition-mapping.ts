@@ -38,10 +38,24 @@ export class StaticPartitionMapping implements PartitionMapping {
   validatePartitionMapping(upstream: PartitionsDefinition | undefined, downstream: PartitionsDefinition | undefined): void {
     if (upstream?.kind !== "static") throw incompatible(this, "the upstream asset must have a StaticPartitionsDefinition");
     if (downstream?.kind !== "static") throw incompatible(this, "the downstream asset must have a StaticPartitionsDefinition");
-    const badUp = Object.keys(this.downstreamPartitionKeysByUpstreamPartitionKey).filter((k) => !upstream.hasPartitionKey(k));
-    if (badUp.length) throw incompatible(this, `mapped keys ${badUp.map((k) => JSON.stringify(k)).join(", ")} are not upstream partitions`);
-    const badDown = [...this.#inverse.keys()].filter((k) => !downstream.hasPartitionKey(k));
-    if (badDown.length) throw incompatible(this, `target keys ${badDown.map((k) => JSON.stringify(k)).join(", ")} are not downstream partitions`);
+    this.#checkUpstream(upstream);
+    this.#checkDownstream(downstream);
+  }
+
+  // The reference checks the table against a definition each time it maps through it, not only at validation:
+  // a mapping used outside Definitions (or with dynamic keys gone) must not hand out keys that do not exist.
+  #checkUpstream(upstream: PartitionsDefinition): void {
+    const bad = Object.keys(this.downstreamPartitionKeysByUpstreamPartitionKey).filter((k) => !upstream.hasPartitionKey(k));
+    if (bad.length) {
+      throw incompatible(this, `mapped keys ${bad.map((k) => JSON.stringify(k)).join(", ")} are not upstream partitions; remove them from the table or add them to the upstream definition`);
+    }
+  }
+
+  #checkDownstream(downstream: PartitionsDefinition): void {
+    const bad = [...this.#inverse.keys()].filter((k) => !downstream.hasPartitionKey(k));
+    if (bad.length) {
+      throw incompatible(this, `target keys ${bad.map((k) => JSON.stringify(k)).join(", ")} are not downstream partitions; remove them from the table or add them to the downstream definition`);
+    }
   }
 
   getUpstreamMappedPartitionsResultForPartitions(
@@ -50,6 +64,7 @@ export class StaticPartitionMapping implements PartitionMapping {
     upstreamDef: PartitionsDefinition,
     _options?: PartitionLoadingOptions,
   ): UpstreamPartitionsResult {
+    this.#checkUpstream(upstreamDef);
     const keys = new Set<string>();
     for (const k of downstreamSubset?.getPartitionKeys() ?? []) for (const up of this.#inverse.get(k) ?? []) keys.add(up);
     return upstreamResult(upstreamDef.subsetWithPartitionKeys(keys));
@@ -60,6 +75,7 @@ export class StaticPartitionMapping implements PartitionMapping {
     _upstreamDef: PartitionsDefinition,
     downstreamDef: PartitionsDefinition,
   ): PartitionsSubset {
+    this.#checkDownstream(downstreamDef);
     const keys = new Set<string>();
     for (const k of upstreamSubset.getPartitionKeys()) for (const d of this.downstreamPartitionKeysByUpstreamPartitionKey[k] ?? []) keys.add(d);
     return downstreamDef.subsetWithPartitionKeys(keys);
