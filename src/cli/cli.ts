@@ -22,6 +22,8 @@ export class Cli {
 
   constructor(streams: CliStreams, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()) {
     this.streams = streams;
+    quietWhenClosed(streams.stdout);
+    quietWhenClosed(streams.stderr);
     this.env = env;
     this.cwd = cwd;
     this.style = createStyle(streams.stdout, env);
@@ -62,6 +64,20 @@ export class Cli {
     }
   }
 }
+
+/**
+ * Keeps a write error on stdout or stderr from crashing the command: when the reader has gone
+ * (`tessera materialize | head -3`, EPIPE) the run must still finish and be recorded. Later writes to the
+ * destroyed stream fail the same way and are dropped; there is nowhere left to print them.
+ */
+function quietWhenClosed<S extends NodeJS.WritableStream>(stream: S): S {
+  if (!CLOSED_STREAM_GUARDED.has(stream)) {
+    CLOSED_STREAM_GUARDED.add(stream);
+    stream.on("error", () => {});
+  }
+  return stream;
+}
+const CLOSED_STREAM_GUARDED = new WeakSet<NodeJS.WritableStream>();
 
 /**
  * Commands that only read, and what they do where no instance exists (they never create one): those that show only

@@ -94,6 +94,10 @@ function validateSegment(segment: unknown, whole: unknown): void {
   if (segment.length === 0) {
     throw new InvalidAssetKeyError(whole, "a segment is empty; remove the empty segment (a doubled or trailing \"/\"?)");
   }
+  if (segment === "." || segment === "..") {
+    // A segment is a folder name for the filesystem IO manager: "." would alias the parent key, ".." escape the base folder.
+    throw new InvalidAssetKeyError(whole, `segment ${JSON.stringify(segment)} is not allowed (it would name a folder outside the asset's own); use a name with a letter or digit, e.g. "dot"`);
+  }
   if (!SEGMENT.test(segment)) {
     const bad = [...new Set([...segment].filter((c) => !/[A-Za-z0-9_\-.]/.test(c)))].map((c) => JSON.stringify(c)).join(", ");
     const hint = segment.includes("/")

@@ -13,6 +13,7 @@ import { ExecuteResult } from "./execute-result.js";
 import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
 import { prepareResources, setUpResources } from "./resources.js";
+import { checkIOManagerPaths } from "./io-managers/check-io-manager-paths.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
@@ -159,6 +160,7 @@ async function prepareRun(defs: DefinitionsData, selected: readonly number[], op
     }
   }
   const prepared = prepareResources(neededResources, resources, runConfig, instance);
+  checkIOManagerPaths(graph, prepared);
   const executor = options.executor ?? defs.executor;
   stepExecutorFor(executor).check({ codeLocation: options.codeLocation, instance, resources: prepared });
   const partitionTime = clock.now();

@@ -31,7 +31,12 @@ export const INVALID_PARTITION_SUBSTRINGS: readonly string[] = ["...", "\u0007",
 export function invalidPartitionKeyReason(key: unknown): string | undefined {
   if (typeof key !== "string") return `a partition key must be a string, got ${typeof key}`;
   if (key.length === 0) return "a partition key cannot be empty";
+  // "." and ".." would name the current or parent folder in any store that maps keys to paths.
+  if (key === "." || key === "..") return `${JSON.stringify(key)} is not a valid partition key (it names a folder); use a name with a letter or digit`;
   const bad = INVALID_PARTITION_SUBSTRINGS.filter((s) => key.includes(s));
+  // Every control character, not only the listed ones: they do not display and some terminals act on them.
+  const control = [...new Set(key.match(/[\u0000-\u001f\u007f]/g) ?? [])].filter((c) => !bad.includes(c));
+  bad.push(...control);
   if (bad.length) return `it contains ${bad.map((b) => JSON.stringify(b)).join(", ")}, which partition keys may not contain`;
   return undefined;
 }

@@ -1,9 +1,9 @@
 // The default IO manager: one file per asset (and partition) under a base directory, written atomically.
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { MetadataValue, MissingAssetValueError, type AssetKey, type RawMetadata } from "../../core/index.js";
+import { InvalidAssetKeyError, MetadataValue, MissingAssetValueError, type AssetKey, type RawMetadata } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
 
 /**
@@ -58,8 +58,40 @@ export class FilesystemIOManager implements IOManager {
 
   pathFor(key: AssetKey, partitionKey?: string): string {
     const base = join(this.baseDir, ...key.path);
-    const file = partitionKey === undefined ? base : join(base, encodeURIComponent(partitionKey));
-    return this.format === "json" ? `${file}.json` : file;
+    const file = partitionKey === undefined ? base : join(base, partitionFileName(partitionKey));
+    const path = this.format === "json" ? `${file}.json` : file;
+    // Keys are validated where they are made, but an AssetKey can be forged (a deserialized object); never
+    // let one write outside the base folder.
+    const within = relative(resolve(this.baseDir), resolve(path));
+    if (within === "" || within.startsWith("..") || isAbsolute(within)) {
+      throw new InvalidAssetKeyError(key.path, `its value would be stored at ${path}, outside the IO manager's folder ${this.baseDir}; use segments of letters, digits, "_", "-" and "."`);
+    }
+    return path;
+  }
+
+  /**
+   * Throws when two keys stored by this manager would share a path: the values of `a` and of `a/b` (a file
+   * and a folder), or partition `x` of `a` and the unpartitioned `a/x` (the same file).
+   */
+  checkKeys(keys: Iterable<AssetKey>): void {
+    const all = new Set<string>();
+    const list: AssetKey[] = [];
+    for (const key of keys) {
+      if (!all.has(key.toString())) list.push(key);
+      all.add(key.toString());
+    }
+    for (const key of list) {
+      for (let n = 1; n < key.path.length; n++) {
+        const prefix = key.path.slice(0, n).join("/");
+        if (all.has(prefix)) {
+          throw new InvalidAssetKeyError(
+            key.path,
+            `asset "${prefix}" and asset "${key.toString()}" would share the path ${this.pathFor(key)} in the filesystem IO manager at ${this.baseDir}, so one could overwrite the other. ` +
+              `Rename one of them (e.g. "${prefix}_all"), or give one another IO manager (ioManagerKey)`,
+          );
+        }
+      }
+    }
   }
 
   async handleOutput(ctx: OutputContext, value: unknown): Promise<RawMetadata> {
@@ -70,8 +102,9 @@ export class FilesystemIOManager implements IOManager {
       this.#createdDirs.add(dir);
     }
     const bytes = this.format === "json" ? Buffer.from(JSON.stringify(value ?? null)) : serialize(value);
-    // Unique per process and write; another process writing the same asset uses its own pid.
-    const temporary = `${path}.${process.pid}.${++writeCounter}.tmp`;
+    // Unique per process and write; another process writing the same asset uses its own pid. "~" cannot
+    // appear in a key segment, so no asset's value is ever named like a temporary file.
+    const temporary = `${path}~${process.pid}.${++writeCounter}.tmp`;
     try {
       if (bytes.length <= SYNC_IO_MAX_BYTES) {
         writeFileSync(temporary, bytes);
@@ -108,4 +141,10 @@ export class FilesystemIOManager implements IOManager {
     }
     return this.format === "json" ? (JSON.parse(bytes.toString("utf8")) as unknown) : deserialize(bytes);
   }
+}
+
+/** A partition key as one file name: "/" and every other reserved character escaped, and "." / ".." never left as folder names. */
+function partitionFileName(partitionKey: string): string {
+  const encoded = encodeURIComponent(partitionKey);
+  return encoded === "." || encoded === ".." ? encoded.replaceAll(".", "%2E") : encoded;
 }
