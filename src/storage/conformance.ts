@@ -90,6 +90,30 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getMaxStorageId()).toBe(ids[3]);
     });
 
+    it("lists what changed in a range of storage ids: assets with events, their runs, assets a finished run had planned, wiped assets", async () => {
+      await addRun("r1");
+      await addRun("r2");
+      const [old] = await storage.storeEvents([
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("old") }),
+        event("r2", "ASSET_MATERIALIZATION_PLANNED", { assetKey: new AssetKey(["lake", "planned"]), partition: "p1" }),
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("wiped") }),
+      ]);
+      const start = await storage.getMaxStorageId();
+      const sorted = (c: { assetKeys: readonly AssetKey[]; runIds: readonly string[] }) => ({ assetKeys: c.assetKeys.map(String).sort(), runIds: [...c.runIds].sort() });
+      expect(await storage.getEventLogChanges(start, start)).toEqual({ assetKeys: [], runIds: [] });
+
+      await storage.storeEvents([event("r1", "ASSET_OBSERVATION", { assetKey: new AssetKey(["a", "b"]) }), event("r1", "STEP_START")]);
+      const middle = await storage.getMaxStorageId();
+      await storage.storeEvents([event("r2", "RUN_SUCCESS")]);
+      await storage.wipeAssets([new AssetKey("wiped")]);
+      const end = await storage.getMaxStorageId();
+
+      expect(sorted(await storage.getEventLogChanges(start, middle))).toEqual({ assetKeys: ["a/b", "wiped"], runIds: ["r1"] });
+      // r2 ended after `middle`: the asset it planned changed status with no event of its own.
+      expect(sorted(await storage.getEventLogChanges(middle, end))).toEqual({ assetKeys: ["lake/planned", "wiped"], runIds: ["r2"] });
+      expect(sorted(await storage.getEventLogChanges(0, (old?.storageId ?? 0)))).toEqual({ assetKeys: ["old", "wiped"], runIds: ["r1"] });
+    });
+
     it("keeps the asset index of the latest materialization and observation in the same write", async () => {
       await addRun("r1");
       const key = new AssetKey(["warehouse", "orders"]);

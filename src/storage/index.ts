@@ -10,6 +10,7 @@ export type {
   TickRecord,
   TicksFilter,
   EventRecordsFilter,
+  EventLogChanges,
   IdPrefixMatches,
   NewRun,
   RunLogsOptions,

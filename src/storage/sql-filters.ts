@@ -2,8 +2,8 @@
 // and ticks a filter selects is part of the contract (conformance.ts), so it must not differ between
 // them. Each backend supplies its dialect and adds its own LIMIT (PostgreSQL refuses a negative one
 // where SQLite reads it as no limit).
-import type { EventType } from "../core/index.js";
-import type { EventRecordsFilter, RunsFilter, TicksFilter } from "./storage.js";
+import { AssetKey, type EventType } from "../core/index.js";
+import type { EventLogChanges, EventRecordsFilter, RunsFilter, TicksFilter } from "./storage.js";
 
 /** The little that differs between the dialects' filters: how a parameter is written. */
 export interface SqlDialect {
@@ -104,4 +104,33 @@ export function automationEvaluationsQuery(assetKey: string, options: { limit?: 
   if (options.evaluationId !== undefined) sql += ` AND evaluation_id = ${d.param(params, options.evaluationId)}`;
   sql += " ORDER BY id DESC";
   return options.limit !== undefined ? `${sql} LIMIT ${d.param(params, options.limit)}` : sql;
+}
+
+/**
+ * getEventLogChanges in one statement: rows of (kind, value), kind "a" for an asset key and "r" for a run id.
+ * A run that ended in the range moved its planned partitions out of "in progress" without an event on their
+ * asset, so the assets it planned count as changed; a wipe writes no event, so assets wiped at or after the
+ * range's start count too (a wipe at the very start may be counted again: harmless, it only re-reads).
+ */
+export function eventLogChangesQuery(afterStorageId: number, toStorageId: number, d: SqlDialect, params: unknown[]): string {
+  const after = (): string => d.param(params, afterStorageId);
+  const to = (): string => d.param(params, toStorageId);
+  return (
+    `SELECT DISTINCT 'a' AS kind, asset_key AS value FROM event_logs WHERE id > ${after()} AND id <= ${to()} AND asset_key IS NOT NULL ` +
+    `UNION SELECT DISTINCT 'r' AS kind, run_id AS value FROM event_logs WHERE id > ${after()} AND id <= ${to()} ` +
+    `UNION SELECT DISTINCT 'a' AS kind, asset_key AS value FROM event_logs WHERE event_type = 'ASSET_MATERIALIZATION_PLANNED' AND run_id IN ` +
+    `(SELECT run_id FROM event_logs WHERE id > ${after()} AND id <= ${to()} AND event_type IN ('RUN_SUCCESS', 'RUN_FAILURE', 'RUN_CANCELED')) ` +
+    `UNION SELECT 'a' AS kind, asset_key AS value FROM asset_keys WHERE wiped_below_id > 0 AND wiped_below_id >= ${after()}`
+  );
+}
+
+/** The rows of eventLogChangesQuery as EventLogChanges. */
+export function eventLogChangesOf(rows: readonly { kind: string; value: string }[]): EventLogChanges {
+  const assetKeys: AssetKey[] = [];
+  const runIds: string[] = [];
+  for (const row of rows) {
+    if (row.kind === "a") assetKeys.push(AssetKey.from(row.value));
+    else runIds.push(row.value);
+  }
+  return { assetKeys, runIds };
 }

@@ -76,6 +76,17 @@ export interface RunLogsOptions {
   limit?: number;
 }
 
+/** What the event log gained in a range of storage ids: what an incremental reader (automation) must look at again. */
+export interface EventLogChanges {
+  /**
+   * The assets with an event in the range, the assets whose partitions a run that ended in the range had planned
+   * (their in-progress status moved without an event of their own), and the assets wiped since the range began.
+   */
+  readonly assetKeys: readonly AssetKey[];
+  /** The runs that wrote an event in the range. */
+  readonly runIds: readonly string[];
+}
+
 /** The asset index: per asset, the latest events, kept in the transaction that writes them. */
 export interface AssetRecord {
   readonly assetKey: AssetKey;
@@ -255,6 +266,8 @@ export interface Storage {
   getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]>;
   getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]>;
   getMaxStorageId(): Promise<number>;
+  /** What changed in the storage ids `afterStorageId` (exclusive) to `toStorageId` (inclusive); see EventLogChanges. */
+  getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges>;
 
   // Asset index
   getAssetRecords(keys?: readonly AssetKey[]): Promise<AssetRecord[]>;

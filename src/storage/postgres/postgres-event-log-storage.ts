@@ -1,8 +1,8 @@
 // The event log on PostgreSQL: appending (one statement, postgres-store-events.ts) and reading it back.
 import type { EventRecord, TesseraEvent } from "../../core/index.js";
-import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
+import type { EventLogChanges, EventRecordsFilter, RunLogsOptions } from "../storage.js";
 import { decodeEvent, type EventRow } from "../storage-rows.js";
-import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 import { storeEventsQuery } from "./postgres-store-events.js";
 
@@ -44,5 +44,11 @@ export class PostgresEventLogStorage {
   async getMaxStorageId(): Promise<number> {
     const [row] = await this.#database.query<{ id: number }>("SELECT coalesce(max(id), 0) AS id FROM event_logs", [], "tessera_max_event_id");
     return row?.id ?? 0;
+  }
+
+  async getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {
+    const params: unknown[] = [];
+    const sql = eventLogChangesQuery(afterStorageId, toStorageId, POSTGRES_DIALECT, params);
+    return eventLogChangesOf(await this.#database.query<{ kind: string; value: string }>(sql, params));
   }
 }

@@ -8,6 +8,7 @@ import type {
   BackfillRecord,
   BackfillStatus,
   EventRecordsFilter,
+  EventLogChanges,
   IdPrefixMatches,
   InstigatorState,
   InstigatorType,
@@ -154,6 +155,10 @@ export class PostgresStorage implements Storage {
 
   getMaxStorageId(): Promise<number> {
     return this.#events.getMaxStorageId();
+  }
+
+  getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {
+    return this.#events.getEventLogChanges(afterStorageId, toStorageId);
   }
 
   // Asset index

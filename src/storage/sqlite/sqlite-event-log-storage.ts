@@ -1,9 +1,9 @@
 // The event log on SQLite. Storing an event also moves its run's status and the asset index, in the same
 // transaction, so that no reader ever sees an event its run or asset does not yet reflect.
 import { RUN_STATUS_BY_EVENT, type EventRecord, type TesseraEvent } from "../../core/index.js";
-import type { EventRecordsFilter, RunLogsOptions } from "../storage.js";
+import type { EventLogChanges, EventRecordsFilter, RunLogsOptions } from "../storage.js";
 import { decodeEvent, encodeEventBody, runStatusChange, type EventRow } from "../storage-rows.js";
-import { eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteEventLogStorage {
@@ -99,5 +99,11 @@ export class SqliteEventLogStorage {
 
   async getMaxStorageId(): Promise<number> {
     return (this.#s().maxEventId.get() as { id: number | null }).id ?? 0;
+  }
+
+  async getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {
+    const params: unknown[] = [];
+    const sql = eventLogChangesQuery(afterStorageId, toStorageId, SQLITE_DIALECT, params);
+    return eventLogChangesOf(this.#database.use().prepare(sql).all(...params) as { kind: string; value: string }[]);
   }
 }

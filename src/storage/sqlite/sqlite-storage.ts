@@ -7,6 +7,7 @@ import type {
   BackfillRecord,
   BackfillStatus,
   EventRecordsFilter,
+  EventLogChanges,
   IdPrefixMatches,
   InstigatorState,
   InstigatorType,
@@ -124,6 +125,10 @@ export class SqliteStorage implements Storage {
 
   getMaxStorageId(): Promise<number> {
     return this.#events.getMaxStorageId();
+  }
+
+  getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {
+    return this.#events.getEventLogChanges(afterStorageId, toStorageId);
   }
 
   // Asset index
