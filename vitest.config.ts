@@ -10,7 +10,7 @@ export default defineConfig({
     alias: { "@tessera/core": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
   },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "ui/src/**/*.test.ts"],
     exclude: ["node_modules", ".scratch", "bench", "dist"],
     env: { NODE_OPTIONS: [process.env.NODE_OPTIONS, SOURCE_CONDITION].filter(Boolean).join(" ") },
     typecheck: {

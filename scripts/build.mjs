@@ -1,6 +1,6 @@
 // Builds dist/: the JavaScript bundled by esbuild (one file per entry point, with shared chunks, so that the library,
 // the command and its child processes share every module and start by reading a few files instead of hundreds), and
-// the declarations (.d.ts, one per source file) by tsc. Run by `npm run build`, and by npm on install of the repository
+// the declarations (.d.ts, one per source file) by tsc, and the web UI by Vite. Run by `npm run build`, and by npm on install of the repository
 // (prepare) and before packing (prepack).
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
@@ -55,3 +55,7 @@ for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTy
     copyFileSync(from, to);
   }
 }
+
+// The web UI (ui/, React) into dist/ui, which `tessera dev` serves at `/`.
+const vite = await import("vite");
+await vite.build({ configFile: join(root, "ui", "vite.config.ts"), logLevel: "warn" });
