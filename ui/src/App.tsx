@@ -1,8 +1,21 @@
 // The shell: a header with the pages, and the page the location's hash names (#/lineage, #/runs, ...).
 import { useEffect, useState } from "react";
 import { Lineage } from "./pages/Lineage.js";
+import { Run } from "./pages/Run.js";
+import { Runs } from "./pages/Runs.js";
 
-const PAGES = [{ path: "/lineage", label: "Lineage" }] as const;
+const PAGES = [
+  { path: "/lineage", label: "Lineage" },
+  { path: "/runs", label: "Runs" },
+] as const;
+
+function page(path: string) {
+  if (path.startsWith("/lineage")) return <Lineage />;
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  if (run) return <Run key={run[1]} runId={decodeURIComponent(run[1] as string)} />;
+  if (path === "/runs") return <Runs />;
+  return <p role="alert">No page at {path}.</p>;
+}
 
 function currentPath(): string {
   const hash = window.location.hash.replace(/^#/, "");
@@ -21,14 +34,14 @@ export function App() {
       <header className="app-header">
         <span className="brand">Tessera</span>
         <nav aria-label="Pages">
-          {PAGES.map((page) => (
-            <a key={page.path} href={`#${page.path}`} aria-current={path.startsWith(page.path) ? "page" : undefined}>
-              {page.label}
+          {PAGES.map((entry) => (
+            <a key={entry.path} href={`#${entry.path}`} aria-current={path.startsWith(entry.path) ? "page" : undefined}>
+              {entry.label}
             </a>
           ))}
         </nav>
       </header>
-      <main className="app-main">{path.startsWith("/lineage") ? <Lineage /> : <p role="alert">No page at {path}.</p>}</main>
+      <main className="app-main">{page(path)}</main>
     </div>
   );
 }
