@@ -13,29 +13,31 @@ export interface SourceWatcher {
 }
 
 /**
- * Calls `onChange` (debounced by `debounceMs`) when a source file under `root` changes. Watches each directory
+ * Calls `onChange` with the source files under `root` that changed, once no change has come for `debounceMs`. Watches each directory
  * non-recursively: Node 20's recursive watch on Linux walks node_modules too, and chokidar 6 needs Node 22. A
  * directory created later is picked up at the next `rescan()` (the workspace rescans on each reload). `exclude`
  * lists absolute directories to leave out (the instance's home, whose database changes on every event).
  */
 export async function watchSourceFiles(
   root: string,
-  onChange: (file: string) => void,
+  onChange: (files: readonly string[]) => void,
   options: { debounceMs?: number; exclude?: readonly string[] } = {},
 ): Promise<SourceWatcher & { rescan(): Promise<void> }> {
   const debounceMs = options.debounceMs ?? 50;
   const exclude = new Set((options.exclude ?? []).map((d) => resolve(d)));
   const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
-  let lastFile = "";
+  let changed = new Set<string>();
   let closed = false;
 
   const fire = (file: string): void => {
-    lastFile = file;
+    changed.add(file);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      if (!closed) onChange(lastFile);
+      const files = [...changed];
+      changed = new Set();
+      if (!closed) onChange(files);
     }, debounceMs);
   };
 

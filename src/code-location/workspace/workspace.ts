@@ -1,5 +1,5 @@
 // A workspace of code locations, each in a child process of its own: load, reload on edit, launch runs, stop.
-import { dirname, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { hostname } from "node:os";
 import { CodeLocationUnavailableError } from "../../core/index.js";
 import { DAEMON_LEASE } from "../../automation/daemon/index.js";
@@ -299,8 +299,8 @@ export class ProcessWorkspace implements WorkspaceView {
     const home = this.#options.instance.home;
     slot.watcher = await watchSourceFiles(
       dirname(slot.location.module),
-      (file) => {
-        this.#log("info", `${file} changed: reloading`, slot.location.name);
+      (files) => {
+        this.#log("info", `${files.map((f) => relative(dirname(slot.location.module), f)).join(", ")} changed: reloading`, slot.location.name);
         void this.#load(slot);
       },
       { exclude: home ? [resolve(home)] : [] },
