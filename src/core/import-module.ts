@@ -23,7 +23,11 @@ export async function importModule(path: string | URL): Promise<Record<string, u
   return (await import(/* @vite-ignore */ url.href)) as Record<string, unknown>;
 }
 
-function loadTypeScript(): Promise<void> {
+/**
+ * Registers the TypeScript loader now rather than at the first TypeScript import: a process that will import a
+ * user's module soon (a standby code-location process) pays for it while it waits.
+ */
+export function loadTypeScript(): Promise<void> {
   typescriptLoading ??= (async () => {
     const tsx = await import("tsx/esm/api");
     tsx.register();

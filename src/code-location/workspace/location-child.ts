@@ -73,6 +73,16 @@ export class LocationChild {
     return this.#child.pid;
   }
 
+  /** Whether the process is still there to talk to. */
+  get running(): boolean {
+    return this.#child.exitCode === null && this.#child.signalCode === null && this.#child.connected;
+  }
+
+  /** Tells a standby process to load its module now; `loaded` settles with the outcome. */
+  load(): void {
+    this.send({ type: "load" });
+  }
+
   send(message: ToLocationMessage): void {
     if (this.#child.connected) this.#child.send(message);
   }

@@ -12,6 +12,11 @@ export interface LocationProcessInput {
   readonly module: string;
   /** The instance operations and the daemon use (its storage config as tessera.yaml gives it, and its home). */
   readonly instance: { readonly storage: unknown; readonly home: string | undefined };
+  /**
+   * Start, prepare (Node, Tessera, the TypeScript loader) and wait for `load`: the workspace keeps one such process
+   * per watched location, so that a reload after an edit only pays for importing the module.
+   */
+  readonly standby?: boolean;
   /** Run the daemon over this location's definitions; absent: no daemon. */
   readonly daemon?: {
     readonly leaseName: string;
@@ -30,6 +35,8 @@ export interface LocationErrorInfo {
 
 /** Messages from the server to a location process. */
 export type ToLocationMessage =
+  /** Load the module now (a standby process waits for this). */
+  | { readonly type: "load" }
   | { readonly type: "operation"; readonly requestId: number; readonly op: LocationOperationName; readonly args: LocationOperations[LocationOperationName]["args"] }
   /** Start the daemon: sent once the location's previous process (and its daemon's lease) is gone. */
   | { readonly type: "startDaemon" }

@@ -1,6 +1,7 @@
 // The child side of a code location in `tessera dev`: loads the module, sends its snapshot, answers the API's
 // operations and runs the location's daemon. It never executes a run: the server starts each in a process of its own.
 import { Daemon, queuedDaemonLauncher, type DaemonLogger, type DaemonRunLauncher } from "../../automation/daemon/index.js";
+import { isTypeScriptModule, loadTypeScript } from "../../core/index.js";
 import { loadModuleDefinitions } from "../../execution/multiprocess/load-definitions.js";
 import { Instance, type StorageConfig } from "../../instance/index.js";
 import { Definitions } from "../definitions.js";
@@ -26,7 +27,29 @@ const taggedDaemonLauncher: DaemonRunLauncher = Object.freeze({
   },
 });
 
+/** Resolves when the server says `load` (a standby process), or at once. */
+async function loadRequested(): Promise<void> {
+  if (!input.standby) return;
+  // A standby whose server is gone has nothing to wait for.
+  const gone = (): never => process.exit(0);
+  const waiting = new Promise<void>((resolve) => {
+    const onMessage = (message: ToLocationMessage): void => {
+      if (message.type === "stop") gone();
+      if (message.type !== "load") return;
+      process.off("message", onMessage);
+      process.off("disconnect", gone);
+      resolve();
+    };
+    process.on("message", onMessage);
+    process.on("disconnect", gone);
+    process.on("SIGINT", () => undefined);
+  });
+  if (isTypeScriptModule(input.module)) await loadTypeScript();
+  await waiting;
+}
+
 async function main(): Promise<void> {
+  await loadRequested();
   const started = performance.now();
   let defs: Definitions;
   try {

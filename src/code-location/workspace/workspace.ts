@@ -53,6 +53,8 @@ interface Slot {
   readonly index: number;
   entry: ProcessLocationEntry;
   child: LocationChild | undefined;
+  /** A process started and prepared ahead of the next reload (with `watch`), waiting to be told to load. */
+  standby: LocationChild | undefined;
   /** The load in progress: a reload asked meanwhile runs once it ends, so that no edit is lost. */
   loading: Promise<ProcessLocationEntry> | undefined;
   reloadAgain: boolean;
@@ -99,7 +101,7 @@ export class ProcessWorkspace implements WorkspaceView {
         throw new CodeLocationUnavailableError(location.module, `Two code locations are named "${location.name}"; give each module once.`);
       }
       const entry: ProcessLocationEntry = { name: location.name, module: location.module, status: "LOADING", snapshot: null, error: null, updatedAt: options.instance.clock.now(), loadMs: null, generation: 0 };
-      this.#slots.set(location.name, { location, index, entry, child: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
+      this.#slots.set(location.name, { location, index, entry, child: undefined, standby: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
     });
     this.#coordinator = new QueuedRunCoordinator({ instance: options.instance, launcher: { launch: (run) => this.#startRun(run) } });
   }
@@ -170,8 +172,9 @@ export class ProcessWorkspace implements WorkspaceView {
       await Promise.all(
         [...this.#slots.values()].map(async (slot) => {
           await slot.loading;
-          await slot.child?.stop(grace);
+          await Promise.all([slot.child?.stop(grace), slot.standby?.stop(0)]);
           slot.child = undefined;
+          slot.standby = undefined;
         }),
       );
       await Promise.all([...this.#slots.values()].map((slot) => slot.runs?.terminate(grace)));
@@ -205,7 +208,37 @@ export class ProcessWorkspace implements WorkspaceView {
     const previous = slot.child;
     this.#set(slot, { status: "LOADING", generation: slot.entry.generation + 1 });
     const started = performance.now();
-    const child: LocationChild = new LocationChild(this.#input(slot), {
+    let child = slot.standby;
+    slot.standby = undefined;
+    if (child?.running) child.load();
+    else child = this.#spawn(slot, false);
+    const outcome: LoadOutcome = await child.loaded;
+    if (this.#closing) {
+      await child.stop(0);
+      return slot.entry;
+    }
+    // The new process has answered: it serves from now on. The previous one (and its daemon's lease) goes before
+    // the new daemon starts, so that two daemons never tick the same location.
+    const stopPrevious = previous?.stop(this.#options.stopGraceMs ?? 10_000);
+    if (outcome.ok) {
+      slot.child = child;
+      this.#set(slot, { status: "LOADED", snapshot: outcome.snapshot as LocationSnapshot, error: null, loadMs: outcome.loadMs });
+      this.#log("info", `loaded in ${Math.round(performance.now() - started)} ms`, slot.location.name);
+      await stopPrevious;
+      child.send({ type: "startDaemon" });
+    } else {
+      slot.child = undefined;
+      this.#set(slot, { status: "FAILED", snapshot: null, error: outcome.error });
+      this.#log("error", `failed to load: ${outcome.error.message}`, slot.location.name);
+      await Promise.all([stopPrevious, child.stop(0)]);
+    }
+    if (this.#options.watch && !this.#closing) slot.standby = this.#spawn(slot, true);
+    void slot.watcher?.rescan();
+    return slot.entry;
+  }
+
+  #spawn(slot: Slot, standby: boolean): LocationChild {
+    const child: LocationChild = new LocationChild(this.#input(slot, standby), {
       onMessage: (message) => this.#onMessage(slot, message),
       onCrash: (error) => {
         if (slot.child !== child) return;
@@ -214,34 +247,16 @@ export class ProcessWorkspace implements WorkspaceView {
         this.#set(slot, { status: "FAILED", snapshot: null, error });
       },
     });
-    const outcome: LoadOutcome = await child.loaded;
-    if (this.#closing) {
-      await child.stop(0);
-      return slot.entry;
-    }
-    // The new process has answered: the previous one (and its daemon's lease) goes before the new daemon starts.
-    await previous?.stop(this.#options.stopGraceMs ?? 10_000);
-    if (outcome.ok) {
-      slot.child = child;
-      this.#set(slot, { status: "LOADED", snapshot: outcome.snapshot as LocationSnapshot, error: null, loadMs: outcome.loadMs });
-      this.#log("info", `loaded in ${Math.round(performance.now() - started)} ms`, slot.location.name);
-      child.send({ type: "startDaemon" });
-    } else {
-      slot.child = undefined;
-      await child.stop(0);
-      this.#set(slot, { status: "FAILED", snapshot: null, error: outcome.error });
-      this.#log("error", `failed to load: ${outcome.error.message}`, slot.location.name);
-    }
-    void slot.watcher?.rescan();
-    return slot.entry;
+    return child;
   }
 
-  #input(slot: Slot): LocationProcessInput {
+  #input(slot: Slot, standby: boolean): LocationProcessInput {
     const { instance, daemon } = this.#options;
     const several = this.#slots.size > 1;
     return {
       name: slot.location.name,
       module: slot.location.module,
+      ...(standby ? { standby: true } : {}),
       instance: { storage: instance.storageConfig, home: instance.home },
       ...(daemon
         ? {
