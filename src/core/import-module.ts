@@ -1,6 +1,6 @@
 // Importing a user's module (a code location, a package of assets): TypeScript through tsx, registered on first use.
 import { existsSync } from "node:fs";
-import { register } from "node:module";
+import { createRequire, register } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -56,5 +56,6 @@ export function tesseraFiles(): { dir: string; fromSource: boolean } {
 export function ownModuleProcessArgs(path: string): string[] {
   const { dir, fromSource } = tesseraFiles();
   const entry = join(dir, `${path}.${fromSource ? "ts" : "js"}`);
-  return fromSource ? ["--import", "tsx/esm", entry] : [entry];
+  // tsx resolved here, not by the child: the child's working directory is the user's project, which may not have it.
+  return fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href, entry] : [entry];
 }
