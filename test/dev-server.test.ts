@@ -1,4 +1,4 @@
-// The dev server's process management against real processes and a real SQLite instance: code locations in child
+// The dev server's process management against real processes, on a SQLite file and on the PostgreSQL server: code locations in child
 // processes (one failing to load), reload on edit, a run that kills its process, and a clean stop. The GraphQL
 // handler here is the test's own, minimal one (graphql-js over JSON POST): it reaches the workspace as the API's does.
 import { writeFileSync } from "node:fs";
@@ -10,10 +10,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer, type GraphQLContextSource } from "../src/api/server/index.js";
 import { Instance } from "../src/instance/index.js";
 import { DAEMON_LEASE } from "../src/automation/daemon/index.js";
+import type { StorageConfig } from "../src/instance/index.js";
+import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { TempDirs, userProject } from "./support/user-project.js";
 
 const dirs = new TempDirs();
-afterAll(() => dirs.removeAll());
+const postgres = await postgresForTests();
+const schemas: string[] = [];
+afterAll(async () => {
+  dirs.removeAll();
+  await Promise.all(schemas.map((schema) => dropSchema(postgres.url, schema)));
+});
 
 const DEFS = `
 import { asset, Definitions } from "@tessera/core";
@@ -82,16 +89,29 @@ function alive(pid: number): boolean {
   }
 }
 
-describe("tessera dev's server", { timeout: 240_000 }, () => {
+const STORAGES: { name: string; skip: boolean; storage: (project: string) => StorageConfig }[] = [
+  { name: "SQLite", skip: false, storage: (project) => ({ sqlite: { path: join(project, "instance", "tessera.db") } }) },
+  {
+    name: "PostgreSQL",
+    skip: !postgres.reachable,
+    storage: () => {
+      const schema = freshSchemaName();
+      schemas.push(schema);
+      return { postgres: { url: postgres.url, schema } };
+    },
+  },
+];
+
+describe.each(STORAGES)("tessera dev's server on $name", { timeout: 240_000 }, ({ skip, storage }) => {
+  if (skip) return void it.skip("needs the PostgreSQL server", () => {});
   const module = userProject(dirs, DEFS, "tessera-dev-");
   const broken = join(module, "..", "broken.ts");
   writeFileSync(broken, `throw new Error("the broken location's own error");\n`);
-  const dbPath = join(module, "..", "instance", "tessera.db");
   let instance: Instance;
   let server: DevServer;
 
   it("serves every location over /graphql, a failing one with its error, on a port it picked", async () => {
-    instance = Instance.open({ storage: { sqlite: { path: dbPath } } });
+    instance = Instance.open({ storage: storage(join(module, "..")) });
     server = await startDevServer({
       instance,
       locations: [
