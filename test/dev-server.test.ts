@@ -8,6 +8,7 @@ import type { RequestListener } from "node:http";
 import { buildSchema, graphql as execute } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
 import { startDevServer, type DevServer, type GraphQLContextSource } from "../src/api/server/index.js";
+import { ProcessWorkspace } from "../src/code-location/workspace/workspace.js";
 import { Instance } from "../src/instance/index.js";
 import { DAEMON_LEASE } from "../src/automation/daemon/index.js";
 import type { StorageConfig } from "../src/instance/index.js";
@@ -189,5 +190,21 @@ describe.each(STORAGES)("tessera dev's server on $name", { timeout: 240_000 }, (
     expect(await instance.storage.getLease(DAEMON_LEASE)).toBeUndefined();
     await until(() => (alive(daemonPid) ? undefined : true));
     await instance.close();
+  });
+});
+
+describe("a code location whose import never finishes", { timeout: 120_000 }, () => {
+  it("is FAILED once the load timeout has passed, saying why", async () => {
+    const module = userProject(dirs, `await new Promise(() => {});\nexport const defs = undefined;\n`, "tessera-dev-hang-");
+    const instance = Instance.open({ storage: { sqlite: { path: join(module, "..", "tessera.db") } } });
+    const workspace = await ProcessWorkspace.start({ instance, locations: [{ name: "hangs", module }], loadTimeoutMs: 300 });
+    try {
+      const [location] = workspace.locations();
+      expect(location?.status).toBe("FAILED");
+      expect(location?.error?.message).toMatch(/did not finish loading within 0\.3 s/);
+    } finally {
+      await workspace.close();
+      await instance.close();
+    }
   });
 });

@@ -42,6 +42,8 @@ export interface ProcessWorkspaceOptions {
   readonly daemon?: false | { readonly intervalMs?: number };
   /** Reload a location when one of its source files (under its module's directory) changes. @default false */
   readonly watch?: boolean;
+  /** Time a location's process has to load its module before it is killed and the location FAILED. @default 180_000 */
+  readonly loadTimeoutMs?: number;
   /** Time for a location's or run's process to stop before it is killed. @default 10_000 */
   readonly stopGraceMs?: number;
   /** Progress and daemon messages, with the location they come from. */
@@ -212,7 +214,7 @@ export class ProcessWorkspace implements WorkspaceView {
     slot.standby = undefined;
     if (child?.running) child.load();
     else child = this.#spawn(slot, false);
-    const outcome: LoadOutcome = await child.loaded;
+    const outcome = await this.#withinLoadTimeout(child);
     if (this.#closing) {
       await child.stop(0);
       return slot.entry;
@@ -235,6 +237,23 @@ export class ProcessWorkspace implements WorkspaceView {
     if (this.#options.watch && !this.#closing) slot.standby = this.#spawn(slot, true);
     void slot.watcher?.rescan();
     return slot.entry;
+  }
+
+  /** The process's first answer, or a failure once the load timeout has passed without one. */
+  async #withinLoadTimeout(child: LocationChild): Promise<LoadOutcome> {
+    const timeoutMs = this.#options.loadTimeoutMs ?? 180_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<LoadOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        const message = `The module did not finish loading within ${timeoutMs / 1000} s (a top-level await that never settles, or a connection that never answers?); its process was stopped. Fix the module and save it to reload.`;
+        resolve({ ok: false, error: { message, stack: null } });
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([child.loaded, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #spawn(slot: Slot, standby: boolean): LocationChild {
