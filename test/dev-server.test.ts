@@ -1,7 +1,7 @@
 // The dev server's process management against real processes, on a SQLite file and on the PostgreSQL server: code locations in child
 // processes (one failing to load), reload on edit, a run that kills its process, and a clean stop. The GraphQL
 // handler here is the test's own, minimal one (graphql-js over JSON POST): it reaches the workspace as the API's does.
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import type { RequestListener } from "node:http";
@@ -202,6 +202,38 @@ describe("a code location whose import never finishes", { timeout: 120_000 }, ()
       const [location] = workspace.locations();
       expect(location?.status).toBe("FAILED");
       expect(location?.error?.message).toMatch(/did not finish loading within 0\.3 s/);
+    } finally {
+      await workspace.close();
+      await instance.close();
+    }
+  });
+});
+
+describe("stopping the workspace while a run executes", { timeout: 120_000 }, () => {
+  it("stops the run's process and records the run as failed, saying so", async () => {
+    const started = join(dirs.make("tessera-dev-marker-"), "started");
+    const module = userProject(
+      dirs,
+      `import { writeFileSync } from "node:fs";
+import { asset, Definitions } from "@tessera/core";
+const waits = asset("waits", async () => {
+  writeFileSync(${JSON.stringify(started)}, "");
+  await new Promise((resolve) => setInterval(() => undefined, 1_000));
+});
+export const defs = new Definitions({ assets: [waits] });
+`,
+      "tessera-dev-stop-",
+    );
+    const instance = Instance.open({ storage: { sqlite: { path: join(module, "..", "tessera.db") } } });
+    const workspace = await ProcessWorkspace.start({ instance, locations: [{ name: "stop", module }], daemon: { intervalMs: 60_000 } });
+    try {
+      const launched = await workspace.run("stop", "launchRun", { selection: "waits" });
+      if (!launched.ok) throw new Error(launched.error.message);
+      await until(() => (existsSync(started) ? true : undefined));
+      await workspace.close();
+      const run = await instance.getRunById(launched.value.runId);
+      expect(run?.status).toBe("FAILURE");
+      expect((await instance.allLogs(launched.value.runId)).at(-1)?.message).toMatch(/killed by SIGTERM/);
     } finally {
       await workspace.close();
       await instance.close();
