@@ -240,3 +240,30 @@ export const defs = new Definitions({ assets: [waits] });
     }
   });
 });
+
+describe("the daemon of tessera dev", { timeout: 120_000 }, () => {
+  it("ticks a running sensor in the location's process, and the server's run queue executes its run", async () => {
+    const module = userProject(
+      dirs,
+      `import { asset, Definitions, RunRequest, sensor } from "@tessera/core";
+const a = asset("a", async () => 1);
+const once = sensor({ name: "once", target: [a], defaultStatus: "RUNNING", minimumIntervalSeconds: 1 }, () => new RunRequest({ runKey: "only-once" }));
+export const defs = new Definitions({ assets: [a], sensors: [once] });
+`,
+      "tessera-dev-daemon-",
+    );
+    const instance = Instance.open({ storage: { sqlite: { path: join(module, "..", "tessera.db") } } });
+    const workspace = await ProcessWorkspace.start({ instance, locations: [{ name: "sensing", module }], daemon: { intervalMs: 200 } });
+    try {
+      const run = await until(async () => {
+        const [found] = await instance.getRuns({ tags: { "tessera/code_location": "sensing" } });
+        return found && ["SUCCESS", "FAILURE"].includes(found.status) ? found : undefined;
+      });
+      expect(run.status).toBe("SUCCESS");
+      expect(run.assetSelection.map(String)).toEqual(["a"]);
+    } finally {
+      await workspace.close();
+      await instance.close();
+    }
+  });
+});
