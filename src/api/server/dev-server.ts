@@ -5,6 +5,9 @@ import { ProcessWorkspace, type WorkspaceLocation, type WorkspaceLogLevel } from
 import type { Instance } from "../../instance/index.js";
 import { startHttpServer, type RunningHttpServer } from "./http-server.js";
 
+/** A node request listener for `/graphql`, with whatever it holds released by `dispose()`. */
+export type GraphQLHandler = RequestListener & { dispose?: () => unknown };
+
 /** What the GraphQL handler is built from. */
 export interface GraphQLContextSource {
   readonly instance: Instance;
@@ -18,8 +21,11 @@ export interface DevServerOptions {
   /** The project's instance; runs and the daemon's state go there. It must be one other processes can open. */
   readonly instance: Instance;
   readonly locations: readonly WorkspaceLocation[];
-  /** Builds the `/graphql` handler (a graphql-yoga instance) over the workspace. */
-  readonly graphql: (source: GraphQLContextSource) => RequestListener;
+  /**
+   * Builds the `/graphql` handler (a graphql-yoga instance) over the workspace; its `dispose()`, if it has one
+   * (yoga's, which ends subscriptions and what they watch), runs at close.
+   */
+  readonly graphql: (source: GraphQLContextSource) => GraphQLHandler;
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 3000 */
@@ -72,17 +78,29 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (http.status === "fulfilled") await http.value.close();
     throw workspace.status === "rejected" ? workspace.reason : (http as PromiseRejectedResult).reason;
   }
-  handler = options.graphql({ instance: options.instance, workspace: workspace.value, readOnly });
-  return devServer(http.value, workspace.value);
+  let graphql: GraphQLHandler;
+  try {
+    graphql = options.graphql({ instance: options.instance, workspace: workspace.value, readOnly });
+  } catch (error) {
+    await Promise.all([http.value.close(), workspace.value.close()]);
+    throw error;
+  }
+  handler = graphql;
+  return devServer(http.value, workspace.value, graphql);
 }
 
-function devServer(http: RunningHttpServer, workspace: ProcessWorkspace): DevServer {
+function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: GraphQLHandler): DevServer {
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
     host: http.host,
     port: http.port,
     workspace,
-    close: () => (closing ??= Promise.all([http.close(), workspace.close()]).then(() => undefined)),
+    close: () =>
+      (closing ??= (async () => {
+        await http.close();
+        await graphql.dispose?.();
+        await workspace.close();
+      })()),
   };
 }
