@@ -1,5 +1,7 @@
 // The child side of a code location in `tessera dev`: loads the module, sends its snapshot, answers the API's
 // operations and runs the location's daemon. It never executes a run: the server starts each in a process of its own.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Daemon, queuedDaemonLauncher, type DaemonLogger, type DaemonRunLauncher } from "../../automation/daemon/index.js";
 import { isTypeScriptModule, loadTypeScript } from "../../core/index.js";
 import { loadModuleDefinitions } from "../../execution/multiprocess/load-definitions.js";
@@ -27,6 +29,21 @@ const taggedDaemonLauncher: DaemonRunLauncher = Object.freeze({
   },
 });
 
+/**
+ * Imports Tessera as the user's module will resolve it (`@tessera/core` from the module's folder) before the
+ * TypeScript loader is registered: through the loader's hooks the same import takes several times longer (measured:
+ * ~600 ms against ~75 ms for a 1,000-asset module), and the module then finds it already loaded.
+ */
+async function preloadTessera(): Promise<void> {
+  let resolved: string;
+  try {
+    resolved = createRequire(input.module).resolve("@tessera/core");
+  } catch {
+    return; // not installed beside the module: the module's own import says so, with the fix
+  }
+  await import(pathToFileURL(resolved).href);
+}
+
 /** Resolves when the server says `load` (a standby process), or at once. */
 async function loadRequested(): Promise<void> {
   if (!input.standby) return;
@@ -49,6 +66,7 @@ async function loadRequested(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  await preloadTessera().catch(() => undefined);
   await loadRequested();
   const started = performance.now();
   let defs: Definitions;
