@@ -27,7 +27,13 @@ rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--emitDeclarationOnly"], { stdio: "inherit", cwd: root });
 
 // The entry points: the package, the command, and the processes Tessera starts (each also loads the user's module).
-const entries = ["index.ts", "cli/main.ts", "execution/multiprocess/step-process.ts", "execution/run-queue/run-process.ts"];
+const entries = [
+  "index.ts",
+  "cli/main.ts",
+  "execution/multiprocess/step-process.ts",
+  "execution/run-queue/run-process.ts",
+  "code-location/workspace/location-process.ts",
+];
 await esbuild.build({
   entryPoints: entries.map((entry) => join(root, "src", entry)),
   outbase: join(root, "src"),

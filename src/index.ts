@@ -16,6 +16,7 @@ export {
   CodeLocationError,
   CodeLocationImportError,
   CodeLocationNotFoundError,
+  CodeLocationUnavailableError,
   ConfigValidationError,
   DependencyCycleError,
   DuplicateAssetKeyError,

@@ -1,6 +1,7 @@
 // What `tessera --help` says of each top-level command, in one place for the command table and the commands.
 
 export const COMMAND_DESCRIPTIONS = Object.freeze({
+  dev: "Serve the GraphQL API and run the daemon over the project's code locations, each in its own process",
   materialize: "Materialize assets of a code location and record the run in the instance",
   asset: "Inspect and manage the assets of the instance",
   job: "List and run the asset jobs of a code location",

@@ -27,6 +27,7 @@ export const TesseraErrorCode = {
   CODE_LOCATION_NO_DEFS: "CODE_LOCATION_NO_DEFS",
   CODE_LOCATION_INVALID_DEFS: "CODE_LOCATION_INVALID_DEFS",
   CODE_LOCATION_FOREIGN_DEFS: "CODE_LOCATION_FOREIGN_DEFS",
+  CODE_LOCATION_UNAVAILABLE: "CODE_LOCATION_UNAVAILABLE",
   // Partitions
   INVALID_PARTITIONS_DEFINITION: "INVALID_PARTITIONS_DEFINITION",
   UNKNOWN_PARTITION_KEY: "UNKNOWN_PARTITION_KEY",
@@ -265,6 +266,13 @@ export class InvalidDefsExportError extends CodeLocationError {
 export class ForeignDefinitionsError extends CodeLocationError {
   constructor(modulePath: string, message: string) {
     super(modulePath, message, {}, "CODE_LOCATION_FOREIGN_DEFS");
+  }
+}
+
+/** A code location of a workspace (`tessera dev`) that cannot answer now: unknown, failed to load, or its process is gone. */
+export class CodeLocationUnavailableError extends CodeLocationError {
+  constructor(modulePath: string, message: string) {
+    super(modulePath, message, {}, "CODE_LOCATION_UNAVAILABLE");
   }
 }
 

@@ -1,7 +1,7 @@
 // Importing a user's module (a code location, a package of assets): TypeScript through Tessera's module hooks
 // (typescript-hooks.mjs), registered on first use.
 import { existsSync } from "node:fs";
-import { register } from "node:module";
+import { createRequire, register } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -24,7 +24,11 @@ export async function importModule(path: string | URL): Promise<Record<string, u
   return (await import(/* @vite-ignore */ url.href)) as Record<string, unknown>;
 }
 
-function loadTypeScript(): Promise<void> {
+/**
+ * Registers the TypeScript loader now rather than at the first TypeScript import: a process that will import a
+ * user's module soon (a standby code-location process) pays for it while it waits.
+ */
+export function loadTypeScript(): Promise<void> {
   typescriptLoading ??= (async () => {
     // Stack traces of users' code then name their TypeScript lines (the hooks add inline source maps).
     process.setSourceMapsEnabled(true);
@@ -53,5 +57,6 @@ export function tesseraFiles(): { dir: string; fromSource: boolean } {
 export function ownModuleProcessArgs(path: string): string[] {
   const { dir, fromSource } = tesseraFiles();
   const entry = join(dir, `${path}.${fromSource ? "ts" : "js"}`);
-  return fromSource ? ["--import", "tsx/esm", entry] : [entry];
+  // tsx resolved here, not by the child: the child's working directory is the user's project, which may not have it.
+  return fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm")).href, entry] : [entry];
 }

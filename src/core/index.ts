@@ -25,5 +25,5 @@ export {
   type SerializedError,
   type TesseraEvent,
 } from "./events.js";
-export { importModule, isTypeScriptModule, ownModuleProcessArgs, tesseraFiles } from "./import-module.js";
+export { importModule, isTypeScriptModule, loadTypeScript, ownModuleProcessArgs, tesseraFiles } from "./import-module.js";
 export { MissingPackageError, OPTIONAL_PACKAGES, requireOptional, type OptionalPackage } from "./optional-packages.js";

@@ -38,6 +38,11 @@ export interface DaemonOptions {
   clock?: Clock;
   /** Who this daemon is in the lease. @default `<hostname>:<pid>:<random>` */
   holder?: string;
+  /**
+   * The lease this daemon holds; daemons over different code locations of one instance (`tessera dev` with several)
+   * take one each. @default DAEMON_LEASE
+   */
+  leaseName?: string;
   /** How long the lease lasts without renewal; another daemon takes over once it expires. @default 60_000 */
   leaseTtlMs?: number;
   /** Time between two iterations of `run()`. @default 5_000 */
@@ -93,6 +98,7 @@ export class Daemon {
   readonly defs: DefinitionsData;
   readonly clock: Clock;
   readonly holder: string;
+  readonly leaseName: string;
   readonly leaseTtlMs: number;
   readonly intervalMs: number;
   readonly #maxCatchupTicks: number;
@@ -117,6 +123,7 @@ export class Daemon {
     this.defs = options.defs;
     this.clock = options.clock ?? options.instance.clock;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseName = options.leaseName ?? DAEMON_LEASE;
     this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.intervalMs = options.intervalMs ?? 5_000;
     this.#maxCatchupTicks = options.maxCatchupTicks ?? DEFAULT_MAX_CATCHUP_TICKS;
@@ -126,6 +133,7 @@ export class Daemon {
     this.#queueLauncher = options.runQueueLauncher === false ? undefined : (options.runQueueLauncher ?? new InProcessRunLauncher(options.defs, options.instance));
     this.#coordinator = this.#queueLauncher ? new QueuedRunCoordinator({ instance: options.instance, launcher: this.#queueLauncher }) : undefined;
     this.#runStartTimeoutMs = options.runStartTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    if (this.leaseName.trim() === "") throw new InvalidDaemonOptionError("leaseName", "must be a non-empty string naming the lease.");
     if (typeof this.holder !== "string" || this.holder.trim() === "") throw new InvalidDaemonOptionError("holder", "must be a non-empty string naming this daemon.");
     for (const [name, value] of [["leaseTtlMs", this.leaseTtlMs], ["intervalMs", this.intervalMs], ["maxCatchupTicks", this.#maxCatchupTicks]] as const) {
       if (!Number.isFinite(value) || value <= 0) throw new InvalidDaemonOptionError(name, `must be a positive number, got ${JSON.stringify(value)}.`);
@@ -153,7 +161,7 @@ export class Daemon {
     if (this.#closed) throw new InvalidDaemonOptionError("runIteration", "was called after close(): build a new Daemon to run again.");
     const now = this.clock.now();
     const empty = { scheduler: [], sensors: [], automation: [] };
-    const lease = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+    const lease = await this.instance.storage.acquireLease(this.leaseName, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
     if (lease.holder !== this.holder) {
       if (this.#waitingLogged !== lease.holder) {
         this.#waitingLogged = lease.holder;
@@ -221,11 +229,11 @@ export class Daemon {
     }
     for (const tick of [...ticks.scheduler, ...ticks.sensors, ...ticks.automation]) this.#logTick(tick);
     if (this.#lost) {
-      const lease = (await this.instance.storage.getLease(DAEMON_LEASE)) as LeaseRecord;
+      const lease = (await this.instance.storage.getLease(this.leaseName)) as LeaseRecord;
       return { ran: true, lease, ticks, dequeued, backfills };
     }
     // Renew with the loops' times, for `tessera daemon status`.
-    const renewed = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
+    const renewed = await this.instance.storage.acquireLease(this.leaseName, this.holder, this.clock.now(), this.leaseTtlMs, this.#leaseInfo(this.clock.now()));
     return { ran: true, lease: renewed, ticks, dequeued, backfills };
   }
 
@@ -261,7 +269,7 @@ export class Daemon {
     await this.waitForRuns();
     if (this.#closed) return;
     this.#closed = true;
-    await this.instance.storage.releaseLease(DAEMON_LEASE, this.holder);
+    await this.instance.storage.releaseLease(this.leaseName, this.holder);
     await this.#queueLauncher?.close?.();
   }
 
@@ -275,7 +283,7 @@ export class Daemon {
     if (this.#lost) return;
     const now = this.clock.now();
     if (now - this.#renewedAt >= this.leaseTtlMs / 3) {
-      const lease = await this.instance.storage.acquireLease(DAEMON_LEASE, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+      const lease = await this.instance.storage.acquireLease(this.leaseName, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
       if (lease.holder !== this.holder) {
         this.#lost = true;
         this.#logger.warn(`lost the lease to daemon ${lease.holder} (this iteration ran past it); stopping before ${what}`);

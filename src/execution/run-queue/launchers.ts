@@ -1,5 +1,5 @@
 // Run launchers: where a run taken off the queue executes — in this process, or in a child process of its own.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { FINISHED_RUN_STATUSES, ownModuleProcessArgs } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance, StorageConfig } from "../../instance/index.js";
@@ -52,6 +52,7 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
   readonly #module: string;
   readonly #instance: Instance;
   readonly #running = new Set<Promise<void>>();
+  readonly #children = new Set<ChildProcess>();
 
   constructor(options: { module: string; instance: Instance }) {
     if (!options.instance.storageConfig) {
@@ -64,6 +65,8 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
   async launch(run: RunRecord): Promise<void> {
     const input: RunProcessInput = { module: this.#module, storage: this.#instance.storageConfig as StorageConfig, home: this.#instance.home, runId: run.runId };
     const child = spawn(process.execPath, PROCESS_ARGS, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TESSERA_RUN_INPUT: JSON.stringify(input) } });
+    this.#children.add(child);
+    child.on("close", () => this.#children.delete(child));
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
     const done = new Promise<void>((resolve) => {
@@ -80,6 +83,20 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
 
   async whenIdle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
+  }
+
+  /**
+   * Stops every run still executing: each process gets SIGTERM (SIGKILL after `graceMs`), and its run is
+   * recorded as FAILURE with why. Resolves once every process has exited and its run is recorded.
+   */
+  async terminate(graceMs = 5_000): Promise<void> {
+    for (const child of this.#children) {
+      child.kill("SIGTERM");
+      const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      kill.unref();
+      child.once("close", () => clearTimeout(kill));
+    }
+    await this.whenIdle();
   }
 }
 
