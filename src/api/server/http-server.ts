@@ -1,6 +1,7 @@
-// The http server of `tessera dev`: node:http composing the GraphQL handler (and, once it lands, the UI).
+// The http server of `tessera dev`: node:http composing the GraphQL handler and the web UI.
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serveUi } from "./static-ui.js";
 
 /** Options of `startHttpServer()`. */
 export interface HttpServerOptions {
@@ -30,7 +31,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Listens on `host:port` and routes `/graphql` to the GraphQL handler; `/` leads there until the web UI is served.
+ * Listens on `host:port` and routes `/graphql` to the GraphQL handler and `/` (with `/assets/`) to the web UI.
  * Rejects when the port is taken (EADDRINUSE) or the host cannot be bound, with the system's error.
  */
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -38,10 +39,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === GRAPHQL_PATH || path.startsWith(`${GRAPHQL_PATH}/`)) return options.graphql(req, res);
-    if (path === "/" && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(302, { location: GRAPHQL_PATH }).end();
-      return;
-    }
+    if (serveUi(req, res)) return;
     res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`Not found: ${path}. The GraphQL API is at ${GRAPHQL_PATH}.\n`);
   });
   await new Promise<void>((resolve, reject) => {

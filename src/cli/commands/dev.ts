@@ -122,6 +122,7 @@ async function runDev(cli: Cli, command: Command, options: DevOptions, graphql: 
     cli.print(
       `Ready in ${Math.round(performance.now() - started)} ms: ${locations.length - failed.length} of ${locations.length} code location(s) loaded${options.daemon ? `, daemon every ${intervalSeconds} s` : ", no daemon"}${options.readOnly ? ", read-only" : ""}`,
     );
+    cli.print(`Web UI: ${server.url}/`);
     cli.print(`GraphQL API: ${server.url}/graphql`);
     cli.print(`Listening on port ${server.port}. Press Ctrl-C to stop.`);
     await stopped;
