@@ -1,5 +1,5 @@
 // strftime/strptime for partition keys: the reference's `fmt` directives, compiled once, formatted without Date objects.
-import { daysFromCivil, daysInMonth, type CivilFields } from "./civil-time.js";
+import { civilFields, civilFromDays, DAY_MS, daysFromCivil, daysInMonth, HOUR_MS, MINUTE_MS, type CivilFields } from "./civil-time.js";
 import { InvalidPartitionFormatError } from "./errors.js";
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -7,6 +7,11 @@ const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Frida
 
 type Directive = "Y" | "y" | "m" | "d" | "H" | "M" | "S" | "j" | "b" | "B" | "a" | "A" | "z";
 type Token = { literal: string } | { directive: Directive };
+
+// Module-local copies for the per-key loop (reading an imported binding costs more under some loaders).
+const DAY = DAY_MS;
+const HOUR = HOUR_MS;
+const MINUTE = MINUTE_MS;
 
 const FORMATS = new Map<string, PartitionKeyFormat>();
 
@@ -71,60 +76,43 @@ export class PartitionKeyFormat {
     return this.#withOffset;
   }
 
+  /**
+   * A formatter for many wall times in a row (listing keys). When the format puts every date directive
+   * before every time directive (as all the reference's defaults do), the text up to the first time
+   * directive is formatted once per day and reused: an hourly listing formats a date once per 24 keys.
+   */
+  sequentialFormatter(): (wall: number, offsetMs: number) => string {
+    const tokens = this.#tokens;
+    const isTime = (t: Token): boolean => "directive" in t && (t.directive === "H" || t.directive === "M" || t.directive === "S" || t.directive === "z");
+    const split = tokens.findIndex(isTime);
+    const datePart = split < 0 ? tokens : tokens.slice(0, split);
+    const timePart = split < 0 ? [] : tokens.slice(split);
+    if (timePart.some((t) => "directive" in t && !isTime(t))) return (wall, offsetMs) => this.format(civilFields(wall), offsetMs);
+    let cachedDay = Number.NaN;
+    let cachedPrefix = "";
+    const fields: CivilFields = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
+    return (wall, offsetMs) => {
+      const days = Math.floor(wall / DAY);
+      if (days !== cachedDay) {
+        const date = civilFromDays(days);
+        fields.year = date.year;
+        fields.month = date.month;
+        fields.day = date.day;
+        cachedDay = days;
+        cachedPrefix = formatTokens(datePart, fields, offsetMs);
+      }
+      if (timePart.length === 0) return cachedPrefix;
+      const rest = wall - days * DAY;
+      fields.hour = Math.floor(rest / HOUR);
+      fields.minute = Math.floor((rest % HOUR) / MINUTE);
+      fields.second = Math.floor((rest % MINUTE_MS) / 1000);
+      return cachedPrefix + formatTokens(timePart, fields, offsetMs);
+    };
+  }
+
   /** Formats wall-clock fields; `offsetMs` fills %z. */
   format(f: CivilFields, offsetMs: number): string {
-    let out = "";
-    for (const t of this.#tokens) {
-      if ("literal" in t) {
-        out += t.literal;
-        continue;
-      }
-      switch (t.directive) {
-        case "Y":
-          out += f.year < 0 ? `-${pad(-f.year, 4)}` : pad(f.year, 4);
-          break;
-        case "y":
-          out += pad(((f.year % 100) + 100) % 100, 2);
-          break;
-        case "m":
-          out += pad(f.month, 2);
-          break;
-        case "d":
-          out += pad(f.day, 2);
-          break;
-        case "H":
-          out += pad(f.hour, 2);
-          break;
-        case "M":
-          out += pad(f.minute, 2);
-          break;
-        case "S":
-          out += pad(f.second, 2);
-          break;
-        case "j":
-          out += pad(daysFromCivil(f.year, f.month, f.day) - daysFromCivil(f.year, 1, 1) + 1, 3);
-          break;
-        case "b":
-          out += (MONTHS[f.month - 1] as string).slice(0, 3);
-          break;
-        case "B":
-          out += MONTHS[f.month - 1] as string;
-          break;
-        case "a":
-          out += (WEEKDAYS[weekday(f)] as string).slice(0, 3);
-          break;
-        case "A":
-          out += WEEKDAYS[weekday(f)] as string;
-          break;
-        case "z": {
-          const minutes = Math.round(offsetMs / 60_000);
-          const abs = Math.abs(minutes);
-          out += `${minutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60), 2)}${pad(abs % 60, 2)}`;
-          break;
-        }
-      }
-    }
-    return out;
+    return formatTokens(this.#tokens, f, offsetMs);
   }
 
   /**
@@ -215,6 +203,61 @@ export class PartitionKeyFormat {
     }
     return { fields: { year, month, day, hour, minute, second }, offsetMs };
   }
+}
+
+function formatTokens(tokens: readonly Token[], f: CivilFields, offsetMs: number): string {
+  let out = "";
+  for (const t of tokens) {
+    if ("literal" in t) {
+      out += t.literal;
+      continue;
+    }
+    switch (t.directive) {
+      case "Y":
+        out += f.year < 0 ? `-${pad(-f.year, 4)}` : pad(f.year, 4);
+        break;
+      case "y":
+        out += pad(((f.year % 100) + 100) % 100, 2);
+        break;
+      case "m":
+        out += pad(f.month, 2);
+        break;
+      case "d":
+        out += pad(f.day, 2);
+        break;
+      case "H":
+        out += pad(f.hour, 2);
+        break;
+      case "M":
+        out += pad(f.minute, 2);
+        break;
+      case "S":
+        out += pad(f.second, 2);
+        break;
+      case "j":
+        out += pad(daysFromCivil(f.year, f.month, f.day) - daysFromCivil(f.year, 1, 1) + 1, 3);
+        break;
+      case "b":
+        out += (MONTHS[f.month - 1] as string).slice(0, 3);
+        break;
+      case "B":
+        out += MONTHS[f.month - 1] as string;
+        break;
+      case "a":
+        out += (WEEKDAYS[weekday(f)] as string).slice(0, 3);
+        break;
+      case "A":
+        out += WEEKDAYS[weekday(f)] as string;
+        break;
+      case "z": {
+        const minutes = Math.round(offsetMs / 60_000);
+        const abs = Math.abs(minutes);
+        out += `${minutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60), 2)}${pad(abs % 60, 2)}`;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function weekday(f: CivilFields): number {

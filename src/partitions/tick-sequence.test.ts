@@ -137,3 +137,45 @@ describe("closed forms agree with iteration", () => {
     }
   });
 });
+
+describe("instants listed in one pass agree with iteration", () => {
+  const zones = ["America/New_York", "Europe/Berlin", "UTC", "Australia/Lord_Howe"];
+  const crons = ["0 * * * *", "15 * * * *", "*/20 * * * *", "0 0 * * *", "30 2 * * *", "0 1 * * *", "0 */4 * * *"];
+
+  it("from any ordinal near a DST change, across several of them (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...crons),
+        // Anchors within a few days of the March and the October/November changes of some year.
+        fc.tuple(fc.integer({ min: 2000, max: 2035 }), fc.constantFrom(2, 9, 10), fc.integer({ min: 0, max: 40 * 24 })),
+        fc.integer({ min: -200, max: 200 }),
+        fc.integer({ min: 0, max: 24 * 220 }),
+        (zone, cron, [year, month, hours], from, count) => {
+          const schedule = new CronSchedule(cron);
+          const anchor = Date.UTC(year, month, 1) + hours * 3_600_000;
+          const fast = tickSequence(schedule, ZoneOffsets.for(zone), anchor);
+          const slow = iteratedTickSequence(schedule, ZoneOffsets.for(zone), anchor);
+          const listed = fast.instantsFrom(from, count);
+          expect(listed.length).toBe(count);
+          for (let i = 0; i < count; i++) expect(listed[i], `${zone} ${cron} ordinal ${from + i}`).toBe(slow.instantAt(from + i));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("over every hour of 2023 in New York and Berlin, hourly and daily", () => {
+    for (const zone of ["America/New_York", "Europe/Berlin"]) {
+      for (const cron of ["0 * * * *", "0 0 * * *"]) {
+        const anchor = Date.UTC(2023, 0, 1);
+        const schedule = new CronSchedule(cron);
+        const slow = iteratedTickSequence(schedule, ZoneOffsets.for(zone), anchor);
+        const n = cron === "0 * * * *" ? 24 * 365 : 365;
+        const listed = tickSequence(schedule, ZoneOffsets.for(zone), anchor).instantsFrom(0, n);
+        const expected = Float64Array.from({ length: n }, (_, i) => slow.instantAt(i));
+        expect(listed).toEqual(expected);
+      }
+    }
+  });
+});

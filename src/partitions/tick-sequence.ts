@@ -10,6 +10,8 @@ import type { CronSchedule } from "./cron.js";
 import type { ZoneOffsets } from "./time-zone.js";
 
 const YEAR_MS = 366 * DAY_MS;
+// Module-local copies for the per-tick loops (reading an imported binding costs more under some loaders).
+const HOUR = HOUR_MS;
 const MAX_TICKS = 20_000_000;
 
 /** Ticks numbered from an anchor: ordinal 0 is the first tick at or after it, -1 the last one before it. */
@@ -18,6 +20,15 @@ export interface TickSequence {
   floorOrdinal(t: number): number;
   /** The instant (epoch ms) of a tick ordinal. */
   instantAt(ordinal: number): number;
+  /** The instants of ordinals `from … from + count - 1`, ascending: one pass, not `count` look-ups. */
+  instantsFrom(from: number, count: number): Float64Array;
+}
+
+// For sequences whose instantAt is already O(1) (or cached): one look-up per ordinal.
+function instantsByLookup(seq: TickSequence, from: number, count: number): Float64Array {
+  const out = new Float64Array(Math.max(0, count));
+  for (let i = 0; i < out.length; i++) out[i] = seq.instantAt(from + i);
+  return out;
 }
 
 /** The ordinal of the first tick at or after `t`. */
@@ -62,8 +73,8 @@ class MinuteGridTicks implements TickSequence {
 
   // Grid points (local ms) below x.
   #below(x: number): number {
-    const hours = floorDiv(x, HOUR_MS);
-    const within = x - hours * HOUR_MS;
+    const hours = Math.floor(x / HOUR);
+    const within = x - hours * HOUR;
     let n = 0;
     for (const m of this.#minutes) if (m < within) n++;
     return hours * this.#minutes.length + n;
@@ -71,7 +82,8 @@ class MinuteGridTicks implements TickSequence {
 
   #gridAt(n: number): number {
     const k = this.#minutes.length;
-    return floorDiv(n, k) * HOUR_MS + (this.#minutes[mod(n, k)] as number);
+    const hours = Math.floor(n / k);
+    return hours * HOUR + (this.#minutes[n - hours * k] as number);
   }
 
   // Ticks in [a, b): grid points of each constant-offset stretch, walking the transitions by index.
@@ -94,6 +106,36 @@ class MinuteGridTicks implements TickSequence {
 
   floorOrdinal(t: number): number {
     return t >= this.#anchor ? this.#count(this.#anchor, t + 1) - 1 : -this.#count(t + 1, this.#anchor) - 1;
+  }
+
+  // Walks the constant-offset stretches from the first instant on, emitting each stretch's grid points:
+  // listing n keys costs n plus the transitions crossed, where n calls of instantAt cost n × transitions.
+  instantsFrom(from: number, count: number): Float64Array {
+    const out = new Float64Array(Math.max(0, count));
+    if (out.length === 0) return out;
+    const zone = this.#zone;
+    const perMs = this.#minutes.length / HOUR_MS;
+    let at = 0;
+    let p = this.instantAt(from);
+    while (at < out.length) {
+      const chunkEnd = p + Math.max(YEAR_MS, (out.length - at + 2) / perMs + 2 * DAY_MS);
+      zone.cover(p, chunkEnd);
+      let off = zone.offsetAt(p);
+      const n = zone.transitionCount;
+      let i = zone.firstIndexAtOrAfter(p);
+      for (;;) {
+        const transition = i < n ? zone.transitionAt(i) : Number.POSITIVE_INFINITY;
+        const end = Math.min(transition, chunkEnd);
+        const last = this.#below(end + off);
+        for (let k = this.#below(p + off); k < last && at < out.length; k++) out[at++] = this.#gridAt(k) - off;
+        if (at === out.length) return out;
+        p = end;
+        if (end === chunkEnd) break;
+        off = zone.offsetAfterIndex(i);
+        i++;
+      }
+    }
+    return out;
   }
 
   instantAt(ordinal: number): number {
@@ -215,6 +257,10 @@ class CalendarTicks implements TickSequence {
   instantAt(ordinal: number): number {
     return this.#instantOfUnit(this.#anchorUnit + ordinal);
   }
+
+  instantsFrom(from: number, count: number): Float64Array {
+    return instantsByLookup(this, from, count);
+  }
 }
 
 /** Any other schedule: ticks found by walking matching local times, kept in arrays grown on demand. */
@@ -328,5 +374,9 @@ class IteratedTicks implements TickSequence {
     }
     this.#growBackward(() => this.#backward.length >= -ordinal);
     return this.#backward[-ordinal - 1] as number;
+  }
+
+  instantsFrom(from: number, count: number): Float64Array {
+    return instantsByLookup(this, from, count);
   }
 }

@@ -252,6 +252,55 @@ describe("bad input", () => {
   });
 });
 
+describe("keys listed in bulk", () => {
+  it("names both 01:00 hours of New York's fall-back and skips 02:00 of its spring-forward", () => {
+    const fall = new HourlyPartitionsDefinition({ startDate: "2023-11-05-00:00", timezone: "America/New_York" });
+    expect(fall.getPartitionKeys(at("2023-11-05T12:00:00Z")).slice(0, 4)).toEqual(["2023-11-05-00:00", "2023-11-05-01:00", "2023-11-05-01:00-0500", "2023-11-05-02:00"]);
+    const spring = new HourlyPartitionsDefinition({ startDate: "2024-03-10-00:00", timezone: "America/New_York" });
+    expect(spring.getPartitionKeys(at("2024-03-10T12:00:00Z")).slice(0, 3)).toEqual(["2024-03-10-00:00", "2024-03-10-01:00", "2024-03-10-03:00"]);
+  });
+
+  it("names both 02:00 hours of Berlin's fall-back and skips 02:00 of its spring-forward", () => {
+    const fall = new HourlyPartitionsDefinition({ startDate: "2023-10-29-01:00", timezone: "Europe/Berlin" });
+    expect(fall.getPartitionKeys(at("2023-10-29T12:00:00Z")).slice(0, 4)).toEqual(["2023-10-29-01:00", "2023-10-29-02:00", "2023-10-29-02:00+0100", "2023-10-29-03:00"]);
+    const spring = new HourlyPartitionsDefinition({ startDate: "2024-03-31-01:00", timezone: "Europe/Berlin" });
+    expect(spring.getPartitionKeys(at("2024-03-31T12:00:00Z")).slice(0, 2)).toEqual(["2024-03-31-01:00", "2024-03-31-03:00"]);
+  });
+
+  it("equal the keys of each index alone over years of DST changes in New York and Berlin, hourly and daily", () => {
+    const formats = ["%Y-%m-%d-%H:%M", "%H:%M on %Y-%m-%d", "%Y-%m-%dT%H:%M%z", "%Y%m%d %H"];
+    for (const timezone of ["America/New_York", "Europe/Berlin"]) {
+      for (const fmt of formats) {
+        const hourly = new TimeWindowPartitionsDefinition({ cronSchedule: "0 * * * *", fmt, start: new Date("2021-06-01T00:00:00Z"), timezone });
+        const now = at("2024-06-01T00:00:00Z");
+        const keys = hourly.getPartitionKeys(now);
+        expect(keys.length).toBe(hourly.getNumPartitions(now));
+        keys.forEach((key, i) => expect(key, `${timezone} ${fmt} #${i}`).toBe(hourly.getPartitionKeyAtIndex(i)));
+        expect(hourly.getPartitionKeysBetweenIndexes(3_000, 3_100, now)).toEqual(keys.slice(3_000, 3_100));
+      }
+      const daily = new DailyPartitionsDefinition({ startDate: "2015-01-01", timezone, hourOffset: 2, minuteOffset: 30 });
+      const now = at("2025-01-01T00:00:00Z");
+      daily.getPartitionKeys(now).forEach((key, i) => expect(key).toBe(daily.getPartitionKeyAtIndex(i)));
+    }
+  });
+
+  it("list a key range and a time window as the keys of their indices", () => {
+    const hourly = new HourlyPartitionsDefinition({ startDate: "2023-10-28-00:00", timezone: "Europe/Berlin" });
+    const now = at("2023-11-02T00:00:00Z");
+    const all = hourly.getPartitionKeys(now);
+    expect(hourly.getPartitionKeysInRange(new PartitionKeyRange("2023-10-29-01:00", "2023-10-29-03:00"), now)).toEqual([
+      "2023-10-29-01:00",
+      "2023-10-29-02:00",
+      "2023-10-29-02:00+0100",
+      "2023-10-29-03:00",
+    ]);
+    const window = { start: new Date("2023-10-29T00:00:00Z"), end: new Date("2023-10-30T00:00:00Z") };
+    const inWindow = hourly.getPartitionKeysInTimeWindow(window);
+    expect(inWindow.length).toBe(24);
+    expect(all).toEqual(expect.arrayContaining(inWindow));
+  });
+});
+
 describe("keys read back as their index (property)", () => {
   const zones = ["UTC", "Europe/Berlin", "America/Los_Angeles", "Australia/Lord_Howe", "America/Sao_Paulo", "Pacific/Chatham", "Asia/Kolkata"];
   const schedules: [string, string][] = [

@@ -27,6 +27,11 @@ export interface TimeWindowPartitionsDefinitionOptions {
 
 export type ScheduleType = "HOURLY" | "DAILY" | "WEEKLY" | "MONTHLY";
 
+// Whether `t`, after a transition at `at` from offset `before` to `after`, repeats a wall time (a fall-back hour).
+function isRepeat(before: number, after: number, at: number, t: number): boolean {
+  return before > after && t < at + (before - after);
+}
+
 const ROUND_TRIP_CHECKED = new Set<string>();
 
 const ISO_FALLBACKS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d-%H:%M"].map(
@@ -150,18 +155,12 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
   // ---- the reference's API ----
 
   getPartitionKeys(options?: PartitionLoadingOptions): string[] {
-    const n = this.getNumPartitions(options);
-    const keys = new Array<string>(n);
-    for (let i = 0; i < n; i++) keys[i] = this.getPartitionKeyAtIndex(i);
-    return keys;
+    return this.#keysOfIndices(0, this.getNumPartitions(options));
   }
 
   /** Keys of indices [start, end) within the existing partitions. */
   getPartitionKeysBetweenIndexes(start: number, end: number, options?: PartitionLoadingOptions): string[] {
-    const n = this.getNumPartitions(options);
-    const keys: string[] = [];
-    for (let i = Math.max(0, start); i < Math.min(end, n); i++) keys.push(this.getPartitionKeyAtIndex(i));
-    return keys;
+    return this.#keysOfIndices(Math.max(0, start), Math.min(end, this.getNumPartitions(options)));
   }
 
   override getFirstPartitionKey(options?: PartitionLoadingOptions): string | null {
@@ -193,9 +192,7 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
 
   getPartitionKeysInRange(range: PartitionKeyRange, options?: PartitionLoadingOptions): string[] {
     const [start, end] = this.getIndexRange(range, options);
-    const keys: string[] = [];
-    for (let i = start; i <= end; i++) keys.push(this.getPartitionKeyAtIndex(i));
-    return keys;
+    return this.#keysOfIndices(start, end + 1);
   }
 
   /** The inclusive index range of a key range; throws for unknown ends or ends out of order. */
@@ -242,10 +239,7 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
   /** Keys of the windows that start within `window` (no bounds applied). */
   getPartitionKeysInTimeWindow(window: TimeWindow): string[] {
     const s = this.getCeilIndexForTimestamp(window.start);
-    const e = this.getCeilIndexForTimestamp(window.end);
-    const keys: string[] = [];
-    for (let i = s; i < e; i++) keys.push(this.getPartitionKeyAtIndex(i));
-    return keys;
+    return this.#keysOfIndices(s, this.getCeilIndexForTimestamp(window.end));
   }
 
   emptySubset(): TimeWindowPartitionsSubset {
@@ -341,6 +335,31 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
   }
 
   // ---- internals ----
+
+  // Keys of indices [start, end): the instants in one pass over the schedule, then formatted.
+  #keysOfIndices(start: number, end: number): string[] {
+    const count = Math.max(0, end - start);
+    const keys = new Array<string>(count);
+    if (count === 0) return keys;
+    const instants = this.#ticks.instantsFrom(start, count);
+    const zone = this.#zone;
+    zone.cover(instants[0] as number, instants[count - 1] as number);
+    // The offset and "second of a repeated hour" follow the instants, which ascend: a running transition
+    // index replaces two binary searches per key.
+    const marksRepeats = !this.#format.hasOffset && this.#schedule.repeatsEveryHour;
+    const plain = this.#format.sequentialFormatter();
+    const withOffset = marksRepeats ? this.#format.withOffset().sequentialFormatter() : plain;
+    const transitions = zone.transitionCount;
+    let next = zone.firstIndexAtOrAfter((instants[0] as number) + 1); // first transition after the instant
+    for (let i = 0; i < count; i++) {
+      const t = instants[i] as number;
+      while (next < transitions && zone.transitionAt(next) <= t) next++;
+      const offset = next === 0 ? zone.offsetAt(t) : zone.offsetAfterIndex(next - 1);
+      const repeated = marksRepeats && next > 0 && isRepeat(zone.offsetBeforeIndex(next - 1), offset, zone.transitionAt(next - 1), t);
+      keys[i] = (repeated ? withOffset : plain)(t + offset, offset);
+    }
+    return keys;
+  }
 
   #formatInstant(t: number): string {
     const offset = this.#zone.offsetAt(t);

@@ -29,6 +29,7 @@ export class GraphIndex {
   #externalSet: NodeSet | undefined;
   #groupMembers: Int32Array[] | undefined;
   #byId: Int32Array | undefined;
+  #prefixScans = 0;
   #stamps: Uint32Array | undefined;
   #epoch = 0;
   #queue: Int32Array | undefined;
@@ -113,12 +114,18 @@ export class GraphIndex {
   }
 
   /**
-   * Node ids whose key string starts with `prefix`, in key order: a binary search of {@link byId}, so
-   * its cost is the number of matches, not the graph's size.
+   * Node ids whose key string starts with `prefix`, in no particular order: from the third query on, a
+   * binary search of {@link byId}, so its cost is the number of matches, not the graph's size.
    */
   idsWithPrefix(prefix: string): Int32Array {
-    const order = this.byId;
     const ids = this.graph.ids;
+    // Sorting every key costs more than a few scans: a one-off query (a CLI run) scans, a repeated one sorts once.
+    if (!this.#byId && this.#prefixScans++ < 2) {
+      const out: number[] = [];
+      for (let i = 0; i < ids.length; i++) if ((ids[i] as string).startsWith(prefix)) out.push(i);
+      return Int32Array.from(out);
+    }
+    const order = this.byId;
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
