@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AssetKey, Instance, ManualClock, StaticPartitionsDefinition, asset, type AssetsDefinition, type TesseraEvent } from "../../index.js";
+import { AssetKey, HourlyPartitionsDefinition, Instance, ManualClock, StaticPartitionsDefinition, asset, type PartitionsDefinition, type AssetsDefinition, type TesseraEvent } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import type { ConditionResult } from "./context.js";
@@ -20,7 +20,9 @@ const CONDITIONS = [
   () => AutomationCondition.executionFailed().or(AutomationCondition.inProgress()),
   () => AutomationCondition.anyDepsMatch(AutomationCondition.newlyRequested()),
 ] as const;
-const PARTITIONS = new StaticPartitionsDefinition(["x", "y", "z"]);
+const STATIC = new StaticPartitionsDefinition(["x", "y", "z"]);
+// Hourly partitions appear as the ticks' clock moves: the full subset and the latest window change between ticks.
+const HOURLY = new HourlyPartitionsDefinition({ startDate: "2025-12-31-20:00" });
 
 type Action =
   | { kind: "materialize"; assets: number[]; partition: number }
@@ -46,7 +48,7 @@ const scenario = fc.integer({ min: 2, max: 7 }).chain((size) =>
     // Each asset's deps among the assets before it: a DAG by construction.
     deps: fc.tuple(...Array.from({ length: size }, (_, i) => fc.uniqueArray(fc.nat(Math.max(0, i - 1)), { maxLength: i === 0 ? 0 : Math.min(i, 3) }))),
     conditions: fc.array(fc.nat(CONDITIONS.length - 1), { minLength: size, maxLength: size }),
-    partitioned: fc.boolean(),
+    partitioned: fc.constantFrom<PartitionsDefinition | undefined>(undefined, STATIC, HOURLY),
     ticks: fc.array(fc.record({ actions: fc.array(action(size), { maxLength: 3 }), minutes: fc.nat(45) }), { minLength: 2, maxLength: 7 }),
   }),
 );
@@ -80,7 +82,7 @@ describe("incremental evaluation", () => {
           const assets: AssetsDefinition<unknown>[] = [];
           for (let i = 0; i < size; i++) {
             const own = [...new Set((deps[i] ?? []).filter((d) => d < i))].map((d) => names[d] as string);
-            assets.push(asset({ name: names[i] as string, deps: own, ...(partitioned ? { partitionsDef: PARTITIONS } : {}) }, () => i));
+            assets.push(asset({ name: names[i] as string, deps: own, ...(partitioned ? { partitionsDef: partitioned } : {}) }, () => i));
           }
           const defs = new Definitions({ assets });
           const byKey = Object.fromEntries(names.map((n, i) => [n, CONDITIONS[conditions[i] as number]!()]));
@@ -110,9 +112,11 @@ describe("incremental evaluation", () => {
   }, 300_000);
 });
 
-async function apply(instance: Instance, a: Action, names: readonly string[], partitioned: boolean, open: string[]): Promise<void> {
-  const partitionOf = (p: number) => (partitioned ? { partition: ["x", "y", "z"][p] as string } : {});
+async function apply(instance: Instance, a: Action, names: readonly string[], partitioned: PartitionsDefinition | undefined, open: string[]): Promise<void> {
   const now = instance.clock.now();
+  // One of the three latest partitions at this moment.
+  const keys = partitioned?.getPartitionKeys({ currentTime: now }).slice(-3) ?? [];
+  const partitionOf = (p: number) => (partitioned ? { partition: keys[Math.min(p, keys.length - 1)] as string } : {});
   switch (a.kind) {
     case "materialize": {
       if (a.assets.length === 0) return;
