@@ -411,6 +411,7 @@ export {
   type TickRecord,
   type RunsFilter,
   type EventRecordsFilter,
+  type EventLogChanges,
   type RunLogsOptions,
   type TicksFilter,
 } from "./storage/index.js";
