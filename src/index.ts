@@ -412,6 +412,7 @@ export {
   type TickRecord,
   type RunsFilter,
   type EventRecordsFilter,
+  type EventLogChanges,
   type RunLogsOptions,
   type TicksFilter,
 } from "./storage/index.js";

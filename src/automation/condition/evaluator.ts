@@ -8,6 +8,8 @@ import { RunRequest } from "../../definitions/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { TickData, type ConditionResult } from "./context.js";
 import { parseCursor, type AssetCursor, type AutomationCursor } from "./cursor.js";
+import { activeBackfillsById, activeRunsById, changedSince, findMemo, fullSubsetsByDef, keepMemo, reusable, traceOf, type NodeMemo } from "./incremental.js";
+import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
@@ -100,47 +102,100 @@ export class AutomationConditionEvaluationResult {
  * result.getNumRequested("report"); // 1
  */
 export async function evaluateAutomationConditions(options: EvaluateAutomationConditionsOptions): Promise<AutomationConditionEvaluationResult> {
+  return evaluate(options, true);
+}
+
+/**
+ * The same evaluation without the memo of earlier ticks: every condition evaluated and every asset record read.
+ * What the incremental evaluation must equal; tests compare the two.
+ */
+export async function evaluateAutomationConditionsFully(options: EvaluateAutomationConditionsOptions): Promise<AutomationConditionEvaluationResult> {
+  return evaluate(options, false);
+}
+
+async function evaluate(options: EvaluateAutomationConditionsOptions, incremental: boolean): Promise<AutomationConditionEvaluationResult> {
   const { defs, instance } = options;
   const graph = AssetGraph.of(defs);
-  const previous = parseCursor(options.cursor);
   const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
-
-  const evaluationId = (previous?.evaluationId ?? 0) + 1;
   const conditions = conditionsByNode(graph, options);
+  // The memo of the tick that returned this cursor stands for the cursor itself (no parse) and for its facts.
+  const memo = incremental ? findMemo<AssetConditionEvaluation>(instance, graph, options.cursor, conditions) : undefined;
+  const previous = memo ? undefined : parseCursor(options.cursor);
+  const previousMaxStorageId = memo ? memo.maxStorageId : previous?.maxStorageId;
+  const evaluationId = (memo ? memo.evaluationId : (previous?.evaluationId ?? 0)) + 1;
+
   const partitionsDefs = graph.specs.flatMap((s) => (s.partitionsDef ? [s.partitionsDef] : []));
-  const [maxStorageId, records, activeRuns, activeBackfills, dynamicPartitionsStore] = await Promise.all([
+  const [maxStorageId, allRecords, runs, backfills, dynamicPartitionsStore] = await Promise.all([
     instance.storage.getMaxStorageId(),
-    instance.getAssetRecords(graph.keys),
+    memo ? undefined : instance.getAssetRecords(graph.keys),
     instance.getRuns({ statuses: ACTIVE_RUN_STATUSES }),
     instance.getBackfills({ statuses: ACTIVE_BACKFILL_STATUSES }),
     DynamicPartitionsSnapshot.load(instance, partitionsDefs),
   ]);
-  const recordByKey = new Map(records.map((r) => [r.assetKey.toString(), r]));
+  const partitionOptions = { currentTime: evaluationTime, dynamicPartitionsStore };
+  const activeRuns = activeRunsById(runs);
+  const activeBackfills = activeBackfillsById(backfills);
+  const fullByDef = fullSubsetsByDef(graph, partitionOptions);
+
+  let records: (AssetRecord | undefined)[];
+  let changed: Uint8Array;
   const previousByNode = new Map<number, AssetCursor>();
-  for (const [key, entry] of Object.entries(previous?.assets ?? {})) {
-    const node = graph.indexOf(key);
-    if (node !== undefined) previousByNode.set(node, entry);
+  if (memo) {
+    changed = await changedSince(memo, instance, maxStorageId, activeRuns, activeBackfills, fullByDef);
+    records = memo.records.slice();
+    // Only the records of assets with something new, in one read.
+    const stale: number[] = [];
+    for (let node = 0; node < graph.size; node++) if (changed[node]) stale.push(node);
+    if (stale.length > 0) {
+      for (const node of stale) records[node] = undefined;
+      for (const r of await instance.getAssetRecords(stale.map((n) => graph.keys[n] as AssetKey))) {
+        const node = graph.indexOf(r.assetKey.toString());
+        if (node !== undefined) records[node] = r;
+      }
+    }
+    for (let node = 0; node < graph.size; node++) {
+      const entry = memo.nodes[node]?.entry;
+      if (entry) previousByNode.set(node, entry);
+    }
+  } else {
+    changed = new Uint8Array(graph.size).fill(1);
+    const recordByKey = new Map((allRecords ?? []).map((r) => [r.assetKey.toString(), r]));
+    records = graph.ids.map((id) => recordByKey.get(id));
+    for (const [key, entry] of Object.entries(previous?.assets ?? {})) {
+      const node = graph.indexOf(key);
+      if (node !== undefined) previousByNode.set(node, entry);
+    }
   }
   const tick = new TickData({
     graph,
     instance,
     evaluationTime,
     evaluationId,
-    options: { currentTime: evaluationTime, dynamicPartitionsStore },
+    options: partitionOptions,
     maxStorageId,
-    previousMaxStorageId: previous?.maxStorageId,
-    previousEvaluationTime: previous?.evaluationTime,
-    records: graph.ids.map((id) => recordByKey.get(id)),
-    activeRuns,
-    activeBackfills,
+    previousMaxStorageId,
+    previousEvaluationTime: memo ? memo.evaluationTime : previous?.evaluationTime,
+    records,
+    activeRuns: runs,
+    activeBackfills: backfills,
     previous: previousByNode,
     conditions,
   });
 
   const results: AssetConditionEvaluation[] = [];
+  const nodes: (NodeMemo<AssetConditionEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
+  const requestChangedNow = new Uint8Array(graph.size);
   for (const node of graph.topologicalOrder) {
     const condition = conditions[node];
     if (!condition) continue;
+    const before = memo?.nodes[node];
+    if (memo && reusable(before, condition, changed, memo.nodes, requestChangedNow, node)) {
+      tick.next.set(node, before.entry);
+      if (!before.requestedSubset.isEmpty) tick.requested.set(node, before.requestedSubset);
+      results.push(before.evaluation);
+      nodes[node] = before;
+      continue;
+    }
     const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
     tick.next.set(node, entry);
     const result = await evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
@@ -149,14 +204,66 @@ export async function evaluateAutomationConditions(options: EvaluateAutomationCo
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
     }
-    results.push(Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result }));
+    const evaluation: AssetConditionEvaluation = Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result });
+    results.push(evaluation);
+    const entryJson = JSON.stringify(entry);
+    const entryBefore = previousByNode.get(node);
+    const jsonBefore = before ? before.entryJson : entryBefore === undefined ? undefined : JSON.stringify(entryBefore);
+    const requestedChanged = entry.requested !== entryBefore?.requested;
+    if (requestedChanged) requestChangedNow[node] = 1;
+    const { touched, volatile } = traceOf(result);
+    nodes[node] = { conditionId: condition.uniqueId, evaluation, requestedSubset, entry, entryJson, fixpoint: entryJson === jsonBefore, volatile, requestedChanged, touched };
   }
 
-  const assets: Record<string, AssetCursor> = {};
-  for (const [node, entry] of tick.next) assets[graph.ids[node] as string] = entry;
-  const cursor: AutomationCursor = { version: 1, evaluationTime, evaluationId, maxStorageId, assets };
-  return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), JSON.stringify(cursor));
+  const cursor = cursorText(graph, tick.next, nodes, { evaluationTime, evaluationId, maxStorageId });
+  if (incremental) {
+    keepMemo(
+      instance,
+      {
+        cursor,
+        graph,
+        conditionIds: conditions.map((c) => c?.uniqueId),
+        evaluationTime,
+        evaluationId,
+        maxStorageId,
+        records,
+        activeRuns,
+        activeBackfills,
+        fullByDef,
+        nodes,
+      },
+      memo,
+    );
+  }
+  return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), cursor);
 }
+
+/**
+ * The cursor as JSON.stringify writes it, assembled from each asset's entry text (kept from the tick that wrote
+ * it) so that a tick where little changed does not serialize every entry again.
+ */
+function cursorText(
+  graph: AssetGraph,
+  next: ReadonlyMap<number, AssetCursor>,
+  nodes: readonly (NodeMemo<AssetConditionEvaluation> | undefined)[],
+  head: { evaluationTime: number; evaluationId: number; maxStorageId: number },
+): string {
+  const ids: string[] = [];
+  for (const node of next.keys()) ids.push(graph.ids[node] as string);
+  // An object puts integer-like keys first, in numeric order: let JSON.stringify order such a cursor itself.
+  if (ids.some((id) => INDEX_LIKE.test(id))) {
+    const assets: Record<string, AssetCursor> = {};
+    for (const [node, entry] of next) assets[graph.ids[node] as string] = entry;
+    const cursor: AutomationCursor = { version: 1, ...head, assets };
+    return JSON.stringify(cursor);
+  }
+  const parts: string[] = [];
+  let i = 0;
+  for (const [node, entry] of next) parts.push(`${JSON.stringify(ids[i++])}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
+  return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"assets":{${parts.join(",")}}}`;
+}
+
+const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
 
 function conditionsByNode(graph: AssetGraph, options: EvaluateAutomationConditionsOptions): (AutomationCondition | undefined)[] {
   const out: (AutomationCondition | undefined)[] = new Array(graph.size).fill(undefined);

@@ -1,0 +1,86 @@
+// Issue 13: incremental automation ticks over 10,000 eager() assets and the reference's perf scenario, each tick
+// measured both ways in one run: full (every condition, every record: the evaluation before issue 13) and incremental.
+// Run: node --expose-gc --import tsx bench/automation-incremental.bench.ts
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AssetKey, Definitions, Instance, asset, type AssetsDefinition, type TesseraEvent } from "../src/index.js";
+import { AutomationCondition } from "../src/index.js";
+import { evaluateAutomationConditions, evaluateAutomationConditionsFully } from "../src/automation/condition/evaluator.js";
+import { layeredParents, median, type Measurement, report } from "./harness.js";
+
+const TOTAL = 10_000;
+const WIDTH = 100;
+const dag = layeredParents(TOTAL, WIDTH);
+
+async function materialize(instance: Instance, nodes: readonly number[]): Promise<void> {
+  const run = await instance.createRun({ jobName: "__bench__", tags: {}, assetSelection: [], runConfig: {} });
+  for (let i = 0; i < nodes.length; i += 1000) {
+    const batch: TesseraEvent[] = nodes.slice(i, i + 1000).map((n) => ({
+      runId: run.runId,
+      stepKey: dag.name(n),
+      timestamp: Date.now(),
+      eventType: "ASSET_MATERIALIZATION",
+      assetKey: new AssetKey(dag.name(n)),
+    }));
+    await instance.storeEvents(batch);
+  }
+}
+
+export async function run(): Promise<Measurement[]> {
+  const rows: Measurement[] = [];
+  const home = mkdtempSync(join(tmpdir(), "tessera-bench-"));
+  const instance = Instance.fromHome({ home });
+  try {
+    const assets: AssetsDefinition<unknown>[] = new Array(TOTAL);
+    for (let n = 0; n < TOTAL; n++) assets[n] = asset({ name: dag.name(n), deps: dag.parents(n).map((p) => dag.name(p)) }, () => n);
+    const defs = new Definitions({ assets });
+    const eager = AutomationCondition.eager();
+    await materialize(instance, Array.from({ length: TOTAL }, (_, n) => n));
+    // Two ticks: the first has no cursor; after the second every condition is at rest.
+    const first = await evaluateAutomationConditions({ defs, instance, defaultCondition: eager, evaluationTime: 0 });
+    const settled = await evaluateAutomationConditions({ defs, instance, cursor: first.cursor, defaultCondition: eager, evaluationTime: 30_000 });
+
+    const both = async (what: string, expected: number, target: number): Promise<void> => {
+      let requested = -1;
+      const options = { defs, instance, cursor: settled.cursor, defaultCondition: eager, evaluationTime: 60_000 };
+      const fullMs = await median(3, async () => void (requested = (await evaluateAutomationConditionsFully(options)).totalRequested), 1);
+      if (requested !== expected) throw new Error(`full: expected ${expected} requested ${what}, got ${requested}`);
+      const ms = await median(5, async () => void (requested = (await evaluateAutomationConditions(options)).totalRequested));
+      if (requested !== expected) throw new Error(`incremental: expected ${expected} requested ${what}, got ${requested}`);
+      rows.push({ name: `eager() over ${TOTAL.toLocaleString("en")} assets, ${what}: incremental`, ms, figure: `${requested} requested; full evaluation ${fullMs.toFixed(0)} ms`, target: `< ${target} ms`, pass: ms < target });
+    };
+    await both("nothing new", 0, 50);
+    await materialize(instance, [0]);
+    const descendants = new Set<number>([0]);
+    for (let n = 1; n < TOTAL; n++) if (dag.parents(n).some((p) => descendants.has(p))) descendants.add(n);
+    await both("one root updated", descendants.size - 1, 150);
+    await materialize(instance, Array.from({ length: WIDTH - 1 }, (_, i) => i + 1));
+    await both("100 roots updated", TOTAL - WIDTH, 600);
+
+    // Heap kept per tick: ticks that continue each other, one root updated before each.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      let cursor = settled.cursor;
+      let at = 90_000;
+      const ticks = 10;
+      gc();
+      const start = process.memoryUsage().heapUsed;
+      for (let i = 0; i < ticks; i++) {
+        await materialize(instance, [i % WIDTH]);
+        cursor = (await evaluateAutomationConditions({ defs, instance, cursor, defaultCondition: eager, evaluationTime: (at += 30_000) })).cursor;
+      }
+      gc();
+      const growth = (process.memoryUsage().heapUsed - start) / ticks / 2 ** 20;
+      rows.push({ name: `heap kept per tick over ${ticks} consecutive ticks (one root updated before each)`, ms: 0, figure: `${growth.toFixed(1)} MiB per tick`, target: "< 20 MiB", pass: growth < 20 });
+    } else {
+      rows.push({ name: "heap kept per tick: run with node --expose-gc to measure", ms: 0 });
+    }
+  } finally {
+    await instance.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) report("Issue 13 — incremental automation", await run());
