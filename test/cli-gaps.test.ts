@@ -76,3 +76,20 @@ describe("tessera partitions", () => {
     expect(result.stderr).toMatch(/Asset "plain" is not partitioned/);
   });
 });
+
+describe("tessera materialize --partition-range", () => {
+  it("refuses up front an asset without a single-run backfill policy, saying what to do, and records no run", async () => {
+    const result = await tessera(["materialize", "-m", module, "--select", "sales", "--partition-range", "2026-11-01...2026-11-02"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/"sales" cannot take: it has no single-run backfill policy\. Give it backfillPolicy: BackfillPolicy\.singleRun\(\)/);
+    expect(result.stderr).toMatch(/tessera backfill launch --select sales --from 2026-11-01 --to 2026-11-02/);
+    const instance = Instance.fromHome({ home });
+    expect(await instance.getRuns({})).toEqual([]);
+    await instance.close();
+  });
+
+  it("runs the range in one run for an asset with a single-run policy", async () => {
+    const result = await tessera(["materialize", "-m", module, "--select", "bulk", "--partition-range", "2026-11-01...2026-11-03"], home);
+    expect(result.code, result.stderr).toBe(0);
+  });
+});
