@@ -93,3 +93,19 @@ describe("tessera materialize --partition-range", () => {
     expect(result.code, result.stderr).toBe(0);
   });
 });
+
+describe("tessera run show", () => {
+  it("shows the parent run of a re-execution", async () => {
+    expect((await tessera(["materialize", "-m", module, "--select", "plain"], home)).code).toBe(0);
+    const instance = Instance.fromHome({ home });
+    const [first] = await instance.getRuns({ limit: 1 });
+    expect((await tessera(["run", "reexecute", first!.runId, "-m", module], home)).code).toBe(0);
+    const [second] = await instance.getRuns({ limit: 1 });
+    await instance.close();
+    expect(second!.runId).not.toBe(first!.runId);
+    const shown = await tessera(["run", "show", second!.runId], home);
+    expect(shown.stdout).toMatch(new RegExp(`parent +${first!.runId} \\(re-executed\\)`));
+    expect(shown.stdout).not.toMatch(/\broot\b/);
+    expect((await tessera(["run", "show", first!.runId], home)).stdout).not.toMatch(/\bparent\b/);
+  });
+});
