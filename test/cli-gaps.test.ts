@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 const DEFS = `
-import { BackfillPolicy, DailyPartitionsDefinition, Definitions, DynamicPartitionsDefinition, StaticPartitionsDefinition, asset } from "@tessera/core";
+import { AutomationCondition, BackfillPolicy, DailyPartitionsDefinition, Definitions, DynamicPartitionsDefinition, ScheduleDefinition, StaticPartitionsDefinition, asset, defineAssetJob } from "@tessera/core";
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-04" });
 const customers = new DynamicPartitionsDefinition({ name: "customers" });
 export const sales = asset({ name: "sales", partitionsDef: daily }, () => 1);
@@ -28,7 +28,10 @@ export const bulk = asset({ name: "bulk", partitionsDef: daily, backfillPolicy: 
 export const regions = asset({ name: "regions", partitionsDef: new StaticPartitionsDefinition(["eu", "us"]) }, () => 2);
 export const accounts = asset({ name: "accounts", partitionsDef: customers }, () => 3);
 export const plain = asset("plain", () => 4);
-export const defs = new Definitions({ assets: [sales, bulk, regions, accounts, plain] });
+export const eager = asset({ name: "eager_child", deps: [plain], automationCondition: AutomationCondition.eager() }, () => 5);
+const job = defineAssetJob({ name: "plain_job", selection: ["plain"] });
+const nightly = new ScheduleDefinition({ name: "nightly", cronSchedule: "30 2 * * *", job, executionTimezone: "UTC" });
+export const defs = new Definitions({ assets: [sales, bulk, regions, accounts, plain, eager], jobs: [job], schedules: [nightly] });
 `;
 
 let home: string;
@@ -107,5 +110,25 @@ describe("tessera run show", () => {
     expect(shown.stdout).toMatch(new RegExp(`parent +${first!.runId} \\(re-executed\\)`));
     expect(shown.stdout).not.toMatch(/\broot\b/);
     expect((await tessera(["run", "show", first!.runId], home)).stdout).not.toMatch(/\bparent\b/);
+  });
+});
+
+describe("tessera schedule preview --at and sensor preview", () => {
+  it("refuses a time that is not a tick, naming the previous and next ticks", async () => {
+    const result = await tessera(["schedule", "preview", "nightly", "-m", module, "--at", "2026-11-24T06:00:00Z"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--at 2026-11-24T06:00:00.000Z is not a tick of schedule nightly \(30 2 \* \* \* in UTC\): the previous tick is 2026-11-24T02:30:00.000Z and the next is 2026-11-25T02:30:00.000Z/);
+    const tick = await tessera(["schedule", "preview", "nightly", "-m", module, "--at", "2026-11-24T02:30:00Z"], home);
+    expect(tick.code, tick.stderr).toBe(0);
+    expect(tick.stdout).toMatch(/run: job plain_job/);
+  });
+
+  it("previews default_automation_condition_sensor, which sensor list shows", async () => {
+    expect((await tessera(["sensor", "list", "-m", module], home)).stdout).toMatch(/default_automation_condition_sensor/);
+    const result = await tessera(["sensor", "preview", "default_automation_condition_sensor", "-m", module], home);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Sensor default_automation_condition_sensor:/);
+    // It evaluated the asset no sensor of the code location targets: its condition state is in the new cursor.
+    expect(result.stdout).toMatch(/cursor: .*"assets":\{"eager_child":/);
   });
 });
