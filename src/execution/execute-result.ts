@@ -1,5 +1,6 @@
 // ExecuteResult: what a run did, as the reference's ExecuteInProcessResult.
 import { AssetKey, MissingAssetValueError, type AssetKeyLike, type EventRecord } from "../core/index.js";
+import { AssetsDefinition } from "../definitions/index.js";
 import type { RunRecord } from "../storage/index.js";
 import type { CapturedOutput } from "./run-state.js";
 
@@ -51,17 +52,36 @@ export class ExecuteResult {
     return this.getAssetMaterializationEvents().map((e) => e.assetKey as AssetKey);
   }
 
-  /** The value this run produced for `key`. */
-  assetValue<T = unknown>(key: AssetKeyLike, options: { partitionKey?: string } = {}): T {
-    const id = AssetKey.from(key).toString();
-    const captured = this.#outputs.get(options.partitionKey === undefined ? id : `${id}[${options.partitionKey}]`);
+  /**
+   * The value this run produced for an asset: pass its definition to get its output type, or a key with the type as
+   * a type argument. `partitionKey` may be left out when the run computed exactly one partition of the asset.
+   *
+   * @example
+   * const total: number = result.assetValue(revenue);
+   */
+  assetValue<A extends AssetsDefinition<unknown>>(asset: A, options?: { partitionKey?: string }): A["__output"];
+  assetValue<T = unknown>(key: AssetKeyLike, options?: { partitionKey?: string }): T;
+  assetValue(keyOrAsset: AssetKeyLike | AssetsDefinition<unknown>, options: { partitionKey?: string } = {}): unknown {
+    const id = (keyOrAsset instanceof AssetsDefinition ? keyOrAsset.key : AssetKey.from(keyOrAsset)).toString();
+    let partitionKey = options.partitionKey;
+    if (partitionKey === undefined && !this.#outputs.has(id)) {
+      const partitions = [...this.#outputs.keys()].filter((k) => k.startsWith(`${id}[`)).map((k) => k.slice(id.length + 1, -1));
+      if (partitions.length > 1) {
+        throw new MissingAssetValueError(
+          id,
+          `Run ${this.runId} produced asset "${id}" for ${partitions.length} partitions (${partitions.slice(0, 5).join(", ")}${partitions.length > 5 ? ", ..." : ""}): pass { partitionKey } to say which value you want.`,
+        );
+      }
+      partitionKey = partitions[0];
+    }
+    const captured = this.#outputs.get(partitionKey === undefined ? id : `${id}[${partitionKey}]`);
     if (!captured) {
       throw new MissingAssetValueError(
         id,
-        `Run ${this.runId} produced no value for asset "${id}"${options.partitionKey ? ` partition "${options.partitionKey}"` : ""}: it was not selected, failed, was skipped, or returned a MaterializeResult without value.`,
+        `Run ${this.runId} produced no value for asset "${id}"${partitionKey ? ` partition "${partitionKey}"` : ""}: it was not selected, failed, was skipped, or returned a MaterializeResult without value.`,
       );
     }
-    return captured.value as T;
+    return captured.value;
   }
 
   /** The value of output `outputName` of the op/step `node`. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigValidationError, ManualClock, MissingResourceError, OutputTypeCheckError, UnknownAssetError } from "../core/index.js";
+import { ConfigValidationError, ManualClock, MissingAssetValueError, MissingResourceError, OutputTypeCheckError, UnknownAssetError } from "../core/index.js";
 import { AssetObservation, AssetSpec, MaterializeResult, RetryPolicy, asset, inProcessExecutor, resource } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
+import { BackfillPolicy, StaticPartitionsDefinition } from "../partitions/index.js";
 import { materialize } from "../code-location/index.js";
 
 describe("materialize()", () => {
@@ -381,5 +382,26 @@ describe("a compute that throws something other than an Error", () => {
     await expect(materialize([a])).rejects.toMatchObject({ cause: "the API said no" });
     const result = await materialize([a], { raiseOnError: false });
     expect(result.getStepFailureEvents()[0]?.error).toMatchObject({ name: "NonErrorThrown", message: "the API said no" });
+  });
+});
+
+describe("result.assetValue", () => {
+  it("needs no partitionKey when the run computed exactly one partition of the asset", async () => {
+    const regions = new StaticPartitionsDefinition(["eu", "us"]);
+    const sales = asset({ name: "sales", partitionsDef: regions }, (ctx) => `sales of ${ctx.partitionKey}`);
+    const result = await materialize([sales], { partitionKey: "us" });
+    expect(result.assetValue(sales)).toBe("sales of us");
+    expect(result.assetValue("sales", { partitionKey: "us" })).toBe("sales of us");
+    expect(() => result.assetValue(sales, { partitionKey: "eu" })).toThrow(MissingAssetValueError);
+  });
+
+  it("asks for a partitionKey when the run computed several partitions, naming them", async () => {
+    const regions = new StaticPartitionsDefinition(["eu", "us"]);
+    const sales = asset({ name: "sales", partitionsDef: regions, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
+      Object.fromEntries(ctx.partitionKeys.map((k) => [k, k.length])),
+    );
+    const result = await materialize([sales], { partitionKeyRange: { start: "eu", end: "us" } });
+    expect(() => result.assetValue(sales)).toThrow(/2 partitions \(eu, us\): pass \{ partitionKey \}/);
+    expect(result.assetValue(sales, { partitionKey: "us" })).toBe(2);
   });
 });

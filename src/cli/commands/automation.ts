@@ -5,6 +5,7 @@ import { closestMatches } from "../../core/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { ScheduleDefinition, SensorDefinition, TickEvaluation } from "../../definitions/index.js";
 import { setInstigatorStatus, summarizeInstigators, type InstigatorSummary } from "../../automation/daemon/index.js";
+import { automationConditionSensorsOf } from "../../automation/index.js";
 import type { Instance } from "../../instance/index.js";
 import { describeTick } from "./daemon.js";
 import type { Cli } from "../cli.js";
@@ -85,6 +86,7 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
         const found = pick(defs.schedules, name, "schedule");
         const at = options.at === undefined ? found.nextTicks(instance.clock.now(), 1)[0] : new Date(options.at);
         if (!at || Number.isNaN(at.getTime())) throw new CliUsageError(`--at must be an ISO time such as 2026-11-24T06:00:00Z, got "${options.at}".`);
+        if (options.at !== undefined) refuseNonTick(found, at);
         cli.print(`Schedule ${found.name}, tick ${at.toISOString()}:`);
         printEvaluation(cli, await found.evaluateTick({ scheduledExecutionTime: at, instance, definitions: defs }));
       });
@@ -118,7 +120,9 @@ export function registerAutomationCommands(program: Command, cli: Cli): void {
     .action(async (name: string, options: { module?: string; cursor?: string }, command: Command) => {
       await cli.withInstance(command, async (instance) => {
         const defs = await definitionsOf(cli, options.module, instance.settings);
-        const found = pick(defs.sensors, name, "sensor");
+        // The daemon also runs default_automation_condition_sensor, which `sensor list` shows: preview it the same way.
+        const declared = new Set(defs.sensors.map((s) => s.name));
+        const found = pick([...defs.sensors, ...automationConditionSensorsOf(defs).filter((s) => !declared.has(s.name))], name, "sensor");
         cli.print(`Sensor ${found.name}:`);
         const evaluation = await found.evaluateTick({ instance, definitions: defs, ...(options.cursor === undefined ? {} : { cursor: options.cursor }) });
         printEvaluation(cli, evaluation);
@@ -192,4 +196,20 @@ function printEvaluation(cli: Cli, evaluation: TickEvaluation): void {
     cli.print(`  run: ${parts.join(", ")}`);
   }
   for (const request of evaluation.dynamicPartitionsRequests) cli.print(`  partitions: ${JSON.stringify(request)}`);
+}
+
+/** A schedule only ever runs at its ticks: evaluating it at another time would preview a run that never happens. */
+function refuseNonTick(schedule: ScheduleDefinition, at: Date): void {
+  const [tick] = schedule.nextTicks(at.getTime() - 1, 1);
+  if (tick && tick.getTime() === at.getTime()) return;
+  // The tick before `at`: step back by growing windows until one holds a tick (a yearly cron needs a year).
+  let previous: Date | undefined;
+  for (let span = 3_600_000; span <= 4 * 366 * 86_400_000 && previous === undefined; span *= 4) {
+    const ticks = schedule.nextTicks(at.getTime() - span, 10_000).filter((t) => t.getTime() < at.getTime());
+    previous = ticks[ticks.length - 1];
+  }
+  throw new CliUsageError(
+    `--at ${at.toISOString()} is not a tick of schedule ${schedule.name} (${schedule.cronSchedule}${schedule.executionTimezone ? ` in ${schedule.executionTimezone}` : ""}): ` +
+      `the previous tick is ${previous ? previous.toISOString() : "none"} and the next is ${tick ? tick.toISOString() : "none"}. Pass one of them.`,
+  );
 }

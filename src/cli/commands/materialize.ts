@@ -4,7 +4,7 @@ import type { Instance } from "../../instance/index.js";
 import { commandDescription } from "../command-descriptions.js";
 import { resolveSelection } from "../../execution/index.js";
 import { AssetGraph, AssetSelection } from "../../graph/index.js";
-import { PartitionKeyRange } from "../../partitions/index.js";
+import { DynamicPartitionsSnapshot, PartitionKeyRange } from "../../partitions/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
@@ -109,6 +109,7 @@ async function materializeLocation(
   { location, graph, selection, nodes }: { location: CodeLocation; graph: AssetGraph; selection: AssetSelection; nodes: number[] },
   { runConfig, tags }: { runConfig: Awaited<ReturnType<typeof readRunConfig>>; tags: ReturnType<typeof parseTags> },
 ): Promise<number> {
+    if (options.partitionRange !== undefined) await refuseRangeWithoutPolicy(instance, graph, nodes, PartitionKeyRange.fromString(options.partitionRange));
     const runOptions = {
       instance,
       runConfig,
@@ -131,4 +132,30 @@ async function materializeLocation(
       execute: (watch) =>
         location.defs.materialize(selection, { ...runOptions, ...watch, raiseOnError: false }),
     });
+}
+
+/**
+ * One run over a range of partitions hands each asset all of them at once, which only an asset declared for it can
+ * take (a single-run backfill policy, or a multi-run one with room for the range): refuse before a run is recorded.
+ */
+async function refuseRangeWithoutPolicy(instance: Instance, graph: AssetGraph, nodes: readonly number[], range: PartitionKeyRange): Promise<void> {
+  if (range.start === range.end) return;
+  const refused: string[] = [];
+  for (const node of nodes) {
+    const spec = graph.specs[node];
+    if (!spec?.partitionsDef) continue;
+    const perRun = spec.backfillPolicy === undefined ? 1 : (spec.backfillPolicy.maxPartitionsPerRun ?? Infinity);
+    if (perRun === Infinity) continue;
+    if (perRun > 1) {
+      const store = await DynamicPartitionsSnapshot.load(instance, [spec.partitionsDef]);
+      if (spec.partitionsDef.getPartitionKeysInRange(range, { dynamicPartitionsStore: store }).length <= perRun) continue;
+    }
+    refused.push(graph.ids[node] as string);
+  }
+  if (refused.length === 0) return;
+  throw new CliUsageError(
+    `--partition-range ${range.start}...${range.end} runs every partition of the range in one run, which ${refused.map((k) => `"${k}"`).join(", ")} cannot take: ` +
+      `${refused.length > 1 ? "they have" : "it has"} no single-run backfill policy. Give ${refused.length > 1 ? "them" : "it"} backfillPolicy: BackfillPolicy.singleRun() (and compute every key of ctx.partitionKeys), ` +
+      `or run the range as a backfill, one run per partition: tessera backfill launch --select ${refused.join(",")} --from ${range.start} --to ${range.end}.`,
+  );
 }

@@ -103,6 +103,9 @@ async function showRun(cli: Cli, command: Command, runIdOrPrefix: string, option
       ["job", run.jobName],
       ["assets", run.assetSelection.join(", ") || "-"],
       ["partition", run.partitionKey],
+      // A re-execution names the run it re-executes (and the first of the chain, when that is another one).
+      ["parent", run.parentRunId === undefined ? undefined : `${run.parentRunId} (re-executed)`],
+      ["root", run.rootRunId === undefined || run.rootRunId === run.parentRunId ? undefined : run.rootRunId],
       ["created", formatTime(run.createTime)],
       ["started", run.startTime === undefined ? undefined : formatTime(run.startTime)],
       ["ended", run.endTime === undefined ? undefined : formatTime(run.endTime)],
