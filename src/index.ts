@@ -29,6 +29,7 @@ export {
   MissingDefsExportError,
   MissingResourceError,
   OutputTypeCheckError,
+  UnstorableValueError,
   RunFailedError,
   RunNotFoundError,
   UnknownAssetError,

@@ -5,7 +5,7 @@ import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors
 import { GraphIndex } from "./graph-index.js";
 import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.js";
 import { andInto, isEmpty, minusInto, orInto, reach, withoutReachableFromOthers } from "./traverse.js";
-import { wildcardToRegExp } from "../../definitions/index.js";
+import { wildcardMatcher } from "../../definitions/index.js";
 
 /** Options for `AssetSelection.resolve()`: what the selection's `code_location:` and `status:` parts are answered with. */
 export interface ResolveOptions {
@@ -63,8 +63,8 @@ class Resolver {
           for (let i = 0; i < n; i++) if ((graph.ids[i] as string).startsWith(prefix)) out[i] = 1;
           return out;
         }
-        const regex = wildcardToRegExp(node.pattern);
-        for (let i = 0; i < n; i++) if (regex.test(graph.ids[i] as string)) out[i] = 1;
+        const matches = wildcardMatcher(node.pattern);
+        for (let i = 0; i < n; i++) if (matches(graph.ids[i] as string)) out[i] = 1;
         return out;
       }
       case "keyPrefixes": {
@@ -84,9 +84,9 @@ class Resolver {
         return this.#sources(this.#byGroup(ids), node.includeSources);
       }
       case "groupWildcard": {
-        const regex = wildcardToRegExp(node.pattern);
+        const matches = wildcardMatcher(node.pattern);
         const ids = new Set<number>();
-        for (const [group, id] of index.groupIds) if (regex.test(group)) ids.add(id);
+        for (const [group, id] of index.groupIds) if (matches(group)) ids.add(id);
         return this.#sources(this.#byGroup(ids), node.includeSources);
       }
       case "tag": {
