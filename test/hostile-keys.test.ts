@@ -89,7 +89,7 @@ describe("values the filesystem IO manager cannot store as they are", () => {
     ["a class instance", () => ({ total: new Money(5) }), /the value\.total is an instance of class Money.*Return plain data/],
     ["a function", () => [1, () => 2], /the value\[1\] is a function/],
     ["a class inside a Map", () => new Map([["k", new Money(1)]]), /the value\.get\("k"\) is an instance of class Money/],
-  ])("refuses %s, naming the asset and the fix", async (_what, compute, message) => {
+  ] as [string, () => unknown, RegExp][])("refuses %s, naming the asset and the fix", async (_what, compute, message) => {
     const home = mkdtempSync(join(tmpdir(), "tessera-unstorable-"));
     const instance = Instance.fromHome({ home });
     try {
