@@ -30,6 +30,7 @@ export {
   MissingDefsExportError,
   MissingResourceError,
   OutputTypeCheckError,
+  UnstorableValueError,
   RunFailedError,
   RunNotFoundError,
   UnknownAssetError,

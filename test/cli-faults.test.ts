@@ -1,10 +1,11 @@
 // The `tessera` command under faults of its surroundings: a reader that goes away, a module that throws
 // something other than an Error, a broken tessera.yaml.
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Instance } from "@tessera/core";
+import { tesseraInProcess } from "./support/cli.js";
 import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
 
 const dirs = new TempDirs();
@@ -55,5 +56,36 @@ export const defs = new Definitions({ assets: [first, ...rest] });
       await instance.close();
     }
     expect(existsSync(gate)).toBe(true);
+  });
+});
+
+describe("tessera reporting what broke outside Tessera", () => {
+  it("names a non-Error thrown while importing the code location", async () => {
+    const defs = userProject(dirs, `throw { reason: "no credentials", retry: false };\n`);
+    const home = dirs.make("tessera-throw-home-");
+    const result = await tesseraInProcess(["asset", "list", "-m", defs], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/it threw a value that is not an Error \(object\): \{ reason: 'no credentials', retry: false \}/);
+    expect(result.stderr).not.toMatch(/object Object|likely a bug/);
+  });
+
+  it("names the file and line of a bad value in tessera.yaml, not the run config", async () => {
+    const home = dirs.make("tessera-yaml-home-");
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "tessera.yaml"), "# settings\nrunQueue:\n  maxConcurrentRuns: many\n");
+    const result = await tesseraInProcess(["instance", "info"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`runQueue.maxConcurrentRuns (${join(home, "tessera.yaml")}:3:22)`);
+    expect(result.stderr).toContain(`Fix the value at that line of ${join(home, "tessera.yaml")}`);
+    expect(result.stderr).not.toMatch(/run config/);
+  });
+
+  it("names the file and line of a YAML syntax error", async () => {
+    const home = dirs.make("tessera-yaml-syntax-home-");
+    writeFileSync(join(home, "tessera.yaml"), "runQueue:\n  maxConcurrentRuns: [1\n");
+    const result = await tesseraInProcess(["instance", "info"], home);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${join(home, "tessera.yaml")} is not valid YAML`);
+    expect(result.stderr).toMatch(/at line \d+, column \d+/);
   });
 });

@@ -77,3 +77,42 @@ describe("hostile keys", () => {
     expect(() => io.pathFor(forged)).toThrow(/outside the IO manager's folder/);
   });
 });
+
+describe("values the filesystem IO manager cannot store as they are", () => {
+  class Money {
+    constructor(readonly cents: number) {}
+    format(): string {
+      return `${this.cents / 100}`;
+    }
+  }
+  it.each([
+    ["a class instance", () => ({ total: new Money(5) }), /the value\.total is an instance of class Money.*Return plain data/],
+    ["a function", () => [1, () => 2], /the value\[1\] is a function/],
+    ["a class inside a Map", () => new Map([["k", new Money(1)]]), /the value\.get\("k"\) is an instance of class Money/],
+  ] as [string, () => unknown, RegExp][])("refuses %s, naming the asset and the fix", async (_what, compute, message) => {
+    const home = mkdtempSync(join(tmpdir(), "tessera-unstorable-"));
+    const instance = Instance.fromHome({ home });
+    try {
+      const result = await materialize([asset("priced", compute)], { instance, raiseOnError: false });
+      expect(result.success).toBe(false);
+      const failure = result.allEvents.find((e) => e.eventType === "STEP_FAILURE");
+      expect(JSON.stringify(failure)).toMatch(/UnstorableValueError|asset \\"priced\\" cannot be stored/);
+      expect(failure?.message).toMatch(message);
+      expect(existsSync(join(home, "storage", "priced"))).toBe(false);
+    } finally {
+      await instance.close();
+    }
+  });
+
+  it("stores plain data, Dates, Maps, Sets and typed arrays", async () => {
+    const home = mkdtempSync(join(tmpdir(), "tessera-storable-"));
+    const instance = Instance.fromHome({ home });
+    try {
+      const value = { at: new Date(1), m: new Map([["a", new Set([1])]]), bytes: new Uint8Array([1]), nested: [{ x: null }], proto: Object.create(null) as object };
+      const result = await materialize([asset("plain", () => value)], { instance });
+      expect(result.success).toBe(true);
+    } finally {
+      await instance.close();
+    }
+  });
+});

@@ -58,9 +58,22 @@ export class Cli {
       ifMissing: READ_ONLY_COMMANDS.get(commandPath(command)) ?? "create",
     });
     try {
+      const path = commandPath(command);
+      if (RUN_READING_COMMANDS.has(path)) await this.#failOrphanedRuns(instance);
       return await fn(instance);
     } finally {
       await instance.close();
+    }
+  }
+
+  async #failOrphanedRuns(instance: Instance): Promise<void> {
+    const { monitorRuns } = await import("../execution/index.js");
+    try {
+      // No start timeout here: only the daemon, which launches runs, may judge that one was never started.
+      const { failed } = await monitorRuns({ instance, startTimeoutMs: Number.POSITIVE_INFINITY });
+      for (const { runId, reason } of failed) this.printError(this.errStyle.dim(`Run ${runId} ended: ${reason}`));
+    } catch (error) {
+      this.printError(this.errStyle.dim(`Could not check for runs whose process is gone: ${(error as Error)?.message ?? String(error)}`));
     }
   }
 }
@@ -78,6 +91,12 @@ function quietWhenClosed<S extends NodeJS.WritableStream>(stream: S): S {
   return stream;
 }
 const CLOSED_STREAM_GUARDED = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Commands that show runs first end the runs whose process is gone (killed, exited), as the daemon's run
+ * monitoring does: without a daemon such a run would otherwise show STARTED forever.
+ */
+const RUN_READING_COMMANDS = new Set(["run list", "run show", "run cancel", "run reexecute", "daemon status", "backfill list", "backfill show"]);
 
 /**
  * Commands that only read, and what they do where no instance exists (they never create one): those that show only

@@ -1,4 +1,5 @@
 // Loads a code location: a TypeScript or JavaScript module whose export `defs` is a Definitions.
+import { inspect } from "node:util";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -49,7 +50,12 @@ export async function loadCodeLocation(modulePath: string, cwd: string = process
     exports = await importModule(absolute);
     reapplyCommandHeapSettings();
   } catch (cause) {
-    const reason = cause instanceof Error ? (cause instanceof TesseraError ? cause.message : `${cause.name}: ${cause.message}`) : String(cause);
+    const reason =
+      cause instanceof Error
+        ? cause instanceof TesseraError
+          ? cause.message
+          : `${cause.name}: ${cause.message}`
+        : `it threw a value that is not an Error (${cause === null ? "null" : typeof cause}): ${inspect(cause, { depth: 3, breakLength: Infinity })} (throw new Error(...) to get a stack)`;
     const hint = /Cannot find (module|package) '@tessera\/core'/.test(reason) ? `${/[.!?]$/.test(reason) ? "" : "."} Install Tessera in the module's project (npm install @tessera/core) so that \`import ... from "@tessera/core"\` resolves.` : "";
     throw new CodeLocationImportError(absolute, `Could not load code location ${name}: ${reason}${hint}`, cause);
   }

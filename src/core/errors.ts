@@ -19,6 +19,7 @@ export const TesseraErrorCode = {
   INVALID_CONFIG: "INVALID_CONFIG",
   OUTPUT_TYPE_CHECK_FAILED: "OUTPUT_TYPE_CHECK_FAILED",
   MISSING_ASSET_VALUE: "MISSING_ASSET_VALUE",
+  UNSTORABLE_VALUE: "UNSTORABLE_VALUE",
   ASSET_CHECK_FAILED: "ASSET_CHECK_FAILED",
   // Code locations: the module a command or process loads
   CODE_LOCATION_ERROR: "CODE_LOCATION_ERROR",
@@ -55,6 +56,8 @@ export const TesseraErrorCode = {
   INSTANCE_UNREADABLE: "INSTANCE_UNREADABLE",
   INSTANCE_CLOSED: "INSTANCE_CLOSED",
   CORRUPT_INSTANCE: "CORRUPT_INSTANCE",
+  INSTANCE_DISK_FULL: "INSTANCE_DISK_FULL",
+  INSTANCE_READ_ONLY: "INSTANCE_READ_ONLY",
   FOREIGN_DATABASE: "FOREIGN_DATABASE",
   MIGRATION_REQUIRED: "MIGRATION_REQUIRED",
   SCHEMA_TOO_NEW: "SCHEMA_TOO_NEW",
@@ -201,11 +204,12 @@ export class MissingResourceError extends TesseraError {
 export class ConfigValidationError extends TesseraError {
   readonly configPath: string;
   readonly issues: readonly { path: string; message: string }[];
-  constructor(subject: string, issues: readonly { path: string; message: string }[]) {
+  /** `fix` replaces the closing advice, for config that is not run config (a settings file names itself). */
+  constructor(subject: string, issues: readonly { path: string; message: string }[], fix?: string) {
     const lines = issues.map((i) => `  at ${i.path || "(root)"}: ${i.message}`);
     super(
       "INVALID_CONFIG",
-      `Invalid config for ${subject}:\n${lines.join("\n")}\nFix the value at that path in the run config (or the config file passed with --config).`,
+      `Invalid config for ${subject}:\n${lines.join("\n")}\n${fix ?? "Fix the value at that path in the run config (or the config file passed with --config)."}`,
     );
     this.configPath = issues[0]?.path ?? "";
     this.issues = issues;
@@ -218,6 +222,20 @@ export class OutputTypeCheckError extends TesseraError {
   constructor(assetKey: string, detail: string) {
     super("OUTPUT_TYPE_CHECK_FAILED", `The value returned for asset "${assetKey}" failed its type check: ${detail}`);
     this.assetKey = assetKey;
+  }
+}
+
+/**
+ * A value an IO manager cannot store so that it loads back the same: a function, a symbol, a class instance
+ * (which would load as a plain object without its methods). `valuePath` says where in the value it sits.
+ */
+export class UnstorableValueError extends TesseraError {
+  readonly assetKey: string;
+  readonly valuePath: string;
+  constructor(assetKey: string, valuePath: string, detail: string, fix: string) {
+    super("UNSTORABLE_VALUE", `The value returned for asset "${assetKey}" cannot be stored: ${valuePath} is ${detail}. ${fix}`);
+    this.assetKey = assetKey;
+    this.valuePath = valuePath;
   }
 }
 

@@ -14,6 +14,7 @@ import { executeInProcess } from "./in-process-executor.js";
 import { withPoolSlots } from "./pools.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import { checkIOManagerPaths } from "./io-managers/check-io-manager-paths.js";
+import { holdRun } from "./workers/run-holder.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
@@ -210,7 +211,9 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
     }
   }
 
-  // The run is STARTED in storage before any step begins, so others see it running (and can cancel it).
+  // The run is STARTED in storage before any step begins, so others see it running (and can cancel it); its
+  // holder is registered first, so that no STARTED run is ever without one for run monitoring to check.
+  const hold = await holdRun(instance, run.runId);
   await writer.flush();
   let failureMessage: string | undefined;
   let firstError: unknown;
@@ -278,6 +281,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   else if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
   else runEvent("RUN_FAILURE", failureMessage);
   await writer.flush();
+  await hold.release();
   await follow?.stop();
 
   const finalRun = (await instance.getRunById(run.runId)) ?? run;

@@ -201,14 +201,25 @@ export function projectFileIn(root: string): string | undefined {
 export function readSettingsFile(file: string): Settings {
   if (!existsSync(file)) return {};
   const dir = dirname(file);
-  let raw: unknown;
-  try {
-    raw = requireOptional<typeof import("yaml")>("yaml", "Reading tessera.yaml").parse(readFileSync(file, "utf8"));
-  } catch (cause) {
-    throw new InstanceError("INVALID_SETTINGS", file, `${file} is not valid YAML: ${(cause as Error).message}`, { cause });
+  const { LineCounter, parseDocument } = requireOptional<typeof import("yaml")>("yaml", "Reading tessera.yaml");
+  const lines = new LineCounter();
+  const document = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: true });
+  const [syntax] = document.errors;
+  if (syntax) {
+    throw new InstanceError("INVALID_SETTINGS", file, `${file} is not valid YAML: ${syntax.message}`, { cause: syntax });
   }
+  const raw: unknown = document.toJS();
   const parsed = settingsSchemas().settingsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ConfigValidationError(file, configIssues(parsed.error, ""));
+  if (!parsed.success) {
+    // Each issue names its line in the file: the path alone is hard to find in a long tessera.yaml.
+    const issues = parsed.error.issues.map((issue, i) => {
+      const node = document.getIn(issue.path.map(String), true) as { range?: [number, number, number] } | undefined;
+      const base = configIssues(parsed.error, "")[i] as { path: string; message: string };
+      const at = node?.range ? lines.linePos(node.range[0]) : undefined;
+      return at ? { path: `${base.path || "(root)"} (${file}:${at.line}:${at.col})`, message: base.message } : base;
+    });
+    throw new ConfigValidationError(file, issues, `Fix the value at that line of ${file}.`);
+  }
   const settings = parsed.data;
   if (settings.storage && "sqlite" in settings.storage && !isAbsolute(settings.storage.sqlite.path)) {
     settings.storage = { sqlite: { path: join(dir, settings.storage.sqlite.path) } };

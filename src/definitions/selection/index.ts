@@ -27,4 +27,4 @@ export {
   type SelectionNodeType,
 } from "./selection-node.js";
 export { materializableOnly, toSelectionString, type ToSelectionStringOptions } from "./selection-string.js";
-export { wildcardToRegExp } from "./wildcard.js";
+export { wildcardMatcher, wildcardToRegExp } from "./wildcard.js";

@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve, isAbsolute } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { InvalidAssetKeyError, MetadataValue, MissingAssetValueError, type AssetKey, type RawMetadata } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
+import { checkStorableValue } from "./storable-value.js";
 
 /**
  * Values up to this size are read and written with synchronous calls: measured on the 1,000-step bench,
@@ -95,6 +96,7 @@ export class FilesystemIOManager implements IOManager {
   }
 
   async handleOutput(ctx: OutputContext, value: unknown): Promise<RawMetadata> {
+    checkStorableValue(value, ctx.assetKey.toString(), this.format);
     const path = this.pathFor(ctx.assetKey, ctx.partitionKey);
     const dir = dirname(path);
     if (!this.#createdDirs.has(dir)) {

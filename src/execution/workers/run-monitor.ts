@@ -6,6 +6,7 @@ import type { Instance } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { submitReexecution } from "../reexecute.js";
 import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
+import { PROCESS_HOLDER_PREFIX, processGone } from "./run-holder.js";
 
 /** How many times a run that failed is re-executed from failure by run monitoring (as the reference's dagster/max_retries). */
 export const MAX_RETRIES_TAG = "tessera/max_retries";
@@ -50,6 +51,11 @@ export async function monitorRuns(options: MonitorRunsOptions): Promise<MonitorR
     }
     if (!leases.has(workerId)) leases.set(workerId, await instance.storage.getLease(`${WORKER_LEASE_PREFIX}${workerId}`));
     const lease = leases.get(workerId);
+    if (workerId.startsWith(PROCESS_HOLDER_PREFIX)) {
+      const reason = processHolderGone(run, workerId, lease, now);
+      if (reason) failed.push({ runId: run.runId, reason });
+      continue;
+    }
     if (lease && lease.holder === workerId && lease.expiresAt > now) continue;
     const lastSeen = lease && lease.holder === workerId ? `; its lease expired ${Math.round((now - lease.expiresAt) / 1000)} s ago` : "; it holds no lease";
     failed.push({
@@ -58,13 +64,35 @@ export async function monitorRuns(options: MonitorRunsOptions): Promise<MonitorR
     });
   }
   const retried: { runId: string; childRunId: string }[] = [];
+  const ended: typeof failed = [];
   for (const { runId, reason } of failed) {
-    await instance.storeEvents([{ runId, timestamp: now, eventType: "RUN_FAILURE", message: reason }]);
+    // The holder may have finished the run since the list was read; a finished run is never changed.
+    const current = await instance.getRunById(runId);
+    if (!current || !["STARTING", "STARTED", "CANCELING"].includes(current.status)) continue;
+    ended.push({ runId, reason });
+    // A run being canceled whose holder is gone ends as the user asked: CANCELED.
+    const eventType = current.status === "CANCELING" ? "RUN_CANCELED" : "RUN_FAILURE";
+    await instance.storeEvents([{ runId, timestamp: now, eventType, message: reason }]);
+    if (eventType === "RUN_CANCELED") continue;
     const run = runs.find((r) => r.runId === runId) as RunRecord;
     const child = options.defs ? await retryOf(options.defs, instance, run) : undefined;
     if (child) retried.push({ runId, childRunId: child });
   }
-  return { failed, retried };
+  return { failed: ended, retried };
+}
+
+/** Why a run held by a process (not a worker) is orphaned, or undefined while its process lives. */
+function processHolderGone(run: RunRecord, holder: string, lease: Awaited<ReturnType<Instance["storage"]["getLease"]>>, now: number): string | undefined {
+  const held = lease && lease.holder === holder ? lease : undefined;
+  const where = held ? `process ${String(held.info.pid)} on ${String(held.info.hostname)}` : `process ${holder.slice(PROCESS_HOLDER_PREFIX.length)}`;
+  const fix = `Re-execute it with \`tessera run reexecute ${run.runId} --from-failure\`.`;
+  if (!held) return `The run's ${where} released the run without ending it (it exited early, e.g. process.exit in an asset). ${fix}`;
+  const gone = processGone(held.info);
+  if (gone === true) return `The run's ${where} is gone (killed, out of memory, or exited) before the run ended. ${fix}`;
+  if (gone === false) return undefined;
+  // Another host: only the lease can tell.
+  if (held.expiresAt > now) return undefined;
+  return `The run's ${where} stopped renewing its lease ${Math.round((now - held.expiresAt) / 1000)} s ago: it likely died. ${fix}`;
 }
 
 async function retryOf(defs: DefinitionsData, instance: Instance, run: RunRecord): Promise<string | undefined> {

@@ -5,7 +5,7 @@ import type { AssetGraph } from "../asset-graph.js";
 import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors.js";
 import { GraphIndex } from "./graph-index.js";
 import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.js";
-import { wildcardToRegExp } from "../../definitions/index.js";
+import { wildcardMatcher } from "../../definitions/index.js";
 import { defaultDensePolicy, NodeSet, type DensePolicy } from "./node-set.js";
 import { reach, withoutReachableFromOthers } from "./walk.js";
 
@@ -65,8 +65,8 @@ class Resolver {
         // Only keys starting with the text before the first `*` can match: a run of the keys in order.
         const candidates = index.idsWithPrefix(node.pattern.slice(0, star));
         if (star === node.pattern.length - 1) return NodeSet.fromUnsorted(n, candidates.slice(), policy);
-        const regex = wildcardToRegExp(node.pattern);
-        return NodeSet.fromUnsorted(n, candidates.filter((i) => regex.test(graph.ids[i] as string)), policy);
+        const matches = wildcardMatcher(node.pattern);
+        return NodeSet.fromUnsorted(n, candidates.filter((i) => matches(graph.ids[i] as string)), policy);
       }
       case "keyPrefixes": {
         let out = NodeSet.empty(n);
@@ -86,10 +86,10 @@ class Resolver {
         return this.#sources(out, node.includeSources);
       }
       case "groupWildcard": {
-        const regex = wildcardToRegExp(node.pattern);
+        const matches = wildcardMatcher(node.pattern);
         let out = NodeSet.empty(n);
         for (const [group, id] of index.groupIds) {
-          if (regex.test(group)) out = out.union(NodeSet.fromSorted(n, index.groupMembers(id), policy), policy);
+          if (matches(group)) out = out.union(NodeSet.fromSorted(n, index.groupMembers(id), policy), policy);
         }
         return this.#sources(out, node.includeSources);
       }

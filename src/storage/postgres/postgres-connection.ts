@@ -152,6 +152,20 @@ export function scrub(text: string, password: string | undefined): string {
   return password ? text.split(password).join("***") : text;
 }
 
+/**
+ * The error with every occurrence of the password masked in its message and the server's fields (detail, hint,
+ * where…): a server or proxy may echo what it was sent, and these errors end up printed and stored.
+ */
+export function scrubError<E>(error: E, password: string | undefined): E {
+  if (!password || typeof error !== "object" || error === null) return error;
+  const fields = error as Record<string, unknown>;
+  for (const field of ["message", "detail", "hint", "where", "internalQuery", "stack"]) {
+    const value = fields[field];
+    if (typeof value === "string" && value.includes(password)) fields[field] = scrub(value, password);
+  }
+  return error;
+}
+
 /** The error for a server that cannot be reached or refuses the connection: where, why, and the fix. */
 export function unreachableError(
   error: unknown,

@@ -22,6 +22,7 @@ import {
   poolConfig,
   resolveTarget,
   scrub,
+  scrubError,
   unreachableError,
   type PostgresConnectionOptions,
   type PostgresTarget,
@@ -134,7 +135,7 @@ export class PostgresDatabase {
     try {
       return (await client.query<R>(name === undefined ? { text, values: values ?? [] } : { name, text, values: values ?? [] })).rows;
     } catch (error) {
-      if (!isConnectionLoss(error)) throw error;
+      if (!isConnectionLoss(error)) throw scrubError(error, this.#password);
       lost = error as Error;
       throw this.unreachable(error, "querying");
     } finally {
@@ -158,7 +159,7 @@ export class PostgresDatabase {
         broken = rollbackError;
       });
       if (isConnectionLoss(error)) throw this.unreachable(error, "querying");
-      throw error;
+      throw scrubError(error, this.#password);
     } finally {
       // A connection that could not even roll back is not given to the next caller.
       client.release(broken);

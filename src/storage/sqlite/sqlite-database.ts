@@ -17,6 +17,7 @@ import {
 import type { SqlDialect } from "../sql-filters.js";
 import { SQLITE_MIGRATIONS, type SqliteMigration } from "./migrations.js";
 import { SQLITE_TABLES } from "./schema.js";
+import { sqliteFileError } from "./sqlite-errors.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
@@ -76,6 +77,9 @@ export class SqliteDatabase {
     } catch (error) {
       this.#db.close();
       if (error instanceof InstanceError) throw error;
+      // A read-only home or a full disk is not a corrupt file: say which it is.
+      const typed = sqliteFileError(error, path);
+      if (typed && typed.code !== "CORRUPT_INSTANCE") throw typed;
       throw new InstanceError(
         "CORRUPT_INSTANCE",
         path,
@@ -122,9 +126,14 @@ export class SqliteDatabase {
   }
 
   migrate(): { from: number; to: number } {
-    const from = this.schemaVersion();
-    this.#db.transaction(() => this.#applyMigrations(from))();
-    return { from, to: this.schemaVersion() };
+    // The version is read under the write lock: two processes migrating at once apply each migration once.
+    return this.#db
+      .transaction(() => {
+        const from = this.schemaVersion();
+        this.#applyMigrations(from);
+        return { from, to: this.schemaVersion() };
+      })
+      .immediate();
   }
 
   close(): void {
@@ -132,16 +141,25 @@ export class SqliteDatabase {
   }
 
   #bootstrap(allowOldSchema: boolean): void {
-    const tables = (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
-      .map((r) => r.name)
-      .filter((t) => !t.startsWith("sqlite_"));
+    const tableNames = (): string[] =>
+      (this.#db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[])
+        .map((r) => r.name)
+        .filter((t) => !t.startsWith("sqlite_"));
+    let tables = tableNames();
     if (tables.length === 0) {
-      this.#db.transaction(() => {
-        this.#db.exec(SQLITE_TABLES.tessera_meta.create);
-        this.#db.prepare("INSERT INTO tessera_meta (key, value) VALUES ('app', ?), ('schema_version', '0')").run(APP_ID);
-        this.#applyMigrations(0);
-      })();
-      return;
+      // Several processes may open a new instance at once: the write lock is taken first (IMMEDIATE) and the
+      // emptiness checked again under it, so exactly one creates the schema and the others see it made.
+      const created = this.#db
+        .transaction(() => {
+          if (tableNames().length > 0) return false;
+          this.#db.exec(SQLITE_TABLES.tessera_meta.create);
+          this.#db.prepare("INSERT INTO tessera_meta (key, value) VALUES ('app', ?), ('schema_version', '0')").run(APP_ID);
+          this.#applyMigrations(0);
+          return true;
+        })
+        .immediate();
+      if (created) return;
+      tables = tableNames();
     }
     const wording = this.#wording();
     assertTesseraTables(tables, wording);

@@ -31,6 +31,7 @@ import { SqliteKvStorage } from "./sqlite-kv-storage.js";
 import { SqliteLeaseStorage } from "./sqlite-lease-storage.js";
 import { SqliteRunStorage } from "./sqlite-run-storage.js";
 import { SqliteScheduleStorage } from "./sqlite-schedule-storage.js";
+import { withSqliteFileErrors } from "./sqlite-errors.js";
 
 export type { SqliteStorageOptions } from "./sqlite-database.js";
 
@@ -57,6 +58,9 @@ export class SqliteStorage implements Storage {
     this.#schedules = new SqliteScheduleStorage(this.#database);
     this.#leases = new SqliteLeaseStorage(this.#database);
     this.#kv = new SqliteKvStorage(this.#database);
+    if (path === ":memory:") return;
+    const raw = this.#database.raw;
+    return withSqliteFileErrors(this, path, () => String((raw.pragma("quick_check(1)") as { quick_check: string }[])[0]?.quick_check ?? "unknown"));
   }
 
   // Schema

@@ -1,0 +1,59 @@
+// Every run records who executes it: a process running a run in process (the CLI, a run process, a daemon's
+// in-process launch) registers itself as the run's holder with a lease naming its host and pid, renews it while
+// the run goes on and releases it at the end, so that run monitoring can tell a live run from an orphan.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Instance } from "../../instance/index.js";
+import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
+
+/** How long a run process's lease lasts without renewal; renewed every third of it. */
+export const RUN_PROCESS_LEASE_MS = 30_000;
+/** Holders registered by `holdRun` start with this, so run monitoring knows to look for their pid. */
+export const PROCESS_HOLDER_PREFIX = "process:";
+
+/** A registration to release when the run ends. */
+export interface RunHold {
+  release(): Promise<void>;
+}
+
+/**
+ * Registers this process as the holder of `runId`, unless a worker already holds it (a worker registers the
+ * runs it takes itself and keeps its own lease).
+ */
+export async function holdRun(instance: Instance, runId: string): Promise<RunHold> {
+  const key = `${RUN_WORKER_KEY_PREFIX}${runId}`;
+  const existing = (await instance.storage.getKv([key]))[key];
+  if (existing !== undefined && !existing.startsWith(PROCESS_HOLDER_PREFIX)) return { release: async () => {} };
+  const holder = `${PROCESS_HOLDER_PREFIX}${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const lease = `${WORKER_LEASE_PREFIX}${holder}`;
+  const info = { pid: process.pid, hostname: hostname(), runId };
+  await instance.storage.acquireLease(lease, holder, instance.clock.now(), RUN_PROCESS_LEASE_MS, info);
+  await instance.storage.setKv({ [key]: holder });
+  // Renewal must never keep the process alive, nor crash it when the storage hiccups: monitoring judges by the lease.
+  const renew = setInterval(() => {
+    instance.storage.acquireLease(lease, holder, instance.clock.now(), RUN_PROCESS_LEASE_MS, info).catch(() => undefined);
+  }, RUN_PROCESS_LEASE_MS / 3);
+  renew.unref();
+  return {
+    release: async () => {
+      clearInterval(renew);
+      await instance.storage.releaseLease(lease, holder).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Whether the process named by a holder's lease is gone, when it ran on this host: a killed or exited process
+ * is known at once, without waiting for its lease to expire. Undefined when this host cannot tell.
+ */
+export function processGone(info: Readonly<Record<string, unknown>> | undefined): boolean | undefined {
+  if (!info || info.hostname !== hostname() || typeof info.pid !== "number") return undefined;
+  if (info.pid === process.pid) return false;
+  try {
+    process.kill(info.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: a process of another user holds the pid; it exists.
+    return (error as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
