@@ -5,8 +5,8 @@ import { ProcessWorkspace, type WorkspaceLocation, type WorkspaceLogLevel } from
 import type { Instance } from "../../instance/index.js";
 import { startHttpServer, type RunningHttpServer } from "./http-server.js";
 
-/** A node request listener for `/graphql`, with whatever it holds released by `dispose()`. */
-export type GraphQLHandler = RequestListener & { dispose?: () => unknown };
+/** A node request listener for `/graphql`; `close()` and yoga's `dispose()`, where present, release what it holds. */
+export type DevGraphQLHandler = RequestListener & { close?: () => unknown; dispose?: () => unknown };
 
 /** What the GraphQL handler is built from. */
 export interface GraphQLContextSource {
@@ -22,10 +22,10 @@ export interface DevServerOptions {
   readonly instance: Instance;
   readonly locations: readonly WorkspaceLocation[];
   /**
-   * Builds the `/graphql` handler (a graphql-yoga instance) over the workspace; its `dispose()`, if it has one
-   * (yoga's, which ends subscriptions and what they watch), runs at close.
+   * Builds the `/graphql` handler (the API's `createGraphQLHandler`) over the workspace; its `close()` (the
+   * subscriptions' polling) and `dispose()` (yoga's), where present, run at close.
    */
-  readonly graphql: (source: GraphQLContextSource) => GraphQLHandler;
+  readonly graphql: (source: GraphQLContextSource) => DevGraphQLHandler;
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 3000 */
@@ -78,7 +78,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (http.status === "fulfilled") await http.value.close();
     throw workspace.status === "rejected" ? workspace.reason : (http as PromiseRejectedResult).reason;
   }
-  let graphql: GraphQLHandler;
+  let graphql: DevGraphQLHandler;
   try {
     graphql = options.graphql({ instance: options.instance, workspace: workspace.value, readOnly });
   } catch (error) {
@@ -89,7 +89,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return devServer(http.value, workspace.value, graphql);
 }
 
-function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: GraphQLHandler): DevServer {
+function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: DevGraphQLHandler): DevServer {
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
@@ -99,6 +99,7 @@ function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql
     close: () =>
       (closing ??= (async () => {
         await http.close();
+        await graphql.close?.();
         await graphql.dispose?.();
         await workspace.close();
       })()),
