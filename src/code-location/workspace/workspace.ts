@@ -57,6 +57,8 @@ interface Slot {
   child: LocationChild | undefined;
   /** A process started and prepared ahead of the next reload (with `watch`), waiting to be told to load. */
   standby: LocationChild | undefined;
+  /** The process loading the module now, if any. */
+  loadingChild: LocationChild | undefined;
   /** The load in progress: a reload asked meanwhile runs once it ends, so that no edit is lost. */
   loading: Promise<ProcessLocationEntry> | undefined;
   reloadAgain: boolean;
@@ -103,7 +105,7 @@ export class ProcessWorkspace implements WorkspaceView {
         throw new CodeLocationUnavailableError(location.module, `Two code locations are named "${location.name}"; give each module once.`);
       }
       const entry: ProcessLocationEntry = { name: location.name, module: location.module, status: "LOADING", snapshot: null, error: null, updatedAt: options.instance.clock.now(), loadMs: null, generation: 0 };
-      this.#slots.set(location.name, { location, index, entry, child: undefined, standby: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
+      this.#slots.set(location.name, { location, index, entry, child: undefined, standby: undefined, loadingChild: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
     });
     this.#coordinator = new QueuedRunCoordinator({ instance: options.instance, launcher: { launch: (run) => this.#startRun(run) } });
   }
@@ -173,6 +175,8 @@ export class ProcessWorkspace implements WorkspaceView {
       await this.#queuePass;
       await Promise.all(
         [...this.#slots.values()].map(async (slot) => {
+          // A module still importing may never finish: its process goes now rather than at the load timeout.
+          await slot.loadingChild?.stop(0);
           await slot.loading;
           await Promise.all([slot.child?.stop(grace), slot.standby?.stop(0)]);
           slot.child = undefined;
@@ -214,7 +218,9 @@ export class ProcessWorkspace implements WorkspaceView {
     slot.standby = undefined;
     if (child?.running) child.load();
     else child = this.#spawn(slot, false);
+    slot.loadingChild = child;
     const outcome = await this.#withinLoadTimeout(child);
+    slot.loadingChild = undefined;
     if (this.#closing) {
       await child.stop(0);
       return slot.entry;
