@@ -465,3 +465,30 @@ export {
   type LaunchedRun,
   type LaunchRequest,
 } from "./automation/index.js";
+
+// The GraphQL API and the workspace view it serves: code locations described as plain JSON snapshots, loaded
+// in this process (InProcessWorkspace) or in child processes (`tessera dev`), behind one WorkspaceView.
+export {
+  InProcessWorkspace,
+  LOCATION_SNAPSHOT_VERSION,
+  runLocationOperation,
+  snapshotDefinitions,
+  type AssetNodeSnapshot,
+  type CheckSnapshot,
+  type InProcessLocation,
+  type InProcessWorkspaceOptions,
+  type JobSnapshot,
+  type LocationEntry,
+  type LocationEvent,
+  type LocationOperationName,
+  type LocationOperations,
+  type LocationSnapshot,
+  type LocationStatus,
+  type OperationError,
+  type OperationResult,
+  type PartitionRangeInput,
+  type ScheduleSnapshot,
+  type SensorSnapshot,
+  type WorkspaceView,
+} from "./code-location/index.js";
+export { createGraphQLHandler, type GraphQLHandler, type GraphQLHandlerOptions, type QueryLimits } from "./api/index.js";

@@ -44,6 +44,14 @@ const handlers: { [K in LocationOperationName]: Handler<K> } = {
     });
     return { backfillId: backfill.backfillId };
   },
+  async resolveSelection(defs, instance, args) {
+    const graph = AssetGraph.of(defs);
+    let selection = AssetSelection.fromString(args.selection);
+    if (selection.needsInstance()) selection = await selection.withStatusesResolved(defs, { instance });
+    const selected = new Uint8Array(graph.size);
+    for (const node of selection.resolveIndices(graph)) selected[node] = 1;
+    return { keys: [...graph.topologicalOrder].filter((node) => selected[node] === 1).map((node) => graph.ids[node] as string) };
+  },
   async staleStatus(defs, instance, args) {
     const resolver = new StaleStatusResolver(instance, defs);
     const out: LocationOperations["staleStatus"]["result"] = [];

@@ -73,6 +73,11 @@ export interface LocationOperations {
     };
     result: { backfillId: string };
   };
+  /** The `a/b` keys a selection (either grammar) selects, in the location's topological order. */
+  resolveSelection: {
+    args: { selection: string };
+    result: { keys: string[] };
+  };
   /** Staleness of the given assets (`a/b`), with causes for the stale ones. */
   staleStatus: {
     args: { keys: readonly string[] };

@@ -1,0 +1,63 @@
+// The context of one GraphQL request: the instance, the workspace, and per-request batched reads.
+import type { AssetRecord } from "../../storage/index.js";
+import type { Instance } from "../../instance/index.js";
+import type { LocationOperations, WorkspaceView } from "../../code-location/index.js";
+import type { EventWatcher } from "../event-watcher.js";
+
+type StaleResult = LocationOperations["staleStatus"]["result"][number];
+
+/** What every resolver gets. `loaders` live for one request, so batching never serves stale data across requests. */
+export interface ApiContext {
+  readonly instance: Instance;
+  readonly workspace: WorkspaceView;
+  readonly readOnly: boolean;
+  readonly watcher: EventWatcher;
+  readonly loaders: RequestLoaders;
+}
+
+/**
+ * Reads that many fields of one response need, done once per request: the asset index in one query, and
+ * staleness in one call per location for every asset the response asks it of.
+ */
+export class RequestLoaders {
+  readonly #instance: Instance;
+  readonly #workspace: WorkspaceView;
+  #assetRecords: Promise<Map<string, AssetRecord>> | undefined;
+  readonly #stalePending = new Map<string, Map<string, ((r: StaleResult | undefined) => void)[]>>();
+
+  constructor(instance: Instance, workspace: WorkspaceView) {
+    this.#instance = instance;
+    this.#workspace = workspace;
+  }
+
+  /** The asset index row of `key` (`a/b`), from one read of the whole index per request. */
+  async assetRecord(key: string): Promise<AssetRecord | undefined> {
+    this.#assetRecords ??= this.#instance.getAssetRecords().then((records) => new Map(records.map((r) => [r.assetKey.toString(), r])));
+    return (await this.#assetRecords).get(key);
+  }
+
+  /** Staleness of `key` in `location`; every key asked in the same tick goes to the location in one call. */
+  staleStatus(location: string, key: string): Promise<StaleResult | undefined> {
+    return new Promise((resolve) => {
+      let pending = this.#stalePending.get(location);
+      if (pending === undefined) {
+        pending = new Map();
+        this.#stalePending.set(location, pending);
+        const batch = pending;
+        setImmediate(() => {
+          this.#stalePending.delete(location);
+          void this.#flushStale(location, batch);
+        });
+      }
+      const waiting = pending.get(key) ?? [];
+      waiting.push(resolve);
+      pending.set(key, waiting);
+    });
+  }
+
+  async #flushStale(location: string, batch: Map<string, ((r: StaleResult | undefined) => void)[]>): Promise<void> {
+    const result = await this.#workspace.run(location, "staleStatus", { keys: [...batch.keys()] });
+    const byKey = new Map(result.ok ? result.value.map((r) => [r.key, r]) : []);
+    for (const [key, waiting] of batch) for (const resolve of waiting) resolve(byKey.get(key));
+  }
+}
