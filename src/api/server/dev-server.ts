@@ -61,32 +61,32 @@ export interface DevServer {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const readOnly = options.readOnly ?? false;
-  // Until every location has answered, requests get 503: the handler is built over the started workspace.
+  // Until every location has answered, requests get 503.
   let handler: RequestListener = (_req, res) => void res.writeHead(503, { "retry-after": "1" }).end("tessera dev is starting\n");
-  const [workspace, http] = await Promise.allSettled([
-    ProcessWorkspace.start({
-      instance: options.instance,
-      locations: options.locations,
-      daemon: options.daemon ?? { intervalMs: 5_000 },
-      watch: options.watch ?? true,
-      ...(options.log ? { log: options.log } : {}),
-    }),
-    startHttpServer({ graphql: (req, res) => handler(req, res), ...(options.host !== undefined ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }),
-  ]);
-  if (workspace.status === "rejected" || http.status === "rejected") {
-    if (workspace.status === "fulfilled") await workspace.value.close();
-    if (http.status === "fulfilled") await http.value.close();
-    throw workspace.status === "rejected" ? workspace.reason : (http as PromiseRejectedResult).reason;
-  }
-  let graphql: DevGraphQLHandler;
+  const { workspace, ready } = ProcessWorkspace.begin({
+    instance: options.instance,
+    locations: options.locations,
+    daemon: options.daemon ?? { intervalMs: 5_000 },
+    watch: options.watch ?? true,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const http = startHttpServer({ graphql: (req, res) => handler(req, res), ...(options.host !== undefined ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  // Built while the locations load in their processes: the schema's construction overlaps with their imports.
+  let graphql: DevGraphQLHandler | undefined;
+  let buildError: unknown;
   try {
-    graphql = options.graphql({ instance: options.instance, workspace: workspace.value, readOnly });
+    graphql = options.graphql({ instance: options.instance, workspace, readOnly });
   } catch (error) {
-    await Promise.all([http.value.close(), workspace.value.close()]);
-    throw error;
+    buildError = error;
+  }
+  const [loaded, listening] = await Promise.allSettled([ready, http]);
+  if (graphql === undefined || loaded.status === "rejected" || listening.status === "rejected") {
+    await Promise.all([workspace.close(), listening.status === "fulfilled" ? listening.value.close() : undefined]);
+    graphql?.close?.();
+    throw graphql === undefined ? buildError : loaded.status === "rejected" ? loaded.reason : (listening as PromiseRejectedResult).reason;
   }
   handler = graphql;
-  return devServer(http.value, workspace.value, graphql);
+  return devServer(listening.value, workspace, graphql);
 }
 
 function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: DevGraphQLHandler): DevServer {

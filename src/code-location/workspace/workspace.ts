@@ -112,15 +112,29 @@ export class ProcessWorkspace implements WorkspaceView {
 
   /** Starts every location's process and resolves once each has loaded or failed (and, with `watch`, its files are watched). */
   static async start(options: ProcessWorkspaceOptions): Promise<ProcessWorkspace> {
-    const workspace = new ProcessWorkspace(options);
-    const slots = [...workspace.#slots.values()];
-    await Promise.all([...slots.map((slot) => workspace.#load(slot)), ...(options.watch ? slots.map((slot) => workspace.#watch(slot)) : [])]);
-    if (options.daemon) {
-      workspace.#queueTimer = setInterval(() => workspace.#dequeueSoon(), options.daemon.intervalMs ?? 5_000);
-      workspace.#queueTimer.unref();
-      workspace.#dequeueSoon();
-    }
+    const { workspace, ready } = ProcessWorkspace.begin(options);
+    await ready;
     return workspace;
+  }
+
+  /**
+   * Starts every location's process and returns at once: `ready` resolves as `start()` does. Work the caller does
+   * meanwhile (building the GraphQL schema) overlaps with the locations' loading.
+   */
+  static begin(options: ProcessWorkspaceOptions): { readonly workspace: ProcessWorkspace; readonly ready: Promise<void> } {
+    const workspace = new ProcessWorkspace(options);
+    return { workspace, ready: workspace.#begin() };
+  }
+
+  async #begin(): Promise<void> {
+    const options = this.#options;
+    const slots = [...this.#slots.values()];
+    await Promise.all([...slots.map((slot) => this.#load(slot)), ...(options.watch ? slots.map((slot) => this.#watch(slot)) : [])]);
+    if (options.daemon && !this.#closing) {
+      this.#queueTimer = setInterval(() => this.#dequeueSoon(), options.daemon.intervalMs ?? 5_000);
+      this.#queueTimer.unref();
+      this.#dequeueSoon();
+    }
   }
 
   /** Every location, in the order given. */
