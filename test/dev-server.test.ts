@@ -209,6 +209,24 @@ describe("a code location whose import never finishes", { timeout: 120_000 }, ()
   });
 });
 
+describe("stopping the workspace while a reload hangs", { timeout: 120_000 }, () => {
+  it("stops the process that is still importing rather than waiting for the load timeout", async () => {
+    const module = userProject(dirs, DEFS, "tessera-dev-hang-reload-");
+    const instance = Instance.open({ storage: { sqlite: { path: join(module, "..", "instance", "tessera.db") } } });
+    const workspace = await ProcessWorkspace.start({ instance, locations: [{ name: "shop", module }], watch: true });
+    try {
+      expect(workspace.locations()[0]?.status).toBe("LOADED");
+      writeFileSync(module, `await new Promise(() => {});\n${DEFS}`);
+      await until(() => (workspace.locations()[0]?.status === "LOADING" ? true : undefined));
+      // With the default load timeout of 180 s, this test's own timeout fails it unless close() stops the import.
+      await workspace.close();
+    } finally {
+      await workspace.close();
+      await instance.close();
+    }
+  });
+});
+
 describe("stopping the workspace while a run executes", { timeout: 120_000 }, () => {
   it("stops the run's process and records the run as failed, saying so", async () => {
     const started = join(dirs.make("tessera-dev-marker-"), "started");

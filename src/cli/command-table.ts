@@ -14,6 +14,10 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    names: ["dev"],
+    load: async () => (await import("./commands/dev.js")).devCommand((await import("../api/index.js")).createGraphQLHandler),
+  },
+  {
     names: ["materialize"],
     load: async () => (await import("./commands/materialize.js")).registerMaterializeCommand,
   },

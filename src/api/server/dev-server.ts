@@ -5,8 +5,8 @@ import { ProcessWorkspace, type WorkspaceLocation, type WorkspaceLogLevel } from
 import type { Instance } from "../../instance/index.js";
 import { startHttpServer, type RunningHttpServer } from "./http-server.js";
 
-/** A node request listener for `/graphql`, with whatever it holds released by `dispose()`. */
-export type GraphQLHandler = RequestListener & { dispose?: () => unknown };
+/** A node request listener for `/graphql`; `close()` and yoga's `dispose()`, where present, release what it holds. */
+export type DevGraphQLHandler = RequestListener & { close?: () => unknown; dispose?: () => unknown };
 
 /** What the GraphQL handler is built from. */
 export interface GraphQLContextSource {
@@ -22,10 +22,10 @@ export interface DevServerOptions {
   readonly instance: Instance;
   readonly locations: readonly WorkspaceLocation[];
   /**
-   * Builds the `/graphql` handler (a graphql-yoga instance) over the workspace; its `dispose()`, if it has one
-   * (yoga's, which ends subscriptions and what they watch), runs at close.
+   * Builds the `/graphql` handler (the API's `createGraphQLHandler`) over the workspace; its `close()` (the
+   * subscriptions' polling) and `dispose()` (yoga's), where present, run at close.
    */
-  readonly graphql: (source: GraphQLContextSource) => GraphQLHandler;
+  readonly graphql: (source: GraphQLContextSource) => DevGraphQLHandler;
   /** @default "127.0.0.1" */
   readonly host?: string;
   /** 0 picks a free port. @default 3000 */
@@ -61,35 +61,35 @@ export interface DevServer {
  */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const readOnly = options.readOnly ?? false;
-  // Until every location has answered, requests get 503: the handler is built over the started workspace.
+  // Until every location has answered, requests get 503.
   let handler: RequestListener = (_req, res) => void res.writeHead(503, { "retry-after": "1" }).end("tessera dev is starting\n");
-  const [workspace, http] = await Promise.allSettled([
-    ProcessWorkspace.start({
-      instance: options.instance,
-      locations: options.locations,
-      daemon: options.daemon ?? { intervalMs: 5_000 },
-      watch: options.watch ?? true,
-      ...(options.log ? { log: options.log } : {}),
-    }),
-    startHttpServer({ graphql: (req, res) => handler(req, res), ...(options.host !== undefined ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) }),
-  ]);
-  if (workspace.status === "rejected" || http.status === "rejected") {
-    if (workspace.status === "fulfilled") await workspace.value.close();
-    if (http.status === "fulfilled") await http.value.close();
-    throw workspace.status === "rejected" ? workspace.reason : (http as PromiseRejectedResult).reason;
-  }
-  let graphql: GraphQLHandler;
+  const { workspace, ready } = ProcessWorkspace.begin({
+    instance: options.instance,
+    locations: options.locations,
+    daemon: options.daemon ?? { intervalMs: 5_000 },
+    watch: options.watch ?? true,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const http = startHttpServer({ graphql: (req, res) => handler(req, res), ...(options.host !== undefined ? { host: options.host } : {}), ...(options.port !== undefined ? { port: options.port } : {}) });
+  // Built while the locations load in their processes: the schema's construction overlaps with their imports.
+  let graphql: DevGraphQLHandler | undefined;
+  let buildError: unknown;
   try {
-    graphql = options.graphql({ instance: options.instance, workspace: workspace.value, readOnly });
+    graphql = options.graphql({ instance: options.instance, workspace, readOnly });
   } catch (error) {
-    await Promise.all([http.value.close(), workspace.value.close()]);
-    throw error;
+    buildError = error;
+  }
+  const [loaded, listening] = await Promise.allSettled([ready, http]);
+  if (graphql === undefined || loaded.status === "rejected" || listening.status === "rejected") {
+    await Promise.all([workspace.close(), listening.status === "fulfilled" ? listening.value.close() : undefined]);
+    graphql?.close?.();
+    throw graphql === undefined ? buildError : loaded.status === "rejected" ? loaded.reason : (listening as PromiseRejectedResult).reason;
   }
   handler = graphql;
-  return devServer(http.value, workspace.value, graphql);
+  return devServer(listening.value, workspace, graphql);
 }
 
-function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: GraphQLHandler): DevServer {
+function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql: DevGraphQLHandler): DevServer {
   let closing: Promise<void> | undefined;
   return {
     url: http.url,
@@ -99,6 +99,7 @@ function devServer(http: RunningHttpServer, workspace: ProcessWorkspace, graphql
     close: () =>
       (closing ??= (async () => {
         await http.close();
+        await graphql.close?.();
         await graphql.dispose?.();
         await workspace.close();
       })()),

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { commandDescription } from "../command-descriptions.js";
 import { CodeLocationNotFoundError } from "../../core/index.js";
-import type { GraphQLContextSource, GraphQLHandler } from "../../api/server/index.js";
+import type { GraphQLContextSource, DevGraphQLHandler } from "../../api/server/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { displayPath, formatTime } from "../format.js";
@@ -37,11 +37,11 @@ interface DevOptions {
  * The `tessera dev` command serving the GraphQL handler `graphql` builds: the command table passes the API's
  * (`api/` composes the schema; this command only starts processes and the server around it).
  */
-export function devCommand(graphql: (source: GraphQLContextSource) => GraphQLHandler): (program: Command, cli: Cli) => void {
+export function devCommand(graphql: (source: GraphQLContextSource) => DevGraphQLHandler): (program: Command, cli: Cli) => void {
   return (program, cli) => registerDevCommand(program, cli, graphql);
 }
 
-function registerDevCommand(program: Command, cli: Cli, graphql: (source: GraphQLContextSource) => GraphQLHandler): void {
+function registerDevCommand(program: Command, cli: Cli, graphql: (source: GraphQLContextSource) => DevGraphQLHandler): void {
   program
     .command("dev")
     .description(commandDescription("dev"))
@@ -64,7 +64,7 @@ function portOf(text: string): number {
   return port;
 }
 
-async function runDev(cli: Cli, command: Command, options: DevOptions, graphql: (source: GraphQLContextSource) => GraphQLHandler): Promise<number> {
+async function runDev(cli: Cli, command: Command, options: DevOptions, graphql: (source: GraphQLContextSource) => DevGraphQLHandler): Promise<number> {
   const port = portOf(options.port);
   const intervalSeconds = Number(options.interval);
   if (!Number.isFinite(intervalSeconds) || intervalSeconds <= 0) throw new CliUsageError(`--interval takes a positive number of seconds, got "${options.interval}".`);

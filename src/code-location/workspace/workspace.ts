@@ -57,6 +57,8 @@ interface Slot {
   child: LocationChild | undefined;
   /** A process started and prepared ahead of the next reload (with `watch`), waiting to be told to load. */
   standby: LocationChild | undefined;
+  /** The process loading the module now, if any. */
+  loadingChild: LocationChild | undefined;
   /** The load in progress: a reload asked meanwhile runs once it ends, so that no edit is lost. */
   loading: Promise<ProcessLocationEntry> | undefined;
   reloadAgain: boolean;
@@ -103,22 +105,36 @@ export class ProcessWorkspace implements WorkspaceView {
         throw new CodeLocationUnavailableError(location.module, `Two code locations are named "${location.name}"; give each module once.`);
       }
       const entry: ProcessLocationEntry = { name: location.name, module: location.module, status: "LOADING", snapshot: null, error: null, updatedAt: options.instance.clock.now(), loadMs: null, generation: 0 };
-      this.#slots.set(location.name, { location, index, entry, child: undefined, standby: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
+      this.#slots.set(location.name, { location, index, entry, child: undefined, standby: undefined, loadingChild: undefined, loading: undefined, reloadAgain: false, watcher: undefined, runs: undefined });
     });
     this.#coordinator = new QueuedRunCoordinator({ instance: options.instance, launcher: { launch: (run) => this.#startRun(run) } });
   }
 
   /** Starts every location's process and resolves once each has loaded or failed (and, with `watch`, its files are watched). */
   static async start(options: ProcessWorkspaceOptions): Promise<ProcessWorkspace> {
-    const workspace = new ProcessWorkspace(options);
-    const slots = [...workspace.#slots.values()];
-    await Promise.all([...slots.map((slot) => workspace.#load(slot)), ...(options.watch ? slots.map((slot) => workspace.#watch(slot)) : [])]);
-    if (options.daemon) {
-      workspace.#queueTimer = setInterval(() => workspace.#dequeueSoon(), options.daemon.intervalMs ?? 5_000);
-      workspace.#queueTimer.unref();
-      workspace.#dequeueSoon();
-    }
+    const { workspace, ready } = ProcessWorkspace.begin(options);
+    await ready;
     return workspace;
+  }
+
+  /**
+   * Starts every location's process and returns at once: `ready` resolves as `start()` does. Work the caller does
+   * meanwhile (building the GraphQL schema) overlaps with the locations' loading.
+   */
+  static begin(options: ProcessWorkspaceOptions): { readonly workspace: ProcessWorkspace; readonly ready: Promise<void> } {
+    const workspace = new ProcessWorkspace(options);
+    return { workspace, ready: workspace.#begin() };
+  }
+
+  async #begin(): Promise<void> {
+    const options = this.#options;
+    const slots = [...this.#slots.values()];
+    await Promise.all([...slots.map((slot) => this.#load(slot)), ...(options.watch ? slots.map((slot) => this.#watch(slot)) : [])]);
+    if (options.daemon && !this.#closing) {
+      this.#queueTimer = setInterval(() => this.#dequeueSoon(), options.daemon.intervalMs ?? 5_000);
+      this.#queueTimer.unref();
+      this.#dequeueSoon();
+    }
   }
 
   /** Every location, in the order given. */
@@ -173,6 +189,8 @@ export class ProcessWorkspace implements WorkspaceView {
       await this.#queuePass;
       await Promise.all(
         [...this.#slots.values()].map(async (slot) => {
+          // A module still importing may never finish: its process goes now rather than at the load timeout.
+          await slot.loadingChild?.stop(0);
           await slot.loading;
           await Promise.all([slot.child?.stop(grace), slot.standby?.stop(0)]);
           slot.child = undefined;
@@ -214,7 +232,9 @@ export class ProcessWorkspace implements WorkspaceView {
     slot.standby = undefined;
     if (child?.running) child.load();
     else child = this.#spawn(slot, false);
+    slot.loadingChild = child;
     const outcome = await this.#withinLoadTimeout(child);
+    slot.loadingChild = undefined;
     if (this.#closing) {
       await child.stop(0);
       return slot.entry;
