@@ -28,7 +28,7 @@ execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "-
 
 // The entry points: the package, its integrations (each its own entry, so that the package loads none of them), the
 // command, and the processes Tessera starts (each also loads the user's module).
-const entries = ["index.ts", ...["duckdb"].map((name) => `integrations/${name}/index.ts`), "cli/main.ts", "execution/multiprocess/step-process.ts", "execution/run-queue/run-process.ts"];
+const entries = ["index.ts", ...["duckdb", "postgres"].map((name) => `integrations/${name}/index.ts`), "cli/main.ts", "execution/multiprocess/step-process.ts", "execution/run-queue/run-process.ts"];
 await esbuild.build({
   entryPoints: entries.map((entry) => join(root, "src", entry)),
   outbase: join(root, "src"),

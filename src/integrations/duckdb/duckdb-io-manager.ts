@@ -61,6 +61,10 @@ class DuckDBSession implements TableSession {
     }
   }
 
+  async lock(): Promise<void> {
+    // DuckDB has no lock to wait on: a conflicting writer fails and `transaction` runs it again.
+  }
+
   async createSchema(schema: string): Promise<void> {
     await this.#connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DailyPartitionsDefinition, Instance, StaticPartitionsDefinition, asset, materialize } from "@tessera/core";
+import { AssetKey, DailyPartitionsDefinition, Instance, StaticPartitionsDefinition, asset, materialize } from "@tessera/core";
 import { DuckDBResource, InvalidTableNameError, InvalidTableRowsError, TableNotFoundError, duckdbIOManager } from "@tessera/core/duckdb";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-duckdb-"));
@@ -53,7 +53,7 @@ describe("duckdbIOManager", () => {
       { ts: new Date("2024-03-31T00:30:00Z"), big, n: 9007199254740993n, note: null },
       { ts: new Date("2024-03-31T01:30:00Z"), big: -big, n: 1n, note: "x" },
     ]);
-    const day = await io.loadInput({ assetKey: new (typed.key.constructor as new (k: string) => typeof typed.key)("days"), name: "d", runId: undefined, metadata: {}, upstreamMetadata: {}, partitionKey: undefined, log: console });
+    const day = await io.loadInput({ assetKey: AssetKey.from("days"), name: "d", runId: undefined, metadata: {}, upstreamMetadata: {}, partitionKey: undefined, log: console });
     expect(day).toEqual([{ day: new Date("2024-02-29T00:00:00Z") }]);
   });
 

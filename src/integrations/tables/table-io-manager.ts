@@ -87,6 +87,8 @@ export interface TableSession {
   describe(name: TableName): Promise<TableColumn[] | undefined>;
   /** Runs `write` in one transaction, committed when it resolves and rolled back when it throws. */
   transaction<T>(write: () => Promise<T>): Promise<T>;
+  /** Inside a transaction: waits until no other writer of the table is in one (a no-op where conflicts are retried). */
+  lock(name: TableName): Promise<void>;
   createSchema(schema: string): Promise<void>;
   /** Creates (or, with `replace`, recreates) the table with columns for `columns`. */
   createTable(name: TableName, columns: readonly RowColumn[], replace: boolean): Promise<void>;
@@ -123,6 +125,7 @@ export class TableIOManager implements IOManager {
     const session = await this.#database.open();
     try {
       const columns = await session.transaction(async () => {
+        await session.lock(name);
         await session.createSchema(name.schema);
         let existing = await session.describe(name);
         // An unpartitioned output replaces the table, whose columns may have changed with the code.
