@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: {
     // Most specific first: "@tessera/core" would otherwise also match "@tessera/core/duckdb".
     alias: [
-      ...["duckdb", "postgres"].map((name) => ({
+      ...["duckdb", "postgres", "pipes"].map((name) => ({
         find: `@tessera/core/${name}`,
         replacement: fileURLToPath(new URL(`./src/integrations/${name}/index.ts`, import.meta.url)),
       })),

@@ -28,7 +28,7 @@ execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "-
 
 // The entry points: the package, its integrations (each its own entry, so that the package loads none of them), the
 // command, and the processes Tessera starts (each also loads the user's module).
-const entries = ["index.ts", ...["duckdb", "postgres"].map((name) => `integrations/${name}/index.ts`), "cli/main.ts", "execution/multiprocess/step-process.ts", "execution/run-queue/run-process.ts"];
+const entries = ["index.ts", ...["duckdb", "postgres", "pipes"].map((name) => `integrations/${name}/index.ts`), "cli/main.ts", "execution/multiprocess/step-process.ts", "execution/run-queue/run-process.ts"];
 await esbuild.build({
   entryPoints: entries.map((entry) => join(root, "src", entry)),
   outbase: join(root, "src"),
@@ -47,9 +47,10 @@ await esbuild.build({
   logLevel: "warning",
 });
 
-// Plain ES modules in src/ (module hooks, which run before any TypeScript can be loaded) are shipped as they are.
+// Plain ES modules in src/ (module hooks, which run before any TypeScript can be loaded) are shipped as they are, and
+// so are Python modules (the pipes helper, tessera_pipes.py, which programs import from the installed package).
 for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })) {
-  if (entry.isFile() && entry.name.endsWith(".mjs")) {
+  if (entry.isFile() && (entry.name.endsWith(".mjs") || entry.name.endsWith(".py"))) {
     const from = join(entry.parentPath, entry.name);
     const to = join(dist, from.slice(join(root, "src").length));
     mkdirSync(dirname(to), { recursive: true });
