@@ -98,6 +98,21 @@ describe("duckdbIOManager", () => {
     ]);
   });
 
+  it("empties an existing table for no rows, and refuses no rows when there is no table to take the columns from", async () => {
+    const database = freshDatabase();
+    let rows: { x: number }[] = [{ x: 1 }];
+    const items = asset("items", () => rows);
+    const resources = { ioManager: duckdbIOManager({ database }) };
+    await materialize([items], { resources });
+    rows = [];
+    await materialize([items], { resources });
+    expect(await new DuckDBResource({ database }).query("SELECT count(*)::INTEGER AS n FROM items")).toEqual([{ n: 0 }]);
+    const empty = asset("empty", () => []);
+    const error = await materialize([empty], { resources }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTableRowsError);
+    expect(String(error)).toContain('Asset "empty": it returned no rows');
+  });
+
   it("fails a partitioned asset without partition_expr, naming the asset and the fix", async () => {
     const events = asset({ name: "untagged", partitionsDef: days }, () => [{ x: 1 }]);
     const error = await materialize([events], { resources: { ioManager: duckdbIOManager({ database: freshDatabase() }) }, partitionKey: "2024-01-01" }).catch((e: unknown) => e);

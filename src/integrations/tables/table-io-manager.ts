@@ -128,8 +128,11 @@ export class TableIOManager implements IOManager {
         await session.lock(name);
         await session.createSchema(name.schema);
         let existing = await session.describe(name);
-        // An unpartitioned output replaces the table, whose columns may have changed with the code.
-        if (existing === undefined || where === undefined) {
+        if (rows.length === 0 && existing === undefined) {
+          throw new InvalidTableRowsError(assetKey, `it returned no rows and its table ${name.schema}.${name.table} does not exist yet, so its columns are unknown. Create the table first, or return at least one row.`);
+        }
+        // An unpartitioned output replaces the table, whose columns may have changed with the code; no rows keep them.
+        if (existing === undefined || (where === undefined && rows.length > 0)) {
           await session.createTable(name, inferColumns(assetKey, rows), existing !== undefined);
           existing = (await session.describe(name)) as TableColumn[];
         } else {
