@@ -10,9 +10,9 @@ import type { Measurement } from "./harness.js";
 const ROWS = 1_000_000;
 const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-function rows(): { id: number; amount: number; region: string; at: Date }[] {
+function rows(): { id: number; amount: number; region: string; ts: Date }[] {
   const start = Date.UTC(2024, 0, 1);
-  return Array.from({ length: ROWS }, (_, i) => ({ id: i, amount: i * 0.5, region: i % 3 === 0 ? "eu" : "us", at: new Date(start + i * 1000) }));
+  return Array.from({ length: ROWS }, (_, i) => ({ id: i, amount: i * 0.5, region: i % 3 === 0 ? "eu" : "us", ts: new Date(start + i * 1000) }));
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -40,14 +40,14 @@ export async function run(): Promise<Measurement[]> {
     const floor = await time(() =>
       db.withConnection(async (connection) => {
         const duckdb = await import("@duckdb/node-api");
-        await connection.run("CREATE TABLE floor (id BIGINT, amount DOUBLE, region VARCHAR, at TIMESTAMPTZ)");
+        await connection.run("CREATE TABLE floor (id BIGINT, amount DOUBLE, region VARCHAR, ts TIMESTAMPTZ)");
         await connection.run("BEGIN TRANSACTION");
         const appender = await connection.createAppender("floor", "main");
         for (const row of data) {
           appender.appendBigInt(BigInt(row.id));
           appender.appendDouble(row.amount);
           appender.appendVarchar(row.region);
-          appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(row.at.getTime()) * 1000n));
+          appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(row.ts.getTime()) * 1000n));
           appender.endRow();
         }
         appender.closeSync();

@@ -86,11 +86,32 @@ class DuckDBSession implements TableSession {
     const appender = await this.#connection.createAppender(name.table, name.schema);
     try {
       const names = columns.map((c) => c.name);
+      // Typed appends for the types the IO manager creates (measured: the generic converter tripled the write of a
+      // million rows); the converter for the rest, and for values of another type than their column.
+      const appends = types.map((type): ((value: unknown) => void) => {
+        const generic = (value: unknown): void => appender.appendValue(convert(value as never, type, convert), type);
+        switch (String(type)) {
+          case "BIGINT":
+            return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? appender.appendBigInt(BigInt(v)) : generic(v));
+          case "DOUBLE":
+            return (v) => (typeof v === "number" ? appender.appendDouble(v) : generic(v));
+          case "VARCHAR":
+            return (v) => (typeof v === "string" ? appender.appendVarchar(v) : generic(v));
+          case "BOOLEAN":
+            return (v) => (typeof v === "boolean" ? appender.appendBoolean(v) : generic(v));
+          case "HUGEINT":
+            return (v) => (typeof v === "bigint" ? appender.appendHugeInt(v) : generic(v));
+          case "TIMESTAMP WITH TIME ZONE":
+            return (v) => (v instanceof Date ? appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(v.getTime()) * 1000n)) : generic(v));
+          default:
+            return generic;
+        }
+      });
       for (const row of rows) {
         for (let i = 0; i < names.length; i++) {
           const value = row[names[i] as string];
           if (value === null || value === undefined) appender.appendNull();
-          else appender.appendValue(convert(value as never, types[i] as DuckDBType, convert), types[i]);
+          else (appends[i] as (value: unknown) => void)(value);
         }
         appender.endRow();
       }
