@@ -7,7 +7,14 @@ const SOURCE_CONDITION = "--conditions=tessera-source";
 
 export default defineConfig({
   resolve: {
-    alias: { "@tessera/core": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    // Most specific first: "@tessera/core" would otherwise also match "@tessera/core/duckdb".
+    alias: [
+      ...["duckdb", "postgres", "pipes"].map((name) => ({
+        find: `@tessera/core/${name}`,
+        replacement: fileURLToPath(new URL(`./src/integrations/${name}/index.ts`, import.meta.url)),
+      })),
+      { find: /^@tessera\/core$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "ui/src/**/*.test.ts"],

@@ -26,9 +26,11 @@ const dist = join(root, "dist");
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json"), "--emitDeclarationOnly"], { stdio: "inherit", cwd: root });
 
-// The entry points: the package, the command, and the processes Tessera starts (each also loads the user's module).
+// The entry points: the package, its integrations (each its own entry, so that the package loads none of them), the
+// command, and the processes Tessera starts (each also loads the user's module).
 const entries = [
   "index.ts",
+  ...["duckdb", "postgres", "pipes"].map((name) => `integrations/${name}/index.ts`),
   "cli/main.ts",
   "execution/multiprocess/step-process.ts",
   "execution/run-queue/run-process.ts",
@@ -52,9 +54,10 @@ await esbuild.build({
   logLevel: "warning",
 });
 
-// Plain ES modules in src/ (module hooks, which run before any TypeScript can be loaded) are shipped as they are.
+// Plain ES modules in src/ (module hooks, which run before any TypeScript can be loaded) are shipped as they are, and
+// so are Python modules (the pipes helper, tessera_pipes.py, which programs import from the installed package).
 for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })) {
-  if (entry.isFile() && entry.name.endsWith(".mjs")) {
+  if (entry.isFile() && (entry.name.endsWith(".mjs") || entry.name.endsWith(".py"))) {
     const from = join(entry.parentPath, entry.name);
     const to = join(dist, from.slice(join(root, "src").length));
     mkdirSync(dirname(to), { recursive: true });

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), "../src");
 
 /** Each layer imports at run time only from itself and the layers before it. `index.ts` at the root composes them all. */
-const LAYERS = ["core", "partitions", "definitions", "graph", "plan", "storage", "instance", "versioning", "execution", "automation", "code-location", "api", "cli"] as const;
+const LAYERS = ["core", "partitions", "definitions", "graph", "plan", "storage", "instance", "versioning", "execution", "automation", "code-location", "api", "cli", "integrations"] as const;
 
 interface Edge {
   from: string;

@@ -2,7 +2,7 @@
 // the strictest TypeScript settings type-check Tessera's declarations, the `tessera` command materializes a
 // TypeScript code location, and a vitest test calls materialize() — each with one copy of Tessera in the process.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, TempDirs } from "./support/user-project.js";
@@ -65,6 +65,27 @@ describe("the shop's assets", () => {
 });
 `;
 
+// The integrations, each from its own entry point, from the installed package: DuckDB as the IO manager, pipes to a shell program.
+const WAREHOUSE = `import { Definitions, asset } from "@tessera/core";
+import { duckdbIOManager } from "@tessera/core/duckdb";
+import { pipes, pythonHelperPath } from "@tessera/core/pipes";
+import { PostgresResource, postgresIOManager } from "@tessera/core/postgres";
+import { existsSync } from "node:fs";
+
+export const unusedPostgres: [PostgresResource, ReturnType<typeof postgresIOManager>] = [new PostgresResource({ url: "postgres://nowhere/x" }), postgresIOManager({ url: "postgres://nowhere/x" })];
+const orders = asset("orders", () => [{ id: 1, amount: 2.5 }, { id: 2, amount: 4 }]);
+const total = asset({ name: "total", ins: { orders } }, (_ctx, { orders }) => [{ total: (orders as { amount: number }[]).reduce((s, o) => s + o.amount, 0) }]);
+const external = asset("external", (ctx) => {
+  if (!existsSync(pythonHelperPath)) throw new Error("tessera_pipes.py is not shipped at " + pythonHelperPath);
+  return pipes(ctx).run(process.execPath, { args: ["report.cjs"] });
+});
+export const defs = new Definitions({ assets: [orders, total, external], resources: { ioManager: duckdbIOManager({ database: "warehouse.duckdb" }) } });
+`;
+
+// The external program: one message in the protocol's file.
+const REPORT = `require("node:fs").appendFileSync(process.env.TESSERA_PIPES_MESSAGES, JSON.stringify({ method: "report_asset_materialization", params: { metadata: { from: "node" } } }) + "\\n");
+`;
+
 const TSCONFIG = {
   compilerOptions: {
     target: "ES2022",
@@ -99,6 +120,8 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
     writeFileSync(join(project, "src", "defs.ts"), DEFS);
     writeFileSync(join(project, "src", "defs.test.ts"), TEST);
     writeFileSync(join(project, "src", "multiprocess.ts"), MULTIPROCESS);
+    writeFileSync(join(project, "src", "warehouse.ts"), WAREHOUSE);
+    writeFileSync(join(project, "report.cjs"), REPORT);
     // Installed once for both module types. Install scripts are skipped and better-sqlite3's native binding is
     // copied from this repository's build of the same version: compiling it again from source takes minutes here.
     const install = run(project, "npm", [
@@ -112,6 +135,7 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
       `typescript@${VERSIONS.devDependencies.typescript}`,
       `vitest@${VERSIONS.devDependencies.vitest}`,
       `@types/node@${VERSIONS.devDependencies["@types/node"]}`,
+      `@duckdb/node-api@${VERSIONS.devDependencies["@duckdb/node-api"]}`,
     ]);
     expect(install.code, install.output).toBe(0);
     const binding = join("node_modules", "better-sqlite3", "build", "Release");
@@ -124,6 +148,11 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
     expect(files).toContain("package/dist/index.js");
     expect(files).toContain("package/dist/index.d.ts");
     expect(files).toContain("package/bin/tessera.js");
+    for (const name of ["duckdb", "postgres", "pipes"]) {
+      expect(files).toContain(`package/dist/integrations/${name}/index.js`);
+      expect(files).toContain(`package/dist/integrations/${name}/index.d.ts`);
+    }
+    expect(files).toContain("package/dist/integrations/pipes/tessera_pipes.py");
     expect(files.filter((f) => /\.test\.|\/src\/|\/test\/|\/bench\/|\.ci\//.test(f))).toEqual([]);
   });
 
@@ -146,6 +175,31 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
       expect(tests.output).toMatch(/1 passed/);
     });
   }
+
+  it("loads none of the integrations from the package's root: no module @tessera/core imports reaches them", () => {
+    const dist = join(project, "node_modules", "@tessera", "core", "dist");
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      // Import statements start a line in esbuild's output; a path only named inside a string (a template) is no file.
+      for (const match of readFileSync(file, "utf8").matchAll(/^(?:import|export)\b[^;]*?["'](\.{1,2}\/[^"']+\.js)["']/gm)) {
+        const target = join(file, "..", match[1] as string);
+        if (existsSync(target)) visit(target);
+      }
+    };
+    visit(join(dist, "index.js"));
+    expect(seen.size).toBeGreaterThan(1);
+    const reached = [...seen].filter((file) => /duckdbIOManager|DuckDBResource|PipesSession|PostgresResource/.test(readFileSync(file, "utf8")));
+    expect(reached).toEqual([]);
+  });
+
+  it("materializes through the DuckDB and pipes entry points of the installed package", () => {
+    const cli = run(project, process.execPath, [join("node_modules", ".bin", "tessera"), "materialize", "-m", "src/warehouse.ts", "--select", "*"]);
+    expect(cli.code, cli.output).toBe(0);
+    expect(cli.output).toMatch(/Materialized 3 assets/);
+    expect(readdirSync(project)).toContain("warehouse.duckdb");
+  });
 
   it("runs each step of a multiprocess-executor code location in a process of the installed package", () => {
     const cli = run(project, process.execPath, [join("node_modules", ".bin", "tessera"), "materialize", "-m", "src/multiprocess.ts", "--select", "*"]);

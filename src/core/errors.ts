@@ -69,6 +69,12 @@ export const TesseraErrorCode = {
   INSTANCE_NOT_FOUND: "INSTANCE_NOT_FOUND",
   // Packages
   MISSING_PACKAGE: "MISSING_PACKAGE",
+  // Integrations: asset values kept as database tables, external processes
+  INVALID_TABLE_NAME: "INVALID_TABLE_NAME",
+  TABLE_NOT_FOUND: "TABLE_NOT_FOUND",
+  INVALID_TABLE_ROWS: "INVALID_TABLE_ROWS",
+  PIPES_PROCESS_FAILED: "PIPES_PROCESS_FAILED",
+  PIPES_PROTOCOL_ERROR: "PIPES_PROTOCOL_ERROR",
   // Runs and backfills the instance holds
   RUN_NOT_FOUND: "RUN_NOT_FOUND",
   RUN_FINISHED: "RUN_FINISHED",

@@ -1,0 +1,67 @@
+// 1,000,000 rows written and read back through the DuckDB IO manager, beside DuckDB's own bulk insert (an appender
+// with typed values, no row objects) of the same rows: the floor.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AssetKey, coerceMetadata } from "../src/core/index.js";
+import { DuckDBResource, duckdbIOManager } from "../src/integrations/duckdb/index.js";
+import type { Measurement } from "./harness.js";
+
+const ROWS = 1_000_000;
+const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+function rows(): { id: number; amount: number; region: string; ts: Date }[] {
+  const start = Date.UTC(2024, 0, 1);
+  return Array.from({ length: ROWS }, (_, i) => ({ id: i, amount: i * 0.5, region: i % 3 === 0 ? "eu" : "us", ts: new Date(start + i * 1000) }));
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+export async function run(): Promise<Measurement[]> {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-bench-duckdb-"));
+  try {
+    const data = rows();
+    const db = new DuckDBResource({ database: join(dir, "bench.duckdb") });
+    const key = AssetKey.from("orders");
+    const io = duckdbIOManager({ database: db });
+    const output = { assetKey: key, runId: "bench", stepKey: "orders", name: "result", definitionMetadata: coerceMetadata(undefined), partitionKey: undefined, log };
+    const write = await time(() => io.handleOutput(output, data));
+    let loaded: unknown[] = [];
+    const read = await time(async () => {
+      loaded = (await io.loadInput({ assetKey: key, name: "orders", runId: "bench", metadata: {}, upstreamMetadata: {}, partitionKey: undefined, log })) as unknown[];
+    });
+    if (loaded.length !== ROWS) throw new Error(`read back ${loaded.length} rows, not ${ROWS}`);
+
+    // The floor: the same rows through DuckDB's appender with values already typed, in one transaction.
+    const floor = await time(() =>
+      db.withConnection(async (connection) => {
+        const duckdb = await import("@duckdb/node-api");
+        await connection.run("CREATE TABLE floor (id BIGINT, amount DOUBLE, region VARCHAR, ts TIMESTAMPTZ)");
+        await connection.run("BEGIN TRANSACTION");
+        const appender = await connection.createAppender("floor", "main");
+        for (const row of data) {
+          appender.appendBigInt(BigInt(row.id));
+          appender.appendDouble(row.amount);
+          appender.appendVarchar(row.region);
+          appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(row.ts.getTime()) * 1000n));
+          appender.endRow();
+        }
+        appender.closeSync();
+        await connection.run("COMMIT");
+      }),
+    );
+    const floorRead = await time(() => db.withConnection(async (connection) => (await connection.runAndReadAll("SELECT * FROM floor")).getRowObjectsJS()));
+    return [
+      { name: `duckdbIOManager: write ${ROWS.toLocaleString("en")} row objects (4 columns)`, ms: write },
+      { name: `duckdbIOManager: read them back as row objects`, ms: read },
+      { name: "floor: DuckDB appender with typed values, same rows", ms: floor },
+      { name: "floor: SELECT * read as row objects (getRowObjectsJS)", ms: floorRead },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
