@@ -10,10 +10,18 @@ interface AssetNodeData {
   key: AssetKeyData;
   groupName: string | null;
   dependencyKeys: AssetKeyData[];
+  staleStatus: string | null;
+  latestMaterialization: { timestamp: number } | null;
+}
+
+/** The colour class of an asset: missing (never materialized), stale, or fresh. */
+function statusOf(asset: AssetNodeData): "missing" | "stale" | "materialized" {
+  if (!asset.latestMaterialization) return "missing";
+  return asset.staleStatus === "STALE" ? "stale" : "materialized";
 }
 
 const ASSET_NODES = `query LineageAssets($selection: String) {
-  assetNodes(selection: $selection) { key { path } groupName dependencyKeys { path } }
+  assetNodes(selection: $selection) { key { path } groupName dependencyKeys { path } staleStatus latestMaterialization { timestamp } }
 }`;
 
 const LAUNCH_RUN = `mutation LaunchFromLineage($selection: String!) {
@@ -53,7 +61,7 @@ export function Lineage() {
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(new Set());
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<number | undefined>();
-  const [launched, setLaunched] = useState<string | undefined>();
+  const [launched, setLaunched] = useState<{ runId: string } | undefined>();
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [view, setView] = useState<View | undefined>();
   const canvas = useRef<HTMLDivElement>(null);
@@ -120,7 +128,7 @@ export function Lineage() {
     setLaunched(undefined);
     try {
       const data = await gql<{ launchRun: { __typename: string; run?: { runId: string }; message?: string } }>(LAUNCH_RUN, { selection });
-      if (data.launchRun.run) setLaunched(`Launched run ${data.launchRun.run.runId.slice(0, 8)}`);
+      if (data.launchRun.run) setLaunched(data.launchRun.run);
       else setSelectionError(data.launchRun.message ?? data.launchRun.__typename);
     } catch (e) {
       setSelectionError(e instanceof Error ? e.message : String(e));
@@ -216,7 +224,11 @@ export function Lineage() {
             {selectionError}
           </span>
         )}
-        {launched && <span role="status">{launched}</span>}
+        {launched && (
+          <span role="status">
+            Launched run <a href={`#/runs/${launched.runId}`}>{launched.runId.slice(0, 8)}</a>
+          </span>
+        )}
       </form>
       <div
         className="canvas"
@@ -273,13 +285,15 @@ export function Lineage() {
                   const rect = layout.nodes[i];
                   if (!rect || !visible(rect, view, size.width, size.height)) return null;
                   const id = keyString(asset.key);
-                  const classes = ["node", highlighted.has(id) ? "highlighted" : "", selected === i ? "selected" : ""].join(" ");
+                  const status = statusOf(asset);
+                  const classes = ["node", `status-${status}`, highlighted.has(id) ? "highlighted" : "", selected === i ? "selected" : ""].join(" ");
                   return (
                     <g
                       key={id}
                       className={classes}
                       role="button"
                       aria-label={id}
+                      aria-description={status}
                       aria-pressed={selected === i}
                       transform={`translate(${rect.x},${rect.y})`}
                       onClick={() => setSelected(i)}
@@ -298,6 +312,7 @@ export function Lineage() {
           <aside className="detail" aria-label={`Asset ${keyString(selectedAsset.key)}`}>
             <h2>{keyString(selectedAsset.key)}</h2>
             <p>Group: {selectedAsset.groupName ?? "default"}</p>
+            <p>Status: {statusOf(selectedAsset)}</p>
             <p>Upstream: {selectedAsset.dependencyKeys.map(keyString).join(", ") || "none"}</p>
             <button type="button" onClick={() => void materialize(`key:"${keyString(selectedAsset.key)}"`)}>
               Materialize {keyString(selectedAsset.key)}

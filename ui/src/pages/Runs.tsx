@@ -11,11 +11,7 @@ interface RunRow {
 }
 
 const RUNS = `query RunsPage($status: [RunStatus!], $cursor: String, $limit: Int) {
-  runsOrError(filter: { statuses: $status }, cursor: $cursor, limit: $limit) {
-    __typename
-    ... on Runs { results { runId status jobName startTime endTime } cursor hasMore }
-    ... on Error { message }
-  }
+  runs(filter: { statuses: $status }, cursor: $cursor, limit: $limit) { runs { runId status jobName startTime endTime } cursor hasMore }
 }`;
 
 const STATUSES = ["QUEUED", "STARTED", "SUCCESS", "FAILURE", "CANCELING", "CANCELED"];
@@ -30,19 +26,15 @@ export function Runs() {
 
   const load = async (after: string | null, replace: boolean) => {
     try {
-      const { runsOrError } = await gql<{ runsOrError: { __typename: string; message?: string; results?: RunRow[]; cursor?: string | null; hasMore?: boolean } }>(RUNS, {
+      const { runs } = await gql<{ runs: { runs: RunRow[]; cursor: string | null; hasMore: boolean } }>(RUNS, {
         status: status ? [status] : null,
         cursor: after,
         limit: PAGE,
       });
-      if (!runsOrError.results) {
-        setError(runsOrError.message ?? runsOrError.__typename);
-        return;
-      }
-      const results = runsOrError.results;
+      const results = runs.runs;
       setRows((previous) => (replace ? results : [...previous, ...results]));
-      setCursor(runsOrError.cursor ?? null);
-      setHasMore(runsOrError.hasMore ?? false);
+      setCursor(runs.cursor);
+      setHasMore(runs.hasMore);
       setError(undefined);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));

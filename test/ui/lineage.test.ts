@@ -1,0 +1,79 @@
+// The lineage page in real Chromium, against a real `tessera dev` on the quickstart project (SQLite instance).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser.js";
+import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const QUICKSTART = join(ROOT, "examples/quickstart/defs.ts");
+
+let home: string;
+let dev: DevProcess;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), "tessera-ui-lineage-"));
+  [dev, browser] = await Promise.all([startDevProcess(ROOT, home, ["-m", QUICKSTART, "--no-daemon"]), launchChromium()]);
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(`${dev.url}/#/lineage`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await dev?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe("lineage", () => {
+  it("draws every group as a box and the assets in it, each a button named by its key", async () => {
+    await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count(), { timeout: 30_000 }).toBe(1);
+    for (const group of ["raw", "markets"]) await expect.poll(() => page.getByRole("group", { name: `Group ${group}` }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "daily_revenue", exact: true }).count()).toBe(1);
+  });
+
+  it("collapses a group to one box and expands it again", async () => {
+    await page.getByRole("button", { name: "Collapse group raw" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(0);
+    await page.getByRole("button", { name: "Expand group raw" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(1);
+  });
+
+  it("moves between assets along the lineage with the arrow keys", async () => {
+    await page.getByRole("button", { name: "raw_orders", exact: true }).click();
+    await expect.poll(() => page.getByRole("complementary", { name: "Asset raw_orders" }).count()).toBe(1);
+    await page.getByRole("application", { name: "Asset lineage" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.getByRole("complementary", { name: /^Asset / }).getAttribute("aria-label")).not.toBe("Asset raw_orders");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => page.getByRole("complementary", { name: /^Asset / }).getAttribute("aria-label")).toBe("Asset raw_orders");
+  });
+
+  it("shows a selection's syntax error, and materializes a valid selection", async () => {
+    const box = page.getByRole("textbox", { name: "Asset selection" });
+    await box.fill('key:"raw_orders" and (');
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/expected|position|column/i);
+    await box.fill("raw_orders");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await expect.poll(() => page.getByRole("alert").count()).toBe(0);
+    await page.getByRole("button", { name: "Materialize selection" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: /Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
+  });
+
+  it("follows the launched run live on its page: steps, log and status", async () => {
+    await page.getByRole("status").filter({ hasText: /Launched run/ }).getByRole("link").click();
+    await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+    await expect.poll(() => page.getByRole("img", { name: /^Step .*raw_orders.* succeeded$/ }).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole("table", { name: "Event log" }).getByRole("cell", { name: "RUN_SUCCESS" }).count()).toBe(1);
+    await page.getByRole("combobox", { name: "Event type" }).selectOption("STEP_SUCCESS");
+    await expect.poll(() => page.getByRole("table", { name: "Event log" }).getByRole("cell", { name: "RUN_SUCCESS" }).count()).toBe(0);
+    await page.screenshot({ path: join(home, "run-page.png") });
+    await page.goto(`${dev.url}/#/runs`);
+    await expect.poll(() => page.getByRole("table", { name: "Runs" }).getByRole("row").count()).toBeGreaterThan(1);
+  });
+});
