@@ -26,7 +26,7 @@ export interface AttributeParseOptions {
  *
  *   start     := expr EOF
  *   expr      := and ("or" and)*                    — `and` binds tighter than `or`, both left-associative
- *   and       := unary ("and" unary)*        (operands that are `not u` are subtracted from the others)
+ *   and       := unary ("and" unary)*
  *   unary     := "not" unary | "*" | DIGITS? "+" primary ("+" DIGITS?)? | primary ("+" DIGITS?)?
  *   primary   := attribute | ("roots" | "sinks") "(" expr ")" | "(" expr ")"
  *   attribute := "key:" keyValue | "tag:" value ("=" value)? | "owner:" value | "group:" value | "kind:" value
@@ -90,30 +90,13 @@ class Parser {
     return operands.length === 1 ? (operands[0] as SelectionNode) : orNode(operands);
   }
 
-  // `x and not y` is the difference x − y (AssetSelection.minus, which the reference prints this way), so that a
-  // printed difference reads back exactly: it keeps the external assets x names, where `x and (not y)` intersects x
-  // with the complement of y among the assets `not` ranges over.
   #and(): SelectionNode {
-    const kept: SelectionNode[] = [];
-    const removed: SelectionNode[] = [];
-    const take = (): void => {
-      const negated = this.#peek().type === "NOT";
-      const operand = this.#unary();
-      if (negated && operand.type === "minus") removed.push(operand.right);
-      else kept.push(operand);
-    };
-    take();
+    const operands = [this.#unary()];
     while (this.#peek().type === "AND") {
       this.#next();
-      take();
+      operands.push(this.#unary());
     }
-    if (kept.length === 0) {
-      const negations = removed.map((right) => freezeNode({ type: "minus", left: this.#all(), right }));
-      return negations.length === 1 ? (negations[0] as SelectionNode) : andNode(negations);
-    }
-    const left = kept.length === 1 ? (kept[0] as SelectionNode) : andNode(kept);
-    if (removed.length === 0) return left;
-    return freezeNode({ type: "minus", left, right: removed.length === 1 ? (removed[0] as SelectionNode) : orNode(removed) });
+    return operands.length === 1 ? (operands[0] as SelectionNode) : andNode(operands);
   }
 
   #unary(): SelectionNode {

@@ -85,17 +85,9 @@ class Printer {
       case "unresolvable":
         return { text: node.text, level: PRIMARY };
       case "or":
-        // The reference keeps the grouping of an `and` inside an `or` although precedence would not need it.
-        return node.operands.length === 0 ? NOTHING : { text: node.operands.map((o) => this.#operand(o, UNARY)).join(" or "), level: OR };
-      case "and": {
-        if (node.operands.length === 0) return NOTHING;
-        // A bare `not y` in an `and` reads back as a difference (see the parser): exact when the other operands hold
-        // only assets `not` ranges over; otherwise the negation keeps its own parentheses.
-        const positives = node.operands.filter((o) => !this.#isNegation(o));
-        const asDifference = positives.length === 0 || this.#includeSources || positives.some(materializableOnly);
-        const text = node.operands.map((o) => (!asDifference && this.#isNegation(o) ? `(${this.print(o).text})` : this.#operand(o, UNARY))).join(" and ");
-        return { text, level: AND };
-      }
+        return node.operands.length === 0 ? NOTHING : { text: node.operands.map((o) => this.#operand(o, AND)).join(" or "), level: OR };
+      case "and":
+        return node.operands.length === 0 ? NOTHING : { text: node.operands.map((o) => this.#operand(o, UNARY)).join(" and "), level: AND };
       case "minus":
         return this.#minus(node.left, node.right);
       case "upstream": {
@@ -145,18 +137,24 @@ class Printer {
     );
   }
 
-  // `x and not y` reads back as the difference x − y (see the parser), as the reference writes it; `not y` alone
-  // complements within the assets fromString's includeSources covers.
+  // `not x` complements within the assets fromString's includeSources covers: exact when the left side holds nothing else.
   #minus(left: SelectionNode, right: SelectionNode): Printed {
-    if (left.type === "all" && left.includeSources === this.#includeSources) return { text: `not ${this.#operand(right, UNARY)}`, level: UNARY };
-    const printedLeft = this.print(left);
-    // A left side that prints as `not x` would join the negations: `not x and not y` is a complement, not a difference.
-    const leftText = printedLeft.level >= UNARY && !this.#isNegation(left) ? printedLeft.text : `(${printedLeft.text})`;
-    return { text: `${leftText} and not ${this.#operand(right, UNARY)}`, level: AND };
-  }
-
-  #isNegation(node: SelectionNode): boolean {
-    return node.type === "minus" && node.left.type === "all" && node.left.includeSources === this.#includeSources;
+    const all = left.type === "all" && left.includeSources === this.#includeSources;
+    if (all) return { text: `not ${this.#operand(right, UNARY)}`, level: UNARY };
+    const difference = `${this.#operand(left, UNARY)} and not ${this.#operand(right, UNARY)}`;
+    if (this.#includeSources || materializableOnly(left)) return { text: difference, level: AND };
+    if (left.type === "keys" && right.type === "keys") {
+      const removed = new Set(right.keys.map(String));
+      return this.#any(left.keys.filter((key) => !removed.has(key.toString())).map((key) => `key:${quote(key.toString())}`));
+    }
+    if (materializableOnly(right)) {
+      // External assets of the left side are never in the right side, so they all stay.
+      return { text: `(${difference}) or (${this.#operand(left, UNARY)} and is:external)`, level: OR };
+    }
+    throw new SelectionNotExpressibleError(
+      "A difference of two selections that may both hold external assets has no string form for fromString's default includeSources: false, " +
+        "whose `not` ranges over materializable assets only. Write it with toSelectionString({ includeSources: true }) and parse it with fromString(text, { includeSources: true }).",
+    );
   }
 }
 

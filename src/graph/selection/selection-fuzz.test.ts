@@ -149,7 +149,6 @@ function toModel(g: G, src: boolean): ModelExpr {
     case "not":
       return { k: "not", e: toModel(g.e, src), src };
     case "and":
-      return andChainModel(g as G & { t: "and" }, src);
     case "or":
       return { k: g.t, l: toModel(g.l, src), r: toModel(g.r, src) };
     case "trav": {
@@ -163,24 +162,6 @@ function toModel(g: G, src: boolean): ModelExpr {
     case "paren":
       return { k: "paren", e: toModel(g.e, src) };
   }
-}
-
-// A rendered `and` chain (left operands that are `and`s render without parentheses; a right one is wrapped) is one
-// conjunction whose bare `not` operands are subtracted from the rest: `a and not b` is the difference a − b.
-function andChainModel(g: G & { t: "and" }, src: boolean): ModelExpr {
-  const operands: G[] = [];
-  let at: G = g;
-  while (at.t === "and") {
-    operands.unshift(at.r);
-    at = at.l;
-  }
-  operands.unshift(at);
-  const kept = operands.filter((o) => o.t !== "not").map((o) => toModel(o, src));
-  const removed = operands.flatMap((o) => (o.t === "not" ? [toModel(o.e, src)] : []));
-  const fold = (k: "and" | "or", list: ModelExpr[]): ModelExpr => list.slice(1).reduce((l, r) => ({ k, l, r }), list[0] as ModelExpr);
-  if (kept.length === 0) return fold("and", removed.map((e) => ({ k: "not", e, src })));
-  if (removed.length === 0) return fold("and", kept);
-  return { k: "minus", l: fold("and", kept), r: fold("or", removed) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ describe("status: values", () => {
 
   it("writes status: in its canonical upper-case form and parses it back", () => {
     const selection = AssetSelection.fromString("status:degraded or (status:warning and group:sales)");
-    expect(selection.toSelectionString()).toBe('status:DEGRADED or (status:WARNING and group:"sales")');
+    expect(selection.toSelectionString()).toBe("status:DEGRADED or status:WARNING and group:\"sales\"");
     expect(AssetSelection.fromString(selection.toSelectionString()).equals(selection)).toBe(true);
   });
 });
