@@ -153,7 +153,11 @@ describe.skipIf(process.env.TESSERA_TEST_PACKAGE === "0")("the packed package in
       expect(files).toContain(`package/dist/integrations/${name}/index.d.ts`);
     }
     expect(files).toContain("package/dist/integrations/pipes/tessera_pipes.py");
-    expect(files.filter((f) => /\.test\.|\/src\/|\/test\/|\/bench\/|\.ci\//.test(f))).toEqual([]);
+    // graphql-yoga ships inside the package (bundleDependencies) at the versions tested here: npm ignores a
+    // library's `overrides`, and yoga's newest transitive patches need Node 22.
+    expect(files).toContain("package/node_modules/graphql-yoga/package.json");
+    const own = files.filter((f) => !f.startsWith("package/node_modules/"));
+    expect(own.filter((f) => /\.test\.|\/src\/|\/test\/|\/bench\/|\.ci\//.test(f))).toEqual([]);
   });
 
   for (const type of ["commonjs", "module"] as const) {

@@ -1,7 +1,8 @@
 // createGraphQLHandler: the GraphQL API over an instance and a workspace, as a yoga instance that node:http serves.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createYoga, type Plugin } from "graphql-yoga";
 import { tesseraFiles } from "../core/index.js";
 import type { WorkspaceView } from "../code-location/index.js";
 import type { Instance } from "../instance/index.js";
@@ -27,7 +28,19 @@ export interface GraphQLHandlerOptions {
 }
 
 /** The handler: a yoga instance (call it as a node:http listener, or `.fetch(...)`); `close()` stops its polling. */
-export type GraphQLHandler = YogaServerInstance<Record<string, unknown>, Record<string, unknown>> & { close(): void };
+/**
+ * The GraphQL API as a `node:http` request listener (graphql-yoga underneath), with `fetch` for in-process requests.
+ * Its own type, not yoga's: the package ships graphql-yoga bundled, and users' type-checks never see yoga's types.
+ */
+export interface GraphQLHandler {
+  (request: IncomingMessage, response: ServerResponse): void;
+  /** Answers a request without a server (the Fetch API's shapes): for tests and scripts. */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
+  /** Stops the polling behind subscriptions. */
+  close(): void;
+  /** Ends open subscriptions and what they watch. */
+  dispose(): Promise<void> | void;
+}
 
 function packageVersion(): string {
   try {
