@@ -4,39 +4,24 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AssetKey, Definitions, Instance, asset, type AssetsDefinition, type TesseraEvent } from "../src/index.js";
+import { Instance } from "../src/index.js";
 import { AutomationCondition } from "../src/index.js";
 import { evaluateAutomationConditions, evaluateAutomationConditionsFully } from "../src/automation/condition/evaluator.js";
 import { layeredParents, median, type Measurement, report } from "./harness.js";
+import { layeredDefinitions, recordMaterializations } from "./layered-assets.js";
 
 const TOTAL = 10_000;
 const WIDTH = 100;
 const dag = layeredParents(TOTAL, WIDTH);
-
-async function materialize(instance: Instance, nodes: readonly number[]): Promise<void> {
-  const run = await instance.createRun({ jobName: "__bench__", tags: {}, assetSelection: [], runConfig: {} });
-  for (let i = 0; i < nodes.length; i += 1000) {
-    const batch: TesseraEvent[] = nodes.slice(i, i + 1000).map((n) => ({
-      runId: run.runId,
-      stepKey: dag.name(n),
-      timestamp: Date.now(),
-      eventType: "ASSET_MATERIALIZATION",
-      assetKey: new AssetKey(dag.name(n)),
-    }));
-    await instance.storeEvents(batch);
-  }
-}
 
 export async function run(): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   const home = mkdtempSync(join(tmpdir(), "tessera-bench-"));
   const instance = Instance.fromHome({ home });
   try {
-    const assets: AssetsDefinition<unknown>[] = new Array(TOTAL);
-    for (let n = 0; n < TOTAL; n++) assets[n] = asset({ name: dag.name(n), deps: dag.parents(n).map((p) => dag.name(p)) }, () => n);
-    const defs = new Definitions({ assets });
+    const defs = layeredDefinitions(dag, TOTAL);
     const eager = AutomationCondition.eager();
-    await materialize(instance, Array.from({ length: TOTAL }, (_, n) => n));
+    await recordMaterializations(instance, dag, Array.from({ length: TOTAL }, (_, n) => n));
     // Two ticks: the first has no cursor; after the second every condition is at rest.
     const first = await evaluateAutomationConditions({ defs, instance, defaultCondition: eager, evaluationTime: 0 });
     const settled = await evaluateAutomationConditions({ defs, instance, cursor: first.cursor, defaultCondition: eager, evaluationTime: 30_000 });
@@ -51,11 +36,11 @@ export async function run(): Promise<Measurement[]> {
       rows.push({ name: `eager() over ${TOTAL.toLocaleString("en")} assets, ${what}: incremental`, ms, figure: `${requested} requested; full evaluation ${fullMs.toFixed(0)} ms`, target: `< ${target} ms`, pass: ms < target });
     };
     await both("nothing new", 0, 50);
-    await materialize(instance, [0]);
+    await recordMaterializations(instance, dag, [0]);
     const descendants = new Set<number>([0]);
     for (let n = 1; n < TOTAL; n++) if (dag.parents(n).some((p) => descendants.has(p))) descendants.add(n);
     await both("one root updated", descendants.size - 1, 150);
-    await materialize(instance, Array.from({ length: WIDTH - 1 }, (_, i) => i + 1));
+    await recordMaterializations(instance, dag, Array.from({ length: WIDTH - 1 }, (_, i) => i + 1));
     await both("100 roots updated", TOTAL - WIDTH, 600);
 
     // Heap kept per tick: ticks that continue each other, one root updated before each.
@@ -67,7 +52,7 @@ export async function run(): Promise<Measurement[]> {
       gc();
       const start = process.memoryUsage().heapUsed;
       for (let i = 0; i < ticks; i++) {
-        await materialize(instance, [i % WIDTH]);
+        await recordMaterializations(instance, dag, [i % WIDTH]);
         cursor = (await evaluateAutomationConditions({ defs, instance, cursor, defaultCondition: eager, evaluationTime: (at += 30_000) })).cursor;
       }
       gc();

@@ -3,48 +3,28 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AssetKey, Definitions, Instance, asset, type AssetsDefinition, type TesseraEvent } from "../src/index.js";
+import { Instance } from "../src/index.js";
 import { AutomationCondition, evaluateAutomationConditions } from "../src/index.js";
 import { layeredParents, median, type Measurement, report } from "./harness.js";
+import { layeredDefinitions, recordMaterializations } from "./layered-assets.js";
 
 const TOTAL = 10_000;
 const WIDTH = 100;
 const dag = layeredParents(TOTAL, WIDTH);
-
-function build(): Definitions {
-  const assets: AssetsDefinition<unknown>[] = new Array(TOTAL);
-  for (let n = 0; n < TOTAL; n++) assets[n] = asset({ name: dag.name(n), deps: dag.parents(n).map((p) => dag.name(p)) }, () => n);
-  return new Definitions({ assets });
-}
-
-/** Materializations written straight to the event log (the same rows a run writes, without running 10,000 steps). */
-async function materialize(instance: Instance, nodes: readonly number[]): Promise<void> {
-  const run = await instance.createRun({ jobName: "__bench__", tags: {}, assetSelection: [], runConfig: {} });
-  for (let i = 0; i < nodes.length; i += 1000) {
-    const batch: TesseraEvent[] = nodes.slice(i, i + 1000).map((n) => ({
-      runId: run.runId,
-      stepKey: dag.name(n),
-      timestamp: Date.now(),
-      eventType: "ASSET_MATERIALIZATION",
-      assetKey: new AssetKey(dag.name(n)),
-    }));
-    await instance.storeEvents(batch);
-  }
-}
 
 export async function run(): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   const home = mkdtempSync(join(tmpdir(), "tessera-bench-"));
   const instance = Instance.fromHome({ home });
   try {
-    const defs = build();
+    const defs = layeredDefinitions(dag, TOTAL);
     const eager = AutomationCondition.eager();
     const started = performance.now();
-    await materialize(instance, Array.from({ length: TOTAL }, (_, n) => n));
+    await recordMaterializations(instance, dag, Array.from({ length: TOTAL }, (_, n) => n));
     const first = await evaluateAutomationConditions({ defs, instance, defaultCondition: eager, evaluationTime: 0 });
     rows.push({ name: `materialize ${TOTAL.toLocaleString("en")} assets and a first tick (setup, not a target)`, ms: performance.now() - started });
 
-    await materialize(instance, [0]);
+    await recordMaterializations(instance, dag, [0]);
     // eager() requests the root's descendants in the same tick: each sees a parent that will be requested.
     const descendants = new Set<number>([0]);
     for (let n = 1; n < TOTAL; n++) if (dag.parents(n).some((p) => descendants.has(p))) descendants.add(n);
