@@ -1,16 +1,15 @@
 // One selection given to several code locations at once (`tessera materialize -m a.ts -m b.ts --select ...`): each
 // location runs what the selection names among its own assets. An asset key named explicitly but defined in another
 // of the locations selects nothing here; a key that no location defines is still an error, with near matches.
-import { UnknownAssetError, closestMatches, type AssetKey } from "../core/index.js";
+import type { AssetKey } from "../core/index.js";
 import type { SelectionNode } from "../definitions/index.js";
-import { AssetSelection, type AssetGraph } from "../graph/index.js";
+import { AssetSelection, undefinedAssetError, type AssetGraph } from "../graph/index.js";
 
 /**
  * `selection` as `graph`'s location should resolve it, given the graphs of every location: explicit keys (and checks of
  * assets) defined only in other locations are left out; everything else is kept as written.
  */
 export function selectionForLocation(selection: AssetSelection, graph: AssetGraph, allGraphs: readonly AssetGraph[]): AssetSelection {
-  requireKeysSomewhere(selection.node, allGraphs);
   const definedElsewhere = (key: AssetKey): boolean => !graph.has(key) && allGraphs.some((g) => g !== graph && g.has(key));
   const keep = <T>(items: readonly T[], keyOf: (item: T) => AssetKey): T[] => items.filter((item) => !definedElsewhere(keyOf(item)));
   const rewrite = (node: SelectionNode): SelectionNode => {
@@ -41,8 +40,8 @@ export function selectionForLocation(selection: AssetSelection, graph: AssetGrap
   return new AssetSelection(rewrite(selection.node));
 }
 
-/** An explicit key that no location defines: an UnknownAssetError with near matches from every location. */
-function requireKeysSomewhere(node: SelectionNode, graphs: readonly AssetGraph[]): void {
+/** An explicit key of `selection` that no location defines: an UnknownAssetError with near matches from every location. */
+export function requireKeysSomewhere(selection: AssetSelection, graphs: readonly AssetGraph[]): void {
   const named: AssetKey[] = [];
   const collect = (n: SelectionNode): void => {
     if (n.type === "keys" || n.type === "checksForAssets") named.push(...n.keys);
@@ -51,16 +50,9 @@ function requireKeysSomewhere(node: SelectionNode, graphs: readonly AssetGraph[]
     else if (n.type === "minus") [n.left, n.right].forEach(collect);
     else if ("child" in n) collect(n.child);
   };
-  collect(node);
+  collect(selection.node);
   for (const key of named) {
     if (graphs.some((g) => g.has(key))) continue;
-    const id = key.toString();
-    const suggestions = closestMatches(id, graphs.flatMap((g) => [...g.ids]));
-    throw new UnknownAssetError(
-      id,
-      `Asset "${id}" in the selection is not defined in any of the code locations.` +
-        (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : " List the defined assets with `tessera asset list`."),
-      suggestions,
-    );
+    throw undefinedAssetError(key.toString(), graphs.flatMap((g) => [...g.ids]), "in the selection is not defined in any of the code locations");
   }
 }

@@ -258,13 +258,7 @@ export class AssetGraph {
     const id = typeof key === "string" ? key : key.toString();
     const index = this.indexOf(id);
     if (index !== undefined) return index;
-    const suggestions = closestMatches(id, this.ids);
-    throw new UnknownAssetError(
-      id,
-      `Asset "${id}" in ${context} is not defined.` +
-        (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : " List the defined assets with `tessera asset list`."),
-      suggestions,
-    );
+    throw undefinedAssetError(id, this.ids, `in ${context} is not defined`);
   }
 }
 
@@ -318,6 +312,20 @@ function selfTimeWindowMapping(mapping: unknown, def: PartitionsDefinition): Tim
     }
   }
   return undefined;
+}
+
+/**
+ * `Asset "<id>" <where>.`, with the nearest of `known` as suggestions, or how to list the assets: the error for a key
+ * that names no asset.
+ */
+export function undefinedAssetError(id: string, known: readonly string[], where: string): UnknownAssetError {
+  const suggestions = closestMatches(id, known);
+  return new UnknownAssetError(
+    id,
+    `Asset "${id}" ${where}.` +
+      (suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : " List the defined assets with `tessera asset list`."),
+    suggestions,
+  );
 }
 
 function rejectLikelyTypo(depId: string, dependent: string, definedIds: readonly string[]): void {

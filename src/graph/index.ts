@@ -1,6 +1,6 @@
 // The graph layer: definitions resolved into an integer-indexed asset graph, selections resolved against it, and
 // the checks of a set of definitions that need the graph.
-export { AssetGraph, SelfDependencyError, type CheckNode } from "./asset-graph.js";
+export { AssetGraph, SelfDependencyError, undefinedAssetError, type CheckNode } from "./asset-graph.js";
 export {
   AssetSelection,
   SelectionNeedsInstanceError,

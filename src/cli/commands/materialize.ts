@@ -8,7 +8,7 @@ import { DynamicPartitionsSnapshot, PartitionKeyRange } from "../../partitions/i
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
-import { selectionForLocation } from "../location-selection.js";
+import { requireKeysSomewhere, selectionForLocation } from "../location-selection.js";
 import { executeWithProgress } from "../execute-with-progress.js";
 import { parseTags, readRunConfig } from "../run-options.js";
 
@@ -76,6 +76,7 @@ async function materialize(cli: Cli, command: Command, options: MaterializeOptio
       locations.push({ location, graph: AssetGraph.of(location.defs) });
     }
     const graphs = locations.map((l) => l.graph);
+    if (graphs.length > 1) requireKeysSomewhere(parsed, graphs);
     let assetCount = 0;
     for (const { location, graph } of locations) {
       assetCount += graph.size;
