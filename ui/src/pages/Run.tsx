@@ -78,6 +78,14 @@ export function Run({ runId }: { runId: string }) {
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
 
+  /** Shows the events that arrived while the view was paused (or just now). */
+  const flush = () => {
+    if (buffered.current.length === 0) return;
+    const arrived = buffered.current;
+    buffered.current = [];
+    setEvents((previous) => [...previous, ...arrived]);
+  };
+
   const load = () =>
     gql<{ runOrError: { __typename: string; message?: string } & Partial<RunData> }>(RUN, { runId })
       .then(({ runOrError }) => (runOrError.__typename === "Run" ? setRun(runOrError as RunData) : setError(runOrError.message ?? "No such run.")))
@@ -93,21 +101,13 @@ export function Run({ runId }: { runId: string }) {
         cursor.current = runEvents.cursor ?? cursor.current;
         buffered.current.push(...runEvents.events);
         if (runEvents.events.some((e) => e.eventType.startsWith("RUN_"))) void load();
-        if (!pausedRef.current) {
-          const arrived = buffered.current;
-          buffered.current = [];
-          setEvents((previous) => [...previous, ...arrived]);
-        }
+        if (!pausedRef.current) flush();
       },
     });
   }, [runId]); // eslint-disable-line react-hooks/exhaustive-deps -- one subscription per run
 
   useEffect(() => {
-    if (!paused && buffered.current.length) {
-      const arrived = buffered.current;
-      buffered.current = [];
-      setEvents((previous) => [...previous, ...arrived]);
-    }
+    if (!paused) flush();
   }, [paused]);
 
   const spans = useMemo(() => stepSpans(events), [events]);
