@@ -28,6 +28,8 @@ export const EventType = Object.freeze({
   ASSET_WIPED: "ASSET_WIPED",
   ENGINE_EVENT: "ENGINE_EVENT",
   LOG_MESSAGE: "LOG_MESSAGE",
+  /** A step began writing to stdout or stderr; its data names where the compute log manager keeps them. */
+  LOGS_CAPTURED: "LOGS_CAPTURED",
 });
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

@@ -1,6 +1,7 @@
 // Batches a run's events: everything emitted before the event loop turns is written in one transaction, in order.
 import type { EventRecord, TesseraEvent } from "../core/index.js";
 import type { Instance } from "../instance/index.js";
+import { outsideCapture } from "./compute-log-capture.js";
 
 export class RunEventWriter {
   readonly records: EventRecord[] = [];
@@ -42,7 +43,8 @@ export class RunEventWriter {
           const stored = await this.#instance.storeEvents(batch);
           for (const record of stored) {
             this.records.push(record);
-            this.#onEvent?.(record);
+            // A listener prints progress; the flush may have been started inside a step, whose output that is not.
+            if (this.#onEvent) outsideCapture(() => this.#onEvent?.(record));
           }
         } catch (error) {
           this.#failure = error;

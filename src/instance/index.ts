@@ -22,3 +22,17 @@ export {
   type PostgresStorageConfig,
 } from "./settings.js";
 export type { PartitionStatus } from "./partition-status.js";
+export {
+  COMPUTE_IO_TYPES,
+  DEFAULT_MAX_BYTES_PER_STEP,
+  InMemoryComputeLogManager,
+  LocalComputeLogManager,
+  NoOpComputeLogManager,
+  computeLogFileKey,
+  computeLogManagerFor,
+  type ComputeIOType,
+  type ComputeLogChunk,
+  type ComputeLogManager,
+  type ComputeLogSettings,
+  type ComputeLogSink,
+} from "./compute-log-manager.js";

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
+import { computeLogManagerFor, type ComputeLogManager, type ComputeLogSettings } from "./compute-log-manager.js";
 import { randomUUID } from "node:crypto";
 import {
   AssetKey,
@@ -49,7 +50,12 @@ export interface InstanceOptions {
   home?: string;
   /** Open a storage with an older schema, only to migrate it. */
   allowOldSchema?: boolean;
+  /** Where steps' stdout and stderr are kept (`computeLogs:` of tessera.yaml). @default files under the home */
+  computeLogs?: ComputeLogSettings | undefined;
 }
+
+// The compute log settings given to Instance.open (by a step process, from its parent's) as the instance's settings.
+const settingsOf = (options: InstanceOptions): { settings?: Settings } => (options.computeLogs ? { settings: { computeLogs: options.computeLogs } } : {});
 
 /** Paging options for `Instance.fetchMaterializations()` and `fetchObservations()`. */
 export interface FetchOptions {
@@ -93,12 +99,16 @@ export class Instance {
   /** How this instance's storage was opened (`storage:` of tessera.yaml), so other processes can open it too; undefined when in memory. */
   readonly storageConfig: StorageConfig | undefined;
 
-  constructor(storage: Storage, options: { clock?: Clock; home?: string; settings?: Settings; storageConfig?: StorageConfig } = {}) {
+  /** What steps wrote to stdout and stderr, per run and step. */
+  readonly computeLogs: ComputeLogManager;
+
+  constructor(storage: Storage, options: { clock?: Clock; home?: string; settings?: Settings; storageConfig?: StorageConfig; computeLogs?: ComputeLogManager } = {}) {
     this.storage = storage;
     this.clock = options.clock ?? systemClock;
     this.home = options.home;
     this.settings = options.settings ?? {};
     this.storageConfig = options.storageConfig;
+    this.computeLogs = options.computeLogs ?? computeLogManagerFor(this.home, this.settings.computeLogs);
   }
 
   /** An in-memory instance that forgets everything when closed: for tests and scripts. */
@@ -131,10 +141,10 @@ export class Instance {
     const allowOldSchema = options.allowOldSchema ?? false;
     if ("postgres" in storage) {
       const postgres = new PostgresStorage({ ...resolvePostgresSettings(storage.postgres), allowOldSchema });
-      return new Instance(postgres, { clock: options.clock, home: options.home, storageConfig: options.storage });
+      return new Instance(postgres, { clock: options.clock, home: options.home, storageConfig: options.storage, ...settingsOf(options) });
     }
     const sqlite = new SqliteStorage(storage.sqlite.path, { allowOldSchema });
-    return new Instance(sqlite, { clock: options.clock, home: options.home, storageConfig: options.storage });
+    return new Instance(sqlite, { clock: options.clock, home: options.home, storageConfig: options.storage, ...settingsOf(options) });
   }
 
   /**

@@ -92,15 +92,24 @@ function buildSchemas(z: typeof Zod) {
     })
     .strict();
 
+  const computeLogSettingsSchema = z
+    .object({
+      directory: z.string().min(1).optional().describe("Where steps' stdout and stderr are kept, relative to this file. @default <home>/storage/compute_logs"),
+      maxBytesPerStep: z.number().int().min(1).optional().describe("The most bytes kept of each stream of a step; the rest is dropped behind a marker. @default 10485760"),
+      enabled: z.boolean().optional().describe("false: steps' output is not captured. @default true"),
+    })
+    .strict();
+
   const settingsSchema = z
     .object({
       storage: storageConfigSchema.optional(),
+      computeLogs: computeLogSettingsSchema.optional(),
       runQueue: runQueueSettingsSchema.optional(),
       concurrency: concurrencySettingsSchema.optional(),
       locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
     })
     .strict();
-  return { envReferenceSchema, postgresSettingsSchema, sqliteSettingsSchema, storageConfigSchema, tagConcurrencyLimitSchema, runQueueSettingsSchema, concurrencySettingsSchema, settingsSchema };
+  return { computeLogSettingsSchema, envReferenceSchema, postgresSettingsSchema, sqliteSettingsSchema, storageConfigSchema, tagConcurrencyLimitSchema, runQueueSettingsSchema, concurrencySettingsSchema, settingsSchema };
 }
 type Schemas = ReturnType<typeof buildSchemas>;
 let schemas: Schemas | undefined;
@@ -223,6 +232,9 @@ export function readSettingsFile(file: string): Settings {
   const settings = parsed.data;
   if (settings.storage && "sqlite" in settings.storage && !isAbsolute(settings.storage.sqlite.path)) {
     settings.storage = { sqlite: { path: join(dir, settings.storage.sqlite.path) } };
+  }
+  if (settings.computeLogs?.directory !== undefined && !isAbsolute(settings.computeLogs.directory)) {
+    settings.computeLogs = { ...settings.computeLogs, directory: join(dir, settings.computeLogs.directory) };
   }
   if (settings.locations) {
     settings.locations = settings.locations.map((l) => ({ module: isAbsolute(l.module) ? l.module : resolve(dir, l.module) }));

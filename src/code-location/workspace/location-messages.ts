@@ -11,7 +11,7 @@ export interface LocationProcessInput {
   /** Absolute path of the module that exports `defs`. */
   readonly module: string;
   /** The instance operations and the daemon use (its storage config as tessera.yaml gives it, and its home). */
-  readonly instance: { readonly storage: unknown; readonly home: string | undefined };
+  readonly instance: { readonly storage: unknown; readonly home: string | undefined; readonly computeLogs?: unknown };
   /**
    * Start, prepare (Node, Tessera, the TypeScript loader) and wait for `load`: the workspace keeps one such process
    * per watched location, so that a reload after an edit only pays for importing the module.

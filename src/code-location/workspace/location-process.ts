@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { Daemon, queuedDaemonLauncher, type DaemonLogger, type DaemonRunLauncher } from "../../automation/daemon/index.js";
 import { isTypeScriptModule, loadTypeScript } from "../../core/index.js";
 import { loadModuleDefinitions } from "../../execution/multiprocess/load-definitions.js";
-import { Instance, type StorageConfig } from "../../instance/index.js";
+import { Instance, type ComputeLogSettings, type StorageConfig } from "../../instance/index.js";
 import { Definitions } from "../definitions.js";
 import { runLocationOperation } from "../location-operations.js";
 import { snapshotDefinitions } from "../location-snapshot.js";
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
   await send({ type: "loaded", snapshot: snapshotDefinitions(defs), loadMs: performance.now() - started });
 
-  const instance = Instance.open({ storage: input.instance.storage as StorageConfig, ...(input.instance.home ? { home: input.instance.home } : {}) });
+  const instance = Instance.open({ storage: input.instance.storage as StorageConfig, ...(input.instance.home ? { home: input.instance.home } : {}), ...(input.instance.computeLogs ? { computeLogs: input.instance.computeLogs as ComputeLogSettings } : {}) });
   const controller = new AbortController();
   let daemonDone: Promise<void> = Promise.resolve();
   const startDaemon = (): void => {

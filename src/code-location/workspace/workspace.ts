@@ -296,7 +296,7 @@ export class ProcessWorkspace implements WorkspaceView {
       name: slot.location.name,
       module: slot.location.module,
       ...(standby ? { standby: true } : {}),
-      instance: { storage: instance.storageConfig, home: instance.home },
+      instance: { storage: instance.storageConfig, home: instance.home, computeLogs: instance.settings.computeLogs },
       ...(daemon
         ? {
             daemon: {

@@ -1,7 +1,7 @@
 // The parent side of the multiprocess executor: one child process per step, its report read from stdout.
 import { spawn } from "node:child_process";
 import { ownModuleProcessArgs, serializeError } from "../../core/index.js";
-import type { StorageConfig } from "../../instance/index.js";
+import type { ComputeLogSettings, StorageConfig } from "../../instance/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
 import type { StepOutcome } from "../step/step-events.js";
@@ -18,6 +18,8 @@ export interface StepProcessInput {
   checks: readonly string[];
   partitionKeys: readonly string[] | undefined;
   runTags: Readonly<Record<string, string>>;
+  /** The parent instance's `computeLogs:` settings, so the step's output is kept where the parent's would be. */
+  computeLogs?: ComputeLogSettings | undefined;
 }
 
 /** What a step process reports on its last line of output. */
@@ -51,7 +53,8 @@ const PROCESS_ARGS = ownModuleProcessArgs("execution/multiprocess/step-process")
 
 export function spawnStep(target: { module: string; storage: StorageConfig; home: string | undefined; nodes: readonly number[]; checks: readonly number[] }) {
   return (run: RunState, step: PlanStep): Promise<StepOutcome> => {
-    const input: StepProcessInput = { ...stepInputOf(target, run, step), storage: target.storage, home: target.home };
+    const computeLogs = run.instance.settings.computeLogs;
+    const input: StepProcessInput = { ...stepInputOf(target, run, step), storage: target.storage, home: target.home, ...(computeLogs ? { computeLogs } : {}) };
     return new Promise((resolve) => {
       const child = spawn(process.execPath, PROCESS_ARGS, {
         stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,7 @@ import { REPORT_PREFIX, type StepProcessInput, type StepProcessReport } from "./
 async function main(): Promise<StepProcessReport> {
   const input = JSON.parse(process.env.TESSERA_STEP_INPUT ?? "{}") as StepProcessInput;
   const defs = await loadModuleDefinitions(input.module);
-  const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}) });
+  const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}), ...(input.computeLogs ? { computeLogs: input.computeLogs } : {}) });
   try {
     return await executeStepInput(input, defs, instance);
   } finally {

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { FINISHED_RUN_STATUSES, ownModuleProcessArgs } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
-import type { Instance, StorageConfig } from "../../instance/index.js";
+import type { ComputeLogSettings, Instance, StorageConfig } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { executeSubmittedRun, type ExecuteOptions } from "../execute-run.js";
 import type { RunQueueLauncher } from "./coordinator.js";
@@ -40,6 +40,8 @@ export interface RunProcessInput {
   storage: StorageConfig;
   home: string | undefined;
   runId: string;
+  /** The launching instance's `computeLogs:` settings. */
+  computeLogs?: ComputeLogSettings | undefined;
 }
 
 const PROCESS_ARGS = ownModuleProcessArgs("execution/run-queue/run-process");
@@ -63,7 +65,7 @@ export class ChildProcessRunLauncher implements RunQueueLauncher {
   }
 
   async launch(run: RunRecord): Promise<void> {
-    const input: RunProcessInput = { module: this.#module, storage: this.#instance.storageConfig as StorageConfig, home: this.#instance.home, runId: run.runId };
+    const input: RunProcessInput = { module: this.#module, storage: this.#instance.storageConfig as StorageConfig, home: this.#instance.home, runId: run.runId, computeLogs: this.#instance.settings.computeLogs };
     const child = spawn(process.execPath, PROCESS_ARGS, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, TESSERA_RUN_INPUT: JSON.stringify(input) } });
     this.#children.add(child);
     child.on("close", () => this.#children.delete(child));

@@ -8,7 +8,7 @@ const input = JSON.parse(process.env.TESSERA_RUN_INPUT ?? "{}") as RunProcessInp
 
 async function main(): Promise<void> {
   const defs = await loadModuleDefinitions(input.module);
-  const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}) });
+  const instance = Instance.open({ storage: input.storage, ...(input.home ? { home: input.home } : {}), ...(input.computeLogs ? { computeLogs: input.computeLogs } : {}) });
   try {
     const run = await instance.getRunById(input.runId);
     if (!run) throw new Error(`Run ${input.runId} is not in the instance`);

@@ -2,6 +2,7 @@
 // hands its outputs to their IO managers, records its checks, and writes the step's events throughout.
 import { AssetCheckFailedError, serializeError } from "../../core/index.js";
 import type { PlanStep } from "../../plan/index.js";
+import { captureStepOutput } from "../compute-log-capture.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
 import { runWithRetries } from "../step-retry.js";
@@ -13,7 +14,12 @@ import { ComputeError } from "./run-compute.js";
 import { computeCheck, evaluateChecks } from "./step-checks.js";
 import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
 
-export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+/** Runs one step here, with what it writes to stdout and stderr kept as its compute logs. */
+export function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+  return captureStepOutput(run, step, () => runCapturedStep(run, step));
+}
+
+async function runCapturedStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
   const started = performance.now();
   const emit = stepEmitter(run, step);
   const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));

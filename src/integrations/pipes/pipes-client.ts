@@ -133,9 +133,13 @@ export class PipesSession {
 
 function runToEnd(command: string, options: PipesRunOptions, env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: string | null; stderrTail: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...(options.args ?? [])], { cwd: options.cwd, env, stdio: ["ignore", "inherit", "pipe"] });
+    // Both streams go through this process's own (to the terminal as before), so that the step's compute logs
+    // keep the program's output too: an inherited descriptor would bypass them.
+    const child = spawn(command, [...(options.args ?? [])], { cwd: options.cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let tail = Buffer.alloc(0);
+    child.stdout.on("data", (chunk: Buffer) => process.stdout.write(chunk));
     child.stderr.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
       tail = Buffer.concat([tail, chunk]);
       if (tail.length > STDERR_TAIL_BYTES * 2) tail = tail.subarray(tail.length - STDERR_TAIL_BYTES);
     });
