@@ -72,11 +72,22 @@ const EXTENSION: Readonly<Record<ComputeIOType, string>> = { stdout: ".out", std
  * with a hash of the whole key.
  */
 export function computeLogFileKey(key: string): string {
-  let encoded = encodeURIComponent(key).replace(/[A-Z*!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  // encodeURIComponent leaves letters alone, so an escape of a capital (%41) never collides with its own output.
+  // Character by character: encodeURIComponent leaves letters alone, so an escape of a capital (%41) never collides
+  // with its own output, and the hex digits of its escapes are never touched.
+  let encoded = "";
+  for (const c of key) encoded += /^[A-Z*!'()~]$/.test(c) ? `%${c.charCodeAt(0).toString(16).toUpperCase()}` : encodeOne(c);
   if (encoded === "." || encoded === "..") encoded = encoded.replaceAll(".", "%2E");
   if (encoded.length > 160) encoded = `${encoded.slice(0, 100)}~${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
   return encoded;
+}
+
+// A lone surrogate has no UTF-8 form (encodeURIComponent throws): it gets %u and its code, which nothing else makes.
+function encodeOne(c: string): string {
+  try {
+    return encodeURIComponent(c);
+  } catch {
+    return `%u${c.charCodeAt(0).toString(16).toUpperCase()}`;
+  }
 }
 
 /** The number of bytes of `bytes` that end on a whole UTF-8 character. */
