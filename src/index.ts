@@ -494,3 +494,16 @@ export {
   type WorkspaceView,
 } from "./code-location/index.js";
 export { createGraphQLHandler, type GraphQLHandler, type GraphQLHandlerOptions, type QueryLimits } from "./api/index.js";
+
+// Compute logs: what steps wrote to stdout and stderr, kept per run and step (issue 12).
+export { StepNotFoundError } from "./core/index.js";
+export {
+  InMemoryComputeLogManager,
+  LocalComputeLogManager,
+  NoOpComputeLogManager,
+  type ComputeIOType,
+  type ComputeLogChunk,
+  type ComputeLogManager,
+  type ComputeLogSettings,
+  type ComputeLogSink,
+} from "./instance/index.js";

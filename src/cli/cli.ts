@@ -96,7 +96,7 @@ const CLOSED_STREAM_GUARDED = new WeakSet<NodeJS.WritableStream>();
  * Commands that show runs first end the runs whose process is gone (killed, exited), as the daemon's run
  * monitoring does: without a daemon such a run would otherwise show STARTED forever.
  */
-const RUN_READING_COMMANDS = new Set(["run list", "run show", "run cancel", "run reexecute", "daemon status", "backfill list", "backfill show"]);
+const RUN_READING_COMMANDS = new Set(["run list", "run show", "run logs", "run cancel", "run reexecute", "daemon status", "backfill list", "backfill show"]);
 
 /**
  * Commands that only read, and what they do where no instance exists (they never create one): those that show only
@@ -105,6 +105,7 @@ const RUN_READING_COMMANDS = new Set(["run list", "run show", "run cancel", "run
 const READ_ONLY_COMMANDS = new Map<string, "fail" | "empty">([
   ["run list", "fail"],
   ["run show", "empty"],
+  ["run logs", "fail"],
   ["backfill list", "fail"],
   ["backfill show", "empty"],
   ["instance info", "fail"],

@@ -77,6 +77,7 @@ export const TesseraErrorCode = {
   PIPES_PROTOCOL_ERROR: "PIPES_PROTOCOL_ERROR",
   // Runs and backfills the instance holds
   RUN_NOT_FOUND: "RUN_NOT_FOUND",
+  STEP_NOT_FOUND: "STEP_NOT_FOUND",
   RUN_FINISHED: "RUN_FINISHED",
   NOTHING_TO_REEXECUTE: "NOTHING_TO_REEXECUTE",
   BACKFILL_NOT_FOUND: "BACKFILL_NOT_FOUND",
@@ -369,5 +370,22 @@ export class AssetCheckFailedError extends TesseraError {
       `Blocking asset check${checks.length > 1 ? "s" : ""} ${checks.map((c) => `"${c}"`).join(", ")} failed, so the assets downstream of ${checks.length > 1 ? "them" : "it"} were not materialized in this run. Fix the data (or the check) and run again.`,
     );
     this.checks = checks;
+  }
+}
+
+/** A step key that a run does not have (`tessera run logs --step`); the message lists the run's steps. */
+export class StepNotFoundError extends TesseraError {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly steps: readonly string[];
+  constructor(runId: string, stepKey: string, steps: readonly string[], suggestions: readonly string[] = []) {
+    super(
+      "STEP_NOT_FOUND",
+      `Run ${runId} has no step "${stepKey}"${suggestions.length ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(" or ")}?` : "."} ` +
+        (steps.length ? `Its steps: ${steps.join(", ")}.` : "It ran no step."),
+    );
+    this.runId = runId;
+    this.stepKey = stepKey;
+    this.steps = steps;
   }
 }

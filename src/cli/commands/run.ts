@@ -9,6 +9,7 @@ import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTa
 import type { Style } from "../style.js";
 import { printJson, runDetailJson, runJson } from "../json-output.js";
 import { resolveRunId } from "../resolve-id.js";
+import { LOGS_EXAMPLES, runLogsCommand, type RunLogsOptions } from "./run-logs.js";
 import { CANCEL_EXAMPLES, REEXECUTE_EXAMPLES, cancelRunCommand, reexecuteCommand } from "./run-actions.js";
 
 const LIST_EXAMPLES = `
@@ -44,6 +45,16 @@ export function registerRunCommands(program: Command, cli: Cli): void {
     .option("--json", "print the run and its events as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", SHOW_EXAMPLES)
     .action((runId: string, options: { json?: boolean }, command: Command) => showRun(cli, command, runId, options));
+  run
+    .command("logs")
+    .description("Print what a run's steps wrote to stdout (or stderr): console.log, process output, pipes programs")
+    .argument("<runId>", "the run's id, or a unique prefix of it (at least 4 characters; see `tessera run list`)")
+    .option("--step <key>", "only this step's output (see the step keys in `tessera run show`)")
+    .option("--stderr", "stderr instead of stdout")
+    .option("-f, --follow", "keep printing new output as it is written, until the run ends")
+    .option("--json", "print each step's output as one JSON document")
+    .addHelpText("after", LOGS_EXAMPLES)
+    .action((runId: string, options: RunLogsOptions, command: Command) => runLogsCommand(cli, command, runId, options));
   run
     .command("cancel")
     .description("Stop a run: running steps finish, no new step starts")
