@@ -12,6 +12,7 @@ import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import { defineErrorTypes, errorValueOf, readOnlyError, type ErrorValue } from "./errors.js";
 import { defineEventTypes } from "./events.js";
+import { defineComputeLogQueries } from "./compute-logs.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 
@@ -73,6 +74,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   const runs = defineRunTypes(builder, events, assets);
   const instigators = defineInstigatorTypes(builder);
   const TagInput = TagInputRef(builder);
+  defineComputeLogQueries(builder);
 
   const LocationStatusEnum = builder.enumType("LocationStatus", { values: ["LOADING", "LOADED", "FAILED"] as const });
   const LocationError = builder.objectRef<{ message: string; stack: string | null }>("LocationLoadError").implement({

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { asset } from "../definitions/index.js";
+import { Definitions, InProcessWorkspace, materialize } from "../code-location/index.js";
+import { Instance } from "../instance/index.js";
+import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
+
+const talker = asset("talker", () => {
+  // process.stdout.write: vitest's console bypasses it.
+  process.stdout.write("héllo\nsecond line\n");
+  process.stderr.write("careful\n");
+  return 1;
+});
+const silent = asset({ name: "silent", deps: [talker] }, () => 2);
+const defs = new Definitions({ assets: [talker, silent] });
+
+const open: { instance: Instance; yoga: GraphQLHandler; dir: string }[] = [];
+afterEach(async () => {
+  for (const o of open.splice(0)) {
+    o.yoga.close();
+    await o.instance.close();
+    rmSync(o.dir, { recursive: true, force: true });
+  }
+});
+
+async function setup() {
+  const dir = mkdtempSync(join(tmpdir(), "tessera-api-logs-"));
+  const instance = Instance.open({ storage: { sqlite: { path: join(dir, "t.db") } }, home: dir });
+  const workspace = await InProcessWorkspace.load({ instance, locations: [{ name: "shop", load: defs }] });
+  const yoga = createGraphQLHandler({ instance, workspace, readOnly: true, pollIntervalMs: 10 });
+  open.push({ instance, yoga, dir });
+  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+    const response = await yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    return (await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  };
+  return { instance, gql };
+}
+
+const QUERY = `query ($runId: ID!, $stepKey: String!, $ioType: ComputeIOType!, $cursor: String, $limit: Int) {
+  computeLogs(runId: $runId, stepKey: $stepKey, ioType: $ioType, cursor: $cursor, limit: $limit) { stepKey ioType data cursor size complete path }
+}`;
+
+describe("computeLogs query", () => {
+  it("reads a step's stream in chunks from a cursor, complete once the run has finished and all is read", async () => {
+    const { instance, gql } = await setup();
+    const { runId } = await materialize(defs.assets, { instance });
+    const first = await gql(QUERY, { runId, stepKey: "talker", ioType: "STDOUT", limit: 7 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.["computeLogs"]).toMatchObject({ stepKey: "talker", ioType: "STDOUT", data: "héllo\n", size: 19, complete: false, path: expect.stringContaining("talker.out") });
+    const rest = await gql(QUERY, { runId, stepKey: "talker", ioType: "STDOUT", cursor: first.data?.["computeLogs"].cursor });
+    expect(rest.data?.["computeLogs"]).toMatchObject({ data: "second line\n", complete: true });
+    expect((await gql(QUERY, { runId, stepKey: "talker", ioType: "STDERR" })).data?.["computeLogs"]).toMatchObject({ data: "careful\n", complete: true });
+    // A step that wrote nothing is an empty, complete stream; a step the run does not have is an error naming its steps.
+    expect((await gql(QUERY, { runId, stepKey: "silent", ioType: "STDOUT" })).data?.["computeLogs"]).toMatchObject({ data: "", size: 0, complete: true });
+    const unknown = await gql(QUERY, { runId, stepKey: "talkr", ioType: "STDOUT" });
+    expect(unknown.errors?.[0]).toMatchObject({ message: expect.stringMatching(/has no step "talkr"; did you mean "talker"\? Its steps: talker, silent/), extensions: { code: "STEP_NOT_FOUND" } });
+    const noRun = await gql(QUERY, { runId: "nope", stepKey: "talker", ioType: "STDOUT" });
+    expect(noRun.errors?.[0]?.extensions).toMatchObject({ code: "RUN_NOT_FOUND" });
+    const badCursor = await gql(QUERY, { runId, stepKey: "talker", ioType: "STDERR", cursor: first.data?.["computeLogs"].cursor });
+    expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: "INVALID_CURSOR" });
+  });
+});
