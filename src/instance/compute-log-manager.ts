@@ -134,6 +134,9 @@ export class LocalComputeLogManager implements ComputeLogManager {
   readonly enabled = true;
   readonly directory: string;
   readonly maxBytesPerStep: number;
+  // Run folders this manager created: one mkdir per run, not per step (a run's folder is never removed under it
+  // except by deleteRun, which forgets it here too).
+  readonly #made = new Set<string>();
 
   constructor(directory: string, options: { maxBytesPerStep?: number | undefined } = {}) {
     this.directory = directory;
@@ -150,6 +153,7 @@ export class LocalComputeLogManager implements ComputeLogManager {
     const fds: Partial<Record<ComputeIOType, number>> = {};
     const budgets: Partial<Record<ComputeIOType, StreamBudget>> = {};
     const max = this.maxBytesPerStep;
+    const made = this.#made;
     const fileKey = computeLogFileKey(stepKey);
     let closed = false;
     return {
@@ -160,7 +164,11 @@ export class LocalComputeLogManager implements ComputeLogManager {
         let fd = fds[io];
         if (fd === undefined) {
           // Opened on the first write, appending: a retry in another process (a queue worker) adds to the same file.
-          mkdirSync(join(paths[io], ".."), { recursive: true });
+          const dir = join(paths[io], "..");
+          if (!made.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            made.add(dir);
+          }
           fd = fds[io] = openSync(paths[io], "a");
           budgets[io] ??= new StreamBudget(max, fstatSync(fd).size);
         }
@@ -206,7 +214,9 @@ export class LocalComputeLogManager implements ComputeLogManager {
   }
 
   deleteRun(runId: string): void {
-    rmSync(join(this.directory, computeLogFileKey(runId)), { recursive: true, force: true });
+    const dir = join(this.directory, computeLogFileKey(runId));
+    this.#made.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
   }
 
   /** The file keys of the steps of a run that wrote something (for listing; step keys are not recoverable from hashed names). */
