@@ -73,6 +73,32 @@ describe("tessera partitions", () => {
     await instance.close();
   });
 
+  it("pages the keys of a time-window asset with --limit and --offset", async () => {
+    expect(await json<PartitionsJson>(["partitions", "list", "sales", "-m", module, "--limit", "2"])).toEqual({ name: "sales", keys: ["2026-11-01", "2026-11-02"], total: 3 });
+    expect(await json<PartitionsJson>(["partitions", "list", "sales", "-m", module, "--limit", "2", "--offset", "2"])).toEqual({ name: "sales", keys: ["2026-11-03"], total: 3 });
+    const text = await tessera(["partitions", "list", "sales", "-m", module, "--limit", "1"], home);
+    expect(text.stdout).toMatch(/^2026-11-01\n… 2 more of 3 keys \(up to 2026-11-03\): pass --offset 1 for the next ones/);
+    const bad = await tessera(["partitions", "list", "sales", "-m", module, "--limit", "0"], home);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--limit must be a whole number of at least 1, got "0"/);
+  });
+
+  it("refuses a key that is not a partition of a daily asset wherever one is given", async () => {
+    for (const args of [
+      ["materialize", "-m", module, "--select", "sales", "--partition", "2026-13-45"],
+      ["materialize", "-m", module, "--select", "bulk", "--partition-range", "2026-13-45...2026-11-02"],
+      ["backfill", "launch", "-m", module, "--select", "sales", "--partitions", "2026-11-01,2026-13-45"],
+      ["backfill", "launch", "-m", module, "--select", "sales", "--from", "2026-13-45", "--to", "2026-11-02"],
+    ]) {
+      const result = await tessera(args, home);
+      expect(result.code, args.join(" ")).toBe(1);
+      expect(result.stderr, args.join(" ")).toMatch(/Partition key "2026-13-45" is not a partition of Daily partitions starting 2026-11-01/);
+    }
+    const instance = Instance.fromHome({ home });
+    expect((await instance.getRuns({})).filter((r) => r.partitionKey === "2026-13-45" || r.tags["tessera/partition_range_start"] === "2026-13-45")).toEqual([]);
+    await instance.close();
+  });
+
   it("refuses an unpartitioned asset", async () => {
     const result = await tessera(["partitions", "list", "plain", "-m", module], home);
     expect(result.code).toBe(1);

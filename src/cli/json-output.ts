@@ -417,6 +417,8 @@ export interface PartitionsJson {
   name: string;
   /** Its keys, in the order they were added. */
   keys: string[];
+  /** With --limit or --offset: how many keys there are in all (`keys` is the page asked for). */
+  total?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

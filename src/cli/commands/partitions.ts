@@ -22,6 +22,15 @@ Examples:
 <name> is an asset key (its partitions, whatever its definition) or the name of a DynamicPartitionsDefinition({ name }).
 Assets are looked up in the code location (-m, or locations in tessera.yaml).`;
 
+/** Keys `partitions list` prints without --limit: a daily asset over years has thousands. */
+const TEXT_LIMIT = 200;
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new CliUsageError(`${flag} must be a whole number of at least ${min}, got "${value}".`);
+  return n;
+}
+
 export function registerPartitionsCommands(program: Command, cli: Cli): void {
   const partitions = program.command("partitions").description(commandDescription("partitions")).addHelpText("after", EXAMPLES);
   partitions
@@ -29,23 +38,32 @@ export function registerPartitionsCommands(program: Command, cli: Cli): void {
     .description("List the partition keys of an asset, or of a dynamic partitions definition")
     .argument("<name>", "an asset key, or a dynamic partitions definition's name")
     .option("-m, --module <file>", "code location defining the asset (default: locations in tessera.yaml)")
+    .option("--limit <n>", `at most this many keys (default: all with --json, else ${TEXT_LIMIT})`)
+    .option("--offset <n>", "skip this many keys first (with --limit: the next page)", "0")
     .option("--json", "print the keys as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", EXAMPLES)
-    .action(async (name: string, options: { json?: boolean; module?: string }, command: Command) => {
+    .action(async (name: string, options: { json?: boolean; module?: string; limit?: string; offset: string }, command: Command) => {
+      const offset = wholeNumber("--offset", options.offset, 0);
+      const limit = options.limit === undefined ? (options.json ? Number.POSITIVE_INFINITY : TEXT_LIMIT) : wholeNumber("--limit", options.limit, 1);
+      const paged = options.limit !== undefined || offset > 0;
       await cli.withInstance(command, async (instance) => {
         const asset = await findAssetPartitions(cli, instance, name, options.module);
+        let keys: readonly string[];
         if (asset) {
           const store = await DynamicPartitionsSnapshot.load(instance, [asset.partitionsDef]);
-          const assetKeys = asset.partitionsDef.getPartitionKeys({ dynamicPartitionsStore: store });
-          if (options.json) return printJson(cli, { name, keys: assetKeys } satisfies PartitionsJson);
-          if (assetKeys.length === 0) cli.print(`Asset "${name}" has no partitions yet (${asset.partitionsDef.toString()}).`);
-          for (const key of assetKeys) cli.print(key);
+          keys = asset.partitionsDef.getPartitionKeys({ dynamicPartitionsStore: store });
+        } else {
+          keys = await instance.getDynamicPartitions(name);
+        }
+        const page = keys.slice(offset, offset + limit);
+        if (options.json) return printJson(cli, { name, keys: [...page], ...(paged ? { total: keys.length } : {}) } satisfies PartitionsJson);
+        if (keys.length === 0) {
+          cli.print(asset ? `Asset "${name}" has no partitions yet (${asset.partitionsDef.toString()}).` : `No partitions of "${name}" yet. Add some: tessera partitions add ${name} <key>...`);
           return;
         }
-        const keys = await instance.getDynamicPartitions(name);
-        if (options.json) return printJson(cli, { name, keys } satisfies PartitionsJson);
-        if (keys.length === 0) cli.print(`No partitions of "${name}" yet. Add some: tessera partitions add ${name} <key>...`);
-        for (const key of keys) cli.print(key);
+        for (const key of page) cli.print(key);
+        const after = keys.length - offset - page.length;
+        if (after > 0) cli.print(cli.style.dim(`… ${after.toLocaleString("en")} more of ${keys.length.toLocaleString("en")} keys (up to ${keys[keys.length - 1]}): pass --offset ${offset + page.length} for the next ones, or --limit.`));
       });
     });
   partitions
