@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MODULE = `
 import { Definitions, RetryPolicy, asset, queueExecutor } from "@tessera/core";
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const extract = asset("extract", async () => [1, 2, 3]);
+const extract = asset("extract", async () => (console.log("extracting"), [1, 2, 3]));
 const doubled = asset({ name: "doubled", ins: { extract } }, async (_c, { extract }) => { await pause(400); return extract.map((x) => x * 2); });
 const shifted = asset({ name: "shifted", ins: { extract } }, async (_c, { extract }) => { await pause(400); return extract.map((x) => x + 10); });
 const squared = asset({ name: "squared", ins: { extract } }, async (_c, { extract }) => { await pause(400); return extract.map((x) => x * x); });
@@ -116,6 +116,9 @@ describe.skipIf(!server.reachable)("the queue executor on PostgreSQL", { timeout
     for (const step of takers.keys()) expect(logs.filter((e) => e.eventType === "STEP_SUCCESS" && e.stepKey === step)).toHaveLength(1);
     expect(result.allEvents.filter((e) => e.eventType === "ASSET_MATERIALIZATION")).toHaveLength(5);
     expect(await defs.loadAssetValue("combined", { instance })).toBe(2 + 4 + 6 + 11 + 12 + 13 + 1 + 4 + 9);
+    // The worker that ran extract kept what it printed, under the shared home.
+    expect(instance.computeLogs.read(result.runId, "extract", "stdout").data).toBe("extracting\n");
+    expect(logs.filter((e) => e.eventType === "LOGS_CAPTURED").map((e) => e.stepKey)).toEqual(["extract"]);
   }, 30_000);
 
   /** Materializes `step` and SIGKILLs the worker that takes its first attempt; resolves with the run's outcome. */
