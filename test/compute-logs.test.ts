@@ -117,6 +117,10 @@ describe("tessera run logs, after a real tessera materialize", { timeout: 120_00
     const home = dirs.make("tessera-compute-logs-home-");
     const run = await materialize(home, "hello,piped,quiet", { TESSERA_TEST_EXECUTOR: "multiprocess" });
     expect(run.code, run.stderr).toBe(0);
+    // The step processes' output reaches the terminal through the run's process, without their report lines.
+    expect(run.stdout).toContain("hello from hello\n");
+    expect(run.stderr).toContain("warning from hello\n");
+    expect(run.stdout).not.toContain("@@tessera-step-report");
     await expectLogsOfRun(home, await onlyRunId(home));
   });
 

@@ -62,8 +62,21 @@ export function spawnStep(target: { module: string; storage: StorageConfig; home
       });
       let stdout = "";
       let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      let forwarded = 0;
+      // What the step printed reaches this process's terminal, as an in-process step's does (the step's own process
+      // keeps it as compute logs); the report line is ours, not the step's, and stays here.
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+        stdout += chunk;
+        const end = stdout.lastIndexOf("\n") + 1;
+        if (end <= forwarded) return;
+        const lines = stdout.slice(forwarded, end).split("\n").filter((l, i, all) => i < all.length - 1 && !l.startsWith(REPORT_PREFIX));
+        forwarded = end;
+        if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+      });
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+        stderr += chunk;
+        process.stderr.write(chunk);
+      });
       const crashed = (why: string): void => {
         const error = new Error(`The process of step "${step.key}" ${why}${stderr.trim() ? `: ${stderr.trim().split("\n").slice(-5).join(" | ")}` : ""}`);
         error.name = "StepProcessCrash";
