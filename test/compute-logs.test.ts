@@ -101,7 +101,7 @@ describe("tessera run logs, after a real tessera materialize", { timeout: 120_00
     await expectLogsOfRun(home, runId);
     expect(readdirSync(join(home, "storage", "compute_logs", runId)).sort()).toEqual(["hello.err", "hello.out", "piped.err", "piped.out"]);
     const shown = await tessera(["run", "show", runId], home);
-    expect(shown.stdout).toMatch(/LOGS_CAPTURED\s+hello/);
+    expect(shown.stdout).toMatch(new RegExp(`LOGS_CAPTURED +hello .*\\(tessera run logs ${runId} --step hello\\)`));
 
     const unknownStep = await tessera(["run", "logs", runId, "--step", "helo"], home);
     expect(unknownStep.code).toBe(1);

@@ -139,6 +139,6 @@ export function tesseraCommand(command: Command): string {
   return home === undefined ? "tessera" : `tessera --home ${shellQuote(home)}`;
 }
 
-function shellQuote(arg: string): string {
+export function shellQuote(arg: string): string {
   return /^[\w./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }

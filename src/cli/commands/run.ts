@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { commandDescription } from "../command-descriptions.js";
 import { RunNotFoundError, RunStatus, closestMatches, type EventRecord, type SerializedError } from "../../core/index.js";
 import type { RunRecord } from "../../storage/index.js";
-import type { Cli } from "../cli.js";
+import { shellQuote, type Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatClock, formatDuration, formatTime, listNames, renderTable, renderValue } from "../format.js";
 import type { Style } from "../style.js";
@@ -143,7 +143,9 @@ function eventMessage(event: EventRecord): string {
   if (event.error) return firstLine(event.message);
   const level = event.eventType === "LOG_MESSAGE" && event.level ? `[${event.level}] ` : "";
   const data = event.eventType === "LOG_MESSAGE" && event.data && Object.keys(event.data).length ? ` ${JSON.stringify(event.data)}` : "";
-  return `${level}${event.message ?? ""}${data}`;
+  // Where to read what the step printed: the output itself is not in the event log.
+  const logs = event.eventType === "LOGS_CAPTURED" && event.stepKey !== undefined ? ` (tessera run logs ${event.runId} --step ${shellQuote(event.stepKey)})` : "";
+  return `${level}${event.message ?? ""}${data}${logs}`;
 }
 
 /** Metadata entries, then the error with its stack and causes. */
