@@ -43,6 +43,9 @@ describe("compute log capture", () => {
     const captured = result.allEvents.filter((e) => e.eventType === "LOGS_CAPTURED");
     expect(captured.map((e) => e.stepKey).sort()).toEqual(["a", "b"]);
     expect(captured[0]?.data).toMatchObject({ fileKey: expect.any(String), stepKeys: [captured[0]?.stepKey], logKey: [result.runId, "compute_logs", captured[0]?.stepKey] });
+    // Deleting the run deletes its compute logs.
+    await instance.deleteRun(result.runId);
+    expect(logs.has(result.runId, "a")).toBe(false);
   });
 
   it("keeps a failing step's output and the retries' output in one log", async () => {

@@ -253,7 +253,9 @@ export class Instance {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    return this.storage.deleteRun(runId);
+    await this.storage.deleteRun(runId);
+    // The run's compute logs go with it: nothing could list or read them any more.
+    this.computeLogs.deleteRun(runId);
   }
 
   // Events
