@@ -141,7 +141,12 @@ describe("tessera run logs, after a real tessera materialize", { timeout: 120_00
     let out = "";
     stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
     const following = main(["node", "tessera", "--home", home, "run", "logs", runId, "--step", "waiter", "--follow"], { stdout, stderr: new PassThrough(), stdin: new PassThrough() });
-    for (const deadline = Date.now() + 60_000; !out.includes("before\n"); ) {
+    // Following every step instead: each step's output under a header, as tail does.
+    const everyStep = new PassThrough();
+    let all = "";
+    everyStep.setEncoding("utf8").on("data", (c: string) => (all += c));
+    const followingAll = main(["node", "tessera", "--home", home, "run", "logs", runId, "-f"], { stdout: everyStep, stderr: new PassThrough(), stdin: new PassThrough() });
+    for (const deadline = Date.now() + 60_000; !out.includes("before\n") || !all.includes("before\n"); ) {
       if (Date.now() > deadline) throw new Error(`--follow never printed the first line: ${JSON.stringify(out)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -149,6 +154,8 @@ describe("tessera run logs, after a real tessera materialize", { timeout: 120_00
     writeFileSync(go, "");
     expect(await following).toBe(0);
     expect(out).toBe("before\nafter\n");
+    expect(await followingAll).toBe(0);
+    expect(all).toBe("==> waiter (stdout) <==\nbefore\nafter\n");
     expect((await running).code).toBe(0);
   });
 });

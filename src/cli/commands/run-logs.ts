@@ -121,11 +121,18 @@ async function follow(cli: Cli, instance: Instance, runId: string, io: ComputeIO
   const cursors = new Map<string, number>();
   let lastStep: string | undefined;
   const pollMs = options.pollMs ?? 250;
+  // Steps as they start: only the events since the last look are read, so a long run's log is not read again each time.
+  const started: string[] = [];
+  let seen = 0;
   for (;;) {
     // Read the status first: output written before the run finished is then read below, on this very pass.
     const run = await instance.getRunById(runId);
     const finished = run !== undefined && FINISHED_RUN_STATUSES.has(run.status);
-    const steps = options.step !== undefined ? [options.step] : stepsOf(await instance.allLogs(runId));
+    for (const event of await instance.allLogs(runId, { ofType: ["STEP_START", "LOGS_CAPTURED"], afterStorageId: seen })) {
+      seen = event.storageId;
+      if (event.stepKey !== undefined && !started.includes(event.stepKey)) started.push(event.stepKey);
+    }
+    const steps = options.step !== undefined ? [options.step] : started;
     for (const stepKey of steps) {
       for (;;) {
         const cursor = cursors.get(stepKey) ?? 0;
@@ -138,10 +145,8 @@ async function follow(cli: Cli, instance: Instance, runId: string, io: ComputeIO
       }
     }
     if (finished) {
-      if (options.step !== undefined && !stepsOf(await instance.allLogs(runId)).includes(options.step)) {
-        const all = stepsOf(await instance.allLogs(runId));
-        throw new StepNotFoundError(runId, options.step, all, closestMatches(options.step, all));
-      }
+      const all = options.step === undefined ? [] : stepsOf(await instance.allLogs(runId));
+      if (options.step !== undefined && !all.includes(options.step)) throw new StepNotFoundError(runId, options.step, all, closestMatches(options.step, all));
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
