@@ -145,6 +145,11 @@ class DuckDBSession implements TableSession {
     return rows;
   }
 
+  async selectColumns(name: TableName, where: string | undefined): Promise<unknown[][]> {
+    const reader = await this.#connection.runAndReadAll(`SELECT * FROM ${quoteIdent(name.schema)}.${quoteIdent(name.table)}${where === undefined ? "" : ` WHERE ${where}`}`);
+    return reader.getColumnsJS();
+  }
+
   async release(): Promise<void> {
     this.#connection.closeSync();
   }

@@ -74,11 +74,21 @@ export async function arrowToTableData(assetKey: string, table: Table): Promise<
  * which Arrow JS cannot build, become utf8; types without an Arrow twin become utf8 of their text.
  */
 export async function rowsToArrow(assetKey: string, columns: readonly TableColumn[], rows: readonly Row[]): Promise<Table> {
+  return columnsToArrow(
+    assetKey,
+    columns,
+    columns.map((c) => rows.map((r) => r[c.name] ?? null)),
+  );
+}
+
+/** Like rowsToArrow, from the values of each column (in the order of `columns`): no row objects in between. */
+export async function columnsToArrow(assetKey: string, columns: readonly TableColumn[], valuesByColumn: readonly (readonly unknown[])[]): Promise<Table> {
   const a = await loadArrow(`Loading asset "${assetKey}" as an Arrow table`);
   const vectors: Record<string, Vector> = {};
-  for (const column of columns) {
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c] as TableColumn;
     const sql = column.type.toLowerCase();
-    const values = rows.map((r) => r[column.name] ?? null);
+    const values = (valuesByColumn[c] ?? []).map((v) => v ?? null);
     let type: DataType;
     let convert: (v: unknown) => unknown = (v) => v;
     if (sql === "bigint" || sql === "int8") {

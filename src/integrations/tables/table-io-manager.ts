@@ -3,7 +3,7 @@
 import { MetadataValue, type AssetKey, type MetadataMap, type RawMetadata, type TableColumn } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
 import type { MultiPartitionsDefinition, PartitionsDefinition, TimeWindow, TimeWindowPartitionsDefinition } from "../../partitions/index.js";
-import { arrowToTableData, isArrowTable, rowsToArrow } from "./arrow-tables.js";
+import { arrowToTableData, columnsToArrow, isArrowTable, rowsToArrow } from "./arrow-tables.js";
 import { asRows, inferColumns, type Row, type RowColumn, type TableData } from "./row-columns.js";
 import { InvalidTableNameError, InvalidTableRowsError, TableNotFoundError } from "./table-errors.js";
 
@@ -156,6 +156,8 @@ export interface TableSession {
   deleteWhere(name: TableName, where: string | undefined): Promise<void>;
   insert(name: TableName, columns: readonly TableColumn[], rows: readonly Row[]): Promise<void>;
   select(name: TableName, where: string | undefined): Promise<Row[]>;
+  /** The same rows as the values of each column, where the driver reads columns without building rows. */
+  selectColumns?(name: TableName, where: string | undefined): Promise<unknown[][]>;
   release(): Promise<void>;
 }
 
@@ -254,6 +256,7 @@ export class TableIOManager implements IOManager {
     try {
       const columns = await session.describe(name);
       if (columns === undefined) throw new TableNotFoundError(assetKey, `${name.schema}.${name.table}`, this.#database.displayName);
+      if (format === "arrow" && session.selectColumns !== undefined) return await columnsToArrow(assetKey, columns, await session.selectColumns(name, where));
       const rows = await session.select(name, where);
       return format === "arrow" ? await rowsToArrow(assetKey, columns, rows) : rows;
     } finally {
