@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DateDay, Float64, Int32, Table, TimestampMillisecond, Utf8, vectorFromArray } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import { AssetIn, DailyPartitionsDefinition, Instance, MultiPartitionsDefinition, StaticPartitionsDefinition, asset, materialize } from "@tessera/core";
+import { AssetIn, BackfillPolicy, DailyPartitionsDefinition, Definitions, Instance, MultiPartitionsDefinition, StaticPartitionsDefinition, asset, launchBackfill, materialize } from "@tessera/core";
 import { DuckDBResource, InvalidTableRowsError, duckdbIOManager } from "@tessera/core/duckdb";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-duckdb-parts-"));
@@ -135,5 +135,26 @@ describe("duckdbIOManager with Arrow tables", () => {
     const asRows = asset({ name: "as_rows", ins: { rows: new AssetIn({ key: "plain_rows", metadata: { load_as: "rows" } }) } }, (_ctx, { rows }) => (kinds.push(Array.isArray(rows) ? "rows" : "arrow"), [{ ok: true }]));
     await materialize([rows, asArrow, asRows], { resources: { ioManager: duckdbIOManager({ database, loadAs: "arrow" }) } });
     expect(kinds.sort()).toEqual(["arrow", "rows"]);
+  });
+});
+
+describe("duckdbIOManager and single-run backfills", () => {
+  it("writes each partition of a range run over its own rows, and a rerun of part of the range leaves the rest", async () => {
+    const database = freshDatabase();
+    let version = 1;
+    const events = asset({ name: "ranged", partitionsDef: days, backfillPolicy: BackfillPolicy.singleRun(), metadata: { partition_expr: "day" } }, (ctx) =>
+      Object.fromEntries(ctx.partitionKeys.map((k) => [k, [{ day: new Date(`${k}T08:00:00Z`), version }]])),
+    );
+    const defs = new Definitions({ assets: [events], resources: { ioManager: duckdbIOManager({ database }) } });
+    const instance = Instance.ephemeral();
+    await launchBackfill(defs, { instance, partitionRange: { start: "2024-01-01", end: "2024-01-03" } });
+    version = 2;
+    await launchBackfill(defs, { instance, partitionRange: { start: "2024-01-02", end: "2024-01-03" } });
+    expect(await new DuckDBResource({ database }).query("SELECT strftime(day, '%Y-%m-%d') AS d, version::INTEGER AS v FROM ranged ORDER BY d")).toEqual([
+      { d: "2024-01-01", v: 1 },
+      { d: "2024-01-02", v: 2 },
+      { d: "2024-01-03", v: 2 },
+    ]);
+    await instance.close();
   });
 });
