@@ -41,6 +41,19 @@ export class PipesProcessError extends TesseraError {
   }
 }
 
+/** The program could not be started: no such command, or no such working directory. */
+export class PipesStartError extends TesseraError {
+  readonly command: string;
+  constructor(assetKey: string, command: string, cwd: string | undefined, cause: Error) {
+    super(
+      "PIPES_PROCESS_FAILED",
+      `The program "${command}" run for asset "${assetKey}" could not start (${cause.message}). Check that it is installed and on PATH (or give its absolute path)${cwd === undefined ? "" : ` and that the directory "${cwd}" exists`}.`,
+      { cause },
+    );
+    this.command = command;
+  }
+}
+
 /** Runs programs for one step: the context it passes them comes from `ctx`. */
 export class PipesSession {
   readonly #ctx: AssetExecutionContext<unknown, unknown>;
@@ -65,7 +78,10 @@ export class PipesSession {
         messages.push(message);
         this.#relay(command, message);
       });
-      const exit = await runToEnd(command, options, env, reader);
+      const exit = await runToEnd(command, options, env, reader).catch((error: unknown) => {
+        if (error instanceof Error && (error as NodeJS.ErrnoException).syscall?.startsWith("spawn")) throw new PipesStartError(this.#ctx.assetKey.toString(), command, options.cwd, error);
+        throw error;
+      });
       // The program's own failure first: the messages it wrote before crashing were relayed already.
       if (exit.code !== 0 && reader.error === undefined) throw new PipesProcessError(this.#ctx.assetKey.toString(), command, exit.code, exit.signal, exit.stderrTail);
       if (reader.error !== undefined) throw reader.error;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AssetCheckSpec, DailyPartitionsDefinition, Instance, asset, materialize } from "@tessera/core";
-import { PipesProcessError, PipesProtocolError, pipes, pythonHelperPath, withPipes } from "@tessera/core/pipes";
+import { PipesProcessError, PipesProtocolError, PipesStartError, pipes, pythonHelperPath, withPipes } from "@tessera/core/pipes";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-pipes-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,6 +111,13 @@ with open_tessera_pipes() as pipes:
     expect((exitError as PipesProcessError).stderrTail).toBe("nope");
     const garbled = asset("garbled", (ctx) => pipes(ctx).run("sh", { args: ["-c", 'echo "{not json" >> "$TESSERA_PIPES_MESSAGES"'] }));
     expect(await materialize([garbled]).catch((e: unknown) => e)).toBeInstanceOf(PipesProtocolError);
+  });
+
+  it("names the asset and the command when the program cannot start", async () => {
+    const missing = asset("missing_program", (ctx) => pipes(ctx).run("no-such-program-tessera"));
+    const error = await materialize([missing]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipesStartError);
+    expect(String(error)).toMatch(/"no-such-program-tessera" run for asset "missing_program" could not start/);
   });
 
   it("runs a Node program that reports through the TypeScript helper", async () => {
