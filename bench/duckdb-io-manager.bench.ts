@@ -36,6 +36,23 @@ export async function run(): Promise<Measurement[]> {
     });
     if (loaded.length !== ROWS) throw new Error(`read back ${loaded.length} rows, not ${ROWS}`);
 
+    // The same rows as an Arrow table (built outside the timing), written to another table and read back as Arrow.
+    const arrow = await import("apache-arrow");
+    const table = new arrow.Table({
+      id: arrow.vectorFromArray(data.map((r) => r.id), new arrow.Int32()),
+      amount: arrow.vectorFromArray(data.map((r) => r.amount), new arrow.Float64()),
+      region: arrow.vectorFromArray(data.map((r) => r.region), new arrow.Utf8()),
+      ts: arrow.vectorFromArray(data.map((r) => r.ts), new arrow.TimestampMillisecond("UTC")),
+    });
+    const arrowKey = AssetKey.from("orders_arrow");
+    const arrowWrite = await time(() => io.handleOutput({ ...output, assetKey: arrowKey, stepKey: "orders_arrow" }, table));
+    let arrowRows = 0;
+    const arrowRead = await time(async () => {
+      const back = (await io.loadInput({ assetKey: arrowKey, name: "orders", runId: "bench", metadata: coerceMetadata({ load_as: "arrow" }), upstreamMetadata: {}, partitionKey: undefined, log })) as { numRows: number };
+      arrowRows = back.numRows;
+    });
+    if (arrowRows !== ROWS) throw new Error(`read back ${arrowRows} Arrow rows, not ${ROWS}`);
+
     // The floor: the same rows through DuckDB's appender with values already typed, in one transaction.
     const floor = await time(() =>
       db.withConnection(async (connection) => {
@@ -58,6 +75,8 @@ export async function run(): Promise<Measurement[]> {
     return [
       { name: `duckdbIOManager: write ${ROWS.toLocaleString("en")} row objects (4 columns)`, ms: write },
       { name: `duckdbIOManager: read them back as row objects`, ms: read },
+      { name: `duckdbIOManager: write the same rows as an Arrow table`, ms: arrowWrite },
+      { name: `duckdbIOManager: read them back as an Arrow table (load_as: "arrow")`, ms: arrowRead },
       { name: "floor: DuckDB appender with typed values, same rows", ms: floor },
       { name: "floor: SELECT * read as row objects (getRowObjectsJS)", ms: floorRead },
     ];

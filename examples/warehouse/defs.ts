@@ -1,5 +1,6 @@
 // A warehouse on DuckDB: raw CSV files loaded per day, SQL transformations as assets, a check, and a Python report
-// through pipes. `npm run example:warehouse` materializes one day; the database is .tessera/warehouse.duckdb.
+// through pipes. `npm run example:warehouse` materializes one day; the database is .tessera/warehouse.duckdb (or in
+// $WAREHOUSE_DIR).
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,7 +9,7 @@ import { DuckDBResource, duckdbIOManager } from "@tessera/core/duckdb";
 import { pythonHelperPath, withPipes } from "@tessera/core/pipes";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = join(process.cwd(), ".tessera");
+const outDir = process.env.WAREHOUSE_DIR ?? join(process.cwd(), ".tessera");
 mkdirSync(outDir, { recursive: true });
 // One database for the IO manager and the SQL in assets: both open the same file through DuckDB's instance cache.
 const warehouse = new DuckDBResource({ database: join(outDir, "warehouse.duckdb") });
@@ -17,7 +18,7 @@ const days = new DailyPartitionsDefinition({ startDate: "2024-01-01", endDate: "
 /** The day's CSV export, loaded as it is. */
 export const rawSales = asset(
   { name: "raw_sales", partitionsDef: days, metadata: { partition_expr: "day" }, resources: { warehouse: DuckDBResource } },
-  (ctx) => ctx.resources.warehouse.query("SELECT day::TIMESTAMPTZ AS day, customer, amount::DOUBLE AS amount FROM read_csv($1)", [join(here, "data", `sales-${ctx.partitionKey}.csv`)]),
+  (ctx) => ctx.resources.warehouse.query("SELECT timezone('UTC', day::TIMESTAMP) AS day, customer, amount::DOUBLE AS amount FROM read_csv($1)", [join(here, "data", `sales-${ctx.partitionKey}.csv`)]),
 );
 
 /** Each customer's total for the day: SQL over the table the IO manager wrote. */
@@ -26,6 +27,16 @@ export const customerTotals = asset(
   (ctx) =>
     ctx.resources.warehouse.query(
       "SELECT day, customer, sum(amount) AS total FROM main.raw_sales WHERE day = $1::TIMESTAMPTZ GROUP BY day, customer ORDER BY customer",
+      [ctx.partitionTimeWindow.start.toISOString()],
+    ),
+);
+
+/** The day in one row: orders, customers and revenue, another SQL transformation of the raw table. */
+export const dailySummary = asset(
+  { name: "daily_summary", partitionsDef: days, deps: [rawSales], metadata: { partition_expr: "day" }, resources: { warehouse: DuckDBResource } },
+  (ctx) =>
+    ctx.resources.warehouse.query(
+      "SELECT day, count(*)::INTEGER AS orders, count(DISTINCT customer)::INTEGER AS customers, sum(amount) AS revenue FROM main.raw_sales WHERE day = $1::TIMESTAMPTZ GROUP BY day",
       [ctx.partitionTimeWindow.start.toISOString()],
     ),
 );
@@ -49,7 +60,7 @@ export const salesReport = asset(
 );
 
 export const defs = new Definitions({
-  assets: [rawSales, customerTotals, salesReport],
+  assets: [rawSales, customerTotals, dailySummary, salesReport],
   assetChecks: [totalsArePositive],
   resources: { ioManager: duckdbIOManager({ database: warehouse }), warehouse },
 });

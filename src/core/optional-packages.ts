@@ -9,7 +9,7 @@ import { TesseraError } from "./errors.js";
  * run config) and whose import alone cost a command 87 ms and 11 MiB (zod) and 37 ms (yaml), measured on the
  * start-up benchmark.
  */
-export const OPTIONAL_PACKAGES = Object.freeze({ pg: "^8.23.1", "@duckdb/node-api": "^1.5.6-r.1", "graphile-worker": "^0.17.3", zod: "^4.6.7", yaml: "^2.9.1" });
+export const OPTIONAL_PACKAGES = Object.freeze({ pg: "^8.23.1", "@duckdb/node-api": "^1.5.6-r.1", "graphile-worker": "^0.17.3", zod: "^4.6.7", yaml: "^2.9.1", "apache-arrow": "^21.2.0" });
 export type OptionalPackage = keyof typeof OPTIONAL_PACKAGES;
 
 /** A feature needs an optional package that is not installed; the message names the install command. */

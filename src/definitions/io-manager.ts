@@ -1,6 +1,6 @@
 // The IO manager interface: how asset values are stored after a compute and loaded for downstream computes.
 import type { AssetKey, LogLevel, MetadataMap, RawMetadata } from "../core/index.js";
-import type { TimeWindow } from "../partitions/index.js";
+import type { PartitionsDefinition, TimeWindow } from "../partitions/index.js";
 
 export interface IOLogger {
   readonly debug: (message: string, fields?: Record<string, unknown>) => void;
@@ -33,6 +33,8 @@ export interface OutputContext {
   readonly assetPartitionKeyRange?: { readonly start: string; readonly end: string };
   /** For time partitions: from the start of the first partition the run writes to the end of the last. */
   readonly assetPartitionsTimeWindow?: TimeWindow;
+  /** The asset's partitions definition, when it is partitioned: lets an IO manager find each key's own window or dimensions. */
+  readonly partitionsDef?: PartitionsDefinition;
   readonly log: IOLogger;
 }
 
@@ -58,6 +60,8 @@ export interface InputContext {
   readonly assetPartitionKeyRange?: { readonly start: string; readonly end: string };
   /** For time partitions: from the start of the first partition read to the end of the last. */
   readonly assetPartitionsTimeWindow?: TimeWindow;
+  /** The asset's partitions definition, when it is partitioned: lets an IO manager find each key's own window or dimensions. */
+  readonly partitionsDef?: PartitionsDefinition;
   readonly log: IOLogger;
 }
 
@@ -69,6 +73,12 @@ export interface InputContext {
 export interface IOManager {
   handleOutput(ctx: OutputContext, value: unknown): void | RawMetadata | Promise<void | RawMetadata>;
   loadInput(ctx: InputContext): unknown;
+  /**
+   * Optional: loads every partition of `ctx.assetPartitionKeys` as one value (a table IO manager's one query). When
+   * present, an input that reads several upstream partitions gets this value instead of a record of one
+   * `loadInput` per partition key.
+   */
+  loadInputPartitions?(ctx: InputContext): unknown;
 }
 
 export function isIOManager(value: unknown): value is IOManager {

@@ -50,6 +50,7 @@ export class AssetValueLoader {
       ...(options.partitionKey === undefined
         ? {}
         : { assetPartitionKeys: [options.partitionKey], assetPartitionKeyRange: { start: options.partitionKey, end: options.partitionKey } }),
+      ...(graph.specs[node]?.partitionsDef ? { partitionsDef: graph.specs[node]?.partitionsDef } : {}),
       log: makeLogger(() => undefined),
     });
     const failure = runTypeCheck(options.type, value);

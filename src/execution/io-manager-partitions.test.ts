@@ -65,6 +65,29 @@ describe("IO manager contexts of partitioned runs", () => {
     expect(io.inputs).toEqual([{ partitionKey: "2026-11-02", ...told }, { partitionKey: "2026-11-03", ...told }]);
   });
 
+  it("give an input of several partitions one loadInputPartitions call, with the partitions definition, when the IO manager has it", async () => {
+    const io = new RecordingIOManager();
+    const ranges: { keys: readonly string[] | undefined; def: unknown }[] = [];
+    const ranged = Object.assign(io, {
+      loadInputPartitions(ctx: InputContext): unknown {
+        ranges.push({ keys: ctx.assetPartitionKeys, def: ctx.partitionsDef });
+        return ctx.assetPartitionKeys?.join("+");
+      },
+    });
+    const sales = asset({ name: "sales", partitionsDef: daily }, (ctx) => ctx.partitionKey);
+    const twoDays = asset(
+      { name: "two_days", partitionsDef: daily, ins: { sales: new AssetIn({ key: "sales", partitionMapping: new TimeWindowPartitionMapping({ startOffset: -1 }) }) } },
+      (_ctx, { sales }) => sales,
+    );
+    const defs = new Definitions({ assets: [sales, twoDays], resources: { ioManager: ranged } });
+    const instance = Instance.ephemeral();
+    for (const day of ["2026-11-02", "2026-11-03"]) await defs.materialize(["sales"], { instance, partitionKey: day });
+    const result = await defs.materialize(["two_days"], { instance, partitionKey: "2026-11-03" });
+    expect(result.assetValue("two_days", { partitionKey: "2026-11-03" })).toBe("2026-11-02+2026-11-03");
+    expect(ranges).toEqual([{ keys: ["2026-11-02", "2026-11-03"], def: daily }]);
+    expect(io.inputs).toEqual([]);
+  });
+
   it("tell an unpartitioned asset's IO manager it has no partition", async () => {
     const io = new RecordingIOManager();
     const plain = asset({ name: "plain" }, () => 1);

@@ -30,7 +30,7 @@ export function ioManager(run: RunState, resourceKey: string, forWhat: string): 
 export function partitionRangeFields(
   def: PartitionsDefinition | undefined,
   keys: readonly string[] | undefined,
-): { hasPartitionKey: boolean; assetPartitionKeys?: readonly string[]; assetPartitionKeyRange?: { start: string; end: string }; assetPartitionsTimeWindow?: TimeWindow } {
+): { hasPartitionKey: boolean; assetPartitionKeys?: readonly string[]; assetPartitionKeyRange?: { start: string; end: string }; assetPartitionsTimeWindow?: TimeWindow; partitionsDef?: PartitionsDefinition } {
   if (keys === undefined) return { hasPartitionKey: false };
   const window = timeWindowOfKeys(def, keys);
   return {
@@ -38,5 +38,6 @@ export function partitionRangeFields(
     assetPartitionKeys: keys,
     ...(keys.length ? { assetPartitionKeyRange: { start: keys[0] as string, end: keys[keys.length - 1] as string } } : {}),
     ...(window ? { assetPartitionsTimeWindow: window } : {}),
+    ...(def ? { partitionsDef: def } : {}),
   };
 }

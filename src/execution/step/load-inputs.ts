@@ -33,7 +33,18 @@ export async function loadInputs(run: RunState, step: PlanStep, log: IOLogger, e
     // nonexistent upstream partitions): the input is absent, as the reference's default IO manager gives None.
     else if (partitions.length === 0) value = undefined;
     else if (partitions.length === 1) value = await load(partitions[0]);
-    else {
+    else if (manager.loadInputPartitions !== undefined) {
+      value = await manager.loadInputPartitions({
+        assetKey: input.key,
+        name: input.name,
+        runId: run.runId,
+        metadata: definition?.metadata ?? coerceMetadata(undefined),
+        upstreamMetadata: run.graph.specs[input.node]?.metadata ?? coerceMetadata(undefined),
+        partitionKey: undefined,
+        ...range,
+        log,
+      });
+    } else {
       const byPartition: Record<string, unknown> = {};
       for (const partition of partitions) byPartition[partition] = await load(partition);
       value = byPartition;

@@ -2,7 +2,7 @@
 import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
 import type { TableColumn } from "../../core/index.js";
 import type { ColumnKind, Row, RowColumn } from "../tables/row-columns.js";
-import { TableIOManager, quoteIdent, type TableDatabase, type TableName, type TableSession } from "../tables/table-io-manager.js";
+import { TableIOManager, quoteIdent, type TableDatabase, type TableLoadFormat, type TableName, type TableSession } from "../tables/table-io-manager.js";
 import { DuckDBResource, loadDuckDB } from "./duckdb-resource.js";
 
 /** Options of `duckdbIOManager(...)`. */
@@ -11,6 +11,11 @@ export interface DuckDBIOManagerOptions {
   database: string | DuckDBResource;
   /** The schema tables are created in. @default "main" */
   schema?: string;
+  /**
+   * How downstream assets receive tables: arrays of row objects, or Arrow tables (needs `apache-arrow`). One input
+   * may ask for the other with the metadata `{ load_as: "arrow" }` on its AssetIn. @default "rows"
+   */
+  loadAs?: TableLoadFormat;
 }
 
 const SQL_TYPES: Record<ColumnKind, string> = {
@@ -20,6 +25,7 @@ const SQL_TYPES: Record<ColumnKind, string> = {
   bigint: "HUGEINT",
   text: "VARCHAR",
   timestamp: "TIMESTAMPTZ",
+  date: "DATE",
   bytes: "BLOB",
   unknown: "VARCHAR",
 };
@@ -103,6 +109,8 @@ class DuckDBSession implements TableSession {
             return (v) => (typeof v === "bigint" ? appender.appendHugeInt(v) : generic(v));
           case "TIMESTAMP WITH TIME ZONE":
             return (v) => (v instanceof Date ? appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(v.getTime()) * 1000n)) : generic(v));
+          case "DATE":
+            return (v) => (v instanceof Date ? appender.appendDate(new duckdb.DuckDBDateValue(Math.floor(v.getTime() / 86_400_000))) : generic(v));
           default:
             return generic;
         }
@@ -135,6 +143,11 @@ class DuckDBSession implements TableSession {
       }
     }
     return rows;
+  }
+
+  async selectColumns(name: TableName, where: string | undefined): Promise<unknown[][]> {
+    const reader = await this.#connection.runAndReadAll(`SELECT * FROM ${quoteIdent(name.schema)}.${quoteIdent(name.table)}${where === undefined ? "" : ` WHERE ${where}`}`);
+    return reader.getColumnsJS();
   }
 
   async release(): Promise<void> {
@@ -171,5 +184,5 @@ class DuckDBTables implements TableDatabase {
  */
 export function duckdbIOManager(options: DuckDBIOManagerOptions): TableIOManager {
   const resource = typeof options.database === "string" ? new DuckDBResource({ database: options.database }) : options.database;
-  return new TableIOManager(new DuckDBTables(resource), options.schema ?? "main");
+  return new TableIOManager(new DuckDBTables(resource), options.schema ?? "main", options.loadAs);
 }

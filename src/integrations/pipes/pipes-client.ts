@@ -1,11 +1,11 @@
 // Running an external program as a step's compute: `pipes(ctx).run(...)`, or `ctx.pipes.run(...)` inside `withPipes`.
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetKey, TesseraError } from "../../core/index.js";
 import { AssetCheckResult, MaterializeResult, type AssetExecutionContext } from "../../definitions/index.js";
-import { CONTEXT_ENV, MESSAGES_ENV, PROTOCOL_VERSION, parseMessage, type PipesContextData, type PipesMessage } from "./protocol.js";
+import { CONTEXT_ENV, MESSAGES_ENV, PROTOCOL_VERSION, PipesProtocolError, parseMessage, type PipesContextData, type PipesMessage } from "./protocol.js";
 
 /** Options of `run(command, options)`. */
 export interface PipesRunOptions {
@@ -41,6 +41,19 @@ export class PipesProcessError extends TesseraError {
   }
 }
 
+/** The program could not be started: no such command, or no such working directory. */
+export class PipesStartError extends TesseraError {
+  readonly command: string;
+  constructor(assetKey: string, command: string, cwd: string | undefined, cause: Error) {
+    super(
+      "PIPES_PROCESS_FAILED",
+      `The program "${command}" run for asset "${assetKey}" could not start (${cause.message}). Check that it is installed and on PATH (or give its absolute path)${cwd === undefined ? "" : ` and that the directory "${cwd}" exists`}.`,
+      { cause },
+    );
+    this.command = command;
+  }
+}
+
 /** Runs programs for one step: the context it passes them comes from `ctx`. */
 export class PipesSession {
   readonly #ctx: AssetExecutionContext<unknown, unknown>;
@@ -49,25 +62,41 @@ export class PipesSession {
   }
 
   /**
-   * Runs `command` to its end with the pipes context in its environment, relays its log messages to `ctx.log`, and
-   * returns one MaterializeResult per asset of the step (with the metadata, data version and check results it
-   * reported): return them from the compute. A non-zero exit or a signal rejects with a PipesProcessError.
+   * Runs `command` to its end with the pipes context in its environment, and returns one MaterializeResult per asset
+   * of the step (with the metadata, data version and check results it reported): return them from the compute.
+   * Messages are read while the program runs: its log lines reach `ctx.log` as it writes them, and a line that is no
+   * message stops it at once. A non-zero exit or a signal rejects with a PipesProcessError.
    */
   async run(command: string, options: PipesRunOptions = {}): Promise<MaterializeResult[]> {
     const dir = await mkdtemp(join(tmpdir(), "tessera-pipes-"));
     const messagesPath = join(dir, "messages.jsonl");
+    const messages: PipesMessage[] = [];
     try {
       await writeFile(messagesPath, "");
       const env = { ...process.env, ...options.env, [CONTEXT_ENV]: JSON.stringify(this.#contextData(options.extras ?? {})), [MESSAGES_ENV]: messagesPath };
-      const exit = await runToEnd(command, options, env);
-      // Messages written before a crash still count: the log lines especially explain it.
-      const messages = await readMessages(command, messagesPath);
-      for (const message of messages) if (message.method === "log") this.#ctx.log[message.params.level](message.params.message, { pipes: command });
-      if (exit.code !== 0) throw new PipesProcessError(this.#ctx.assetKey.toString(), command, exit.code, exit.signal, exit.stderrTail);
+      const reader = new MessageReader(command, messagesPath, (message) => {
+        messages.push(message);
+        this.#relay(command, message);
+      });
+      const exit = await runToEnd(command, options, env, reader).catch((error: unknown) => {
+        if (error instanceof Error && (error as NodeJS.ErrnoException).syscall?.startsWith("spawn")) throw new PipesStartError(this.#ctx.assetKey.toString(), command, options.cwd, error);
+        throw error;
+      });
+      // The program's own failure first: the messages it wrote before crashing were relayed already.
+      if (exit.code !== 0 && reader.error === undefined) throw new PipesProcessError(this.#ctx.assetKey.toString(), command, exit.code, exit.signal, exit.stderrTail);
+      if (reader.error !== undefined) throw reader.error;
       return this.#results(messages);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /** What the program says, as it says it: log lines at their level, reports as debug lines. */
+  #relay(command: string, message: PipesMessage): void {
+    const log = this.#ctx.log;
+    if (message.method === "log") log[message.params.level](message.params.message, { pipes: command });
+    else if (message.method === "report_asset_materialization") log.debug(`${command} reported a materialization of ${message.params.asset_key ?? this.#ctx.assetKey.toString()}`, { pipes: command });
+    else if (message.method === "report_asset_check") log.debug(`${command} reported check "${message.params.check_name}": ${message.params.passed ? "passed" : "failed"}`, { pipes: command });
   }
 
   #contextData(extras: Readonly<Record<string, unknown>>): PipesContextData {
@@ -131,7 +160,76 @@ export class PipesSession {
   }
 }
 
-function runToEnd(command: string, options: PipesRunOptions, env: NodeJS.ProcessEnv): Promise<{ code: number | null; signal: string | null; stderrTail: string }> {
+/** How often the messages file is read while the program runs. */
+const POLL_MS = 50;
+
+/**
+ * Reads the messages file as the program appends to it: whole lines only (a line being written waits for its end),
+ * each parsed and handed on in order. The first bad line is kept as `error` and ends reading.
+ */
+class MessageReader {
+  readonly #command: string;
+  readonly #path: string;
+  readonly #onMessage: (message: PipesMessage) => void;
+  #offset = 0;
+  #pending: Buffer = Buffer.alloc(0);
+  #line = 0;
+  #reading: Promise<void> = Promise.resolve();
+  error: PipesProtocolError | undefined;
+
+  constructor(command: string, path: string, onMessage: (message: PipesMessage) => void) {
+    this.#command = command;
+    this.#path = path;
+    this.#onMessage = onMessage;
+  }
+
+  /** Reads what was appended since the last call; calls never overlap. */
+  drain(final = false): Promise<void> {
+    this.#reading = this.#reading.then(() => this.#read(final));
+    return this.#reading;
+  }
+
+  async #read(final: boolean): Promise<void> {
+    if (this.error !== undefined) return;
+    const handle = await open(this.#path, "r");
+    try {
+      const chunk = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, this.#offset);
+        if (bytesRead === 0) break;
+        this.#offset += bytesRead;
+        this.#pending = Buffer.concat([this.#pending, chunk.subarray(0, bytesRead)]);
+        this.#parse(false);
+        if (this.error !== undefined) return;
+      }
+    } finally {
+      await handle.close();
+    }
+    if (final) this.#parse(true);
+  }
+
+  #parse(final: boolean): void {
+    let newline = this.#pending.indexOf(10);
+    while (newline !== -1 || (final && this.#pending.length > 0)) {
+      const end = newline === -1 ? this.#pending.length : newline;
+      const line = this.#pending.subarray(0, end).toString("utf8").trim();
+      this.#pending = this.#pending.subarray(Math.min(end + 1, this.#pending.length));
+      this.#line++;
+      if (line) {
+        try {
+          this.#onMessage(parseMessage(this.#command, this.#line, line));
+        } catch (error) {
+          if (!(error instanceof PipesProtocolError)) throw error;
+          this.error = error;
+          return;
+        }
+      }
+      newline = this.#pending.indexOf(10);
+    }
+  }
+}
+
+function runToEnd(command: string, options: PipesRunOptions, env: NodeJS.ProcessEnv, reader: MessageReader): Promise<{ code: number | null; signal: string | null; stderrTail: string }> {
   return new Promise((resolve, reject) => {
     // Both streams go through this process's own (to the terminal as before), so that the step's compute logs
     // keep the program's output too: an inherited descriptor would bypass them.
@@ -143,23 +241,34 @@ function runToEnd(command: string, options: PipesRunOptions, env: NodeJS.Process
       tail = Buffer.concat([tail, chunk]);
       if (tail.length > STDERR_TAIL_BYTES * 2) tail = tail.subarray(tail.length - STDERR_TAIL_BYTES);
     });
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
+    // Read messages while the program runs; a bad one stops it rather than letting it compute on unheard.
+    const poll = setInterval(() => {
+      void reader.drain().then(() => {
+        if (reader.error !== undefined && child.exitCode === null) child.kill("SIGTERM");
+      }, reject);
+    }, POLL_MS);
+    child.once("error", (error) => {
+      clearInterval(poll);
+      reject(error);
+    });
+    let done = false;
+    const finish = (code: number | null, signal: string | null): void => {
+      if (done) return;
+      done = true;
+      clearInterval(poll);
       const text = tail.subarray(Math.max(0, tail.length - STDERR_TAIL_BYTES)).toString("utf8").trimEnd();
-      resolve({ code, signal, stderrTail: text });
+      reader.drain(true).then(() => resolve({ code, signal, stderrTail: text }), reject);
+    };
+    // Normally after its output is closed, so that the stderr tail is whole; once stopped for a bad message, at its
+    // exit, since a process it started may still hold the stderr pipe.
+    child.once("close", finish);
+    child.once("exit", (code, signal) => {
+      if (reader.error !== undefined) {
+        child.stderr.destroy();
+        finish(code, signal);
+      }
     });
   });
-}
-
-async function readMessages(command: string, path: string): Promise<PipesMessage[]> {
-  const text = await readFile(path, "utf8");
-  const messages: PipesMessage[] = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] as string).trim();
-    if (line) messages.push(parseMessage(command, i + 1, line));
-  }
-  return messages;
 }
 
 /** The pipes of one compute: `pipes(ctx).run("python3", { args: ["job.py"] })`. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { AssetCheckSpec, DailyPartitionsDefinition, Instance, asset, materialize } from "@tessera/core";
-import { PipesProcessError, PipesProtocolError, pipes, pythonHelperPath, withPipes } from "@tessera/core/pipes";
+import { PipesProcessError, PipesProtocolError, PipesStartError, pipes, pythonHelperPath, withPipes } from "@tessera/core/pipes";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-pipes-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,6 +46,53 @@ with open_tessera_pipes() as pipes:
     await instance.close();
   });
 
+  it("relays the program's log lines while it runs, not only when it exits", async () => {
+    // The program waits for a file that the step's logger creates only on hearing its first line: it can end only if
+    // that line was read while it ran.
+    const go = join(dir, "go");
+    const program = script(
+      "waits.py",
+      `import os, time
+from tessera_pipes import open_tessera_pipes
+with open_tessera_pipes() as pipes:
+    pipes.log.info("waiting for go")
+    deadline = time.time() + 60
+    while not os.path.exists(${JSON.stringify(go)}):
+        if time.time() > deadline:
+            raise SystemExit("never heard back")
+        time.sleep(0.01)
+    pipes.report_asset_materialization(metadata={"heard": True})
+`,
+    );
+    const heard: string[] = [];
+    const waits = asset("waits", (ctx) => {
+      const listening = Object.create(ctx, {
+        log: {
+          value: {
+            ...ctx.log,
+            info: (message: string) => {
+              heard.push(message);
+              if (message === "waiting for go") writeFileSync(go, "");
+            },
+          },
+        },
+      }) as typeof ctx;
+      return pipes(listening).run("python3", { args: [program], env: pythonEnv });
+    });
+    const result = await materialize([waits]);
+    expect(heard).toEqual(["waiting for go"]);
+    expect(result.getAssetMaterializationEvents()[0]?.metadata?.heard).toEqual({ type: "bool", value: true });
+  });
+
+  it("stops a program at its first line that is no message", async () => {
+    // Without being stopped it would sleep past the test's timeout.
+    const program = script("garbles.py", 'import os, time\nwith open(os.environ["TESSERA_PIPES_MESSAGES"], "a") as f:\n    f.write("{not json\\n")\ntime.sleep(600)\n');
+    const garbles = asset("garbles", (ctx) => pipes(ctx).run("python3", { args: [program] }));
+    const error = await materialize([garbles]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipesProtocolError);
+    expect(String(error)).toContain("line 1, which is not JSON");
+  });
+
   it("fails the step with the end of the program's stderr when it crashes", async () => {
     const program = script("crash.py", `import sys\nprint("reading input", file=sys.stderr)\nraise ValueError("bad row 17")\n`);
     const crash = asset("crash", (ctx) => pipes(ctx).run("python3", { args: [program] }));
@@ -64,6 +111,13 @@ with open_tessera_pipes() as pipes:
     expect((exitError as PipesProcessError).stderrTail).toBe("nope");
     const garbled = asset("garbled", (ctx) => pipes(ctx).run("sh", { args: ["-c", 'echo "{not json" >> "$TESSERA_PIPES_MESSAGES"'] }));
     expect(await materialize([garbled]).catch((e: unknown) => e)).toBeInstanceOf(PipesProtocolError);
+  });
+
+  it("names the asset and the command when the program cannot start", async () => {
+    const missing = asset("missing_program", (ctx) => pipes(ctx).run("no-such-program-tessera"));
+    const error = await materialize([missing]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PipesStartError);
+    expect(String(error)).toMatch(/"no-such-program-tessera" run for asset "missing_program" could not start/);
   });
 
   it("runs a Node program that reports through the TypeScript helper", async () => {

@@ -7,7 +7,8 @@
 //     {"method":"report_asset_materialization","params":{"asset_key":"a/b"?,"metadata":{...}?,"data_version":"..."?}}
 //     {"method":"report_asset_check","params":{"check_name":"...","passed":true,"asset_key":"a/b"?,"severity":"ERROR"|"WARN"?,"metadata":{...}?}}
 //     {"method":"closed","params":{}}
-// Lines are read when the program exits; a line that is no such message fails the step, naming the line.
+// Lines are read while the program runs (log lines reach the run's log as they are written); a line that is no such
+// message stops the program and fails the step, naming the line.
 import { TesseraError } from "../../core/index.js";
 
 export const CONTEXT_ENV = "TESSERA_PIPES_CONTEXT";

@@ -2,7 +2,7 @@
 import type { PoolClient } from "pg";
 import { requireOptional, type TableColumn } from "../../core/index.js";
 import type { ColumnKind, Row, RowColumn } from "../tables/row-columns.js";
-import { TableIOManager, quoteIdent, type TableDatabase, type TableName, type TableSession } from "../tables/table-io-manager.js";
+import { TableIOManager, quoteIdent, type TableDatabase, type TableLoadFormat, type TableName, type TableSession } from "../tables/table-io-manager.js";
 import { PostgresResource } from "./postgres-resource.js";
 
 /** Options of `postgresIOManager(...)`. */
@@ -11,6 +11,11 @@ export interface PostgresIOManagerOptions {
   url: string | PostgresResource;
   /** The schema tables are created in. @default "public" */
   schema?: string;
+  /**
+   * How downstream assets receive tables: arrays of row objects, or Arrow tables (needs `apache-arrow`). One input
+   * may ask for the other with the metadata `{ load_as: "arrow" }` on its AssetIn. @default "rows"
+   */
+  loadAs?: TableLoadFormat;
 }
 
 const SQL_TYPES: Record<ColumnKind, string> = {
@@ -20,6 +25,7 @@ const SQL_TYPES: Record<ColumnKind, string> = {
   bigint: "NUMERIC",
   text: "TEXT",
   timestamp: "TIMESTAMPTZ",
+  date: "DATE",
   bytes: "BYTEA",
   unknown: "TEXT",
 };
@@ -109,7 +115,12 @@ class PostgresSession implements TableSession {
     for (let start = 0; start < rows.length; start += perBatch) {
       const batch = rows.slice(start, start + perBatch);
       const params: unknown[] = [];
-      const tuples = batch.map((row) => `(${names.map((n) => `$${params.push(toParam(row[n] ?? null))}`).join(", ")})`);
+      // A DATE column takes the UTC day of a Date: pg would send the Date in the process's time zone.
+      const dates = columns.map((c) => c.type === "date");
+      const tuples = batch.map((row) => `(${names.map((n, i) => {
+        const value = row[n] ?? null;
+        return `$${params.push(dates[i] && value instanceof Date ? value.toISOString().slice(0, 10) : toParam(value))}`;
+      }).join(", ")})`);
       await this.#client.query(head + tuples.join(", "), params);
     }
   }
@@ -152,5 +163,5 @@ class PostgresTables implements TableDatabase {
  */
 export function postgresIOManager(options: PostgresIOManagerOptions): TableIOManager {
   const resource = typeof options.url === "string" ? new PostgresResource({ url: options.url }) : options.url;
-  return new TableIOManager(new PostgresTables(resource), options.schema ?? "public");
+  return new TableIOManager(new PostgresTables(resource), options.schema ?? "public", options.loadAs);
 }

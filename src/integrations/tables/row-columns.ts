@@ -2,7 +2,7 @@
 import { InvalidTableRowsError } from "./table-errors.js";
 
 /** The kinds of JavaScript value a column can hold; each dialect maps them to its SQL types. */
-export type ColumnKind = "boolean" | "integer" | "double" | "bigint" | "text" | "timestamp" | "bytes" | "unknown";
+export type ColumnKind = "boolean" | "integer" | "double" | "bigint" | "text" | "timestamp" | "date" | "bytes" | "unknown";
 
 /** One inferred column. `unknown` when every value is null: the dialect picks its text type. */
 export interface RowColumn {
@@ -11,6 +11,12 @@ export interface RowColumn {
 }
 
 export type Row = Readonly<Record<string, unknown>>;
+
+/** The rows an output stores with their columns: inferred from row objects, or read from an Arrow table's schema. */
+export interface TableData {
+  readonly columns: readonly RowColumn[];
+  readonly rows: readonly Row[];
+}
 
 function kindOf(value: unknown): ColumnKind | undefined {
   if (value === null || value === undefined) return "unknown";

@@ -2,7 +2,9 @@
 // a write (one transaction: create the table if needed, delete what the output replaces, insert, describe).
 import { MetadataValue, type AssetKey, type MetadataMap, type RawMetadata, type TableColumn } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
-import { asRows, inferColumns, type Row, type RowColumn } from "./row-columns.js";
+import type { MultiPartitionsDefinition, PartitionsDefinition, TimeWindow, TimeWindowPartitionsDefinition } from "../../partitions/index.js";
+import { arrowToTableData, columnsToArrow, isArrowTable, rowsToArrow } from "./arrow-tables.js";
+import { asRows, inferColumns, type Row, type RowColumn, type TableData } from "./row-columns.js";
 import { InvalidTableNameError, InvalidTableRowsError, TableNotFoundError } from "./table-errors.js";
 
 /** A schema and table name, both checked to be plain identifiers. */
@@ -43,11 +45,78 @@ export function tableNameFor(key: AssetKey, schema: string): TableName {
   return { schema, table };
 }
 
-/** The partition column's expression from an asset's metadata, if it names one. */
-function partitionExpr(metadata: MetadataMap): string | undefined {
+/** The partition column's expression from an asset's metadata (one per dimension for multi-partitions), if it names one. */
+function partitionExpr(assetKey: string, metadata: MetadataMap): string | Readonly<Record<string, string>> | undefined {
   const entry = metadata[PARTITION_EXPR];
   if (entry === undefined) return undefined;
+  if (entry.type === "json" && typeof entry.value === "object" && entry.value !== null && !Array.isArray(entry.value)) {
+    const byDimension = entry.value as Record<string, unknown>;
+    for (const [dimension, expr] of Object.entries(byDimension)) {
+      if (typeof expr !== "string") throw new InvalidTableRowsError(assetKey, `${PARTITION_EXPR} of dimension "${dimension}" is not a string; give each dimension the SQL expression of its column.`);
+    }
+    return byDimension as Record<string, string>;
+  }
   return entry.type === "text" ? entry.value : String(entry.value);
+}
+
+function missingExpr(assetKey: string): never {
+  throw new InvalidTableRowsError(
+    assetKey,
+    `it is partitioned, so its table needs the column that holds the partition: add metadata { ${PARTITION_EXPR}: "<column or SQL expression>" } to the asset (for multi-partitions, one per dimension: { ${PARTITION_EXPR}: { <dimension>: "<column>" } }).`,
+  );
+}
+
+function windowCondition(expr: string, window: TimeWindow): string {
+  return `((${expr}) >= TIMESTAMPTZ ${quoteLiteral(window.start.toISOString())} AND (${expr}) < TIMESTAMPTZ ${quoteLiteral(window.end.toISOString())})`;
+}
+
+/**
+ * The rows of `keys` of one dimension: for time partitions `expr` within their windows (adjacent windows merged, so
+ * that a range is one comparison), for others `expr` among the keys.
+ */
+function dimensionCondition(def: PartitionsDefinition, expr: string, keys: readonly string[]): string {
+  if (def.kind === "time_window") {
+    const time = def as TimeWindowPartitionsDefinition;
+    const windows = keys.map((k) => time.timeWindowForPartitionKey(k)).sort((x, y) => x.start.getTime() - y.start.getTime());
+    const merged: TimeWindow[] = [];
+    for (const w of windows) {
+      const last = merged[merged.length - 1];
+      if (last !== undefined && last.end.getTime() >= w.start.getTime()) merged[merged.length - 1] = { start: last.start, end: new Date(Math.max(last.end.getTime(), w.end.getTime())) };
+      else merged.push(w);
+    }
+    return merged.length === 1 ? windowCondition(expr, merged[0] as TimeWindow) : `(${merged.map((w) => windowCondition(expr, w)).join(" OR ")})`;
+  }
+  return `(${expr}) IN (${keys.map(quoteLiteral).join(", ")})`;
+}
+
+/**
+ * The SQL condition selecting the rows of the partitions `keys` of a table whose partitions are `def`. Multi-partitions
+ * name one column per dimension; keys that form a full grid are one condition per dimension, others one per key.
+ */
+function partitionCondition(assetKey: string, metadata: MetadataMap, def: PartitionsDefinition, keys: readonly string[]): string {
+  const expr = partitionExpr(assetKey, metadata) ?? missingExpr(assetKey);
+  if (keys.length === 0) return "FALSE";
+  if (def.kind !== "multi") {
+    if (typeof expr !== "string") throw new InvalidTableRowsError(assetKey, `${PARTITION_EXPR} names columns by dimension, but the asset has one partition dimension; give the one column's expression as a string.`);
+    return dimensionCondition(def, expr, keys);
+  }
+  const multi = def as MultiPartitionsDefinition;
+  const dimensions = multi.partitionsDefs;
+  const exprs = typeof expr === "string" ? undefined : expr;
+  const missing = dimensions.filter((d) => exprs?.[d.name] === undefined).map((d) => d.name);
+  if (exprs === undefined || missing.length) {
+    throw new InvalidTableRowsError(
+      assetKey,
+      `it has the partition dimensions ${dimensions.map((d) => `"${d.name}"`).join(" and ")}, so ${PARTITION_EXPR} names a column for each: { ${PARTITION_EXPR}: { ${dimensions.map((d) => `${d.name}: "<column>"`).join(", ")} } }${missing.length && exprs ? ` (missing: ${missing.join(", ")})` : ""}.`,
+    );
+  }
+  const split = keys.map((k) => multi.getPartitionKeyFromStr(k).keysByDimension);
+  const byDimension = dimensions.map((d) => [...new Set(split.map((k) => k[d.name] as string))]);
+  const grid = byDimension.reduce((n, ks) => n * ks.length, 1);
+  if (grid === new Set(keys).size) {
+    return dimensions.map((d, i) => dimensionCondition(d.partitionsDef, exprs[d.name] as string, byDimension[i] as string[])).join(" AND ");
+  }
+  return `(${split.map((k) => `(${dimensions.map((d) => dimensionCondition(d.partitionsDef, exprs[d.name] as string, [k[d.name] as string])).join(" AND ")})`).join(" OR ")})`;
 }
 
 interface PartitionScope {
@@ -55,30 +124,22 @@ interface PartitionScope {
   readonly hasPartitionKey?: boolean;
   readonly assetPartitionKeys?: readonly string[];
   readonly assetPartitionsTimeWindow?: { readonly start: Date; readonly end: Date };
+  readonly partitionsDef?: PartitionsDefinition;
 }
 
 /**
- * The SQL condition selecting the rows a partitioned output owns, or undefined for an unpartitioned one. Time
- * partitions own `expr` in [start, end) of their window; static ones own `expr = key`.
+ * The SQL condition selecting the rows of the partitions `keys`, or undefined for an unpartitioned asset. Without the
+ * partitions definition (a context built by hand), time partitions are told by the context's window.
  */
-function partitionWhere(assetKey: string, metadata: MetadataMap, scope: PartitionScope): string | undefined {
+function partitionWhere(assetKey: string, metadata: MetadataMap, scope: PartitionScope, keys: readonly string[] | undefined): string | undefined {
   if (scope.partitionKey === undefined && !scope.hasPartitionKey) return undefined;
-  const expr = partitionExpr(metadata);
-  if (expr === undefined) {
-    throw new InvalidTableRowsError(
-      assetKey,
-      `it is partitioned, so its table needs the column that holds the partition: add metadata { ${PARTITION_EXPR}: "<column or SQL expression>" } to the asset.`,
-    );
-  }
-  if (scope.partitionKey !== undefined && scope.partitionKey.includes("|")) {
-    throw new InvalidTableRowsError(assetKey, `multi-dimensional partitions ("${scope.partitionKey}") are not supported by the table IO managers yet; store this asset with another IO manager.`);
-  }
+  const chosen = keys ?? (scope.partitionKey !== undefined ? [scope.partitionKey] : (scope.assetPartitionKeys ?? []));
+  if (scope.partitionsDef !== undefined) return partitionCondition(assetKey, metadata, scope.partitionsDef, chosen);
+  const expr = partitionExpr(assetKey, metadata) ?? missingExpr(assetKey);
+  if (typeof expr !== "string") throw new InvalidTableRowsError(assetKey, `${PARTITION_EXPR} names columns by dimension, but the context does not say the asset's partitions definition.`);
   const window = scope.assetPartitionsTimeWindow;
-  if (window !== undefined) {
-    return `(${expr}) >= TIMESTAMPTZ ${quoteLiteral(window.start.toISOString())} AND (${expr}) < TIMESTAMPTZ ${quoteLiteral(window.end.toISOString())}`;
-  }
-  const keys = scope.partitionKey !== undefined ? [scope.partitionKey] : (scope.assetPartitionKeys ?? []);
-  return `(${expr}) IN (${keys.map(quoteLiteral).join(", ")})`;
+  if (window !== undefined) return windowCondition(expr, window);
+  return `(${expr}) IN (${chosen.map(quoteLiteral).join(", ")})`;
 }
 
 /** What a database offers the table IO manager, on one connection. */
@@ -95,6 +156,8 @@ export interface TableSession {
   deleteWhere(name: TableName, where: string | undefined): Promise<void>;
   insert(name: TableName, columns: readonly TableColumn[], rows: readonly Row[]): Promise<void>;
   select(name: TableName, where: string | undefined): Promise<Row[]>;
+  /** The same rows as the values of each column, where the driver reads columns without building rows. */
+  selectColumns?(name: TableName, where: string | undefined): Promise<unknown[][]>;
   release(): Promise<void>;
 }
 
@@ -104,41 +167,52 @@ export interface TableDatabase {
   open(): Promise<TableSession>;
 }
 
+/** How loaded tables are given to computes: arrays of row objects, or Arrow tables. */
+export type TableLoadFormat = "rows" | "arrow";
+
+/** The input metadata key by which one input asks for another format than the IO manager's `loadAs`. */
+export const LOAD_AS = "load_as";
+
 /**
- * Stores each asset's rows as a table and loads them back as row objects; the base of `duckdbIOManager` and
- * `postgresIOManager`.
+ * Stores each asset's rows (an array of objects or an Arrow table) as a table and loads them back; the base of
+ * `duckdbIOManager` and `postgresIOManager`.
  */
 export class TableIOManager implements IOManager {
   readonly #database: TableDatabase;
   readonly schema: string;
+  readonly loadAs: TableLoadFormat;
 
-  constructor(database: TableDatabase, schema: string) {
+  constructor(database: TableDatabase, schema: string, loadAs: TableLoadFormat = "rows") {
     this.#database = database;
     this.schema = schema;
+    this.loadAs = loadAs;
   }
 
   async handleOutput(ctx: OutputContext, value: unknown): Promise<RawMetadata> {
     const assetKey = ctx.assetKey.toString();
     const name = tableNameFor(ctx.assetKey, this.schema);
-    const rows = asRows(assetKey, value);
-    const where = partitionWhere(assetKey, ctx.definitionMetadata, writeScope(ctx));
+    const data: TableData = isArrowTable(value) ? await arrowToTableData(assetKey, value) : tableDataOf(assetKey, value);
+    const { rows } = data;
+    // Each call owns its own partition: a range run calls once per key. Without the definition, the window decides.
+    const where = ctx.partitionsDef !== undefined ? partitionWhere(assetKey, ctx.definitionMetadata, ctx, ctx.partitionKey !== undefined ? [ctx.partitionKey] : undefined) : partitionWhere(assetKey, ctx.definitionMetadata, writeScope(ctx), undefined);
     const session = await this.#database.open();
     try {
       const columns = await session.transaction(async () => {
         await session.lock(name);
         await session.createSchema(name.schema);
         let existing = await session.describe(name);
-        if (rows.length === 0 && existing === undefined) {
+        if (rows.length === 0 && existing === undefined && data.columns.length === 0) {
           throw new InvalidTableRowsError(assetKey, `it returned no rows and its table ${name.schema}.${name.table} does not exist yet, so its columns are unknown. Create the table first, or return at least one row.`);
         }
-        // An unpartitioned output replaces the table, whose columns may have changed with the code; no rows keep them.
-        if (existing === undefined || (where === undefined && rows.length > 0)) {
-          await session.createTable(name, inferColumns(assetKey, rows), existing !== undefined);
+        // An unpartitioned output replaces the table, whose columns may have changed with the code; no rows keep them
+        // (unless an Arrow table brings its columns along).
+        if (existing === undefined || (where === undefined && (rows.length > 0 || isArrowTable(value)))) {
+          await session.createTable(name, data.columns, existing !== undefined);
           existing = (await session.describe(name)) as TableColumn[];
         } else {
           await session.deleteWhere(name, where);
           const known = new Set(existing.map((c) => c.name));
-          for (const column of inferColumns(assetKey, rows)) {
+          for (const column of data.columns) {
             if (!known.has(column.name)) {
               throw new InvalidTableRowsError(assetKey, `column "${column.name}" is not in the table ${name.schema}.${name.table} (columns: ${[...known].join(", ")}). Drop the table to change its columns, then materialize every partition again.`);
             }
@@ -157,37 +231,60 @@ export class TableIOManager implements IOManager {
     }
   }
 
-  async loadInput(ctx: InputContext): Promise<Row[]> {
+  async loadInput(ctx: InputContext): Promise<Row[] | unknown> {
     const assetKey = ctx.assetKey.toString();
-    const name = tableNameFor(ctx.assetKey, this.schema);
-    if (ctx.assetPartitionsTimeWindow !== undefined && (ctx.assetPartitionKeys?.length ?? 0) > 1) {
-      // The context gives the window of the whole range, not of the one partition each call loads.
+    if (ctx.partitionsDef === undefined && ctx.assetPartitionsTimeWindow !== undefined && (ctx.assetPartitionKeys?.length ?? 0) > 1) {
+      // A context built by hand gives the window of the whole range, not of the one partition this call loads.
       throw new InvalidTableRowsError(
         assetKey,
-        `input "${ctx.name ?? ""}" reads ${ctx.assetPartitionKeys?.length ?? 0} time partitions at once, which the table IO managers cannot split yet; read one partition per run, or query the table with the DuckDB or PostgreSQL resource.`,
+        `input "${ctx.name ?? ""}" reads ${ctx.assetPartitionKeys?.length ?? 0} time partitions, but its context has no partitionsDef to tell their windows apart; give it one, or call loadInputPartitions.`,
       );
     }
-    const where = partitionWhere(assetKey, ctx.upstreamMetadata, ctx);
+    return this.#load(ctx, partitionWhere(assetKey, ctx.upstreamMetadata, ctx, ctx.partitionKey !== undefined ? [ctx.partitionKey] : undefined));
+  }
+
+  /** Every partition the input reads, in one query: one array of rows (or one Arrow table) for the whole range. */
+  async loadInputPartitions(ctx: InputContext): Promise<Row[] | unknown> {
+    return this.#load(ctx, partitionWhere(ctx.assetKey.toString(), ctx.upstreamMetadata, { ...ctx, hasPartitionKey: true }, ctx.assetPartitionKeys ?? []));
+  }
+
+  async #load(ctx: InputContext, where: string | undefined): Promise<Row[] | unknown> {
+    const assetKey = ctx.assetKey.toString();
+    const name = tableNameFor(ctx.assetKey, this.schema);
+    const format = loadFormat(assetKey, ctx.metadata[LOAD_AS], this.loadAs);
     const session = await this.#database.open();
     try {
-      if ((await session.describe(name)) === undefined) throw new TableNotFoundError(assetKey, `${name.schema}.${name.table}`, this.#database.displayName);
-      return await session.select(name, where);
+      const columns = await session.describe(name);
+      if (columns === undefined) throw new TableNotFoundError(assetKey, `${name.schema}.${name.table}`, this.#database.displayName);
+      if (format === "arrow" && session.selectColumns !== undefined) return await columnsToArrow(assetKey, columns, await session.selectColumns(name, where));
+      const rows = await session.select(name, where);
+      return format === "arrow" ? await rowsToArrow(assetKey, columns, rows) : rows;
     } finally {
       await session.release();
     }
   }
 }
 
+function tableDataOf(assetKey: string, value: unknown): TableData {
+  const rows = asRows(assetKey, value);
+  return { rows, columns: inferColumns(assetKey, rows) };
+}
+
+function loadFormat(assetKey: string, entry: MetadataMap[string] | undefined, fallback: TableLoadFormat): TableLoadFormat {
+  if (entry === undefined) return fallback;
+  if (entry.type === "text" && (entry.value === "rows" || entry.value === "arrow")) return entry.value;
+  throw new InvalidTableRowsError(assetKey, `the input's metadata ${LOAD_AS} is ${JSON.stringify(entry.value)}; it takes "rows" or "arrow".`);
+}
+
 /**
- * The partitions one handleOutput call owns. A run over a range calls it once per partition with the range's time
- * window, so for time partitions each call owns the window of its own key when the range is one partition, and the
- * first call of a longer range clears the whole range (the later calls only add their rows).
+ * For contexts without a partitions definition: the partitions one handleOutput call owns. A run over a range calls
+ * it once per partition with the range's time window, so the first call of a longer range clears the whole range
+ * (the later calls only add their rows).
  */
 function writeScope(ctx: OutputContext): PartitionScope {
   const keys = ctx.assetPartitionKeys;
   if (ctx.assetPartitionsTimeWindow === undefined || keys === undefined || keys.length <= 1) return ctx;
   if (ctx.partitionKey === keys[0]) return ctx;
-  // Later partitions of a range: their rows were cleared by the first; the empty window deletes nothing.
   const at = ctx.assetPartitionsTimeWindow.end;
   return { ...ctx, assetPartitionsTimeWindow: { start: at, end: at } };
 }
