@@ -1,6 +1,7 @@
 // Batches a run's events: everything emitted before the event loop turns is written in one transaction, in order.
 import type { EventRecord, TesseraEvent } from "../core/index.js";
 import type { Instance } from "../instance/index.js";
+import type { WriteFence } from "../storage/index.js";
 
 export class RunEventWriter {
   readonly records: EventRecord[] = [];
@@ -10,6 +11,13 @@ export class RunEventWriter {
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
   #failure: unknown;
+  /** The fencing token the writes carry once the run has a holder; a write without the lease is refused. */
+  fence: (() => WriteFence) | undefined;
+
+  /** The error of a refused or failed write, once one happened: nothing more is written. */
+  get failure(): unknown {
+    return this.#failure;
+  }
 
   constructor(instance: Instance, onEvent?: (record: EventRecord) => void) {
     this.#instance = instance;
@@ -39,7 +47,7 @@ export class RunEventWriter {
       this.#chain = this.#chain.then(async () => {
         if (this.#failure !== undefined) return;
         try {
-          const stored = await this.#instance.storeEvents(batch);
+          const stored = await this.#instance.storeEvents(batch, this.fence ? { fence: this.fence() } : {});
           for (const record of stored) {
             this.records.push(record);
             this.#onEvent?.(record);

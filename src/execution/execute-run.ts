@@ -214,7 +214,15 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   // The run is STARTED in storage before any step begins, so others see it running (and can cancel it); its
   // holder is registered first, so that no STARTED run is ever without one for run monitoring to check.
   const hold = await holdRun(instance, run.runId);
-  await writer.flush();
+  // Every write of the run carries its holder's lease: once it is lost (stopped or cut off past it), nothing is
+  // written, no further step starts, and the run is left to run monitoring, which ended or will end it.
+  writer.fence = hold.fence;
+  const fenced = (): boolean => hold.lost !== undefined || writer.failure !== undefined;
+  await writer.flush().catch(async (error: unknown) => {
+    await hold.release();
+    await follow?.stop();
+    throw error;
+  });
   let failureMessage: string | undefined;
   let firstError: unknown;
   let canceled = false;
@@ -261,7 +269,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
       };
       const session = stepExecutor.open({ instance, module: options.codeLocation, storage: instance.storageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks });
       const pooled = withPoolSlots(session.runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => session.close?.());
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled || fenced(), lookForCancel, pooled).finally(() => session.close?.());
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -280,9 +288,13 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   if (canceled) runEvent("RUN_CANCELED", "The run was canceled.");
   else if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
   else runEvent("RUN_FAILURE", failureMessage);
-  await writer.flush();
-  await hold.release();
-  await follow?.stop();
+  try {
+    await writer.flush();
+    if (hold.lost) throw hold.lost;
+  } finally {
+    await hold.release();
+    await follow?.stop();
+  }
 
   const finalRun = (await instance.getRunById(run.runId)) ?? run;
   const outputs = new Map<string, CapturedOutput>();
