@@ -21,7 +21,7 @@ import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
 import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
-import { RunFailedError, SystemTags } from "../core/index.js";
+import { RunFailedError, SystemTags, type LeaseLostError } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -65,6 +65,11 @@ export interface ExecuteOptions {
    * run ends CANCELED.
    */
   signal?: AbortSignal;
+  /**
+   * Told when this process finds its hold on the run lost (stopped or cut off past its lease): its writes are
+   * refused and no further step starts. A command exits here, so no compute of a run taken over keeps going.
+   */
+  onLeaseLost?: (error: LeaseLostError) => void;
 }
 
 /**
@@ -213,7 +218,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
 
   // The run is STARTED in storage before any step begins, so others see it running (and can cancel it); its
   // holder is registered first, so that no STARTED run is ever without one for run monitoring to check.
-  const hold = await holdRun(instance, run.runId);
+  const hold = await holdRun(instance, run.runId, options.onLeaseLost ? { onLost: options.onLeaseLost } : {});
   // Every write of the run carries its holder's lease: once it is lost (stopped or cut off past it), nothing is
   // written, no further step starts, and the run is left to run monitoring, which ended or will end it.
   writer.fence = hold.fence;
