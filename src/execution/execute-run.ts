@@ -15,6 +15,7 @@ import { withPoolSlots } from "./pools.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import { checkIOManagerPaths } from "./io-managers/check-io-manager-paths.js";
 import { holdRun } from "./workers/run-holder.js";
+import { runDeadlineOf } from "./step/step-timeout.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
@@ -240,6 +241,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const state: RunState = {
     runId: run.runId,
+    deadline: runDeadlineOf(tags, instance.settings.runMonitoring?.maxRuntimeSeconds, performance.now()),
     instance,
     graph,
     plan,
