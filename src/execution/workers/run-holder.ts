@@ -42,8 +42,16 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
   await instance.storage.setKv({ [key]: holder });
   let lost: LeaseLostError | undefined;
   let renewing = false;
+  let renewedAt = instance.clock.now();
   const renewOnce = async (): Promise<void> => {
     const now = instance.clock.now();
+    // A renewal hanging on a dead connection must not keep the hold alive: by its own clock it is lost past the lease.
+    if (now - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((now - renewedAt) / 1000)} s, longer than the lease`);
+      clearInterval(renew);
+      options.onLost?.(lost);
+      return;
+    }
     const current = await instance.storage.getLease(lease);
     if (!current || current.holder !== holder || current.expiresAt <= now) {
       const detail = !current ? "it no longer exists" : current.holder !== holder ? `${current.holder} holds it now` : `it expired ${Math.round((now - current.expiresAt) / 1000)} s ago`;
@@ -53,9 +61,16 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
       return;
     }
     await instance.storage.acquireLease(lease, holder, now, ttl, info);
+    renewedAt = now;
   };
   // Renewal must never keep the process alive, nor crash it when the storage hiccups: monitoring judges by the lease.
   const renew = setInterval(() => {
+    if (renewing && instance.clock.now() - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((instance.clock.now() - renewedAt) / 1000)} s, longer than the lease`);
+      clearInterval(renew);
+      options.onLost?.(lost);
+      return;
+    }
     if (renewing) return;
     renewing = true;
     renewOnce().catch(() => undefined).finally(() => (renewing = false));

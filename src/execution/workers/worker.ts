@@ -75,23 +75,32 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
 
   let lost: LeaseLostError | undefined;
   let acquired = false;
+  let renewedAt = 0;
+  const loseLease = (detail: string): LeaseLostError => {
+    lost = new LeaseLostError(leaseName, workerId, detail);
+    clearInterval(timer);
+    if (options.onLeaseLost) options.onLeaseLost(lost);
+    else void stop();
+    return lost;
+  };
   const heartbeat = async (): Promise<void> => {
     if (lost) throw lost;
     const now = instance.clock.now();
+    // Cut off from the instance, a renewal may hang on a dead connection: by its own clock, a holder that has not
+    // renewed within its lease holds it no more, whatever the instance answers later.
+    if (acquired && now - renewedAt >= leaseTtlMs) throw loseLease(`not renewed for ${Math.round((now - renewedAt) / 1000)} s, longer than the lease`);
     if (acquired) {
       // Never revive an expired lease: past it, monitoring may have failed this worker's runs and retried them elsewhere.
       const current = await instance.storage.getLease(leaseName);
       if (!current || current.holder !== workerId || current.expiresAt <= now) {
         const detail = !current ? "it no longer exists" : current.holder !== workerId ? `${current.holder} holds it now` : `it expired ${Math.round((now - current.expiresAt) / 1000)} s ago`;
-        lost = new LeaseLostError(leaseName, workerId, detail);
-        clearInterval(timer);
-        if (options.onLeaseLost) options.onLeaseLost(lost);
-        else void stop();
-        throw lost;
+        throw loseLease(detail);
       }
     }
     await instance.storage.acquireLease(leaseName, workerId, now, leaseTtlMs, { ...info, runs: [...inProgress], steps: [...stepsInProgress] });
+    if (lost) return;
     acquired = true;
+    renewedAt = now;
   };
   await heartbeat();
   const timer: NodeJS.Timeout = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
