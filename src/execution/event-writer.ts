@@ -13,6 +13,8 @@ export class RunEventWriter {
   #failure: unknown;
   /** The fencing token the writes carry once the run has a holder; a write without the lease is refused. */
   fence: (() => WriteFence) | undefined;
+  /** Called before each write that carries the fence (the holder renews its lease if its clock jumped). */
+  beforeWrite: (() => Promise<void>) | undefined;
 
   /** The error of a refused or failed write, once one happened: nothing more is written. */
   get failure(): unknown {
@@ -47,6 +49,7 @@ export class RunEventWriter {
       this.#chain = this.#chain.then(async () => {
         if (this.#failure !== undefined) return;
         try {
+          if (this.fence) await this.beforeWrite?.();
           const stored = await this.#instance.storeEvents(batch, this.fence ? { fence: this.fence() } : {});
           for (const record of stored) {
             this.records.push(record);

@@ -223,6 +223,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   // Every write of the run carries its holder's lease: once it is lost (stopped or cut off past it), nothing is
   // written, no further step starts, and the run is left to run monitoring, which ended or will end it.
   writer.fence = hold.fence;
+  writer.beforeWrite = hold.refresh;
   const fenced = (): boolean => hold.lost !== undefined || writer.failure !== undefined;
   await writer.flush().catch(async (error: unknown) => {
     await hold.release();

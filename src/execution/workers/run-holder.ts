@@ -17,6 +17,8 @@ export const PROCESS_HOLDER_PREFIX = "process:";
 export interface RunHold {
   /** The fencing token every write for the run carries: the lease the run's holder holds, as of now. */
   fence(): WriteFence;
+  /** Renews the lease before a write when the instance's clock moved on faster than real time (an injected clock). */
+  refresh?(): Promise<void>;
   /** Set once this process found its lease lost: the run is no longer its own, and no step of it may start. */
   readonly lost: LeaseLostError | undefined;
   release(): Promise<void>;
@@ -42,12 +44,15 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
   await instance.storage.setKv({ [key]: holder });
   let lost: LeaseLostError | undefined;
   let renewing = false;
-  let renewedAt = instance.clock.now();
+  // Liveness is judged in real time (a stopped or cut-off process), lease timestamps in the instance's clock.
+  let renewedAt = performance.now();
+  let renewedAtClock = instance.clock.now();
   const renewOnce = async (): Promise<void> => {
     const now = instance.clock.now();
+    const real = performance.now();
     // A renewal hanging on a dead connection must not keep the hold alive: by its own clock it is lost past the lease.
-    if (now - renewedAt >= ttl) {
-      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((now - renewedAt) / 1000)} s, longer than the lease`);
+    if (real - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((real - renewedAt) / 1000)} s, longer than the lease`);
       clearInterval(renew);
       options.onLost?.(lost);
       return;
@@ -61,12 +66,13 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
       return;
     }
     await instance.storage.acquireLease(lease, holder, now, ttl, info);
-    renewedAt = now;
+    renewedAt = real;
+    renewedAtClock = now;
   };
   // Renewal must never keep the process alive, nor crash it when the storage hiccups: monitoring judges by the lease.
   const renew = setInterval(() => {
-    if (renewing && instance.clock.now() - renewedAt >= ttl) {
-      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((instance.clock.now() - renewedAt) / 1000)} s, longer than the lease`);
+    if (renewing && performance.now() - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((performance.now() - renewedAt) / 1000)} s, longer than the lease`);
       clearInterval(renew);
       options.onLost?.(lost);
       return;
@@ -78,6 +84,17 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
   renew.unref();
   return {
     fence: () => ({ lease, holder, now: instance.clock.now() }),
+    // Before a write: a process live in real time whose injected clock jumped (tests, a ManualClock) renews first,
+    // so its lease is current in the clock the write is judged by. A stopped process is past `ttl` in real time and
+    // never revives it.
+    refresh: async () => {
+      if (lost || performance.now() - renewedAt >= ttl || instance.clock.now() - renewedAtClock < ttl / 3) return;
+      const now = instance.clock.now();
+      const real = performance.now();
+      await instance.storage.acquireLease(lease, holder, now, ttl, info);
+      renewedAt = real;
+      renewedAtClock = now;
+    },
     get lost() {
       return lost;
     },

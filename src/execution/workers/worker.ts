@@ -88,7 +88,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const now = instance.clock.now();
     // Cut off from the instance, a renewal may hang on a dead connection: by its own clock, a holder that has not
     // renewed within its lease holds it no more, whatever the instance answers later.
-    if (acquired && now - renewedAt >= leaseTtlMs) throw loseLease(`not renewed for ${Math.round((now - renewedAt) / 1000)} s, longer than the lease`);
+    const real = performance.now();
+    if (acquired && real - renewedAt >= leaseTtlMs) throw loseLease(`not renewed for ${Math.round((real - renewedAt) / 1000)} s, longer than the lease`);
     if (acquired) {
       // Never revive an expired lease: past it, monitoring may have failed this worker's runs and retried them elsewhere.
       const current = await instance.storage.getLease(leaseName);
@@ -100,7 +101,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await instance.storage.acquireLease(leaseName, workerId, now, leaseTtlMs, { ...info, runs: [...inProgress], steps: [...stepsInProgress] });
     if (lost) return;
     acquired = true;
-    renewedAt = now;
+    renewedAt = real;
   };
   await heartbeat();
   const timer: NodeJS.Timeout = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
