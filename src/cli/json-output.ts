@@ -450,6 +450,8 @@ export interface DaemonStatusJson {
   /** Where `instigators` come from: a code location, or the state the instance holds. */
   source: "codeLocation" | "instance";
   instigators: InstigatorJson[];
+  /** The run queue: the queued runs the next pass would launch, and why each other one waits. */
+  queue?: { launchNext: string[]; waiting: { runId: string; reason: string }[] };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ export const TesseraErrorCode = {
   RUN_NOT_FOUND: "RUN_NOT_FOUND",
   STEP_NOT_FOUND: "STEP_NOT_FOUND",
   RUN_FINISHED: "RUN_FINISHED",
+  LEASE_LOST: "LEASE_LOST",
+  STEP_TIMEOUT: "STEP_TIMEOUT",
   NOTHING_TO_REEXECUTE: "NOTHING_TO_REEXECUTE",
   BACKFILL_NOT_FOUND: "BACKFILL_NOT_FOUND",
   BACKFILL_IN_PROGRESS: "BACKFILL_IN_PROGRESS",
@@ -387,5 +389,59 @@ export class StepNotFoundError extends TesseraError {
     this.runId = runId;
     this.stepKey = stepKey;
     this.steps = steps;
+  }
+}
+
+/**
+ * A write for a run that already ended: a finished run's status and steps never change again. Raised in the
+ * transaction that would have written, so a holder that lost its run (stopped past its lease, cut off) writes
+ * nothing after run monitoring ended the run. An InstanceError (code RUN_FINISHED) whose location is the run id.
+ */
+export class RunFinishedWriteError extends InstanceError {
+  readonly runId: string;
+  readonly status: string;
+  constructor(runId: string, status: string, eventType: string) {
+    super(
+      "RUN_FINISHED",
+      runId,
+      `Refused ${eventType} for run ${runId}: the run already ended ${status}, and a finished run never changes. ` +
+        `Its holder likely lost it (stopped or cut off past its lease); re-execute it with \`tessera run reexecute ${runId} --from-failure\`.`,
+    );
+    this.runId = runId;
+    this.status = status;
+  }
+}
+
+/**
+ * A holder (worker or run process) wrote with a lease it no longer holds: it expired (the process was stopped or
+ * cut off from the instance longer than the lease) or another holder took it. The write is refused in the
+ * transaction that checks the lease (the fencing token), and the holder stops its steps.
+ */
+export class LeaseLostError extends TesseraError {
+  readonly lease: string;
+  readonly holder: string;
+  constructor(lease: string, holder: string, detail: string) {
+    super(
+      "LEASE_LOST",
+      `Holder ${holder} lost its lease ${lease} (${detail}); its writes are refused and its steps stop. ` +
+        `Run monitoring ends its runs; keep the process responsive and connected, or lengthen the lease.`,
+    );
+    this.lease = lease;
+    this.holder = holder;
+  }
+}
+
+/** A step that ran longer than its `tessera/max_runtime` (op tag, run tag or the instance's default). */
+export class StepTimeoutError extends TesseraError {
+  readonly stepKey: string;
+  readonly maxRuntimeSeconds: number;
+  constructor(stepKey: string, maxRuntimeSeconds: number, source: string) {
+    super(
+      "STEP_TIMEOUT",
+      `Step "${stepKey}" exceeded its max runtime of ${maxRuntimeSeconds} s (${source}) and was failed. ` +
+        `Make the compute finish sooner, or raise tessera/max_runtime.`,
+    );
+    this.stepKey = stepKey;
+    this.maxRuntimeSeconds = maxRuntimeSeconds;
   }
 }

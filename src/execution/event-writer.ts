@@ -2,6 +2,7 @@
 import type { EventRecord, TesseraEvent } from "../core/index.js";
 import type { Instance } from "../instance/index.js";
 import { outsideCapture } from "./compute-log-capture.js";
+import type { WriteFence } from "../storage/index.js";
 
 export class RunEventWriter {
   readonly records: EventRecord[] = [];
@@ -11,6 +12,15 @@ export class RunEventWriter {
   #scheduled = false;
   #chain: Promise<void> = Promise.resolve();
   #failure: unknown;
+  /** The fencing token the writes carry once the run has a holder; a write without the lease is refused. */
+  fence: (() => WriteFence) | undefined;
+  /** Called before each write that carries the fence (the holder renews its lease if its clock jumped). */
+  beforeWrite: (() => Promise<void>) | undefined;
+
+  /** The error of a refused or failed write, once one happened: nothing more is written. */
+  get failure(): unknown {
+    return this.#failure;
+  }
 
   constructor(instance: Instance, onEvent?: (record: EventRecord) => void) {
     this.#instance = instance;
@@ -40,7 +50,8 @@ export class RunEventWriter {
       this.#chain = this.#chain.then(async () => {
         if (this.#failure !== undefined) return;
         try {
-          const stored = await this.#instance.storeEvents(batch);
+          if (this.fence) await this.beforeWrite?.();
+          const stored = await this.#instance.storeEvents(batch, this.fence ? { fence: this.fence() } : {});
           for (const record of stored) {
             this.records.push(record);
             // A listener prints progress; the flush may have been started inside a step, whose output that is not.

@@ -15,13 +15,14 @@ import { withPoolSlots } from "./pools.js";
 import { prepareResources, setUpResources } from "./resources.js";
 import { checkIOManagerPaths } from "./io-managers/check-io-manager-paths.js";
 import { holdRun } from "./workers/run-holder.js";
+import { runDeadlineOf } from "./step/step-timeout.js";
 import type { CapturedOutput, RunState } from "./run-state.js";
 import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
 import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
-import { RunFailedError, SystemTags } from "../core/index.js";
+import { RunFailedError, SystemTags, type LeaseLostError } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
 
@@ -65,6 +66,11 @@ export interface ExecuteOptions {
    * run ends CANCELED.
    */
   signal?: AbortSignal;
+  /**
+   * Told when this process finds its hold on the run lost (stopped or cut off past its lease): its writes are
+   * refused and no further step starts. A command exits here, so no compute of a run taken over keeps going.
+   */
+  onLeaseLost?: (error: LeaseLostError) => void;
 }
 
 /**
@@ -213,8 +219,17 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
 
   // The run is STARTED in storage before any step begins, so others see it running (and can cancel it); its
   // holder is registered first, so that no STARTED run is ever without one for run monitoring to check.
-  const hold = await holdRun(instance, run.runId);
-  await writer.flush();
+  const hold = await holdRun(instance, run.runId, options.onLeaseLost ? { onLost: options.onLeaseLost } : {});
+  // Every write of the run carries its holder's lease: once it is lost (stopped or cut off past it), nothing is
+  // written, no further step starts, and the run is left to run monitoring, which ended or will end it.
+  writer.fence = hold.fence;
+  writer.beforeWrite = hold.refresh;
+  const fenced = (): boolean => hold.lost !== undefined || writer.failure !== undefined;
+  await writer.flush().catch(async (error: unknown) => {
+    await hold.release();
+    await follow?.stop();
+    throw error;
+  });
   let failureMessage: string | undefined;
   let firstError: unknown;
   let canceled = false;
@@ -227,6 +242,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const state: RunState = {
     runId: run.runId,
+    deadline: runDeadlineOf(tags, instance.settings.runMonitoring?.maxRuntimeSeconds, performance.now()),
     instance,
     graph,
     plan,
@@ -261,7 +277,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
       };
       const session = stepExecutor.open({ instance, module: options.codeLocation, storage: instance.storageConfig, home: instance.home, nodes: plan.nodes, checks: plan.checks });
       const pooled = withPoolSlots(session.runStep, { instance, settings: instance.settings.concurrency, isCanceled: () => canceled });
-      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled, lookForCancel, pooled).finally(() => session.close?.());
+      const outcome = await executeInProcess({ ...state, resources: live.values }, executor.maxConcurrent, () => canceled || fenced(), lookForCancel, pooled).finally(() => session.close?.());
       if (outcome.failures.length > 0) {
         firstError = outcome.failures[0]?.error;
         failureMessage = `Execution failed: step${outcome.failures.length > 1 ? "s" : ""} ${outcome.failures.map((f) => `"${f.step.key}"`).join(", ")} failed.`;
@@ -280,9 +296,13 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   if (canceled) runEvent("RUN_CANCELED", "The run was canceled.");
   else if (failureMessage === undefined) runEvent("RUN_SUCCESS", "Finished run successfully.");
   else runEvent("RUN_FAILURE", failureMessage);
-  await writer.flush();
-  await hold.release();
-  await follow?.stop();
+  try {
+    await writer.flush();
+    if (hold.lost) throw hold.lost;
+  } finally {
+    await hold.release();
+    await follow?.stop();
+  }
 
   const finalRun = (await instance.getRunById(run.runId)) ?? run;
   const outputs = new Map<string, CapturedOutput>();

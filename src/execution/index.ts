@@ -43,6 +43,7 @@ export {
 export { startWorker, type WorkerHandle, type WorkerOptions } from "./workers/worker.js";
 export { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./workers/worker-keys.js";
 export { DEFAULT_START_TIMEOUT_MS, MAX_RETRIES_TAG, monitorRuns, type MonitorRunsOptions, type MonitorRunsResult } from "./workers/run-monitor.js";
+export { MAX_RUNTIME_TAG, HungComputeError } from "./step/step-timeout.js";
 export { POOL_TAG, withPoolSlots, type PoolSlotOptions } from "./pools.js";
 export {
   EXECUTE_STEP_TASK,

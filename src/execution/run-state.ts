@@ -6,6 +6,7 @@ import type { AssetGraph } from "../graph/index.js";
 import type { Instance } from "../instance/index.js";
 import type { ExecutionPlan } from "../plan/index.js";
 import type { RunEventWriter } from "./event-writer.js";
+import type { RunDeadline } from "./step/step-timeout.js";
 
 export interface CapturedOutput {
   readonly key: AssetKey;
@@ -14,6 +15,8 @@ export interface CapturedOutput {
 
 export interface RunState {
   readonly runId: string;
+  /** When the run must be over by (tessera/max_runtime or the instance's default); steps still running then fail. */
+  readonly deadline?: RunDeadline | undefined;
   readonly instance: Instance;
   readonly graph: AssetGraph;
   readonly plan: ExecutionPlan;

@@ -28,6 +28,7 @@ import {
   type RunRecord,
   type Storage,
   type StorageInfo,
+  type StoreEventsOptions,
 } from "../storage/index.js";
 import {
   DEFAULT_DB_FILE,
@@ -260,8 +261,8 @@ export class Instance {
 
   // Events
 
-  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
-    return this.storage.storeEvents(events);
+  async storeEvents(events: readonly TesseraEvent[], options?: StoreEventsOptions): Promise<EventRecord[]> {
+    return this.storage.storeEvents(events, options);
   }
 
   /** Every event of a run, in order; `ofType` narrows to some event types. */

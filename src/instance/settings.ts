@@ -107,6 +107,13 @@ function buildSchemas(z: typeof Zod) {
       runQueue: runQueueSettingsSchema.optional(),
       concurrency: concurrencySettingsSchema.optional(),
       locations: z.array(z.object({ module: z.string().min(1) }).strict()).optional(),
+      runMonitoring: z
+        .object({
+          runLeaseSeconds: z.number().min(1).optional().describe("How long a run's process holds its run without renewing (renewed every third of it); past it the run is failed. @default 30"),
+          maxRuntimeSeconds: z.number().positive().optional().describe("Default max runtime of a run whose tags set no tessera/max_runtime: a step still running past it is failed. @default none"),
+        })
+        .strict()
+        .optional(),
     })
     .strict();
   return { computeLogSettingsSchema, envReferenceSchema, postgresSettingsSchema, sqliteSettingsSchema, storageConfigSchema, tagConcurrencyLimitSchema, runQueueSettingsSchema, concurrencySettingsSchema, settingsSchema };

@@ -1,6 +1,6 @@
 // The storage conformance suite: every backend runs these same cases (SQLite now, PostgreSQL with its issue).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AssetKey, MetadataValue, type TesseraEvent } from "../core/index.js";
+import { AssetKey, LeaseLostError, MetadataValue, RunFinishedWriteError, type TesseraEvent } from "../core/index.js";
 import type { Storage } from "./storage.js";
 
 export interface ConformanceTarget {
@@ -309,6 +309,35 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getLease("daemon")).toBeUndefined();
       const contenders = await Promise.all(["x", "y", "z"].map((holder) => storage.acquireLease("pool", holder, 1, 1000)));
       expect(new Set(contenders.map((l) => l.holder)).size).toBe(1);
+    });
+
+    it("never changes a finished run: step and status events for it are refused in the transaction, notes still accepted", async () => {
+      await addRun("r1");
+      await storage.storeEvents([event("r1", "RUN_START"), event("r1", "STEP_START", { stepKey: "a" })]);
+      await storage.storeEvents([event("r1", "RUN_FAILURE", { message: "its worker died" })]);
+      const before = (await storage.getRunLogs("r1")).length;
+      await expect(storage.storeEvents([event("r1", "STEP_SUCCESS", { stepKey: "a" })])).rejects.toBeInstanceOf(RunFinishedWriteError);
+      await expect(storage.storeEvents([event("r1", "RUN_SUCCESS")])).rejects.toThrow(/already ended FAILURE/);
+      // A batch mixing a live run and a finished one is refused whole.
+      await addRun("r2");
+      await expect(storage.storeEvents([event("r2", "RUN_START"), event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("a") })])).rejects.toThrow(RunFinishedWriteError);
+      expect((await storage.getRun("r2"))?.status).toBe("NOT_STARTED");
+      expect(await storage.getAssetRecords([new AssetKey("a")])).toEqual([]);
+      await storage.storeEvents([event("r1", "ENGINE_EVENT", { message: "note" })]);
+      expect((await storage.getRunLogs("r1")).length).toBe(before + 1);
+      expect(await storage.getRun("r1")).toMatchObject({ status: "FAILURE", failureReason: "its worker died" });
+    });
+
+    it("stores a fenced batch only while its holder holds the lease unexpired (the fencing token)", async () => {
+      await addRun("r1");
+      await storage.acquireLease("worker:w1", "w1", 1000, 5000);
+      const fence = { lease: "worker:w1", holder: "w1", now: 2000 };
+      await storage.storeEvents([event("r1", "RUN_START")], { fence });
+      await expect(storage.storeEvents([event("r1", "STEP_START", { stepKey: "a" })], { fence: { ...fence, now: 6000 } })).rejects.toThrow(/lost its lease worker:w1 \(it expired 0 s ago\)/);
+      await expect(storage.storeEvents([event("r1", "STEP_START", { stepKey: "a" })], { fence: { ...fence, holder: "w2" } })).rejects.toBeInstanceOf(LeaseLostError);
+      await expect(storage.storeEvents([event("r1", "STEP_START", { stepKey: "a" })], { fence: { ...fence, lease: "worker:none" } })).rejects.toThrow(/no longer exists/);
+      expect((await storage.getRunLogs("r1")).map((e) => e.eventType)).toEqual(["RUN_START"]);
+      expect((await storage.getRun("r1"))?.status).toBe("STARTED");
     });
 
     it("stores key-value cursors and overwrites them", async () => {

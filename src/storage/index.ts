@@ -19,7 +19,10 @@ export type {
   SchemaInfo,
   Storage,
   StorageInfo,
+  StoreEventsOptions,
+  WriteFence,
 } from "./storage.js";
+export { EVENTS_ALLOWED_AFTER_END } from "./storage.js";
 export { SqliteStorage, type SqliteStorageOptions } from "./sqlite/sqlite-storage.js";
 export { SQLITE_MIGRATIONS, type SqliteMigration } from "./sqlite/migrations.js";
 export { PostgresStorage, type PostgresStorageOptions, type StopWatching } from "./postgres/postgres-storage.js";

@@ -234,3 +234,10 @@ export function decodeLease(row: LeaseRow): LeaseRecord {
     info: JSON.parse(row.info) as Record<string, unknown>,
   };
 }
+
+/** Why a fence no longer holds, for LeaseLostError. */
+export function leaseLostDetail(lease: { holder: string; expires_at: number } | undefined, holder: string, now: number): string {
+  if (!lease) return "it no longer exists";
+  if (lease.holder !== holder) return `${lease.holder} holds it now`;
+  return `it expired ${Math.round((now - Number(lease.expires_at)) / 100) / 10} s ago`;
+}

@@ -262,7 +262,7 @@ export interface Storage {
    * Appends events in one transaction, in order. Run lifecycle events move their run's status and the
    * asset index follows materializations and observations, in the same transaction.
    */
-  storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]>;
+  storeEvents(events: readonly TesseraEvent[], options?: StoreEventsOptions): Promise<EventRecord[]>;
   getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]>;
   getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]>;
   getMaxStorageId(): Promise<number>;
@@ -323,3 +323,24 @@ export interface Storage {
   getKv(keys: readonly string[]): Promise<Record<string, string>>;
   setKv(values: Readonly<Record<string, string>>): Promise<void>;
 }
+
+/**
+ * The fencing token a holder writes with: the lease it holds, checked in the transaction that stores the events.
+ * The write is refused (LeaseLostError) unless `holder` still holds `lease` unexpired at `now`.
+ */
+export interface WriteFence {
+  readonly lease: string;
+  readonly holder: string;
+  readonly now: number;
+}
+
+/** How `storeEvents` guards a batch. */
+export interface StoreEventsOptions {
+  readonly fence?: WriteFence;
+}
+
+/**
+ * Events a finished run still accepts (notes about it); any other event for a finished run, above all one that
+ * moves its status or a step, is refused with RunFinishedWriteError.
+ */
+export const EVENTS_ALLOWED_AFTER_END: ReadonlySet<string> = new Set(["ENGINE_EVENT", "LOG_MESSAGE"]);

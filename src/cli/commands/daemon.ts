@@ -9,7 +9,7 @@ import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
 import { firstLine, formatDuration, formatTime, plural, renderTable, truncate } from "../format.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
-import { runQueueLauncherFor } from "../../execution/index.js";
+import { QueuedRunCoordinator, runQueueLauncherFor, type DequeueResult } from "../../execution/index.js";
 import { instigatorJson, isoTime, printJson, type DaemonLeaseJson, type DaemonStatusJson } from "../json-output.js";
 
 const DAEMON_EXAMPLES = `
@@ -109,15 +109,33 @@ export function registerDaemonCommand(program: Command, cli: Cli): void {
             daemon: leaseJson(now, lease),
             source: defs ? "codeLocation" : "instance",
             instigators: rows.map((r) => instigatorJson(r, definitionOf(r.name), now)),
+            queue: await queueJson(instance, now, lease),
           };
           return printJson(cli, document);
         }
         printLease(cli, now, lease);
         cli.print();
-        if (rows.length === 0) return cli.print(defs ? "No schedules or sensors in the code location." : "No schedule or sensor has state in this instance (give -m <file> to list a code location's).");
-        for (const line of renderTable(["NAME", "TYPE", "STATUS", "LAST TICK", "RESULT"], rows.map(instigatorRow))) cli.print(line);
+        if (rows.length === 0) cli.print(defs ? "No schedules or sensors in the code location." : "No schedule or sensor has state in this instance (give -m <file> to list a code location's).");
+        else for (const line of renderTable(["NAME", "TYPE", "STATUS", "LAST TICK", "RESULT"], rows.map(instigatorRow))) cli.print(line);
+        const queue = await queueJson(instance, now, lease);
+        if (queue.launchNext.length + queue.waiting.length === 0) return;
+        cli.print();
+        cli.print(`Run queue: ${plural(queue.launchNext.length + queue.waiting.length, "queued run")}`);
+        for (const runId of queue.launchNext) cli.print(`  ${runId}  launches at the daemon's next iteration${lease && lease.expiresAt > now ? "" : ", once a daemon runs"}`);
+        for (const { runId, reason } of queue.waiting) cli.print(`  ${runId}  waits: ${reason}`);
       });
     });
+}
+
+/** Why each queued run waits, as the daemon's next pass would decide (run monitoring has ended dead runs first). */
+async function queueJson(instance: Instance, now: number, lease: LeaseRecord | undefined): Promise<NonNullable<DaemonStatusJson["queue"]>> {
+  const never = { launch: async () => { throw new Error("daemon status launches nothing"); } };
+  const plan: DequeueResult = await new QueuedRunCoordinator({ instance, launcher: never }).explain();
+  const noDaemon = !lease || lease.expiresAt <= now;
+  return {
+    launchNext: [...plan.launched],
+    waiting: plan.waiting.map((w) => ({ runId: w.runId, reason: noDaemon ? `${w.reason}; and no daemon is running to launch it` : w.reason })),
+  };
 }
 
 function seconds(value: string, flag: string): number {

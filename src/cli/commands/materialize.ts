@@ -131,8 +131,14 @@ async function materializeLocation(
       runConfig,
       verbose: options.verbose ?? false,
       execute: (watch) =>
-        location.defs.materialize(selection, { ...runOptions, ...watch, raiseOnError: false }),
+        location.defs.materialize(selection, { ...runOptions, ...watch, raiseOnError: false, onLeaseLost: exitOnLeaseLost }),
     });
+}
+
+/** A run whose hold this process lost may already run elsewhere: stop every compute of it now. */
+function exitOnLeaseLost(error: Error): never {
+  process.stderr.write(`${error.message}\nThe command exits (code 75).\n`);
+  process.exit(75);
 }
 
 /**

@@ -74,6 +74,11 @@ async function runWorker(cli: Cli, command: Command, options: WorkerCommandOptio
       heartbeatMs,
       leaseTtlMs,
       ...(options.id ? { workerId: options.id } : {}),
+      // Exiting at once stops every compute of the runs it lost: they may already run elsewhere.
+      onLeaseLost: (error) => {
+        process.stderr.write(`${error.message}\nThe worker exits (code 75).\n`);
+        process.exit(75);
+      },
       onRun: ({ runId, status, detail }) => cli.print(`${new Date(instance.clock.now()).toISOString()} run ${runId} ${status}${detail ? ` (${detail})` : ""}`),
     });
     cli.print(

@@ -45,6 +45,18 @@ export class QueuedRunCoordinator {
    * never launches it twice; a launch that throws fails the run with the launcher's error.
    */
   async dequeue(): Promise<DequeueResult> {
+    return this.#pass(true);
+  }
+
+  /**
+   * What the next `dequeue()` would do, launching nothing: the runs it would launch, and why each other queued run
+   * waits (for `tessera daemon status`).
+   */
+  async explain(): Promise<DequeueResult> {
+    return this.#pass(false);
+  }
+
+  async #pass(launch: boolean): Promise<DequeueResult> {
     const instance = this.#instance;
     const [queued, inProgress] = await Promise.all([instance.getRuns({ statuses: ["QUEUED"] }), instance.getRuns({ statuses: [...IN_PROGRESS] })]);
     const counts = new Map<string, number>();
@@ -65,9 +77,13 @@ export class QueuedRunCoordinator {
         waiting.push({ runId: run.runId, reason: `${counts.get(full.id) ?? 0} run(s) with ${full.describe} in progress, its limit is ${full.limit}` });
         continue;
       }
-      await instance.storeEvents([{ runId: run.runId, timestamp: instance.clock.now(), eventType: "RUN_STARTING", message: "Launching: taken off the run queue." }]);
       running++;
       for (const b of buckets) counts.set(b.id, (counts.get(b.id) ?? 0) + 1);
+      if (!launch) {
+        launched.push(run.runId);
+        continue;
+      }
+      await instance.storeEvents([{ runId: run.runId, timestamp: instance.clock.now(), eventType: "RUN_STARTING", message: "Launching: taken off the run queue." }]);
       try {
         await this.#launcher.launch(run);
         launched.push(run.runId);

@@ -12,7 +12,16 @@ async function main(): Promise<void> {
   try {
     const run = await instance.getRunById(input.runId);
     if (!run) throw new Error(`Run ${input.runId} is not in the instance`);
-    await executeSubmittedRun(defs, run, { instance, raiseOnError: false, codeLocation: input.module });
+    await executeSubmittedRun(defs, run, {
+      instance,
+      raiseOnError: false,
+      codeLocation: input.module,
+      // A run process that lost its hold exits at once: the run may already be retried elsewhere.
+      onLeaseLost: (error) => {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(75);
+      },
+    });
   } finally {
     await instance.close();
   }

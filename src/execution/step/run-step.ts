@@ -13,6 +13,7 @@ import { observeSource } from "./observe-source.js";
 import { ComputeError } from "./run-compute.js";
 import { computeCheck, evaluateChecks } from "./step-checks.js";
 import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
+import { stepLimitOf, underLimit } from "./step-timeout.js";
 
 /** Runs one step here, with what it writes to stdout and stderr kept as its compute logs. */
 export function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
@@ -21,7 +22,26 @@ export function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
 
 async function runCapturedStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
   const started = performance.now();
-  const emit = stepEmitter(run, step);
+  let limit: ReturnType<typeof stepLimitOf>;
+  try {
+    limit = stepLimitOf(step, run.deadline, started);
+  } catch (error) {
+    return fail(step, stepEmitter(run, step), error, started, 0, undefined);
+  }
+  // Once a step is failed for its time, whatever its compute still does is dropped: its events are not the step's.
+  let abandoned = false;
+  const direct = stepEmitter(run, step);
+  const emit: StepEmit = (event) => {
+    if (!abandoned) direct(event);
+  };
+  try {
+    return await underLimit(step, limit, runStepBody(run, step, emit, started), () => (abandoned = true));
+  } catch (error) {
+    return fail(step, direct, error, started, 0, undefined);
+  }
+}
+
+async function runStepBody(run: RunState, step: PlanStep, emit: StepEmit, started: number): Promise<StepOutcome> {
   const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
   emit({ eventType: "STEP_START", message: `Started execution of step "${step.key}".` });
 

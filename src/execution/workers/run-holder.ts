@@ -3,38 +3,101 @@
 // the run goes on and releases it at the end, so that run monitoring can tell a live run from an orphan.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { LeaseLostError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
+import type { WriteFence } from "../../storage/index.js";
 import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
 
-/** How long a run process's lease lasts without renewal; renewed every third of it. */
+/** How long a run process's lease lasts without renewal (runMonitoring.runLeaseSeconds); renewed every third of it. */
 export const RUN_PROCESS_LEASE_MS = 30_000;
 /** Holders registered by `holdRun` start with this, so run monitoring knows to look for their pid. */
 export const PROCESS_HOLDER_PREFIX = "process:";
 
 /** A registration to release when the run ends. */
 export interface RunHold {
+  /** The fencing token every write for the run carries: the lease the run's holder holds, as of now. */
+  fence(): WriteFence;
+  /** Renews the lease before a write when the instance's clock moved on faster than real time (an injected clock). */
+  refresh?(): Promise<void>;
+  /** Set once this process found its lease lost: the run is no longer its own, and no step of it may start. */
+  readonly lost: LeaseLostError | undefined;
   release(): Promise<void>;
 }
 
 /**
  * Registers this process as the holder of `runId`, unless a worker already holds it (a worker registers the
- * runs it takes itself and keeps its own lease).
+ * runs it takes itself and keeps its own lease; the run's writes are then fenced by the worker's lease).
+ * A renewal that finds the lease expired or taken never revives it: the hold is lost and `onLost` is told.
  */
-export async function holdRun(instance: Instance, runId: string): Promise<RunHold> {
+export async function holdRun(instance: Instance, runId: string, options: { onLost?: (error: LeaseLostError) => void } = {}): Promise<RunHold> {
   const key = `${RUN_WORKER_KEY_PREFIX}${runId}`;
   const existing = (await instance.storage.getKv([key]))[key];
-  if (existing !== undefined && !existing.startsWith(PROCESS_HOLDER_PREFIX)) return { release: async () => {} };
+  if (existing !== undefined && !existing.startsWith(PROCESS_HOLDER_PREFIX)) {
+    const lease = `${WORKER_LEASE_PREFIX}${existing}`;
+    return { fence: () => ({ lease, holder: existing, now: instance.clock.now() }), lost: undefined, release: async () => {} };
+  }
   const holder = `${PROCESS_HOLDER_PREFIX}${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const lease = `${WORKER_LEASE_PREFIX}${holder}`;
   const info = { pid: process.pid, hostname: hostname(), runId };
-  await instance.storage.acquireLease(lease, holder, instance.clock.now(), RUN_PROCESS_LEASE_MS, info);
+  const ttl = (instance.settings.runMonitoring?.runLeaseSeconds ?? RUN_PROCESS_LEASE_MS / 1000) * 1000;
+  await instance.storage.acquireLease(lease, holder, instance.clock.now(), ttl, info);
   await instance.storage.setKv({ [key]: holder });
+  let lost: LeaseLostError | undefined;
+  let renewing = false;
+  // Liveness is judged in real time (a stopped or cut-off process), lease timestamps in the instance's clock.
+  let renewedAt = performance.now();
+  let renewedAtClock = instance.clock.now();
+  const renewOnce = async (): Promise<void> => {
+    const now = instance.clock.now();
+    const real = performance.now();
+    // A renewal hanging on a dead connection must not keep the hold alive: by its own clock it is lost past the lease.
+    if (real - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((real - renewedAt) / 1000)} s, longer than the lease`);
+      clearInterval(renew);
+      options.onLost?.(lost);
+      return;
+    }
+    const current = await instance.storage.getLease(lease);
+    if (!current || current.holder !== holder || current.expiresAt <= now) {
+      const detail = !current ? "it no longer exists" : current.holder !== holder ? `${current.holder} holds it now` : `it expired ${Math.round((now - current.expiresAt) / 1000)} s ago`;
+      lost = new LeaseLostError(lease, holder, detail);
+      clearInterval(renew);
+      options.onLost?.(lost);
+      return;
+    }
+    await instance.storage.acquireLease(lease, holder, now, ttl, info);
+    renewedAt = real;
+    renewedAtClock = now;
+  };
   // Renewal must never keep the process alive, nor crash it when the storage hiccups: monitoring judges by the lease.
   const renew = setInterval(() => {
-    instance.storage.acquireLease(lease, holder, instance.clock.now(), RUN_PROCESS_LEASE_MS, info).catch(() => undefined);
-  }, RUN_PROCESS_LEASE_MS / 3);
+    if (renewing && performance.now() - renewedAt >= ttl) {
+      lost = new LeaseLostError(lease, holder, `not renewed for ${Math.round((performance.now() - renewedAt) / 1000)} s, longer than the lease`);
+      clearInterval(renew);
+      options.onLost?.(lost);
+      return;
+    }
+    if (renewing) return;
+    renewing = true;
+    renewOnce().catch(() => undefined).finally(() => (renewing = false));
+  }, ttl / 3);
   renew.unref();
   return {
+    fence: () => ({ lease, holder, now: instance.clock.now() }),
+    // Before a write: a process live in real time whose injected clock jumped (tests, a ManualClock) renews first,
+    // so its lease is current in the clock the write is judged by. A stopped process is past `ttl` in real time and
+    // never revives it.
+    refresh: async () => {
+      if (lost || performance.now() - renewedAt >= ttl || instance.clock.now() - renewedAtClock < ttl / 3) return;
+      const now = instance.clock.now();
+      const real = performance.now();
+      await instance.storage.acquireLease(lease, holder, now, ttl, info);
+      renewedAt = real;
+      renewedAtClock = now;
+    },
+    get lost() {
+      return lost;
+    },
     release: async () => {
       clearInterval(renew);
       await instance.storage.releaseLease(lease, holder).catch(() => undefined);

@@ -1,6 +1,6 @@
 // Run monitoring: a run whose worker stopped renewing its lease is failed with the reason, and re-executed
 // from failure when its tags ask for retries; a run nobody started within the start timeout is failed too.
-import { SystemTags } from "../../core/index.js";
+import { RunFinishedWriteError, SystemTags } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { RunRecord } from "../../storage/index.js";
@@ -72,7 +72,16 @@ export async function monitorRuns(options: MonitorRunsOptions): Promise<MonitorR
     ended.push({ runId, reason });
     // A run being canceled whose holder is gone ends as the user asked: CANCELED.
     const eventType = current.status === "CANCELING" ? "RUN_CANCELED" : "RUN_FAILURE";
-    await instance.storeEvents([{ runId, timestamp: now, eventType, message: reason }]);
+    try {
+      await instance.storeEvents([{ runId, timestamp: now, eventType, message: reason }]);
+    } catch (error) {
+      // Its holder ended it between the read and this write: the run keeps the end it has.
+      if (error instanceof RunFinishedWriteError) {
+        ended.pop();
+        continue;
+      }
+      throw error;
+    }
     if (eventType === "RUN_CANCELED") continue;
     const run = runs.find((r) => r.runId === runId) as RunRecord;
     const child = options.defs ? await retryOf(options.defs, instance, run) : undefined;
@@ -89,7 +98,9 @@ function processHolderGone(run: RunRecord, holder: string, lease: Awaited<Return
   if (!held) return `The run's ${where} released the run without ending it (it exited early, e.g. process.exit in an asset). ${fix}`;
   const gone = processGone(held.info);
   if (gone === true) return `The run's ${where} is gone (killed, out of memory, or exited) before the run ended. ${fix}`;
-  if (gone === false) return undefined;
+  // Alive but not renewing (stopped with SIGSTOP, or its event loop blocked) past its lease: its writes are refused
+  // from now on, so the run is ended here rather than left STARTED behind a process that can no longer finish it.
+  if (gone === false) return held.expiresAt > now ? undefined : `The run's ${where} is alive but stopped renewing its lease ${Math.round((now - held.expiresAt) / 1000)} s ago (stopped, or its event loop blocked): its writes are refused from now on. ${fix}`;
   // Another host: only the lease can tell.
   if (held.expiresAt > now) return undefined;
   return `The run's ${where} stopped renewing its lease ${Math.round((now - held.expiresAt) / 1000)} s ago: it likely died. ${fix}`;

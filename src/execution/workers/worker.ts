@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Runner } from "graphile-worker";
 import type pg from "pg";
-import { requireOptional } from "../../core/index.js";
+import { LeaseLostError, RunFinishedWriteError, requireOptional } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
@@ -39,6 +39,13 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** Told of each run taken and finished. */
   onRun?: (event: { runId: string; status: "taken" | "finished" | "skipped"; detail?: string }) => void;
+  /**
+   * Told when a renewal finds the worker's lease expired (the process was stopped, or cut off from the instance,
+   * longer than leaseTtlMs): the lease is not revived, every write the worker's runs make is refused from then on,
+   * and run monitoring has ended or will end its runs. `tessera worker` exits at once, so that no compute of a
+   * run taken over keeps going. @default stops the worker
+   */
+  onLeaseLost?: (error: LeaseLostError) => void;
   /** Told of each queue-executor step taken and finished. */
   onStep?: (event: { runId: string; stepKey: string; attempt: number; status: "taken" | "finished"; detail?: string }) => void;
 }
@@ -66,11 +73,38 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const inProgress = new Set<string>();
   const stepsInProgress = new Set<string>();
 
+  let lost: LeaseLostError | undefined;
+  let acquired = false;
+  let renewedAt = 0;
+  const loseLease = (detail: string): LeaseLostError => {
+    lost = new LeaseLostError(leaseName, workerId, detail);
+    clearInterval(timer);
+    if (options.onLeaseLost) options.onLeaseLost(lost);
+    else void stop();
+    return lost;
+  };
   const heartbeat = async (): Promise<void> => {
-    await instance.storage.acquireLease(leaseName, workerId, instance.clock.now(), leaseTtlMs, { ...info, runs: [...inProgress], steps: [...stepsInProgress] });
+    if (lost) throw lost;
+    const now = instance.clock.now();
+    // Cut off from the instance, a renewal may hang on a dead connection: by its own clock, a holder that has not
+    // renewed within its lease holds it no more, whatever the instance answers later.
+    const real = performance.now();
+    if (acquired && real - renewedAt >= leaseTtlMs) throw loseLease(`not renewed for ${Math.round((real - renewedAt) / 1000)} s, longer than the lease`);
+    if (acquired) {
+      // Never revive an expired lease: past it, monitoring may have failed this worker's runs and retried them elsewhere.
+      const current = await instance.storage.getLease(leaseName);
+      if (!current || current.holder !== workerId || current.expiresAt <= now) {
+        const detail = !current ? "it no longer exists" : current.holder !== workerId ? `${current.holder} holds it now` : `it expired ${Math.round((now - current.expiresAt) / 1000)} s ago`;
+        throw loseLease(detail);
+      }
+    }
+    await instance.storage.acquireLease(leaseName, workerId, now, leaseTtlMs, { ...info, runs: [...inProgress], steps: [...stepsInProgress] });
+    if (lost) return;
+    acquired = true;
+    renewedAt = real;
   };
   await heartbeat();
-  const timer = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
+  const timer: NodeJS.Timeout = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
 
   const { pool: poolConfig, schema } = queueConnectionOf(instance);
   const { Pool } = requireOptional<typeof import("pg")>("pg", "A worker");
@@ -107,10 +141,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await heartbeat();
     options.onRun?.({ runId, status: "taken" });
     try {
-      await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }]);
-      await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch((error: unknown) =>
-        failUnfinishedRun(instance, runId, `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}`),
-      );
+      const fence = { lease: leaseName, holder: workerId, now: instance.clock.now() };
+      await instance.storeEvents([{ runId, timestamp: takenAt, eventType: "ENGINE_EVENT", message: `Worker ${workerId} took the run.`, data: { workerId } }], { fence });
+      await executeSubmittedRun(defs, run, { instance, raiseOnError: false, ...(options.module ? { codeLocation: options.module } : {}) }).catch((error: unknown) => {
+        // A worker that lost its lease, or whose run was ended by monitoring, has no say on the run any more.
+        if (error instanceof LeaseLostError || error instanceof RunFinishedWriteError) return;
+        return failUnfinishedRun(instance, runId, `The run failed outside its steps: ${(error as Error)?.message ?? String(error)}`);
+      });
     } finally {
       inProgress.delete(runId);
       options.onRun?.({ runId, status: "finished" });

@@ -1,10 +1,21 @@
 // The event log on PostgreSQL: appending (one statement, postgres-store-events.ts) and reading it back.
 import type { EventRecord, TesseraEvent } from "../../core/index.js";
-import type { EventLogChanges, EventRecordsFilter, RunLogsOptions } from "../storage.js";
-import { decodeEvent, type EventRow } from "../storage-rows.js";
+import { LeaseLostError, RunFinishedWriteError } from "../../core/index.js";
+import type { EventLogChanges, EventRecordsFilter, RunLogsOptions, StoreEventsOptions } from "../storage.js";
+import { decodeEvent, leaseLostDetail, type EventRow } from "../storage-rows.js";
 import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 import { storeEventsQuery } from "./postgres-store-events.js";
+
+/** The one row the guarded insert returns: the new ids, or why nothing was inserted. */
+interface GuardedInsert {
+  ids: number[] | null;
+  fence_ok: boolean;
+  lease_holder: string | null;
+  lease_expires: number | null;
+  finished_run: string | null;
+  finished_status: string | null;
+}
 
 export class PostgresEventLogStorage {
   readonly #database: PostgresDatabase;
@@ -13,11 +24,20 @@ export class PostgresEventLogStorage {
     this.#database = database;
   }
 
-  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+  async storeEvents(events: readonly TesseraEvent[], options: StoreEventsOptions = {}): Promise<EventRecord[]> {
     if (events.length === 0) return [];
     const n = events.length;
-    const query = storeEventsQuery(events, LOCK_EVENTS, this.#database.schemaKey, this.#database.schema);
-    const [result] = await this.#database.query<{ ids: number[] }>(query.text, query.values, query.name);
+    const { fence } = options;
+    const query = storeEventsQuery(events, LOCK_EVENTS, this.#database.schemaKey, this.#database.schema, fence);
+    const [result] = await this.#database.query<GuardedInsert>(query.text, query.values, query.name);
+    if (fence && result && !result.fence_ok) {
+      const lease = result.lease_holder === null ? undefined : { holder: result.lease_holder, expires_at: Number(result.lease_expires) };
+      throw new LeaseLostError(fence.lease, fence.holder, leaseLostDetail(lease, fence.holder, fence.now));
+    }
+    if (result?.finished_run) {
+      const refused = events.find((e) => e.runId === result.finished_run);
+      throw new RunFinishedWriteError(result.finished_run, result.finished_status ?? "", refused?.eventType ?? "an event");
+    }
     const ids = (result?.ids ?? []).map(Number);
     if (ids.length !== n) throw new Error(`storeEvents: stored ${ids.length} of ${n} events`);
     const records = new Array<EventRecord>(n);

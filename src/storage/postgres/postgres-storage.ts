@@ -23,6 +23,7 @@ import type {
   StorageInfo,
   TickRecord,
   TicksFilter,
+  StoreEventsOptions,
 } from "../storage.js";
 import { PostgresAssetStorage } from "./postgres-asset-storage.js";
 import { PostgresBackfillStorage } from "./postgres-backfill-storage.js";
@@ -141,8 +142,8 @@ export class PostgresStorage implements Storage {
 
   // Events
 
-  storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
-    return this.#events.storeEvents(events);
+  storeEvents(events: readonly TesseraEvent[], options?: StoreEventsOptions): Promise<EventRecord[]> {
+    return this.#events.storeEvents(events, options);
   }
 
   getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]> {

@@ -1,6 +1,7 @@
 // Appending a batch of events on PostgreSQL: one statement that inserts them, updates the asset index and run statuses, and notifies.
 import { RUN_STATUS_BY_EVENT, type RunStatus, type TesseraEvent } from "../../core/index.js";
 import { encodeEventBody, runStatusChange } from "../storage-rows.js";
+import { EVENTS_ALLOWED_AFTER_END, type WriteFence } from "../storage.js";
 
 /** The channel `storeEvents` notifies on commit; the payload is `<schema>:<newest storage id>`. */
 export const EVENTS_CHANNEL = "tessera_events";
@@ -14,6 +15,7 @@ export function storeEventsQuery(
   lockClass: number,
   lockKey: number,
   schema: string,
+  fence?: WriteFence,
 ): { name: string; text: string; values: unknown[] } {
   const n = events.length;
   // Column arrays for unnest: measured twice as fast as one JSON parameter through json_to_recordset.
@@ -25,6 +27,7 @@ export function storeEventsQuery(
   const partitions = new Array<string | null>(n);
   const bodies = new Array<string>(n);
   const moves = new Map<string, RunMove>();
+  const guarded = new Set<string>();
   for (let i = 0; i < n; i++) {
     const event = events[i] as TesseraEvent;
     runIds[i] = event.runId;
@@ -36,11 +39,15 @@ export function storeEventsQuery(
     bodies[i] = encodeEventBody(event);
     const status = RUN_STATUS_BY_EVENT[event.eventType];
     if (status) foldRunMove(moves, event, status);
+    if (!EVENTS_ALLOWED_AFTER_END.has(event.eventType)) guarded.add(event.runId);
   }
   return {
     name: "tessera_store_events",
     text: STORE_EVENTS_SQL,
-    values: [runIds, stepKeys, types, timestamps, assetKeys, partitions, bodies, lockClass, lockKey, JSON.stringify([...moves.values()]), schema],
+    values: [
+      runIds, stepKeys, types, timestamps, assetKeys, partitions, bodies, lockClass, lockKey, JSON.stringify([...moves.values()]), schema,
+      [...guarded], fence?.lease ?? null, fence?.holder ?? null, fence?.now ?? null,
+    ],
   };
 }
 
@@ -83,10 +90,25 @@ function foldRunMove(moves: Map<string, RunMove>, event: TesseraEvent, status: R
  */
 const STORE_EVENTS_SQL = `
 WITH events_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($8::int, $9::int)),
+checked_runs AS MATERIALIZED (
+  SELECT runs.run_id, runs.status FROM events_lock CROSS JOIN runs WHERE runs.run_id = ANY($12::text[]) FOR UPDATE OF runs
+),
+fence_lease AS MATERIALIZED (
+  SELECT leases.holder, leases.expires_at FROM events_lock CROSS JOIN leases WHERE leases.name = $13::text FOR SHARE OF leases
+),
+guard AS MATERIALIZED (
+  SELECT
+    ($13::text IS NULL OR EXISTS (SELECT 1 FROM fence_lease WHERE holder = $14::text AND expires_at > $15::float8)) AS fence_ok,
+    (SELECT holder FROM fence_lease) AS lease_holder,
+    (SELECT expires_at FROM fence_lease) AS lease_expires,
+    (SELECT run_id FROM checked_runs WHERE status IN ('SUCCESS', 'FAILURE', 'CANCELED') LIMIT 1) AS finished_run,
+    (SELECT status FROM checked_runs WHERE status IN ('SUCCESS', 'FAILURE', 'CANCELED') LIMIT 1) AS finished_status
+),
+allowed AS MATERIALIZED (SELECT 1 AS ok FROM guard WHERE fence_ok AND finished_run IS NULL),
 inserted AS (
   INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body)
   SELECT x.r, x.s, x.t, x.ts, x.a, x.p, x.b
-  FROM events_lock CROSS JOIN unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[])
+  FROM events_lock CROSS JOIN allowed CROSS JOIN unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[])
     WITH ORDINALITY AS x(r, s, t, ts, a, p, b, i)
   ORDER BY x.i
   RETURNING id, run_id, event_type, asset_key
@@ -111,6 +133,9 @@ moved AS (
     end_time = CASE WHEN v.ended THEN v.end_time ELSE runs.end_time END,
     failure_reason = CASE WHEN v.ended THEN v.failure_reason ELSE runs.failure_reason END
   FROM json_to_recordset($10::json) AS v(run_id text, status text, update_time float8, started boolean, start_time float8, ended boolean, end_time float8, failure_reason text)
-  WHERE runs.run_id = v.run_id
-)
-SELECT array_agg(id ORDER BY id) AS ids, pg_notify('${EVENTS_CHANNEL}', $11::text || ':' || max(id)) FROM inserted`;
+  WHERE runs.run_id = v.run_id AND EXISTS (SELECT 1 FROM allowed)
+),
+stored AS (SELECT array_agg(id ORDER BY id) AS ids, max(id) AS newest FROM inserted)
+SELECT stored.ids, CASE WHEN stored.newest IS NULL THEN NULL ELSE pg_notify('${EVENTS_CHANNEL}', $11::text || ':' || stored.newest) END AS notified,
+  guard.fence_ok, guard.lease_holder, guard.lease_expires, guard.finished_run, guard.finished_status
+FROM stored CROSS JOIN guard`;

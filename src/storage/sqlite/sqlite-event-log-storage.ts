@@ -1,8 +1,9 @@
 // The event log on SQLite. Storing an event also moves its run's status and the asset index, in the same
 // transaction, so that no reader ever sees an event its run or asset does not yet reflect.
-import { RUN_STATUS_BY_EVENT, type EventRecord, type TesseraEvent } from "../../core/index.js";
-import type { EventLogChanges, EventRecordsFilter, RunLogsOptions } from "../storage.js";
-import { decodeEvent, encodeEventBody, runStatusChange, type EventRow } from "../storage-rows.js";
+import { FINISHED_RUN_STATUSES, RUN_STATUS_BY_EVENT, type EventRecord, type RunStatus, type TesseraEvent } from "../../core/index.js";
+import { LeaseLostError, RunFinishedWriteError } from "../../core/index.js";
+import { EVENTS_ALLOWED_AFTER_END, type EventLogChanges, type EventRecordsFilter, type RunLogsOptions, type StoreEventsOptions } from "../storage.js";
+import { decodeEvent, encodeEventBody, leaseLostDetail, runStatusChange, type EventRow } from "../storage-rows.js";
 import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
@@ -34,13 +35,31 @@ export class SqliteEventLogStorage {
       ),
       runLogs: db.prepare("SELECT * FROM event_logs WHERE run_id = ? AND id > ? ORDER BY id ASC"),
       maxEventId: db.prepare("SELECT max(id) AS id FROM event_logs"),
+      runStatusOf: db.prepare("SELECT status FROM runs WHERE run_id = ?"),
+      leaseOf: db.prepare("SELECT holder, expires_at FROM leases WHERE name = ?"),
     }));
   }
 
-  async storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
+  async storeEvents(events: readonly TesseraEvent[], options: StoreEventsOptions = {}): Promise<EventRecord[]> {
     if (events.length === 0) return [];
     const s = this.#s();
+    // Checked inside the write transaction (BEGIN IMMEDIATE holds the write lock), so no other writer can end the
+    // run or take the lease between the check and the insert.
     return this.#database.raw.transaction(() => {
+      const { fence } = options;
+      if (fence) {
+        const lease = s.leaseOf.get(fence.lease) as { holder: string; expires_at: number } | undefined;
+        if (!lease || lease.holder !== fence.holder || lease.expires_at <= fence.now) {
+          throw new LeaseLostError(fence.lease, fence.holder, leaseLostDetail(lease, fence.holder, fence.now));
+        }
+      }
+      let lastRun: string | undefined;
+      for (const event of events) {
+        if (event.runId === lastRun || EVENTS_ALLOWED_AFTER_END.has(event.eventType)) continue;
+        lastRun = event.runId;
+        const row = s.runStatusOf.get(event.runId) as { status: string } | undefined;
+        if (row && FINISHED_RUN_STATUSES.has(row.status as RunStatus)) throw new RunFinishedWriteError(event.runId, row.status, event.eventType);
+      }
       const records: EventRecord[] = new Array(events.length);
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as TesseraEvent;
@@ -70,7 +89,7 @@ export class SqliteEventLogStorage {
         }
       }
       return records;
-    })();
+    }).immediate();
   }
 
   async getRunLogs(runId: string, options: RunLogsOptions = {}): Promise<EventRecord[]> {
@@ -107,3 +126,4 @@ export class SqliteEventLogStorage {
     return eventLogChangesOf(this.#database.use().prepare(sql).all(...params) as { kind: string; value: string }[]);
   }
 }
+

@@ -22,6 +22,7 @@ import type {
   StorageInfo,
   TickRecord,
   TicksFilter,
+  StoreEventsOptions,
 } from "../storage.js";
 import { SqliteAssetStorage } from "./sqlite-asset-storage.js";
 import { SqliteBackfillStorage } from "./sqlite-backfill-storage.js";
@@ -115,8 +116,8 @@ export class SqliteStorage implements Storage {
 
   // Events
 
-  storeEvents(events: readonly TesseraEvent[]): Promise<EventRecord[]> {
-    return this.#events.storeEvents(events);
+  storeEvents(events: readonly TesseraEvent[], options?: StoreEventsOptions): Promise<EventRecord[]> {
+    return this.#events.storeEvents(events, options);
   }
 
   getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]> {

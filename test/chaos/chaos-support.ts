@@ -1,0 +1,45 @@
+// What every chaos scenario asserts, whatever the fault: every run ended with a reason, nothing was stored for a run
+// after its end, and each step of a run started, succeeded and materialized at most once.
+import { expect } from "vitest";
+import type { EventRecord, Instance, RunRecord } from "@tessera/core";
+
+/** Resolves once `condition` holds, checking every 50 ms; the test's timeout bounds it (never a duration). */
+export async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const ENDS = new Set(["RUN_SUCCESS", "RUN_FAILURE", "RUN_CANCELED"]);
+
+/** Every run finished; every failed or canceled one says why. */
+export async function assertEveryRunEnded(instance: Instance, runs: readonly RunRecord[]): Promise<void> {
+  for (const listed of runs) {
+    const run = await instance.getRunById(listed.runId);
+    expect(["SUCCESS", "FAILURE", "CANCELED"], `run ${listed.runId} is ${run?.status}`).toContain(run?.status);
+    if (run?.status === "FAILURE") expect(run.failureReason ?? "", `run ${run.runId} failed without a reason`).not.toBe("");
+  }
+}
+
+/** Exactly one end event, and after it nothing but notes (no step event, no status change). */
+export function assertNothingAfterEnd(logs: readonly EventRecord[]): void {
+  const end = logs.findIndex((e) => ENDS.has(e.eventType));
+  expect(end, "the run has no end event").toBeGreaterThanOrEqual(0);
+  const after = logs.slice(end + 1).filter((e) => e.eventType !== "ENGINE_EVENT" && e.eventType !== "LOG_MESSAGE");
+  expect(after.map((e) => `${e.eventType} ${e.stepKey ?? ""}`)).toEqual([]);
+}
+
+/** Each step started at most once, and a finished step's events (success, materialization) exactly once. */
+export function assertStepsOnce(logs: readonly EventRecord[]): void {
+  const count = new Map<string, number>();
+  for (const e of logs) {
+    if (!e.stepKey || !["STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "ASSET_MATERIALIZATION"].includes(e.eventType)) continue;
+    const key = `${e.eventType} ${e.stepKey}${e.partition ? ` ${e.partition}` : ""}`;
+    count.set(key, (count.get(key) ?? 0) + 1);
+  }
+  const twice = [...count].filter(([, n]) => n > 1).map(([key, n]) => `${key} ×${n}`);
+  expect(twice, "events stored more than once").toEqual([]);
+  for (const [key] of count) {
+    if (!key.startsWith("STEP_SUCCESS ")) continue;
+    const step = key.slice("STEP_SUCCESS ".length);
+    expect(count.get(`STEP_START ${step}`), `${step} succeeded without starting`).toBe(1);
+  }
+}
