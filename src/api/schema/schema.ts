@@ -1,24 +1,23 @@
 // The whole GraphQL schema, composed explicitly from its parts: queries, mutations and subscriptions.
 import type { GraphQLSchema } from "graphql";
 import { createGraphQLError } from "graphql-yoga";
-import { AssetKey, TesseraError, type EventRecord } from "../../core/index.js";
-import { operationErrorOf, type LocationEntry, type LocationSnapshot, type LocationOperationName, type LocationOperations, type OperationResult } from "../../code-location/index.js";
+import { AssetKey, type EventRecord } from "../../core/index.js";
+import type { LocationEntry, LocationSnapshot, OperationResult } from "../../code-location/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
-import { createBuilder, type ApiSchemaTypes } from "./builder.js";
-import type { ObjectRef, UnionRef } from "@pothos/core";
+import { createBuilder } from "./builder.js";
+import { defineControlMutations, storeInstigatorStatus } from "./control.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
-import { defineErrorTypes, errorValueOf, readOnlyError, type ErrorValue } from "./errors.js";
+import { guarded, isError, resultUnions, runOp, tagsOf, targetLocation } from "./resolve-helpers.js";
+import { defineErrorTypes, errorValueOf, type ErrorValue } from "./errors.js";
 import { defineEventTypes } from "./events.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
-
-const tagsOf = (tags: readonly { key: string; value: string }[] | null | undefined) => (tags ? Object.fromEntries(tags.map((t) => [t.key, t.value])) : undefined);
 
 /**
  * Assets of every loaded location, or those `selection` selects. Each location resolves the selection against its
@@ -40,29 +39,6 @@ async function selectAssets(ctx: ApiContext, selection: string | null | undefine
   }
   return out;
 }
-
-/** The location an operation goes to: the one named, or the only loaded one, or the one holding `assetKey`. */
-function targetLocation(ctx: ApiContext, given: string | null | undefined, holds?: (entry: LocationEntry) => boolean): string | ErrorValue {
-  if (given) return given;
-  const loaded = ctx.workspace.locations().filter((l) => l.status === "LOADED");
-  const candidates = holds ? loaded.filter(holds) : loaded;
-  if (candidates.length === 1) return (candidates[0] as LocationEntry).name;
-  return {
-    __typename: "LocationUnavailableError",
-    location: null,
-    message:
-      candidates.length === 0
-        ? `No loaded code location can take this (locations: ${ctx.workspace.locations().map((l) => `${l.name} ${l.status}`).join(", ") || "none"}).`
-        : `Several code locations could take this (${candidates.map((l) => l.name).join(", ")}); pass location to pick one.`,
-  };
-}
-
-async function runOp<K extends LocationOperationName>(ctx: ApiContext, location: string, op: K, args: LocationOperations[K]["args"]): Promise<LocationOperations[K]["result"] | ErrorValue> {
-  const result: OperationResult<LocationOperations[K]["result"]> = await ctx.workspace.run(location, op, args);
-  return result.ok ? result.value : errorValueOf(result.error);
-}
-
-const isError = (v: unknown): v is ErrorValue => typeof v === "object" && v !== null && "__typename" in v && typeof (v as { message?: unknown }).message === "string";
 
 /** Builds the schema. Pure: no I/O happens until a request is served. */
 export function buildSchema(options: { version: string }): GraphQLSchema {
@@ -113,13 +89,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     }),
   });
 
-  type Types = PothosSchemaTypes.ExtendDefaultTypes<ApiSchemaTypes>;
-  // A success type or any error member; members carry __typename, which picks the GraphQL type.
-  const union = <S extends { __typename: string }>(name: string, success: ObjectRef<Types, S>) =>
-    builder.unionType(name, {
-      types: [success, ...errors.all] as ObjectRef<Types, unknown>[],
-      resolveType: (value) => (value as { __typename: string }).__typename,
-    }) as unknown as UnionRef<Types, S | ErrorValue>;
+  const union = resultUnions(builder, errors);
 
   const RunOrError = builder.unionType("RunOrError", {
     types: [runs.Run, errors.RunNotFoundError],
@@ -273,17 +243,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   });
   const ReloadResult = union("ReloadResult", ReloadSuccess);
   const PartitionRangeInput = builder.inputType("PartitionRangeInput", { fields: (t) => ({ start: t.string({ required: true }), end: t.string({ required: true }) }) });
-  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE"] as const });
+  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE", "SELECTED_STEPS"] as const });
 
-  const guarded = <A, R>(what: string, fn: (args: A, ctx: ApiContext) => Promise<R>) => async (_root: unknown, args: A, ctx: ApiContext): Promise<R | ErrorValue> => {
-    if (ctx.readOnly) return readOnlyError(what);
-    try {
-      return await fn(args, ctx);
-    } catch (error) {
-      if (error instanceof TesseraError) return errorValueOf(operationErrorOf(error));
-      throw error;
-    }
-  };
   const launched = async (ctx: ApiContext, result: { runId: string } | ErrorValue) => {
     if (isError(result)) return result;
     const run = await ctx.instance.getRunById(result.runId);
@@ -322,13 +283,14 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
       reexecuteRun: t.field({
         type: LaunchRunResult,
-        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), location: t.arg.string() },
-        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE"; location?: string | null }, ctx) => {
+        description: "Runs a run again as its child: every step (ALL_STEPS), those that did not succeed (FROM_FAILURE), or stepKeys (SELECTED_STEPS).",
+        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), stepKeys: t.arg.stringList(), location: t.arg.string() },
+        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE" | "SELECTED_STEPS"; stepKeys?: string[] | null; location?: string | null }, ctx) => {
           const parent = await ctx.instance.getRunById(String(args.runId));
           if (!parent) return { __typename: "RunNotFoundError" as const, runId: String(args.runId), message: `No run with id "${String(args.runId)}" to re-execute.` };
           const location = targetLocation(ctx, args.location, (e) => e.snapshot?.assets.some((a) => parent.assetSelection.includes(a.key)) ?? false);
           if (isError(location)) return location;
-          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy }));
+          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy, stepKeys: args.stepKeys ?? null }));
         }),
       }),
       terminateRun: t.field({
@@ -410,8 +372,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
           }
           const found = [...instigatorsOf(ctx, "SCHEDULE"), ...instigatorsOf(ctx, "SENSOR")].find((i) => (i.type === "SCHEDULE" ? i.schedule.name : i.sensor.name) === args.name);
           if (!found) return { __typename: "InstigatorNotFoundError" as const, name: args.name, message: `No schedule or sensor named "${args.name}" in the loaded locations.` };
-          const current = await ctx.instance.storage.getInstigatorState(args.name);
-          await ctx.instance.storage.setInstigatorState({ ...current, name: args.name, type: found.type, status: args.status, updateTime: ctx.instance.clock.now() });
+          await storeInstigatorStatus(ctx, found, args.status);
           return { __typename: "Ok" as const, message: `${found.type === "SCHEDULE" ? "Schedule" : "Sensor"} ${args.name} is ${args.status}.` };
         }),
       }),
@@ -442,6 +403,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
     }),
   });
+
+  defineControlMutations(builder, { errors, Run: runs.Run });
 
   // Subscriptions (served over SSE by yoga)
   const RunEventsPayload = builder.objectRef<{ events: EventRecord[]; cursor: string | null }>("RunEventsPayload").implement({
