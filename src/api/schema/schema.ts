@@ -8,6 +8,7 @@ import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
 import { createBuilder } from "./builder.js";
 import { defineControlMutations, storeInstigatorStatus } from "./control.js";
+import { defineChangeSubscriptions } from "./subscriptions.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import { guarded, isError, resultUnions, runOp, tagsOf, targetLocation } from "./resolve-helpers.js";
@@ -242,6 +243,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     fields: (t) => ({ locations: t.field({ type: [CodeLocation], resolve: (v) => v.locations }) }),
   });
   const ReloadResult = union("ReloadResult", ReloadSuccess);
+  const AssetKeyInput = builder.inputType("AssetKeyInput", { fields: (f) => ({ path: f.stringList({ required: true }) }) });
   const PartitionRangeInput = builder.inputType("PartitionRangeInput", { fields: (t) => ({ start: t.string({ required: true }), end: t.string({ required: true }) }) });
   const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE", "SELECTED_STEPS"] as const });
 
@@ -355,7 +357,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       wipeAssets: t.field({
         type: OkResult,
         description: "Forgets the assets' history (their runs' logs keep the events).",
-        args: { assetKeys: t.arg({ type: [builder.inputType("AssetKeyInput", { fields: (f) => ({ path: f.stringList({ required: true }) }) })], required: true }) },
+        args: { assetKeys: t.arg({ type: [AssetKeyInput], required: true }) },
         resolve: guarded("wipeAssets", async (args: { assetKeys: { path: string[] }[] }, ctx) => {
           const keys = args.assetKeys.map((k) => AssetKey.from(k.path));
           await ctx.instance.wipeAssets(keys);
@@ -405,6 +407,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   });
 
   defineControlMutations(builder, { errors, Run: runs.Run });
+  defineChangeSubscriptions(builder, { Run: runs.Run, events, AssetKeyInput });
 
   // Subscriptions (served over SSE by yoga)
   const RunEventsPayload = builder.objectRef<{ events: EventRecord[]; cursor: string | null }>("RunEventsPayload").implement({
@@ -430,11 +433,17 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   return builder.toSchema();
 }
 
+/**
+ * A run's events from `cursor`: its history in chunks of up to 1000, then each new batch as it is written. Ends once
+ * the run has ended and every event up to its end was sent, or at once for a run that does not exist.
+ */
 async function* runEventsStream(ctx: ApiContext, runId: string, cursor: string | null): AsyncGenerator<{ events: EventRecord[]; cursor: string | null }> {
   let after = cursor;
   const wakeups = changes(ctx.watcher);
   try {
     for await (const _ of wakeups) {
+      // Read before draining: an ended run's last events are in the log before its status says it ended.
+      const run = await ctx.instance.getRunById(runId);
       for (;;) {
         const page = await runLogsPage(ctx.instance.storage, runId, after, 1000);
         if (page.events.length === 0) break;
@@ -442,11 +451,14 @@ async function* runEventsStream(ctx: ApiContext, runId: string, cursor: string |
         yield { events: [...page.events], cursor: page.cursor };
         if (!page.hasMore) break;
       }
+      if (run === undefined || RUN_ENDED.has(run.status)) return;
     }
   } finally {
     await wakeups.return?.();
   }
 }
+
+const RUN_ENDED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 async function* locationChanges(ctx: ApiContext): AsyncGenerator<LocationEntry> {
   const queue: LocationEntry[] = [];
