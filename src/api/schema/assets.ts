@@ -216,7 +216,7 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
       }),
     }),
   });
-  return { AssetNode, Tag, PartitionRange };
+  return { AssetNode, Tag, PartitionRange, AutomationEvaluation };
 }
 
 export type AssetRefs = ReturnType<typeof defineAssetTypes>;

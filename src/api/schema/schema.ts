@@ -9,13 +9,14 @@ import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
 import { createBuilder } from "./builder.js";
 import { defineControlMutations, storeInstigatorStatus } from "./control.js";
 import { defineChangeSubscriptions } from "./subscriptions.js";
+import { defineStatusQueries } from "./status-queries.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import { guarded, isError, resultUnions, runOp, tagsOf, targetLocation } from "./resolve-helpers.js";
 import { defineErrorTypes, errorValueOf, type ErrorValue } from "./errors.js";
 import { defineEventTypes } from "./events.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
-import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
+import { AssetKeyInputRef, TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
@@ -175,6 +176,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
             ...(f?.jobName ? { jobName: f.jobName } : {}),
             ...(tags ? { tags } : {}),
             ...(runIds ? { runIds } : {}),
+            ...(f?.assetKey ? { assetKey: AssetKey.from(f.assetKey.path) } : {}),
           });
           const page = found.slice(0, limit);
           const last = page[page.length - 1];
@@ -243,7 +245,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     fields: (t) => ({ locations: t.field({ type: [CodeLocation], resolve: (v) => v.locations }) }),
   });
   const ReloadResult = union("ReloadResult", ReloadSuccess);
-  const AssetKeyInput = builder.inputType("AssetKeyInput", { fields: (f) => ({ path: f.stringList({ required: true }) }) });
+  const AssetKeyInput = AssetKeyInputRef(builder);
   const PartitionRangeInput = builder.inputType("PartitionRangeInput", { fields: (t) => ({ start: t.string({ required: true }), end: t.string({ required: true }) }) });
   const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE", "SELECTED_STEPS"] as const });
 
@@ -408,6 +410,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
 
   defineControlMutations(builder, { errors, Run: runs.Run });
   defineChangeSubscriptions(builder, { Run: runs.Run, events, AssetKeyInput });
+  defineStatusQueries(builder, { runs, assets, Sensor: instigators.Sensor });
 
   // Subscriptions (served over SSE by yoga)
   const RunEventsPayload = builder.objectRef<{ events: EventRecord[]; cursor: string | null }>("RunEventsPayload").implement({
