@@ -1,5 +1,6 @@
 // What resolvers of several schema files share: result unions, read-only guards, and sending operations to a location.
 import type { ObjectRef, UnionRef } from "@pothos/core";
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { TesseraError } from "../../core/index.js";
 import { operationErrorOf, type LocationEntry, type LocationOperationName, type LocationOperations, type OperationResult } from "../../code-location/index.js";
 import type { ApiSchemaTypes, Builder } from "./builder.js";
@@ -55,3 +56,26 @@ export const guarded =
       throw error;
     }
   };
+
+/**
+ * Whether the field being resolved asks, at any depth below it, for one of `names` (fragments followed). Lets a list
+ * resolver read in one batch, before its items resolve, what their fields would otherwise wait for one by one.
+ */
+export function selectsAnyField(info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean {
+  const seen = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): boolean => {
+    if (!set) return false;
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (names.has(selection.name.value) || walk(selection.selectionSet)) return true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (walk(selection.selectionSet)) return true;
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        if (walk(info.fragments[selection.name.value]?.selectionSet)) return true;
+      }
+    }
+    return false;
+  };
+  return info.fieldNodes.some((node) => walk(node.selectionSet));
+}

@@ -1,5 +1,5 @@
 // The whole GraphQL schema, composed explicitly from its parts: queries, mutations and subscriptions.
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLResolveInfo, GraphQLSchema } from "graphql";
 import { createGraphQLError } from "graphql-yoga";
 import { AssetKey, type EventRecord } from "../../core/index.js";
 import type { LocationEntry, LocationSnapshot, OperationResult } from "../../code-location/index.js";
@@ -12,7 +12,7 @@ import { defineChangeSubscriptions } from "./subscriptions.js";
 import { defineStatusQueries } from "./status-queries.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
-import { guarded, isError, resultUnions, runOp, tagsOf, targetLocation } from "./resolve-helpers.js";
+import { guarded, isError, resultUnions, runOp, selectsAnyField, tagsOf, targetLocation } from "./resolve-helpers.js";
 import { defineErrorTypes, errorValueOf, type ErrorValue } from "./errors.js";
 import { defineEventTypes } from "./events.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
@@ -25,7 +25,17 @@ export const MAX_ASSET_NODES = 20_000;
  * Assets of every loaded location, or those `selection` selects. Each location resolves the selection against its
  * own Definitions (one call per location), so both grammars mean exactly what they mean there.
  */
-async function selectAssets(ctx: ApiContext, selection: string | null | undefined): Promise<AssetNodeValue[] | ErrorValue> {
+async function selectAssets(ctx: ApiContext, selection: string | null | undefined, info?: GraphQLResolveInfo): Promise<AssetNodeValue[] | ErrorValue> {
+  // Read the asset index alongside, in one query, when the nodes' fields need it (so that they resolve synchronously).
+  const preload = info && selectsAnyField(info, INDEX_FIELDS) ? ctx.loaders.preloadAssetRecords() : undefined;
+  const selected = await selectAssetsOnly(ctx, selection);
+  await preload;
+  return selected;
+}
+
+const INDEX_FIELDS = new Set(["latestMaterialization", "latestObservation", "lastRunId"]);
+
+async function selectAssetsOnly(ctx: ApiContext, selection: string | null | undefined): Promise<AssetNodeValue[] | ErrorValue> {
   const loaded = ctx.workspace.locations().filter((l): l is LocationEntry & { snapshot: LocationSnapshot } => l.snapshot !== null);
   if (!selection) return loaded.flatMap((l) => l.snapshot.assets.map((node) => ({ location: l.name, node })));
   const results = await Promise.all(loaded.map((l) => ctx.workspace.run(l.name, "resolveSelection", { selection })));
@@ -118,8 +128,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
         type: [assets.AssetNode],
         description: `Assets of every loaded location, or those a selection (either grammar) selects; at most ${MAX_ASSET_NODES}. A bad selection is a GraphQL error saying where; assetNodesOrError returns it as a value.`,
         args: { selection: t.arg.string(), limit: t.arg.int() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           if (isError(selected)) throw createGraphQLError(selected.message, { extensions: { code: "INVALID_SELECTION", ...selected } });
           return selected.slice(0, pageSize(args.limit, MAX_ASSET_NODES, MAX_ASSET_NODES));
         },
@@ -127,8 +137,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       assetNodesOrError: t.field({
         type: AssetNodesResult,
         args: { selection: t.arg.string() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           return isError(selected) ? selected : { __typename: "AssetNodes" as const, nodes: selected.slice(0, MAX_ASSET_NODES) };
         },
       }),
@@ -136,8 +146,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
         type: AssetNodeConnection,
         description: "Assets a page at a time (in location order, upstreams first).",
         args: { selection: t.arg.string(), cursor: t.arg.string(), limit: t.arg.int() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           if (isError(selected)) throw createGraphQLError(selected.message, { extensions: { code: "INVALID_SELECTION", ...selected } });
           const start = decodeCursor<number>("assets", args.cursor, "number") ?? 0;
           const size = pageSize(args.limit);
