@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RunRequest, ScheduleDefinition, SensorResult, asset, defineAssetJob, sensor } from "../definitions/index.js";
 import { Definitions, InProcessWorkspace } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
+import { z } from "zod";
 import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
 
 const a = asset({ name: "a" }, async () => 1);
@@ -12,7 +13,8 @@ const b = asset({ name: "b", ins: { a } }, async ({}, { a }) => a + 1);
 const job = defineAssetJob({ name: "ab_job", selection: "a+" });
 const nightly = new ScheduleDefinition({ name: "nightly", cronSchedule: "0 3 * * *", job, runConfig: { resources: { db: { config: { password: "hunter2" } } } } });
 const files = sensor({ name: "files", job }, (ctx) => new SensorResult({ runRequests: [new RunRequest({ runKey: `file-${ctx.cursor ?? "0"}` })], cursor: String(Number(ctx.cursor ?? 0) + 1) }));
-const defs = new Definitions({ assets: [a, b], jobs: [job], schedules: [nightly], sensors: [files] });
+const limited = asset({ name: "limited", config: z.object({ limit: z.number().int(), label: z.string().default("x") }) }, async (ctx) => ctx.config.limit);
+const defs = new Definitions({ assets: [a, b, limited], jobs: [job], schedules: [nightly], sensors: [files] });
 
 const open: { instance: Instance; yoga: GraphQLHandler }[] = [];
 afterEach(async () => {
@@ -39,6 +41,20 @@ async function setup(readOnly = false) {
 const LAUNCH = `mutation($s: String!) { launchRun(selection: $s) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }`;
 
 describe("run control mutations", () => {
+  it("validates a launched run's config before queueing it, each error at its path, and the schema says what it takes", async () => {
+    const { gql, instance } = await setup();
+    const bad = await gql(`mutation($c: JSON) { launchRun(selection: "limited", runConfig: $c) { __typename ... on RunConfigValidationInvalid { message errors { path message } } } }`, {
+      c: { ops: { limited: { config: { limit: "ten" } } } },
+    });
+    expect(bad["launchRun"].__typename).toBe("RunConfigValidationInvalid");
+    expect(bad["launchRun"].errors.map((e: { path: string }) => e.path)).toEqual([expect.stringMatching(/limited.*limit/)]);
+    expect(await instance.getRuns()).toEqual([]);
+    const ok = await gql(`mutation($c: JSON) { launchRun(selection: "limited", runConfig: $c) { __typename } }`, { c: { ops: { limited: { config: { limit: 10 } } } } });
+    expect(ok["launchRun"]).toEqual({ __typename: "LaunchRunSuccess" });
+    const schema = await gql(`{ runConfigSchemaOrError(selection: "limited") { ... on RunConfigSchema { schema } } }`);
+    expect(schema["runConfigSchemaOrError"].schema.properties.ops.properties.limited.properties.config).toMatchObject({ type: "object", required: ["limit"] });
+  });
+
   it("re-executes only the selected steps, and names the run's steps when one is unknown", async () => {
     const { gql } = await setup();
     const parent = (await gql(LAUNCH, { s: "a+" }))["launchRun"].run.runId as string;
