@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AssetKey } from "../core/index.js";
-import { asset, defineAssetJob, sensor } from "../definitions/index.js";
+import { AssetCheckResult, asset, assetCheck, defineAssetJob, sensor } from "../definitions/index.js";
 import { Definitions, InProcessWorkspace } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
@@ -12,7 +12,9 @@ const orders = asset({ name: "orders" }, async () => 1);
 const refunds = asset({ name: "refunds" }, async () => 2);
 const job = defineAssetJob({ name: "orders_job", selection: "orders" });
 const watcher = sensor({ name: "watcher", job, minimumIntervalSeconds: 60 }, () => undefined);
-const defs = new Definitions({ assets: [orders, refunds], jobs: [job], sensors: [watcher] });
+const hasRows = assetCheck({ asset: orders, name: "has_rows" }, () => new AssetCheckResult({ passed: true }));
+const noNulls = assetCheck({ asset: orders, name: "no_nulls" }, () => new AssetCheckResult({ passed: true }));
+const defs = new Definitions({ assets: [orders, refunds], assetChecks: [hasRows, noNulls], jobs: [job], sensors: [watcher] });
 
 const open: { instance: Instance; yoga: GraphQLHandler }[] = [];
 afterEach(async () => {
@@ -37,6 +39,18 @@ async function setup() {
 }
 
 describe("status queries", () => {
+  it("gives each check its own latest evaluation", async () => {
+    const { instance, gql } = await setup();
+    const run = await instance.createRun({ jobName: "j", tags: {}, assetSelection: ["orders"], runConfig: {} });
+    const check = (name: string, passed: boolean, timestamp: number) => ({ runId: run.runId, timestamp, eventType: "ASSET_CHECK_EVALUATION" as const, assetKey: AssetKey.from("orders"), checkName: name, passed });
+    await instance.storeEvents([check("has_rows", false, 1), check("no_nulls", true, 2), check("has_rows", true, 3)]);
+    const result = await gql(`{ assetNodes(selection: "orders") { checks { name latestExecution { passed timestamp } } } }`);
+    expect(result["assetNodes"][0].checks).toEqual([
+      { name: "has_rows", latestExecution: { passed: true, timestamp: 3 } },
+      { name: "no_nulls", latestExecution: { passed: true, timestamp: 2 } },
+    ]);
+  });
+
   it("filters runs by an asset they wrote events of", async () => {
     const { instance, gql } = await setup();
     const a = await instance.createRun({ jobName: "j", tags: {}, assetSelection: ["orders"], runConfig: {} });

@@ -131,7 +131,7 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
         type: RunEvent,
         nullable: true,
         description: "The check's latest ASSET_CHECK_EVALUATION.",
-        resolve: async (c, _a, ctx) => (await ctx.instance.getLatestAssetCheckEvaluations(c.assetKey.split("/"))).get(c.name) ?? null,
+        resolve: async (c, _a, ctx) => (await ctx.loaders.latestCheckEvaluations(c.assetKey)).get(c.name) ?? null,
       }),
       executions: t.field({
         type: EventConnection,

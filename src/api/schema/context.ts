@@ -1,4 +1,5 @@
 // The context of one GraphQL request: the instance, the workspace, and per-request batched reads.
+import type { EventRecord } from "../../core/index.js";
 import type { AssetRecord } from "../../storage/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { LocationOperations, WorkspaceView } from "../../code-location/index.js";
@@ -31,6 +32,17 @@ export class RequestLoaders {
   }
 
   #loadedRecords: Map<string, AssetRecord> | undefined;
+  readonly #latestChecks = new Map<string, Promise<Map<string, EventRecord>>>();
+
+  /** The latest evaluation of each check of the asset `key` (`a/b`): one read per asset per request, whatever its number of checks. */
+  latestCheckEvaluations(key: string): Promise<Map<string, EventRecord>> {
+    let found = this.#latestChecks.get(key);
+    if (found === undefined) {
+      found = this.#instance.getLatestAssetCheckEvaluations(key.split("/"));
+      this.#latestChecks.set(key, found);
+    }
+    return found;
+  }
 
   /** The asset index row of `key` (`a/b`), from one read of the whole index per request. */
   async assetRecord(key: string): Promise<AssetRecord | undefined> {
