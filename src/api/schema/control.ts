@@ -9,6 +9,7 @@ import { instigatorsOf, type InstigatorValue } from "./instigators.js";
 import { guarded, isError, resultUnions, runOp, type Types } from "./resolve-helpers.js";
 import { redactRunConfig } from "./runs.js";
 import { operationErrorOf } from "../../code-location/index.js";
+import { TesseraError } from "../../core/index.js";
 
 type Kind = "SCHEDULE" | "SENSOR";
 type Status = "RUNNING" | "STOPPED";
@@ -153,7 +154,9 @@ export function defineControlMutations(
             try {
               return { __typename: "TerminateRunOk" as const, run: await ctx.instance.cancelRun(String(id)) };
             } catch (error) {
-              return errorValueOf(operationErrorOf(error));
+              // One run's refusal (unknown, already ended) is its outcome; anything else is a bug, masked like any other.
+              if (error instanceof TesseraError) return errorValueOf(operationErrorOf(error));
+              throw error;
             }
           }),
         ),
