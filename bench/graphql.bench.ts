@@ -5,10 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetKey, Definitions, HourlyPartitionsDefinition, InProcessWorkspace, Instance, asset, createGraphQLHandler } from "../src/index.js";
 import { benchEvents, layeredParents, median, report, type Measurement } from "./harness.js";
+import { dropSchema, probePostgres } from "../test/support/postgres.js";
 
-async function serve(defs: Definitions) {
+async function serve(defs: Definitions, open?: () => Promise<Instance>) {
   const home = mkdtempSync(join(tmpdir(), "tessera-bench-gql-"));
-  const instance = Instance.fromHome({ home });
+  const instance = open ? await open() : Instance.fromHome({ home });
   const workspace = await InProcessWorkspace.load({ instance, locations: [{ name: "bench", load: defs }] });
   const yoga = createGraphQLHandler({ instance, workspace });
   const query = async (text: string, variables: Record<string, unknown> = {}) => {
@@ -22,7 +23,42 @@ async function serve(defs: Definitions) {
     await instance.close();
     rmSync(home, { recursive: true, force: true });
   };
-  return { instance, query, close };
+  return { instance, yoga, query, close };
+}
+
+/**
+ * Milliseconds from writing a run's event to its arrival on an open `runEvents` subscription (SSE through yoga), one
+ * event at a time, `count` times: the median.
+ */
+async function subscriptionLatency(served: Awaited<ReturnType<typeof serve>>, count: number): Promise<number> {
+  const run = await served.instance.createRun({ jobName: "bench", tags: {}, assetSelection: [], runConfig: {} });
+  await served.instance.storeEvents([{ runId: run.runId, timestamp: 0, eventType: "ENGINE_EVENT", message: "m-start" }]);
+  const response = await served.yoga.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ query: `subscription($id: ID!) { runEvents(runId: $id) { events { message } } }`, variables: { id: run.runId } }),
+  });
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const until = async (needle: string) => {
+    while (!text.includes(needle)) {
+      const chunk = await reader.read();
+      if (chunk.done) throw new Error(`subscription ended before ${needle}`);
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+  };
+  await until('"m-start"');
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await served.instance.storeEvents([{ runId: run.runId, timestamp: i + 1, eventType: "ENGINE_EVENT", message: `m-${i}` }]);
+    await until(`"m-${i}"`);
+    times.push(performance.now() - started);
+  }
+  await reader.cancel();
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
 }
 
 export async function run(): Promise<Measurement[]> {
@@ -89,6 +125,23 @@ export async function run(): Promise<Measurement[]> {
     pass: statusMs < 20,
   });
   await wide.close();
+
+  // A run's event on the subscription after it is written: SQLite (the server polls the newest storage id every
+  // 100 ms) and, when the test server answers, PostgreSQL (LISTEN/NOTIFY).
+  const tiny = new Definitions({ assets: [asset("a", async () => 1)] });
+  const sqlite = await serve(tiny);
+  const sqliteMs = await subscriptionLatency(sqlite, 30);
+  rows.push({ name: "a run's event on the runEvents subscription after it is written, SQLite (100 ms poll), median of 30", ms: sqliteMs, target: "< 200 ms", pass: sqliteMs < 200 });
+  await sqlite.close();
+  const postgres = await probePostgres();
+  if (postgres.reachable) {
+    const schema = `bench_sub_${process.pid}`;
+    const pg = await serve(tiny, () => Instance.connect({ storage: { postgres: { url: postgres.url, schema } } }));
+    const pgMs = await subscriptionLatency(pg, 30);
+    rows.push({ name: "the same on PostgreSQL (LISTEN/NOTIFY), median of 30", ms: pgMs, target: "< 200 ms", pass: pgMs < 200 });
+    await pg.close();
+    await dropSchema(postgres.url, schema);
+  }
   return rows;
 }
 

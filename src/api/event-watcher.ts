@@ -1,6 +1,11 @@
-// EventWatcher: one poll of the instance's newest storage id for all subscriptions of a server, so that a
-// subscriber learns of events written by any process (runs execute in child processes) without polling itself.
+// EventWatcher: one watch of the instance's newest storage id for all subscriptions of a server (LISTEN/NOTIFY on
+// PostgreSQL, a poll on SQLite), so that a subscriber learns of events written by any process without polling itself.
 import type { Instance } from "../instance/index.js";
+
+/** A storage that pushes commits (PostgreSQL's LISTEN/NOTIFY). */
+interface WatchableStorage {
+  watchEvents(listener: (maxStorageId: number) => void, onError?: (error: unknown) => void): Promise<() => Promise<void>>;
+}
 
 export interface EventWatcherOptions {
   /** How often to look for new events while anyone listens. @default 100 (events reach subscribers within ~this) */
@@ -8,14 +13,15 @@ export interface EventWatcherOptions {
 }
 
 /**
- * Calls each listener with the newest storage id whenever it grows. Polls only while someone listens: one
- * `getMaxStorageId` query per interval, whatever the number of subscribers.
+ * Calls each listener with the newest storage id whenever it grows. Watches only while someone listens: on SQLite one
+ * `getMaxStorageId` query per interval, whatever the number of subscribers; on PostgreSQL one LISTEN connection.
  */
 export class EventWatcher {
   readonly #instance: Instance;
   readonly #intervalMs: number;
   readonly #listeners = new Set<(maxStorageId: number) => void>();
   #timer: NodeJS.Timeout | undefined;
+  #notifications: Promise<(() => Promise<void>) | undefined> | undefined;
   #last = -1;
   #polling = false;
 
@@ -24,13 +30,15 @@ export class EventWatcher {
     this.#intervalMs = options.pollIntervalMs ?? 100;
   }
 
+  /** How many listen now (each open subscription is one). */
+  get listenerCount(): number {
+    return this.#listeners.size;
+  }
+
   /** Listens for new events; returns the function that stops listening. */
   listen(listener: (maxStorageId: number) => void): () => void {
     this.#listeners.add(listener);
-    if (this.#timer === undefined) {
-      this.#timer = setInterval(() => void this.#poll(), this.#intervalMs);
-      this.#timer.unref();
-    }
+    if (this.#timer === undefined && this.#notifications === undefined) this.#start();
     return () => {
       this.#listeners.delete(listener);
       if (this.#listeners.size === 0) this.stop();
@@ -40,17 +48,57 @@ export class EventWatcher {
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    const stopping = this.#notifications;
+    this.#notifications = undefined;
+    void stopping?.then((stop) => stop?.());
+  }
+
+  /**
+   * PostgreSQL tells of each commit (LISTEN/NOTIFY), so nobody polls it; SQLite has no such channel, so its newest
+   * storage id is polled. A lost LISTEN connection falls back to polling.
+   */
+  #start(): void {
+    const storage = this.#instance.storage as Partial<WatchableStorage>;
+    if (typeof storage.watchEvents === "function") {
+      const onError = () => {
+        this.#notifications = undefined;
+        if (this.#listeners.size > 0 && this.#timer === undefined) this.#startPolling();
+      };
+      const started = storage
+        .watchEvents.call(this.#instance.storage, (max) => this.#publish(max), onError)
+        .then(
+          async (stop) => {
+            // Events committed before LISTEN took effect sent no notification: catch up once.
+            this.#publish(await this.#instance.storage.getMaxStorageId().catch(() => -1));
+            return stop;
+          },
+          () => {
+            onError();
+            return undefined;
+          },
+        );
+      this.#notifications = started;
+      return;
+    }
+    this.#startPolling();
+  }
+
+  #startPolling(): void {
+    this.#timer = setInterval(() => void this.#poll(), this.#intervalMs);
+    this.#timer.unref();
+  }
+
+  #publish(max: number): void {
+    if (max <= this.#last) return;
+    this.#last = max;
+    for (const listener of [...this.#listeners]) listener(max);
   }
 
   async #poll(): Promise<void> {
     if (this.#polling) return;
     this.#polling = true;
     try {
-      const max = await this.#instance.storage.getMaxStorageId();
-      if (max !== this.#last) {
-        this.#last = max;
-        for (const listener of [...this.#listeners]) listener(max);
-      }
+      this.#publish(await this.#instance.storage.getMaxStorageId());
     } catch {
       // A closed or briefly unreachable instance: the next poll tries again.
     } finally {

@@ -23,8 +23,10 @@ export interface GraphQLHandlerOptions {
   readonly graphqlEndpoint?: string;
   /** Serve GraphiQL on GET. @default true */
   readonly graphiql?: boolean;
-  /** How often subscriptions look for new events. @default 100 */
+  /** How often subscriptions look for new events on SQLite (PostgreSQL notifies instead). @default 100 */
   readonly pollIntervalMs?: number;
+  /** The watcher of new events subscriptions share; one of the handler's own by default (then `close()` stops it). */
+  readonly watcher?: EventWatcher;
 }
 
 /** The handler: a yoga instance (call it as a node:http listener, or `.fetch(...)`); `close()` stops its polling. */
@@ -62,7 +64,7 @@ function packageVersion(): string {
  */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const schema = buildSchema({ version: packageVersion() });
-  const watcher = new EventWatcher(options.instance, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
+  const watcher = options.watcher ?? new EventWatcher(options.instance, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
   const limitsRule = queryLimitsRule(options.limits);
   const limitsPlugin: Plugin = { onValidate: ({ addValidationRule }) => addValidationRule(limitsRule) };
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
@@ -79,5 +81,5 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     }),
     plugins: [limitsPlugin],
   });
-  return Object.assign(yoga as unknown as GraphQLHandler, { close: () => watcher.stop() });
+  return Object.assign(yoga as unknown as GraphQLHandler, { close: () => (options.watcher === undefined ? watcher.stop() : undefined) });
 }

@@ -70,6 +70,21 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getRuns({ statuses: [] })).toEqual([]);
     });
 
+    it("lists the runs that wrote an event of an asset, newest first", async () => {
+      await addRun("r1", { jobName: "daily" });
+      await addRun("r2", { jobName: "daily" });
+      await addRun("r3", { jobName: "daily" });
+      await storage.storeEvents([
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: AssetKey.from(["shop", "orders"]) }),
+        event("r2", "ASSET_MATERIALIZATION", { assetKey: AssetKey.from("orders") }),
+        event("r3", "ASSET_MATERIALIZATION_PLANNED", { assetKey: AssetKey.from(["shop", "orders"]) }),
+        event("r3", "ASSET_MATERIALIZATION", { assetKey: AssetKey.from(["shop", "orders"]) }),
+      ]);
+      expect((await storage.getRuns({ assetKey: AssetKey.from(["shop", "orders"]) })).map((r) => r.runId)).toEqual(["r3", "r1"]);
+      expect((await storage.getRuns({ assetKey: AssetKey.from(["shop", "orders"]), limit: 1, cursor: "r3" })).map((r) => r.runId)).toEqual(["r1"]);
+      expect(await storage.getRuns({ assetKey: AssetKey.from("nothing") })).toEqual([]);
+    });
+
     it("gives events increasing storage ids and returns a run's log in order, by type and after a cursor", async () => {
       await addRun("r1");
       const stored = await storage.storeEvents([

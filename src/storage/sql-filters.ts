@@ -51,6 +51,10 @@ export function runsQuery(filter: RunsFilter, d: SqlDialect, params: unknown[]):
   for (const [key, value] of Object.entries(filter.tags ?? {})) {
     where.push(`run_id IN (SELECT run_id FROM run_tags WHERE key = ${d.param(params, key)} AND value = ${d.param(params, value)})`);
   }
+  if (filter.assetKey !== undefined) {
+    // event_logs_by_asset answers this without reading the asset's events themselves.
+    where.push(`run_id IN (SELECT run_id FROM event_logs WHERE asset_key = ${d.param(params, filter.assetKey.toString())})`);
+  }
   if (filter.cursor !== undefined) where.push(`id < (SELECT id FROM runs WHERE run_id = ${d.param(params, filter.cursor)})`);
   return `SELECT * FROM runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC`;
 }
@@ -99,9 +103,10 @@ export function ticksQuery(
 }
 
 /** An asset's automation evaluations, newest first, with the options' limit. */
-export function automationEvaluationsQuery(assetKey: string, options: { limit?: number; evaluationId?: number }, d: SqlDialect, params: unknown[]): string {
+export function automationEvaluationsQuery(assetKey: string, options: { limit?: number; evaluationId?: number; beforeEvaluationId?: number }, d: SqlDialect, params: unknown[]): string {
   let sql = `SELECT * FROM automation_evaluations WHERE asset_key = ${d.param(params, assetKey)}`;
   if (options.evaluationId !== undefined) sql += ` AND evaluation_id = ${d.param(params, options.evaluationId)}`;
+  if (options.beforeEvaluationId !== undefined) sql += ` AND evaluation_id < ${d.param(params, options.beforeEvaluationId)}`;
   sql += " ORDER BY id DESC";
   return options.limit !== undefined ? `${sql} LIMIT ${d.param(params, options.limit)}` : sql;
 }

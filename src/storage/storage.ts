@@ -43,6 +43,8 @@ export interface RunsFilter {
   jobName?: string;
   /** Runs carrying every one of these tags. */
   tags?: Readonly<Record<string, string>>;
+  /** Runs that wrote an event of this asset (planned, materialized, observed, checked or failed it). */
+  assetKey?: AssetKey;
   /** Newest first; the cursor is the last run id of the previous page. */
   limit?: number;
   cursor?: string;
@@ -305,8 +307,8 @@ export interface Storage {
   /** An instigator's ticks, newest first (by timestamp, then tick id). */
   getTicks(instigatorName: string, filter?: TicksFilter): Promise<TickRecord[]>;
   addAutomationEvaluations(records: readonly AutomationEvaluationRecord[]): Promise<void>;
-  /** An asset's evaluations, newest first. */
-  getAutomationEvaluations(assetKey: string, options?: { limit?: number; evaluationId?: number }): Promise<AutomationEvaluationRecord[]>;
+  /** An asset's evaluations, newest first; `beforeEvaluationId` pages back from one (exclusive). */
+  getAutomationEvaluations(assetKey: string, options?: { limit?: number; evaluationId?: number; beforeEvaluationId?: number }): Promise<AutomationEvaluationRecord[]>;
 
   // Leases
   /**

@@ -3,6 +3,7 @@ import { AssetKey } from "../../core/index.js";
 import type { AssetNodeSnapshot, CheckSnapshot } from "../../code-location/index.js";
 import { partitionsDefinitionFromSnapshot, type PartitionsDefinition, type PartitionsSubset } from "../../partitions/index.js";
 import type { PartitionStatus } from "../../instance/index.js";
+import type { AssetRecord } from "../../storage/index.js";
 import type { Builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
@@ -70,6 +71,21 @@ function ranges(subset: PartitionsSubset): { start: string; end: string }[] {
 export function defineAssetTypes(builder: Builder, events: EventRefs) {
   const { AssetKeyRef, RunEvent, EventConnection } = events;
   const keysOf = (ids: readonly string[]) => ids.map((id) => ({ path: id.split("/") }));
+  // A snapshot is immutable and outlives requests: its keys as the API shows them are built once.
+  const depKeys = new WeakMap<AssetNodeSnapshot, { up: { path: string[] }[]; down: { path: string[] }[]; key: { path: readonly string[] } }>();
+  const keysOfNode = (node: AssetNodeSnapshot) => {
+    let keys = depKeys.get(node);
+    if (keys === undefined) {
+      keys = { up: keysOf(node.dependencyKeys), down: keysOf(node.dependedByKeys), key: { path: node.path } };
+      depKeys.set(node, keys);
+    }
+    return keys;
+  };
+  /** The node's asset index row: at once when the request has read the index, else once it has. */
+  const recordOf = <T>(ctx: ApiContext, key: string, pick: (r: AssetRecord | undefined) => T): T | Promise<T> => {
+    const loaded = ctx.loaders.loadedAssetRecords;
+    return loaded ? pick(loaded.get(key)) : ctx.loaders.assetRecord(key).then(pick);
+  };
 
   const Tag = builder.objectRef<{ key: string; value: string }>("Tag").implement({
     fields: (t) => ({ key: t.exposeString("key"), value: t.exposeString("value") }),
@@ -115,7 +131,7 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
         type: RunEvent,
         nullable: true,
         description: "The check's latest ASSET_CHECK_EVALUATION.",
-        resolve: async (c, _a, ctx) => (await ctx.instance.getLatestAssetCheckEvaluations(c.assetKey.split("/"))).get(c.name) ?? null,
+        resolve: async (c, _a, ctx) => (await ctx.loaders.latestCheckEvaluations(c.assetKey)).get(c.name) ?? null,
       }),
       executions: t.field({
         type: EventConnection,
@@ -160,35 +176,35 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
   const AssetNode = builder.objectRef<AssetNodeValue>("AssetNode").implement({
     fields: (t) => ({
       id: t.id({ resolve: (v) => `${v.location}:${v.node.key}` }),
-      key: t.field({ type: AssetKeyRef, resolve: (v) => ({ path: v.node.path }) }),
+      key: t.field({ type: AssetKeyRef, resolve: (v) => keysOfNode(v.node).key }),
       locationName: t.string({ resolve: (v) => v.location }),
       groupName: t.string({ nullable: true, resolve: (v) => v.node.groupName }),
-      kinds: t.stringList({ resolve: (v) => [...v.node.kinds] }),
-      owners: t.stringList({ resolve: (v) => [...v.node.owners] }),
+      kinds: t.stringList({ resolve: (v) => v.node.kinds as string[] }),
+      owners: t.stringList({ resolve: (v) => v.node.owners as string[] }),
       tags: t.field({ type: [Tag], resolve: (v) => Object.entries(v.node.tags).map(([key, value]) => ({ key, value })) }),
       description: t.string({ nullable: true, resolve: (v) => v.node.description }),
-      dependencyKeys: t.field({ type: [AssetKeyRef], resolve: (v) => keysOf(v.node.dependencyKeys) }),
-      dependedByKeys: t.field({ type: [AssetKeyRef], resolve: (v) => keysOf(v.node.dependedByKeys) }),
+      dependencyKeys: t.field({ type: [AssetKeyRef], resolve: (v) => keysOfNode(v.node).up }),
+      dependedByKeys: t.field({ type: [AssetKeyRef], resolve: (v) => keysOfNode(v.node).down }),
       isPartitioned: t.boolean({ resolve: (v) => v.node.partitionsDefinition !== null }),
       partitionsDescription: t.string({ nullable: true, resolve: (v) => v.node.partitionsDescription }),
       partitionsDefinition: t.field({ type: "JSON", nullable: true, resolve: (v) => v.node.partitionsDefinition }),
       codeVersion: t.string({ nullable: true, resolve: (v) => v.node.codeVersion }),
       automationConditionLabel: t.string({ nullable: true, resolve: (v) => v.node.automationConditionLabel }),
-      jobNames: t.stringList({ resolve: (v) => [...v.node.jobNames] }),
+      jobNames: t.stringList({ resolve: (v) => v.node.jobNames as string[] }),
       isExecutable: t.boolean({ resolve: (v) => v.node.isExecutable }),
       isObservable: t.boolean({ resolve: (v) => v.node.isObservable }),
       checks: t.field({ type: [AssetCheck], resolve: (v) => [...v.node.checks] }),
       latestMaterialization: t.field({
         type: RunEvent,
         nullable: true,
-        resolve: async (v, _a, ctx) => (await ctx.loaders.assetRecord(v.node.key))?.lastMaterialization ?? null,
+        resolve: (v, _a, ctx) => recordOf(ctx, v.node.key, (r) => r?.lastMaterialization ?? null),
       }),
       latestObservation: t.field({
         type: RunEvent,
         nullable: true,
-        resolve: async (v, _a, ctx) => (await ctx.loaders.assetRecord(v.node.key))?.lastObservation ?? null,
+        resolve: (v, _a, ctx) => recordOf(ctx, v.node.key, (r) => r?.lastObservation ?? null),
       }),
-      lastRunId: t.string({ nullable: true, resolve: async (v, _a, ctx) => (await ctx.loaders.assetRecord(v.node.key))?.lastRunId ?? null }),
+      lastRunId: t.string({ nullable: true, resolve: (v, _a, ctx) => recordOf(ctx, v.node.key, (r) => r?.lastRunId ?? null) }),
       staleStatus: t.string({
         nullable: true,
         description: "FRESH, STALE or MISSING; null when the location cannot answer.",
@@ -216,7 +232,7 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
       }),
     }),
   });
-  return { AssetNode, Tag, PartitionRange };
+  return { AssetNode, Tag, PartitionRange, AutomationEvaluation };
 }
 
 export type AssetRefs = ReturnType<typeof defineAssetTypes>;

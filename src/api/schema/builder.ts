@@ -6,10 +6,12 @@ import type { ApiContext } from "./context.js";
 export interface ApiSchemaTypes {
   Context: ApiContext;
   Scalars: { JSON: { Input: unknown; Output: unknown } };
+  // API.md's contract: fields are non-null (`String!`, `[AssetNode!]!`) unless marked `nullable`.
+  DefaultFieldNullability: false;
 }
 
 export function createBuilder() {
-  const builder = new SchemaBuilder<ApiSchemaTypes>({});
+  const builder = new SchemaBuilder<ApiSchemaTypes>({ defaultFieldNullability: false });
   builder.scalarType("JSON", {
     description: "Any JSON value (metadata, run config, evaluation trees).",
     serialize: (value) => value,

@@ -15,7 +15,7 @@ export interface EventPage {
 
 export function defineEventTypes(builder: Builder) {
   const AssetKeyRef = builder.objectRef<{ path: readonly string[] }>("AssetKey").implement({
-    fields: (t) => ({ path: t.stringList({ resolve: (k) => [...k.path] }) }),
+    fields: (t) => ({ path: t.stringList({ resolve: (k) => k.path as string[] }) }),
   });
   const keyOf = (k: AssetKey | undefined) => (k === undefined ? null : { path: k.path });
   const ErrorInfo = builder.objectRef<{ message: string; stack?: string | undefined }>("ErrorInfo").implement({

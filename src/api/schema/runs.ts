@@ -69,6 +69,7 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       tags: t.field({ type: [TagInputRef(builder)] }),
       backfillId: t.string(),
       runIds: t.stringList(),
+      assetKey: t.field({ type: AssetKeyInputRef(builder), description: "Runs that planned, materialized, observed, checked or failed this asset." }),
     }),
   });
   const Backfill = builder.objectRef<BackfillRecord>("Backfill").implement({
@@ -87,9 +88,10 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       error: t.string({ nullable: true, resolve: (b) => b.error ?? null }),
     }),
   });
-  return { Run, RunConnection, RunsFilter, RunStatusEnum, Backfill };
+  return { Run, RunConnection, RunsFilter, RunStatusEnum, Backfill, AssetKeyInput: AssetKeyInputRef(builder) };
 }
 
+export type RunRefs = ReturnType<typeof defineRunTypes>;
 let tagInput: ReturnType<typeof makeTagInput> | undefined;
 const tagInputs = new WeakMap<Builder, ReturnType<typeof makeTagInput>>();
 function makeTagInput(builder: Builder) {
@@ -118,4 +120,18 @@ export async function runLogsPage(
   const page = records.slice(0, size);
   const last = page[page.length - 1];
   return { events: page, cursor: last ? encodeCursor("log", last.storageId) : (afterCursor ?? null), hasMore: records.length > size };
+}
+
+const assetKeyInputs = new WeakMap<Builder, ReturnType<typeof makeAssetKeyInput>>();
+function makeAssetKeyInput(builder: Builder) {
+  return builder.inputType("AssetKeyInput", { fields: (t) => ({ path: t.stringList({ required: true }) }) });
+}
+/** The AssetKeyInput type, defined once per builder. */
+export function AssetKeyInputRef(builder: Builder) {
+  let ref = assetKeyInputs.get(builder);
+  if (ref === undefined) {
+    ref = makeAssetKeyInput(builder);
+    assetKeyInputs.set(builder, ref);
+  }
+  return ref;
 }

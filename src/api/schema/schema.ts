@@ -1,31 +1,42 @@
 // The whole GraphQL schema, composed explicitly from its parts: queries, mutations and subscriptions.
-import type { GraphQLSchema } from "graphql";
+import type { GraphQLResolveInfo, GraphQLSchema } from "graphql";
 import { createGraphQLError } from "graphql-yoga";
-import { AssetKey, TesseraError, type EventRecord } from "../../core/index.js";
-import { operationErrorOf, type LocationEntry, type LocationSnapshot, type LocationOperationName, type LocationOperations, type OperationResult } from "../../code-location/index.js";
+import { AssetKey, type EventRecord } from "../../core/index.js";
+import type { LocationEntry, LocationSnapshot, OperationResult } from "../../code-location/index.js";
 import type { RunRecord } from "../../storage/index.js";
 import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
-import { createBuilder, type ApiSchemaTypes } from "./builder.js";
-import type { ObjectRef, UnionRef } from "@pothos/core";
+import { createBuilder } from "./builder.js";
+import { defineControlMutations, storeInstigatorStatus } from "./control.js";
+import { defineChangeSubscriptions } from "./subscriptions.js";
+import { defineStatusQueries } from "./status-queries.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
-import { defineErrorTypes, errorValueOf, readOnlyError, type ErrorValue } from "./errors.js";
+import { guarded, isError, resultUnions, runOp, selectsAnyField, tagsOf, targetLocation } from "./resolve-helpers.js";
+import { defineErrorTypes, errorValueOf, type ErrorValue } from "./errors.js";
 import { defineEventTypes } from "./events.js";
 import { defineComputeLogQueries } from "./compute-logs.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
-import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
+import { AssetKeyInputRef, TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
-
-const tagsOf = (tags: readonly { key: string; value: string }[] | null | undefined) => (tags ? Object.fromEntries(tags.map((t) => [t.key, t.value])) : undefined);
 
 /**
  * Assets of every loaded location, or those `selection` selects. Each location resolves the selection against its
  * own Definitions (one call per location), so both grammars mean exactly what they mean there.
  */
-async function selectAssets(ctx: ApiContext, selection: string | null | undefined): Promise<AssetNodeValue[] | ErrorValue> {
+async function selectAssets(ctx: ApiContext, selection: string | null | undefined, info?: GraphQLResolveInfo): Promise<AssetNodeValue[] | ErrorValue> {
+  // Read the asset index alongside, in one query, when the nodes' fields need it (so that they resolve synchronously).
+  const preload = info && selectsAnyField(info, INDEX_FIELDS) ? ctx.loaders.preloadAssetRecords() : undefined;
+  const selected = await selectAssetsOnly(ctx, selection);
+  await preload;
+  return selected;
+}
+
+const INDEX_FIELDS = new Set(["latestMaterialization", "latestObservation", "lastRunId"]);
+
+async function selectAssetsOnly(ctx: ApiContext, selection: string | null | undefined): Promise<AssetNodeValue[] | ErrorValue> {
   const loaded = ctx.workspace.locations().filter((l): l is LocationEntry & { snapshot: LocationSnapshot } => l.snapshot !== null);
   if (!selection) return loaded.flatMap((l) => l.snapshot.assets.map((node) => ({ location: l.name, node })));
   const results = await Promise.all(loaded.map((l) => ctx.workspace.run(l.name, "resolveSelection", { selection })));
@@ -41,29 +52,6 @@ async function selectAssets(ctx: ApiContext, selection: string | null | undefine
   }
   return out;
 }
-
-/** The location an operation goes to: the one named, or the only loaded one, or the one holding `assetKey`. */
-function targetLocation(ctx: ApiContext, given: string | null | undefined, holds?: (entry: LocationEntry) => boolean): string | ErrorValue {
-  if (given) return given;
-  const loaded = ctx.workspace.locations().filter((l) => l.status === "LOADED");
-  const candidates = holds ? loaded.filter(holds) : loaded;
-  if (candidates.length === 1) return (candidates[0] as LocationEntry).name;
-  return {
-    __typename: "LocationUnavailableError",
-    location: null,
-    message:
-      candidates.length === 0
-        ? `No loaded code location can take this (locations: ${ctx.workspace.locations().map((l) => `${l.name} ${l.status}`).join(", ") || "none"}).`
-        : `Several code locations could take this (${candidates.map((l) => l.name).join(", ")}); pass location to pick one.`,
-  };
-}
-
-async function runOp<K extends LocationOperationName>(ctx: ApiContext, location: string, op: K, args: LocationOperations[K]["args"]): Promise<LocationOperations[K]["result"] | ErrorValue> {
-  const result: OperationResult<LocationOperations[K]["result"]> = await ctx.workspace.run(location, op, args);
-  return result.ok ? result.value : errorValueOf(result.error);
-}
-
-const isError = (v: unknown): v is ErrorValue => typeof v === "object" && v !== null && "__typename" in v && typeof (v as { message?: unknown }).message === "string";
 
 /** Builds the schema. Pure: no I/O happens until a request is served. */
 export function buildSchema(options: { version: string }): GraphQLSchema {
@@ -115,13 +103,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     }),
   });
 
-  type Types = PothosSchemaTypes.ExtendDefaultTypes<ApiSchemaTypes>;
-  // A success type or any error member; members carry __typename, which picks the GraphQL type.
-  const union = <S extends { __typename: string }>(name: string, success: ObjectRef<Types, S>) =>
-    builder.unionType(name, {
-      types: [success, ...errors.all] as ObjectRef<Types, unknown>[],
-      resolveType: (value) => (value as { __typename: string }).__typename,
-    }) as unknown as UnionRef<Types, S | ErrorValue>;
+  const union = resultUnions(builder, errors);
 
   const RunOrError = builder.unionType("RunOrError", {
     types: [runs.Run, errors.RunNotFoundError],
@@ -148,8 +130,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
         type: [assets.AssetNode],
         description: `Assets of every loaded location, or those a selection (either grammar) selects; at most ${MAX_ASSET_NODES}. A bad selection is a GraphQL error saying where; assetNodesOrError returns it as a value.`,
         args: { selection: t.arg.string(), limit: t.arg.int() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           if (isError(selected)) throw createGraphQLError(selected.message, { extensions: { code: "INVALID_SELECTION", ...selected } });
           return selected.slice(0, pageSize(args.limit, MAX_ASSET_NODES, MAX_ASSET_NODES));
         },
@@ -157,8 +139,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       assetNodesOrError: t.field({
         type: AssetNodesResult,
         args: { selection: t.arg.string() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           return isError(selected) ? selected : { __typename: "AssetNodes" as const, nodes: selected.slice(0, MAX_ASSET_NODES) };
         },
       }),
@@ -166,8 +148,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
         type: AssetNodeConnection,
         description: "Assets a page at a time (in location order, upstreams first).",
         args: { selection: t.arg.string(), cursor: t.arg.string(), limit: t.arg.int() },
-        resolve: async (_r, args, ctx) => {
-          const selected = await selectAssets(ctx, args.selection);
+        resolve: async (_r, args, ctx, info) => {
+          const selected = await selectAssets(ctx, args.selection, info);
           if (isError(selected)) throw createGraphQLError(selected.message, { extensions: { code: "INVALID_SELECTION", ...selected } });
           const start = decodeCursor<number>("assets", args.cursor, "number") ?? 0;
           const size = pageSize(args.limit);
@@ -206,6 +188,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
             ...(f?.jobName ? { jobName: f.jobName } : {}),
             ...(tags ? { tags } : {}),
             ...(runIds ? { runIds } : {}),
+            ...(f?.assetKey ? { assetKey: AssetKey.from(f.assetKey.path) } : {}),
           });
           const page = found.slice(0, limit);
           const last = page[page.length - 1];
@@ -274,18 +257,10 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     fields: (t) => ({ locations: t.field({ type: [CodeLocation], resolve: (v) => v.locations }) }),
   });
   const ReloadResult = union("ReloadResult", ReloadSuccess);
+  const AssetKeyInput = AssetKeyInputRef(builder);
   const PartitionRangeInput = builder.inputType("PartitionRangeInput", { fields: (t) => ({ start: t.string({ required: true }), end: t.string({ required: true }) }) });
-  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE"] as const });
+  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE", "SELECTED_STEPS"] as const });
 
-  const guarded = <A, R>(what: string, fn: (args: A, ctx: ApiContext) => Promise<R>) => async (_root: unknown, args: A, ctx: ApiContext): Promise<R | ErrorValue> => {
-    if (ctx.readOnly) return readOnlyError(what);
-    try {
-      return await fn(args, ctx);
-    } catch (error) {
-      if (error instanceof TesseraError) return errorValueOf(operationErrorOf(error));
-      throw error;
-    }
-  };
   const launched = async (ctx: ApiContext, result: { runId: string } | ErrorValue) => {
     if (isError(result)) return result;
     const run = await ctx.instance.getRunById(result.runId);
@@ -324,13 +299,14 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
       reexecuteRun: t.field({
         type: LaunchRunResult,
-        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), location: t.arg.string() },
-        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE"; location?: string | null }, ctx) => {
+        description: "Runs a run again as its child: every step (ALL_STEPS), those that did not succeed (FROM_FAILURE), or stepKeys (SELECTED_STEPS).",
+        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), stepKeys: t.arg.stringList(), location: t.arg.string() },
+        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE" | "SELECTED_STEPS"; stepKeys?: string[] | null; location?: string | null }, ctx) => {
           const parent = await ctx.instance.getRunById(String(args.runId));
           if (!parent) return { __typename: "RunNotFoundError" as const, runId: String(args.runId), message: `No run with id "${String(args.runId)}" to re-execute.` };
           const location = targetLocation(ctx, args.location, (e) => e.snapshot?.assets.some((a) => parent.assetSelection.includes(a.key)) ?? false);
           if (isError(location)) return location;
-          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy }));
+          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy, stepKeys: args.stepKeys ?? null }));
         }),
       }),
       terminateRun: t.field({
@@ -395,7 +371,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       wipeAssets: t.field({
         type: OkResult,
         description: "Forgets the assets' history (their runs' logs keep the events).",
-        args: { assetKeys: t.arg({ type: [builder.inputType("AssetKeyInput", { fields: (f) => ({ path: f.stringList({ required: true }) }) })], required: true }) },
+        args: { assetKeys: t.arg({ type: [AssetKeyInput], required: true }) },
         resolve: guarded("wipeAssets", async (args: { assetKeys: { path: string[] }[] }, ctx) => {
           const keys = args.assetKeys.map((k) => AssetKey.from(k.path));
           await ctx.instance.wipeAssets(keys);
@@ -412,8 +388,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
           }
           const found = [...instigatorsOf(ctx, "SCHEDULE"), ...instigatorsOf(ctx, "SENSOR")].find((i) => (i.type === "SCHEDULE" ? i.schedule.name : i.sensor.name) === args.name);
           if (!found) return { __typename: "InstigatorNotFoundError" as const, name: args.name, message: `No schedule or sensor named "${args.name}" in the loaded locations.` };
-          const current = await ctx.instance.storage.getInstigatorState(args.name);
-          await ctx.instance.storage.setInstigatorState({ ...current, name: args.name, type: found.type, status: args.status, updateTime: ctx.instance.clock.now() });
+          await storeInstigatorStatus(ctx, found, args.status);
           return { __typename: "Ok" as const, message: `${found.type === "SCHEDULE" ? "Schedule" : "Sensor"} ${args.name} is ${args.status}.` };
         }),
       }),
@@ -445,6 +420,10 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     }),
   });
 
+  defineControlMutations(builder, { errors, Run: runs.Run });
+  defineChangeSubscriptions(builder, { Run: runs.Run, events, AssetKeyInput });
+  defineStatusQueries(builder, { runs, assets, Sensor: instigators.Sensor });
+
   // Subscriptions (served over SSE by yoga)
   const RunEventsPayload = builder.objectRef<{ events: EventRecord[]; cursor: string | null }>("RunEventsPayload").implement({
     fields: (t) => ({ events: t.field({ type: [events.RunEvent], resolve: (p) => p.events }), cursor: t.string({ nullable: true, resolve: (p) => p.cursor }) }),
@@ -469,11 +448,17 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   return builder.toSchema();
 }
 
+/**
+ * A run's events from `cursor`: its history in chunks of up to 1000, then each new batch as it is written. Ends once
+ * the run has ended and every event up to its end was sent, or at once for a run that does not exist.
+ */
 async function* runEventsStream(ctx: ApiContext, runId: string, cursor: string | null): AsyncGenerator<{ events: EventRecord[]; cursor: string | null }> {
   let after = cursor;
   const wakeups = changes(ctx.watcher);
   try {
     for await (const _ of wakeups) {
+      // Read before draining: an ended run's last events are in the log before its status says it ended.
+      const run = await ctx.instance.getRunById(runId);
       for (;;) {
         const page = await runLogsPage(ctx.instance.storage, runId, after, 1000);
         if (page.events.length === 0) break;
@@ -481,11 +466,14 @@ async function* runEventsStream(ctx: ApiContext, runId: string, cursor: string |
         yield { events: [...page.events], cursor: page.cursor };
         if (!page.hasMore) break;
       }
+      if (run === undefined || RUN_ENDED.has(run.status)) return;
     }
   } finally {
     await wakeups.return?.();
   }
 }
+
+const RUN_ENDED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 async function* locationChanges(ctx: ApiContext): AsyncGenerator<LocationEntry> {
   const queue: LocationEntry[] = [];

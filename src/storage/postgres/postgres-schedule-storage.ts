@@ -84,7 +84,7 @@ export class PostgresScheduleStorage {
     );
   }
 
-  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
+  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number; beforeEvaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
     const params: unknown[] = [];
     const sql = automationEvaluationsQuery(assetKey, options, POSTGRES_DIALECT, params);
     return (await this.#database.query<AutomationEvaluationRow>(sql, params)).map(decodeAutomationEvaluation);

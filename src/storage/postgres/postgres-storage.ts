@@ -250,7 +250,7 @@ export class PostgresStorage implements Storage {
     return this.#schedules.addAutomationEvaluations(records);
   }
 
-  getAutomationEvaluations(assetKey: string, options?: { limit?: number; evaluationId?: number }): Promise<AutomationEvaluationRecord[]> {
+  getAutomationEvaluations(assetKey: string, options?: { limit?: number; evaluationId?: number; beforeEvaluationId?: number }): Promise<AutomationEvaluationRecord[]> {
     return this.#schedules.getAutomationEvaluations(assetKey, options);
   }
 

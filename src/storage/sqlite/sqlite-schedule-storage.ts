@@ -74,7 +74,7 @@ export class SqliteScheduleStorage {
     })();
   }
 
-  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
+  async getAutomationEvaluations(assetKey: string, options: { limit?: number; evaluationId?: number; beforeEvaluationId?: number } = {}): Promise<AutomationEvaluationRecord[]> {
     const db = this.#database.use();
     const params: unknown[] = [];
     const sql = automationEvaluationsQuery(assetKey, options, SQLITE_DIALECT, params);
