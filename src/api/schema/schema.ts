@@ -6,6 +6,7 @@ import { operationErrorOf, type LocationEntry, type LocationSnapshot, type Locat
 import type { RunRecord } from "../../storage/index.js";
 import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
+import { defineAssetPageFields } from "./asset-page.js";
 import { createBuilder, type ApiSchemaTypes } from "./builder.js";
 import type { ObjectRef, UnionRef } from "@pothos/core";
 import type { ApiContext } from "./context.js";
@@ -70,6 +71,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   const errors = defineErrorTypes(builder);
   const events = defineEventTypes(builder);
   const assets = defineAssetTypes(builder, events);
+  defineAssetPageFields(builder, assets);
   const runs = defineRunTypes(builder, events, assets);
   const instigators = defineInstigatorTypes(builder);
   const TagInput = TagInputRef(builder);
