@@ -32,9 +32,15 @@ const kindOf = (node: TreeNode) => node.name.split("(")[0]?.trim().toUpperCase()
  */
 export function reasons(node: TreeNode, depth = 0): string[] {
   const kind = kindOf(node);
+  // An AND evaluates each child only where the children before it held, so its first false child decides.
+  const firstFalse = node.children.find((c) => !c.isTrue);
   const deciding =
     kind === "AND" || kind === "ALL_OF"
-      ? node.children.filter((c) => c.isTrue !== node.isTrue || node.isTrue)
+      ? node.isTrue
+        ? node.children
+        : firstFalse
+          ? [firstFalse]
+          : []
       : kind === "OR" || kind === "ANY_OF"
         ? node.children.filter((c) => c.isTrue === node.isTrue)
         : kind === "NOT"

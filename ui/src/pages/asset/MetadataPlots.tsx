@@ -53,17 +53,19 @@ function Chart(props: { series: Series }) {
       data,
       element,
     );
+    // Anywhere on the chart (axes included) picks the point nearest in time to the click.
     const onClick = (event: MouseEvent) => {
-      const idx = plot.posToIdx(event.offsetX);
+      const over = plot.over.getBoundingClientRect();
+      const idx = plot.posToIdx(Math.min(over.width, Math.max(0, event.clientX - over.left)));
       const point = series.points[idx];
       if (point) window.location.hash = `#/runs/${point.runId}`;
     };
-    plot.over.addEventListener("click", onClick);
+    element.addEventListener("click", onClick);
     const observer = new ResizeObserver(() => plot.setSize({ width: Math.max(240, element.clientWidth), height: 160 }));
     observer.observe(element);
     return () => {
       observer.disconnect();
-      plot.over.removeEventListener("click", onClick);
+      element.removeEventListener("click", onClick);
       plot.destroy();
     };
   }, [series]);

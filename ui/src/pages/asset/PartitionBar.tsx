@@ -156,7 +156,7 @@ export function PartitionBar(props: { health: PartitionHealth; selected: number 
         onClick={(event) => onSelect(indexAt(event))}
         onKeyDown={onKey}
       />
-      <p className="partition-legend">
+      <p className="partition-legend" role="status" aria-label="Partitions summary">
         {summary}
       </p>
     </div>
