@@ -9,7 +9,7 @@ import { startDevProcess, type DevProcess } from "../support/dev-process.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
 
 const DEFS = `
-import { AssetCheckResult, AutomationCondition, DailyPartitionsDefinition, Definitions, MaterializeResult, asset, assetCheck } from "@tessera/core";
+import { AssetCheckResult, AutomationCondition, AutomationConditionSensorDefinition, DailyPartitionsDefinition, DefaultSensorStatus, Definitions, MaterializeResult, asset, assetCheck } from "@tessera/core";
 
 let calls = 0;
 export const orders = asset(
@@ -17,11 +17,14 @@ export const orders = asset(
   async () => new MaterializeResult({ value: 1, metadata: { rows: 10 + (calls++) * 5 } }),
 );
 const days = new DailyPartitionsDefinition({ startDate: "2024-01-01", endDate: "2024-04-10" });
-export const daily = asset({ name: "daily_orders", groupName: "shop", partitionsDef: days, ins: { orders } }, async (ctx) => ({ day: ctx.partitionKey }));
+export const daily = asset({ name: "daily_orders", groupName: "shop", partitionsDef: days, ins: { orders } }, async (ctx) => Object.fromEntries(ctx.partitionKeys.map((day) => [day, { day }])));
 export const summary = asset({ name: "summary", automationCondition: AutomationCondition.missing().and(AutomationCondition.inProgress().not()) }, async () => 2);
 const ordersNotEmpty = assetCheck({ asset: orders, name: "orders_not_empty", description: "At least one order" }, async () => new AssetCheckResult({ passed: true }));
 
-export const defs = new Definitions({ assets: [orders, daily, summary], assetChecks: [ordersNotEmpty] });
+// Running from the start and evaluating at every daemon iteration, so that two \`daemon --once\` make two ticks.
+const automation = new AutomationConditionSensorDefinition({ name: "automation", target: "*", defaultStatus: DefaultSensorStatus.RUNNING, minimumIntervalSeconds: 1 });
+
+export const defs = new Definitions({ assets: [orders, daily, summary], assetChecks: [ordersNotEmpty], sensors: [automation] });
 `;
 
 const dirs = new TempDirs();
@@ -38,7 +41,6 @@ beforeAll(async () => {
   defs = userProject(dirs, DEFS, "tessera-ui-asset-project-");
   // Two automation ticks, so that the page has a tree per tick and a difference between them: the first requests
   // the missing summary (and runs it), the second does not.
-  tessera("sensor", "start", "default_automation_condition_sensor", "-m", defs);
   tessera("daemon", "-m", defs, "--once");
   tessera("daemon", "-m", defs, "--once");
   [dev, browser] = await Promise.all([startDevProcess(join(defs, ".."), home, ["-m", defs, "--no-daemon"]), launchChromium()]);

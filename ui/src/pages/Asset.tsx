@@ -163,10 +163,11 @@ function PartitionRangeDialog(props: { assetKey: string; numPartitions: number; 
 
 function PartitionDetail(props: { assetKey: string; health: PartitionHealth; index: number; onLaunch: (partitionKey: string) => void }) {
   const { assetKey, health, index } = props;
+  // A new health (the page reloaded) may mean a new materialization of this partition too.
+  const reloaded = health;
   const [detail, setDetail] = useState<{ key: string; latest: AssetEvent | null } | { error: string } | undefined>();
   useEffect(() => {
     let alive = true;
-    setDetail(undefined);
     const selection = selectionOf(assetKey);
     gql<{ assetNodes: { partitionKeysAt: string[] }[] }>(KEYS_AT, { selection, indices: [index] })
       .then(async (data) => {
@@ -179,7 +180,7 @@ function PartitionDetail(props: { assetKey: string; health: PartitionHealth; ind
     return () => {
       alive = false;
     };
-  }, [assetKey, index]);
+  }, [assetKey, index, reloaded]);
   if (!detail) return <p role="status">Loading partition {index + 1}…</p>;
   if ("error" in detail) return <p role="alert">{detail.error}</p>;
   return (
