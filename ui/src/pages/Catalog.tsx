@@ -119,6 +119,16 @@ export function Catalog(props: { query: string }) {
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
   }, []);
 
+  // A link or the address bar may name other filters while this page stays mounted (the shell routes by path).
+  useEffect(() => {
+    const onHash = () => {
+      const [route, query = ""] = window.location.hash.replace(/^#/, "").split("?");
+      if (route === "/assets") setFilters((current) => (queryOf(current) === (query ? `?${query}` : "") ? current : filtersFromQuery(query)));
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+
   // The URL follows the filters without a new history entry per keystroke.
   useEffect(() => {
     const target = `#/assets${queryOf(filters)}`;
