@@ -1,5 +1,6 @@
 // Fields the web UI's asset and catalog pages read: a partitions health bar as index runs, the keys at given
-// positions of the partition order, and one check status per asset.
+// positions of the partition order (and back), and one check status per asset.
+import { createGraphQLError } from "graphql-yoga";
 import type { AssetNodeSnapshot } from "../../code-location/index.js";
 import { DynamicPartitionsSnapshot, partitionsDefinitionFromSnapshot, type PartitionLoadingOptions, type PartitionsDefinition, type PartitionsSubset } from "../../partitions/index.js";
 import type { AssetRefs } from "./assets.js";
@@ -10,6 +11,8 @@ import type { ApiContext } from "./context.js";
 export const HEALTH_MATERIALIZED = 1;
 export const HEALTH_FAILED = 2;
 export const HEALTH_IN_PROGRESS = 3;
+
+const badInput = (message: string) => createGraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
 
 /** The most keys partitionKeysAt answers in one call. */
 const MAX_KEYS_AT = 1000;
@@ -131,15 +134,21 @@ export function defineAssetPageFields(builder: Builder, assets: AssetRefs): void
       description: `The partition keys at these positions of the definition's order (at most ${MAX_KEYS_AT}; a position out of range is an error).`,
       args: { indices: t.arg.intList({ required: true }) },
       resolve: async (v, args, ctx) => {
-        if (args.indices.length > MAX_KEYS_AT) throw new Error(`partitionKeysAt takes at most ${MAX_KEYS_AT} indices, got ${args.indices.length}; ask in pages.`);
+        if (args.indices.length > MAX_KEYS_AT) throw badInput(`partitionKeysAt takes at most ${MAX_KEYS_AT} indices, got ${args.indices.length}; ask in pages.`);
         const ordered = await orderedPartitions(ctx, v.node);
-        if (ordered === undefined) throw new Error(`Asset ${v.node.key} is not partitioned; it has no partition keys.`);
+        if (ordered === undefined) throw badInput(`Asset ${v.node.key} is not partitioned; it has no partition keys.`);
         return args.indices.map((i) => {
           const key = ordered.keys[i];
-          if (key === undefined) throw new Error(`Asset ${v.node.key} has ${ordered.keys.length} partitions; position ${i} is out of range (0 to ${ordered.keys.length - 1}).`);
+          if (key === undefined) throw badInput(`Asset ${v.node.key} has ${ordered.keys.length} partitions; position ${i} is out of range (0 to ${ordered.keys.length - 1}).`);
           return key;
         });
       },
+    }),
+    partitionIndex: t.int({
+      nullable: true,
+      description: "The position of a partition key in the definition's order; null when the asset has no such partition.",
+      args: { partitionKey: t.arg.string({ required: true }) },
+      resolve: async (v, args, ctx) => (await orderedPartitions(ctx, v.node))?.indexOf(args.partitionKey) ?? null,
     }),
     checkStatus: t.string({
       nullable: true,
