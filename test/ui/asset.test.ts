@@ -119,6 +119,7 @@ describe("asset page", () => {
     const detail = page.getByRole("region", { name: "Partition 2024-01-11" });
     await expect.poll(() => detail.count()).toBe(1);
     expect(await detail.textContent()).toContain("Never materialized");
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe("#/assets/daily_orders?partition=2024-01-11");
     await detail.getByRole("button", { name: "Materialize partition 2024-01-11" }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: /Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
     await expect
@@ -151,5 +152,11 @@ describe("asset page", () => {
       )
       .toMatch(/^100 partitions: 4 materialized, 0 failed, 0 in progress, 96 missing$/);
     await page.screenshot({ path: join(home, "asset-partitions.png"), fullPage: true });
+
+    // A partition named in the address opens with the page.
+    const shared = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await shared.goto(`${dev.url}/#/assets/daily_orders?partition=2024-02-02`);
+    await expect.poll(() => shared.getByRole("region", { name: "Partition 2024-02-02" }).textContent(), { timeout: 30_000 }).toMatch(/Status: materialized.*Latest materialization .* in run/);
+    await shared.close();
   }, 180_000);
 });

@@ -58,6 +58,7 @@ const ASSET = `query AssetPage($selection: String) {
   }
 }`;
 
+const INDEX_OF = `query PartitionIndex($selection: String, $partition: String!) { assetNodes(selection: $selection) { partitionIndex(partitionKey: $partition) } }`;
 const KEYS_AT = `query PartitionKeysAt($selection: String, $indices: [Int!]!) { assetNodes(selection: $selection) { partitionKeysAt(indices: $indices) } }`;
 const PARTITION = `query AssetPartition($selection: String, $partition: String!) {
   assetNodes(selection: $selection) { materializations(partitions: [$partition], limit: 1) { events { ${EVENT} } } }
@@ -174,7 +175,11 @@ function PartitionDetail(props: { assetKey: string; health: PartitionHealth; ind
         const key = data.assetNodes[0]?.partitionKeysAt[0];
         if (key === undefined) throw new ApiError(`No partition at position ${index}.`);
         const found = await gql<{ assetNodes: { materializations: { events: AssetEvent[] } }[] }>(PARTITION, { selection, partition: key });
-        if (alive) setDetail({ key, latest: found.assetNodes[0]?.materializations.events[0] ?? null });
+        if (!alive) return;
+        setDetail({ key, latest: found.assetNodes[0]?.materializations.events[0] ?? null });
+        // The open partition is part of the address, so that it can be shared.
+        const target = `${assetHref({ path: assetKey.split("/") })}?partition=${encodeURIComponent(key)}`;
+        if (window.location.hash !== target) window.history.replaceState(null, "", target);
       })
       .catch((e: unknown) => alive && setDetail({ error: e instanceof ApiError ? e.message : String(e) }));
     return () => {
@@ -207,12 +212,13 @@ function PartitionDetail(props: { assetKey: string; health: PartitionHealth; ind
   );
 }
 
-export function Asset(props: { assetKey: string }) {
-  const { assetKey } = props;
+export function Asset(props: { assetKey: string; partition?: string }) {
+  const { assetKey, partition } = props;
   const [asset, setAsset] = useState<AssetData | null | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selectedPartition, setSelectedPartition] = useState<number | undefined>();
   const [rangeOpen, setRangeOpen] = useState(false);
+  const [partitionError, setPartitionError] = useState<string | undefined>();
   const [launched, launch] = useLaunch(assetKey);
 
   const load = useCallback(() => {
@@ -224,6 +230,19 @@ export function Asset(props: { assetKey: string }) {
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
   }, [assetKey]);
   useEffect(load, [load]);
+
+  // A partition named in the address opens once its position is known.
+  const partitioned = asset?.partitionHealth != null;
+  useEffect(() => {
+    if (!partition || !partitioned) return;
+    gql<{ assetNodes: { partitionIndex: number | null }[] }>(INDEX_OF, { selection: selectionOf(assetKey), partition })
+      .then((data) => {
+        const index = data.assetNodes[0]?.partitionIndex;
+        if (index === null || index === undefined) setPartitionError(`${assetKey} has no partition ${partition}; pick one on the bar.`);
+        else setSelectedPartition((current) => current ?? index);
+      })
+      .catch((e: unknown) => setPartitionError(e instanceof ApiError ? e.message : String(e)));
+  }, [assetKey, partition, partitioned]);
 
   if (error) return <p role="alert">{error}</p>;
   if (asset === undefined) return <p role="status">Loading {assetKey}…</p>;
@@ -369,6 +388,7 @@ export function Asset(props: { assetKey: string }) {
         <section className="card" aria-label="Partitions">
           <h2>Partitions</h2>
           <PartitionBar health={health} selected={selectedPartition} onSelect={setSelectedPartition} />
+          {partitionError && <p role="alert">{partitionError}</p>}
           {selectedPartition !== undefined && (
             <PartitionDetail assetKey={assetKey} health={health} index={selectedPartition} onLaunch={(partitionKey) => void launch({ partitionKey }).then(load)} />
           )}

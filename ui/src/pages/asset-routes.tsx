@@ -10,7 +10,8 @@ export function assetRoute(path: string): ReactElement | undefined {
   const asset = /^\/assets\/(.+)$/.exec(route);
   if (asset) {
     const key = (asset[1] as string).split("/").map(decodeURIComponent).join("/");
-    return <Asset key={key} assetKey={key} />;
+    const partition = new URLSearchParams(query).get("partition");
+    return <Asset key={key} assetKey={key} {...(partition ? { partition } : {})} />;
   }
   return undefined;
 }
