@@ -45,7 +45,10 @@ export function reasons(node: TreeNode, depth = 0): string[] {
         ? node.children.filter((c) => c.isTrue === node.isTrue)
         : kind === "NOT"
           ? node.children
-          : [];
+          : // SINCE is false while its trigger has not been true since the last reset: the trigger explains it when false.
+            kind === "SINCE" && !node.isTrue && node.children[0] && !node.children[0].isTrue
+            ? [node.children[0]]
+            : [];
   if (deciding.length === 0 || depth > 6) return [`${node.label} is ${truth(node)} (${node.description})`];
   return deciding.flatMap((child) => reasons(child, depth + 1));
 }

@@ -46,6 +46,8 @@ describe("automation explanations", () => {
   it("names the first false child of a false AND, and the true children of a true OR", () => {
     const tree = node("root", false, [node("missing", true), node("SINCE", false), node("NOT", false, [node("in_progress", false)])], "AND");
     expect(reasons(tree)).toEqual(["SINCE is false (SINCE)"]);
+    const since = node("since", false, [node("trigger", false, [node("newly_missing", false), node("deps_updated", false)], "OR"), node("reset", false)], "SINCE");
+    expect(reasons(node("root", false, [since], "AND"))).toEqual(["newly_missing is false (newly_missing)", "deps_updated is false (deps_updated)"]);
     const or = node("any", true, [node("x", false), node("y", true)], "OR");
     expect(reasons(or)).toEqual(["y is true (y)"]);
   });
