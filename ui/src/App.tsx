@@ -3,14 +3,18 @@ import { useEffect, useState } from "react";
 import { Lineage } from "./pages/Lineage.js";
 import { Run } from "./pages/Run.js";
 import { Runs } from "./pages/Runs.js";
+import { assetRoute } from "./pages/asset-routes.js";
 
 const PAGES = [
   { path: "/lineage", label: "Lineage" },
+  { path: "/assets", label: "Assets" },
   { path: "/runs", label: "Runs" },
 ] as const;
 
 function page(path: string) {
   if (path.startsWith("/lineage")) return <Lineage />;
+  const assetPage = assetRoute(path);
+  if (assetPage) return assetPage;
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return <Run key={run[1]} runId={decodeURIComponent(run[1] as string)} />;
   if (path === "/runs") return <Runs />;

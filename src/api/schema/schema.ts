@@ -6,10 +6,12 @@ import type { LocationEntry, LocationSnapshot, OperationResult } from "../../cod
 import type { RunRecord } from "../../storage/index.js";
 import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
-import { createBuilder } from "./builder.js";
 import { defineControlMutations, storeInstigatorStatus } from "./control.js";
 import { defineChangeSubscriptions } from "./subscriptions.js";
 import { defineStatusQueries } from "./status-queries.js";
+import { defineAssetPageFields } from "./asset-page.js";
+import { createBuilder, type ApiSchemaTypes } from "./builder.js";
+import type { ObjectRef, UnionRef } from "@pothos/core";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import { guarded, isError, resultUnions, runOp, selectsAnyField, tagsOf, targetLocation } from "./resolve-helpers.js";
@@ -59,6 +61,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   const errors = defineErrorTypes(builder);
   const events = defineEventTypes(builder);
   const assets = defineAssetTypes(builder, events);
+  defineAssetPageFields(builder, assets);
   const runs = defineRunTypes(builder, events, assets);
   const instigators = defineInstigatorTypes(builder);
   const TagInput = TagInputRef(builder);
