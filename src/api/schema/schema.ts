@@ -14,6 +14,7 @@ import { defineErrorTypes, errorValueOf, readOnlyError, type ErrorValue } from "
 import { defineEventTypes } from "./events.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
+import { defineOpsPagesFields } from "./ops-pages.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
@@ -463,6 +464,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
     }),
   });
+
+  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode, errors: errors.all as ObjectRef<Types, unknown>[] });
 
   return builder.toSchema();
 }
