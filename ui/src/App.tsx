@@ -3,10 +3,12 @@ import { useEffect, useState } from "react";
 import { Lineage } from "./pages/Lineage.js";
 import { Run } from "./pages/Run.js";
 import { Runs } from "./pages/Runs.js";
+import { OPS_PAGES, opsPage } from "./ops-routes.js";
 
 const PAGES = [
   { path: "/lineage", label: "Lineage" },
   { path: "/runs", label: "Runs" },
+  ...OPS_PAGES,
 ] as const;
 
 function page(path: string) {
@@ -14,6 +16,8 @@ function page(path: string) {
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) return <Run key={run[1]} runId={decodeURIComponent(run[1] as string)} />;
   if (path === "/runs") return <Runs />;
+  const ops = opsPage(path);
+  if (ops) return ops;
   return <p role="alert">No page at {path}.</p>;
 }
 

@@ -108,8 +108,8 @@ export function defineOpsPagesFields(
         try {
           const backfill = await ctx.instance.getBackfill(String(args.backfillId));
           if (!backfill) return { __typename: "BackfillNotFoundError" as const, backfillId: String(args.backfillId), message: `No backfill with id "${String(args.backfillId)}" to resume.` };
-          if (backfill.status !== "CANCELED" && backfill.status !== "FAILED") {
-            return { __typename: "TesseraApiError" as const, code: "BACKFILL_NOT_STOPPED", message: `Backfill ${backfill.backfillId} is ${backfill.status}: only a CANCELED or FAILED backfill can be resumed.` };
+          if (backfill.status !== "CANCELED" && backfill.status !== "FAILED" && backfill.status !== "COMPLETED_FAILED") {
+            return { __typename: "TesseraApiError" as const, code: "BACKFILL_NOT_STOPPED", message: `Backfill ${backfill.backfillId} is ${backfill.status}: only a CANCELED, FAILED or COMPLETED_FAILED backfill can be resumed.` };
           }
           const left = partitionsLeft(backfill);
           if (left.length === 0) return { __typename: "TesseraApiError" as const, code: "NOTHING_LEFT", message: `Backfill ${backfill.backfillId} has no partition left to run.` };
