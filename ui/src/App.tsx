@@ -4,6 +4,8 @@ import { Lineage } from "./pages/Lineage.js";
 import { Run } from "./pages/Run.js";
 import { Runs } from "./pages/Runs.js";
 import { OPS_PAGES, opsPage } from "./ops-routes.js";
+import { ShellControls } from "./shell/ShellControls.js";
+import "./shell-ops.css";
 
 const PAGES = [
   { path: "/lineage", label: "Lineage" },
@@ -44,6 +46,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <ShellControls />
       </header>
       <main className="app-main">{page(path)}</main>
     </div>
