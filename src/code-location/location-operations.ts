@@ -27,7 +27,11 @@ const handlers: { [K in LocationOperationName]: Handler<K> } = {
     return { runId: run.runId };
   },
   async reexecuteRun(defs, instance, args) {
-    const run = await submitReexecution(defs, args.runId, { instance, fromFailure: args.strategy === "FROM_FAILURE" });
+    const run = await submitReexecution(defs, args.runId, {
+      instance,
+      fromFailure: args.strategy === "FROM_FAILURE",
+      ...(args.strategy === "SELECTED_STEPS" ? { stepKeys: args.stepKeys ?? [] } : {}),
+    });
     return { runId: run.runId };
   },
   async launchBackfill(defs, instance, args) {

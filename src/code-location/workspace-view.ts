@@ -56,7 +56,7 @@ export interface LocationOperations {
   };
   /** Queues a re-execution: every step, only those that did not succeed, or the given step keys. */
   reexecuteRun: {
-    args: { runId: string; strategy: "ALL_STEPS" | "FROM_FAILURE" };
+    args: { runId: string; strategy: "ALL_STEPS" | "FROM_FAILURE" | "SELECTED_STEPS"; stepKeys?: readonly string[] | null };
     result: { runId: string };
   };
   /** Records a backfill (REQUESTED); the daemon runs it. */

@@ -13,6 +13,8 @@ export interface ReexecuteOptions extends Omit<ExecuteOptions, "instance" | "run
   instance: Instance;
   /** Only the steps that did not succeed (and the checks of what they materialize). @default true */
   fromFailure?: boolean;
+  /** Only these steps of the run (keys as its events name them); overrides `fromFailure`. */
+  stepKeys?: readonly string[];
 }
 
 const SYSTEM_TAG = /^tessera\//;
@@ -38,8 +40,8 @@ async function reexecution(
   runId: string,
   options: ReexecuteOptions,
 ): Promise<{ parent: RunRecord; selectedNodes: number[]; selectedChecks: number[]; executeOptions: ExecuteOptions }> {
-  const { instance, fromFailure = true, ...rest } = options;
-  const { parent, nodes: selectedNodes, checks: selectedChecks } = await reexecutionTargets(defs, runId, instance, fromFailure);
+  const { instance, fromFailure = true, stepKeys, ...rest } = options;
+  const { parent, nodes: selectedNodes, checks: selectedChecks } = await reexecutionTargets(defs, runId, instance, stepKeys === undefined ? fromFailure : false, stepKeys);
   const tags = Object.fromEntries(Object.entries(parent.tags).filter(([key]) => !SYSTEM_TAG.test(key)));
   const range =
     parent.tags["tessera/partition_range_start"] !== undefined
@@ -66,6 +68,7 @@ export async function reexecutionTargets(
   runId: string,
   instance: Instance,
   fromFailure: boolean,
+  stepKeys?: readonly string[],
 ): Promise<{ parent: RunRecord; nodes: number[]; checks: number[] }> {
   const parent = await instance.getRunById(runId);
   if (!parent) throw new RunNotFoundError(runId);
@@ -82,6 +85,21 @@ export async function reexecutionTargets(
     const succeeded = new Set((await instance.allLogs(runId, { ofType: "STEP_SUCCESS" })).map((e) => e.stepKey));
     const plan = ExecutionPlan.build(graph, nodes, parent.runConfig, checks);
     const again = plan.steps.filter((s) => !succeeded.has(s.key));
+    selectedNodes = again.flatMap((s) => [...s.nodes]);
+    selectedChecks = again.flatMap((s) => [...s.checks]);
+  } else if (stepKeys !== undefined) {
+    const plan = ExecutionPlan.build(graph, nodes, parent.runConfig, checks);
+    const known = new Set(plan.steps.map((s) => s.key));
+    const unknown = stepKeys.filter((k) => !known.has(k));
+    if (unknown.length > 0 || stepKeys.length === 0) {
+      throw new InstanceError(
+        "NOTHING_TO_REEXECUTE",
+        runId,
+        `${unknown.length > 0 ? `Run ${runId} has no step ${unknown.map((k) => `"${k}"`).join(", ")}` : "No step was selected"}; its steps are ${[...known].join(", ")}.`,
+      );
+    }
+    const wanted = new Set(stepKeys);
+    const again = plan.steps.filter((s) => wanted.has(s.key));
     selectedNodes = again.flatMap((s) => [...s.nodes]);
     selectedChecks = again.flatMap((s) => [...s.checks]);
   }

@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe("launchpad", () => {
-  it("checks the run config against the schema, completes its keys, and launches the run", async () => {
+  it("checks the run config against the schema, completes its keys, launches the run, and re-executes a selected step", { timeout: 120_000 }, async () => {
     await open(`/launchpad?selection=${encodeURIComponent("key:configured")}&config=${encodeURIComponent('{"ops":{"configured":{"config":{"rows":-1}}}}')}`);
     const editor = page.getByRole("textbox", { name: "Run config" });
     await expect.poll(() => editor.count(), { timeout: 30_000 }).toBe(1);
@@ -58,6 +58,13 @@ describe("launchpad", () => {
     await page.getByRole("button", { name: "Launch run" }).click();
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/runs\/[\w-]+$/);
     await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+
+    // The run page re-executes the steps ticked on its Gantt as a new run.
+    const parent = page.url();
+    await page.getByRole("checkbox", { name: /^Select step .*configured/ }).check();
+    await page.getByRole("button", { name: "Re-execute selected (1)" }).click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).not.toBe(parent);
+    await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
   });
 
   it("launches a single run over a range when the backfill policy is single-run", async () => {
@@ -72,7 +79,7 @@ describe("launchpad", () => {
 });
 
 describe("backfills", () => {
-  it("launches a backfill of a range, cancels it and resumes it as a new backfill", { timeout: 90_000 }, async () => {
+  it("launches a backfill of a range, cancels it and resumes it", { timeout: 90_000 }, async () => {
     await open(`/launchpad?selection=${encodeURIComponent("key:regions")}`);
     await page.getByRole("radio", { name: "A range" }).check();
     await page.getByRole("combobox", { name: "Range start" }).fill("eu");
@@ -84,9 +91,10 @@ describe("backfills", () => {
     await page.getByRole("button", { name: `Cancel backfill ${id}` }).click();
     await expect.poll(() => page.getByRole("table", { name: "Backfills" }).textContent()).toContain("CANCELED");
     await page.getByRole("button", { name: `Resume backfill ${id}` }).click();
-    await expect.poll(() => page.url()).not.toContain(id);
+    await expect.poll(() => page.getByRole("status").filter({ hasText: `Backfill ${id} resumed: 2 partition(s) left` }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("table", { name: "Backfills" }).textContent()).toContain("REQUESTED");
     await open("/backfills");
-    await expect.poll(() => page.getByRole("table", { name: "Backfills" }).getByRole("row").count()).toBe(3);
+    await expect.poll(() => page.getByRole("table", { name: "Backfills" }).getByRole("row").count()).toBe(2);
     await page.screenshot({ path: join(home, "backfills.png") });
   });
 });

@@ -15,6 +15,7 @@ import { defineEventTypes } from "./events.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 import { defineOpsPagesFields } from "./ops-pages.js";
+import { defineInterimOpsMutations } from "./ops-pages-interim.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
@@ -274,7 +275,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   });
   const ReloadResult = union("ReloadResult", ReloadSuccess);
   const PartitionRangeInput = builder.inputType("PartitionRangeInput", { fields: (t) => ({ start: t.string({ required: true }), end: t.string({ required: true }) }) });
-  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE"] as const });
+  const ReexecutionStrategy = builder.enumType("ReexecutionStrategy", { values: ["ALL_STEPS", "FROM_FAILURE", "SELECTED_STEPS"] as const });
 
   const guarded = <A, R>(what: string, fn: (args: A, ctx: ApiContext) => Promise<R>) => async (_root: unknown, args: A, ctx: ApiContext): Promise<R | ErrorValue> => {
     if (ctx.readOnly) return readOnlyError(what);
@@ -323,13 +324,14 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
       reexecuteRun: t.field({
         type: LaunchRunResult,
-        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), location: t.arg.string() },
-        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE"; location?: string | null }, ctx) => {
+        description: "Runs a run again as its child: every step (ALL_STEPS), those that did not succeed (FROM_FAILURE), or stepKeys (SELECTED_STEPS).",
+        args: { runId: t.arg.id({ required: true }), strategy: t.arg({ type: ReexecutionStrategy, required: true }), stepKeys: t.arg.stringList(), location: t.arg.string() },
+        resolve: guarded("reexecuteRun", async (args: { runId: string | number; strategy: "ALL_STEPS" | "FROM_FAILURE" | "SELECTED_STEPS"; stepKeys?: string[] | null; location?: string | null }, ctx) => {
           const parent = await ctx.instance.getRunById(String(args.runId));
           if (!parent) return { __typename: "RunNotFoundError" as const, runId: String(args.runId), message: `No run with id "${String(args.runId)}" to re-execute.` };
           const location = targetLocation(ctx, args.location, (e) => e.snapshot?.assets.some((a) => parent.assetSelection.includes(a.key)) ?? false);
           if (isError(location)) return location;
-          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy }));
+          return launched(ctx, await runOp(ctx, location, "reexecuteRun", { runId: parent.runId, strategy: args.strategy, stepKeys: args.stepKeys ?? null }));
         }),
       }),
       terminateRun: t.field({
@@ -465,7 +467,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     }),
   });
 
-  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode, errors: errors.all as ObjectRef<Types, unknown>[] });
+  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode });
+  defineInterimOpsMutations(builder, errors.all as ObjectRef<Types, unknown>[]);
 
   return builder.toSchema();
 }

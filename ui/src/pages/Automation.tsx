@@ -24,6 +24,7 @@ interface Instigator {
   nextTicks?: number[];
   sensorType?: string;
   minimumIntervalSeconds?: number;
+  cursor?: string | null;
   ticks: { ticks: Tick[] };
 }
 
@@ -37,18 +38,15 @@ interface DryRun {
 const TICK_FIELDS = "ticks(limit: 10) { ticks { tickId status timestamp runIds skipReason error } }";
 const QUERY = `query AutomationPage {
   schedules { name locationName status description cronSchedules executionTimezone nextTicks(limit: 3) ${TICK_FIELDS} }
-  sensors { name locationName status description sensorType minimumIntervalSeconds ${TICK_FIELDS} }
+  sensors { name locationName status cursor description sensorType minimumIntervalSeconds ${TICK_FIELDS} }
 }`;
 const SET_STATUS = `mutation SetInstigatorStatus($name: String!, $status: String!) {
   setInstigatorStatus(name: $name, status: $status) { __typename ... on Error { message } }
 }`;
-const DRY_RUN = `mutation DryRunInstigator($name: String!) {
-  dryRunInstigator(name: $name) {
-    __typename
-    ... on DryRunResult { skipMessage runRequests { runKey partitionKey assetKeys jobName } }
-    ... on Error { message }
-  }
-}`;
+const DRY_RESULT = `__typename ... on DryRunResult { skipMessage runRequests { runKey partitionKey assetKeys jobName } } ... on Error { message }`;
+const DRY_RUN_SCHEDULE = `mutation DryRunSchedule($name: String!) { dryRun: dryRunSchedule(name: $name) { ${DRY_RESULT} } }`;
+// From the sensor's stored cursor: what its next tick would do.
+const DRY_RUN_SENSOR = `mutation DryRunSensor($name: String!, $cursor: String) { dryRun: dryRunSensor(name: $name, cursor: $cursor) { ${DRY_RESULT} } }`;
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
@@ -82,8 +80,11 @@ export function Automation() {
   };
   const dryRun = async (item: Instigator) => {
     try {
-      const { dryRunInstigator } = await gql<{ dryRunInstigator: DryRun }>(DRY_RUN, { name: item.name });
-      setDryRuns((previous) => ({ ...previous, [item.name]: dryRunInstigator }));
+      const { dryRun } =
+        item.kind === "Schedule"
+          ? await gql<{ dryRun: DryRun }>(DRY_RUN_SCHEDULE, { name: item.name })
+          : await gql<{ dryRun: DryRun }>(DRY_RUN_SENSOR, { name: item.name, cursor: item.cursor ?? null });
+      setDryRuns((previous) => ({ ...previous, [item.name]: dryRun }));
       setOpen(item.name);
     } catch (e) {
       setNotice(e instanceof Error ? e.message : String(e));

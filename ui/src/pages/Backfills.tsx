@@ -1,5 +1,6 @@
 // Backfills: each with its progress (materialized, failed, left of its partitions), cancel while it runs, resume one
-// that stopped (a new backfill of the partitions left), and one backfill's runs on its own page.
+// that stopped (the daemon goes on with the partitions left), re-run the failed partitions as a new backfill, and one
+// backfill's runs on its own page.
 import { useEffect, useState } from "react";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 
@@ -19,10 +20,11 @@ const FIELDS = "backfillId status createTime assetSelection { path } numPartitio
 const LIST = `query BackfillsPage { backfills(limit: 100) { ${FIELDS} } }`;
 const ONE = `query BackfillPage($id: ID!) { backfillOrError(backfillId: $id) { __typename ... on Backfill { ${FIELDS} } ... on Error { message } } }`;
 const CANCEL = `mutation CancelBackfillFromUi($id: ID!) { cancelBackfill(backfillId: $id) { __typename ... on Ok { message } ... on Error { message } } }`;
-const RESUME = `mutation ResumeBackfillFromUi($id: ID!) { resumeBackfill(backfillId: $id) { __typename ... on ResumeBackfillSuccess { backfillId } ... on Error { message } } }`;
+const RESUME = `mutation ResumeBackfillFromUi($id: ID!) { resumeBackfill(backfillId: $id) { __typename ... on BackfillResumed { status numRemaining } ... on Error { message } } }`;
+const RERUN_FAILED = `mutation RerunFailedPartitions($id: String!) { launchBackfill(fromFailureOf: $id) { __typename ... on LaunchBackfillSuccess { backfillId } ... on Error { message } } }`;
 
 const RUNNING = new Set(["REQUESTED", "IN_PROGRESS", "CANCELING"]);
-const RESUMABLE = new Set(["CANCELED", "FAILED", "COMPLETED_FAILED"]);
+const RESUMABLE = new Set(["CANCELED", "FAILED"]);
 
 function Progress({ backfill }: { backfill: Backfill }) {
   const total = Math.max(1, backfill.numPartitions);
@@ -79,9 +81,10 @@ export function Backfills({ backfillId }: { backfillId?: string }) {
 
   const act = async (query: string, id: string) => {
     try {
-      const data = await gql<Record<string, { __typename: string; message?: string; backfillId?: string }>>(query, { id });
+      const data = await gql<Record<string, { __typename: string; message?: string; backfillId?: string; numRemaining?: number }>>(query, { id });
       const result = Object.values(data)[0];
       if (result?.backfillId) window.location.hash = `#/backfills/${result.backfillId}`;
+      else if (result?.numRemaining !== undefined) setNotice(`Backfill ${id} resumed: ${result.numRemaining} partition(s) left for the daemon.`);
       else setNotice(result?.message);
       await load();
     } catch (e) {
@@ -136,6 +139,11 @@ export function Backfills({ backfillId }: { backfillId?: string }) {
                   {RESUMABLE.has(b.status) && (
                     <button type="button" aria-label={`Resume backfill ${b.backfillId}`} onClick={() => void act(RESUME, b.backfillId)}>
                       Resume
+                    </button>
+                  )}
+                  {b.numFailed > 0 && !RUNNING.has(b.status) && (
+                    <button type="button" aria-label={`Re-run failed partitions of ${b.backfillId}`} onClick={() => void act(RERUN_FAILED, b.backfillId)}>
+                      Re-run failed
                     </button>
                   )}
                 </td>

@@ -36,8 +36,8 @@ const TERMINATE = `mutation TerminateFromRunPage($runId: ID!) {
   terminateRun(runId: $runId) { __typename ... on Error { message } }
 }`;
 
-const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: ReexecutionStrategy!) {
-  reexecuteRun(runId: $runId, strategy: $strategy) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
+const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: ReexecutionStrategy!, $stepKeys: [String!]) {
+  reexecuteRun(runId: $runId, strategy: $strategy, stepKeys: $stepKeys) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
 }`;
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
@@ -73,6 +73,7 @@ export function Run({ runId }: { runId: string }) {
   const [typeFilter, setTypeFilter] = useState("");
   const [textFilter, setTextFilter] = useState("");
   const [notice, setNotice] = useState<string | undefined>();
+  const [selectedSteps, setSelectedSteps] = useState<ReadonlySet<string>>(new Set());
   const cursor = useRef<string | null>(null);
   const buffered = useRef<RunEventData[]>([]);
   const pausedRef = useRef(paused);
@@ -165,12 +166,32 @@ export function Run({ runId }: { runId: string }) {
         <button type="button" disabled={run.status !== "FAILURE"} onClick={() => void act(REEXECUTE, { runId, strategy: "FROM_FAILURE" }, "Re-executed.")}>
           Re-execute from failure
         </button>
+        <button
+          type="button"
+          disabled={!finished || selectedSteps.size === 0}
+          onClick={() => void act(REEXECUTE, { runId, strategy: "SELECTED_STEPS", stepKeys: [...selectedSteps] }, "Re-executed.")}
+        >
+          Re-execute selected ({selectedSteps.size})
+        </button>
         {notice && <span role="alert">{notice}</span>}
       </div>
       <section aria-label="Steps" className="gantt">
         {spans.map((span) => (
           <div key={span.key} className="gantt-row">
-            <span className="gantt-label">{span.key}</span>
+            <label className="gantt-label">
+              <input
+                type="checkbox"
+                aria-label={`Select step ${span.key}`}
+                checked={selectedSteps.has(span.key)}
+                onChange={(e) => {
+                  const next = new Set(selectedSteps);
+                  if (e.target.checked) next.add(span.key);
+                  else next.delete(span.key);
+                  setSelectedSteps(next);
+                }}
+              />
+              {span.key}
+            </label>
             <span
               className={`gantt-bar gantt-${span.state}`}
               role="img"
