@@ -150,6 +150,18 @@ describe("shell", () => {
     await page.keyboard.press("Escape");
   });
 
+  it("opens shared addresses with the filters they carry", async () => {
+    await open("/runs?status=SUCCESS");
+    await expect.poll(() => page.getByRole("combobox", { name: "Status" }).inputValue()).toBe("SUCCESS");
+    await expect.poll(() => page.getByRole("table", { name: "Runs" }).getByRole("row").count()).toBeGreaterThan(1);
+    const runLink = page.getByRole("table", { name: "Runs" }).getByRole("link").first();
+    const href = (await runLink.getAttribute("href")) as string;
+    await open(`${href.replace(/^#/, "")}?type=RUN_SUCCESS`);
+    await expect.poll(() => page.getByRole("combobox", { name: "Event type" }).inputValue(), { timeout: 15_000 }).toBe("RUN_SUCCESS");
+    await open("/lineage?selection=regions");
+    await expect.poll(() => page.getByRole("textbox", { name: "Asset selection" }).inputValue()).toBe("regions");
+  });
+
   it("switches to dark mode and keeps it after a reload", async () => {
     await open("/automation");
     await page.getByRole("button", { name: "Dark mode" }).click();

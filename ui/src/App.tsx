@@ -15,7 +15,7 @@ const PAGES = [
 
 function page(path: string) {
   if (path.startsWith("/lineage")) return <Lineage />;
-  const run = /^\/runs\/([^/]+)$/.exec(path);
+  const run = /^\/runs\/([^/?]+)(?:\?.*)?$/.exec(path);
   if (run) return <Run key={run[1]} runId={decodeURIComponent(run[1] as string)} />;
   if (path === "/runs") return <Runs />;
   const ops = opsPage(path);

@@ -4,6 +4,7 @@ import { Automation } from "./pages/Automation.js";
 import { Backfills } from "./pages/Backfills.js";
 import { Deployment } from "./pages/Deployment.js";
 import { Launchpad } from "./pages/Launchpad.js";
+import { Runs } from "./pages/Runs.js";
 
 export const OPS_PAGES = [
   { path: "/launchpad", label: "Launchpad" },
@@ -22,5 +23,7 @@ export function opsPage(path: string): ReactNode | undefined {
   if (bare === "/backfills") return <Backfills />;
   const backfill = /^\/backfills\/([^/]+)$/.exec(bare);
   if (backfill) return <Backfills key={backfill[1]} backfillId={decodeURIComponent(backfill[1] as string)} />;
+  // App matches #/runs exactly; with a query (its filter, shared) it lands here.
+  if (bare === "/runs") return <Runs />;
   return undefined;
 }

@@ -2,6 +2,7 @@
 // follows the run over the API's subscription from the last event read; a visible badge says whether it is live,
 // and the live view can be paused.
 import { useEffect, useMemo, useRef, useState } from "react";
+import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
 
@@ -69,9 +70,9 @@ export function Run({ runId }: { runId: string }) {
   const [events, setEvents] = useState<RunEventData[]>([]);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [paused, setPaused] = useState(false);
-  const [stepFilter, setStepFilter] = useState("");
-  const [typeFilter, setTypeFilter] = useState("");
-  const [textFilter, setTextFilter] = useState("");
+  const [stepFilter, setStepFilter] = useState(() => hashQuery().get("step") ?? "");
+  const [typeFilter, setTypeFilter] = useState(() => hashQuery().get("type") ?? "");
+  const [textFilter, setTextFilter] = useState(() => hashQuery().get("q") ?? "");
   const [notice, setNotice] = useState<string | undefined>();
   const [selectedSteps, setSelectedSteps] = useState<ReadonlySet<string>>(new Set());
   const cursor = useRef<string | null>(null);
@@ -110,6 +111,7 @@ export function Run({ runId }: { runId: string }) {
   useEffect(() => {
     if (!paused) flush();
   }, [paused]);
+  useEffect(() => setHashQuery({ step: stepFilter, type: typeFilter, q: textFilter }), [stepFilter, typeFilter, textFilter]);
 
   const spans = useMemo(() => stepSpans(events), [events]);
   const shown = useMemo(
