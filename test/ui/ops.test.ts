@@ -18,6 +18,9 @@ let dev: DevProcess;
 let browser: Browser;
 let page: Page;
 
+// Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
+const shot = (name: string) => page.screenshot({ path: join(process.env["TESSERA_UI_ARTIFACTS"] ?? home, name) });
+
 const open = async (hash: string) => {
   await page.goto(`${dev.url}/#${hash}`);
 };
@@ -54,7 +57,7 @@ describe("launchpad", () => {
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.insertText('{"ops":{"configured":{"config":{"rows":2,"mode":"full"}}}}');
     await expect.poll(() => page.getByRole("list", { name: "Config problems" }).count()).toBe(0);
-    await page.screenshot({ path: join(home, "launchpad.png") });
+    await shot("launchpad.png");
     await page.getByRole("button", { name: "Launch run" }).click();
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/runs\/[\w-]+$/);
     await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
@@ -95,7 +98,7 @@ describe("backfills", () => {
     await expect.poll(() => page.getByRole("table", { name: "Backfills" }).textContent()).toContain("REQUESTED");
     await open("/backfills");
     await expect.poll(() => page.getByRole("table", { name: "Backfills" }).getByRole("row").count()).toBe(2);
-    await page.screenshot({ path: join(home, "backfills.png") });
+    await shot("backfills.png");
   });
 });
 
@@ -113,7 +116,7 @@ describe("automation", () => {
     await expect.poll(() => page.getByRole("region", { name: "Dry run of watch_inbox" }).textContent()).toMatch(/would request 1 run: key inbox-1/);
     await page.getByRole("button", { name: "nightly_schedule", exact: true }).click();
     await expect.poll(() => page.getByRole("region", { name: "nightly_schedule details" }).textContent()).toMatch(/Next ticks: \d{4}-/);
-    await page.screenshot({ path: join(home, "automation.png") });
+    await shot("automation.png");
   });
 });
 
@@ -128,7 +131,7 @@ describe("deployment", () => {
     expect(await page.getByRole("status", { name: "Daemon health" }).textContent()).toBe("never ran");
     await page.getByRole("button", { name: /^Reload .*ops-defs/ }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: /^Reloaded .*LOADED/ }).count(), { timeout: 30_000 }).toBe(1);
-    await page.screenshot({ path: join(home, "deployment.png") });
+    await shot("deployment.png");
   });
 });
 
@@ -170,6 +173,6 @@ describe("shell", () => {
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
     expect(await page.getByRole("button", { name: "Dark mode" }).getAttribute("aria-pressed")).toBe("true");
     for (const name of ["Launchpad", "Automation", "Backfills", "Deployment"]) expect(await page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name }).count()).toBe(1);
-    await page.screenshot({ path: join(home, "automation-dark.png") });
+    await shot("automation-dark.png");
   });
 });
