@@ -72,6 +72,7 @@ describe("launchpad", () => {
 
   it("launches a single run over a range when the backfill policy is single-run", async () => {
     await open(`/launchpad?selection=${encodeURIComponent("key:daily_events")}`);
+    await expect.poll(() => page.getByRole("group", { name: /^Partitions:/ }).textContent(), { timeout: 15_000 }).toMatch(/\(60\).*Latest: 2024-02-27, 2024-02-28, 2024-02-29/);
     await page.getByRole("radio", { name: "A range" }).check();
     await page.getByRole("combobox", { name: "Range start" }).fill("2024-01-02");
     await page.getByRole("combobox", { name: "Range end" }).fill("2024-01-04");
@@ -148,6 +149,9 @@ describe("shell", () => {
     await expect.poll(() => page.getByRole("option", { name: /regions/ }).count()).toBe(1);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.url()).toMatch(/#\/assets\/regions$/);
+    await page.keyboard.press("g");
+    await page.keyboard.press("o");
+    await expect.poll(() => page.url()).toMatch(/#\/automation$/);
     await page.keyboard.press("ControlOrMeta+k");
     await expect.poll(() => page.getByRole("dialog", { name: "Search" }).count()).toBe(1);
     await page.keyboard.press("Escape");
