@@ -70,6 +70,17 @@ describe("launchpad", () => {
     await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
   });
 
+  it("shows a failed run's steps on the Gantt: the failure, and the step that never ran", { timeout: 90_000 }, async () => {
+    await open(`/launchpad?selection=${encodeURIComponent("key:flaky+")}`);
+    await page.getByRole("button", { name: "Launch run" }).click();
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/runs\/[\w-]+$/);
+    await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("FAILURE");
+    await expect.poll(() => page.getByRole("img", { name: /^Step .*flaky failed$/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("img", { name: /^Step .*after_flaky skipped$/ }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: "Re-execute from failure" }).isEnabled()).toBe(true);
+    await shot("run-failed.png");
+  });
+
   it("launches a single run over a range when the backfill policy is single-run", async () => {
     await open(`/launchpad?selection=${encodeURIComponent("key:daily_events")}`);
     await expect.poll(() => page.getByRole("group", { name: /^Partitions:/ }).textContent(), { timeout: 15_000 }).toMatch(/\(60\).*Latest: 2024-02-27, 2024-02-28, 2024-02-29/);

@@ -1,6 +1,7 @@
-// What the UI's launchpad needs beyond the core schema: an asset's partition keys (for the partition and range
-// picker) and its backfill policy (a range is one run, or a backfill).
+// What the UI's pages need beyond the core schema: an asset's partition keys (for the launchpad's partition and
+// range picker) and its backfill policy (a range is one run, or a backfill); a run's planned steps (the Gantt).
 import type { ObjectRef } from "@pothos/core";
+import type { EventRecord } from "../../core/index.js";
 import { DynamicPartitionsSnapshot, partitionsDefinitionFromSnapshot } from "../../partitions/index.js";
 import type { AssetNodeValue } from "./assets.js";
 import type { ApiSchemaTypes, Builder } from "./builder.js";
@@ -9,7 +10,18 @@ import type { ApiContext } from "./context.js";
 type Types = PothosSchemaTypes.ExtendDefaultTypes<ApiSchemaTypes>;
 
 /** Adds the fields to AssetNode; called once from buildSchema. */
-export function defineOpsPagesFields(builder: Builder, refs: { AssetNode: ObjectRef<Types, AssetNodeValue> }) {
+export function defineOpsPagesFields(builder: Builder, refs: { AssetNode: ObjectRef<Types, AssetNodeValue>; RunEvent: ObjectRef<Types, EventRecord> }) {
+  // The run page's Gantt shows the steps still queued: RUN_START names every step of the plan.
+  builder.objectFields(refs.RunEvent, (t) => ({
+    stepKeys: t.stringList({
+      nullable: true,
+      description: "On RUN_START: the keys of every step the run plans; null on other events.",
+      resolve: (e) => {
+        const keys = e.eventType === "RUN_START" ? e.data?.["stepKeys"] : undefined;
+        return Array.isArray(keys) ? keys.map(String) : null;
+      },
+    }),
+  }));
   builder.objectFields(refs.AssetNode, (t) => ({
     backfillPolicy: t.string({
       nullable: true,

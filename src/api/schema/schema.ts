@@ -467,7 +467,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
     }),
   });
 
-  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode });
+  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode, RunEvent: events.RunEvent });
   defineInterimOpsMutations(builder, errors.all as ObjectRef<Types, unknown>[]);
 
   return builder.toSchema();

@@ -19,6 +19,7 @@ interface RunEventData {
   stepKey: string | null;
   timestamp: number;
   assetKey: AssetKeyData | null;
+  stepKeys?: string[] | null;
 }
 
 const RUN = `query RunPage($runId: ID!) {
@@ -30,7 +31,7 @@ const RUN = `query RunPage($runId: ID!) {
 }`;
 
 const EVENTS = `subscription RunPageEvents($runId: ID!, $cursor: String) {
-  runEvents(runId: $runId, cursor: $cursor) { events { eventType message level stepKey timestamp assetKey { path } } cursor }
+  runEvents(runId: $runId, cursor: $cursor) { events { eventType message level stepKey timestamp assetKey { path } stepKeys } cursor }
 }`;
 
 const TERMINATE = `mutation TerminateFromRunPage($runId: ID!) {
@@ -45,21 +46,24 @@ const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 interface StepSpan {
   key: string;
-  start: number;
+  /** Undefined while the step is queued (planned by RUN_START, not started). */
+  start: number | undefined;
   end: number | undefined;
-  state: "running" | "succeeded" | "failed" | "retrying";
+  state: "queued" | "running" | "succeeded" | "failed" | "retrying" | "skipped";
 }
 
 function stepSpans(events: readonly RunEventData[]): StepSpan[] {
   const spans = new Map<string, StepSpan>();
   for (const e of events) {
+    if (e.eventType === "RUN_START") for (const key of e.stepKeys ?? []) if (!spans.has(key)) spans.set(key, { key, start: undefined, end: undefined, state: "queued" });
     if (!e.stepKey) continue;
     const span = spans.get(e.stepKey);
-    if (e.eventType === "STEP_START" && !span) spans.set(e.stepKey, { key: e.stepKey, start: e.timestamp, end: undefined, state: "running" });
+    if (e.eventType === "STEP_START" && (!span || span.start === undefined)) spans.set(e.stepKey, { key: e.stepKey, start: e.timestamp, end: undefined, state: "running" });
     else if (span && e.eventType === "STEP_SUCCESS") Object.assign(span, { end: e.timestamp, state: "succeeded" });
     else if (span && e.eventType === "STEP_FAILURE") Object.assign(span, { end: e.timestamp, state: "failed" });
     else if (span && e.eventType === "STEP_UP_FOR_RETRY") span.state = "retrying";
     else if (span && e.eventType === "STEP_RESTARTED") span.state = "running";
+    else if (e.eventType === "STEP_SKIPPED") spans.set(e.stepKey, { key: e.stepKey, start: span?.start, end: span?.end, state: "skipped" });
   }
   return [...spans.values()];
 }
@@ -139,12 +143,15 @@ export function Run({ runId }: { runId: string }) {
 
   if (error) return <p role="alert">{error}</p>;
   if (!run) return <p role="status">Loading run {runId}…</p>;
-  const start = spans.length ? Math.min(...spans.map((s) => s.start)) : 0;
-  const end = spans.length ? Math.max(...spans.map((s) => s.end ?? Date.now())) : 1;
+  const started = spans.filter((s): s is StepSpan & { start: number } => s.start !== undefined);
+  const start = started.length ? Math.min(...started.map((s) => s.start)) : 0;
+  const end = started.length ? Math.max(...started.map((s) => s.end ?? Date.now())) : 1;
   const scale = (t: number) => ((t - start) / Math.max(0.001, end - start)) * 100;
   const stepKeys = [...new Set(events.map((e) => e.stepKey).filter((k): k is string => k !== null))];
   const eventTypes = [...new Set(events.map((e) => e.eventType))];
   const finished = FINISHED.has(run.status);
+  // A step still queued when its run has ended never ran (skipped after an upstream failure, or canceled).
+  const stateOf = (span: StepSpan) => (finished && span.state === "queued" ? "skipped" : span.state);
 
   return (
     <div className="page">
@@ -195,10 +202,14 @@ export function Run({ runId }: { runId: string }) {
               {span.key}
             </label>
             <span
-              className={`gantt-bar gantt-${span.state}`}
+              className={`gantt-bar gantt-${stateOf(span)}`}
               role="img"
-              aria-label={`Step ${span.key} ${span.state}`}
-              style={{ left: `${scale(span.start)}%`, width: `${Math.max(0.5, scale(span.end ?? end) - scale(span.start))}%` }}
+              aria-label={`Step ${span.key} ${stateOf(span)}`}
+              style={
+                span.start === undefined
+                  ? { left: "0%", width: "100%" }
+                  : { left: `${scale(span.start)}%`, width: `${Math.max(0.5, scale(span.end ?? end) - scale(span.start))}%` }
+              }
             />
           </div>
         ))}
