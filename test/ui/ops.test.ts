@@ -81,6 +81,15 @@ describe("launchpad", () => {
     await shot("run-failed.png");
   });
 
+  it("adds a dynamic partition from the picker and launches a run of it", { timeout: 90_000 }, async () => {
+    await open(`/launchpad?selection=${encodeURIComponent("key:tenants")}`);
+    await page.getByRole("combobox", { name: "Partition" }).fill("acme");
+    await page.getByRole("button", { name: "Add partition acme to tenant" }).click();
+    await expect.poll(() => page.getByRole("group", { name: /^Partitions:/ }).textContent()).toMatch(/\(1\)/);
+    await page.getByRole("button", { name: "Launch run" }).click();
+    await expect.poll(() => page.getByRole("status", { name: "Run status" }).textContent(), { timeout: 60_000 }).toBe("SUCCESS");
+  });
+
   it("launches a single run over a range when the backfill policy is single-run", async () => {
     await open(`/launchpad?selection=${encodeURIComponent("key:daily_events")}`);
     await expect.poll(() => page.getByRole("group", { name: /^Partitions:/ }).textContent(), { timeout: 15_000 }).toMatch(/\(60\).*Latest: 2024-02-27, 2024-02-28, 2024-02-29/);

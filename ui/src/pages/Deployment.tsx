@@ -33,6 +33,9 @@ const QUERY = `query DeploymentPage {
 const RELOAD = `mutation ReloadLocationFromUi($name: String!) {
   reloadLocation(name: $name) { __typename ... on ReloadSuccess { locations { ${LOCATION_FIELDS} } } ... on Error { message } }
 }`;
+const RELOAD_ALL = `mutation ReloadWorkspaceFromUi {
+  reloadWorkspace { __typename ... on ReloadSuccess { locations { ${LOCATION_FIELDS} } } ... on Error { message } }
+}`;
 const CHANGES = `subscription DeploymentLocations { locationStateChanged { ${LOCATION_FIELDS} } }`;
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
@@ -73,15 +76,17 @@ export function Deployment() {
     });
   }, []);
 
-  const reload = async (name: string) => {
-    setReloading(name);
+  /** Reloads one location, or every one when `name` is undefined. */
+  const reload = async (name: string | undefined) => {
+    setReloading(name ?? "*");
     setNotice(undefined);
     try {
-      const { reloadLocation } = await gql<{ reloadLocation: { __typename: string; locations?: Location[]; message?: string } }>(RELOAD, { name });
-      if (reloadLocation.locations) {
-        upsert(reloadLocation.locations);
-        setNotice(`Reloaded ${name}: ${reloadLocation.locations[0]?.status ?? ""}.`);
-      } else setNotice(reloadLocation.message);
+      const data = await gql<Record<string, { __typename: string; locations?: Location[]; message?: string }>>(name ? RELOAD : RELOAD_ALL, name ? { name } : {});
+      const result = Object.values(data)[0];
+      if (result?.locations) {
+        upsert(result.locations);
+        setNotice(`Reloaded ${result.locations.map((l) => `${l.name}: ${l.status}`).join(", ")}.`);
+      } else setNotice(result?.message);
     } catch (e) {
       setNotice(e instanceof Error ? e.message : String(e));
     } finally {
@@ -99,6 +104,9 @@ export function Deployment() {
         <span className={`badge badge-${connection}`} role="status" aria-label="Location updates">
           {connection}
         </span>
+        <button type="button" disabled={reloading !== undefined} onClick={() => void reload(undefined)}>
+          {reloading === "*" ? "Reloading…" : "Reload all"}
+        </button>
         {notice && <span role="status">{notice}</span>}
       </div>
       <section aria-label="Code locations">

@@ -11,7 +11,7 @@ interface LaunchpadNode {
   key: AssetKeyData;
   isPartitioned: boolean;
   partitionsDescription: string | null;
-  partitionsDefinition: { kind: string } | null;
+  partitionsDefinition: { kind: string; name?: string } | null;
   backfillPolicy: string | null;
   partitionKeyCount: number | null;
   partitionKeys: string[] | null;
@@ -43,6 +43,10 @@ const LAUNCH_BACKFILL = `mutation LaunchpadBackfill($selection: String!, $partit
   }
 }`;
 
+const ADD_PARTITION = `mutation LaunchpadAddPartition($name: String!, $keys: [String!]!) {
+  addDynamicPartitions(partitionsDefName: $name, partitionKeys: $keys) { __typename ... on Error { message } }
+}`;
+
 type Mode = "single" | "range";
 
 export function Launchpad() {
@@ -59,6 +63,7 @@ export function Launchpad() {
   const [end, setEnd] = useState(() => hashQuery().get("end") ?? "");
   const [result, setResult] = useState<string[] | undefined>();
   const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     setError(undefined);
@@ -73,7 +78,7 @@ export function Launchpad() {
         setSchema(runConfigSchemaOrError.schema);
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-  }, [selection]);
+  }, [selection, reload]);
 
   // What the page shows is in its URL: a launchpad can be shared as it is.
   useEffect(() => {
@@ -118,6 +123,17 @@ export function Launchpad() {
     }
   };
 
+  const dynamicName = partitioned?.partitionsDefinition?.kind === "dynamic" ? partitioned.partitionsDefinition.name : undefined;
+  const addPartition = async () => {
+    if (!dynamicName) return;
+    try {
+      const { addDynamicPartitions } = await gql<{ addDynamicPartitions: { __typename: string; message?: string } }>(ADD_PARTITION, { name: dynamicName, keys: [partition] });
+      if (addDynamicPartitions.__typename !== "Ok") setResult([addDynamicPartitions.message ?? addDynamicPartitions.__typename]);
+      setReload((n) => n + 1);
+    } catch (e) {
+      setResult([e instanceof Error ? e.message : String(e)]);
+    }
+  };
   const partitionMissing = partitioned !== undefined && (mode === "single" ? partition === "" : start === "" || end === "");
   return (
     <div className="page launchpad">
@@ -158,6 +174,11 @@ export function Launchpad() {
           {mode === "single" ? (
             <label>
               Partition <input aria-label="Partition" list="partition-keys" value={partition} onChange={(e) => setPartition(e.target.value)} />
+              {dynamicName && partition !== "" && !keys.includes(partition) && (
+                <button type="button" onClick={() => void addPartition()}>
+                  Add partition {partition} to {dynamicName}
+                </button>
+              )}
             </label>
           ) : (
             <>
