@@ -57,6 +57,7 @@ describe("launchpad", () => {
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.insertText('{"ops":{"configured":{"config":{"rows":2,"mode":"full"}}}}');
     await expect.poll(() => page.getByRole("list", { name: "Config problems" }).count()).toBe(0);
+    expect(decodeURIComponent(page.url())).toContain('config={"ops":{"configured":{"config":{"rows":2,"mode":"full"}}}}');
     await shot("launchpad.png");
     await page.getByRole("button", { name: "Launch run" }).click();
     await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/#\/runs\/[\w-]+$/);

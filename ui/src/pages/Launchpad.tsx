@@ -82,8 +82,9 @@ export function Launchpad() {
 
   // What the page shows is in its URL: a launchpad can be shared as it is.
   useEffect(() => {
-    setHashQuery({ selection, partition: mode === "single" ? partition : "", start: mode === "range" ? start : "", end: mode === "range" ? end : "" });
-  }, [selection, mode, partition, start, end]);
+    // A long config would make an address too long to share: it stays out of it.
+    setHashQuery({ selection, config: config.length <= 1500 ? config : "", partition: mode === "single" ? partition : "", start: mode === "range" ? start : "", end: mode === "range" ? end : "" });
+  }, [selection, config, mode, partition, start, end]);
 
   const partitioned = useMemo(() => nodes?.find((n) => n.isPartitioned), [nodes]);
   const keys = partitioned?.partitionKeys ?? [];
