@@ -46,6 +46,8 @@ export interface AssetNodeSnapshot {
   readonly isObservable: boolean;
   /** Whether it depends on its own earlier partitions. */
   readonly isSelfDependent: boolean;
+  /** How a backfill splits its partitions into runs; null (or absent, in older snapshots) when it has no policy. */
+  readonly backfillPolicy?: { readonly policyType: "SINGLE_RUN" | "MULTI_RUN"; readonly maxPartitionsPerRun: number | null } | null;
 }
 
 export interface JobSnapshot {
@@ -133,6 +135,7 @@ export function snapshotDefinitions(defs: Definitions): LocationSnapshot {
       dependedByKeys: (graph.children[node] ?? []).map((c) => graph.ids[c] as string),
       partitionsDefinition: partitionsDef ? snapshotPartitionsDefinition(partitionsDef) : null,
       partitionsDescription: partitionsDef ? partitionsDef.toString() : null,
+      backfillPolicy: spec.backfillPolicy ? { policyType: spec.backfillPolicy.policyType, maxPartitionsPerRun: spec.backfillPolicy.maxPartitionsPerRun } : null,
       codeVersion: spec.codeVersion ?? null,
       automationConditionLabel: condition ? (condition.label ?? condition.describeNode()) : null,
       jobNames: jobNamesOf[node] ?? [],

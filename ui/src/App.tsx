@@ -4,20 +4,26 @@ import { Lineage } from "./pages/Lineage.js";
 import { Run } from "./pages/Run.js";
 import { Runs } from "./pages/Runs.js";
 import { assetRoute } from "./pages/asset-routes.js";
+import { OPS_PAGES, opsPage } from "./ops-routes.js";
+import { ShellControls } from "./shell/ShellControls.js";
+import "./shell-ops.css";
 
 const PAGES = [
   { path: "/lineage", label: "Lineage" },
   { path: "/assets", label: "Assets" },
   { path: "/runs", label: "Runs" },
+  ...OPS_PAGES,
 ] as const;
 
 function page(path: string) {
   if (path.startsWith("/lineage")) return <Lineage />;
   const assetPage = assetRoute(path);
   if (assetPage) return assetPage;
-  const run = /^\/runs\/([^/]+)$/.exec(path);
+  const run = /^\/runs\/([^/?]+)(?:\?.*)?$/.exec(path);
   if (run) return <Run key={run[1]} runId={decodeURIComponent(run[1] as string)} />;
   if (path === "/runs") return <Runs />;
+  const ops = opsPage(path);
+  if (ops) return ops;
   return <p role="alert">No page at {path}.</p>;
 }
 
@@ -44,6 +50,7 @@ export function App() {
             </a>
           ))}
         </nav>
+        <ShellControls />
       </header>
       <main className="app-main">{page(path)}</main>
     </div>

@@ -20,6 +20,7 @@ import { defineEventTypes } from "./events.js";
 import { defineComputeLogQueries } from "./compute-logs.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { AssetKeyInputRef, TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
+import { defineOpsPagesFields } from "./ops-pages.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
@@ -447,6 +448,8 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
       }),
     }),
   });
+
+  defineOpsPagesFields(builder, { AssetNode: assets.AssetNode, RunEvent: events.RunEvent });
 
   return builder.toSchema();
 }

@@ -2,6 +2,7 @@
 // groups only (a few hundred elements whatever the number of assets); zoomed in, the assets in view, each a button
 // named by its key. Arrow keys move between assets along the lineage.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type LayoutInput, type Rect } from "../layout/layered-layout.js";
 import { useLayout } from "../layout/use-layout.js";
@@ -71,7 +72,10 @@ export function Lineage() {
     gql<{ assetNodes: AssetNodeData[] }>(ASSET_NODES)
       .then((data) => setAssets(data.assetNodes))
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-  }, []);
+    // A shared address opens with its selection applied.
+    const shared = hashQuery().get("selection");
+    if (shared) void applySelection(shared);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once per page
 
   useEffect(() => {
     const element = canvas.current;
@@ -113,12 +117,14 @@ export function Lineage() {
     if (text.trim() === "") {
       setSelectionError(undefined);
       setHighlighted(new Set());
+      setHashQuery({ selection: undefined });
       return;
     }
     try {
       const data = await gql<{ assetNodes: AssetNodeData[] }>(ASSET_NODES, { selection: text });
       setSelectionError(undefined);
       setHighlighted(new Set(data.assetNodes.map((a) => keyString(a.key))));
+      setHashQuery({ selection: text });
     } catch (e) {
       setSelectionError(e instanceof Error ? e.message : String(e));
     }
@@ -216,6 +222,7 @@ export function Lineage() {
         <button type="button" disabled={selectionText.trim() === "" || selectionError !== undefined} onClick={() => void materialize(selectionText)}>
           Materialize selection
         </button>
+        <a href={`#/launchpad?selection=${encodeURIComponent(selectionText.trim() || "*")}`}>Launchpad…</a>
         <button type="button" onClick={zoomToFit}>
           Zoom to fit
         </button>

@@ -2,6 +2,7 @@
 // follows the run over the API's subscription from the last event read; a visible badge says whether it is live,
 // and the live view can be paused.
 import { useEffect, useMemo, useRef, useState } from "react";
+import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
 
@@ -18,6 +19,7 @@ interface RunEventData {
   stepKey: string | null;
   timestamp: number;
   assetKey: AssetKeyData | null;
+  stepKeys?: string[] | null;
 }
 
 const RUN = `query RunPage($runId: ID!) {
@@ -29,36 +31,39 @@ const RUN = `query RunPage($runId: ID!) {
 }`;
 
 const EVENTS = `subscription RunPageEvents($runId: ID!, $cursor: String) {
-  runEvents(runId: $runId, cursor: $cursor) { events { eventType message level stepKey timestamp assetKey { path } } cursor }
+  runEvents(runId: $runId, cursor: $cursor) { events { eventType message level stepKey timestamp assetKey { path } stepKeys } cursor }
 }`;
 
 const TERMINATE = `mutation TerminateFromRunPage($runId: ID!) {
   terminateRun(runId: $runId) { __typename ... on Error { message } }
 }`;
 
-const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: ReexecutionStrategy!) {
-  reexecuteRun(runId: $runId, strategy: $strategy) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
+const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: ReexecutionStrategy!, $stepKeys: [String!]) {
+  reexecuteRun(runId: $runId, strategy: $strategy, stepKeys: $stepKeys) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } }
 }`;
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 interface StepSpan {
   key: string;
-  start: number;
+  /** Undefined while the step is queued (planned by RUN_START, not started). */
+  start: number | undefined;
   end: number | undefined;
-  state: "running" | "succeeded" | "failed" | "retrying";
+  state: "queued" | "running" | "succeeded" | "failed" | "retrying" | "skipped";
 }
 
 function stepSpans(events: readonly RunEventData[]): StepSpan[] {
   const spans = new Map<string, StepSpan>();
   for (const e of events) {
+    if (e.eventType === "RUN_START") for (const key of e.stepKeys ?? []) if (!spans.has(key)) spans.set(key, { key, start: undefined, end: undefined, state: "queued" });
     if (!e.stepKey) continue;
     const span = spans.get(e.stepKey);
-    if (e.eventType === "STEP_START" && !span) spans.set(e.stepKey, { key: e.stepKey, start: e.timestamp, end: undefined, state: "running" });
+    if (e.eventType === "STEP_START" && (!span || span.start === undefined)) spans.set(e.stepKey, { key: e.stepKey, start: e.timestamp, end: undefined, state: "running" });
     else if (span && e.eventType === "STEP_SUCCESS") Object.assign(span, { end: e.timestamp, state: "succeeded" });
     else if (span && e.eventType === "STEP_FAILURE") Object.assign(span, { end: e.timestamp, state: "failed" });
     else if (span && e.eventType === "STEP_UP_FOR_RETRY") span.state = "retrying";
     else if (span && e.eventType === "STEP_RESTARTED") span.state = "running";
+    else if (e.eventType === "STEP_SKIPPED") spans.set(e.stepKey, { key: e.stepKey, start: span?.start, end: span?.end, state: "skipped" });
   }
   return [...spans.values()];
 }
@@ -69,10 +74,11 @@ export function Run({ runId }: { runId: string }) {
   const [events, setEvents] = useState<RunEventData[]>([]);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [paused, setPaused] = useState(false);
-  const [stepFilter, setStepFilter] = useState("");
-  const [typeFilter, setTypeFilter] = useState("");
-  const [textFilter, setTextFilter] = useState("");
+  const [stepFilter, setStepFilter] = useState(() => hashQuery().get("step") ?? "");
+  const [typeFilter, setTypeFilter] = useState(() => hashQuery().get("type") ?? "");
+  const [textFilter, setTextFilter] = useState(() => hashQuery().get("q") ?? "");
   const [notice, setNotice] = useState<string | undefined>();
+  const [selectedSteps, setSelectedSteps] = useState<ReadonlySet<string>>(new Set());
   const cursor = useRef<string | null>(null);
   const buffered = useRef<RunEventData[]>([]);
   const pausedRef = useRef(paused);
@@ -109,6 +115,7 @@ export function Run({ runId }: { runId: string }) {
   useEffect(() => {
     if (!paused) flush();
   }, [paused]);
+  useEffect(() => setHashQuery({ step: stepFilter, type: typeFilter, q: textFilter }), [stepFilter, typeFilter, textFilter]);
 
   const spans = useMemo(() => stepSpans(events), [events]);
   const shown = useMemo(
@@ -136,12 +143,15 @@ export function Run({ runId }: { runId: string }) {
 
   if (error) return <p role="alert">{error}</p>;
   if (!run) return <p role="status">Loading run {runId}…</p>;
-  const start = spans.length ? Math.min(...spans.map((s) => s.start)) : 0;
-  const end = spans.length ? Math.max(...spans.map((s) => s.end ?? Date.now())) : 1;
+  const started = spans.filter((s): s is StepSpan & { start: number } => s.start !== undefined);
+  const start = started.length ? Math.min(...started.map((s) => s.start)) : 0;
+  const end = started.length ? Math.max(...started.map((s) => s.end ?? Date.now())) : 1;
   const scale = (t: number) => ((t - start) / Math.max(0.001, end - start)) * 100;
   const stepKeys = [...new Set(events.map((e) => e.stepKey).filter((k): k is string => k !== null))];
   const eventTypes = [...new Set(events.map((e) => e.eventType))];
   const finished = FINISHED.has(run.status);
+  // A step still queued when its run has ended never ran (skipped after an upstream failure, or canceled).
+  const stateOf = (span: StepSpan) => (finished && span.state === "queued" ? "skipped" : span.state);
 
   return (
     <div className="page">
@@ -165,17 +175,41 @@ export function Run({ runId }: { runId: string }) {
         <button type="button" disabled={run.status !== "FAILURE"} onClick={() => void act(REEXECUTE, { runId, strategy: "FROM_FAILURE" }, "Re-executed.")}>
           Re-execute from failure
         </button>
+        <button
+          type="button"
+          disabled={!finished || selectedSteps.size === 0}
+          onClick={() => void act(REEXECUTE, { runId, strategy: "SELECTED_STEPS", stepKeys: [...selectedSteps] }, "Re-executed.")}
+        >
+          Re-execute selected ({selectedSteps.size})
+        </button>
         {notice && <span role="alert">{notice}</span>}
       </div>
       <section aria-label="Steps" className="gantt">
         {spans.map((span) => (
           <div key={span.key} className="gantt-row">
-            <span className="gantt-label">{span.key}</span>
+            <label className="gantt-label">
+              <input
+                type="checkbox"
+                aria-label={`Select step ${span.key}`}
+                checked={selectedSteps.has(span.key)}
+                onChange={(e) => {
+                  const next = new Set(selectedSteps);
+                  if (e.target.checked) next.add(span.key);
+                  else next.delete(span.key);
+                  setSelectedSteps(next);
+                }}
+              />
+              {span.key}
+            </label>
             <span
-              className={`gantt-bar gantt-${span.state}`}
+              className={`gantt-bar gantt-${stateOf(span)}`}
               role="img"
-              aria-label={`Step ${span.key} ${span.state}`}
-              style={{ left: `${scale(span.start)}%`, width: `${Math.max(0.5, scale(span.end ?? end) - scale(span.start))}%` }}
+              aria-label={`Step ${span.key} ${stateOf(span)}`}
+              style={
+                span.start === undefined
+                  ? { left: "0%", width: "100%" }
+                  : { left: `${scale(span.start)}%`, width: `${Math.max(0.5, scale(span.end ?? end) - scale(span.start))}%` }
+              }
             />
           </div>
         ))}

@@ -1,5 +1,6 @@
 // The runs of the instance, newest first, filtered by status, a page at a time (the API's cursor).
 import { useEffect, useState } from "react";
+import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql } from "../api.js";
 
 interface RunRow {
@@ -21,7 +22,7 @@ export function Runs() {
   const [rows, setRows] = useState<RunRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [hasMore, setHasMore] = useState(false);
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState(() => hashQuery().get("status") ?? "");
   const [error, setError] = useState<string | undefined>();
 
   const load = async (after: string | null, replace: boolean) => {
@@ -42,6 +43,7 @@ export function Runs() {
   };
   useEffect(() => {
     void load(null, true);
+    setHashQuery({ status });
   }, [status]); // eslint-disable-line react-hooks/exhaustive-deps -- reload on a new filter
 
   return (
