@@ -9,11 +9,13 @@ import { computeAsset } from "./compute-asset.js";
 import { handleOutputs } from "./handle-outputs.js";
 import { loadInputs } from "./load-inputs.js";
 import { observeSource } from "./observe-source.js";
+import { runOpStep } from "./run-op-step.js";
 import { ComputeError } from "./run-compute.js";
 import { computeCheck, evaluateChecks } from "./step-checks.js";
 import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
 
 export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+  if (step.kind === "op") return runOpStep(run, step);
   const started = performance.now();
   const emit = stepEmitter(run, step);
   const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
@@ -23,7 +25,7 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
   try {
     inputs = await loadInputs(run, step, log, emit);
   } catch (error) {
-    return fail(step, emit, error, started, 0, "loading its inputs");
+    return failStep(step, emit, error, started, 0, "loading its inputs");
   }
 
   // Inputs are loaded once: a retry calls the compute again with the same values.
@@ -51,16 +53,16 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
       if (error instanceof ComputeError) {
         return {
           retryable: { error: error.original, upForRetryMessage: (retry) => `Step "${step.key}" failed and will be retried ${retry}.` },
-          giveUp: () => fail(step, emit, error.original, started, attempt, undefined),
+          giveUp: () => failStep(step, emit, error.original, started, attempt, undefined),
         };
       }
       const phase = error instanceof AssetCheckFailedError ? undefined : "handling its output";
-      return { outcome: fail(step, emit, error, started, attempt, phase) };
+      return { outcome: failStep(step, emit, error, started, attempt, phase) };
     }
   });
 }
 
-function fail(step: PlanStep, emit: StepEmit, error: unknown, started: number, attempt: number, phase: string | undefined): StepOutcome {
+export function failStep(step: PlanStep, emit: StepEmit, error: unknown, started: number, attempt: number, phase: string | undefined): StepOutcome {
   const serialized = serializeError(error);
   emit({
     eventType: "STEP_FAILURE",
