@@ -199,7 +199,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
     tick.next.set(node, entry);
     const result = await evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
-    const requestedSubset = graph.isExternal(node) ? tick.empty(node) : result.trueSubset;
+    const requestedSubset = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
     if (!requestedSubset.isEmpty) {
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
