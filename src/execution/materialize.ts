@@ -2,7 +2,7 @@
 import { InvalidExecutionOptionError, NothingToRunError } from "./errors.js";
 import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
-import type { CoercibleToAssetSelection } from "../definitions/index.js";
+import type { AssetCheckKeyLike, CoercibleToAssetSelection } from "../definitions/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";
@@ -43,6 +43,13 @@ async function withStatuses(defs: DefinitionsData, selection: SelectionLike | un
 export async function executeRequestedDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
   const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance), true);
   return executeRun(defs, nodes, options, checks);
+}
+
+/** The selection a run request stands for: its assets, and the checks it names (only those, when it names no asset). */
+export function requestedSelection(request: { readonly assetSelection?: readonly { toString(): string }[] | undefined; readonly assetCheckKeys?: readonly AssetCheckKeyLike[] | undefined }): SelectionLike {
+  const keys = (request.assetSelection ?? []).map(String);
+  if (!request.assetCheckKeys?.length) return keys;
+  return AssetSelection.keys(...keys).or(AssetSelection.checks(...request.assetCheckKeys));
 }
 
 /** The computed assets and checks `selection` runs; external assets (but observable ones when allowed) or an empty selection are errors. */

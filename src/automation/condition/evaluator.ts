@@ -13,6 +13,7 @@ import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
+import { evaluateCheckConditions, withCheckStates } from "./check-conditions.js";
 
 const ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"] as const;
 const ACTIVE_BACKFILL_STATUSES = ["REQUESTED", "IN_PROGRESS", "CANCELING"] as const;
@@ -215,7 +216,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     nodes[node] = { conditionId: condition.uniqueId, evaluation, requestedSubset, entry, entryJson, fixpoint: entryJson === jsonBefore, volatile, requestedChanged, touched };
   }
 
-  const cursor = cursorText(graph, tick.next, nodes, { evaluationTime, evaluationId, maxStorageId });
+  const checkOutcome = await evaluateCheckConditions(tick, options.cursor);
+  const cursor = withCheckStates(cursorText(graph, tick.next, nodes, { evaluationTime, evaluationId, maxStorageId }), checkOutcome);
   if (incremental) {
     keepMemo(
       instance,
@@ -235,7 +237,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       memo,
     );
   }
-  return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), cursor);
+  return new AutomationConditionEvaluationResult(results, [...buildRunRequests(graph, tick.requested), ...checkOutcome.runRequests], cursor);
 }
 
 /**

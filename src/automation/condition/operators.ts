@@ -17,6 +17,7 @@ import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
+import { evaluateCheckDeps } from "./check-conditions.js";
 
 const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
 
@@ -79,7 +80,7 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "any_deps_match":
     case "all_deps_match":
-      if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be evaluated on an asset check; use it outside anyChecksMatch/allChecksMatch`);
+      if (ctx.check !== undefined) return evaluateCheckDeps(condition, ctx);
       return evaluateDeps(condition, ctx);
     case "any_downstream_conditions":
       return evaluateDownstreamConditions(condition, ctx);

@@ -1,6 +1,6 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
 import type { DefinitionsData } from "../../definitions/index.js";
-import { executeRequestedDefinitions, failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
+import { executeRequestedDefinitions, requestedSelection, failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import { InvalidRunRequestError } from "../../definitions/index.js";
 import type { RunRequest } from "../../definitions/index.js";
@@ -101,7 +101,7 @@ export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
     }
     if (!job) {
       // The automation sensor's requests: observable sources requested by their conditions are observed.
-      execution = executeRequestedDefinitions(defs, (request.assetSelection ?? []).map(String), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
+      execution = executeRequestedDefinitions(defs, requestedSelection(request), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
     } else {
       execution = request.assetSelection
         ? materializeDefinitions(defs, request.assetSelection.map(String), {
