@@ -6,6 +6,7 @@ import { previousState, storeState, type EvaluationContext } from "./context.js"
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
+import { onSelfEdge } from "./self-deps.js";
 
 type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
 
@@ -203,6 +204,8 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
 
   async executed_with_root_target(ctx) {
     const { tick, node, candidate } = ctx;
+    // The root's own earlier partitions, as its dep: the run that made them did not run the partitions evaluated.
+    if (onSelfEdge(tick.graph, ctx.root, node, ctx.path)) return tick.empty(node);
     const rootId = tick.graph.ids[ctx.root] as string;
     // A check's own condition: the run evaluated the check.
     const rootCheck = checkOfRoot(tick, ctx.root);
