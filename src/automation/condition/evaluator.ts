@@ -55,7 +55,7 @@ export class AutomationConditionEvaluationResult {
     this.results = Object.freeze(results);
     this.runRequests = Object.freeze(runRequests);
     this.cursor = cursor;
-    this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0);
+    this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0) + runRequests.reduce((n, r) => n + (r.assetCheckKeys?.length ?? 0), 0);
     this.#byKey = new Map(results.map((r) => [r.key.toString(), r]));
     Object.freeze(this);
   }
