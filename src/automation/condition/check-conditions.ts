@@ -3,7 +3,7 @@
 // run on its own (a run request naming the check keys). Their states ride in the cursor under "checks".
 import { RunRequest } from "../../definitions/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
-import type { ConditionResult, EvaluationContext, TickData } from "./context.js";
+import type { TickData } from "./context.js";
 import type { AssetCursor } from "./cursor.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
@@ -14,26 +14,6 @@ export interface CheckConditionsOutcome {
   readonly runRequests: readonly RunRequest[];
   /** Each check's state for the next evaluation, by check id. */
   readonly states: Readonly<Record<string, AssetCursor>>;
-}
-
-/** any_deps_match / all_deps_match on a check: over the checked asset and the check's additional deps. */
-export async function evaluateCheckDeps(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
-  // Each dep is an asset: evaluated as one (no check), under the same root, at the path evaluateDeps would give it.
-  const evaluateDep = (dep: number, candidate: EntitySubset, path: string): Promise<ConditionResult> =>
-    evaluateCondition(condition.children[0] as AutomationCondition, { ...ctx, node: dep, candidate, path: `${path}.0`, check: undefined });
-  const { tick } = ctx;
-  const check = tick.graph.checks[ctx.check as number];
-  const deps = check ? [...new Set([check.asset, ...check.additionalDeps])] : [];
-  const any = condition.kind === "any_deps_match";
-  let matched = !any;
-  const children: ConditionResult[] = [];
-  for (const dep of deps) {
-    const r = await evaluateDep(dep, tick.full(dep), `${ctx.path}@${tick.graph.ids[dep]}`);
-    children.push(r);
-    matched = any ? matched || !r.trueSubset.isEmpty : matched && !r.trueSubset.isEmpty;
-  }
-  const trueSubset = matched ? ctx.candidate : EntitySubset.of(ctx.node, false);
-  return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children };
 }
 
 /** The condition of a check: its own, or its spec's. */

@@ -17,7 +17,7 @@ import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
-import { evaluateCheckDeps } from "./check-conditions.js";
+import { evaluateCheckDeps } from "./check-deps.js";
 import { depsOf } from "./self-deps.js";
 
 const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
@@ -81,7 +81,7 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "any_deps_match":
     case "all_deps_match":
-      if (ctx.check !== undefined) return evaluateCheckDeps(condition, ctx);
+      if (ctx.check !== undefined) return evaluateCheckDeps(condition, ctx, evaluateCondition);
       return evaluateDeps(condition, ctx);
     case "any_downstream_conditions":
       return evaluateDownstreamConditions(condition, ctx);

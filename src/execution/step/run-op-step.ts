@@ -10,7 +10,7 @@ import { makeLogger } from "../step-logger.js";
 import { runWithRetries } from "../step-retry.js";
 import { loadInputs } from "./load-inputs.js";
 import { ComputeError, runUserCode } from "./run-compute.js";
-import { failStep } from "./run-step.js";
+import { failStep } from "./fail-step.js";
 import { openStepContext } from "./step-context.js";
 import { stepEmitter, type StepOutcome } from "./step-events.js";
 

@@ -1,6 +1,6 @@
 // Runs one step in this process: loads its inputs, calls its compute (retried as its RetryPolicy allows),
 // hands its outputs to their IO managers, records its checks, and writes the step's events throughout.
-import { AssetCheckFailedError, serializeError } from "../../core/index.js";
+import { AssetCheckFailedError } from "../../core/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
@@ -12,7 +12,8 @@ import { observeSource } from "./observe-source.js";
 import { runOpStep } from "./run-op-step.js";
 import { ComputeError } from "./run-compute.js";
 import { computeCheck, evaluateChecks } from "./step-checks.js";
-import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
+import { stepEmitter, type StepOutcome } from "./step-events.js";
+import { failStep } from "./fail-step.js";
 
 export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
   if (step.kind === "op") return runOpStep(run, step);
@@ -60,16 +61,4 @@ export async function runStep(run: RunState, step: PlanStep): Promise<StepOutcom
       return { outcome: failStep(step, emit, error, started, attempt, phase) };
     }
   });
-}
-
-export function failStep(step: PlanStep, emit: StepEmit, error: unknown, started: number, attempt: number, phase: string | undefined): StepOutcome {
-  const serialized = serializeError(error);
-  emit({
-    eventType: "STEP_FAILURE",
-    message: `Step "${step.key}" failed${phase ? ` while ${phase}` : ""}: ${serialized.message}`,
-    error: serialized,
-    durationMs: performance.now() - started,
-    attempt,
-  });
-  return { status: "failure", error };
 }
