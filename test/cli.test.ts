@@ -80,8 +80,8 @@ describe("tessera materialize on the quickstart, then the commands that inspect 
     expect(materialized.stderr).toBe("");
     expect(materialized.code).toBe(0);
     expect(materialized.stdout).toContain("[raw_orders] started");
-    // 9 assets in 8 steps (a multi-asset computes two) and 2 check steps.
-    expect(materialized.stdout).toMatch(/\[clean_orders\] succeeded in \d+ms \(\d+\/10\)/);
+    // 9 assets in 8 steps (a multi-asset computes two), 2 steps for the ops of the graph asset, and 2 check steps.
+    expect(materialized.stdout).toMatch(/\[clean_orders\] succeeded in \d+ms \(\d+\/12\)/);
     expect(materialized.stdout).toContain("[clean_orders] info: Dropped 8 of 40 rows");
     expect(materialized.stdout).toContain("[customer_orders] warn: 1 order(s) reference customers missing");
   });

@@ -14,6 +14,7 @@ import { AssetDep, refToKey, type AssetRef } from "./asset-dep.js";
 import type { AssetInputDefinition, OpNode } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
 import type { RetryPolicy } from "./retry-policy.js";
+import type { AutomationCondition } from "./automation-condition.js";
 
 /** How serious a failed check is: WARN is reported only; ERROR (the default) also stops downstream assets when the check is blocking. */
 export const AssetCheckSeverity = Object.freeze({ WARN: "WARN", ERROR: "ERROR" });
@@ -29,6 +30,8 @@ export interface AssetCheckSpecOptions {
   /** Other assets the check reads (not loaded as inputs). */
   additionalDeps?: readonly (AssetDep | AssetRef)[];
   metadata?: RawMetadata;
+  /** When automation requests this check on its own (e.g. AutomationCondition.eager() or onCron()). */
+  automationCondition?: AutomationCondition;
 }
 
 /**
@@ -43,6 +46,7 @@ export class AssetCheckSpec {
   readonly description: string | undefined;
   readonly additionalDeps: readonly AssetDep[];
   readonly metadata: MetadataMap;
+  readonly automationCondition: AutomationCondition | undefined;
 
   constructor(name: string, options: AssetCheckSpecOptions) {
     validateName(name, `Asset check name "${name}"`);
@@ -55,6 +59,7 @@ export class AssetCheckSpec {
     this.description = options.description;
     this.additionalDeps = Object.freeze((options.additionalDeps ?? []).map((d) => (d instanceof AssetDep ? d : new AssetDep(d))));
     this.metadata = coerceMetadata(options.metadata, `metadata of check "${name}"`);
+    this.automationCondition = options.automationCondition;
     Object.freeze(this);
   }
 
@@ -125,6 +130,8 @@ export interface AssetCheckOptions<C, R, RK extends string> {
   opTags?: Record<string, unknown>;
   /** Whether to load the asset's value. @default true when the compute declares a second parameter */
   loadAsset?: boolean;
+  /** When automation requests this check on its own: `eager()` after its asset updates, `onCron()` on a schedule. */
+  automationCondition?: AutomationCondition;
 }
 
 type AssetValueOf<A> = A extends { readonly __output: infer T } ? T : unknown;
@@ -185,6 +192,7 @@ export function assetCheck<
     description: options.description,
     additionalDeps: options.additionalDeps,
     metadata: options.metadata,
+    automationCondition: options.automationCondition,
   });
   const where = `asset check "${spec.id}"`;
   checkOpOptions(options, where);

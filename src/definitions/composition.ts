@@ -29,6 +29,8 @@ export interface GraphBody {
   readonly name: string;
   readonly inputNames: readonly string[];
   readonly invocations: readonly Invocation[];
+  /** For a graph-backed asset: the handle giving each output's value, by output name (each op is a step of its own). */
+  readonly outputs?: Readonly<Record<string, OutputHandle>> | undefined;
 }
 
 let current: Composition | undefined;

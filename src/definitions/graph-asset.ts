@@ -82,7 +82,8 @@ export function graphAsset<const Ins extends Readonly<Record<string, AssetInputS
     { ...(options as AssetOptions<Record<string, AssetInputSource>, undefined, Record<never, never>, never>), requiredResourceKeys: requiredResourceKeys as never[] },
     compute as never,
   );
-  return withGraph(built, body, resourceClasses) as AssetsDefinition<T>;
+  const outputName = built.outputs[0]?.name ?? "result";
+  return withGraph(built, { ...body, outputs: { [outputName]: output } }, resourceClasses) as AssetsDefinition<T>;
 }
 
 /** Several assets computed by one graph: compose returns an object of handles keyed like `outs`. */
@@ -106,7 +107,10 @@ export function graphMultiAsset<
     return Object.fromEntries(outNames.map((name) => [name, valueOf(handles[name] as OutputHandle)]));
   };
   const built = multiAsset({ ...(options as object), requiredResourceKeys } as never, compute as never);
-  return withGraph(built as AssetsDefinition<unknown>, body, resourceClasses) as never;
+  const outputs = Object.fromEntries(
+    outNames.map((name) => [(built as AssetsDefinition<unknown>).outputNamed(name)?.name ?? name, handles[name] as OutputHandle]),
+  );
+  return withGraph(built as AssetsDefinition<unknown>, { ...body, outputs }, resourceClasses) as never;
 }
 
 function keyOf(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }): AssetKey {

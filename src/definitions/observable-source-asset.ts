@@ -14,6 +14,7 @@ import type { RequiredResources } from "./asset.js";
 import { collectResources, opTagsOf, type ResourceRequirement } from "./op-options.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { AssetSpec } from "./asset-spec.js";
+import type { AutomationCondition } from "./automation-condition.js";
 import type { PartitionsDefinition } from "../partitions/index.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
@@ -96,6 +97,8 @@ export interface ObservableSourceAssetOptions<R, RK extends string> {
   opTags?: Record<string, unknown>;
   /** Partitions observed (the observe function returns DataVersionsByPartition). */
   partitionsDef?: PartitionsDefinition;
+  /** When automation requests an observation of this source (e.g. `AutomationCondition.onCron("0 * * * *")`), as the reference allows. */
+  automationCondition?: AutomationCondition;
 }
 
 export type ObserveFunction<R, RK extends string> = (
@@ -124,6 +127,7 @@ export function observableSourceAsset<
     owners: options.owners,
     kinds: options.kinds,
     partitionsDef: options.partitionsDef,
+    automationCondition: options.automationCondition,
   });
   return observableDefinition([spec], `${key.toPythonIdentifier()}`, options, observe, { [key.toString()]: options.ioManagerKey });
 }

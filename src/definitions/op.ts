@@ -55,6 +55,8 @@ export interface OpOptions<Ins, T, C, R, RK extends string> {
   resources?: R;
   retryPolicy?: RetryPolicy;
   tags?: Record<string, unknown>;
+  /** The concurrency pool of this op's step inside a graph asset (as asset({ pool })). */
+  pool?: string;
 }
 
 export type OpCompute<Ins, T, C, R, RK extends string> = (
@@ -116,7 +118,7 @@ export function op<
     requiredResourceKeys,
     resourceClasses,
     retryPolicy: options.retryPolicy,
-    tags: opTagsOf(options.tags, where),
+    tags: opTagsOf(options.pool === undefined ? options.tags : { ...options.tags, "tessera/pool": options.pool }, where),
     description: options.description,
   };
   const invoke = (inputs: Readonly<Record<string, unknown>> = {}): OutputHandle<unknown> => {

@@ -18,6 +18,8 @@ export interface RunRequestOptions {
   assetSelection?: readonly AssetKeyLike[];
   /** The partition to run, which must be a partition of the target job's partitionsDef. */
   partitionKey?: string;
+  /** The asset checks to run (the reference's asset_check_keys): with no assetSelection, only these checks run. */
+  assetCheckKeys?: readonly { readonly assetKey: AssetKeyLike; readonly name: string }[];
 }
 
 /**
@@ -34,6 +36,7 @@ export class RunRequest {
   readonly jobName: string | undefined;
   readonly assetSelection: readonly AssetKey[] | undefined;
   readonly partitionKey: string | undefined;
+  readonly assetCheckKeys: readonly { readonly assetKey: AssetKey; readonly name: string }[] | undefined;
 
   constructor(options: RunRequestOptions = {}) {
     if (options === null || typeof options !== "object") {
@@ -61,6 +64,11 @@ export class RunRequest {
     this.jobName = jobName;
     this.assetSelection = assetSelection === undefined ? undefined : Object.freeze(assetSelection.map((k) => AssetKey.from(k)));
     this.partitionKey = partitionKey;
+    if (options.assetCheckKeys !== undefined && !Array.isArray(options.assetCheckKeys)) {
+      throw new InvalidRunRequestError(`RunRequest assetCheckKeys must be an array of { assetKey, name }, got ${JSON.stringify(options.assetCheckKeys)}.`);
+    }
+    this.assetCheckKeys =
+      options.assetCheckKeys === undefined ? undefined : Object.freeze(options.assetCheckKeys.map((c) => Object.freeze({ assetKey: AssetKey.from(c.assetKey), name: c.name })));
     Object.freeze(this);
   }
 
@@ -78,6 +86,7 @@ export class RunRequest {
     if (this.runConfig !== undefined) o.runConfig = this.runConfig;
     if (this.jobName !== undefined) o.jobName = this.jobName;
     if (this.assetSelection !== undefined) o.assetSelection = this.assetSelection;
+    if (this.assetCheckKeys !== undefined) o.assetCheckKeys = this.assetCheckKeys;
     if (this.partitionKey !== undefined) o.partitionKey = this.partitionKey;
     return o;
   }

@@ -2,7 +2,7 @@
 import { InvalidExecutionOptionError, NothingToRunError } from "./errors.js";
 import type { DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
-import type { CoercibleToAssetSelection } from "../definitions/index.js";
+import type { AssetCheckKeyLike, CoercibleToAssetSelection } from "../definitions/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 import type { Instance } from "../instance/index.js";
@@ -36,11 +36,27 @@ async function withStatuses(defs: DefinitionsData, selection: SelectionLike | un
   return parsed.needsInstance() ? parsed.withStatusesResolved(defs, { instance }) : selection;
 }
 
-/** The computed assets and checks `selection` runs; external assets or an empty selection are errors. */
-function selectedTargets(defs: DefinitionsData, selection: SelectionLike | undefined): { nodes: number[]; checks: number[] | undefined } {
+/**
+ * Runs what an automation condition requested: computed assets are materialized and observable sources
+ * observed in one run (the reference's requests of observable sources), with the checks the request names.
+ */
+export async function executeRequestedDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, options: ExecuteOptions): Promise<ExecuteResult> {
+  const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance), true);
+  return executeRun(defs, nodes, options, checks);
+}
+
+/** The selection a run request stands for: its assets, and the checks it names (only those, when it names no asset). */
+export function requestedSelection(request: { readonly assetSelection?: readonly { toString(): string }[] | undefined; readonly assetCheckKeys?: readonly AssetCheckKeyLike[] | undefined }): SelectionLike {
+  const keys = (request.assetSelection ?? []).map(String);
+  if (!request.assetCheckKeys?.length) return keys;
+  return AssetSelection.keys(...keys).or(AssetSelection.checks(...request.assetCheckKeys));
+}
+
+/** The computed assets and checks `selection` runs; external assets (but observable ones when allowed) or an empty selection are errors. */
+function selectedTargets(defs: DefinitionsData, selection: SelectionLike | undefined, observe = false): { nodes: number[]; checks: number[] | undefined } {
   const graph = AssetGraph.of(defs);
   const nodes = resolveSelection(graph, selection);
-  const external = nodes.filter((n) => graph.isExternal(n));
+  const external = nodes.filter((n) => graph.isExternal(n) && !(observe && graph.isObservable(n)));
   if (external.length > 0) {
     const observable = external.filter((n) => graph.isObservable(n));
     throw new InvalidExecutionOptionError(

@@ -7,6 +7,7 @@ import type { RunRecord } from "../storage/index.js";
 import { ExecutionPlan } from "../plan/index.js";
 import type { ExecuteResult } from "./execute-result.js";
 import { executeRun, submitRun, type ExecuteOptions } from "./execute-run.js";
+import { RESUME_RETRY_TAG } from "./step/run-op-step.js";
 
 /** Options of `reexecuteRun`: which steps to run again (all, or from failure) and the new run's tags. */
 export interface ReexecuteOptions extends Omit<ExecuteOptions, "instance" | "runConfig" | "partitionKey" | "partitionKeyRange" | "parentRunId" | "rootRunId"> {
@@ -52,7 +53,8 @@ async function reexecution(
     instance,
     jobName: parent.jobName,
     runConfig: parent.runConfig,
-    tags: { ...tags, ...(rest.tags ?? {}) },
+    // From failure, the ops of graph assets that succeeded in the parent are reused rather than run again.
+    tags: { ...tags, ...(rest.tags ?? {}), ...(fromFailure ? { [RESUME_RETRY_TAG]: "true" } : {}) },
     ...(parent.partitionKey === undefined ? {} : { partitionKey: parent.partitionKey }),
     ...range,
     ...(parent.backfillId === undefined ? {} : { backfillId: parent.backfillId }),

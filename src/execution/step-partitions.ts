@@ -2,12 +2,12 @@
 import { InvalidExecutionOptionError } from "./errors.js";
 import { partitionMappingOf } from "../graph/index.js";
 import { TimeWindowPartitionsDefinition, type PartitionsDefinition, type TimeWindow } from "../partitions/index.js";
-import type { PlanStep } from "../plan/index.js";
+import { assetNodesOf, type PlanStep } from "../plan/index.js";
 import type { RunState } from "./run-state.js";
 
 /** The partitions definition of the step's asset(s), or of the asset its check checks. */
 export function stepPartitionsDef(run: RunState, step: PlanStep): PartitionsDefinition | undefined {
-  const node = step.kind === "check" ? step.check.asset : step.nodes[0];
+  const node = assetNodesOf(step)[0];
   return node === undefined ? undefined : run.graph.specs[node]?.partitionsDef;
 }
 
@@ -35,7 +35,7 @@ export function stepTimeWindow(run: RunState, step: PlanStep): TimeWindow | unde
 export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: number): string[] | undefined {
   const upstreamDef = run.graph.specs[upstreamNode]?.partitionsDef;
   if (!upstreamDef) return undefined;
-  const downstreamNode = step.kind === "check" ? undefined : step.nodes[0];
+  const downstreamNode = step.kind === "check" ? undefined : assetNodesOf(step)[0];
   const downstreamDef = stepPartitionsDef(run, step);
   const keys = stepPartitionKeys(run, step);
   const options = { currentTime: run.partitionTime, dynamicPartitionsStore: run.dynamicPartitions };

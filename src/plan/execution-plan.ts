@@ -4,6 +4,7 @@ import type { z as Zod } from "zod";
 import { ConfigValidationError, InvalidDefinitionError, requireOptional, type AssetKey } from "../core/index.js";
 import { configIssues, type AssetChecksDefinition, type AssetInputDefinition, type AssetsDefinition, type OpNode } from "../definitions/index.js";
 import type { AssetGraph, CheckNode } from "../graph/index.js";
+import { assetNodesOf, expandGraphAssetStep, type OpPlanStep } from "./graph-op-steps.js";
 
 /** Run config in the reference's shape. */
 export interface RunConfig {
@@ -37,7 +38,7 @@ export interface PlanInput {
   readonly fromStep: number | undefined;
 }
 
-interface PlanStepBase {
+export interface PlanStepBase {
   readonly index: number;
   readonly key: string;
   readonly op: OpNode;
@@ -69,7 +70,7 @@ export interface CheckPlanStep extends PlanStepBase {
   readonly check: CheckNode;
 }
 
-export type PlanStep = AssetPlanStep | CheckPlanStep;
+export type PlanStep = AssetPlanStep | CheckPlanStep | OpPlanStep;
 
 export class ExecutionPlan {
   readonly steps: readonly PlanStep[];
@@ -168,7 +169,7 @@ export class ExecutionPlan {
         return { name: input.name, key: input.key, node, fromStep: from >= 0 && from !== ownStep ? from : undefined };
       });
 
-    const steps: PlanStep[] = drafts.map((draft, index) => {
+    const assetSteps: AssetPlanStep[] = drafts.map((draft, index) => {
       const upstream = new Set<number>();
       for (const node of draft.nodes) {
         for (const parent of graph.parents[node] as number[]) {
@@ -193,6 +194,8 @@ export class ExecutionPlan {
         requiredResourceKeys: draft.definition.requiredResourceKeys,
       };
     });
+    const steps: PlanStep[] = [...assetSteps];
+    for (const step of assetSteps) steps[step.index] = expandGraphAssetStep(step, steps);
 
     // Checks with an op of their own run after the asset they check (and their additional deps).
     const stepOfCheck = new Map<number, number>();
@@ -231,9 +234,9 @@ export class ExecutionPlan {
 
     // A blocking check holds back the assets downstream of the asset it checks.
     for (const step of steps) {
-      if (step.kind !== "asset") continue;
+      if (step.kind === "check") continue;
       const upstream = step.upstream as number[];
-      for (const node of step.nodes) {
+      for (const node of assetNodesOf(step)) {
         for (const parent of graph.parents[node] as number[]) {
           for (const c of graph.checksOf(parent)) {
             const checkStep = stepOfCheck.get(c);
@@ -244,7 +247,7 @@ export class ExecutionPlan {
     }
     for (const step of steps) for (const up of step.upstream) (steps[up]?.downstream as number[]).push(step.index);
 
-    const opNames = new Set(steps.map((s) => s.op.name));
+    const opNames = new Set(steps.filter((s) => s.kind !== "op").map((s) => s.op.name));
     for (const opName of Object.keys(config.ops ?? {})) {
       if (!opNames.has(opName)) {
         issues.push({ path: `ops.${opName}`, message: `no selected asset or check has op "${opName}"; ops in this run: ${[...opNames].join(", ") || "none"}` });

@@ -13,6 +13,7 @@ import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
+import { evaluateCheckConditions, withCheckStates } from "./check-conditions.js";
 
 const ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"] as const;
 const ACTIVE_BACKFILL_STATUSES = ["REQUESTED", "IN_PROGRESS", "CANCELING"] as const;
@@ -54,7 +55,7 @@ export class AutomationConditionEvaluationResult {
     this.results = Object.freeze(results);
     this.runRequests = Object.freeze(runRequests);
     this.cursor = cursor;
-    this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0);
+    this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0) + runRequests.reduce((n, r) => n + (r.assetCheckKeys?.length ?? 0), 0);
     this.#byKey = new Map(results.map((r) => [r.key.toString(), r]));
     Object.freeze(this);
   }
@@ -199,7 +200,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
     tick.next.set(node, entry);
     const result = await evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
-    const requestedSubset = graph.isExternal(node) ? tick.empty(node) : result.trueSubset;
+    const requestedSubset = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
     if (!requestedSubset.isEmpty) {
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
@@ -215,7 +216,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     nodes[node] = { conditionId: condition.uniqueId, evaluation, requestedSubset, entry, entryJson, fixpoint: entryJson === jsonBefore, volatile, requestedChanged, touched };
   }
 
-  const cursor = cursorText(graph, tick.next, nodes, { evaluationTime, evaluationId, maxStorageId });
+  const checkOutcome = await evaluateCheckConditions(tick, options.cursor);
+  const cursor = withCheckStates(cursorText(graph, tick.next, nodes, { evaluationTime, evaluationId, maxStorageId }), checkOutcome);
   if (incremental) {
     keepMemo(
       instance,
@@ -235,7 +237,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       memo,
     );
   }
-  return new AutomationConditionEvaluationResult(results, buildRunRequests(graph, tick.requested), cursor);
+  return new AutomationConditionEvaluationResult(results, [...buildRunRequests(graph, tick.requested), ...checkOutcome.runRequests], cursor);
 }
 
 /**

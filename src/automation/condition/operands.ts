@@ -5,6 +5,8 @@ import type { AutomationCondition, OperandKind } from "../../definitions/index.j
 import { previousState, storeState, type EvaluationContext } from "./context.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
+import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
+import { onSelfEdge } from "./self-deps.js";
 
 type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
 
@@ -57,6 +59,22 @@ const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condi
   // A check runs in the run that materializes its asset.
   will_be_requested(ctx) {
     return !(ctx.tick.requested.get(ctx.node)?.isEmpty ?? true);
+  },
+  // What eager() and onCron() read, on a check (which has no partitions, and is run by runs that select it).
+  in_latest_time_window: () => true,
+  backfill_in_progress: () => false,
+  run_in_progress(ctx) {
+    const id = ctx.tick.graph.checks[ctx.check as number]?.id;
+    return id !== undefined && ctx.tick.activeRuns.some((r) => runSelectsCheck(r, id));
+  },
+  newly_requested(ctx) {
+    return ctx.tick.previous.get(ctx.root)?.requested !== undefined;
+  },
+  async cron_tick_passed(ctx, condition) {
+    return !(await OPERANDS.cron_tick_passed({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
+  },
+  async initial_evaluation(ctx, condition) {
+    return !(await OPERANDS.initial_evaluation({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
   },
 };
 
@@ -186,8 +204,17 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
 
   async executed_with_root_target(ctx) {
     const { tick, node, candidate } = ctx;
+    // The root's own earlier partitions, as its dep: the run that made them did not run the partitions evaluated.
+    if (onSelfEdge(tick.graph, ctx.root, node, ctx.path)) return tick.empty(node);
     const rootId = tick.graph.ids[ctx.root] as string;
-    const ranWithRoot = async (runId: string): Promise<boolean> => (await tick.run(runId))?.assetSelection.includes(rootId) ?? false;
+    // A check's own condition: the run evaluated the check.
+    const rootCheck = checkOfRoot(tick, ctx.root);
+    const rootCheckId = rootCheck === undefined ? undefined : tick.graph.checks[rootCheck]?.id;
+    const ranWithRoot = async (runId: string): Promise<boolean> => {
+      const run = await tick.run(runId);
+      if (!run) return false;
+      return rootCheckId === undefined ? run.assetSelection.includes(rootId) : runSelectsCheck(run, rootCheckId);
+    };
     if (!tick.partitionsDef(node)) {
       const m = tick.lastMaterialization(node);
       return EntitySubset.of(node, m !== undefined && (await ranWithRoot(m.runId)));

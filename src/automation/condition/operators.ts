@@ -17,6 +17,8 @@ import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand } from "./operands.js";
 import { EntitySubset } from "./subset.js";
+import { evaluateCheckDeps } from "./check-deps.js";
+import { depsOf } from "./self-deps.js";
 
 const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
 
@@ -79,7 +81,7 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     }
     case "any_deps_match":
     case "all_deps_match":
-      if (ctx.check !== undefined) throw new InvalidAutomationConditionError(`${condition.name} cannot be evaluated on an asset check; use it outside anyChecksMatch/allChecksMatch`);
+      if (ctx.check !== undefined) return evaluateCheckDeps(condition, ctx, evaluateCondition);
       return evaluateDeps(condition, ctx);
     case "any_downstream_conditions":
       return evaluateDownstreamConditions(condition, ctx);
@@ -167,8 +169,8 @@ async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationConte
   const ignore = condition.params.ignoreSelection ? selectionMask(tick.graph, condition.params.ignoreSelection) : undefined;
   const children: ConditionResult[] = [];
   let trueSubset = any ? tick.empty(node) : ctx.candidate;
-  for (const dep of tick.graph.parents[node] ?? []) {
-    if (dep === node || (allow && !allow[dep]) || (ignore && ignore[dep])) continue;
+  for (const dep of depsOf(tick.graph, node)) {
+    if ((allow && !allow[dep]) || (ignore && ignore[dep])) continue;
     const depCandidate = toParent(tick, node, dep, ctx.candidate);
     const r = await evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
     children.push(r);

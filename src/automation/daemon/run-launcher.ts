@@ -1,6 +1,6 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
 import type { DefinitionsData } from "../../definitions/index.js";
-import { failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
+import { executeRequestedDefinitions, requestedSelection, failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import { InvalidRunRequestError } from "../../definitions/index.js";
 import type { RunRequest } from "../../definitions/index.js";
@@ -100,7 +100,8 @@ export const inProcessDaemonLauncher: DaemonRunLauncher = Object.freeze({
       return Promise.reject(error);
     }
     if (!job) {
-      execution = materializeDefinitions(defs, (request.assetSelection ?? []).map(String), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
+      // The automation sensor's requests: observable sources requested by their conditions are observed.
+      execution = executeRequestedDefinitions(defs, requestedSelection(request), { ...common, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) });
     } else {
       execution = request.assetSelection
         ? materializeDefinitions(defs, request.assetSelection.map(String), {

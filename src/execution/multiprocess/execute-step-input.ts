@@ -5,7 +5,7 @@ import type { DefinitionsData } from "../../definitions/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import { Instance } from "../../instance/index.js";
 import { DynamicPartitionsSnapshot, type PartitionsDefinition } from "../../partitions/index.js";
-import { ExecutionPlan, parseRunConfig } from "../../plan/index.js";
+import { ExecutionPlan, assetNodesOf, parseRunConfig } from "../../plan/index.js";
 import { RunEventWriter } from "../event-writer.js";
 import { upstreamDataVersions } from "../upstream-data-versions.js";
 import { prepareResources, setUpResources } from "../resources.js";
@@ -39,7 +39,7 @@ export async function executeStepInput(input: StepTarget, defs: DefinitionsData,
   const logFor = (key: string) =>
     makeLogger((level, message, data) => writer.emit({ runId: input.runId, stepKey: step.key, timestamp: instance.clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } }));
   const live = await setUpResources(prepareResources(needed, defs.resources, runConfig, instance), logFor);
-  const partitionsDefs = [...new Set([...step.nodes, ...step.inputs.map((i) => i.node)])].map((n) => graph.specs[n]?.partitionsDef).filter((d): d is PartitionsDefinition => d !== undefined);
+  const partitionsDefs = [...new Set([...assetNodesOf(step), ...step.inputs.map((i) => i.node)])].map((n) => graph.specs[n]?.partitionsDef).filter((d): d is PartitionsDefinition => d !== undefined);
   const state: RunState = {
     runId: input.runId,
     instance,
@@ -53,7 +53,7 @@ export async function executeStepInput(input: StepTarget, defs: DefinitionsData,
     materialized: new Uint8Array(graph.size),
     outputs: new Map(),
     random: Math.random,
-    dataVersions: await upstreamDataVersions(instance, graph, plan, step.kind === "check" ? [step.check.asset] : step.nodes),
+    dataVersions: await upstreamDataVersions(instance, graph, plan, assetNodesOf(step)),
     partitionKeys: input.partitionKeys,
     dynamicPartitions: await DynamicPartitionsSnapshot.load(instance, partitionsDefs),
     partitionTime: instance.clock.now(),

@@ -7,6 +7,7 @@ import type { RunState } from "../run-state.js";
 import { describeYield, isYielding, runUserCode, type Compute } from "./run-compute.js";
 import { openStepContext } from "./step-context.js";
 import type { StepEmit } from "./step-events.js";
+import { graphOutputsCompute } from "./graph-outputs.js";
 
 /** One asset's output, as the compute produced it, before its IO manager stores it. */
 export interface ProducedOutput {
@@ -28,7 +29,7 @@ export async function computeAsset(
   emit: StepEmit,
 ): Promise<{ produced: ProducedOutput[]; checkResults: AssetCheckResult[] }> {
   const ctx = openStepContext(run, step, attempt, log);
-  const compute = step.op.compute as Compute;
+  const compute = step.op.graph?.outputs ? graphOutputsCompute(run, step) : (step.op.compute as Compute);
   const results: MaterializeResult<unknown>[] = [];
   const checkResults: AssetCheckResult[] = [];
   // An item yielded wrongly is the compute's error, as one it threw: retried alike.

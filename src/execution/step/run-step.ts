@@ -1,6 +1,6 @@
 // Runs one step in this process: loads its inputs, calls its compute (retried as its RetryPolicy allows),
 // hands its outputs to their IO managers, records its checks, and writes the step's events throughout.
-import { AssetCheckFailedError, serializeError } from "../../core/index.js";
+import { AssetCheckFailedError } from "../../core/index.js";
 import type { PlanStep } from "../../plan/index.js";
 import { captureStepOutput } from "../compute-log-capture.js";
 import type { RunState } from "../run-state.js";
@@ -10,23 +10,28 @@ import { computeAsset } from "./compute-asset.js";
 import { handleOutputs } from "./handle-outputs.js";
 import { loadInputs } from "./load-inputs.js";
 import { observeSource } from "./observe-source.js";
+import { runOpStep } from "./run-op-step.js";
 import { ComputeError } from "./run-compute.js";
 import { computeCheck, evaluateChecks } from "./step-checks.js";
 import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
 import { stepLimitOf, underLimit } from "./step-timeout.js";
+import { failStep } from "./fail-step.js";
 
 /** Runs one step here, with what it writes to stdout and stderr kept as its compute logs. */
 export function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
-  return captureStepOutput(run, step, () => runCapturedStep(run, step));
+  return captureStepOutput(run, step, () => (step.kind === "op" ? runOpStep(run, step) : runCapturedStep(run, step)));
 }
 
-async function runCapturedStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
+/** An op of a graph-backed asset runs through runOpStep; every other step kind runs here. */
+type NonOpStep = Exclude<PlanStep, { kind: "op" }>;
+
+async function runCapturedStep(run: RunState, step: NonOpStep): Promise<StepOutcome> {
   const started = performance.now();
   let limit: ReturnType<typeof stepLimitOf>;
   try {
     limit = stepLimitOf(step, run.deadline, started);
   } catch (error) {
-    return fail(step, stepEmitter(run, step), error, started, 0, undefined);
+    return failStep(step, stepEmitter(run, step), error, started, 0, undefined);
   }
   // Once a step is failed for its time, whatever its compute still does is dropped: its events are not the step's.
   let abandoned = false;
@@ -37,11 +42,11 @@ async function runCapturedStep(run: RunState, step: PlanStep): Promise<StepOutco
   try {
     return await underLimit(step, limit, runStepBody(run, step, emit, started), () => (abandoned = true));
   } catch (error) {
-    return fail(step, direct, error, started, 0, undefined);
+    return failStep(step, direct, error, started, 0, undefined);
   }
 }
 
-async function runStepBody(run: RunState, step: PlanStep, emit: StepEmit, started: number): Promise<StepOutcome> {
+async function runStepBody(run: RunState, step: NonOpStep, emit: StepEmit, started: number): Promise<StepOutcome> {
   const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
   emit({ eventType: "STEP_START", message: `Started execution of step "${step.key}".` });
 
@@ -49,7 +54,7 @@ async function runStepBody(run: RunState, step: PlanStep, emit: StepEmit, starte
   try {
     inputs = await loadInputs(run, step, log, emit);
   } catch (error) {
-    return fail(step, emit, error, started, 0, "loading its inputs");
+    return failStep(step, emit, error, started, 0, "loading its inputs");
   }
 
   // Inputs are loaded once: a retry calls the compute again with the same values.
@@ -77,23 +82,11 @@ async function runStepBody(run: RunState, step: PlanStep, emit: StepEmit, starte
       if (error instanceof ComputeError) {
         return {
           retryable: { error: error.original, upForRetryMessage: (retry) => `Step "${step.key}" failed and will be retried ${retry}.` },
-          giveUp: () => fail(step, emit, error.original, started, attempt, undefined),
+          giveUp: () => failStep(step, emit, error.original, started, attempt, undefined),
         };
       }
       const phase = error instanceof AssetCheckFailedError ? undefined : "handling its output";
-      return { outcome: fail(step, emit, error, started, attempt, phase) };
+      return { outcome: failStep(step, emit, error, started, attempt, phase) };
     }
   });
-}
-
-function fail(step: PlanStep, emit: StepEmit, error: unknown, started: number, attempt: number, phase: string | undefined): StepOutcome {
-  const serialized = serializeError(error);
-  emit({
-    eventType: "STEP_FAILURE",
-    message: `Step "${step.key}" failed${phase ? ` while ${phase}` : ""}: ${serialized.message}`,
-    error: serialized,
-    durationMs: performance.now() - started,
-    attempt,
-  });
-  return { status: "failure", error };
 }

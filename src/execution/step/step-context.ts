@@ -3,7 +3,7 @@
 import { InvalidDefinitionError, coerceMetadata, type AssetKey, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
 import type { AssetExecutionContext, IOLogger } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
-import type { PlanStep } from "../../plan/index.js";
+import { assetNodesOf, type PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
 import { inputPartitionKeys, stepPartitionKeys, stepTimeWindow } from "../step-partitions.js";
 
@@ -30,15 +30,15 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   }
   get assetKey(): AssetKey {
     if (this.step.kind === "check") return this.step.check.spec.assetKey;
-    return this.run.graph.keys[this.step.nodes[0] as number] as AssetKey;
+    return this.run.graph.keys[assetNodesOf(this.step)[0] as number] as AssetKey;
   }
   get selectedAssetKeys(): readonly AssetKey[] {
-    return this.step.nodes.map((n) => this.run.graph.keys[n] as AssetKey);
+    return (this.step.kind === "check" ? [] : assetNodesOf(this.step)).map((n) => this.run.graph.keys[n] as AssetKey);
   }
   get selectedOutputNames(): readonly string[] {
     const step = this.step;
     if (step.kind === "check") return [];
-    return step.nodes.map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
+    return assetNodesOf(step).map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
   }
   get stepKey(): string {
     return this.step.key;
@@ -93,7 +93,7 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   }
   get definitionMetadata(): MetadataMap {
     if (this.step.kind === "check") return this.step.check.spec.metadata;
-    return this.run.graph.specs[this.step.nodes[0] as number]?.metadata ?? coerceMetadata(undefined);
+    return this.run.graph.specs[assetNodesOf(this.step)[0] as number]?.metadata ?? coerceMetadata(undefined);
   }
   addOutputMetadata(metadata: RawMetadata, outputName = "result"): void {
     const current = this.outputMetadata.get(outputName) ?? {};

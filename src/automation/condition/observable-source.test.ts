@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { DataVersion, Instance, ManualClock, observableSourceAsset } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { executeRequestedDefinitions } from "../../execution/index.js";
+import { AutomationCondition } from "../../definitions/index.js";
+import { evaluateAutomationConditions } from "./evaluator.js";
+
+const MINUTE = 60_000;
+
+describe("automation conditions on observable source assets", () => {
+  it("takes automationCondition on observableSourceAsset, and onCron() requests an observation on each cron tick", async () => {
+    let observed = 0;
+    const feed = observableSourceAsset({ name: "vendor_feed", automationCondition: AutomationCondition.onCron("0 * * * *") }, () => new DataVersion(`v${++observed}`));
+    expect(feed.specs[0]?.automationCondition?.label).toBe("on_cron(0 * * * *, UTC)");
+    const defs = new Definitions({ assets: [feed] });
+    const clock = new ManualClock(Date.UTC(2026, 1, 2, 0, 55));
+    const instance = Instance.ephemeral({ clock });
+    let result = await evaluateAutomationConditions({ defs, instance });
+    expect(result.totalRequested).toBe(0);
+    clock.advance(10 * MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.getNumRequested("vendor_feed")).toBe(1);
+    expect(result.runRequests.map((r) => r.assetSelection?.map(String))).toEqual([["vendor_feed"]]);
+    // Executing the request observes the source, as the daemon does.
+    const run = await executeRequestedDefinitions(defs, ["vendor_feed"], { instance });
+    expect(run.getAssetObservationEvents()).toHaveLength(1);
+    expect(observed).toBe(1);
+    // Handled for this tick; requested again at the next one.
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
+    clock.advance(60 * MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.getNumRequested("vendor_feed")).toBe(1);
+  });
+
+  it("never requests an external asset that has no observe function", async () => {
+    const { AssetSpec } = await import("../../index.js");
+    const external = new AssetSpec("lake", { automationCondition: AutomationCondition.onCron("0 * * * *") });
+    const defs = new Definitions({ assets: [external] });
+    const clock = new ManualClock(Date.UTC(2026, 1, 2, 0, 55));
+    const instance = Instance.ephemeral({ clock });
+    let result = await evaluateAutomationConditions({ defs, instance });
+    clock.advance(10 * MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
+  });
+});

@@ -1,0 +1,134 @@
+// Cases of Dagster's declarative_automation_tests/.../builtins/test_on_cron_condition.py, ported to Tessera's API.
+import { describe, expect, it } from "vitest";
+import { AssetCheckResult, DataVersion, HourlyPartitionsDefinition, Instance, ManualClock, asset, assetCheck, observableSourceAsset } from "../../index.js";
+import { Definitions } from "../../code-location/index.js";
+import { AssetSelection } from "../../graph/index.js";
+import { AutomationCondition } from "../../definitions/index.js";
+import { evaluateAutomationConditions } from "./evaluator.js";
+import { twoAssetsInSequence } from "./test-scenario.js";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const hourly = AutomationCondition.onCron("0 * * * *");
+
+describe("reference cases: test_on_cron_condition.py", () => {
+  it("test_on_cron_unpartitioned", async () => {
+    const s = twoAssetsInSequence({ start: Date.UTC(2020, 1, 2, 0, 55) });
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    s.clock.advance(10 * MINUTE);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"]);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(1);
+    await s.run(["B"]);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"]);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    s.clock.advance(HOUR);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"]);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(1);
+  });
+
+  it("test_on_cron_hourly_partitioned", async () => {
+    const s = twoAssetsInSequence({ start: Date.UTC(2020, 1, 2, 0, 55), partitionsDef: new HourlyPartitionsDefinition({ startDate: "2019-01-01-00:00" }) });
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    s.clock.advance(10 * MINUTE);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"], "2019-07-05-00:00");
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"], "2020-02-02-00:00");
+    const requested = await s.evaluate(hourly);
+    expect([...requested.getRequestedPartitions("B")]).toEqual(["2020-02-02-00:00"]);
+    await s.run(["B"], "2020-02-02-00:00");
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    s.clock.advance(HOUR);
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"], "2020-02-02-00:00");
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(0);
+    await s.run(["A"], "2020-02-02-01:00");
+    expect((await s.evaluate(hourly)).getNumRequested("B")).toBe(1);
+  });
+
+  it("test_on_cron_on_asset_check", async () => {
+    const a = asset("A", () => 1);
+    const fooCheck = assetCheck({ asset: a, name: "foo_check", automationCondition: AutomationCondition.onCron("@hourly") }, () => new AssetCheckResult({ passed: true }));
+    const defs = new Definitions({ assets: [a], assetChecks: [fooCheck] });
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 4, 35));
+    const instance = Instance.ephemeral({ clock });
+    const updateA = () => defs.materialize(AssetSelection.keys("A").withoutChecks(), { instance });
+    const evaluate = async (cursor?: string) => evaluateAutomationConditions({ defs, instance, evaluationTime: clock.now(), ...(cursor ? { cursor } : {}) });
+    let result = await evaluate();
+    expect(result.totalRequested).toBe(0);
+    clock.advance(30 * MINUTE);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    clock.advance(MINUTE);
+    await updateA();
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(1);
+    clock.advance(MINUTE);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    clock.advance(MINUTE);
+    await updateA();
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    clock.advance(HOUR);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    clock.advance(MINUTE);
+    await updateA();
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(1);
+  });
+
+  it("test_on_cron_on_observable_source", async () => {
+    const obs = observableSourceAsset({ name: "obs", automationCondition: AutomationCondition.onCron("@hourly") }, () => new DataVersion("1"));
+    const mat = asset({ name: "mat", deps: [obs], automationCondition: AutomationCondition.onCron("@hourly") }, () => 1);
+    const defs = new Definitions({ assets: [obs, mat] });
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 4, 35));
+    const instance = Instance.ephemeral({ clock });
+    const evaluate = async (cursor?: string) => evaluateAutomationConditions({ defs, instance, evaluationTime: clock.now(), ...(cursor ? { cursor } : {}) });
+    let result = await evaluate();
+    expect(result.totalRequested).toBe(0);
+    clock.advance(30 * MINUTE);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(2);
+    clock.advance(MINUTE);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    clock.advance(HOUR);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(2);
+  });
+
+  it("test_asset_order_change_doesnt_reset_cursor_state", async () => {
+    const a = asset("A", () => 1);
+    const b = asset("B", () => 1);
+    const c = asset("C", () => 1);
+    const condition = AutomationCondition.allDepsUpdatedSinceCron("* * * * *", "UTC");
+    const before = asset({ key: ["downstream"], deps: [b, c], automationCondition: condition }, () => 1);
+    const after = asset({ key: ["downstream"], deps: [a, b, c], automationCondition: condition }, () => 1);
+    const defsBefore = new Definitions({ assets: [b, c, before] });
+    const defsAfter = new Definitions({ assets: [a, b, c, after] });
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 4, 35, 30));
+    const instance = Instance.ephemeral({ clock });
+    let result = await evaluateAutomationConditions({ defs: defsBefore, instance, evaluationTime: clock.now() });
+    expect(result.totalRequested).toBe(0);
+    clock.advance(MINUTE);
+    result = await evaluateAutomationConditions({ defs: defsBefore, instance, evaluationTime: clock.now() });
+    expect(result.totalRequested).toBe(0);
+    await defsBefore.materialize("B", { instance });
+    result = await evaluateAutomationConditions({ defs: defsBefore, instance, cursor: result.cursor, evaluationTime: clock.now() });
+    expect(result.totalRequested).toBe(0);
+    await defsAfter.materialize("A", { instance });
+    await defsAfter.materialize("C", { instance });
+    result = await evaluateAutomationConditions({ defs: defsAfter, instance, cursor: result.cursor, evaluationTime: clock.now() });
+    expect(result.totalRequested).toBe(1);
+  });
+
+  it("test_invalid_schedules", () => {
+    for (const schedule of ["0 0 * * *", "0 */5 * * *", "@daily", "@hourly", "*/15 * * * 1-6"]) expect(() => AutomationCondition.onCron(schedule)).not.toThrow();
+    for (const schedule of ["* /15 * * * 1-6", "totally-invalid"]) expect(() => AutomationCondition.onCron(schedule)).toThrow(/cron/i);
+  });
+});
