@@ -48,11 +48,13 @@ export class TickData {
   readonly conditions: readonly (AutomationCondition | undefined)[];
   readonly next = new Map<number, AssetCursor>();
   readonly #full = new Map<number, EntitySubset>();
-  readonly #status = new Map<number, Promise<PartitionStatus>>();
-  readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
-  #failedRuns: Promise<RunRecord[]> | undefined;
-  readonly #checkEvaluations = new Map<number, Promise<Map<string, EventRecord>>>();
-  #newMaterializations: Promise<Map<number, EventRecord[]> | undefined> | undefined;
+  /**
+   * Facts read from the instance, by what they are about. Evaluation is synchronous (a promise at every node of
+   * every tree was most of a tick's time and garbage): a fact not yet read is asked for, a stand-in is returned,
+   * and the evaluator reads what was asked and evaluates the tree again (see `pending`).
+   */
+  readonly #facts = new Map<string, { value: unknown } | { promise: Promise<unknown> }>();
+  readonly #pending: Promise<unknown>[] = [];
 
   constructor(parts: {
     graph: AssetGraph;
@@ -111,13 +113,55 @@ export class TickData {
     return m && m.storageId <= this.maxStorageId ? m : undefined;
   }
 
-  partitionStatus(node: number): Promise<PartitionStatus> {
-    let p = this.#status.get(node);
-    if (!p) {
-      p = this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition);
-      this.#status.set(node, p);
+  /**
+   * The fact under `key` if it was read this tick; otherwise its read starts and `standIn` is returned. A tree
+   * evaluated while some fact was missing is discarded and evaluated again once `loadPending` has read them.
+   */
+  fact<T>(key: string, load: () => Promise<T>, standIn: () => T): T {
+    const known = this.#facts.get(key);
+    if (known && "value" in known) return known.value as T;
+    if (!known) {
+      const promise = load().then((value) => {
+        this.#facts.set(key, { value });
+        return value;
+      });
+      // Observed by loadPending; this keeps a failed read from being reported unhandled before it gets there.
+      promise.catch(() => undefined);
+      this.#facts.set(key, { promise });
+      this.#pending.push(promise);
     }
-    return p;
+    this.missing = true;
+    return standIn();
+  }
+
+  /** Set when a fact asked for since the last `loadPending` was not read yet: the evaluation must be repeated. */
+  missing = false;
+
+  get hasPending(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  /** Reads every fact asked for and not read yet. */
+  async loadPending(): Promise<void> {
+    while (this.#pending.length > 0) await Promise.all(this.#pending.splice(0));
+    this.missing = false;
+  }
+
+  /** Starts reading the facts an asset's evaluation will likely ask for, so that most trees are evaluated once. */
+  prefetch(node: number): void {
+    const wanted = (n: number): void => {
+      if (this.partitionsDef(n)) this.partitionStatus(n);
+      if (this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+    };
+    wanted(node);
+    for (const parent of this.graph.parents[node] ?? []) wanted(parent);
+  }
+
+  partitionStatus(node: number): PartitionStatus {
+    return this.fact(`status:${node}`, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
+      const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
+      return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
+    });
   }
 
   /**
@@ -125,9 +169,8 @@ export class TickData {
    * first: one read for the whole tick instead of one per asset. `undefined` when there are too many to hold at
    * once (after a long pause); callers then read per asset.
    */
-  newMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
-    this.#newMaterializations ??= this.#readNewMaterializations();
-    return this.#newMaterializations;
+  newMaterializations(): Map<number, EventRecord[]> | undefined {
+    return this.fact("new-materializations", () => this.#readNewMaterializations(), (): Map<number, EventRecord[]> | undefined => NO_MATERIALIZATIONS);
   }
 
   async #readNewMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
@@ -153,31 +196,41 @@ export class TickData {
     return byNode;
   }
 
+  /** The materializations of an asset after the previous evaluation, oldest first (when the tick's batch was too large). */
+  materializationsSince(node: number, since: number): readonly EventRecord[] {
+    return this.fact(`since:${node}`, async () => (await this.instance.fetchMaterializations(this.key(node), { cursor: String(since), ascending: true })).records, () => NO_EVENTS);
+  }
+
+  /** The latest materialization of each of these partitions of an asset. */
+  latestMaterializationsOf(node: number, partitions: readonly string[]): readonly EventRecord[] {
+    return this.fact(`latest:${node}:${JSON.stringify(partitions)}`, async () => (await this.instance.fetchMaterializations({ assetKey: this.key(node), partitions: [...partitions] })).records, () => NO_EVENTS);
+  }
+
   /** The latest evaluation of each check of an asset, by check name. */
-  checkEvaluations(node: number): Promise<Map<string, EventRecord>> {
-    let p = this.#checkEvaluations.get(node);
-    if (!p) {
-      p = this.instance.getLatestAssetCheckEvaluations(this.key(node));
-      this.#checkEvaluations.set(node, p);
-    }
-    return p;
+  checkEvaluations(node: number): Map<string, EventRecord> {
+    return this.fact(`checks:${node}`, () => this.instance.getLatestAssetCheckEvaluations(this.key(node)), () => NO_CHECKS);
   }
 
   /** Failed runs, newest first, read once. */
-  failedRuns(): Promise<RunRecord[]> {
-    this.#failedRuns ??= this.instance.getRuns({ statuses: ["FAILURE"] });
-    return this.#failedRuns;
+  failedRuns(): readonly RunRecord[] {
+    return this.fact("failed-runs", () => this.instance.getRuns({ statuses: ["FAILURE"] }), () => NO_RUNS);
   }
 
-  run(runId: string): Promise<RunRecord | undefined> {
-    let p = this.#runs.get(runId);
-    if (!p) {
-      p = this.instance.getRunById(runId);
-      this.#runs.set(runId, p);
-    }
-    return p;
+  /** The RUN_FAILURE event of a run, if any. */
+  runFailure(runId: string): EventRecord | undefined {
+    return this.fact(`run-failure:${runId}`, async () => (await this.instance.allLogs(runId, { ofType: "RUN_FAILURE" }))[0], () => undefined);
+  }
+
+  run(runId: string): RunRecord | undefined {
+    return this.fact(`run:${runId}`, () => this.instance.getRunById(runId), () => undefined);
   }
 }
+
+// Stand-ins returned while a fact is read; the evaluation that saw them is discarded.
+const NO_MATERIALIZATIONS: Map<number, EventRecord[]> = new Map();
+const NO_EVENTS: readonly EventRecord[] = Object.freeze([]);
+const NO_CHECKS: Map<string, EventRecord> = new Map();
+const NO_RUNS: readonly RunRecord[] = Object.freeze([]);
 
 /** Where one node is evaluated: the asset it looks at, the asset whose condition it belongs to, and its path in that tree. */
 export interface EvaluationContext {

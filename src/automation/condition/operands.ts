@@ -6,19 +6,19 @@ import { previousState, storeState, type EvaluationContext } from "./context.js"
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 
-type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
+type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => EntitySubset;
 
 const UNFINISHED_BACKFILL = new Set(["REQUESTED", "IN_PROGRESS", "CANCELING"]);
 
 /** The subset of `ctx.candidate` an operand is true for. */
-export async function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): Promise<EntitySubset> {
+export function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): EntitySubset {
   if (ctx.check !== undefined) {
     const onCheck = CHECK_OPERANDS[kind];
     if (!onCheck) throw new InvalidAutomationConditionError(`${condition.describeNode()} cannot be evaluated on an asset check; on checks use ${Object.keys(CHECK_OPERANDS).join(", ")}`);
-    return ctx.candidate.intersection(EntitySubset.of(ctx.node, await onCheck(ctx, condition)));
+    return ctx.candidate.intersection(EntitySubset.of(ctx.node, onCheck(ctx, condition)));
   }
   if (kind === "check_result") throw new InvalidAutomationConditionError(`${condition.describeNode()} is evaluated on asset checks: wrap it in AutomationCondition.anyChecksMatch(...) or allChecksMatch(...)`);
-  const subset = await OPERANDS[kind as Exclude<OperandKind, "check_result">](ctx, condition);
+  const subset = OPERANDS[kind as Exclude<OperandKind, "check_result">](ctx, condition);
   return ctx.candidate.intersection(subset);
 }
 
@@ -31,27 +31,27 @@ function subsetOf(ctx: EvaluationContext, keys: Iterable<string>, whole: boolean
 }
 
 /** The latest evaluation of the context's check, if it came after the asset's latest materialization. */
-async function currentCheckEvaluation(ctx: EvaluationContext): Promise<EventRecord | undefined> {
+function currentCheckEvaluation(ctx: EvaluationContext): EventRecord | undefined {
   const check = ctx.tick.graph.checks[ctx.check as number];
   if (!check) return undefined;
-  const evaluation = (await ctx.tick.checkEvaluations(ctx.node)).get(check.spec.name);
+  const evaluation = ctx.tick.checkEvaluations(ctx.node).get(check.spec.name);
   if (!evaluation || evaluation.storageId > ctx.tick.maxStorageId) return undefined;
   const materialization = ctx.tick.lastMaterialization(ctx.node);
   return materialization === undefined || evaluation.storageId > materialization.storageId ? evaluation : undefined;
 }
 
 /** The operands that mean something on a check: yes or no for the check itself. */
-const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condition: AutomationCondition) => Promise<boolean> | boolean>> = {
-  async check_result(ctx, condition) {
-    const evaluation = await currentCheckEvaluation(ctx);
+const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condition: AutomationCondition) => boolean>> = {
+  check_result(ctx, condition) {
+    const evaluation = currentCheckEvaluation(ctx);
     return evaluation !== undefined && evaluation.passed === condition.params.passed;
   },
-  async missing(ctx) {
-    return (await currentCheckEvaluation(ctx)) === undefined;
+  missing(ctx) {
+    return currentCheckEvaluation(ctx) === undefined;
   },
-  async newly_updated(ctx) {
+  newly_updated(ctx) {
     const since = ctx.tick.previousMaxStorageId;
-    const evaluation = await currentCheckEvaluation(ctx);
+    const evaluation = currentCheckEvaluation(ctx);
     return since !== undefined && evaluation !== undefined && evaluation.storageId > since;
   },
   // A check runs in the run that materializes its asset.
@@ -61,23 +61,23 @@ const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condi
 };
 
 const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> = {
-  async missing(ctx) {
+  missing(ctx) {
     const { tick, node } = ctx;
     const def = tick.partitionsDef(node);
     if (!def) {
       const observed = tick.graph.isExternal(node) && tick.records[node]?.lastObservation !== undefined;
       return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
     }
-    const status = await tick.partitionStatus(node);
+    const status = tick.partitionStatus(node);
     return tick.full(node).difference(EntitySubset.of(node, status.materialized));
   },
 
-  async run_in_progress(ctx) {
+  run_in_progress(ctx) {
     const { tick, node } = ctx;
     const id = tick.graph.ids[node] as string;
     const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id));
     if (!tick.partitionsDef(node)) return EntitySubset.of(node, runs.length > 0);
-    const status = await tick.partitionStatus(node);
+    const status = tick.partitionStatus(node);
     const fromRuns = subsetOf(ctx, runs.flatMap((r) => (r.partitionKey === undefined ? [] : [r.partitionKey])), false);
     return fromRuns.union(EntitySubset.of(node, status.inProgress));
   },
@@ -93,20 +93,20 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return subsetOf(ctx, pending, backfills.length > 0);
   },
 
-  async execution_failed(ctx) {
+  execution_failed(ctx) {
     const { tick, node } = ctx;
-    if (tick.partitionsDef(node)) return EntitySubset.of(node, (await tick.partitionStatus(node)).failed);
+    if (tick.partitionsDef(node)) return EntitySubset.of(node, tick.partitionStatus(node).failed);
     // Unpartitioned assets get no failure event: the latest failed run that targeted the asset ended after its
     // latest materialization, and did not materialize it.
     const id = tick.graph.ids[node] as string;
-    const run = (await tick.failedRuns()).find((r) => r.assetSelection.includes(id));
+    const run = tick.failedRuns().find((r) => r.assetSelection.includes(id));
     const success = tick.lastMaterialization(node);
     if (!run || success?.runId === run.runId) return EntitySubset.of(node, false);
-    const [end] = await tick.instance.allLogs(run.runId, { ofType: "RUN_FAILURE" });
+    const end = tick.runFailure(run.runId);
     return EntitySubset.of(node, end !== undefined && end.storageId <= tick.maxStorageId && (success === undefined || end.storageId > success.storageId));
   },
 
-  async newly_updated(ctx) {
+  newly_updated(ctx) {
     const { tick, node } = ctx;
     const since = tick.previousMaxStorageId;
     if (since === undefined) return tick.empty(node);
@@ -118,9 +118,9 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     }
     const last = tick.records[node]?.lastMaterialization;
     if (last === undefined || last.storageId <= since) return tick.empty(node);
-    const batch = await tick.newMaterializations();
+    const batch = tick.newMaterializations();
     if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
-    const { records } = await tick.instance.fetchMaterializations(tick.key(node), { cursor: String(since), ascending: true });
+    const records = tick.materializationsSince(node, since);
     const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
     return subsetOf(ctx, keys, false);
   },
@@ -184,31 +184,30 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return EntitySubset.of(node, def.subsetWithPartitionKeys(keys));
   },
 
-  async executed_with_root_target(ctx) {
+  executed_with_root_target(ctx) {
     const { tick, node, candidate } = ctx;
     const rootId = tick.graph.ids[ctx.root] as string;
-    const ranWithRoot = async (runId: string): Promise<boolean> => (await tick.run(runId))?.assetSelection.includes(rootId) ?? false;
+    const ranWithRoot = (runId: string): boolean => tick.run(runId)?.assetSelection.includes(rootId) ?? false;
     if (!tick.partitionsDef(node)) {
       const m = tick.lastMaterialization(node);
-      return EntitySubset.of(node, m !== undefined && (await ranWithRoot(m.runId)));
+      return EntitySubset.of(node, m !== undefined && ranWithRoot(m.runId));
     }
     // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
     const keys = candidate.partitionKeys();
     if (keys.length === 0) return tick.empty(node);
     // The tick's new materializations hold the latest run of the partitions that changed since the previous evaluation.
     const latest = new Map<string, string>();
-    const batch = await tick.newMaterializations();
+    const batch = tick.newMaterializations();
     if (batch) {
       const wanted = new Set(keys);
       for (const r of batch.get(node) ?? []) if (r.partition !== undefined && wanted.has(r.partition)) latest.set(r.partition, r.runId);
     }
     const remaining = keys.filter((k) => !latest.has(k));
     if (remaining.length > 0) {
-      const { records } = await tick.instance.fetchMaterializations({ assetKey: tick.key(node), partitions: remaining });
-      for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
+      for (const r of tick.latestMaterializationsOf(node, remaining)) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
     }
     const matching: string[] = [];
-    for (const [partition, runId] of latest) if (await ranWithRoot(runId)) matching.push(partition);
+    for (const [partition, runId] of latest) if (ranWithRoot(runId)) matching.push(partition);
     return subsetOf(ctx, matching, false);
   },
 };
