@@ -53,7 +53,9 @@ export class TickData {
    * every tree was most of a tick's time and garbage): a fact not yet read is asked for, a stand-in is returned,
    * and the evaluator reads what was asked and evaluates the tree again (see `pending`).
    */
-  readonly #facts = new Map<string, { value: unknown } | { promise: Promise<unknown> }>();
+  readonly #facts = new Map<string, Fact<unknown>>();
+  readonly #statuses = new Map<number, Fact<PartitionStatus>>();
+  readonly #runs = new Map<string, Fact<RunRecord | undefined>>();
   readonly #pending: Promise<unknown>[] = [];
 
   constructor(parts: {
@@ -118,16 +120,20 @@ export class TickData {
    * evaluated while some fact was missing is discarded and evaluated again once `loadPending` has read them.
    */
   fact<T>(key: string, load: () => Promise<T>, standIn: () => T): T {
-    const known = this.#facts.get(key);
-    if (known && "value" in known) return known.value as T;
+    return this.#fact(this.#facts as Map<string, Fact<T>>, key, load, standIn);
+  }
+
+  #fact<K, T>(cache: Map<K, Fact<T>>, key: K, load: () => Promise<T>, standIn: () => T): T {
+    const known = cache.get(key);
+    if (known && "value" in known) return known.value;
     if (!known) {
       const promise = load().then((value) => {
-        this.#facts.set(key, { value });
+        cache.set(key, { value });
         return value;
       });
       // Observed by loadPending; this keeps a failed read from being reported unhandled before it gets there.
       promise.catch(() => undefined);
-      this.#facts.set(key, { promise });
+      cache.set(key, { promise });
       this.#pending.push(promise);
     }
     this.missing = true;
@@ -158,7 +164,7 @@ export class TickData {
   }
 
   partitionStatus(node: number): PartitionStatus {
-    return this.fact(`status:${node}`, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
+    return this.#fact(this.#statuses, node, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
       const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
       return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
     });
@@ -222,9 +228,11 @@ export class TickData {
   }
 
   run(runId: string): RunRecord | undefined {
-    return this.fact(`run:${runId}`, () => this.instance.getRunById(runId), () => undefined);
+    return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
 }
+
+type Fact<T> = { value: T } | { promise: Promise<T> };
 
 // Stand-ins returned while a fact is read; the evaluation that saw them is discarded.
 const NO_MATERIALIZATIONS: Map<number, EventRecord[]> = new Map();

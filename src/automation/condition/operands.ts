@@ -75,8 +75,12 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   run_in_progress(ctx) {
     const { tick, node } = ctx;
     const id = tick.graph.ids[node] as string;
+    if (!tick.partitionsDef(node)) {
+      let running = false;
+      for (const r of tick.activeRuns) if (r.assetSelection.includes(id)) running = true;
+      return EntitySubset.of(node, running);
+    }
     const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id));
-    if (!tick.partitionsDef(node)) return EntitySubset.of(node, runs.length > 0);
     const status = tick.partitionStatus(node);
     const fromRuns = subsetOf(ctx, runs.flatMap((r) => (r.partitionKey === undefined ? [] : [r.partitionKey])), false);
     return fromRuns.union(EntitySubset.of(node, status.inProgress));
@@ -84,6 +88,7 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
 
   backfill_in_progress(ctx) {
     const { tick, node } = ctx;
+    if (tick.activeBackfills.length === 0) return tick.empty(node);
     const id = tick.graph.ids[node] as string;
     const backfills = tick.activeBackfills.filter((b) => UNFINISHED_BACKFILL.has(b.status) && b.assetSelection.includes(id));
     const pending = backfills.flatMap((b) => {
@@ -187,11 +192,11 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   executed_with_root_target(ctx) {
     const { tick, node, candidate } = ctx;
     const rootId = tick.graph.ids[ctx.root] as string;
-    const ranWithRoot = (runId: string): boolean => tick.run(runId)?.assetSelection.includes(rootId) ?? false;
     if (!tick.partitionsDef(node)) {
       const m = tick.lastMaterialization(node);
-      return EntitySubset.of(node, m !== undefined && ranWithRoot(m.runId));
+      return EntitySubset.of(node, m !== undefined && (tick.run(m.runId)?.assetSelection.includes(rootId) ?? false));
     }
+    const ranWithRoot = (runId: string): boolean => tick.run(runId)?.assetSelection.includes(rootId) ?? false;
     // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
     const keys = candidate.partitionKeys();
     if (keys.length === 0) return tick.empty(node);
