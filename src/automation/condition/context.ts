@@ -153,17 +153,35 @@ export class TickData {
     this.missing = false;
   }
 
-  /** Starts reading the facts an asset's evaluation will likely ask for, so that most trees are evaluated once. */
-  prefetch(node: number): void {
-    const wanted = (n: number): void => {
-      if (this.partitionsDef(n)) this.partitionStatus(n);
-      if (this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+  /** The asset whose condition is being evaluated: what its tree asks for is learned for `prefetch`. */
+  root = -1;
+
+  /**
+   * Starts reading the facts an asset's condition asked for on earlier assets (its own and its deps' partition
+   * status and check results), so that most trees are evaluated once and none reads what it does not use.
+   */
+  prefetch(node: number, condition: AutomationCondition): void {
+    const asks = ASKS.get(condition);
+    if (asks === undefined) return;
+    const wanted = (n: number, statusBit: number, checksBit: number): void => {
+      if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
+      if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
     };
-    wanted(node);
-    for (const parent of this.graph.parents[node] ?? []) wanted(parent);
+    wanted(node, OWN_STATUS, OWN_CHECKS);
+    if (asks & (DEP_STATUS | DEP_CHECKS)) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS);
+  }
+
+  /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
+  #asked(node: number, own: number, dep: number): void {
+    const condition = this.root >= 0 ? this.conditions[this.root] : undefined;
+    if (!condition) return;
+    const bit = node === this.root ? own : dep;
+    const asks = ASKS.get(condition) ?? 0;
+    if (!(asks & bit)) ASKS.set(condition, asks | bit);
   }
 
   partitionStatus(node: number): PartitionStatus {
+    this.#asked(node, OWN_STATUS, DEP_STATUS);
     return this.#fact(this.#statuses, node, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
       const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
       return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
@@ -214,6 +232,7 @@ export class TickData {
 
   /** The latest evaluation of each check of an asset, by check name. */
   checkEvaluations(node: number): Map<string, EventRecord> {
+    this.#asked(node, OWN_CHECKS, DEP_CHECKS);
     return this.fact(`checks:${node}`, () => this.instance.getLatestAssetCheckEvaluations(this.key(node)), () => NO_CHECKS);
   }
 
@@ -231,6 +250,13 @@ export class TickData {
     return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
 }
+
+// What a condition's trees asked for, learned across evaluations: bits of OWN_STATUS... (no entry: nothing yet).
+const ASKS = new WeakMap<AutomationCondition, number>();
+const OWN_STATUS = 1;
+const DEP_STATUS = 2;
+const OWN_CHECKS = 4;
+const DEP_CHECKS = 8;
 
 type Fact<T> = { value: T } | { promise: Promise<T> };
 

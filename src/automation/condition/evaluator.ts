@@ -196,7 +196,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       nodes[node] = before;
       continue;
     }
-    tick.prefetch(node);
+    tick.root = node;
+    tick.prefetch(node, condition);
     if (tick.hasPending) await tick.loadPending();
     let entry: AssetCursor;
     let result: ConditionResult;
