@@ -78,3 +78,20 @@ export function benchEvents(runId: string, total: number): TesseraEvent[] {
     return { runId, stepKey, timestamp: i, eventType: "STEP_SUCCESS", durationMs: 1.5 };
   });
 }
+
+/** Median wall and CPU milliseconds: on a shared machine the CPU time of this process is the steadier reading. */
+export async function medianWithCpu(runs: number, fn: () => Promise<void> | void, warmups = 2): Promise<{ ms: number; cpuMs: number }> {
+  for (let i = 0; i < warmups; i++) await fn();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    await fn();
+    walls.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1000);
+  }
+  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { ms: mid(walls), cpuMs: mid(cpus) };
+}

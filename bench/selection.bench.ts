@@ -120,6 +120,15 @@ export function run(): SelectionMeasurement[] {
     AssetSelection.fromString(fiveTerms);
   });
   rows.push({ name: "parse only, 5 attribute terms", ms: parseOnly });
+
+  // Was a timed test (selection-errors.test.ts): linear parsing shows as time per term staying flat as terms grow.
+  const flat = (terms: number): string => Array.from({ length: terms }, (_, i) => `key:a${i}`).join(" or ");
+  const small = flat(5_000);
+  const large = flat(50_000);
+  const smallMs = median(5, () => void AssetSelection.fromString(small), 1);
+  const largeMs = median(5, () => void AssetSelection.fromString(large), 1);
+  const growth = largeMs / smallMs;
+  rows.push({ name: "parse a flat 50,000-term `or` (10× the terms of a 5,000-term one)", ms: largeMs, figure: `${growth.toFixed(1)}× the 5,000-term time`, target: "< 30× (linear; quadratic would be ~100×)", pass: growth < 30 });
   return rows;
 }
 

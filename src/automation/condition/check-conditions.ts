@@ -3,7 +3,7 @@
 // run on its own (a run request naming the check keys). Their states ride in the cursor under "checks".
 import { RunRequest } from "../../definitions/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
-import type { TickData } from "./context.js";
+import type { ConditionResult, TickData } from "./context.js";
 import type { AssetCursor } from "./cursor.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
@@ -39,10 +39,18 @@ export async function evaluateCheckConditions(tick: TickData, cursor: string | u
     const root = graph.size + check.index;
     const prior = before[check.id];
     if (prior) previous.set(root, prior);
-    const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
-    tick.next.set(root, entry);
+    let entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
     try {
-      const result = await evaluateCondition(condition, { tick, root, node: check.asset, candidate: EntitySubset.of(check.asset, true), path: "0", rootCondition: condition, check: check.index });
+      if (tick.hasPending) await tick.loadPending();
+      let result: ConditionResult;
+      // As for assets: evaluated again while the tree asked for a fact not yet read.
+      for (;;) {
+        entry = { conditionId: condition.uniqueId, nodes: {} };
+        tick.next.set(root, entry);
+        result = evaluateCondition(condition, { tick, root, node: check.asset, candidate: EntitySubset.of(check.asset, true), path: "0", rootCondition: condition, check: check.index });
+        if (!tick.missing) break;
+        await tick.loadPending();
+      }
       if (!result.trueSubset.isEmpty) {
         requested.push(check.index);
         entry.requested = true;

@@ -5,14 +5,14 @@ import type { ConditionResult, EvaluationContext } from "./context.js";
 import { EntitySubset } from "./subset.js";
 
 /** any_deps_match / all_deps_match on a check: over the checked asset and the check's additional deps. */
-export async function evaluateCheckDeps(
+export function evaluateCheckDeps(
   condition: AutomationCondition,
   ctx: EvaluationContext,
   // Passed in by operators.ts, which calls this: importing it here would make an import cycle.
-  evaluateCondition: (condition: AutomationCondition, ctx: EvaluationContext) => Promise<ConditionResult>,
-): Promise<ConditionResult> {
+  evaluateCondition: (condition: AutomationCondition, ctx: EvaluationContext) => ConditionResult,
+): ConditionResult {
   // Each dep is an asset: evaluated as one (no check), under the same root, at the path evaluateDeps would give it.
-  const evaluateDep = (dep: number, candidate: EntitySubset, path: string): Promise<ConditionResult> =>
+  const evaluateDep = (dep: number, candidate: EntitySubset, path: string): ConditionResult =>
     evaluateCondition(condition.children[0] as AutomationCondition, { ...ctx, node: dep, candidate, path: `${path}.0`, check: undefined });
   const { tick } = ctx;
   const check = tick.graph.checks[ctx.check as number];
@@ -21,7 +21,7 @@ export async function evaluateCheckDeps(
   let matched = !any;
   const children: ConditionResult[] = [];
   for (const dep of deps) {
-    const r = await evaluateDep(dep, tick.full(dep), `${ctx.path}@${tick.graph.ids[dep]}`);
+    const r = evaluateDep(dep, tick.full(dep), `${ctx.path}@${tick.graph.ids[dep]}`);
     children.push(r);
     matched = any ? matched || !r.trueSubset.isEmpty : matched && !r.trueSubset.isEmpty;
   }

@@ -48,11 +48,15 @@ export class TickData {
   readonly conditions: readonly (AutomationCondition | undefined)[];
   readonly next = new Map<number, AssetCursor>();
   readonly #full = new Map<number, EntitySubset>();
-  readonly #status = new Map<number, Promise<PartitionStatus>>();
-  readonly #runs = new Map<string, Promise<RunRecord | undefined>>();
-  #failedRuns: Promise<RunRecord[]> | undefined;
-  readonly #checkEvaluations = new Map<number, Promise<Map<string, EventRecord>>>();
-  #newMaterializations: Promise<Map<number, EventRecord[]> | undefined> | undefined;
+  /**
+   * Facts read from the instance, by what they are about. Evaluation is synchronous (a promise at every node of
+   * every tree was most of a tick's time and garbage): a fact not yet read is asked for, a stand-in is returned,
+   * and the evaluator reads what was asked and evaluates the tree again (see `pending`).
+   */
+  readonly #facts = new Map<string, Fact<unknown>>();
+  readonly #statuses = new Map<number, Fact<PartitionStatus>>();
+  readonly #runs = new Map<string, Fact<RunRecord | undefined>>();
+  readonly #pending: Promise<unknown>[] = [];
 
   constructor(parts: {
     graph: AssetGraph;
@@ -111,13 +115,77 @@ export class TickData {
     return m && m.storageId <= this.maxStorageId ? m : undefined;
   }
 
-  partitionStatus(node: number): Promise<PartitionStatus> {
-    let p = this.#status.get(node);
-    if (!p) {
-      p = this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition);
-      this.#status.set(node, p);
+  /**
+   * The fact under `key` if it was read this tick; otherwise its read starts and `standIn` is returned. A tree
+   * evaluated while some fact was missing is discarded and evaluated again once `loadPending` has read them.
+   */
+  fact<T>(key: string, load: () => Promise<T>, standIn: () => T): T {
+    return this.#fact(this.#facts as Map<string, Fact<T>>, key, load, standIn);
+  }
+
+  #fact<K, T>(cache: Map<K, Fact<T>>, key: K, load: () => Promise<T>, standIn: () => T): T {
+    const known = cache.get(key);
+    if (known && "value" in known) return known.value;
+    if (!known) {
+      const promise = load().then((value) => {
+        cache.set(key, { value });
+        return value;
+      });
+      // Observed by loadPending; this keeps a failed read from being reported unhandled before it gets there.
+      promise.catch(() => undefined);
+      cache.set(key, { promise });
+      this.#pending.push(promise);
     }
-    return p;
+    this.missing = true;
+    return standIn();
+  }
+
+  /** Set when a fact asked for since the last `loadPending` was not read yet: the evaluation must be repeated. */
+  missing = false;
+
+  get hasPending(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  /** Reads every fact asked for and not read yet. */
+  async loadPending(): Promise<void> {
+    while (this.#pending.length > 0) await Promise.all(this.#pending.splice(0));
+    this.missing = false;
+  }
+
+  /** The asset whose condition is being evaluated: what its tree asks for is learned for `prefetch`. */
+  root = -1;
+
+  /**
+   * Starts reading the facts an asset's condition asked for on earlier assets (its own and its deps' partition
+   * status and check results), so that most trees are evaluated once and none reads what it does not use.
+   */
+  prefetch(node: number, condition: AutomationCondition): void {
+    const asks = ASKS.get(condition);
+    if (asks === undefined) return;
+    const wanted = (n: number, statusBit: number, checksBit: number): void => {
+      if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
+      if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+    };
+    wanted(node, OWN_STATUS, OWN_CHECKS);
+    if (asks & (DEP_STATUS | DEP_CHECKS)) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS);
+  }
+
+  /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
+  #asked(node: number, own: number, dep: number): void {
+    const condition = this.root >= 0 ? this.conditions[this.root] : undefined;
+    if (!condition) return;
+    const bit = node === this.root ? own : dep;
+    const asks = ASKS.get(condition) ?? 0;
+    if (!(asks & bit)) ASKS.set(condition, asks | bit);
+  }
+
+  partitionStatus(node: number): PartitionStatus {
+    this.#asked(node, OWN_STATUS, DEP_STATUS);
+    return this.#fact(this.#statuses, node, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
+      const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
+      return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
+    });
   }
 
   /**
@@ -125,9 +193,8 @@ export class TickData {
    * first: one read for the whole tick instead of one per asset. `undefined` when there are too many to hold at
    * once (after a long pause); callers then read per asset.
    */
-  newMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
-    this.#newMaterializations ??= this.#readNewMaterializations();
-    return this.#newMaterializations;
+  newMaterializations(): Map<number, EventRecord[]> | undefined {
+    return this.fact("new-materializations", () => this.#readNewMaterializations(), (): Map<number, EventRecord[]> | undefined => NO_MATERIALIZATIONS);
   }
 
   async #readNewMaterializations(): Promise<Map<number, EventRecord[]> | undefined> {
@@ -153,31 +220,51 @@ export class TickData {
     return byNode;
   }
 
+  /** The materializations of an asset after the previous evaluation, oldest first (when the tick's batch was too large). */
+  materializationsSince(node: number, since: number): readonly EventRecord[] {
+    return this.fact(`since:${node}`, async () => (await this.instance.fetchMaterializations(this.key(node), { cursor: String(since), ascending: true })).records, () => NO_EVENTS);
+  }
+
+  /** The latest materialization of each of these partitions of an asset. */
+  latestMaterializationsOf(node: number, partitions: readonly string[]): readonly EventRecord[] {
+    return this.fact(`latest:${node}:${JSON.stringify(partitions)}`, async () => (await this.instance.fetchMaterializations({ assetKey: this.key(node), partitions: [...partitions] })).records, () => NO_EVENTS);
+  }
+
   /** The latest evaluation of each check of an asset, by check name. */
-  checkEvaluations(node: number): Promise<Map<string, EventRecord>> {
-    let p = this.#checkEvaluations.get(node);
-    if (!p) {
-      p = this.instance.getLatestAssetCheckEvaluations(this.key(node));
-      this.#checkEvaluations.set(node, p);
-    }
-    return p;
+  checkEvaluations(node: number): Map<string, EventRecord> {
+    this.#asked(node, OWN_CHECKS, DEP_CHECKS);
+    return this.fact(`checks:${node}`, () => this.instance.getLatestAssetCheckEvaluations(this.key(node)), () => NO_CHECKS);
   }
 
   /** Failed runs, newest first, read once. */
-  failedRuns(): Promise<RunRecord[]> {
-    this.#failedRuns ??= this.instance.getRuns({ statuses: ["FAILURE"] });
-    return this.#failedRuns;
+  failedRuns(): readonly RunRecord[] {
+    return this.fact("failed-runs", () => this.instance.getRuns({ statuses: ["FAILURE"] }), () => NO_RUNS);
   }
 
-  run(runId: string): Promise<RunRecord | undefined> {
-    let p = this.#runs.get(runId);
-    if (!p) {
-      p = this.instance.getRunById(runId);
-      this.#runs.set(runId, p);
-    }
-    return p;
+  /** The RUN_FAILURE event of a run, if any. */
+  runFailure(runId: string): EventRecord | undefined {
+    return this.fact(`run-failure:${runId}`, async () => (await this.instance.allLogs(runId, { ofType: "RUN_FAILURE" }))[0], () => undefined);
+  }
+
+  run(runId: string): RunRecord | undefined {
+    return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
 }
+
+// What a condition's trees asked for, learned across evaluations: bits of OWN_STATUS... (no entry: nothing yet).
+const ASKS = new WeakMap<AutomationCondition, number>();
+const OWN_STATUS = 1;
+const DEP_STATUS = 2;
+const OWN_CHECKS = 4;
+const DEP_CHECKS = 8;
+
+type Fact<T> = { value: T } | { promise: Promise<T> };
+
+// Stand-ins returned while a fact is read; the evaluation that saw them is discarded.
+const NO_MATERIALIZATIONS: Map<number, EventRecord[]> = new Map();
+const NO_EVENTS: readonly EventRecord[] = Object.freeze([]);
+const NO_CHECKS: Map<string, EventRecord> = new Map();
+const NO_RUNS: readonly RunRecord[] = Object.freeze([]);
 
 /** Where one node is evaluated: the asset it looks at, the asset whose condition it belongs to, and its path in that tree. */
 export interface EvaluationContext {

@@ -197,9 +197,19 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       nodes[node] = before;
       continue;
     }
-    const entry: AssetCursor = { conditionId: condition.uniqueId, nodes: {} };
-    tick.next.set(node, entry);
-    const result = await evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
+    tick.root = node;
+    tick.prefetch(node, condition);
+    if (tick.hasPending) await tick.loadPending();
+    let entry: AssetCursor;
+    let result: ConditionResult;
+    // Evaluated again while the tree asked for a fact not yet read: the discarded pass asked for all it needed.
+    for (;;) {
+      entry = { conditionId: condition.uniqueId, nodes: {} };
+      tick.next.set(node, entry);
+      result = evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
+      if (!tick.missing) break;
+      await tick.loadPending();
+    }
     const requestedSubset = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
     if (!requestedSubset.isEmpty) {
       tick.requested.set(node, requestedSubset);

@@ -138,17 +138,29 @@ export async function changedSince<E>(
 
 /** The assets a tree looked at, and whether it read a fact true for one tick only. */
 export function traceOf(result: ConditionResult): { touched: number[]; volatile: boolean } {
-  const touched = new Set<number>();
+  // A loop over an explicit stack and a short array: this runs once per re-evaluated asset, on ~70-node trees
+  // that look at a handful of assets, and a recursive closure with a Set cost a quarter of the evaluation.
+  const touched: number[] = [];
+  let seen: Set<number> | undefined;
   let volatile = false;
-  const walk = (r: ConditionResult): void => {
-    touched.add(r.node);
+  const stack: ConditionResult[] = [result];
+  for (let r = stack.pop(); r !== undefined; r = stack.pop()) {
+    const node = r.node;
+    if (seen ? !seen.has(node) : !touched.includes(node)) {
+      touched.push(node);
+      if (seen) seen.add(node);
+      else if (touched.length > 32) seen = new Set(touched);
+    }
     const kind = r.condition.kind;
     if (kind === "cron_tick_passed" || (kind === "newly_updated" && !r.trueSubset.isEmpty)) volatile = true;
-    for (const c of r.children) walk(c);
-  };
-  walk(result);
-  return { touched: [...touched].sort((a, b) => a - b), volatile };
+    const children = r.children;
+    for (let i = 0; i < children.length; i++) stack.push(children[i] as ConditionResult);
+  }
+  touched.sort(byNumber);
+  return { touched, volatile };
 }
+
+const byNumber = (a: number, b: number): number => a - b;
 
 /** Can the memo's evaluation of `node` stand for this tick's? */
 export function reusable<E>(

@@ -8,19 +8,19 @@ import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
 import { onSelfEdge } from "./self-deps.js";
 
-type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => Promise<EntitySubset> | EntitySubset;
+type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => EntitySubset;
 
 const UNFINISHED_BACKFILL = new Set(["REQUESTED", "IN_PROGRESS", "CANCELING"]);
 
 /** The subset of `ctx.candidate` an operand is true for. */
-export async function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): Promise<EntitySubset> {
+export function evaluateOperand(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): EntitySubset {
   if (ctx.check !== undefined) {
     const onCheck = CHECK_OPERANDS[kind];
     if (!onCheck) throw new InvalidAutomationConditionError(`${condition.describeNode()} cannot be evaluated on an asset check; on checks use ${Object.keys(CHECK_OPERANDS).join(", ")}`);
-    return ctx.candidate.intersection(EntitySubset.of(ctx.node, await onCheck(ctx, condition)));
+    return ctx.candidate.intersection(EntitySubset.of(ctx.node, onCheck(ctx, condition)));
   }
   if (kind === "check_result") throw new InvalidAutomationConditionError(`${condition.describeNode()} is evaluated on asset checks: wrap it in AutomationCondition.anyChecksMatch(...) or allChecksMatch(...)`);
-  const subset = await OPERANDS[kind as Exclude<OperandKind, "check_result">](ctx, condition);
+  const subset = OPERANDS[kind as Exclude<OperandKind, "check_result">](ctx, condition);
   return ctx.candidate.intersection(subset);
 }
 
@@ -33,27 +33,27 @@ function subsetOf(ctx: EvaluationContext, keys: Iterable<string>, whole: boolean
 }
 
 /** The latest evaluation of the context's check, if it came after the asset's latest materialization. */
-async function currentCheckEvaluation(ctx: EvaluationContext): Promise<EventRecord | undefined> {
+function currentCheckEvaluation(ctx: EvaluationContext): EventRecord | undefined {
   const check = ctx.tick.graph.checks[ctx.check as number];
   if (!check) return undefined;
-  const evaluation = (await ctx.tick.checkEvaluations(ctx.node)).get(check.spec.name);
+  const evaluation = ctx.tick.checkEvaluations(ctx.node).get(check.spec.name);
   if (!evaluation || evaluation.storageId > ctx.tick.maxStorageId) return undefined;
   const materialization = ctx.tick.lastMaterialization(ctx.node);
   return materialization === undefined || evaluation.storageId > materialization.storageId ? evaluation : undefined;
 }
 
 /** The operands that mean something on a check: yes or no for the check itself. */
-const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condition: AutomationCondition) => Promise<boolean> | boolean>> = {
-  async check_result(ctx, condition) {
-    const evaluation = await currentCheckEvaluation(ctx);
+const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condition: AutomationCondition) => boolean>> = {
+  check_result(ctx, condition) {
+    const evaluation = currentCheckEvaluation(ctx);
     return evaluation !== undefined && evaluation.passed === condition.params.passed;
   },
-  async missing(ctx) {
-    return (await currentCheckEvaluation(ctx)) === undefined;
+  missing(ctx) {
+    return currentCheckEvaluation(ctx) === undefined;
   },
-  async newly_updated(ctx) {
+  newly_updated(ctx) {
     const since = ctx.tick.previousMaxStorageId;
-    const evaluation = await currentCheckEvaluation(ctx);
+    const evaluation = currentCheckEvaluation(ctx);
     return since !== undefined && evaluation !== undefined && evaluation.storageId > since;
   },
   // A check runs in the run that materializes its asset.
@@ -70,38 +70,43 @@ const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condi
   newly_requested(ctx) {
     return ctx.tick.previous.get(ctx.root)?.requested !== undefined;
   },
-  async cron_tick_passed(ctx, condition) {
-    return !(await OPERANDS.cron_tick_passed({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
+  cron_tick_passed(ctx, condition) {
+    return !(OPERANDS.cron_tick_passed({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
   },
-  async initial_evaluation(ctx, condition) {
-    return !(await OPERANDS.initial_evaluation({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
+  initial_evaluation(ctx, condition) {
+    return !(OPERANDS.initial_evaluation({ ...ctx, check: undefined, candidate: ctx.tick.full(ctx.node) }, condition)).isEmpty;
   },
 };
 
 const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> = {
-  async missing(ctx) {
+  missing(ctx) {
     const { tick, node } = ctx;
     const def = tick.partitionsDef(node);
     if (!def) {
       const observed = tick.graph.isExternal(node) && tick.records[node]?.lastObservation !== undefined;
       return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
     }
-    const status = await tick.partitionStatus(node);
+    const status = tick.partitionStatus(node);
     return tick.full(node).difference(EntitySubset.of(node, status.materialized));
   },
 
-  async run_in_progress(ctx) {
+  run_in_progress(ctx) {
     const { tick, node } = ctx;
     const id = tick.graph.ids[node] as string;
+    if (!tick.partitionsDef(node)) {
+      let running = false;
+      for (const r of tick.activeRuns) if (r.assetSelection.includes(id)) running = true;
+      return EntitySubset.of(node, running);
+    }
     const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id));
-    if (!tick.partitionsDef(node)) return EntitySubset.of(node, runs.length > 0);
-    const status = await tick.partitionStatus(node);
+    const status = tick.partitionStatus(node);
     const fromRuns = subsetOf(ctx, runs.flatMap((r) => (r.partitionKey === undefined ? [] : [r.partitionKey])), false);
     return fromRuns.union(EntitySubset.of(node, status.inProgress));
   },
 
   backfill_in_progress(ctx) {
     const { tick, node } = ctx;
+    if (tick.activeBackfills.length === 0) return tick.empty(node);
     const id = tick.graph.ids[node] as string;
     const backfills = tick.activeBackfills.filter((b) => UNFINISHED_BACKFILL.has(b.status) && b.assetSelection.includes(id));
     const pending = backfills.flatMap((b) => {
@@ -111,20 +116,20 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return subsetOf(ctx, pending, backfills.length > 0);
   },
 
-  async execution_failed(ctx) {
+  execution_failed(ctx) {
     const { tick, node } = ctx;
-    if (tick.partitionsDef(node)) return EntitySubset.of(node, (await tick.partitionStatus(node)).failed);
+    if (tick.partitionsDef(node)) return EntitySubset.of(node, tick.partitionStatus(node).failed);
     // Unpartitioned assets get no failure event: the latest failed run that targeted the asset ended after its
     // latest materialization, and did not materialize it.
     const id = tick.graph.ids[node] as string;
-    const run = (await tick.failedRuns()).find((r) => r.assetSelection.includes(id));
+    const run = tick.failedRuns().find((r) => r.assetSelection.includes(id));
     const success = tick.lastMaterialization(node);
     if (!run || success?.runId === run.runId) return EntitySubset.of(node, false);
-    const [end] = await tick.instance.allLogs(run.runId, { ofType: "RUN_FAILURE" });
+    const end = tick.runFailure(run.runId);
     return EntitySubset.of(node, end !== undefined && end.storageId <= tick.maxStorageId && (success === undefined || end.storageId > success.storageId));
   },
 
-  async newly_updated(ctx) {
+  newly_updated(ctx) {
     const { tick, node } = ctx;
     const since = tick.previousMaxStorageId;
     if (since === undefined) return tick.empty(node);
@@ -136,9 +141,9 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     }
     const last = tick.records[node]?.lastMaterialization;
     if (last === undefined || last.storageId <= since) return tick.empty(node);
-    const batch = await tick.newMaterializations();
+    const batch = tick.newMaterializations();
     if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
-    const { records } = await tick.instance.fetchMaterializations(tick.key(node), { cursor: String(since), ascending: true });
+    const records = tick.materializationsSince(node, since);
     const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
     return subsetOf(ctx, keys, false);
   },
@@ -202,7 +207,7 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return EntitySubset.of(node, def.subsetWithPartitionKeys(keys));
   },
 
-  async executed_with_root_target(ctx) {
+  executed_with_root_target(ctx) {
     const { tick, node, candidate } = ctx;
     // The root's own earlier partitions, as its dep: the run that made them did not run the partitions evaluated.
     if (onSelfEdge(tick.graph, ctx.root, node, ctx.path)) return tick.empty(node);
@@ -210,32 +215,31 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     // A check's own condition: the run evaluated the check.
     const rootCheck = checkOfRoot(tick, ctx.root);
     const rootCheckId = rootCheck === undefined ? undefined : tick.graph.checks[rootCheck]?.id;
-    const ranWithRoot = async (runId: string): Promise<boolean> => {
-      const run = await tick.run(runId);
+    const ranWithRoot = (runId: string): boolean => {
+      const run = tick.run(runId);
       if (!run) return false;
       return rootCheckId === undefined ? run.assetSelection.includes(rootId) : runSelectsCheck(run, rootCheckId);
     };
     if (!tick.partitionsDef(node)) {
       const m = tick.lastMaterialization(node);
-      return EntitySubset.of(node, m !== undefined && (await ranWithRoot(m.runId)));
+      return EntitySubset.of(node, m !== undefined && ranWithRoot(m.runId));
     }
     // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
     const keys = candidate.partitionKeys();
     if (keys.length === 0) return tick.empty(node);
     // The tick's new materializations hold the latest run of the partitions that changed since the previous evaluation.
     const latest = new Map<string, string>();
-    const batch = await tick.newMaterializations();
+    const batch = tick.newMaterializations();
     if (batch) {
       const wanted = new Set(keys);
       for (const r of batch.get(node) ?? []) if (r.partition !== undefined && wanted.has(r.partition)) latest.set(r.partition, r.runId);
     }
     const remaining = keys.filter((k) => !latest.has(k));
     if (remaining.length > 0) {
-      const { records } = await tick.instance.fetchMaterializations({ assetKey: tick.key(node), partitions: remaining });
-      for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
+      for (const r of tick.latestMaterializationsOf(node, remaining)) if (r.partition !== undefined && r.storageId <= tick.maxStorageId && !latest.has(r.partition)) latest.set(r.partition, r.runId);
     }
     const matching: string[] = [];
-    for (const [partition, runId] of latest) if (await ranWithRoot(runId)) matching.push(partition);
+    for (const [partition, runId] of latest) if (ranWithRoot(runId)) matching.push(partition);
     return subsetOf(ctx, matching, false);
   },
 };

@@ -22,15 +22,18 @@ import { depsOf } from "./self-deps.js";
 
 const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
 
-/** Evaluates `condition` over `ctx.candidate`; every node's true subset lies within its candidate. */
-export async function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+/**
+ * Evaluates `condition` over `ctx.candidate`; every node's true subset lies within its candidate. Synchronous: facts
+ * come from `ctx.tick`, and a tree evaluated while one was not read yet (`tick.missing`) is evaluated again.
+ */
+export function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   switch (condition.kind) {
     case "and": {
       // Each operand only looks at what the previous ones left true, as the reference narrows candidates.
       const children: ConditionResult[] = [];
       let candidate = ctx.candidate;
       for (let i = 0; i < condition.children.length; i++) {
-        const r = await evaluateChild(condition, ctx, i, ctx.node, candidate, ctx.path);
+        const r = evaluateChild(condition, ctx, i, ctx.node, candidate, ctx.path);
         children.push(r);
         candidate = r.trueSubset;
       }
@@ -40,28 +43,28 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
       const children: ConditionResult[] = [];
       let trueSubset = emptyOf(ctx);
       for (let i = 0; i < condition.children.length; i++) {
-        const r = await evaluateChild(condition, ctx, i, ctx.node, ctx.candidate, ctx.path);
+        const r = evaluateChild(condition, ctx, i, ctx.node, ctx.candidate, ctx.path);
         children.push(r);
         trueSubset = trueSubset.union(r.trueSubset);
       }
       return resultOf(condition, ctx, trueSubset, children);
     }
     case "not": {
-      const r = await evaluateChild(condition, ctx, 0, ctx.node, ctx.candidate, ctx.path);
+      const r = evaluateChild(condition, ctx, 0, ctx.node, ctx.candidate, ctx.path);
       return resultOf(condition, ctx, ctx.candidate.difference(r.trueSubset), [r]);
     }
     case "newly_true": {
       // The operand is evaluated over every partition, so that no transition is missed outside the candidate.
       const full = fullOf(ctx);
-      const r = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
+      const r = evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
       const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
       if (!r.trueSubset.isEmpty) storeState(ctx, { subset: r.trueSubset.serialize() });
       return resultOf(condition, ctx, ctx.candidate.intersection(r.trueSubset.difference(before)), [r]);
     }
     case "since": {
       const full = fullOf(ctx);
-      const trigger = await evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
-      const reset = await evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
+      const trigger = evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
+      const reset = evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
       const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
       // A reset at the same evaluation as a trigger wins.
       const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
@@ -92,11 +95,11 @@ export async function evaluateCondition(condition: AutomationCondition, ctx: Eva
     case "asset_matches": {
       const { tick } = ctx;
       const target = tick.graph.require(condition.params.key as NonNullable<typeof condition.params.key>, "AutomationCondition.assetMatches");
-      const r = await evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`, undefined);
+      const r = evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`, undefined);
       return resultOf(condition, ctx, r.trueSubset.isEmpty ? emptyOf(ctx) : ctx.candidate, [r]);
     }
     default:
-      return resultOf(condition, ctx, await evaluateOperand(condition.kind as OperandKind, ctx, condition));
+      return resultOf(condition, ctx, evaluateOperand(condition.kind as OperandKind, ctx, condition));
   }
 }
 
@@ -113,7 +116,7 @@ function evaluateChild(
   candidate: EntitySubset,
   path: string,
   check: number | undefined = ctx.check,
-): Promise<ConditionResult> {
+): ConditionResult {
   const child = condition.children[i] as AutomationCondition;
   return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check });
 }
@@ -122,7 +125,7 @@ function evaluateChild(
  * The distinct conditions of the asset's descendants (those that hold no any_downstream_conditions themselves),
  * each evaluated on this asset; its state is kept under the condition's id, so it survives graph changes.
  */
-async function evaluateDownstreamConditions(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+function evaluateDownstreamConditions(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   const { tick } = ctx;
   const distinct = new Map<string, AutomationCondition>();
   const seen = new Set<number>([ctx.node]);
@@ -138,7 +141,7 @@ async function evaluateDownstreamConditions(condition: AutomationCondition, ctx:
   const children: ConditionResult[] = [];
   let trueSubset = emptyOf(ctx);
   for (const [id, downstream] of [...distinct].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const r = await evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}` });
+    const r = evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}` });
     children.push(r);
     trueSubset = trueSubset.union(r.trueSubset);
   }
@@ -146,7 +149,7 @@ async function evaluateDownstreamConditions(condition: AutomationCondition, ctx:
 }
 
 /** The operand on each of the asset's checks (blocking ones only, if asked): a check that matches counts for every partition. */
-async function evaluateChecks(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+function evaluateChecks(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   const { tick, node } = ctx;
   const any = condition.kind === "any_checks_match";
   const children: ConditionResult[] = [];
@@ -154,7 +157,7 @@ async function evaluateChecks(condition: AutomationCondition, ctx: EvaluationCon
   for (const index of tick.graph.checksOf(node)) {
     const check = tick.graph.checks[index];
     if (!check || (condition.params.blockingOnly && !check.spec.blocking)) continue;
-    const r = await evaluateChild(condition, ctx, 0, node, EntitySubset.of(node, true), `${ctx.path}#${check.spec.name}`, index);
+    const r = evaluateChild(condition, ctx, 0, node, EntitySubset.of(node, true), `${ctx.path}#${check.spec.name}`, index);
     children.push(r);
     const matched = r.trueSubset.isEmpty ? tick.empty(node) : ctx.candidate;
     trueSubset = any ? trueSubset.union(matched) : trueSubset.intersection(matched);
@@ -162,7 +165,7 @@ async function evaluateChecks(condition: AutomationCondition, ctx: EvaluationCon
   return resultOf(condition, ctx, trueSubset, children);
 }
 
-async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): Promise<ConditionResult> {
+function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   const { tick, node } = ctx;
   const any = condition.kind === "any_deps_match";
   const allow = condition.params.allowSelection ? selectionMask(tick.graph, condition.params.allowSelection) : undefined;
@@ -172,7 +175,7 @@ async function evaluateDeps(condition: AutomationCondition, ctx: EvaluationConte
   for (const dep of depsOf(tick.graph, node)) {
     if ((allow && !allow[dep]) || (ignore && ignore[dep])) continue;
     const depCandidate = toParent(tick, node, dep, ctx.candidate);
-    const r = await evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
+    const r = evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
     children.push(r);
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);

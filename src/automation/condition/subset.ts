@@ -16,16 +16,25 @@ export class EntitySubset {
   }
 
   static empty(node: number, partitionsDef: PartitionsDefinition | undefined): EntitySubset {
-    return new EntitySubset(node, partitionsDef ? partitionsDef.emptySubset() : false);
+    return partitionsDef ? new EntitySubset(node, partitionsDef.emptySubset()) : EntitySubset.#bool(node, false);
   }
 
   static all(node: number, partitionsDef: PartitionsDefinition | undefined, options: PartitionLoadingOptions): EntitySubset {
     // The complement of nothing: time partitions stay ranges instead of a list of every key.
-    return new EntitySubset(node, partitionsDef ? partitionsDef.emptySubset().complement(options) : true);
+    return partitionsDef ? new EntitySubset(node, partitionsDef.emptySubset().complement(options)) : EntitySubset.#bool(node, true);
   }
 
   static of(node: number, value: boolean | PartitionsSubset): EntitySubset {
-    return new EntitySubset(node, value);
+    return typeof value === "boolean" ? EntitySubset.#bool(node, value) : new EntitySubset(node, value);
+  }
+
+  // An unpartitioned asset has two subsets; one instance of each per node spares the ~70 allocations of every tree.
+  static readonly #yes: EntitySubset[] = [];
+  static readonly #no: EntitySubset[] = [];
+
+  static #bool(node: number, value: boolean): EntitySubset {
+    const cache = value ? EntitySubset.#yes : EntitySubset.#no;
+    return (cache[node] ??= new EntitySubset(node, value));
   }
 
   get isPartitioned(): boolean {
@@ -46,15 +55,24 @@ export class EntitySubset {
   }
 
   union(other: EntitySubset): EntitySubset {
-    return this.#combine(other, (a, b) => a || b, (a, b) => a.union(b));
+    const a = this.value;
+    const b = other.value;
+    if (typeof a === "boolean" && typeof b === "boolean") return a || !b ? this : EntitySubset.#bool(this.node, true);
+    return this.#combine(other, (x, y) => x.union(y));
   }
 
   intersection(other: EntitySubset): EntitySubset {
-    return this.#combine(other, (a, b) => a && b, (a, b) => a.intersection(b));
+    const a = this.value;
+    const b = other.value;
+    if (typeof a === "boolean" && typeof b === "boolean") return !a || b ? this : EntitySubset.#bool(this.node, false);
+    return this.#combine(other, (x, y) => x.intersection(y));
   }
 
   difference(other: EntitySubset): EntitySubset {
-    return this.#combine(other, (a, b) => a && !b, (a, b) => a.difference(b));
+    const a = this.value;
+    const b = other.value;
+    if (typeof a === "boolean" && typeof b === "boolean") return !a || !b ? this : EntitySubset.#bool(this.node, false);
+    return this.#combine(other, (x, y) => x.difference(y));
   }
 
   equals(other: EntitySubset): boolean {
@@ -62,11 +80,7 @@ export class EntitySubset {
     return this.value.equals(other.value);
   }
 
-  #combine(other: EntitySubset, bool: (a: boolean, b: boolean) => boolean, parts: (a: PartitionsSubset, b: PartitionsSubset) => PartitionsSubset): EntitySubset {
-    if (typeof this.value === "boolean" && typeof other.value === "boolean") {
-      const v = bool(this.value, other.value);
-      return v === this.value ? this : new EntitySubset(this.node, v);
-    }
+  #combine(other: EntitySubset, parts: (a: PartitionsSubset, b: PartitionsSubset) => PartitionsSubset): EntitySubset {
     if (typeof this.value !== "boolean" && typeof other.value !== "boolean") return new EntitySubset(this.node, parts(this.value, other.value));
     throw new Error(`EntitySubset: cannot combine a partitioned and an unpartitioned subset of node ${this.node}`);
   }
@@ -82,7 +96,7 @@ export class EntitySubset {
    */
   static deserialize(node: number, partitionsDef: PartitionsDefinition | undefined, stored: boolean | string | undefined): EntitySubset | undefined {
     if (stored === undefined) return undefined;
-    if (!partitionsDef) return typeof stored === "boolean" ? new EntitySubset(node, stored) : undefined;
+    if (!partitionsDef) return typeof stored === "boolean" ? EntitySubset.#bool(node, stored) : undefined;
     if (typeof stored !== "string") return undefined;
     try {
       return new EntitySubset(node, partitionsDef.deserializeSubset(stored));

@@ -176,11 +176,10 @@ describe("SelectionSyntaxError", () => {
     expect(line.slice(caret.indexOf("^"), caret.indexOf("^") + 3)).toBe("key");
   });
 
-  it("parses a long flat expression in linear time", () => {
+  // Its time (linear, not quadratic) is measured in bench/selection.bench.ts: a timed assertion here flakes under load.
+  it("parses a long flat expression into one flat or", () => {
     const text = Array.from({ length: 50_000 }, (_, i) => `key:a${i}`).join(" or ");
-    const started = performance.now();
     const selection = AssetSelection.fromString(text);
-    expect(performance.now() - started).toBeLessThan(1500);
     expect(selection.node).toMatchObject({ type: "or", operands: { length: 50_000 } });
   });
 

@@ -6,6 +6,7 @@ import { EVENTS_ALLOWED_AFTER_END, type EventLogChanges, type EventRecordsFilter
 import { decodeEvent, encodeEventBody, leaseLostDetail, runStatusChange, type EventRow } from "../storage-rows.js";
 import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
+import type { Database, Statement } from "better-sqlite3";
 
 export class SqliteEventLogStorage {
   readonly #database: SqliteDatabase;
@@ -113,7 +114,21 @@ export class SqliteEventLogStorage {
     const sql = eventRecordsQuery(filter, SQLITE_DIALECT, params);
     if (sql === undefined) return [];
     const limit = filter.limit !== undefined ? ` LIMIT ${SQLITE_DIALECT.param(params, filter.limit)}` : "";
-    return (db.prepare(sql + limit).all(...params) as EventRow[]).map(decodeEvent);
+    return (this.#statement(db, sql + limit).all(...params) as EventRow[]).map(decodeEvent);
+  }
+
+  // Filters build their SQL, but a handful of shapes repeat (automation reads partition status and checks of
+  // every asset each tick): preparing the same text again was a tenth of such a tick.
+  readonly #statements = new Map<string, Statement<unknown[]>>();
+
+  #statement(db: Database, sql: string): Statement<unknown[]> {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined || statement.database !== db) {
+      if (this.#statements.size >= 256) this.#statements.clear();
+      statement = db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
   }
 
   async getMaxStorageId(): Promise<number> {
