@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AssetCheckResult, DailyPartitionsDefinition, Definitions, asset, assetCheck } from "@tessera/core";
 import { DuckDBResource, duckdbIOManager } from "@tessera/core/duckdb";
-import { pythonHelperPath, withPipes } from "@tessera/core/pipes";
+import { pythonHelperPath } from "@tessera/core/pipes";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = process.env.WAREHOUSE_DIR ?? join(process.cwd(), ".tessera");
@@ -50,13 +50,12 @@ export const totalsArePositive = assetCheck({ asset: customerTotals, name: "tota
 /** The day's report as markdown, written by report.py (Python, no dependencies) through pipes. */
 export const salesReport = asset(
   { name: "sales_report", partitionsDef: days, ins: { customerTotals } },
-  withPipes(async (ctx, { customerTotals }) =>
+  async (ctx, { customerTotals }) =>
     ctx.pipes.run("python3", {
       args: [join(here, "report.py")],
       env: { PYTHONPATH: dirname(pythonHelperPath) },
       extras: { totals: (customerTotals as { customer: string; total: number }[]).map(({ customer, total }) => ({ customer, total })), out_dir: outDir },
     }),
-  ),
 );
 
 export const defs = new Definitions({

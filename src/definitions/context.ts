@@ -3,6 +3,7 @@ import type { AssetKey, MetadataMap, RawMetadata, Tags } from "../core/index.js"
 // Type-only: the instance is a later layer, but a compute may read it through its context (as in the reference).
 import type { Instance } from "../instance/index.js";
 import type { IOLogger } from "./io-manager.js";
+import type { MaterializeResult } from "./results.js";
 
 /** What an asset's compute receives as its first argument: the run, the asset and partitions being computed, config, resources, logs and the instance. */
 export interface AssetExecutionContext<Config = undefined, Resources = Record<never, never>> {
@@ -41,4 +42,27 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   assetPartitionKeysForInput(inputName: string): string[];
   /** Metadata to add to this step's materialization. */
   addOutputMetadata(metadata: RawMetadata, outputName?: string): void;
+  /**
+   * Runs an external program as this compute (the reference's Pipes): `return ctx.pipes.run("python3", { args:
+   * ["job.py"] })`. The program reports materializations, check results and logs through `tessera_pipes.py`
+   * (`@tessera/core/pipes`); its code is loaded on first use only.
+   */
+  readonly pipes: PipesClient;
+}
+
+/** Options of `ctx.pipes.run(command, options)`. */
+export interface PipesRunOptions {
+  /** Arguments after the command. */
+  args?: readonly string[];
+  /** Variables added to (and overriding) this process's environment. */
+  env?: Readonly<Record<string, string>>;
+  /** The program's working directory. @default process.cwd() */
+  cwd?: string;
+  /** JSON-serializable values the program reads as `pipes.extras`. */
+  extras?: Readonly<Record<string, unknown>>;
+}
+
+/** `ctx.pipes`: runs a program with the step's pipes context and returns what it reported, one result per asset. */
+export interface PipesClient {
+  run(command: string, options?: PipesRunOptions): Promise<MaterializeResult[]>;
 }

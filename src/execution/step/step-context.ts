@@ -1,7 +1,7 @@
 // The context a compute is called with (AssetExecutionContext): the run, the step's assets and partitions,
 // resources and config, as seen by one attempt of the step.
 import { InvalidDefinitionError, coerceMetadata, type AssetKey, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
-import type { AssetExecutionContext, IOLogger } from "../../definitions/index.js";
+import type { AssetExecutionContext, IOLogger, PipesClient } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
 import { assetNodesOf, type PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
@@ -18,6 +18,16 @@ export function openStepContext(run: RunState, step: PlanStep, attempt: number, 
 }
 
 export class StepContext implements AssetExecutionContext<unknown, Readonly<Record<string, unknown>>> {
+  // The pipes client is loaded on first use: a run that starts no program never loads it.
+  get pipes(): PipesClient {
+    return {
+      run: async (command, options) => {
+        const { pipes } = await import("../pipes/pipes-client.js");
+        return pipes(this).run(command, options);
+      },
+    };
+  }
+
   readonly outputMetadata = new Map<string, Record<string, unknown>>();
   constructor(
     readonly run: RunState,

@@ -1,9 +1,9 @@
 // `@tessera/core/pipes`: external programs (Python, shell, binaries) as the compute of a step, reporting back through a small protocol.
 import { fileURLToPath } from "node:url";
 
-export { PipesProcessError, PipesSession, PipesStartError, pipes, withPipes, type PipesRunOptions, type WithPipes } from "./pipes-client.js";
+export { PipesProcessError, PipesSession, PipesStartError, pipes, withPipes, type PipesRunOptions, type WithPipes } from "../../execution/pipes/pipes-client.js";
 export { TesseraPipes, openTesseraPipes } from "./pipes-program.js";
-export { CONTEXT_ENV, MESSAGES_ENV, PROTOCOL_VERSION, PipesProtocolError, type PipesContextData, type PipesLogLevel, type PipesMessage } from "./protocol.js";
+export { CONTEXT_ENV, MESSAGES_ENV, PROTOCOL_VERSION, PipesProtocolError, type PipesContextData, type PipesLogLevel, type PipesMessage } from "../../execution/pipes/protocol.js";
 
 /**
  * The absolute path of `tessera_pipes.py`, the dependency-free Python side of the protocol shipped with the package:

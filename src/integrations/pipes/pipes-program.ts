@@ -1,7 +1,7 @@
 // The program side of the pipes protocol for Node programs: the TypeScript twin of tessera_pipes.py.
 import { appendFileSync } from "node:fs";
 import { TesseraError } from "../../core/index.js";
-import { CONTEXT_ENV, MESSAGES_ENV, type PipesContextData, type PipesLogLevel, type PipesMessage } from "./protocol.js";
+import { CONTEXT_ENV, MESSAGES_ENV, type PipesContextData, type PipesLogLevel, type PipesMessage } from "../../execution/pipes/protocol.js";
 
 /** The context and channel of a program started by `ctx.pipes.run()`. */
 export class TesseraPipes {

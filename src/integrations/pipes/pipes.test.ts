@@ -46,6 +46,22 @@ with open_tessera_pipes() as pipes:
     await instance.close();
   });
 
+  it("is on every compute's context, without a wrapper, as API.md names it", async () => {
+    const program = script(
+      "plain.py",
+      `from tessera_pipes import open_tessera_pipes
+with open_tessera_pipes() as pipes:
+    pipes.report_asset_materialization(metadata={"rows": 7})
+`,
+    );
+    const plain = asset({ name: "plain" }, async (ctx) => ctx.pipes.run("python3", { args: [program], env: pythonEnv }));
+    const instance = Instance.ephemeral();
+    const result = await materialize([plain], { instance });
+    expect(result.success).toBe(true);
+    expect(result.getAssetMaterializationEvents()[0]?.metadata?.rows).toEqual({ type: "int", value: 7 });
+    await instance.close();
+  });
+
   it("relays the program's log lines while it runs, not only when it exits", async () => {
     // The program waits for a file that the step's logger creates only on hearing its first line: it can end only if
     // that line was read while it ran.

@@ -4,20 +4,10 @@ import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AssetKey, TesseraError } from "../../core/index.js";
-import { AssetCheckResult, MaterializeResult, type AssetExecutionContext } from "../../definitions/index.js";
+import { AssetCheckResult, MaterializeResult, type AssetExecutionContext, type PipesRunOptions } from "../../definitions/index.js";
 import { CONTEXT_ENV, MESSAGES_ENV, PROTOCOL_VERSION, PipesProtocolError, parseMessage, type PipesContextData, type PipesMessage } from "./protocol.js";
 
-/** Options of `run(command, options)`. */
-export interface PipesRunOptions {
-  /** Arguments after the command. */
-  args?: readonly string[];
-  /** Variables added to (and overriding) this process's environment. */
-  env?: Readonly<Record<string, string>>;
-  /** The program's working directory. @default process.cwd() */
-  cwd?: string;
-  /** JSON-serializable values the program reads as `pipes.extras`. */
-  extras?: Readonly<Record<string, unknown>>;
-}
+export type { PipesRunOptions } from "../../definitions/index.js";
 
 /** How much of the program's stderr a failure shows. */
 const STDERR_TAIL_BYTES = 4096;
