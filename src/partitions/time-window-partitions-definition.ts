@@ -134,14 +134,27 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
 
   /** The index a key names, whether or not that partition exists yet; undefined when the key names no window start. */
   findPartitionIndex(key: string): number | undefined {
+    const instant = this.#keyInstant(key);
+    if (instant === undefined) return undefined;
+    const index = ceilOrdinal(this.#ticks, instant);
+    return this.getPartitionKeyAtIndex(index) === key ? index : undefined;
+  }
+
+  /** The index a key names, whether or not that partition exists yet; throws PartitionKeyNotFoundError when it names no window start. */
+  requirePartitionIndex(key: string): number {
+    const index = this.findPartitionIndex(key);
+    if (index === undefined) throw this.#notFound(key, undefined, undefined, undefined);
+    return index;
+  }
+
+  // The instant a key in `fmt` names (a window start or not); undefined when it does not match the format.
+  #keyInstant(key: string): number | undefined {
     if (typeof key !== "string") return undefined;
     let parsed = this.#format.parse(key);
     if (!parsed && !this.#format.hasOffset) parsed = this.#format.withOffset().parse(key);
     if (!parsed) return undefined;
     const wall = wallMs(parsed.fields);
-    const instant = parsed.offsetMs !== undefined ? wall - parsed.offsetMs : this.#zone.wallToInstantEarlier(wall);
-    const index = ceilOrdinal(this.#ticks, instant);
-    return this.getPartitionKeyAtIndex(index) === key ? index : undefined;
+    return parsed.offsetMs !== undefined ? wall - parsed.offsetMs : this.#zone.wallToInstantEarlier(wall);
   }
 
   /** The index of an existing partition; throws PartitionKeyNotFoundError (with the valid range) otherwise. */
@@ -203,11 +216,17 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
     return [start, end];
   }
 
-  /** The window of a key. Throws when the key names no window start (existence at a time is not checked). */
+  /**
+   * The window of a key. A time in `fmt` that is not a window start gives the first window starting at or
+   * after it, as the reference does (`"2021-05-01"` on monthly partitions starting on the 12th is the window
+   * of `"2021-05-12"`). Throws when the key does not match `fmt`; existence at a time is not checked.
+   */
   timeWindowForPartitionKey(key: string): TimeWindow {
     const index = this.findPartitionIndex(key);
-    if (index === undefined) throw this.#notFound(key, undefined, undefined, undefined);
-    return this.getTimeWindowAtIndex(index);
+    if (index !== undefined) return this.getTimeWindowAtIndex(index);
+    const instant = this.#keyInstant(key);
+    if (instant === undefined) throw this.#notFound(key, undefined, undefined, undefined);
+    return this.getTimeWindowAtIndex(ceilOrdinal(this.#ticks, instant));
   }
 
   startTimeForPartitionKey(key: string): Date {

@@ -1,5 +1,5 @@
 // TimeWindowPartitionsSubset: time partitions as sorted disjoint ranges of indices; serialized as time windows.
-import { PartitionKeyNotFoundError, PartitionsSubsetDeserializationError } from "./errors.js";
+import { PartitionsSubsetDeserializationError } from "./errors.js";
 import {
   countRanges,
   intersectRanges,
@@ -98,12 +98,7 @@ export class TimeWindowPartitionsSubset implements PartitionsSubset {
   withPartitionKeys(keys: Iterable<string>): TimeWindowPartitionsSubset {
     const indices: number[] = [];
     for (const key of keys) {
-      const index = this.partitionsDef.findPartitionIndex(key);
-      if (index === undefined) {
-        this.partitionsDef.timeWindowForPartitionKey(key); // throws the descriptive error
-        throw new PartitionKeyNotFoundError(key, this.partitionsDef.toString(), "");
-      }
-      indices.push(index);
+      indices.push(this.partitionsDef.requirePartitionIndex(key));
     }
     return new TimeWindowPartitionsSubset(this.partitionsDef, unionRanges(this.#ranges, rangesFromIndices(indices)));
   }
