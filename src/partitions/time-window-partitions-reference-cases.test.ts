@@ -449,4 +449,74 @@ describe("reference cases: test_time_window_partitions.py", () => {
     expect(combined).toBeInstanceOf(TimeWindowPartitionsSubset);
     expect(combined.equals(def.subsetWithPartitionKeys(["2023-01-01", "2023-01-02"]))).toBe(true);
   });
+
+  it("test_get_partition_keys_not_in_subset_empty_subset", () => {
+    const future = new DailyPartitionsDefinition({ startDate: "2024-01-01" });
+    expect(future.emptySubset().complement(at("2023-01-01")).getPartitionKeys()).toEqual([]);
+  });
+
+  // Subsets given by their time windows, as the reference builds TimeWindowPartitionsSubset(included_time_windows=...).
+  const subsetOf = (windows: [string, string][]) =>
+    windows.reduce((acc, [s, e]) => acc.union(dailyFrom2015.getPartitionSubsetInTimeWindow(window(s, e))), dailyFrom2015.emptySubset());
+  const w = (s: string, e: string): [string, string] => [s, e];
+  const a3 = [w("2019-02-27", "2019-12-31"), w("2022-06-29", "2022-12-31"), w("2023-01-01", "2024-12-31")];
+  const a2 = [w("2019-02-27", "2019-12-31"), w("2022-06-29", "2022-12-31")];
+
+  it.each<[string, [string, string], [string, string][]]>([
+    ["earlier", w("2019-01-02", "2019-01-03"), [w("2019-02-27", "2025-04-01")]],
+    ["later", w("2025-05-01", "2026-01-01"), [w("2019-02-27", "2025-04-01")]],
+    ["touching before", w("2019-01-02", "2019-02-27"), [w("2019-02-27", "2025-04-01")]],
+    ["touching after", w("2025-04-01", "2026-01-01"), [w("2019-02-27", "2025-04-01")]],
+    ["equal", w("2019-02-27", "2025-04-01"), []],
+    ["covering", w("2018-02-27", "2026-04-01"), []],
+    ["left part", w("2019-02-27", "2024-01-01"), [w("2024-01-01", "2025-04-01")]],
+    ["left part, from earlier", w("2018-02-27", "2024-01-01"), [w("2024-01-01", "2025-04-01")]],
+    ["right part", w("2021-02-27", "2025-04-01"), [w("2019-02-27", "2021-02-27")]],
+    ["right part, to later", w("2021-02-27", "2026-04-01"), [w("2019-02-27", "2021-02-27")]],
+    ["middle", w("2021-02-27", "2023-04-01"), [w("2019-02-27", "2021-02-27"), w("2023-04-01", "2025-04-01")]],
+  ])("test_persisted_time_window_subtract[%s] (as subsets)", (_id, subtractee, result) => {
+    const difference = subsetOf([w("2019-02-27", "2025-04-01")]).difference(subsetOf([subtractee]));
+    expect(difference.includedTimeWindows).toEqual(result.map(([s, e]) => window(s, e)));
+  });
+
+  it.each<[string, [string, string][], [string, string][], [string, string][]]>([
+    ["partly consumed", a3, [w("2017-01-01", "2018-01-01"), w("2019-01-01", "2023-12-31"), w("2025-01-01", "2026-01-01")], [w("2023-12-31", "2024-12-31")]],
+    [
+      "split twice",
+      a2,
+      [w("2019-06-01", "2019-07-01"), w("2019-10-01", "2019-11-01")],
+      [w("2019-02-27", "2019-06-01"), w("2019-07-01", "2019-10-01"), w("2019-11-01", "2019-12-31"), w("2022-06-29", "2022-12-31")],
+    ],
+    ["empty from empty", [], [], []],
+    ["nothing subtracted", a3, [], a3],
+    ["itself", a3, a3, []],
+  ])("test_asset_subset_subtract[%s]", (_id, left, right, result) => {
+    expect(subsetOf(left).difference(subsetOf(right)).equals(subsetOf(result))).toBe(true);
+  });
+
+  it.each<[string, [string, string][], [string, string][], [string, string][]]>([
+    [
+      "partly",
+      a3,
+      [w("2017-01-01", "2018-01-01"), w("2019-01-01", "2023-12-31"), w("2025-01-01", "2026-01-01")],
+      [w("2019-02-27", "2019-12-31"), w("2022-06-29", "2022-12-31"), w("2023-01-01", "2023-12-31")],
+    ],
+    [
+      "chunks",
+      a2,
+      [w("2019-06-01", "2019-07-01"), w("2019-10-01", "2019-11-01"), w("2019-11-15", "2022-08-16")],
+      [w("2019-06-01", "2019-07-01"), w("2019-10-01", "2019-11-01"), w("2019-11-15", "2019-12-31"), w("2022-06-29", "2022-08-16")],
+    ],
+  ])("test_asset_subset_and[%s]", (_id, left, right, result) => {
+    expect(subsetOf(left).intersection(subsetOf(right)).equals(subsetOf(result))).toBe(true);
+  });
+
+  it("test_asset_subset_or", () => {
+    const left = subsetOf(a3);
+    const right = subsetOf([w("2017-01-01", "2018-01-01"), w("2019-01-01", "2023-12-31"), w("2025-01-01", "2026-01-01")]);
+    const expected = subsetOf([w("2017-01-01", "2018-01-01"), w("2019-01-01", "2024-12-31"), w("2025-01-01", "2026-01-01")]);
+    expect(left.union(right).equals(expected)).toBe(true);
+    const chunks = subsetOf([w("2019-06-01", "2019-07-01"), w("2019-10-01", "2019-11-01"), w("2019-11-15", "2022-08-16")]);
+    expect(subsetOf(a2).union(chunks).equals(subsetOf([w("2019-02-27", "2022-12-31")]))).toBe(true);
+  });
 });
