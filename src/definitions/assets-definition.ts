@@ -26,6 +26,11 @@ export interface AssetOutputDefinition {
   readonly type: TypeCheck | undefined;
   /** False when the compute may produce no value, which skips downstream assets. */
   readonly required: boolean;
+  /**
+   * True for an output of `multiAsset({ specs })`: as in the reference (whose spec outputs are `Nothing`), a
+   * compute that returns nothing materializes it without a value.
+   */
+  readonly fromSpec?: boolean;
 }
 
 /** The op inside an asset definition. `compute` takes (ctx, inputs) and returns a value, a result, or an async generator. */

@@ -97,7 +97,9 @@ export type MultiAssetReturn<Outs> =
   | MaterializeResult<unknown>
   | readonly MaterializeResult<unknown>[]
   | AsyncIterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>
-  | Iterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>;
+  | Iterable<MaterializeResult<unknown> | AssetObservation | AssetCheckResult>
+  // Nothing at all: each output of `multiAsset({ specs })` is then materialized without a value.
+  | void;
 
 /** Options for `multiAsset()`. */
 export interface MultiAssetOptions<Outs, Ins, C, R, RK extends string> {
@@ -229,7 +231,7 @@ export function multiAsset<
     specs.push(spec);
     const ioManagerKey = o.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
     if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of output "${outputName}" of ${where}`);
-    outputs.push({ name: outputName, key, ioManagerKey, type: o.type as TypeCheck | undefined, required: o.isRequired !== false });
+    outputs.push({ name: outputName, key, ioManagerKey, type: o.type as TypeCheck | undefined, required: o.isRequired !== false, ...(options.specs ? { fromSpec: true } : {}) });
   }
   for (const outputName of Object.keys(options.internalAssetDeps ?? {})) {
     if (!entries.some(([n]) => n === outputName)) {

@@ -79,7 +79,9 @@ export async function computeAsset(
   if (!yielded) {
     if (returned instanceof MaterializeResult) results.push(returned);
     else if (Array.isArray(returned) && returned.length > 0 && returned.every((r) => r instanceof MaterializeResult)) results.push(...returned);
-    else if (singleOutput !== undefined) {
+    else if (returned === undefined && singleOutput === undefined && definition.outputs.every((o) => o.fromSpec)) {
+      for (const node of step.nodes) produced.push(toOutput(node, undefined, false));
+    } else if (singleOutput !== undefined) {
       const output = definition.outputForKey(run.graph.keys[singleOutput] as AssetKey);
       if (returned !== undefined || output.required) produced.push(toOutput(singleOutput, returned, true));
     } else if (returned !== undefined) {

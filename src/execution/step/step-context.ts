@@ -98,8 +98,14 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   }
   assetPartitionKeysForInput(inputName: string): string[] {
     const input = this.step.inputs.find((i) => i.name === inputName);
-    if (!input) throw new InvalidDefinitionError(`Step "${this.step.key}" has no input "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"})`);
-    return inputPartitionKeys(this.run, this.step, input.node) ?? [];
+    if (input) return inputPartitionKeys(this.run, this.step, input.node) ?? [];
+    // As in the reference, a dependency that is not an argument (`deps`, a spec's deps) is named by its asset key.
+    const node = this.run.graph.indexOf(inputName);
+    const own = this.step.kind === "check" ? [] : assetNodesOf(this.step);
+    if (node !== undefined && own.some((n) => this.run.graph.parents[n]?.includes(node))) return inputPartitionKeys(this.run, this.step, node) ?? [];
+    throw new InvalidDefinitionError(
+      `Step "${this.step.key}" has no input or dependency "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"}); name a dependency by its asset key, e.g. "a/b".`,
+    );
   }
   get definitionMetadata(): MetadataMap {
     if (this.step.kind === "check") return this.step.check.spec.metadata;

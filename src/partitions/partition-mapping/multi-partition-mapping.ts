@@ -4,7 +4,7 @@ import { MultiPartitionsDefinition } from "../multi-partitions-definition.js";
 import type { PartitionLoadingOptions, PartitionsDefinition } from "../partitions-definition.js";
 import type { PartitionsSubset } from "../partitions-subset.js";
 import { mapThroughDimensions, resultFromDimensions, type DimensionDependency } from "./dimension-dependencies.js";
-import { incompatible, type PartitionMapping, type UpstreamPartitionsResult } from "./partition-mapping.js";
+import { incompatible, mappingName, type PartitionMapping, type UpstreamPartitionsResult } from "./partition-mapping.js";
 
 /** The downstream dimension an upstream dimension maps to, and how. */
 export interface DimensionPartitionMapping {
@@ -26,7 +26,8 @@ export interface DimensionPartitionMapping {
 export class MultiPartitionMapping implements PartitionMapping {
   readonly kind = "multi" as const;
   readonly downstreamMappingsByUpstreamDimension: Readonly<Record<string, Readonly<DimensionPartitionMapping>>>;
-  readonly description = "Maps each upstream dimension to a downstream dimension with its own partition mapping.";
+  /** One sentence per mapped dimension, naming both dimensions and the mapping; empty when none is mapped. */
+  readonly description: string;
 
   constructor(downstreamMappingsByUpstreamDimension: Record<string, DimensionPartitionMapping>) {
     const entries = Object.entries(downstreamMappingsByUpstreamDimension ?? {});
@@ -41,6 +42,9 @@ export class MultiPartitionMapping implements PartitionMapping {
       targets.add(m.dimensionName);
     }
     this.downstreamMappingsByUpstreamDimension = Object.freeze(Object.fromEntries(entries.map(([k, v]) => [k, Object.freeze({ ...v })])));
+    this.description = entries
+      .map(([up, m]) => `Upstream dimension '${up}' mapped to downstream dimension '${m.dimensionName}' using ${mappingName(m.partitionMapping)}.`)
+      .join("\n");
     Object.freeze(this);
   }
 
