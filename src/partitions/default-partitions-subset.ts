@@ -3,6 +3,9 @@ import { PartitionsSubsetDeserializationError } from "./errors.js";
 import { PartitionKeyRange } from "./partition-key-range.js";
 import type { PartitionLoadingOptions, PartitionsDefinition } from "./partitions-definition.js";
 import type { PartitionsSubset } from "./partitions-subset.js";
+import type { MultiPartitionsDefinition } from "./multi-partitions-definition.js";
+import type { StaticPartitionsDefinition } from "./static-partitions-definition.js";
+import type { TimeWindowPartitionsDefinition } from "./time-window-partitions-definition.js";
 
 /** A set of partition keys of a definition without a time order (static, dynamic, multi). */
 export class DefaultPartitionsSubset implements PartitionsSubset {
@@ -64,7 +67,13 @@ export class DefaultPartitionsSubset implements PartitionsSubset {
     return new DefaultPartitionsSubset(this.partitionsDef, next);
   }
 
+  /**
+   * One range per key, except for multi partitions: as in the reference, the keys are grouped by the dimension
+   * with the fewest distinct values among them, and each group gives one range per run of neighbouring keys in
+   * the other dimension (a range of multi keys is the box between its ends).
+   */
   getPartitionKeyRanges(): PartitionKeyRange[] {
+    if (this.partitionsDef.kind === "multi" && this.#keys.size > 1) return multiKeyRanges(this.partitionsDef as MultiPartitionsDefinition, this.#keys);
     return [...this.#keys].map((k) => new PartitionKeyRange(k, k));
   }
 
@@ -86,10 +95,61 @@ export class DefaultPartitionsSubset implements PartitionsSubset {
     } catch (e) {
       throw new PartitionsSubsetDeserializationError(partitionsDef.toString(), `not JSON (${(e as Error).message})`);
     }
-    const body = parsed as { kind?: unknown; keys?: unknown };
+    const body = parsed as { version?: unknown; kind?: unknown; keys?: unknown };
+    if (body?.version !== undefined && body.version !== 1) {
+      throw new PartitionsSubsetDeserializationError(partitionsDef.toString(), `it was written in serialization version ${String(body.version)}, and this Tessera reads version 1; upgrade Tessera to read it`);
+    }
     if (body?.kind !== "default" || !Array.isArray(body.keys) || !body.keys.every((k) => typeof k === "string")) {
       throw new PartitionsSubsetDeserializationError(partitionsDef.toString(), "expected { kind: \"default\", keys: string[] }");
     }
     return new DefaultPartitionsSubset(partitionsDef, body.keys as string[]);
   }
+}
+
+// The position of a key in a dimension's order, without loading anything (dynamic keys have none here).
+function positionInDimension(def: PartitionsDefinition): (key: string) => number | undefined {
+  if (def.kind === "time_window") return (key) => (def as TimeWindowPartitionsDefinition).findPartitionIndex(key);
+  if (def.kind === "static") {
+    const positions = new Map((def as StaticPartitionsDefinition).partitionKeys.map((k, i) => [k, i]));
+    return (key) => positions.get(key);
+  }
+  return () => undefined;
+}
+
+function multiKeyRanges(def: MultiPartitionsDefinition, keys: ReadonlySet<string>): PartitionKeyRange[] {
+  const [first, second] = def.partitionsDefs as [{ name: string; partitionsDef: PartitionsDefinition }, { name: string; partitionsDef: PartitionsDefinition }];
+  const split = [...keys].map((k) => k.split("|") as [string, string]);
+  const distinct = (i: 0 | 1) => new Set(split.map((parts) => parts[i])).size;
+  // Ties go to the primary dimension, as the reference's ranges follow it.
+  const primary = def.primaryDimension.name === first.name ? 0 : 1;
+  const groupBy: 0 | 1 = distinct(0) === distinct(1) ? (primary as 0 | 1) : distinct(0) < distinct(1) ? 0 : 1;
+  const other: 0 | 1 = groupBy === 0 ? 1 : 0;
+  const groupPosition = positionInDimension((groupBy === 0 ? first : second).partitionsDef);
+  const otherPosition = positionInDimension((other === 0 ? first : second).partitionsDef);
+  const groups = new Map<string, string[]>();
+  for (const parts of split) {
+    const members = groups.get(parts[groupBy]) ?? [];
+    members.push(parts[other]);
+    groups.set(parts[groupBy], members);
+  }
+  const order = (position: (k: string) => number | undefined) => (a: string, b: string) => (position(a) ?? Infinity) - (position(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0);
+  const keyOf = (g: string, o: string): string => (groupBy === 0 ? `${g}|${o}` : `${o}|${g}`);
+  const ranges: PartitionKeyRange[] = [];
+  for (const g of [...groups.keys()].sort(order(groupPosition))) {
+    const members = (groups.get(g) as string[]).sort(order(otherPosition));
+    let start = members[0] as string;
+    let previous = start;
+    for (const member of members.slice(1)) {
+      const p = otherPosition(previous);
+      const q = otherPosition(member);
+      if (p !== undefined && q === p + 1) {
+        previous = member;
+        continue;
+      }
+      ranges.push(new PartitionKeyRange(keyOf(g, start), keyOf(g, previous)));
+      start = previous = member;
+    }
+    ranges.push(new PartitionKeyRange(keyOf(g, start), keyOf(g, previous)));
+  }
+  return ranges;
 }

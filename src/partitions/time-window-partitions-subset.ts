@@ -153,7 +153,10 @@ export class TimeWindowPartitionsSubset implements PartitionsSubset {
     } catch (e) {
       throw new PartitionsSubsetDeserializationError(partitionsDef.toString(), `not JSON (${(e as Error).message})`);
     }
-    const body = parsed as { kind?: unknown; windows?: unknown };
+    const body = parsed as { version?: unknown; kind?: unknown; windows?: unknown };
+    if (body?.version !== undefined && body.version !== 1) {
+      throw new PartitionsSubsetDeserializationError(partitionsDef.toString(), `it was written in serialization version ${String(body.version)}, and this Tessera reads version 1; upgrade Tessera to read it`);
+    }
     const windows = body?.windows;
     if (
       body?.kind !== "time_window" ||
