@@ -21,7 +21,7 @@ import { makeLogger } from "./step-logger.js";
 import { stepExecutorFor } from "./step-executor.js";
 import type { RunRecord } from "../storage/index.js";
 import type { PreparedResource } from "./resources.js";
-import type { DynamicPartitionsSnapshot } from "../partitions/index.js";
+import { MultiPartitionsDefinition, type DynamicPartitionsSnapshot } from "../partitions/index.js";
 import { RunFailedError, SystemTags, type LeaseLostError } from "../core/index.js";
 
 export const ASSET_JOB_NAME = "__ASSET_JOB";
@@ -181,7 +181,7 @@ async function prepareRun(defs: DefinitionsData, selected: readonly number[], op
     tags: {
       ...tags,
       ...(plan.checks.length ? { [CHECK_SELECTION_TAG]: plan.checks.map((c) => graph.checks[c]?.id).join(",") } : {}),
-      ...(partitionKey === undefined ? {} : { [SystemTags.PARTITION]: partitionKey }),
+      ...(partitionKey === undefined ? {} : { [SystemTags.PARTITION]: partitionKey, ...dimensionTags(graph, plan.nodes, partitionKey) }),
       ...(range === undefined ? {} : { [SystemTags.PARTITION_RANGE_START]: range.start, [SystemTags.PARTITION_RANGE_END]: range.end }),
     },
     assetSelection: plan.nodes.map((n) => graph.ids[n] as string),
@@ -331,4 +331,12 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
 /** The checks of the given asset nodes. */
 export function checksOfAssets(graph: AssetGraph, nodes: readonly number[]): number[] {
   return nodes.flatMap((n) => graph.checksOf(n));
+}
+
+/** As in the reference, a run of one multi-partition key is also tagged with each dimension's key (`tessera/partition/<dimension>`). */
+function dimensionTags(graph: AssetGraph, nodes: readonly number[], partitionKey: string): Record<string, string> {
+  const def = nodes.map((n) => graph.specs[n]?.partitionsDef).find((d) => d !== undefined);
+  if (!(def instanceof MultiPartitionsDefinition)) return {};
+  const keys = def.getPartitionKeyFromStr(partitionKey).keysByDimension;
+  return Object.fromEntries(Object.entries(keys).map(([dimension, key]) => [`${SystemTags.PARTITION}/${dimension}`, key]));
 }

@@ -7,6 +7,7 @@ import { StaticPartitionsDefinition } from "./static-partitions-definition.js";
 import { TimeWindowPartitionsDefinition } from "./time-window-partitions-definition.js";
 
 const SEPARATOR = "|";
+const INVALID_DIMENSION_KEY_CHARACTERS = [SEPARATOR, ",", "[", "]"];
 
 /**
  * A key of a multi-partitioned asset: one key per dimension. Stringifies to the `a|b` form, with the
@@ -82,8 +83,11 @@ export class MultiPartitionsDefinition extends PartitionsDefinition {
       if (!(def instanceof PartitionsDefinition)) throw new InvalidPartitionsDefinitionError(label, `dimension "${name}" must be a partitions definition`);
       if (def.kind === "multi") throw new InvalidPartitionsDefinitionError(label, `dimension "${name}" cannot itself be multi-partitioned`);
       if (def instanceof StaticPartitionsDefinition) {
-        const bad = def.partitionKeys.find((k) => k.includes(SEPARATOR));
-        if (bad !== undefined) throw new InvalidPartitionKeyError(bad, `${label} dimension "${name}"`, `keys of a dimension may not contain "${SEPARATOR}"`);
+        // As in the reference: "|" joins the dimensions' keys, and "," "[" "]" are read as list syntax where keys are written down.
+        const bad = def.partitionKeys.find((k) => INVALID_DIMENSION_KEY_CHARACTERS.some((c) => k.includes(c)));
+        if (bad !== undefined) {
+          throw new InvalidPartitionKeyError(bad, `${label} dimension "${name}"`, `keys of a dimension may not contain ${INVALID_DIMENSION_KEY_CHARACTERS.map((c) => `"${c}"`).join(", ")}`);
+        }
       }
       dims.push(Object.freeze({ name, partitionsDef: def }));
     }
@@ -123,6 +127,13 @@ export class MultiPartitionsDefinition extends PartitionsDefinition {
       );
     }
     return new MultiPartitionKey(Object.fromEntries(this.partitionsDefs.map((d, i) => [d.name, parts[i] as string])));
+  }
+
+  /** The keys whose `dimensionName` key is `dimensionKey`, in the other dimension's order. */
+  getMultipartitionKeysWithDimensionValue(dimensionName: string, dimensionKey: string, options?: PartitionLoadingOptions): string[] {
+    this.getPartitionsDefForDimension(dimensionName);
+    const other = this.partitionsDefs.find((d) => d.name !== dimensionName) as PartitionDimensionDefinition;
+    return other.partitionsDef.getPartitionKeys(options).map((k) => String(new MultiPartitionKey({ [dimensionName]: dimensionKey, [other.name]: k })));
   }
 
   getPartitionKeys(options?: PartitionLoadingOptions): string[] {
