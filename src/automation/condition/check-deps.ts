@@ -13,7 +13,7 @@ export function evaluateCheckDeps(
 ): ConditionResult {
   // Each dep is an asset: evaluated as one (no check), under the same root, at the path evaluateDeps would give it.
   const evaluateDep = (dep: number, candidate: EntitySubset, path: string): ConditionResult =>
-    evaluateCondition(condition.children[0] as AutomationCondition, { ...ctx, node: dep, candidate, path: `${path}.0`, check: undefined });
+    evaluateCondition(condition.children[0] as AutomationCondition, { ...ctx, node: dep, candidate, path: `${path}.0`, check: undefined, ancestors: { condition, up: ctx.ancestors } });
   const { tick } = ctx;
   const check = tick.graph.checks[ctx.check as number];
   const deps = check ? [...new Set([check.asset, ...check.additionalDeps])] : [];

@@ -18,6 +18,8 @@ export interface ConditionResult {
   readonly children: readonly ConditionResult[];
   /** Facts some nodes report: since tells when its trigger and reset were last true. */
   readonly metadata?: Readonly<Record<string, unknown>>;
+  /** When the node became true, by partition (`undefined` for an unpartitioned asset), for the operands that know it. */
+  readonly timeOf?: (partition: string | undefined) => number | undefined;
 }
 
 /** Above this many new materializations since the previous evaluation, they are read per asset instead. */
@@ -279,6 +281,14 @@ export interface EvaluationContext {
   readonly rootCondition: AutomationCondition;
   /** Set under a checks operator: the graph index of the check looked at (a yes/no entity of the asset `node`). */
   readonly check?: number | undefined;
+  /** The conditions above this node, nearest first (the root's condition last): any_downstream_conditions skips them. */
+  readonly ancestors?: Ancestry | undefined;
+}
+
+/** One link of the chain of conditions from a node up to its root. */
+export interface Ancestry {
+  readonly condition: AutomationCondition;
+  readonly up: Ancestry | undefined;
 }
 
 /** Every entity the context looks at: all partitions of the asset, or the check itself. */

@@ -1,11 +1,11 @@
 // Cases of Dagster's declarative_automation_tests/.../builtins/test_on_cron_condition.py, ported to Tessera's API.
 import { describe, expect, it } from "vitest";
-import { AssetCheckResult, DataVersion, HourlyPartitionsDefinition, Instance, ManualClock, asset, assetCheck, observableSourceAsset } from "../../index.js";
+import { AssetCheckResult, DataVersion, DynamicPartitionsDefinition, HourlyPartitionsDefinition, Instance, ManualClock, asset, assetCheck, observableSourceAsset } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AssetSelection } from "../../graph/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
-import { twoAssetsInSequence } from "./test-scenario.js";
+import { report, twoAssetsInSequence } from "./test-scenario.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -82,7 +82,7 @@ describe("reference cases: test_on_cron_condition.py", () => {
     expect(result.totalRequested).toBe(1);
   });
 
-  it("test_on_cron_on_observable_source", async () => {
+  it("test_on_cron_on_observable_source: the source is observed at the tick, its downstream once a new data version shows", async () => {
     const obs = observableSourceAsset({ name: "obs", automationCondition: AutomationCondition.onCron("@hourly") }, () => new DataVersion("1"));
     const mat = asset({ name: "mat", deps: [obs], automationCondition: AutomationCondition.onCron("@hourly") }, () => 1);
     const defs = new Definitions({ assets: [obs, mat] });
@@ -91,15 +91,95 @@ describe("reference cases: test_on_cron_condition.py", () => {
     const evaluate = async (cursor?: string) => evaluateAutomationConditions({ defs, instance, evaluationTime: clock.now(), ...(cursor ? { cursor } : {}) });
     let result = await evaluate();
     expect(result.totalRequested).toBe(0);
+    // The tick: only the source, as its observation may not bring a new data version.
     clock.advance(30 * MINUTE);
     result = await evaluate(result.cursor);
-    expect(result.totalRequested).toBe(2);
+    expect(result.totalRequested).toBe(1);
+    expect(result.getNumRequested("obs")).toBe(1);
+    clock.advance(MINUTE);
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+    // A new data version: the downstream asset.
+    await report.observation(instance, "obs", "blah");
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(1);
+    expect(result.getNumRequested("mat")).toBe(1);
     clock.advance(MINUTE);
     result = await evaluate(result.cursor);
     expect(result.totalRequested).toBe(0);
     clock.advance(HOUR);
     result = await evaluate(result.cursor);
-    expect(result.totalRequested).toBe(2);
+    expect(result.totalRequested).toBe(1);
+    expect(result.getNumRequested("obs")).toBe(1);
+    // The same data version: not the downstream asset.
+    await report.observation(instance, "obs", "blah");
+    result = await evaluate(result.cursor);
+    expect(result.totalRequested).toBe(0);
+  });
+
+  // The reference reports its updates at the wall clock's time, after the 2020 ticks; here a minute after the tick.
+  it("test_on_cron_parent_updated_in_same_evaluation_as_cron_tick", async () => {
+    const a = asset("A", () => 1);
+    const b = asset({ name: "B", deps: [a], automationCondition: hourly }, () => 1);
+    const defs = new Definitions({ assets: [a, b] });
+    const clock = new ManualClock(Date.UTC(2020, 1, 2, 0, 55));
+    const instance = Instance.ephemeral({ clock });
+    let result = await evaluateAutomationConditions({ defs, instance });
+    expect(result.totalRequested).toBe(0);
+    clock.set(Date.UTC(2020, 1, 2, 1, 4));
+    await report.materialization(instance, "A");
+    clock.advance(MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(1);
+    await report.materialization(instance, "B");
+    clock.advance(MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
+    clock.advance(HOUR);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
+    await report.materialization(instance, "A");
+    clock.advance(MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(1);
+  });
+
+  it("test_on_cron_multi_dep_one_updated_in_same_evaluation_as_cron_tick", async () => {
+    const a = asset("A", () => 1);
+    const b = asset("B", () => 1);
+    const c = asset({ name: "C", deps: [a, b], automationCondition: hourly }, () => 1);
+    const defs = new Definitions({ assets: [a, b, c] });
+    const clock = new ManualClock(Date.UTC(2020, 1, 2, 0, 55));
+    const instance = Instance.ephemeral({ clock });
+    let result = await evaluateAutomationConditions({ defs, instance });
+    expect(result.totalRequested).toBe(0);
+    clock.set(Date.UTC(2020, 1, 2, 1, 4));
+    await report.materialization(instance, "A");
+    clock.advance(MINUTE);
+    // A updated after the tick, B not yet.
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
+    await report.materialization(instance, "B");
+    clock.advance(MINUTE);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(1);
+  });
+
+  it("test_on_cron_with_dynamic_partitions: a deleted partition is no error", async () => {
+    const a = asset({ name: "A", partitionsDef: new DynamicPartitionsDefinition({ name: "some_def" }), automationCondition: AutomationCondition.onCron("@hourly") }, () => 1);
+    const defs = new Definitions({ assets: [a] });
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 4, 35));
+    const instance = Instance.ephemeral({ clock });
+    await instance.addDynamicPartitions("some_def", ["a", "b", "c"]);
+    let result = await evaluateAutomationConditions({ defs, instance });
+    expect(result.totalRequested).toBe(0);
+    clock.advance(HOUR);
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(3);
+    clock.advance(MINUTE);
+    await instance.deleteDynamicPartition("some_def", "c");
+    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    expect(result.totalRequested).toBe(0);
   });
 
   it("test_asset_order_change_doesnt_reset_cursor_state", async () => {

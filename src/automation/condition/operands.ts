@@ -1,5 +1,5 @@
 // Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
-import type { EventRecord } from "../../core/index.js";
+import { SystemTags, type EventRecord } from "../../core/index.js";
 import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
@@ -93,15 +93,24 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   run_in_progress(ctx) {
     const { tick, node } = ctx;
     const id = tick.graph.ids[node] as string;
+    // A run that already materialized the asset (or partition) is no longer in progress for it, though it goes on.
     if (!tick.partitionsDef(node)) {
+      const latestRun = tick.lastMaterialization(node)?.runId;
       let running = false;
-      for (const r of tick.activeRuns) if (r.assetSelection.includes(id)) running = true;
+      for (const r of tick.activeRuns) if (r.assetSelection.includes(id) && r.runId !== latestRun) running = true;
       return EntitySubset.of(node, running);
     }
-    const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id));
+    const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id) && r.partitionKey !== undefined);
     const status = tick.partitionStatus(node);
-    const fromRuns = subsetOf(ctx, runs.flatMap((r) => (r.partitionKey === undefined ? [] : [r.partitionKey])), false);
-    return fromRuns.union(EntitySubset.of(node, status.inProgress));
+    let keys = runs.map((r) => r.partitionKey as string);
+    if (keys.length > 0) {
+      const done = new Set<string>();
+      for (const m of tick.latestMaterializationsOf(node, [...new Set(keys)])) {
+        if (m.partition !== undefined && m.storageId <= tick.maxStorageId && runs.some((r) => r.runId === m.runId && r.partitionKey === m.partition)) done.add(`${m.runId}\u0000${m.partition}`);
+      }
+      keys = runs.filter((r) => !done.has(`${r.runId}\u0000${r.partitionKey}`)).map((r) => r.partitionKey as string);
+    }
+    return subsetOf(ctx, keys, false).union(EntitySubset.of(node, status.inProgress));
   },
 
   backfill_in_progress(ctx) {
@@ -132,13 +141,13 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   newly_updated(ctx) {
     const { tick, node } = ctx;
     const since = tick.previousMaxStorageId;
-    if (since === undefined) return tick.empty(node);
     if (!tick.partitionsDef(node)) {
+      const observed = tick.graph.isExternal(node) ? newObservationWithNewVersion(ctx, since) : false;
+      if (since === undefined) return tick.empty(node);
       const m = tick.lastMaterialization(node);
-      const o = tick.graph.isExternal(node) ? tick.records[node]?.lastObservation : undefined;
-      const updated = (m !== undefined && m.storageId > since) || (o !== undefined && o.storageId > since && o.storageId <= tick.maxStorageId);
-      return EntitySubset.of(node, updated);
+      return EntitySubset.of(node, (m !== undefined && m.storageId > since) || observed);
     }
+    if (since === undefined) return tick.empty(node);
     const last = tick.records[node]?.lastMaterialization;
     if (last === undefined || last.storageId <= since) return tick.empty(node);
     const batch = tick.newMaterializations();
@@ -158,6 +167,8 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     const { tick, node, root } = ctx;
     const requested = tick.requested.get(node);
     if (!requested) return tick.empty(node);
+    // An observation to come need not bring a new data version: only a dep that is materialized counts.
+    if (node !== root && tick.graph.isExternal(node)) return tick.empty(node);
     // A dep's request only counts when it lands in the same run as the root's: requests are grouped by
     // partitions definition and key, so both must be unpartitioned or share the definition.
     const mine = tick.partitionsDef(node);
@@ -243,3 +254,52 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return subsetOf(ctx, matching, false);
   },
 };
+
+/**
+ * Whether the latest observation of an observable source, newer than the previous evaluation, brought a data
+ * version other than the one seen before: an observation that finds the same version is not an update. The
+ * version seen is kept in the node's state; an observation without a data version always counts.
+ */
+function newObservationWithNewVersion(ctx: EvaluationContext, since: number | undefined): boolean {
+  const { tick, node } = ctx;
+  const o = tick.records[node]?.lastObservation;
+  if (o === undefined || o.storageId > tick.maxStorageId) {
+    const kept = previousState(ctx);
+    if (kept !== undefined) storeState(ctx, kept);
+    return false;
+  }
+  const version = o.tags?.[SystemTags.DATA_VERSION] ?? null;
+  const before = previousState(ctx);
+  storeState(ctx, { value: version });
+  if (since === undefined || o.storageId <= since) return false;
+  return version === null || before === undefined || before.value !== version;
+}
+
+/**
+ * When an operand became true, by partition (`undefined` for an unpartitioned asset): the latest update's time
+ * for newly_updated, the tick's instant for cron_tick_passed. Since weighs a trigger and a reset true at the same
+ * evaluation by it; other operands carry no time.
+ */
+export function operandTimes(kind: OperandKind, ctx: EvaluationContext, condition: AutomationCondition): ((partition: string | undefined) => number | undefined) | undefined {
+  const { tick, node } = ctx;
+  if (ctx.check !== undefined) return undefined;
+  if (kind === "cron_tick_passed") {
+    const { cronSchedule, cronTimezone } = condition.params;
+    const seq = tickSequence(CronSchedule.of(cronSchedule as string), ZoneOffsets.for(cronTimezone as string), tick.evaluationTime);
+    const instant = seq.instantAt(seq.floorOrdinal(tick.evaluationTime));
+    return () => instant;
+  }
+  if (kind !== "newly_updated") return undefined;
+  const since = tick.previousMaxStorageId ?? 0;
+  if (!tick.partitionsDef(node)) {
+    const m = tick.lastMaterialization(node);
+    const o = tick.graph.isExternal(node) ? tick.records[node]?.lastObservation : undefined;
+    const times = [m, o].filter((e): e is EventRecord => e !== undefined && e.storageId > since && e.storageId <= tick.maxStorageId).map((e) => e.timestamp);
+    return times.length === 0 ? undefined : () => Math.max(...times);
+  }
+  const batch = tick.newMaterializations();
+  const records = batch ? (batch.get(node) ?? []) : tick.materializationsSince(node, since);
+  const byPartition = new Map<string, number>();
+  for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId) byPartition.set(r.partition, Math.max(byPartition.get(r.partition) ?? -Infinity, r.timestamp));
+  return (partition) => (partition === undefined ? undefined : byPartition.get(partition));
+}

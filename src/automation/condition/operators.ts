@@ -15,7 +15,7 @@ import {
 } from "./context.js";
 import { sinceFromTuple, type SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
-import { evaluateOperand } from "./operands.js";
+import { evaluateOperand, operandTimes } from "./operands.js";
 import { EntitySubset } from "./subset.js";
 import { evaluateCheckDeps } from "./check-deps.js";
 import { depsOf } from "./self-deps.js";
@@ -66,8 +66,8 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
       const trigger = evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
       const reset = evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
       const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
-      // A reset at the same evaluation as a trigger wins.
-      const now = before.union(trigger.trueSubset).difference(reset.trueSubset);
+      // A reset at the same evaluation as a trigger wins, unless both tell when they happened and the trigger came later.
+      const now = before.union(trigger.trueSubset).difference(reset.trueSubset.difference(triggeredAfterReset(ctx, trigger, reset)));
       const { evaluationId, evaluationTime } = ctx.tick;
       const last = previousState(ctx)?.since ?? NO_SINCE;
       const triggered = !trigger.trueSubset.isEmpty;
@@ -98,9 +98,28 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
       const r = evaluateChild(condition, ctx, 0, target, tick.full(target), `${ctx.path}@${tick.graph.ids[target]}`, undefined);
       return resultOf(condition, ctx, r.trueSubset.isEmpty ? emptyOf(ctx) : ctx.candidate, [r]);
     }
-    default:
-      return resultOf(condition, ctx, evaluateOperand(condition.kind as OperandKind, ctx, condition));
+    default: {
+      const trueSubset = evaluateOperand(condition.kind as OperandKind, ctx, condition);
+      const timeOf = trueSubset.isEmpty ? undefined : operandTimes(condition.kind as OperandKind, ctx, condition);
+      return timeOf ? { ...resultOf(condition, ctx, trueSubset), timeOf } : resultOf(condition, ctx, trueSubset);
+    }
   }
+}
+
+/** The entities both true at this evaluation for which the trigger's time is later than the reset's. */
+function triggeredAfterReset(ctx: EvaluationContext, trigger: ConditionResult, reset: ConditionResult): EntitySubset {
+  const both = trigger.trueSubset.intersection(reset.trueSubset);
+  const triggerTime = trigger.timeOf;
+  const resetTime = reset.timeOf;
+  if (both.isEmpty || !triggerTime || !resetTime) return emptyOf(ctx);
+  const later = (partition: string | undefined): boolean => {
+    const t = triggerTime(partition);
+    const r = resetTime(partition);
+    return t !== undefined && r !== undefined && t > r;
+  };
+  const def = partitionsDefOf(ctx);
+  if (!def || !both.isPartitioned) return EntitySubset.of(ctx.node, later(undefined));
+  return EntitySubset.of(ctx.node, def.subsetWithPartitionKeys(both.partitionKeys().filter(later)));
 }
 
 function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSubset: EntitySubset, children: ConditionResult[] = []): ConditionResult {
@@ -118,16 +137,22 @@ function evaluateChild(
   check: number | undefined = ctx.check,
 ): ConditionResult {
   const child = condition.children[i] as AutomationCondition;
-  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check });
+  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check, ancestors: { condition, up: ctx.ancestors } });
 }
 
 /**
- * The distinct conditions of the asset's descendants (those that hold no any_downstream_conditions themselves),
- * each evaluated on this asset; its state is kept under the condition's id, so it survives graph changes.
+ * The distinct conditions of the asset's descendants, each evaluated on this asset, in the order of the sorted keys
+ * of the assets that have it. A condition already being evaluated above this node (the root's own, or a downstream
+ * condition that led here) is skipped, so that nesting ends; a composite holding any_downstream_conditions is
+ * evaluated in place like any other. Each child's metadata names its assets (`downstreamKeys`); its state is kept
+ * under the condition's id, so it survives graph changes.
  */
 function evaluateDownstreamConditions(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   const { tick } = ctx;
-  const distinct = new Map<string, AutomationCondition>();
+  const ignored = new Set<string>([condition.uniqueId]);
+  for (let a = ctx.ancestors; a; a = a.up) ignored.add(a.condition.uniqueId);
+  ignored.add(ctx.rootCondition.uniqueId);
+  const distinct = new Map<string, { condition: AutomationCondition; keys: string[] }>();
   const seen = new Set<number>([ctx.node]);
   const queue = [...(tick.graph.children[ctx.node] ?? [])];
   while (queue.length) {
@@ -135,17 +160,35 @@ function evaluateDownstreamConditions(condition: AutomationCondition, ctx: Evalu
     if (seen.has(n)) continue;
     seen.add(n);
     const c = tick.conditions[n];
-    if (c && !c.contains("any_downstream_conditions") && !distinct.has(c.uniqueId)) distinct.set(c.uniqueId, c);
+    if (c) {
+      const entry = distinct.get(c.uniqueId);
+      if (entry) entry.keys.push(tick.graph.ids[n] as string);
+      else distinct.set(c.uniqueId, { condition: c, keys: [tick.graph.ids[n] as string] });
+    }
     queue.push(...(tick.graph.children[n] ?? []));
   }
+  const groups = [...distinct].map(([id, g]) => ({ id, condition: g.condition, keys: g.keys.sort() }));
+  groups.sort((x, y) => compareKeyLists(x.keys, y.keys));
   const children: ConditionResult[] = [];
   let trueSubset = emptyOf(ctx);
-  for (const [id, downstream] of [...distinct].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const r = evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}` });
-    children.push(r);
+  const here = { condition, up: ctx.ancestors };
+  for (const { id, condition: downstream, keys } of groups) {
+    if (ignored.has(id)) continue;
+    const r = evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}`, ancestors: here });
+    children.push({ ...r, metadata: { ...r.metadata, downstreamKeys: keys } });
     trueSubset = trueSubset.union(r.trueSubset);
   }
   return resultOf(condition, ctx, trueSubset, children);
+}
+
+/** Lists of keys in the order Python sorts lists: element by element, a prefix first. */
+function compareKeyLists(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 /** The operand on each of the asset's checks (blocking ones only, if asked): a check that matches counts for every partition. */

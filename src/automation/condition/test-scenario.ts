@@ -1,5 +1,5 @@
 // A two-asset scenario for the condition tests: A → B, history made by real runs on an ephemeral instance.
-import { Instance, ManualClock, asset, materialize, type PartitionsDefinition } from "../../index.js";
+import { AssetKey, Instance, ManualClock, SystemTags, asset, materialize, type PartitionsDefinition, type TesseraEvent } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions, type AutomationConditionEvaluationResult } from "./evaluator.js";
@@ -36,3 +36,38 @@ export function twoAssetsInSequence(options: { start: number; partitionsDef?: Pa
 }
 
 export const HOUR = 3_600_000;
+
+/**
+ * Events reported outside any asset run, as the reference's `report_runless_asset_event`: the run that carries them
+ * selects nothing, so executed_with_root_target and in-progress conditions never see it.
+ */
+export const report = {
+  async materialization(instance: Instance, key: string, partition?: string): Promise<void> {
+    await reportEvents(instance, [{ eventType: "ASSET_MATERIALIZATION", assetKey: AssetKey.from(key), ...(partition === undefined ? {} : { partition }) }]);
+  },
+  async observation(instance: Instance, key: string, dataVersion: string): Promise<void> {
+    await reportEvents(instance, [{ eventType: "ASSET_OBSERVATION", assetKey: AssetKey.from(key), tags: { [SystemTags.DATA_VERSION]: dataVersion } }]);
+  },
+  async checkEvaluation(instance: Instance, key: string, checkName: string, passed: boolean): Promise<void> {
+    await reportEvents(instance, [{ eventType: "ASSET_CHECK_EVALUATION", assetKey: AssetKey.from(key), checkName, passed }]);
+  },
+};
+
+async function reportEvents(instance: Instance, events: Omit<TesseraEvent, "runId" | "timestamp">[]): Promise<void> {
+  const run = await instance.createRun({ jobName: "__runless__", tags: {}, assetSelection: [], runConfig: {} });
+  const timestamp = instance.clock.now();
+  await instance.storeEvents([...events.map((e) => ({ ...e, runId: run.runId, timestamp })), { runId: run.runId, timestamp, eventType: "RUN_SUCCESS" }]);
+}
+
+/** A run of these assets that has started and not ended, as the reference's `with_in_progress_run_for_asset`. */
+export async function startRun(instance: Instance, assetSelection: string[], partitionKey?: string): Promise<string> {
+  const run = await instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection, runConfig: {}, ...(partitionKey === undefined ? {} : { partitionKey }) });
+  await instance.storeEvents([{ runId: run.runId, timestamp: instance.clock.now(), eventType: "RUN_START" }]);
+  return run.runId;
+}
+
+/** Ends the runs started by `startRun`, as the reference's `with_in_progress_runs_completed`. */
+export async function finishRuns(instance: Instance, runIds: readonly string[]): Promise<void> {
+  const timestamp = instance.clock.now();
+  await instance.storeEvents(runIds.map((runId) => ({ runId, timestamp, eventType: "RUN_SUCCESS" as const })));
+}
