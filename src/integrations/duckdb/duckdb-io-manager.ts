@@ -11,6 +11,11 @@ import { DuckDBResource, loadDuckDB } from "./duckdb-resource.js";
 export interface DuckDBIOManagerOptions {
   /** A database file (created when missing), `":memory:"`, or a DuckDBResource to share with assets. */
   database: string | DuckDBResource;
+  /**
+   * With a file path: how long a write waits for another process that holds the file, in ms; the file is then held
+   * only while a table is written or read (see DuckDBResource's `lockTimeoutMs`). A DuckDBResource brings its own.
+   */
+  lockTimeoutMs?: number;
   /** The schema tables are created in. @default "main" */
   schema?: string;
   /**
@@ -275,6 +280,9 @@ class DuckDBTables implements TableDatabase {
  * new Definitions({ assets: [daily], resources: { ioManager: duckdbIOManager({ database: "warehouse.duckdb" }) } });
  */
 export function duckdbIOManager(options: DuckDBIOManagerOptions): TableIOManager {
-  const resource = typeof options.database === "string" ? new DuckDBResource({ database: options.database }) : options.database;
+  const resource =
+    typeof options.database === "string"
+      ? new DuckDBResource({ database: options.database, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) })
+      : options.database;
   return new TableIOManager(new DuckDBTables(resource), options.schema ?? "main", options.loadAs);
 }
