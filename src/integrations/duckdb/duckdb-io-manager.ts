@@ -1,7 +1,9 @@
 // duckdbIOManager: each asset's rows as a DuckDB table, each partition as the rows its partition column selects.
-import type { DuckDBConnection, DuckDBType } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBType, DuckDBValue } from "@duckdb/node-api";
+import type { Table, Vector } from "apache-arrow";
 import type { TableColumn } from "../../core/index.js";
 import type { ColumnKind, Row, RowColumn } from "../tables/row-columns.js";
+import { timeKindOfSqlType, type TimeColumnKind } from "../tables/table-times.js";
 import { TableIOManager, quoteIdent, type TableDatabase, type TableLoadFormat, type TableName, type TableSession } from "../tables/table-io-manager.js";
 import { DuckDBResource, loadDuckDB } from "./duckdb-resource.js";
 
@@ -9,6 +11,11 @@ import { DuckDBResource, loadDuckDB } from "./duckdb-resource.js";
 export interface DuckDBIOManagerOptions {
   /** A database file (created when missing), `":memory:"`, or a DuckDBResource to share with assets. */
   database: string | DuckDBResource;
+  /**
+   * With a file path: how long a write waits for another process that holds the file, in ms; the file is then held
+   * only while a table is written or read (see DuckDBResource's `lockTimeoutMs`). A DuckDBResource brings its own.
+   */
+  lockTimeoutMs?: number;
   /** The schema tables are created in. @default "main" */
   schema?: string;
   /**
@@ -25,6 +32,7 @@ const SQL_TYPES: Record<ColumnKind, string> = {
   bigint: "HUGEINT",
   text: "VARCHAR",
   timestamp: "TIMESTAMPTZ",
+  naive_timestamp: "TIMESTAMP",
   date: "DATE",
   bytes: "BLOB",
   unknown: "VARCHAR",
@@ -51,6 +59,11 @@ class DuckDBSession implements TableSession {
     const types = reader.columnTypes();
     this.#types.set(`${name.schema}.${name.table}`, types);
     return reader.columnNames().map((column, i) => ({ name: column, type: String(types[i]) }));
+  }
+
+  async exprKind(name: TableName, expr: string): Promise<TimeColumnKind> {
+    const reader = await this.#connection.runAndReadAll(`SELECT (${expr}) FROM ${quoteIdent(name.schema)}.${quoteIdent(name.table)} LIMIT 0`);
+    return timeKindOfSqlType(String(reader.columnTypes()[0]));
   }
 
   async transaction<T>(write: () => Promise<T>): Promise<T> {
@@ -109,6 +122,9 @@ class DuckDBSession implements TableSession {
             return (v) => (typeof v === "bigint" ? appender.appendHugeInt(v) : generic(v));
           case "TIMESTAMP WITH TIME ZONE":
             return (v) => (v instanceof Date ? appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(v.getTime()) * 1000n)) : generic(v));
+          case "TIMESTAMP":
+            // Naive already (the wall-clock time counted as UTC), by the table IO manager.
+            return (v) => (v instanceof Date ? appender.appendTimestamp(new duckdb.DuckDBTimestampValue(BigInt(v.getTime()) * 1000n)) : generic(v));
           case "DATE":
             return (v) => (v instanceof Date ? appender.appendDate(new duckdb.DuckDBDateValue(Math.floor(v.getTime() / 86_400_000))) : generic(v));
           default:
@@ -122,6 +138,46 @@ class DuckDBSession implements TableSession {
           else (appends[i] as (value: unknown) => void)(value);
         }
         appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  /**
+   * The Arrow table's columns written straight into DuckDB data chunks (DuckDB's vector size, 2048 rows, at a time),
+   * appended whole: no row objects, and fixed-width columns read from their typed arrays.
+   */
+  async insertArrow(name: TableName, columns: readonly TableColumn[], table: Table): Promise<void> {
+    if (table.numRows === 0) return;
+    const duckdb = loadDuckDB("duckdbIOManager");
+    const types = this.#types.get(`${name.schema}.${name.table}`) as DuckDBType[];
+    const convert = duckdb.JSToDuckDBValueConverter;
+    const byName = new Map(table.schema.fields.map((f, i) => [f.name, i]));
+    const readers = columns.map((column, c) => {
+      const index = byName.get(column.name);
+      const type = types[c] as DuckDBType;
+      if (index === undefined) return () => null;
+      const vector = table.getChildAt(index) as Vector;
+      const typed = typedValues(vector);
+      const raw = typed !== undefined ? (i: number) => typed[i] : (i: number) => vector.get(i) as unknown;
+      const value = arrowToDuckDB(duckdb, String(type), raw, (v) => convert(v as never, type, convert));
+      return vector.nullCount > 0 ? (i: number) => (vector.isValid(i) ? value(i) : null) : value;
+    });
+    const appender = await this.#connection.createAppender(name.table, name.schema);
+    try {
+      const size = CHUNK_ROWS;
+      for (let start = 0; start < table.numRows; start += size) {
+        const n = Math.min(size, table.numRows - start);
+        const chunk = duckdb.DuckDBDataChunk.create(types, n);
+        for (let c = 0; c < readers.length; c++) {
+          const read = readers[c] as (i: number) => DuckDBValue;
+          const values = new Array<DuckDBValue>(n);
+          for (let j = 0; j < n; j++) values[j] = read(start + j);
+          chunk.setColumnValues(c, values);
+        }
+        appender.appendDataChunk(chunk);
       }
       appender.flushSync();
     } finally {
@@ -155,6 +211,47 @@ class DuckDBSession implements TableSession {
   }
 }
 
+/** DuckDB's vector size: the most rows one data chunk holds. */
+const CHUNK_ROWS = 2048;
+
+/** The values of a fixed-width Arrow column without nulls' checks per call: its typed array, or undefined for other columns. */
+function typedValues(vector: Vector): ArrayLike<number | bigint> | undefined {
+  // Only integers and floats: a date's or timestamp's typed array holds days or pairs of words, not milliseconds.
+  if (!/^(Int|Uint|Float)/.test(String(vector.type))) return undefined;
+  const values: unknown = vector.toArray();
+  return ArrayBuffer.isView(values) && vector.length === (values as unknown as ArrayLike<unknown>).length ? (values as unknown as ArrayLike<number | bigint>) : undefined;
+}
+
+/**
+ * A reader of an Arrow column's values as DuckDB values of the column type `type`: numbers, bigints, strings and
+ * booleans as they are, timestamps and dates (Arrow gives epoch milliseconds) as DuckDB's, anything else converted.
+ */
+function arrowToDuckDB(duckdb: typeof import("@duckdb/node-api"), type: string, raw: (i: number) => unknown, convert: (v: unknown) => DuckDBValue): (i: number) => DuckDBValue {
+  switch (type) {
+    case "BIGINT":
+      return (i) => {
+        const v = raw(i);
+        return typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : convert(v);
+      };
+    case "DOUBLE":
+      return (i) => {
+        const v = raw(i);
+        return typeof v === "number" ? v : convert(v);
+      };
+    case "VARCHAR":
+    case "BOOLEAN":
+      return (i) => raw(i) as DuckDBValue;
+    case "TIMESTAMP WITH TIME ZONE":
+      return (i) => new duckdb.DuckDBTimestampTZValue(BigInt(Math.round(Number(raw(i)))) * 1000n);
+    case "TIMESTAMP":
+      return (i) => new duckdb.DuckDBTimestampValue(BigInt(Math.round(Number(raw(i)))) * 1000n);
+    case "DATE":
+      return (i) => new duckdb.DuckDBDateValue(Math.floor(Number(raw(i)) / 86_400_000));
+    default:
+      return (i) => convert(raw(i));
+  }
+}
+
 class DuckDBTables implements TableDatabase {
   readonly #resource: DuckDBResource;
   constructor(resource: DuckDBResource) {
@@ -183,6 +280,9 @@ class DuckDBTables implements TableDatabase {
  * new Definitions({ assets: [daily], resources: { ioManager: duckdbIOManager({ database: "warehouse.duckdb" }) } });
  */
 export function duckdbIOManager(options: DuckDBIOManagerOptions): TableIOManager {
-  const resource = typeof options.database === "string" ? new DuckDBResource({ database: options.database }) : options.database;
+  const resource =
+    typeof options.database === "string"
+      ? new DuckDBResource({ database: options.database, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) })
+      : options.database;
   return new TableIOManager(new DuckDBTables(resource), options.schema ?? "main", options.loadAs);
 }

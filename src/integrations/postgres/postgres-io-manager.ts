@@ -2,6 +2,7 @@
 import type { PoolClient } from "pg";
 import { requireOptional, type TableColumn } from "../../core/index.js";
 import type { ColumnKind, Row, RowColumn } from "../tables/row-columns.js";
+import { naiveDateText, naiveTimestampText, type TimeColumnKind } from "../tables/table-times.js";
 import { TableIOManager, quoteIdent, type TableDatabase, type TableLoadFormat, type TableName, type TableSession } from "../tables/table-io-manager.js";
 import { PostgresResource } from "./postgres-resource.js";
 
@@ -25,6 +26,7 @@ const SQL_TYPES: Record<ColumnKind, string> = {
   bigint: "NUMERIC",
   text: "TEXT",
   timestamp: "TIMESTAMPTZ",
+  naive_timestamp: "TIMESTAMP",
   date: "DATE",
   bytes: "BYTEA",
   unknown: "TEXT",
@@ -36,6 +38,8 @@ const MAX_PARAMS = 65_535;
 const INT8 = 20;
 const NUMERIC = 1700;
 const DATE = 1082;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
 
 function parseInt8(text: string): number | bigint {
   const n = Number(text);
@@ -44,13 +48,15 @@ function parseInt8(text: string): number | bigint {
 
 /**
  * Values as the DuckDB IO manager gives them: BIGINT as numbers (bigints past 2^53), whole NUMERICs as bigints (how
- * bigints are stored), DATE as a Date at UTC midnight rather than pg's local midnight.
+ * bigints are stored), DATE as a Date at UTC midnight rather than pg's local midnight, TIMESTAMP as its wall-clock time
+ * counted as UTC rather than in the process's zone (the table IO manager then places both in the partitions' zone).
  */
 const TYPES = {
   getTypeParser(oid: number, format?: string): (text: string) => unknown {
     if (oid === INT8) return parseInt8;
     if (oid === NUMERIC) return (text) => (/^-?\d+$/.test(text) ? BigInt(text) : Number(text));
     if (oid === DATE) return (text) => new Date(`${text}T00:00:00Z`);
+    if (oid === TIMESTAMP) return (text) => new Date(`${text.replace(" ", "T")}Z`);
     return (PG_TYPES as { getTypeParser(oid: number, format?: string): (text: string) => unknown }).getTypeParser(oid, format);
   },
 };
@@ -73,6 +79,12 @@ class PostgresSession implements TableSession {
     );
     if (result.rows.length === 0) return undefined;
     return result.rows.map((r) => ({ name: r.column_name, type: r.data_type }));
+  }
+
+  async exprKind(name: TableName, expr: string): Promise<TimeColumnKind> {
+    const result = await this.#client.query(`SELECT (${expr}) FROM ${quoteIdent(name.schema)}.${quoteIdent(name.table)} LIMIT 0`);
+    const oid = result.fields[0]?.dataTypeID;
+    return oid === DATE ? "date" : oid === TIMESTAMP ? "timestamp" : oid === TIMESTAMPTZ ? "timestamptz" : "other";
   }
 
   async transaction<T>(write: () => Promise<T>): Promise<T> {
@@ -115,11 +127,13 @@ class PostgresSession implements TableSession {
     for (let start = 0; start < rows.length; start += perBatch) {
       const batch = rows.slice(start, start + perBatch);
       const params: unknown[] = [];
-      // A DATE column takes the UTC day of a Date: pg would send the Date in the process's time zone.
-      const dates = columns.map((c) => c.type === "date");
+      // DATE and TIMESTAMP columns take the naive day or wall-clock time of a Date (the table IO manager made it so):
+      // pg would send the Date in the process's time zone.
+      const naive = columns.map((c) => (c.type === "date" ? naiveDateText : c.type === "timestamp without time zone" ? naiveTimestampText : undefined));
       const tuples = batch.map((row) => `(${names.map((n, i) => {
         const value = row[n] ?? null;
-        return `$${params.push(dates[i] && value instanceof Date ? value.toISOString().slice(0, 10) : toParam(value))}`;
+        const text = naive[i];
+        return `$${params.push(text !== undefined && value instanceof Date ? text(value.getTime()) : toParam(value))}`;
       }).join(", ")})`);
       await this.#client.query(head + tuples.join(", "), params);
     }

@@ -36,7 +36,8 @@ function kindOfArrow(a: ArrowModule, type: DataType): ColumnKind | undefined {
   if (T.isInt(type)) return "integer";
   if (T.isFloat(type)) return "double";
   if (T.isUtf8(type) || T.isLargeUtf8(type)) return "text";
-  if (T.isTimestamp(type)) return "timestamp";
+  // A timestamp with a time zone is an instant; without one, a wall-clock time.
+  if (T.isTimestamp(type)) return type.timezone ? "timestamp" : "naive_timestamp";
   if (T.isDate(type)) return "date";
   if (T.isBinary(type) || T.isLargeBinary(type)) return "bytes";
   if (T.isNull(type)) return "unknown";
@@ -44,7 +45,22 @@ function kindOfArrow(a: ArrowModule, type: DataType): ColumnKind | undefined {
   return undefined;
 }
 
-/** The rows and columns of an Arrow table; column kinds come from its schema, not from its values. */
+/** The columns of an Arrow table, their kinds from its schema; throws for a column type the tables have no type for. */
+export async function arrowColumns(assetKey: string, table: Table): Promise<RowColumn[]> {
+  const a = await loadArrow(`Storing asset "${assetKey}" from an Arrow table`);
+  return table.schema.fields.map((field) => {
+    const kind = kindOfArrow(a, field.type);
+    if (kind === undefined) {
+      throw new InvalidTableRowsError(assetKey, `Arrow column "${field.name}" has the type ${String(field.type)}, which has no column type here. Cast it to an integer, float, utf8, bool, timestamp, date or binary column.`);
+    }
+    return { name: field.name, kind };
+  });
+}
+
+/**
+ * The rows and columns of an Arrow table; column kinds come from its schema, not from its values. Dates are days and
+ * timestamps without a zone wall-clock times, both as naive Dates (counted as if UTC).
+ */
 export async function arrowToTableData(assetKey: string, table: Table): Promise<TableData> {
   const a = await loadArrow(`Storing asset "${assetKey}" from an Arrow table`);
   const columns: RowColumn[] = [];
@@ -57,7 +73,7 @@ export async function arrowToTableData(assetKey: string, table: Table): Promise<
     columns.push({ name: field.name, kind });
     const vector = table.getChildAt(c) as Vector;
     // Arrow gives timestamps and dates as epoch milliseconds.
-    if (kind === "timestamp" || kind === "date") readers.push((i) => (vector.isValid(i) ? new Date(vector.get(i) as number) : null));
+    if (kind === "timestamp" || kind === "naive_timestamp" || kind === "date") readers.push((i) => (vector.isValid(i) ? new Date(vector.get(i) as number) : null));
     else readers.push((i) => vector.get(i) ?? null);
   });
   const rows: Row[] = new Array(table.numRows);

@@ -2,7 +2,7 @@
 import { InvalidTableRowsError } from "./table-errors.js";
 
 /** The kinds of JavaScript value a column can hold; each dialect maps them to its SQL types. */
-export type ColumnKind = "boolean" | "integer" | "double" | "bigint" | "text" | "timestamp" | "date" | "bytes" | "unknown";
+export type ColumnKind = "boolean" | "integer" | "double" | "bigint" | "text" | "timestamp" | "naive_timestamp" | "date" | "bytes" | "unknown";
 
 /** One inferred column. `unknown` when every value is null: the dialect picks its text type. */
 export interface RowColumn {
