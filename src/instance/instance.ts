@@ -1,7 +1,7 @@
 // Instance: the storage of runs, events and the asset index, with the settings of a Tessera home.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
+import { DynamicPartitionsSnapshot, PartitionKeyRange, validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
 import { computeLogManagerFor, type ComputeLogManager, type ComputeLogSettings } from "./compute-log-manager.js";
 import { randomUUID } from "node:crypto";
@@ -348,6 +348,46 @@ export class Instance {
     await this.storage.wipeAssets(assetKeys);
     // The cached partition status of a wiped asset starts over.
     await this.storage.setKv(Object.fromEntries(assetKeys.map((k) => [`partition_status/${k.toString()}`, ""])));
+  }
+
+  /**
+   * Forgets some partitions of an asset (the reference's `wipe_asset_partitions`): one ASSET_WIPED event per
+   * partition, after which those partitions are missing (partition status, materialized partitions, their
+   * latest materialization) while the asset's other partitions keep their history. Give the partition keys, or
+   * ranges with the asset's partitions definition; a range or key the definition does not have is refused.
+   *
+   * @example
+   * await instance.wipeAssetPartitions("daily_orders", ["2024-01-01"]);
+   * await instance.wipeAssetPartitions("daily_orders", { partitionsDef, ranges: [new PartitionKeyRange("2024-01-01", "2024-01-31")] });
+   */
+  async wipeAssetPartitions(
+    key: AssetKeyLike,
+    partitions: readonly string[] | { partitionsDef: PartitionsDefinition; ranges: readonly PartitionKeyRange[] },
+  ): Promise<EventRecord[]> {
+    const assetKey = AssetKey.from(key);
+    const keys = Array.isArray(partitions) ? (partitions as readonly string[]) : await this.partitionKeysInRanges(assetKey, partitions as { partitionsDef: PartitionsDefinition; ranges: readonly PartitionKeyRange[] });
+    return this.storage.wipeAssetPartitions(assetKey, keys, this.clock.now());
+  }
+
+  /** The keys of `ranges` under the asset's definition, in order; a range end the definition does not have is refused. */
+  async partitionKeysInRanges(keyLike: AssetKeyLike, given: { partitionsDef: PartitionsDefinition; ranges: readonly PartitionKeyRange[] }): Promise<string[]> {
+    const key = AssetKey.from(keyLike);
+    const dynamicPartitionsStore = await DynamicPartitionsSnapshot.load(this.storage, [given.partitionsDef]);
+    const options = { currentTime: this.clock.now(), dynamicPartitionsStore };
+    const out: string[] = [];
+    for (const range of given.ranges) {
+      for (const end of [range.start, range.end]) {
+        if (!given.partitionsDef.hasPartitionKey(end, options)) {
+          throw new InstanceError(
+            "UNKNOWN_PARTITION_KEY",
+            end,
+            `Asset ${key.toString()} has no partition "${end}" (range ${range.start}...${range.end}); its partitions run from ${given.partitionsDef.getFirstPartitionKey(options) ?? "(none)"} to ${given.partitionsDef.getLastPartitionKey(options) ?? "(none)"}.`,
+          );
+        }
+      }
+      out.push(...given.partitionsDef.getPartitionKeysInRange(range, options));
+    }
+    return out;
   }
 
   async getMaterializedPartitions(key: AssetKeyLike): Promise<Set<string>> {

@@ -24,7 +24,7 @@ interface CachedStatus {
   inProgress: Record<string, string[]>;
 }
 
-const TRACKED = ["ASSET_MATERIALIZATION", "ASSET_FAILED_TO_MATERIALIZE", "ASSET_MATERIALIZATION_PLANNED"] as const;
+const TRACKED = ["ASSET_MATERIALIZATION", "ASSET_FAILED_TO_MATERIALIZE", "ASSET_MATERIALIZATION_PLANNED", "ASSET_WIPED"] as const;
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 /**
@@ -70,6 +70,11 @@ export async function readPartitionStatus(
       materialized = materialized.withPartitionKeys([partition]);
       if (failed.has(partition)) failed = failed.difference(partitionsDef.subsetWithPartitionKeys([partition]));
       inProgress.get(event.runId)?.delete(partition);
+    } else if (event.eventType === "ASSET_WIPED") {
+      // A partition wipe: the partition is missing again (a run still planning it keeps it in progress).
+      const wiped = partitionsDef.subsetWithPartitionKeys([partition]);
+      if (materialized.has(partition)) materialized = materialized.difference(wiped);
+      if (failed.has(partition)) failed = failed.difference(wiped);
     } else if (event.eventType === "ASSET_FAILED_TO_MATERIALIZE") {
       failed = failed.withPartitionKeys([partition]);
       inProgress.get(event.runId)?.delete(partition);

@@ -184,6 +184,44 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect((await storage.getAssetKeys()).map(String).sort()).toEqual(["customers", "orders"]);
     });
 
+    it("wipes some partitions of an asset: their history goes, the other partitions and the run logs stay", async () => {
+      await addRun("r1");
+      const key = new AssetKey("daily");
+      await storage.storeEvents([
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p1" }),
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p2" }),
+        event("r1", "ASSET_FAILED_TO_MATERIALIZE", { assetKey: key, partition: "p3" }),
+        event("r1", "ASSET_OBSERVATION", { assetKey: key, partition: "p2" }),
+        event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p3" }),
+      ]);
+      const before = await storage.getMaxStorageId();
+      const wiped = await storage.wipeAssetPartitions(key, ["p3", "p2", "p3"], at());
+      expect(wiped.map((e) => [e.eventType, e.partition, e.runId])).toEqual([
+        ["ASSET_WIPED", "p3", ""],
+        ["ASSET_WIPED", "p2", ""],
+      ]);
+      expect(wiped.every((e) => e.storageId > before)).toBe(true);
+      expect(await storage.getMaterializedPartitions(key)).toEqual(["p1"]);
+      const mats = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKey: key });
+      expect(mats.map((e) => e.partition)).toEqual(["p1"]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: key })).toEqual([]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key })).toEqual([]);
+      expect((await storage.getEventRecords({ eventType: "ASSET_WIPED", assetKey: key })).map((e) => e.partition)).toEqual(["p2", "p3"]);
+      // The index's latest materialization was p3's: now it is the newest one left.
+      const [record] = await storage.getAssetRecords([key]);
+      expect(record?.lastMaterialization?.partition).toBe("p1");
+      expect(record?.lastObservation).toBeUndefined();
+      expect((await storage.getAssetKeys()).map(String)).toEqual(["daily"]);
+      expect((await storage.getRunLogs("r1")).length).toBe(5);
+      // What changed since: the asset, so incremental readers (automation) look at it again.
+      expect((await storage.getEventLogChanges(before, await storage.getMaxStorageId())).assetKeys.map(String)).toEqual(["daily"]);
+      // A partition materialized again after its wipe is back.
+      await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p2" })]);
+      expect(await storage.getMaterializedPartitions(key)).toEqual(["p1", "p2"]);
+      expect((await storage.getAssetRecords([key]))[0]?.lastMaterialization?.partition).toBe("p2");
+      expect(await storage.wipeAssetPartitions(key, [], at())).toEqual([]);
+    });
+
     it("writes a batch of events atomically: a failing batch leaves nothing behind", async () => {
       await addRun("r1");
       const bad = { runId: "r1", eventType: "STEP_START", timestamp: Number.NaN, stepKey: undefined } as unknown as TesseraEvent;

@@ -66,6 +66,40 @@ export function runLogsQuery(runId: string, afterStorageId: number, types: reado
   return `${sql} ORDER BY id ASC`;
 }
 
+/** Asset event types whose partitions a partition wipe (an ASSET_WIPED event naming the partition) removes from the asset's history. */
+export const PARTITION_WIPEABLE: ReadonlySet<string> = new Set([
+  "ASSET_MATERIALIZATION",
+  "ASSET_OBSERVATION",
+  "ASSET_FAILED_TO_MATERIALIZE",
+  "ASSET_MATERIALIZATION_PLANNED",
+]);
+
+/**
+ * The event `alias` is not followed by a wipe of its partition: an ASSET_WIPED event of the same asset and
+ * partition with a higher storage id (event_logs_by_asset_partition answers it with one index probe per row).
+ * An unpartitioned event has a NULL partition, which no wipe matches.
+ */
+export function notWipedByPartition(alias: string): string {
+  return (
+    `NOT EXISTS (SELECT 1 FROM event_logs w WHERE w.asset_key = ${alias}.asset_key AND w.event_type = 'ASSET_WIPED' ` +
+    `AND w.partition = ${alias}.partition AND w.id > ${alias}.id)`
+  );
+}
+
+/**
+ * After a partition wipe: the asset's latest materialization and observation are its newest ones still in its
+ * history. `assetKey` is the placeholder of the asset's key.
+ */
+export function reindexAfterPartitionWipeSql(assetKey: string): string {
+  const latest = (type: string) =>
+    `(SELECT max(e.id) FROM event_logs e WHERE e.asset_key = asset_keys.asset_key AND e.event_type = '${type}' ` +
+    `AND e.id > asset_keys.wiped_below_id AND ${notWipedByPartition("e")})`;
+  return (
+    `UPDATE asset_keys SET last_materialization_id = ${latest("ASSET_MATERIALIZATION")}, ` +
+    `last_observation_id = ${latest("ASSET_OBSERVATION")} WHERE asset_key = ${assetKey}`
+  );
+}
+
 /**
  * Events of a type, optionally of one asset (then only those above its wipe line) and some of its
  * partitions, between storage ids; or undefined when the filter selects nothing.
@@ -77,6 +111,7 @@ export function eventRecordsQuery(filter: EventRecordsFilter, d: SqlDialect, par
     where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
     join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
     where.push("e.id > coalesce(a.wiped_below_id, 0)");
+    if (PARTITION_WIPEABLE.has(filter.eventType)) where.push(notWipedByPartition("e"));
   }
   if (filter.partitions) {
     if (filter.partitions.length === 0) return undefined;

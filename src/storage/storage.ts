@@ -277,6 +277,13 @@ export interface Storage {
   getAssetKeys(prefix?: readonly string[]): Promise<AssetKey[]>;
   /** Forgets the assets' history (events stay in their runs' logs) and removes them from the index. */
   wipeAssets(keys: readonly AssetKey[]): Promise<void>;
+  /**
+   * Forgets some partitions of an asset: records one ASSET_WIPED event per partition (run id "", as the reference
+   * records runless events), after which the asset's materializations, observations, failures and planned
+   * materializations of those partitions are no longer part of its history (reads by asset leave them out), and
+   * the asset's latest materialization and observation are its newest remaining ones. Other partitions are kept.
+   */
+  wipeAssetPartitions(key: AssetKey, partitions: readonly string[], timestamp: number): Promise<EventRecord[]>;
   /** Partitions with an unwiped materialization. */
   getMaterializedPartitions(key: AssetKey): Promise<string[]>;
 

@@ -17,7 +17,7 @@ export interface AssetNodeValue {
 
 const partitionsDefs = new WeakMap<AssetNodeSnapshot, PartitionsDefinition>();
 
-function partitionsDefOf(node: AssetNodeSnapshot): PartitionsDefinition | undefined {
+export function partitionsDefOf(node: AssetNodeSnapshot): PartitionsDefinition | undefined {
   if (node.partitionsDefinition === null) return undefined;
   let def = partitionsDefs.get(node);
   if (def === undefined) {

@@ -7,6 +7,7 @@ import type { RunRecord } from "../../storage/index.js";
 import { changes } from "../event-watcher.js";
 import { defineAssetTypes, type AssetNodeValue } from "./assets.js";
 import { defineControlMutations, storeInstigatorStatus } from "./control.js";
+import { defineWipeMutation } from "./wipe.js";
 import { defineChangeSubscriptions } from "./subscriptions.js";
 import { defineStatusQueries } from "./status-queries.js";
 import { defineAssetPageFields } from "./asset-page.js";
@@ -372,16 +373,6 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
           return { __typename: "Ok" as const, message: `Backfill ${backfill.backfillId} is ${backfill.status}.` };
         }),
       }),
-      wipeAssets: t.field({
-        type: OkResult,
-        description: "Forgets the assets' history (their runs' logs keep the events).",
-        args: { assetKeys: t.arg({ type: [AssetKeyInput], required: true }) },
-        resolve: guarded("wipeAssets", async (args: { assetKeys: { path: string[] }[] }, ctx) => {
-          const keys = args.assetKeys.map((k) => AssetKey.from(k.path));
-          await ctx.instance.wipeAssets(keys);
-          return { __typename: "Ok" as const, message: `Wiped ${keys.map((k) => k.toString()).join(", ")}.` };
-        }),
-      }),
       setInstigatorStatus: t.field({
         type: OkResult,
         description: "Starts (RUNNING) or stops (STOPPED) a schedule or sensor of a loaded location.",
@@ -425,6 +416,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   });
 
   defineControlMutations(builder, { errors, Run: runs.Run });
+  defineWipeMutation(builder, { errors, AssetKeyInput, PartitionRangeInput, AssetKey: events.AssetKeyRef, PartitionRange: assets.PartitionRange });
   defineChangeSubscriptions(builder, { Run: runs.Run, events, AssetKeyInput });
   defineStatusQueries(builder, { runs, assets, Sensor: instigators.Sensor });
 

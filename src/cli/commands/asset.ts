@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { commandDescription } from "../command-descriptions.js";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetsDefinition, type AssetSpec } from "../../definitions/index.js";
+import { AssetGraph } from "../../graph/index.js";
+import { PartitionKeyRange, type PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord } from "../../storage/index.js";
 import { StaleStatusResolver } from "../../versioning/index.js";
 import type { Cli } from "../cli.js";
@@ -27,8 +29,13 @@ const WIPE_EXAMPLES = `
 Examples:
   $ tessera asset wipe clean_orders daily_revenue
   $ tessera asset wipe --all --yes
+  $ tessera asset wipe daily_orders --partition 2024-01-05 --yes
+  $ tessera asset wipe daily_orders --partition-range 2024-01-01...2024-01-31 -m defs.ts --yes --json
 
-Wiping forgets an asset's materialization history; the events stay in the logs of the runs that wrote them.`;
+Wiping forgets an asset's materialization history; the events stay in the logs of the runs that wrote them.
+With --partition or --partition-range (repeatable; ranges need the code location that defines the asset: -m,
+or locations in tessera.yaml), only those partitions of the one asset named are forgotten: they become missing,
+the asset's other partitions keep their history.`;
 
 export function registerAssetCommands(program: Command, cli: Cli): void {
   const asset = program.command("asset").description(commandDescription("asset"));
@@ -53,9 +60,31 @@ export function registerAssetCommands(program: Command, cli: Cli): void {
     .description("Forget the materialization history of assets")
     .argument("[keys...]", "asset keys to wipe, like orders or raw/orders")
     .option("--all", "wipe every asset of the instance")
+    .option("--partition <key>", "wipe only this partition of the asset (repeatable)", collect, [] as string[])
+    .option("--partition-range <a...b>", "wipe only the partitions from a to b, both included (repeatable)", collect, [] as string[])
+    .option("-m, --module <file>", "code location defining the asset, for its partitions (default: locations in tessera.yaml)")
     .option("-y, --yes", "do not ask for confirmation")
+    .option("--json", "print what was wiped as one JSON document (see docs/cli-json.md)")
     .addHelpText("after", WIPE_EXAMPLES)
-    .action((keys: string[], options: { all?: boolean; yes?: boolean }, command: Command) => wipeAssets(cli, command, keys, options));
+    .action((keys: string[], options: WipeOptions, command: Command) =>
+      options.partition.length > 0 || options.partitionRange.length > 0 ? wipePartitions(cli, command, keys, options) : wipeAssets(cli, command, keys, options),
+    );
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+interface WipeOptions {
+  all?: boolean;
+  yes?: boolean;
+  json?: boolean;
+  module?: string;
+  partition: string[];
+  partitionRange: string[];
+}
+
+/** What `tessera asset wipe --json` prints: each asset wiped, with the partitions wiped or null for the whole asset. */
+export interface AssetWipeJson {
+  wiped: { key: string; path: string[]; partitions: string[] | null }[];
 }
 
 interface Row {
@@ -135,7 +164,7 @@ function assetRowJson({ key, spec, record, status, staleCategory }: Row): AssetJ
   };
 }
 
-async function wipeAssets(cli: Cli, command: Command, keys: string[], options: { all?: boolean; yes?: boolean }): Promise<void> {
+async function wipeAssets(cli: Cli, command: Command, keys: string[], options: WipeOptions): Promise<void> {
   if (options.all && keys.length > 0) throw new CliUsageError("Pass either asset keys or --all, not both.");
   if (!options.all && keys.length === 0) throw new CliUsageError("Name the assets to wipe (tessera asset wipe orders raw/customers), or pass --all.");
   const requested = keys.map((k) => AssetKey.from(k));
@@ -159,11 +188,13 @@ async function wipeAssets(cli: Cli, command: Command, keys: string[], options: {
       targets = requested;
     }
     if (targets.length === 0) {
+      if (options.json) return printJson(cli, { wiped: [] } satisfies AssetWipeJson);
       cli.print("Nothing to wipe: the instance has no asset history.");
       return;
     }
     const names = listNames(targets.map(String), 10);
     if (!options.yes) {
+      if (options.json) throw new CliUsageError("--json prints no question: add --yes to wipe without asking.");
       const ok = await confirm(cli, `Wipe the materialization history of ${plural(targets.length, "asset")} (${names})?`);
       if (!ok) {
         cli.print("Not wiped.");
@@ -172,6 +203,53 @@ async function wipeAssets(cli: Cli, command: Command, keys: string[], options: {
       }
     }
     await instance.wipeAssets(targets);
+    if (options.json) return printJson(cli, { wiped: targets.map((k) => ({ key: k.toString(), path: [...k.path], partitions: null })) } satisfies AssetWipeJson);
     cli.print(`Wiped ${plural(targets.length, "asset")}: ${names}. Their events remain in the logs of their runs.`);
+  });
+}
+
+/** `tessera asset wipe <key> --partition k --partition-range a...b`: some partitions of one asset. */
+async function wipePartitions(cli: Cli, command: Command, keys: string[], options: WipeOptions): Promise<void> {
+  if (options.all) throw new CliUsageError("--all wipes whole assets; --partition and --partition-range wipe partitions of one asset. Pass one or the other.");
+  if (keys.length !== 1) {
+    throw new CliUsageError(`Name exactly one asset whose partitions to wipe (tessera asset wipe daily_orders --partition 2024-01-05), got ${keys.length}.`);
+  }
+  const key = AssetKey.from(keys[0] as string);
+  const ranges = [...options.partition.map((k) => new PartitionKeyRange(k, k)), ...options.partitionRange.map((r) => PartitionKeyRange.fromString(r))];
+  await cli.withInstance(command, async (instance) => {
+    let partitionsDef: PartitionsDefinition | undefined;
+    let defined = false;
+    for (const path of codeLocationPaths(options.module, instance.settings, false)) {
+      const graph = AssetGraph.of((await loadCodeLocation(path, cli.cwd)).defs);
+      const node = graph.indexOf(key);
+      if (node === undefined) continue;
+      defined = true;
+      partitionsDef = graph.specs[node]?.partitionsDef;
+    }
+    if (!defined) {
+      throw new UnknownAssetError(
+        key.toString(),
+        `Asset "${key.toString()}" is not defined by the code location given, so its partitions are unknown. ` +
+          "Pass -m <file.ts> (or list the location in tessera.yaml) to wipe some of its partitions, or leave out --partition to wipe the whole asset.",
+        [],
+      );
+    }
+    if (!partitionsDef) throw new CliUsageError(`Asset "${key.toString()}" is not partitioned: leave out --partition and --partition-range to wipe it whole.`);
+    // Every range is checked against the definition before anything is asked or wiped.
+    const partitions = await instance.partitionKeysInRanges(key, { partitionsDef, ranges });
+    const unique = [...new Set(partitions)];
+    const shown = listNames(ranges.map((r) => (r.start === r.end ? r.start : `${r.start}...${r.end}`)), 10);
+    if (!options.yes) {
+      if (options.json) throw new CliUsageError("--json prints no question: add --yes to wipe without asking.");
+      const ok = await confirm(cli, `Wipe ${plural(unique.length, "partition")} of ${key.toString()} (${shown})?`);
+      if (!ok) {
+        cli.print("Not wiped.");
+        cli.exitCode = 1;
+        return;
+      }
+    }
+    await instance.wipeAssetPartitions(key, unique);
+    if (options.json) return printJson(cli, { wiped: [{ key: key.toString(), path: [...key.path], partitions: unique }] } satisfies AssetWipeJson);
+    cli.print(`Wiped ${plural(unique.length, "partition")} of ${key.toString()} (${shown}): they are missing now; its other partitions keep their history.`);
   });
 }

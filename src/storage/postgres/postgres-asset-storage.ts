@@ -2,6 +2,7 @@
 import { AssetKey } from "../../core/index.js";
 import type { AssetRecord } from "../storage.js";
 import { decodePrefixedEvent, prefixedEventColumns } from "../storage-rows.js";
+import { notWipedByPartition, reindexAfterPartitionWipeSql } from "../sql-filters.js";
 import { LOCK_EVENTS, type PostgresDatabase } from "./postgres-database.js";
 
 interface AssetRow extends Record<string, unknown> {
@@ -67,13 +68,18 @@ export class PostgresAssetStorage {
     }, `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, ${this.#database.schemaKey})`);
   }
 
+  /** The second half of a partition wipe, once its ASSET_WIPED events are stored: the latest events still in the history. */
+  async reindexAfterPartitionWipe(key: AssetKey): Promise<void> {
+    await this.#database.query(reindexAfterPartitionWipeSql("$1"), [key.toString()], "tessera_reindex_after_partition_wipe");
+  }
+
   async getMaterializedPartitions(key: AssetKey): Promise<string[]> {
     const rows = await this.#database.query<{ partition: string }>(
       `SELECT DISTINCT e.partition COLLATE "C" AS partition FROM event_logs e LEFT JOIN asset_keys a ON a.asset_key = e.asset_key
        WHERE e.asset_key = $1 AND e.event_type = 'ASSET_MATERIALIZATION' AND e.partition IS NOT NULL
-         AND e.id > coalesce(a.wiped_below_id, 0) ORDER BY 1`,
+         AND e.id > coalesce(a.wiped_below_id, 0) AND ${notWipedByPartition("e")} ORDER BY 1`,
       [key.toString()],
-      "tessera_materialized_partitions",
+      "tessera_materialized_partitions_v2",
     );
     return rows.map((r) => r.partition);
   }

@@ -176,6 +176,18 @@ export class PostgresStorage implements Storage {
     return this.#assets.wipeAssets(keys);
   }
 
+  async wipeAssetPartitions(key: AssetKey, partitions: readonly string[], timestamp: number): Promise<EventRecord[]> {
+    const unique = [...new Set(partitions)];
+    if (unique.length === 0) return [];
+    // Stored like any event (so watchers are notified); then the index follows. A new materialization committed in
+    // between is the newest either way.
+    const records = await this.#events.storeEvents(
+      unique.map((partition) => ({ runId: "", eventType: "ASSET_WIPED" as const, timestamp, assetKey: key, partition, message: `Partition ${partition} of ${key.toString()} wiped.` })),
+    );
+    await this.#assets.reindexAfterPartitionWipe(key);
+    return records;
+  }
+
   getMaterializedPartitions(key: AssetKey): Promise<string[]> {
     return this.#assets.getMaterializedPartitions(key);
   }

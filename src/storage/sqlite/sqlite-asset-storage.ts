@@ -2,7 +2,8 @@
 import type { Statement } from "better-sqlite3";
 import { AssetKey, type EventRecord } from "../../core/index.js";
 import type { AssetRecord } from "../storage.js";
-import { decodeEvent, type EventRow } from "../storage-rows.js";
+import { decodeEvent, encodeEventBody, type EventRow } from "../storage-rows.js";
+import { notWipedByPartition, reindexAfterPartitionWipeSql } from "../sql-filters.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 interface AssetRow {
@@ -38,8 +39,16 @@ export class SqliteAssetStorage {
       materializedPartitions: db.prepare(
         `SELECT DISTINCT e.partition FROM event_logs e LEFT JOIN asset_keys a ON a.asset_key = e.asset_key
          WHERE e.asset_key = ? AND e.event_type = 'ASSET_MATERIALIZATION' AND e.partition IS NOT NULL
-           AND e.id > coalesce(a.wiped_below_id, 0) ORDER BY e.partition`,
+           AND e.id > coalesce(a.wiped_below_id, 0) AND ${notWipedByPartition("e")} ORDER BY e.partition`,
       ),
+      insertWipe: db.prepare(
+        "INSERT INTO event_logs (run_id, step_key, event_type, timestamp, asset_key, partition, body) VALUES ('', NULL, 'ASSET_WIPED', ?, ?, ?, ?)",
+      ),
+      indexWipe: db.prepare(
+        `INSERT INTO asset_keys (asset_key, last_event_id) VALUES (?, ?)
+         ON CONFLICT (asset_key) DO UPDATE SET last_event_id = excluded.last_event_id`,
+      ),
+      reindexAfterPartitionWipe: db.prepare(reindexAfterPartitionWipeSql("?")),
       addDynamicPartition: db.prepare("INSERT OR IGNORE INTO dynamic_partitions (name, partition, create_time) VALUES (?, ?, ?)"),
       dynamicPartitions: db.prepare("SELECT partition FROM dynamic_partitions WHERE name = ? ORDER BY create_time, rowid"),
       hasDynamicPartition: db.prepare("SELECT 1 FROM dynamic_partitions WHERE name = ? AND partition = ?"),
@@ -119,6 +128,23 @@ export class SqliteAssetStorage {
       const now = Date.now();
       for (const key of keys) s.wipeAsset.run({ key: key.toString(), below, now });
     })();
+  }
+
+  async wipeAssetPartitions(key: AssetKey, partitions: readonly string[], timestamp: number): Promise<EventRecord[]> {
+    const s = this.#s();
+    const assetKey = key.toString();
+    const unique = [...new Set(partitions)];
+    if (unique.length === 0) return [];
+    return this.#database.raw.transaction(() => {
+      const records = unique.map((partition): EventRecord => {
+        const event = { runId: "", eventType: "ASSET_WIPED" as const, timestamp, assetKey: key, partition, message: `Partition ${partition} of ${assetKey} wiped.` };
+        const storageId = Number(s.insertWipe.run(timestamp, assetKey, partition, encodeEventBody(event)).lastInsertRowid);
+        return { ...event, storageId };
+      });
+      s.indexWipe.run(assetKey, (records[records.length - 1] as EventRecord).storageId);
+      s.reindexAfterPartitionWipe.run(assetKey);
+      return records;
+    }).immediate();
   }
 
   async getMaterializedPartitions(key: AssetKey): Promise<string[]> {

@@ -150,6 +150,10 @@ export class SqliteStorage implements Storage {
     return this.#assets.wipeAssets(keys);
   }
 
+  wipeAssetPartitions(key: AssetKey, partitions: readonly string[], timestamp: number): Promise<EventRecord[]> {
+    return this.#assets.wipeAssetPartitions(key, partitions, timestamp);
+  }
+
   getMaterializedPartitions(key: AssetKey): Promise<string[]> {
     return this.#assets.getMaterializedPartitions(key);
   }
