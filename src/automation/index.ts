@@ -33,6 +33,7 @@ export {
 export {
   Daemon,
   DAEMON_LEASE,
+  DEFAULT_DAEMON_LEASE_TTL_MS,
   DaemonLoop,
   inProcessDaemonLauncher,
   queuedDaemonLauncher,

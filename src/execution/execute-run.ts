@@ -259,6 +259,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
     partitionKeys,
     dynamicPartitions,
     partitionTime,
+    assertHolder: () => hold.assertHeld(),
   };
   try {
     // With the multiprocess and queue executors each step's process sets up the resources it needs.

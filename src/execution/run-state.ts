@@ -44,4 +44,9 @@ export interface RunState {
   readonly partitionTime: number;
   /** Applies to steps whose op has no retry policy. */
   readonly opRetryPolicy: RetryPolicy | undefined;
+  /**
+   * Rejects when this process may no longer write for the run: its holder's lease is lost, or the run ended. Checked
+   * before a step hands a value to an IO manager, which no event transaction can fence. Absent: nothing to check.
+   */
+  readonly assertHolder?: (() => Promise<void>) | undefined;
 }

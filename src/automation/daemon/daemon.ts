@@ -18,6 +18,11 @@ import type { TickEnvironment } from "./tick-execution.js";
 
 /** The lease's name in storage. */
 export const DAEMON_LEASE = "daemon";
+/**
+ * How long the daemon's lease lasts without renewal by default. `run()` renews it every third of that on a
+ * real-time timer, whatever its iterations do, so a killed daemon's lease passes to a waiting one within it.
+ */
+export const DEFAULT_DAEMON_LEASE_TTL_MS = 8_000;
 /** The loops the daemon runs each iteration, as named in its heartbeat. */
 export const DaemonLoop = Object.freeze({
   SCHEDULER: "scheduler",
@@ -43,7 +48,10 @@ export interface DaemonOptions {
    * take one each. @default DAEMON_LEASE
    */
   leaseName?: string;
-  /** How long the lease lasts without renewal; another daemon takes over once it expires. @default 60_000 */
+  /**
+   * How long the lease lasts without renewal; another daemon takes over once it expires. `run()` renews it every
+   * third of it in real time. @default DEFAULT_DAEMON_LEASE_TTL_MS, or twice intervalMs when that is longer
+   */
   leaseTtlMs?: number;
   /** Time between two iterations of `run()`. @default 5_000 */
   intervalMs?: number;
@@ -117,6 +125,10 @@ export class Daemon {
   /** When this daemon last took or renewed the lease, and whether it lost it during the current iteration. */
   #renewedAt = Number.NEGATIVE_INFINITY;
   #lost = false;
+  /** Whether this daemon took the lease at its last iteration: the renewal timer renews only then. */
+  #holding = false;
+  #renewal: NodeJS.Timeout | undefined;
+  #renewing = false;
 
   constructor(options: DaemonOptions) {
     this.instance = options.instance;
@@ -124,8 +136,8 @@ export class Daemon {
     this.clock = options.clock ?? options.instance.clock;
     this.holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.leaseName = options.leaseName ?? DAEMON_LEASE;
-    this.leaseTtlMs = options.leaseTtlMs ?? 60_000;
     this.intervalMs = options.intervalMs ?? 5_000;
+    this.leaseTtlMs = options.leaseTtlMs ?? (this.intervalMs < DEFAULT_DAEMON_LEASE_TTL_MS ? DEFAULT_DAEMON_LEASE_TTL_MS : this.intervalMs * 2);
     this.#maxCatchupTicks = options.maxCatchupTicks ?? DEFAULT_MAX_CATCHUP_TICKS;
     this.#automationSensors = options.automationSensors ?? automationConditionSensorsOf(options.defs);
     this.#launcher = options.launcher ?? queuedDaemonLauncher;
@@ -162,6 +174,7 @@ export class Daemon {
     const now = this.clock.now();
     const empty = { scheduler: [], sensors: [], automation: [] };
     const lease = await this.instance.storage.acquireLease(this.leaseName, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+    this.#holding = lease.holder === this.holder;
     if (lease.holder !== this.holder) {
       if (this.#waitingLogged !== lease.holder) {
         this.#waitingLogged = lease.holder;
@@ -243,18 +256,45 @@ export class Daemon {
    */
   async run(options: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = options;
+    // The lease is renewed in real time, beside the iterations: a long iteration (a slow sensor, many runs to
+    // launch) never lets it lapse, so the lease can be short and a dead daemon's quickly taken over.
+    this.#renewal = setInterval(() => void this.#renewInBackground(), this.leaseTtlMs / 3);
+    this.#renewal.unref();
     try {
       while (!signal?.aborted) {
+        let waitMs = this.intervalMs;
         try {
-          await this.runIteration();
+          const iteration = await this.runIteration();
+          // Waiting for another daemon's lease: look again as soon as it would expire, not an interval later.
+          if (!iteration.ran) waitMs = Math.min(this.intervalMs, Math.max(50, iteration.lease.expiresAt - this.clock.now() + 10));
         } catch (error) {
           // Storage unavailable, say: report and try again next iteration.
           this.#logger.error(`iteration failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        await sleepUnlessAborted(this.clock, this.intervalMs, signal);
+        await sleepUnlessAborted(this.clock, waitMs, signal);
       }
     } finally {
       await this.close();
+    }
+  }
+
+  async #renewInBackground(): Promise<void> {
+    if (!this.#holding || this.#lost || this.#renewing || this.#closed) return;
+    this.#renewing = true;
+    try {
+      const now = this.clock.now();
+      const lease = await this.instance.storage.acquireLease(this.leaseName, this.holder, now, this.leaseTtlMs, this.#leaseInfo(now));
+      if (lease.holder === this.holder) this.#renewedAt = now;
+      else {
+        // Another daemon took it (this process was stopped past it): stop ticking until the lease is ours again.
+        this.#holding = false;
+        this.#lost = true;
+        this.#logger.warn(`lost the lease to daemon ${lease.holder}; waiting for it again`);
+      }
+    } catch {
+      // Storage unavailable: the next renewal or iteration tries again; past the lease another daemon may take over.
+    } finally {
+      this.#renewing = false;
     }
   }
 
@@ -269,6 +309,8 @@ export class Daemon {
     await this.waitForRuns();
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#renewal);
+    while (this.#renewing) await new Promise((resolve) => setTimeout(resolve, 5));
     await this.instance.storage.releaseLease(this.leaseName, this.holder);
     await this.#queueLauncher?.close?.();
   }

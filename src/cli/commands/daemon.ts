@@ -1,7 +1,7 @@
 // `tessera daemon` runs schedules, sensors and automation for a code location; `tessera daemon status` shows who runs them and how they did.
 import type { Command } from "commander";
 import { commandDescription } from "../command-descriptions.js";
-import { DAEMON_LEASE, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
+import { DAEMON_LEASE, DEFAULT_DAEMON_LEASE_TTL_MS, Daemon, summarizeInstigators, type DaemonLogger, type InstigatorSummary } from "../../automation/daemon/index.js";
 import type { Definitions } from "../../code-location/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { LeaseRecord, TickRecord } from "../../storage/index.js";
@@ -43,12 +43,12 @@ export function registerDaemonCommand(program: Command, cli: Cli): void {
     .description(commandDescription("daemon"))
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
     .option("--interval <seconds>", "seconds between two iterations", "5")
-    .option("--lease <seconds>", "seconds the lease lasts without renewal (another daemon takes over after)", "60")
+    .option("--lease <seconds>", `seconds the lease lasts without renewal, renewed every third of it (another daemon takes over after) (default: ${DEFAULT_DAEMON_LEASE_TTL_MS / 1000}, or twice --interval when that is longer)`)
     .option("--once", "run one iteration, wait for its runs, and exit")
     .addHelpText("after", DAEMON_EXAMPLES)
-    .action(async (options: { module?: string; interval: string; lease: string; once?: boolean }, command: Command) => {
+    .action(async (options: { module?: string; interval: string; lease?: string; once?: boolean }, command: Command) => {
       const intervalMs = seconds(options.interval, "--interval");
-      const leaseTtlMs = seconds(options.lease, "--lease");
+      const leaseTtlMs = options.lease === undefined ? undefined : seconds(options.lease, "--lease");
       await cli.withInstance(command, async (instance) => {
         const location = await locationOf(cli, options.module, instance, true);
         if (!location) return;
@@ -59,7 +59,7 @@ export function registerDaemonCommand(program: Command, cli: Cli): void {
           error: (m) => cli.printError(`${formatTime(instance.clock.now())}  ${cli.errStyle.red(m)}`),
         };
         const runQueueLauncher = await runQueueLauncherFor({ defs, instance, module: location.modulePath });
-        const runner = new Daemon({ instance, defs, intervalMs, leaseTtlMs, logger, runQueueLauncher });
+        const runner = new Daemon({ instance, defs, intervalMs, ...(leaseTtlMs === undefined ? {} : { leaseTtlMs }), logger, runQueueLauncher });
         await printPlan(cli, instance, defs, runner);
         if (options.once) {
           try {

@@ -98,7 +98,6 @@ async function main(): Promise<void> {
       leaseName: options.leaseName,
       holder: options.holder,
       intervalMs: options.intervalMs,
-      leaseTtlMs: Math.max(60_000, options.intervalMs * 3),
       logger,
       launcher: taggedDaemonLauncher,
       // The server runs the one run queue of the workspace, so that each run starts with its own location's module.

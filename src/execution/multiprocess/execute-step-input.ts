@@ -12,16 +12,35 @@ import { prepareResources, setUpResources } from "../resources.js";
 import type { RunState } from "../run-state.js";
 import { makeLogger } from "../step-logger.js";
 import { runStep } from "../step/run-step.js";
+import { assertFenceHolds } from "../workers/run-holder.js";
+import type { WriteFence } from "../../storage/index.js";
 import type { StepProcessInput, StepProcessReport } from "./spawn-step.js";
 
 /** What running a step needs of a StepProcessInput once the code location is loaded and the instance open. */
 export type StepTarget = Omit<StepProcessInput, "module" | "storage" | "home">;
 
+/** Who the step writes for, when not the run holder's lease the input names. */
+export interface StepWriteFencing {
+  /** The fencing token each event batch of the step carries. */
+  readonly fence: () => WriteFence;
+  /** Rejects when the step may no longer hand a value to an IO manager. */
+  readonly assertHolder: () => Promise<void>;
+}
+
+/** The fencing of a step run for the holder `input.fence` names: its lease, judged by the holder's clock, and the run still open. */
+export function holderFencing(input: StepTarget, instance: Instance): StepWriteFencing | undefined {
+  const token = input.fence;
+  if (!token) return undefined;
+  const fence = (): WriteFence => ({ lease: token.lease, holder: token.holder, now: instance.clock.now() + token.clockOffsetMs });
+  return { fence, assertHolder: () => assertFenceHolds(instance, fence(), input.runId) };
+}
+
 /**
  * Runs the step `input` names with `defs` on `instance` (left open): sets up the resources the step needs, writes
  * the step's events itself, and reports what it materialized. Throws only when the step cannot be found or set up.
+ * Its writes carry the run holder's lease (`input.fence`), or what `fencing` says: once lost, they are refused.
  */
-export async function executeStepInput(input: StepTarget, defs: DefinitionsData, instance: Instance): Promise<StepProcessReport> {
+export async function executeStepInput(input: StepTarget, defs: DefinitionsData, instance: Instance, fencing = holderFencing(input, instance)): Promise<StepProcessReport> {
   const graph = AssetGraph.of(defs);
   const runConfig = parseRunConfig(input.runConfig);
   const nodes = input.nodes.map((id) => graph.require(id, "the run's selection"));
@@ -36,6 +55,7 @@ export async function executeStepInput(input: StepTarget, defs: DefinitionsData,
     needed.add(upstream ? upstream.outputForKey(stepInput.key).ioManagerKey : (graph.specs[stepInput.node]?.ioManagerKey ?? "ioManager"));
   }
   const writer = new RunEventWriter(instance);
+  writer.fence = fencing?.fence;
   const logFor = (key: string) =>
     makeLogger((level, message, data) => writer.emit({ runId: input.runId, stepKey: step.key, timestamp: instance.clock.now(), eventType: "LOG_MESSAGE", level, message, data: { resource: key, ...data } }));
   const live = await setUpResources(prepareResources(needed, defs.resources, runConfig, instance), logFor);
@@ -58,6 +78,7 @@ export async function executeStepInput(input: StepTarget, defs: DefinitionsData,
     dynamicPartitions: await DynamicPartitionsSnapshot.load(instance, partitionsDefs),
     partitionTime: instance.clock.now(),
     opRetryPolicy: undefined,
+    assertHolder: fencing?.assertHolder,
   };
   const outcome = await runStep(state, step);
   await writer.flush();

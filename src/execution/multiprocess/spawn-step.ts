@@ -20,6 +20,12 @@ export interface StepProcessInput {
   runTags: Readonly<Record<string, string>>;
   /** The parent instance's `computeLogs:` settings, so the step's output is kept where the parent's would be. */
   computeLogs?: ComputeLogSettings | undefined;
+  /**
+   * The lease the run's holder holds: every write of the step carries it, so that once the holder lost it (stopped,
+   * cut off, killed past it) the step's writes are refused and its values never reach an IO manager. `clockOffsetMs`
+   * is the holder's clock less this machine's at the time, so that the lease is judged by the holder's clock.
+   */
+  fence?: { lease: string; holder: string; clockOffsetMs: number } | undefined;
 }
 
 /** What a step process reports on its last line of output. */
@@ -38,7 +44,9 @@ export function stepInputOf(
   run: RunState,
   step: PlanStep,
 ): Omit<StepProcessInput, "storage" | "home"> {
+  const fence = run.writer.fence?.();
   return {
+    ...(fence ? { fence: { lease: fence.lease, holder: fence.holder, clockOffsetMs: fence.now - Date.now() } } : {}),
     module: target.module,
     runId: run.runId,
     stepKey: step.key,

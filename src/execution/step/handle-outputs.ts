@@ -9,6 +9,7 @@ import { stepPartitionKeys } from "../step-partitions.js";
 import type { ProducedOutput } from "./compute-asset.js";
 import { ioManager, partitionRangeFields } from "./io-manager-access.js";
 import type { StepEmit } from "./step-events.js";
+import type { OutputGuard } from "./output-guard.js";
 
 export async function handleOutputs(
   run: RunState,
@@ -16,6 +17,7 @@ export async function handleOutputs(
   outputs: readonly ProducedOutput[],
   log: IOLogger,
   emit: StepEmit,
+  guard: OutputGuard,
 ): Promise<void> {
   // A step over several partitions (a range run) returns its values keyed by partition; one partition, one value.
   const partitions = stepPartitionKeys(run, step);
@@ -39,6 +41,8 @@ export async function handleOutputs(
         const failure = runTypeCheck(definition.type as never, value);
         if (failure !== undefined) throw new OutputTypeCheckError(output.key.toString(), failure);
         const manager = ioManager(run, definition.ioManagerKey, `asset "${output.key.toString()}"`);
+        // The last moment to find that the step is no longer the run's: past it the value is written.
+        await guard.check();
         const ioMetadata = await manager.handleOutput(
           {
             assetKey: output.key,

@@ -12,14 +12,14 @@ import { loadInputs } from "./load-inputs.js";
 import { ComputeError, runUserCode } from "./run-compute.js";
 import { failStep } from "./fail-step.js";
 import { openStepContext } from "./step-context.js";
-import { stepEmitter, type StepOutcome } from "./step-events.js";
+import type { StepEmit, StepOutcome } from "./step-events.js";
+import { StepAbandonedError, type OutputGuard } from "./output-guard.js";
 
 /** The run tag a re-execution from failure carries: its ops that succeeded in the parent are not run again. */
 export const RESUME_RETRY_TAG = "tessera/is_resume_retry";
 
-export async function runOpStep(run: RunState, step: OpPlanStep): Promise<StepOutcome> {
+export async function runOpStep(run: RunState, step: OpPlanStep, emit: StepEmit, guard: OutputGuard): Promise<StepOutcome> {
   const started = performance.now();
-  const emit = stepEmitter(run, step);
   const store = opOutputStore(run.instance);
   const body = step.definition.op.graph;
   const invocation = body?.invocations[step.invocation];
@@ -29,6 +29,7 @@ export async function runOpStep(run: RunState, step: OpPlanStep): Promise<StepOu
   if (record?.parentRunId !== undefined && record.tags[RESUME_RETRY_TAG] === "true") {
     const previous = await store.load(record.parentRunId, step.key);
     if (previous.found) {
+      await guard.check();
       await store.save(run.runId, step.key, previous.value);
       emit({ eventType: "ENGINE_EVENT", message: `Step "${step.key}" succeeded in run ${record.parentRunId}: its output is reused, not computed again.`, data: { reusedFromRunId: record.parentRunId } });
       return { status: "success" };
@@ -58,11 +59,14 @@ export async function runOpStep(run: RunState, step: OpPlanStep): Promise<StepOu
   }
 
   return runWithRetries(run, step, async (attempt) => {
+    if (guard.abandoned()) return { outcome: { status: "failure", error: new StepAbandonedError(step.key) } };
     try {
       const ctx = openStepContext(run, step, attempt, log);
       const value = await runUserCode(async () => await (invocation.op.compute as (ctx: unknown, inputs: unknown) => unknown)(ctx, Object.freeze({ ...inputs })));
       const failure = runTypeCheck(invocation.op.outputType as never, value);
       if (failure !== undefined) throw new InvalidDefinitionError(`The output of op "${invocation.alias}" in graph "${body.name}" failed its type check: ${failure}`);
+      // As an asset's IO manager: a step no longer the run's stores nothing the ops after it would read.
+      await guard.check();
       await store.save(run.runId, step.key, value);
       emit({ eventType: "STEP_SUCCESS", message: `Finished execution of step "${step.key}".`, durationMs: performance.now() - started, attempt });
       return { outcome: { status: "success" } };

@@ -16,16 +16,17 @@ import { computeCheck, evaluateChecks } from "./step-checks.js";
 import { stepEmitter, type StepEmit, type StepOutcome } from "./step-events.js";
 import { stepLimitOf, underLimit } from "./step-timeout.js";
 import { failStep } from "./fail-step.js";
+import { StepAbandonedError, outputGuard, type OutputGuard } from "./output-guard.js";
 
 /** Runs one step here, with what it writes to stdout and stderr kept as its compute logs. */
 export function runStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
-  return captureStepOutput(run, step, () => (step.kind === "op" ? runOpStep(run, step) : runCapturedStep(run, step)));
+  return captureStepOutput(run, step, () => runCapturedStep(run, step));
 }
 
 /** An op of a graph-backed asset runs through runOpStep; every other step kind runs here. */
 type NonOpStep = Exclude<PlanStep, { kind: "op" }>;
 
-async function runCapturedStep(run: RunState, step: NonOpStep): Promise<StepOutcome> {
+async function runCapturedStep(run: RunState, step: PlanStep): Promise<StepOutcome> {
   const started = performance.now();
   let limit: ReturnType<typeof stepLimitOf>;
   try {
@@ -39,14 +40,16 @@ async function runCapturedStep(run: RunState, step: NonOpStep): Promise<StepOutc
   const emit: StepEmit = (event) => {
     if (!abandoned) direct(event);
   };
+  const guard = outputGuard(run, step.key, () => abandoned);
   try {
-    return await underLimit(step, limit, runStepBody(run, step, emit, started), () => (abandoned = true));
+    const body = step.kind === "op" ? runOpStep(run, step, emit, guard) : runStepBody(run, step, emit, started, guard);
+    return await underLimit(step, limit, body, () => (abandoned = true));
   } catch (error) {
     return failStep(step, direct, error, started, 0, undefined);
   }
 }
 
-async function runStepBody(run: RunState, step: NonOpStep, emit: StepEmit, started: number): Promise<StepOutcome> {
+async function runStepBody(run: RunState, step: NonOpStep, emit: StepEmit, started: number, guard: OutputGuard): Promise<StepOutcome> {
   const log = makeLogger((level, message, data) => emit({ eventType: "LOG_MESSAGE", level, message, data }));
   emit({ eventType: "STEP_START", message: `Started execution of step "${step.key}".` });
 
@@ -59,12 +62,14 @@ async function runStepBody(run: RunState, step: NonOpStep, emit: StepEmit, start
 
   // Inputs are loaded once: a retry calls the compute again with the same values.
   return runWithRetries(run, step, async (attempt) => {
+    // A step failed for its time starts no further attempt in the background.
+    if (guard.abandoned()) return { outcome: { status: "failure", error: new StepAbandonedError(step.key) } };
     try {
       if (step.kind === "asset" && step.definition.executionType === "observe") {
         evaluateChecks(run, step, await observeSource(run, step, attempt, log, emit), emit);
       } else if (step.kind === "asset") {
         const { produced, checkResults } = await computeAsset(run, step, inputs, attempt, log, emit);
-        await handleOutputs(run, step, produced, log, emit);
+        await handleOutputs(run, step, produced, log, emit, guard);
         evaluateChecks(run, step, checkResults, emit);
       } else {
         const result = await computeCheck(run, step, inputs, attempt, log);

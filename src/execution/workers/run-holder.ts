@@ -3,7 +3,7 @@
 // the run goes on and releases it at the end, so that run monitoring can tell a live run from an orphan.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { LeaseLostError } from "../../core/index.js";
+import { FINISHED_RUN_STATUSES, LeaseLostError, RunFinishedWriteError } from "../../core/index.js";
 import type { Instance } from "../../instance/index.js";
 import type { WriteFence } from "../../storage/index.js";
 import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX } from "./worker-keys.js";
@@ -21,6 +21,11 @@ export interface RunHold {
   refresh?(): Promise<void>;
   /** Set once this process found its lease lost: the run is no longer its own, and no step of it may start. */
   readonly lost: LeaseLostError | undefined;
+  /**
+   * Rejects with LeaseLostError unless the lease is still this holder's: judged here in real time for a process's
+   * own lease (not renewed within it: lost), read from the instance for a worker's.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -34,7 +39,8 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
   const existing = (await instance.storage.getKv([key]))[key];
   if (existing !== undefined && !existing.startsWith(PROCESS_HOLDER_PREFIX)) {
     const lease = `${WORKER_LEASE_PREFIX}${existing}`;
-    return { fence: () => ({ lease, holder: existing, now: instance.clock.now() }), lost: undefined, release: async () => {} };
+    const fence = (): WriteFence => ({ lease, holder: existing, now: instance.clock.now() });
+    return { fence, lost: undefined, assertHeld: () => assertFenceHolds(instance, fence()), release: async () => {} };
   }
   const holder = `${PROCESS_HOLDER_PREFIX}${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const lease = `${WORKER_LEASE_PREFIX}${holder}`;
@@ -98,11 +104,37 @@ export async function holdRun(instance: Instance, runId: string, options: { onLo
     get lost() {
       return lost;
     },
+    assertHeld: async () => {
+      if (lost) throw lost;
+      const silentFor = performance.now() - renewedAt;
+      // Stopped or cut off past the lease (the timer has not run yet to say so): monitoring may have taken the run.
+      if (silentFor >= ttl) throw new LeaseLostError(lease, holder, `not renewed for ${Math.round(silentFor / 1000)} s, longer than the lease`);
+    },
     release: async () => {
       clearInterval(renew);
       await instance.storage.releaseLease(lease, holder).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Rejects with LeaseLostError unless `fence.holder` holds `fence.lease` unexpired at `fence.now`, and with
+ * RunFinishedWriteError when `runId` (if given) has ended: what a process without the lease's own state (a step
+ * process, a worker running a run another holds) checks before a write no event transaction covers.
+ */
+export async function assertFenceHolds(instance: Instance, fence: WriteFence, runId?: string): Promise<void> {
+  const current = await instance.storage.getLease(fence.lease);
+  if (!current || current.holder !== fence.holder || current.expiresAt <= fence.now) {
+    const detail = !current ? "it no longer exists" : current.holder !== fence.holder ? `${current.holder} holds it now` : `it expired ${Math.round((fence.now - current.expiresAt) / 1000)} s ago`;
+    throw new LeaseLostError(fence.lease, fence.holder, detail);
+  }
+  if (runId !== undefined) await assertRunOpen(instance, runId);
+}
+
+/** Rejects with RunFinishedWriteError when the run has ended: a value written for it now would outlive its end. */
+export async function assertRunOpen(instance: Instance, runId: string): Promise<void> {
+  const run = await instance.getRunById(runId);
+  if (run && FINISHED_RUN_STATUSES.has(run.status)) throw new RunFinishedWriteError(runId, run.status, "a value for the IO manager");
 }
 
 /**

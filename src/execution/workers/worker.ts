@@ -6,6 +6,7 @@ import type pg from "pg";
 import { LeaseLostError, RunFinishedWriteError, requireOptional } from "../../core/index.js";
 import type { DefinitionsData } from "../../definitions/index.js";
 import type { Instance } from "../../instance/index.js";
+import type { WriteFence } from "../../storage/index.js";
 import { executeSubmittedRun } from "../execute-run.js";
 import { failUnfinishedRun } from "../run-queue/launchers.js";
 import { EXECUTE_STEP_TASK, executeQueuedStep, stepReportChannel, type QueuedStepPayload } from "../queue-executor/index.js";
@@ -104,6 +105,13 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     renewedAt = real;
   };
   await heartbeat();
+  // What the steps this worker executes write with: its own lease, judged here in real time before a value is stored.
+  const workerFence = (): WriteFence => ({ lease: leaseName, holder: workerId, now: instance.clock.now() });
+  const assertWorkerHolds = async (): Promise<void> => {
+    if (lost) throw lost;
+    const silentFor = performance.now() - renewedAt;
+    if (silentFor >= leaseTtlMs) throw loseLease(`not renewed for ${Math.round(silentFor / 1000)} s, longer than the lease`);
+  };
   const timer: NodeJS.Timeout = setInterval(() => void heartbeat().catch(() => undefined), heartbeatMs);
 
   const { pool: poolConfig, schema } = queueConnectionOf(instance);
@@ -178,8 +186,9 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
             options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "taken" });
             try {
               const notify = (jobKey: string) => (stepPool as pg.Pool).query("SELECT pg_notify($1, $2)", [stepReportChannel(schema), jobKey]);
-              const report = await executeQueuedStep(job, { instance, defs, workerId, notify });
-              options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail: report?.status ?? "claimed by another worker before" });
+              const report = await executeQueuedStep(job, { instance, defs, workerId, notify, workerFence, assertWorkerHolds });
+              const detail = report?.status ?? (lost ? `not stored: ${lost.message}` : "claimed by another worker before");
+              options.onStep?.({ runId: job.runId, stepKey: job.stepKey, attempt: job.attempt, status: "finished", detail });
             } finally {
               stepsInProgress.delete(name);
             }
