@@ -88,6 +88,11 @@ export class PartitionKeyFormat {
     const datePart = split < 0 ? tokens : tokens.slice(0, split);
     const timePart = split < 0 ? [] : tokens.slice(split);
     if (timePart.some((t) => "directive" in t && !isTime(t))) return (wall, offsetMs) => this.format(civilFields(wall), offsetMs);
+    // The time-of-day text repeats every day: it is kept per second of the day (and offset, when %z is in it),
+    // so that a key costs one concatenation. Built lazily; a listing touches only the times its schedule ticks at.
+    const timeUsesOffset = timePart.some((t) => "directive" in t && t.directive === "z");
+    const timeTexts = new Map<number, string>();
+    let timeTextsOffset = Number.NaN;
     let cachedDay = Number.NaN;
     let cachedPrefix = "";
     const fields: CivilFields = { year: 0, month: 1, day: 1, hour: 0, minute: 0, second: 0 };
@@ -102,11 +107,21 @@ export class PartitionKeyFormat {
         cachedPrefix = formatTokens(datePart, fields, offsetMs);
       }
       if (timePart.length === 0) return cachedPrefix;
+      if (timeUsesOffset && offsetMs !== timeTextsOffset) {
+        timeTexts.clear();
+        timeTextsOffset = offsetMs;
+      }
       const rest = wall - days * DAY;
-      fields.hour = Math.floor(rest / HOUR);
-      fields.minute = Math.floor((rest % HOUR) / MINUTE);
-      fields.second = Math.floor((rest % MINUTE_MS) / 1000);
-      return cachedPrefix + formatTokens(timePart, fields, offsetMs);
+      const secondOfDay = Math.floor(rest / 1000);
+      let text = timeTexts.get(secondOfDay);
+      if (text === undefined) {
+        fields.hour = Math.floor(rest / HOUR);
+        fields.minute = Math.floor((rest % HOUR) / MINUTE);
+        fields.second = Math.floor((rest % MINUTE) / 1000);
+        text = formatTokens(timePart, fields, offsetMs);
+        timeTexts.set(secondOfDay, text);
+      }
+      return cachedPrefix + text;
     };
   }
 

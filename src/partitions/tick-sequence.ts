@@ -64,11 +64,60 @@ class MinuteGridTicks implements TickSequence {
   readonly #minutes: readonly number[];
   readonly #zone: ZoneOffsets;
   readonly #anchor: number;
+  // The constant-offset stretches from the anchor on, found so far: stretch s starts at #stretchStart[s]
+  // (the anchor, then each transition), has offset #stretchOffset[s], and its first tick has ordinal
+  // #stretchOrdinal[s]. Look-ups at or after the anchor are a binary search over them, not a walk.
+  readonly #stretchStart: number[] = [];
+  readonly #stretchOffset: number[] = [];
+  readonly #stretchOrdinal: number[] = [];
 
   constructor(minutes: readonly number[], zone: ZoneOffsets, anchor: number) {
     this.#minutes = minutes.map((m) => m * MINUTE_MS);
     this.#zone = zone;
     this.#anchor = anchor;
+  }
+
+  // Records the stretches that start at or before `t`.
+  #stretchesThrough(t: number): void {
+    const starts = this.#stretchStart;
+    const zone = this.#zone;
+    if (starts.length === 0) {
+      zone.cover(this.#anchor, this.#anchor);
+      starts.push(this.#anchor);
+      this.#stretchOffset.push(zone.offsetAt(this.#anchor));
+      this.#stretchOrdinal.push(0);
+    }
+    let last = starts.length - 1;
+    let p = starts[last] as number;
+    if (t <= p) return;
+    zone.cover(p, t);
+    const n = zone.transitionCount;
+    let i = zone.firstIndexAtOrAfter(p);
+    while (i < n && zone.transitionAt(i) <= p) i++;
+    for (; i < n; i++) {
+      const at = zone.transitionAt(i);
+      if (at > t) break;
+      const off = this.#stretchOffset[last] as number;
+      const ordinal = (this.#stretchOrdinal[last] as number) + this.#below(at + off) - this.#below(p + off);
+      starts.push(at);
+      this.#stretchOffset.push(zone.offsetAfterIndex(i));
+      this.#stretchOrdinal.push(ordinal);
+      last++;
+      p = at;
+    }
+  }
+
+  // The last recorded stretch starting at or before `t` (t at or after the anchor).
+  #stretchAt(t: number): number {
+    const starts = this.#stretchStart;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((starts[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
   }
 
   // Grid points (local ms) below x.
@@ -105,7 +154,14 @@ class MinuteGridTicks implements TickSequence {
   }
 
   floorOrdinal(t: number): number {
-    return t >= this.#anchor ? this.#count(this.#anchor, t + 1) - 1 : -this.#count(t + 1, this.#anchor) - 1;
+    if (t < this.#anchor) return -this.#count(t + 1, this.#anchor) - 1;
+    // Ticks in [anchor, t + 1): those before the stretch holding t + 1, then that stretch's up to t + 1.
+    const end = t + 1;
+    this.#stretchesThrough(end);
+    const s = this.#stretchAt(end);
+    const start = this.#stretchStart[s] as number;
+    const off = this.#stretchOffset[s] as number;
+    return (this.#stretchOrdinal[s] as number) + this.#below(end + off) - this.#below(start + off) - 1;
   }
 
   // Walks the constant-offset stretches from the first instant on, emitting each stretch's grid points:
@@ -142,27 +198,31 @@ class MinuteGridTicks implements TickSequence {
     const zone = this.#zone;
     const perMs = this.#minutes.length / HOUR_MS;
     if (ordinal >= 0) {
-      let remaining = ordinal;
-      let p = this.#anchor;
+      const ordinals = this.#stretchOrdinal;
+      if (ordinals.length === 0) this.#stretchesThrough(this.#anchor);
+      // Record stretches until one starts past the ordinal, or the last one holds it: a stretch's ticks are
+      // a grid, so its tick `ordinal` lies at a computable instant, which must come before the next transition.
       for (;;) {
-        const chunkEnd = p + Math.max(YEAR_MS, (remaining + 2) / perMs + 2 * DAY_MS);
-        zone.cover(p, chunkEnd);
-        let off = zone.offsetAt(p);
-        const n = zone.transitionCount;
-        for (let i = zone.firstIndexAtOrAfter(p); i < n; i++) {
-          const at = zone.transitionAt(i);
-          if (at >= chunkEnd) break;
-          const c = this.#below(at + off) - this.#below(p + off);
-          if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
-          remaining -= c;
-          p = at;
-          off = zone.offsetAfterIndex(i);
-        }
-        const c = this.#below(chunkEnd + off) - this.#below(p + off);
-        if (remaining < c) return this.#gridAt(this.#below(p + off) + remaining) - off;
-        remaining -= c;
-        p = chunkEnd;
+        const last = ordinals.length - 1;
+        if ((ordinals[last] as number) > ordinal) break;
+        const start = this.#stretchStart[last] as number;
+        const off = this.#stretchOffset[last] as number;
+        const candidate = this.#gridAt(this.#below(start + off) + ordinal - (ordinals[last] as number)) - off;
+        this.#stretchesThrough(Math.max(candidate, start + YEAR_MS));
+        if (ordinals.length - 1 === last || (this.#stretchStart[last + 1] as number) > candidate) break;
       }
+      let lo = 0;
+      let hi = ordinals.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((ordinals[mid] as number) <= ordinal) lo = mid + 1;
+        else hi = mid;
+      }
+      // Several stretches may share a first ordinal (a stretch shorter than a tick); the last of them holds it.
+      const s = lo - 1;
+      const start = this.#stretchStart[s] as number;
+      const off = this.#stretchOffset[s] as number;
+      return this.#gridAt(this.#below(start + off) + ordinal - (ordinals[s] as number)) - off;
     }
     let remaining = -ordinal - 1;
     let q = this.#anchor;

@@ -284,6 +284,19 @@ describe("keys listed in bulk", () => {
     }
   });
 
+  it("equal the keys of each index when a listing starts inside a repeated hour, every quarter hour and with seconds", () => {
+    for (const timezone of ["America/New_York", "Europe/Berlin"]) {
+      for (const [cronSchedule, fmt] of [["*/15 * * * *", "%Y-%m-%d %H:%M"], ["0 * * * *", "%H:%M:%S %d.%m.%Y"]] as const) {
+        const def = new TimeWindowPartitionsDefinition({ cronSchedule, fmt, start: new Date("2023-10-28T00:00:00Z"), timezone });
+        const now = at("2023-11-07T00:00:00Z");
+        const n = def.getNumPartitions(now);
+        const each = Array.from({ length: n }, (_, i) => def.getPartitionKeyAtIndex(i));
+        expect(def.getPartitionKeys(now)).toEqual(each);
+        for (let start = 0; start < n; start += 7) expect(def.getPartitionKeysBetweenIndexes(start, start + 9, now), `${timezone} ${cronSchedule} from ${start}`).toEqual(each.slice(start, start + 9));
+      }
+    }
+  });
+
   it("list a key range and a time window as the keys of their indices", () => {
     const hourly = new HourlyPartitionsDefinition({ startDate: "2023-10-28-00:00", timezone: "Europe/Berlin" });
     const now = at("2023-11-02T00:00:00Z");

@@ -27,11 +27,6 @@ export interface TimeWindowPartitionsDefinitionOptions {
 
 export type ScheduleType = "HOURLY" | "DAILY" | "WEEKLY" | "MONTHLY";
 
-// Whether `t`, after a transition at `at` from offset `before` to `after`, repeats a wall time (a fall-back hour).
-function isRepeat(before: number, after: number, at: number, t: number): boolean {
-  return before > after && t < at + (before - after);
-}
-
 const ROUND_TRIP_CHECKED = new Set<string>();
 
 const ISO_FALLBACKS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d-%H:%M"].map(
@@ -370,12 +365,25 @@ export class TimeWindowPartitionsDefinition extends PartitionsDefinition {
     const withOffset = marksRepeats ? this.#format.withOffset().sequentialFormatter() : plain;
     const transitions = zone.transitionCount;
     let next = zone.firstIndexAtOrAfter((instants[0] as number) + 1); // first transition after the instant
+    // The offset in force and the end of the stretch it holds for; recomputed only at a transition.
+    let offset = next === 0 ? zone.offsetAt(instants[0] as number) : zone.offsetAfterIndex(next - 1);
+    let nextAt = next < transitions ? zone.transitionAt(next) : Number.POSITIVE_INFINITY;
+    // Instants before this one repeat the wall time of the hour before the last transition (a fall-back).
+    let repeatsUntil = Number.NEGATIVE_INFINITY;
+    if (marksRepeats && next > 0) {
+      const before = zone.offsetBeforeIndex(next - 1);
+      if (before > offset) repeatsUntil = zone.transitionAt(next - 1) + (before - offset);
+    }
     for (let i = 0; i < count; i++) {
       const t = instants[i] as number;
-      while (next < transitions && zone.transitionAt(next) <= t) next++;
-      const offset = next === 0 ? zone.offsetAt(t) : zone.offsetAfterIndex(next - 1);
-      const repeated = marksRepeats && next > 0 && isRepeat(zone.offsetBeforeIndex(next - 1), offset, zone.transitionAt(next - 1), t);
-      keys[i] = (repeated ? withOffset : plain)(t + offset, offset);
+      if (t >= nextAt) {
+        while (next < transitions && zone.transitionAt(next) <= t) next++;
+        offset = zone.offsetAfterIndex(next - 1);
+        nextAt = next < transitions ? zone.transitionAt(next) : Number.POSITIVE_INFINITY;
+        const before = zone.offsetBeforeIndex(next - 1);
+        repeatsUntil = marksRepeats && before > offset ? zone.transitionAt(next - 1) + (before - offset) : Number.NEGATIVE_INFINITY;
+      }
+      keys[i] = (t < repeatsUntil ? withOffset : plain)(t + offset, offset);
     }
     return keys;
   }
