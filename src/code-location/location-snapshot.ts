@@ -1,6 +1,7 @@
 // LocationSnapshot: what a server needs to know of a code location's Definitions, as plain JSON, so that a
 // location loaded in a child process can be described to the API without sharing any object with it.
 import { AutomationConditionSensorDefinition } from "../automation/index.js";
+import type { MetadataMap } from "../core/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { snapshotPartitionsDefinition, type PartitionsDefinitionSnapshot } from "../partitions/index.js";
 import type { Definitions } from "./definitions.js";
@@ -48,6 +49,8 @@ export interface AssetNodeSnapshot {
   readonly isSelfDependent: boolean;
   /** How a backfill splits its partitions into runs; null (or absent, in older snapshots) when it has no policy. */
   readonly backfillPolicy?: { readonly policyType: "SINGLE_RUN" | "MULTI_RUN"; readonly maxPartitionsPerRun: number | null } | null;
+  /** The metadata the definition declares (a table schema, say), as typed entries; absent in older snapshots. */
+  readonly metadata?: MetadataMap;
 }
 
 export interface JobSnapshot {
@@ -137,6 +140,8 @@ export function snapshotDefinitions(defs: Definitions): LocationSnapshot {
       partitionsDescription: partitionsDef ? partitionsDef.toString() : null,
       backfillPolicy: spec.backfillPolicy ? { policyType: spec.backfillPolicy.policyType, maxPartitionsPerRun: spec.backfillPolicy.maxPartitionsPerRun } : null,
       codeVersion: spec.codeVersion ?? null,
+      // Metadata values are plain data already; the round trip drops what JSON cannot carry to the server.
+      metadata: JSON.parse(JSON.stringify(spec.metadata)) as MetadataMap,
       automationConditionLabel: condition ? (condition.label ?? condition.describeNode()) : null,
       jobNames: jobNamesOf[node] ?? [],
       checks: graph.checksOf(node).map((c) => {

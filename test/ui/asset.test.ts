@@ -1,5 +1,6 @@
 // The asset page in real Chromium, against a real `tessera dev` on a small project: an unpartitioned asset with
-// numeric metadata, a check and an automation condition, and a daily-partitioned asset.
+// numeric metadata, a declared table schema, a check and an automation condition, a daily-partitioned asset without a
+// backfill policy and one with a single-run policy. The page is live: nothing in these tests reloads it.
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -9,22 +10,24 @@ import { startDevProcess, type DevProcess } from "../support/dev-process.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
 
 const DEFS = `
-import { AssetCheckResult, AutomationCondition, AutomationConditionSensorDefinition, DailyPartitionsDefinition, DefaultSensorStatus, Definitions, MaterializeResult, asset, assetCheck } from "@tessera/core";
+import { AssetCheckResult, AutomationCondition, AutomationConditionSensorDefinition, BackfillPolicy, DailyPartitionsDefinition, DefaultSensorStatus, Definitions, MaterializeResult, MetadataValue, asset, assetCheck } from "@tessera/core";
 
 let calls = 0;
+const columns = MetadataValue.tableSchema([{ name: "order_id", type: "int", description: "Shop order number" }, { name: "amount", type: "float" }]);
 export const orders = asset(
-  { name: "orders", groupName: "shop", kinds: ["csv"], owners: ["team:data"], description: "Orders from the shop export", codeVersion: "v1" },
+  { name: "orders", groupName: "shop", kinds: ["csv"], owners: ["team:data"], description: "Orders from the shop export", codeVersion: "v1", metadata: { columns, source: "shop export" } },
   async () => new MaterializeResult({ value: 1, metadata: { rows: 10 + (calls++) * 5 } }),
 );
 const days = new DailyPartitionsDefinition({ startDate: "2024-01-01", endDate: "2024-04-10" });
 export const daily = asset({ name: "daily_orders", groupName: "shop", partitionsDef: days, ins: { orders } }, async (ctx) => Object.fromEntries(ctx.partitionKeys.map((day) => [day, { day }])));
+export const totals = asset({ name: "daily_totals", groupName: "shop", partitionsDef: days, backfillPolicy: BackfillPolicy.singleRun() }, async (ctx) => Object.fromEntries(ctx.partitionKeys.map((day) => [day, 0])));
 export const summary = asset({ name: "summary", automationCondition: AutomationCondition.missing().and(AutomationCondition.inProgress().not()) }, async () => 2);
 const ordersNotEmpty = assetCheck({ asset: orders, name: "orders_not_empty", description: "At least one order" }, async () => new AssetCheckResult({ passed: true }));
 
 // Running from the start and evaluating at every daemon iteration, so that two \`daemon --once\` make two ticks.
 const automation = new AutomationConditionSensorDefinition({ name: "automation", target: "*", defaultStatus: DefaultSensorStatus.RUNNING, minimumIntervalSeconds: 1 });
 
-export const defs = new Definitions({ assets: [orders, daily, summary], assetChecks: [ordersNotEmpty], sensors: [automation] });
+export const defs = new Definitions({ assets: [orders, daily, totals, summary], assetChecks: [ordersNotEmpty], sensors: [automation] });
 `;
 
 const dirs = new TempDirs();
@@ -35,6 +38,10 @@ let browser: Browser;
 let page: Page;
 
 const tessera = (...args: string[]) => execFileSync(process.execPath, [TESSERA_BIN, ...args], { env: { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" }, encoding: "utf8" });
+
+// Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
+const shot = (name: string) => page.screenshot({ path: join(process.env["TESSERA_UI_ARTIFACTS"] ?? home, name), fullPage: true });
+const live = () => page.getByRole("status", { name: "Live updates" }).textContent();
 
 beforeAll(async () => {
   home = dirs.make("tessera-ui-asset-");
@@ -62,28 +69,28 @@ describe("asset page", () => {
     const text = (await overview.textContent()) ?? "";
     for (const fact of ["shop", "csv", "team:data", "v1"]) expect(text).toContain(fact);
     expect(await page.getByRole("list", { name: "Downstream assets" }).getByRole("link", { name: "daily_orders" }).count()).toBe(1);
+    // The table schema the definition declares, before the asset was ever materialized.
+    const columns = page.getByRole("region", { name: "Table schema" }).getByRole("table", { name: "Columns" });
+    expect(await columns.getByRole("row", { name: /order_id int Shop order number/ }).count()).toBe(1);
+    expect(await columns.getByRole("row", { name: /amount float/ }).count()).toBe(1);
+    expect(await page.getByRole("table", { name: "Definition metadata" }).getByRole("row", { name: /source shop export/ }).count()).toBe(1);
+    await expect.poll(live, { timeout: 30_000 }).toBe("Live");
+    await shot("asset-overview.png");
   }, 120_000);
 
   it("materializes the asset, then plots its numeric metadata over time and opens a point's run", async () => {
     for (let i = 0; i < 2; i++) {
       await page.getByRole("button", { name: "Materialize", exact: true }).click();
       await expect.poll(() => page.getByRole("status").filter({ hasText: /Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
-      const before = await page.getByRole("table", { name: "Materializations" }).getByRole("row").count();
-      await expect
-        .poll(
-          async () => {
-            await page.getByRole("button", { name: "Refresh" }).click();
-            return page.getByRole("table", { name: "Materializations" }).getByRole("row").count();
-          },
-          { timeout: 60_000, interval: 500 },
-        )
-        .toBeGreaterThan(before);
+      // The table gains the run's materialization over the subscription: the page is never reloaded. Header + i rows before.
+      await expect.poll(() => page.getByRole("table", { name: "Materializations" }).getByRole("row").count(), { timeout: 60_000 }).toBe(i + 2);
     }
     const chart = page.getByRole("img", { name: /^rows over time, 2 points/ });
     await expect.poll(() => chart.count()).toBe(1);
     const checks = page.getByRole("table", { name: "Checks" });
     await expect.poll(() => checks.getByRole("row", { name: /orders_not_empty/ }).textContent()).toContain("PASSED");
-    await page.screenshot({ path: join(home, "asset-page.png"), fullPage: true });
+    expect(await live()).toBe("Live");
+    await shot("asset-page.png");
     const runLinks = await page.getByRole("table", { name: "Materializations" }).getByRole("link").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
     const box = await chart.boundingBox();
     if (!box) throw new Error("the chart has no box");
@@ -105,10 +112,10 @@ describe("asset page", () => {
     expect(options[first]).toMatch(/requested 1/);
     await ticks.selectOption(String(first));
     await expect.poll(() => automation.getByRole("region", { name: "Why" }).textContent()).toMatch(/^Requested 1/);
-    await page.screenshot({ path: join(home, "asset-automation.png"), fullPage: true });
+    await shot("asset-automation.png");
   }, 120_000);
 
-  it("draws the partitions bar, opens a partition and materializes it, then a range", async () => {
+  it("draws the partitions bar, opens a partition and materializes it, then a range as a backfill (no backfill policy)", async () => {
     await page.goto(`${dev.url}/#/assets/daily_orders`);
     const bar = page.getByRole("slider", { name: "Partitions health" });
     await expect.poll(() => bar.getAttribute("aria-valuetext"), { timeout: 30_000 }).toMatch(/^100 partitions: 0 materialized, 0 failed, 0 in progress, 100 missing$/);
@@ -122,16 +129,7 @@ describe("asset page", () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toBe("#/assets/daily_orders?partition=2024-01-11");
     await detail.getByRole("button", { name: "Materialize partition 2024-01-11" }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: /Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole("button", { name: "Refresh" }).click();
-          return page.getByRole("slider", { name: "Partitions health" }).getAttribute("aria-valuetext");
-        },
-        { timeout: 60_000, interval: 500 },
-      )
-      .toMatch(/materialized/);
-    await expect.poll(() => page.getByRole("slider", { name: "Partitions health" }).getAttribute("aria-valuetext")).toMatch(/in progress|materialized/);
+    await expect.poll(() => page.getByRole("status", { name: "Partitions summary" }).textContent(), { timeout: 60_000 }).toBe("100 partitions: 1 materialized, 0 failed, 0 in progress, 99 missing");
     await expect.poll(() => page.getByRole("region", { name: "Partition 2024-01-11" }).textContent(), { timeout: 60_000 }).toMatch(/Latest materialization .* in run/);
 
     await page.getByRole("button", { name: "Materialize partitions..." }).click();
@@ -140,18 +138,16 @@ describe("asset page", () => {
     expect(await dialog.getByRole("textbox", { name: "Last partition" }).inputValue()).toBe("2024-04-09");
     await dialog.getByRole("textbox", { name: "First partition" }).fill("2024-02-01");
     await dialog.getByRole("textbox", { name: "Last partition" }).fill("2024-02-03");
+    expect(await dialog.textContent()).toContain("A backfill: one run per partition.");
     await dialog.getByRole("button", { name: "Materialize range" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: /Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
-    await expect
-      .poll(
-        async () => {
-          await page.getByRole("button", { name: "Refresh" }).click();
-          return page.getByRole("status", { name: "Partitions summary" }).textContent();
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toMatch(/^100 partitions: 4 materialized, 0 failed, 0 in progress, 96 missing$/);
-    await page.screenshot({ path: join(home, "asset-partitions.png"), fullPage: true });
+    const launched = page.getByRole("status").filter({ hasText: /^Launched backfill .* of 2024-02-01 to 2024-02-03/ });
+    await expect.poll(() => launched.count(), { timeout: 30_000 }).toBe(1);
+    const backfillHref = (await launched.getByRole("link").getAttribute("href")) as string;
+    expect(backfillHref).toMatch(/^#\/backfills\/[\w-]+$/);
+    // This `tessera dev` runs no daemon: another process's daemon runs the backfill, and the page follows its runs live.
+    tessera("daemon", "-m", defs, "--once");
+    await expect.poll(() => page.getByRole("status", { name: "Partitions summary" }).textContent(), { timeout: 60_000 }).toBe("100 partitions: 4 materialized, 0 failed, 0 in progress, 96 missing");
+    await shot("asset-partitions.png");
 
     // A partition named in the address opens with the page.
     const shared = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -159,4 +155,22 @@ describe("asset page", () => {
     await expect.poll(() => shared.getByRole("region", { name: "Partition 2024-02-02" }).textContent(), { timeout: 30_000 }).toMatch(/Status: materialized.*Latest materialization .* in run/);
     await shared.close();
   }, 180_000);
+
+  it("materializes a range in one run when the asset's backfill policy is a single run", async () => {
+    await page.goto(`${dev.url}/#/assets/daily_totals`);
+    await expect.poll(() => page.getByRole("status", { name: "Partitions summary" }).textContent(), { timeout: 30_000 }).toBe("100 partitions: 0 materialized, 0 failed, 0 in progress, 100 missing");
+    await page.getByRole("button", { name: "Materialize partitions..." }).click();
+    const dialog = page.getByRole("dialog", { name: "Materialize partitions" });
+    expect(await dialog.textContent()).toContain("One run over the range");
+    await expect.poll(() => dialog.getByRole("textbox", { name: "First partition" }).inputValue()).toBe("2024-01-01");
+    await dialog.getByRole("textbox", { name: "First partition" }).fill("2024-03-01");
+    await dialog.getByRole("textbox", { name: "Last partition" }).fill("2024-03-05");
+    await dialog.getByRole("button", { name: "Materialize range" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: /^Launched run/ }).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByRole("status", { name: "Partitions summary" }).textContent(), { timeout: 60_000 }).toBe("100 partitions: 5 materialized, 0 failed, 0 in progress, 95 missing");
+    // One run wrote the five partitions.
+    const runs = await page.getByRole("table", { name: "Materializations" }).getByRole("link").evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute("href")))]);
+    expect(runs).toHaveLength(1);
+    await shot("asset-single-run-range.png");
+  }, 120_000);
 });

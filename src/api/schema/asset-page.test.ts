@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AssetKey } from "../../core/index.js";
+import { AssetKey, MetadataValue } from "../../core/index.js";
 import { AssetCheckResult, asset, assetCheck } from "../../definitions/index.js";
 import { DailyPartitionsDefinition, StaticPartitionsDefinition } from "../../partitions/index.js";
 import { Definitions, InProcessWorkspace } from "../../code-location/index.js";
@@ -11,7 +11,10 @@ import { createGraphQLHandler, type GraphQLHandler } from "../graphql-handler.js
 
 const letters = asset({ name: "letters", partitionsDef: new StaticPartitionsDefinition(["a", "b", "c", "d", "e", "f"]) }, async () => 1);
 const days = asset({ name: "days", partitionsDef: new DailyPartitionsDefinition({ startDate: "2024-01-01", endDate: "2024-01-11" }) }, async () => 1);
-const plain = asset({ name: "plain" }, async () => 1);
+const plain = asset(
+  { name: "plain", metadata: { owner_note: "kept by hand", columns: MetadataValue.tableSchema([{ name: "id", type: "int", description: "The order" }, { name: "total", type: "float" }]) } },
+  async () => 1,
+);
 const checked = asset({ name: "checked" }, async () => 1);
 const ok = assetCheck({ asset: checked, name: "ok" }, async () => new AssetCheckResult({ passed: true }));
 const warn = assetCheck({ asset: checked, name: "warn" }, async () => new AssetCheckResult({ passed: true }));
@@ -39,6 +42,18 @@ async function setup() {
 }
 
 describe("asset page fields", () => {
+  it("gives the metadata the definition declares, typed, and {} when it declares none", async () => {
+    const { gql } = await setup();
+    const result = await gql(`{ assetNodes { key { path } definitionMetadata } }`);
+    expect(result.errors).toBeUndefined();
+    const byKey = Object.fromEntries((result.data?.["assetNodes"] as { key: { path: string[] }; definitionMetadata: unknown }[]).map((n) => [n.key.path.join("/"), n.definitionMetadata]));
+    expect(byKey["plain"]).toEqual({
+      owner_note: { type: "text", value: "kept by hand" },
+      columns: { type: "table_schema", value: { columns: [{ name: "id", type: "int", description: "The order" }, { name: "total", type: "float" }] } },
+    });
+    expect(byKey["letters"]).toEqual({});
+  });
+
   it("draws partitions as runs of positions: materialized, failed, missing left out", async () => {
     const { gql, instance, runId } = await setup();
     const event = (eventType: "ASSET_MATERIALIZATION" | "ASSET_FAILED_TO_MATERIALIZE", key: string, partition: string) => ({ runId, timestamp: 1, eventType, assetKey: AssetKey.from(key), partition });

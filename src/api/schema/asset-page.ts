@@ -115,6 +115,12 @@ export function defineAssetPageFields(builder: Builder, assets: AssetRefs): void
   });
 
   builder.objectFields(assets.AssetNode, (t) => ({
+    definitionMetadata: t.field({
+      type: "JSON",
+      description:
+        "The metadata the asset's definition declares (not a materialization's), entry name to typed value { type, value }: a table_schema entry is the table's columns; {} when it declares none.",
+      resolve: (v) => v.node.metadata ?? {},
+    }),
     partitionHealth: t.field({
       type: PartitionHealth,
       nullable: true,

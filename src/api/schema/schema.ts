@@ -22,6 +22,7 @@ import { defineComputeLogQueries } from "./compute-logs.js";
 import { defineInstigatorTypes, instigatorsOf } from "./instigators.js";
 import { AssetKeyInputRef, TagInputRef, defineRunTypes, runLogsPage } from "./runs.js";
 import { defineOpsPagesFields } from "./ops-pages.js";
+import { defineLiveOpsSubscriptions } from "./live-ops.js";
 
 /** The most assets `assetNodes` returns in one answer (it is a list by contract; page with assetNodeConnection). */
 export const MAX_ASSET_NODES = 20_000;
@@ -418,7 +419,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   defineControlMutations(builder, { errors, Run: runs.Run });
   defineWipeMutation(builder, { errors, AssetKeyInput, PartitionRangeInput, AssetKey: events.AssetKeyRef, PartitionRange: assets.PartitionRange });
   defineChangeSubscriptions(builder, { Run: runs.Run, events, AssetKeyInput });
-  defineStatusQueries(builder, { runs, assets, Sensor: instigators.Sensor });
+  const statusRefs = defineStatusQueries(builder, { runs, assets, Sensor: instigators.Sensor });
 
   // Subscriptions (served over SSE by yoga)
   const RunEventsPayload = builder.objectRef<{ events: EventRecord[]; cursor: string | null }>("RunEventsPayload").implement({
@@ -442,6 +443,7 @@ export function buildSchema(options: { version: string }): GraphQLSchema {
   });
 
   defineOpsPagesFields(builder, { AssetNode: assets.AssetNode, RunEvent: events.RunEvent });
+  defineLiveOpsSubscriptions(builder, { Schedule: instigators.Schedule, Sensor: instigators.Sensor, Backfill: runs.Backfill, DaemonStatus: statusRefs.DaemonStatus });
 
   return builder.toSchema();
 }

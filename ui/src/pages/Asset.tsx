@@ -1,7 +1,10 @@
 // The page of one asset (#/assets/<key>): what it is, where it stands, its history with numeric metadata plotted,
-// its checks, its neighbours, its automation, its partitions, and the buttons that materialize it.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+// its checks, its neighbours, its automation, its partitions, and the buttons that materialize it. It stays current over
+// the API's assetStatusChanged subscription (never by polling), and says so with its live badge.
+import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
+import { follow, type Connection } from "../live.js";
+import { TableSchemaView, type MetadataEntries } from "./asset/TableSchemaView.js";
 import { AutomationView, type Evaluation } from "./asset/AutomationView.js";
 import { MetadataPlots, type AssetEvent } from "./asset/MetadataPlots.js";
 import { PartitionBar, stateAt, type PartitionHealth } from "./asset/PartitionBar.js";
@@ -25,6 +28,8 @@ interface AssetData {
   codeVersion: string | null;
   isPartitioned: boolean;
   partitionsDescription: string | null;
+  backfillPolicy: string | null;
+  definitionMetadata: MetadataEntries;
   isExecutable: boolean;
   isObservable: boolean;
   automationConditionLabel: string | null;
@@ -46,7 +51,7 @@ const EVENT = "runId timestamp partition metadata tags";
 const ASSET = `query AssetPage($selection: String) {
   assetNodes(selection: $selection) {
     key { path } description groupName locationName kinds owners tags { key value } codeVersion
-    isPartitioned partitionsDescription isExecutable isObservable automationConditionLabel jobNames
+    isPartitioned partitionsDescription backfillPolicy definitionMetadata isExecutable isObservable automationConditionLabel jobNames
     dependencyKeys { path } dependedByKeys { path }
     staleStatus staleCauses { key { path } category reason dependency { path } }
     latestMaterialization { ${EVENT} } latestObservation { ${EVENT} }
@@ -63,6 +68,14 @@ const KEYS_AT = `query PartitionKeysAt($selection: String, $indices: [Int!]!) { 
 const PARTITION = `query AssetPartition($selection: String, $partition: String!) {
   assetNodes(selection: $selection) { materializations(partitions: [$partition], limit: 1) { events { ${EVENT} } } }
 }`;
+const LAUNCH_BACKFILL = `mutation BackfillFromAssetPage($selection: String!, $partitionRange: PartitionRangeInput!) {
+  launchBackfill(selection: $selection, partitionRange: $partitionRange) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on Error { message }
+  }
+}`;
+const CHANGES = `subscription AssetPageChanges($keys: [AssetKeyInput!]) { assetStatusChanged(assetKeys: $keys) { assets { assetKey { path } } } }`;
 const LAUNCH = `mutation LaunchFromAssetPage($selection: String!, $partitionKey: String, $partitionRange: PartitionRangeInput) {
   launchRun(selection: $selection, partitionKey: $partitionKey, partitionRange: $partitionRange) {
     __typename
@@ -94,20 +107,32 @@ function MetadataTable(props: { metadata: AssetEvent["metadata"]; label: string 
   );
 }
 
+/** Metadata without its table schemas, which the page shows as tables of their own. */
+function withoutSchemas(metadata: MetadataEntries): MetadataEntries {
+  return Object.fromEntries(Object.entries(metadata ?? {}).filter(([, entry]) => entry?.type !== "table_schema"));
+}
+
 function display(value: unknown): string {
   if (typeof value === "string") return value;
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join("/");
   return JSON.stringify(value);
 }
 
-type Launch = { runId: string } | { error: string } | undefined;
+type Launch = { runId: string } | { backfillId: string; partitions: string } | { error: string } | undefined;
+type LaunchRequest = { partitionKey?: string; partitionRange?: { start: string; end: string }; asBackfill?: boolean };
 
-function useLaunch(key: string): [Launch, (vars: { partitionKey?: string; partitionRange?: { start: string; end: string } }) => Promise<void>] {
+function useLaunch(key: string): [Launch, (request: LaunchRequest) => Promise<void>] {
   const [launched, setLaunched] = useState<Launch>();
   const launch = useCallback(
-    async (vars: { partitionKey?: string; partitionRange?: { start: string; end: string } }) => {
+    async ({ asBackfill, ...vars }: LaunchRequest) => {
       setLaunched(undefined);
       try {
+        if (asBackfill && vars.partitionRange) {
+          const data = await gql<{ launchBackfill: { __typename: string; backfillId?: string; message?: string } }>(LAUNCH_BACKFILL, { selection: selectionOf(key), partitionRange: vars.partitionRange });
+          const { backfillId, message, __typename } = data.launchBackfill;
+          setLaunched(backfillId ? { backfillId, partitions: `${vars.partitionRange.start} to ${vars.partitionRange.end}` } : { error: message ?? __typename });
+          return;
+        }
         const data = await gql<{ launchRun: { __typename: string; run?: { runId: string }; message?: string } }>(LAUNCH, { selection: selectionOf(key), ...vars });
         setLaunched(data.launchRun.run ? { runId: data.launchRun.run.runId } : { error: data.launchRun.message ?? data.launchRun.__typename });
       } catch (e) {
@@ -123,6 +148,13 @@ function LaunchStatus(props: { launched: Launch }) {
   const { launched } = props;
   if (!launched) return null;
   if ("error" in launched) return <span role="alert">{launched.error}</span>;
+  if ("backfillId" in launched) {
+    return (
+      <span role="status">
+        Launched backfill <a href={`#/backfills/${launched.backfillId}`}>{launched.backfillId}</a> of {launched.partitions} (one run per partition)
+      </span>
+    );
+  }
   return (
     <span role="status">
       Launched run <a href={`#/runs/${launched.runId}`}>{launched.runId.slice(0, 8)}</a>
@@ -130,7 +162,7 @@ function LaunchStatus(props: { launched: Launch }) {
   );
 }
 
-function PartitionRangeDialog(props: { assetKey: string; numPartitions: number; onLaunch: (range: { start: string; end: string }) => void; onClose: () => void }) {
+function PartitionRangeDialog(props: { assetKey: string; numPartitions: number; singleRun: boolean; onLaunch: (range: { start: string; end: string }) => void; onClose: () => void }) {
   const [start, setStart] = useState("");
   const [end, setEnd] = useState("");
   useEffect(() => {
@@ -154,6 +186,7 @@ function PartitionRangeDialog(props: { assetKey: string; numPartitions: number; 
       <label>
         Last partition <input value={end} onChange={(e) => setEnd(e.target.value)} required />
       </label>
+      <span className="muted">{props.singleRun ? "One run over the range (the asset's backfill policy is a single run)." : "A backfill: one run per partition."}</span>
       <button type="submit">Materialize range</button>
       <button type="button" onClick={props.onClose}>
         Cancel
@@ -220,16 +253,51 @@ export function Asset(props: { assetKey: string; partition?: string }) {
   const [rangeOpen, setRangeOpen] = useState(false);
   const [partitionError, setPartitionError] = useState<string | undefined>();
   const [launched, launch] = useLaunch(assetKey);
+  const [connection, setConnection] = useState<Connection>("connecting");
 
+  // One read at a time: changes that arrive while one is under way make one more read after it, never a pile of them.
+  const reading = useRef<{ busy: boolean; again: boolean }>({ busy: false, again: false });
   const load = useCallback(() => {
+    const state = reading.current;
+    if (state.busy) {
+      state.again = true;
+      return;
+    }
+    state.busy = true;
     gql<{ assetNodes: AssetData[] }>(ASSET, { selection: selectionOf(assetKey) })
       .then((data) => {
         setAsset(data.assetNodes.find((a) => keyString(a.key) === assetKey) ?? null);
         setError(undefined);
       })
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)))
+      .finally(() => {
+        state.busy = false;
+        if (state.again) {
+          state.again = false;
+          load();
+        }
+      });
   }, [assetKey]);
-  useEffect(load, [load]);
+
+  // The page reads once, then again each time the asset's status moves (a run of it starts, materializes, fails, a
+  // check is evaluated), and after a dropped stream reconnects (what changed meanwhile was not sent).
+  useEffect(() => {
+    load();
+    let dropped = false;
+    return follow<{ assetStatusChanged: { assets: { assetKey: AssetKeyData }[] } }>({
+      query: CHANGES,
+      variables: () => ({ keys: [{ path: assetKey.split("/") }] }),
+      onData: () => load(),
+      onConnection: (state) => {
+        setConnection(state);
+        if (state === "disconnected") dropped = true;
+        else if (state === "live" && dropped) {
+          dropped = false;
+          load();
+        }
+      },
+    });
+  }, [assetKey, load]);
 
   // A partition named in the address opens once its position is known.
   const partitioned = asset?.partitionHealth != null;
@@ -266,8 +334,11 @@ export function Asset(props: { assetKey: string; partition?: string }) {
         <span className={`badge status-${(asset.staleStatus ?? "unknown").toLowerCase()}`}>{latest ? (asset.staleStatus ?? "UNKNOWN") : "MISSING"}</span>
         {asset.checks.length > 0 && <span className="badge">{asset.checks.length} checks</span>}
         <span className="spacer" />
+        <span className={`badge badge-${connection}`} role="status" aria-label="Live updates" title="Updates as the asset's status moves, over the API's subscription">
+          {connection === "live" ? "Live" : connection === "connecting" ? "Connecting…" : "Disconnected: reconnecting"}
+        </span>
         {asset.isExecutable && !asset.isPartitioned && (
-          <button type="button" onClick={() => void launch({}).then(load)}>
+          <button type="button" onClick={() => void launch({})}>
             Materialize
           </button>
         )}
@@ -276,9 +347,6 @@ export function Asset(props: { assetKey: string; partition?: string }) {
             Materialize partitions...
           </button>
         )}
-        <button type="button" onClick={load}>
-          Refresh
-        </button>
       </div>
       <div className="asset-launch">
         <LaunchStatus launched={launched} />
@@ -287,10 +355,13 @@ export function Asset(props: { assetKey: string; partition?: string }) {
         <PartitionRangeDialog
           assetKey={assetKey}
           numPartitions={health.numPartitions}
+          singleRun={asset.backfillPolicy === "SINGLE_RUN"}
           onClose={() => setRangeOpen(false)}
           onLaunch={(range) => {
             setRangeOpen(false);
-            void launch({ partitionRange: range }).then(load);
+            // The asset's backfill policy decides: a single-run policy materializes the range in one run, any other
+            // (or none) launches a backfill of one run per partition (or per maxPartitionsPerRun), as Dagster does.
+            void launch({ partitionRange: range, asBackfill: asset.backfillPolicy !== "SINGLE_RUN" });
           }}
         />
       )}
@@ -359,6 +430,7 @@ export function Asset(props: { assetKey: string; partition?: string }) {
               </ul>
             </section>
           )}
+          <MetadataTable metadata={withoutSchemas(asset.definitionMetadata)} label="Definition metadata" />
           {latest && <MetadataTable metadata={latest.metadata} label="Latest metadata" />}
         </section>
 
@@ -384,13 +456,15 @@ export function Asset(props: { assetKey: string; partition?: string }) {
         </section>
       </div>
 
+      <TableSchemaView definition={asset.definitionMetadata} latest={latest?.metadata ?? null} />
+
       {health && (
         <section className="card" aria-label="Partitions">
           <h2>Partitions</h2>
           <PartitionBar health={health} selected={selectedPartition} onSelect={setSelectedPartition} />
           {partitionError && <p role="alert">{partitionError}</p>}
           {selectedPartition !== undefined && (
-            <PartitionDetail assetKey={assetKey} health={health} index={selectedPartition} onLaunch={(partitionKey) => void launch({ partitionKey }).then(load)} />
+            <PartitionDetail assetKey={assetKey} health={health} index={selectedPartition} onLaunch={(partitionKey) => void launch({ partitionKey })} />
           )}
         </section>
       )}
