@@ -16,7 +16,8 @@ const PAGES = [
 ] as const;
 
 function page(path: string) {
-  if (path.startsWith("/lineage")) return <Lineage />;
+  // Keyed by the address: a link to another selection or collapse opens a fresh lineage.
+  if (path.startsWith("/lineage")) return <Lineage key={path} />;
   const assetPage = assetRoute(path);
   if (assetPage) return assetPage;
   const run = /^\/runs\/([^/?]+)(?:\?.*)?$/.exec(path);

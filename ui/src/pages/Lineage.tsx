@@ -1,29 +1,51 @@
-// The lineage: every asset, in boxes per group, with the selection box of the CLI's grammar. Zoomed out it draws the
-// groups only (a few hundred elements whatever the number of assets); zoomed in, the assets in view, each a button
-// named by its key. Arrow keys move between assets along the lineage.
+// The lineage: every asset, in boxes per group, with the selection box of the CLI's grammar. The graph comes first
+// (keys, groups, edges: the least the server has to answer), so names are on screen before the statuses, which follow
+// in a second query and again whenever a run moves. Zoomed out, the assets are drawn on one canvas (thousands of
+// rectangles, no DOM); zoomed in, the assets in view are buttons named by their keys. Arrow keys move along the lineage.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
+import { follow } from "../live.js";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type LayoutInput, type Rect } from "../layout/layered-layout.js";
 import { useLayout } from "../layout/use-layout.js";
+import { STATUS_LABELS, assetStatus, checkFailing, runStates, type AssetStatus, type StatusFacts } from "./lineage/asset-status.js";
+import { SelectionBox, resolveSelection, type SelectionProblem } from "./lineage/SelectionBox.js";
+import type { Vocabulary } from "./lineage/selection-complete.js";
+import "./lineage/lineage.css";
 
-interface AssetNodeData {
+interface GraphNode {
   key: AssetKeyData;
   groupName: string | null;
   dependencyKeys: AssetKeyData[];
+}
+
+interface StatusNode {
+  key: AssetKeyData;
   staleStatus: string | null;
+  checkStatus: string | null;
   latestMaterialization: { timestamp: number } | null;
+  kinds: string[];
+  owners: string[];
+  tags: { key: string; value: string }[];
+  locationName: string;
 }
 
-/** The colour class of an asset: missing (never materialized), stale, or fresh. */
-function statusOf(asset: AssetNodeData): "missing" | "stale" | "materialized" {
-  if (!asset.latestMaterialization) return "missing";
-  return asset.staleStatus === "STALE" ? "stale" : "materialized";
+interface RunNode {
+  status: string;
+  startTime: number | null;
+  createTime: number;
+  assetSelection: AssetKeyData[];
 }
 
-const ASSET_NODES = `query LineageAssets($selection: String) {
-  assetNodes(selection: $selection) { key { path } groupName dependencyKeys { path } staleStatus latestMaterialization { timestamp } }
+const GRAPH = `query LineageGraph { assetNodes { key { path } groupName dependencyKeys { path } } }`;
+
+const STATUSES = `query LineageStatuses {
+  assetNodes { key { path } staleStatus checkStatus latestMaterialization { timestamp } kinds owners tags { key value } locationName }
+  active: runs(filter: { statuses: [QUEUED, STARTING, STARTED, CANCELING] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
+  failed: runs(filter: { statuses: [FAILURE] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
 }`;
+
+const RUN_MOVES = `subscription LineageRunMoves { runStatusChanged { runId status } }`;
 
 const LAUNCH_RUN = `mutation LaunchFromLineage($selection: String!) {
   launchRun(selection: $selection) {
@@ -33,8 +55,12 @@ const LAUNCH_RUN = `mutation LaunchFromLineage($selection: String!) {
   }
 }`;
 
-/** Below this zoom the assets are not drawn, only their groups. */
+/** Below this zoom the assets are drawn on the overview canvas, not as elements. */
 const ASSETS_FROM_SCALE = 0.35;
+/** The scale a graph too large to fit legibly opens at. */
+const READING_SCALE = 0.9;
+const LEGEND: AssetStatus[] = ["fresh", "stale", "missing", "failed", "running"];
+const COLOURS: Record<AssetStatus, string> = { fresh: "#2e7d4f", stale: "#b7791f", missing: "#8a94a6", failed: "#b42318", running: "#2f6fed", unknown: "#c3cad6" };
 
 interface View {
   x: number;
@@ -54,27 +80,62 @@ function visible(rect: Rect, view: View, width: number, height: number): boolean
   return x + rect.width * view.scale >= 0 && y + rect.height * view.scale >= 0 && x <= width && y <= height;
 }
 
+/** Collapsed groups as the address has them: `all`, or names separated by commas. */
+type Collapsed = ReadonlySet<string> | "all";
+
+function collapsedFromAddress(): Collapsed {
+  const value = hashQuery().get("collapsed");
+  if (value === "all") return "all";
+  return new Set(value ? value.split(",").filter(Boolean) : []);
+}
+
 export function Lineage() {
-  const [assets, setAssets] = useState<AssetNodeData[] | undefined>();
+  const [assets, setAssets] = useState<GraphNode[] | undefined>();
+  const [statusNodes, setStatusNodes] = useState<{ nodes: StatusNode[]; runs: RunNode[] } | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [selectionText, setSelectionText] = useState("");
-  const [selectionError, setSelectionError] = useState<string | undefined>();
+  const [selectionText, setSelectionText] = useState(() => hashQuery().get("selection") ?? "");
+  const [problem, setProblem] = useState<SelectionProblem | undefined>();
   const [highlighted, setHighlighted] = useState<ReadonlySet<string>>(new Set());
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [collapsedState, setCollapsedState] = useState<Collapsed>(collapsedFromAddress);
   const [selected, setSelected] = useState<number | undefined>();
   const [launched, setLaunched] = useState<{ runId: string } | undefined>();
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [view, setView] = useState<View | undefined>();
   const canvas = useRef<HTMLDivElement>(null);
+  const overview = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
+  const fitNextLayout = useRef(false);
+
+  const loadStatuses = useCallback(() => {
+    gql<{ assetNodes: StatusNode[]; active: { runs: RunNode[] }; failed: { runs: RunNode[] } }>(STATUSES)
+      .then((data) => setStatusNodes({ nodes: data.assetNodes, runs: [...data.active.runs, ...data.failed.runs] }))
+      .catch(() => undefined);
+  }, []);
 
   useEffect(() => {
-    gql<{ assetNodes: AssetNodeData[] }>(ASSET_NODES)
-      .then((data) => setAssets(data.assetNodes))
+    gql<{ assetNodes: GraphNode[] }>(GRAPH)
+      .then((data) => {
+        setAssets(data.assetNodes);
+        loadStatuses();
+      })
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-    // A shared address opens with its selection applied.
     const shared = hashQuery().get("selection");
     if (shared) void applySelection(shared);
+    // Statuses follow the runs: one reload per burst of moves.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = follow<unknown>({
+      query: RUN_MOVES,
+      variables: () => ({}),
+      onConnection: () => undefined,
+      onData: () => {
+        clearTimeout(timer);
+        timer = setTimeout(loadStatuses, 300);
+      },
+    });
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
   }, []); // eslint-disable-line react-hooks/exhaustive-deps -- once per page
 
   useEffect(() => {
@@ -84,6 +145,14 @@ export function Lineage() {
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
+
+  const groupNames = useMemo(() => [...new Set((assets ?? []).map((a) => a.groupName ?? "default"))], [assets]);
+  const collapsed = useMemo<ReadonlySet<string>>(() => (collapsedState === "all" ? new Set(groupNames) : collapsedState), [collapsedState, groupNames]);
+  const setCollapsed = (next: ReadonlySet<string>) => {
+    const all = groupNames.length > 0 && groupNames.every((g) => next.has(g));
+    setCollapsedState(all ? "all" : next);
+    setHashQuery({ collapsed: all ? "all" : [...next].join(",") });
+  };
 
   const graph = useMemo(() => {
     if (!assets) return undefined;
@@ -101,32 +170,71 @@ export function Lineage() {
       }
     });
     const input: LayoutInput = { nodes: assets.map((a) => ({ id: keyString(a.key), group: a.groupName ?? "default" })), edges, collapsed };
-    return { input, upstream, downstream };
+    return { input, upstream, downstream, index };
   }, [assets, collapsed]);
   const layout = useLayout(graph?.input);
+
+  // Per asset index: its status and whether a check fails.
+  const statuses = useMemo(() => {
+    if (!assets) return undefined;
+    const facts = new Map<string, StatusFacts>();
+    for (const node of statusNodes?.nodes ?? []) {
+      facts.set(keyString(node.key), { latestMaterialization: node.latestMaterialization?.timestamp, staleStatus: node.staleStatus, checkStatus: node.checkStatus });
+    }
+    const latest = new Map([...facts].map(([key, f]) => [key, f.latestMaterialization]));
+    const fromRuns = runStates(
+      (statusNodes?.runs ?? []).map((r) => ({ ...r, assetSelection: r.assetSelection.map(keyString) })),
+      latest,
+    );
+    return assets.map((a) => {
+      const key = keyString(a.key);
+      const f = facts.get(key);
+      return { status: assetStatus(f, fromRuns.get(key)), checkFailing: checkFailing(f) };
+    });
+  }, [assets, statusNodes]);
+
+  const vocabulary = useMemo<Vocabulary>(() => {
+    const nodes = statusNodes?.nodes ?? [];
+    const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
+    return {
+      keys: (assets ?? []).map((a) => keyString(a.key)),
+      groups: groupNames,
+      kinds: sorted(nodes.flatMap((n) => n.kinds)),
+      owners: sorted(nodes.flatMap((n) => n.owners)),
+      tags: sorted(nodes.flatMap((n) => n.tags.map((t) => (t.value ? `${t.key}=${t.value}` : t.key)))),
+      locations: sorted(nodes.map((n) => n.locationName)),
+    };
+  }, [assets, statusNodes, groupNames]);
 
   const zoomToFit = useCallback(() => {
     if (layout) setView(fit(layout, size.width, size.height));
   }, [layout, size]);
   useEffect(() => {
-    if (layout && !view && size.width > 0) zoomToFit();
-  }, [layout, view, size, zoomToFit]);
+    if (!layout || view || size.width === 0) return;
+    const whole = fit(layout, size.width, size.height);
+    // A graph too large to read whole opens legible at its start; "Zoom to fit" shows all of it.
+    setView(whole.scale >= ASSETS_FROM_SCALE || collapsed.size === groupNames.length ? whole : { scale: READING_SCALE, x: 20, y: 20 });
+  }, [layout, view, size, collapsed, groupNames]);
 
   const applySelection = async (text: string) => {
     setSelectionText(text);
     if (text.trim() === "") {
-      setSelectionError(undefined);
+      setProblem(undefined);
       setHighlighted(new Set());
       setHashQuery({ selection: undefined });
       return;
     }
     try {
-      const data = await gql<{ assetNodes: AssetNodeData[] }>(ASSET_NODES, { selection: text });
-      setSelectionError(undefined);
-      setHighlighted(new Set(data.assetNodes.map((a) => keyString(a.key))));
+      const result = await resolveSelection(text);
+      if ("problem" in result) {
+        setProblem(result.problem);
+        return;
+      }
+      setProblem(undefined);
+      setHighlighted(new Set(result.keys));
       setHashQuery({ selection: text });
     } catch (e) {
-      setSelectionError(e instanceof Error ? e.message : String(e));
+      setProblem({ message: e instanceof Error ? e.message : String(e), position: undefined });
     }
   };
 
@@ -135,9 +243,9 @@ export function Lineage() {
     try {
       const data = await gql<{ launchRun: { __typename: string; run?: { runId: string }; message?: string } }>(LAUNCH_RUN, { selection });
       if (data.launchRun.run) setLaunched(data.launchRun.run);
-      else setSelectionError(data.launchRun.message ?? data.launchRun.__typename);
+      else setProblem({ message: data.launchRun.message ?? data.launchRun.__typename, position: undefined });
     } catch (e) {
-      setSelectionError(e instanceof Error ? e.message : String(e));
+      setProblem({ message: e instanceof Error ? e.message : String(e), position: undefined });
     }
   };
 
@@ -195,42 +303,78 @@ export function Lineage() {
     else next.add(name);
     setCollapsed(next);
   };
+  const collapseAll = (all: boolean) => {
+    setCollapsed(all ? new Set(groupNames) : new Set());
+    // The layout changes size: the next one is shown whole.
+    fitNextLayout.current = true;
+  };
+  useEffect(() => {
+    if (!layout || !fitNextLayout.current) return;
+    fitNextLayout.current = false;
+    setView(fit(layout, size.width, size.height));
+  }, [layout]); // eslint-disable-line react-hooks/exhaustive-deps -- on a new layout only
+
+  const showAssets = view !== undefined && view.scale >= ASSETS_FROM_SCALE;
+
+  // The overview: every asset of an expanded group as a rectangle in its status colour, in one canvas.
+  useEffect(() => {
+    const element = overview.current;
+    if (!element) return;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.round(size.width * ratio);
+    const height = Math.round(size.height * ratio);
+    if (element.width !== width || element.height !== height) Object.assign(element, { width, height });
+    const context = element.getContext("2d");
+    if (!context) return;
+    context.setTransform(1, 0, 0, 1, 0, 0);
+    context.clearRect(0, 0, width, height);
+    if (!layout || !view || showAssets) return;
+    const start = performance.now();
+    context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
+    let last: string | undefined;
+    layout.nodes.forEach((rect, i) => {
+      if (!rect || !visible(rect, view, size.width, size.height)) return;
+      const status = statuses?.[i];
+      const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
+      if (colour !== last) context.fillStyle = last = colour;
+      context.fillRect(rect.x, rect.y, rect.width, rect.height);
+    });
+    performance.measure("lineage-overview-draw", { start });
+  }, [layout, view, size, showAssets, statuses, highlighted, assets]);
 
   if (error) return <p role="alert">{error}</p>;
-  const showAssets = view !== undefined && view.scale >= ASSETS_FROM_SCALE;
   const selectedAsset = selected !== undefined ? assets?.[selected] : undefined;
+  const selectedStatus = selected !== undefined ? statuses?.[selected] : undefined;
+  const describe = (i: number) => {
+    const s = statuses?.[i];
+    return s ? `${STATUS_LABELS[s.status]}${s.checkFailing ? ", check failing" : ""}` : STATUS_LABELS.unknown;
+  };
 
   return (
     <>
       <form
-        className="toolbar"
+        className="toolbar lineage-toolbar"
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
           void applySelection(selectionText);
         }}
       >
-        <input
-          aria-label="Asset selection"
-          placeholder={`Select assets: key:"raw_*", group:sales, *orders+ …`}
-          value={selectionText}
-          onChange={(event) => setSelectionText(event.target.value)}
-          aria-invalid={selectionError ? true : undefined}
-          aria-describedby={selectionError ? "selection-error" : undefined}
-        />
+        <SelectionBox value={selectionText} onChange={setSelectionText} problem={problem} onProblem={setProblem} vocabulary={vocabulary} />
         <button type="submit">Apply</button>
-        <button type="button" disabled={selectionText.trim() === "" || selectionError !== undefined} onClick={() => void materialize(selectionText)}>
+        <button type="button" disabled={selectionText.trim() === "" || problem !== undefined} onClick={() => void materialize(selectionText)}>
           Materialize selection
         </button>
         <a href={`#/launchpad?selection=${encodeURIComponent(selectionText.trim() || "*")}`}>Launchpad…</a>
         <button type="button" onClick={zoomToFit}>
           Zoom to fit
         </button>
-        {selectionError && (
-          <span id="selection-error" className="error" role="alert">
-            {selectionError}
-          </span>
-        )}
+        <button type="button" onClick={() => collapseAll(true)} disabled={groupNames.length === 0 || collapsed.size === groupNames.length}>
+          Collapse all
+        </button>
+        <button type="button" onClick={() => collapseAll(false)} disabled={collapsed.size === 0}>
+          Expand all
+        </button>
         {launched && (
           <span role="status">
             Launched run <a href={`#/runs/${launched.runId}`}>{launched.runId.slice(0, 8)}</a>
@@ -250,6 +394,7 @@ export function Lineage() {
         onPointerUp={onPointerUp}
         onPointerLeave={onPointerUp}
       >
+        <canvas ref={overview} className="overview" aria-hidden="true" data-scale={view?.scale.toFixed(3)} />
         {!assets || !layout || !view ? (
           <p role="status">Laying out the lineage…</p>
         ) : assets.length === 0 ? (
@@ -257,24 +402,27 @@ export function Lineage() {
         ) : (
           <svg aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
             <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
-              {layout.groups.map((group) => (
-                <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
-                  <rect className="group-box" x={group.x} y={group.y} width={group.width} height={group.height} />
-                  <text
-                    className="group-title"
-                    x={group.x + 12}
-                    y={group.y + 20}
-                    role="button"
-                    aria-label={`${group.collapsed ? "Expand" : "Collapse"} group ${group.name}`}
-                    aria-expanded={!group.collapsed}
-                    tabIndex={0}
-                    onClick={() => toggleGroup(group.name)}
-                    onKeyDown={(event) => event.key === "Enter" && toggleGroup(group.name)}
-                  >
-                    {group.collapsed ? "▸" : "▾"} {group.name} ({group.size})
-                  </text>
-                </g>
-              ))}
+              {layout.groups.map((group) =>
+                visible(group, view, size.width, size.height) ? (
+                  <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
+                    <rect className={showAssets || group.collapsed ? "group-box" : "group-box group-box-overview"} x={group.x} y={group.y} width={group.width} height={group.height} />
+                    <text
+                      className="group-title"
+                      x={group.x + 12}
+                      y={group.y + 20}
+                      role="button"
+                      aria-label={`${group.collapsed ? "Expand" : "Collapse"} group ${group.name}`}
+                      aria-expanded={!group.collapsed}
+                      tabIndex={0}
+                      style={showAssets ? undefined : { fontSize: Math.min(14 / view.scale, group.height / 3) }}
+                      onClick={() => toggleGroup(group.name)}
+                      onKeyDown={(event) => event.key === "Enter" && toggleGroup(group.name)}
+                    >
+                      {group.collapsed ? "▸" : "▾"} {group.name} ({group.size})
+                    </text>
+                  </g>
+                ) : null,
+              )}
               {showAssets &&
                 graph?.input.edges.map(([from, to]) => {
                   const a = layout.nodes[from];
@@ -292,15 +440,21 @@ export function Lineage() {
                   const rect = layout.nodes[i];
                   if (!rect || !visible(rect, view, size.width, size.height)) return null;
                   const id = keyString(asset.key);
-                  const status = statusOf(asset);
-                  const classes = ["node", `status-${status}`, highlighted.has(id) ? "highlighted" : "", selected === i ? "selected" : ""].join(" ");
+                  const state = statuses?.[i];
+                  const classes = [
+                    "node",
+                    `node-${state?.status ?? "unknown"}`,
+                    state?.checkFailing ? "check-failing" : "",
+                    highlighted.has(id) ? "highlighted" : "",
+                    selected === i ? "selected" : "",
+                  ].join(" ");
                   return (
                     <g
                       key={id}
                       className={classes}
                       role="button"
                       aria-label={id}
-                      aria-description={status}
+                      aria-description={describe(i)}
                       aria-pressed={selected === i}
                       transform={`translate(${rect.x},${rect.y})`}
                       onClick={() => setSelected(i)}
@@ -309,18 +463,35 @@ export function Lineage() {
                       <text x={12} y={27}>
                         {id.length > 26 ? `${id.slice(0, 25)}…` : id}
                       </text>
+                      {state?.checkFailing && <circle className="check-mark" cx={rect.width - 10} cy={10} r={5} />}
                     </g>
                   );
                 })}
             </g>
           </svg>
         )}
+        <ul className="legend" aria-label="Status legend">
+          {LEGEND.map((status) => (
+            <li key={status}>
+              <span className={`swatch swatch-${status}`} aria-hidden="true" />
+              {STATUS_LABELS[status]}
+            </li>
+          ))}
+          <li>
+            <span className="swatch swatch-check" aria-hidden="true" />
+            check failing
+          </li>
+        </ul>
         {selectedAsset && (
           <aside className="detail" aria-label={`Asset ${keyString(selectedAsset.key)}`}>
             <h2>{keyString(selectedAsset.key)}</h2>
             <p>Group: {selectedAsset.groupName ?? "default"}</p>
-            <p>Status: {statusOf(selectedAsset)}</p>
+            <p>Status: {selected !== undefined ? describe(selected) : ""}</p>
+            {selectedStatus?.checkFailing && <p className="error">A check of this asset is failing.</p>}
             <p>Upstream: {selectedAsset.dependencyKeys.map(keyString).join(", ") || "none"}</p>
+            <p>
+              <a href={`#/assets/${selectedAsset.key.path.map(encodeURIComponent).join("/")}`}>Open asset page</a>
+            </p>
             <button type="button" onClick={() => void materialize(`key:"${keyString(selectedAsset.key)}"`)}>
               Materialize {keyString(selectedAsset.key)}
             </button>

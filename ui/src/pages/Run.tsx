@@ -1,15 +1,19 @@
-// One run: a live Gantt of its steps, its structured log (filter by step, type and text), and its actions. The log
-// follows the run over the API's subscription from the last event read; a visible badge says whether it is live,
-// and the live view can be paused.
-import { useEffect, useMemo, useRef, useState } from "react";
+// One run: a live Gantt of its steps (each attempt a segment, so retries show), its structured log (filter by step,
+// type and text; only the rows in view are in the page, so a run of 100,000 events scrolls like one of ten), what its
+// steps wrote to stdout and stderr, and its actions. The log follows the run over the API's subscription from the last
+// event read; a badge says whether the view is live, and a banner says so at once when the connection drops.
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
+import { ComputeLogs } from "./run/ComputeLogs.js";
+import { StepTracker, retriesOf, type StepSpan } from "./run/steps.js";
+import "./run/run.css";
 
 interface RunData {
   runId: string;
   status: string;
-  tags?: { key: string; value: string }[] | null;
 }
 
 interface RunEventData {
@@ -43,35 +47,18 @@ const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: Reexecu
 }`;
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
-
-interface StepSpan {
-  key: string;
-  /** Undefined while the step is queued (planned by RUN_START, not started). */
-  start: number | undefined;
-  end: number | undefined;
-  state: "queued" | "running" | "succeeded" | "failed" | "retrying" | "skipped";
-}
-
-function stepSpans(events: readonly RunEventData[]): StepSpan[] {
-  const spans = new Map<string, StepSpan>();
-  for (const e of events) {
-    if (e.eventType === "RUN_START") for (const key of e.stepKeys ?? []) if (!spans.has(key)) spans.set(key, { key, start: undefined, end: undefined, state: "queued" });
-    if (!e.stepKey) continue;
-    const span = spans.get(e.stepKey);
-    if (e.eventType === "STEP_START" && (!span || span.start === undefined)) spans.set(e.stepKey, { key: e.stepKey, start: e.timestamp, end: undefined, state: "running" });
-    else if (span && e.eventType === "STEP_SUCCESS") Object.assign(span, { end: e.timestamp, state: "succeeded" });
-    else if (span && e.eventType === "STEP_FAILURE") Object.assign(span, { end: e.timestamp, state: "failed" });
-    else if (span && e.eventType === "STEP_UP_FOR_RETRY") span.state = "retrying";
-    else if (span && e.eventType === "STEP_RESTARTED") span.state = "running";
-    else if (e.eventType === "STEP_SKIPPED") spans.set(e.stepKey, { key: e.stepKey, start: span?.start, end: span?.end, state: "skipped" });
-  }
-  return [...spans.values()];
-}
+const ROW_HEIGHT = 26;
 
 export function Run({ runId }: { runId: string }) {
   const [run, setRun] = useState<RunData | undefined>();
   const [error, setError] = useState<string | undefined>();
-  const [events, setEvents] = useState<RunEventData[]>([]);
+  // The events live in a ref, appended in place (a copy per batch would be quadratic over 100,000 events); the count
+  // is what renders.
+  const events = useRef<RunEventData[]>([]);
+  const tracker = useRef(new StepTracker());
+  const stepKeySet = useRef(new Set<string>());
+  const typeSet = useRef(new Set<string>());
+  const [count, setCount] = useState(0);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [paused, setPaused] = useState(false);
   const [stepFilter, setStepFilter] = useState(() => hashQuery().get("step") ?? "");
@@ -79,17 +66,25 @@ export function Run({ runId }: { runId: string }) {
   const [textFilter, setTextFilter] = useState(() => hashQuery().get("q") ?? "");
   const [notice, setNotice] = useState<string | undefined>();
   const [selectedSteps, setSelectedSteps] = useState<ReadonlySet<string>>(new Set());
+  const [follows, setFollows] = useState(true);
   const cursor = useRef<string | null>(null);
   const buffered = useRef<RunEventData[]>([]);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
+  const scroller = useRef<HTMLDivElement>(null);
 
   /** Shows the events that arrived while the view was paused (or just now). */
   const flush = () => {
     if (buffered.current.length === 0) return;
     const arrived = buffered.current;
     buffered.current = [];
-    setEvents((previous) => [...previous, ...arrived]);
+    for (const e of arrived) {
+      events.current.push(e);
+      if (e.stepKey) stepKeySet.current.add(e.stepKey);
+      typeSet.current.add(e.eventType);
+    }
+    tracker.current.add(arrived);
+    setCount(events.current.length);
   };
 
   const load = () =>
@@ -105,7 +100,7 @@ export function Run({ runId }: { runId: string }) {
       onConnection: setConnection,
       onData: ({ runEvents }) => {
         cursor.current = runEvents.cursor ?? cursor.current;
-        buffered.current.push(...runEvents.events);
+        for (const e of runEvents.events) buffered.current.push(e);
         if (runEvents.events.some((e) => e.eventType.startsWith("RUN_"))) void load();
         if (!pausedRef.current) flush();
       },
@@ -117,17 +112,23 @@ export function Run({ runId }: { runId: string }) {
   }, [paused]);
   useEffect(() => setHashQuery({ step: stepFilter, type: typeFilter, q: textFilter }), [stepFilter, typeFilter, textFilter]);
 
-  const spans = useMemo(() => stepSpans(events), [events]);
-  const shown = useMemo(
-    () =>
-      events.filter(
-        (e) =>
-          (stepFilter === "" || e.stepKey === stepFilter) &&
-          (typeFilter === "" || e.eventType === typeFilter) &&
-          (textFilter === "" || `${e.message ?? ""} ${e.eventType} ${e.stepKey ?? ""}`.toLowerCase().includes(textFilter.toLowerCase())),
-      ),
-    [events, stepFilter, typeFilter, textFilter],
-  );
+  const spans = useMemo(() => tracker.current.spans(), [count]); // eslint-disable-line react-hooks/exhaustive-deps -- the tracker moves with count
+  const shown = useMemo(() => {
+    if (stepFilter === "" && typeFilter === "" && textFilter === "") return events.current;
+    const text = textFilter.toLowerCase();
+    return events.current.filter(
+      (e) =>
+        (stepFilter === "" || e.stepKey === stepFilter) &&
+        (typeFilter === "" || e.eventType === typeFilter) &&
+        (text === "" || `${e.message ?? ""} ${e.eventType} ${e.stepKey ?? ""}`.toLowerCase().includes(text)),
+    );
+  }, [count, stepFilter, typeFilter, textFilter]); // eslint-disable-line react-hooks/exhaustive-deps -- events grow with count
+
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  // New events keep the newest in view while the reader is at the bottom; scrolling up stops that until they return.
+  useLayoutEffect(() => {
+    if (follows && shown.length > 0) virtualizer.scrollToIndex(shown.length - 1, { align: "end" });
+  }, [shown.length, follows]); // eslint-disable-line react-hooks/exhaustive-deps -- on new rows only
 
   const act = async (query: string, variables: Record<string, unknown>, done: string) => {
     try {
@@ -143,18 +144,35 @@ export function Run({ runId }: { runId: string }) {
 
   if (error) return <p role="alert">{error}</p>;
   if (!run) return <p role="status">Loading run {runId}…</p>;
-  const started = spans.filter((s): s is StepSpan & { start: number } => s.start !== undefined);
-  const start = started.length ? Math.min(...started.map((s) => s.start)) : 0;
-  const end = started.length ? Math.max(...started.map((s) => s.end ?? Date.now())) : 1;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const span of spans) {
+    for (const a of span.attempts) {
+      start = Math.min(start, a.start);
+      end = Math.max(end, a.end ?? Date.now());
+    }
+  }
+  if (!Number.isFinite(start)) [start, end] = [0, 1];
   const scale = (t: number) => ((t - start) / Math.max(0.001, end - start)) * 100;
-  const stepKeys = [...new Set(events.map((e) => e.stepKey).filter((k): k is string => k !== null))];
-  const eventTypes = [...new Set(events.map((e) => e.eventType))];
   const finished = FINISHED.has(run.status);
   // A step still queued when its run has ended never ran (skipped after an upstream failure, or canceled).
   const stateOf = (span: StepSpan) => (finished && span.state === "queued" ? "skipped" : span.state);
+  const describeStep = (span: StepSpan) => {
+    const retries = retriesOf(span);
+    return `Step ${span.key} ${stateOf(span)}${retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : ""}`;
+  };
+  const disconnected = !finished && connection === "disconnected";
+  const rows = virtualizer.getVirtualItems();
+  const before = rows[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (rows[rows.length - 1]?.end ?? 0);
 
   return (
-    <div className="page">
+    <div className="page run-page">
+      {disconnected && (
+        <div className="disconnected-banner" role="alert">
+          Disconnected from the server: this view is not live. Reconnecting… (events written meanwhile will be shown, none twice)
+        </div>
+      )}
       <div className="toolbar">
         <h1>Run {run.runId.slice(0, 8)}</h1>
         <span role="status" aria-label="Run status">
@@ -200,58 +218,81 @@ export function Run({ runId }: { runId: string }) {
                 }}
               />
               {span.key}
+              {retriesOf(span) > 0 && <span className="retry-count"> ↻{retriesOf(span)}</span>}
             </label>
-            <span
-              className={`gantt-bar gantt-${stateOf(span)}`}
-              role="img"
-              aria-label={`Step ${span.key} ${stateOf(span)}`}
-              style={
-                span.start === undefined
-                  ? { left: "0%", width: "100%" }
-                  : { left: `${scale(span.start)}%`, width: `${Math.max(0.5, scale(span.end ?? end) - scale(span.start))}%` }
-              }
-            />
+            <span className="gantt-track" role="img" aria-label={describeStep(span)}>
+              {span.attempts.length === 0 ? (
+                <span className={`gantt-bar gantt-${stateOf(span)}`} style={{ left: "0%", width: "100%" }} />
+              ) : (
+                span.attempts.map((a, i) => (
+                  <span
+                    key={i}
+                    className={`gantt-bar gantt-${a.outcome === "retried" ? "retried" : a.outcome ?? stateOf(span)}`}
+                    title={`Attempt ${i + 1}${a.outcome ? `: ${a.outcome}` : ""}`}
+                    style={{ left: `${scale(a.start)}%`, width: `${Math.max(0.5, scale(a.end ?? end) - scale(a.start))}%` }}
+                  />
+                ))
+              )}
+            </span>
           </div>
         ))}
       </section>
+      <ComputeLogs runId={runId} steps={spans.filter((s) => s.attempts.length > 0).map((s) => s.key)} eventCount={count} finished={finished} />
       <div className="toolbar" role="search" aria-label="Filter the log">
         <select aria-label="Step" value={stepFilter} onChange={(e) => setStepFilter(e.target.value)}>
           <option value="">All steps</option>
-          {stepKeys.map((k) => (
+          {[...stepKeySet.current].map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>
         <select aria-label="Event type" value={typeFilter} onChange={(e) => setTypeFilter(e.target.value)}>
           <option value="">All events</option>
-          {eventTypes.map((t) => (
+          {[...typeSet.current].map((t) => (
             <option key={t}>{t}</option>
           ))}
         </select>
         <input aria-label="Search the log" placeholder="Search the log" value={textFilter} onChange={(e) => setTextFilter(e.target.value)} />
+        <span role="status" aria-label="Events shown">
+          {shown.length === count ? `${count} events` : `${shown.length} of ${count} events`}
+        </span>
       </div>
-      <table className="log" aria-label="Event log">
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Step</th>
-            <th>Event</th>
-            <th>Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shown.map((e, i) => (
-            <tr key={i} className={e.level === "ERROR" ? "log-error" : undefined}>
-              <td>{new Date(e.timestamp).toISOString().slice(11, 23)}</td>
-              <td>{e.stepKey ?? ""}</td>
-              <td>{e.eventType}</td>
-              <td>
-                {e.assetKey ? `${keyString(e.assetKey)}: ` : ""}
-                {e.message ?? ""}
-              </td>
+      <div
+        className="log-scroll"
+        ref={scroller}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setFollows(el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2);
+        }}
+      >
+        <table className="log" aria-label="Event log" aria-rowcount={shown.length + 1}>
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Step</th>
+              <th>Event</th>
+              <th>Message</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {before > 0 && <tr aria-hidden="true" style={{ height: before }} />}
+            {rows.map((row) => {
+              const e = shown[row.index] as RunEventData;
+              return (
+                <tr key={row.index} aria-rowindex={row.index + 2} className={e.level === "ERROR" ? "log-error" : undefined} style={{ height: ROW_HEIGHT }}>
+                  <td>{new Date(e.timestamp).toISOString().slice(11, 23)}</td>
+                  <td>{e.stepKey ?? ""}</td>
+                  <td>{e.eventType}</td>
+                  <td>
+                    {e.assetKey ? `${keyString(e.assetKey)}: ` : ""}
+                    {e.message ?? ""}
+                  </td>
+                </tr>
+              );
+            })}
+            {after > 0 && <tr aria-hidden="true" style={{ height: after }} />}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
