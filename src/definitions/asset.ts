@@ -310,6 +310,9 @@ export function collectInputs(
         where,
       );
     }
+    if (deps.some((d) => d.key.equals(normalized.key))) {
+      throw new InvalidDefinitionError(`${where} cannot set a dependency on asset "${normalized.key.toString()}" more than once; list each upstream once in deps`, where);
+    }
     deps.push(normalized);
   }
   return { inputs, deps };

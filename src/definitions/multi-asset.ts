@@ -190,6 +190,7 @@ export function multiAsset<
     outputKeys.set(outputName, key);
   }
 
+  if (options.specs) checkOneMappingPerUpstream(options.specs, where);
   const specs: AssetSpec[] = [];
   const outputs: AssetOutputDefinition[] = [];
   for (const [outputName, out] of entries) {
@@ -258,4 +259,29 @@ export function multiAsset<
     returnsByOutputName: true,
     checkSpecs: options.checkSpecs,
   });
+}
+
+// One op reads each upstream through one partition mapping (ctx.assetPartitionKeysForInput names the upstream
+// only), so specs of one multi-asset must agree on it, as in the reference.
+function checkOneMappingPerUpstream(specs: readonly AssetSpec[], where: string): void {
+  const seen = new Map<string, unknown>();
+  for (const spec of specs) {
+    for (const dep of spec.deps) {
+      const id = dep.key.toString();
+      if (!seen.has(id)) {
+        seen.set(id, dep.partitionMapping);
+        continue;
+      }
+      const other = seen.get(id);
+      const same =
+        other === dep.partitionMapping ||
+        (other !== undefined && dep.partitionMapping !== undefined && (other as object).constructor === (dep.partitionMapping as object).constructor && JSON.stringify(other) === JSON.stringify(dep.partitionMapping));
+      if (!same) {
+        throw new InvalidDefinitionError(
+          `Two different partition mappings for "${id}" in ${where} (on spec "${spec.key.toString()}" and an earlier one); use the same partition mapping for "${id}" in every spec.`,
+          where,
+        );
+      }
+    }
+  }
 }

@@ -1,7 +1,7 @@
 // Which partitions a step works on, and which upstream partitions each of its inputs reads.
 import { InvalidExecutionOptionError } from "./errors.js";
 import { partitionMappingOf } from "../graph/index.js";
-import { TimeWindowPartitionsDefinition, type PartitionsDefinition, type TimeWindow } from "../partitions/index.js";
+import { MultiPartitionsDefinition, TimeWindowPartitionsDefinition, type PartitionsDefinition, type TimeWindow } from "../partitions/index.js";
 import { assetNodesOf, type PlanStep } from "../plan/index.js";
 import type { RunState } from "./run-state.js";
 
@@ -67,6 +67,23 @@ export function inputPartitionKeys(run: RunState, step: PlanStep, upstreamNode: 
 
 /** The time window spanning `keys` of a time-partitioned definition (first window's start to last one's end). */
 export function timeWindowOfKeys(def: PartitionsDefinition | undefined, keys: readonly string[] | undefined): TimeWindow | undefined {
-  if (!(def instanceof TimeWindowPartitionsDefinition) || !keys?.length) return undefined;
-  return { start: def.timeWindowForPartitionKey(keys[0] as string).start, end: def.timeWindowForPartitionKey(keys[keys.length - 1] as string).end };
+  if (!keys?.length) return undefined;
+  if (def instanceof TimeWindowPartitionsDefinition) {
+    return { start: def.timeWindowForPartitionKey(keys[0] as string).start, end: def.timeWindowForPartitionKey(keys[keys.length - 1] as string).end };
+  }
+  // As in the reference, multi partitions with one time dimension have the window of that dimension's keys.
+  if (def instanceof MultiPartitionsDefinition) {
+    const timeDimensions = def.partitionsDefs.filter((d) => d.partitionsDef instanceof TimeWindowPartitionsDefinition);
+    if (timeDimensions.length !== 1) return undefined;
+    const { name, partitionsDef } = timeDimensions[0] as { name: string; partitionsDef: TimeWindowPartitionsDefinition };
+    let start = Infinity;
+    let end = -Infinity;
+    for (const key of keys) {
+      const window = partitionsDef.timeWindowForPartitionKey(def.getPartitionKeyFromStr(key).keysByDimension[name] as string);
+      start = Math.min(start, window.start.getTime());
+      end = Math.max(end, window.end.getTime());
+    }
+    return { start: new Date(start), end: new Date(end) };
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DynamicPartitionsDefinition, DynamicPartitionsSnapshot } from "./dynamic-partitions-definition.js";
 import { InvalidPartitionKeyError } from "./errors.js";
 import { MultiPartitionKey, MultiPartitionsDefinition } from "./multi-partitions-definition.js";
+import { PartitionKeyRange } from "./partition-key-range.js";
 import { StaticPartitionsDefinition } from "./static-partitions-definition.js";
 import { DailyPartitionsDefinition } from "./time-window-cadences.js";
 
@@ -88,5 +89,21 @@ describe("reference cases: test_multi_partitions.py", () => {
   it("test_get_num_partitions", () => {
     const at = { currentTime: new Date("2016-03-01T00:00:00Z") };
     expect(dateStatic.getNumPartitions(at)).toBe(new Set(dateStatic.getPartitionKeys(at)).size);
+  });
+
+  const aDailyB = new MultiPartitionsDefinition({ a: new DailyPartitionsDefinition({ startDate: "2024-01-01" }), b: new StaticPartitionsDefinition(["1", "2", "3", "4", "5"]) });
+  const ab = (a: string, b: string) => mk({ a, b });
+  it.each<[string, [string, string], [string, string], [string, string][]]>([
+    ["single_key_in_secondary", ["2024-01-01", "2"], ["2024-01-03", "2"], [["2024-01-01", "2"], ["2024-01-02", "2"], ["2024-01-03", "2"]]],
+    ["single_key_in_primary", ["2024-01-01", "2"], ["2024-01-01", "4"], [["2024-01-01", "2"], ["2024-01-01", "3"], ["2024-01-01", "4"]]],
+    [
+      "multiple_keys_in_both_ranges",
+      ["2024-01-01", "2"],
+      ["2024-01-03", "4"],
+      ["2024-01-01", "2024-01-02", "2024-01-03"].flatMap((d) => ["2", "3", "4"].map((n) => [d, n] as [string, string])),
+    ],
+  ])("test_multipartitions_range_cartesian_%s", (_id, start, end, expected) => {
+    const range = new PartitionKeyRange(ab(...start), ab(...end));
+    expect(aDailyB.getPartitionKeysInRange(range, { currentTime: new Date("2024-02-01T00:00:00Z") })).toEqual(expected.map(([a, b]) => ab(a, b)));
   });
 });

@@ -102,7 +102,10 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
     // As in the reference, a dependency that is not an argument (`deps`, a spec's deps) is named by its asset key.
     const node = this.run.graph.indexOf(inputName);
     const own = this.step.kind === "check" ? [] : assetNodesOf(this.step);
-    if (node !== undefined && own.some((n) => this.run.graph.parents[n]?.includes(node))) return inputPartitionKeys(this.run, this.step, node) ?? [];
+    const graph = this.run.graph;
+    if (node !== undefined && own.some((n) => graph.parents[n]?.includes(node) || (n === node && graph.selfDependent[n] === 1))) {
+      return inputPartitionKeys(this.run, this.step, node) ?? [];
+    }
     throw new InvalidDefinitionError(
       `Step "${this.step.key}" has no input or dependency "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"}); name a dependency by its asset key, e.g. "a/b".`,
     );
