@@ -174,3 +174,34 @@ describe("reference cases: test_check_condition.py", () => {
     expect(() => new Definitions({ assets: [myAsset] })).toThrow(/my_asset.*does_not_exist:xyz/s);
   });
 });
+
+describe("reference cases: test_check_passed_failed_conditions.py", () => {
+  for (const passed of [true, false]) {
+    it(`test_check_result_conditions[passed=${passed}]: a check's own condition on its latest result`, async () => {
+      const a = asset("A", () => 1);
+      const condition = passed ? AutomationCondition.checkPassed() : AutomationCondition.checkFailed();
+      const fooCheck = assetCheck({ asset: a, name: "foo_check", automationCondition: condition }, () => new AssetCheckResult({ passed }));
+      const defs = new Definitions({ assets: [a], assetChecks: [fooCheck] });
+      const instance = Instance.ephemeral();
+      const runCheck = () => defs.materialize(AssetSelection.checks(fooCheck), { instance, raiseOnError: false });
+      let result = await evaluateAutomationConditions({ defs, instance });
+      expect(result.totalRequested).toBe(0);
+      await runCheck();
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(1);
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(1);
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(1);
+      // The asset updated: the check's result no longer stands.
+      await report.materialization(instance, "A");
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(0);
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(0);
+      await runCheck();
+      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      expect(result.totalRequested).toBe(1);
+    });
+  }
+});
