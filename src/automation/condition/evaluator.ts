@@ -217,7 +217,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     }
     const own = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
     // A sibling evaluated earlier may have requested this asset already.
-    const requestedSubset = own.union(tick.requested.get(node) ?? tick.empty(node));
+    const pulledIn = tick.requested.get(node);
+    const requestedSubset = pulledIn ? own.union(pulledIn) : own;
     if (!requestedSubset.isEmpty) {
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
