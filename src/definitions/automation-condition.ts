@@ -148,20 +148,23 @@ export class AutomationCondition {
     return this.since(AutomationCondition.newlyRequested().or(AutomationCondition.newlyUpdated()).or(AutomationCondition.initialEvaluation()).withLabel("handled"));
   }
 
-  /** Every deps operator in the tree only looks at deps in `selection` (added to any selection already allowed). */
+  /**
+   * Every deps operator in the tree only looks at deps in `selection` (added to any selection already allowed), and
+   * every checks operator only at the checks `selection` selects (the checks of its assets, or the checks named).
+   */
   allow(selection: CoercibleToAssetSelection): AutomationCondition {
     const s = selectionExpressionOf(selection);
     return this.#mapDeps((p) => ({ ...p, allowSelection: p.allowSelection ? unionOfSelections(p.allowSelection, s) : s }));
   }
 
-  /** Every deps operator in the tree ignores deps in `selection`. */
+  /** Every deps operator in the tree ignores deps in `selection`, and every checks operator the checks it selects. */
   ignore(selection: CoercibleToAssetSelection): AutomationCondition {
     const s = selectionExpressionOf(selection);
     return this.#mapDeps((p) => ({ ...p, ignoreSelection: p.ignoreSelection ? unionOfSelections(p.ignoreSelection, s) : s }));
   }
 
   #mapDeps(change: (p: ConditionParams) => ConditionParams): AutomationCondition {
-    const isDeps = this.kind === "any_deps_match" || this.kind === "all_deps_match";
+    const isDeps = this.kind === "any_deps_match" || this.kind === "all_deps_match" || this.kind === "any_checks_match" || this.kind === "all_checks_match";
     const children = this.children.map((c) => c.#mapDeps(change));
     return new AutomationCondition(this.kind, children, isDeps ? change(this.params) : this.params, this.label);
   }

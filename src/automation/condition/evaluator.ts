@@ -14,6 +14,7 @@ import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
 import { EntitySubset } from "./subset.js";
 import { evaluateCheckConditions, withCheckStates } from "./check-conditions.js";
+import { executionSiblings } from "./execution-sets.js";
 
 const ACTIVE_RUN_STATUSES = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"] as const;
 const ACTIVE_BACKFILL_STATUSES = ["REQUESTED", "IN_PROGRESS", "CANCELING"] as const;
@@ -184,15 +185,19 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   });
 
   const results: AssetConditionEvaluation[] = [];
+  const resultIndex = new Map<number, number>();
   const nodes: (NodeMemo<AssetConditionEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
   const requestChangedNow = new Uint8Array(graph.size);
+  const siblings = executionSiblings(graph);
   for (const node of graph.topologicalOrder) {
     const condition = conditions[node];
     if (!condition) continue;
     const before = memo?.nodes[node];
-    if (memo && reusable(before, condition, changed, memo.nodes, requestChangedNow, node)) {
+    // Members of a multi-asset that cannot be subset are evaluated every tick: a sibling's request changes theirs.
+    if (memo && !siblings.has(node) && reusable(before, condition, changed, memo.nodes, requestChangedNow, node)) {
       tick.next.set(node, before.entry);
       if (!before.requestedSubset.isEmpty) tick.requested.set(node, before.requestedSubset);
+      resultIndex.set(node, results.length);
       results.push(before.evaluation);
       nodes[node] = before;
       continue;
@@ -210,12 +215,16 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       if (!tick.missing) break;
       await tick.loadPending();
     }
-    const requestedSubset = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
+    const own = graph.isExternal(node) && !graph.isObservable(node) ? tick.empty(node) : result.trueSubset;
+    // A sibling evaluated earlier may have requested this asset already.
+    const pulledIn = tick.requested.get(node);
+    const requestedSubset = pulledIn ? own.union(pulledIn) : own;
     if (!requestedSubset.isEmpty) {
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
     }
     const evaluation: AssetConditionEvaluation = Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result });
+    resultIndex.set(node, results.length);
     results.push(evaluation);
     const entryJson = JSON.stringify(entry);
     const entryBefore = previousByNode.get(node);
@@ -224,6 +233,41 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     if (requestedChanged) requestChangedNow[node] = 1;
     const { touched, volatile } = traceOf(result);
     nodes[node] = { conditionId: condition.uniqueId, evaluation, requestedSubset, entry, entryJson, fixpoint: entryJson === jsonBefore, volatile, requestedChanged, touched };
+    if (!own.isEmpty) for (const sibling of siblings.get(node) ?? []) requestWithSibling(sibling, own);
+  }
+
+  // Assets without a condition of their own that a sibling's request pulled in.
+  for (const node of tick.requested.keys()) if (!resultIndex.has(node)) pulledInResult(node);
+
+  /**
+   * A multi-asset that cannot be subset runs whole: what one of its assets requests, the others are requested for
+   * too (the same partitions, as they share the multi-asset's partitioning). A sibling evaluated earlier has its
+   * evaluation and cursor entry brought up to date; one evaluated later starts from this request.
+   */
+  function requestWithSibling(sibling: number, subset: EntitySubset): void {
+    const pulled = EntitySubset.of(sibling, subset.value);
+    const already = tick.requested.get(sibling);
+    const union = already ? already.union(pulled) : pulled;
+    if (already?.equals(union)) return;
+    tick.requested.set(sibling, union);
+    requestChangedNow[sibling] = 1;
+    const at = resultIndex.get(sibling);
+    const kept = nodes[sibling];
+    if (at === undefined || !kept) return;
+    const evaluation: AssetConditionEvaluation = Object.freeze({ ...kept.evaluation, requestedSubset: union });
+    results[at] = evaluation;
+    const entry: AssetCursor = { ...kept.entry, requested: union.serialize() };
+    tick.next.set(sibling, entry);
+    nodes[sibling] = { ...kept, evaluation, requestedSubset: union, entry, entryJson: JSON.stringify(entry), fixpoint: false, requestedChanged: true };
+  }
+
+  /** The evaluation of an asset without a condition that a sibling's request pulled in. */
+  function pulledInResult(node: number): void {
+    const requestedSubset = tick.requested.get(node) as EntitySubset;
+    const condition = AutomationCondition.willBeRequested();
+    const result: ConditionResult = { condition, node, candidateSubset: tick.full(node), trueSubset: requestedSubset, children: [] };
+    resultIndex.set(node, results.length);
+    results.push(Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result }));
   }
 
   const checkOutcome = await evaluateCheckConditions(tick, options.cursor);

@@ -195,11 +195,14 @@ function compareKeyLists(a: readonly string[], b: readonly string[]): number {
 function evaluateChecks(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   const { tick, node } = ctx;
   const any = condition.kind === "any_checks_match";
+  const allow = condition.params.allowSelection ? checkSelectionMask(tick.graph, condition.params.allowSelection) : undefined;
+  const ignore = condition.params.ignoreSelection ? checkSelectionMask(tick.graph, condition.params.ignoreSelection) : undefined;
   const children: ConditionResult[] = [];
   let trueSubset = any ? tick.empty(node) : ctx.candidate;
   for (const index of tick.graph.checksOf(node)) {
     const check = tick.graph.checks[index];
     if (!check || (condition.params.blockingOnly && !check.spec.blocking)) continue;
+    if ((allow && !allow.has(index)) || (ignore && ignore.has(index))) continue;
     const r = evaluateChild(condition, ctx, 0, node, EntitySubset.of(node, true), `${ctx.path}#${check.spec.name}`, index);
     children.push(r);
     const matched = r.trueSubset.isEmpty ? tick.empty(node) : ctx.candidate;
@@ -234,6 +237,17 @@ function selectionMask(graph: AssetGraph, selection: SelectionExpression): Uint8
   if (!byGraph) masks.set(graph, (byGraph = new WeakMap()));
   let mask = byGraph.get(selection);
   if (!mask) byGraph.set(selection, (mask = AssetSelection.from(selection).resolveMask(graph)));
+  return mask;
+}
+
+const checkMasks = new WeakMap<AssetGraph, WeakMap<SelectionExpression, ReadonlySet<number>>>();
+
+/** The checks a selection selects (the definitions' validation has refused a named check that does not exist). */
+function checkSelectionMask(graph: AssetGraph, selection: SelectionExpression): ReadonlySet<number> {
+  let byGraph = checkMasks.get(graph);
+  if (!byGraph) checkMasks.set(graph, (byGraph = new WeakMap()));
+  let mask = byGraph.get(selection);
+  if (!mask) byGraph.set(selection, (mask = new Set(AssetSelection.from(selection).resolveCheckIndices(graph))));
   return mask;
 }
 
