@@ -239,7 +239,11 @@ class DuckDBTables implements TableDatabase {
  * the partition's window; static ones: the column equal to the key), and a downstream asset loads only them.
  * Each materialization records `row_count`, `table` and `table_schema`. Column types follow the values: integer
  * numbers BIGINT (read back as numbers), fractions DOUBLE, bigints HUGEINT, strings VARCHAR, booleans BOOLEAN,
- * Dates TIMESTAMPTZ, Uint8Arrays BLOB; a DATE column reads back as a Date at UTC midnight.
+ * Dates TIMESTAMPTZ, Uint8Arrays BLOB; an Arrow table brings its own types (a timestamp without a zone is a TIMESTAMP).
+ * Time partitions are read in their time zone: a DATE column holds the partition's local day (a Date written to it
+ * becomes its day there, and reads back as the instant that day starts), a TIMESTAMP column its wall-clock time, a
+ * TIMESTAMPTZ column the instant. Rows and Arrow tables are appended in DuckDB data chunks. With a file path,
+ * `lockTimeoutMs` lets processes writing the same file take turns (see DuckDBResource).
  *
  * @example
  * const daily = asset({ name: "events", partitionsDef: new DailyPartitionsDefinition({ startDate: "2024-01-01" }),
