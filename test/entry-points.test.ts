@@ -1,7 +1,7 @@
 // Each integration is its own entry point: importing the package's root loads none of their modules (nor their
 // drivers), and each entry point loads on its own. Checked in a fresh process, by the list of modules it resolved.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,5 +44,28 @@ describe("entry points", () => {
     expect(exports).toEqual(expect.arrayContaining(names));
     expect(modules.some((m) => m.includes(folder))).toBe(true);
     expect(modules.filter((m) => /\/node_modules\/(@duckdb|apache-arrow|pg|pg-pool)\//.test(m))).toEqual([]);
+  });
+
+  it.each([
+    ["@tessera/core/duckdb", "@duckdb/node-api", 'const { DuckDBResource } = m; await new DuckDBResource({ database: ":memory:" }).query("SELECT 1");'],
+    ["@tessera/core/postgres", "pg", 'const { PostgresResource } = m; await new PostgresResource({ url: "postgres://nobody@127.0.0.1:1/none" }).query("SELECT 1");'],
+  ])("loads %s without its driver (%s) installed, and using it names the install command", (specifier, driver, use) => {
+    // The driver made unresolvable, as in a project that did not install it.
+    const hide = join(dir, `hide-${driver.replace(/\W/g, "_")}.cjs`);
+    writeFileSync(
+      hide,
+      `const Module = require("node:module");
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === ${JSON.stringify(driver)}) throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: "MODULE_NOT_FOUND" });
+  return resolve.call(this, request, ...rest);
+};`,
+    );
+    const script = `const m = await import(${JSON.stringify(specifier)}); try { ${use} console.log("no error"); } catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
+    const out = execFileSync(process.execPath, ["--require", hide, "--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const error = JSON.parse(out.trim().split("\n").pop() as string) as { name: string; code: string; message: string };
+    expect(error.name).toBe("MissingPackageError");
+    expect(error.code).toBe("MISSING_PACKAGE");
+    expect(error.message).toContain(`needs the package "${driver}", which is not installed. Install it in your project: npm install ${driver}@`);
   });
 });
