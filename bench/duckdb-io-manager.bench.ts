@@ -1,5 +1,6 @@
 // 1,000,000 rows written and read back through the DuckDB IO manager, beside DuckDB's own bulk insert (an appender
-// with typed values, no row objects) of the same rows: the floor.
+// with typed values, no row objects) of the same rows: the floor; and for Arrow tables, which the IO manager appends
+// in data chunks, the same rows in data chunks.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,6 +72,28 @@ export async function run(): Promise<Measurement[]> {
         await connection.run("COMMIT");
       }),
     );
+    // The columnar floor: the same columns in DuckDB data chunks (2,048 rows each) appended whole, values typed already.
+    const chunkFloor = await time(() =>
+      db.withConnection(async (connection) => {
+        const duckdb = await import("@duckdb/node-api");
+        await connection.run("CREATE TABLE chunk_floor (id BIGINT, amount DOUBLE, region VARCHAR, ts TIMESTAMPTZ)");
+        await connection.run("BEGIN TRANSACTION");
+        const appender = await connection.createAppender("chunk_floor", "main");
+        const types = [duckdb.BIGINT, duckdb.DOUBLE, duckdb.VARCHAR, duckdb.TIMESTAMPTZ];
+        for (let start = 0; start < ROWS; start += 2048) {
+          const n = Math.min(2048, ROWS - start);
+          const chunk = duckdb.DuckDBDataChunk.create(types, n);
+          const slice = data.slice(start, start + n);
+          chunk.setColumnValues(0, slice.map((r) => BigInt(r.id)));
+          chunk.setColumnValues(1, slice.map((r) => r.amount));
+          chunk.setColumnValues(2, slice.map((r) => r.region));
+          chunk.setColumnValues(3, slice.map((r) => new duckdb.DuckDBTimestampTZValue(BigInt(r.ts.getTime()) * 1000n)));
+          appender.appendDataChunk(chunk);
+        }
+        appender.closeSync();
+        await connection.run("COMMIT");
+      }),
+    );
     const floorRead = await time(() => db.withConnection(async (connection) => (await connection.runAndReadAll("SELECT * FROM floor")).getRowObjectsJS()));
     return [
       { name: `duckdbIOManager: write ${ROWS.toLocaleString("en")} row objects (4 columns)`, ms: write },
@@ -79,6 +102,7 @@ export async function run(): Promise<Measurement[]> {
       { name: `duckdbIOManager: read them back as an Arrow table (load_as: "arrow")`, ms: arrowRead },
       { name: "floor: DuckDB appender with typed values, same rows", ms: floor },
       { name: "floor: SELECT * read as row objects (getRowObjectsJS)", ms: floorRead },
+      { name: "floor: DuckDB data chunks (appendDataChunk) with typed values, same rows", ms: chunkFloor },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DateDay, Int32, Table, TimestampMillisecond, vectorFromArray } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
 import { DailyPartitionsDefinition, HourlyPartitionsDefinition, Instance, asset, materialize, type AssetsDefinition, type IOManager, type PartitionsDefinition } from "@tessera/core";
 import { DuckDBResource, InvalidTableRowsError, duckdbIOManager } from "@tessera/core/duckdb";
@@ -169,6 +170,37 @@ for (const backend of [duckdbBackend(), postgresBackend()]) {
         ["2024-03-31T21:59:59.999Z", 2],
       ]);
       expect(await backend.query(`SELECT CAST(count(*) AS INTEGER) AS n, CAST(sum("version") AS INTEGER) AS s FROM ${backend.schema}.berlin_sales`)).toEqual([{ n: 6, s: 8 }]);
+    });
+
+    it("writes an Arrow table's days (DateDay) and zoneless timestamps as DATE and TIMESTAMP, as they are", async () => {
+      const days = new DailyPartitionsDefinition({ startDate: "2024-03-01", timezone: "America/New_York" });
+      let version = 1;
+      // Arrow dates are calendar days and zoneless timestamps wall-clock times: no zone moves them.
+      const arrowDays = asset({ name: "arrow_days", partitionsDef: days, metadata: { partition_expr: "day" } }, (ctx) => {
+        const day = Date.parse(`${ctx.partitionKey}T00:00:00Z`);
+        return new Table({
+          day: vectorFromArray([new Date(day), new Date(day)], new DateDay()),
+          wall: vectorFromArray([new Date(day + 1 * HOUR), new Date(day + 23 * HOUR)], new TimestampMillisecond()),
+          version: vectorFromArray([version, version], new Int32()),
+        });
+      });
+      const io = backend.io();
+      await materializeEach(arrowDays, io, ["2024-03-09", "2024-03-10", "2024-03-11"]);
+      version = 2;
+      await materializeEach(arrowDays, io, ["2024-03-10"]);
+      expect(await backend.query(`SELECT CAST(day AS VARCHAR) AS day, CAST(wall AS VARCHAR) AS wall, CAST(version AS INTEGER) AS v FROM ${backend.schema}.arrow_days ORDER BY wall`)).toEqual([
+        { day: "2024-03-09", wall: "2024-03-09 01:00:00", v: 1 },
+        { day: "2024-03-09", wall: "2024-03-09 23:00:00", v: 1 },
+        { day: "2024-03-10", wall: "2024-03-10 01:00:00", v: 2 },
+        { day: "2024-03-10", wall: "2024-03-10 23:00:00", v: 2 },
+        { day: "2024-03-11", wall: "2024-03-11 01:00:00", v: 1 },
+        { day: "2024-03-11", wall: "2024-03-11 23:00:00", v: 1 },
+      ]);
+      expect(await backend.query(`SELECT CAST(data_type AS VARCHAR) AS type FROM information_schema.columns WHERE table_schema = '${backend.schema}' AND table_name = 'arrow_days' ORDER BY ordinal_position`)).toEqual([
+        { type: backend.types.date },
+        { type: backend.types.timestamp },
+        { type: backend.name === "DuckDB" ? "BIGINT" : "bigint" },
+      ]);
     });
 
     it("refuses hourly partitions on a DATE column, naming the asset and the column", async () => {

@@ -97,82 +97,42 @@ class DuckDBSession implements TableSession {
     await this.#connection.run(`DELETE FROM ${quoteIdent(name.schema)}.${quoteIdent(name.table)}${where === undefined ? "" : ` WHERE ${where}`}`);
   }
 
+  /**
+   * Rows written column by column into DuckDB data chunks (DuckDB's vector size, 2048 rows, at a time), appended whole
+   * (measured on 1,000,000 rows: about 3× faster than appending value by value).
+   */
   async insert(name: TableName, columns: readonly TableColumn[], rows: readonly Row[]): Promise<void> {
-    if (rows.length === 0) return;
-    const duckdb = loadDuckDB("duckdbIOManager");
-    const types = this.#types.get(`${name.schema}.${name.table}`) as DuckDBType[];
-    const convert = duckdb.JSToDuckDBValueConverter;
-    const appender = await this.#connection.createAppender(name.table, name.schema);
-    try {
-      const names = columns.map((c) => c.name);
-      // Typed appends for the types the IO manager creates (measured: the generic converter tripled the write of a
-      // million rows); the converter for the rest, and for values of another type than their column.
-      const appends = types.map((type): ((value: unknown) => void) => {
-        const generic = (value: unknown): void => appender.appendValue(convert(value as never, type, convert), type);
-        switch (String(type)) {
-          case "BIGINT":
-            return (v) => (typeof v === "number" && Number.isSafeInteger(v) ? appender.appendBigInt(BigInt(v)) : generic(v));
-          case "DOUBLE":
-            return (v) => (typeof v === "number" ? appender.appendDouble(v) : generic(v));
-          case "VARCHAR":
-            return (v) => (typeof v === "string" ? appender.appendVarchar(v) : generic(v));
-          case "BOOLEAN":
-            return (v) => (typeof v === "boolean" ? appender.appendBoolean(v) : generic(v));
-          case "HUGEINT":
-            return (v) => (typeof v === "bigint" ? appender.appendHugeInt(v) : generic(v));
-          case "TIMESTAMP WITH TIME ZONE":
-            return (v) => (v instanceof Date ? appender.appendTimestampTZ(new duckdb.DuckDBTimestampTZValue(BigInt(v.getTime()) * 1000n)) : generic(v));
-          case "TIMESTAMP":
-            // Naive already (the wall-clock time counted as UTC), by the table IO manager.
-            return (v) => (v instanceof Date ? appender.appendTimestamp(new duckdb.DuckDBTimestampValue(BigInt(v.getTime()) * 1000n)) : generic(v));
-          case "DATE":
-            return (v) => (v instanceof Date ? appender.appendDate(new duckdb.DuckDBDateValue(Math.floor(v.getTime() / 86_400_000))) : generic(v));
-          default:
-            return generic;
-        }
-      });
-      for (const row of rows) {
-        for (let i = 0; i < names.length; i++) {
-          const value = row[names[i] as string];
-          if (value === null || value === undefined) appender.appendNull();
-          else (appends[i] as (value: unknown) => void)(value);
-        }
-        appender.endRow();
-      }
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
+    await this.#appendChunks(name, rows.length, (duckdb, type, c) => {
+      const column = (columns[c] as TableColumn).name;
+      return valueReader(duckdb, type, (i) => (rows[i] as Row)[column]);
+    });
   }
 
-  /**
-   * The Arrow table's columns written straight into DuckDB data chunks (DuckDB's vector size, 2048 rows, at a time),
-   * appended whole: no row objects, and fixed-width columns read from their typed arrays.
-   */
+  /** An Arrow table's columns into data chunks: no row objects, and fixed-width columns read from their typed arrays. */
   async insertArrow(name: TableName, columns: readonly TableColumn[], table: Table): Promise<void> {
-    if (table.numRows === 0) return;
-    const duckdb = loadDuckDB("duckdbIOManager");
-    const types = this.#types.get(`${name.schema}.${name.table}`) as DuckDBType[];
-    const convert = duckdb.JSToDuckDBValueConverter;
     const byName = new Map(table.schema.fields.map((f, i) => [f.name, i]));
-    const readers = columns.map((column, c) => {
-      const index = byName.get(column.name);
-      const type = types[c] as DuckDBType;
+    await this.#appendChunks(name, table.numRows, (duckdb, type, c) => {
+      const index = byName.get((columns[c] as TableColumn).name);
       if (index === undefined) return () => null;
       const vector = table.getChildAt(index) as Vector;
       const typed = typedValues(vector);
-      const raw = typed !== undefined ? (i: number) => typed[i] : (i: number) => vector.get(i) as unknown;
-      const value = arrowToDuckDB(duckdb, String(type), raw, (v) => convert(v as never, type, convert));
-      return vector.nullCount > 0 ? (i: number) => (vector.isValid(i) ? value(i) : null) : value;
+      const read = valueReader(duckdb, type, typed !== undefined ? (i) => typed[i] : (i) => vector.get(i) as unknown);
+      return vector.nullCount > 0 ? (i) => (vector.isValid(i) ? read(i) : null) : read;
     });
+  }
+
+  async #appendChunks(name: TableName, rowCount: number, readerOf: (duckdb: typeof import("@duckdb/node-api"), type: DuckDBType, column: number) => (row: number) => DuckDBValue): Promise<void> {
+    if (rowCount === 0) return;
+    const duckdb = loadDuckDB("duckdbIOManager");
+    const types = this.#types.get(`${name.schema}.${name.table}`) as DuckDBType[];
+    const readers = types.map((type, c) => readerOf(duckdb, type, c));
     const appender = await this.#connection.createAppender(name.table, name.schema);
     try {
-      const size = CHUNK_ROWS;
-      for (let start = 0; start < table.numRows; start += size) {
-        const n = Math.min(size, table.numRows - start);
+      for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, rowCount - start);
         const chunk = duckdb.DuckDBDataChunk.create(types, n);
         for (let c = 0; c < readers.length; c++) {
-          const read = readers[c] as (i: number) => DuckDBValue;
+          const read = readers[c] as (row: number) => DuckDBValue;
           const values = new Array<DuckDBValue>(n);
           for (let j = 0; j < n; j++) values[j] = read(start + j);
           chunk.setColumnValues(c, values);
@@ -222,33 +182,40 @@ function typedValues(vector: Vector): ArrayLike<number | bigint> | undefined {
   return ArrayBuffer.isView(values) && vector.length === (values as unknown as ArrayLike<unknown>).length ? (values as unknown as ArrayLike<number | bigint>) : undefined;
 }
 
+const millisOf = (v: unknown): number => (v instanceof Date ? v.getTime() : Number(v));
+
 /**
- * A reader of an Arrow column's values as DuckDB values of the column type `type`: numbers, bigints, strings and
- * booleans as they are, timestamps and dates (Arrow gives epoch milliseconds) as DuckDB's, anything else converted.
+ * A reader of a column's values (row objects' or an Arrow column's) as DuckDB values of the column type `type`:
+ * numbers, bigints, strings and booleans as they are; Dates and epoch milliseconds (how Arrow gives timestamps and
+ * dates) as DuckDB's timestamps and dates (DATE and TIMESTAMP values are naive already); anything else through
+ * @duckdb/node-api's converter; null and undefined as NULL.
  */
-function arrowToDuckDB(duckdb: typeof import("@duckdb/node-api"), type: string, raw: (i: number) => unknown, convert: (v: unknown) => DuckDBValue): (i: number) => DuckDBValue {
-  switch (type) {
+function valueReader(duckdb: typeof import("@duckdb/node-api"), type: DuckDBType, raw: (i: number) => unknown): (i: number) => DuckDBValue {
+  const convert = (v: unknown): DuckDBValue => duckdb.JSToDuckDBValueConverter(v as never, type, duckdb.JSToDuckDBValueConverter);
+  const typed = (pick: (v: unknown) => DuckDBValue | undefined): ((i: number) => DuckDBValue) => (i) => {
+    const v = raw(i);
+    if (v === null || v === undefined) return null;
+    return pick(v) ?? convert(v);
+  };
+  switch (String(type)) {
     case "BIGINT":
-      return (i) => {
-        const v = raw(i);
-        return typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : convert(v);
-      };
+      return typed((v) => (typeof v === "bigint" ? v : typeof v === "number" && Number.isSafeInteger(v) ? BigInt(v) : undefined));
+    case "HUGEINT":
+      return typed((v) => (typeof v === "bigint" ? v : undefined));
     case "DOUBLE":
-      return (i) => {
-        const v = raw(i);
-        return typeof v === "number" ? v : convert(v);
-      };
+      return typed((v) => (typeof v === "number" ? v : undefined));
     case "VARCHAR":
+      return typed((v) => (typeof v === "string" ? v : undefined));
     case "BOOLEAN":
-      return (i) => raw(i) as DuckDBValue;
+      return typed((v) => (typeof v === "boolean" ? v : undefined));
     case "TIMESTAMP WITH TIME ZONE":
-      return (i) => new duckdb.DuckDBTimestampTZValue(BigInt(Math.round(Number(raw(i)))) * 1000n);
+      return typed((v) => (v instanceof Date || typeof v === "number" ? new duckdb.DuckDBTimestampTZValue(BigInt(Math.round(millisOf(v))) * 1000n) : undefined));
     case "TIMESTAMP":
-      return (i) => new duckdb.DuckDBTimestampValue(BigInt(Math.round(Number(raw(i)))) * 1000n);
+      return typed((v) => (v instanceof Date || typeof v === "number" ? new duckdb.DuckDBTimestampValue(BigInt(Math.round(millisOf(v))) * 1000n) : undefined));
     case "DATE":
-      return (i) => new duckdb.DuckDBDateValue(Math.floor(Number(raw(i)) / 86_400_000));
+      return typed((v) => (v instanceof Date || typeof v === "number" ? new duckdb.DuckDBDateValue(Math.floor(millisOf(v) / 86_400_000)) : undefined));
     default:
-      return (i) => convert(raw(i));
+      return typed(() => undefined);
   }
 }
 
@@ -272,7 +239,11 @@ class DuckDBTables implements TableDatabase {
  * the partition's window; static ones: the column equal to the key), and a downstream asset loads only them.
  * Each materialization records `row_count`, `table` and `table_schema`. Column types follow the values: integer
  * numbers BIGINT (read back as numbers), fractions DOUBLE, bigints HUGEINT, strings VARCHAR, booleans BOOLEAN,
- * Dates TIMESTAMPTZ, Uint8Arrays BLOB; a DATE column reads back as a Date at UTC midnight.
+ * Dates TIMESTAMPTZ, Uint8Arrays BLOB; an Arrow table brings its own types (a timestamp without a zone is a TIMESTAMP).
+ * Time partitions are read in their time zone: a DATE column holds the partition's local day (a Date written to it
+ * becomes its day there, and reads back as the instant that day starts), a TIMESTAMP column its wall-clock time, a
+ * TIMESTAMPTZ column the instant. Rows and Arrow tables are appended in DuckDB data chunks. With a file path,
+ * `lockTimeoutMs` lets processes writing the same file take turns (see DuckDBResource).
  *
  * @example
  * const daily = asset({ name: "events", partitionsDef: new DailyPartitionsDefinition({ startDate: "2024-01-01" }),

@@ -12,6 +12,18 @@ const freshDatabase = (): string => join(dir, `db${files++}.duckdb`);
 
 const days = new DailyPartitionsDefinition({ startDate: "2024-01-01" });
 
+describe("DuckDBResource", () => {
+  it("gives assets SQL on a private in-memory database, one per resource", async () => {
+    const memory = new DuckDBResource({ database: ":memory:" });
+    const other = new DuckDBResource({ database: ":memory:" });
+    await memory.execute("CREATE TABLE numbers AS SELECT range AS n FROM range(5)");
+    const top = asset({ name: "top", resources: { duckdb: DuckDBResource } }, async (ctx) => ctx.resources.duckdb.query("SELECT CAST(sum(n) AS INTEGER) AS total FROM numbers"));
+    const result = await materialize([top], { resources: { duckdb: memory } });
+    expect(result.assetValue("top")).toEqual([{ total: 10 }]);
+    await expect(other.query("SELECT * FROM numbers")).rejects.toThrow(/numbers does not exist/);
+  });
+});
+
 describe("duckdbIOManager", () => {
   it("stores an asset's rows as its table and loads them for a downstream asset", async () => {
     const database = freshDatabase();

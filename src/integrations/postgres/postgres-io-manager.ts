@@ -170,7 +170,8 @@ class PostgresTables implements TableDatabase {
  * (`partition_expr` in the asset's metadata names the partition column). Writers of one table wait for each other
  * (an advisory lock), so runs writing different partitions at once never collide. Column types follow the values:
  * integer numbers BIGINT, fractions DOUBLE PRECISION, bigints NUMERIC, strings TEXT, booleans BOOLEAN, Dates
- * TIMESTAMPTZ, Uint8Arrays BYTEA.
+ * TIMESTAMPTZ, Uint8Arrays BYTEA. DATE and TIMESTAMP partition columns are read in the partitions' time zone, as
+ * with `duckdbIOManager`.
  *
  * @example
  * new Definitions({ assets, resources: { ioManager: postgresIOManager({ url: process.env.DATABASE_URL!, schema: "analytics" }) } });

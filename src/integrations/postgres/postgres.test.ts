@@ -34,6 +34,16 @@ describe.skipIf(!server.reachable)("postgresIOManager", () => {
     });
   });
 
+  it("connects from pg pool settings as well as from a URL, for SQL in assets", async () => {
+    const url = new URL(server.url);
+    const fromSettings = new PostgresResource({ connection: { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), database: url.pathname.slice(1), ...(url.password ? { password: decodeURIComponent(url.password) } : {}) } });
+    const version = asset({ name: "server_version", resources: { pg: PostgresResource } }, async (ctx) => ctx.resources.pg.query<{ ok: number }>("SELECT 1 AS ok"));
+    const result = await materialize([version], { resources: { pg: fromSettings } });
+    expect(result.assetValue("server_version")).toEqual([{ ok: 1 }]);
+    expect(fromSettings.displayName).toBe(`postgres://${decodeURIComponent(url.username)}@${url.hostname}:${Number(url.port || 5432)}/${url.pathname.slice(1)}`);
+    await fromSettings.close();
+  });
+
   it("maps dates, zoned timestamps, big integers and nulls both ways", async () => {
     const big = 2n ** 100n;
     const typed = asset("typed", () => [
