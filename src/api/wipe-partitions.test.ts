@@ -6,7 +6,23 @@ import { asset } from "../definitions/index.js";
 import { DailyPartitionsDefinition, PartitionKeyRange, StaticPartitionsDefinition } from "../partitions/index.js";
 import { Definitions, InProcessWorkspace, materialize } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
+import { dropSchema, freshSchemaName, postgresForTests } from "../../test/support/postgres.js";
 import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
+
+const server = await postgresForTests();
+const schemas: string[] = [];
+const STORAGES = [
+  { name: "SQLite", skip: false, open: async () => Instance.open({ storage: { sqlite: { path: join(mkdtempSync(join(tmpdir(), "tessera-api-wipe-")), "t.db") } } }) },
+  {
+    name: "PostgreSQL",
+    skip: !server.reachable,
+    open: async () => {
+      const schema = freshSchemaName();
+      schemas.push(schema);
+      return Instance.connect({ storage: { postgres: { url: server.url, schema } } });
+    },
+  },
+];
 
 const dailyDef = new DailyPartitionsDefinition({ startDate: "2024-01-01", endDate: "2024-01-06" });
 const regionsDef = new StaticPartitionsDefinition(["a", "b", "c", "d", "e"]);
@@ -21,10 +37,11 @@ afterEach(async () => {
     o.yoga.close();
     await o.instance.close();
   }
+  await Promise.all(schemas.splice(0).map((s) => dropSchema(server.url, s)));
 });
 
-async function setup(options: { readOnly?: boolean } = {}) {
-  const instance = Instance.open({ storage: { sqlite: { path: join(mkdtempSync(join(tmpdir(), "tessera-api-wipe-")), "t.db") } } });
+async function setup(options: { readOnly?: boolean; storage?: (typeof STORAGES)[number] } = {}) {
+  const instance = await (options.storage ?? (STORAGES[0] as (typeof STORAGES)[number])).open();
   for (const day of ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]) await materialize([daily], { instance, partitionKey: day });
   for (const region of ["a", "b", "c", "d"]) await materialize([regions], { instance, partitionKey: region });
   await materialize([plain], { instance });
@@ -52,9 +69,10 @@ const WIPE = `mutation($r: [AssetPartitionsInput!]) { wipeAssets(assetPartitionR
   ... on Error { message }
 } }`;
 
-describe("wipeAssets with partition ranges", () => {
+describe.each(STORAGES)("wipeAssets with partition ranges on $name", (storage) => {
+  if (storage.skip) return void it.skip("needs the PostgreSQL server", () => {});
   it("makes the wiped partitions missing, keeps the others, and moves the latest materialization back", async () => {
-    const { gql, instance } = await setup();
+    const { gql, instance } = await setup({ storage });
     // Read once before the wipe, so the partition status cache holds the materializations the wipe must undo.
     const before = (await gql(STATUS, { s: "daily" }))["assetNodes"][0];
     expect(before.partitionStatus.materialized).toEqual([{ start: "2024-01-01", end: "2024-01-05" }]);
@@ -101,7 +119,7 @@ describe("wipeAssets with partition ranges", () => {
   });
 
   it("refuses a range the definition does not have, and wipes nothing of the request", async () => {
-    const { gql, instance } = await setup();
+    const { gql, instance } = await setup({ storage });
     const result = (
       await gql(WIPE, {
         r: [
@@ -116,6 +134,9 @@ describe("wipeAssets with partition ranges", () => {
     expect(await instance.storage.getEventRecords({ eventType: "ASSET_WIPED" })).toEqual([]);
   });
 
+});
+
+describe("wipeAssets refusals", () => {
   it("says why partitions of an unpartitioned or unknown asset cannot be wiped, and wipes whole assets without partitions", async () => {
     const { gql, instance } = await setup();
     const unpartitioned = (await gql(WIPE, { r: [{ assetKey: { path: ["plain"] }, partitions: { partitionKeys: ["x"] } }] }))["wipeAssets"];

@@ -58,6 +58,8 @@ const handlers: { [K in LocationOperationName]: Handler<K> } = {
   },
   async staleStatus(defs, instance, args) {
     const resolver = new StaleStatusResolver(instance, defs);
+    // One read of the asset index for every key asked (and their parents), not one per key.
+    await resolver.preload(args.keys);
     const out: LocationOperations["staleStatus"]["result"] = [];
     for (const key of args.keys) {
       const status = await resolver.getStatus(key);

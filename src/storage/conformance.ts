@@ -207,14 +207,19 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getEventRecords({ eventType: "ASSET_FAILED_TO_MATERIALIZE", assetKey: key })).toEqual([]);
       expect(await storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key })).toEqual([]);
       expect((await storage.getEventRecords({ eventType: "ASSET_WIPED", assetKey: key })).map((e) => e.partition)).toEqual(["p2", "p3"]);
+      // Several assets in one read, each above its own wipe lines.
+      await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: new AssetKey("other"), partition: "p2" })]);
+      const both = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: [key, new AssetKey("other")], ascending: true });
+      expect(both.map((e) => `${e.assetKey?.toString()}:${e.partition}`)).toEqual(["daily:p1", "other:p2"]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: [] })).toEqual([]);
       // The index's latest materialization was p3's: now it is the newest one left.
       const [record] = await storage.getAssetRecords([key]);
       expect(record?.lastMaterialization?.partition).toBe("p1");
       expect(record?.lastObservation).toBeUndefined();
-      expect((await storage.getAssetKeys()).map(String)).toEqual(["daily"]);
-      expect((await storage.getRunLogs("r1")).length).toBe(5);
-      // What changed since: the asset, so incremental readers (automation) look at it again.
-      expect((await storage.getEventLogChanges(before, await storage.getMaxStorageId())).assetKeys.map(String)).toEqual(["daily"]);
+      expect((await storage.getAssetKeys()).map(String)).toEqual(["daily", "other"]);
+      expect((await storage.getRunLogs("r1")).length).toBe(6);
+      // What changed since: the asset (and the other one written since), so incremental readers look at them again.
+      expect((await storage.getEventLogChanges(before, await storage.getMaxStorageId())).assetKeys.map(String).sort()).toEqual(["daily", "other"]);
       // A partition materialized again after its wipe is back.
       await storage.storeEvents([event("r1", "ASSET_MATERIALIZATION", { assetKey: key, partition: "p2" })]);
       expect(await storage.getMaterializedPartitions(key)).toEqual(["p1", "p2"]);

@@ -61,6 +61,8 @@ export interface IdPrefixMatches {
 export interface EventRecordsFilter {
   eventType: EventType;
   assetKey?: AssetKey;
+  /** Events of any of these assets (each above its own wipe line): one read for many assets. */
+  assetKeys?: readonly AssetKey[];
   partitions?: readonly string[];
   /** Only events after this storage id (exclusive). */
   afterStorageId?: number;

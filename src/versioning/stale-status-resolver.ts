@@ -102,6 +102,22 @@ export class StaleStatusResolver {
     return this.#currentVersion(node);
   }
 
+  /**
+   * Reads, in one query, the records that questions about `keys` need (theirs and their parents'), so that a
+   * caller asking about many assets one after another does not read once per asset.
+   */
+  async preload(keys: readonly AssetKeyLike[]): Promise<void> {
+    const nodes = new Set<number>();
+    for (const key of keys) {
+      // Keys the definitions lack are left for the question about them to refuse.
+      const node = this.#graph.indexOf(typeof key === "string" ? key : AssetKey.from(key));
+      if (node === undefined) continue;
+      nodes.add(node);
+      for (const parent of this.#graph.parents[node] as readonly number[]) nodes.add(parent);
+    }
+    await this.#load([...nodes]);
+  }
+
   /** The status of every asset of the definitions (external ones included), by key string, in one read of the instance. */
   async getStatuses(): Promise<ReadonlyMap<string, StaleStatus>> {
     const size = this.#graph.size;

@@ -39,7 +39,7 @@ function partitionStatusOf(ctx: ApiContext, value: AssetNodeValue): Promise<Part
   let status = perRequest.get(value.node.key);
   if (status === undefined) {
     const def = partitionsDefOf(value.node);
-    status = def === undefined ? Promise.resolve(undefined) : ctx.instance.getPartitionStatus(value.node.path, def);
+    status = def === undefined ? Promise.resolve(undefined) : ctx.loaders.partitionStatus(value.node.path, def);
     perRequest.set(value.node.key, status);
   }
   return status;

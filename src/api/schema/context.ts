@@ -1,9 +1,12 @@
 // The context of one GraphQL request: the instance, the workspace, and per-request batched reads.
 import type { EventRecord } from "../../core/index.js";
 import type { AssetRecord } from "../../storage/index.js";
-import type { Instance } from "../../instance/index.js";
+import type { Instance, PartitionStatus } from "../../instance/index.js";
+import type { PartitionsDefinition } from "../../partitions/index.js";
 import type { LocationOperations, WorkspaceView } from "../../code-location/index.js";
 import type { EventWatcher } from "../event-watcher.js";
+
+type PendingPartitionStatus = { path: readonly string[]; def: PartitionsDefinition; resolve: (s: PartitionStatus) => void; reject: (e: unknown) => void };
 
 type StaleResult = LocationOperations["staleStatus"]["result"][number];
 
@@ -62,6 +65,26 @@ export class RequestLoaders {
    */
   get loadedAssetRecords(): ReadonlyMap<string, AssetRecord> | undefined {
     return this.#loadedRecords;
+  }
+
+  #partitionPending: PendingPartitionStatus[] | undefined;
+
+  /** The partition status of the asset at `path`; every asset asked in the same tick is read in one batch. */
+  partitionStatus(path: readonly string[], def: PartitionsDefinition): Promise<PartitionStatus> {
+    return new Promise((resolve, reject) => {
+      if (this.#partitionPending === undefined) {
+        const batch: PendingPartitionStatus[] = [];
+        this.#partitionPending = batch;
+        setImmediate(() => {
+          this.#partitionPending = undefined;
+          this.#instance.getPartitionStatuses(batch.map((b) => ({ key: b.path, partitionsDef: b.def }))).then(
+            (statuses) => batch.forEach((b, i) => b.resolve(statuses[i] as PartitionStatus)),
+            (error: unknown) => batch.forEach((b) => b.reject(error)),
+          );
+        });
+      }
+      this.#partitionPending.push({ path, def, resolve, reject });
+    });
   }
 
   /** Staleness of `key` in `location`; every key asked in the same tick goes to the location in one call. */
