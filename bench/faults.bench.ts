@@ -136,7 +136,7 @@ export async function runHandover(): Promise<Measurement[]> {
   return rows;
 }
 
-export async function run(): Promise<Measurement[]> {
+export async function run(options: { handover?: boolean } = {}): Promise<Measurement[]> {
   const rows: Measurement[] = [];
   const home = mkdtempSync(join(tmpdir(), "tessera-bench-faults-"));
   const sqlite = Instance.fromHome({ home });
@@ -157,8 +157,8 @@ export async function run(): Promise<Measurement[]> {
   }
   await dropSchema(url, schema).catch(() => undefined);
   // A schema per reading: the killed daemons' leases are left behind in each.
-  rows.push(...(await runHandover()));
+  if (options.handover ?? true) rows.push(...(await runHandover()));
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) report("faults", process.argv[2] === "handover" ? await runHandover() : await run());
+if (import.meta.url === `file://${process.argv[1]}`) report("faults", process.argv[2] === "handover" ? await runHandover() : await run({ handover: process.argv[2] !== "fencing" }));
