@@ -177,10 +177,11 @@ describe("step-level fencing", () => {
         await waitFor(() => readFileSync(journal, "utf8").includes("enrich start"));
         const [run] = await instance.getRuns({});
         const runId = run?.runId as string;
-        // The worker's lease passes to another holder (as once it expired while the worker was stopped or cut off).
+        // The worker's lease passes to another holder, in one write, as once it expired while the worker was stopped
+        // or cut off (taken "later", past its expiry, so that no renewal of the worker's can come in between).
         const lease = `${WORKER_LEASE_PREFIX}w-fenced`;
-        await instance.storage.releaseLease(lease, "w-fenced");
-        await instance.storage.acquireLease(lease, "someone-else", Date.now(), 60_000, {});
+        const taken = await instance.storage.acquireLease(lease, "someone-else", Date.now() + 3_600_000, 3_600_000, {});
+        expect(taken.holder).toBe("someone-else");
         await waitFor(() => lost !== undefined);
         rmSync(gate);
         await waitFor(() => finished.some((f) => f.startsWith("enrich: ")));

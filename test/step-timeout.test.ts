@@ -45,6 +45,30 @@ describe("step timeouts", () => {
     expect(late).toBe(false);
   });
 
+  it("hands nothing to the IO manager when the compute returns after its step was failed for its time", async () => {
+    let release: (value: number) => void = () => undefined;
+    let returned = false;
+    const late = asset({ name: "late", opTags: { [MAX_RUNTIME_TAG]: "0.05" } }, async () => {
+      const value = await new Promise<number>((resolve) => {
+        release = resolve;
+        timers.push(setInterval(() => undefined, 1000));
+      });
+      returned = true;
+      return value;
+    });
+    const handled: string[] = [];
+    const recording = { handleOutput: (ctx: { assetKey: { toString(): string } }) => void handled.push(ctx.assetKey.toString()), loadInput: () => undefined };
+    const instance = Instance.ephemeral();
+    const result = await new Definitions({ assets: [late], resources: { ioManager: recording } }).materialize("*", { instance, raiseOnError: false });
+    expect(await failureOf(instance, result.runId, "late")).toMatch(/exceeded its max runtime of 0.05 s/);
+    release(42);
+    // From the compute's return to the IO manager there are only promise callbacks: all run before the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(returned).toBe(true);
+    expect(handled).toEqual([]);
+    expect((await instance.allLogs(result.runId)).filter((e) => e.stepKey === "late").map((e) => e.eventType)).toEqual(["STEP_START", "STEP_FAILURE"]);
+  });
+
   it("bounds the whole run with the run tag, and with the instance's runMonitoring.maxRuntimeSeconds by default", async () => {
     const stuck = asset("stuck", hangsWithTimer);
     const defs = new Definitions({ assets: [stuck] });

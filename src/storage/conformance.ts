@@ -398,6 +398,16 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect((await storage.getRun("r1"))?.status).toBe("STARTED");
     });
 
+    it("writes fenced key-values only while the fence's holder holds its lease unexpired", async () => {
+      await storage.acquireLease("worker:w1", "w1", 1000, 5000);
+      const fence = { lease: "worker:w1", holder: "w1", now: 2000 };
+      await storage.setKv({ "step_report/r1/a/0": "kept" }, { fence });
+      await expect(storage.setKv({ "step_report/r1/a/0": "late" }, { fence: { ...fence, now: 6000 } })).rejects.toThrow(/lost its lease worker:w1 \(it expired 0 s ago\)/);
+      await expect(storage.setKv({ "step_report/r1/b/0": "other" }, { fence: { ...fence, holder: "w2" } })).rejects.toThrow(/w1 holds it now/);
+      await expect(storage.setKv({ "step_report/r1/b/0": "none" }, { fence: { ...fence, lease: "worker:none" } })).rejects.toThrow(/no longer exists/);
+      expect(await storage.getKv(["step_report/r1/a/0", "step_report/r1/b/0"])).toEqual({ "step_report/r1/a/0": "kept" });
+    });
+
     it("stores key-value cursors and overwrites them", async () => {
       await storage.setKv({ a: "1", b: "2" });
       await storage.setKv({ a: "3" });

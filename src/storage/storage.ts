@@ -332,7 +332,11 @@ export interface Storage {
 
   // Key-value cursors
   getKv(keys: readonly string[]): Promise<Record<string, string>>;
-  setKv(values: Readonly<Record<string, string>>): Promise<void>;
+  /**
+   * Sets the keys in one transaction. With a fence (a worker's bookkeeping: who runs a step, its report), the values
+   * are written only while the fence's holder holds its lease unexpired, checked in that transaction (LeaseLostError).
+   */
+  setKv(values: Readonly<Record<string, string>>, options?: StoreEventsOptions): Promise<void>;
 }
 
 /**

@@ -31,7 +31,9 @@ export interface StepWriteFencing {
 export function holderFencing(input: StepTarget, instance: Instance): StepWriteFencing | undefined {
   const token = input.fence;
   if (!token) return undefined;
-  const fence = (): WriteFence => ({ lease: token.lease, holder: token.holder, now: instance.clock.now() + token.clockOffsetMs });
+  // The offset was taken against the real clock where the holder runs: applied to this process's real clock, whatever
+  // clock the instance here was given.
+  const fence = (): WriteFence => ({ lease: token.lease, holder: token.holder, now: Date.now() + token.clockOffsetMs });
   return { fence, assertHolder: () => assertFenceHolds(instance, fence(), input.runId) };
 }
 

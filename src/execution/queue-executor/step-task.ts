@@ -58,8 +58,10 @@ export async function executeQueuedStep(payload: QueuedStepPayload, context: Que
   } catch {
     return undefined;
   }
-  // The bookkeeping is the worker's as the step is: not written once the worker holds no lease.
-  await instance.storage.setKv({ [stepWorkerKey(input.runId, input.stepKey)]: workerId, [stepWorkerKey(input.runId, input.stepKey, attempt)]: workerId });
+  // The bookkeeping is the worker's as the step is: written with its lease, refused once the worker holds none.
+  const bookkeeping = workerFence ? { fence: workerFence() } : {};
+  const recorded = instance.storage.setKv({ [stepWorkerKey(input.runId, input.stepKey)]: workerId, [stepWorkerKey(input.runId, input.stepKey, attempt)]: workerId }, bookkeeping);
+  if (!(await recorded.then(() => true, (error: unknown) => (isFenced(error) ? false : Promise.reject(error))))) return undefined;
   const took = instance.storeEvents([
     {
       runId: input.runId,
@@ -100,7 +102,8 @@ export async function executeQueuedStep(payload: QueuedStepPayload, context: Que
   } catch {
     return undefined;
   }
-  await instance.storage.setKv({ [stepReportKey(input.runId, input.stepKey, attempt)]: JSON.stringify(report) });
+  const stored = instance.storage.setKv({ [stepReportKey(input.runId, input.stepKey, attempt)]: JSON.stringify(report) }, workerFence ? { fence: workerFence() } : {});
+  if (!(await stored.then(() => true, (error: unknown) => (isFenced(error) ? false : Promise.reject(error))))) return undefined;
   await context.notify?.(stepJobKey(input.runId, input.stepKey, attempt)).catch(() => undefined);
   return report;
 }

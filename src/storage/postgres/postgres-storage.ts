@@ -286,8 +286,8 @@ export class PostgresStorage implements Storage {
     return this.#kv.getKv(keys);
   }
 
-  setKv(values: Readonly<Record<string, string>>): Promise<void> {
-    return this.#kv.setKv(values);
+  setKv(values: Readonly<Record<string, string>>, options: StoreEventsOptions = {}): Promise<void> {
+    return this.#kv.setKv(values, options);
   }
 
   // Watching

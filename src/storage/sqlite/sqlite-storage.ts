@@ -252,7 +252,7 @@ export class SqliteStorage implements Storage {
     return this.#kv.getKv(keys);
   }
 
-  setKv(values: Readonly<Record<string, string>>): Promise<void> {
-    return this.#kv.setKv(values);
+  setKv(values: Readonly<Record<string, string>>, options: StoreEventsOptions = {}): Promise<void> {
+    return this.#kv.setKv(values, options);
   }
 }
