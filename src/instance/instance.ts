@@ -2,7 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
-import { readPartitionStatus, type PartitionStatus } from "./partition-status.js";
+import { readPartitionStatus, readPartitionStatuses, type PartitionStatus } from "./partition-status.js";
+import { readLatestCheckEvaluations } from "./latest-check-evaluations.js";
 import { computeLogManagerFor, type ComputeLogManager, type ComputeLogSettings } from "./compute-log-manager.js";
 import { randomUUID } from "node:crypto";
 import {
@@ -322,13 +323,14 @@ export class Instance {
     return options.limit === undefined ? matching : matching.slice(0, options.limit);
   }
 
-  /** The latest evaluation of each of an asset's checks, by check name. */
+  /** The latest evaluation of each of an asset's checks, by check name (newest first). */
   async getLatestAssetCheckEvaluations(key: AssetKeyLike): Promise<Map<string, EventRecord>> {
-    const latest = new Map<string, EventRecord>();
-    for (const record of await this.getAssetCheckEvaluations(key)) {
-      if (record.checkName !== undefined && !latest.has(record.checkName)) latest.set(record.checkName, record);
-    }
-    return latest;
+    return (await readLatestCheckEvaluations(this.storage, [key]))[0] as Map<string, EventRecord>;
+  }
+
+  /** `getLatestAssetCheckEvaluations` of many assets in one read (in the order of `keys`). */
+  async getLatestAssetCheckEvaluationsOf(keys: readonly AssetKeyLike[]): Promise<Map<string, EventRecord>[]> {
+    return readLatestCheckEvaluations(this.storage, keys);
   }
 
   // Asset index
@@ -359,6 +361,11 @@ export class Instance {
   /** Which partitions of `key` are materialized, failed, in progress and missing, as compact subsets. */
   async getPartitionStatus(key: AssetKeyLike, partitionsDef: PartitionsDefinition): Promise<PartitionStatus> {
     return readPartitionStatus(this.storage, key, partitionsDef, this.clock.now());
+  }
+
+  /** `getPartitionStatus` of many assets in one read of each kind (in the order of `items`). */
+  async getPartitionStatuses(items: readonly { key: AssetKeyLike; partitionsDef: PartitionsDefinition }[]): Promise<PartitionStatus[]> {
+    return readPartitionStatuses(this.storage, items, this.clock.now());
   }
 
   /**

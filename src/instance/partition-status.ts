@@ -2,7 +2,7 @@
 // cache that each read brings up to date with only the events written since the last read.
 import { AssetKey, type AssetKeyLike, type EventRecord } from "../core/index.js";
 import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type PartitionsDefinition, type PartitionsSubset } from "../partitions/index.js";
-import type { Storage } from "../storage/index.js";
+import type { AssetRecord, Storage } from "../storage/index.js";
 
 /** Where each partition of an asset stands: materialized, failed, in progress or missing, each as a partitions subset. */
 export interface PartitionStatus {
@@ -24,8 +24,25 @@ interface CachedStatus {
   inProgress: Record<string, string[]>;
 }
 
+/** A status as last read in this process: the stored one, already deserialized. Never mutated (replaced). */
+interface HeldStatus {
+  readonly def: PartitionsDefinition;
+  readonly fingerprint: string;
+  readonly wipedBelow: number;
+  /** Every event of the asset up to this storage id is applied. */
+  readonly cursor: number;
+  readonly materialized: PartitionsSubset;
+  readonly failed: PartitionsSubset;
+  readonly inProgress: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 const TRACKED = ["ASSET_MATERIALIZATION", "ASSET_FAILED_TO_MATERIALIZE", "ASSET_MATERIALIZATION_PLANNED"] as const;
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
+
+// The statuses read by this process, per storage: a read then costs the events since the last one, without
+// reading the stored copy again. Events are the truth, so a stale entry (another process read and wrote since)
+// still comes out right once the events after its cursor are applied.
+const HELD = new WeakMap<Storage, Map<string, HeldStatus>>();
 
 /**
  * The status of every partition of `key` under `partitionsDef`. The first read scans the asset's partition
@@ -37,64 +54,191 @@ export async function readPartitionStatus(
   partitionsDef: PartitionsDefinition,
   currentTime: number,
 ): Promise<PartitionStatus> {
-  const key = AssetKey.from(keyLike);
-  const cacheKey = `partition_status/${key.toString()}`;
-  const [record] = await storage.getAssetRecords([key]);
-  const wipedBelow = record?.wipedBelowStorageId ?? 0;
-  const fingerprint = partitionsDefinitionFingerprint(partitionsDef);
-  const dynamicPartitionsStore = await DynamicPartitionsSnapshot.load(storage, [partitionsDef]);
+  return (await readPartitionStatuses(storage, [{ key: keyLike, partitionsDef }], currentTime))[0] as PartitionStatus;
+}
+
+/**
+ * The statuses of many assets, in one read of each kind for all of them (what an automation tick needs): the asset
+ * records, the stored statuses not held yet, and each tracked event type since the statuses' cursors.
+ */
+export async function readPartitionStatuses(
+  storage: Storage,
+  items: readonly { key: AssetKeyLike; partitionsDef: PartitionsDefinition }[],
+  currentTime: number,
+): Promise<PartitionStatus[]> {
+  if (items.length === 0) return [];
+  const keys = items.map((item) => AssetKey.from(item.key));
+  const ids = keys.map((k) => k.toString());
+  const unique = [...new Map(keys.map((k, i) => [ids[i] as string, k])).values()];
+  // Read first: every event at or below it is seen by the reads below, so each status is current up to it.
+  const [maxStorageId, records, dynamicPartitionsStore] = await Promise.all([
+    storage.getMaxStorageId(),
+    storage.getAssetRecords(unique),
+    DynamicPartitionsSnapshot.load(storage, items.map((item) => item.partitionsDef)),
+  ]);
+  const recordById = new Map<string, AssetRecord>(records.map((r) => [r.assetKey.toString(), r]));
   const options = { currentTime, dynamicPartitionsStore };
+  let held = HELD.get(storage);
+  if (!held) HELD.set(storage, (held = new Map()));
 
-  let cached: CachedStatus | undefined;
-  try {
-    const raw = (await storage.getKv([cacheKey]))[cacheKey];
-    const parsed = raw === undefined ? undefined : (JSON.parse(raw) as CachedStatus);
-    if (parsed && parsed.fingerprint === fingerprint && parsed.wipedBelow === wipedBelow) cached = parsed;
-  } catch {
-    cached = undefined;
+  // Where each item starts: the status held in memory, else the stored one, else nothing.
+  interface Start {
+    readonly id: string;
+    readonly key: AssetKey;
+    readonly def: PartitionsDefinition;
+    readonly fingerprint: string;
+    readonly wipedBelow: number;
+    from: HeldStatus | undefined;
   }
-  let materialized = cached ? partitionsDef.deserializeSubset(cached.materialized) : partitionsDef.emptySubset();
-  let failed = cached ? partitionsDef.deserializeSubset(cached.failed) : partitionsDef.emptySubset();
-  const inProgress = new Map<string, Set<string>>(Object.entries(cached?.inProgress ?? {}).map(([run, keys]) => [run, new Set(keys)]));
-  let cursor = cached?.cursor ?? wipedBelow;
-
-  const batches = await Promise.all(TRACKED.map((eventType) => storage.getEventRecords({ eventType, assetKey: key, afterStorageId: cursor, ascending: true })));
-  const events: EventRecord[] = batches.flat().sort((a, b) => a.storageId - b.storageId);
-  // Partitions that no longer exist in the definition (a dynamic key deleted, a range narrowed) are left out.
-  const known = (partition: string | undefined): partition is string => partition !== undefined && partitionsDef.hasPartitionKey(partition, options);
-  for (const event of events) {
-    cursor = Math.max(cursor, event.storageId);
-    const partition = event.partition;
-    if (!known(partition)) continue;
-    if (event.eventType === "ASSET_MATERIALIZATION") {
-      materialized = materialized.withPartitionKeys([partition]);
-      if (failed.has(partition)) failed = failed.difference(partitionsDef.subsetWithPartitionKeys([partition]));
-      inProgress.get(event.runId)?.delete(partition);
-    } else if (event.eventType === "ASSET_FAILED_TO_MATERIALIZE") {
-      failed = failed.withPartitionKeys([partition]);
-      inProgress.get(event.runId)?.delete(partition);
-    } else {
-      const planned = inProgress.get(event.runId) ?? new Set<string>();
-      planned.add(partition);
-      inProgress.set(event.runId, planned);
+  const starts: Start[] = [];
+  const unheld: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const id = ids[i] as string;
+    const def = (items[i] as { partitionsDef: PartitionsDefinition }).partitionsDef;
+    const fingerprint = partitionsDefinitionFingerprint(def);
+    // No record: the asset has no event above its wipe line (none yet, or none since a wipe), so its status is
+    // empty whatever was held or stored before.
+    const wipedBelow = recordById.get(id)?.wipedBelowStorageId ?? ABSENT;
+    const h = held.get(cacheKeyOf(id));
+    const usable = h !== undefined && h.def === def && h.fingerprint === fingerprint && h.wipedBelow === wipedBelow;
+    starts.push({ id, key: keys[i] as AssetKey, def, fingerprint, wipedBelow, from: usable ? h : undefined });
+    if (!usable && wipedBelow !== ABSENT) unheld.push(cacheKeyOf(id));
+  }
+  const stored = unheld.length > 0 ? await storage.getKv([...new Set(unheld)]) : {};
+  for (const start of starts) {
+    if (start.from || start.wipedBelow === ABSENT) continue;
+    const raw = stored[cacheKeyOf(start.id)];
+    try {
+      const parsed = raw === undefined || raw === "" ? undefined : (JSON.parse(raw) as CachedStatus);
+      if (parsed && parsed.fingerprint === start.fingerprint && parsed.wipedBelow === start.wipedBelow) {
+        start.from = {
+          def: start.def,
+          fingerprint: start.fingerprint,
+          wipedBelow: start.wipedBelow,
+          cursor: parsed.cursor,
+          materialized: start.def.deserializeSubset(parsed.materialized),
+          failed: start.def.deserializeSubset(parsed.failed),
+          inProgress: new Map(Object.entries(parsed.inProgress ?? {}).map(([run, partitions]) => [run, new Set(partitions)])),
+        };
+      }
+    } catch {
+      start.from = undefined;
     }
   }
-  if (inProgress.size > 0) {
-    for (const run of await storage.getRuns({ runIds: [...inProgress.keys()] })) if (FINISHED.has(run.status)) inProgress.delete(run.runId);
-    for (const [run, keys] of inProgress) if (keys.size === 0) inProgress.delete(run);
+
+  // The events after each status's cursor: one query per event type for the assets that share a cursor (after
+  // a first read, all of them), each asset keeping only the events after its own.
+  const cursorOf = (start: Start): number => (start.wipedBelow === ABSENT ? maxStorageId : (start.from?.cursor ?? start.wipedBelow));
+  const groups = groupByCursor(starts.map((start) => ({ key: start.key, cursor: cursorOf(start) })), maxStorageId);
+  const eventsById = new Map<string, EventRecord[]>();
+  if (groups.length > 0) {
+    const batches = await Promise.all(
+      groups.flatMap(([after, assetKeys]) =>
+        TRACKED.map((eventType) => storage.getEventRecords({ eventType, assetKeys, afterStorageId: after, beforeStorageId: maxStorageId + 1, ascending: true })),
+      ),
+    );
+    for (const event of batches.flat()) {
+      const id = event.assetKey?.toString();
+      if (id === undefined) continue;
+      const list = eventsById.get(id);
+      if (list) list.push(event);
+      else eventsById.set(id, [event]);
+    }
   }
-  const next: CachedStatus = {
-    fingerprint,
-    wipedBelow,
-    cursor,
-    materialized: materialized.serialize(),
-    failed: failed.serialize(),
-    inProgress: Object.fromEntries([...inProgress].map(([run, keys]) => [run, [...keys]])),
-  };
-  if (!cached || events.length > 0 || Object.keys(next.inProgress).length !== Object.keys(cached.inProgress).length) {
-    await storage.setKv({ [cacheKey]: JSON.stringify(next) });
+
+  interface Next {
+    readonly start: Start;
+    readonly materialized: PartitionsSubset;
+    readonly failed: PartitionsSubset;
+    readonly inProgress: Map<string, Set<string>>;
+    readonly eventsApplied: number;
   }
-  const running = partitionsDef.subsetWithPartitionKeys([...inProgress.values()].flatMap((keys) => [...keys]).filter(known));
-  const missing = materialized.union(failed).union(running).complement(options);
-  return { materialized, failed, inProgress: running, missing };
+  const nexts: Next[] = [];
+  for (const start of starts) {
+    const def = start.def;
+    const from = start.from;
+    let materialized = from ? from.materialized : def.emptySubset();
+    let failed = from ? from.failed : def.emptySubset();
+    const inProgress = new Map<string, Set<string>>();
+    for (const [run, partitions] of from?.inProgress ?? []) inProgress.set(run, new Set(partitions));
+    const since = cursorOf(start);
+    const events = (eventsById.get(start.id) ?? []).filter((e) => e.storageId > since);
+    if (events.length > 1) events.sort((a, b) => a.storageId - b.storageId);
+    // Partitions that no longer exist in the definition (a dynamic key deleted, a range narrowed) are left out.
+    const known = (partition: string | undefined): partition is string => partition !== undefined && def.hasPartitionKey(partition, options);
+    for (const event of events) {
+      const partition = event.partition;
+      if (!known(partition)) continue;
+      if (event.eventType === "ASSET_MATERIALIZATION") {
+        materialized = materialized.withPartitionKeys([partition]);
+        if (failed.has(partition)) failed = failed.difference(def.subsetWithPartitionKeys([partition]));
+        inProgress.get(event.runId)?.delete(partition);
+      } else if (event.eventType === "ASSET_FAILED_TO_MATERIALIZE") {
+        failed = failed.withPartitionKeys([partition]);
+        inProgress.get(event.runId)?.delete(partition);
+      } else {
+        const planned = inProgress.get(event.runId) ?? new Set<string>();
+        planned.add(partition);
+        inProgress.set(event.runId, planned);
+      }
+    }
+    nexts.push({ start, materialized, failed, inProgress, eventsApplied: events.length });
+  }
+
+  const running = new Set<string>();
+  for (const next of nexts) for (const run of next.inProgress.keys()) running.add(run);
+  const finished = new Set<string>();
+  if (running.size > 0) for (const run of await storage.getRuns({ runIds: [...running] })) if (FINISHED.has(run.status)) finished.add(run.runId);
+
+  const toStore: Record<string, string> = {};
+  const out: PartitionStatus[] = [];
+  for (const { start, materialized, failed, inProgress, eventsApplied } of nexts) {
+    for (const [run, partitions] of inProgress) if (finished.has(run) || partitions.size === 0) inProgress.delete(run);
+    // Stored again when it moved (or was never stored); a cursor that merely advanced is not worth a write.
+    if (start.wipedBelow !== ABSENT && (!start.from || eventsApplied > 0 || inProgress.size !== start.from.inProgress.size)) {
+      toStore[cacheKeyOf(start.id)] = JSON.stringify({
+        fingerprint: start.fingerprint,
+        wipedBelow: start.wipedBelow,
+        cursor: maxStorageId,
+        materialized: materialized.serialize(),
+        failed: failed.serialize(),
+        inProgress: Object.fromEntries([...inProgress].map(([run, partitions]) => [run, [...partitions]])),
+      } satisfies CachedStatus);
+    }
+    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, cursor: maxStorageId, materialized, failed, inProgress });
+    const partitionsInProgress: string[] = [];
+    for (const partitions of inProgress.values()) for (const partition of partitions) if (start.def.hasPartitionKey(partition, options)) partitionsInProgress.push(partition);
+    const inProgressSubset = start.def.subsetWithPartitionKeys(partitionsInProgress);
+    const missing = materialized.union(failed).union(inProgressSubset).complement(options);
+    out.push({ materialized, failed, inProgress: inProgressSubset, missing });
+  }
+  if (Object.keys(toStore).length > 0) await storage.setKv(toStore);
+  return out;
+}
+
+const ABSENT = -1;
+
+/**
+ * The assets to read events of, grouped by the storage id to read after: one group per cursor (a few: those read
+ * together before share one), the lower ones merged from the smallest when there are many. Assets already at
+ * `maxStorageId` have nothing to read.
+ */
+export function groupByCursor(items: readonly { key: AssetKey; cursor: number }[], maxStorageId: number): [number, AssetKey[]][] {
+  const byCursor = new Map<number, AssetKey[]>();
+  for (const { key, cursor } of items) {
+    if (cursor >= maxStorageId) continue;
+    const group = byCursor.get(cursor);
+    if (group) group.push(key);
+    else byCursor.set(cursor, [key]);
+  }
+  const groups = [...byCursor].sort((a, b) => b[0] - a[0]);
+  if (groups.length <= MAX_CURSOR_GROUPS) return groups;
+  const merged = groups.slice(MAX_CURSOR_GROUPS - 1);
+  return [...groups.slice(0, MAX_CURSOR_GROUPS - 1), [(merged[merged.length - 1] as [number, AssetKey[]])[0], merged.flatMap(([, keys]) => keys)]];
+}
+
+const MAX_CURSOR_GROUPS = 4;
+
+function cacheKeyOf(id: string): string {
+  return `partition_status/${id}`;
 }

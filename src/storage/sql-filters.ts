@@ -67,14 +67,16 @@ export function runLogsQuery(runId: string, afterStorageId: number, types: reado
 }
 
 /**
- * Events of a type, optionally of one asset (then only those above its wipe line) and some of its
- * partitions, between storage ids; or undefined when the filter selects nothing.
+ * Events of a type, optionally of one asset or some assets (then only those above each one's wipe line) and
+ * some partitions, between storage ids; or undefined when the filter selects nothing.
  */
 export function eventRecordsQuery(filter: EventRecordsFilter, d: SqlDialect, params: unknown[]): string | undefined {
+  if (filter.assetKeys && filter.assetKeys.length === 0) return undefined;
   const where = [`e.event_type = ${d.param(params, filter.eventType)}`];
   let join = "";
-  if (filter.assetKey) {
-    where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
+  if (filter.assetKey) where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
+  if (filter.assetKeys) where.push(d.oneOf(params, "e.asset_key", [...new Set(filter.assetKeys.map((k) => k.toString()))]));
+  if (filter.assetKey || filter.assetKeys) {
     join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
     where.push("e.id > coalesce(a.wiped_below_id, 0)");
   }

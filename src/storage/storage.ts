@@ -61,6 +61,8 @@ export interface IdPrefixMatches {
 export interface EventRecordsFilter {
   eventType: EventType;
   assetKey?: AssetKey;
+  /** Only events of these assets (each above its wipe line, as with `assetKey`): one read for many assets. */
+  assetKeys?: readonly AssetKey[];
   partitions?: readonly string[];
   /** Only events after this storage id (exclusive). */
   afterStorageId?: number;
