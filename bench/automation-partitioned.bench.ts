@@ -21,8 +21,8 @@ import { AutomationCondition, evaluateAutomationConditions } from "../src/index.
 import { AutomationConditionSensorDefinition } from "../src/automation/index.js";
 import { median, medianWithCpu, type Measurement, report } from "./harness.js";
 
-const HOURLY = new HourlyPartitionsDefinition({ startDate: "2020-01-01-00:00" });
-const DAILY = new DailyPartitionsDefinition({ startDate: "2020-01-01" });
+export const HOURLY = new HourlyPartitionsDefinition({ startDate: "2020-01-01-00:00" });
+export const DAILY = new DailyPartitionsDefinition({ startDate: "2020-01-01" });
 
 /** The reference's layers: [assets, upstreams per asset (round robin over the layer above), partitions, checks per asset]. */
 const LAYERS: readonly [number, number, PartitionsDefinition, number][] = [
@@ -35,17 +35,17 @@ const LAYERS: readonly [number, number, PartitionsDefinition, number][] = [
 ];
 
 /** 2026-11-02 00:30 UTC: the latest hourly partition is 2026-11-01-23:00, the latest daily one 2026-11-01. */
-const T0 = Date.UTC(2026, 10, 2, 0, 30);
-const HISTORY_HOURS = 24;
-const HISTORY_DAYS = 7;
+export const T0 = Date.UTC(2026, 10, 2, 0, 30);
+export const HISTORY_HOURS = 24;
+export const HISTORY_DAYS = 7;
 
-interface Node {
+export interface Node {
   readonly name: string;
   readonly def: PartitionsDefinition;
   readonly checks: readonly string[];
 }
 
-function build(): { defs: Definitions; nodes: Node[]; layers: Node[][] } {
+export function build(): { defs: Definitions; nodes: Node[]; layers: Node[][] } {
   const condition = AutomationCondition.eager().and(AutomationCondition.allDepsBlockingChecksPassed());
   const layers: Node[][] = [];
   const assets: AssetsDefinition<unknown>[] = [];
@@ -73,7 +73,7 @@ function build(): { defs: Definitions; nodes: Node[]; layers: Node[][] } {
 }
 
 /** Materializations (and passed checks) written straight to the event log: the rows runs would write. */
-async function record(instance: Instance, items: readonly { node: Node; partition: string }[], timestamp: number): Promise<void> {
+export async function record(instance: Instance, items: readonly { node: Node; partition: string }[], timestamp: number): Promise<void> {
   const run = await instance.createRun({ jobName: "__bench__", tags: {}, assetSelection: [], runConfig: {} });
   let batch: TesseraEvent[] = [];
   for (const { node, partition } of items) {
@@ -89,7 +89,7 @@ async function record(instance: Instance, items: readonly { node: Node; partitio
 }
 
 /** The latest `count` partitions of `def` before the one that ends at or before `at` (excluded: it lands later). */
-function history(def: PartitionsDefinition, at: number, count: number, skipLatest: number): string[] {
+export function history(def: PartitionsDefinition, at: number, count: number, skipLatest: number): string[] {
   const keys = def.getPartitionKeys({ currentTime: at });
   return keys.slice(keys.length - skipLatest - count, keys.length - skipLatest);
 }

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, readPartitionStatuses, type PartitionStatus } from "./partition-status.js";
+import { readLatestCheckEvaluations } from "./latest-check-evaluations.js";
 import { computeLogManagerFor, type ComputeLogManager, type ComputeLogSettings } from "./compute-log-manager.js";
 import { randomUUID } from "node:crypto";
 import {
@@ -322,13 +323,14 @@ export class Instance {
     return options.limit === undefined ? matching : matching.slice(0, options.limit);
   }
 
-  /** The latest evaluation of each of an asset's checks, by check name. */
+  /** The latest evaluation of each of an asset's checks, by check name (newest first). */
   async getLatestAssetCheckEvaluations(key: AssetKeyLike): Promise<Map<string, EventRecord>> {
-    const latest = new Map<string, EventRecord>();
-    for (const record of await this.getAssetCheckEvaluations(key)) {
-      if (record.checkName !== undefined && !latest.has(record.checkName)) latest.set(record.checkName, record);
-    }
-    return latest;
+    return (await readLatestCheckEvaluations(this.storage, [key]))[0] as Map<string, EventRecord>;
+  }
+
+  /** `getLatestAssetCheckEvaluations` of many assets in one read (in the order of `keys`). */
+  async getLatestAssetCheckEvaluationsOf(keys: readonly AssetKeyLike[]): Promise<Map<string, EventRecord>[]> {
+    return readLatestCheckEvaluations(this.storage, keys);
   }
 
   // Asset index

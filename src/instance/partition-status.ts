@@ -2,7 +2,7 @@
 // cache that each read brings up to date with only the events written since the last read.
 import { AssetKey, type AssetKeyLike, type EventRecord } from "../core/index.js";
 import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type PartitionsDefinition, type PartitionsSubset } from "../partitions/index.js";
-import type { Storage } from "../storage/index.js";
+import type { AssetRecord, Storage } from "../storage/index.js";
 
 /** Where each partition of an asset stands: materialized, failed, in progress or missing, each as a partitions subset. */
 export interface PartitionStatus {
@@ -24,8 +24,25 @@ interface CachedStatus {
   inProgress: Record<string, string[]>;
 }
 
+/** A status as last read in this process: the stored one, already deserialized. Never mutated (replaced). */
+interface HeldStatus {
+  readonly def: PartitionsDefinition;
+  readonly fingerprint: string;
+  readonly wipedBelow: number;
+  /** Every event of the asset up to this storage id is applied. */
+  readonly cursor: number;
+  readonly materialized: PartitionsSubset;
+  readonly failed: PartitionsSubset;
+  readonly inProgress: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 const TRACKED = ["ASSET_MATERIALIZATION", "ASSET_FAILED_TO_MATERIALIZE", "ASSET_MATERIALIZATION_PLANNED", "ASSET_WIPED"] as const;
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
+
+// The statuses read by this process, per storage: a read then costs the events since the last one, without
+// reading the stored copy again. Events are the truth, so a stale entry (another process read and wrote since)
+// still comes out right once the events after its cursor are applied.
+const HELD = new WeakMap<Storage, Map<string, HeldStatus>>();
 
 /**
  * The status of every partition of `key` under `partitionsDef`. The first read scans the asset's partition
@@ -37,154 +54,196 @@ export async function readPartitionStatus(
   partitionsDef: PartitionsDefinition,
   currentTime: number,
 ): Promise<PartitionStatus> {
-  const [status] = await readPartitionStatuses(storage, [{ key: keyLike, partitionsDef }], currentTime);
-  return status as PartitionStatus;
+  return (await readPartitionStatuses(storage, [{ key: keyLike, partitionsDef }], currentTime))[0] as PartitionStatus;
 }
 
-/** How many assets one batched read names in a statement (SQLite caps a statement's parameters). */
-const ASSETS_PER_READ = 2_000;
-
 /**
- * The partition status of many assets, in order, with a fixed number of storage reads whatever their number (up to
- * ASSETS_PER_READ at a time): the asset index, the cached statuses, the dynamic partitions and each tracked event
- * type are read once for all of them, and the runs still planning partitions once.
+ * The statuses of many assets, in one read of each kind for all of them (what an automation tick needs): the asset
+ * records, the stored statuses not held yet, and each tracked event type since the statuses' cursors.
  */
 export async function readPartitionStatuses(
   storage: Storage,
-  entries: readonly { key: AssetKeyLike; partitionsDef: PartitionsDefinition }[],
+  items: readonly { key: AssetKeyLike; partitionsDef: PartitionsDefinition }[],
   currentTime: number,
 ): Promise<PartitionStatus[]> {
-  const out: PartitionStatus[] = [];
-  for (let i = 0; i < entries.length; i += ASSETS_PER_READ) out.push(...(await readBatch(storage, entries.slice(i, i + ASSETS_PER_READ), currentTime)));
-  return out;
-}
-
-interface Working {
-  key: AssetKey;
-  partitionsDef: PartitionsDefinition;
-  fingerprint: string;
-  wipedBelow: number;
-  cached: CachedStatus | undefined;
-  materialized: PartitionsSubset;
-  failed: PartitionsSubset;
-  inProgress: Map<string, Set<string>>;
-  cursor: number;
-  changed: boolean;
-}
-
-async function readBatch(storage: Storage, entries: readonly { key: AssetKeyLike; partitionsDef: PartitionsDefinition }[], currentTime: number): Promise<PartitionStatus[]> {
-  if (entries.length === 0) return [];
-  const keys = entries.map((e) => AssetKey.from(e.key));
-  const cacheKeys = keys.map((k) => `partition_status/${k.toString()}`);
-  const [records, dynamicPartitionsStore, stored] = await Promise.all([
-    storage.getAssetRecords(keys),
-    DynamicPartitionsSnapshot.load(storage, entries.map((e) => e.partitionsDef)),
-    storage.getKv([...new Set(cacheKeys)]),
+  if (items.length === 0) return [];
+  const keys = items.map((item) => AssetKey.from(item.key));
+  const ids = keys.map((k) => k.toString());
+  const unique = [...new Map(keys.map((k, i) => [ids[i] as string, k])).values()];
+  // Read first: every event at or below it is seen by the reads below, so each status is current up to it.
+  const [maxStorageId, records, dynamicPartitionsStore] = await Promise.all([
+    storage.getMaxStorageId(),
+    storage.getAssetRecords(unique),
+    DynamicPartitionsSnapshot.load(storage, items.map((item) => item.partitionsDef)),
   ]);
-  const recordByKey = new Map(records.map((r) => [r.assetKey.toString(), r]));
+  const recordById = new Map<string, AssetRecord>(records.map((r) => [r.assetKey.toString(), r]));
   const options = { currentTime, dynamicPartitionsStore };
+  let held = HELD.get(storage);
+  if (!held) HELD.set(storage, (held = new Map()));
 
-  const working: Working[] = entries.map((entry, i) => {
-    const key = keys[i] as AssetKey;
-    const wipedBelow = recordByKey.get(key.toString())?.wipedBelowStorageId ?? 0;
-    const fingerprint = partitionsDefinitionFingerprint(entry.partitionsDef);
-    let cached: CachedStatus | undefined;
-    try {
-      const raw = stored[cacheKeys[i] as string];
-      const parsed = raw === undefined || raw === "" ? undefined : (JSON.parse(raw) as CachedStatus);
-      if (parsed && parsed.fingerprint === fingerprint && parsed.wipedBelow === wipedBelow) cached = parsed;
-    } catch {
-      cached = undefined;
-    }
-    const def = entry.partitionsDef;
-    return {
-      key,
-      partitionsDef: def,
-      fingerprint,
-      wipedBelow,
-      cached,
-      materialized: cached ? def.deserializeSubset(cached.materialized) : def.emptySubset(),
-      failed: cached ? def.deserializeSubset(cached.failed) : def.emptySubset(),
-      inProgress: new Map<string, Set<string>>(Object.entries(cached?.inProgress ?? {}).map(([run, ks]) => [run, new Set(ks)])),
-      cursor: cached?.cursor ?? wipedBelow,
-      changed: false,
-    };
-  });
-
-  // One read per event type for every asset, from the oldest cursor; each asset then skips what it has seen.
-  const from = Math.min(...working.map((w) => w.cursor));
-  const batches = await Promise.all(
-    TRACKED.map((eventType) =>
-      working.length === 1
-        ? storage.getEventRecords({ eventType, assetKey: (working[0] as Working).key, afterStorageId: from, ascending: true })
-        : storage.getEventRecords({ eventType, assetKeys: [...new Set(keys.map((k) => k.toString()))].map((k) => AssetKey.from(k)), afterStorageId: from, ascending: true }),
-    ),
-  );
-  const eventsByKey = new Map<string, EventRecord[]>();
-  for (const event of batches.flat()) {
-    const id = (event.assetKey as AssetKey).toString();
-    let list = eventsByKey.get(id);
-    if (list === undefined) eventsByKey.set(id, (list = []));
-    list.push(event);
+  // Where each item starts: the status held in memory, else the stored one, else nothing.
+  interface Start {
+    readonly id: string;
+    readonly key: AssetKey;
+    readonly def: PartitionsDefinition;
+    readonly fingerprint: string;
+    readonly wipedBelow: number;
+    from: HeldStatus | undefined;
   }
-  for (const list of eventsByKey.values()) list.sort((a, b) => a.storageId - b.storageId);
+  const starts: Start[] = [];
+  const unheld: string[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const id = ids[i] as string;
+    const def = (items[i] as { partitionsDef: PartitionsDefinition }).partitionsDef;
+    const fingerprint = partitionsDefinitionFingerprint(def);
+    // No record: the asset has no event above its wipe line (none yet, or none since a wipe), so its status is
+    // empty whatever was held or stored before.
+    const wipedBelow = recordById.get(id)?.wipedBelowStorageId ?? ABSENT;
+    const h = held.get(cacheKeyOf(id));
+    const usable = h !== undefined && h.def === def && h.fingerprint === fingerprint && h.wipedBelow === wipedBelow;
+    starts.push({ id, key: keys[i] as AssetKey, def, fingerprint, wipedBelow, from: usable ? h : undefined });
+    if (!usable && wipedBelow !== ABSENT) unheld.push(cacheKeyOf(id));
+  }
+  const stored = unheld.length > 0 ? await storage.getKv([...new Set(unheld)]) : {};
+  for (const start of starts) {
+    if (start.from || start.wipedBelow === ABSENT) continue;
+    const raw = stored[cacheKeyOf(start.id)];
+    try {
+      const parsed = raw === undefined || raw === "" ? undefined : (JSON.parse(raw) as CachedStatus);
+      if (parsed && parsed.fingerprint === start.fingerprint && parsed.wipedBelow === start.wipedBelow) {
+        start.from = {
+          def: start.def,
+          fingerprint: start.fingerprint,
+          wipedBelow: start.wipedBelow,
+          cursor: parsed.cursor,
+          materialized: start.def.deserializeSubset(parsed.materialized),
+          failed: start.def.deserializeSubset(parsed.failed),
+          inProgress: new Map(Object.entries(parsed.inProgress ?? {}).map(([run, partitions]) => [run, new Set(partitions)])),
+        };
+      }
+    } catch {
+      start.from = undefined;
+    }
+  }
 
-  for (const w of working) {
-    const def = w.partitionsDef;
+  // The events after each status's cursor: one query per event type for the assets that share a cursor (after
+  // a first read, all of them), each asset keeping only the events after its own.
+  const cursorOf = (start: Start): number => (start.wipedBelow === ABSENT ? maxStorageId : (start.from?.cursor ?? start.wipedBelow));
+  const groups = groupByCursor(starts.map((start) => ({ key: start.key, cursor: cursorOf(start) })), maxStorageId);
+  const eventsById = new Map<string, EventRecord[]>();
+  if (groups.length > 0) {
+    const batches = await Promise.all(
+      groups.flatMap(([after, assetKeys]) =>
+        TRACKED.map((eventType) => storage.getEventRecords({ eventType, assetKeys, afterStorageId: after, beforeStorageId: maxStorageId + 1, ascending: true })),
+      ),
+    );
+    for (const event of batches.flat()) {
+      const id = event.assetKey?.toString();
+      if (id === undefined) continue;
+      const list = eventsById.get(id);
+      if (list) list.push(event);
+      else eventsById.set(id, [event]);
+    }
+  }
+
+  interface Next {
+    readonly start: Start;
+    readonly materialized: PartitionsSubset;
+    readonly failed: PartitionsSubset;
+    readonly inProgress: Map<string, Set<string>>;
+    readonly eventsApplied: number;
+  }
+  const nexts: Next[] = [];
+  for (const start of starts) {
+    const def = start.def;
+    const from = start.from;
+    let materialized = from ? from.materialized : def.emptySubset();
+    let failed = from ? from.failed : def.emptySubset();
+    const inProgress = new Map<string, Set<string>>();
+    for (const [run, partitions] of from?.inProgress ?? []) inProgress.set(run, new Set(partitions));
+    const since = cursorOf(start);
+    const events = (eventsById.get(start.id) ?? []).filter((e) => e.storageId > since);
+    if (events.length > 1) events.sort((a, b) => a.storageId - b.storageId);
     // Partitions that no longer exist in the definition (a dynamic key deleted, a range narrowed) are left out.
     const known = (partition: string | undefined): partition is string => partition !== undefined && def.hasPartitionKey(partition, options);
-    const startCursor = w.cursor;
-    for (const event of eventsByKey.get(w.key.toString()) ?? []) {
-      if (event.storageId <= startCursor) continue;
-      w.changed = true;
-      w.cursor = Math.max(w.cursor, event.storageId);
+    for (const event of events) {
       const partition = event.partition;
       if (!known(partition)) continue;
       if (event.eventType === "ASSET_MATERIALIZATION") {
-        w.materialized = w.materialized.withPartitionKeys([partition]);
-        if (w.failed.has(partition)) w.failed = w.failed.difference(def.subsetWithPartitionKeys([partition]));
-        w.inProgress.get(event.runId)?.delete(partition);
+        materialized = materialized.withPartitionKeys([partition]);
+        if (failed.has(partition)) failed = failed.difference(def.subsetWithPartitionKeys([partition]));
+        inProgress.get(event.runId)?.delete(partition);
       } else if (event.eventType === "ASSET_WIPED") {
         // A partition wipe: the partition is missing again (a run still planning it keeps it in progress).
         const wiped = def.subsetWithPartitionKeys([partition]);
-        if (w.materialized.has(partition)) w.materialized = w.materialized.difference(wiped);
-        if (w.failed.has(partition)) w.failed = w.failed.difference(wiped);
+        if (materialized.has(partition)) materialized = materialized.difference(wiped);
+        if (failed.has(partition)) failed = failed.difference(wiped);
       } else if (event.eventType === "ASSET_FAILED_TO_MATERIALIZE") {
-        w.failed = w.failed.withPartitionKeys([partition]);
-        w.inProgress.get(event.runId)?.delete(partition);
+        failed = failed.withPartitionKeys([partition]);
+        inProgress.get(event.runId)?.delete(partition);
       } else {
-        const planned = w.inProgress.get(event.runId) ?? new Set<string>();
+        const planned = inProgress.get(event.runId) ?? new Set<string>();
         planned.add(partition);
-        w.inProgress.set(event.runId, planned);
+        inProgress.set(event.runId, planned);
       }
     }
+    nexts.push({ start, materialized, failed, inProgress, eventsApplied: events.length });
   }
 
-  const planningRuns = new Set(working.flatMap((w) => [...w.inProgress.keys()]));
-  if (planningRuns.size > 0) {
-    const finished = new Set((await storage.getRuns({ runIds: [...planningRuns] })).filter((run) => FINISHED.has(run.status)).map((run) => run.runId));
-    for (const w of working) {
-      for (const [run, ks] of w.inProgress) if (finished.has(run) || ks.size === 0) w.inProgress.delete(run);
+  const running = new Set<string>();
+  for (const next of nexts) for (const run of next.inProgress.keys()) running.add(run);
+  const finished = new Set<string>();
+  if (running.size > 0) for (const run of await storage.getRuns({ runIds: [...running] })) if (FINISHED.has(run.status)) finished.add(run.runId);
+
+  const toStore: Record<string, string> = {};
+  const out: PartitionStatus[] = [];
+  for (const { start, materialized, failed, inProgress, eventsApplied } of nexts) {
+    for (const [run, partitions] of inProgress) if (finished.has(run) || partitions.size === 0) inProgress.delete(run);
+    // Stored again when it moved (or was never stored); a cursor that merely advanced is not worth a write.
+    if (start.wipedBelow !== ABSENT && (!start.from || eventsApplied > 0 || inProgress.size !== start.from.inProgress.size)) {
+      toStore[cacheKeyOf(start.id)] = JSON.stringify({
+        fingerprint: start.fingerprint,
+        wipedBelow: start.wipedBelow,
+        cursor: maxStorageId,
+        materialized: materialized.serialize(),
+        failed: failed.serialize(),
+        inProgress: Object.fromEntries([...inProgress].map(([run, partitions]) => [run, [...partitions]])),
+      } satisfies CachedStatus);
     }
+    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, cursor: maxStorageId, materialized, failed, inProgress });
+    const partitionsInProgress: string[] = [];
+    for (const partitions of inProgress.values()) for (const partition of partitions) if (start.def.hasPartitionKey(partition, options)) partitionsInProgress.push(partition);
+    const inProgressSubset = start.def.subsetWithPartitionKeys(partitionsInProgress);
+    const missing = materialized.union(failed).union(inProgressSubset).complement(options);
+    out.push({ materialized, failed, inProgress: inProgressSubset, missing });
   }
+  if (Object.keys(toStore).length > 0) await storage.setKv(toStore);
+  return out;
+}
 
-  const writes: Record<string, string> = {};
-  const statuses = working.map((w, i): PartitionStatus => {
-    const next: CachedStatus = {
-      fingerprint: w.fingerprint,
-      wipedBelow: w.wipedBelow,
-      cursor: w.cursor,
-      materialized: w.materialized.serialize(),
-      failed: w.failed.serialize(),
-      inProgress: Object.fromEntries([...w.inProgress].map(([run, ks]) => [run, [...ks]])),
-    };
-    if (!w.cached || w.changed || Object.keys(next.inProgress).length !== Object.keys(w.cached.inProgress).length) writes[cacheKeys[i] as string] = JSON.stringify(next);
-    const def = w.partitionsDef;
-    const known = (partition: string): boolean => def.hasPartitionKey(partition, options);
-    const running = def.subsetWithPartitionKeys([...w.inProgress.values()].flatMap((ks) => [...ks]).filter(known));
-    const missing = w.materialized.union(w.failed).union(running).complement(options);
-    return { materialized: w.materialized, failed: w.failed, inProgress: running, missing };
-  });
-  if (Object.keys(writes).length > 0) await storage.setKv(writes);
-  return statuses;
+const ABSENT = -1;
+
+/**
+ * The assets to read events of, grouped by the storage id to read after: one group per cursor (a few: those read
+ * together before share one), the lower ones merged from the smallest when there are many. Assets already at
+ * `maxStorageId` have nothing to read.
+ */
+export function groupByCursor(items: readonly { key: AssetKey; cursor: number }[], maxStorageId: number): [number, AssetKey[]][] {
+  const byCursor = new Map<number, AssetKey[]>();
+  for (const { key, cursor } of items) {
+    if (cursor >= maxStorageId) continue;
+    const group = byCursor.get(cursor);
+    if (group) group.push(key);
+    else byCursor.set(cursor, [key]);
+  }
+  const groups = [...byCursor].sort((a, b) => b[0] - a[0]);
+  if (groups.length <= MAX_CURSOR_GROUPS) return groups;
+  const merged = groups.slice(MAX_CURSOR_GROUPS - 1);
+  return [...groups.slice(0, MAX_CURSOR_GROUPS - 1), [(merged[merged.length - 1] as [number, AssetKey[]])[0], merged.flatMap(([, keys]) => keys)]];
+}
+
+const MAX_CURSOR_GROUPS = 4;
+
+function cacheKeyOf(id: string): string {
+  return `partition_status/${id}`;
 }

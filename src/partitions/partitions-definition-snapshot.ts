@@ -61,5 +61,13 @@ export function partitionsDefinitionFromSnapshot(snapshot: PartitionsDefinitionS
  * that a changed definition is noticed. Dynamic definitions are identified by name, not by their keys.
  */
 export function partitionsDefinitionFingerprint(def: PartitionsDefinition): string {
-  return createHash("sha1").update(JSON.stringify(snapshotPartitionsDefinition(def))).digest("hex");
+  // Definitions are frozen, so each one's fingerprint is computed once (status reads ask for it per asset).
+  let fingerprint = FINGERPRINTS.get(def);
+  if (fingerprint === undefined) {
+    fingerprint = createHash("sha1").update(JSON.stringify(snapshotPartitionsDefinition(def))).digest("hex");
+    FINGERPRINTS.set(def, fingerprint);
+  }
+  return fingerprint;
 }
+
+const FINGERPRINTS = new WeakMap<PartitionsDefinition, string>();

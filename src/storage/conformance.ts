@@ -165,6 +165,23 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getMaterializedPartitions(key)).toEqual(["p1", "p2", "p3"]);
     });
 
+    it("fetches the events of several assets in one read, each above its own wipe line", async () => {
+      await addRun("r1");
+      const keys = Array.from({ length: 20 }, (_, i) => new AssetKey(`asset_${i}`));
+      await storage.storeEvents(keys.map((assetKey, i) => event("r1", "ASSET_MATERIALIZATION", { assetKey, partition: `p${i}` })));
+      await storage.wipeAssets([keys[3] as AssetKey]);
+      const stored = await storage.storeEvents(keys.slice(0, 5).map((assetKey, i) => event("r1", "ASSET_MATERIALIZATION", { assetKey, partition: `q${i}` })));
+      // Short and long lists (the SQLite dialect passes a long list as one parameter).
+      const few = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: [keys[1] as AssetKey, keys[3] as AssetKey], ascending: true });
+      expect(few.map((e) => `${e.assetKey?.toString()}:${e.partition}`)).toEqual(["asset_1:p1", "asset_1:q1", "asset_3:q3"]);
+      const many = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: [...keys.slice(2), keys[2] as AssetKey], afterStorageId: 0, ascending: true });
+      expect(many.map((e) => e.partition)).toEqual([...Array.from({ length: 18 }, (_, i) => `p${i + 2}`).filter((p) => p !== "p3"), "q2", "q3", "q4"]);
+      const since = await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: keys, afterStorageId: stored[1]?.storageId });
+      expect(since.map((e) => e.partition)).toEqual(["q4", "q3", "q2"]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_MATERIALIZATION", assetKeys: [] })).toEqual([]);
+      expect(await storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKeys: keys })).toEqual([]);
+    });
+
     it("wipes an asset's history from the index while its runs keep their logs", async () => {
       await addRun("r1");
       const key = new AssetKey("orders");

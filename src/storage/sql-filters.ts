@@ -105,12 +105,12 @@ export function reindexAfterPartitionWipeSql(assetKey: string): string {
  * partitions, between storage ids; or undefined when the filter selects nothing.
  */
 export function eventRecordsQuery(filter: EventRecordsFilter, d: SqlDialect, params: unknown[]): string | undefined {
+  if (filter.assetKeys && filter.assetKeys.length === 0) return undefined;
   const where = [`e.event_type = ${d.param(params, filter.eventType)}`];
   let join = "";
-  if (filter.assetKeys && filter.assetKeys.length === 0) return undefined;
+  if (filter.assetKey) where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
+  if (filter.assetKeys) where.push(d.oneOf(params, "e.asset_key", [...new Set(filter.assetKeys.map((k) => k.toString()))]));
   if (filter.assetKey || filter.assetKeys) {
-    if (filter.assetKey) where.push(`e.asset_key = ${d.param(params, filter.assetKey.toString())}`);
-    if (filter.assetKeys) where.push(d.oneOf(params, "e.asset_key", filter.assetKeys.map((k) => k.toString())));
     join = "LEFT JOIN asset_keys a ON a.asset_key = e.asset_key";
     where.push("e.id > coalesce(a.wiped_below_id, 0)");
     if (PARTITION_WIPEABLE.has(filter.eventType)) where.push(notWipedByPartition("e"));

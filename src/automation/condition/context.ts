@@ -56,9 +56,16 @@ export class TickData {
    * and the evaluator reads what was asked and evaluates the tree again (see `pending`).
    */
   readonly #facts = new Map<string, Fact<unknown>>();
-  readonly #statuses = new Map<number, Fact<PartitionStatus>>();
   readonly #runs = new Map<string, Fact<RunRecord | undefined>>();
   readonly #pending: Promise<unknown>[] = [];
+  /**
+   * Partition status and latest check evaluations, by node: asked for one asset at a time, read for all the assets
+   * asked for since the last read in one batch (see `loadPending`), or inherited from the previous tick.
+   */
+  readonly statuses = new Map<number, PartitionStatus>();
+  readonly checks = new Map<number, Map<string, EventRecord>>();
+  readonly #statusesWanted = new Set<number>();
+  readonly #checksWanted = new Set<number>();
 
   constructor(parts: {
     graph: AssetGraph;
@@ -146,13 +153,54 @@ export class TickData {
   missing = false;
 
   get hasPending(): boolean {
-    return this.#pending.length > 0;
+    return this.#pending.length > 0 || this.#statusesWanted.size > 0 || this.#checksWanted.size > 0;
   }
 
-  /** Reads every fact asked for and not read yet. */
+  /** Reads every fact asked for and not read yet: the partition statuses in one batch, the check evaluations in another. */
   async loadPending(): Promise<void> {
-    while (this.#pending.length > 0) await Promise.all(this.#pending.splice(0));
+    while (this.hasPending) {
+      const reads: Promise<unknown>[] = this.#pending.splice(0);
+      if (this.#statusesWanted.size > 0) {
+        const nodes = [...this.#statusesWanted];
+        this.#statusesWanted.clear();
+        reads.push(
+          this.instance.getPartitionStatuses(nodes.map((n) => ({ key: this.key(n), partitionsDef: this.partitionsDef(n) as PartitionsDefinition }))).then((statuses) => {
+            nodes.forEach((n, i) => this.statuses.set(n, statuses[i] as PartitionStatus));
+          }),
+        );
+      }
+      if (this.#checksWanted.size > 0) {
+        const nodes = [...this.#checksWanted];
+        this.#checksWanted.clear();
+        reads.push(
+          this.instance.getLatestAssetCheckEvaluationsOf(nodes.map((n) => this.key(n))).then((latest) => {
+            nodes.forEach((n, i) => this.checks.set(n, latest[i] as Map<string, EventRecord>));
+          }),
+        );
+      }
+      await Promise.all(reads);
+    }
     this.missing = false;
+  }
+
+  /**
+   * The facts of the previous tick about assets with nothing new since (`changed` 0): the same reads would return
+   * them again, as the previous tick's evaluations that are reused assume.
+   */
+  inherit(statuses: ReadonlyMap<number, PartitionStatus>, checks: ReadonlyMap<number, Map<string, EventRecord>>, changed: Uint8Array): void {
+    for (const [node, status] of statuses) if (!changed[node]) this.statuses.set(node, status);
+    for (const [node, latest] of checks) if (!changed[node]) this.checks.set(node, latest);
+  }
+
+  /**
+   * Asks, before any tree is evaluated, for the facts that the conditions of these assets asked for at earlier
+   * ticks, so that they are read in one batch of each kind rather than a batch per asset.
+   */
+  prefetchAll(nodes: Iterable<number>): void {
+    for (const node of nodes) {
+      const condition = this.conditions[node];
+      if (condition) this.prefetch(node, condition);
+    }
   }
 
   /** The asset whose condition is being evaluated: what its tree asks for is learned for `prefetch`. */
@@ -184,10 +232,12 @@ export class TickData {
 
   partitionStatus(node: number): PartitionStatus {
     this.#asked(node, OWN_STATUS, DEP_STATUS);
-    return this.#fact(this.#statuses, node, () => this.instance.getPartitionStatus(this.key(node), this.partitionsDef(node) as PartitionsDefinition), () => {
-      const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
-      return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
-    });
+    const known = this.statuses.get(node);
+    if (known) return known;
+    this.#statusesWanted.add(node);
+    this.missing = true;
+    const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
+    return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
   }
 
   /**
@@ -235,7 +285,11 @@ export class TickData {
   /** The latest evaluation of each check of an asset, by check name. */
   checkEvaluations(node: number): Map<string, EventRecord> {
     this.#asked(node, OWN_CHECKS, DEP_CHECKS);
-    return this.fact(`checks:${node}`, () => this.instance.getLatestAssetCheckEvaluations(this.key(node)), () => NO_CHECKS);
+    const known = this.checks.get(node);
+    if (known) return known;
+    this.#checksWanted.add(node);
+    this.missing = true;
+    return NO_CHECKS;
   }
 
   /** Failed runs, newest first, read once. */

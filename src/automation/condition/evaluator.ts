@@ -183,6 +183,10 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     previous: previousByNode,
     conditions,
   });
+  if (memo) tick.inherit(memo.statuses, memo.checks, changed);
+  // What the conditions asked for at earlier ticks, read at once (assets whose memo is reused read nothing).
+  tick.prefetchAll(graph.topologicalOrder);
+  if (tick.hasPending) await tick.loadPending();
 
   const results: AssetConditionEvaluation[] = [];
   const resultIndex = new Map<number, number>();
@@ -287,6 +291,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
         activeBackfills,
         fullByDef,
         nodes,
+        statuses: tick.statuses,
+        checks: tick.checks,
       },
       memo,
     );

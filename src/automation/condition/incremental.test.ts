@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AssetKey, HourlyPartitionsDefinition, Instance, ManualClock, StaticPartitionsDefinition, asset, type PartitionsDefinition, type AssetsDefinition, type TesseraEvent } from "../../index.js";
+import { AssetCheckSpec, AssetKey, HourlyPartitionsDefinition, Instance, ManualClock, StaticPartitionsDefinition, asset, type PartitionsDefinition, type AssetsDefinition, type TesseraEvent } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import type { ConditionResult } from "./context.js";
@@ -19,6 +19,8 @@ const CONDITIONS = [
   () => AutomationCondition.anyDepsUpdated().newlyTrue(),
   () => AutomationCondition.executionFailed().or(AutomationCondition.inProgress()),
   () => AutomationCondition.anyDepsMatch(AutomationCondition.newlyRequested()),
+  () => AutomationCondition.eager().and(AutomationCondition.allDepsBlockingChecksPassed()),
+  () => AutomationCondition.anyChecksMatch(AutomationCondition.checkFailed()).or(AutomationCondition.anyDepsMatch(AutomationCondition.anyChecksMatch(AutomationCondition.newlyUpdated()))),
 ] as const;
 const STATIC = new StaticPartitionsDefinition(["x", "y", "z"]);
 // Hourly partitions appear as the ticks' clock moves: the full subset and the latest window change between ticks.
@@ -30,6 +32,7 @@ type Action =
   | { kind: "queue"; assets: number[]; partition: number; started: boolean }
   | { kind: "finish"; failed: boolean }
   | { kind: "wipe"; asset: number }
+  | { kind: "check"; asset: number; passed: boolean; partition: number }
   | { kind: "nothing" };
 
 const action = (size: number): fc.Arbitrary<Action> =>
@@ -39,6 +42,7 @@ const action = (size: number): fc.Arbitrary<Action> =>
     fc.record({ kind: fc.constant("queue" as const), assets: fc.uniqueArray(fc.nat(size - 1), { minLength: 1, maxLength: size }), partition: fc.nat(2), started: fc.boolean() }),
     fc.record({ kind: fc.constant("finish" as const), failed: fc.boolean() }),
     fc.record({ kind: fc.constant("wipe" as const), asset: fc.nat(size - 1) }),
+    fc.record({ kind: fc.constant("check" as const), asset: fc.nat(size - 1), passed: fc.boolean(), partition: fc.nat(2) }),
     fc.constant({ kind: "nothing" as const }),
   );
 
@@ -82,7 +86,9 @@ describe("incremental evaluation", () => {
           const assets: AssetsDefinition<unknown>[] = [];
           for (let i = 0; i < size; i++) {
             const own = [...new Set((deps[i] ?? []).filter((d) => d < i))].map((d) => names[d] as string);
-            assets.push(asset({ name: names[i] as string, deps: own, ...(partitioned ? { partitionsDef: partitioned } : {}) }, () => i));
+            // Every asset has a check, blocking on odd ones: check conditions read the latest evaluations.
+            const checkSpecs = [new AssetCheckSpec("c", { asset: names[i] as string, blocking: i % 2 === 1 })];
+            assets.push(asset({ name: names[i] as string, deps: own, checkSpecs, ...(partitioned ? { partitionsDef: partitioned } : {}) }, () => i));
           }
           const defs = new Definitions({ assets });
           const byKey = Object.fromEntries(names.map((n, i) => [n, CONDITIONS[conditions[i] as number]!()]));
@@ -148,6 +154,15 @@ async function apply(instance: Instance, a: Action, names: readonly string[], pa
     case "wipe":
       await instance.wipeAssets([names[a.asset] as string]);
       return;
+    case "check": {
+      const name = names[a.asset] as string;
+      const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: [name], runConfig: {} });
+      await instance.storeEvents([
+        { runId: run.runId, stepKey: name, timestamp: now, eventType: "ASSET_CHECK_EVALUATION", assetKey: new AssetKey(name), checkName: "c", passed: a.passed, ...partitionOf(a.partition) },
+        { runId: run.runId, timestamp: now, eventType: "RUN_SUCCESS" },
+      ]);
+      return;
+    }
     case "nothing":
       return;
   }

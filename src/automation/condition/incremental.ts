@@ -1,6 +1,7 @@
 // What an evaluation keeps in memory for the next one on the same history, and how the next one finds what changed.
 import type { AssetGraph } from "../../graph/index.js";
-import type { Instance } from "../../instance/index.js";
+import type { EventRecord } from "../../core/index.js";
+import type { Instance, PartitionStatus } from "../../instance/index.js";
 import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
@@ -44,6 +45,9 @@ export interface TickMemo<E> {
   /** Each partitions definition's full subset at that evaluation, serialized: time and dynamic ones move. */
   readonly fullByDef: ReadonlyMap<PartitionsDefinition, string>;
   readonly nodes: readonly (NodeMemo<E> | undefined)[];
+  /** The partition statuses and latest check evaluations the evaluation read or inherited, by node. */
+  readonly statuses: ReadonlyMap<number, PartitionStatus>;
+  readonly checks: ReadonlyMap<number, Map<string, EventRecord>>;
 }
 
 /** Two are kept: the one a tick continues and the one it returns (a caller may repeat a tick from the same cursor). */

@@ -21,12 +21,19 @@ import { sqliteFileError } from "./sqlite-errors.js";
 
 const SQLITE_HEADER = "SQLite format 3\0";
 
+const ONE_OF_INLINE = 16;
+
 export const SQLITE_DIALECT: SqlDialect = {
   param(params, value) {
     params.push(value);
     return "?";
   },
-  oneOf: (params, column, values) => `${column} IN (${values.map((v) => SQLITE_DIALECT.param(params, v)).join(",")})`,
+  // A long list is one JSON parameter: the statement's text (and so its prepared statement) does not depend on
+  // the list's length, and no list runs into SQLite's limit on parameters.
+  oneOf: (params, column, values) =>
+    values.length > ONE_OF_INLINE
+      ? `${column} IN (SELECT value FROM json_each(${SQLITE_DIALECT.param(params, JSON.stringify(values))}))`
+      : `${column} IN (${values.map((v) => SQLITE_DIALECT.param(params, v)).join(",")})`,
   byteOrder: (column) => column,
 };
 
