@@ -20,11 +20,13 @@ export function useLayout(input: LayoutInput | undefined): Layout | undefined {
       setLayout(cached);
       return;
     }
+    performance.mark("lineage-layout-requested");
     const id = ++latest.current;
     const target = worker.current;
     if (!target) return;
     const onMessage = (event: MessageEvent<{ id: number; layout: Layout }>) => {
       if (event.data.id !== id) return;
+      performance.mark("lineage-layout-received");
       cache.set(key, event.data.layout);
       setLayout(event.data.layout);
     };

@@ -113,8 +113,10 @@ export function Lineage() {
   }, []);
 
   useEffect(() => {
+    performance.mark("lineage-graph-requested");
     gql<{ assetNodes: GraphNode[] }>(GRAPH)
       .then((data) => {
+        performance.mark("lineage-graph-received");
         setAssets(data.assetNodes);
         loadStatuses();
       })
