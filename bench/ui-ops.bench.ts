@@ -92,7 +92,19 @@ async function lineage(dirs: TempDirs, rows: Measurement[]): Promise<void> {
     const marks = await page.evaluate(() => performance.getEntriesByType("mark").map((m) => `${m.name} ${m.startTime.toFixed(0)}`).join(", "));
     console.log(`last open, ms from navigation: ${marks}`);
     const open = median(opens);
-    rows.push({ name: "lineage of 5,000 assets: opened → first asset named on screen (median of 5, after one warm-up)", ms: open, target: "< 1500 ms", pass: open < 1500 });
+    rows.push({ name: "lineage of 5,000 assets: opened → first asset named on screen, layout from the browser's cache (median of 5, after one warm-up)", ms: open, target: "< 1500 ms", pass: open < 1500 });
+    const colds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => localStorage.clear());
+      await page.goto("about:blank");
+      const start = performance.now();
+      await page.goto(`${dev.url}/#/lineage`);
+      await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
+      colds.push(performance.now() - start);
+      await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
+    }
+    const cold = median(colds);
+    rows.push({ name: "lineage of 5,000 assets: opened → first asset named on screen, laid out in the worker (no cached layout, median of 3)", ms: cold, target: "< 1500 ms", pass: cold < 1500 });
     console.log(rows[rows.length - 1]?.name, rows[rows.length - 1]?.ms);
     rows.push({ name: "lineage of 5,000 assets: opened → statuses received (staleness, checks, runs; median of 5)", ms: median(statuses) });
     rows.push(frames("idle page (no event: the machine's floor under this load)", await idleFrames(page)));
