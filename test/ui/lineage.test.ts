@@ -43,6 +43,17 @@ describe("lineage", () => {
     await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(1);
   });
 
+  it("zooms out to the overview canvas and back to named assets with zoom to fit", async () => {
+    const lineage = page.getByRole("application", { name: "Asset lineage" });
+    const box = (await lineage.boundingBox()) as { x: number; y: number; width: number; height: number };
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 12 && (await page.getByRole("button", { name: "raw_orders", exact: true }).count()) > 0; i++) await page.mouse.wheel(0, 400);
+    await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(0);
+    expect(Number(await page.locator("canvas.overview").getAttribute("data-scale"))).toBeLessThan(0.35);
+    await page.getByRole("button", { name: "Zoom to fit" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(1);
+  });
+
   it("moves between assets along the lineage with the arrow keys", async () => {
     await page.getByRole("button", { name: "raw_orders", exact: true }).click();
     await expect.poll(() => page.getByRole("complementary", { name: "Asset raw_orders" }).count()).toBe(1);

@@ -2,7 +2,7 @@
 // (keys, groups, edges: the least the server has to answer), so names are on screen before the statuses, which follow
 // in a second query and again whenever a run moves. Zoomed out, the assets are drawn on one canvas (thousands of
 // rectangles, no DOM); zoomed in, the assets in view are buttons named by their keys. Arrow keys move along the lineage.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow } from "../live.js";
@@ -57,6 +57,8 @@ const LAUNCH_RUN = `mutation LaunchFromLineage($selection: String!) {
 
 /** Below this zoom the assets are drawn on the overview canvas, not as elements. */
 const ASSETS_FROM_SCALE = 0.35;
+/** Screen pixels beyond each edge within which React draws the assets, so that a pan needs no render until it leaves them. */
+const MARGIN = 400;
 /** The scale a graph too large to fit legibly opens at. */
 const READING_SCALE = 0.9;
 const LEGEND: AssetStatus[] = ["fresh", "stale", "missing", "failed", "running"];
@@ -74,10 +76,28 @@ function fit(layout: Layout, width: number, height: number): View {
   return { scale, x: (width - layout.width * scale) / 2, y: (height - layout.height * scale) / 2 };
 }
 
-function visible(rect: Rect, view: View, width: number, height: number): boolean {
+/** Whether a rectangle of the layout is on screen, or within `margin` screen pixels of it. */
+function visible(rect: Rect, view: View, width: number, height: number, margin = 0): boolean {
   const x = rect.x * view.scale + view.x;
   const y = rect.y * view.scale + view.y;
-  return x + rect.width * view.scale >= 0 && y + rect.height * view.scale >= 0 && x <= width && y <= height;
+  return x + rect.width * view.scale >= -margin && y + rect.height * view.scale >= -margin && x <= width + margin && y <= height + margin;
+}
+
+const transformOf = (view: View): string => `translate(${view.x},${view.y}) scale(${view.scale})`;
+
+/**
+ * Whether `next` can be shown by moving what `rendered` drew (elements drawn `margin` beyond the screen) without
+ * drawing other elements: same side of the canvas threshold, similar scale, and the screen still inside the drawn area.
+ */
+function coveredBy(next: View, rendered: View, width: number, height: number, margin: number): boolean {
+  if (next.scale >= ASSETS_FROM_SCALE !== rendered.scale >= ASSETS_FROM_SCALE) return false;
+  const ratio = next.scale / rendered.scale;
+  if (ratio < 0.8 || ratio > 1.25) return false;
+  // The screen's corners in layout coordinates, then in the rendered view's screen coordinates.
+  const toRendered = (sx: number, sy: number) => [((sx - next.x) / next.scale) * rendered.scale + rendered.x, ((sy - next.y) / next.scale) * rendered.scale + rendered.y] as const;
+  const [x0, y0] = toRendered(0, 0);
+  const [x1, y1] = toRendered(width, height);
+  return x0 >= -margin && y0 >= -margin && x1 <= width + margin && y1 <= height + margin;
 }
 
 /** Collapsed groups as the address has them: `all`, or names separated by commas. */
@@ -100,7 +120,18 @@ export function Lineage() {
   const [selected, setSelected] = useState<number | undefined>();
   const [launched, setLaunched] = useState<{ runId: string } | undefined>();
   const [size, setSize] = useState({ width: 0, height: 0 });
-  const [view, setView] = useState<View | undefined>();
+  // What React drew (the elements within MARGIN of it); `live` is what is on screen: panning and zooming move the drawn
+  // elements by their transform and redraw the canvas at once, and React draws again only when the view leaves what it
+  // drew (or once the motion stops), so a frame of motion costs no render.
+  const [view, setViewState] = useState<View | undefined>();
+  const live = useRef<View | undefined>(undefined);
+  const world = useRef<SVGGElement>(null);
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const setView = (next: View | undefined) => {
+    live.current = next;
+    clearTimeout(settle.current);
+    setViewState(next);
+  };
   const canvas = useRef<HTMLDivElement>(null);
   const overview = useRef<HTMLCanvasElement>(null);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
@@ -108,13 +139,18 @@ export function Lineage() {
 
   const loadStatuses = useCallback(() => {
     gql<{ assetNodes: StatusNode[]; active: { runs: RunNode[] }; failed: { runs: RunNode[] } }>(STATUSES)
-      .then((data) => setStatusNodes({ nodes: data.assetNodes, runs: [...data.active.runs, ...data.failed.runs] }))
+      .then((data) => {
+        performance.mark("lineage-statuses-received");
+        setStatusNodes({ nodes: data.assetNodes, runs: [...data.active.runs, ...data.failed.runs] });
+      })
       .catch(() => undefined);
   }, []);
 
   useEffect(() => {
+    performance.mark("lineage-graph-requested");
     gql<{ assetNodes: GraphNode[] }>(GRAPH)
       .then((data) => {
+        performance.mark("lineage-graph-received");
         setAssets(data.assetNodes);
         loadStatuses();
       })
@@ -208,7 +244,7 @@ export function Lineage() {
 
   const zoomToFit = useCallback(() => {
     if (layout) setView(fit(layout, size.width, size.height));
-  }, [layout, size]);
+  }, [layout, size]); // eslint-disable-line react-hooks/exhaustive-deps -- setView only writes
   useEffect(() => {
     if (!layout || view || size.width === 0) return;
     const whole = fit(layout, size.width, size.height);
@@ -251,6 +287,7 @@ export function Lineage() {
 
   const centerOn = (index: number) => {
     const rect = layout?.nodes[index];
+    const view = live.current;
     if (!rect || !view) return;
     const scale = Math.max(view.scale, 0.8);
     setView({ scale, x: size.width / 2 - (rect.x + rect.width / 2) * scale, y: size.height / 2 - (rect.y + rect.height / 2) * scale });
@@ -279,21 +316,31 @@ export function Lineage() {
     }
   };
 
+  const moveTo = (next: View) => {
+    live.current = next;
+    world.current?.setAttribute("transform", transformOf(next));
+    drawOverview();
+    clearTimeout(settle.current);
+    if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) setViewState(next);
+    else settle.current = setTimeout(() => setViewState(live.current), 150);
+  };
+
   const onWheel = (event: WheelEvent) => {
+    const view = live.current;
     if (!view) return;
     const factor = Math.exp(-event.deltaY * 0.0015);
     const bounds = canvas.current?.getBoundingClientRect();
     const px = event.clientX - (bounds?.left ?? 0);
     const py = event.clientY - (bounds?.top ?? 0);
     const scale = Math.min(3, Math.max(0.02, view.scale * factor));
-    setView({ scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale });
+    moveTo({ scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale });
   };
   const onPointerDown = (event: PointerEvent) => {
-    if (view) drag.current = { x: event.clientX, y: event.clientY, view };
+    if (live.current) drag.current = { x: event.clientX, y: event.clientY, view: live.current };
   };
   const onPointerMove = (event: PointerEvent) => {
     const start = drag.current;
-    if (start) setView({ ...start.view, x: start.view.x + event.clientX - start.x, y: start.view.y + event.clientY - start.y });
+    if (start) moveTo({ ...start.view, x: start.view.x + event.clientX - start.x, y: start.view.y + event.clientY - start.y });
   };
   const onPointerUp = () => (drag.current = undefined);
 
@@ -316,9 +363,14 @@ export function Lineage() {
 
   const showAssets = view !== undefined && view.scale >= ASSETS_FROM_SCALE;
 
-  // The overview: every asset of an expanded group as a rectangle in its status colour, in one canvas.
-  useEffect(() => {
+  // The overview: every asset of an expanded group as a rectangle in its status colour, in one canvas, drawn for the
+  // view on screen (also between React's renders, from moveTo).
+  const overviewInputs = useRef({ layout, statuses, highlighted, assets, size });
+  overviewInputs.current = { layout, statuses, highlighted, assets, size };
+  const drawOverview = useCallback(() => {
     const element = overview.current;
+    const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
+    const view = live.current;
     if (!element) return;
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
@@ -328,7 +380,7 @@ export function Lineage() {
     if (!context) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
-    if (!layout || !view || showAssets) return;
+    if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
     let last: string | undefined;
@@ -340,7 +392,12 @@ export function Lineage() {
       context.fillRect(rect.x, rect.y, rect.width, rect.height);
     });
     performance.measure("lineage-overview-draw", { start });
-  }, [layout, view, size, showAssets, statuses, highlighted, assets]);
+  }, []);
+  useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  // A render for other reasons (statuses arrived) must not put back the transform of an older view.
+  useLayoutEffect(() => {
+    if (live.current) world.current?.setAttribute("transform", transformOf(live.current));
+  });
 
   if (error) return <p role="alert">{error}</p>;
   const selectedAsset = selected !== undefined ? assets?.[selected] : undefined;
@@ -401,9 +458,9 @@ export function Lineage() {
           <p role="status">No assets are defined in the workspace.</p>
         ) : (
           <svg aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
-            <g transform={`translate(${view.x},${view.y}) scale(${view.scale})`}>
+            <g ref={world} transform={transformOf(view)}>
               {layout.groups.map((group) =>
-                visible(group, view, size.width, size.height) ? (
+                visible(group, view, size.width, size.height, MARGIN) ? (
                   <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
                     <rect className={showAssets || group.collapsed ? "group-box" : "group-box group-box-overview"} x={group.x} y={group.y} width={group.width} height={group.height} />
                     <text
@@ -427,7 +484,7 @@ export function Lineage() {
                 graph?.input.edges.map(([from, to]) => {
                   const a = layout.nodes[from];
                   const b = layout.nodes[to];
-                  if (!a || !b || (!visible(a, view, size.width, size.height) && !visible(b, view, size.width, size.height))) return null;
+                  if (!a || !b || (!visible(a, view, size.width, size.height, MARGIN) && !visible(b, view, size.width, size.height, MARGIN))) return null;
                   const x1 = a.x + NODE_WIDTH;
                   const y1 = a.y + NODE_HEIGHT / 2;
                   const x2 = b.x;
@@ -438,7 +495,7 @@ export function Lineage() {
               {showAssets &&
                 assets.map((asset, i) => {
                   const rect = layout.nodes[i];
-                  if (!rect || !visible(rect, view, size.width, size.height)) return null;
+                  if (!rect || !visible(rect, view, size.width, size.height, MARGIN)) return null;
                   const id = keyString(asset.key);
                   const state = statuses?.[i];
                   const classes = [

@@ -3,7 +3,7 @@
 // steps wrote to stdout and stderr, and its actions. The log follows the run over the API's subscription from the last
 // event read; a badge says whether the view is live, and a banner says so at once when the connection drops.
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
@@ -66,12 +66,10 @@ export function Run({ runId }: { runId: string }) {
   const [textFilter, setTextFilter] = useState(() => hashQuery().get("q") ?? "");
   const [notice, setNotice] = useState<string | undefined>();
   const [selectedSteps, setSelectedSteps] = useState<ReadonlySet<string>>(new Set());
-  const [follows, setFollows] = useState(true);
   const cursor = useRef<string | null>(null);
   const buffered = useRef<RunEventData[]>([]);
   const pausedRef = useRef(paused);
   pausedRef.current = paused;
-  const scroller = useRef<HTMLDivElement>(null);
 
   /** Shows the events that arrived while the view was paused (or just now). */
   const flush = () => {
@@ -124,11 +122,6 @@ export function Run({ runId }: { runId: string }) {
     );
   }, [count, stepFilter, typeFilter, textFilter]); // eslint-disable-line react-hooks/exhaustive-deps -- events grow with count
 
-  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  // New events keep the newest in view while the reader is at the bottom; scrolling up stops that until they return.
-  useLayoutEffect(() => {
-    if (follows && shown.length > 0) virtualizer.scrollToIndex(shown.length - 1, { align: "end" });
-  }, [shown.length, follows]); // eslint-disable-line react-hooks/exhaustive-deps -- on new rows only
 
   const act = async (query: string, variables: Record<string, unknown>, done: string) => {
     try {
@@ -162,9 +155,6 @@ export function Run({ runId }: { runId: string }) {
     return `Step ${span.key} ${stateOf(span)}${retries ? ` after ${retries} ${retries === 1 ? "retry" : "retries"}` : ""}`;
   };
   const disconnected = !finished && connection === "disconnected";
-  const rows = virtualizer.getVirtualItems();
-  const before = rows[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (rows[rows.length - 1]?.end ?? 0);
 
   return (
     <div className="page run-page">
@@ -256,43 +246,62 @@ export function Run({ runId }: { runId: string }) {
           {shown.length === count ? `${count} events` : `${shown.length} of ${count} events`}
         </span>
       </div>
-      <div
-        className="log-scroll"
-        ref={scroller}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          setFollows(el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2);
-        }}
-      >
-        <table className="log" aria-label="Event log" aria-rowcount={shown.length + 1}>
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Step</th>
-              <th>Event</th>
-              <th>Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {before > 0 && <tr aria-hidden="true" style={{ height: before }} />}
-            {rows.map((row) => {
-              const e = shown[row.index] as RunEventData;
-              return (
-                <tr key={row.index} aria-rowindex={row.index + 2} className={e.level === "ERROR" ? "log-error" : undefined} style={{ height: ROW_HEIGHT }}>
-                  <td>{new Date(e.timestamp).toISOString().slice(11, 23)}</td>
-                  <td>{e.stepKey ?? ""}</td>
-                  <td>{e.eventType}</td>
-                  <td>
-                    {e.assetKey ? `${keyString(e.assetKey)}: ` : ""}
-                    {e.message ?? ""}
-                  </td>
-                </tr>
-              );
-            })}
-            {after > 0 && <tr aria-hidden="true" style={{ height: after }} />}
-          </tbody>
-        </table>
-      </div>
+      <EventLog events={shown} count={count} />
     </div>
   );
 }
+
+/**
+ * The log's rows in view (and a few beyond), in their own component so that a scroll renders only them. New events
+ * keep the newest in view while the reader is at the bottom; scrolling up stops that until they return.
+ */
+const EventLog = memo(function EventLog({ events, count }: { events: readonly RunEventData[]; count: number }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const follows = useRef(true);
+  const virtualizer = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  useLayoutEffect(() => {
+    if (follows.current && events.length > 0) virtualizer.scrollToIndex(events.length - 1, { align: "end" });
+  }, [events.length, count]); // eslint-disable-line react-hooks/exhaustive-deps -- on new rows only
+  const rows = virtualizer.getVirtualItems();
+  const before = rows[0]?.start ?? 0;
+  const after = virtualizer.getTotalSize() - (rows[rows.length - 1]?.end ?? 0);
+  return (
+    <div
+      className="log-scroll"
+      ref={scroller}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        follows.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
+      }}
+    >
+      <table className="log" aria-label="Event log" aria-rowcount={events.length + 1}>
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Step</th>
+            <th>Event</th>
+            <th>Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {before > 0 && <tr aria-hidden="true" style={{ height: before }} />}
+          {rows.map((row) => {
+            const e = events[row.index] as RunEventData;
+            return (
+              <tr key={row.index} aria-rowindex={row.index + 2} className={e.level === "ERROR" ? "log-error" : undefined} style={{ height: ROW_HEIGHT }}>
+                <td>{new Date(e.timestamp).toISOString().slice(11, 23)}</td>
+                <td>{e.stepKey ?? ""}</td>
+                <td>{e.eventType}</td>
+                <td>
+                  {e.assetKey ? `${keyString(e.assetKey)}: ` : ""}
+                  {e.message ?? ""}
+                </td>
+              </tr>
+            );
+          })}
+          {after > 0 && <tr aria-hidden="true" style={{ height: after }} />}
+        </tbody>
+      </table>
+    </div>
+  );
+});
