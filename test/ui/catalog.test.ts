@@ -42,6 +42,8 @@ let dev: DevProcess;
 let browser: Browser;
 let page: Page;
 
+// Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
+const shot = (name: string) => page.screenshot({ path: join(process.env["TESSERA_UI_ARTIFACTS"] ?? home, name) });
 const shown = () => page.getByRole("status", { name: "Assets shown" }).textContent();
 const table = () => page.getByRole("table", { name: "Assets" });
 
@@ -67,7 +69,7 @@ describe("catalog", () => {
     const rendered = await table().getByRole("row").count();
     expect(rendered).toBeGreaterThan(10);
     expect(rendered).toBeLessThan(100);
-    await page.screenshot({ path: join(home, "catalog.png") });
+    await shot("catalog.png");
   }, 90_000);
 
   it("shows the latest materialization and check status, and filters by status", async () => {
@@ -94,6 +96,7 @@ describe("catalog", () => {
     const shared = await page.evaluate(() => window.location.href);
     expect(shared).toMatch(/q=a99/);
     expect(shared).toMatch(/group=group_7/);
+    await shot("catalog-filtered.png");
 
     const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await other.goto(shared);
