@@ -118,8 +118,13 @@ describe("deployment, live", () => {
     await expect.poll(() => scheduler.textContent(), { timeout: 30_000 }).not.toBe(before);
     expect(await page.getByRole("status", { name: "Daemon live updates" }).textContent()).toBe("Live");
 
+    await shot("deployment-live.png");
+
     await page.getByRole("button", { name: "Reload all" }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: /^Reloaded .*live-defs.*: LOADED/ }).count(), { timeout: 30_000 }).toBe(1);
-    await shot("deployment-live.png");
+    // The daemon restarts on the reloaded definitions: the page shows it running again without a reload of its own.
+    await expect.poll(() => page.getByRole("status", { name: "Daemon health" }).textContent(), { timeout: 30_000 }).toBe("running");
+    await expect.poll(() => loops.getByRole("row", { name: /^Scheduler healthy / }).count(), { timeout: 30_000 }).toBe(1);
+    await shot("deployment-reloaded.png");
   });
 });
