@@ -45,6 +45,14 @@ export class EventWatcher {
     };
   }
 
+  /**
+   * Wakes every listener now with the newest id seen, whether or not it grew: for state the event log does not carry
+   * (a backfill canceled, a sensor started by a mutation of this server), so that subscriptions re-read it at once.
+   */
+  nudge(): void {
+    for (const listener of [...this.#listeners]) listener(Math.max(this.#last, 0));
+  }
+
   stop(): void {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;

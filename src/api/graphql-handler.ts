@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DocumentNode } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { tesseraFiles } from "../core/index.js";
 import type { WorkspaceView } from "../code-location/index.js";
@@ -67,6 +68,14 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
   const watcher = options.watcher ?? new EventWatcher(options.instance, options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs });
   const limitsRule = queryLimitsRule(options.limits);
   const limitsPlugin: Plugin = { onValidate: ({ addValidationRule }) => addValidationRule(limitsRule) };
+  // A mutation may change state the event log does not carry (a backfill, a schedule's status, a sensor's cursor):
+  // subscriptions over such state re-read it as soon as the mutation is done, not at their next interval.
+  const nudgePlugin: Plugin = {
+    onExecute: ({ args }) => {
+      const mutation = (args.document as DocumentNode).definitions.some((d) => d.kind === "OperationDefinition" && d.operation === "mutation");
+      return mutation ? { onExecuteDone: () => watcher.nudge() } : undefined;
+    },
+  };
   const yoga = createYoga<Record<string, unknown>, ApiContext>({
     schema,
     graphqlEndpoint: options.graphqlEndpoint ?? "/graphql",
@@ -79,7 +88,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       watcher,
       loaders: new RequestLoaders(options.instance, options.workspace),
     }),
-    plugins: [limitsPlugin],
+    plugins: [limitsPlugin, nudgePlugin],
   });
   return Object.assign(yoga as unknown as GraphQLHandler, { close: () => (options.watcher === undefined ? watcher.stop() : undefined) });
 }

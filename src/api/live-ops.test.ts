@@ -128,6 +128,20 @@ describe("live operations subscriptions", () => {
     await sub.cancel();
   });
 
+  it("wakes state subscriptions when a mutation is done, and not on a query", async () => {
+    const { gql, watcher } = await setup();
+    const wakes: number[] = [];
+    const stop = watcher.listen((max) => wakes.push(max));
+    // The watcher's first poll tells where the log ends (nothing is written after it): from then on it is quiet.
+    while (wakes.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    wakes.length = 0;
+    await gql(`{ sensors { name } }`);
+    expect(wakes).toEqual([]);
+    await gql(`mutation { startSensor(name: "inbox") { __typename } }`);
+    expect(wakes).toHaveLength(1);
+    stop();
+  });
+
   it("stops listening as soon as the client goes, even with no change pending", async () => {
     const { watcher } = await setup();
     let reads = 0;

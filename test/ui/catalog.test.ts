@@ -38,16 +38,19 @@ export const defs = new Definitions({ assets, assetChecks: [firstHasValue] });
 
 const dirs = new TempDirs();
 let home: string;
+let defs: string;
 let dev: DevProcess;
 let browser: Browser;
 let page: Page;
 
+// Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
+const shot = (name: string) => page.screenshot({ path: join(process.env["TESSERA_UI_ARTIFACTS"] ?? home, name) });
 const shown = () => page.getByRole("status", { name: "Assets shown" }).textContent();
 const table = () => page.getByRole("table", { name: "Assets" });
 
 beforeAll(async () => {
   home = dirs.make("tessera-ui-catalog-");
-  const defs = userProject(dirs, DEFS, "tessera-ui-catalog-project-");
+  defs = userProject(dirs, DEFS, "tessera-ui-catalog-project-");
   execFileSync(process.execPath, [TESSERA_BIN, "materialize", "-m", defs, "--select", "g0_a0"], { env: { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" } });
   [dev, browser] = await Promise.all([startDevProcess(join(defs, ".."), home, ["-m", defs, "--no-daemon"]), launchChromium()]);
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -67,7 +70,7 @@ describe("catalog", () => {
     const rendered = await table().getByRole("row").count();
     expect(rendered).toBeGreaterThan(10);
     expect(rendered).toBeLessThan(100);
-    await page.screenshot({ path: join(home, "catalog.png") });
+    await shot("catalog.png");
   }, 90_000);
 
   it("shows the latest materialization and check status, and filters by status", async () => {
@@ -94,6 +97,7 @@ describe("catalog", () => {
     const shared = await page.evaluate(() => window.location.href);
     expect(shared).toMatch(/q=a99/);
     expect(shared).toMatch(/group=group_7/);
+    await shot("catalog-filtered.png");
 
     const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await other.goto(shared);
@@ -118,5 +122,17 @@ describe("catalog", () => {
     await page.locator(".catalog-scroll").evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await expect.poll(() => table().getByRole("link", { name: "g0_a0", exact: true }).count()).toBe(1);
     expect(await table().getByRole("row").count()).toBeLessThan(100);
+  }, 90_000);
+
+  it("changes an asset's row when another process materializes it, without a reload", async () => {
+    await page.goto(`${dev.url}/#/assets?q=g1_a0`);
+    await expect.poll(shown, { timeout: 60_000 }).toBe("1 of 5000 assets");
+    await expect.poll(() => page.getByRole("status", { name: "Live updates" }).textContent(), { timeout: 30_000 }).toBe("Live");
+    const row = table().getByRole("row").filter({ has: page.getByRole("link", { name: "g1_a0", exact: true }) });
+    expect(await row.textContent()).toContain("MISSING");
+    execFileSync(process.execPath, [TESSERA_BIN, "materialize", "-m", defs, "--select", "g1_a0"], { env: { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" } });
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("FRESH");
+    expect(await row.getByRole("link").count()).toBe(2);
+    await shot("catalog-live.png");
   }, 90_000);
 });

@@ -1,8 +1,11 @@
-// Schedules and sensors (automation condition sensors among them): status with a start/stop toggle, the next ticks,
-// the tick history, and a dry run that shows what one would request now without launching anything.
-import { Fragment, useEffect, useState } from "react";
-import { ApiError, gql } from "../api.js";
+// Schedules and sensors (automation condition sensors among them): status with a start/stop toggle and a reset to the
+// definition's default, the next ticks, the tick history, a sensor's cursor (set, cleared), and a dry run that shows
+// what one would request now without launching anything. Live over the API's automationChanged subscription: a tick,
+// a start or a cursor change shows without a reload, and the page never polls.
+import { Fragment, useEffect, useState, type FormEvent } from "react";
+import { gql } from "../api.js";
 import { hashQuery, setHashQuery } from "../hash-route.js";
+import { follow, type Connection } from "../live.js";
 
 interface Tick {
   tickId: number;
@@ -36,10 +39,16 @@ interface DryRun {
 }
 
 const TICK_FIELDS = "ticks(limit: 10) { ticks { tickId status timestamp runIds skipReason error } }";
-const QUERY = `query AutomationPage {
-  schedules { name locationName status description cronSchedules executionTimezone nextTicks(limit: 3) ${TICK_FIELDS} }
-  sensors { name locationName status cursor description sensorType minimumIntervalSeconds ${TICK_FIELDS} }
+const LIVE = `subscription AutomationPage {
+  automationChanged {
+    schedules { name locationName status description cronSchedules executionTimezone nextTicks(limit: 3) ${TICK_FIELDS} }
+    sensors { name locationName status cursor description sensorType minimumIntervalSeconds ${TICK_FIELDS} }
+  }
 }`;
+const RESULT = `__typename ... on InstigationState { status cursor } ... on Error { message }`;
+const SET_CURSOR = `mutation SetSensorCursorFromUi($name: String!, $cursor: String) { result: setSensorCursor(name: $name, cursor: $cursor) { ${RESULT} } }`;
+const RESET_SCHEDULE = `mutation ResetScheduleFromUi($name: String!) { result: resetSchedule(name: $name) { ${RESULT} } }`;
+const RESET_SENSOR = `mutation ResetSensorFromUi($name: String!) { result: resetSensor(name: $name) { ${RESULT} } }`;
 const SET_STATUS = `mutation SetInstigatorStatus($name: String!, $status: String!) {
   setInstigatorStatus(name: $name, status: $status) { __typename ... on Error { message } }
 }`;
@@ -50,22 +59,62 @@ const DRY_RUN_SENSOR = `mutation DryRunSensor($name: String!, $cursor: String) {
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
+/** A sensor's cursor: what its next tick starts from, set by hand or cleared (the next tick then starts from nothing). */
+function CursorEditor(props: { item: Instigator; onNotice: (message: string) => void }) {
+  const { item } = props;
+  const [draft, setDraft] = useState(item.cursor ?? "");
+  const apply = async (cursor: string | null) => {
+    try {
+      const { result } = await gql<{ result: { __typename: string; cursor?: string | null; message?: string } }>(SET_CURSOR, { name: item.name, cursor });
+      if (result.message) return props.onNotice(result.message);
+      props.onNotice(result.cursor == null ? `Cleared the cursor of ${item.name}.` : `Set the cursor of ${item.name} to ${result.cursor}.`);
+      if (cursor === null) setDraft("");
+    } catch (e) {
+      props.onNotice(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void apply(draft);
+  };
+  return (
+    <form className="toolbar" aria-label={`Cursor of ${item.name}`} onSubmit={submit}>
+      <span>
+        Cursor: <code aria-label={`Current cursor of ${item.name}`}>{item.cursor ?? "none"}</code>
+      </span>
+      <label>
+        New cursor <input value={draft} onChange={(e) => setDraft(e.target.value)} />
+      </label>
+      <button type="submit" aria-label={`Set cursor of ${item.name}`}>
+        Set cursor
+      </button>
+      <button type="button" aria-label={`Clear cursor of ${item.name}`} disabled={item.cursor == null} onClick={() => void apply(null)}>
+        Clear cursor
+      </button>
+    </form>
+  );
+}
+
 export function Automation() {
   const [items, setItems] = useState<Instigator[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [connection, setConnection] = useState<Connection>("connecting");
   const [notice, setNotice] = useState<string | undefined>();
   const [open, setOpen] = useState<string | undefined>(() => hashQuery().get("open") ?? undefined);
   const [dryRuns, setDryRuns] = useState<Record<string, DryRun>>({});
   const [filter, setFilter] = useState(() => hashQuery().get("q") ?? "");
 
-  const load = () =>
-    gql<{ schedules: Omit<Instigator, "kind">[]; sensors: Omit<Instigator, "kind">[] }>(QUERY)
-      .then(({ schedules, sensors }) => setItems([...schedules.map((s) => ({ ...s, kind: "Schedule" as const })), ...sensors.map((s) => ({ ...s, kind: "Sensor" as const }))]))
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
-
-  useEffect(() => {
-    void load();
-  }, []);
+  // The subscription sends every schedule and sensor at once, then again whenever one changes.
+  useEffect(
+    () =>
+      follow<{ automationChanged: { schedules: Omit<Instigator, "kind">[]; sensors: Omit<Instigator, "kind">[] } }>({
+        query: LIVE,
+        variables: () => ({}),
+        onConnection: setConnection,
+        onData: ({ automationChanged: { schedules, sensors } }) =>
+          setItems([...schedules.map((s) => ({ ...s, kind: "Schedule" as const })), ...sensors.map((s) => ({ ...s, kind: "Sensor" as const }))]),
+      }),
+    [],
+  );
   useEffect(() => setHashQuery({ open, q: filter }), [open, filter]);
 
   const toggle = async (item: Instigator) => {
@@ -73,7 +122,14 @@ export function Automation() {
     try {
       const { setInstigatorStatus } = await gql<{ setInstigatorStatus: { __typename: string; message?: string } }>(SET_STATUS, { name: item.name, status });
       setNotice(setInstigatorStatus.message);
-      await load();
+    } catch (e) {
+      setNotice(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const reset = async (item: Instigator) => {
+    try {
+      const { result } = await gql<{ result: { __typename: string; status?: string; message?: string } }>(item.kind === "Schedule" ? RESET_SCHEDULE : RESET_SENSOR, { name: item.name });
+      setNotice(result.message ?? `${item.name} is back to its default status: ${result.status ?? ""}.`);
     } catch (e) {
       setNotice(e instanceof Error ? e.message : String(e));
     }
@@ -91,13 +147,25 @@ export function Automation() {
     }
   };
 
-  if (error) return <p role="alert">{error}</p>;
-  if (!items) return <p role="status">Loading schedules and sensors…</p>;
+  const badge = (
+    <span className={`badge badge-${connection}`} role="status" aria-label="Live updates" title="Ticks, starts and cursors show as they happen, over the API's subscription">
+      {connection === "live" ? "Live" : connection === "connecting" ? "Connecting…" : "Disconnected: reconnecting"}
+    </span>
+  );
+  if (!items) {
+    return (
+      <div className="page">
+        <p role="status">Loading schedules and sensors…</p>
+        {badge}
+      </div>
+    );
+  }
   const shown = items.filter((i) => filter === "" || i.name.toLowerCase().includes(filter.toLowerCase()));
   return (
     <div className="page">
       <div className="toolbar">
         <h1>Automation</h1>
+        {badge}
         <input aria-label="Filter schedules and sensors" placeholder="Filter by name" value={filter} onChange={(e) => setFilter(e.target.value)} />
         {notice && <span role="status">{notice}</span>}
       </div>
@@ -141,6 +209,9 @@ export function Automation() {
                   <td>
                     <button type="button" onClick={() => void dryRun(item)} aria-label={`Dry run ${item.name}`}>
                       Dry run
+                    </button>{" "}
+                    <button type="button" onClick={() => void reset(item)} aria-label={`Reset ${item.name}`} title="Back to the status the definition declares">
+                      Reset
                     </button>
                   </td>
                 </tr>
@@ -161,6 +232,7 @@ export function Automation() {
                                   : "would request nothing")}
                           </div>
                         )}
+                        {item.kind === "Sensor" && <CursorEditor item={item} onNotice={setNotice} />}
                         {item.nextTicks && item.nextTicks.length > 0 && (
                           <p>
                             Next ticks: {item.nextTicks.map(time).join(", ")} (UTC)

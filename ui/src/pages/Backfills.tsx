@@ -1,8 +1,10 @@
 // Backfills: each with its progress (materialized, failed, left of its partitions), cancel while it runs, resume one
 // that stopped (the daemon goes on with the partitions left), re-run the failed partitions as a new backfill, and one
-// backfill's runs on its own page.
+// backfill's runs on its own page. Live over the API's backfillsChanged subscription: progress and status move on screen
+// as the daemon works, and the page never polls.
 import { useEffect, useState } from "react";
-import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
+import { gql, keyString, type AssetKeyData } from "../api.js";
+import { follow, type Connection } from "../live.js";
 
 interface Backfill {
   backfillId: string;
@@ -17,8 +19,7 @@ interface Backfill {
 }
 
 const FIELDS = "backfillId status createTime assetSelection { path } numPartitions numMaterialized numFailed runIds error";
-const LIST = `query BackfillsPage { backfills(limit: 100) { ${FIELDS} } }`;
-const ONE = `query BackfillPage($id: ID!) { backfillOrError(backfillId: $id) { __typename ... on Backfill { ${FIELDS} } ... on Error { message } } }`;
+const LIVE = `subscription BackfillsPage($id: ID) { backfillsChanged(backfillId: $id, limit: 100) { ${FIELDS} } }`;
 const CANCEL = `mutation CancelBackfillFromUi($id: ID!) { cancelBackfill(backfillId: $id) { __typename ... on Ok { message } ... on Error { message } } }`;
 const RESUME = `mutation ResumeBackfillFromUi($id: ID!) { resumeBackfill(backfillId: $id) { __typename ... on BackfillResumed { status numRemaining } ... on Error { message } } }`;
 const RERUN_FAILED = `mutation RerunFailedPartitions($id: String!) { launchBackfill(fromFailureOf: $id) { __typename ... on LaunchBackfillSuccess { backfillId } ... on Error { message } } }`;
@@ -52,32 +53,20 @@ function Progress({ backfill }: { backfill: Backfill }) {
 
 export function Backfills({ backfillId }: { backfillId?: string }) {
   const [backfills, setBackfills] = useState<Backfill[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
+  const [connection, setConnection] = useState<Connection>("connecting");
   const [notice, setNotice] = useState<string | undefined>();
 
-  const load = async () => {
-    try {
-      if (backfillId) {
-        const { backfillOrError } = await gql<{ backfillOrError: Backfill & { __typename: string; message?: string } }>(ONE, { id: backfillId });
-        if (backfillOrError.message) setError(backfillOrError.message);
-        else setBackfills([backfillOrError]);
-      } else setBackfills((await gql<{ backfills: Backfill[] }>(LIST)).backfills);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
-
-  useEffect(() => {
-    void load();
-  }, [backfillId]); // eslint-disable-line react-hooks/exhaustive-deps -- reload per backfill
-
-  // Progress moves while a backfill runs: re-read until none is running (the page shows what is stored, never guesses).
-  const anyRunning = backfills?.some((b) => RUNNING.has(b.status)) ?? false;
-  useEffect(() => {
-    if (!anyRunning) return;
-    const timer = setInterval(() => void load(), 2000);
-    return () => clearInterval(timer);
-  }, [anyRunning, backfillId]); // eslint-disable-line react-hooks/exhaustive-deps -- load reads the current id
+  // The subscription sends the backfills (or the one named) at once, then again whenever one moves.
+  useEffect(
+    () =>
+      follow<{ backfillsChanged: Backfill[] }>({
+        query: LIVE,
+        variables: () => ({ id: backfillId ?? null }),
+        onConnection: setConnection,
+        onData: ({ backfillsChanged }) => setBackfills(backfillsChanged),
+      }),
+    [backfillId],
+  );
 
   const act = async (query: string, id: string) => {
     try {
@@ -86,18 +75,38 @@ export function Backfills({ backfillId }: { backfillId?: string }) {
       if (result?.backfillId) window.location.hash = `#/backfills/${result.backfillId}`;
       else if (result?.numRemaining !== undefined) setNotice(`Backfill ${id} resumed: ${result.numRemaining} partition(s) left for the daemon.`);
       else setNotice(result?.message);
-      await load();
     } catch (e) {
       setNotice(e instanceof Error ? e.message : String(e));
     }
   };
 
-  if (error) return <p role="alert">{error}</p>;
-  if (!backfills) return <p role="status">Loading backfills…</p>;
+  const badge = (
+    <span className={`badge badge-${connection}`} role="status" aria-label="Live updates" title="Progress shows as the daemon works, over the API's subscription">
+      {connection === "live" ? "Live" : connection === "connecting" ? "Connecting…" : "Disconnected: reconnecting"}
+    </span>
+  );
+  if (!backfills) {
+    return (
+      <div className="page">
+        <p role="status">Loading backfills…</p>
+        {badge}
+      </div>
+    );
+  }
+  if (backfillId && backfills.length === 0) {
+    return (
+      <div className="page">
+        <p role="alert">
+          No backfill with id "{backfillId}". <a href="#/backfills">All backfills</a>
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="page">
       <div className="toolbar">
         <h1>{backfillId ? `Backfill ${backfillId}` : "Backfills"}</h1>
+        {badge}
         {backfillId && <a href="#/backfills">All backfills</a>}
         {notice && <span role="status">{notice}</span>}
       </div>

@@ -1,9 +1,11 @@
 // The catalog (#/assets): every asset in one virtualized table (only the rows in view are in the DOM, so thousands
 // of assets scroll like a dozen), with a search and filters kept in the URL so that a filtered view can be shared.
+// Live over the API's assetStatusChanged subscription: an asset that materializes changes its row without a reload.
 import { createColumnHelper, createSortedRowModel, rowSortingFeature, sortFn_alphanumeric, sortFn_basic, tableFeatures, useTable } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
+import { follow, type Connection } from "../live.js";
 import "./asset.css";
 
 export interface CatalogAsset {
@@ -21,6 +23,20 @@ export interface CatalogAsset {
 const CATALOG = `query Catalog {
   assetNodes { key { path } groupName kinds owners tags { key value } description staleStatus checkStatus latestMaterialization { timestamp runId } }
 }`;
+
+const CHANGES = `subscription CatalogChanges { assetStatusChanged { assets { assetKey { path } } } }`;
+/** The most changed assets re-read one by one (aliases of one query); more re-read the whole catalog. */
+const MAX_PATCHED = 50;
+
+/** One query reading the status of each changed asset: an alias per key, each selecting exactly that key. */
+function changedQuery(keys: readonly AssetKeyData[]): { query: string; variables: Record<string, string> } {
+  const variables: Record<string, string> = {};
+  const fields = keys.map((key, i) => {
+    variables[`s${i}`] = `key:"${keyString(key).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    return `a${i}: assetNodes(selection: $s${i}) { key { path } staleStatus checkStatus latestMaterialization { timestamp runId } }`;
+  });
+  return { query: `query CatalogChanged(${keys.map((_, i) => `$s${i}: String`).join(", ")}) { ${fields.join(" ")} }`, variables };
+}
 
 export const FILTERS = ["group", "kind", "owner", "tag", "status", "check"] as const;
 export type FilterName = (typeof FILTERS)[number];
@@ -111,12 +127,45 @@ export function Catalog(props: { query: string }) {
   const [assets, setAssets] = useState<CatalogAsset[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [filters, setFilters] = useState<Filters>(() => filtersFromQuery(props.query));
+  const [connection, setConnection] = useState<Connection>("connecting");
   const scroller = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    gql<{ assetNodes: CatalogAsset[] }>(CATALOG)
-      .then((data) => setAssets(data.assetNodes))
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+    const loadAll = () =>
+      gql<{ assetNodes: CatalogAsset[] }>(CATALOG)
+        .then((data) => setAssets(data.assetNodes))
+        .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+    void loadAll();
+    // A change re-reads only the assets it names (their status, checks and latest materialization), patched in place.
+    const patch = async (keys: AssetKeyData[]) => {
+      if (keys.length > MAX_PATCHED) return loadAll();
+      const { query, variables } = changedQuery(keys);
+      try {
+        const data = await gql<Record<string, Pick<CatalogAsset, "key" | "staleStatus" | "checkStatus" | "latestMaterialization">[]>>(query, variables);
+        const fresh = new Map(Object.values(data).flat().map((a) => [keyString(a.key), a]));
+        setAssets((current) => current?.map((a) => {
+          const changed = fresh.get(keyString(a.key));
+          return changed ? { ...a, staleStatus: changed.staleStatus, checkStatus: changed.checkStatus, latestMaterialization: changed.latestMaterialization } : a;
+        }));
+      } catch {
+        // The next change, or a reconnection, reads again.
+      }
+    };
+    let dropped = false;
+    return follow<{ assetStatusChanged: { assets: { assetKey: AssetKeyData }[] } }>({
+      query: CHANGES,
+      variables: () => ({}),
+      onData: ({ assetStatusChanged }) => void patch(assetStatusChanged.assets.map((a) => a.assetKey)),
+      onConnection: (state) => {
+        setConnection(state);
+        if (state === "disconnected") dropped = true;
+        else if (state === "live" && dropped) {
+          // What changed while the stream was down was not sent: read everything again.
+          dropped = false;
+          void loadAll();
+        }
+      },
+    });
   }, []);
 
   // A link or the address bar may name other filters while this page stays mounted (the shell routes by path).
@@ -164,6 +213,9 @@ export function Catalog(props: { query: string }) {
             ))}
           </select>
         ))}
+        <span className={`badge badge-${connection}`} role="status" aria-label="Live updates" title="Rows change as assets materialize, over the API's subscription">
+          {connection === "live" ? "Live" : connection === "connecting" ? "Connecting…" : "Disconnected: reconnecting"}
+        </span>
         <span role="status" aria-label="Assets shown">
           {assets === undefined ? "Loading assets…" : `${visible.length} of ${assets.length} assets`}
         </span>

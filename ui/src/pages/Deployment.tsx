@@ -1,8 +1,10 @@
 // The deployment: each code location with its status, load error and stack, and a reload; the instance's storage and
-// whether the daemon holds its lease. Location changes arrive over the API's subscription.
+// the daemon: whether it holds its lease and each of its loops' last iteration. Location changes and the daemon's
+// heartbeat arrive over the API's subscriptions (locationStateChanged, daemonStatusChanged): the page never polls.
 import { useEffect, useState } from "react";
 import { ApiError, gql } from "../api.js";
 import { follow, type Connection } from "../live.js";
+import "./ops-live.css";
 
 interface Location {
   name: string;
@@ -37,6 +39,26 @@ const RELOAD_ALL = `mutation ReloadWorkspaceFromUi {
   reloadWorkspace { __typename ... on ReloadSuccess { locations { ${LOCATION_FIELDS} } } ... on Error { message } }
 }`;
 const CHANGES = `subscription DeploymentLocations { locationStateChanged { ${LOCATION_FIELDS} } }`;
+const DAEMONS = `subscription DeploymentDaemons { daemonStatusChanged { locationName leaseName running holder heartbeatExpiresAt loops { name status lastIterationAt } } }`;
+
+interface DaemonData {
+  locationName: string;
+  leaseName: string;
+  running: boolean;
+  holder: string | null;
+  heartbeatExpiresAt: number | null;
+  loops: { name: string; status: string; lastIterationAt: number | null }[];
+}
+
+const LOOP_LABELS: Record<string, string> = {
+  scheduler: "Scheduler",
+  sensors: "Sensors",
+  automation: "Automation conditions",
+  backfills: "Backfills",
+  run_queue: "Run queue",
+  run_monitoring: "Run monitoring",
+};
+const LOOP_STATUS: Record<string, string> = { HEALTHY: "healthy", LATE: "late", NOT_RUN: "not run by this daemon", NOT_RUNNING: "daemon not running" };
 
 const time = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
@@ -48,6 +70,8 @@ export function Deployment() {
   const [notice, setNotice] = useState<string | undefined>();
   const [connection, setConnection] = useState<Connection>("connecting");
   const [reloading, setReloading] = useState<string | undefined>();
+  const [daemons, setDaemons] = useState<DaemonData[] | undefined>();
+  const [daemonConnection, setDaemonConnection] = useState<Connection>("connecting");
 
   const upsert = (changed: readonly Location[]) =>
     setLocations((previous) => {
@@ -75,6 +99,16 @@ export function Deployment() {
       onData: ({ locationStateChanged }) => upsert([locationStateChanged]),
     });
   }, []);
+  useEffect(
+    () =>
+      follow<{ daemonStatusChanged: DaemonData[] }>({
+        query: DAEMONS,
+        variables: () => ({}),
+        onConnection: setDaemonConnection,
+        onData: ({ daemonStatusChanged }) => setDaemons(daemonStatusChanged),
+      }),
+    [],
+  );
 
   /** Reloads one location, or every one when `name` is undefined. */
   const reload = async (name: string | undefined) => {
@@ -96,7 +130,12 @@ export function Deployment() {
 
   if (error) return <p role="alert">{error}</p>;
   if (!locations || !instance) return <p role="status">Loading the deployment…</p>;
-  const daemon = instance.daemonRunning ? "running" : instance.daemonHeartbeat === null ? "never ran" : `not running (last lease until ${time(instance.daemonHeartbeat)})`;
+  // The instance's daemon is the first location's (the `daemon` lease); until the subscription answers, the query's view.
+  const main = daemons?.[0];
+  const running = main ? main.running : instance.daemonRunning;
+  const expires = main ? main.heartbeatExpiresAt : instance.daemonHeartbeat;
+  const daemon = running ? "running" : expires === null ? "never ran" : `not running (last lease until ${time(expires)})`;
+  const shown = (daemons ?? []).filter((d, i) => i === 0 || d.heartbeatExpiresAt !== null);
   return (
     <div className="page">
       <div className="toolbar">
@@ -164,10 +203,51 @@ export function Deployment() {
             {instance.runs} runs, {instance.events} events, {instance.assets} assets
           </dd>
           <dt>Daemon</dt>
-          <dd role="status" aria-label="Daemon health" className={instance.daemonRunning ? "ok" : "warn"}>
+          <dd role="status" aria-label="Daemon health" className={running ? "ok" : "warn"}>
             {daemon}
           </dd>
+          {main?.holder && (
+            <>
+              <dt>Held by</dt>
+              <dd>{main.holder}</dd>
+            </>
+          )}
         </dl>
+        <h3>
+          Daemon loop health{" "}
+          <span className={`badge badge-${daemonConnection}`} role="status" aria-label="Daemon live updates">
+            {daemonConnection === "live" ? "Live" : daemonConnection === "connecting" ? "Connecting…" : "Disconnected: reconnecting"}
+          </span>
+        </h3>
+        <table className="ops-table" aria-label="Daemon loop health">
+          <thead>
+            <tr>
+              {shown.length > 1 && <th>Daemon</th>}
+              <th>Loop</th>
+              <th>Status</th>
+              <th>Last iteration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.flatMap((d) =>
+              d.loops.map((loop) => (
+                <tr key={`${d.leaseName}:${loop.name}`}>
+                  {shown.length > 1 && <td>{d.locationName}</td>}
+                  <td>{LOOP_LABELS[loop.name] ?? loop.name}</td>
+                  <td>
+                    <span className={`status status-loop-${loop.status.toLowerCase()}`}>{LOOP_STATUS[loop.status] ?? loop.status}</span>
+                  </td>
+                  <td>{loop.lastIterationAt === null ? "never" : time(loop.lastIterationAt)}</td>
+                </tr>
+              )),
+            )}
+            {shown.length === 0 && (
+              <tr>
+                <td colSpan={3}>Waiting for the daemon's status…</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
       </section>
     </div>
   );
