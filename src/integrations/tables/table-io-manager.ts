@@ -3,11 +3,20 @@
 import { MetadataValue, type AssetKey, type MetadataMap, type RawMetadata, type TableColumn } from "../../core/index.js";
 import type { IOManager, InputContext, OutputContext } from "../../definitions/index.js";
 import type { MultiPartitionsDefinition, PartitionsDefinition, TimeWindow, TimeWindowPartitionsDefinition } from "../../partitions/index.js";
-import type { Table } from "apache-arrow";
 import { arrowColumns, arrowToTableData, columnsToArrow, isArrowTable, rowsToArrow } from "./arrow-tables.js";
 import { asRows, inferColumns, type Row, type RowColumn, type TableData } from "./row-columns.js";
 import { InvalidTableNameError, InvalidTableRowsError, TableNotFoundError } from "./table-errors.js";
 import { naiveDateText, naiveTimestampText, rowsAfterRead, rowsForWrite, wallOf, zoneOf, type TimeColumnKind } from "./table-times.js";
+
+/**
+ * An Arrow table as a table session receives it (apache-arrow's Table), named by shape: these declarations ship in
+ * the package's types, and apache-arrow is an optional peer a user's project may not have.
+ */
+export interface ArrowTableLike {
+  readonly numRows: number;
+  readonly schema: { readonly fields: readonly unknown[] };
+  getChildAt(index: number): unknown;
+}
 
 /** A schema and table name, both checked to be plain identifiers. */
 export interface TableName {
@@ -200,7 +209,7 @@ export interface TableSession {
   /** Inserts rows; Dates in DATE and TIMESTAMP columns are naive already (the day or wall-clock time counted as UTC). */
   insert(name: TableName, columns: readonly TableColumn[], rows: readonly Row[]): Promise<void>;
   /** Inserts an Arrow table column by column, where the driver can (its columns are matched to the table's by name). */
-  insertArrow?(name: TableName, columns: readonly TableColumn[], table: Table): Promise<void>;
+  insertArrow?(name: TableName, columns: readonly TableColumn[], table: ArrowTableLike): Promise<void>;
   select(name: TableName, where: string | undefined): Promise<Row[]>;
   /** The same rows as the values of each column, where the driver reads columns without building rows. */
   selectColumns?(name: TableName, where: string | undefined): Promise<unknown[][]>;
