@@ -130,17 +130,22 @@ export class PostgresDatabase {
 
   async query<R extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<R[]> {
     await this.ready();
-    const client = await this.connect();
-    let lost: Error | undefined;
-    try {
-      return (await client.query<R>(name === undefined ? { text, values: values ?? [] } : { name, text, values: values ?? [] })).rows;
-    } catch (error) {
-      if (!isConnectionLoss(error)) throw scrubError(error, this.#password);
-      lost = error as Error;
-      throw this.unreachable(error, "querying");
-    } finally {
-      // A connection that broke mid-query is discarded, not handed to the next caller.
-      client.release(lost);
+    // A read that met a connection the server had just dropped (a restart) changed nothing, so it is sent again on
+    // a new connection, which waits for the server like any connect; a write is not: it may have committed.
+    const retries = isReadOnly(text) ? 1 : 0;
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connect();
+      let lost: Error | undefined;
+      try {
+        return (await client.query<R>(name === undefined ? { text, values: values ?? [] } : { name, text, values: values ?? [] })).rows;
+      } catch (error) {
+        if (!isConnectionLoss(error)) throw scrubError(error, this.#password);
+        lost = error as Error;
+        if (attempt >= retries || this.guard.closed) throw this.unreachable(error, "querying");
+      } finally {
+        // A connection that broke mid-query is discarded, not handed to the next caller.
+        client.release(lost);
+      }
     }
   }
 
@@ -280,6 +285,11 @@ function isConnectionLoss(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code.startsWith("57P") || code.startsWith("08");
   return error instanceof Error && (typeof code === "string" || /Connection terminated|not queryable|ECONNRESET|EPIPE/i.test(error.message));
+}
+
+/** A plain SELECT (no data-modifying CTE, no row lock): sending it twice is the same as sending it once. */
+function isReadOnly(text: string): boolean {
+  return /^\s*SELECT\b/i.test(text) && !/\b(INSERT|UPDATE|DELETE|FOR\s+UPDATE|FOR\s+SHARE|nextval|pg_advisory)/i.test(text);
 }
 
 /** A server restarting or failing over: refused connections, "starting up", "shutting down", a reset handshake. */
