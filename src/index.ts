@@ -67,6 +67,7 @@ export {
   AssetObservation,
   type AssetCompute,
   type AssetExecutionContext,
+  type SelectedAssetCheckKey,
   type AssetInputs,
   type AssetObservationOptions,
   type AssetOptions,

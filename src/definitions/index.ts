@@ -21,7 +21,7 @@ export {
   type AssetsDefinitionParts,
   type OpNode,
 } from "./assets-definition.js";
-export type { AssetExecutionContext, PipesClient, PipesRunOptions } from "./context.js";
+export type { AssetExecutionContext, PipesClient, PipesRunOptions, SelectedAssetCheckKey } from "./context.js";
 export { configIssues, parseConfig } from "./config.js";
 export { DefinitionsData, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
 export {
