@@ -306,6 +306,7 @@ export {
 export {
   // Automation conditions
   AutomationCondition,
+  type RunTagsOptions,
   // Freshness policies
   FreshnessPolicy,
   InvalidFreshnessPolicyError,

@@ -98,7 +98,7 @@ export {
   type ModuleLike,
   type PackageLocation,
 } from "./load-assets.js";
-export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind } from "./automation-condition.js";
+export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind, type RunTagsOptions } from "./automation-condition.js";
 export { FreshnessPolicy, type FreshnessPolicyOptions } from "./freshness-policy.js";
 export {
   InvalidAutomationConditionError,
