@@ -1,7 +1,8 @@
 // The context a compute receives. Execution implements it; definitions only describe its shape.
-import type { AssetKey, MetadataMap, RawMetadata, Tags } from "../core/index.js";
+import type { AssetKey, AssetKeyLike, MetadataMap, RawMetadata, Tags } from "../core/index.js";
 // Type-only: the instance is a later layer, but a compute may read it through its context (as in the reference).
 import type { Instance } from "../instance/index.js";
+import type { DataProvenance } from "../versioning/index.js";
 import type { IOLogger } from "./io-manager.js";
 import type { MaterializeResult } from "./results.js";
 
@@ -51,6 +52,11 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly partitionTimeWindow: { readonly start: Date; readonly end: Date };
   /** The upstream partitions an input reads, through its partition mapping. */
   assetPartitionKeysForInput(inputName: string): string[];
+  /**
+   * What the asset's latest materialization was computed from (its code version and its inputs' data versions), or
+   * undefined when it has none or was recorded without provenance: `await ctx.getAssetProvenance("orders")`.
+   */
+  getAssetProvenance(key: AssetKeyLike): Promise<DataProvenance | undefined>;
   /** Metadata to add to this step's materialization. */
   addOutputMetadata(metadata: RawMetadata, outputName?: string): void;
   /**

@@ -282,11 +282,12 @@ describe("reference cases: test_data_versions.py", () => {
     expect(await resolver.getStaleRootCauses("foo")).toEqual([]);
   });
 
-  it("test_get_data_provenance_inside_op (read through ctx.instance: Tessera's context has no getAssetProvenance)", async () => {
+  it("test_get_data_provenance_inside_op", async () => {
     const asset1 = asset("asset1", () => new MaterializeResult({ value: 1, dataVersion: "foo" }));
     let seen: string | undefined;
     const asset2 = asset({ name: "asset2", ins: { asset1 } }, async (ctx) => {
-      seen = provenanceOf(await ctx.instance.getLatestMaterializationEvent("asset2"))?.inputDataVersions.get("asset1");
+      seen = (await ctx.getAssetProvenance("asset2"))?.inputDataVersions.get("asset1");
+      expect(await ctx.getAssetProvenance("asset2")).toEqual(provenanceOf(await ctx.instance.getLatestMaterializationEvent("asset2")));
       return 2;
     });
     const defs = new Definitions({ assets: [asset1, asset2] });

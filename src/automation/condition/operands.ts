@@ -142,7 +142,11 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     const success = tick.lastMaterialization(node);
     if (!run || success?.runId === run.runId) return EntitySubset.of(node, false);
     const end = tick.runFailure(run.runId);
-    return EntitySubset.of(node, end !== undefined && end.storageId <= tick.maxStorageId && (success === undefined || end.storageId > success.storageId));
+    if (end === undefined || end.storageId > tick.maxStorageId) return EntitySubset.of(node, false);
+    // As the reference's last planned run: a materialization by a run that did not plan the asset (a reported one)
+    // leaves the failure standing.
+    if (success !== undefined && success.storageId > end.storageId && tick.run(success.runId)?.assetSelection.includes(id) === false) return EntitySubset.of(node, true);
+    return EntitySubset.of(node, success === undefined || end.storageId > success.storageId);
   },
 
   newly_updated(ctx) {

@@ -1,6 +1,7 @@
 // The context a compute is called with (AssetExecutionContext): the run, the step's assets and partitions,
 // resources and config, as seen by one attempt of the step.
-import { InvalidDefinitionError, coerceMetadata, type AssetKey, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
+import { InvalidDefinitionError, coerceMetadata, type AssetKey, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
+import { provenanceOf, type DataProvenance } from "../../versioning/index.js";
 import type { AssetExecutionContext, IOLogger, PipesClient, SelectedAssetCheckKey } from "../../definitions/index.js";
 import type { CheckNode } from "../../graph/index.js";
 import type { Instance } from "../../instance/index.js";
@@ -118,6 +119,9 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
     throw new InvalidDefinitionError(
       `Step "${this.step.key}" has no input or dependency "${inputName}" (inputs: ${this.step.inputs.map((i) => i.name).join(", ") || "none"}); name a dependency by its asset key, e.g. "a/b".`,
     );
+  }
+  async getAssetProvenance(key: AssetKeyLike): Promise<DataProvenance | undefined> {
+    return provenanceOf(await this.run.instance.getLatestMaterializationEvent(key));
   }
   get definitionMetadata(): MetadataMap {
     if (this.step.kind === "check") return this.step.check.spec.metadata;
