@@ -23,7 +23,7 @@ import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { RetryPolicy } from "./retry-policy.js";
-import { checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
+import { NO_RESOURCES, checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
 import type { TypeCheck } from "./type-check.js";
 
 /** Structural stand-ins so that, e.g., an AssetIn<Order[]> is accepted where any AssetIn is (its `type` check makes the class invariant). */
@@ -230,8 +230,6 @@ function buildAsset(
   });
 }
 
-// Shared by every asset without resources of its own, so that large code locations allocate less.
-const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 
 function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }, compute: { name: string }): AssetKey {
