@@ -195,7 +195,9 @@ export class AssetGraph {
     let definedIds: readonly string[] | undefined;
     for (let i = 0; i < definedCount; i++) {
       const deps = (specs[i] as AssetSpec).deps;
-      const ups: number[] = [];
+      // Sized exactly (a pushed array keeps spare capacity, and the graph lives as long as its definitions).
+      const ups: number[] = deps.length === 0 ? NO_PARENTS : new Array(deps.length);
+      let count = 0;
       for (let d = 0; d < deps.length; d++) {
         const depKey = (deps[d] as AssetDep).key;
         const depId = depKey.toString();
@@ -212,8 +214,9 @@ export class AssetGraph {
         }
         // An asset reading its own earlier partitions is not a cycle: the edge is recorded apart.
         if (parent === i) selfDeps.push(i);
-        else ups.push(parent);
+        else ups[count++] = parent;
       }
+      if (count !== deps.length) ups.length = count;
       parents[i] = ups;
     }
 
