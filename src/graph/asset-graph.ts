@@ -288,8 +288,45 @@ export function validateAssetGraph(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
   const selfDependent = graph.selfDependent;
   for (let node = 0; node < selfDependent.length; node++) if (selfDependent[node] === 1) validateSelfDependency(graph.specs[node] as AssetSpec);
-  // Step keys are op names: two ops of one name would make two steps indistinguishable in a run. Owners are kept as
-  // objects and described only when two of them meet, so that the common case builds no strings.
+  // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
+  if (mayShareOpNames(defs)) claimOpNames(defs);
+}
+
+/**
+ * False when no two ops can share a name, found without a map of every name: an op named after its definition's
+ * single key (as asset() names it) cannot meet another such op, since keys are unique, so only the other ops are
+ * looked up, among themselves and in the key index. True sends the caller to the exact check, which names the pair.
+ */
+function mayShareOpNames(defs: DefinitionsData): boolean {
+  const { index, definitions } = defs.resolvedAssets();
+  const ownsName = (definition: AssetsDefinition | undefined, name: string): boolean =>
+    definition !== undefined && definition.specs.length === 1 && (definition.specs[0] as AssetSpec).key.toString() === name && definition.op.name === name;
+  let others: Set<string> | undefined;
+  const other = (name: string, owner: AssetsDefinition | AssetChecksDefinition): boolean => {
+    const position = index.get(name);
+    if (position !== undefined) {
+      const definition = definitions[position];
+      if (definition !== owner && ownsName(definition, name)) return true;
+    }
+    if ((others ??= new Set()).has(name)) return true;
+    others.add(name);
+    return false;
+  };
+  const assets = defs.assets;
+  for (let i = 0; i < assets.length; i++) {
+    const item = assets[i];
+    if (item instanceof AssetSpec || item === undefined) continue;
+    const specs = item.specs;
+    const name = item.op.name;
+    if (specs.length === 1 && (specs[0] as AssetSpec).key.toString() === name) continue;
+    if (other(name, item)) return true;
+  }
+  for (const check of defs.assetChecks) if (other(check.op.name, check)) return true;
+  return false;
+}
+
+function claimOpNames(defs: DefinitionsData): void {
+  // Owners are kept as objects and described only when two of them meet.
   const owners = new Map<string, AssetsDefinition | AssetChecksDefinition>();
   const claim = (opName: string, owner: AssetsDefinition | AssetChecksDefinition): void => {
     const other = owners.get(opName);
@@ -304,11 +341,7 @@ export function validateAssetGraph(defs: DefinitionsData): void {
     }
     owners.set(opName, owner);
   };
-  const assets = defs.assets;
-  for (let i = 0; i < assets.length; i++) {
-    const item = assets[i];
-    if (!(item instanceof AssetSpec) && item !== undefined) claim(item.op.name, item);
-  }
+  for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, item);
   for (const check of defs.assetChecks) claim(check.op.name, check);
 }
 
