@@ -7,7 +7,7 @@ import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type Partit
 import { RunRequest } from "../../definitions/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { TickData, type ConditionResult } from "./context.js";
-import { parseCursor, type AssetCursor, type AutomationCursor } from "./cursor.js";
+import { parseCursor, partitioningOf, type AssetCursor, type AutomationCursor } from "./cursor.js";
 import { activeBackfillsById, activeRunsById, changedSince, findMemo, fullSubsetsByDef, keepMemo, reusable, traceOf, type NodeMemo } from "./incremental.js";
 import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
@@ -163,9 +163,12 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     changed = new Uint8Array(graph.size).fill(1);
     const recordByKey = new Map((allRecords ?? []).map((r) => [r.assetKey.toString(), r]));
     records = graph.ids.map((id) => recordByKey.get(id));
+    const partitioningKnown = previous?.partitioning === true;
     for (const [key, entry] of Object.entries(previous?.assets ?? {})) {
       const node = graph.indexOf(key);
-      if (node !== undefined) previousByNode.set(node, entry);
+      if (node === undefined) continue;
+      const partitioning = partitioningKnown ? undefined : partitioningOf(graph.specs[node]?.partitionsDef);
+      previousByNode.set(node, partitioning === undefined ? entry : { ...entry, partitioning });
     }
   }
   const tick = new TickData({
@@ -212,8 +215,9 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     let entry: AssetCursor;
     let result: ConditionResult;
     // Evaluated again while the tree asked for a fact not yet read: the discarded pass asked for all it needed.
+    const partitioning = partitioningOf(graph.specs[node]?.partitionsDef);
     for (;;) {
-      entry = { conditionId: condition.uniqueId, nodes: {} };
+      entry = partitioning === undefined ? { conditionId: condition.uniqueId, nodes: {} } : { conditionId: condition.uniqueId, partitioning, nodes: {} };
       tick.next.set(node, entry);
       result = evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
       if (!tick.missing) break;
@@ -316,13 +320,13 @@ function cursorText(
   if (ids.some((id) => INDEX_LIKE.test(id))) {
     const assets: Record<string, AssetCursor> = {};
     for (const [node, entry] of next) assets[graph.ids[node] as string] = entry;
-    const cursor: AutomationCursor = { version: 1, ...head, assets };
+    const cursor: AutomationCursor = { version: 1, ...head, partitioning: true, assets };
     return JSON.stringify(cursor);
   }
   const parts: string[] = [];
   let i = 0;
   for (const [node, entry] of next) parts.push(`${JSON.stringify(ids[i++])}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
-  return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"assets":{${parts.join(",")}}}`;
+  return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"partitioning":true,"assets":{${parts.join(",")}}}`;
 }
 
 const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;

@@ -3,6 +3,7 @@ import { SystemTags, type EventRecord } from "../../core/index.js";
 import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
+import { partitioningOf } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
@@ -178,8 +179,12 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   },
 
   initial_evaluation(ctx) {
-    const previous = ctx.tick.previous.get(ctx.root);
-    return previous !== undefined && previous.conditionId === ctx.rootCondition.uniqueId ? ctx.tick.empty(ctx.node) : ctx.tick.full(ctx.node);
+    const { tick, root } = ctx;
+    const previous = tick.previous.get(root);
+    // Roots past the graph's nodes are checks, which are never partitioned.
+    const same =
+      previous !== undefined && previous.conditionId === ctx.rootCondition.uniqueId && (root >= tick.graph.size || previous.partitioning === partitioningOf(tick.partitionsDef(root)));
+    return same ? tick.empty(ctx.node) : tick.full(ctx.node);
   },
 
   code_version_changed(ctx) {
