@@ -192,7 +192,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   if (tick.hasPending) await tick.loadPending();
 
   const results: AssetConditionEvaluation[] = [];
-  const resultIndex = new Map<number, number>();
+  // By node, the index of its evaluation in `results` (-1: none): an array, as every asset has a slot.
+  const resultIndex = new Int32Array(graph.size).fill(-1);
   const nodes: (NodeMemo<AssetConditionEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
   const requestChangedNow = new Uint8Array(graph.size);
   const siblings = executionSiblings(graph);
@@ -204,7 +205,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     if (memo && !siblings.has(node) && reusable(before, condition, changed, memo.nodes, requestChangedNow, node)) {
       tick.next.set(node, before.entry);
       if (!before.requestedSubset.isEmpty) tick.requested.set(node, before.requestedSubset);
-      resultIndex.set(node, results.length);
+      resultIndex[node] = results.length;
       results.push(before.evaluation);
       nodes[node] = before;
       continue;
@@ -232,7 +233,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       entry.requested = requestedSubset.serialize();
     }
     const evaluation: AssetConditionEvaluation = Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result });
-    resultIndex.set(node, results.length);
+    resultIndex[node] = results.length;
     results.push(evaluation);
     const entryJson = JSON.stringify(entry);
     const entryBefore = previousByNode.get(node);
@@ -245,7 +246,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   }
 
   // Assets without a condition of their own that a sibling's request pulled in.
-  for (const node of tick.requested.keys()) if (!resultIndex.has(node)) pulledInResult(node);
+  for (const node of tick.requested.keys()) if (resultIndex[node] === -1) pulledInResult(node);
 
   /**
    * A multi-asset that cannot be subset runs whole: what one of its assets requests, the others are requested for
@@ -259,9 +260,9 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     if (already?.equals(union)) return;
     tick.requested.set(sibling, union);
     requestChangedNow[sibling] = 1;
-    const at = resultIndex.get(sibling);
+    const at = resultIndex[sibling] ?? -1;
     const kept = nodes[sibling];
-    if (at === undefined || !kept) return;
+    if (at === -1 || !kept) return;
     const evaluation: AssetConditionEvaluation = Object.freeze({ ...kept.evaluation, requestedSubset: union });
     results[at] = evaluation;
     const entry: AssetCursor = { ...kept.entry, requested: union.serialize() };
@@ -274,7 +275,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const requestedSubset = tick.requested.get(node) as EntitySubset;
     const condition = AutomationCondition.willBeRequested();
     const result: ConditionResult = { condition, node, candidateSubset: tick.full(node), trueSubset: requestedSubset, children: [] };
-    resultIndex.set(node, results.length);
+    resultIndex[node] = results.length;
     results.push(Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result }));
   }
 
