@@ -315,22 +315,37 @@ function cursorText(
   nodes: readonly (NodeMemo<AssetConditionEvaluation> | undefined)[],
   head: { evaluationTime: number; evaluationId: number; maxStorageId: number },
 ): string {
-  const ids: string[] = [];
-  for (const node of next.keys()) ids.push(graph.ids[node] as string);
   // An object puts integer-like keys first, in numeric order: let JSON.stringify order such a cursor itself.
-  if (ids.some((id) => INDEX_LIKE.test(id))) {
+  if (hasIndexLikeId(graph) && [...next.keys()].some((node) => INDEX_LIKE.test(graph.ids[node] as string))) {
     const assets: Record<string, AssetCursor> = {};
     for (const [node, entry] of next) assets[graph.ids[node] as string] = entry;
     const cursor: AutomationCursor = { version: 1, ...head, partitioning: true, assets };
     return JSON.stringify(cursor);
   }
+  const quoted = quotedIds(graph);
   const parts: string[] = [];
-  let i = 0;
-  for (const [node, entry] of next) parts.push(`${JSON.stringify(ids[i++])}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
+  for (const [node, entry] of next) parts.push(`${quoted[node]}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
   return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"partitioning":true,"assets":{${parts.join(",")}}}`;
 }
 
 const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
+
+// Each asset id as a JSON string, made once per graph (every tick's cursor names every asset).
+const QUOTED_IDS = new WeakMap<AssetGraph, readonly string[]>();
+
+const INDEX_LIKE_IDS = new WeakMap<AssetGraph, boolean>();
+
+function hasIndexLikeId(graph: AssetGraph): boolean {
+  let has = INDEX_LIKE_IDS.get(graph);
+  if (has === undefined) INDEX_LIKE_IDS.set(graph, (has = graph.ids.some((id) => INDEX_LIKE.test(id))));
+  return has;
+}
+
+function quotedIds(graph: AssetGraph): readonly string[] {
+  let quoted = QUOTED_IDS.get(graph);
+  if (!quoted) QUOTED_IDS.set(graph, (quoted = graph.ids.map((id) => JSON.stringify(id))));
+  return quoted;
+}
 
 function conditionsByNode(graph: AssetGraph, options: EvaluateAutomationConditionsOptions): (AutomationCondition | undefined)[] {
   const out: (AutomationCondition | undefined)[] = new Array(graph.size).fill(undefined);
