@@ -32,6 +32,11 @@ export interface BackfillOptions {
   partitionRange?: { readonly start: string; readonly end: string };
   /** Every partition that exists now. */
   allPartitions?: boolean;
+  /**
+   * Exactly these partitions of these assets (the reference's partitions by asset), each asset's keys its own;
+   * `null` for every partition of an asset (an unpartitioned asset takes `null`). The selection is these assets.
+   */
+  partitionsByAsset?: Readonly<Record<string, readonly string[] | null>>;
   /** Of the partitions asked for (all of them by default), only those some selected asset is missing. */
   missingOnly?: boolean;
   /** Of the partitions asked for (all of them by default), only those that failed for some selected asset. */
@@ -148,7 +153,13 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
   }
   // `status:` is answered from the instance now: the backfill records the assets it named.
   const selection = options.selection === undefined ? previous?.assetSelection : await AssetSelection.from(options.selection).withStatusesResolved(graph, { instance });
-  const nodes = (selection === undefined ? resolveSelection(graph, undefined) : resolveSelection(graph, selection)).filter((n) => !graph.isExternal(n));
+  const byAsset = options.partitionsByAsset;
+  if (byAsset && (options.selection !== undefined || options.partitionKeys || options.partitionRange || options.allPartitions || previous)) {
+    throw new InvalidExecutionOptionError("partitionsByAsset", "partitionsByAsset names both the assets and their partitions; give it without selection, partitionKeys, partitionRange, allPartitions or fromFailureOf.");
+  }
+  const nodes = byAsset
+    ? Object.keys(byAsset).map((id) => graph.require(id, "partitionsByAsset"))
+    : (selection === undefined ? resolveSelection(graph, undefined) : resolveSelection(graph, selection)).filter((n) => !graph.isExternal(n));
   if (!nodes.some((n) => graph.specs[n]?.partitionsDef)) {
     throw new InvalidExecutionOptionError("selection", "A backfill needs partitioned assets, and the selection has none; materialize unpartitioned assets with `tessera materialize`.");
   }
@@ -167,7 +178,7 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
     tags: { ...(options.tags ?? {}), ...keepConfig },
     ...(previous ? { fromFailureOf: previous.backfillId } : {}),
   };
-  if (def && !previous?.assetPartitions) {
+  if (def && !previous?.assetPartitions && !byAsset) {
     const keys = await uniformKeys(graph, nodes, def, options, previous, loading);
     return { ...common, partitionKeys: keys, materializedPartitions: [], failedPartitions: [] };
   }
@@ -224,7 +235,14 @@ async function mixedTargets(graph: AssetGraph, nodes: readonly number[], options
   const { instance } = options;
   const targets = new Map<number, string[]>();
   const defOf = (n: number) => graph.specs[n]?.partitionsDef;
-  if (previous?.assetPartitions) {
+  if (options.partitionsByAsset) {
+    for (const node of nodes) {
+      const def = defOf(node);
+      const keys = options.partitionsByAsset[graph.ids[node] as string];
+      if (!def && keys) throw new InvalidExecutionOptionError("partitionsByAsset", `Asset "${graph.ids[node]}" is not partitioned; give it null, not partition keys.`);
+      targets.set(node, !def ? [UNPARTITIONED] : keys ? sortedKeys(def, keys, loading) : def.getPartitionKeys(loading));
+    }
+  } else if (previous?.assetPartitions) {
     for (const node of nodes) {
       const failed = previous.assetPartitions[graph.ids[node] as string]?.failed ?? [];
       if (failed.length > 0) targets.set(node, [...failed]);
@@ -484,7 +502,7 @@ async function runBackfill(
   } catch (error) {
     return fail(error);
   }
-  const loading = await loadingOf(instance, [...state.values()].map((a) => a.def));
+  const loading = await loadingOf(instance, [...state.keys()].flatMap((n) => [n, ...(graph.parents[n] ?? [])]).map((n) => graph.specs[n]?.partitionsDef));
   const positions = new Map<PartitionsDefinition, (key: string) => number>();
   const positionOf = (def: PartitionsDefinition) => positions.get(def) ?? positions.set(def, partitionPositions(def, loading)).get(def) as (key: string) => number;
 
@@ -607,12 +625,14 @@ function verdictOf(
   let verdict: Verdict = "ready";
   for (const parent of parents) {
     const upstream = state.get(parent);
-    if (!upstream) continue; // not in the backfill: whatever it holds is read
+    const upstreamDef = graph.specs[parent]?.partitionsDef;
+    // An upstream outside the backfill is read as it is, but must have the partitions the mapping names.
+    if (!upstream && !upstreamDef) continue;
     let upstreamKeys: readonly string[];
-    if (!upstream.def) upstreamKeys = [UNPARTITIONED];
+    if (!upstreamDef) upstreamKeys = [UNPARTITIONED];
     else {
       const mapping = partitionMappingOf(graph, asset.node, parent);
-      const mapped = mapping.getUpstreamMappedPartitionsResultForPartitions(asset.def?.subsetWithPartitionKeys([key]), asset.def, upstream.def, loading);
+      const mapped = mapping.getUpstreamMappedPartitionsResultForPartitions(asset.def?.subsetWithPartitionKeys([key]), asset.def, upstreamDef, loading);
       const nonexistent = mapped.requiredButNonexistentSubset.getPartitionKeys();
       // A self-dependency's first partition has no earlier one to read.
       if (nonexistent.length > 0 && parent !== asset.node) {
@@ -623,6 +643,7 @@ function verdictOf(
       }
       upstreamKeys = mapped.partitionsSubset.getPartitionKeys();
     }
+    if (!upstream) continue;
     for (const upstreamKey of upstreamKeys) {
       if (!upstream.targetSet.has(upstreamKey) || upstream.materialized.has(upstreamKey)) continue;
       if (upstream.failed.has(upstreamKey)) return "failed";
