@@ -504,12 +504,14 @@ async function runBackfill(
   }
   const loading = await loadingOf(instance, [...state.keys()].flatMap((n) => [n, ...(graph.parents[n] ?? [])]).map((n) => graph.specs[n]?.partitionsDef));
   const positions = new Map<PartitionsDefinition, (key: string) => number>();
+  // Which upstream partitions each targeted asset partition reads: mapped once, asked again each round.
+  const upstreamCache = new Map<string, readonly string[]>();
   const positionOf = (def: PartitionsDefinition) => positions.get(def) ?? positions.set(def, partitionPositions(def, loading)).get(def) as (key: string) => number;
 
   for (;;) {
     let runs: PlannedRun[];
     try {
-      runs = nextRuns(graph, state, loading, positionOf);
+      runs = nextRuns(graph, state, loading, upstreamCache, positionOf);
     } catch (error) {
       return fail(error);
     }
@@ -588,7 +590,13 @@ type Verdict = "ready" | "wait" | "failed";
  * One round of the backfill: the runs of every asset partition that can run now, marking failed (in `state`)
  * those downstream of a failure. Empty when nothing is left to run.
  */
-function nextRuns(graph: AssetGraph, state: ReadonlyMap<number, AssetState>, loading: Loading, positionOf: (def: PartitionsDefinition) => (key: string) => number): PlannedRun[] {
+function nextRuns(
+  graph: AssetGraph,
+  state: ReadonlyMap<number, AssetState>,
+  loading: Loading,
+  upstreamCache: Map<string, readonly string[]>,
+  positionOf: (def: PartitionsDefinition) => (key: string) => number,
+): PlannedRun[] {
   const ready = new Map<number, Set<string>>();
   // Assets with a partition left waiting (or failed) this round: their partitions are not all requested in it.
   const held = new Set<number>();
@@ -600,7 +608,7 @@ function nextRuns(graph: AssetGraph, state: ReadonlyMap<number, AssetState>, loa
     const parents = graph.isSelfDependent(node) ? [...(graph.parents[node] ?? []), node] : (graph.parents[node] ?? []);
     for (const key of asset.targeted) {
       if (asset.materialized.has(key) || asset.failed.has(key)) continue;
-      const verdict = verdictOf(graph, state, ready, held, loading, asset, key, parents);
+      const verdict = verdictOf(graph, state, ready, held, loading, upstreamCache, asset, key, parents);
       if (verdict === "ready") readyKeys.add(key);
       else {
         held.add(node);
@@ -618,6 +626,7 @@ function verdictOf(
   ready: ReadonlyMap<number, ReadonlySet<string>>,
   held: ReadonlySet<number>,
   loading: Loading,
+  upstreamCache: Map<string, readonly string[]>,
   asset: AssetState,
   key: string,
   parents: readonly number[],
@@ -628,8 +637,11 @@ function verdictOf(
     const upstreamDef = graph.specs[parent]?.partitionsDef;
     // An upstream outside the backfill is read as it is, but must have the partitions the mapping names.
     if (!upstream && !upstreamDef) continue;
-    let upstreamKeys: readonly string[];
-    if (!upstreamDef) upstreamKeys = [UNPARTITIONED];
+    const cacheKey = `${asset.node}\u0000${parent}\u0000${key}`;
+    let upstreamKeys = upstreamCache.get(cacheKey);
+    if (upstreamKeys) {
+      // Mapped (and checked) in an earlier round.
+    } else if (!upstreamDef) upstreamKeys = [UNPARTITIONED];
     else {
       const mapping = partitionMappingOf(graph, asset.node, parent);
       const mapped = mapping.getUpstreamMappedPartitionsResultForPartitions(asset.def?.subsetWithPartitionKeys([key]), asset.def, upstreamDef, loading);
@@ -642,6 +654,7 @@ function verdictOf(
         );
       }
       upstreamKeys = mapped.partitionsSubset.getPartitionKeys();
+      upstreamCache.set(cacheKey, upstreamKeys);
     }
     if (!upstream) continue;
     for (const upstreamKey of upstreamKeys) {
