@@ -508,62 +508,76 @@ async function runBackfill(
   const upstreamCache = new Map<string, readonly string[]>();
   const positionOf = (def: PartitionsDefinition) => positions.get(def) ?? positions.set(def, partitionPositions(def, loading)).get(def) as (key: string) => number;
 
-  for (;;) {
-    let runs: PlannedRun[];
+  const inProgressOf = (planned: PlannedRun | undefined) =>
+    planned ? Object.fromEntries(planned.nodes.map((n) => [graph.ids[n] as string, planned.keys.length ? planned.keys : [UNPARTITIONED]])) : undefined;
+  const plan = (): PlannedRun[] => nextRuns(graph, state, loading, upstreamCache, positionOf);
+  let queue: PlannedRun[];
+  try {
+    queue = plan();
+  } catch (error) {
+    return fail(error);
+  }
+  // The first run shows as in progress before it starts; each later one with the update after the run before it,
+  // so that a backfill is read and written once per run.
+  if (queue.length > 0) {
+    backfill = { ...backfill, inProgress: inProgressOf(queue[0]), updateTime: instance.clock.now() };
+    await instance.storage.updateBackfill(backfill);
+  }
+  while (queue.length > 0) {
+    const planned = queue.shift() as PlannedRun;
+    const held = await lease.acquire(backfill.backfillId);
+    if (held.holder !== lease.holder) {
+      // This process stalled past its lease and another took the backfill over: leave it to that one.
+      return backfill;
+    }
+    let result: ExecuteResult;
     try {
-      runs = nextRuns(graph, state, loading, upstreamCache, positionOf);
+      result = await executeRun(defs, planned.nodes, {
+        instance,
+        resources: options.resources,
+        runConfig: options.runConfig,
+        tags: { ...(options.tags ?? {}), [SystemTags.BACKFILL]: backfill.backfillId },
+        backfillId: backfill.backfillId,
+        raiseOnError: false,
+        onEvent: options.onEvent,
+        ...(planned.keys.length === 0
+          ? {}
+          : planned.keys.length === 1
+            ? { partitionKey: planned.keys[0] }
+            : { partitionKeyRange: { start: planned.keys[0] as string, end: planned.keys[planned.keys.length - 1] as string } }),
+      });
     } catch (error) {
       return fail(error);
     }
-    if (runs.length === 0) break;
-    for (const planned of runs) {
-      const held = await lease.acquire(backfill.backfillId);
-      if (held.holder !== lease.holder) {
-        // This process stalled past its lease and another took the backfill over: leave it to that one.
-        return backfill;
-      }
-      // The run's asset partitions show as in progress; a cancel that arrived since the last run is kept.
-      const before = await instance.getBackfill(backfill.backfillId);
-      if (before?.status === "CANCELING" || before?.status === "CANCELED") {
-        backfill = { ...recordProgress(backfill, state, graph), status: "CANCELED", updateTime: instance.clock.now() };
-        await instance.storage.updateBackfill(backfill);
-        return backfill;
-      }
-      const inProgress = Object.fromEntries(planned.nodes.map((n) => [graph.ids[n] as string, planned.keys.length ? planned.keys : [UNPARTITIONED]]));
-      backfill = { ...recordProgress(backfill, state, graph), inProgress, updateTime: instance.clock.now() };
-      await instance.storage.updateBackfill(backfill);
-      let result: ExecuteResult;
+    recordOutcome(graph, state, planned, result);
+    // Reading the backfill back decodes every key it holds, so it is read once per run: after the run, which
+    // both keeps a cancel that arrived during the run and stops the backfill before its next one.
+    const during = await instance.getBackfill(backfill.backfillId);
+    const canceled = during?.status === "CANCELING" || during?.status === "CANCELED";
+    if (!canceled && queue.length === 0) {
       try {
-        result = await executeRun(defs, planned.nodes, {
-          instance,
-          resources: options.resources,
-          runConfig: options.runConfig,
-          tags: { ...(options.tags ?? {}), [SystemTags.BACKFILL]: backfill.backfillId },
-          backfillId: backfill.backfillId,
-          raiseOnError: false,
-          onEvent: options.onEvent,
-          ...(planned.keys.length === 0
-            ? {}
-            : planned.keys.length === 1
-              ? { partitionKey: planned.keys[0] }
-              : { partitionKeyRange: { start: planned.keys[0] as string, end: planned.keys[planned.keys.length - 1] as string } }),
-        });
+        queue = plan();
       } catch (error) {
+        backfill = { ...recordProgress(backfill, state, graph), runIds: [...backfill.runIds, result.runId] };
         return fail(error);
       }
-      recordOutcome(graph, state, planned, result);
-      // A cancel that arrived during the run is kept, not overwritten by this update.
-      const during = await instance.getBackfill(backfill.backfillId);
-      const canceled = during?.status === "CANCELING" || during?.status === "CANCELED";
-      const { inProgress: _done, ...rest } = backfill;
-      backfill = { ...recordProgress(rest, state, graph), ...(canceled ? { status: "CANCELED" as const } : {}), runIds: [...backfill.runIds, result.runId], updateTime: instance.clock.now() };
-      await instance.storage.updateBackfill(backfill);
-      options.onRun?.(result, planned.keys, planned.nodes.map((n) => graph.ids[n] as string));
-      if (canceled) return backfill;
     }
+    const { inProgress: _done, ...rest } = backfill;
+    const next = canceled ? undefined : inProgressOf(queue[0]);
+    backfill = {
+      ...recordProgress(rest, state, graph),
+      ...(canceled ? { status: "CANCELED" as const } : {}),
+      ...(next ? { inProgress: next } : {}),
+      runIds: [...backfill.runIds, result.runId],
+      updateTime: instance.clock.now(),
+    };
+    await instance.storage.updateBackfill(backfill);
+    options.onRun?.(result, planned.keys, planned.nodes.map((n) => graph.ids[n] as string));
+    if (canceled) return backfill;
   }
   const anyFailed = [...state.values()].some((a) => a.failed.size > 0);
-  backfill = { ...recordProgress(backfill, state, graph), status: anyFailed ? "COMPLETED_FAILED" : "COMPLETED", updateTime: instance.clock.now() };
+  const { inProgress: _none, ...ended } = backfill;
+  backfill = { ...recordProgress(ended, state, graph), status: anyFailed ? "COMPLETED_FAILED" : "COMPLETED", updateTime: instance.clock.now() };
   await instance.storage.updateBackfill(backfill);
   return backfill;
 }
