@@ -291,9 +291,11 @@ export {
 } from "./partitions/index.js";
 // Backfills: runs over many partitions, launched now or submitted for the daemon.
 export {
+  backfillAssetStatuses,
   launchBackfill,
   resumeBackfill,
   submitBackfill,
+  type BackfillAssetStatus,
   type BackfillOptions,
   type ResumeBackfillOptions,
 } from "./execution/index.js";
@@ -403,6 +405,7 @@ export {
   TickStatus,
   type AssetRecord,
   type AutomationEvaluationRecord,
+  type BackfillAssetPartitions,
   type BackfillRecord,
   type InstigatorState,
   type InstigatorType,

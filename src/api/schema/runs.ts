@@ -1,6 +1,7 @@
 // Runs and backfills as the API shows them.
 import type { RunStatus } from "../../core/index.js";
 import type { BackfillRecord, RunRecord } from "../../storage/index.js";
+import { backfillAssetStatuses } from "../../execution/index.js";
 import type { Builder } from "./builder.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import type { EventRefs } from "./events.js";
@@ -72,6 +73,17 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       assetKey: t.field({ type: AssetKeyInputRef(builder), description: "Runs that planned, materialized, observed, checked or failed this asset." }),
     }),
   });
+  const BackfillAssetStatus = builder.objectRef<ReturnType<typeof backfillAssetStatuses>[number]>("BackfillAssetStatus").implement({
+    description: "One asset of a backfill: its targeted partitions and how many are materialized, failed or in progress (an unpartitioned asset counts as one).",
+    fields: (t) => ({
+      assetKey: t.field({ type: events.AssetKeyRef, resolve: (s) => ({ path: s.assetKey.split("/") }) }),
+      partitioned: t.exposeBoolean("partitioned"),
+      numTargeted: t.exposeInt("numTargeted"),
+      numMaterialized: t.exposeInt("numMaterialized"),
+      numFailed: t.exposeInt("numFailed", { description: "Failed, or not run because a partition it depends on failed." }),
+      numInProgress: t.exposeInt("numInProgress"),
+    }),
+  });
   const Backfill = builder.objectRef<BackfillRecord>("Backfill").implement({
     fields: (t) => ({
       backfillId: t.exposeID("backfillId"),
@@ -86,6 +98,7 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       tags: t.field({ type: [assets.Tag], resolve: (b) => Object.entries(b.tags).map(([key, value]) => ({ key, value })) }),
       fromFailureOf: t.string({ nullable: true, resolve: (b) => b.fromFailureOf ?? null }),
       error: t.string({ nullable: true, resolve: (b) => b.error ?? null }),
+      assetStatuses: t.field({ type: [BackfillAssetStatus], description: "Per asset, in the backfill's order (the reference's assetBackfillStatuses).", resolve: (b) => backfillAssetStatuses(b) }),
     }),
   });
   return { Run, RunConnection, RunsFilter, RunStatusEnum, Backfill, AssetKeyInput: AssetKeyInputRef(builder) };
