@@ -67,6 +67,7 @@ export {
   AssetObservation,
   type AssetCompute,
   type AssetExecutionContext,
+  type SelectedAssetCheckKey,
   type AssetInputs,
   type AssetObservationOptions,
   type AssetOptions,
@@ -307,6 +308,7 @@ export {
 export {
   // Automation conditions
   AutomationCondition,
+  type RunTagsOptions,
   // Freshness policies
   FreshnessPolicy,
   InvalidFreshnessPolicyError,

@@ -24,7 +24,11 @@ export type OperandKind =
   | "cron_tick_passed"
   | "in_latest_time_window"
   | "executed_with_root_target"
-  | "check_result";
+  | "check_result"
+  | "data_version_changed"
+  | "executed_with_tags"
+  | "any_new_update_has_run_tags"
+  | "all_new_updates_have_run_tags";
 
 /** Inner nodes: combine, remember or move their operands to other assets. */
 export type OperatorKind =
@@ -58,6 +62,10 @@ export interface ConditionParams {
   readonly blockingOnly?: boolean;
   /** asset_matches: the asset the operand is evaluated on. */
   readonly key?: AssetKey;
+  /** Run tag operands: tags the run must carry (any value), sorted. */
+  readonly tagKeys?: readonly string[];
+  /** Run tag operands: tags the run must carry with these values. */
+  readonly tagValues?: Readonly<Record<string, string>>;
 }
 
 const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
@@ -74,6 +82,10 @@ const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
   in_latest_time_window: "in_latest_time_window",
   executed_with_root_target: "executed_with_root_target",
   check_result: "check_result",
+  data_version_changed: "data_version_changed",
+  executed_with_tags: "executed_with_tags",
+  any_new_update_has_run_tags: "any_new_update_has_run_tags",
+  all_new_updates_have_run_tags: "all_new_updates_have_run_tags",
   any_checks_match: "ANY_CHECKS_MATCH",
   any_downstream_conditions: "ANY_DOWNSTREAM_CONDITIONS",
   all_checks_match: "ALL_CHECKS_MATCH",
@@ -198,6 +210,7 @@ export class AutomationCondition {
     if (this.kind === "in_latest_time_window" && p.lookbackMs !== undefined) text += `(${p.lookbackMs}ms)`;
     if (this.kind === "asset_matches") text += `(${p.key?.toString()})`;
     if (this.kind === "check_result") text = p.passed ? "check_passed" : "check_failed";
+    if (p.tagKeys || p.tagValues) text = runTagsName(text, p.tagKeys, p.tagValues);
     if (p.blockingOnly) text += " (blocking only)";
     if (p.allowSelection) text += ` allow ${describeSelection(p.allowSelection)}`;
     if (p.ignoreSelection) text += ` ignore ${describeSelection(p.ignoreSelection)}`;
@@ -296,6 +309,29 @@ export class AutomationCondition {
   /** True where the latest run that updated the asset also targeted the asset whose condition is evaluated. */
   static executedWithRootTarget(): AutomationCondition {
     return new AutomationCondition("executed_with_root_target", []);
+  }
+
+  /** True where the asset (partition) was updated since the previous evaluation with a data version other than the one it had then. */
+  static dataVersionChanged(): AutomationCondition {
+    return new AutomationCondition("data_version_changed", []);
+  }
+
+  /**
+   * True where the latest run that materialized the asset (partition) carries every key of `tagKeys` and every
+   * tag of `tagValues` with that value.
+   */
+  static executedWithTags(options: RunTagsOptions): AutomationCondition {
+    return new AutomationCondition("executed_with_tags", [], runTagsParams("executedWithTags", options));
+  }
+
+  /** True where the asset (partition) was updated since the previous evaluation by at least one run with the tags (see `executedWithTags`). */
+  static anyNewUpdateHasRunTags(options: RunTagsOptions = {}): AutomationCondition {
+    return new AutomationCondition("any_new_update_has_run_tags", [], runTagsParams("anyNewUpdateHasRunTags", options));
+  }
+
+  /** True where the asset (partition) was updated since the previous evaluation, and only by runs with the tags (see `executedWithTags`). */
+  static allNewUpdatesHaveRunTags(options: RunTagsOptions = {}): AutomationCondition {
+    return new AutomationCondition("all_new_updates_have_run_tags", [], runTagsParams("allNewUpdatesHaveRunTags", options));
   }
 
   /** On a check (under anyChecksMatch/allChecksMatch): its latest evaluation, after the asset's latest materialization, passed. */
@@ -438,4 +474,36 @@ function hash(text: string): string {
 
 function flatten(c: AutomationCondition, kind: "and" | "or"): readonly AutomationCondition[] {
   return c.kind === kind && c.label === undefined ? c.children : [c];
+}
+
+/** The tags a run tag operand asks for: keys the run must carry, and tags it must carry with the given value. */
+export interface RunTagsOptions {
+  readonly tagKeys?: Iterable<string>;
+  readonly tagValues?: Readonly<Record<string, string>>;
+}
+
+function runTagsParams(builder: string, options: RunTagsOptions): ConditionParams {
+  const tagKeys = options.tagKeys === undefined ? undefined : [...new Set(options.tagKeys)].sort();
+  const tagValues = options.tagValues;
+  for (const k of tagKeys ?? []) {
+    if (typeof k !== "string" || k.length === 0) throw new InvalidAutomationConditionError(`AutomationCondition.${builder}({ tagKeys }): tag keys are non-empty strings, got ${JSON.stringify(k)}`);
+  }
+  for (const [k, v] of Object.entries(tagValues ?? {})) {
+    if (typeof v !== "string") throw new InvalidAutomationConditionError(`AutomationCondition.${builder}({ tagValues }): the value of tag "${k}" must be a string, got ${JSON.stringify(v)}`);
+  }
+  if (builder === "executedWithTags" && !tagKeys?.length && Object.keys(tagValues ?? {}).length === 0) {
+    throw new InvalidAutomationConditionError(`AutomationCondition.executedWithTags() needs tagKeys or tagValues, e.g. executedWithTags({ tagKeys: ["my_tag"] })`);
+  }
+  return {
+    ...(tagKeys === undefined ? {} : { tagKeys: Object.freeze(tagKeys) }),
+    ...(tagValues === undefined ? {} : { tagValues: Object.freeze(Object.fromEntries(Object.entries(tagValues).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))) }),
+  };
+}
+
+/** The reference's name of a run tag operand: `executed_with_tags(tag_keys={a,b}, tag_values={baz:1,foo:bar})`. */
+function runTagsName(base: string, tagKeys: readonly string[] | undefined, tagValues: Readonly<Record<string, string>> | undefined): string {
+  const props: string[] = [];
+  if (tagKeys) props.push(`tag_keys={${tagKeys.join(",")}}`);
+  if (tagValues) props.push(`tag_values={${Object.entries(tagValues).map(([k, v]) => `${k}:${v}`).join(",")}}`);
+  return props.length === 0 ? base : `${base}(${props.join(", ")})`;
 }

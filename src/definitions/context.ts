@@ -5,6 +5,12 @@ import type { Instance } from "../instance/index.js";
 import type { IOLogger } from "./io-manager.js";
 import type { MaterializeResult } from "./results.js";
 
+/** An asset check named by its asset's key and its name. */
+export interface SelectedAssetCheckKey {
+  readonly assetKey: AssetKey;
+  readonly name: string;
+}
+
 /** What an asset's compute receives as its first argument: the run, the asset and partitions being computed, config, resources, logs and the instance. */
 export interface AssetExecutionContext<Config = undefined, Resources = Record<never, never>> {
   readonly runId: string;
@@ -12,6 +18,11 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly assetKey: AssetKey;
   /** The assets this step was asked to materialize. */
   readonly selectedAssetKeys: readonly AssetKey[];
+  /**
+   * The checks this step was asked to evaluate: of a multi-asset, those of its `checkSpecs` the run selected (a run
+   * may select only checks, and then `selectedAssetKeys` is empty); of a check, itself.
+   */
+  readonly selectedAssetCheckKeys: readonly SelectedAssetCheckKey[];
   /** The output names of the selected assets (of a multi-asset). */
   readonly selectedOutputNames: readonly string[];
   readonly stepKey: string;

@@ -21,7 +21,7 @@ export {
   type AssetsDefinitionParts,
   type OpNode,
 } from "./assets-definition.js";
-export type { AssetExecutionContext, PipesClient, PipesRunOptions } from "./context.js";
+export type { AssetExecutionContext, PipesClient, PipesRunOptions, SelectedAssetCheckKey } from "./context.js";
 export { configIssues, parseConfig } from "./config.js";
 export { DefinitionsData, type AssetsItem, type DefinitionsOptions } from "./definitions.js";
 export {
@@ -98,7 +98,7 @@ export {
   type ModuleLike,
   type PackageLocation,
 } from "./load-assets.js";
-export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind } from "./automation-condition.js";
+export { AutomationCondition, type ConditionKind, type ConditionParams, type OperandKind, type OperatorKind, type RunTagsOptions } from "./automation-condition.js";
 export { FreshnessPolicy, type FreshnessPolicyOptions } from "./freshness-policy.js";
 export {
   InvalidAutomationConditionError,

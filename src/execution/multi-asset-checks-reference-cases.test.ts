@@ -123,3 +123,55 @@ describe("reference cases: asset checks in multi-assets", () => {
     expect(checksOf(result.getAssetCheckEvaluations())).toEqual([{ asset: "asset1", check: "check1", passed: true }]);
   });
 });
+
+describe("reference cases: selecting only a check of a multi-asset", () => {
+  const twoChecks = (compute: Parameters<typeof multiAsset>[1], canSubset = true) =>
+    multiAsset(
+      {
+        name: "foo",
+        canSubset,
+        specs: [new AssetSpec("asset1"), new AssetSpec("asset2")],
+        checkSpecs: [new AssetCheckSpec("check1", { asset: "asset1" }), new AssetCheckSpec("check2", { asset: "asset2" })],
+      },
+      compute,
+    );
+
+  it("test_can_subset_select_only_check: the op runs with no asset and that one check selected", async () => {
+    let seen: { assets: string[]; checks: string[] } | undefined;
+    const foo = twoChecks(async function* (ctx) {
+      seen = { assets: ctx.selectedAssetKeys.map(String), checks: ctx.selectedAssetCheckKeys.map((c) => `${c.assetKey.toString()}:${c.name}`) };
+      yield new AssetCheckResult({ assetKey: "asset1", checkName: "check1", passed: true });
+    });
+    const result = await new Definitions({ assets: [foo] }).materialize(AssetSelection.checks({ assetKey: "asset1", name: "check1" }));
+    expect(result.success).toBe(true);
+    expect(seen).toEqual({ assets: [], checks: ["asset1:check1"] });
+    expect(result.getAssetMaterializationEvents()).toHaveLength(0);
+    expect(checksOf(result.getAssetCheckEvaluations())).toEqual([{ asset: "asset1", check: "check1", passed: true }]);
+  });
+
+  it("a check-only step that reports a result for a check not selected fails, naming it", async () => {
+    const foo = twoChecks(async function* () {
+      yield new AssetCheckResult({ assetKey: "asset1", checkName: "check1", passed: true });
+      yield new AssetCheckResult({ assetKey: "asset2", checkName: "check2", passed: true });
+    });
+    const result = await new Definitions({ assets: [foo] }).materialize(AssetSelection.checks({ assetKey: "asset1", name: "check1" }), { raiseOnError: false });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.allEvents.filter((e) => e.eventType === "STEP_FAILURE"))).toContain("asset2:check2");
+    expect(result.getAssetCheckEvaluations()).toHaveLength(0);
+  });
+
+  it("selected assets see their checks in selectedAssetCheckKeys", async () => {
+    let checks: string[] = [];
+    const foo = twoChecks((ctx) => {
+      checks = ctx.selectedAssetCheckKeys.map((c) => `${c.assetKey.toString()}:${c.name}`);
+      return [new MaterializeResult({ assetKey: "asset1", checkResults: [new AssetCheckResult({ checkName: "check1", passed: true })] })];
+    });
+    await new Definitions({ assets: [foo] }).materialize(["asset1"]);
+    expect(checks).toEqual(["asset1:check1"]);
+  });
+
+  it("a check of a multi-asset that cannot be subset is refused alone, naming the op and the fix", async () => {
+    const foo = twoChecks(() => undefined, false);
+    await expect(new Definitions({ assets: [foo] }).materialize(AssetSelection.checks({ assetKey: "asset1", name: "check1" }))).rejects.toThrow(/foo.*cannot run in part/);
+  });
+});

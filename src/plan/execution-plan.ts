@@ -61,6 +61,11 @@ export interface PlanStepBase {
 export interface AssetPlanStep extends PlanStepBase {
   readonly kind: "asset";
   readonly definition: AssetsDefinition;
+  /**
+   * Set when the step runs only checks of its op (no asset selected): the assets those checks are about, whose
+   * partitions and metadata the step works with.
+   */
+  readonly checkedNodes?: readonly number[];
 }
 
 /** A step that evaluates one check defined with assetCheck(). */
@@ -119,7 +124,23 @@ export class ExecutionPlan {
       stepOfNode[node] = step;
       nodes.push(node);
     }
+    // A check its asset's op evaluates, selected without that asset: the op runs for the check alone (a
+    // subsettable op, with no asset selected), as the reference runs it.
+    const checkOnly = new Set<AssetsDefinition>();
+    for (const checkIndex of [...selectedChecks].sort((a, b) => a - b)) {
+      const definition = graph.checks[checkIndex]?.definition;
+      if (!definition || definition.kind === "asset_checks_definition" || stepOfDefinition.has(definition)) continue;
+      if (!definition.canSubset) {
+        throw new InvalidDefinitionError(
+          `Check "${graph.checks[checkIndex]?.id}" is evaluated by op "${definition.op.name}" together with its assets ${definition.keys.map(String).join(", ")}, and that op cannot run in part. Select those assets too, or make the multi-asset canSubset.`,
+        );
+      }
+      stepOfDefinition.set(definition, drafts.length);
+      drafts.push({ definition, nodes: [] });
+      checkOnly.add(definition);
+    }
     for (const draft of drafts) {
+      if (checkOnly.has(draft.definition)) continue;
       if (draft.nodes.length !== draft.definition.specs.length && !draft.definition.canSubset) {
         const missing = draft.definition.keys.filter((k) => !isSelected[graph.indexOf(k) as number]).map(String);
         throw new InvalidDefinitionError(
@@ -177,7 +198,17 @@ export class ExecutionPlan {
           if (from >= 0 && from !== index) upstream.add(from);
         }
       }
-      const ownChecks = draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition));
+      const checkOnlyStep = checkOnly.has(draft.definition);
+      const ownChecks = checkOnlyStep
+        ? [...selectedChecks].filter((c) => graph.checks[c]?.definition === draft.definition).sort((a, b) => a - b)
+        : draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition));
+      // With no asset of its own selected, the op still reads its inputs: it waits for the steps producing them.
+      if (checkOnlyStep) {
+        for (const input of draft.definition.inputs) {
+          const from = stepOfNode[graph.indexOf(input.key) as number] as number;
+          if (from >= 0) upstream.add(from);
+        }
+      }
       return {
         kind: "asset",
         index,
@@ -186,6 +217,7 @@ export class ExecutionPlan {
         definition: draft.definition,
         nodes: draft.nodes,
         checks: ownChecks,
+        ...(checkOnlyStep ? { checkedNodes: [...new Set(ownChecks.map((c) => (graph.checks[c] as CheckNode).asset))] } : {}),
         inputs: inputsOf(draft.definition.inputs, index),
         inputDefinitions: draft.definition.inputs,
         upstream: [...upstream],

@@ -23,7 +23,7 @@ export function opStepKey(assetOpName: string, alias: string): string {
 export function assetNodesOf(step: PlanStep): readonly number[] {
   if (step.kind === "check") return [step.check.asset];
   if (step.kind === "op") return step.assetNodes;
-  return step.nodes;
+  return step.nodes.length === 0 && step.checkedNodes ? step.checkedNodes : step.nodes;
 }
 
 /**

@@ -1,7 +1,8 @@
 // StaleStatusResolver: FRESH, STALE (with causes) or MISSING for each asset, from the provenance its materializations record.
-import { AssetKey, SystemTags, type AssetKeyLike, type EventRecord, type Tags } from "../core/index.js";
+import { AssetKey, InvalidDefinitionError, SystemTags, type AssetKeyLike, type EventRecord, type Tags } from "../core/index.js";
 import type { DefinitionsData } from "../definitions/index.js";
-import { AssetGraph } from "../graph/index.js";
+import { AssetGraph, partitionMappingOf } from "../graph/index.js";
+import { AllPartitionMapping, DynamicPartitionsSnapshot, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../partitions/index.js";
 import type { Instance } from "../instance/index.js";
 import type { AssetRecord } from "../storage/index.js";
 import { currentDataVersion, latestDataVersionEvent } from "./current-data-version.js";
@@ -29,6 +30,12 @@ export interface StaleStatusResolverOptions {
  * one its latest materialization recorded. An asset downstream of a stale one stays FRESH until that one
  * is rematerialized with a new data version.
  *
+ * Partitions are asked about one at a time (`getStatus(key, partitionKey)`); an asset downstream of partitions
+ * looks at each upstream partition it reads, as the reference does, up to the reference's limits: an edge to 100
+ * or more upstream partitions, a self-dependency over 100 or more partitions, and time partitions read through an
+ * `AllPartitionMapping` are not looked at. A partition counts as changed when it was materialized after the
+ * downstream with a data version other than the one it had before.
+ *
  * @example
  * const resolver = new StaleStatusResolver(instance, defs);
  * await resolver.getStatus("orders");      // "STALE"
@@ -44,6 +51,12 @@ export class StaleStatusResolver {
   // 0: not known yet, 1: given by the user, 2: derived.
   readonly #userProvided: Uint8Array;
   readonly #causes: (readonly StaleCause[] | undefined)[];
+  readonly #partitionCauses = new Map<string, Promise<readonly StaleCause[]>>();
+  readonly #partitionEvents = new Map<string, Promise<EventRecord | undefined>>();
+  // The newest materialization of each partition of an upstream written after `#recentFloor` of that upstream.
+  readonly #recentEvents = new Map<string, EventRecord>();
+  readonly #recentFloor = new Map<number, number>();
+  #dynamic: Promise<DynamicPartitionsSnapshot> | undefined;
   // Loads run one after another so that two concurrent questions never read the same record twice.
   #loading: Promise<void> = Promise.resolve();
 
@@ -62,29 +75,37 @@ export class StaleStatusResolver {
     }
   }
 
-  /** MISSING if never materialized; FRESH for external assets; otherwise STALE when there is any stale cause. */
-  async getStatus(key: AssetKeyLike): Promise<StaleStatus> {
-    const node = this.#require(key);
+  /**
+   * MISSING if never materialized; FRESH for external assets; otherwise STALE when there is any stale cause.
+   * `partitionKey` asks about one partition of a partitioned asset; without it, a partitioned asset is answered
+   * for its latest materialization, whichever partition that was.
+   */
+  async getStatus(key: AssetKeyLike, partitionKey?: string): Promise<StaleStatus> {
+    const node = this.#require(key, partitionKey);
     await this.#load(this.#withParents(node));
+    if (partitionKey === undefined && this.#readsPartitions(node)) await this.#loadRecentPartitionEvents([node]);
+    if (partitionKey !== undefined || this.#readsPartitions(node)) return this.#partitionStatus(node, partitionKey);
     return this.#status(node);
   }
 
-  /** Why the asset is stale, ordered by the dependency involved (causes about the asset itself first); empty unless STALE. */
-  async getStaleCauses(key: AssetKeyLike): Promise<readonly StaleCause[]> {
-    const node = this.#require(key);
+  /** Why the asset (or its partition) is stale, ordered by the dependency involved (causes about the asset itself first); empty unless STALE. */
+  async getStaleCauses(key: AssetKeyLike, partitionKey?: string): Promise<readonly StaleCause[]> {
+    const node = this.#require(key, partitionKey);
     await this.#load(this.#withParents(node));
+    if (partitionKey === undefined && this.#readsPartitions(node)) await this.#loadRecentPartitionEvents([node]);
+    if (partitionKey !== undefined || this.#readsPartitions(node)) return this.#partitionCausesOf(node, partitionKey);
     return this.#staleCauses(node);
   }
 
   /** The causes at the end of each chain of `children`, each once: what changed, rather than what it changed. */
-  async getStaleRootCauses(key: AssetKeyLike): Promise<readonly StaleCause[]> {
-    let candidates = await this.getStaleCauses(key);
+  async getStaleRootCauses(key: AssetKeyLike, partitionKey?: string): Promise<readonly StaleCause[]> {
+    let candidates = await this.getStaleCauses(key, partitionKey);
     const seen = new Set<string>();
     const roots: StaleCause[] = [];
     while (candidates.length > 0) {
       const next: StaleCause[] = [];
       for (const cause of candidates) {
-        const id = `${cause.key.toString()}\u0000${cause.category}\u0000${cause.reason}\u0000${cause.dependency?.toString() ?? ""}`;
+        const id = `${cause.key.toString()}\u0000${cause.partitionKey ?? ""}\u0000${cause.category}\u0000${cause.reason}\u0000${cause.dependency?.toString() ?? ""}\u0000${cause.dependencyPartitionKey ?? ""}`;
         if (seen.has(id)) continue;
         seen.add(id);
         if (cause.children) next.push(...cause.children);
@@ -116,6 +137,7 @@ export class StaleStatusResolver {
       for (const parent of this.#graph.parents[node] as readonly number[]) nodes.add(parent);
     }
     await this.#load([...nodes]);
+    await this.#loadRecentPartitionEvents([...nodes]);
   }
 
   /** The status of every asset of the definitions (external ones included), by key string, in one read of the instance. */
@@ -124,13 +146,214 @@ export class StaleStatusResolver {
     const all = new Array<number>(size);
     for (let i = 0; i < size; i++) all[i] = i;
     await this.#load(all);
+    await this.#loadRecentPartitionEvents(all);
     const statuses = new Map<string, StaleStatus>();
-    for (let i = 0; i < size; i++) statuses.set(this.#graph.ids[i] as string, this.#status(i));
+    for (let i = 0; i < size; i++) statuses.set(this.#graph.ids[i] as string, this.#readsPartitions(i) ? await this.#partitionStatus(i, undefined) : this.#status(i));
     return statuses;
   }
 
-  #require(key: AssetKeyLike): number {
-    return this.#graph.require(AssetKey.from(key), "the staleness query");
+  #require(key: AssetKeyLike, partitionKey?: string): number {
+    const node = this.#graph.require(AssetKey.from(key), "the staleness query");
+    if (partitionKey !== undefined && !this.#graph.specs[node]?.partitionsDef) {
+      throw new InvalidDefinitionError(`Asset "${this.#graph.ids[node]}" is not partitioned, so it has no partition "${partitionKey}"; ask about it without a partition key.`);
+    }
+    return node;
+  }
+
+  // An unpartitioned asset reading partitioned upstreams is answered partition by partition of those upstreams.
+  #readsPartitions(node: number): boolean {
+    if (this.#graph.specs[node]?.partitionsDef || this.#graph.isExternal(node)) return false;
+    return (this.#graph.parents[node] as readonly number[]).some((p) => this.#graph.specs[p]?.partitionsDef !== undefined);
+  }
+
+  /**
+   * Reads in one query the events of the partitioned upstreams of `nodes` (those answered through their upstreams'
+   * partitions) written after the oldest of their materializations: an upstream partition with no event there did
+   * not change since any of them. Only a partition that did change is read again, for the version it had before.
+   */
+  async #loadRecentPartitionEvents(nodes: readonly number[]): Promise<void> {
+    const graph = this.#graph;
+    let floor = Infinity;
+    const parents = new Set<number>();
+    for (const node of nodes) {
+      if (!this.#readsPartitions(node)) continue;
+      const event = this.#events[node];
+      if (!event) continue;
+      for (const parent of graph.parents[node] as readonly number[]) {
+        if (!graph.specs[parent]?.partitionsDef || graph.isExternal(parent)) continue;
+        const known = this.#recentFloor.get(parent);
+        if (known !== undefined && known <= event.storageId) continue;
+        parents.add(parent);
+        floor = Math.min(floor, event.storageId);
+      }
+    }
+    if (parents.size === 0) return;
+    const records = await this.#instance.storage.getEventRecords({
+      eventType: "ASSET_MATERIALIZATION",
+      assetKeys: [...parents].map((p) => graph.keys[p] as AssetKey),
+      afterStorageId: floor,
+      ascending: true,
+    });
+    for (const record of records) {
+      const parent = record.assetKey ? graph.indexOf(record.assetKey) : undefined;
+      if (parent === undefined || record.partition === undefined || !parents.has(parent)) continue;
+      this.#recentEvents.set(`${parent}\u0000${record.partition}`, record);
+    }
+    for (const parent of parents) this.#recentFloor.set(parent, Math.min(floor, this.#recentFloor.get(parent) ?? Infinity));
+  }
+
+  async #partitionStatus(node: number, partition: string | undefined): Promise<StaleStatus> {
+    const event = await this.#eventOf(node, partition);
+    if (currentDataVersion(event, this.#graph.isExternal(node)) === NULL_DATA_VERSION) return StaleStatus.MISSING;
+    if (this.#graph.isExternal(node)) return StaleStatus.FRESH;
+    return (await this.#partitionCausesOf(node, partition)).length === 0 ? StaleStatus.FRESH : StaleStatus.STALE;
+  }
+
+  #partitionCausesOf(node: number, partition: string | undefined): Promise<readonly StaleCause[]> {
+    const id = `${node}\u0000${partition ?? ""}`;
+    let causes = this.#partitionCauses.get(id);
+    if (!causes) {
+      causes = this.#computePartitionCauses(node, partition);
+      this.#partitionCauses.set(id, causes);
+    }
+    return causes;
+  }
+
+  // The event holding the current data version of the asset, or of one of its partitions.
+  async #eventOf(node: number, partition: string | undefined): Promise<EventRecord | undefined> {
+    if (partition === undefined) return this.#events[node];
+    return this.#partitionEvent(node, partition, undefined);
+  }
+
+  // The latest event of a partition, or the latest one before `before` (a storage id); memoized.
+  #partitionEvent(node: number, partition: string, before: number | undefined): Promise<EventRecord | undefined> {
+    const id = `${node}\u0000${partition}\u0000${before ?? ""}`;
+    let found = this.#partitionEvents.get(id);
+    if (!found) {
+      const filter = { assetKey: this.#graph.keys[node] as AssetKey, partitions: [partition] };
+      const options = { limit: 1, ...(before === undefined ? {} : { cursor: String(before) }) };
+      const external = this.#graph.isExternal(node);
+      found = (async () => {
+        const [latest] = (await (external ? this.#instance.fetchObservations(filter, options) : this.#instance.fetchMaterializations(filter, options))).records;
+        if (latest || !external) return latest;
+        return (await this.#instance.fetchMaterializations(filter, options)).records[0];
+      })();
+      this.#partitionEvents.set(id, found);
+    }
+    return found;
+  }
+
+  /** The upstream partitions that `partition` of `node` reads from `parent`, or undefined when the edge is not looked at. */
+  async #upstreamPartitions(node: number, parent: number, partition: string | undefined): Promise<string[] | undefined> {
+    const graph = this.#graph;
+    const parentDef = graph.specs[parent]?.partitionsDef as PartitionsDefinition;
+    const childDef = graph.specs[node]?.partitionsDef;
+    const options = { currentTime: this.#instance.clock.now(), dynamicPartitionsStore: await this.#dynamicPartitions() };
+    if (parent === node) {
+      if (parentDef.getPartitionKeys(options).length >= PARTITION_DEPENDENCY_LIMIT) return undefined;
+    }
+    const mapping = partitionMappingOf(graph, node, parent);
+    if (parentDef instanceof TimeWindowPartitionsDefinition && mapping instanceof AllPartitionMapping) return undefined;
+    const keys = mapping
+      .getUpstreamMappedPartitionsResultForPartitions(childDef && partition !== undefined ? childDef.subsetWithPartitionKeys([partition]) : undefined, childDef, parentDef, options)
+      .partitionsSubset.getPartitionKeys();
+    return keys.length < PARTITION_DEPENDENCY_LIMIT ? keys : undefined;
+  }
+
+  #dynamicPartitions(): Promise<DynamicPartitionsSnapshot> {
+    const defs = this.#graph.specs.map((s) => s?.partitionsDef).filter((d): d is PartitionsDefinition => d !== undefined);
+    return (this.#dynamic ??= DynamicPartitionsSnapshot.load(this.#instance, defs));
+  }
+
+  /**
+   * Whether a partition of an upstream got a different data version after the downstream's materialization at
+   * `cursor`: its latest event is newer than that and its version differs from the one it had before.
+   */
+  async #partitionChanged(parent: number, partition: string, cursor: number): Promise<boolean> {
+    const floor = this.#recentFloor.get(parent);
+    const latest = floor !== undefined && floor <= cursor ? this.#recentEvents.get(`${parent}\u0000${partition}`) : await this.#partitionEvent(parent, partition, undefined);
+    if (!latest || latest.storageId <= cursor) return false;
+    const previous = await this.#partitionEvent(parent, partition, cursor);
+    return dataVersionOf(previous) !== dataVersionOf(latest);
+  }
+
+  // Causes through partitioned upstreams, partition by partition; unpartitioned upstreams as #causesOfMaterialized.
+  async #computePartitionCauses(node: number, partition: string | undefined): Promise<readonly StaleCause[]> {
+    const graph = this.#graph;
+    const event = await this.#eventOf(node, partition);
+    if (graph.isExternal(node) || currentDataVersion(event, false) === NULL_DATA_VERSION || !event) return NO_CAUSES;
+    const key = graph.keys[node] as AssetKey;
+    const tags = event.tags ?? NO_TAGS;
+    const recordedCodeVersion = tags[SystemTags.CODE_VERSION];
+    const hasProvenance = recordedCodeVersion !== undefined;
+    const causes: StaleCause[] = [];
+    const at = (c: StaleCause): StaleCause => (partition === undefined ? c : Object.freeze({ ...c, partitionKey: partition }));
+
+    const codeVersion = graph.specs[node]?.codeVersion;
+    if (hasProvenance && codeVersion && codeVersion !== recordedCodeVersion) causes.push(at(cause(key, StaleCauseCategory.CODE, "has a new code version")));
+
+    const parents = [...(graph.parents[node] as readonly number[])];
+    if (graph.selfDependent[node] === 1 && partition !== undefined && !parents.includes(node)) parents.push(node);
+    let recordedParents = 0;
+    for (const parent of parents) {
+      const parentKey = graph.keys[parent] as AssetKey;
+      const self = parent === node;
+      const recorded = self ? undefined : tags[SystemTags.INPUT_DATA_VERSION_PREFIX + (graph.ids[parent] as string)];
+      if (hasProvenance && !self && recorded !== undefined) recordedParents++;
+      if (!graph.specs[parent]?.partitionsDef) {
+        if (hasProvenance) {
+          if (recorded === undefined) causes.push(at(cause(key, StaleCauseCategory.DEPENDENCIES, `has a new dependency on ${parentKey.toString()}`, parentKey)));
+          else if (versionsDiffer(recorded, this.#currentVersion(parent))) causes.push(at(this.#dataCause(key, parent, this.#isUserProvided(parent), undefined)));
+        } else if (!graph.isExternal(parent)) {
+          const upstream = this.#events[parent];
+          if (!upstream) causes.push(at(cause(key, StaleCauseCategory.DATA, "has a new input", parentKey)));
+          else if (upstream.timestamp > event.timestamp) causes.push(at(materializedCause(key, parentKey, undefined)));
+        }
+        continue;
+      }
+      const upstreamKeys = await this.#upstreamPartitions(node, parent, partition);
+      if (!upstreamKeys) continue;
+      for (const upstreamPartition of [...upstreamKeys].sort()) {
+        if (hasProvenance) {
+          // A self-dependency is not among the recorded inputs: its earlier partitions are read, not versioned.
+          if (!self && recorded === undefined) {
+            causes.push(at(withDependencyPartition(cause(key, StaleCauseCategory.DEPENDENCIES, `has a new dependency on ${parentKey.toString()}`, parentKey), upstreamPartition)));
+          } else if (await this.#partitionChanged(parent, upstreamPartition, event.storageId)) {
+            const latest = this.#recentEvents.get(`${parent}\u0000${upstreamPartition}`) ?? (await this.#partitionEvent(parent, upstreamPartition, undefined));
+            causes.push(at(this.#dataCause(key, parent, graph.isExternal(parent) || isGivenVersion(latest), upstreamPartition)));
+          }
+        } else if (!graph.isExternal(parent)) {
+          const upstream = await this.#partitionEvent(parent, upstreamPartition, undefined);
+          if (!upstream) causes.push(at(withDependencyPartition(cause(key, StaleCauseCategory.DATA, "has a new input", parentKey), upstreamPartition)));
+          else if (upstream.timestamp > event.timestamp) causes.push(at(materializedCause(key, parentKey, upstreamPartition)));
+        }
+      }
+    }
+
+    if (hasProvenance && countInputTags(tags) > recordedParents) {
+      for (const tag in tags) {
+        if (!tag.startsWith(SystemTags.INPUT_DATA_VERSION_PREFIX)) continue;
+        const recorded = tag.slice(SystemTags.INPUT_DATA_VERSION_PREFIX.length);
+        const parent = graph.indexOf(recorded);
+        if (parent !== undefined && parents.includes(parent)) continue;
+        causes.push(at(cause(key, StaleCauseCategory.DEPENDENCIES, `removed dependency on ${recorded}`, keyOrUndefined(recorded))));
+      }
+    }
+    if (causes.length === 0) return NO_CAUSES;
+    if (causes.length > 1) causes.sort(byDependency);
+    return Object.freeze(causes);
+  }
+
+  // "has a new dependency data version" when the upstream's version means something (a code version, or given by the user).
+  #dataCause(key: AssetKey, parent: number, userProvided: boolean, partition: string | undefined): StaleCause {
+    const parentKey = this.#graph.keys[parent] as AssetKey;
+    const versioned = this.#graph.specs[parent]?.codeVersion !== undefined || userProvided;
+    return withDependencyPartition(
+      cause(key, StaleCauseCategory.DATA, versioned ? "has a new dependency data version" : "has a new dependency materialization", parentKey, [
+        withPartition(cause(parentKey, StaleCauseCategory.DATA, versioned ? "has a new data version" : "has a new materialization"), partition),
+      ]),
+      partition,
+    );
   }
 
   #withParents(node: number): number[] {
@@ -256,15 +479,35 @@ export class StaleStatusResolver {
    */
   #isUserProvided(node: number): boolean {
     if (this.#graph.isExternal(node)) return true;
-    if (this.#userProvided[node] === 0) {
-      const event = this.#events[node];
-      const provenance = provenanceOf(event);
-      const version = dataVersionOf(event);
-      const given = provenance !== undefined && version !== undefined && version !== computeLogicalDataVersion(provenance.codeVersion, provenance.inputDataVersions);
-      this.#userProvided[node] = given ? 1 : 2;
-    }
+    if (this.#userProvided[node] === 0) this.#userProvided[node] = isGivenVersion(this.#events[node]) ? 1 : 2;
     return this.#userProvided[node] === 1;
   }
+}
+
+/** Past this many upstream partitions (or partitions of a self-dependent asset), an edge is not looked at, as in the reference. */
+const PARTITION_DEPENDENCY_LIMIT = 100;
+
+/** Whether an event's data version was given rather than derived: a derived one is the hash of the recorded provenance. */
+function isGivenVersion(event: EventRecord | undefined): boolean {
+  const provenance = provenanceOf(event);
+  const version = dataVersionOf(event);
+  return provenance !== undefined && version !== undefined && version !== computeLogicalDataVersion(provenance.codeVersion, provenance.inputDataVersions);
+}
+
+function withPartition(c: StaleCause, partition: string | undefined): StaleCause {
+  return partition === undefined ? c : Object.freeze({ ...c, partitionKey: partition });
+}
+
+function withDependencyPartition(c: StaleCause, partition: string | undefined): StaleCause {
+  return partition === undefined ? c : Object.freeze({ ...c, dependencyPartitionKey: partition });
+}
+
+// Without provenance: the upstream (partition) was materialized after the asset.
+function materializedCause(key: AssetKey, parentKey: AssetKey, partition: string | undefined): StaleCause {
+  return withDependencyPartition(
+    cause(key, StaleCauseCategory.DATA, "has a new dependency materialization", parentKey, [withPartition(cause(parentKey, StaleCauseCategory.DATA, "has a new materialization"), partition)]),
+    partition,
+  );
 }
 
 const NO_CAUSES: readonly StaleCause[] = Object.freeze([]);
@@ -305,8 +548,8 @@ function versionsDiffer(recorded: string, current: string): boolean {
 
 // Causes about the asset itself first, then by the dependency's key.
 function byDependency(a: StaleCause, b: StaleCause): number {
-  const x = a.dependency?.toString() ?? "";
-  const y = b.dependency?.toString() ?? "";
+  const x = a.dependency ? `${a.dependency.toString()}\u0000${a.dependencyPartitionKey ?? ""}` : "";
+  const y = b.dependency ? `${b.dependency.toString()}\u0000${b.dependencyPartitionKey ?? ""}` : "";
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -24,14 +24,18 @@ export const StaleCauseCategory = Object.freeze({
 export type StaleCauseCategory = (typeof StaleCauseCategory)[keyof typeof StaleCauseCategory];
 
 /**
- * One reason an asset is stale. `key` is the asset the cause is about; `dependency` the upstream asset
- * involved, if any; `children` the causes one level further up (a DATA cause names the upstream's new
+ * One reason an asset (or a partition of it) is stale. `key` is the asset the cause is about; `dependency` the
+ * upstream asset involved, if any; `children` the causes one level further up (a DATA cause names the upstream's new
  * data version or materialization there).
  */
 export interface StaleCause {
   readonly key: AssetKey;
+  /** The partition of `key` the cause is about, when asked about a partition. */
+  readonly partitionKey?: string;
   readonly category: StaleCauseCategory;
   readonly reason: string;
   readonly dependency?: AssetKey;
+  /** The partition of `dependency` involved, when the dependency is partitioned. */
+  readonly dependencyPartitionKey?: string;
   readonly children?: readonly StaleCause[];
 }

@@ -156,7 +156,7 @@ export function traceOf(result: ConditionResult): { touched: number[]; volatile:
       else if (touched.length > 32) seen = new Set(touched);
     }
     const kind = r.condition.kind;
-    if (kind === "cron_tick_passed" || (kind === "newly_updated" && !r.trueSubset.isEmpty)) volatile = true;
+    if (kind === "cron_tick_passed" || ((kind === "newly_updated" || ONE_TICK_OPERANDS.has(kind)) && !r.trueSubset.isEmpty)) volatile = true;
     const children = r.children;
     for (let i = 0; i < children.length; i++) stack.push(children[i] as ConditionResult);
   }
@@ -172,6 +172,9 @@ export function traceOf(result: ConditionResult): { touched: number[]; volatile:
   }
   return { touched, volatile };
 }
+
+// Operands that, like newly_updated, are true at one evaluation only (they read the updates since the previous one).
+const ONE_TICK_OPERANDS: ReadonlySet<string> = new Set(["data_version_changed", "any_new_update_has_run_tags", "all_new_updates_have_run_tags"]);
 
 /** Can the memo's evaluation of `node` stand for this tick's? */
 export function reusable<E>(

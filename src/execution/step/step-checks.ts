@@ -48,8 +48,14 @@ export function evaluateChecks(
     const candidates = declared.filter(
       (c) => (result.checkName === undefined || c.spec.name === result.checkName) && (result.assetKey === undefined || c.spec.assetKey.equals(result.assetKey)),
     );
+    const named = `${result.assetKey?.toString() ?? "?"}:${result.checkName ?? "?"}`;
+    // As in the reference, an op that can run in part reports only the checks the run selected.
+    if (candidates.length === 1 && !checks.includes(candidates[0] as CheckNode)) {
+      throw new InvalidDefinitionError(
+        `Step "${step.key}" reported a result for check "${(candidates[0] as CheckNode).id}", which this run did not select (selected: ${checks.map((c) => c.id).join(", ") || "none"}). Report only ctx.selectedAssetCheckKeys.`,
+      );
+    }
     if (candidates.length !== 1) {
-      const named = `${result.assetKey?.toString() ?? "?"}:${result.checkName ?? "?"}`;
       throw new InvalidDefinitionError(
         candidates.length === 0
           ? `Step "${step.key}" reported a result for check "${named}", which it does not declare (its checks: ${declared.map((c) => c.id).join(", ") || "none"}). Declare it in checkSpecs.`

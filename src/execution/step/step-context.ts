@@ -1,7 +1,8 @@
 // The context a compute is called with (AssetExecutionContext): the run, the step's assets and partitions,
 // resources and config, as seen by one attempt of the step.
 import { InvalidDefinitionError, coerceMetadata, type AssetKey, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
-import type { AssetExecutionContext, IOLogger, PipesClient } from "../../definitions/index.js";
+import type { AssetExecutionContext, IOLogger, PipesClient, SelectedAssetCheckKey } from "../../definitions/index.js";
+import type { CheckNode } from "../../graph/index.js";
 import type { Instance } from "../../instance/index.js";
 import { assetNodesOf, type PlanStep } from "../../plan/index.js";
 import type { RunState } from "../run-state.js";
@@ -43,12 +44,20 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
     return this.run.graph.keys[assetNodesOf(this.step)[0] as number] as AssetKey;
   }
   get selectedAssetKeys(): readonly AssetKey[] {
-    return (this.step.kind === "check" ? [] : assetNodesOf(this.step)).map((n) => this.run.graph.keys[n] as AssetKey);
+    const step = this.step;
+    const nodes = step.kind === "check" ? [] : step.kind === "asset" ? step.nodes : assetNodesOf(step);
+    return nodes.map((n) => this.run.graph.keys[n] as AssetKey);
+  }
+  get selectedAssetCheckKeys(): readonly SelectedAssetCheckKey[] {
+    return this.step.checks.map((c) => {
+      const spec = (this.run.graph.checks[c] as CheckNode).spec;
+      return Object.freeze({ assetKey: spec.assetKey, name: spec.name });
+    });
   }
   get selectedOutputNames(): readonly string[] {
     const step = this.step;
     if (step.kind === "check") return [];
-    return assetNodesOf(step).map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
+    return (step.kind === "asset" ? step.nodes : assetNodesOf(step)).map((n) => step.definition.outputForKey(this.run.graph.keys[n] as AssetKey).name);
   }
   get stepKey(): string {
     return this.step.key;
