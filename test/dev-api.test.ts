@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startDevProcess, type DevProcess } from "./support/dev-process.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { REPO_ROOT, TempDirs, userProject } from "./support/user-project.js";
+import { subscribe as subscribeSse } from "./support/sse.js";
 
 const dirs = new TempDirs();
 const postgres = await postgresForTests();
@@ -64,36 +65,7 @@ async function post(dev: DevProcess, query: string, variables: Record<string, un
 
 /** An SSE subscription over HTTP; `next()` is the next payload's data, or null once the server completed it. */
 async function subscribe(dev: DevProcess, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${dev.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  return {
-    async next(): Promise<Record<string, any> | null> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (/^event: complete/m.test(message)) return null;
-          const data = message.split("\n").find((l) => l.startsWith("data:"));
-          if (data && data.length > 5) {
-            expect(data).not.toContain(SECRET);
-            return (JSON.parse(data.slice(5)) as { data: Record<string, any> }).data;
-          }
-          continue;
-        }
-        const chunk = await reader.read();
-        if (chunk.done) return null;
-        buffer += decoder.decode(chunk.value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
+  return subscribeSse(fetch, `${dev.url}/graphql`, query, variables, (data) => expect(data).not.toContain(SECRET));
 }
 
 function project(storage: Storage) {
