@@ -1,6 +1,6 @@
 // An asset's failed and running status as the lineage, the catalog and the asset page show it, from the asset's
-// latest materialization attempt (read by the API), however many runs came since: in real Chromium against a real
-// `tessera dev` (SQLite instance).
+// latest materialization attempt (read by the API), however many runs came since; and a running step's compute log
+// on the run page as the step writes it. In real Chromium against a real `tessera dev` (SQLite instance).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,7 +85,7 @@ describe("asset status from the latest materialization attempt", () => {
     await shot("asset-status-failed.png");
   });
 
-  it("shows an asset whose run goes on as running, live, and fresh once it materializes", { timeout: 120_000 }, async () => {
+  it("follows a run live: the asset running, its step's stdout as the step writes it, then fresh", { timeout: 120_000 }, async () => {
     await page.goto(`${dev.url}/#/assets/gated_report`);
     await expect.poll(() => page.getByRole("status", { name: "Asset status" }).textContent(), { timeout: 30_000 }).toBe("MISSING");
     await expect.poll(() => page.getByRole("status", { name: "Live updates" }).textContent(), { timeout: 15_000 }).toBe("Live");
@@ -93,8 +93,22 @@ describe("asset status from the latest materialization attempt", () => {
     await expect.poll(() => page.getByRole("status", { name: "Asset status" }).textContent(), { timeout: 30_000 }).toBe("RUNNING");
     await page.goto(`${dev.url}/#/lineage`);
     await expect.poll(() => node("gated_report").getAttribute("aria-description"), { timeout: 30_000 }).toBe("running");
+
+    // The run page shows what the step has written while it waits, then what it writes next, without a reload.
+    await page.goto(`${dev.url}/#/runs/${run}`);
+    const stdout = page.getByRole("region", { name: "Compute logs" }).getByLabel(/^stdout of .*gated_report/);
+    await expect.poll(() => stdout.textContent(), { timeout: 30_000 }).toContain("waiting for the gate");
+    expect(await stdout.textContent()).not.toContain("the gate is open");
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => navigations.push(frame.url()));
     writeFileSync(join(home, "gate-open"), "");
+    await expect.poll(() => stdout.textContent(), { timeout: 30_000 }).toContain("the gate is open");
+    expect(await stdout.textContent()).toBe("waiting for the gate\nthe gate is open\n");
+    expect(navigations).toEqual([]);
     await expect.poll(() => runStatus(run), { timeout: 60_000 }).toBe("SUCCESS");
+    await shot("run-compute-logs-live.png");
+
+    await page.goto(`${dev.url}/#/lineage`);
     await expect.poll(() => node("gated_report").getAttribute("aria-description"), { timeout: 30_000 }).toBe("fresh");
   });
 });
