@@ -8,7 +8,7 @@ import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow } from "../live.js";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type LayoutInput, type Rect } from "../layout/layered-layout.js";
 import { useLayout } from "../layout/use-layout.js";
-import { STATUS_LABELS, assetStatus, checkFailing, runStates, type AssetStatus, type StatusFacts } from "./lineage/asset-status.js";
+import { STATUS_LABELS, assetStatus, checkFailing, type AssetStatus, type StatusFacts } from "./lineage/asset-status.js";
 import { SelectionBox, resolveSelection, type SelectionProblem } from "./lineage/SelectionBox.js";
 import type { Vocabulary } from "./lineage/selection-complete.js";
 import "./lineage/lineage.css";
@@ -24,25 +24,20 @@ interface StatusNode {
   staleStatus: string | null;
   checkStatus: string | null;
   latestMaterialization: { timestamp: number } | null;
+  latestMaterializationAttempt: { status: string } | null;
   kinds: string[];
   owners: string[];
   tags: { key: string; value: string }[];
   locationName: string;
 }
 
-interface RunNode {
-  status: string;
-  startTime: number | null;
-  createTime: number;
-  assetSelection: AssetKeyData[];
-}
-
 const GRAPH = `query LineageGraph { assetNodes { key { path } groupName dependencyKeys { path } } }`;
 
 const STATUSES = `query LineageStatuses {
-  assetNodes { key { path } staleStatus checkStatus latestMaterialization { timestamp } kinds owners tags { key value } locationName }
-  active: runs(filter: { statuses: [QUEUED, STARTING, STARTED, CANCELING] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
-  failed: runs(filter: { statuses: [FAILURE] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
+  assetNodes {
+    key { path } staleStatus checkStatus latestMaterialization { timestamp } latestMaterializationAttempt { status }
+    kinds owners tags { key value } locationName
+  }
 }`;
 
 const RUN_MOVES = `subscription LineageRunMoves { runStatusChanged { runId status } }`;
@@ -111,7 +106,7 @@ function collapsedFromAddress(): Collapsed {
 
 export function Lineage() {
   const [assets, setAssets] = useState<GraphNode[] | undefined>();
-  const [statusNodes, setStatusNodes] = useState<{ nodes: StatusNode[]; runs: RunNode[] } | undefined>();
+  const [statusNodes, setStatusNodes] = useState<{ nodes: StatusNode[] } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selectionText, setSelectionText] = useState(() => hashQuery().get("selection") ?? "");
   const [problem, setProblem] = useState<SelectionProblem | undefined>();
@@ -138,10 +133,10 @@ export function Lineage() {
   const fitNextLayout = useRef(false);
 
   const loadStatuses = useCallback(() => {
-    gql<{ assetNodes: StatusNode[]; active: { runs: RunNode[] }; failed: { runs: RunNode[] } }>(STATUSES)
+    gql<{ assetNodes: StatusNode[] }>(STATUSES)
       .then((data) => {
         performance.mark("lineage-statuses-received");
-        setStatusNodes({ nodes: data.assetNodes, runs: [...data.active.runs, ...data.failed.runs] });
+        setStatusNodes({ nodes: data.assetNodes });
       })
       .catch(() => undefined);
   }, []);
@@ -215,17 +210,16 @@ export function Lineage() {
     if (!assets) return undefined;
     const facts = new Map<string, StatusFacts>();
     for (const node of statusNodes?.nodes ?? []) {
-      facts.set(keyString(node.key), { latestMaterialization: node.latestMaterialization?.timestamp, staleStatus: node.staleStatus, checkStatus: node.checkStatus });
+      facts.set(keyString(node.key), {
+        latestMaterialization: node.latestMaterialization?.timestamp,
+        staleStatus: node.staleStatus,
+        checkStatus: node.checkStatus,
+        attemptStatus: node.latestMaterializationAttempt?.status ?? null,
+      });
     }
-    const latest = new Map([...facts].map(([key, f]) => [key, f.latestMaterialization]));
-    const fromRuns = runStates(
-      (statusNodes?.runs ?? []).map((r) => ({ ...r, assetSelection: r.assetSelection.map(keyString) })),
-      latest,
-    );
     return assets.map((a) => {
-      const key = keyString(a.key);
-      const f = facts.get(key);
-      return { status: assetStatus(f, fromRuns.get(key)), checkFailing: checkFailing(f) };
+      const f = facts.get(keyString(a.key));
+      return { status: assetStatus(f), checkFailing: checkFailing(f) };
     });
   }, [assets, statusNodes]);
 

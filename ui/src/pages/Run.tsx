@@ -227,7 +227,7 @@ export function Run({ runId }: { runId: string }) {
           </div>
         ))}
       </section>
-      <ComputeLogs runId={runId} steps={spans.filter((s) => s.attempts.length > 0).map((s) => s.key)} eventCount={count} finished={finished} />
+      <ComputeLogs runId={runId} steps={spans.filter((s) => s.attempts.length > 0).map((s) => s.key)} finished={finished} />
       <div className="toolbar" role="search" aria-label="Filter the log">
         <select aria-label="Step" value={stepFilter} onChange={(e) => setStepFilter(e.target.value)}>
           <option value="">All steps</option>
