@@ -60,6 +60,11 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   const cpu = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
   const wall = tasks.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000;
   console.log(`renderer main thread: ${cpu.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall in ${tasks.length} tasks`);
+  if (process.env.PROFILE_TIMELINE) {
+    const shown = events.filter((e) => e.tid === main && e.ph === "X" && (e.dur ?? 0) > 300).sort((a, b) => a.ts - b.ts);
+    const origin = shown[0]?.ts ?? 0;
+    for (const e of shown) console.log(`  ${((e.ts - origin) / 1000).toFixed(1).padStart(7)} ${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} wall ${((e.tdur ?? 0) / 1000).toFixed(1).padStart(6)} cpu  ${e.name}`);
+  }
   const cpuByName = new Map<string, number>();
   for (const e of events) if (e.tid === main && e.ph === "X" && e.tdur !== undefined) cpuByName.set(e.name, (cpuByName.get(e.name) ?? 0) + e.tdur / 1000);
   console.log(`main thread CPU by event (nested counted in parents): ${[...cpuByName].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(", ")}`);
@@ -153,12 +158,18 @@ try {
       await traced(page, async () => {
         const ms = await page.evaluate(async () => {
           const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
+          await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
           const start = performance.now();
           button.click();
-          await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          return performance.now() - start;
+          const clicked = performance.now();
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          const task = performance.now();
+          let raf = 0;
+          await new Promise<void>((resolve) => requestAnimationFrame(() => ((raf = performance.now()), setTimeout(resolve, 0))));
+          const end = performance.now();
+          return `${(end - start).toFixed(1)} (click ${(clicked - start).toFixed(1)}, then a task ${(task - start).toFixed(1)}, rAF ${(raf - start).toFixed(1)})`;
         });
-        console.log(`zoom to fit: ${ms.toFixed(1)} ms`);
+        console.log(`zoom to fit: ${ms} ms`);
       });
       await traced(page, async () => {
         const times = (await page.evaluate(`(async () => {
