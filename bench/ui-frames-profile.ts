@@ -134,6 +134,10 @@ try {
         }));
         throw e;
       });
+      if (process.env.PROFILE_SHOT) {
+        await page.locator(".log-scroll").evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+        await page.locator(".log-scroll").screenshot({ path: `${process.env.PROFILE_SHOT}/log.png` });
+      }
       if (process.env.PROFILE_HIDE) await page.evaluate((selector) => document.querySelectorAll(selector).forEach((e) => ((e as HTMLElement).style.display = "none")), process.env.PROFILE_HIDE);
       await page.evaluate(SCROLL);
       await traced(page, async () => {
@@ -170,6 +174,7 @@ try {
           return `${(end - start).toFixed(1)} (click ${(clicked - start).toFixed(1)}, then a task ${(task - start).toFixed(1)}, rAF ${(raf - start).toFixed(1)})`;
         });
         console.log(`zoom to fit: ${ms} ms`);
+        if (process.env.PROFILE_SHOT) await page.screenshot({ path: `${process.env.PROFILE_SHOT}/fit.png` });
       });
       await traced(page, async () => {
         const times = (await page.evaluate(`(async () => {
