@@ -13,6 +13,7 @@ async function child(): Promise<void> {
   const { AssetGraph, Definitions, asset } = await import("../src/index.js");
   const { layeredParents } = await import("./harness.js");
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const dag = layeredParents(COUNT, 100);
   const assets: ReturnType<typeof asset>[] = new Array(COUNT);
   for (let n = 0; n < COUNT; n++) {
@@ -23,22 +24,31 @@ async function child(): Promise<void> {
   }
   const defs = new Definitions({ assets });
   const size = AssetGraph.of(defs).size;
-  process.stdout.write(JSON.stringify({ ms: performance.now() - started, size }));
+  const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
+  // CPU time (user + system, all threads: GC helpers count) beside wall time, since the machine is often shared.
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, size }));
 }
 
 export async function run(): Promise<Measurement[]> {
   const self = fileURLToPath(import.meta.url);
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const out = execFileSync(process.execPath, ["--import", "tsx", self, "--child"], { encoding: "utf8" });
-    times.push((JSON.parse(out) as { ms: number }).ms);
+    const sample = JSON.parse(out) as { ms: number; cpuMs: number };
+    times.push(sample.ms);
+    cpuTimes.push(sample.cpuMs);
   }
   times.sort((a, b) => a - b);
+  cpuTimes.sort((a, b) => a - b);
   const ms = times[Math.floor(times.length / 2)] as number;
+  const cpuMs = cpuTimes[Math.floor(cpuTimes.length / 2)] as number;
   return [
     {
       name: `asset() × ${COUNT.toLocaleString("en")} + Definitions + AssetGraph in a fresh process, after import (median of ${SAMPLES} processes; range ${times[0]?.toFixed(0)}–${times[times.length - 1]?.toFixed(0)} ms)`,
       ms,
+      figure: `CPU ${cpuMs.toFixed(1)} ms median, range ${cpuTimes[0]?.toFixed(0)}–${cpuTimes[cpuTimes.length - 1]?.toFixed(0)} ms`,
       target: "< 100 ms",
       pass: ms < 100,
     },

@@ -292,9 +292,11 @@ export {
 } from "./partitions/index.js";
 // Backfills: runs over many partitions, launched now or submitted for the daemon.
 export {
+  backfillAssetStatuses,
   launchBackfill,
   resumeBackfill,
   submitBackfill,
+  type BackfillAssetStatus,
   type BackfillOptions,
   type ResumeBackfillOptions,
 } from "./execution/index.js";
@@ -405,6 +407,7 @@ export {
   TickStatus,
   type AssetRecord,
   type AutomationEvaluationRecord,
+  type BackfillAssetPartitions,
   type BackfillRecord,
   type InstigatorState,
   type InstigatorType,

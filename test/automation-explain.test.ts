@@ -1,32 +1,16 @@
 // `tessera automation explain`, run in-process on a temporary home with evaluations stored as the daemon stores them.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { automationConditionSensorsOf, Instance, ManualClock, materialize, type Definitions } from "@tessera/core";
 import { tesseraInProcess as tessera } from "./support/cli.js";
+import { TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
 
-
-const project = tempDir("tessera-explain-");
-writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-mkdirSync(join(project, "node_modules"));
-mkdirSync(join(project, "node_modules", "@tessera"), { recursive: true });
-  symlinkSync(ROOT, join(project, "node_modules", "@tessera", "core"), "dir");
-const DEFS = join(project, "defs.ts");
-writeFileSync(
-  DEFS,
+const DEFS = userProject(
+  dirs,
   [
     `import { asset, AutomationCondition, Definitions } from "@tessera/core";`,
     `export const raw = asset("raw", () => 1);`,
@@ -35,9 +19,10 @@ writeFileSync(
     `export const defs = new Definitions({ assets: [raw, report, manual] });`,
     ``,
   ].join("\n"),
+  "tessera-explain-",
 );
 
-const CHANGED = join(project, "changed.ts");
+const CHANGED = join(dirname(DEFS), "changed.ts");
 writeFileSync(
   CHANGED,
   [
@@ -50,7 +35,7 @@ writeFileSync(
 );
 
 describe("tessera automation explain", () => {
-  const home = tempDir("tessera-home-");
+  const home = dirs.make("tessera-home-");
   const START = Date.UTC(2026, 10, 2, 1, 5);
 
   beforeAll(async () => {
@@ -124,13 +109,13 @@ describe("tessera automation explain", () => {
   });
 
   it("says when nothing is stored yet because the default automation sensor is stopped, and how to turn it on", async () => {
-    const result = await tessera(["automation", "explain", "report", "-m", DEFS], tempDir("tessera-empty-"));
+    const result = await tessera(["automation", "explain", "report", "-m", DEFS], dirs.make("tessera-empty-"));
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/No automation evaluation of "report" is stored yet: sensor default_automation_condition_sensor, which evaluates it, is stopped\. Turn it on with `tessera sensor start default_automation_condition_sensor`/);
   });
 
   it("says when nothing is stored yet with the sensor running, and to run the daemon", async () => {
-    const empty = tempDir("tessera-empty-");
+    const empty = dirs.make("tessera-empty-");
     expect((await tessera(["sensor", "start", "default_automation_condition_sensor", "-m", DEFS], empty)).code).toBe(0);
     const result = await tessera(["automation", "explain", "report", "-m", DEFS], empty);
     expect(result.code).toBe(0);

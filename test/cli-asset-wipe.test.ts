@@ -1,23 +1,12 @@
 // `tessera asset wipe <key> --partition k --partition-range a...b`: forgetting some partitions of an asset.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { DailyPartitionsDefinition, Instance } from "@tessera/core";
 import type { AssetWipeJson } from "../src/cli/commands/asset.js";
 import { tesseraInProcess as tessera } from "./support/cli.js";
+import { TempDirs, userProject } from "./support/user-project.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const dirs = new TempDirs();
+afterAll(() => dirs.removeAll());
 
 const DEFS = `
 import { DailyPartitionsDefinition, Definitions, StaticPartitionsDefinition, asset } from "@tessera/core";
@@ -28,16 +17,11 @@ export const defs = new Definitions({ assets: [sales, regions, plain] });
 `;
 const salesDef = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-06" });
 
-const project = tempDir("tessera-wipe-project-");
-writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", type: "module" }));
-mkdirSync(join(project, "node_modules", "@tessera"), { recursive: true });
-symlinkSync(ROOT, join(project, "node_modules", "@tessera", "core"), "dir");
-const module = join(project, "defs.ts");
-writeFileSync(module, DEFS);
+const module = userProject(dirs, DEFS, "tessera-wipe-project-");
 
 let home: string;
 beforeEach(async () => {
-  home = tempDir("tessera-wipe-home-");
+  home = dirs.make("tessera-wipe-home-");
   for (const day of ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05"]) {
     const result = await tessera(["materialize", "--select", "sales", "--partition", day, "-m", module], home);
     expect(result.code, result.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startDevProcess, type DevProcess } from "./support/dev-process.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { REPO_ROOT, TempDirs, userProject } from "./support/user-project.js";
+import { subscribe as subscribeSse } from "./support/sse.js";
 
 const dirs = new TempDirs();
 const postgres = await postgresForTests();
@@ -25,7 +26,10 @@ import { asset, resource, Definitions, ScheduleDefinition, defineAssetJob } from
 import { z } from "zod";
 const shop = resource({ config: z.object({ token: z.string() }), setup: ({ config }) => ({ token: config.token }) });
 const orders = asset({ name: "orders", resources: { shop } }, async (ctx) => (ctx.resources.shop.token.length > 0 ? [1, 2, 3] : []));
-const total = asset({ name: "total", ins: { orders } }, async (_ctx, { orders }) => orders.length);
+const total = asset({ name: "total", ins: { orders } }, async (_ctx, { orders }) => {
+  console.log("total of", orders.length);
+  return orders.length;
+});
 ${extra}
 const job = defineAssetJob({ name: "all", selection: "*" });
 const nightly = new ScheduleDefinition({ name: "nightly", cronSchedule: "0 3 * * *", job });
@@ -64,36 +68,7 @@ async function post(dev: DevProcess, query: string, variables: Record<string, un
 
 /** An SSE subscription over HTTP; `next()` is the next payload's data, or null once the server completed it. */
 async function subscribe(dev: DevProcess, query: string, variables: Record<string, unknown> = {}) {
-  const response = await fetch(`${dev.url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  return {
-    async next(): Promise<Record<string, any> | null> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (/^event: complete/m.test(message)) return null;
-          const data = message.split("\n").find((l) => l.startsWith("data:"));
-          if (data && data.length > 5) {
-            expect(data).not.toContain(SECRET);
-            return (JSON.parse(data.slice(5)) as { data: Record<string, any> }).data;
-          }
-          continue;
-        }
-        const chunk = await reader.read();
-        if (chunk.done) return null;
-        buffer += decoder.decode(chunk.value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
+  return subscribeSse(fetch, `${dev.url}/graphql`, query, variables, (data) => expect(data).not.toContain(SECRET));
 }
 
 function project(storage: Storage) {
@@ -126,13 +101,15 @@ describe.each(STORAGES)("the GraphQL API of `tessera dev` on $name", { timeout: 
     expect(data["assetNodes"].map((n: { key: { path: string[] } }) => n.key.path[0]).sort()).toEqual(["orders", "total"]);
   });
 
-  it("streams a launched run's events over SSE until it ends, while concurrent clients are answered", async () => {
+  it("streams a launched run's events and a step's stdout over SSE until it ends, while concurrent clients are answered", async () => {
     const launched = await post(dev, `mutation($c: JSON) { launchRun(selection: "*", runConfig: $c) { __typename ... on LaunchRunSuccess { run { runId } } ... on Error { message } } }`, {
       c: { resources: { shop: { config: { token: SECRET } } } },
     });
     expect(launched["launchRun"].__typename).toBe("LaunchRunSuccess");
     const runId = launched["launchRun"].run.runId as string;
     const statuses = await subscribe(dev, `subscription($ids: [ID!]) { runStatusChanged(runIds: $ids) { status } }`, { ids: [runId] });
+    // Subscribed before the step runs: the stream waits for it, sends what it prints, and ends with the run.
+    const stdout = await subscribe(dev, `subscription($id: ID!) { computeLogs(runId: $id, stepKey: "total", ioType: STDOUT) { data complete } }`, { id: runId });
     const events = await subscribe(dev, `subscription($id: ID!) { runEvents(runId: $id) { events { eventType stepKey } cursor } }`, { id: runId });
     const query = `{ assetNodes { key { path } latestMaterialization { runId } } runs { runs { runId runConfig } } }`;
     const concurrent = Promise.all(Array.from({ length: 12 }, () => post(dev, query)));
@@ -140,6 +117,10 @@ describe.each(STORAGES)("the GraphQL API of `tessera dev` on $name", { timeout: 
     for (let payload = await events.next(); payload !== null; payload = await events.next()) types.push(...payload["runEvents"].events.map((e: { eventType: string }) => e.eventType));
     expect(types).toContain("RUN_SUCCESS");
     expect(types.filter((t) => t === "ASSET_MATERIALIZATION")).toHaveLength(2);
+    const chunks: { data: string; complete: boolean }[] = [];
+    for (let payload = await stdout.next(); payload !== null; payload = await stdout.next()) chunks.push(payload["computeLogs"]);
+    expect(chunks.map((c) => c.data).join("")).toBe("total of 3\n");
+    expect(chunks.map((c) => c.complete)).toEqual([...chunks.slice(1).map(() => false), true]);
     const answers = await concurrent;
     expect(answers.every((a) => a["assetNodes"].length === 2)).toBe(true);
     // Its status moves were told as they happened, the last one SUCCESS.

@@ -11,7 +11,7 @@ import { stepReportKey } from "../src/execution/queue-executor/index.js";
 import type { LeaseLostError } from "../src/core/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
-import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, waitFor } from "./chaos/chaos-support.js";
+import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, exited, gateAndJournal, gatedChain, waitFor } from "./chaos/chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -25,19 +25,6 @@ afterEach(() => {
     }
   }
 });
-
-/** extract, then enrich (waiting while the gate file exists), each noting "<pid> <step> start|end" in a journal. */
-function chain(gate: string, journal: string, executor: "multiprocessExecutor" | "queueExecutor"): string {
-  return `
-import { appendFileSync, existsSync } from "node:fs";
-import { Definitions, asset, ${executor} } from "@tessera/core";
-const note = (step: string, what: string) => appendFileSync(${JSON.stringify(journal)}, process.pid + " " + step + " " + what + "\\n");
-const gateOpen = async () => { while (existsSync(${JSON.stringify(gate)})) await new Promise((resolve) => setTimeout(resolve, 10)); };
-const extract = asset("extract", async () => { note("extract", "start"); note("extract", "end"); return [1, 2, 3]; });
-const enrich = asset({ name: "enrich", ins: { extract } }, async (_c, { extract }) => { note("enrich", "start"); await gateOpen(); note("enrich", "end"); return extract.map((x) => x + 1); });
-export const defs = new Definitions({ assets: [extract, enrich], executor: ${executor}() });
-`;
-}
 
 /** The pid of the process that noted `line` ("enrich start"). */
 function pidOf(journal: string, line: string): number {
@@ -55,12 +42,6 @@ function processEnded(pid: number): boolean {
   }
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-}
 
 const STEP_WRITES = new Set(["HANDLED_OUTPUT", "ASSET_MATERIALIZATION", "STEP_SUCCESS", "STEP_FAILURE"]);
 const writesOf = (logs: readonly EventRecord[], stepKey: string): string[] => logs.filter((e) => e.stepKey === stepKey && STEP_WRITES.has(e.eventType)).map((e) => e.eventType);
@@ -71,11 +52,8 @@ const writesOf = (logs: readonly EventRecord[], stepKey: string): string[] => lo
  * write nothing: the run is still STARTED (nobody ran monitoring yet), only the lease says it is no longer its holder's.
  */
 async function stepProcessOfStoppedHolder(home: string): Promise<void> {
-  const gate = join(home, "gate");
-  const journal = join(home, "journal");
-  writeFileSync(gate, "");
-  writeFileSync(journal, "");
-  const module = userProject(dirs, chain(gate, journal, "multiprocessExecutor"), "tessera-step-fencing-project-");
+  const { gate, journal } = gateAndJournal(home);
+  const module = userProject(dirs, gatedChain(gate, journal, { executor: "multiprocessExecutor" }), "tessera-step-fencing-project-");
   const parent = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(parent);
   let stderr = "";
@@ -150,11 +128,8 @@ describe("step-level fencing", () => {
 
     it("queue worker: a step whose worker lost its lease mid-step stores no event, no value and no report", { timeout: 120_000 }, async () => {
       const home = pgHome("tessera-step-fencing-queue-home-");
-      const gate = join(home, "gate");
-      const journal = join(home, "journal");
-      writeFileSync(gate, "");
-      writeFileSync(journal, "");
-      const module = userProject(dirs, chain(gate, journal, "queueExecutor"), "tessera-step-fencing-queue-project-");
+      const { gate, journal } = gateAndJournal(home);
+      const module = userProject(dirs, gatedChain(gate, journal, { executor: "queueExecutor" }), "tessera-step-fencing-queue-project-");
       const { defs } = (await import(module)) as { defs: Definitions };
       const instance = Instance.fromHome({ home });
       let lost: LeaseLostError | undefined;

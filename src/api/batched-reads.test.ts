@@ -1,7 +1,7 @@
 // assetNodes reads storage in batches: the number of storage calls for a query does not grow with the number of assets.
 import { describe, expect, it } from "vitest";
 import { AssetKey } from "../core/index.js";
-import { asset, type AssetsDefinition } from "../definitions/index.js";
+import { AssetCheckResult, asset, assetCheck, type AssetChecksDefinition, type AssetsDefinition } from "../definitions/index.js";
 import { StaticPartitionsDefinition } from "../partitions/index.js";
 import { Definitions, InProcessWorkspace, materialize } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
@@ -33,7 +33,9 @@ async function storageCallsFor(n: number): Promise<{ first: Map<string, number>;
     const deps = i === 0 ? [] : [`a${i - 1}`];
     assets.push(i % 2 === 0 ? asset({ name: `a${i}`, deps, partitionsDef: regions }, async () => i) : asset({ name: `a${i}`, deps }, async () => i));
   }
-  const defs = new Definitions({ assets });
+  // Every third asset has a check; the first half's checks have run (with their materializations).
+  const checks: AssetChecksDefinition[] = assets.filter((_, i) => i % 3 === 0).map((a, i) => assetCheck({ asset: a, name: `c${i}` }, async () => new AssetCheckResult({ passed: i % 2 === 1 })));
+  const defs = new Definitions({ assets, assetChecks: checks });
   const counted = countingStorage(new SqliteStorage(":memory:"));
   const instance = new Instance(counted.storage);
   for (let i = 0; i < n / 2; i++) {
@@ -47,10 +49,15 @@ async function storageCallsFor(n: number): Promise<{ first: Map<string, number>;
     staleStatus staleCauses { reason }
     partitionStats { numMaterialized numMissing }
     partitionStatus { materialized { start end } missing { start end } }
+    checkStatus checks { name latestExecution { runId } }
+    latestMaterializationAttempt { runId status runStatus }
   } }`;
   const ask = async () => {
     const response = await yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
-    const body = (await response.json()) as { data?: { assetNodes: { partitionStats: { numMaterialized: number } | null; latestMaterialization: unknown }[] }; errors?: unknown };
+    const body = (await response.json()) as {
+      data?: { assetNodes: { partitionStats: { numMaterialized: number } | null; latestMaterialization: unknown; checkStatus: string | null; latestMaterializationAttempt: { status: string } | null }[] };
+      errors?: unknown;
+    };
     expect(body.errors).toBeUndefined();
     return body.data?.assetNodes ?? [];
   };
@@ -62,6 +69,13 @@ async function storageCallsFor(n: number): Promise<{ first: Map<string, number>;
   expect(nodes.filter((node) => node.latestMaterialization !== null).length).toBe(Math.ceil(n / 2));
   expect(nodes[0]?.partitionStats).toEqual({ numMaterialized: 1, numMissing: 2 });
   expect(nodes[n - 2]?.partitionStats).toEqual({ numMaterialized: 0, numMissing: 3 });
+  // Checks of materialized assets ran (passed or failed by turns); the others never did.
+  expect(nodes[0]?.checkStatus).toBe("FAILED");
+  if (n > 6) expect(nodes[3]?.checkStatus).toBe("PASSED");
+  expect(nodes[n - 3]?.checkStatus).toBe("NOT_EVALUATED");
+  expect(nodes[1]?.checkStatus).toBeNull();
+  expect(nodes[0]?.latestMaterializationAttempt?.status).toBe("MATERIALIZED");
+  expect(nodes[n - 1]?.latestMaterializationAttempt).toBeNull();
   counted.calls.clear();
   await ask();
   const secondTotal = counted.total();
@@ -71,7 +85,7 @@ async function storageCallsFor(n: number): Promise<{ first: Map<string, number>;
 }
 
 describe("assetNodes storage reads", () => {
-  it("do not grow with the number of assets: the asset index, partition status and staleness are each read in a batch", async () => {
+  it("do not grow with the number of assets: the asset index, partition status, staleness, checks and attempts are each read in a batch", async () => {
     const small = await storageCallsFor(6);
     const large = await storageCallsFor(60);
     expect(small.nodes).toBe(6);
@@ -81,7 +95,8 @@ describe("assetNodes storage reads", () => {
     expect(large.secondTotal).toBe(small.secondTotal);
     // And few: one per kind of read, not one per asset.
     expect(large.firstTotal).toBeLessThan(20);
-    expect(large.first.get("getAssetRecords")).toBeLessThanOrEqual(3);
+    // The index for the response, and once in each batched reader that needs wipe lines (partitions, checks, attempts).
+    expect(large.first.get("getAssetRecords")).toBeLessThanOrEqual(5);
   });
 
   it("keeps partition statuses of a batch apart: one asset's events never land in another's status", async () => {

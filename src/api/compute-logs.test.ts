@@ -6,6 +6,7 @@ import { asset } from "../definitions/index.js";
 import { Definitions, InProcessWorkspace, materialize } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
 import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
+import { subscribe } from "../../test/support/sse.js";
 
 const talker = asset("talker", () => {
   // process.stdout.write: vitest's console bypasses it.
@@ -35,7 +36,7 @@ async function setup() {
     const response = await yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
     return (await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions?: Record<string, unknown> }[] };
   };
-  return { instance, gql };
+  return { instance, gql, yoga };
 }
 
 const QUERY = `query ($runId: ID!, $stepKey: String!, $ioType: ComputeIOType!, $cursor: String, $limit: Int) {
@@ -60,5 +61,46 @@ describe("computeLogs query", () => {
     expect(noRun.errors?.[0]?.extensions).toMatchObject({ code: "RUN_NOT_FOUND" });
     const badCursor = await gql(QUERY, { runId, stepKey: "talker", ioType: "STDERR", cursor: first.data?.["computeLogs"].cursor });
     expect(badCursor.errors?.[0]?.extensions).toMatchObject({ code: "INVALID_CURSOR" });
+  });
+});
+
+const LIVE = `subscription ($runId: ID!, $stepKey: String!, $ioType: ComputeIOType!, $cursor: String) {
+  computeLogs(runId: $runId, stepKey: $stepKey, ioType: $ioType, cursor: $cursor) { data cursor complete }
+}`;
+
+describe("computeLogs subscription", () => {
+  it("sends what a running step wrote, then each new write as it lands, and ends once the run has finished", async () => {
+    const { instance, yoga } = await setup();
+    const run = await instance.createRun({ jobName: "j", tags: {}, assetSelection: ["talker"], runConfig: {} });
+    await instance.storeEvents([{ runId: run.runId, timestamp: 1, eventType: "RUN_START" }]);
+    // The step has not started: the stream opens empty and waits for it.
+    const sub = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId: run.runId, stepKey: "talker", ioType: "STDOUT" });
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "", complete: false });
+    const sink = instance.computeLogs.openStep(run.runId, "talker");
+    sink.write("stdout", new TextEncoder().encode("first\n"));
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "first\n", complete: false });
+    sink.write("stdout", new TextEncoder().encode("second\n"));
+    const second = (await sub.next())?.["computeLogs"];
+    expect(second).toMatchObject({ data: "second\n", complete: false });
+    sink.close();
+    await instance.storeEvents([{ runId: run.runId, timestamp: 2, eventType: "RUN_SUCCESS" }]);
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "", complete: true });
+    expect(await sub.next()).toBeNull();
+
+    // From a cursor, a finished step's rest comes in one payload that is also the last.
+    const again = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId: run.runId, stepKey: "talker", ioType: "STDOUT", cursor: second.cursor });
+    expect((await again.next())?.["computeLogs"]).toMatchObject({ data: "", complete: true });
+    const all = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId: run.runId, stepKey: "talker", ioType: "STDOUT" });
+    expect((await all.next())?.["computeLogs"]).toMatchObject({ data: "first\nsecond\n", complete: true });
+    expect(await all.next()).toBeNull();
+  });
+
+  it("refuses a step a finished run does not have, naming its steps", async () => {
+    const { instance, yoga } = await setup();
+    const { runId } = await materialize(defs.assets, { instance });
+    const sent: string[] = [];
+    const sub = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId, stepKey: "talkr", ioType: "STDOUT" }, (raw) => sent.push(raw));
+    expect(await sub.next()).toBeUndefined();
+    expect(JSON.parse(sent[0]?.slice(5) ?? "{}").errors?.[0]).toMatchObject({ message: expect.stringMatching(/has no step "talkr"; did you mean "talker"\?/), extensions: { code: "STEP_NOT_FOUND" } });
   });
 });

@@ -30,6 +30,11 @@ export class EventWatcher {
     this.#intervalMs = options.pollIntervalMs ?? 100;
   }
 
+  /** How often it looks for new events (SQLite); also the pace of what is watched outside the event log (compute log files). */
+  get pollIntervalMs(): number {
+    return this.#intervalMs;
+  }
+
   /** How many listen now (each open subscription is one). */
   get listenerCount(): number {
     return this.#listeners.size;

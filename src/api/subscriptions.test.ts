@@ -9,6 +9,7 @@ import { Instance } from "../instance/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "../../test/support/postgres.js";
 import { EventWatcher } from "./event-watcher.js";
 import { createGraphQLHandler, type GraphQLHandler } from "./graphql-handler.js";
+import { subscribe as subscribeSse } from "../../test/support/sse.js";
 
 const server = await postgresForTests();
 const orders = asset("orders", async () => 1);
@@ -16,35 +17,7 @@ const refunds = asset("refunds", async () => 2);
 const defs = new Definitions({ assets: [orders, refunds] });
 
 /** An SSE subscription read message by message; `next()` resolves with the next `data:` payload, or null once it ended. */
-async function subscribe(yoga: GraphQLHandler, query: string, variables: Record<string, unknown> = {}) {
-  const response = await yoga.fetch("http://localhost/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "text/event-stream" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  return {
-    async next(): Promise<Record<string, any> | null> {
-      for (;;) {
-        const end = buffer.indexOf("\n\n");
-        if (end >= 0) {
-          const message = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (/^event: complete/m.test(message)) return null;
-          const data = message.split("\n").find((l) => l.startsWith("data:"));
-          if (data && data.length > 5) return (JSON.parse(data.slice(5)) as { data: Record<string, any> }).data;
-          continue;
-        }
-        const chunk = await reader.read();
-        if (chunk.done) return null;
-        buffer += decoder.decode(chunk.value, { stream: true });
-      }
-    },
-    cancel: () => reader.cancel(),
-  };
-}
+const subscribe = (yoga: GraphQLHandler, query: string, variables: Record<string, unknown> = {}) => subscribeSse(yoga.fetch, "http://localhost/graphql", query, variables);
 
 type Backend = { name: string; open(): Promise<{ instance: Instance; cleanup(): Promise<void> }> };
 const backends: Backend[] = [

@@ -7,6 +7,7 @@ import type { EventRecord, MetadataMap, MetadataValue, RunStatus, SerializedErro
 import type { BackfillRecord, BackfillStatus, InstigatorStatus, InstigatorType, RunRecord, TickRecord, TickStatus } from "../storage/index.js";
 import type { ScheduleDefinition, SensorDefinition } from "../definitions/index.js";
 import type { InstigatorSummary } from "../automation/daemon/index.js";
+import { backfillAssetStatuses } from "../execution/index.js";
 import type { Cli } from "./cli.js";
 
 /** Prints `document` as the command's only output: indented JSON and a newline, no colours. */
@@ -300,6 +301,19 @@ export interface BackfillJson {
   fromFailureOf: string | null;
   /** Why the backfill itself failed (not one of its runs). */
   error: string | null;
+  /** Per asset: its targeted partitions and how many are materialized, failed or in progress. */
+  assets: BackfillAssetJson[];
+}
+
+/** One asset of a backfill; an unpartitioned asset counts as one partition. */
+export interface BackfillAssetJson {
+  assetKey: string;
+  partitioned: boolean;
+  numTargeted: number;
+  numMaterialized: number;
+  /** Failed, or not run because a partition it depends on failed. */
+  numFailed: number;
+  numInProgress: number;
 }
 
 export function backfillJson(b: BackfillRecord): BackfillJson {
@@ -316,6 +330,7 @@ export function backfillJson(b: BackfillRecord): BackfillJson {
     tags: { ...b.tags },
     fromFailureOf: b.fromFailureOf ?? null,
     error: b.error ?? null,
+    assets: backfillAssetStatuses(b).map((s) => ({ ...s })),
   };
 }
 

@@ -17,13 +17,15 @@ export interface AssetDepOptions {
   partitionMapping?: unknown;
 }
 
+const NO_OPTIONS: AssetDepOptions = Object.freeze({});
+
 /** A dependency that is not loaded as an input: the upstream must be materialized first. */
 export class AssetDep {
   readonly kind = "asset_dep";
   readonly key: AssetKey;
   readonly partitionMapping: unknown;
 
-  constructor(asset: AssetRef, options: AssetDepOptions = {}) {
+  constructor(asset: AssetRef, options: AssetDepOptions = NO_OPTIONS) {
     this.key = refToKey(asset, "AssetDep");
     this.partitionMapping = options.partitionMapping;
     Object.freeze(this);

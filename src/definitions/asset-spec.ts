@@ -75,12 +75,12 @@ export class AssetSpec {
     const where = `asset "${this.key.toString()}"`;
     this.deps = Object.freeze(normalizeDeps(attributes.deps ?? [], where));
     this.description = attributes.description;
-    this.metadata = coerceMetadata(attributes.metadata, `metadata of ${where}`);
+    this.metadata = attributes.metadata === undefined ? NO_METADATA : coerceMetadata(attributes.metadata, `metadata of ${where}`);
     this.skippable = attributes.skippable ?? false;
     this.groupName = validateGroupName(attributes.groupName ?? DEFAULT_GROUP_NAME, where);
     this.codeVersion = attributes.codeVersion;
     this.owners = Object.freeze(validateOwners(attributes.owners ?? NO_OWNERS, where));
-    this.tags = validateTags(attributes.tags, where, { strictKeys: true });
+    this.tags = validateTags(attributes.tags, where, STRICT_KEYS);
     this.kinds = validateKinds(attributes.kinds, where);
     this.partitionsDef = checkPartitionsDef(attributes.partitionsDef, where);
     this.backfillPolicy = checkBackfillPolicy(attributes.backfillPolicy, where);
@@ -149,13 +149,20 @@ export function mapAssetSpecs<T extends { kind: string }>(fn: (spec: AssetSpec) 
 }
 
 function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, where: string): AssetDep[] {
-  const out: AssetDep[] = [];
-  for (const dep of deps) out.push(dep instanceof AssetDep ? dep : new AssetDep(dep));
+  // Sized exactly: specs live as long as their definitions, and a pushed array keeps spare capacity.
+  const given = Array.isArray(deps) ? (deps as readonly (AssetDep | AssetRef)[]) : [...deps];
+  const out: AssetDep[] = new Array(given.length);
+  for (let i = 0; i < given.length; i++) {
+    const dep = given[i] as AssetDep | AssetRef;
+    out[i] = dep instanceof AssetDep ? dep : new AssetDep(dep);
+  }
   // Most assets have a handful of deps: a pairwise scan allocates nothing, a Set only pays off for many.
   const ids = out.length > 16 ? new Set<string>() : undefined;
   for (let i = 0; i < out.length; i++) {
     const id = (out[i] as AssetDep).key.toString();
-    const duplicate = ids ? ids.has(id) : out.slice(0, i).some((d) => d.key.toString() === id);
+    let duplicate = false;
+    if (ids) duplicate = ids.has(id);
+    else for (let j = 0; j < i && !duplicate; j++) duplicate = (out[j] as AssetDep).key.toString() === id;
     if (duplicate) throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
     ids?.add(id);
   }
@@ -169,13 +176,15 @@ function mergeDeps(current: readonly AssetDep[], added: readonly AssetDep[]): As
 }
 
 function validateGroupName(name: string, where: string): string {
-  if (!/^[A-Za-z0-9_]+$/.test(name)) {
+  if (name !== DEFAULT_GROUP_NAME && !/^[A-Za-z0-9_]+$/.test(name)) {
     throw new InvalidDefinitionError(`groupName "${name}" of ${where} is invalid: use letters, digits and underscores only`, where);
   }
   return name;
 }
 
 const NO_OWNERS: readonly string[] = Object.freeze([]);
+const NO_METADATA = coerceMetadata(undefined);
+const STRICT_KEYS = Object.freeze({ strictKeys: true });
 
 function validateOwners(owners: readonly string[], where: string): readonly string[] {
   if (owners.length === 0) return NO_OWNERS;

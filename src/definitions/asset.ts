@@ -23,7 +23,7 @@ import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { RetryPolicy } from "./retry-policy.js";
-import { checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
+import { NO_RESOURCES, checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
 import type { TypeCheck } from "./type-check.js";
 
 /** Structural stand-ins so that, e.g., an AssetIn<Order[]> is accepted where any AssetIn is (its `type` check makes the class invariant). */
@@ -152,16 +152,11 @@ export function asset(
   optionsOrName: AssetOptions<Record<string, AssetInputSource>, z.ZodType | undefined, Record<string, ResourceRequirement>, string> | string | ((...a: never[]) => unknown),
   maybeCompute?: (...a: never[]) => unknown,
 ): AssetsDefinition<unknown> {
-  const [options, compute] =
-    typeof optionsOrName === "function"
-      ? [{}, optionsOrName]
-      : typeof optionsOrName === "string"
-        ? [{ name: optionsOrName }, maybeCompute]
-        : [optionsOrName, maybeCompute];
-  if (typeof compute !== "function") {
+  if (typeof optionsOrName === "function") return buildAsset({}, optionsOrName);
+  if (typeof maybeCompute !== "function") {
     throw new InvalidDefinitionError("asset() needs a compute function as its last argument: asset(options, async (ctx, inputs) => value)");
   }
-  return buildAsset(options, compute);
+  return buildAsset(typeof optionsOrName === "string" ? { name: optionsOrName } : optionsOrName, maybeCompute);
 }
 
 function buildAsset(
@@ -230,8 +225,6 @@ function buildAsset(
   });
 }
 
-// Shared by every asset without resources of its own, so that large code locations allocate less.
-const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
 
 function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: string | readonly string[] }, compute: { name: string }): AssetKey {
@@ -269,51 +262,79 @@ function resolveInput(name: string, source: AssetInputSource, where: string): As
         where,
       );
     }
-    return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
+    return plainInput(name, (source.specs[0] as AssetSpec).key);
   }
-  if (source instanceof AssetSpec || source instanceof SourceAsset) {
-    return { name, key: source.key, metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
-  }
-  if (AssetKey.isAssetKeyLike(source)) {
-    return { name, key: AssetKey.from(source), metadata: coerceMetadata(undefined), partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
-  }
+  if (source instanceof AssetSpec || source instanceof SourceAsset) return plainInput(name, source.key);
+  if (AssetKey.isAssetKeyLike(source)) return plainInput(name, AssetKey.from(source));
   throw new InvalidDefinitionError(
     `Input "${name}" of ${where} must be an asset definition, an AssetIn, an AssetSpec or a key; got ${typeof source}`,
     where,
   );
 }
 
+function plainInput(name: string, key: AssetKey): AssetInputDefinition {
+  return { name, key, metadata: NO_METADATA, partitionMapping: undefined, type: undefined, inputManagerKey: undefined };
+}
+
+const NO_METADATA = coerceMetadata(undefined);
+
+/** True when `keys[0..end)` holds `key`; a scan, as most assets have a handful of upstreams. */
+function holdsKey(keys: readonly { readonly key: AssetKey }[], end: number, key: AssetKey): boolean {
+  const id = key.toString();
+  for (let i = 0; i < end; i++) {
+    const other = (keys[i] as { readonly key: AssetKey }).key;
+    if (other === key || other.toString() === id) return true;
+  }
+  return false;
+}
+
 /** The inputs of an op and every upstream it depends on (inputs first, then non-argument deps). */
 export function collectInputs(
   ins: Readonly<Record<string, AssetInputSource>> | undefined,
-  depsOption: readonly (AssetDep | AssetRef)[] | undefined,
+  depsGiven: readonly (AssetDep | AssetRef)[] | undefined,
   where: string,
 ): { inputs: AssetInputDefinition[]; deps: AssetDep[] } {
-  const inputs: AssetInputDefinition[] = [];
-  const deps: AssetDep[] = [];
+  const depsOption = depsGiven === undefined || Array.isArray(depsGiven) ? depsGiven : [...(depsGiven as Iterable<AssetDep | AssetRef>)];
+  // Arrays grown by push keep spare capacity; the definitions keep these for the life of the process, so they are
+  // sized exactly.
+  let count = 0;
+  if (ins) for (const _ in ins) count++;
+  const inputs: AssetInputDefinition[] = new Array(count);
+  const deps: AssetDep[] = new Array(count + (depsOption?.length ?? 0));
+  let n = 0;
   if (ins) {
     for (const name in ins) {
       if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
       const input = resolveInput(name, ins[name] as AssetInputSource, where);
-      if (inputs.some((i) => i.key.equals(input.key))) {
+      if (holdsKey(inputs, n, input.key)) {
         throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
       }
-      inputs.push(input);
-      deps.push(new AssetDep(input.key, { partitionMapping: input.partitionMapping }));
+      inputs[n] = input;
+      deps[n] = input.partitionMapping === undefined ? new AssetDep(input.key) : new AssetDep(input.key, { partitionMapping: input.partitionMapping });
+      n++;
     }
   }
-  for (const dep of depsOption ?? []) {
-    const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
-    if (inputs.some((i) => i.key.equals(normalized.key))) {
-      throw new InvalidDefinitionError(
-        `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
-        where,
-      );
+  if (n !== count) {
+    // A getter on `ins` may have added or removed names while they were read.
+    inputs.length = n;
+    deps.length = n + (depsOption?.length ?? 0);
+  }
+  let d = n;
+  if (depsOption) {
+    for (let i = 0; i < depsOption.length; i++) {
+      const dep = depsOption[i] as AssetDep | AssetRef;
+      const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
+      if (holdsKey(inputs, n, normalized.key)) {
+        throw new InvalidDefinitionError(
+          `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
+          where,
+        );
+      }
+      if (holdsKey(deps, d, normalized.key)) {
+        throw new InvalidDefinitionError(`${where} cannot set a dependency on asset "${normalized.key.toString()}" more than once; list each upstream once in deps`, where);
+      }
+      deps[d++] = normalized;
     }
-    if (deps.some((d) => d.key.equals(normalized.key))) {
-      throw new InvalidDefinitionError(`${where} cannot set a dependency on asset "${normalized.key.toString()}" more than once; list each upstream once in deps`, where);
-    }
-    deps.push(normalized);
   }
   return { inputs, deps };
 }

@@ -92,17 +92,20 @@ export class AssetsDefinition<TOut = unknown> {
     if (parts.specs.length === 0) throw new InvalidDefinitionError("An asset definition needs at least one asset");
     this.specs = Object.freeze(parts.specs as AssetSpec[]);
     this.op = Object.freeze(parts.op);
-    for (const input of parts.inputs) Object.freeze(input);
-    for (const output of parts.outputs) Object.freeze(output);
-    this.inputs = Object.freeze(parts.inputs as AssetInputDefinition[]);
-    this.outputs = Object.freeze(parts.outputs as AssetOutputDefinition[]);
+    const inputs = parts.inputs;
+    for (let i = 0; i < inputs.length; i++) Object.freeze(inputs[i]);
+    const outputs = parts.outputs;
+    for (let i = 0; i < outputs.length; i++) Object.freeze(outputs[i]);
+    this.inputs = Object.freeze(inputs as AssetInputDefinition[]);
+    this.outputs = Object.freeze(outputs as AssetOutputDefinition[]);
     this.resourceDefs = Object.freeze(parts.resourceDefs);
     this.canSubset = parts.canSubset ?? false;
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
-    this.checkSpecs = Object.freeze([...(parts.checkSpecs ?? [])]);
+    this.checkSpecs = parts.checkSpecs === undefined || parts.checkSpecs.length === 0 ? NO_CHECK_SPECS : Object.freeze([...parts.checkSpecs]);
     this.executionType = parts.executionType ?? "materialize";
     const partitioned = this.specs[0]?.partitionsDef;
-    for (const spec of this.specs) {
+    for (let i = 0; i < this.specs.length; i++) {
+      const spec = this.specs[i] as AssetSpec;
       const same = spec.partitionsDef === partitioned || (spec.partitionsDef !== undefined && spec.partitionsDef.equals(partitioned));
       if (!same) {
         throw new InvalidDefinitionError(
@@ -280,6 +283,8 @@ export class AssetsDefinition<TOut = unknown> {
     return new AssetsDefinition<TOut>({ specs, op: this.op, inputs: this.inputs, outputs, resourceDefs: this.resourceDefs, canSubset: this.canSubset, returnsByOutputName: this.returnsByOutputName, checkSpecs: this.checkSpecs, executionType: this.executionType });
   }
 }
+
+const NO_CHECK_SPECS: readonly AssetCheckSpec[] = Object.freeze([]);
 
 /** Set by graph-asset.ts, which builds on this module (a static method cannot import it without a cycle). */
 export const factories: {

@@ -6,9 +6,10 @@ import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetJobDefinition } from "./asset-job.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
-import { AssetsDefinition } from "./assets-definition.js";
+import { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition } from "./assets-definition.js";
 import { inProcessExecutor, type ExecutorDefinition } from "./executor.js";
 import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
+import { NO_RESOURCES } from "./op-options.js";
 import { ScheduleDefinition } from "./schedule-definition.js";
 import { SensorDefinition } from "./sensor-definition.js";
 import { resolveSiblingDeps } from "./resolve-sibling-deps.js";
@@ -51,29 +52,69 @@ export abstract class DefinitionsData {
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
 
   constructor(options: DefinitionsOptions = {}) {
-    const given = (options.assets ?? []).map((item) => (item instanceof SourceAsset ? item.toAssetsItem() : item));
-    for (const [i, item] of given.entries()) {
+    const items = options.assets ?? NO_ITEMS;
+    const count = items.length;
+    const given: (AssetsDefinition<unknown> | AssetSpec)[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const item = items[i] as AssetsItem;
+      given[i] = item instanceof SourceAsset ? item.toAssetsItem() : item;
+    }
+    for (let i = 0; i < count; i++) {
+      const item = given[i];
       if (!(item instanceof AssetsDefinition) && !(item instanceof AssetSpec)) {
         throw new InvalidDefinitionError(
           `Definitions assets[${i}] is not an asset definition or AssetSpec (got ${describeItem(item)}); build it with asset() or new AssetSpec()`,
         );
       }
     }
-    const assets = resolveSiblingDeps(given);
-    for (const [i, item] of assets.entries()) {
-      const specs = item instanceof AssetSpec ? [item] : item.specs;
-      const definition = item instanceof AssetSpec ? undefined : item;
-      for (const spec of specs) {
-        const id = spec.key.toString();
-        const existing = this.#index.get(id);
-        if (existing !== undefined) {
-          const other = this.#definitions[existing] ?? this.#specs[existing];
-          throw new DuplicateAssetKeyError(id, `by ${describeItem(other)} and by ${describeItem(item)}, at assets[${i}]`);
+    // One pass indexes every key; sibling resolution (which may throw first) reads the same index as its set of
+    // known keys, and a duplicate key found here is reported after it, as when they were separate passes.
+    const index = this.#index;
+    const specs = this.#specs;
+    const definitions = this.#definitions;
+    let duplicate: { id: string; at: number } | undefined;
+    for (let i = 0; i < count; i++) {
+      const item = given[i] as AssetsDefinition<unknown> | AssetSpec;
+      if (item instanceof AssetSpec) {
+        const id = item.key.toString();
+        if (index.has(id)) duplicate ??= { id, at: i };
+        else {
+          index.set(id, specs.length);
+          specs.push(item);
+          definitions.push(undefined);
         }
-        this.#index.set(id, this.#specs.length);
-        this.#specs.push(spec);
-        this.#definitions.push(definition);
+        continue;
       }
+      const own = item.specs;
+      for (let s = 0; s < own.length; s++) {
+        const spec = own[s] as AssetSpec;
+        const id = spec.key.toString();
+        if (index.has(id)) duplicate ??= { id, at: i };
+        else {
+          index.set(id, specs.length);
+          specs.push(spec);
+          definitions.push(item);
+        }
+      }
+    }
+    const assets = resolveSiblingDeps(given, index);
+    if (assets !== given) {
+      // Only dependencies changed: every key keeps its position.
+      for (let i = 0; i < count; i++) {
+        const item = assets[i] as AssetsDefinition<unknown> | AssetSpec;
+        if (item === given[i] || item instanceof AssetSpec) continue;
+        for (const spec of item.specs) {
+          const position = index.get(spec.key.toString()) as number;
+          if (definitions[position] !== given[i]) continue;
+          specs[position] = spec;
+          definitions[position] = item;
+        }
+      }
+    }
+    if (duplicate) {
+      const { id, at } = duplicate;
+      const other = assets.find((item, j) => j <= at && (item instanceof AssetSpec ? [item] : item.specs).some((spec) => spec.key.toString() === id));
+      throw new DuplicateAssetKeyError(id, `by ${describeItem(other)} and by ${describeItem(assets[at])}, at assets[${at}]`);
     }
     this.assets = Object.freeze(assets);
     this.resources = Object.freeze({ ...mergeAssetResources(assets), ...(options.resources ?? {}) });
@@ -156,6 +197,8 @@ export abstract class DefinitionsData {
   }
 }
 
+const NO_ITEMS: readonly AssetsItem[] = Object.freeze([]);
+
 function checkAssetChecks(checks: readonly AssetChecksDefinition[]): AssetChecksDefinition[] {
   for (const [i, check] of checks.entries()) {
     if (!(check instanceof AssetChecksDefinition)) {
@@ -218,8 +261,9 @@ function describeItem(item: unknown): string {
 
 function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unknown> {
   const merged: Record<string, unknown> = {};
-  for (const item of assets) {
-    if (!(item instanceof AssetsDefinition)) continue;
+  for (let i = 0; i < assets.length; i++) {
+    const item = assets[i];
+    if (!(item instanceof AssetsDefinition) || item.resourceDefs === NO_RESOURCES) continue;
     for (const key in item.resourceDefs) {
       const value = item.resourceDefs[key];
       if (key in merged && merged[key] !== value) {
@@ -234,13 +278,35 @@ function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unkn
 }
 
 function checkResources(assets: readonly AssetsItem[], resources: Readonly<Record<string, unknown>>): void {
-  const available = Object.keys(resources);
-  for (const item of assets) {
+  for (let i = 0; i < assets.length; i++) {
+    const item = assets[i];
     if (!(item instanceof AssetsDefinition)) continue;
-    for (const key of item.requiredResourceKeys) {
-      // The default IO manager is supplied by the instance when none is given.
-      if (key === DEFAULT_IO_MANAGER_KEY || key in resources) continue;
-      throw new MissingResourceError(key, `Asset "${item.keys.map(String).join(", ")}"`, available);
-    }
+    // The keys of requiredResourceKeys in its order, read without building its Set for every asset.
+    const missing = firstMissing(item.op.requiredResourceKeys, resources) ?? firstMissingManager(item, resources);
+    if (missing !== undefined) throw new MissingResourceError(missing, `Asset "${item.keys.map(String).join(", ")}"`, Object.keys(resources));
   }
+}
+
+// The default IO manager is supplied by the instance when none is given.
+function isAvailable(key: string, resources: Readonly<Record<string, unknown>>): boolean {
+  return key === DEFAULT_IO_MANAGER_KEY || key in resources;
+}
+
+function firstMissing(keys: readonly string[], resources: Readonly<Record<string, unknown>>): string | undefined {
+  for (let k = 0; k < keys.length; k++) if (!isAvailable(keys[k] as string, resources)) return keys[k];
+  return undefined;
+}
+
+function firstMissingManager(item: AssetsDefinition, resources: Readonly<Record<string, unknown>>): string | undefined {
+  const outputs = item.outputs;
+  for (let o = 0; o < outputs.length; o++) {
+    const key = (outputs[o] as AssetOutputDefinition).ioManagerKey;
+    if (!isAvailable(key, resources)) return key;
+  }
+  const inputs = item.inputs;
+  for (let n = 0; n < inputs.length; n++) {
+    const key = (inputs[n] as AssetInputDefinition).inputManagerKey;
+    if (key && !isAvailable(key, resources)) return key;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@ import type { ResourceRequirement } from "./op-options.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetsDefinition, factories, type OpNode } from "./assets-definition.js";
 import { callableDefinition, checkHandle, compose, currentComposition, runGraphBody, type GraphBody, type OutputHandle } from "./composition.js";
-import { multiAsset, type AssetOutLike, type MultiAssetOptions } from "./multi-asset.js";
+import { AssetOut, multiAsset, type AssetOutLike, type MultiAssetOptions } from "./multi-asset.js";
 import { isOpDefinition, type OpDefinition } from "./op.js";
 
 /** The handles a graph-asset compose function gets: one per `ins` entry, typed from the upstream. */
@@ -160,6 +160,9 @@ export interface FromGraphOptions {
   keysByOutputName?: Readonly<Record<string, AssetKeyLike>>;
   groupName?: string;
   description?: string;
+  /** The upstream keys of each output by output name, when an output depends on less than every input. */
+  internalAssetDeps?: Readonly<Record<string, readonly AssetKeyLike[]>>;
+  partitionsDef?: AssetOptions<Record<never, never>, undefined, Record<never, never>, never>["partitionsDef"];
 }
 
 factories.fromGraph = (graphDef, options) => {
@@ -167,15 +170,42 @@ factories.fromGraph = (graphDef, options) => {
   if ((g as { kind?: unknown })?.kind !== "graph_definition") throw new InvalidDefinitionError("AssetsDefinition.fromGraph takes a graph made with graph()");
   const opts = options as FromGraphOptions;
   const ins = Object.fromEntries(g.inputNames.map((n) => [n, new AssetIn({ key: opts.keysByInputName?.[n] ?? n })]));
-  if (g.outputNames.length === 1 && g.outputNames[0] === "result") {
-    return graphAsset({ key: opts.keysByOutputName?.result ?? g.name, ins, groupName: opts.groupName, description: opts.description }, (inputs) => g(inputs) as OutputHandle);
+  const unknownInputs = Object.keys(opts.keysByInputName ?? {}).filter((n) => !g.inputNames.includes(n));
+  const unknownOutputs = Object.keys(opts.keysByOutputName ?? {}).filter((n) => !g.outputNames.includes(n));
+  if (unknownInputs.length > 0 || unknownOutputs.length > 0) {
+    throw new InvalidDefinitionError(
+      `AssetsDefinition.fromGraph of graph "${g.name}" maps ${[...unknownInputs.map((n) => `input ${n}`), ...unknownOutputs.map((n) => `output ${n}`)].join(", ")}, which the graph does not have; ` +
+        `its inputs are ${g.inputNames.join(", ") || "none"} and its outputs ${g.outputNames.join(", ")}`,
+    );
   }
-  throw new InvalidDefinitionError(`AssetsDefinition.fromGraph of graph "${g.name}" with several outputs: use graphMultiAsset() with outs for its outputs`);
+  const single = g.outputNames.length === 1 && g.outputNames[0] === "result";
+  if (single && opts.internalAssetDeps === undefined) {
+    return graphAsset(
+      { key: opts.keysByOutputName?.result ?? g.name, ins, groupName: opts.groupName, description: opts.description, partitionsDef: opts.partitionsDef },
+      (inputs) => g(inputs) as OutputHandle,
+    );
+  }
+  // Several outputs (or per-output deps): one asset per output, keyed by keysByOutputName or the output's name.
+  const outs = Object.fromEntries(
+    g.outputNames.map((n) => [n, new AssetOut({ key: opts.keysByOutputName?.[n] ?? (single ? g.name : n), groupName: opts.groupName })]),
+  );
+  return graphMultiAsset(
+    { name: g.name, ins, outs, description: opts.description, partitionsDef: opts.partitionsDef, internalAssetDeps: opts.internalAssetDeps } as never,
+    (inputs) => {
+      const returned = g(inputs as Record<string, OutputHandle>) as unknown;
+      return (single ? { result: returned } : returned) as never;
+    },
+  ) as AssetsDefinition<unknown>;
 };
 
 factories.fromOp = (opDef, options) => {
   if (!isOpDefinition(opDef)) throw new InvalidDefinitionError("AssetsDefinition.fromOp takes an op made with op()");
   const opts = options as FromGraphOptions;
+  // An op has the one output "result".
+  const unknownOutputs = Object.keys(opts.internalAssetDeps ?? {}).filter((n) => n !== "result");
+  if (unknownOutputs.length > 0) {
+    throw new InvalidDefinitionError(`internalAssetDeps of AssetsDefinition.fromOp of op "${opDef.name}" names output_name ${unknownOutputs.join(", ")}; an op's one output is named result`);
+  }
   const ins = Object.fromEntries(opDef.inputNames.map((n) => [n, new AssetIn({ key: opts.keysByInputName?.[n] ?? n })]));
   return graphAsset({ key: opts.keysByOutputName?.result ?? opDef.name, ins, groupName: opts.groupName, description: opts.description ?? opDef.description }, (inputs) =>
     opDef(inputs as never),

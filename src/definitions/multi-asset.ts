@@ -190,6 +190,13 @@ export function multiAsset<
     outputKeys.set(outputName, key);
   }
 
+  const unknownOutputs = Object.keys(options.internalAssetDeps ?? {}).filter((outputName) => !outputKeys.has(outputName));
+  if (unknownOutputs.length > 0) {
+    throw new InvalidDefinitionError(
+      `internalAssetDeps of ${where} names output_name ${unknownOutputs.join(", ")}, which ${unknownOutputs.length > 1 ? "are not outputs" : "is not an output"} of it; its outputs are ${[...outputKeys.keys()].join(", ")}`,
+      where,
+    );
+  }
   if (options.specs) checkOneMappingPerUpstream(options.specs, where);
   const specs: AssetSpec[] = [];
   const outputs: AssetOutputDefinition[] = [];

@@ -2,6 +2,7 @@
 // (the reference's resolve_assets_def_deps): `ins: { orders: new AssetIn() }` on `asset({ keyPrefix: "shop" })`
 // finds `shop/orders`.
 import type { AssetKey } from "../core/index.js";
+import type { AssetDep } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetsDefinition } from "./assets-definition.js";
 import { replaceAssetKeys } from "./replace-asset-keys.js";
@@ -9,32 +10,38 @@ import { replaceAssetKeys } from "./replace-asset-keys.js";
 /**
  * `assets` with each definition's one-segment dependency keys that match no asset replaced by the single asset of
  * the same group whose key ends in that name (not one of the definition's own). Ambiguous or missing matches stay
- * as they are: they are external assets, as an undeclared dependency always is. Returns `assets` itself when nothing
- * needs resolving, so the common case costs one pass over the keys.
+ * as they are: they are external assets, as an undeclared dependency always is. `known` holds every key's string
+ * form. Returns `assets` itself when nothing needs resolving, so the common case costs one look-up per dependency.
  */
-export function resolveSiblingDeps(assets: readonly (AssetsDefinition<unknown> | AssetSpec)[]): (AssetsDefinition<unknown> | AssetSpec)[] {
-  const known = new Set<string>();
-  for (const item of assets) for (const spec of specsOf(item)) known.add(spec.key.toString());
+export function resolveSiblingDeps(
+  assets: readonly (AssetsDefinition<unknown> | AssetSpec)[],
+  known: { has(id: string): boolean },
+): readonly (AssetsDefinition<unknown> | AssetSpec)[] {
   let byGroupAndName: Map<string, AssetKey[]> | undefined;
-  let changed = false;
-  const resolved = assets.map((item) => {
-    if (!(item instanceof AssetsDefinition)) return item;
+  let resolved: (AssetsDefinition<unknown> | AssetSpec)[] | undefined;
+  for (let i = 0; i < assets.length; i++) {
+    const item = assets[i];
+    if (!(item instanceof AssetsDefinition)) continue;
     let replacements: Map<string, AssetKey> | undefined;
-    for (const spec of item.specs) {
-      for (const dep of spec.deps) {
-        if (dep.key.path.length !== 1 || known.has(dep.key.toString())) continue;
+    const specs = item.specs;
+    for (let s = 0; s < specs.length; s++) {
+      const spec = specs[s] as AssetSpec;
+      const deps = spec.deps;
+      for (let d = 0; d < deps.length; d++) {
+        const key = (deps[d] as AssetDep).key;
+        if (key.path.length !== 1 || known.has(key.toString())) continue;
         byGroupAndName ??= indexByGroupAndName(assets);
-        const matches = byGroupAndName.get(groupAndName(spec.groupName, dep.key.path[0] as string)) ?? [];
+        const matches = byGroupAndName.get(groupAndName(spec.groupName, key.path[0] as string)) ?? [];
         const [match] = matches;
         if (matches.length !== 1 || match === undefined || item.specs.some((own) => own.key.equals(match))) continue;
-        (replacements ??= new Map()).set(dep.key.toString(), match);
+        (replacements ??= new Map()).set(key.toString(), match);
       }
     }
-    if (!replacements) return item;
-    changed = true;
-    return replaceAssetKeys(item, replacements, { describe: `asset "${item.specs[0]?.key.toString()}"` });
-  });
-  return changed ? resolved : [...assets];
+    if (!replacements) continue;
+    resolved ??= assets.slice();
+    resolved[i] = replaceAssetKeys(item, replacements, { describe: `asset "${item.specs[0]?.key.toString()}"` });
+  }
+  return resolved ?? assets;
 }
 
 function specsOf(item: AssetsDefinition<unknown> | AssetSpec): readonly AssetSpec[] {

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { asset } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, InvalidPartitionKeyRangeError, StaticPartitionsDefinition } from "../partitions/index.js";
-import { backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
+import { BackfillPolicy, DailyPartitionsDefinition, HourlyPartitionsDefinition, InvalidPartitionKeyRangeError, StaticPartitionsDefinition } from "../partitions/index.js";
+import { backfillAssetStatuses, backfillLeaseName, launchBackfill, resumeBackfill, submitBackfill, type BackfillAssetStatus } from "./backfill.js";
 import { materialize } from "../code-location/index.js";
 
 const daily = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-11" });
@@ -113,12 +113,11 @@ describe("backfills", () => {
     expect(backfill.runIds).toHaveLength(1);
   });
 
-  it("refuses selections without partitions or mixing partitionings, and unknown partitions", async () => {
+  it("refuses selections without partitions, and unknown partitions", async () => {
     const instance = Instance.ephemeral();
     const plain = asset("plain", () => 1);
     const sales = asset({ name: "daily_sales", partitionsDef: daily }, () => 1);
     await expect(launchBackfill(new Definitions({ assets: [plain] }), { instance, allPartitions: true })).rejects.toThrow(/needs partitioned assets/);
-    await expect(launchBackfill(new Definitions({ assets: [plain, sales] }), { instance, selection: "*", allPartitions: true })).rejects.toThrow(/"plain" is not partitioned/);
     await expect(launchBackfill(new Definitions({ assets: [sales] }), { instance, partitionKeys: ["2027-01-01"] })).rejects.toThrow(
       /"2027-01-01" .* Valid keys run from "2026-11-01" to "2026-11-10"/,
     );
@@ -127,6 +126,73 @@ describe("backfills", () => {
     );
     expect(await instance.getBackfills()).toEqual([]);
     expect(await instance.getRuns()).toEqual([]);
+  });
+});
+
+describe("backfills mixing partitionings", () => {
+  it("runs an unpartitioned asset once, in its own run, and a daily one per partition, with counts per asset", async () => {
+    const instance = Instance.ephemeral();
+    const plain = asset("plain", () => 1);
+    const sales = asset({ name: "daily_sales", partitionsDef: daily, deps: [plain] }, () => 1);
+    const assetsSeen: string[][] = [];
+    const backfill = await launchBackfill(new Definitions({ assets: [plain, sales] }), {
+      instance,
+      selection: "*",
+      partitionRange: { start: "2026-11-02", end: "2026-11-03" },
+      onRun: (_result, partitions, keys) => assetsSeen.push([...keys, ...partitions]),
+    });
+    expect(backfill.status).toBe("COMPLETED");
+    expect(assetsSeen).toEqual([["plain"], ["daily_sales", "2026-11-02"], ["daily_sales", "2026-11-03"]]);
+    expect(backfill.partitionKeys).toEqual(["2026-11-02", "2026-11-03"]);
+    expect(backfill.assetPartitions).toEqual({
+      plain: { targeted: [""], materialized: [""], failed: [] },
+      daily_sales: { targeted: ["2026-11-02", "2026-11-03"], materialized: ["2026-11-02", "2026-11-03"], failed: [] },
+    });
+    expect(backfillAssetStatuses(backfill)).toEqual([
+      { assetKey: "plain", partitioned: false, numTargeted: 1, numMaterialized: 1, numFailed: 0, numInProgress: 0 },
+      { assetKey: "daily_sales", partitioned: true, numTargeted: 2, numMaterialized: 2, numFailed: 0, numInProgress: 0 },
+    ]);
+  });
+
+  it("shows the run in progress per asset, and re-runs only what failed, downstream included", async () => {
+    const instance = Instance.ephemeral();
+    const hourly = new HourlyPartitionsDefinition({ startDate: "2026-11-01-00:00", endDate: "2026-11-02-00:00" });
+    const dailyOne = new DailyPartitionsDefinition({ startDate: "2026-11-01", endDate: "2026-11-02" });
+    const seen: (readonly BackfillAssetStatus[])[] = [];
+    let broken = true;
+    const raw = asset({ name: "raw", partitionsDef: hourly }, async (ctx) => {
+      const [running] = await instance.getBackfills({ limit: 1 });
+      if (running) seen.push(backfillAssetStatuses(running));
+      if (broken && ctx.partitionKey === "2026-11-01-01:00") throw new Error("feed late");
+      return 1;
+    });
+    const rollup = asset({ name: "rollup", partitionsDef: dailyOne, deps: [raw] }, () => 2);
+    const defs = new Definitions({ assets: [raw, rollup] });
+    const first = await launchBackfill(defs, { instance, allPartitions: true });
+    expect(first.status).toBe("COMPLETED_FAILED");
+    expect(seen[0]?.[0]).toMatchObject({ assetKey: "raw", numTargeted: 24, numInProgress: 1, numMaterialized: 0 });
+    expect(seen[2]?.[0]).toMatchObject({ assetKey: "raw", numInProgress: 1, numMaterialized: 1, numFailed: 1 });
+    // The daily partition reads the failed hour: it is failed too, never run.
+    expect(backfillAssetStatuses(first)).toEqual([
+      { assetKey: "raw", partitioned: true, numTargeted: 24, numMaterialized: 23, numFailed: 1, numInProgress: 0 },
+      { assetKey: "rollup", partitioned: true, numTargeted: 1, numMaterialized: 0, numFailed: 1, numInProgress: 0 },
+    ]);
+    expect(first.runIds).toHaveLength(24);
+    broken = false;
+    const retry = await launchBackfill(defs, { instance, fromFailureOf: first.backfillId });
+    expect(retry.status).toBe("COMPLETED");
+    expect(retry.assetPartitions).toEqual({
+      raw: { targeted: ["2026-11-01-01:00"], materialized: ["2026-11-01-01:00"], failed: [] },
+      rollup: { targeted: ["2026-11-01"], materialized: ["2026-11-01"], failed: [] },
+    });
+  });
+
+  it("refuses partition keys when the selection's roots are partitioned differently, naming them", async () => {
+    const instance = Instance.ephemeral();
+    const a = asset({ name: "a", partitionsDef: new StaticPartitionsDefinition(["x"]) }, () => 1);
+    const b = asset({ name: "b", partitionsDef: daily }, () => 1);
+    await expect(launchBackfill(new Definitions({ assets: [a, b] }), { instance, partitionKeys: ["x"] })).rejects.toThrow(/roots "a" .* and "b" .* are partitioned differently; backfill allPartitions/);
+    expect(await instance.getBackfills()).toEqual([]);
   });
 });
 

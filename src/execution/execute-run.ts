@@ -207,13 +207,17 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   ): void =>
     writer.emit({ runId: run.runId, timestamp: clock.now(), eventType, message, ...extra });
   runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`, { data: { stepKeys: plan.steps.map((s) => s.key) } });
-  // Planned partitions make "in progress" answerable per partition; failures are recorded the same way.
-  if (partitionKeys) {
-    for (const node of plan.nodes) {
-      if (!graph.specs[node]?.partitionsDef) continue;
-      for (const partition of partitionKeys) {
-        writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node], partition });
-      }
+  // Planned partitions make "in progress" answerable per partition; failures are recorded the same way. Unpartitioned
+  // assets are planned too (as the reference does), so that an asset's latest attempt is one indexed read of the log
+  // however many runs came since. Observed sources are not materialized, so not planned.
+  for (const node of plan.nodes) {
+    if (graph.isExternal(node)) continue;
+    if (!graph.specs[node]?.partitionsDef) {
+      writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node] });
+      continue;
+    }
+    for (const partition of partitionKeys ?? []) {
+      writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node], partition });
     }
   }
 

@@ -10,10 +10,12 @@ export { ResourceSetupError } from "./resources.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";
 export {
   BACKFILL_LEASE_TTL_MS,
+  backfillAssetStatuses,
   backfillLeaseName,
   launchBackfill,
   resumeBackfill,
   submitBackfill,
+  type BackfillAssetStatus,
   type BackfillOptions,
   type ResumeBackfillOptions,
 } from "./backfill.js";

@@ -1,11 +1,11 @@
 // AssetGraph: Definitions resolved once into integer-indexed nodes, edges and a topological order.
 import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } from "../core/index.js";
 import {
+  AssetChecksDefinition,
   AssetSpec,
   DefinitionsData,
   SourceAsset,
   type AssetCheckSpec,
-  type AssetChecksDefinition,
   type AssetDep,
   type AssetsDefinition,
   type AssetsItem,
@@ -69,6 +69,7 @@ export class AssetGraph {
   /** Every asset check, in definition order. */
   readonly checks: readonly CheckNode[];
   readonly #checksOfAsset: Map<number, number[]>;
+  readonly #checkIndex = new Map<string, number>();
   readonly #definedIndex: ReadonlyMap<string, number>;
   readonly #externalIndex: ReadonlyMap<string, number>;
 
@@ -136,20 +137,23 @@ export class AssetGraph {
     const checks = this.checks as CheckNode[];
     const add = (spec: AssetCheckSpec, definition: AssetsDefinition | AssetChecksDefinition): void => {
       const id = `${spec.assetKey.toString()}:${spec.name}`;
-      if (checks.some((c) => c.id === id)) {
+      if (this.#checkIndex.has(id)) {
         throw new InvalidDefinitionError(`Asset check "${id}" is defined twice; give one of the checks another name`);
       }
       const asset = this.require(spec.assetKey, `asset check "${id}"`);
       const additionalDeps = spec.additionalDeps.map((d) => this.require(d.key, `the additionalDeps of asset check "${id}"`));
       const node: CheckNode = Object.freeze({ index: checks.length, id, spec, asset, additionalDeps, definition });
       checks.push(node);
+      this.#checkIndex.set(id, node.index);
       const list = this.#checksOfAsset.get(asset) ?? [];
       list.push(node.index);
       this.#checksOfAsset.set(asset, list);
     };
     const seen = new Set<AssetsDefinition>();
-    for (const definition of definitions) {
-      if (!definition || seen.has(definition)) continue;
+    for (let i = 0; i < definitions.length; i++) {
+      const definition = definitions[i];
+      // Most definitions have no checks: they need no entry in `seen`.
+      if (!definition || definition.checkSpecs.length === 0 || seen.has(definition)) continue;
       seen.add(definition);
       for (const spec of definition.checkSpecs) add(spec, definition);
     }
@@ -163,7 +167,7 @@ export class AssetGraph {
 
   /** The check with id `asset_key:name`, or undefined. */
   checkIndexOf(id: string): number | undefined {
-    return this.checks.find((c) => c.id === id)?.index;
+    return this.#checkIndex.get(id);
   }
 
   /**
@@ -188,38 +192,49 @@ export class AssetGraph {
     const externalIndex = new Map<string, number>();
     const parents: number[][] = new Array(definedCount);
     const selfDeps: number[] = [];
+    let definedIds: readonly string[] | undefined;
     for (let i = 0; i < definedCount; i++) {
       const deps = (specs[i] as AssetSpec).deps;
-      const ups: number[] = [];
+      // Sized exactly (a pushed array keeps spare capacity, and the graph lives as long as its definitions).
+      const ups: number[] = deps.length === 0 ? NO_PARENTS : new Array(deps.length);
+      let count = 0;
       for (let d = 0; d < deps.length; d++) {
         const depKey = (deps[d] as AssetDep).key;
         const depId = depKey.toString();
         let parent = definedIndex.get(depId) ?? externalIndex.get(depId);
         if (parent === undefined) {
-          rejectLikelyTypo(depId, ids[i] as string, ids.slice(0, definedCount));
+          rejectLikelyTypo(depId, ids[i] as string, (definedIds ??= ids.slice(0, definedCount)));
           parent = keys.length;
           externalIndex.set(depId, parent);
           keys.push(depKey);
           ids.push(depId);
           specs.push(new AssetSpec(depKey));
           definitions.push(undefined);
-          parents.push([]);
+          parents.push(NO_PARENTS);
         }
         // An asset reading its own earlier partitions is not a cycle: the edge is recorded apart.
         if (parent === i) selfDeps.push(i);
-        else ups.push(parent);
+        else ups[count++] = parent;
       }
+      if (count !== deps.length) ups.length = count;
       parents[i] = ups;
     }
 
     const size = keys.length;
     const childCounts = new Int32Array(size);
-    for (let i = 0; i < size; i++) for (const p of parents[i] as number[]) childCounts[p]++;
-    const children: number[][] = new Array(size);
-    for (let i = 0; i < size; i++) children[i] = new Array(childCounts[i] as number);
-    const filled = new Int32Array(size);
     for (let i = 0; i < size; i++) {
-      for (const p of parents[i] as number[]) (children[p] as number[])[(filled[p] as number)++] = i;
+      const ups = parents[i] as number[];
+      for (let p = 0; p < ups.length; p++) childCounts[ups[p] as number]++;
+    }
+    const children: number[][] = new Array(size);
+    for (let i = 0; i < size; i++) children[i] = childCounts[i] === 0 ? NO_CHILDREN : new Array(childCounts[i] as number);
+    const filled = childCounts.fill(0);
+    for (let i = 0; i < size; i++) {
+      const ups = parents[i] as number[];
+      for (let p = 0; p < ups.length; p++) {
+        const parent = ups[p] as number;
+        (children[parent] as number[])[(filled[parent] as number)++] = i;
+      }
     }
 
     const selfDependent = new Uint8Array(size);
@@ -264,24 +279,76 @@ export class AssetGraph {
 
 const cache = new WeakMap<DefinitionsData, AssetGraph>();
 const NO_CHECKS: readonly number[] = Object.freeze([]);
+// Shared by every node without parents (external assets) or children (leaves): the lists are read-only.
+const NO_PARENTS = Object.freeze([]) as unknown as number[];
+const NO_CHILDREN = Object.freeze([]) as unknown as number[];
 
 /** Self-dependencies that reach only earlier partitions, and one op per step key. */
 export function validateAssetGraph(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
-  for (let node = 0; node < graph.size; node++) if (graph.isSelfDependent(node)) validateSelfDependency(graph.specs[node] as AssetSpec);
+  const selfDependent = graph.selfDependent;
+  for (let node = 0; node < selfDependent.length; node++) if (selfDependent[node] === 1) validateSelfDependency(graph.specs[node] as AssetSpec);
   // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
-  const owners = new Map<string, string>();
-  const claim = (opName: string, what: string): void => {
-    const other = owners.get(opName);
-    if (other !== undefined && other !== what) {
-      throw new InvalidDefinitionError(
-        `Op name "${opName}" is used by ${other} and by ${what}; step keys must be unique. Give one of them another name (or key).`,
-      );
+  if (mayShareOpNames(defs)) claimOpNames(defs);
+}
+
+/**
+ * False when no two ops can share a name, found without a map of every name: an op named after its definition's
+ * single key (as asset() names it) cannot meet another such op, since keys are unique, so only the other ops are
+ * looked up, among themselves and in the key index. True sends the caller to the exact check, which names the pair.
+ */
+function mayShareOpNames(defs: DefinitionsData): boolean {
+  const { index, definitions } = defs.resolvedAssets();
+  const ownsName = (definition: AssetsDefinition | undefined, name: string): boolean =>
+    definition !== undefined && definition.specs.length === 1 && (definition.specs[0] as AssetSpec).key.toString() === name && definition.op.name === name;
+  let others: Set<string> | undefined;
+  const other = (name: string, owner: AssetsDefinition | AssetChecksDefinition): boolean => {
+    const position = index.get(name);
+    if (position !== undefined) {
+      const definition = definitions[position];
+      if (definition !== owner && ownsName(definition, name)) return true;
     }
-    owners.set(opName, what);
+    if ((others ??= new Set()).has(name)) return true;
+    others.add(name);
+    return false;
   };
-  for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, `the definition of ${item.keys.map((k) => `"${k.toString()}"`).join(", ")}`);
-  for (const check of defs.assetChecks) claim(check.op.name, `asset check "${check.spec.id}"`);
+  const assets = defs.assets;
+  for (let i = 0; i < assets.length; i++) {
+    const item = assets[i];
+    if (item instanceof AssetSpec || item === undefined) continue;
+    const specs = item.specs;
+    const name = item.op.name;
+    if (specs.length === 1 && (specs[0] as AssetSpec).key.toString() === name) continue;
+    if (other(name, item)) return true;
+  }
+  for (const check of defs.assetChecks) if (other(check.op.name, check)) return true;
+  return false;
+}
+
+function claimOpNames(defs: DefinitionsData): void {
+  // Owners are kept as objects and described only when two of them meet.
+  const owners = new Map<string, AssetsDefinition | AssetChecksDefinition>();
+  const claim = (opName: string, owner: AssetsDefinition | AssetChecksDefinition): void => {
+    const other = owners.get(opName);
+    if (other !== undefined && other !== owner) {
+      const what = describeOwner(owner);
+      const before = describeOwner(other);
+      if (before !== what) {
+        throw new InvalidDefinitionError(
+          `Op name "${opName}" is used by ${before} and by ${what}; step keys must be unique. Give one of them another name (or key).`,
+        );
+      }
+    }
+    owners.set(opName, owner);
+  };
+  for (const item of defs.assets) if (!(item instanceof AssetSpec)) claim(item.op.name, item);
+  for (const check of defs.assetChecks) claim(check.op.name, check);
+}
+
+function describeOwner(owner: AssetsDefinition | AssetChecksDefinition): string {
+  return owner instanceof AssetChecksDefinition
+    ? `asset check "${owner.spec.id}"`
+    : `the definition of ${owner.keys.map((k) => `"${k.toString()}"`).join(", ")}`;
 }
 
 /**
@@ -351,8 +418,9 @@ function topologicalSort(parents: readonly number[][], children: readonly number
     if (remaining[i] === 0) order[tail++] = i;
   }
   while (head < tail) {
-    const node = order[head++] as number;
-    for (const child of children[node] as number[]) {
+    const kids = children[order[head++] as number] as number[];
+    for (let k = 0; k < kids.length; k++) {
+      const child = kids[k] as number;
       const left = (remaining[child] as number) - 1;
       remaining[child] = left;
       if (left === 0) order[tail++] = child;

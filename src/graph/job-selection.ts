@@ -1,6 +1,6 @@
 // Resolves the selection of each asset job against its Definitions, when the Definitions is built.
 import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
-import type { AssetJobDefinition, DefinitionsData } from "../definitions/index.js";
+import type { AssetJobDefinition, AssetsDefinition, DefinitionsData } from "../definitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
 import { AssetSelection, type ResolveOptions } from "./selection/index.js";
 
@@ -25,6 +25,22 @@ export function resolveJobSelection(defs: DefinitionsData, job: AssetJobDefiniti
     throw new InvalidDefinitionError(
       `Job "${job.name}" selects external asset${external.length > 1 ? "s" : ""} ${external.map((n) => `"${graph.ids[n]}"`).join(", ")}, ` +
         `which Tessera records but cannot materialize. Remove ${external.length > 1 ? "them" : "it"} from the job's selection.`,
+      `job "${job.name}"`,
+    );
+  }
+  // A job holding part of a multi-asset that cannot run in part could never run: refuse it when it is built.
+  const selected = new Set(nodes);
+  const counted = new Map<AssetsDefinition, number>();
+  for (const n of nodes) {
+    const definition = graph.definitions[n];
+    if (definition && !definition.canSubset && definition.specs.length > 1) counted.set(definition, (counted.get(definition) ?? 0) + 1);
+  }
+  for (const [definition, count] of counted) {
+    if (count === definition.specs.length) continue;
+    const missing = definition.keys.filter((k) => !selected.has(graph.indexOf(k) as number)).map(String);
+    throw new InvalidDefinitionError(
+      `Job "${job.name}" selects only some assets of op "${definition.op.name}", which cannot run in part: it leaves out ${missing.join(", ")}. ` +
+        `Select them too (AssetSelection's requiredMultiAssetNeighbors() adds them), or make the multi-asset canSubset.`,
       `job "${job.name}"`,
     );
   }

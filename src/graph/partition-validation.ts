@@ -1,6 +1,6 @@
 // Checks every partition mapping between two assets when Definitions is built, naming both assets.
 import { InvalidDefinitionError } from "../core/index.js";
-import type { DefinitionsData } from "../definitions/index.js";
+import type { AssetDep, DefinitionsData } from "../definitions/index.js";
 import { inferPartitionMapping, validatePartitionMapping, type PartitionMapping, type PartitionsDefinition } from "../partitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
 
@@ -22,10 +22,13 @@ export function partitionsDefOf(graph: AssetGraph, node: number): PartitionsDefi
 /** Every partition mapping between two assets, naming both assets. */
 export function validatePartitionMappings(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
-  for (let node = 0; node < graph.size; node++) {
-    const spec = graph.specs[node];
+  const specs = graph.specs;
+  for (let node = 0; node < specs.length; node++) {
+    const spec = specs[node];
     if (!spec) continue;
-    for (const dep of spec.deps) {
+    const deps = spec.deps;
+    for (let d = 0; d < deps.length; d++) {
+      const dep = deps[d] as AssetDep;
       if (dep.partitionMapping === undefined) continue;
       if (!isPartitionMapping(dep.partitionMapping)) {
         throw new InvalidDefinitionError(

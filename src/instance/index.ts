@@ -22,6 +22,7 @@ export {
   type PostgresStorageConfig,
 } from "./settings.js";
 export type { PartitionStatus } from "./partition-status.js";
+export type { MaterializationAttempt, MaterializationAttemptStatus } from "./latest-attempts.js";
 export {
   COMPUTE_IO_TYPES,
   DEFAULT_MAX_BYTES_PER_STEP,

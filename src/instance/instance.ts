@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DynamicPartitionsSnapshot, PartitionKeyRange, validateDynamicPartitionKeys, type PartitionsDefinition } from "../partitions/index.js";
 import { readPartitionStatus, readPartitionStatuses, type PartitionStatus } from "./partition-status.js";
 import { readLatestCheckEvaluations } from "./latest-check-evaluations.js";
+import { readLatestMaterializationAttempts, type MaterializationAttempt } from "./latest-attempts.js";
 import { computeLogManagerFor, type ComputeLogManager, type ComputeLogSettings } from "./compute-log-manager.js";
 import { randomUUID } from "node:crypto";
 import {
@@ -331,6 +332,14 @@ export class Instance {
   /** `getLatestAssetCheckEvaluations` of many assets in one read (in the order of `keys`). */
   async getLatestAssetCheckEvaluationsOf(keys: readonly AssetKeyLike[]): Promise<Map<string, EventRecord>[]> {
     return readLatestCheckEvaluations(this.storage, keys);
+  }
+
+  /**
+   * The latest materialization attempt of each asset (the run that last planned it, and how that went), in the
+   * order of `keys`, in a fixed number of storage reads whatever their number; undefined for an asset never planned.
+   */
+  async getLatestMaterializationAttempts(keys: readonly AssetKeyLike[]): Promise<(MaterializationAttempt | undefined)[]> {
+    return readLatestMaterializationAttempts(this.storage, keys);
   }
 
   // Asset index

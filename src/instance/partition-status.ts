@@ -22,6 +22,8 @@ interface CachedStatus {
   materialized: string;
   failed: string;
   inProgress: Record<string, string[]>;
+  /** Absent in statuses stored before it existed (they had dropped such events; a rebuild is not forced). */
+  pending?: Record<string, number>;
 }
 
 /** A status as last read in this process: the stored one, already deserialized. Never mutated (replaced). */
@@ -34,7 +36,15 @@ interface HeldStatus {
   readonly materialized: PartitionsSubset;
   readonly failed: PartitionsSubset;
   readonly inProgress: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Partitions with events that were not in the definition when read (a dynamic key not added yet, a time window
+   * not started yet): their state (MATERIALIZED | FAILED bits), applied once they exist, as a read from scratch would.
+   */
+  readonly pending: ReadonlyMap<string, number>;
 }
+
+const MATERIALIZED = 1;
+const FAILED = 2;
 
 const TRACKED = ["ASSET_MATERIALIZATION", "ASSET_FAILED_TO_MATERIALIZE", "ASSET_MATERIALIZATION_PLANNED", "ASSET_WIPED"] as const;
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
@@ -119,6 +129,7 @@ export async function readPartitionStatuses(
           materialized: start.def.deserializeSubset(parsed.materialized),
           failed: start.def.deserializeSubset(parsed.failed),
           inProgress: new Map(Object.entries(parsed.inProgress ?? {}).map(([run, partitions]) => [run, new Set(partitions)])),
+          pending: new Map(Object.entries(parsed.pending ?? {})),
         };
       }
     } catch {
@@ -151,7 +162,8 @@ export async function readPartitionStatuses(
     readonly materialized: PartitionsSubset;
     readonly failed: PartitionsSubset;
     readonly inProgress: Map<string, Set<string>>;
-    readonly eventsApplied: number;
+    readonly pending: ReadonlyMap<string, number>;
+    readonly changed: boolean;
   }
   const nexts: Next[] = [];
   for (const start of starts) {
@@ -164,30 +176,52 @@ export async function readPartitionStatuses(
     const since = cursorOf(start);
     const events = (eventsById.get(start.id) ?? []).filter((e) => e.storageId > since);
     if (events.length > 1) events.sort((a, b) => a.storageId - b.storageId);
-    // Partitions that no longer exist in the definition (a dynamic key deleted, a range narrowed) are left out.
-    const known = (partition: string | undefined): partition is string => partition !== undefined && def.hasPartitionKey(partition, options);
+    const known = (partition: string): boolean => def.hasPartitionKey(partition, options);
+    let pending: Map<string, number> | undefined;
+    const pendingOf = (): Map<string, number> => (pending ??= new Map(from?.pending));
+    // A pending partition that exists now takes its state from its pending events (they precede any event after).
+    const settle = (partition: string, state: number): void => {
+      const one = def.subsetWithPartitionKeys([partition]);
+      if (state & MATERIALIZED) materialized = materialized.withPartitionKeys([partition]);
+      else if (materialized.has(partition)) materialized = materialized.difference(one);
+      if (state & FAILED) failed = failed.withPartitionKeys([partition]);
+      else if (failed.has(partition)) failed = failed.difference(one);
+      pendingOf().delete(partition);
+    };
     for (const event of events) {
       const partition = event.partition;
-      if (!known(partition)) continue;
+      if (partition === undefined) continue;
+      if (event.eventType === "ASSET_MATERIALIZATION_PLANNED") {
+        // Kept whatever the partition: only those that exist are reported in progress.
+        const planned = inProgress.get(event.runId) ?? new Set<string>();
+        planned.add(partition);
+        inProgress.set(event.runId, planned);
+        continue;
+      }
+      if (event.eventType !== "ASSET_WIPED") inProgress.get(event.runId)?.delete(partition);
+      if (!known(partition)) {
+        // Kept aside rather than dropped: Dagster counts a materialization of a key once the key is added.
+        const map = pendingOf();
+        const before = map.get(partition) ?? (materialized.has(partition) ? MATERIALIZED : 0) | (failed.has(partition) ? FAILED : 0);
+        map.set(partition, event.eventType === "ASSET_MATERIALIZATION" ? MATERIALIZED : event.eventType === "ASSET_WIPED" ? 0 : before | FAILED);
+        continue;
+      }
+      const state = (pending ?? from?.pending)?.get(partition);
+      if (state !== undefined) settle(partition, state);
       if (event.eventType === "ASSET_MATERIALIZATION") {
         materialized = materialized.withPartitionKeys([partition]);
         if (failed.has(partition)) failed = failed.difference(def.subsetWithPartitionKeys([partition]));
-        inProgress.get(event.runId)?.delete(partition);
       } else if (event.eventType === "ASSET_WIPED") {
         // A partition wipe: the partition is missing again (a run still planning it keeps it in progress).
         const wiped = def.subsetWithPartitionKeys([partition]);
         if (materialized.has(partition)) materialized = materialized.difference(wiped);
         if (failed.has(partition)) failed = failed.difference(wiped);
-      } else if (event.eventType === "ASSET_FAILED_TO_MATERIALIZE") {
-        failed = failed.withPartitionKeys([partition]);
-        inProgress.get(event.runId)?.delete(partition);
       } else {
-        const planned = inProgress.get(event.runId) ?? new Set<string>();
-        planned.add(partition);
-        inProgress.set(event.runId, planned);
+        failed = failed.withPartitionKeys([partition]);
       }
     }
-    nexts.push({ start, materialized, failed, inProgress, eventsApplied: events.length });
+    for (const [partition, state] of pending ?? from?.pending ?? []) if (known(partition)) settle(partition, state);
+    nexts.push({ start, materialized, failed, inProgress, pending: pending ?? from?.pending ?? NONE_PENDING, changed: events.length > 0 || pending !== undefined });
   }
 
   const running = new Set<string>();
@@ -197,10 +231,10 @@ export async function readPartitionStatuses(
 
   const toStore: Record<string, string> = {};
   const out: PartitionStatus[] = [];
-  for (const { start, materialized, failed, inProgress, eventsApplied } of nexts) {
+  for (const { start, materialized, failed, inProgress, pending, changed } of nexts) {
     for (const [run, partitions] of inProgress) if (finished.has(run) || partitions.size === 0) inProgress.delete(run);
     // Stored again when it moved (or was never stored); a cursor that merely advanced is not worth a write.
-    if (start.wipedBelow !== ABSENT && (!start.from || eventsApplied > 0 || inProgress.size !== start.from.inProgress.size)) {
+    if (start.wipedBelow !== ABSENT && (!start.from || changed || inProgress.size !== start.from.inProgress.size)) {
       toStore[cacheKeyOf(start.id)] = JSON.stringify({
         fingerprint: start.fingerprint,
         wipedBelow: start.wipedBelow,
@@ -208,9 +242,10 @@ export async function readPartitionStatuses(
         materialized: materialized.serialize(),
         failed: failed.serialize(),
         inProgress: Object.fromEntries([...inProgress].map(([run, partitions]) => [run, [...partitions]])),
+        ...(pending.size > 0 ? { pending: Object.fromEntries(pending) } : {}),
       } satisfies CachedStatus);
     }
-    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, cursor: maxStorageId, materialized, failed, inProgress });
+    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, cursor: maxStorageId, materialized, failed, inProgress, pending });
     const partitionsInProgress: string[] = [];
     for (const partitions of inProgress.values()) for (const partition of partitions) if (start.def.hasPartitionKey(partition, options)) partitionsInProgress.push(partition);
     const inProgressSubset = start.def.subsetWithPartitionKeys(partitionsInProgress);
@@ -222,6 +257,7 @@ export async function readPartitionStatuses(
 }
 
 const ABSENT = -1;
+const NONE_PENDING: ReadonlyMap<string, number> = new Map();
 
 /**
  * The assets to read events of, grouped by the storage id to read after: one group per cursor (a few: those read

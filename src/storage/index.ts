@@ -2,6 +2,7 @@ export { BackfillStatus, InstigatorStatus, TickStatus } from "./storage.js";
 export type {
   AssetRecord,
   AutomationEvaluationRecord,
+  BackfillAssetPartitions,
   BackfillRecord,
   InstigatorState,
   InstigatorType,

@@ -133,6 +133,22 @@ export interface BackfillRecord {
   readonly fromFailureOf?: string | undefined;
   /** Why the backfill itself failed (not a run of it). */
   readonly error?: string | undefined;
+  /**
+   * Per asset key (`a/b`), for a backfill whose assets are partitioned differently (or some not at all): the
+   * partitions it targets and how far it got. Absent when every asset takes the backfill's `partitionKeys`.
+   */
+  readonly assetPartitions?: Readonly<Record<string, BackfillAssetPartitions>> | undefined;
+  /** Per asset key, the partitions of the backfill's run in progress (`""` for an unpartitioned asset). */
+  readonly inProgress?: Readonly<Record<string, readonly string[]>> | undefined;
+}
+
+/** One asset of a backfill: its targeted partitions and their outcome; `""` stands for an unpartitioned asset. */
+export interface BackfillAssetPartitions {
+  /** In the asset's partition order. */
+  readonly targeted: readonly string[];
+  readonly materialized: readonly string[];
+  /** Failed, or never run because a partition it depends on failed. */
+  readonly failed: readonly string[];
 }
 
 /** What launches runs on its own: a schedule, a sensor (automation condition sensors are sensors). */

@@ -1,5 +1,8 @@
 // What every chaos scenario asserts, whatever the fault: every run ended with a reason, nothing was stored for a run
 // after its end, and each step of a run started, succeeded and materialized at most once.
+import type { ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
 import type { EventRecord, Instance, RunRecord } from "@tessera/core";
 
@@ -42,4 +45,38 @@ export function assertStepsOnce(logs: readonly EventRecord[]): void {
     const step = key.slice("STEP_SUCCESS ".length);
     expect(count.get(`STEP_START ${step}`), `${step} succeeded without starting`).toBe(1);
   }
+}
+
+/** Resolves with the exit code once `child` has exited (at once if it already has). */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.on("exit", (code) => resolve(code));
+  });
+}
+
+/** A gate file (while it exists, enrich waits) and an empty journal, in `dir`. */
+export function gateAndJournal(dir: string): { gate: string; journal: string } {
+  const gate = join(dir, "gate");
+  const journal = join(dir, "journal");
+  writeFileSync(gate, "");
+  writeFileSync(journal, "");
+  return { gate, journal };
+}
+
+/**
+ * A user project's defs: extract, then enrich (waiting while the gate file exists), then publish if asked, each
+ * appending "<pid> <step> start|end" to the journal, so a test can tell which process ran which step and when.
+ */
+export function gatedChain(gate: string, journal: string, options: { executor?: "multiprocessExecutor" | "queueExecutor"; publish?: boolean } = {}): string {
+  const { executor, publish = false } = options;
+  return `
+import { appendFileSync, existsSync } from "node:fs";
+import { Definitions, asset${executor ? `, ${executor}` : ""} } from "@tessera/core";
+const note = (step: string, what: string) => appendFileSync(${JSON.stringify(journal)}, process.pid + " " + step + " " + what + "\\n");
+const gateOpen = async () => { while (existsSync(${JSON.stringify(gate)})) await new Promise((resolve) => setTimeout(resolve, 10)); };
+const extract = asset("extract", async () => { note("extract", "start"); note("extract", "end"); return [1, 2, 3]; });
+const enrich = asset({ name: "enrich", ins: { extract } }, async (_c, { extract }) => { note("enrich", "start"); await gateOpen(); note("enrich", "end"); return extract.map((x) => x + 1); });
+${publish ? `const publish = asset({ name: "publish", ins: { enrich } }, async (_c, { enrich }) => { note("publish", "start"); note("publish", "end"); return enrich.length; });\n` : ""}export const defs = new Definitions({ assets: [extract, enrich${publish ? ", publish" : ""}]${executor ? `, executor: ${executor}()` : ""} });
+`;
 }

@@ -11,7 +11,7 @@ import { DAEMON_LEASE, DEFAULT_DAEMON_LEASE_TTL_MS } from "../../src/automation/
 import type { LeaseRecord } from "../../src/storage/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "../support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
-import { waitFor } from "./chaos-support.js";
+import { exited, waitFor } from "./chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -36,12 +36,6 @@ function startDaemon(home: string, module: string): { process: ChildProcess; out
   return { process: child, output: () => out };
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-}
 
 /** Kills the daemon holding the lease once a second one waits for it; resolves with the second's lease and the handover time. */
 async function killAndTakeOver(home: string): Promise<{ handoverMs: number }> {

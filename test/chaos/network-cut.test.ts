@@ -11,7 +11,7 @@ import { Instance, QueuedRunCoordinator, type Definitions } from "@tessera/core"
 import { RUN_WORKER_KEY_PREFIX, WorkerRunLauncher, monitorRuns } from "../../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "../support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
-import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, waitFor } from "./chaos-support.js";
+import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, gateAndJournal, gatedChain, waitFor } from "./chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -83,15 +83,6 @@ async function relay(target: URL): Promise<{ server: Server; port: number }> {
   return { server: relayServer, port: (relayServer.address() as { port: number }).port };
 }
 
-const CHAIN = (gate: string, journal: string): string => `
-import { appendFileSync, existsSync } from "node:fs";
-import { Definitions, asset } from "@tessera/core";
-const note = (step: string, what: string) => appendFileSync(${JSON.stringify(journal)}, process.pid + " " + step + " " + what + "\\n");
-const gateOpen = async () => { while (existsSync(${JSON.stringify(gate)})) await new Promise((resolve) => setTimeout(resolve, 10)); };
-const extract = asset("extract", async () => { note("extract", "start"); note("extract", "end"); return [1, 2]; });
-const enrich = asset({ name: "enrich", ins: { extract } }, async (_c, { extract }) => { note("enrich", "start"); await gateOpen(); note("enrich", "end"); return extract.length; });
-export const defs = new Definitions({ assets: [extract, enrich] });
-`;
 
 describe.skipIf(unavailable !== undefined)(`chaos: a network cut between a worker and PostgreSQL${unavailable ? ` — skipped: ${unavailable}` : ""}`, () => {
   it("the cut-off worker's run is failed and retried; reconnected, it writes nothing and exits; no step runs twice", { timeout: 120_000 }, async () => {
@@ -103,11 +94,8 @@ describe.skipIf(unavailable !== undefined)(`chaos: a network cut between a worke
     const viaRelay = `postgres://${target.username}@${HOST_IP}:${port}${target.pathname}`;
     writeFileSync(join(home, "tessera.yaml"), `storage:\n  postgres:\n    url: ${server.url}\n    schema: ${schema}\n`);
     writeFileSync(join(nsHome, "tessera.yaml"), `storage:\n  postgres:\n    url: ${viaRelay}\n    schema: ${schema}\n`);
-    const gate = join(home, "gate");
-    const journal = join(home, "journal");
-    writeFileSync(gate, "");
-    writeFileSync(journal, "");
-    const module = userProject(dirs, CHAIN(gate, journal), "tessera-chaos-netcut-project-");
+    const { gate, journal } = gateAndJournal(home);
+    const module = userProject(dirs, gatedChain(gate, journal), "tessera-chaos-netcut-project-");
     const { defs } = (await import(module)) as { defs: Definitions };
     const instance = Instance.fromHome({ home });
     const launcher = new WorkerRunLauncher(instance);

@@ -10,7 +10,7 @@ import { Instance, QueuedRunCoordinator, type Definitions, type EventRecord } fr
 import { RUN_WORKER_KEY_PREFIX, WorkerRunLauncher, monitorRuns } from "../../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "../support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
-import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, waitFor } from "./chaos-support.js";
+import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, exited, gateAndJournal, gatedChain, waitFor } from "./chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -25,41 +25,18 @@ afterEach(() => {
   }
 });
 
-/** A chain whose middle step waits while the gate file exists, and appends "<pid> <step> start|end" to a journal. */
-function chain(gate: string, journal: string): string {
-  return `
-import { appendFileSync, existsSync } from "node:fs";
-import { Definitions, asset } from "@tessera/core";
-const note = (step: string, what: string) => appendFileSync(${JSON.stringify(journal)}, process.pid + " " + step + " " + what + "\\n");
-const gateOpen = async () => { while (existsSync(${JSON.stringify(gate)})) await new Promise((resolve) => setTimeout(resolve, 10)); };
-const extract = asset("extract", async () => { note("extract", "start"); note("extract", "end"); return [1, 2, 3]; });
-const enrich = asset({ name: "enrich", ins: { extract } }, async (_c, { extract }) => { note("enrich", "start"); await gateOpen(); note("enrich", "end"); return extract.map((x) => x + 1); });
-const publish = asset({ name: "publish", ins: { enrich } }, async (_c, { enrich }) => { note("publish", "start"); note("publish", "end"); return enrich.length; });
-export const defs = new Definitions({ assets: [extract, enrich, publish] });
-`;
-}
-
 /** The steps whose compute the process `pid` finished (its "end" lines in the journal). */
 function finishedBy(journal: string, pid: number | undefined): string[] {
   return readFileSync(journal, "utf8").trim().split("\n").filter((line) => line.startsWith(`${pid} `) && line.endsWith(" end")).map((line) => line.split(" ")[1] as string);
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.on("exit", (code) => resolve(code));
-  });
-}
 
 describe("chaos: a holder SIGSTOPped past its lease", () => {
   it("SQLite: the materialize process is failed while stopped, writes nothing once resumed and exits; the step then runs once", { timeout: 90_000 }, async () => {
     const home = dirs.make("tessera-chaos-stop-home-");
     writeFileSync(join(home, "tessera.yaml"), "runMonitoring:\n  runLeaseSeconds: 1\n");
-    const gate = join(home, "gate");
-    const journal = join(home, "journal");
-    writeFileSync(gate, "");
-    writeFileSync(journal, "");
-    const module = userProject(dirs, chain(gate, journal), "tessera-chaos-stop-project-");
+    const { gate, journal } = gateAndJournal(home);
+    const module = userProject(dirs, gatedChain(gate, journal, { publish: true }), "tessera-chaos-stop-project-");
     const child = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let stderr = "";
@@ -134,11 +111,8 @@ describe("chaos: a holder SIGSTOPped past its lease", () => {
       const schema = freshSchemaName();
       schemas.push(schema);
       writeFileSync(join(home, "tessera.yaml"), `storage:\n  postgres:\n    url: ${server.url}\n    schema: ${schema}\n`);
-      const gate = join(home, "gate");
-      const journal = join(home, "journal");
-      writeFileSync(gate, "");
-      writeFileSync(journal, "");
-      const module = userProject(dirs, chain(gate, journal), "tessera-chaos-stop-pg-project-");
+      const { gate, journal } = gateAndJournal(home);
+      const module = userProject(dirs, gatedChain(gate, journal, { publish: true }), "tessera-chaos-stop-pg-project-");
       const { defs } = (await import(module)) as { defs: Definitions };
       const instance = Instance.fromHome({ home });
       const launcher = new WorkerRunLauncher(instance);

@@ -145,7 +145,7 @@ describe("runs", () => {
     await link.waitFor({ timeout: 15_000 });
     await link.click();
     await expect.poll(() => page.getByRole("status", { name: "Live updates" }).textContent(), { timeout: 15_000 }).toBe("live");
-    expect(await page.getByRole("img", { name: /^Step .*gated_report running$/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole("img", { name: /^Step .*gated_report running$/ }).count(), { timeout: 15_000 }).toBe(1);
     await dev.stop();
     await expect.poll(() => page.getByRole("status", { name: "Live updates" }).textContent(), { timeout: 15_000 }).toBe("disconnected");
     await expect.poll(() => page.getByRole("alert").filter({ hasText: /Disconnected from the server/ }).count()).toBe(1);

@@ -20,6 +20,8 @@ export interface Follow<T> {
   readonly variables: () => Record<string, unknown>;
   readonly onData: (data: T) => void;
   readonly onConnection: (state: Connection) => void;
+  /** What the server refused (a payload with errors, such as an unknown step); without it such payloads are dropped. */
+  readonly onErrors?: (messages: readonly string[]) => void;
 }
 
 /** Follows a subscription until the returned function is called, reconnecting with backoff after a drop. */
@@ -42,6 +44,7 @@ export function follow<T>(options: Follow<T>): () => void {
         next: (value) => {
           attempt = 0;
           options.onConnection("live");
+          if (value.errors?.length) options.onErrors?.(value.errors.map((e) => e.message));
           if (value.data) options.onData(value.data as T);
         },
         error: retry,

@@ -95,4 +95,23 @@ describe("asset page fields", () => {
     await instance.storeEvents([evaluation("ok", false, "ERROR")]);
     expect((await status())[3]).toBe("FAILED");
   });
+
+  it("gives each asset's latest materialization attempt: failed, in progress, then materialized, however many runs came since", async () => {
+    const { gql, instance, runId } = await setup();
+    const attempt = async () =>
+      ((await gql(`{ assetNodes(selection: "plain") { latestMaterializationAttempt { runId status runStatus } } }`)).data?.["assetNodes"] as { latestMaterializationAttempt: unknown }[])[0]
+        ?.latestMaterializationAttempt;
+    expect(await attempt()).toBeNull();
+    const plain = AssetKey.from("plain");
+    const at = (eventType: "ASSET_MATERIALIZATION_PLANNED" | "RUN_START" | "RUN_FAILURE" | "ASSET_MATERIALIZATION", run: string) => ({ runId: run, timestamp: 1, eventType, ...(eventType.startsWith("ASSET") ? { assetKey: plain } : {}) });
+    await instance.storeEvents([at("ASSET_MATERIALIZATION_PLANNED", runId), at("RUN_START", runId), at("RUN_FAILURE", runId)]);
+    // Far more runs since than a page of recent runs holds: the failure still shows.
+    for (let i = 0; i < 210; i++) await instance.createRun({ jobName: "other", tags: {}, assetSelection: [], runConfig: {} });
+    expect(await attempt()).toEqual({ runId, status: "FAILED", runStatus: "FAILURE" });
+    const next = (await instance.createRun({ jobName: "j", tags: {}, assetSelection: ["plain"], runConfig: {} })).runId;
+    await instance.storeEvents([at("ASSET_MATERIALIZATION_PLANNED", next), at("RUN_START", next)]);
+    expect(await attempt()).toEqual({ runId: next, status: "IN_PROGRESS", runStatus: "STARTED" });
+    await instance.storeEvents([at("ASSET_MATERIALIZATION", next)]);
+    expect(await attempt()).toEqual({ runId: next, status: "MATERIALIZED", runStatus: "STARTED" });
+  });
 });

@@ -161,7 +161,7 @@ export function defineAssetPageFields(builder: Builder, assets: AssetRefs): void
       description: "The worst latest result of the asset's checks: FAILED, WARN, PASSED, or NOT_EVALUATED when one has never run; null without checks.",
       resolve: async (v, _a, ctx) => {
         if (v.node.checks.length === 0) return null;
-        const latest = await ctx.instance.getLatestAssetCheckEvaluations(v.node.path);
+        const latest = await ctx.loaders.latestCheckEvaluations(v.node.key);
         let status = "PASSED";
         for (const check of v.node.checks) {
           const result = latest.get(check.name);

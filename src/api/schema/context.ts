@@ -1,12 +1,16 @@
 // The context of one GraphQL request: the instance, the workspace, and per-request batched reads.
 import type { EventRecord } from "../../core/index.js";
 import type { AssetRecord } from "../../storage/index.js";
-import type { Instance, PartitionStatus } from "../../instance/index.js";
+import type { Instance, MaterializationAttempt, PartitionStatus } from "../../instance/index.js";
 import type { PartitionsDefinition } from "../../partitions/index.js";
 import type { LocationOperations, WorkspaceView } from "../../code-location/index.js";
 import type { EventWatcher } from "../event-watcher.js";
 
 type PendingPartitionStatus = { path: readonly string[]; def: PartitionsDefinition; resolve: (s: PartitionStatus) => void; reject: (e: unknown) => void };
+
+type PendingAttempt = { key: string; resolve: (a: MaterializationAttempt | undefined) => void; reject: (e: unknown) => void };
+
+type PendingChecks = { key: string; resolve: (m: Map<string, EventRecord>) => void; reject: (e: unknown) => void };
 
 type StaleResult = LocationOperations["staleStatus"]["result"][number];
 
@@ -35,16 +39,53 @@ export class RequestLoaders {
   }
 
   #loadedRecords: Map<string, AssetRecord> | undefined;
+  #checksPending: PendingChecks[] | undefined;
   readonly #latestChecks = new Map<string, Promise<Map<string, EventRecord>>>();
 
-  /** The latest evaluation of each check of the asset `key` (`a/b`): one read per asset per request, whatever its number of checks. */
+  /**
+   * The latest evaluation of each check of the asset `key` (`a/b`). Every asset asked in the same tick is read in
+   * one batch (one storage read for all of them), and each asset once per request.
+   */
   latestCheckEvaluations(key: string): Promise<Map<string, EventRecord>> {
     let found = this.#latestChecks.get(key);
     if (found === undefined) {
-      found = this.#instance.getLatestAssetCheckEvaluations(key.split("/"));
+      found = new Promise((resolve, reject) => {
+        if (this.#checksPending === undefined) {
+          const batch: PendingChecks[] = [];
+          this.#checksPending = batch;
+          setImmediate(() => {
+            this.#checksPending = undefined;
+            this.#instance.getLatestAssetCheckEvaluationsOf(batch.map((b) => b.key.split("/"))).then(
+              (latest) => batch.forEach((b, i) => b.resolve(latest[i] as Map<string, EventRecord>)),
+              (error: unknown) => batch.forEach((b) => b.reject(error)),
+            );
+          });
+        }
+        this.#checksPending.push({ key, resolve, reject });
+      });
       this.#latestChecks.set(key, found);
     }
     return found;
+  }
+
+  #attemptsPending: PendingAttempt[] | undefined;
+
+  /** The latest materialization attempt of the asset `key` (`a/b`); every asset asked in the same tick is read in one batch. */
+  latestMaterializationAttempt(key: string): Promise<MaterializationAttempt | undefined> {
+    return new Promise((resolve, reject) => {
+      if (this.#attemptsPending === undefined) {
+        const batch: PendingAttempt[] = [];
+        this.#attemptsPending = batch;
+        setImmediate(() => {
+          this.#attemptsPending = undefined;
+          this.#instance.getLatestMaterializationAttempts(batch.map((b) => b.key.split("/"))).then(
+            (attempts) => batch.forEach((b, i) => b.resolve(attempts[i])),
+            (error: unknown) => batch.forEach((b) => b.reject(error)),
+          );
+        });
+      }
+      this.#attemptsPending.push({ key, resolve, reject });
+    });
   }
 
   /** The asset index row of `key` (`a/b`), from one read of the whole index per request. */

@@ -1,6 +1,8 @@
 // Runs and backfills as the API shows them.
 import type { RunStatus } from "../../core/index.js";
 import type { BackfillRecord, RunRecord } from "../../storage/index.js";
+import { backfillAssetStatuses } from "../../execution/index.js";
+import type { MaterializationAttempt } from "../../instance/index.js";
 import type { Builder } from "./builder.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
 import type { EventRefs } from "./events.js";
@@ -72,6 +74,17 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       assetKey: t.field({ type: AssetKeyInputRef(builder), description: "Runs that planned, materialized, observed, checked or failed this asset." }),
     }),
   });
+  const BackfillAssetStatus = builder.objectRef<ReturnType<typeof backfillAssetStatuses>[number]>("BackfillAssetStatus").implement({
+    description: "One asset of a backfill: its targeted partitions and how many are materialized, failed or in progress (an unpartitioned asset counts as one).",
+    fields: (t) => ({
+      assetKey: t.field({ type: events.AssetKeyRef, resolve: (s) => ({ path: s.assetKey.split("/") }) }),
+      partitioned: t.exposeBoolean("partitioned"),
+      numTargeted: t.exposeInt("numTargeted"),
+      numMaterialized: t.exposeInt("numMaterialized"),
+      numFailed: t.exposeInt("numFailed", { description: "Failed, or not run because a partition it depends on failed." }),
+      numInProgress: t.exposeInt("numInProgress"),
+    }),
+  });
   const Backfill = builder.objectRef<BackfillRecord>("Backfill").implement({
     fields: (t) => ({
       backfillId: t.exposeID("backfillId"),
@@ -86,8 +99,30 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       tags: t.field({ type: [assets.Tag], resolve: (b) => Object.entries(b.tags).map(([key, value]) => ({ key, value })) }),
       fromFailureOf: t.string({ nullable: true, resolve: (b) => b.fromFailureOf ?? null }),
       error: t.string({ nullable: true, resolve: (b) => b.error ?? null }),
+      assetStatuses: t.field({ type: [BackfillAssetStatus], description: "Per asset, in the backfill's order (the reference's assetBackfillStatuses).", resolve: (b) => backfillAssetStatuses(b) }),
     }),
   });
+  const MaterializationAttemptRef = builder.objectRef<MaterializationAttempt>("MaterializationAttempt").implement({
+    description: "An asset's latest materialization attempt: the run that last planned it, and how that went for the asset.",
+    fields: (t) => ({
+      runId: t.id({ resolve: (a) => a.planned.runId }),
+      status: t.string({ description: "MATERIALIZED, IN_PROGRESS, FAILED (its run failed or was canceled first) or NOT_MATERIALIZED (its run ended without it).", resolve: (a) => a.status }),
+      runStatus: t.field({ type: RunStatusEnum, nullable: true, description: "Null when the run was deleted.", resolve: (a) => a.run?.status ?? null }),
+      partition: t.string({ nullable: true, resolve: (a) => a.planned.partition ?? null }),
+      plannedTime: t.float({ description: "Epoch ms when the run planned the asset.", resolve: (a) => a.planned.timestamp }),
+      startTime: t.float({ nullable: true, resolve: (a) => a.run?.startTime ?? null }),
+      endTime: t.float({ nullable: true, resolve: (a) => a.run?.endTime ?? null }),
+      run: t.field({ type: Run, nullable: true, resolve: (a) => a.run ?? null }),
+    }),
+  });
+  builder.objectField(assets.AssetNode, "latestMaterializationAttempt", (t) =>
+    t.field({
+      type: MaterializationAttemptRef,
+      nullable: true,
+      description: "The asset's latest materialization attempt, read in one batch for every asset of the response; null when it was never planned.",
+      resolve: async (v, _a, ctx) => (await ctx.loaders.latestMaterializationAttempt(v.node.key)) ?? null,
+    }),
+  );
   return { Run, RunConnection, RunsFilter, RunStatusEnum, Backfill, AssetKeyInput: AssetKeyInputRef(builder) };
 }
 

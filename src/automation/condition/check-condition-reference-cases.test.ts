@@ -7,7 +7,7 @@ import { Definitions } from "../../code-location/index.js";
 import { AssetSelection, AutomationConditionReferenceError } from "../../graph/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
-import { report } from "./test-scenario.js";
+import { report, ticker } from "./test-scenario.js";
 
 const twoPartitions = new StaticPartitionsDefinition(["1", "2"]);
 
@@ -69,37 +69,38 @@ describe("reference cases: test_check_condition.py", () => {
       const blocking3 = passedIfTagged("blocking3", b, true);
       const defs = new Definitions({ assets: [a, b], assetChecks: [blocking1, blocking2, blocking3, nonblocking1] });
       const instance = Instance.ephemeral();
+      const tick = ticker(defs, instance);
       const emit = async (check: typeof blocking1, passed: boolean) => {
         const spec = check.specs[0] as AssetCheckSpec;
         if (realCheck) await defs.materialize(AssetSelection.checks(check), { instance, raiseOnError: false, ...(passed ? { tags: { passed: "" } } : {}) });
         else await report.checkEvaluation(instance, spec.assetKey.toString(), spec.name, passed);
       };
-      let result = await evaluateAutomationConditions({ defs, instance });
+      let result = await tick();
       expect(result.totalRequested).toBe(0);
       await emit(blocking1, true);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       await emit(blocking2, true);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
       // Not on a dep.
       await emit(blocking3, false);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
       // Not blocking.
       await emit(nonblocking1, false);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
       // A again: its blocking checks have not run since.
       await report.materialization(instance, "A");
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       await emit(blocking1, true);
       await emit(blocking2, false);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       await emit(blocking2, true);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
     });
   }
@@ -114,23 +115,24 @@ describe("reference cases: test_check_condition.py", () => {
     const b = asset({ name: "B", deps: [a], automationCondition: cond }, () => 1);
     const defs = new Definitions({ assets: [root, a, b] });
     const instance = Instance.ephemeral();
-    let result = await evaluateAutomationConditions({ defs, instance });
+    const tick = ticker(defs, instance);
+    let result = await tick();
     expect(result.totalRequested).toBe(0);
     // root updated: A and B in one run.
     await report.materialization(instance, "root");
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(2);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     // A updated without its check: not B.
     await report.materialization(instance, "A");
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     // A with its check: B.
     await defs.materialize(["A"], { instance });
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
   });
 
@@ -148,17 +150,18 @@ describe("reference cases: test_check_condition.py", () => {
       const b = asset({ name: "B", deps: [a], automationCondition: condition }, () => 1);
       const defs = new Definitions({ assets: [a, b], assetChecks: [ignoreCheck, allowCheck] });
       const instance = Instance.ephemeral();
-      let result = await evaluateAutomationConditions({ defs, instance });
+      const tick = ticker(defs, instance);
+      let result = await tick();
       expect(result.totalRequested).toBe(0);
       // ignore_check fails: left out.
       await defs.materialize(AssetSelection.checks(ignoreCheck), { instance, raiseOnError: false });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       await defs.materialize(AssetSelection.checks(allowCheck), { instance, raiseOnError: false });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
       await defs.materialize(AssetSelection.checks(allowCheck), { instance, tags: { passed: "" } });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
     });
   }
@@ -183,24 +186,25 @@ describe("reference cases: test_check_passed_failed_conditions.py", () => {
       const fooCheck = assetCheck({ asset: a, name: "foo_check", automationCondition: condition }, () => new AssetCheckResult({ passed }));
       const defs = new Definitions({ assets: [a], assetChecks: [fooCheck] });
       const instance = Instance.ephemeral();
+      const tick = ticker(defs, instance);
       const runCheck = () => defs.materialize(AssetSelection.checks(fooCheck), { instance, raiseOnError: false });
-      let result = await evaluateAutomationConditions({ defs, instance });
+      let result = await tick();
       expect(result.totalRequested).toBe(0);
       await runCheck();
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
       // The asset updated: the check's result no longer stands.
       await report.materialization(instance, "A");
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       await runCheck();
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(1);
     });
   }

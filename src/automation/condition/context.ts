@@ -303,6 +303,9 @@ export class TickData {
   }
 
   run(runId: string): RunRecord | undefined {
+    // Asked once per dep per tree: the read one is answered without making the closures below.
+    const known = this.#runs.get(runId);
+    if (known !== undefined && "value" in known) return known.value;
     return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
 }

@@ -1,4 +1,5 @@
 // The cursor of evaluateAutomationConditions: plain JSON carrying each asset's condition state to the next evaluation.
+import { TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../../partitions/index.js";
 import { InvalidAutomationCursorError } from "./errors.js";
 
 /** A node's remembered state: a subset (boolean or serialized PartitionsSubset) and, for some nodes, a value. */
@@ -33,6 +34,11 @@ export function sinceFromTuple(tuple: SinceTuple | undefined): SinceData {
 export interface AssetCursor {
   /** The condition's tree as evaluated: a different tree makes initial_evaluation true again. */
   conditionId: string;
+  /**
+   * How the asset was partitioned (see `partitioningOf`); absent when unpartitioned. Another partitioning makes
+   * initial_evaluation true again.
+   */
+  partitioning?: Partitioning;
   /** What this evaluation requested of the asset (newly_requested at the next one); absent when nothing. */
   requested?: boolean | string;
   /** Node states by path in the tree (`0.2.1`, with `@dep` where a deps operator moved to a dep). */
@@ -48,8 +54,25 @@ export interface AutomationCursor {
   readonly evaluationId: number;
   /** The largest storage id that evaluation saw (newly_updated looks at events after it). */
   readonly maxStorageId: number;
+  /**
+   * Set by versions whose entries carry `partitioning`. A cursor without it is read as if each entry had the
+   * asset's current partitioning, so that an upgrade does not make every initial_evaluation true at once.
+   */
+  readonly partitioning?: true;
   /** By asset key string. */
   readonly assets: Record<string, AssetCursor>;
+}
+
+/**
+ * An asset's partitioning as initial_evaluation compares it: by kind — time windows, or keys (static, dynamic,
+ * multi) — as the reference compares the kinds of subset its requested subsets are. Keys added to a static
+ * definition or a time window's new start date keep the kind, and so do not count as a new definition there.
+ */
+export type Partitioning = "time_window" | "keys";
+
+export function partitioningOf(def: PartitionsDefinition | undefined): Partitioning | undefined {
+  if (def === undefined) return undefined;
+  return def instanceof TimeWindowPartitionsDefinition ? "time_window" : "keys";
 }
 
 export function parseCursor(text: string | undefined): AutomationCursor | undefined {

@@ -5,7 +5,7 @@ import { Definitions } from "../../code-location/index.js";
 import { AssetSelection } from "../../graph/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
-import { twoAssetsInSequence } from "./test-scenario.js";
+import { twoAssetsInSequence, ticker } from "./test-scenario.js";
 
 const eager = AutomationCondition.eager();
 
@@ -78,18 +78,19 @@ describe("reference cases: test_eager_condition.py", () => {
     const fooCheck = assetCheck({ asset: a, name: "foo_check", automationCondition: eager }, () => new AssetCheckResult({ passed: true }));
     const defs = new Definitions({ assets: [a], assetChecks: [fooCheck] });
     const instance = Instance.ephemeral();
+    const tick = ticker(defs, instance);
     const updateA = () => defs.materialize(AssetSelection.keys("A").withoutChecks(), { instance });
-    let result = await evaluateAutomationConditions({ defs, instance });
+    let result = await tick();
     expect(result.totalRequested).toBe(0);
     await updateA();
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     await updateA();
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
   });
 
@@ -104,20 +105,21 @@ describe("reference cases: test_eager_condition.py", () => {
       const c = asset({ name: "C", deps: [b], automationCondition: eager }, () => 1);
       const defs = new Definitions({ assets: [root, a, b, c] });
       const instance = Instance.ephemeral();
-      let result = await evaluateAutomationConditions({ defs, instance });
+      const tick = ticker(defs, instance);
+      let result = await tick();
       expect(result.totalRequested).toBe(0);
       await defs.materialize("root", { instance });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(3);
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       // The requested run: A materializes; B and C may not, which does not start them again.
       await defs.materialize(["A", "B", "C"], { instance, raiseOnError: false });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(0);
       // A on its own: B and C again.
       await defs.materialize("A", { instance });
-      result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+      result = await tick();
       expect(result.totalRequested).toBe(2);
     });
   }

@@ -7,7 +7,7 @@ import { DynamicPartitionsSnapshot, partitionsDefinitionFingerprint, type Partit
 import { RunRequest } from "../../definitions/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { TickData, type ConditionResult } from "./context.js";
-import { parseCursor, type AssetCursor, type AutomationCursor } from "./cursor.js";
+import { parseCursor, partitioningOf, type AssetCursor, type AutomationCursor } from "./cursor.js";
 import { activeBackfillsById, activeRunsById, changedSince, findMemo, fullSubsetsByDef, keepMemo, reusable, traceOf, type NodeMemo } from "./incremental.js";
 import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
@@ -163,9 +163,12 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     changed = new Uint8Array(graph.size).fill(1);
     const recordByKey = new Map((allRecords ?? []).map((r) => [r.assetKey.toString(), r]));
     records = graph.ids.map((id) => recordByKey.get(id));
+    const partitioningKnown = previous?.partitioning === true;
     for (const [key, entry] of Object.entries(previous?.assets ?? {})) {
       const node = graph.indexOf(key);
-      if (node !== undefined) previousByNode.set(node, entry);
+      if (node === undefined) continue;
+      const partitioning = partitioningKnown ? undefined : partitioningOf(graph.specs[node]?.partitionsDef);
+      previousByNode.set(node, partitioning === undefined ? entry : { ...entry, partitioning });
     }
   }
   const tick = new TickData({
@@ -189,7 +192,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   if (tick.hasPending) await tick.loadPending();
 
   const results: AssetConditionEvaluation[] = [];
-  const resultIndex = new Map<number, number>();
+  // By node, the index of its evaluation in `results` (-1: none): an array, as every asset has a slot.
+  const resultIndex = new Int32Array(graph.size).fill(-1);
   const nodes: (NodeMemo<AssetConditionEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
   const requestChangedNow = new Uint8Array(graph.size);
   const siblings = executionSiblings(graph);
@@ -201,7 +205,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     if (memo && !siblings.has(node) && reusable(before, condition, changed, memo.nodes, requestChangedNow, node)) {
       tick.next.set(node, before.entry);
       if (!before.requestedSubset.isEmpty) tick.requested.set(node, before.requestedSubset);
-      resultIndex.set(node, results.length);
+      resultIndex[node] = results.length;
       results.push(before.evaluation);
       nodes[node] = before;
       continue;
@@ -212,8 +216,9 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     let entry: AssetCursor;
     let result: ConditionResult;
     // Evaluated again while the tree asked for a fact not yet read: the discarded pass asked for all it needed.
+    const partitioning = partitioningOf(graph.specs[node]?.partitionsDef);
     for (;;) {
-      entry = { conditionId: condition.uniqueId, nodes: {} };
+      entry = partitioning === undefined ? { conditionId: condition.uniqueId, nodes: {} } : { conditionId: condition.uniqueId, partitioning, nodes: {} };
       tick.next.set(node, entry);
       result = evaluateCondition(condition, { tick, root: node, node, candidate: tick.full(node), path: "0", rootCondition: condition });
       if (!tick.missing) break;
@@ -228,7 +233,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       entry.requested = requestedSubset.serialize();
     }
     const evaluation: AssetConditionEvaluation = Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result });
-    resultIndex.set(node, results.length);
+    resultIndex[node] = results.length;
     results.push(evaluation);
     const entryJson = JSON.stringify(entry);
     const entryBefore = previousByNode.get(node);
@@ -241,7 +246,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   }
 
   // Assets without a condition of their own that a sibling's request pulled in.
-  for (const node of tick.requested.keys()) if (!resultIndex.has(node)) pulledInResult(node);
+  for (const node of tick.requested.keys()) if (resultIndex[node] === -1) pulledInResult(node);
 
   /**
    * A multi-asset that cannot be subset runs whole: what one of its assets requests, the others are requested for
@@ -255,9 +260,9 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     if (already?.equals(union)) return;
     tick.requested.set(sibling, union);
     requestChangedNow[sibling] = 1;
-    const at = resultIndex.get(sibling);
+    const at = resultIndex[sibling] ?? -1;
     const kept = nodes[sibling];
-    if (at === undefined || !kept) return;
+    if (at === -1 || !kept) return;
     const evaluation: AssetConditionEvaluation = Object.freeze({ ...kept.evaluation, requestedSubset: union });
     results[at] = evaluation;
     const entry: AssetCursor = { ...kept.entry, requested: union.serialize() };
@@ -270,7 +275,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const requestedSubset = tick.requested.get(node) as EntitySubset;
     const condition = AutomationCondition.willBeRequested();
     const result: ConditionResult = { condition, node, candidateSubset: tick.full(node), trueSubset: requestedSubset, children: [] };
-    resultIndex.set(node, results.length);
+    resultIndex[node] = results.length;
     results.push(Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result }));
   }
 
@@ -310,22 +315,37 @@ function cursorText(
   nodes: readonly (NodeMemo<AssetConditionEvaluation> | undefined)[],
   head: { evaluationTime: number; evaluationId: number; maxStorageId: number },
 ): string {
-  const ids: string[] = [];
-  for (const node of next.keys()) ids.push(graph.ids[node] as string);
   // An object puts integer-like keys first, in numeric order: let JSON.stringify order such a cursor itself.
-  if (ids.some((id) => INDEX_LIKE.test(id))) {
+  if (hasIndexLikeId(graph) && [...next.keys()].some((node) => INDEX_LIKE.test(graph.ids[node] as string))) {
     const assets: Record<string, AssetCursor> = {};
     for (const [node, entry] of next) assets[graph.ids[node] as string] = entry;
-    const cursor: AutomationCursor = { version: 1, ...head, assets };
+    const cursor: AutomationCursor = { version: 1, ...head, partitioning: true, assets };
     return JSON.stringify(cursor);
   }
+  const quoted = quotedIds(graph);
   const parts: string[] = [];
-  let i = 0;
-  for (const [node, entry] of next) parts.push(`${JSON.stringify(ids[i++])}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
-  return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"assets":{${parts.join(",")}}}`;
+  for (const [node, entry] of next) parts.push(`${quoted[node]}:${nodes[node]?.entryJson ?? JSON.stringify(entry)}`);
+  return `{"version":1,"evaluationTime":${JSON.stringify(head.evaluationTime)},"evaluationId":${JSON.stringify(head.evaluationId)},"maxStorageId":${JSON.stringify(head.maxStorageId)},"partitioning":true,"assets":{${parts.join(",")}}}`;
 }
 
 const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;
+
+// Each asset id as a JSON string, made once per graph (every tick's cursor names every asset).
+const QUOTED_IDS = new WeakMap<AssetGraph, readonly string[]>();
+
+const INDEX_LIKE_IDS = new WeakMap<AssetGraph, boolean>();
+
+function hasIndexLikeId(graph: AssetGraph): boolean {
+  let has = INDEX_LIKE_IDS.get(graph);
+  if (has === undefined) INDEX_LIKE_IDS.set(graph, (has = graph.ids.some((id) => INDEX_LIKE.test(id))));
+  return has;
+}
+
+function quotedIds(graph: AssetGraph): readonly string[] {
+  let quoted = QUOTED_IDS.get(graph);
+  if (!quoted) QUOTED_IDS.set(graph, (quoted = graph.ids.map((id) => JSON.stringify(id))));
+  return quoted;
+}
 
 function conditionsByNode(graph: AssetGraph, options: EvaluateAutomationConditionsOptions): (AutomationCondition | undefined)[] {
   const out: (AutomationCondition | undefined)[] = new Array(graph.size).fill(undefined);

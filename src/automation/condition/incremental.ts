@@ -160,11 +160,18 @@ export function traceOf(result: ConditionResult): { touched: number[]; volatile:
     const children = r.children;
     for (let i = 0; i < children.length; i++) stack.push(children[i] as ConditionResult);
   }
-  touched.sort(byNumber);
+  // Insertion sort: a handful of entries, where Array.prototype.sort's set-up allocates more than it sorts.
+  for (let i = 1; i < touched.length; i++) {
+    const v = touched[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (touched[j] as number) > v) {
+      touched[j + 1] = touched[j] as number;
+      j--;
+    }
+    touched[j + 1] = v;
+  }
   return { touched, volatile };
 }
-
-const byNumber = (a: number, b: number): number => a - b;
 
 // Operands true at one evaluation only: they read the updates since the previous one. Compared one by one, as this
 // runs for every node of every re-evaluated tree.

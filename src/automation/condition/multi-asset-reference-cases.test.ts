@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { AssetSpec, Instance, MaterializeResult, StaticPartitionsDefinition, asset, multiAsset, type PartitionsDefinition } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
+import { ticker } from "./test-scenario.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
 
 function threeAssets(options: { canSubset?: boolean; conditions: Partial<Record<"A" | "B" | "C", AutomationCondition>>; partitionsDef?: PartitionsDefinition }) {
@@ -73,9 +74,10 @@ describe("reference cases: multi-asset automation (execution sets)", () => {
     const notMissing = AutomationCondition.missing().not();
     const defs = new Definitions({ assets: [threeAssets({ conditions: { A: AutomationCondition.missing(), B: notMissing, C: AutomationCondition.newlyRequested() } })] });
     const instance = Instance.ephemeral();
-    let result = await evaluateAutomationConditions({ defs, instance });
+    const tick = ticker(defs, instance);
+    let result = await tick();
     expect(result.getNumRequested("C")).toBe(1);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     // C was requested (with A) at the previous evaluation.
     expect(result.getResult("C")?.result.trueSubset.isEmpty).toBe(false);
   });

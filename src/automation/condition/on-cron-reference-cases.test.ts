@@ -5,7 +5,7 @@ import { Definitions } from "../../code-location/index.js";
 import { AssetSelection } from "../../graph/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
-import { report, twoAssetsInSequence } from "./test-scenario.js";
+import { report, twoAssetsInSequence, ticker } from "./test-scenario.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -124,23 +124,24 @@ describe("reference cases: test_on_cron_condition.py", () => {
     const defs = new Definitions({ assets: [a, b] });
     const clock = new ManualClock(Date.UTC(2020, 1, 2, 0, 55));
     const instance = Instance.ephemeral({ clock });
-    let result = await evaluateAutomationConditions({ defs, instance });
+    const tick = ticker(defs, instance);
+    let result = await tick();
     expect(result.totalRequested).toBe(0);
     clock.set(Date.UTC(2020, 1, 2, 1, 4));
     await report.materialization(instance, "A");
     clock.advance(MINUTE);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
     await report.materialization(instance, "B");
     clock.advance(MINUTE);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     clock.advance(HOUR);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     await report.materialization(instance, "A");
     clock.advance(MINUTE);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
   });
 
@@ -151,17 +152,18 @@ describe("reference cases: test_on_cron_condition.py", () => {
     const defs = new Definitions({ assets: [a, b, c] });
     const clock = new ManualClock(Date.UTC(2020, 1, 2, 0, 55));
     const instance = Instance.ephemeral({ clock });
-    let result = await evaluateAutomationConditions({ defs, instance });
+    const tick = ticker(defs, instance);
+    let result = await tick();
     expect(result.totalRequested).toBe(0);
     clock.set(Date.UTC(2020, 1, 2, 1, 4));
     await report.materialization(instance, "A");
     clock.advance(MINUTE);
     // A updated after the tick, B not yet.
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
     await report.materialization(instance, "B");
     clock.advance(MINUTE);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(1);
   });
 
@@ -170,15 +172,16 @@ describe("reference cases: test_on_cron_condition.py", () => {
     const defs = new Definitions({ assets: [a] });
     const clock = new ManualClock(Date.UTC(2024, 7, 16, 4, 35));
     const instance = Instance.ephemeral({ clock });
+    const tick = ticker(defs, instance);
     await instance.addDynamicPartitions("some_def", ["a", "b", "c"]);
-    let result = await evaluateAutomationConditions({ defs, instance });
+    let result = await tick();
     expect(result.totalRequested).toBe(0);
     clock.advance(HOUR);
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(3);
     clock.advance(MINUTE);
     await instance.deleteDynamicPartition("some_def", "c");
-    result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
+    result = await tick();
     expect(result.totalRequested).toBe(0);
   });
 

@@ -3,6 +3,7 @@ import { SystemTags, type EventRecord } from "../../core/index.js";
 import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
+import { partitioningOf } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
@@ -189,8 +190,12 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   },
 
   initial_evaluation(ctx) {
-    const previous = ctx.tick.previous.get(ctx.root);
-    return previous !== undefined && previous.conditionId === ctx.rootCondition.uniqueId ? ctx.tick.empty(ctx.node) : ctx.tick.full(ctx.node);
+    const { tick, root } = ctx;
+    const previous = tick.previous.get(root);
+    // Roots past the graph's nodes are checks, which are never partitioned.
+    const same =
+      previous !== undefined && previous.conditionId === ctx.rootCondition.uniqueId && (root >= tick.graph.size || previous.partitioning === partitioningOf(tick.partitionsDef(root)));
+    return same ? tick.empty(ctx.node) : tick.full(ctx.node);
   },
 
   code_version_changed(ctx) {
@@ -237,15 +242,11 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     // A check's own condition: the run evaluated the check.
     const rootCheck = checkOfRoot(tick, ctx.root);
     const rootCheckId = rootCheck === undefined ? undefined : tick.graph.checks[rootCheck]?.id;
-    const ranWithRoot = (runId: string): boolean => {
-      const run = tick.run(runId);
-      if (!run) return false;
-      return rootCheckId === undefined ? run.assetSelection.includes(rootId) : runSelectsCheck(run, rootCheckId);
-    };
     if (!tick.partitionsDef(node)) {
       const m = tick.lastMaterialization(node);
-      return EntitySubset.of(node, m !== undefined && ranWithRoot(m.runId));
+      return EntitySubset.of(node, m !== undefined && ranWith(tick, m.runId, rootId, rootCheckId));
     }
+    const ranWithRoot = (runId: string): boolean => ranWith(tick, runId, rootId, rootCheckId);
     // Only the candidate's partitions are looked up: under an AND this is what newly updated, a handful per tick.
     const keys = candidate.partitionKeys();
     if (keys.length === 0) return tick.empty(node);
@@ -265,6 +266,13 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     return subsetOf(ctx, matching, false);
   },
 };
+
+/** Whether the run selected the root asset (or, for a check's own condition, the check). */
+function ranWith(tick: EvaluationContext["tick"], runId: string, rootId: string, rootCheckId: string | undefined): boolean {
+  const run = tick.run(runId);
+  if (!run) return false;
+  return rootCheckId === undefined ? run.assetSelection.includes(rootId) : runSelectsCheck(run, rootCheckId);
+}
 
 /**
  * Whether the latest observation of an observable source, newer than the previous evaluation, brought a data

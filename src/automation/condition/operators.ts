@@ -9,11 +9,12 @@ import {
   partitionsDefOf,
   previousState,
   storeState,
+  type Ancestry,
   type ConditionResult,
   type EvaluationContext,
   type TickData,
 } from "./context.js";
-import { sinceFromTuple, type SinceTuple } from "./cursor.js";
+import type { SinceTuple } from "./cursor.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateOperand, operandTimes } from "./operands.js";
 import { EntitySubset } from "./subset.js";
@@ -28,23 +29,29 @@ const NO_SINCE: SinceTuple = Object.freeze([null, null, null, null] as const);
  */
 export function evaluateCondition(condition: AutomationCondition, ctx: EvaluationContext): ConditionResult {
   switch (condition.kind) {
+    // Composites size their children's array once and share one ancestry link among them: a tick evaluates a few
+    // hundred thousand nodes, and what each allocates is most of the tick's garbage.
     case "and": {
       // Each operand only looks at what the previous ones left true, as the reference narrows candidates.
-      const children: ConditionResult[] = [];
+      const n = condition.children.length;
+      const children = new Array<ConditionResult>(n);
+      const here: Ancestry = { condition, up: ctx.ancestors };
       let candidate = ctx.candidate;
-      for (let i = 0; i < condition.children.length; i++) {
-        const r = evaluateChild(condition, ctx, i, ctx.node, candidate, ctx.path);
-        children.push(r);
+      for (let i = 0; i < n; i++) {
+        const r = evaluateChildUnder(here, condition, ctx, i, ctx.node, candidate, ctx.path, ctx.check);
+        children[i] = r;
         candidate = r.trueSubset;
       }
       return resultOf(condition, ctx, candidate, children);
     }
     case "or": {
-      const children: ConditionResult[] = [];
+      const n = condition.children.length;
+      const children = new Array<ConditionResult>(n);
+      const here: Ancestry = { condition, up: ctx.ancestors };
       let trueSubset = emptyOf(ctx);
-      for (let i = 0; i < condition.children.length; i++) {
-        const r = evaluateChild(condition, ctx, i, ctx.node, ctx.candidate, ctx.path);
-        children.push(r);
+      for (let i = 0; i < n; i++) {
+        const r = evaluateChildUnder(here, condition, ctx, i, ctx.node, ctx.candidate, ctx.path, ctx.check);
+        children[i] = r;
         trueSubset = trueSubset.union(r.trueSubset);
       }
       return resultOf(condition, ctx, trueSubset, children);
@@ -65,11 +72,12 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
       const full = fullOf(ctx);
       const trigger = evaluateChild(condition, ctx, 0, ctx.node, full, ctx.path);
       const reset = evaluateChild(condition, ctx, 1, ctx.node, full, ctx.path);
-      const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previousState(ctx)?.subset) ?? emptyOf(ctx);
+      const previous = previousState(ctx);
+      const before = EntitySubset.deserialize(ctx.node, partitionsDefOf(ctx), previous?.subset) ?? emptyOf(ctx);
       // A reset at the same evaluation as a trigger wins, unless both tell when they happened and the trigger came later.
       const now = before.union(trigger.trueSubset).difference(reset.trueSubset.difference(triggeredAfterReset(ctx, trigger, reset)));
       const { evaluationId, evaluationTime } = ctx.tick;
-      const last = previousState(ctx)?.since ?? NO_SINCE;
+      const last = previous?.since ?? NO_SINCE;
       const triggered = !trigger.trueSubset.isEmpty;
       const wasReset = !reset.trueSubset.isEmpty;
       const since: SinceTuple = [
@@ -79,8 +87,8 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
         wasReset ? evaluationTime : last[3],
       ];
       const remembered = since[0] !== null || since[2] !== null;
-      if (!now.isEmpty || remembered) storeState(ctx, { ...(now.isEmpty ? {} : { subset: now.serialize() }), ...(remembered ? { since } : {}) });
-      return { ...resultOf(condition, ctx, ctx.candidate.intersection(now), [trigger, reset]), metadata: { ...sinceFromTuple(since) } };
+      if (!now.isEmpty || remembered) storeState(ctx, now.isEmpty ? { since } : remembered ? { subset: now.serialize(), since } : { subset: now.serialize() });
+      return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset: ctx.candidate.intersection(now), children: [trigger, reset], metadata: sinceMetadata(since) };
     }
     case "any_deps_match":
     case "all_deps_match":
@@ -106,6 +114,11 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
   }
 }
 
+/** What sinceFromTuple says, as result metadata (one object, the same keys in the same order). */
+function sinceMetadata(since: SinceTuple): Readonly<Record<string, unknown>> {
+  return { triggerEvaluationId: since[0] ?? null, triggerTimestamp: since[1] ?? null, resetEvaluationId: since[2] ?? null, resetTimestamp: since[3] ?? null };
+}
+
 /** The entities both true at this evaluation for which the trigger's time is later than the reset's. */
 function triggeredAfterReset(ctx: EvaluationContext, trigger: ConditionResult, reset: ConditionResult): EntitySubset {
   const both = trigger.trueSubset.intersection(reset.trueSubset);
@@ -122,7 +135,10 @@ function triggeredAfterReset(ctx: EvaluationContext, trigger: ConditionResult, r
   return EntitySubset.of(ctx.node, def.subsetWithPartitionKeys(both.partitionKeys().filter(later)));
 }
 
-function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSubset: EntitySubset, children: ConditionResult[] = []): ConditionResult {
+// Leaves share one empty children array (never mutated: results are read-only).
+const NO_CHILDREN: readonly ConditionResult[] = Object.freeze([]);
+
+function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSubset: EntitySubset, children: readonly ConditionResult[] = NO_CHILDREN): ConditionResult {
   return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children };
 }
 
@@ -136,8 +152,24 @@ function evaluateChild(
   path: string,
   check: number | undefined = ctx.check,
 ): ConditionResult {
+  return evaluateChildUnder({ condition, up: ctx.ancestors }, condition, ctx, i, node, candidate, path, check);
+}
+
+/** `evaluateChild` with the ancestry link given (shared by a composite's children). */
+function evaluateChildUnder(
+  here: Ancestry,
+  condition: AutomationCondition,
+  ctx: EvaluationContext,
+  i: number,
+  node: number,
+  candidate: EntitySubset,
+  path: string,
+  check: number | undefined,
+): ConditionResult {
   const child = condition.children[i] as AutomationCondition;
-  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: `${path}.${i}`, rootCondition: ctx.rootCondition, check, ancestors: { condition, up: ctx.ancestors } });
+  // Only a node on the root asset itself can be outside every deps operator (see childPath).
+  const childPathText = node === ctx.root ? childPath(path, i) : `${path}.${i}`;
+  return evaluateCondition(child, { tick: ctx.tick, root: ctx.root, node, candidate, path: childPathText, rootCondition: ctx.rootCondition, check, ancestors: here });
 }
 
 /**
@@ -216,13 +248,17 @@ function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): C
   const any = condition.kind === "any_deps_match";
   const allow = condition.params.allowSelection ? selectionMask(tick.graph, condition.params.allowSelection) : undefined;
   const ignore = condition.params.ignoreSelection ? selectionMask(tick.graph, condition.params.ignoreSelection) : undefined;
-  const children: ConditionResult[] = [];
+  const deps = depsOf(tick.graph, node);
+  // Sized once when every dep is evaluated (no selection to filter by).
+  const children: ConditionResult[] = allow || ignore ? [] : new Array<ConditionResult>(deps.length);
+  let count = 0;
   let trueSubset = any ? tick.empty(node) : ctx.candidate;
-  for (const dep of depsOf(tick.graph, node)) {
+  const here: Ancestry = { condition, up: ctx.ancestors };
+  for (const dep of deps) {
     if ((allow && !allow[dep]) || (ignore && ignore[dep])) continue;
     const depCandidate = toParent(tick, node, dep, ctx.candidate);
-    const r = evaluateChild(condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
-    children.push(r);
+    const r = evaluateChildUnder(here, condition, ctx, 0, dep, depCandidate, `${ctx.path}@${tick.graph.ids[dep]}`, undefined);
+    children[count++] = r;
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
   }
@@ -271,3 +307,23 @@ function toChild(tick: TickData, parent: number, child: number, subset: EntitySu
   const mapping = partitionMappingOf(tick.graph, child, parent);
   return EntitySubset.of(child, mapping.getDownstreamPartitionsForPartitions(subset.value as PartitionsSubset, parentDef, childDef, tick.options));
 }
+
+/**
+ * The path of child `i` under `path`. The paths of a condition's own nodes (those outside any deps operator) are
+ * the same for every asset that has the condition, so they are made once; a path through a dep is made each time
+ * (there are as many of those as edges, and keeping them would hold memory in proportion to the graph).
+ */
+function childPath(path: string, i: number): string {
+  const known = CHILD_PATHS.get(path);
+  if (known !== undefined) return known[i] ?? `${path}.${i}`;
+  const made = `${path}.${i}`;
+  if (path.length <= MAX_SHARED_PATH && !path.includes("@")) {
+    if (CHILD_PATHS.size >= MAX_SHARED_PATHS) CHILD_PATHS.clear();
+    CHILD_PATHS.set(path, Array.from({ length: Math.max(i + 1, 8) }, (_, j) => `${path}.${j}`));
+  }
+  return made;
+}
+
+const CHILD_PATHS = new Map<string, string[]>([["0", Array.from({ length: 8 }, (_, j) => `0.${j}`)]]);
+const MAX_SHARED_PATH = 40;
+const MAX_SHARED_PATHS = 4096;

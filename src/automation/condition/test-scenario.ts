@@ -71,3 +71,16 @@ export async function finishRuns(instance: Instance, runIds: readonly string[]):
   const timestamp = instance.clock.now();
   await instance.storeEvents(runIds.map((runId) => ({ runId, timestamp, eventType: "RUN_SUCCESS" as const })));
 }
+
+/**
+ * Evaluates every condition of `defs` on `instance`, each call continuing the cursor of the call before, at
+ * `evaluationTime` when given (else the instance's clock): the tick loop of the reference's scenario tests.
+ */
+export function ticker(defs: Definitions, instance: Instance): (evaluationTime?: number) => Promise<AutomationConditionEvaluationResult> {
+  let cursor: string | undefined;
+  return async (evaluationTime) => {
+    const result = await evaluateAutomationConditions({ defs, instance, cursor, ...(evaluationTime === undefined ? {} : { evaluationTime }) });
+    cursor = result.cursor;
+    return result;
+  };
+}

@@ -1,7 +1,7 @@
 // `tessera backfill launch/list/show/cancel`: partitions of assets, materialized run by run.
 import type { Command } from "commander";
 import { commandDescription } from "../command-descriptions.js";
-import { launchBackfill, submitBackfill } from "../../execution/index.js";
+import { backfillAssetStatuses, launchBackfill, submitBackfill } from "../../execution/index.js";
 import { BackfillNotFoundError } from "../../core/index.js";
 import type { Cli } from "../cli.js";
 import { CliUsageError } from "../errors.js";
@@ -98,6 +98,10 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
         cli.print(`runs          ${b.runIds.length ? b.runIds.join(", ") : "none"}`);
         if (b.fromFailureOf) cli.print(`re-runs       failed partitions of ${b.fromFailureOf}`);
         if (b.error) cli.print(`error         ${b.error}`);
+        // Per asset: a backfill mixing partitionings targets each asset's own partitions.
+        const rows = backfillAssetStatuses(b).map((s) => [s.assetKey, s.partitioned ? `${s.numTargeted}` : "unpartitioned", `${s.numMaterialized}`, `${s.numFailed}`, `${s.numInProgress}`]);
+        cli.print("");
+        for (const line of renderTable(["ASSET", "TARGETED", "MATERIALIZED", "FAILED", "IN PROGRESS"], rows)) cli.print(line);
       });
     });
   backfill
@@ -145,8 +149,9 @@ async function launch(cli: Cli, command: Command, options: LaunchOptions): Promi
     }
     const backfill = await launchBackfill(location.defs, {
       ...request,
-      onRun: (result, partitions) => {
-        const label = partitions.length === 1 ? partitions[0] : `${partitions[0]}...${partitions[partitions.length - 1]}`;
+      onRun: (result, partitions, assetKeys) => {
+        // A run of unpartitioned assets (in a backfill mixing partitionings) is named by its assets.
+        const label = partitions.length === 0 ? `${listNames([...assetKeys], 3)} (unpartitioned)` : partitions.length === 1 ? partitions[0] : `${partitions[0]}...${partitions[partitions.length - 1]}`;
         cli.print(`${result.success ? cli.style.green("✓") : cli.style.red("✗")} ${label}  run ${result.runId}${result.success ? "" : ` (${result.run.failureReason ?? (result.run.status === "CANCELED" ? "canceled" : "failed")})`}`);
       },
     });

@@ -1,7 +1,7 @@
 // A recursive-descent parser for the attribute selection grammar (`key:a+ and not tag:pii`), mirroring the reference's.
 import { closestMatches } from "../../core/index.js";
 import { KEYWORDS, show, tokenize, type Token, type TokenType } from "./attribute-lexer.js";
-import { AssetHealthStatus, MAX_DEPTH, andNode, freezeNode, orNode, type SelectionNode } from "./selection-node.js";
+import { AssetHealthStatus, MAX_DEPTH, PARTITIONS_KINDS, andNode, freezeNode, orNode, type PartitionsKind, type SelectionNode } from "./selection-node.js";
 
 /** Where and why a parse failed; positions are offsets into the parsed text. */
 export interface ParseFailure {
@@ -220,6 +220,14 @@ class Parser {
           this.#fail(token, [...HEALTH_STATUSES].map((s) => `\`${s}\``), "`status:` selects assets by their health in the instance; the value is case-insensitive.");
         }
         return freezeNode({ type: "status", status: value as AssetHealthStatus, includeSources: sources });
+      }
+      case "partitions": {
+        const token = this.#peek();
+        const value = this.#value();
+        if (value !== null && !(PARTITIONS_KINDS as readonly string[]).includes(value)) {
+          this.#fail(token, [...PARTITIONS_KINDS, "<null>"].map((k) => `\`${k}\``), "`partitions:` selects assets by the kind of their partitions definition.");
+        }
+        return freezeNode({ type: "partitions", partitions: value as PartitionsKind | null });
       }
       case "column_tag": {
         const key = this.#value();

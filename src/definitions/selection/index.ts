@@ -16,6 +16,7 @@ export {
 export {
   AssetHealthStatus,
   MAX_DEPTH,
+  PARTITIONS_KINDS,
   andNode,
   freezeNode,
   isValidDepth,
@@ -23,6 +24,7 @@ export {
   orNode,
   type AssetCheckKeyRef,
   type IsAttribute,
+  type PartitionsKind,
   type SelectionNode,
   type SelectionNodeType,
 } from "./selection-node.js";

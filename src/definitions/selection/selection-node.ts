@@ -10,6 +10,10 @@ export interface AssetCheckKeyRef {
 /** `is:` values of the attribute grammar. */
 export type IsAttribute = "external" | "materializable";
 
+/** `partitions:` values of the attribute grammar: the kind of an asset's partitions definition (`time` takes in daily, hourly, ...). */
+export const PARTITIONS_KINDS = Object.freeze(["none", "static", "dynamic", "time", "multipartitions"] as const);
+export type PartitionsKind = (typeof PARTITIONS_KINDS)[number];
+
 /**
  * The overall health of an asset, the values `status:` takes (the reference's AssetHealthStatus):
  * the worst of its materialization and check health; UNKNOWN while it has never materialized.
@@ -38,6 +42,8 @@ export type SelectionNode =
   | { readonly type: "owner"; readonly owner: string | null }
   | { readonly type: "is"; readonly attribute: IsAttribute }
   | { readonly type: "codeLocation"; readonly location: string | null }
+  /** `partitions:` — assets by the kind of their partitions definition; `null` (`<null>`) selects none. */
+  | { readonly type: "partitions"; readonly partitions: PartitionsKind | null }
   /** `status:` — assets whose health in an instance is `status`; resolving it needs the instance's answer. */
   | { readonly type: "status"; readonly status: AssetHealthStatus; readonly includeSources: boolean }
   /** An attribute of the grammar that needs state this process does not have (`job:`, `column:`, ...); `text` is its canonical form. */

@@ -80,6 +80,8 @@ class Printer {
         return { text: `is:${node.attribute}`, level: PRIMARY };
       case "codeLocation":
         return { text: `code_location:${node.location === null ? "<null>" : quote(node.location)}`, level: PRIMARY };
+      case "partitions":
+        return { text: `partitions:${node.partitions ?? "<null>"}`, level: PRIMARY };
       case "status":
         return this.#sourced({ text: `status:${node.status}`, level: PRIMARY }, node.includeSources, "status");
       case "unresolvable":
@@ -196,6 +198,7 @@ export function materializableOnly(node: SelectionNode): boolean {
       return true;
     case "keyWildcard":
     case "codeLocation":
+    case "partitions":
     case "unresolvable":
     case "downstream":
     case "upstreamSources":

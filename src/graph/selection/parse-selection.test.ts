@@ -218,7 +218,7 @@ describe("attributes that need more than definitions", () => {
   });
 
   it("parses the other state attributes of the reference and refuses each at resolution", () => {
-    for (const text of ["column:id", "table_name:t", "column_tag:pii=yes", "changed_in_branch:any", "partitions:static", "automation_type:eager", "sensor:s", "schedule:s", "job:j", "not_materialized_in_hours:24"]) {
+    for (const text of ["column:id", "table_name:t", "column_tag:pii=yes", "changed_in_branch:any", "automation_type:eager", "sensor:s", "schedule:s", "job:j", "not_materialized_in_hours:24"]) {
       expect(() => AssetSelection.fromString(text).resolve(defs), text).toThrow(UnsupportedSelectionError);
     }
   });

@@ -4,7 +4,8 @@ import { InvalidDefinitionError } from "../../core/index.js";
 import type { AssetGraph } from "../asset-graph.js";
 import { SelectionNeedsInstanceError, UnsupportedSelectionError } from "./errors.js";
 import { GraphIndex } from "./graph-index.js";
-import type { AssetHealthStatus, SelectionNode } from "../../definitions/index.js";
+import type { AssetHealthStatus, PartitionsKind, SelectionNode } from "../../definitions/index.js";
+import { DynamicPartitionsDefinition, MultiPartitionsDefinition, TimeWindowPartitionsDefinition, type PartitionsDefinition } from "../../partitions/index.js";
 import { wildcardMatcher } from "../../definitions/index.js";
 import { defaultDensePolicy, NodeSet, type DensePolicy } from "./node-set.js";
 import { reach, withoutReachableFromOthers } from "./walk.js";
@@ -127,6 +128,11 @@ class Resolver {
         for (let i = 0; i < n; i++) if ((health.get(graph.ids[i] as string) ?? "UNKNOWN") === node.status) out[i] = 1;
         return this.#sources(NodeSet.fromMask(out, undefined, policy), node.includeSources);
       }
+      case "partitions": {
+        const out = new Uint8Array(n);
+        if (node.partitions !== null) for (let i = 0; i < n; i++) if (partitionsKindOf(graph.specs[i]?.partitionsDef) === node.partitions) out[i] = 1;
+        return NodeSet.fromMask(out, undefined, policy);
+      }
       case "unresolvable":
         throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));
       case "or": {
@@ -202,6 +208,15 @@ class Resolver {
   }
 }
 
+/** The `partitions:` value that selects an asset with this partitions definition. */
+export function partitionsKindOf(def: PartitionsDefinition | undefined): PartitionsKind {
+  if (def === undefined) return "none";
+  if (def instanceof TimeWindowPartitionsDefinition) return "time";
+  if (def instanceof MultiPartitionsDefinition) return "multipartitions";
+  if (def instanceof DynamicPartitionsDefinition) return "dynamic";
+  return "static";
+}
+
 export function unresolvableMessage(attribute: string, text: string): string {
   const why: Record<string, string> = {
     not_materialized_in_hours: "it depends on the materialization history in an instance",
@@ -213,7 +228,6 @@ export function unresolvableMessage(attribute: string, text: string): string {
     column: "column lineage is not recorded in the asset graph",
     column_tag: "column tags are not recorded in the asset graph",
     table_name: "table names are not recorded in the asset graph",
-    partitions: "partitions definitions are not recorded in the asset graph",
   };
   return (
     `${text} cannot be resolved against definitions: ${why[attribute] ?? "this process does not have the information it needs"}. ` +

@@ -7,7 +7,7 @@ import { GraphIndex } from "./graph-index.js";
 import type { SelectionNode } from "../../definitions/index.js";
 import { wildcardToRegExp } from "../../definitions/index.js";
 
-import { unresolvableMessage, type ResolveOptions } from "./resolve-selection.js";
+import { partitionsKindOf, unresolvableMessage, type ResolveOptions } from "./resolve-selection.js";
 import type { Adjacency } from "./graph-index.js";
 
 
@@ -120,6 +120,11 @@ class Resolver {
         const out = new Uint8Array(n);
         for (let i = 0; i < n; i++) if ((health.get(graph.ids[i] as string) ?? "UNKNOWN") === node.status) out[i] = 1;
         return this.#sources(out, node.includeSources);
+      }
+      case "partitions": {
+        const out = new Uint8Array(n);
+        if (node.partitions !== null) for (let i = 0; i < n; i++) if (partitionsKindOf(graph.specs[i]?.partitionsDef) === node.partitions) out[i] = 1;
+        return out;
       }
       case "unresolvable":
         throw new UnsupportedSelectionError(node.attribute, unresolvableMessage(node.attribute, node.text));

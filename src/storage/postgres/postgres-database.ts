@@ -131,8 +131,9 @@ export class PostgresDatabase {
   async query<R extends QueryResultRow>(text: string, values?: unknown[], name?: string): Promise<R[]> {
     await this.ready();
     // A read that met a connection the server had just dropped (a restart) changed nothing, so it is sent again on
-    // a new connection, which waits for the server like any connect; a write is not: it may have committed.
-    const retries = isReadOnly(text) ? 1 : 0;
+    // another connection, which waits for the server like any connect; a write is not (it may have committed)
+    // unless the driver never sent it.
+    const readOnly = isReadOnly(text);
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect();
       let lost: Error | undefined;
@@ -141,7 +142,7 @@ export class PostgresDatabase {
       } catch (error) {
         if (!isConnectionLoss(error)) throw scrubError(error, this.#password);
         lost = error as Error;
-        if (attempt >= retries || this.guard.closed) throw this.unreachable(error, "querying");
+        if (attempt >= RESENDS || !(readOnly || neverSent(error)) || this.guard.closed) throw this.unreachable(error, "querying");
       } finally {
         // A connection that broke mid-query is discarded, not handed to the next caller.
         client.release(lost);
@@ -152,22 +153,33 @@ export class PostgresDatabase {
   /** Runs `fn` in one transaction; `begin` may take locks in the same round trip. */
   async transaction<T>(fn: (client: PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     await this.ready();
-    const client = await this.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query(begin);
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      if (isConnectionLoss(error)) throw this.unreachable(error, "querying");
-      throw scrubError(error, this.#password);
-    } finally {
-      // A connection that could not even roll back is not given to the next caller.
-      client.release(broken);
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      let begun = false;
+      try {
+        await client.query(begin);
+        begun = true;
+        const result = await fn(client);
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        if (!begun && isConnectionLoss(error)) {
+          // The server dropped the connection before the transaction began (a restart): nothing was done, so the
+          // whole transaction is tried once more on a new connection, which waits for the server.
+          broken = error as Error;
+          if (attempt >= RESENDS || this.guard.closed) throw this.unreachable(error, "querying");
+          continue;
+        }
+        await client.query("ROLLBACK").catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        if (isConnectionLoss(error)) throw this.unreachable(error, "querying");
+        throw scrubError(error, this.#password);
+      } finally {
+        // A connection that could not even roll back is not given to the next caller.
+        client.release(broken);
+      }
     }
   }
 
@@ -290,6 +302,14 @@ function isConnectionLoss(error: unknown): boolean {
 /** A plain SELECT (no data-modifying CTE, no row lock): sending it twice is the same as sending it once. */
 function isReadOnly(text: string): boolean {
   return /^\s*SELECT\b/i.test(text) && !/\b(INSERT|UPDATE|DELETE|FOR\s+UPDATE|FOR\s+SHARE|nextval|pg_advisory)/i.test(text);
+}
+
+/** A restart leaves every idle pooled connection dead, and each is found out only by using it: a few tries. */
+const RESENDS = 5;
+
+/** The driver refused to send on a connection it already knew was broken: the server never saw the statement. */
+function neverSent(error: unknown): boolean {
+  return error instanceof Error && /not queryable/i.test(error.message);
 }
 
 /** A server restarting or failing over: refused connections, "starting up", "shutting down", a reset handshake. */

@@ -8,6 +8,7 @@ import { TableSchemaView, type MetadataEntries } from "./asset/TableSchemaView.j
 import { AutomationView, type Evaluation } from "./asset/AutomationView.js";
 import { MetadataPlots, type AssetEvent } from "./asset/MetadataPlots.js";
 import { PartitionBar, stateAt, type PartitionHealth } from "./asset/PartitionBar.js";
+import { attemptState } from "./lineage/asset-status.js";
 import "./asset.css";
 
 interface CheckData {
@@ -40,6 +41,7 @@ interface AssetData {
   staleCauses: { key: AssetKeyData; category: string; reason: string; dependency: AssetKeyData | null }[];
   latestMaterialization: AssetEvent | null;
   latestObservation: AssetEvent | null;
+  latestMaterializationAttempt: { runId: string; status: string } | null;
   checks: CheckData[];
   partitionHealth: PartitionHealth | null;
   materializations: { events: AssetEvent[] };
@@ -54,7 +56,7 @@ const ASSET = `query AssetPage($selection: String) {
     isPartitioned partitionsDescription backfillPolicy definitionMetadata isExecutable isObservable automationConditionLabel jobNames
     dependencyKeys { path } dependedByKeys { path }
     staleStatus staleCauses { key { path } category reason dependency { path } }
-    latestMaterialization { ${EVENT} } latestObservation { ${EVENT} }
+    latestMaterialization { ${EVENT} } latestObservation { ${EVENT} } latestMaterializationAttempt { runId status }
     checks { name description blocking latestExecution { runId timestamp passed severity metadata } }
     partitionHealth { numPartitions runs }
     materializations(limit: 200) { events { ${EVENT} } }
@@ -327,11 +329,21 @@ export function Asset(props: { assetKey: string; partition?: string }) {
 
   const latest = asset.latestMaterialization;
   const health = asset.partitionHealth;
+  // Said as the lineage and the catalog say it: the latest attempt first, then staleness.
+  const attempt = attemptState(asset.latestMaterializationAttempt?.status);
+  const status = attempt ? attempt.toUpperCase() : latest ? (asset.staleStatus ?? "UNKNOWN") : "MISSING";
   return (
     <div className="page asset-page">
       <div className="asset-head">
         <h1>{assetKey}</h1>
-        <span className={`badge status-${(asset.staleStatus ?? "unknown").toLowerCase()}`}>{latest ? (asset.staleStatus ?? "UNKNOWN") : "MISSING"}</span>
+        <span className={`badge status-${status.toLowerCase()}`} role="status" aria-label="Asset status">
+          {status}
+        </span>
+        {attempt && (
+          <a href={`#/runs/${asset.latestMaterializationAttempt?.runId ?? ""}`} className="muted">
+            {attempt === "failed" ? "Failed in" : "Running in"} run {asset.latestMaterializationAttempt?.runId.slice(0, 8)}
+          </a>
+        )}
         {asset.checks.length > 0 && <span className="badge">{asset.checks.length} checks</span>}
         <span className="spacer" />
         <span className={`badge badge-${connection}`} role="status" aria-label="Live updates" title="Updates as the asset's status moves, over the API's subscription">

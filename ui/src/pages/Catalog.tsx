@@ -6,6 +6,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
+import { attemptState } from "./lineage/asset-status.js";
 import "./asset.css";
 
 export interface CatalogAsset {
@@ -18,10 +19,11 @@ export interface CatalogAsset {
   staleStatus: string | null;
   checkStatus: string | null;
   latestMaterialization: { timestamp: number; runId: string } | null;
+  latestMaterializationAttempt: { status: string; runId: string } | null;
 }
 
 const CATALOG = `query Catalog {
-  assetNodes { key { path } groupName kinds owners tags { key value } description staleStatus checkStatus latestMaterialization { timestamp runId } }
+  assetNodes { key { path } groupName kinds owners tags { key value } description staleStatus checkStatus latestMaterialization { timestamp runId } latestMaterializationAttempt { status runId } }
 }`;
 
 const CHANGES = `subscription CatalogChanges { assetStatusChanged { assets { assetKey { path } } } }`;
@@ -33,7 +35,7 @@ function changedQuery(keys: readonly AssetKeyData[]): { query: string; variables
   const variables: Record<string, string> = {};
   const fields = keys.map((key, i) => {
     variables[`s${i}`] = `key:"${keyString(key).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-    return `a${i}: assetNodes(selection: $s${i}) { key { path } staleStatus checkStatus latestMaterialization { timestamp runId } }`;
+    return `a${i}: assetNodes(selection: $s${i}) { key { path } staleStatus checkStatus latestMaterialization { timestamp runId } latestMaterializationAttempt { status runId } }`;
   });
   return { query: `query CatalogChanged(${keys.map((_, i) => `$s${i}: String`).join(", ")}) { ${fields.join(" ")} }`, variables };
 }
@@ -42,8 +44,12 @@ export const FILTERS = ["group", "kind", "owner", "tag", "status", "check"] as c
 export type FilterName = (typeof FILTERS)[number];
 export type Filters = { q: string } & Record<FilterName, string>;
 
-/** The asset's status in the catalog: missing until materialized, then what staleness says. */
-export const statusOf = (a: CatalogAsset) => (a.latestMaterialization ? (a.staleStatus ?? "UNKNOWN") : "MISSING");
+/** The asset's status in the catalog, as the lineage says it: running or failed from its latest attempt, else missing until materialized, then what staleness says. */
+export const statusOf = (a: CatalogAsset) => {
+  const attempt = attemptState(a.latestMaterializationAttempt?.status);
+  if (attempt) return attempt.toUpperCase();
+  return a.latestMaterialization ? (a.staleStatus ?? "UNKNOWN") : "MISSING";
+};
 
 /** The values an asset has for a filter (several for kinds, owners and tags). */
 export function valuesOf(asset: CatalogAsset, filter: FilterName): string[] {
@@ -141,11 +147,11 @@ export function Catalog(props: { query: string }) {
       if (keys.length > MAX_PATCHED) return loadAll();
       const { query, variables } = changedQuery(keys);
       try {
-        const data = await gql<Record<string, Pick<CatalogAsset, "key" | "staleStatus" | "checkStatus" | "latestMaterialization">[]>>(query, variables);
+        const data = await gql<Record<string, Pick<CatalogAsset, "key" | "staleStatus" | "checkStatus" | "latestMaterialization" | "latestMaterializationAttempt">[]>>(query, variables);
         const fresh = new Map(Object.values(data).flat().map((a) => [keyString(a.key), a]));
         setAssets((current) => current?.map((a) => {
           const changed = fresh.get(keyString(a.key));
-          return changed ? { ...a, staleStatus: changed.staleStatus, checkStatus: changed.checkStatus, latestMaterialization: changed.latestMaterialization } : a;
+          return changed ? { ...a, ...changed, key: a.key } : a;
         }));
       } catch {
         // The next change, or a reconnection, reads again.

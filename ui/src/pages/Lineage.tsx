@@ -2,13 +2,13 @@
 // (keys, groups, edges: the least the server has to answer), so names are on screen before the statuses, which follow
 // in a second query and again whenever a run moves. Zoomed out, the assets are drawn on one canvas (thousands of
 // rectangles, no DOM); zoomed in, the assets in view are buttons named by their keys. Arrow keys move along the lineage.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow } from "../live.js";
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type LayoutInput, type Rect } from "../layout/layered-layout.js";
 import { useLayout } from "../layout/use-layout.js";
-import { STATUS_LABELS, assetStatus, checkFailing, runStates, type AssetStatus, type StatusFacts } from "./lineage/asset-status.js";
+import { STATUS_LABELS, assetStatus, checkFailing, type AssetStatus, type StatusFacts } from "./lineage/asset-status.js";
 import { SelectionBox, resolveSelection, type SelectionProblem } from "./lineage/SelectionBox.js";
 import type { Vocabulary } from "./lineage/selection-complete.js";
 import "./lineage/lineage.css";
@@ -24,25 +24,20 @@ interface StatusNode {
   staleStatus: string | null;
   checkStatus: string | null;
   latestMaterialization: { timestamp: number } | null;
+  latestMaterializationAttempt: { status: string } | null;
   kinds: string[];
   owners: string[];
   tags: { key: string; value: string }[];
   locationName: string;
 }
 
-interface RunNode {
-  status: string;
-  startTime: number | null;
-  createTime: number;
-  assetSelection: AssetKeyData[];
-}
-
 const GRAPH = `query LineageGraph { assetNodes { key { path } groupName dependencyKeys { path } } }`;
 
 const STATUSES = `query LineageStatuses {
-  assetNodes { key { path } staleStatus checkStatus latestMaterialization { timestamp } kinds owners tags { key value } locationName }
-  active: runs(filter: { statuses: [QUEUED, STARTING, STARTED, CANCELING] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
-  failed: runs(filter: { statuses: [FAILURE] }, limit: 200) { runs { status startTime createTime assetSelection { path } } }
+  assetNodes {
+    key { path } staleStatus checkStatus latestMaterialization { timestamp } latestMaterializationAttempt { status }
+    kinds owners tags { key value } locationName
+  }
 }`;
 
 const RUN_MOVES = `subscription LineageRunMoves { runStatusChanged { runId status } }`;
@@ -86,11 +81,25 @@ function visible(rect: Rect, view: View, width: number, height: number, margin =
 const transformOf = (view: View): string => `translate(${view.x},${view.y}) scale(${view.scale})`;
 
 /**
+ * What depends on the view on screen and is set on the elements directly (between React's renders too): the drawn
+ * elements' transform, and on the overview side of the threshold the class that hides the assets React drew for a
+ * closer view and the scale that keeps group titles legible (see lineage.css).
+ */
+function showView(svg: SVGSVGElement | null, world: SVGGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
+  world?.setAttribute("transform", transformOf(view));
+  svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
+  svg?.style.setProperty("--inverse-scale", String(1 / view.scale));
+  canvas?.setAttribute("data-scale", view.scale.toFixed(3));
+}
+
+/**
  * Whether `next` can be shown by moving what `rendered` drew (elements drawn `margin` beyond the screen) without
  * drawing other elements: same side of the canvas threshold, similar scale, and the screen still inside the drawn area.
  */
 function coveredBy(next: View, rendered: View, width: number, height: number, margin: number): boolean {
   if (next.scale >= ASSETS_FROM_SCALE !== rendered.scale >= ASSETS_FROM_SCALE) return false;
+  // On the overview side React draws every group and no asset, whatever the view: nothing to render.
+  if (next.scale < ASSETS_FROM_SCALE) return true;
   const ratio = next.scale / rendered.scale;
   if (ratio < 0.8 || ratio > 1.25) return false;
   // The screen's corners in layout coordinates, then in the rendered view's screen coordinates.
@@ -111,7 +120,7 @@ function collapsedFromAddress(): Collapsed {
 
 export function Lineage() {
   const [assets, setAssets] = useState<GraphNode[] | undefined>();
-  const [statusNodes, setStatusNodes] = useState<{ nodes: StatusNode[]; runs: RunNode[] } | undefined>();
+  const [statusNodes, setStatusNodes] = useState<{ nodes: StatusNode[] } | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [selectionText, setSelectionText] = useState(() => hashQuery().get("selection") ?? "");
   const [problem, setProblem] = useState<SelectionProblem | undefined>();
@@ -126,6 +135,7 @@ export function Lineage() {
   const [view, setViewState] = useState<View | undefined>();
   const live = useRef<View | undefined>(undefined);
   const world = useRef<SVGGElement>(null);
+  const svg = useRef<SVGSVGElement>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const setView = (next: View | undefined) => {
     live.current = next;
@@ -138,10 +148,10 @@ export function Lineage() {
   const fitNextLayout = useRef(false);
 
   const loadStatuses = useCallback(() => {
-    gql<{ assetNodes: StatusNode[]; active: { runs: RunNode[] }; failed: { runs: RunNode[] } }>(STATUSES)
+    gql<{ assetNodes: StatusNode[] }>(STATUSES)
       .then((data) => {
         performance.mark("lineage-statuses-received");
-        setStatusNodes({ nodes: data.assetNodes, runs: [...data.active.runs, ...data.failed.runs] });
+        setStatusNodes({ nodes: data.assetNodes });
       })
       .catch(() => undefined);
   }, []);
@@ -215,17 +225,16 @@ export function Lineage() {
     if (!assets) return undefined;
     const facts = new Map<string, StatusFacts>();
     for (const node of statusNodes?.nodes ?? []) {
-      facts.set(keyString(node.key), { latestMaterialization: node.latestMaterialization?.timestamp, staleStatus: node.staleStatus, checkStatus: node.checkStatus });
+      facts.set(keyString(node.key), {
+        latestMaterialization: node.latestMaterialization?.timestamp,
+        staleStatus: node.staleStatus,
+        checkStatus: node.checkStatus,
+        attemptStatus: node.latestMaterializationAttempt?.status ?? null,
+      });
     }
-    const latest = new Map([...facts].map(([key, f]) => [key, f.latestMaterialization]));
-    const fromRuns = runStates(
-      (statusNodes?.runs ?? []).map((r) => ({ ...r, assetSelection: r.assetSelection.map(keyString) })),
-      latest,
-    );
     return assets.map((a) => {
-      const key = keyString(a.key);
-      const f = facts.get(key);
-      return { status: assetStatus(f, fromRuns.get(key)), checkFailing: checkFailing(f) };
+      const f = facts.get(keyString(a.key));
+      return { status: assetStatus(f), checkFailing: checkFailing(f) };
     });
   }, [assets, statusNodes]);
 
@@ -242,9 +251,19 @@ export function Lineage() {
     };
   }, [assets, statusNodes, groupNames]);
 
-  const zoomToFit = useCallback(() => {
-    if (layout) setView(fit(layout, size.width, size.height));
-  }, [layout, size]); // eslint-disable-line react-hooks/exhaustive-deps -- setView only writes
+  // The fitted view is on screen in the frame after the click: the overview canvas draws every group and asset at once,
+  // and React's render for the new view (dropping the assets drawn up close, adding the other groups' titles) follows
+  // as a transition once that frame is painted.
+  const zoomToFit = () => {
+    if (!layout) return;
+    const next = fit(layout, size.width, size.height);
+    live.current = next;
+    showView(svg.current, world.current, overview.current, next);
+    drawOverview();
+    clearTimeout(settle.current);
+    // After the frame is painted: React's render, even sliced, would otherwise run before it and delay it.
+    if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) requestAnimationFrame(() => setTimeout(() => startTransition(() => setViewState(live.current)), 0));
+  };
   useEffect(() => {
     if (!layout || view || size.width === 0) return;
     const whole = fit(layout, size.width, size.height);
@@ -318,11 +337,13 @@ export function Lineage() {
 
   const moveTo = (next: View) => {
     live.current = next;
-    world.current?.setAttribute("transform", transformOf(next));
+    showView(svg.current, world.current, overview.current, next);
     drawOverview();
     clearTimeout(settle.current);
     if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) setViewState(next);
-    else settle.current = setTimeout(() => setViewState(live.current), 150);
+    // Up close, React draws again once the motion stops (the assets near the new view); in the overview nothing it
+    // draws depends on the view, so a stop costs no render.
+    else if (next.scale >= ASSETS_FROM_SCALE) settle.current = setTimeout(() => setViewState(live.current), 150);
   };
 
   const onWheel = (event: WheelEvent) => {
@@ -383,6 +404,18 @@ export function Lineage() {
     if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
+    // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
+    const dark = document.documentElement.dataset.theme === "dark";
+    context.lineWidth = 1 / view.scale;
+    context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
+    for (const group of layout.groups) {
+      if (!visible(group, view, size.width, size.height)) continue;
+      context.fillStyle = dark ? "#1b2130" : "#eef1f6";
+      context.globalAlpha = group.collapsed ? 1 : 0.35;
+      context.fillRect(group.x, group.y, group.width, group.height);
+      context.globalAlpha = 1;
+      context.strokeRect(group.x, group.y, group.width, group.height);
+    }
     let last: string | undefined;
     layout.nodes.forEach((rect, i) => {
       if (!rect || !visible(rect, view, size.width, size.height)) return;
@@ -396,7 +429,7 @@ export function Lineage() {
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
-    if (live.current) world.current?.setAttribute("transform", transformOf(live.current));
+    if (live.current) showView(svg.current, world.current, overview.current, live.current);
   });
 
   if (error) return <p role="alert">{error}</p>;
@@ -451,18 +484,18 @@ export function Lineage() {
         onPointerUp={onPointerUp}
         onPointerLeave={onPointerUp}
       >
-        <canvas ref={overview} className="overview" aria-hidden="true" data-scale={view?.scale.toFixed(3)} />
+        <canvas ref={overview} className="overview" aria-hidden="true" />
         {!assets || !layout || !view ? (
           <p role="status">Laying out the lineage…</p>
         ) : assets.length === 0 ? (
           <p role="status">No assets are defined in the workspace.</p>
         ) : (
-          <svg aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
+          <svg ref={svg} aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
             <g ref={world} transform={transformOf(view)}>
               {layout.groups.map((group) =>
-                visible(group, view, size.width, size.height, MARGIN) ? (
+                !showAssets || visible(group, view, size.width, size.height, MARGIN) ? (
                   <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
-                    <rect className={showAssets || group.collapsed ? "group-box" : "group-box group-box-overview"} x={group.x} y={group.y} width={group.width} height={group.height} />
+                    <rect className="group-box" x={group.x} y={group.y} width={group.width} height={group.height} />
                     <text
                       className="group-title"
                       x={group.x + 12}
@@ -471,7 +504,7 @@ export function Lineage() {
                       aria-label={`${group.collapsed ? "Expand" : "Collapse"} group ${group.name}`}
                       aria-expanded={!group.collapsed}
                       tabIndex={0}
-                      style={showAssets ? undefined : { fontSize: Math.min(14 / view.scale, group.height / 3) }}
+                      style={{ "--title-cap": `${group.height / 3}px` } as CSSProperties}
                       onClick={() => toggleGroup(group.name)}
                       onKeyDown={(event) => event.key === "Enter" && toggleGroup(group.name)}
                     >

@@ -2,12 +2,12 @@
 // type and text; only the rows in view are in the page, so a run of 100,000 events scrolls like one of ten), what its
 // steps wrote to stdout and stderr, and its actions. The log follows the run over the API's subscription from the last
 // event read; a badge says whether the view is live, and a banner says so at once when the connection drops.
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
-import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
+import { ApiError, gql, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
 import { ComputeLogs } from "./run/ComputeLogs.js";
+import { EventLog } from "./run/EventLog.js";
 import { StepTracker, retriesOf, type StepSpan } from "./run/steps.js";
 import "./run/run.css";
 
@@ -47,7 +47,6 @@ const REEXECUTE = `mutation ReexecuteFromRunPage($runId: ID!, $strategy: Reexecu
 }`;
 
 const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
-const ROW_HEIGHT = 26;
 
 export function Run({ runId }: { runId: string }) {
   const [run, setRun] = useState<RunData | undefined>();
@@ -227,7 +226,7 @@ export function Run({ runId }: { runId: string }) {
           </div>
         ))}
       </section>
-      <ComputeLogs runId={runId} steps={spans.filter((s) => s.attempts.length > 0).map((s) => s.key)} eventCount={count} finished={finished} />
+      <ComputeLogs runId={runId} steps={spans.filter((s) => s.attempts.length > 0).map((s) => s.key)} finished={finished} />
       <div className="toolbar" role="search" aria-label="Filter the log">
         <select aria-label="Step" value={stepFilter} onChange={(e) => setStepFilter(e.target.value)}>
           <option value="">All steps</option>
@@ -250,58 +249,3 @@ export function Run({ runId }: { runId: string }) {
     </div>
   );
 }
-
-/**
- * The log's rows in view (and a few beyond), in their own component so that a scroll renders only them. New events
- * keep the newest in view while the reader is at the bottom; scrolling up stops that until they return.
- */
-const EventLog = memo(function EventLog({ events, count }: { events: readonly RunEventData[]; count: number }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const follows = useRef(true);
-  const virtualizer = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  useLayoutEffect(() => {
-    if (follows.current && events.length > 0) virtualizer.scrollToIndex(events.length - 1, { align: "end" });
-  }, [events.length, count]); // eslint-disable-line react-hooks/exhaustive-deps -- on new rows only
-  const rows = virtualizer.getVirtualItems();
-  const before = rows[0]?.start ?? 0;
-  const after = virtualizer.getTotalSize() - (rows[rows.length - 1]?.end ?? 0);
-  return (
-    <div
-      className="log-scroll"
-      ref={scroller}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        follows.current = el.scrollHeight - el.scrollTop - el.clientHeight < ROW_HEIGHT * 2;
-      }}
-    >
-      <table className="log" aria-label="Event log" aria-rowcount={events.length + 1}>
-        <thead>
-          <tr>
-            <th>Time</th>
-            <th>Step</th>
-            <th>Event</th>
-            <th>Message</th>
-          </tr>
-        </thead>
-        <tbody>
-          {before > 0 && <tr aria-hidden="true" style={{ height: before }} />}
-          {rows.map((row) => {
-            const e = events[row.index] as RunEventData;
-            return (
-              <tr key={row.index} aria-rowindex={row.index + 2} className={e.level === "ERROR" ? "log-error" : undefined} style={{ height: ROW_HEIGHT }}>
-                <td>{new Date(e.timestamp).toISOString().slice(11, 23)}</td>
-                <td>{e.stepKey ?? ""}</td>
-                <td>{e.eventType}</td>
-                <td>
-                  {e.assetKey ? `${keyString(e.assetKey)}: ` : ""}
-                  {e.message ?? ""}
-                </td>
-              </tr>
-            );
-          })}
-          {after > 0 && <tr aria-hidden="true" style={{ height: after }} />}
-        </tbody>
-      </table>
-    </div>
-  );
-});

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { columnsOf, countsOf, stateAt, type PartitionHealth } from "./PartitionBar.js";
 import { diffTrees, reasons, type TreeNode } from "./AutomationView.js";
-import { filtersFromQuery, matches, type CatalogAsset } from "../Catalog.js";
+import { filtersFromQuery, matches, statusOf, type CatalogAsset } from "../Catalog.js";
 
 describe("partitions health bar", () => {
   const health: PartitionHealth = { numPartitions: 10, runs: [0, 2, 1, 5, 5, 2, 7, 8, 3] };
@@ -70,6 +70,7 @@ describe("catalog filters", () => {
     staleStatus: "STALE",
     checkStatus: "FAILED",
     latestMaterialization: { timestamp: 1, runId: "r" },
+    latestMaterializationAttempt: { status: "MATERIALIZED", runId: "r" },
   };
 
   it("reads the filters from the address and matches every one of them", () => {
@@ -79,5 +80,12 @@ describe("catalog filters", () => {
     expect(matches(asset, { ...filters, owner: "team:other" })).toBe(false);
     expect(matches({ ...asset, latestMaterialization: null }, filters)).toBe(false);
     expect(matches(asset, filtersFromQuery("q=shop/ord"))).toBe(true);
+  });
+
+  it("says failed or running from the latest attempt, before staleness", () => {
+    expect(statusOf({ ...asset, latestMaterializationAttempt: { status: "FAILED", runId: "f" } })).toBe("FAILED");
+    expect(statusOf({ ...asset, latestMaterialization: null, latestMaterializationAttempt: { status: "IN_PROGRESS", runId: "g" } })).toBe("RUNNING");
+    expect(statusOf(asset)).toBe("STALE");
+    expect(matches({ ...asset, latestMaterializationAttempt: { status: "FAILED", runId: "f" } }, filtersFromQuery("status=FAILED"))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
-// The lineage's status of an asset, from the facts the page fetches after the graph: its latest materialization and
-// staleness, its checks, and the runs in progress or failed that planned it. "failed" and "running" say what happened
+// An asset's status, from the facts the pages fetch: its latest materialization and staleness, its checks, and its
+// latest materialization attempt as the API reads it (however old the run). "failed" and "running" say what happened
 // since the asset was last materialized; a failing check is shown on top of any of them (an asset can be fresh with a
-// failing check).
+// failing check). The lineage, the catalog and the asset page all say it the same way.
 
 export type AssetStatus = "fresh" | "stale" | "missing" | "failed" | "running" | "unknown";
 
@@ -20,38 +20,21 @@ export interface StatusFacts {
   readonly staleStatus: string | null;
   /** FAILED, WARN, PASSED, NOT_EVALUATED; null without checks. */
   readonly checkStatus: string | null;
+  /** The status of the asset's latest materialization attempt (IN_PROGRESS, FAILED, MATERIALIZED, ...); null when never attempted. */
+  readonly attemptStatus?: string | null;
 }
 
-export interface RunFacts {
-  readonly status: string;
-  readonly startTime: number | null;
-  readonly createTime: number;
-  readonly assetSelection: readonly string[];
+/** The state the asset's latest materialization attempt puts it in, from the API's attempt status: running or failed, else none. */
+export function attemptState(attemptStatus: string | null | undefined): "running" | "failed" | undefined {
+  if (attemptStatus === "IN_PROGRESS") return "running";
+  if (attemptStatus === "FAILED") return "failed";
+  return undefined;
 }
 
-const IN_PROGRESS = new Set(["QUEUED", "STARTING", "STARTED", "CANCELING", "NOT_STARTED"]);
-
-/** Per asset key, what the runs say: running while a run that planned it is in progress; failed when a failed run planned it after its latest materialization. */
-export function runStates(runs: readonly RunFacts[], latest: ReadonlyMap<string, number | undefined>): Map<string, "running" | "failed"> {
-  const states = new Map<string, "running" | "failed">();
-  for (const run of runs) {
-    if (IN_PROGRESS.has(run.status)) for (const key of run.assetSelection) states.set(key, "running");
-  }
-  for (const run of runs) {
-    if (run.status !== "FAILURE") continue;
-    const at = run.startTime ?? run.createTime;
-    for (const key of run.assetSelection) {
-      if (states.has(key)) continue;
-      const materialized = latest.get(key);
-      if (materialized === undefined || materialized < at) states.set(key, "failed");
-    }
-  }
-  return states;
-}
-
-export function assetStatus(facts: StatusFacts | undefined, fromRuns: "running" | "failed" | undefined): AssetStatus {
+export function assetStatus(facts: StatusFacts | undefined): AssetStatus {
   if (!facts) return "unknown";
-  if (fromRuns) return fromRuns;
+  const attempt = attemptState(facts.attemptStatus);
+  if (attempt) return attempt;
   if (facts.latestMaterialization === undefined) return "missing";
   return facts.staleStatus === "STALE" ? "stale" : "fresh";
 }

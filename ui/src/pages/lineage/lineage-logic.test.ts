@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assetStatus, checkFailing, runStates } from "./asset-status.js";
+import { assetStatus, checkFailing } from "./asset-status.js";
 import { apply, complete, type Vocabulary } from "./selection-complete.js";
 
 const vocabulary: Vocabulary = {
@@ -42,35 +42,18 @@ describe("selection completion", () => {
 });
 
 describe("lineage status", () => {
-  const latest = new Map<string, number | undefined>([
-    ["a", 1000],
-    ["b", undefined],
-    ["c", 5000],
-  ]);
-
-  it("marks assets of runs in progress running, and of a failed run since their latest materialization failed", () => {
-    const states = runStates(
-      [
-        { status: "STARTED", startTime: 6000, createTime: 6000, assetSelection: ["c"] },
-        { status: "FAILURE", startTime: 2000, createTime: 2000, assetSelection: ["a", "b", "c"] },
-      ],
-      latest,
-    );
-    expect(states.get("c")).toBe("running");
-    expect(states.get("a")).toBe("failed");
-    expect(states.get("b")).toBe("failed");
-  });
-
-  it("does not mark failed an asset materialized after the failed run", () => {
-    expect(runStates([{ status: "FAILURE", startTime: 2000, createTime: 2000, assetSelection: ["c"] }], latest).get("c")).toBeUndefined();
+  it("says running or failed from the latest materialization attempt, before staleness", () => {
+    expect(assetStatus({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: null, attemptStatus: "IN_PROGRESS" })).toBe("running");
+    expect(assetStatus({ latestMaterialization: undefined, staleStatus: "MISSING", checkStatus: null, attemptStatus: "FAILED" })).toBe("failed");
+    expect(assetStatus({ latestMaterialization: 1, staleStatus: "STALE", checkStatus: null, attemptStatus: "MATERIALIZED" })).toBe("stale");
+    expect(assetStatus({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: null, attemptStatus: "NOT_MATERIALIZED" })).toBe("fresh");
   });
 
   it("says fresh, stale or missing from staleness, and a failing check on top", () => {
-    expect(assetStatus({ latestMaterialization: undefined, staleStatus: "MISSING", checkStatus: null }, undefined)).toBe("missing");
-    expect(assetStatus({ latestMaterialization: 1, staleStatus: "STALE", checkStatus: null }, undefined)).toBe("stale");
-    expect(assetStatus({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: "FAILED" }, undefined)).toBe("fresh");
-    expect(assetStatus({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: null }, "failed")).toBe("failed");
-    expect(assetStatus(undefined, undefined)).toBe("unknown");
+    expect(assetStatus({ latestMaterialization: undefined, staleStatus: "MISSING", checkStatus: null })).toBe("missing");
+    expect(assetStatus({ latestMaterialization: 1, staleStatus: "STALE", checkStatus: null })).toBe("stale");
+    expect(assetStatus({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: "FAILED" })).toBe("fresh");
+    expect(assetStatus(undefined)).toBe("unknown");
     expect(checkFailing({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: "FAILED" })).toBe(true);
     expect(checkFailing({ latestMaterialization: 1, staleStatus: "FRESH", checkStatus: "WARN" })).toBe(false);
   });

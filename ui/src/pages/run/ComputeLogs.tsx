@@ -1,9 +1,10 @@
-// What a step wrote to stdout and stderr, read from the API a chunk at a time from the last cursor: again each time
-// the run's log moves (a step that prints also emits events) and once the run has finished.
-import { useEffect, useRef, useState } from "react";
-import { gql } from "../../api.js";
+// What a step wrote to stdout and stderr, over the API's computeLogs subscription: what is written so far from the
+// start, then each write as it lands (no polling, no reload), until the run has finished and all is shown. A dropped
+// stream is opened again from the last cursor, so nothing is shown twice or missed.
+import { useEffect, useState } from "react";
+import { follow, type Connection } from "../../live.js";
 
-const COMPUTE_LOGS = `query RunComputeLogs($runId: ID!, $stepKey: String!, $ioType: ComputeIOType!, $cursor: String) {
+const COMPUTE_LOGS = `subscription RunComputeLogs($runId: ID!, $stepKey: String!, $ioType: ComputeIOType!, $cursor: String) {
   computeLogs(runId: $runId, stepKey: $stepKey, ioType: $ioType, cursor: $cursor) { data cursor complete }
 }`;
 
@@ -13,61 +14,37 @@ const KEEP = 2_000_000;
 interface Props {
   readonly runId: string;
   readonly steps: readonly string[];
-  /** Changes whenever new events arrived: a cue to read on from the cursor. */
-  readonly eventCount: number;
   readonly finished: boolean;
 }
 
-export function ComputeLogs({ runId, steps, eventCount, finished }: Props) {
+export function ComputeLogs({ runId, steps, finished }: Props) {
   const [step, setStep] = useState<string | undefined>(undefined);
   const [stream, setStream] = useState<"STDOUT" | "STDERR">("STDOUT");
   const [text, setText] = useState("");
+  const [complete, setComplete] = useState(false);
+  const [connection, setConnection] = useState<Connection>("connecting");
   const [problem, setProblem] = useState<string | undefined>();
-  const cursor = useRef<string | null>(null);
-  const reading = useRef(false);
-  const again = useRef(false);
   const chosen = step ?? steps[0];
-  // What to read, for a read that began before the choice changed: its answer is dropped.
-  const target = useRef({ chosen, stream, generation: 0 });
 
   useEffect(() => {
-    target.current = { chosen, stream, generation: target.current.generation + 1 };
-    cursor.current = null;
     setText("");
+    setComplete(false);
     setProblem(undefined);
-  }, [chosen, stream]);
-
-  const read = async (): Promise<void> => {
-    if (reading.current) {
-      again.current = true;
-      return;
-    }
-    const { chosen: stepKey, stream: ioType, generation } = target.current;
-    if (!stepKey) return;
-    reading.current = true;
-    try {
-      for (;;) {
-        const { computeLogs } = await gql<{ computeLogs: { data: string; cursor: string; complete: boolean } }>(COMPUTE_LOGS, { runId, stepKey, ioType, cursor: cursor.current });
-        if (generation !== target.current.generation) break;
-        cursor.current = computeLogs.cursor;
+    if (!chosen) return;
+    let cursor: string | null = null;
+    return follow<{ computeLogs: { data: string; cursor: string; complete: boolean } }>({
+      query: COMPUTE_LOGS,
+      variables: () => ({ runId, stepKey: chosen, ioType: stream, cursor }),
+      onData: ({ computeLogs }) => {
+        cursor = computeLogs.cursor;
         if (computeLogs.data) setText((previous) => (previous + computeLogs.data).slice(-KEEP));
+        setComplete(computeLogs.complete);
         setProblem(undefined);
-        if (computeLogs.data === "" || computeLogs.complete) break;
-      }
-    } catch (e) {
-      if (generation === target.current.generation) setProblem(e instanceof Error ? e.message : String(e));
-    } finally {
-      reading.current = false;
-    }
-    if (again.current || generation !== target.current.generation) {
-      again.current = false;
-      await read();
-    }
-  };
-
-  useEffect(() => {
-    void read();
-  }, [runId, chosen, stream, eventCount, finished]); // eslint-disable-line react-hooks/exhaustive-deps -- read is the same work each time
+      },
+      onErrors: (messages) => setProblem(messages.join(" ")),
+      onConnection: setConnection,
+    });
+  }, [runId, chosen, stream]);
 
   return (
     <section aria-label="Compute logs" className="compute-logs">
@@ -86,11 +63,12 @@ export function ComputeLogs({ runId, steps, eventCount, finished }: Props) {
             </label>
           ))}
         </span>
+        {!complete && connection === "disconnected" && <span className="hint">Disconnected: reconnecting…</span>}
       </div>
       {problem && <p role="alert">{problem}</p>}
       {chosen ? (
         <pre aria-label={`${stream.toLowerCase()} of ${chosen}`} className="compute-log-text">
-          {text || (finished ? "(nothing written)" : "(nothing yet)")}
+          {text || (complete || finished ? "(nothing written)" : "(nothing yet)")}
         </pre>
       ) : (
         <p className="hint">No step has started yet.</p>

@@ -1,0 +1,206 @@
+// Where the browser's time goes in a frame of the run log's scroll (100,000 events) or the lineage's fit and pan:
+// a Chromium trace of the motion, its top-level tasks summed by name, and the JS functions by self time.
+// Run: node --import tsx bench/ui-frames-profile.ts [log|lineage]   (needs dist/ui)
+import { dirname } from "node:path";
+import type { CDPSession, Page } from "playwright-core";
+import { Instance, type TesseraEvent } from "../src/index.js";
+import { launchChromium } from "../test/support/browser.js";
+import { startDevProcess } from "../test/support/dev-process.js";
+import { TempDirs, userProject } from "../test/support/user-project.js";
+
+const defsOf = (groups: number, perGroup: number) => `
+import { Definitions, asset } from "@tessera/core";
+const assets = [];
+for (let g = 0; g < ${groups}; g++) for (let i = 0; i < ${perGroup}; i++) {
+  const deps = [];
+  if (i > 0) deps.push(assets[assets.length - 1]);
+  if (i >= 10) deps.push(assets[assets.length - 10]);
+  if (g > 0 && i === 0) deps.push(assets[assets.length - ${perGroup}]);
+  assets.push(asset({ name: \`g\${g}_a\${i}\`, groupName: \`group_\${g}\`, deps }, async () => i));
+}
+export const defs = new Definitions({ assets });
+`;
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  tid: number;
+  ts: number;
+  cat: string;
+  tdur?: number;
+  args?: { name?: string; beginData?: { dirtyObjects?: number; totalObjects?: number; elementCount?: number }; elementCount?: number; data?: { clip?: number[]; nodeId?: number } };
+}
+
+async function traced(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on("Tracing.dataCollected", (data) => {
+    for (const event of data.value) events.push(event as unknown as TraceEvent);
+  });
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  await cdp.send("Profiler.start");
+  await action();
+  const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
+  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
+  await cdp.send("Tracing.end");
+  await done;
+  const byName = new Map<string, { total: number; count: number }>();
+  for (const e of events) {
+    if (e.ph !== "X" || e.dur === undefined) continue;
+    const entry = byName.get(e.name) ?? { total: 0, count: 0 };
+    entry.total += e.dur / 1000;
+    entry.count++;
+    byName.set(e.name, entry);
+  }
+  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
+  const tasks = events.filter((e) => e.tid === main && e.ph === "X" && e.name === "RunTask");
+  const cpu = tasks.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  const wall = tasks.reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000;
+  console.log(`renderer main thread: ${cpu.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall in ${tasks.length} tasks`);
+  if (process.env.PROFILE_TIMELINE) {
+    const shown = events.filter((e) => e.tid === main && e.ph === "X" && (e.dur ?? 0) > 300).sort((a, b) => a.ts - b.ts);
+    const origin = shown[0]?.ts ?? 0;
+    for (const e of shown) console.log(`  ${((e.ts - origin) / 1000).toFixed(1).padStart(7)} ${((e.dur ?? 0) / 1000).toFixed(1).padStart(6)} wall ${((e.tdur ?? 0) / 1000).toFixed(1).padStart(6)} cpu  ${e.name}`);
+  }
+  const cpuByName = new Map<string, number>();
+  for (const e of events) if (e.tid === main && e.ph === "X" && e.tdur !== undefined) cpuByName.set(e.name, (cpuByName.get(e.name) ?? 0) + e.tdur / 1000);
+  console.log(`main thread CPU by event (nested counted in parents): ${[...cpuByName].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([n, ms]) => `${n} ${ms.toFixed(0)}`).join(", ")}`);
+  const layouts = events.filter((e) => e.name === "Layout" && e.ph === "X");
+  const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+  console.log(`layout: mean ${mean(layouts.map((e) => e.args?.beginData?.dirtyObjects ?? 0)).toFixed(0)} dirty of ${mean(layouts.map((e) => e.args?.beginData?.totalObjects ?? 0)).toFixed(0)} objects`);
+  const styles = events.filter((e) => e.name === "UpdateLayoutTree" && e.ph === "X");
+  console.log(`style: mean ${mean(styles.map((e) => e.args?.elementCount ?? 0)).toFixed(0)} elements`);
+  const paints = events.filter((e) => e.name === "Paint" && e.ph === "X").slice(0, 12);
+  console.log(`paints: ${paints.map((e) => `${((e.dur ?? 0) / 1000).toFixed(1)}ms[${(e.args?.data?.clip ?? []).join(",")}]`).join(" ")}`);
+  console.log("trace events by total ms (nested events counted in their parents too):");
+  for (const [name, { total, count }] of [...byName].sort((a, b) => b[1].total - a[1].total).slice(0, 25)) console.log(`  ${total.toFixed(1).padStart(8)} ms  ${String(count).padStart(5)}×  ${name}`);
+  const self = new Map<string, number>();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    if (!node) return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log("JS self time (ms):");
+  for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(8)}  ${name}`);
+}
+
+const SCROLL = `(async () => {
+  const target = document.querySelector(".log-scroll");
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const times = [];
+  for (let i = 0; i < 200; i++) {
+    const start = performance.now();
+    target.scrollTop = ${process.env.PROFILE_STEP ? `i * ${process.env.PROFILE_STEP}` : "(target.scrollHeight * i) / 200"};
+    await painted();
+    times.push(performance.now() - start);
+  }
+  return times;
+})()`;
+
+const which = process.argv[2] ?? "log";
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--conditions=tessera-source"].filter(Boolean).join(" ");
+const dirs = new TempDirs();
+try {
+  if (which === "log") {
+    const home = dirs.make("tessera-profile-ui-log-");
+    const defs = userProject(dirs, defsOf(1, 100), "tessera-profile-ui-log-project-");
+    const instance = Instance.fromHome({ home });
+    const steps = Array.from({ length: 100 }, (_, i) => `g0_a${i}`);
+    const big = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: steps, runConfig: {}, tags: {} });
+    const events: TesseraEvent[] = [{ runId: big.runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: steps } as TesseraEvent];
+    for (const stepKey of steps) {
+      events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_START", message: `Started step ${stepKey}.` });
+      for (let i = 0; i < 998; i++) events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: `${stepKey}: loaded batch ${i} of 998 (${i * 1000} rows)` });
+      events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_SUCCESS", message: `Finished step ${stepKey}.` });
+    }
+    events.push({ runId: big.runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." });
+    for (let i = 0; i < events.length; i += 5000) await instance.storeEvents(events.slice(i, i + 5000));
+    const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${dev.url}/#/runs/${big.runId}`);
+      await page.getByRole("status", { name: "Events shown" }).filter({ hasText: `${events.length} events` }).waitFor({ timeout: 300_000 });
+      await page.getByRole("cell", { name: "RUN_SUCCESS" }).waitFor({ timeout: 5000 }).catch(async (e: unknown) => {
+        console.log(await page.evaluate(() => {
+          const s = document.querySelector(".log-scroll") as HTMLElement;
+          const rows = [...s.querySelectorAll("[aria-rowindex]")].map((r) => r.getAttribute("aria-rowindex"));
+          return `scrollTop ${s.scrollTop} scrollHeight ${s.scrollHeight} clientHeight ${s.clientHeight} rows ${rows[0]} ${rows[1]}..${rows[rows.length - 1]} (${rows.length})`;
+        }));
+        throw e;
+      });
+      if (process.env.PROFILE_SHOT) {
+        await page.locator(".log-scroll").evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+        await page.locator(".log-scroll").screenshot({ path: `${process.env.PROFILE_SHOT}/log.png` });
+      }
+      if (process.env.PROFILE_HIDE) await page.evaluate((selector) => document.querySelectorAll(selector).forEach((e) => ((e as HTMLElement).style.display = "none")), process.env.PROFILE_HIDE);
+      await page.evaluate(SCROLL);
+      await traced(page, async () => {
+        const times = (await page.evaluate(SCROLL)) as number[];
+        const s = [...times].sort((a, b) => a - b);
+        console.log(`scroll frames: median ${s[100]?.toFixed(1)} p95 ${s[190]?.toFixed(1)} max ${s[199]?.toFixed(1)}`);
+      });
+    } finally {
+      await browser.close();
+      await dev.stop();
+      await instance.close();
+    }
+  } else {
+    const home = dirs.make("tessera-profile-ui-lineage-");
+    const defs = userProject(dirs, defsOf(50, 100), "tessera-profile-ui-lineage-project-");
+    const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${dev.url}/#/lineage`);
+      await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
+      await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
+      await traced(page, async () => {
+        const ms = await page.evaluate(async () => {
+          const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
+          await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          const start = performance.now();
+          button.click();
+          const clicked = performance.now();
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          const task = performance.now();
+          let raf = 0;
+          await new Promise<void>((resolve) => requestAnimationFrame(() => ((raf = performance.now()), setTimeout(resolve, 0))));
+          const end = performance.now();
+          return `${(end - start).toFixed(1)} (click ${(clicked - start).toFixed(1)}, then a task ${(task - start).toFixed(1)}, rAF ${(raf - start).toFixed(1)})`;
+        });
+        console.log(`zoom to fit: ${ms} ms`);
+        if (process.env.PROFILE_SHOT) await page.screenshot({ path: `${process.env.PROFILE_SHOT}/fit.png` });
+      });
+      await traced(page, async () => {
+        const times = (await page.evaluate(`(async () => {
+          const target = document.querySelector(".canvas");
+          const box = target.getBoundingClientRect();
+          const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+          const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+          await painted();
+          const times = [];
+          for (let i = 0; i < 120; i++) {
+            const start = performance.now();
+            target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
+            await painted();
+            times.push(performance.now() - start);
+          }
+          target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+          return times;
+        })()`)) as number[];
+        console.log(`fitted pan frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
+      });
+    } finally {
+      await browser.close();
+      await dev.stop();
+    }
+  }
+} finally {
+  dirs.removeAll();
+}

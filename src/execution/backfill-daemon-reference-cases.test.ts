@@ -1,0 +1,59 @@
+// Asset-backfill cases of Dagster's daemon_tests/test_backfill.py, ported: a backfill submitted for the daemon
+// (REQUESTED) and run by resumeBackfill, as `tessera daemon`'s backfills loop does.
+import { describe, expect, it } from "vitest";
+import { asset } from "../definitions/index.js";
+import { AssetDep } from "../definitions/index.js";
+import { Definitions } from "../code-location/index.js";
+import { Instance } from "../instance/index.js";
+import { StaticPartitionMapping, StaticPartitionsDefinition } from "../partitions/index.js";
+import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
+
+describe("reference cases: daemon_tests/test_backfill.py", () => {
+  it("test_pure_asset_backfill_with_multiple_assets_selected", async () => {
+    const instance = Instance.ephemeral();
+    const partitionsA = new StaticPartitionsDefinition(["foo_a"]);
+    const assetA = asset({ name: "asset_a", partitionsDef: partitionsA }, () => 1);
+    const assetB = asset({ name: "asset_b", partitionsDef: new StaticPartitionsDefinition(["foo_b"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_b" }) })] }, () => 2);
+    const assetC = asset({ name: "asset_c", partitionsDef: new StaticPartitionsDefinition(["foo_c"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_c" }) })] }, () => 3);
+    const defs = new Definitions({ assets: [assetA, assetB, assetC] });
+    const queued = await submitBackfill(defs, { instance, selection: ["asset_a", "asset_b", "asset_c"], partitionKeys: partitionsA.getPartitionKeys(), tags: { custom_tag_key: "custom_tag_value" } });
+    expect(queued.status).toBe("REQUESTED");
+    expect(await instance.getRuns()).toEqual([]);
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    // asset_a first, alone; then asset_b and asset_c, each in a run of its own partitioning.
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs.map((r) => r?.assetSelection)).toEqual([["asset_a"], ["asset_b"], ["asset_c"]]);
+    for (const run of runs) {
+      expect(run?.status).toBe("SUCCESS");
+      expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    }
+  });
+
+  it("test_failure_backfill (assets: the failed asset partitions and those downstream, then from failure)", async () => {
+    const instance = Instance.ephemeral();
+    let failing = true;
+    const letters = new StaticPartitionsDefinition(["one", "two", "three"]);
+    const alwaysSucceed = asset({ name: "always_succeed", partitionsDef: letters }, () => 1);
+    const conditionallyFail = asset({ name: "conditionally_fail", partitionsDef: letters, deps: [alwaysSucceed] }, () => {
+      if (failing) throw new Error("blah");
+      return 1;
+    });
+    const afterFailure = asset({ name: "after_failure", partitionsDef: new StaticPartitionsDefinition(["one", "two", "three", "four"]), deps: [conditionallyFail] }, () => 1);
+    const defs = new Definitions({ assets: [alwaysSucceed, conditionallyFail, afterFailure] });
+    const first = await launchBackfill(defs, { instance, partitionKeys: ["one", "two", "three"] });
+    expect(first.status).toBe("COMPLETED_FAILED");
+    expect(backfillAssetStatuses(first).map((s) => [s.assetKey, s.numMaterialized, s.numFailed])).toEqual([
+      ["always_succeed", 3, 0],
+      ["conditionally_fail", 0, 3],
+      ["after_failure", 0, 3],
+    ]);
+    failing = false;
+    const retry = await launchBackfill(defs, { instance, fromFailureOf: first.backfillId });
+    expect(retry.status).toBe("COMPLETED");
+    // The retry runs what failed only: always_succeed is not run again.
+    const assets = (await Promise.all(retry.runIds.map(async (id) => instance.getRunById(id)))).map((r) => r?.assetSelection);
+    expect(assets.flat()).not.toContain("always_succeed");
+    expect(Object.keys(retry.assetPartitions ?? {})).toEqual(["conditionally_fail", "after_failure"]);
+  });
+});
