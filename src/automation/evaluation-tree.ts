@@ -60,6 +60,7 @@ const DESCRIPTIONS: Readonly<Record<ConditionKind, string>> = Object.freeze({
   executed_with_tags: "Latest run had the given tags",
   any_new_update_has_run_tags: "Updated since the previous evaluation by a run with the given tags",
   all_new_updates_have_run_tags: "Updated since the previous evaluation, only by runs with the given tags",
+  code_version_outdated: "Latest materialization computed with another code version",
   and: "All of",
   or: "Any of",
   not: "Not",

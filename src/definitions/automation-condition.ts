@@ -28,7 +28,8 @@ export type OperandKind =
   | "data_version_changed"
   | "executed_with_tags"
   | "any_new_update_has_run_tags"
-  | "all_new_updates_have_run_tags";
+  | "all_new_updates_have_run_tags"
+  | "code_version_outdated";
 
 /** Inner nodes: combine, remember or move their operands to other assets. */
 export type OperatorKind =
@@ -86,6 +87,7 @@ const NAMES: Readonly<Record<ConditionKind, string>> = Object.freeze({
   executed_with_tags: "executed_with_tags",
   any_new_update_has_run_tags: "any_new_update_has_run_tags",
   all_new_updates_have_run_tags: "all_new_updates_have_run_tags",
+  code_version_outdated: "code_version_outdated",
   any_checks_match: "ANY_CHECKS_MATCH",
   any_downstream_conditions: "ANY_DOWNSTREAM_CONDITIONS",
   all_checks_match: "ALL_CHECKS_MATCH",
@@ -309,6 +311,11 @@ export class AutomationCondition {
   /** True where the latest run that updated the asset also targeted the asset whose condition is evaluated. */
   static executedWithRootTarget(): AutomationCondition {
     return new AutomationCondition("executed_with_root_target", []);
+  }
+
+  /** True where the asset's (partition's) latest materialization was computed with a code version other than its declared one. */
+  static codeVersionOutdated(): AutomationCondition {
+    return new AutomationCondition("code_version_outdated", []);
   }
 
   /** True where the asset (partition) was updated since the previous evaluation with a data version other than the one it had then. */

@@ -9,6 +9,7 @@ import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
 import { onSelfEdge } from "./self-deps.js";
 import { dataVersionChanged } from "./data-version-changed.js";
+import { codeVersionOutdated } from "./code-version-outdated.js";
 import { allNewUpdatesHaveRunTags, anyNewUpdateHasRunTags, executedWithTags } from "./run-tag-operands.js";
 
 type Operand = (ctx: EvaluationContext, condition: AutomationCondition) => EntitySubset;
@@ -83,6 +84,7 @@ const CHECK_OPERANDS: Partial<Record<OperandKind, (ctx: EvaluationContext, condi
 
 const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> = {
   data_version_changed: dataVersionChanged,
+  code_version_outdated: codeVersionOutdated,
   executed_with_tags: executedWithTags,
   any_new_update_has_run_tags: anyNewUpdateHasRunTags,
   all_new_updates_have_run_tags: allNewUpdatesHaveRunTags,
