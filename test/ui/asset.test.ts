@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser.js";
 import { startDevProcess, type DevProcess } from "../support/dev-process.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
+import { Instance } from "@tessera/core";
 
 const DEFS = `
 import { AssetCheckResult, AutomationCondition, AutomationConditionSensorDefinition, BackfillPolicy, DailyPartitionsDefinition, DefaultSensorStatus, Definitions, MaterializeResult, MetadataValue, asset, assetCheck } from "@tessera/core";
@@ -115,6 +116,26 @@ describe("asset page", () => {
     await shot("asset-automation.png");
   }, 120_000);
 
+  it("shows a new automation tick's evaluation as another process writes it, without a reload", async () => {
+    await page.goto(`${dev.url}/#/assets/summary`);
+    const ticks = page.getByRole("region", { name: "Automation" }).getByRole("combobox", { name: "Evaluation tick" });
+    await expect.poll(() => ticks.getByRole("option").count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+    const before = await ticks.getByRole("option").count();
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => navigations.push(frame.url()));
+    // What the daemon writes for a tick whose evaluation of the asset changed without a run: the tick and the
+    // evaluation, and no event of the asset (so only the schedules' and sensors' stream can tell the page).
+    const instance = Instance.fromHome({ home });
+    const [latest] = await instance.storage.getAutomationEvaluations("summary", { limit: 1 });
+    if (!latest) throw new Error("the daemon stored no evaluation of summary");
+    const evaluationId = latest.evaluationId + 1;
+    await instance.storage.addAutomationEvaluations([{ ...latest, evaluationId, timestamp: Date.now(), numRequested: 0 }]);
+    await instance.storage.addTick({ instigatorName: "automation", instigatorType: "SENSOR", status: "SKIPPED", timestamp: Date.now(), endTimestamp: Date.now(), runIds: [], runKeys: [], evaluationId, requestedCount: 0 });
+    await instance.close();
+    await expect.poll(() => ticks.getByRole("option").count(), { timeout: 30_000 }).toBe(before + 1);
+    expect(navigations).toEqual([]);
+  }, 120_000);
+
   it("draws the partitions bar, opens a partition and materializes it, then a range as a backfill (no backfill policy)", async () => {
     await page.goto(`${dev.url}/#/assets/daily_orders`);
     const bar = page.getByRole("slider", { name: "Partitions health" });
@@ -145,7 +166,8 @@ describe("asset page", () => {
     const backfillHref = (await launched.getByRole("link").getAttribute("href")) as string;
     expect(backfillHref).toMatch(/^#\/backfills\/[\w-]+$/);
     // This `tessera dev` runs no daemon: another process's daemon runs the backfill, and the page follows its runs live.
-    tessera("daemon", "-m", defs, "--once");
+    const out = tessera("daemon", "-m", defs, "--once");
+    console.log("DEBUG", out, JSON.stringify(await (await fetch(`${dev.url}/graphql`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ assetNodes(selection: "summary") { automationEvaluations { evaluationId } } }` }) })).json()));
     await expect.poll(() => page.getByRole("status", { name: "Partitions summary" }).textContent(), { timeout: 60_000 }).toBe("100 partitions: 4 materialized, 0 failed, 0 in progress, 96 missing");
     await shot("asset-partitions.png");
 

@@ -70,8 +70,21 @@ export class RequestLoaders {
 
   #attemptsPending: PendingAttempt[] | undefined;
 
-  /** The latest materialization attempt of the asset `key` (`a/b`); every asset asked in the same tick is read in one batch. */
-  latestMaterializationAttempt(key: string): Promise<MaterializationAttempt | undefined> {
+  #loadedAttempts: Map<string, MaterializationAttempt | undefined> | undefined;
+
+  /** Reads the latest attempts of `keys` in one batch, so that `latestMaterializationAttempt` answers them without waiting. */
+  async preloadMaterializationAttempts(keys: readonly string[]): Promise<void> {
+    const attempts = await this.#instance.getLatestMaterializationAttempts(keys.map((k) => k.split("/")));
+    this.#loadedAttempts ??= new Map();
+    keys.forEach((key, i) => this.#loadedAttempts?.set(key, attempts[i]));
+  }
+
+  /**
+   * The latest materialization attempt of the asset `key` (`a/b`): at once when preloaded (see loadedAssetRecords
+   * for why synchronous answers matter), else every asset asked in the same tick is read in one batch.
+   */
+  latestMaterializationAttempt(key: string): MaterializationAttempt | undefined | Promise<MaterializationAttempt | undefined> {
+    if (this.#loadedAttempts?.has(key)) return this.#loadedAttempts.get(key);
     return new Promise((resolve, reject) => {
       if (this.#attemptsPending === undefined) {
         const batch: PendingAttempt[] = [];

@@ -120,7 +120,10 @@ export function defineRunTypes(builder: Builder, events: EventRefs, assets: Asse
       type: MaterializationAttemptRef,
       nullable: true,
       description: "The asset's latest materialization attempt, read in one batch for every asset of the response; null when it was never planned.",
-      resolve: async (v, _a, ctx) => (await ctx.loaders.latestMaterializationAttempt(v.node.key)) ?? null,
+      resolve: (v, _a, ctx) => {
+        const attempt = ctx.loaders.latestMaterializationAttempt(v.node.key);
+        return attempt instanceof Promise ? attempt.then((a) => a ?? null) : (attempt ?? null);
+      },
     }),
   );
   return { Run, RunConnection, RunsFilter, RunStatusEnum, Backfill, AssetKeyInput: AssetKeyInputRef(builder) };

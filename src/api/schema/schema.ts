@@ -35,9 +35,13 @@ async function selectAssets(ctx: ApiContext, selection: string | null | undefine
   // Read the asset index alongside, in one query, when the nodes' fields need it (so that they resolve synchronously).
   const preload = info && selectsAnyField(info, INDEX_FIELDS) ? ctx.loaders.preloadAssetRecords() : undefined;
   const selected = await selectAssetsOnly(ctx, selection);
+  // Likewise the latest attempts of the selected assets, in one batch.
+  if (info && Array.isArray(selected) && selectsAnyField(info, ATTEMPT_FIELDS)) await ctx.loaders.preloadMaterializationAttempts(selected.map((v) => v.node.key));
   await preload;
   return selected;
 }
+
+const ATTEMPT_FIELDS = new Set(["latestMaterializationAttempt"]);
 
 const INDEX_FIELDS = new Set(["latestMaterialization", "latestObservation", "lastRunId"]);
 

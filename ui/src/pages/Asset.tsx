@@ -65,6 +65,9 @@ const ASSET = `query AssetPage($selection: String) {
   }
 }`;
 
+const AUTOMATION = `query AssetAutomation($selection: String) { assetNodes(selection: $selection) { key { path } automationEvaluations(limit: 20) { evaluationId timestamp sensorName numRequested tree } } }`;
+const TICKS = `subscription AssetPageTicks { automationChanged { sensors { name } } }`;
+
 const INDEX_OF = `query PartitionIndex($selection: String, $partition: String!) { assetNodes(selection: $selection) { partitionIndex(partitionKey: $partition) } }`;
 const KEYS_AT = `query PartitionKeysAt($selection: String, $indices: [Int!]!) { assetNodes(selection: $selection) { partitionKeysAt(indices: $indices) } }`;
 const PARTITION = `query AssetPartition($selection: String, $partition: String!) {
@@ -300,6 +303,35 @@ export function Asset(props: { assetKey: string; partition?: string }) {
       },
     });
   }, [assetKey, load]);
+
+  // Automation ticks write no event of the asset unless they request it: the evaluations follow the schedules' and
+  // sensors' change stream instead (each tick, whichever assets it evaluated), re-reading only this section.
+  const automated = asset?.automationConditionLabel != null;
+  useEffect(() => {
+    if (!automated) return;
+    const state = { busy: false, again: false };
+    const reload = (): void => {
+      if (state.busy) {
+        state.again = true;
+        return;
+      }
+      state.busy = true;
+      gql<{ assetNodes: Pick<AssetData, "key" | "automationEvaluations">[] }>(AUTOMATION, { selection: selectionOf(assetKey) })
+        .then((data) => {
+          const found = data.assetNodes.find((a) => keyString(a.key) === assetKey);
+          if (found) setAsset((current) => (current ? { ...current, automationEvaluations: found.automationEvaluations } : current));
+        })
+        .catch(() => undefined) // the next tick reads again
+        .finally(() => {
+          state.busy = false;
+          if (state.again) {
+            state.again = false;
+            reload();
+          }
+        });
+    };
+    return follow<unknown>({ query: TICKS, variables: () => ({}), onData: reload, onConnection: () => undefined });
+  }, [assetKey, automated]);
 
   // A partition named in the address opens once its position is known.
   const partitioned = asset?.partitionHealth != null;
