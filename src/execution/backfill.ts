@@ -554,6 +554,8 @@ async function runBackfill(
     // both keeps a cancel that arrived during the run and stops the backfill before its next one.
     const during = await instance.getBackfill(backfill.backfillId);
     const canceled = during?.status === "CANCELING" || during?.status === "CANCELED";
+    // After a failure the round is planned again: what read the failed partitions is failed with them, not run.
+    if (!result.success) queue = [];
     if (!canceled && queue.length === 0) {
       try {
         queue = plan();
@@ -612,8 +614,6 @@ function nextRuns(
   positionOf: (def: PartitionsDefinition) => (key: string) => number,
 ): PlannedRun[] {
   const ready = new Map<number, Set<string>>();
-  // Assets with a partition left waiting (or failed) this round: their partitions are not all requested in it.
-  const held = new Set<number>();
   for (const node of graph.topologicalOrder) {
     const asset = state.get(node);
     if (!asset) continue;
@@ -622,12 +622,9 @@ function nextRuns(
     const parents = graph.isSelfDependent(node) ? [...(graph.parents[node] ?? []), node] : (graph.parents[node] ?? []);
     for (const key of asset.targeted) {
       if (asset.materialized.has(key) || asset.failed.has(key)) continue;
-      const verdict = verdictOf(graph, state, ready, held, loading, upstreamCache, asset, key, parents);
+      const verdict = verdictOf(graph, state, ready, loading, upstreamCache, asset, key, parents);
       if (verdict === "ready") readyKeys.add(key);
-      else {
-        held.add(node);
-        if (verdict === "failed") asset.failed.add(key);
-      }
+      else if (verdict === "failed") asset.failed.add(key);
     }
   }
   return groupRuns(graph, state, ready, positionOf);
@@ -638,7 +635,6 @@ function verdictOf(
   graph: AssetGraph,
   state: ReadonlyMap<number, AssetState>,
   ready: ReadonlyMap<number, ReadonlySet<string>>,
-  held: ReadonlySet<number>,
   loading: Loading,
   upstreamCache: Map<string, readonly string[]>,
   asset: AssetState,
@@ -674,7 +670,7 @@ function verdictOf(
     for (const upstreamKey of upstreamKeys) {
       if (!upstream.targetSet.has(upstreamKey) || upstream.materialized.has(upstreamKey)) continue;
       if (upstream.failed.has(upstreamKey)) return "failed";
-      if (!(ready.get(parent)?.has(upstreamKey) && canRunWithParent(graph, ready, held, upstream, asset, key, upstreamKey))) verdict = "wait";
+      if (!(ready.get(parent)?.has(upstreamKey) && canRunWithParent(graph, ready, upstream, asset, key, upstreamKey))) verdict = "wait";
     }
   }
   return verdict;
@@ -684,7 +680,6 @@ function verdictOf(
 function canRunWithParent(
   graph: AssetGraph,
   ready: ReadonlyMap<number, ReadonlySet<string>>,
-  held: ReadonlySet<number>,
   upstream: AssetState,
   asset: AssetState,
   key: string,
@@ -699,14 +694,14 @@ function canRunWithParent(
   const self = upstream.node === asset.node;
   if (!self && isIdentityMapping(partitionMappingOf(graph, asset.node, upstream.node))) return key === upstreamKey;
   if (!policy) return false;
+  // A self-dependent asset with a policy runs its partitions in order in chunks of the policy's size, each
+  // chunk's run after the one before it (kept from the earlier port; the reference's newest daemon does the same).
+  if (self) return true;
   // Otherwise only a run taking every targeted partition of both at once.
-  const sameTargets = self || (upstream.targeted.length === asset.targeted.length && upstream.targeted.every((k) => asset.targetSet.has(k)));
-  const requested = self ? upstream.targeted.length - upstream.materialized.size - upstream.failed.size : (ready.get(upstream.node)?.size ?? 0);
+  const sameTargets = upstream.targeted.length === asset.targeted.length && upstream.targeted.every((k) => asset.targetSet.has(k));
+  const requested = ready.get(upstream.node)?.size ?? 0;
   const fits = policy.maxPartitionsPerRun === null || policy.maxPartitionsPerRun > requested;
-  const allRequested = self
-    ? !held.has(upstream.node) && upstream.materialized.size === 0 && upstream.failed.size === 0
-    : requested === upstream.targeted.length;
-  return sameTargets && fits && allRequested;
+  return sameTargets && fits && requested === upstream.targeted.length;
 }
 
 function isIdentityMapping(mapping: PartitionMapping): boolean {
