@@ -1,4 +1,5 @@
-// Backfills: partitions of a selection of assets, split into runs by each asset's BackfillPolicy, run to the end.
+// Backfills: partitions of a selection of assets (partitioned alike or not), split into runs by partitioning and
+// BackfillPolicy, each asset partition run once what it reads is done, run to the end.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { BackfillNotFoundError, InstanceError, SystemTags, type AssetKey } from "../core/index.js";
@@ -24,11 +25,14 @@ import { resolveSelection, type SelectionLike } from "./materialize.js";
 /** A backfill: the assets, the partitions, and the instance that records its runs. */
 export interface BackfillOptions {
   instance: Instance;
-  /** The assets to backfill. @default every partitioned asset */
+  /** The assets to backfill. @default every asset of the definitions */
   selection?: SelectionLike;
-  /** Exactly these partitions. */
+  /**
+   * Exactly these partitions: of every selected asset when they are partitioned alike; otherwise of the selection's
+   * root partitioned assets (which must be partitioned alike), the others taking what their mappings give.
+   */
   partitionKeys?: readonly string[];
-  /** The partitions from `start` to `end`. */
+  /** The partitions from `start` to `end` (of the root partitioned assets, as `partitionKeys`). */
   partitionRange?: { readonly start: string; readonly end: string };
   /** Every partition that exists now. */
   allPartitions?: boolean;
@@ -68,6 +72,14 @@ export function backfillLeaseName(backfillId: string): string {
  * `multiRun(n)`: n partitions per run, none: one partition per run), oldest partitions first. Runs go one
  * after another, so a self-dependent asset's run reads the partitions the runs before it stored; as in the
  * reference, `singleRun()` keeps such an asset's range in one run (its compute handles the range in order).
+ * The selection may mix partitionings (hourly and daily, static fan-in or fan-out mappings) and unpartitioned
+ * assets: each asset's partitions are those downstream of the keys asked for on the selection's roots (see
+ * `partitionKeys`), and each asset partition runs once the upstream partitions it reads are materialized —
+ * or is marked failed, without running, when one of them failed.
+ *
+ * @example
+ * // hourly `events` → daily `rollup` → unpartitioned `report`: 24 hourly runs, one daily run, then the report.
+ * await launchBackfill(defs, { instance, selection: "events*", partitionRange: { start: "2026-11-01-00:00", end: "2026-11-01-23:00" } });
  * A backfill canceled meanwhile (`instance.cancelBackfill`, which also cancels the run in progress) stops
  * before its next run. While it runs, this process holds the backfill's lease (`backfill:<id>`); if the
  * process dies, `tessera daemon` resumes the backfill once the lease expires (`resumeBackfill`).
