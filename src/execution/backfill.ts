@@ -192,7 +192,15 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
   };
   if (def && !previous?.assetPartitions && !byAsset) {
     const keys = await uniformKeys(graph, nodes, def, options, previous, loading);
-    return { ...common, partitionKeys: keys, materializedPartitions: [], failedPartitions: [] };
+    const skipped = previous ? await materializedSince(graph, nodes, def, keys, instance) : undefined;
+    if (!skipped?.size) return { ...common, partitionKeys: keys, materializedPartitions: [], failedPartitions: [] };
+    // As the reference's from-failure: asset partitions the failed runs did materialize are not run again.
+    const state = new Map<number, AssetState>();
+    for (const node of nodes) {
+      const wanted = keys.filter((k) => !skipped.get(node)?.has(k));
+      if (wanted.length) state.set(node, newAssetState(graph, node, wanted));
+    }
+    return { ...common, ...summaryOf(state, graph) };
   }
   const targets = await mixedTargets(graph, nodes, options, previous, loading);
   const state = new Map([...targets].map(([node, targeted]) => [node, newAssetState(graph, node, targeted)]));
@@ -227,6 +235,17 @@ async function uniformKeys(graph: AssetGraph, nodes: readonly number[], def: Par
   }
   if (keys.length === 0) throw new NothingToRunError("The backfill would run no partitions: every partition asked for is already as requested.");
   return keys;
+}
+
+/** Per asset, those of `keys` whose latest attempt materialized it (empty when there are none). */
+async function materializedSince(graph: AssetGraph, nodes: readonly number[], def: PartitionsDefinition, keys: readonly string[], instance: Instance): Promise<Map<number, Set<string>>> {
+  const done = new Map<number, Set<string>>();
+  for (const node of nodes) {
+    const status = await instance.getPartitionStatus(graph.keys[node] as AssetKey, def);
+    const materialized = new Set(keys.filter((k) => status.materialized.has(k) && !status.failed.has(k)));
+    if (materialized.size) done.set(node, materialized);
+  }
+  return done;
 }
 
 /** The keys asked for, validated against `def`, without repeats, in the definition's order. */
@@ -434,9 +453,18 @@ function stateOf(graph: AssetGraph, backfill: BackfillRecord): Map<number, Asset
 
 /** The record's partition lists after progress: per asset for a mixed backfill, per partition key otherwise. */
 function recordProgress(backfill: BackfillRecord, state: ReadonlyMap<number, AssetState>, graph: AssetGraph): BackfillRecord {
-  if (backfill.assetPartitions) return { ...backfill, ...summaryOf(state, graph) };
+  // Once a run failed partway (upstream assets materialized, later ones failed), the record keeps each asset's own lists.
+  if (backfill.assetPartitions || diverges(state)) return { ...backfill, ...summaryOf(state, graph) };
   const { materialized, failed } = keyOutcomes(state, backfill.partitionKeys);
   return { ...backfill, materializedPartitions: materialized, failedPartitions: failed };
+}
+
+/** True when the assets' outcomes differ for some partition. */
+function diverges(state: ReadonlyMap<number, AssetState>): boolean {
+  const [first, ...rest] = [...state.values()];
+  if (!first) return false;
+  const same = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((k) => b.has(k));
+  return rest.some((a) => !same(a.materialized, first.materialized) || !same(a.failed, first.failed));
 }
 
 /** Per asset of a backfill, how many of its targeted partitions are materialized, failed, in progress or not yet run. */
