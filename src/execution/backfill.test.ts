@@ -187,6 +187,32 @@ describe("backfills mixing partitionings", () => {
     });
   });
 
+  it("missingOnly keeps each asset's own missing partitions; a resumed mixed backfill goes on from its per-asset progress", async () => {
+    const instance = Instance.ephemeral();
+    const plain = asset("plain", () => 1);
+    const sales = asset({ name: "daily_sales", partitionsDef: daily, deps: [plain] }, () => 1);
+    const defs = new Definitions({ assets: [plain, sales] });
+    await materialize([plain], { instance });
+    await materialize([plain, sales], { instance, partitionKey: "2026-11-01", selection: "daily_sales" });
+    const queued = await submitBackfill(defs, { instance, selection: "*", missingOnly: true });
+    // plain is materialized: only the daily partitions still missing are targeted.
+    expect(Object.keys(queued.assetPartitions ?? {})).toEqual(["daily_sales"]);
+    expect(queued.assetPartitions?.daily_sales?.targeted).toHaveLength(9);
+    // As if a process ran two partitions and died: the daemon resumes the other seven.
+    const progress = queued.assetPartitions?.daily_sales as NonNullable<typeof queued.assetPartitions>[string];
+    await instance.storage.updateBackfill({
+      ...queued,
+      status: "IN_PROGRESS",
+      assetPartitions: { daily_sales: { ...progress, materialized: progress.targeted.slice(0, 2) } },
+      inProgress: { daily_sales: [progress.targeted[2] as string] },
+    });
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    expect(done.runIds).toHaveLength(7);
+    expect(done.inProgress).toBeUndefined();
+    expect(backfillAssetStatuses(done)).toEqual([{ assetKey: "daily_sales", partitioned: true, numTargeted: 9, numMaterialized: 9, numFailed: 0, numInProgress: 0 }]);
+  });
+
   it("refuses partition keys when the selection's roots are partitioned differently, naming them", async () => {
     const instance = Instance.ephemeral();
     const a = asset({ name: "a", partitionsDef: new StaticPartitionsDefinition(["x"]) }, () => 1);

@@ -1,4 +1,5 @@
-// Backfills: partitions of a selection of assets, split into runs by each asset's BackfillPolicy, run to the end.
+// Backfills: partitions of a selection of assets (partitioned alike or not), split into runs by partitioning and
+// BackfillPolicy, each asset partition run once what it reads is done, run to the end.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { BackfillNotFoundError, InstanceError, SystemTags, type AssetKey } from "../core/index.js";
@@ -24,11 +25,14 @@ import { resolveSelection, type SelectionLike } from "./materialize.js";
 /** A backfill: the assets, the partitions, and the instance that records its runs. */
 export interface BackfillOptions {
   instance: Instance;
-  /** The assets to backfill. @default every partitioned asset */
+  /** The assets to backfill. @default every asset of the definitions */
   selection?: SelectionLike;
-  /** Exactly these partitions. */
+  /**
+   * Exactly these partitions: of every selected asset when they are partitioned alike; otherwise of the selection's
+   * root partitioned assets (which must be partitioned alike), the others taking what their mappings give.
+   */
   partitionKeys?: readonly string[];
-  /** The partitions from `start` to `end`. */
+  /** The partitions from `start` to `end` (of the root partitioned assets, as `partitionKeys`). */
   partitionRange?: { readonly start: string; readonly end: string };
   /** Every partition that exists now. */
   allPartitions?: boolean;
@@ -68,6 +72,14 @@ export function backfillLeaseName(backfillId: string): string {
  * `multiRun(n)`: n partitions per run, none: one partition per run), oldest partitions first. Runs go one
  * after another, so a self-dependent asset's run reads the partitions the runs before it stored; as in the
  * reference, `singleRun()` keeps such an asset's range in one run (its compute handles the range in order).
+ * The selection may mix partitionings (hourly and daily, static fan-in or fan-out mappings) and unpartitioned
+ * assets: each asset's partitions are those downstream of the keys asked for on the selection's roots (see
+ * `partitionKeys`), and each asset partition runs once the upstream partitions it reads are materialized —
+ * or is marked failed, without running, when one of them failed.
+ *
+ * @example
+ * // hourly `events` → daily `rollup` → unpartitioned `report`: 24 hourly runs, one daily run, then the report.
+ * await launchBackfill(defs, { instance, selection: "events*", partitionRange: { start: "2026-11-01-00:00", end: "2026-11-01-23:00" } });
  * A backfill canceled meanwhile (`instance.cancelBackfill`, which also cancels the run in progress) stops
  * before its next run. While it runs, this process holds the backfill's lease (`backfill:<id>`); if the
  * process dies, `tessera daemon` resumes the backfill once the lease expires (`resumeBackfill`).
@@ -180,7 +192,15 @@ async function planBackfill(defs: DefinitionsData, options: BackfillOptions, sta
   };
   if (def && !previous?.assetPartitions && !byAsset) {
     const keys = await uniformKeys(graph, nodes, def, options, previous, loading);
-    return { ...common, partitionKeys: keys, materializedPartitions: [], failedPartitions: [] };
+    const skipped = previous ? await materializedSince(graph, nodes, def, keys, instance) : undefined;
+    if (!skipped?.size) return { ...common, partitionKeys: keys, materializedPartitions: [], failedPartitions: [] };
+    // As the reference's from-failure: asset partitions the failed runs did materialize are not run again.
+    const state = new Map<number, AssetState>();
+    for (const node of nodes) {
+      const wanted = keys.filter((k) => !skipped.get(node)?.has(k));
+      if (wanted.length) state.set(node, newAssetState(graph, node, wanted));
+    }
+    return { ...common, ...summaryOf(state, graph) };
   }
   const targets = await mixedTargets(graph, nodes, options, previous, loading);
   const state = new Map([...targets].map(([node, targeted]) => [node, newAssetState(graph, node, targeted)]));
@@ -215,6 +235,17 @@ async function uniformKeys(graph: AssetGraph, nodes: readonly number[], def: Par
   }
   if (keys.length === 0) throw new NothingToRunError("The backfill would run no partitions: every partition asked for is already as requested.");
   return keys;
+}
+
+/** Per asset, those of `keys` whose latest attempt materialized it (empty when there are none). */
+async function materializedSince(graph: AssetGraph, nodes: readonly number[], def: PartitionsDefinition, keys: readonly string[], instance: Instance): Promise<Map<number, Set<string>>> {
+  const done = new Map<number, Set<string>>();
+  for (const node of nodes) {
+    const status = await instance.getPartitionStatus(graph.keys[node] as AssetKey, def);
+    const materialized = new Set(keys.filter((k) => status.materialized.has(k) && !status.failed.has(k)));
+    if (materialized.size) done.set(node, materialized);
+  }
+  return done;
 }
 
 /** The keys asked for, validated against `def`, without repeats, in the definition's order. */
@@ -422,9 +453,18 @@ function stateOf(graph: AssetGraph, backfill: BackfillRecord): Map<number, Asset
 
 /** The record's partition lists after progress: per asset for a mixed backfill, per partition key otherwise. */
 function recordProgress(backfill: BackfillRecord, state: ReadonlyMap<number, AssetState>, graph: AssetGraph): BackfillRecord {
-  if (backfill.assetPartitions) return { ...backfill, ...summaryOf(state, graph) };
+  // Once a run failed partway (upstream assets materialized, later ones failed), the record keeps each asset's own lists.
+  if (backfill.assetPartitions || diverges(state)) return { ...backfill, ...summaryOf(state, graph) };
   const { materialized, failed } = keyOutcomes(state, backfill.partitionKeys);
   return { ...backfill, materializedPartitions: materialized, failedPartitions: failed };
+}
+
+/** True when the assets' outcomes differ for some partition. */
+function diverges(state: ReadonlyMap<number, AssetState>): boolean {
+  const [first, ...rest] = [...state.values()];
+  if (!first) return false;
+  const same = (a: ReadonlySet<string>, b: ReadonlySet<string>) => a.size === b.size && [...a].every((k) => b.has(k));
+  return rest.some((a) => !same(a.materialized, first.materialized) || !same(a.failed, first.failed));
 }
 
 /** Per asset of a backfill, how many of its targeted partitions are materialized, failed, in progress or not yet run. */
@@ -554,6 +594,8 @@ async function runBackfill(
     // both keeps a cancel that arrived during the run and stops the backfill before its next one.
     const during = await instance.getBackfill(backfill.backfillId);
     const canceled = during?.status === "CANCELING" || during?.status === "CANCELED";
+    // After a failure the round is planned again: what read the failed partitions is failed with them, not run.
+    if (!result.success) queue = [];
     if (!canceled && queue.length === 0) {
       try {
         queue = plan();
@@ -612,8 +654,6 @@ function nextRuns(
   positionOf: (def: PartitionsDefinition) => (key: string) => number,
 ): PlannedRun[] {
   const ready = new Map<number, Set<string>>();
-  // Assets with a partition left waiting (or failed) this round: their partitions are not all requested in it.
-  const held = new Set<number>();
   for (const node of graph.topologicalOrder) {
     const asset = state.get(node);
     if (!asset) continue;
@@ -622,12 +662,9 @@ function nextRuns(
     const parents = graph.isSelfDependent(node) ? [...(graph.parents[node] ?? []), node] : (graph.parents[node] ?? []);
     for (const key of asset.targeted) {
       if (asset.materialized.has(key) || asset.failed.has(key)) continue;
-      const verdict = verdictOf(graph, state, ready, held, loading, upstreamCache, asset, key, parents);
+      const verdict = verdictOf(graph, state, ready, loading, upstreamCache, asset, key, parents);
       if (verdict === "ready") readyKeys.add(key);
-      else {
-        held.add(node);
-        if (verdict === "failed") asset.failed.add(key);
-      }
+      else if (verdict === "failed") asset.failed.add(key);
     }
   }
   return groupRuns(graph, state, ready, positionOf);
@@ -638,7 +675,6 @@ function verdictOf(
   graph: AssetGraph,
   state: ReadonlyMap<number, AssetState>,
   ready: ReadonlyMap<number, ReadonlySet<string>>,
-  held: ReadonlySet<number>,
   loading: Loading,
   upstreamCache: Map<string, readonly string[]>,
   asset: AssetState,
@@ -674,7 +710,7 @@ function verdictOf(
     for (const upstreamKey of upstreamKeys) {
       if (!upstream.targetSet.has(upstreamKey) || upstream.materialized.has(upstreamKey)) continue;
       if (upstream.failed.has(upstreamKey)) return "failed";
-      if (!(ready.get(parent)?.has(upstreamKey) && canRunWithParent(graph, ready, held, upstream, asset, key, upstreamKey))) verdict = "wait";
+      if (!(ready.get(parent)?.has(upstreamKey) && canRunWithParent(graph, ready, upstream, asset, key, upstreamKey))) verdict = "wait";
     }
   }
   return verdict;
@@ -684,7 +720,6 @@ function verdictOf(
 function canRunWithParent(
   graph: AssetGraph,
   ready: ReadonlyMap<number, ReadonlySet<string>>,
-  held: ReadonlySet<number>,
   upstream: AssetState,
   asset: AssetState,
   key: string,
@@ -699,14 +734,14 @@ function canRunWithParent(
   const self = upstream.node === asset.node;
   if (!self && isIdentityMapping(partitionMappingOf(graph, asset.node, upstream.node))) return key === upstreamKey;
   if (!policy) return false;
+  // A self-dependent asset with a policy runs its partitions in order in chunks of the policy's size, each
+  // chunk's run after the one before it (kept from the earlier port; the reference's newest daemon does the same).
+  if (self) return true;
   // Otherwise only a run taking every targeted partition of both at once.
-  const sameTargets = self || (upstream.targeted.length === asset.targeted.length && upstream.targeted.every((k) => asset.targetSet.has(k)));
-  const requested = self ? upstream.targeted.length - upstream.materialized.size - upstream.failed.size : (ready.get(upstream.node)?.size ?? 0);
+  const sameTargets = upstream.targeted.length === asset.targeted.length && upstream.targeted.every((k) => asset.targetSet.has(k));
+  const requested = ready.get(upstream.node)?.size ?? 0;
   const fits = policy.maxPartitionsPerRun === null || policy.maxPartitionsPerRun > requested;
-  const allRequested = self
-    ? !held.has(upstream.node) && upstream.materialized.size === 0 && upstream.failed.size === 0
-    : requested === upstream.targeted.length;
-  return sameTargets && fits && allRequested;
+  return sameTargets && fits && requested === upstream.targeted.length;
 }
 
 function isIdentityMapping(mapping: PartitionMapping): boolean {

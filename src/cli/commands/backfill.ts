@@ -23,7 +23,11 @@ With --queue the backfill is recorded REQUESTED and \`tessera daemon\` runs it; 
 backfill whose process died, from the partitions its runs have not done.
 
 Runs are split by each asset's backfillPolicy: BackfillPolicy.singleRun() runs a whole range at once,
-multiRun(n) n partitions per run, and without a policy each partition gets its own run.`;
+multiRun(n) n partitions per run, and without a policy each partition gets its own run.
+
+The selection may mix partitionings (hourly and daily) and unpartitioned assets: --partitions and --from/--to
+name partitions of its root assets, the others get the partitions downstream of them; --all takes every
+partition of every asset. \`backfill show\` counts each asset's own partitions.`;
 
 interface LaunchOptions {
   module?: string;
@@ -46,7 +50,7 @@ export function registerBackfillCommands(program: Command, cli: Cli): void {
     .command("launch")
     .description("Launch a backfill and run it here until it ends (or --queue it for tessera daemon)")
     .option("-m, --module <file>", "code location module (default: locations in tessera.yaml)")
-    .option("-s, --select <selection>", "the partitioned assets to backfill (default: all of them)")
+    .option("-s, --select <selection>", "the assets to backfill, partitioned alike or not (default: all of them)")
     .option("--partitions <keys>", "comma-separated partition keys")
     .option("--from <key>", "first partition of a range (with --to)")
     .option("--to <key>", "last partition of a range (with --from)")
