@@ -50,31 +50,35 @@ export class AutomationConditionEvaluationResult {
   readonly runRequests: readonly RunRequest[];
   readonly cursor: string;
   readonly results: readonly AssetConditionEvaluation[];
-  readonly #byKey: ReadonlyMap<string, AssetConditionEvaluation>;
+  // Made on the first look-up by key: a daemon's tick reads the run requests and the cursor, not this.
+  #byKey: ReadonlyMap<string, AssetConditionEvaluation> | undefined;
 
   constructor(results: AssetConditionEvaluation[], runRequests: RunRequest[], cursor: string) {
     this.results = Object.freeze(results);
     this.runRequests = Object.freeze(runRequests);
     this.cursor = cursor;
     this.totalRequested = results.reduce((n, r) => n + r.requestedSubset.size, 0) + runRequests.reduce((n, r) => n + (r.assetCheckKeys?.length ?? 0), 0);
-    this.#byKey = new Map(results.map((r) => [r.key.toString(), r]));
     Object.freeze(this);
+  }
+
+  #byKeyMap(): ReadonlyMap<string, AssetConditionEvaluation> {
+    return (this.#byKey ??= new Map(this.results.map((r) => [r.key.toString(), r])));
   }
 
   /** The requested partition keys of an asset; `undefined` stands for an unpartitioned asset itself. */
   getRequestedPartitions(key: AssetKeyLike): Set<string | undefined> {
-    const r = this.#byKey.get(AssetKey.from(key).toString());
+    const r = this.#byKeyMap().get(AssetKey.from(key).toString());
     if (!r || r.requestedSubset.isEmpty) return new Set();
     return r.requestedSubset.isPartitioned ? new Set(r.requestedSubset.partitionKeys()) : new Set([undefined]);
   }
 
   getNumRequested(key: AssetKeyLike): number {
-    return this.#byKey.get(AssetKey.from(key).toString())?.requestedSubset.size ?? 0;
+    return this.#byKeyMap().get(AssetKey.from(key).toString())?.requestedSubset.size ?? 0;
   }
 
   /** The evaluation of one asset, if it has a condition. */
   getResult(key: AssetKeyLike): AssetConditionEvaluation | undefined {
-    return this.#byKey.get(AssetKey.from(key).toString());
+    return this.#byKeyMap().get(AssetKey.from(key).toString());
   }
 
   /** One asset's tree with each node's number of true partitions (or true/false): why it was, or was not, requested. */
