@@ -254,9 +254,32 @@ export class ExecutionPlan {
       }
     }
     if (issues.length) throw new ConfigValidationError("the run", issues);
+    rejectStepCycles(steps);
     const plannedChecks = steps.flatMap((s) => s.checks);
     return new ExecutionPlan(graph, steps, nodes, plannedChecks, stepOfNode);
   }
+}
+
+/**
+ * Steps that wait on each other could never start. This happens when the assets of one op depend on each
+ * other through another op (a → x → b with a and b from one multi-asset); the reference splits such an op
+ * into several steps, Tessera runs each op once, so the run is refused before it starts.
+ */
+function rejectStepCycles(steps: readonly PlanStep[]): void {
+  const waiting = steps.map((s) => s.upstream.length);
+  const ready = steps.filter((s) => s.upstream.length === 0).map((s) => s.index);
+  let done = 0;
+  while (ready.length > 0) {
+    const index = ready.pop() as number;
+    done++;
+    for (const next of steps[index]?.downstream ?? []) if (--(waiting[next] as number) === 0) ready.push(next);
+  }
+  if (done === steps.length) return;
+  const stuck = steps.filter((s) => (waiting[s.index] as number) > 0).map((s) => `"${s.key}"`);
+  throw new InvalidDefinitionError(
+    `The run's steps ${stuck.join(", ")} wait on each other: an op's assets depend on each other through another op, so no order runs each op once. ` +
+      "Materialize the assets of the cycle in separate runs (upstream ones first), or split the multi-asset so that each op's assets come before or after the other op.",
+  );
 }
 
 export function parseRunConfig(runConfig: unknown): RunConfig {
