@@ -14,6 +14,8 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
   readonly selectedAssetKeys: readonly AssetKey[];
   /** The output names of the selected assets (of a multi-asset). */
   readonly selectedOutputNames: readonly string[];
+  /** The checks this step was asked to evaluate (those of its `checkSpecs` the run selected). */
+  readonly selectedAssetCheckKeys: readonly { readonly assetKey: AssetKey; readonly name: string }[];
   readonly stepKey: string;
   /** The op's name: the key's segments joined by `__`. */
   readonly opName: string;

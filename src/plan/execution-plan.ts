@@ -119,7 +119,23 @@ export class ExecutionPlan {
       stepOfNode[node] = step;
       nodes.push(node);
     }
+    // A check evaluated by a multi-asset's op, selected without any of the op's assets: the op runs with no
+    // asset selected and evaluates the check (the op must be able to run in part).
+    for (const checkIndex of [...selectedChecks].sort((a, b) => a - b)) {
+      const definition = graph.checks[checkIndex]?.definition;
+      if (!definition || definition.kind === "asset_checks_definition" || stepOfDefinition.has(definition as AssetsDefinition)) continue;
+      const owner = definition as AssetsDefinition;
+      if (!owner.canSubset) {
+        throw new InvalidDefinitionError(
+          `Check "${graph.checks[checkIndex]?.id}" is evaluated by op "${owner.op.name}", which cannot run in part, and none of its assets is selected. ` +
+            "Select the op's assets too, or make the multi-asset canSubset.",
+        );
+      }
+      stepOfDefinition.set(owner, drafts.length);
+      drafts.push({ definition: owner, nodes: [] });
+    }
     for (const draft of drafts) {
+      if (draft.nodes.length === 0) continue;
       if (draft.nodes.length !== draft.definition.specs.length && !draft.definition.canSubset) {
         const missing = draft.definition.keys.filter((k) => !isSelected[graph.indexOf(k) as number]).map(String);
         throw new InvalidDefinitionError(
@@ -177,7 +193,17 @@ export class ExecutionPlan {
           if (from >= 0 && from !== index) upstream.add(from);
         }
       }
-      const ownChecks = draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition));
+      const ownChecks =
+        draft.nodes.length > 0
+          ? draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition))
+          : [...selectedChecks].sort((a, b) => a - b).filter((c) => graph.checks[c]?.definition === draft.definition);
+      // A step of checks only waits for the producers of its op's inputs and deps.
+      if (draft.nodes.length === 0) {
+        for (const key of draft.definition.dependencyKeys) {
+          const from = stepOfNode[graph.indexOf(key) as number] as number;
+          if (from >= 0) upstream.add(from);
+        }
+      }
       return {
         kind: "asset",
         index,

@@ -45,6 +45,12 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   get selectedAssetKeys(): readonly AssetKey[] {
     return (this.step.kind === "check" ? [] : assetNodesOf(this.step)).map((n) => this.run.graph.keys[n] as AssetKey);
   }
+  get selectedAssetCheckKeys(): readonly { readonly assetKey: AssetKey; readonly name: string }[] {
+    return this.step.checks.map((c) => {
+      const spec = (this.run.graph.checks[c] as { spec: { assetKey: AssetKey; name: string } }).spec;
+      return { assetKey: spec.assetKey, name: spec.name };
+    });
+  }
   get selectedOutputNames(): readonly string[] {
     const step = this.step;
     if (step.kind === "check") return [];
