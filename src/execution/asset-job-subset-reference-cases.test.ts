@@ -4,7 +4,6 @@
 // reference's `execute_in_process(asset_selection=...)` is `executeInProcess({ assetSelection })`.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
 import {
   AssetIn,
   AssetKey,
@@ -712,6 +711,3 @@ function prefixedAssetsDefs(useMulti: boolean, prefix: string[]): AssetsItem[] {
   );
   return [start, abc, def, final];
 }
-
-void InvalidDefinitionError;
-void UnknownAssetError;
