@@ -190,6 +190,16 @@ export function multiAsset<
     outputKeys.set(outputName, key);
   }
 
+  if (options.groupName !== undefined) {
+    const conflicting = entries.filter(([, out]) => out.options.groupName !== undefined && out.options.groupName !== options.groupName).map(([name]) => name);
+    if (conflicting.length > 0) {
+      throw new InvalidDefinitionError(
+        `${where} has groupName "${options.groupName}" and output${conflicting.length > 1 ? "s" : ""} ${conflicting.join(", ")} with a group name of ${conflicting.length > 1 ? "their" : "its"} own; ` +
+          "set the group either on the multi-asset or on its outs, not both",
+        where,
+      );
+    }
+  }
   const unknownOutputs = Object.keys(options.internalAssetDeps ?? {}).filter((outputName) => !outputKeys.has(outputName));
   if (unknownOutputs.length > 0) {
     throw new InvalidDefinitionError(

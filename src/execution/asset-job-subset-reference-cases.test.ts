@@ -4,7 +4,6 @@
 // reference's `execute_in_process(asset_selection=...)` is `executeInProcess({ assetSelection })`.
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { InvalidDefinitionError, UnknownAssetError } from "../core/index.js";
 import {
   AssetIn,
   AssetKey,
@@ -560,5 +559,155 @@ describe("reference cases: test_asset_job.py (building subset jobs)", () => {
   }
 });
 
-void InvalidDefinitionError;
-void UnknownAssetError;
+describe("reference cases: test_asset_job.py (cycles through subsettable multi-assets, mixed jobs)", () => {
+  // The reference splits foo into two steps (foo, foo_2) around foo_prime; Tessera runs each op once and refuses
+  // the run, naming the steps (a deliberate difference, see docs/fidelity.md). Before, the run waited forever.
+  it("test_subset_cycle_resolution_basic: ops whose assets depend on each other through another op are refused, naming them", async () => {
+    const io = new AssetAwareIOManager();
+    io.db.set("s", 0);
+    const s = new SourceAsset("s");
+    const optional = () => new AssetOut<number>({ isRequired: false });
+    const foo = multiAsset(
+      { name: "foo", ins: { s: new AssetIn<number>({ key: "s" }), a_prime: new AssetIn<number>({ key: "a_prime" }) }, outs: { a: optional(), b: optional() }, internalAssetDeps: { a: ["s"], b: ["a_prime"] }, canSubset: true },
+      (ctx, inputs) => {
+        const selected = ctx.selectedAssetKeys.map(String);
+        return { ...(selected.includes("a") ? { a: inputs.s + 1 } : {}), ...(selected.includes("b") ? { b: inputs.a_prime + 1 } : {}) };
+      },
+    );
+    const fooPrime = multiAsset(
+      { name: "foo_prime", ins: { a: new AssetIn<number>({ key: "a" }), b: new AssetIn<number>({ key: "b" }) }, outs: { a_prime: optional(), b_prime: optional() }, internalAssetDeps: { a_prime: ["a"], b_prime: ["b"] }, canSubset: true },
+      (ctx, inputs) => {
+        const selected = ctx.selectedAssetKeys.map(String);
+        return { ...(selected.includes("a_prime") ? { a_prime: inputs.a + 1 } : {}), ...(selected.includes("b_prime") ? { b_prime: inputs.b + 1 } : {}) };
+      },
+    );
+    const defs = new Definitions({ assets: [foo, fooPrime, s], resources: { ioManager: io } });
+    await expect(defs.materialize()).rejects.toThrow(/"foo".*"foo_prime"|"foo_prime".*"foo"/);
+    // Run by run, upstream first, as the error says: each op runs once per run.
+    await defs.materialize(["a"]);
+    await defs.materialize(["a_prime"]);
+    await defs.materialize(["b"]);
+    const last = await defs.materialize(["b_prime"]);
+    expect([io.db.get("a"), io.db.get("a_prime"), io.db.get("b"), last.assetValue("b_prime")]).toEqual([1, 2, 3, 4]);
+  });
+
+  it("test_exclude_assets_without_keys: a multi-asset without outputs is refused when defined", () => {
+    expect(() => multiAsset({ name: "ghost", outs: {} }, () => ({}))).toThrow(/no outputs/);
+  });
+
+  it("test_mixed_asset_job: a job of an observable source and its downstream observes one and materializes the other", async () => {
+    const { DataVersion, observableSourceAsset } = await import("../index.js");
+    const fooSource = observableSourceAsset({ name: "foo" }, () => new DataVersion("alpha"));
+    const barAsset = asset({ name: "bar", ins: { foo: new AssetIn<number>() } }, (_ctx, { foo }) => foo + 1);
+    const defs = new Definitions({ assets: [fooSource, barAsset], jobs: [defineAssetJob({ name: "mixed_assets_job", selection: [fooSource, barAsset] })], resources: { ioManager: new ReturnN(5) } });
+    const result = await defs.getJobDef("mixed_assets_job").executeInProcess();
+    expect(result.success).toBe(true);
+    expect(result.getAssetObservationEvents().map((e) => String(e.assetKey))).toEqual(["foo"]);
+    expect(materialized(result)).toEqual(["bar"]);
+  });
+
+  it("test_partial_dependency_on_upstream_multi_asset", async () => {
+    const io = new AssetAwareIOManager();
+    const fooBarMulti = multiAsset({ name: "foo_bar", outs: { foo: new AssetOut<number>(), bar: new AssetOut<number>() } }, () => ({ foo: 1, bar: 1 }));
+    const bazAsset = asset({ name: "baz", ins: { foo: new AssetIn<number>() } }, (_ctx, { foo }) => foo + 1);
+    expect((await jobOf([fooBarMulti], { resources: { ioManager: io } }).executeInProcess()).success).toBe(true);
+    const result = await jobOf([bazAsset, fooBarMulti], { resources: { ioManager: io }, selection: ["baz"] }).executeInProcess();
+    expect(result.success).toBe(true);
+    expect(result.assetValue("baz")).toBe(2);
+  });
+});
+
+describe("reference cases: test_asset_job.py (resources on definitions)", () => {
+  // The reference refuses this job (each asset's resource_defs serve that asset only). Tessera merges the assets'
+  // resourceDefs into the Definitions' resources (two different values under one key are refused), so the other
+  // asset is served: a deliberate difference, see docs/fidelity.md. Without any provider, the key is refused by name.
+  it("test_other_asset_provides_req: assets' resourceDefs are shared within the Definitions; a missing key is named", async () => {
+    const reqsFoo = asset({ name: "asset_reqs_foo", requiredResourceKeys: ["foo"] }, (ctx) => expect(ctx.resources.foo).toBe("blah"));
+    const providesFoo = asset({ name: "asset_provides_foo", resourceDefs: { foo: "blah" } }, () => undefined);
+    expect((await jobOf([reqsFoo, providesFoo]).executeInProcess()).success).toBe(true);
+    expect(() => jobOf([reqsFoo])).toThrow(/foo/);
+    expect(() => jobOf([reqsFoo])).toThrow(/asset_reqs_foo/);
+  });
+
+  it("test_assets_def_takes_bare_object and test_asset_takes_bare_resource", async () => {
+    class BareResourceObject {}
+    let executed = 0;
+    const anOp = op({ name: "an_op", requiredResourceKeys: ["bare_resource"] }, (ctx) => {
+      expect((ctx.resources as Record<string, unknown>).bare_resource).toBeInstanceOf(BareResourceObject);
+      executed++;
+    });
+    const { graphAsset } = await import("../index.js");
+    const thing = graphAsset({ name: "thing", resourceDefs: { bare_resource: new BareResourceObject() } }, () => anOp());
+    expect((await jobOf([thing]).executeInProcess()).success).toBe(true);
+    const blah = asset({ name: "blah", requiredResourceKeys: ["bare_resource"], resourceDefs: { bare_resource: new BareResourceObject() } }, (ctx) => {
+      expect(ctx.resources.bare_resource).toBeInstanceOf(BareResourceObject);
+      executed++;
+    });
+    expect((await jobOf([blah]).executeInProcess()).success).toBe(true);
+    expect(executed).toBe(2);
+  });
+});
+
+describe("reference cases: test_asset_job.py (building subset jobs, prefixed)", () => {
+  const PREFIXED: [string | string[], string][] = [
+    ["*", "start,a,b,c,d,e,f,final"],
+    ["core/models/a", "a"],
+    ["core/models/b+", "b,c,d"],
+    ["+core/models/f", "f,d,e"],
+    ["++core/models/f", "f,d,e,c,a,b"],
+    ["core/models/start*", "start,a,d,f,final"],
+    [["+core/models/a", "core/models/b+"], "start,a,b,c,d"],
+    [["*core/models/c", "core/models/final"], "b,c,final"],
+  ];
+  for (const useMulti of [true, false]) {
+    for (const [selection, expected] of PREFIXED) {
+      it(`test_asset_group_build_subset_job[${JSON.stringify(selection)}-${useMulti}-core/models]`, async () => {
+        const io = new AssetAwareIOManager();
+        const assets = prefixedAssetsDefs(useMulti, ["core", "models"]);
+        const defs = new Definitions({ assets, jobs: [defineAssetJob({ name: "assets_job", selection })], resources: { ioManager: io } });
+        await defs.materialize();
+        const instance = Instance.ephemeral();
+        const result = await defs.getJobDef("assets_job").executeInProcess({ instance });
+        const keys = expected.split(",").map((k) => `core/models/${k}`).sort();
+        expect(await planned(instance, result)).toEqual(keys);
+        expect(materialized(result)).toEqual(keys);
+        const values: Record<string, number> = { start: 1, a: 2, b: 1, c: 2, d: 3, e: 3, f: 6, final: 5 };
+        for (const key of keys) expect(result.assetValue(key)).toBe(values[key.split("/").at(-1) as string]);
+      });
+    }
+  }
+});
+
+/** assetsDefs with every key (and every input's key) under `prefix`, as the reference's prefix_assets. */
+function prefixedAssetsDefs(useMulti: boolean, prefix: string[]): AssetsItem[] {
+  const k = (name: string): string[] => [...prefix, name];
+  const start = asset({ name: "start", keyPrefix: prefix }, () => 1);
+  const final = asset({ name: "final", keyPrefix: prefix, ins: { a: new AssetIn<number>({ key: k("a") }), d: new AssetIn<number>({ key: k("d") }) } }, (_ctx, { a, d }) => a + d);
+  if (!useMulti) {
+    const a = asset({ name: "a", keyPrefix: prefix, ins: { start } }, (_ctx, { start }) => start + 1);
+    const b = asset({ name: "b", keyPrefix: prefix }, () => 1);
+    const c = asset({ name: "c", keyPrefix: prefix, ins: { b } }, (_ctx, { b }) => b + 1);
+    const d = asset({ name: "d", keyPrefix: prefix, ins: { a, b } }, (_ctx, { a, b }) => a + b);
+    const e = asset({ name: "e", keyPrefix: prefix, ins: { c } }, (_ctx, { c }) => c + 1);
+    const f = asset({ name: "f", keyPrefix: prefix, ins: { d, e } }, (_ctx, { d, e }) => d + e);
+    return [start, a, b, c, d, e, f, final];
+  }
+  const optional = () => new AssetOut<number>({ isRequired: false, keyPrefix: prefix });
+  const pick = (selected: readonly string[], values: Record<string, number | undefined>): Record<string, number | undefined> =>
+    Object.fromEntries([...selected].sort().map((n) => [n, values[n]]));
+  const abc = multiAsset(
+    { name: "abc_", ins: { start: new AssetIn<number>({ key: k("start") }) }, outs: { a: optional(), b: optional(), c: optional() }, internalAssetDeps: { a: [k("start")], b: [], c: [k("b")] }, canSubset: true },
+    (ctx, { start }) => pick(ctx.selectedOutputNames, { a: start + 1, b: 1, c: 2 }),
+  );
+  const def = multiAsset(
+    {
+      name: "def_",
+      ins: { a: new AssetIn<number>({ key: k("a") }), b: new AssetIn<number>({ key: k("b") }), c: new AssetIn<number>({ key: k("c") }) },
+      outs: { d: optional(), e: optional(), f: optional() },
+      internalAssetDeps: { d: [k("a"), k("b")], e: [k("c")], f: [k("d"), k("e")] },
+      canSubset: true,
+    },
+    (ctx, { a, b, c }) => pick(ctx.selectedOutputNames, { d: a + b, e: c + 1, f: a + b + c + 1 }),
+  );
+  return [start, abc, def, final];
+}

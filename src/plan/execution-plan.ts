@@ -124,23 +124,23 @@ export class ExecutionPlan {
       stepOfNode[node] = step;
       nodes.push(node);
     }
-    // A check its asset's op evaluates, selected without that asset: the op runs for the check alone (a
-    // subsettable op, with no asset selected), as the reference runs it.
-    const checkOnly = new Set<AssetsDefinition>();
+    // A check evaluated by a multi-asset's op, selected without any of the op's assets: the op runs with no
+    // asset selected and evaluates the check (the op must be able to run in part).
     for (const checkIndex of [...selectedChecks].sort((a, b) => a - b)) {
       const definition = graph.checks[checkIndex]?.definition;
-      if (!definition || definition.kind === "asset_checks_definition" || stepOfDefinition.has(definition)) continue;
-      if (!definition.canSubset) {
+      if (!definition || definition.kind === "asset_checks_definition" || stepOfDefinition.has(definition as AssetsDefinition)) continue;
+      const owner = definition as AssetsDefinition;
+      if (!owner.canSubset) {
         throw new InvalidDefinitionError(
-          `Check "${graph.checks[checkIndex]?.id}" is evaluated by op "${definition.op.name}" together with its assets ${definition.keys.map(String).join(", ")}, and that op cannot run in part. Select those assets too, or make the multi-asset canSubset.`,
+          `Check "${graph.checks[checkIndex]?.id}" is evaluated by op "${owner.op.name}", which cannot run in part, and none of its assets is selected. ` +
+            "Select the op's assets too, or make the multi-asset canSubset.",
         );
       }
-      stepOfDefinition.set(definition, drafts.length);
-      drafts.push({ definition, nodes: [] });
-      checkOnly.add(definition);
+      stepOfDefinition.set(owner, drafts.length);
+      drafts.push({ definition: owner, nodes: [] });
     }
     for (const draft of drafts) {
-      if (checkOnly.has(draft.definition)) continue;
+      if (draft.nodes.length === 0) continue;
       if (draft.nodes.length !== draft.definition.specs.length && !draft.definition.canSubset) {
         const missing = draft.definition.keys.filter((k) => !isSelected[graph.indexOf(k) as number]).map(String);
         throw new InvalidDefinitionError(
@@ -198,14 +198,14 @@ export class ExecutionPlan {
           if (from >= 0 && from !== index) upstream.add(from);
         }
       }
-      const checkOnlyStep = checkOnly.has(draft.definition);
-      const ownChecks = checkOnlyStep
-        ? [...selectedChecks].filter((c) => graph.checks[c]?.definition === draft.definition).sort((a, b) => a - b)
-        : draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition));
-      // With no asset of its own selected, the op still reads its inputs: it waits for the steps producing them.
+      const checkOnlyStep = draft.nodes.length === 0;
+      const ownChecks = !checkOnlyStep
+        ? draft.nodes.flatMap((n) => graph.checksOf(n).filter((c) => selectedChecks.has(c) && graph.checks[c]?.definition === draft.definition))
+        : [...selectedChecks].sort((a, b) => a - b).filter((c) => graph.checks[c]?.definition === draft.definition);
+      // A step of checks only waits for the producers of its op's inputs and deps.
       if (checkOnlyStep) {
-        for (const input of draft.definition.inputs) {
-          const from = stepOfNode[graph.indexOf(input.key) as number] as number;
+        for (const key of draft.definition.dependencyKeys) {
+          const from = stepOfNode[graph.indexOf(key) as number] as number;
           if (from >= 0) upstream.add(from);
         }
       }
@@ -286,9 +286,32 @@ export class ExecutionPlan {
       }
     }
     if (issues.length) throw new ConfigValidationError("the run", issues);
+    rejectStepCycles(steps);
     const plannedChecks = steps.flatMap((s) => s.checks);
     return new ExecutionPlan(graph, steps, nodes, plannedChecks, stepOfNode);
   }
+}
+
+/**
+ * Steps that wait on each other could never start. This happens when the assets of one op depend on each
+ * other through another op (a → x → b with a and b from one multi-asset); the reference splits such an op
+ * into several steps, Tessera runs each op once, so the run is refused before it starts.
+ */
+function rejectStepCycles(steps: readonly PlanStep[]): void {
+  const waiting = steps.map((s) => s.upstream.length);
+  const ready = steps.filter((s) => s.upstream.length === 0).map((s) => s.index);
+  let done = 0;
+  while (ready.length > 0) {
+    const index = ready.pop() as number;
+    done++;
+    for (const next of steps[index]?.downstream ?? []) if (--(waiting[next] as number) === 0) ready.push(next);
+  }
+  if (done === steps.length) return;
+  const stuck = steps.filter((s) => (waiting[s.index] as number) > 0).map((s) => `"${s.key}"`);
+  throw new InvalidDefinitionError(
+    `The run's steps ${stuck.join(", ")} wait on each other: an op's assets depend on each other through another op, so no order runs each op once. ` +
+      "Materialize the assets of the cycle in separate runs (upstream ones first), or split the multi-asset so that each op's assets come before or after the other op.",
+  );
 }
 
 export function parseRunConfig(runConfig: unknown): RunConfig {
