@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError } from "../core/index.js";
 import { Definitions } from "../code-location/index.js";
 import { asset } from "./asset.js";
-import { assetCheck } from "./asset-check.js";
+import { AssetCheckResult, assetCheck } from "./asset-check.js";
 import { AssetIn } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { AssetOut, multiAsset } from "./multi-asset.js";
@@ -78,7 +78,7 @@ describe("op names", () => {
 
     const orders = asset("orders", () => 1);
     const clash = asset("orders_fresh", () => 1);
-    const check = assetCheck({ asset: "orders", name: "fresh" }, () => ({ passed: true }));
+    const check = assetCheck({ asset: "orders", name: "fresh" }, () => new AssetCheckResult({ passed: true }));
     expect(errorOf(() => new Definitions({ assets: [orders, clash], assetChecks: [check] })).message).toMatch(
       /^Op name "orders_fresh" is used by the definition of "orders_fresh" and by asset check "orders:fresh";/,
     );

@@ -4,6 +4,7 @@
 import { AssetKey, DuplicateAssetKeyError, InvalidDefinitionError, MissingResourceError, closestMatches } from "../core/index.js";
 import { AssetChecksDefinition } from "./asset-check.js";
 import { AssetJobDefinition } from "./asset-job.js";
+import type { AssetDep } from "./asset-dep.js";
 import { AssetSpec } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition, type AssetOutputDefinition } from "./assets-definition.js";
@@ -50,31 +51,31 @@ export abstract class DefinitionsData {
   readonly #index = new Map<string, number>();
   readonly #specs: AssetSpec[] = [];
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
+  readonly #needing: readonly AssetsDefinition[];
 
   constructor(options: DefinitionsOptions = {}) {
+    // One pass over the items, since each pass over a large code location runs as cold code: it converts sources,
+    // finds the first item that is not an asset, indexes every key (noting the first duplicate), and notes the few
+    // items the later checks need to see. Errors are thrown in the order of separate passes: a bad item first,
+    // then sibling resolution, then a duplicate key, then clashing resource bindings.
     const items = options.assets ?? NO_ITEMS;
     const count = items.length;
     const given: (AssetsDefinition<unknown> | AssetSpec)[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const item = items[i] as AssetsItem;
-      given[i] = item instanceof SourceAsset ? item.toAssetsItem() : item;
-    }
-    for (let i = 0; i < count; i++) {
-      const item = given[i];
-      if (!(item instanceof AssetsDefinition) && !(item instanceof AssetSpec)) {
-        throw new InvalidDefinitionError(
-          `Definitions assets[${i}] is not an asset definition or AssetSpec (got ${describeItem(item)}); build it with asset() or new AssetSpec()`,
-        );
-      }
-    }
-    // One pass indexes every key; sibling resolution (which may throw first) reads the same index as its set of
-    // known keys, and a duplicate key found here is reported after it, as when they were separate passes.
     const index = this.#index;
     const specs = this.#specs;
     const definitions = this.#definitions;
+    let invalid: number | undefined;
     let duplicate: { id: string; at: number } | undefined;
+    // Items with a bare dependency not (yet) defined, with resources of their own, and needing a resource other
+    // than the default IO manager.
+    const siblings: number[] = [];
+    const binding: number[] = [];
+    const needing: number[] = [];
     for (let i = 0; i < count; i++) {
-      const item = given[i] as AssetsDefinition<unknown> | AssetSpec;
+      const raw = items[i] as AssetsItem;
+      const item = raw instanceof SourceAsset ? raw.toAssetsItem() : raw;
+      given[i] = item;
+      if (invalid !== undefined) continue;
       if (item instanceof AssetSpec) {
         const id = item.key.toString();
         if (index.has(id)) duplicate ??= { id, at: i };
@@ -83,6 +84,10 @@ export abstract class DefinitionsData {
           specs.push(item);
           definitions.push(undefined);
         }
+        continue;
+      }
+      if (!(item instanceof AssetsDefinition)) {
+        invalid = i;
         continue;
       }
       const own = item.specs;
@@ -96,13 +101,21 @@ export abstract class DefinitionsData {
           definitions.push(item);
         }
       }
+      if (hasUnknownBareDep(own, index)) siblings.push(i);
+      if (item.resourceDefs !== NO_RESOURCES) binding.push(i);
+      if (needsResources(item)) needing.push(i);
     }
-    const assets = resolveSiblingDeps(given, index);
+    if (invalid !== undefined) {
+      throw new InvalidDefinitionError(
+        `Definitions assets[${invalid}] is not an asset definition or AssetSpec (got ${describeItem(given[invalid])}); build it with asset() or new AssetSpec()`,
+      );
+    }
+    const assets = siblings.length === 0 ? given : resolveSiblingDeps(given, index, siblings);
     if (assets !== given) {
       // Only dependencies changed: every key keeps its position.
-      for (let i = 0; i < count; i++) {
-        const item = assets[i] as AssetsDefinition<unknown> | AssetSpec;
-        if (item === given[i] || item instanceof AssetSpec) continue;
+      for (const i of siblings) {
+        const item = assets[i] as AssetsDefinition<unknown>;
+        if (item === given[i]) continue;
         for (const spec of item.specs) {
           const position = index.get(spec.key.toString()) as number;
           if (definitions[position] !== given[i]) continue;
@@ -117,14 +130,15 @@ export abstract class DefinitionsData {
       throw new DuplicateAssetKeyError(id, `by ${describeItem(other)} and by ${describeItem(assets[at])}, at assets[${at}]`);
     }
     this.assets = Object.freeze(assets);
-    this.resources = Object.freeze({ ...mergeAssetResources(assets), ...(options.resources ?? {}) });
+    this.resources = Object.freeze({ ...mergeAssetResources(binding.map((i) => assets[i] as AssetsItem)), ...(options.resources ?? {}) });
+    this.#needing = needing.map((i) => assets[i] as AssetsDefinition);
     this.executor = options.executor ?? inProcessExecutor();
     this.jobs = Object.freeze(checkJobs(options.jobs ?? []));
     this.assetChecks = Object.freeze(checkAssetChecks(options.assetChecks ?? []));
     this.schedules = Object.freeze(checkInstigators(options.schedules ?? [], "schedule"));
     this.sensors = Object.freeze(checkInstigators(options.sensors ?? [], "sensor"));
     checkInstigatorNames([...this.schedules, ...this.sensors]);
-    checkResources(assets, this.resources);
+    checkResources(this.#needing, this.resources);
     for (const check of this.assetChecks) {
       for (const key of check.requiredResourceKeys) {
         if (key !== DEFAULT_IO_MANAGER_KEY && !(key in this.resources)) throw new MissingResourceError(key, `Asset check "${check.spec.id}"`, Object.keys(this.resources));
@@ -275,6 +289,28 @@ function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unkn
     }
   }
   return merged;
+}
+
+/** True when `specs` depend on a one-segment key that `index` does not hold (yet): sibling resolution may apply. */
+function hasUnknownBareDep(specs: readonly AssetSpec[], index: ReadonlyMap<string, number>): boolean {
+  for (let s = 0; s < specs.length; s++) {
+    const deps = (specs[s] as AssetSpec).deps;
+    for (let d = 0; d < deps.length; d++) {
+      const key = (deps[d] as AssetDep).key;
+      if (key.path.length === 1 && !index.has(key.toString())) return true;
+    }
+  }
+  return false;
+}
+
+/** True when `item` needs a resource other than the default IO manager (which the instance supplies). */
+function needsResources(item: AssetsDefinition): boolean {
+  if (item.op.requiredResourceKeys.length > 0) return true;
+  const outputs = item.outputs;
+  for (let o = 0; o < outputs.length; o++) if ((outputs[o] as AssetOutputDefinition).ioManagerKey !== DEFAULT_IO_MANAGER_KEY) return true;
+  const inputs = item.inputs;
+  for (let n = 0; n < inputs.length; n++) if ((inputs[n] as AssetInputDefinition).inputManagerKey) return true;
+  return false;
 }
 
 function checkResources(assets: readonly AssetsItem[], resources: Readonly<Record<string, unknown>>): void {

@@ -11,15 +11,19 @@ import { replaceAssetKeys } from "./replace-asset-keys.js";
  * `assets` with each definition's one-segment dependency keys that match no asset replaced by the single asset of
  * the same group whose key ends in that name (not one of the definition's own). Ambiguous or missing matches stay
  * as they are: they are external assets, as an undeclared dependency always is. `known` holds every key's string
- * form. Returns `assets` itself when nothing needs resolving, so the common case costs one look-up per dependency.
+ * form; `candidates`, when given, are the positions (ascending) of the only items that may need resolving. Returns
+ * `assets` itself when nothing needs resolving, so the common case costs one look-up per dependency.
  */
 export function resolveSiblingDeps(
   assets: readonly (AssetsDefinition<unknown> | AssetSpec)[],
   known: { has(id: string): boolean },
+  candidates?: readonly number[],
 ): readonly (AssetsDefinition<unknown> | AssetSpec)[] {
   let byGroupAndName: Map<string, AssetKey[]> | undefined;
   let resolved: (AssetsDefinition<unknown> | AssetSpec)[] | undefined;
-  for (let i = 0; i < assets.length; i++) {
+  const count = candidates ? candidates.length : assets.length;
+  for (let c = 0; c < count; c++) {
+    const i = candidates ? (candidates[c] as number) : c;
     const item = assets[i];
     if (!(item instanceof AssetsDefinition)) continue;
     let replacements: Map<string, AssetKey> | undefined;

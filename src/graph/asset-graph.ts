@@ -70,6 +70,8 @@ export class AssetGraph {
   readonly checks: readonly CheckNode[];
   readonly #checksOfAsset: Map<number, number[]>;
   readonly #checkIndex = new Map<string, number>();
+  readonly #mappedNodes: readonly number[];
+  readonly #conditionNodes: readonly number[];
   readonly #definedIndex: ReadonlyMap<string, number>;
   readonly #externalIndex: ReadonlyMap<string, number>;
 
@@ -84,6 +86,8 @@ export class AssetGraph {
     topologicalOrder: Int32Array;
     definedIndex: ReadonlyMap<string, number>;
     externalIndex: ReadonlyMap<string, number>;
+    mappedNodes: readonly number[];
+    conditionNodes: readonly number[];
   }) {
     this.keys = parts.keys;
     this.ids = parts.ids;
@@ -97,6 +101,18 @@ export class AssetGraph {
     this.#checksOfAsset = new Map();
     this.#definedIndex = parts.definedIndex;
     this.#externalIndex = parts.externalIndex;
+    this.#mappedNodes = parts.mappedNodes;
+    this.#conditionNodes = parts.conditionNodes;
+  }
+
+  /** @internal Nodes (ascending) with a dependency that gives a partition mapping: the ones validation reads. */
+  nodesWithPartitionMappings(): readonly number[] {
+    return this.#mappedNodes;
+  }
+
+  /** @internal Nodes (ascending) with an automation condition: the ones validation reads. */
+  nodesWithConditions(): readonly number[] {
+    return this.#conditionNodes;
   }
 
   get size(): number {
@@ -192,14 +208,23 @@ export class AssetGraph {
     const externalIndex = new Map<string, number>();
     const parents: number[][] = new Array(definedCount);
     const selfDeps: number[] = [];
+    const mappedNodes: number[] = [];
+    const conditionNodes: number[] = [];
     let definedIds: readonly string[] | undefined;
     for (let i = 0; i < definedCount; i++) {
       const deps = (specs[i] as AssetSpec).deps;
       // Sized exactly (a pushed array keeps spare capacity, and the graph lives as long as its definitions).
       const ups: number[] = deps.length === 0 ? NO_PARENTS : new Array(deps.length);
       let count = 0;
+      let mapped = false;
+      if ((specs[i] as AssetSpec).automationCondition !== undefined) conditionNodes.push(i);
       for (let d = 0; d < deps.length; d++) {
-        const depKey = (deps[d] as AssetDep).key;
+        const dep = deps[d] as AssetDep;
+        if (dep.partitionMapping !== undefined && !mapped) {
+          mapped = true;
+          mappedNodes.push(i);
+        }
+        const depKey = dep.key;
         const depId = depKey.toString();
         let parent = definedIndex.get(depId) ?? externalIndex.get(depId);
         if (parent === undefined) {
@@ -240,7 +265,7 @@ export class AssetGraph {
     const selfDependent = new Uint8Array(size);
     for (const i of selfDeps) selfDependent[i] = 1;
     const topologicalOrder = topologicalSort(parents, children, ids);
-    return new AssetGraph({ keys, ids, specs, definitions, parents, children, selfDependent, topologicalOrder, definedIndex, externalIndex });
+    return new AssetGraph({ keys, ids, specs, definitions, parents, children, selfDependent, topologicalOrder, definedIndex, externalIndex, mappedNodes, conditionNodes });
   }
 
   /** True when node `index` depends on its own (earlier) partitions. */

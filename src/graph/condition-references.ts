@@ -1,6 +1,6 @@
 // Checks, when a Definitions is built, that each asset's automationCondition refers only to assets and checks that exist.
 import { TesseraError } from "../core/index.js";
-import type { AssetSpec, AutomationCondition, DefinitionsData, SelectionExpression } from "../definitions/index.js";
+import type { AutomationCondition, DefinitionsData, SelectionExpression } from "../definitions/index.js";
 import { AssetGraph } from "./asset-graph.js";
 import { AssetSelection } from "./selection/index.js";
 
@@ -70,14 +70,9 @@ function checkSelection(graph: AssetGraph, id: string, what: string, expression:
 
 /** Every asset's automationCondition refers only to assets and checks that exist. */
 export function validateConditionReferences(defs: DefinitionsData): void {
-  const specs = defs.resolvedAssets().specs;
-  let any = false;
-  for (let i = 0; i < specs.length && !any; i++) any = (specs[i] as AssetSpec).automationCondition !== undefined;
-  if (!any) return;
   const graph = AssetGraph.of(defs);
-  for (let node = 0; node < graph.size; node++) {
+  for (const node of graph.nodesWithConditions()) {
     const condition = graph.specs[node]?.automationCondition;
     if (condition) checkConditionReferences(graph, node, condition, true);
   }
 }
-

@@ -23,7 +23,7 @@ export function partitionsDefOf(graph: AssetGraph, node: number): PartitionsDefi
 export function validatePartitionMappings(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
   const specs = graph.specs;
-  for (let node = 0; node < specs.length; node++) {
+  for (const node of graph.nodesWithPartitionMappings()) {
     const spec = specs[node];
     if (!spec) continue;
     const deps = spec.deps;
