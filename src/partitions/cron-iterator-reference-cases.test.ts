@@ -111,3 +111,89 @@ describe.each(SEQUENCES)("cron iteration, reference cases (%s)", (_name, make) =
     expect(iso(batch)).toEqual(["00:00", "00:15", "00:30", "00:45", "01:00"].map((hm) => `2024-01-01T${hm}:00.000Z`));
   });
 });
+
+// [year, month, day, hour, minute, fold?] in the case's zone.
+type Local = [number, number, number, number, number, (0 | 1)?];
+type Case = [zone: string, cron: string, times: Local[]];
+const B = "Europe/Berlin";
+const daysOf = (y: number, mo: number, days: number[], h: number, mi: number, foldDay?: number): Local[] =>
+  days.map((d) => [y, mo, d, h, mi, d === foldDay ? 1 : 0]);
+
+// Berlin falls back on 2023-10-29 (02:00-03:00 twice) and springs forward on 2023-03-26 (02:00 → 03:00);
+// Lord Howe springs forward half an hour on 2023-10-01; US/Central falls back on 2023-11-05.
+const DST_CASES: Case[] = [
+  // Daily, fall back
+  [B, "45 1 * * *", [...daysOf(2023, 10, [27, 28, 29, 30, 31], 1, 45), [2023, 11, 1, 1, 45]]],
+  ["Australia/Lord_Howe", "0 2 * * *", [[2023, 9, 29, 2, 0], [2023, 9, 30, 2, 0], [2023, 10, 1, 2, 30], [2023, 10, 2, 2, 0], [2023, 10, 3, 2, 0]]],
+  [B, "0 2 * * *", [...daysOf(2023, 10, [27, 28, 29, 30, 31], 2, 0, 29), [2023, 11, 1, 2, 0]]],
+  [B, "30 2 * * *", [...daysOf(2023, 10, [27, 28, 29, 30, 31], 2, 30, 29), [2023, 11, 1, 2, 30]]],
+  [B, "0 3 * * *", [...daysOf(2023, 10, [27, 28, 29, 30, 31], 3, 0), [2023, 11, 1, 3, 0]]],
+  // Hourly, fall back: a repeated local time fires twice
+  [B, "45 * * * *", [[2023, 10, 29, 0, 45], [2023, 10, 29, 1, 45], [2023, 10, 29, 2, 45, 0], [2023, 10, 29, 2, 45, 1], [2023, 10, 29, 3, 45]]],
+  [B, "0 * * * *", [[2023, 10, 29, 0, 0], [2023, 10, 29, 1, 0], [2023, 10, 29, 2, 0, 0], [2023, 10, 29, 2, 0, 1], [2023, 10, 29, 3, 0]]],
+  // Weekly, fall back
+  [B, "45 1 * * 0", [...daysOf(2023, 10, [15, 22, 29], 1, 45), ...daysOf(2023, 11, [5, 12, 19], 1, 45)]],
+  [B, "0 2 * * 0", [...daysOf(2023, 10, [15, 22, 29], 2, 0, 29), ...daysOf(2023, 11, [5, 12, 19], 2, 0)]],
+  [B, "30 2 * * 0", [...daysOf(2023, 10, [15, 22, 29], 2, 30, 29), ...daysOf(2023, 11, [5, 12, 19], 2, 30)]],
+  [B, "0 3 * * 0", [...daysOf(2023, 10, [15, 22, 29], 3, 0), ...daysOf(2023, 11, [5, 12, 19], 3, 0)]],
+  // Monthly, fall back
+  ["US/Central", "45 0 5 * *", [[2023, 9, 5, 0, 45], [2023, 10, 5, 0, 45], [2023, 11, 5, 0, 45], [2023, 12, 5, 0, 45], [2024, 1, 5, 0, 45]]],
+  ["US/Central", "0 1 5 * *", [[2023, 9, 5, 1, 0], [2023, 10, 5, 1, 0], [2023, 11, 5, 1, 0, 1], [2023, 12, 5, 1, 0], [2024, 1, 5, 1, 0]]],
+  ["US/Central", "30 1 5 * *", [[2023, 9, 5, 1, 30], [2023, 10, 5, 1, 30], [2023, 11, 5, 1, 30, 1], [2023, 12, 5, 1, 30], [2024, 1, 5, 1, 30]]],
+  // 02:00 on 2023-11-05 exists once in US/Central (the repeated hour is 01:00): fold has no effect.
+  ["US/Central", "0 2 5 * *", [[2023, 9, 5, 2, 0], [2023, 10, 5, 2, 0], [2023, 11, 5, 2, 0, 1], [2023, 12, 5, 2, 0], [2024, 1, 5, 2, 0]]],
+  // Daily, spring forward: a skipped local time fires when the gap ends
+  [B, "0 1 * * *", daysOf(2023, 3, [24, 25, 26, 27, 28, 29], 1, 0)],
+  [B, "0 2 * * *", [[2023, 3, 24, 2, 0], [2023, 3, 25, 2, 0], [2023, 3, 26, 3, 0], [2023, 3, 27, 2, 0], [2023, 3, 28, 2, 0], [2023, 3, 29, 2, 0]]],
+  [B, "30 2 * * *", [[2023, 3, 24, 2, 30], [2023, 3, 25, 2, 30], [2023, 3, 26, 3, 0], [2023, 3, 27, 2, 30], [2023, 3, 28, 2, 30], [2023, 3, 29, 2, 30]]],
+  [B, "0 3 * * *", daysOf(2023, 3, [24, 25, 26, 27, 28, 29], 3, 0)],
+  // Weekly, spring forward
+  [B, "0 1 * * 0", [...daysOf(2023, 3, [12, 19, 26], 1, 0), ...daysOf(2023, 4, [2, 9, 16], 1, 0)]],
+  [B, "0 2 * * 0", [[2023, 3, 12, 2, 0], [2023, 3, 19, 2, 0], [2023, 3, 26, 3, 0], ...daysOf(2023, 4, [2, 9, 16], 2, 0)]],
+  [B, "30 2 * * 0", [[2023, 3, 12, 2, 30], [2023, 3, 19, 2, 30], [2023, 3, 26, 3, 0], ...daysOf(2023, 4, [2, 9, 16], 2, 30)]],
+  [B, "0 3 * * 0", [...daysOf(2023, 3, [12, 19, 26], 3, 0), ...daysOf(2023, 4, [2, 9, 16], 3, 0)]],
+  // Monthly, spring forward
+  [B, "0 1 26 * *", [1, 2, 3, 4, 5].map((mo): Local => [2023, mo, 26, 1, 0])],
+  [B, "0 2 26 * *", [1, 2, 3, 4, 5].map((mo): Local => [2023, mo, 26, mo === 3 ? 3 : 2, 0])],
+  [B, "30 2 26 * *", [1, 2, 3, 4, 5].map((mo): Local => [2023, mo, 26, mo === 3 ? 3 : 2, mo === 3 ? 0 : 30])],
+  [B, "0 3 26 * *", [1, 2, 3, 4, 5].map((mo): Local => [2023, mo, 26, 3, 0])],
+  // Hourly, spring forward: a skipped local time has no tick
+  [B, "45 * * * *", [[2023, 3, 26, 0, 45], [2023, 3, 26, 1, 45], [2023, 3, 26, 3, 45], [2023, 3, 26, 4, 45]]],
+  [B, "0 * * * *", [[2023, 3, 26, 0, 0], [2023, 3, 26, 1, 0], [2023, 3, 26, 3, 0], [2023, 3, 26, 4, 0]]],
+  [B, "*/15 * * * *", [1, 3].flatMap((h) => [0, 15, 30, 45].map((mi): Local => [2023, 3, 26, h, mi]))],
+  [
+    B,
+    "*/15 * * * *",
+    [
+      ...[0, 15, 30, 45].map((mi): Local => [2023, 10, 29, 1, mi]),
+      ...[0, 15, 30, 45].map((mi): Local => [2023, 10, 29, 2, mi, 0]),
+      ...[0, 15, 30, 45].map((mi): Local => [2023, 10, 29, 2, mi, 1]),
+      ...[0, 15, 30, 45].map((mi): Local => [2023, 10, 29, 3, mi]),
+    ],
+  ],
+  // Day-of-month steps start at 1 and skip days a month lacks
+  [
+    "UTC",
+    "0 0 */10 * *",
+    [
+      ...daysOf(2024, 1, [1, 11, 21, 31], 0, 0),
+      ...daysOf(2024, 2, [1, 11, 21], 0, 0),
+      ...daysOf(2024, 3, [1, 11, 21, 31], 0, 0),
+      ...daysOf(2024, 4, [1, 11, 21], 0, 0),
+      [2024, 5, 1, 0, 0],
+    ],
+  ],
+  ["UTC", "0 0 */30 * *", [[2024, 1, 1, 0, 0], [2024, 1, 31, 0, 0], [2024, 2, 1, 0, 0], [2024, 3, 1, 0, 0], [2024, 3, 31, 0, 0], [2024, 4, 1, 0, 0], [2024, 5, 1, 0, 0]]],
+];
+
+const instants = (zone: string, times: Local[]): number[] => times.map(([y, mo, d, h, mi, fold]) => at(zone, y, mo, d, h, mi, fold ?? 0));
+
+describe.each(SEQUENCES)("DST transitions, reference cases (%s)", (_name, make) => {
+  it.each(DST_CASES)("test_dst_transition_advances: %s %s", (zone, cron, times) => {
+    checkAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+
+  it.each(DST_CASES)("test_reversed_dst_transition_advances: %s %s", (zone, cron, times) => {
+    checkReversedAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+});
