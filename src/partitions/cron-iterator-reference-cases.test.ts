@@ -190,10 +190,97 @@ const instants = (zone: string, times: Local[]): number[] => times.map(([y, mo, 
 
 describe.each(SEQUENCES)("DST transitions, reference cases (%s)", (_name, make) => {
   it.each(DST_CASES)("test_dst_transition_advances: %s %s", (zone, cron, times) => {
-    checkAdvances(make, zone, cron, instants(zone, times), 20);
+    checkAdvances(make, zone, cron, instants(zone, times), 100);
   });
 
   it.each(DST_CASES)("test_reversed_dst_transition_advances: %s %s", (zone, cron, times) => {
+    checkReversedAdvances(make, zone, cron, instants(zone, times), 100);
+  });
+});
+
+const HALF_HOUR_ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "Australia/Adelaide", "America/St_Johns", "Pacific/Chatham"];
+
+describe.each(SEQUENCES)("zones, day lists and steps, reference cases (%s)", (_name, make) => {
+  it.each(HALF_HOUR_ZONES)("test_hourly_cron_non_hour_offset_timezone_alignment: %s", (zone) => {
+    const expected = [0, 1, 2, 3, 4, 5].map((h) => at(zone, 2026, 2, 16, h, 0));
+    expect(iso(forward(make, "0 * * * *", zone, expected[0] as number, 6))).toEqual(iso(expected));
+    expect(iso(backward(make, "0 * * * *", zone, expected[5] as number, 6))).toEqual(iso([...expected].reverse()));
+  });
+
+  it.each(HALF_HOUR_ZONES.flatMap((z) => [0, 30].map((m): [string, number] => [z, m])))(
+    "test_hourly_cron_non_hour_offset_timezone_minute_fidelity: %s minute %i",
+    (zone, minute) => {
+      const ticks = forward(make, `${minute} * * * *`, zone, at(zone, 2026, 2, 16, 0, 0), 6);
+      const off = ZoneOffsets.for(zone);
+      expect(ticks.map((t) => new Date(off.toWall(t)).getUTCMinutes())).toEqual(Array(6).fill(minute));
+      if (minute === 0) {
+        const hourly = new HourlyPartitionsDefinition({ startDate: "2026-02-16-00:00", timezone: zone });
+        expect(ticks.map((t) => hourly.getPartitionKeyForTimestamp(t))).toEqual(
+          [0, 1, 2, 3, 4, 5].map((h) => `2026-02-16-0${h}:00`),
+        );
+      }
+    },
+  );
+
+  it("test_last_day_of_month_cron_schedule", () => {
+    const expected = [
+      [2023, 10, 31],
+      [2023, 11, 30],
+      [2023, 12, 31],
+    ].flatMap(([y, mo, d]) => [0, 15, 30, 45].map((mi) => at(B, y as number, mo as number, d as number, 13, mi)));
+    expect(iso(forward(make, "*/15 13 L * *", B, (expected[0] as number) - 1000, 12))).toEqual(iso(expected));
+    expect(iso(backward(make, "*/15 13 L * *", B, (expected[11] as number) + 1000, 12))).toEqual(iso([...expected].reverse()));
+  });
+
+  it.each(["0 0 * * 6-7", "0 0 * * 0,6"])("test_weekend_cron_schedule_with_sunday_as_7: %s", (cron) => {
+    const expected = instants(B, [[2024, 10, 26, 0, 0], [2024, 10, 27, 0, 0], [2024, 11, 2, 0, 0], [2024, 11, 3, 0, 0], [2024, 11, 9, 0, 0], [2024, 11, 10, 0, 0]]);
+    expect(iso(forward(make, cron, B, (expected[0] as number) - 1000, 6))).toEqual(iso(expected));
+    expect(iso(backward(make, cron, B, (expected[5] as number) + 1000, 6))).toEqual(iso([...expected].reverse()));
+  });
+});
+
+const P = "US/Pacific";
+const SYD = "Australia/Sydney";
+const DAY_OF_WEEK_CASES: Case[] = [
+  [P, "0 0 * * 6-7", daysOf(2024, 1, [6, 7, 13, 14, 20, 21], 0, 0)],
+  [P, "0 0 * * 0,6", daysOf(2024, 1, [6, 7, 13, 14, 20, 21], 0, 0)],
+  [P, "0 9 * * 6-7", daysOf(2024, 1, [6, 7, 13, 14, 20, 21], 9, 0)],
+  [P, "30 14 * * 6-7", daysOf(2024, 1, [6, 7, 13, 14, 20, 21], 14, 30)],
+  [P, "0 8 * * 1-5", daysOf(2024, 1, [1, 2, 3, 4, 5, 8], 8, 0)],
+  [P, "45 17 * * 1-5", daysOf(2024, 1, [1, 2, 3, 4, 5, 8], 17, 45)],
+  [P, "0 12 * * 1,3,5", daysOf(2024, 1, [1, 3, 5, 8, 10, 12], 12, 0)],
+  // US/Pacific springs forward on 2024-03-10 and falls back on 2024-11-03.
+  [P, "0 2 * * 6-7", [[2024, 3, 2, 2, 0], [2024, 3, 3, 2, 0], [2024, 3, 9, 2, 0], [2024, 3, 10, 3, 0], [2024, 3, 16, 2, 0], [2024, 3, 17, 2, 0]]],
+  [P, "30 2 * * 6-7", [[2024, 3, 2, 2, 30], [2024, 3, 3, 2, 30], [2024, 3, 9, 2, 30], [2024, 3, 10, 3, 0], [2024, 3, 16, 2, 30], [2024, 3, 17, 2, 30]]],
+  [P, "0 1 * * 6-7", [[2024, 10, 26, 1, 0], [2024, 10, 27, 1, 0], [2024, 11, 2, 1, 0], [2024, 11, 3, 1, 0, 1], [2024, 11, 9, 1, 0], [2024, 11, 10, 1, 0]]],
+  // Berlin springs forward on 2024-03-31 (a Sunday) and falls back on 2024-10-27 (a Sunday).
+  [B, "0 2 * * 1-5", [...daysOf(2024, 3, [25, 26, 27, 28, 29], 2, 0), [2024, 4, 1, 2, 0]]],
+  [B, "30 2 * * 1-5", [...daysOf(2024, 3, [25, 26, 27, 28, 29], 2, 30), [2024, 4, 1, 2, 30]]],
+  [B, "30 2 * * 1-5", daysOf(2024, 10, [21, 22, 23, 24, 25, 28], 2, 30)],
+  [SYD, "0 10 * * 6-7", daysOf(2024, 1, [6, 7, 13, 14, 20, 21], 10, 0)],
+  // Sydney falls back on 2024-04-07.
+  [SYD, "0 2 * * 6-7", [...daysOf(2024, 3, [30, 31], 2, 0), ...daysOf(2024, 4, [6, 7, 13, 14], 2, 0, 7)]],
+  ["US/Eastern", "15 5 * * 1-5", daysOf(2024, 1, [1, 2, 3, 4, 5, 8], 5, 15)],
+  ["US/Central", "45 23 * * 5-6", daysOf(2024, 1, [5, 6, 12, 13, 19, 20], 23, 45)],
+];
+
+describe.each(SEQUENCES)("day-of-week filters, reference cases (%s)", (_name, make) => {
+  it.each(DAY_OF_WEEK_CASES)("test_day_of_week_filter_schedules: %s %s", (zone, cron, times) => {
+    checkAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+
+  it.each(DAY_OF_WEEK_CASES)("test_reversed_day_of_week_filter_schedules: %s %s", (zone, cron, times) => {
     checkReversedAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+});
+
+describe("test_invalid_cron_strings", () => {
+  it.each(["0 0 27 2 *", "0 0 28 2 *", "0 0 29 2 *", "0 0 29 2 3", "0 0 31 1 *", "0 0 30 2 3", "0 0 31 2 3"])("accepts %s", (cron) => {
+    expect(() => new CronSchedule(cron)).not.toThrow();
+  });
+
+  it.each(["0 0 30 2 *", "0 0 31 2 *", "0 0 32 2 *", "0 0 32 1 *"])("refuses %s, naming it", (cron) => {
+    expect(() => new CronSchedule(cron)).toThrow(InvalidCronScheduleError);
+    expect(() => new CronSchedule(cron)).toThrow(cron);
   });
 });
