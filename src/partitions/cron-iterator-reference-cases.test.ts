@@ -284,3 +284,29 @@ describe("test_invalid_cron_strings", () => {
     expect(() => new CronSchedule(cron)).toThrow(cron);
   });
 });
+
+// Not cases of the reference's test file: the same DST rules (its iterator's code: a `*` hour field fires
+// on every occurrence, any other hour field once, at the gap's end or the repeated time's second
+// occurrence) applied to aliases, lists and steps, checked the same way.
+const RULE_CASES: Case[] = [
+  [B, "@hourly", [[2023, 10, 29, 1, 0], [2023, 10, 29, 2, 0, 0], [2023, 10, 29, 2, 0, 1], [2023, 10, 29, 3, 0]]],
+  [B, "@daily", daysOf(2023, 3, [25, 26, 27], 0, 0)],
+  [B, "@weekly", [...daysOf(2023, 3, [19, 26], 0, 0), [2023, 4, 2, 0, 0]]],
+  [B, "@monthly", [1, 2, 3, 4].map((mo): Local => [2023, mo, 1, 0, 0])],
+  [B, "15,45 * * * *", [[2023, 10, 29, 1, 45], [2023, 10, 29, 2, 15, 0], [2023, 10, 29, 2, 45, 0], [2023, 10, 29, 2, 15, 1], [2023, 10, 29, 2, 45, 1], [2023, 10, 29, 3, 15]]],
+  [B, "0 1,2 * * *", [[2023, 10, 28, 2, 0], [2023, 10, 29, 1, 0], [2023, 10, 29, 2, 0, 1], [2023, 10, 30, 1, 0]]],
+  [B, "30 1,2,3 * * *", [[2023, 3, 26, 1, 30], [2023, 3, 26, 3, 0], [2023, 3, 26, 3, 30], [2023, 3, 27, 1, 30]]],
+  [B, "0 */2 * * *", [[2023, 3, 26, 0, 0], [2023, 3, 26, 3, 0], [2023, 3, 26, 4, 0], [2023, 3, 26, 6, 0]]],
+  [B, "0 */2 * * *", [[2023, 10, 29, 0, 0], [2023, 10, 29, 2, 0, 1], [2023, 10, 29, 4, 0]]],
+  [B, "*/20 0-23 * * *", [[2023, 3, 26, 1, 20], [2023, 3, 26, 1, 40], [2023, 3, 26, 3, 0], [2023, 3, 26, 3, 20]]],
+];
+
+describe.each(SEQUENCES)("aliases, lists and steps across DST (%s)", (_name, make) => {
+  it.each(RULE_CASES)("forwards: %s %s", (zone, cron, times) => {
+    checkAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+
+  it.each(RULE_CASES)("backwards: %s %s", (zone, cron, times) => {
+    checkReversedAdvances(make, zone, cron, instants(zone, times), 20);
+  });
+});
