@@ -267,8 +267,11 @@ export function Lineage() {
     showView(svg.current, world.current, overview.current, next);
     drawOverview();
     clearTimeout(settle.current);
+    if (view && coveredBy(next, view, size.width, size.height, MARGIN)) return;
+    // Fitted up close (a small graph), only React draws the assets: at once.
+    if (next.scale >= ASSETS_FROM_SCALE) setViewState(next);
     // After the frame is painted: React's render, even sliced, would otherwise run before it and delay it.
-    if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) requestAnimationFrame(() => setTimeout(() => startTransition(() => setViewState(live.current)), 0));
+    else requestAnimationFrame(() => setTimeout(() => startTransition(() => setViewState(live.current)), 0));
   };
   useEffect(() => {
     if (!layout || view || size.width === 0) return;
@@ -341,10 +344,18 @@ export function Lineage() {
     }
   };
 
+  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings.
+  const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
     showView(svg.current, world.current, overview.current, next);
-    drawOverview();
+    if (!drawPending.current) {
+      drawPending.current = true;
+      requestAnimationFrame(() => {
+        drawPending.current = false;
+        drawOverview();
+      });
+    }
     clearTimeout(settle.current);
     if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) setViewState(next);
     // Up close, React draws again once the motion stops (the assets near the new view); in the overview nothing it
