@@ -174,16 +174,7 @@ try {
           return `${(end - start).toFixed(1)} (click ${(clicked - start).toFixed(1)}, then a task ${(task - start).toFixed(1)}, rAF ${(raf - start).toFixed(1)})`;
         });
         console.log(`zoom to fit: ${ms} ms`);
-        if (process.env.PROFILE_SHOT) {
-          await page.screenshot({ path: `${process.env.PROFILE_SHOT}/fit.png` });
-          const box = (await page.locator(".canvas").boundingBox()) as { x: number; y: number; width: number; height: number };
-          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-          await page.mouse.down();
-          await page.mouse.move(box.x + box.width / 2 - 150, box.y + box.height / 2 - 100, { steps: 5 });
-          await page.screenshot({ path: `${process.env.PROFILE_SHOT}/panned.png` });
-          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
-          await page.mouse.up();
-        }
+        if (process.env.PROFILE_SHOT) await page.screenshot({ path: `${process.env.PROFILE_SHOT}/fit.png` });
       });
       await traced(page, async () => {
         const times = (await page.evaluate(`(async () => {

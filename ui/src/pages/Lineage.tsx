@@ -59,11 +59,6 @@ const LAUNCH_RUN = `mutation LaunchFromLineage($selection: String!) {
 const ASSETS_FROM_SCALE = 0.35;
 /** Screen pixels beyond each edge within which React draws the assets, so that a pan needs no render until it leaves them. */
 const MARGIN = 400;
-/**
- * Screen pixels the overview canvas is drawn beyond each edge (lineage.css sizes it so): a pan within them moves the
- * drawn canvas by a transform, which the compositor applies, instead of drawing and committing a new bitmap.
- */
-const CANVAS_MARGIN = 240;
 /** The scale a graph too large to fit legibly opens at. */
 const READING_SCALE = 0.9;
 const LEGEND: AssetStatus[] = ["fresh", "stale", "missing", "failed", "running"];
@@ -154,8 +149,6 @@ export function Lineage() {
   };
   const canvas = useRef<HTMLDivElement>(null);
   const overview = useRef<HTMLCanvasElement>(null);
-  /** The view the overview canvas was last drawn for. */
-  const drawn = useRef<View | undefined>(undefined);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -351,18 +344,12 @@ export function Lineage() {
     }
   };
 
-  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings, and not at all for a pan
-  // within its margin.
+  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings.
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
     showView(svg.current, world.current, overview.current, next);
-    const drawnAt = drawn.current;
-    const dx = drawnAt ? next.x - drawnAt.x : 0;
-    const dy = drawnAt ? next.y - drawnAt.y : 0;
-    if (drawnAt && !drawPending.current && drawnAt.scale === next.scale && Math.abs(dx) <= CANVAS_MARGIN && Math.abs(dy) <= CANVAS_MARGIN) {
-      if (overview.current) overview.current.style.transform = `translate(${dx}px, ${dy}px)`;
-    } else if (!drawPending.current) {
+    if (!drawPending.current) {
       drawPending.current = true;
       requestAnimationFrame(() => {
         drawPending.current = false;
@@ -423,11 +410,9 @@ export function Lineage() {
     const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
     const view = live.current;
     if (!element) return;
-    drawn.current = view;
-    element.style.transform = "";
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.round((size.width + 2 * CANVAS_MARGIN) * ratio);
-    const height = Math.round((size.height + 2 * CANVAS_MARGIN) * ratio);
+    const width = Math.round(size.width * ratio);
+    const height = Math.round(size.height * ratio);
     if (element.width !== width || element.height !== height) Object.assign(element, { width, height });
     const context = element.getContext("2d");
     if (!context) return;
@@ -435,13 +420,13 @@ export function Lineage() {
     context.clearRect(0, 0, width, height);
     if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) return;
     const start = performance.now();
-    context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * (view.x + CANVAS_MARGIN), ratio * (view.y + CANVAS_MARGIN));
+    context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
     // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
     const dark = document.documentElement.dataset.theme === "dark";
     context.lineWidth = 1 / view.scale;
     context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
     for (const group of layout.groups) {
-      if (!visible(group, view, size.width, size.height, CANVAS_MARGIN)) continue;
+      if (!visible(group, view, size.width, size.height)) continue;
       context.fillStyle = dark ? "#1b2130" : "#eef1f6";
       context.globalAlpha = group.collapsed ? 1 : 0.35;
       context.fillRect(group.x, group.y, group.width, group.height);
@@ -450,7 +435,7 @@ export function Lineage() {
     }
     let last: string | undefined;
     layout.nodes.forEach((rect, i) => {
-      if (!rect || !visible(rect, view, size.width, size.height, CANVAS_MARGIN)) return;
+      if (!rect || !visible(rect, view, size.width, size.height)) return;
       const status = statuses?.[i];
       const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
       if (colour !== last) context.fillStyle = last = colour;
