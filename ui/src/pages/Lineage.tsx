@@ -149,6 +149,8 @@ export function Lineage() {
   };
   const canvas = useRef<HTMLDivElement>(null);
   const overview = useRef<HTMLCanvasElement>(null);
+  /** Whether the overview canvas holds nothing (so that up close it is not cleared again every frame). */
+  const blank = useRef(true);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -413,12 +415,20 @@ export function Lineage() {
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
     const height = Math.round(size.height * ratio);
-    if (element.width !== width || element.height !== height) Object.assign(element, { width, height });
+    if (element.width !== width || element.height !== height) {
+      Object.assign(element, { width, height });
+      blank.current = true;
+    }
     const context = element.getContext("2d");
     if (!context) return;
+    const draws = layout !== undefined && view !== undefined && view.scale < ASSETS_FROM_SCALE;
+    // Up close the canvas stays blank: clearing (and committing) a blank bitmap every frame of a pan costs a frame's
+    // share for nothing.
+    if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
-    if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) return;
+    blank.current = !draws;
+    if (!layout || !view || !draws) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
     // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
