@@ -93,7 +93,10 @@ const transformOf = (view: View): string => `translate(${view.x},${view.y}) scal
 function showView(svg: SVGSVGElement | null, world: SVGGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
   world?.setAttribute("transform", transformOf(view));
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
-  svg?.style.setProperty("--inverse-scale", String(1 / view.scale));
+  // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
+  const inverse = 1 / view.scale;
+  const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
+  if (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8) svg?.style.setProperty("--inverse-scale", String(inverse));
   canvas?.setAttribute("data-scale", view.scale.toFixed(3));
 }
 
