@@ -139,7 +139,7 @@ try {
         await page.locator(".log-scroll").screenshot({ path: `${process.env.PROFILE_SHOT}/log.png` });
       }
       if (process.env.PROFILE_HIDE) await page.evaluate((selector) => document.querySelectorAll(selector).forEach((e) => ((e as HTMLElement).style.display = "none")), process.env.PROFILE_HIDE);
-      await page.evaluate(SCROLL);
+      if (!process.env.PROFILE_NOWARM) await page.evaluate(SCROLL);
       await traced(page, async () => {
         const times = (await page.evaluate(SCROLL)) as number[];
         const s = [...times].sort((a, b) => a - b);

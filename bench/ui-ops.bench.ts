@@ -38,6 +38,8 @@ const p95 = (values: number[]) => sorted(values)[Math.min(values.length - 1, Mat
 // Passed as text: the bundler's helpers for named functions do not exist in the page.
 const FRAME_TIMES = `async ({ selector, kind, steps }) => {
   const target = document.querySelector(selector);
+  // The log sits below the run's steps: on screen, as a reader scrolling it has it.
+  if (kind === "scroll") target.scrollIntoView({ block: "nearest" });
   const box = target.getBoundingClientRect();
   const cx = box.left + box.width / 2;
   const cy = box.top + box.height / 2;
@@ -57,9 +59,27 @@ const FRAME_TIMES = `async ({ selector, kind, steps }) => {
   return times;
 }`;
 
-/** Per step: an input event dispatched in the page, then the time until the frame after it is painted. */
-function frameTimes(page: Page, selector: string, kind: "pan" | "zoom" | "scroll", steps: number): Promise<number[]> {
-  return page.evaluate(`(${FRAME_TIMES})(${JSON.stringify({ selector, kind, steps })})`) as Promise<number[]>;
+/**
+ * Per step: an input event dispatched in the page, then the time until the frame after it is painted. Also the CPU time
+ * of the renderer's main thread over the steps (from a Chromium trace), which a loaded machine inflates far less than
+ * the frame times: kept on the array as `cpuPerFrame`.
+ */
+async function frameTimes(page: Page, selector: string, kind: "pan" | "zoom" | "scroll", steps: number): Promise<number[] & { cpuPerFrame?: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
+  cdp.on("Tracing.dataCollected", (data) => {
+    for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
+  });
+  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  const times = (await page.evaluate(`(${FRAME_TIMES})(${JSON.stringify({ selector, kind, steps })})`)) as number[] & { cpuPerFrame?: number };
+  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
+  await cdp.send("Tracing.end");
+  await done;
+  await cdp.detach();
+  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
+  const cpu = events.filter((e) => e.tid === main && e.ph === "X" && e.name === "RunTask").reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  times.cpuPerFrame = cpu / steps;
+  return times;
 }
 
 /** The idle page's frames in this run: the floor every motion is judged against. */
@@ -71,11 +91,12 @@ interface Floor {
 /** A frame is dropped when its interval is over half again the idle page's median (so at least one vsync was missed). */
 const droppedOver = (floor: Floor) => floor.median * 1.5;
 
-const describeFrames = (times: number[], floor: Floor) => {
+const describeFrames = (times: number[] & { cpuPerFrame?: number }, floor: Floor) => {
   const dropped = times.filter((t) => t > droppedOver(floor)).length;
+  const cpu = times.cpuPerFrame === undefined ? "" : `, renderer main thread CPU ${times.cpuPerFrame.toFixed(1)} ms a frame`;
   return {
     dropped,
-    text: `median frame ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms, ${dropped} of ${times.length} frames dropped (over ${droppedOver(floor).toFixed(1)} ms)`,
+    text: `median frame ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms, ${dropped} of ${times.length} frames dropped (over ${droppedOver(floor).toFixed(1)} ms)${cpu}`,
   };
 };
 

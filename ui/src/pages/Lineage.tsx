@@ -88,7 +88,10 @@ const transformOf = (view: View): string => `translate(${view.x},${view.y}) scal
 function showView(svg: SVGSVGElement | null, world: SVGGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
   world?.setAttribute("transform", transformOf(view));
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
-  svg?.style.setProperty("--inverse-scale", String(1 / view.scale));
+  // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
+  const inverse = 1 / view.scale;
+  const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
+  if (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8) svg?.style.setProperty("--inverse-scale", String(inverse));
   canvas?.setAttribute("data-scale", view.scale.toFixed(3));
 }
 
@@ -144,6 +147,8 @@ export function Lineage() {
   };
   const canvas = useRef<HTMLDivElement>(null);
   const overview = useRef<HTMLCanvasElement>(null);
+  /** Whether the overview canvas holds nothing (so that up close it is not cleared again every frame). */
+  const blank = useRef(true);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -261,8 +266,11 @@ export function Lineage() {
     showView(svg.current, world.current, overview.current, next);
     drawOverview();
     clearTimeout(settle.current);
+    if (view && coveredBy(next, view, size.width, size.height, MARGIN)) return;
+    // Fitted up close (a small graph), only React draws the assets: at once.
+    if (next.scale >= ASSETS_FROM_SCALE) setViewState(next);
     // After the frame is painted: React's render, even sliced, would otherwise run before it and delay it.
-    if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) requestAnimationFrame(() => setTimeout(() => startTransition(() => setViewState(live.current)), 0));
+    else requestAnimationFrame(() => setTimeout(() => startTransition(() => setViewState(live.current)), 0));
   };
   useEffect(() => {
     if (!layout || view || size.width === 0) return;
@@ -335,10 +343,18 @@ export function Lineage() {
     }
   };
 
+  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings.
+  const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
     showView(svg.current, world.current, overview.current, next);
-    drawOverview();
+    if (!drawPending.current) {
+      drawPending.current = true;
+      requestAnimationFrame(() => {
+        drawPending.current = false;
+        drawOverview();
+      });
+    }
     clearTimeout(settle.current);
     if (!view || !coveredBy(next, view, size.width, size.height, MARGIN)) setViewState(next);
     // Up close, React draws again once the motion stops (the assets near the new view); in the overview nothing it
@@ -396,12 +412,20 @@ export function Lineage() {
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
     const height = Math.round(size.height * ratio);
-    if (element.width !== width || element.height !== height) Object.assign(element, { width, height });
+    if (element.width !== width || element.height !== height) {
+      Object.assign(element, { width, height });
+      blank.current = true;
+    }
     const context = element.getContext("2d");
     if (!context) return;
+    const draws = layout !== undefined && view !== undefined && view.scale < ASSETS_FROM_SCALE;
+    // Up close the canvas stays blank: clearing (and committing) a blank bitmap every frame of a pan costs a frame's
+    // share for nothing.
+    if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
-    if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) return;
+    blank.current = !draws;
+    if (!layout || !view || !draws) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
     // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.

@@ -5,6 +5,7 @@
 import { memo, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { keyString, type AssetKeyData } from "../../api.js";
+import { ROW_HEIGHT, covers, rangeAt, type Range } from "./log-window.js";
 
 export interface LogEvent {
   eventType: string;
@@ -13,31 +14,6 @@ export interface LogEvent {
   stepKey: string | null;
   timestamp: number;
   assetKey: AssetKeyData | null;
-}
-
-export const ROW_HEIGHT = 26;
-/** Rows rendered beyond each edge of the screen: a scroll of fewer rows than this renders nothing. */
-const BAND = 8;
-
-interface Range {
-  start: number;
-  end: number;
-  /** The most rows a range holds at this height: row i is drawn by element i % slots (see the rows' keys). */
-  slots: number;
-}
-
-/** The rows to render for a scroll position: the screen's rows and BAND beyond each edge. */
-function rangeAt(scrollTop: number, height: number, count: number): Range {
-  const first = Math.floor(scrollTop / ROW_HEIGHT);
-  const last = Math.ceil((scrollTop + height) / ROW_HEIGHT);
-  return { start: Math.max(0, first - BAND), end: Math.min(count, last + BAND), slots: Math.ceil(height / ROW_HEIGHT) + 1 + 2 * BAND };
-}
-
-/** Whether the rows of `range` still cover the screen at this scroll position. */
-function covers(range: Range, scrollTop: number, height: number, count: number): boolean {
-  const first = Math.floor(scrollTop / ROW_HEIGHT);
-  const last = Math.min(count, Math.ceil((scrollTop + height) / ROW_HEIGHT));
-  return first >= range.start && last <= range.end;
 }
 
 const time = (timestamp: number) => new Date(timestamp).toISOString().slice(11, 23);

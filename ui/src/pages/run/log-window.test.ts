@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { ROW_HEIGHT, covers, rangeAt } from "./log-window.js";
+
+describe("run log window", () => {
+  const height = 320;
+  const count = 100_002;
+
+  it("renders the rows on screen and a band beyond, clamped to the log", () => {
+    const top = rangeAt(0, height, count);
+    expect(top.start).toBe(0);
+    expect(top.end).toBeGreaterThanOrEqual(Math.ceil(height / ROW_HEIGHT));
+    const middle = rangeAt(50_000 * ROW_HEIGHT + 7, height, count);
+    expect(middle.start).toBeLessThan(50_000);
+    expect(middle.end).toBeGreaterThan(50_000 + Math.ceil(height / ROW_HEIGHT));
+    const bottom = rangeAt(count * ROW_HEIGHT - height, height, count);
+    expect(bottom.end).toBe(count);
+    expect(rangeAt(0, height, 3)).toMatchObject({ start: 0, end: 3 });
+  });
+
+  it("needs no render for a scroll within the band, and one when the screen leaves it", () => {
+    const range = rangeAt(1000 * ROW_HEIGHT, height, count);
+    expect(covers(range, 1000 * ROW_HEIGHT, height, count)).toBe(true);
+    expect(covers(range, 1003 * ROW_HEIGHT, height, count)).toBe(true);
+    expect(covers(range, 1000 * ROW_HEIGHT + 30 * ROW_HEIGHT, height, count)).toBe(false);
+    expect(covers(range, 900 * ROW_HEIGHT, height, count)).toBe(false);
+  });
+
+  it("gives every row of any range its own slot (the rows' keys)", () => {
+    for (const top of [0, 13, 26 * 777 + 5, 26 * 99_990]) {
+      const range = rangeAt(top, height, count);
+      expect(range.end - range.start).toBeLessThanOrEqual(range.slots);
+      const slots = new Set<number>();
+      for (let i = range.start; i < range.end; i++) slots.add(i % range.slots);
+      expect(slots.size).toBe(range.end - range.start);
+    }
+  });
+});
