@@ -129,4 +129,19 @@ describe("reference cases: test_event_timestamps.py", () => {
     clock.advance(10 * MINUTE);
     expect((await tick()).totalRequested).toBe(0);
   });
+
+  it("test_since_any_deps_updated_uses_timestamps (partitioned: each partition weighs its own dep partition's time)", async () => {
+    const partitionsDef = new StaticPartitionsDefinition(["1", "2"]);
+    const a = asset({ name: "A", partitionsDef }, () => 1);
+    const condition = AutomationCondition.anyDepsMatch(AutomationCondition.newlyUpdated()).since(hourlyTick());
+    const b = asset({ name: "B", deps: [a], partitionsDef, automationCondition: condition }, () => 1);
+    const { clock, instance, tick } = setup(new Definitions({ assets: [a, b] }));
+    expect((await tick()).totalRequested).toBe(0);
+    // A/2 updates before the 01:00 tick, A/1 after it; both are new at the 01:05 evaluation.
+    await report.materialization(instance, "A", "2");
+    clock.advance(10 * MINUTE);
+    await report.materialization(instance, "A", "1");
+    const result = await tick();
+    expect([...result.getRequestedPartitions("B")]).toEqual(["1"]);
+  });
 });
