@@ -197,6 +197,10 @@ export class AutomationCondition {
     if (children.length === this.children.length) {
       throw new InvalidAutomationConditionError(`without(): no operand of ${this.describeNode()} is ${typeof old === "string" ? `labeled "${old}"` : old.describeNode()}`);
     }
+    if (children.length < 2) {
+      const left = children[0] === undefined ? "nothing" : children[0].describeNode();
+      throw new InvalidAutomationConditionError(`without(): removing it would leave ${this.describeNode()} with fewer than 2 operands (only ${left}); use the remaining operand itself instead of an AND`);
+    }
     return new AutomationCondition("and", children, this.params, this.label);
   }
 

@@ -2,7 +2,7 @@
 import type { AssetKey, EventRecord } from "../../core/index.js";
 import type { AssetGraph } from "../../graph/index.js";
 import type { Instance, PartitionStatus } from "../../instance/index.js";
-import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
+import { CronSchedule, ZoneOffsets, tickSequence, type PartitionLoadingOptions, type PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
 import type { AssetCursor, NodeState } from "./cursor.js";
@@ -50,6 +50,8 @@ export class TickData {
   readonly conditions: readonly (AutomationCondition | undefined)[];
   readonly next = new Map<number, AssetCursor>();
   readonly #full = new Map<number, EntitySubset>();
+  /** The latest tick at or before evaluationTime, by "schedule|zone": assets sharing a schedule compute it once. */
+  readonly #cronTicks = new Map<string, number>();
   /**
    * Facts read from the instance, by what they are about. Evaluation is synchronous (a promise at every node of
    * every tree was most of a tick's time and garbage): a fact not yet read is asked for, a stand-in is returned,
@@ -116,6 +118,19 @@ export class TickData {
 
   empty(node: number): EntitySubset {
     return EntitySubset.empty(node, this.partitionsDef(node));
+  }
+
+  /** The latest tick of a cron schedule at or before this evaluation (cron_tick_passed and the time it reports). */
+  previousCronTick(cronSchedule: string, cronTimezone: string): number {
+    const key = `${cronSchedule}|${cronTimezone}`;
+    let instant = this.#cronTicks.get(key);
+    if (instant === undefined) {
+      // Anchored at the evaluation, ordinal 0 is the first tick at or after it: the floor is that tick or the one before.
+      const seq = tickSequence(CronSchedule.of(cronSchedule), ZoneOffsets.for(cronTimezone), this.evaluationTime);
+      instant = seq.instantAt(seq.floorOrdinal(this.evaluationTime));
+      this.#cronTicks.set(key, instant);
+    }
+    return instant;
   }
 
   /** The latest materialization of an asset, if it is not newer than this evaluation. */

@@ -1,6 +1,6 @@
 // Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
 import { SystemTags, type EventRecord } from "../../core/index.js";
-import { CronSchedule, TimeWindowPartitionsDefinition, ZoneOffsets, tickSequence } from "../../partitions/index.js";
+import { TimeWindowPartitionsDefinition } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
 import { partitioningOf } from "./cursor.js";
@@ -213,9 +213,8 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     const after = tick.previousEvaluationTime;
     if (after === undefined) return tick.empty(node);
     const { cronSchedule, cronTimezone } = condition.params;
-    // Ordinal 0 is the first tick at or after the previous evaluation: a tick passed when it is not later than now.
-    const seq = tickSequence(CronSchedule.of(cronSchedule as string), ZoneOffsets.for(cronTimezone as string), after);
-    return seq.floorOrdinal(tick.evaluationTime) >= 0 ? tick.full(node) : tick.empty(node);
+    // A tick passed when one fell at or after the previous evaluation and not later than now.
+    return tick.previousCronTick(cronSchedule as string, cronTimezone as string) >= after ? tick.full(node) : tick.empty(node);
   },
 
   in_latest_time_window(ctx, condition) {
@@ -306,8 +305,7 @@ export function operandTimes(kind: OperandKind, ctx: EvaluationContext, conditio
   if (ctx.check !== undefined) return undefined;
   if (kind === "cron_tick_passed") {
     const { cronSchedule, cronTimezone } = condition.params;
-    const seq = tickSequence(CronSchedule.of(cronSchedule as string), ZoneOffsets.for(cronTimezone as string), tick.evaluationTime);
-    const instant = seq.instantAt(seq.floorOrdinal(tick.evaluationTime));
+    const instant = tick.previousCronTick(cronSchedule as string, cronTimezone as string);
     return () => instant;
   }
   if (kind !== "newly_updated") return undefined;

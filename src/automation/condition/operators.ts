@@ -262,7 +262,33 @@ function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): C
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
   }
-  return resultOf(condition, ctx, trueSubset, children);
+  const result = resultOf(condition, ctx, trueSubset, children);
+  const timed = trueSubset.isEmpty ? [] : children.slice(0, count).filter((c) => c.timeOf !== undefined && !c.trueSubset.isEmpty);
+  return timed.length === 0 ? result : { ...result, timeOf: (partition) => depsTime(tick, node, timed, partition) };
+}
+
+/**
+ * When the deps' operand became true for one of the asset's partitions: the latest time the matching dep
+ * partitions tell (so since() weighs "a dep updated after the cron tick" by that update's time).
+ */
+function depsTime(tick: TickData, node: number, children: readonly ConditionResult[], partition: string | undefined): number | undefined {
+  let latest: number | undefined;
+  for (const c of children) {
+    const timeOf = c.timeOf as NonNullable<ConditionResult["timeOf"]>;
+    let keys: readonly (string | undefined)[];
+    if (!c.trueSubset.isPartitioned) keys = [undefined];
+    else if (partition === undefined || !tick.partitionsDef(node)) keys = c.trueSubset.partitionKeys();
+    else {
+      const own = tick.partitionsDef(node) as PartitionsDefinition;
+      const up = toParent(tick, node, c.node, EntitySubset.of(node, own.subsetWithPartitionKeys([partition])));
+      keys = up.intersection(c.trueSubset).partitionKeys();
+    }
+    for (const k of keys) {
+      const t = timeOf(k);
+      if (t !== undefined && (latest === undefined || t > latest)) latest = t;
+    }
+  }
+  return latest;
 }
 
 // Keyed by the condition's own selection object, which lives as long as the condition.
