@@ -161,8 +161,9 @@ describe("AutomationConditionSensorDefinition", () => {
     const regions = new StaticPartitionsDefinition(["eu", "us"]);
     const missing = AutomationCondition.missing();
     const a = asset({ name: "A", partitionsDef: daily, automationCondition: missing }, () => 1);
-    const r = asset({ name: "R", partitionsDef: regions, deps: [a], automationCondition: missing }, () => 2);
-    const u = asset({ name: "U", deps: [r], automationCondition: missing }, () => 3);
+    const r = asset({ name: "R", partitionsDef: regions, automationCondition: missing }, () => 2);
+    // U reads both: it joins them (and itself) into the one backfill.
+    const u = asset({ name: "U", deps: [a, r], automationCondition: missing }, () => 3);
     const lone = asset({ name: "LONE", automationCondition: missing }, () => 4);
     const defs = new Definitions({ assets: [a, r, u, lone] });
     const instance = Instance.ephemeral({ clock: new ManualClock(START) });
