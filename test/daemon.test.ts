@@ -327,6 +327,29 @@ for (const candidate of BACKENDS) {
         expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
       });
 
+      it("with emitBackfills, launches assets partitioned differently, and the unpartitioned one joining them, as one backfill by asset", async () => {
+        const clock = new ManualClock(START);
+        const { instance } = openInstance(clock);
+        const missing = AutomationCondition.missing();
+        const letters = new StaticPartitionsDefinition(["a", "b", "c"]);
+        const regions = new StaticPartitionsDefinition(["eu", "us"]);
+        const parts = asset({ name: "parts", partitionsDef: letters, automationCondition: missing }, (ctx) => ctx.partitionKey);
+        const byRegion = asset({ name: "by_region", partitionsDef: regions, automationCondition: missing }, (ctx) => ctx.partitionKey);
+        // report joins the two: it reads every partition of both, which connects them into one backfill.
+        const report = asset({ name: "report", deps: [parts, byRegion], automationCondition: missing }, () => 1);
+        const auto = new AutomationConditionSensorDefinition({ name: "auto", target: "*", defaultStatus: "RUNNING" });
+        const daemon = daemonFor(instance, new Definitions({ assets: [parts, byRegion, report], sensors: [auto] }), clock);
+        await daemon.runIteration();
+        await daemon.waitForRuns();
+        const backfills = await instance.getBackfills();
+        expect(backfills.map((b) => [b.status, b.assetSelection])).toEqual([["COMPLETED", ["parts", "by_region", "report"]]]);
+        const [tick] = await instance.storage.getTicks("auto");
+        expect([tick?.status, tick?.runKeys, tick?.requestedCount]).toEqual(["SUCCESS", [backfills[0]?.tags[AutomationTags.RUN_KEY]], 6]);
+        expect((await instance.getMaterializedPartitions("parts")).size).toBe(3);
+        expect((await instance.getMaterializedPartitions("by_region")).size).toBe(2);
+        expect((await instance.getAssetRecords(["report"]))[0]?.lastMaterialization).toBeDefined();
+      });
+
       it("a run whose asset throws fails that run, not the daemon; a run that cannot be launched fails its tick only", async () => {
         const clock = new ManualClock(START);
         const { instance } = openInstance(clock);

@@ -4,6 +4,9 @@ import {
   AutomationCondition,
   AutomationConditionSensorDefinition,
   DailyPartitionsDefinition,
+  StaticPartitionsDefinition,
+  backfillAssetStatuses,
+  launchBackfill,
   DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME,
   DefaultSensorStatus,
   Instance,
@@ -151,6 +154,64 @@ describe("AutomationConditionSensorDefinition", () => {
     expect(runsOnly.backfillRequests).toEqual([]);
     expect(runsOnly.runRequests.map((r) => r.partitionKey ?? "-")).toEqual(["-", "2026-10-30", "2026-10-31", "2026-11-01"]);
     expect(runsOnly.runRequests[1]?.assetSelection?.map(String)).toEqual(["A", "B"]);
+  });
+
+  it("with emitBackfills, assets partitioned differently (and unpartitioned ones) connected to them go to ONE backfill by asset", async () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2026-10-31" });
+    const regions = new StaticPartitionsDefinition(["eu", "us"]);
+    const missing = AutomationCondition.missing();
+    const a = asset({ name: "A", partitionsDef: daily, automationCondition: missing }, () => 1);
+    const r = asset({ name: "R", partitionsDef: regions, automationCondition: missing }, () => 2);
+    // U reads both: it joins them (and itself) into the one backfill.
+    const u = asset({ name: "U", deps: [a, r], automationCondition: missing }, () => 3);
+    const lone = asset({ name: "LONE", automationCondition: missing }, () => 4);
+    const defs = new Definitions({ assets: [a, r, u, lone] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    const sensorDef = new AutomationConditionSensorDefinition({ name: "auto", target: "*" });
+    const evaluation = await sensorDef.evaluate({ defs, instance });
+    expect(evaluation.backfillRequests).toHaveLength(1);
+    const backfill = evaluation.backfillRequests[0];
+    expect(backfill?.assetSelection.map(String)).toEqual(["A", "R", "U"]);
+    expect(backfill?.partitionKeys).toEqual([]);
+    expect(backfill?.partitionsByAsset).toEqual({ A: ["2026-10-31", "2026-11-01"], R: ["eu", "us"], U: null });
+    expect(evaluation.runRequests.map((q) => q.assetSelection?.map(String))).toEqual([["LONE"]]);
+    // The preview shows the backfill as runs: the unpartitioned assets, then each asset's partitions.
+    const tick = await sensorDef.evaluateTick({ definitions: defs, instance });
+    expect(tick.runRequests.map((q) => `${q.assetSelection?.map(String).join(",")}:${q.partitionKey ?? "-"}`)).toEqual([
+      "U:-",
+      "A:2026-10-31",
+      "A:2026-11-01",
+      "R:eu",
+      "R:us",
+      "LONE:-",
+    ]);
+
+    // The request is what launchBackfill takes: every asset partition requested runs in that one backfill.
+    const record = await launchBackfill(defs, { instance, partitionsByAsset: backfill?.partitionsByAsset ?? {}, tags: { ...backfill?.tags } });
+    expect(record.status).toBe("COMPLETED");
+    expect(backfillAssetStatuses(record).map((st) => [st.assetKey, st.numTargeted, st.numMaterialized])).toEqual([
+      ["A", 2, 2],
+      ["R", 2, 2],
+      ["U", 1, 1],
+    ]);
+  });
+
+  it("with emitBackfills, assets of one partitioning with different partitions requested share one backfill", async () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2026-10-30" });
+    const a = asset({ name: "A", partitionsDef: daily, automationCondition: AutomationCondition.missing() }, () => 1);
+    const b = asset({ name: "B", partitionsDef: daily, deps: [a], automationCondition: AutomationCondition.missing() }, () => 2);
+    const defs = new Definitions({ assets: [a, b] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    const sensorDef = new AutomationConditionSensorDefinition({ name: "auto", target: "*" });
+    await materialize([a, b], { instance, partitionKey: "2026-10-30" });
+    // Both miss the same two partitions: one backfill by partition keys, as before.
+    const alike = await sensorDef.evaluate({ defs, instance });
+    expect(alike.backfillRequests.map((q) => [q.assetSelection.map(String), q.partitionKeys, q.partitionsByAsset])).toEqual([[["A", "B"], ["2026-10-31", "2026-11-01"], undefined]]);
+    await materialize([a, b], { instance, partitionKey: "2026-10-31", selection: "B" });
+    const differ = await sensorDef.evaluate({ defs, instance });
+    expect(differ.backfillRequests).toHaveLength(1);
+    expect(differ.backfillRequests[0]?.partitionsByAsset).toEqual({ A: ["2026-10-31", "2026-11-01"], B: ["2026-11-01"] });
+    expect(differ.runRequests).toEqual([]);
   });
 
   it("previews through evaluateTick like any sensor", async () => {

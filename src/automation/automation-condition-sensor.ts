@@ -1,6 +1,6 @@
 // AutomationConditionSensorDefinition: a sensor that evaluates the automation conditions of the assets it targets.
 import { createHash } from "node:crypto";
-import { InvalidDefinitionError, type AssetKey, type RawMetadata } from "../core/index.js";
+import { AssetKey, InvalidDefinitionError, type RawMetadata } from "../core/index.js";
 import { InvalidExecutionOptionError } from "../execution/index.js";
 import { AssetJobDefinition, type DefinitionsData } from "../definitions/index.js";
 import { AssetGraph, AssetSelection } from "../graph/index.js";
@@ -51,12 +51,15 @@ export interface AutomationConditionSensorOptions {
 }
 
 /**
- * A backfill the daemon should launch instead of runs: these assets over these partitions. Every asset in it
- * shares one partitioning and had exactly these partitions requested.
+ * A backfill the daemon should launch instead of runs: these assets over these partitions. When its assets share
+ * one partitioning and had the same partitions requested, `partitionKeys` are those partitions; otherwise
+ * `partitionKeys` is empty and `partitionsByAsset` gives each asset's own (null for an unpartitioned asset).
  */
 export interface AutomationBackfillRequest {
   readonly assetSelection: readonly AssetKey[];
   readonly partitionKeys: readonly string[];
+  /** The partitions requested of each asset (by asset key), when they are not the same partitions of one partitioning. */
+  readonly partitionsByAsset?: Readonly<Record<string, readonly string[] | null>>;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -71,7 +74,10 @@ export interface AutomationSensorEvaluation {
    * With emitBackfills, the assets in `backfillRequests` are left out.
    */
   readonly runRequests: readonly RunRequest[];
-  /** With emitBackfills: backfills to launch (with `launchBackfill(defs, { instance, selection, partitionKeys, tags })`). */
+  /**
+   * With emitBackfills: at most one backfill to launch, with `launchBackfill(defs, { instance, selection, partitionKeys, tags })`,
+   * or `launchBackfill(defs, { instance, partitionsByAsset, tags })` when it has partitionsByAsset.
+   */
   readonly backfillRequests: readonly AutomationBackfillRequest[];
   /** Store it as the sensor's cursor once the runs are launched; pass it to the next evaluation. */
   readonly cursor: string;
@@ -244,7 +250,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
       throw new InvalidExecutionOptionError("definitions", `The automation condition sensor "${this.name}" needs the Definitions to evaluate: build its context with { definitions, instance }.`);
     }
     const evaluation = await this.evaluate({ defs: context.definitions, instance: context.instance, evaluationTime: context.currentTime, cursor: context.cursor });
-    const fromBackfills = evaluation.backfillRequests.flatMap((b) => b.partitionKeys.map((partitionKey) => new RunRequest({ assetSelection: b.assetSelection, partitionKey, tags: b.tags })));
+    const fromBackfills = evaluation.backfillRequests.flatMap(backfillAsRunRequests);
     const runRequests = [...fromBackfills, ...evaluation.runRequests];
     return Object.freeze({
       runRequests: Object.freeze(runRequests),
@@ -306,8 +312,10 @@ function checkRunTags(tags: Readonly<Record<string, string>> | undefined, where:
 
 /**
  * As the reference: every asset with more than one partition requested goes to a backfill, with the requested
- * assets connected to it (parents and children, transitively). Our backfills run one partitioning and one list
- * of partitions, so those assets are grouped by partitioning and requested partitions. Taken out of `requested`.
+ * assets connected to it (parents and children, transitively, unpartitioned ones included), all in ONE backfill.
+ * When those assets share one partitioning and had the same partitions requested, the backfill names them with
+ * `partitionKeys`; otherwise with `partitionsByAsset`, each asset its own keys (null for an unpartitioned one).
+ * Taken out of `requested`.
  */
 function takeBackfills(graph: AssetGraph, requested: Map<number, EntitySubset>, tags: Record<string, string>): AutomationBackfillRequest[] {
   const inBackfill = new Set<number>();
@@ -315,24 +323,45 @@ function takeBackfills(graph: AssetGraph, requested: Map<number, EntitySubset>, 
     const stack = [start];
     while (stack.length) {
       const node = stack.pop() as number;
-      if (inBackfill.has(node) || !requested.get(node)?.isPartitioned || graph.isExternal(node)) continue;
+      if (inBackfill.has(node) || !requested.has(node) || graph.isExternal(node)) continue;
       inBackfill.add(node);
       stack.push(...(graph.parents[node] ?? []), ...(graph.children[node] ?? []));
     }
   };
-  for (const [node, subset] of requested) if (subset.size > 1) visit(node);
-  const groups = new Map<string, { keys: AssetKey[]; partitionKeys: string[] }>();
+  for (const [node, subset] of requested) if (subset.isPartitioned && subset.size > 1 && !graph.isExternal(node)) visit(node);
+  if (inBackfill.size === 0) return [];
+  const nodes = [...inBackfill].sort((a, b) => a - b);
   const fingerprints = new Map<PartitionsDefinition, string>();
-  for (const node of [...inBackfill].sort((a, b) => a - b)) {
+  const keys: AssetKey[] = [];
+  const byAsset: Record<string, readonly string[] | null> = {};
+  const groups = new Set<string>();
+  let partitionKeys: readonly string[] = [];
+  for (const node of nodes) {
     const subset = requested.get(node) as EntitySubset;
     requested.delete(node);
-    const partitionKeys = subset.partitionKeys();
-    const group = `${fingerprintOf(graph, node, fingerprints)}\u0000${partitionKeys.join("\u0001")}`;
-    const entry = groups.get(group) ?? { keys: [], partitionKeys };
-    entry.keys.push(graph.keys[node] as AssetKey);
-    groups.set(group, entry);
+    keys.push(graph.keys[node] as AssetKey);
+    if (!subset.isPartitioned) {
+      byAsset[graph.ids[node] as string] = null;
+      groups.add("");
+      continue;
+    }
+    partitionKeys = Object.freeze(subset.partitionKeys());
+    byAsset[graph.ids[node] as string] = partitionKeys;
+    groups.add(`${fingerprintOf(graph, node, fingerprints)}\u0000${partitionKeys.join("\u0001")}`);
   }
-  return [...groups.values()].map(({ keys, partitionKeys }) => Object.freeze({ assetSelection: Object.freeze(keys), partitionKeys: Object.freeze(partitionKeys), tags }));
+  const assetSelection = Object.freeze(keys);
+  if (groups.size === 1 && !groups.has("")) return [Object.freeze({ assetSelection, partitionKeys, tags })];
+  return [Object.freeze({ assetSelection, partitionKeys: Object.freeze([]), partitionsByAsset: Object.freeze(byAsset), tags })];
+}
+
+/** A backfill previewed as runs: one per partition key, and for partitionsByAsset, one per asset's partition key after one for the unpartitioned assets. */
+function backfillAsRunRequests(b: AutomationBackfillRequest): RunRequest[] {
+  if (!b.partitionsByAsset) return b.partitionKeys.map((partitionKey) => new RunRequest({ assetSelection: b.assetSelection, partitionKey, tags: b.tags }));
+  const entries = Object.entries(b.partitionsByAsset);
+  const whole = entries.filter(([, keys]) => keys === null).map(([id]) => AssetKey.from(id));
+  const runs = whole.length ? [new RunRequest({ assetSelection: whole, tags: b.tags })] : [];
+  for (const [id, keys] of entries) for (const partitionKey of keys ?? []) runs.push(new RunRequest({ assetSelection: [AssetKey.from(id)], partitionKey, tags: b.tags }));
+  return runs;
 }
 
 /** One run for the unpartitioned assets, one per (partitioning, partition key), earlier keys first, as the reference. */

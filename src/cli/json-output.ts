@@ -209,11 +209,15 @@ export interface AssetJson {
 export interface StaleCauseJson {
   /** The asset (`a/b`) the cause is about: this one or an upstream one. */
   key: string;
+  /** The partition of `key` the cause is about, when it is about a partition. */
+  partitionKey: string | null;
   /** CODE, DATA or DEPENDENCIES. */
   category: string;
   reason: string;
   /** The dependency involved, if any (`a/b`). */
   dependency: string | null;
+  /** The partition of `dependency` involved, when it is partitioned. */
+  dependencyPartitionKey: string | null;
 }
 
 /** The latest evaluation of one of an asset's checks. */

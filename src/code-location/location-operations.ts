@@ -61,14 +61,29 @@ const handlers: { [K in LocationOperationName]: Handler<K> } = {
     // One read of the asset index for every key asked (and their parents), not one per key.
     await resolver.preload(args.keys);
     const out: LocationOperations["staleStatus"]["result"] = [];
-    for (const key of args.keys) {
-      const status = await resolver.getStatus(key);
-      const causes = status === "STALE" ? await resolver.getStaleCauses(key) : [];
-      out.push({
-        key,
-        status,
-        causes: causes.map((c) => ({ key: c.key.toString(), category: c.category, reason: c.reason, dependency: c.dependency?.toString() ?? null })),
-      });
+    for (const [i, key] of args.keys.entries()) {
+      const partitionKey = args.partitionKeys?.[i] ?? undefined;
+      try {
+        const status = await resolver.getStatus(key, partitionKey);
+        const causes = status === "STALE" ? await resolver.getStaleCauses(key, partitionKey) : [];
+        out.push({
+          key,
+          partitionKey: partitionKey ?? null,
+          status,
+          causes: causes.map((c) => ({
+            key: c.key.toString(),
+            partitionKey: c.partitionKey ?? null,
+            category: c.category,
+            reason: c.reason,
+            dependency: c.dependency?.toString() ?? null,
+            dependencyPartitionKey: c.dependencyPartitionKey ?? null,
+          })),
+        });
+      } catch (error) {
+        // Only a question about a partition can be refused here; the others in the batch still get their answer.
+        if (partitionKey === undefined) throw error;
+        out.push({ key, partitionKey, status: null, error: error instanceof Error ? error.message : String(error), causes: [] });
+      }
     }
     return out;
   },

@@ -78,10 +78,19 @@ export interface LocationOperations {
     args: { selection: string };
     result: { keys: string[] };
   };
-  /** Staleness of the given assets (`a/b`), with causes for the stale ones. */
+  /**
+   * Staleness of the given assets (`a/b`), with causes for the stale ones; of `partitionKeys[i]` of `keys[i]` when
+   * given (null for the asset as a whole). A question the location refuses (an unknown partition) has `error`.
+   */
   staleStatus: {
-    args: { keys: readonly string[] };
-    result: { key: string; status: "FRESH" | "STALE" | "MISSING"; causes: { key: string; category: string; reason: string; dependency: string | null }[] }[];
+    args: { keys: readonly string[]; partitionKeys?: readonly (string | null)[] };
+    result: {
+      key: string;
+      partitionKey?: string | null;
+      status: "FRESH" | "STALE" | "MISSING" | null;
+      error?: string | null;
+      causes: { key: string; partitionKey?: string | null; category: string; reason: string; dependency: string | null; dependencyPartitionKey?: string | null }[];
+    }[];
   };
   /** Evaluates a schedule (at `timestamp`, epoch ms) or a sensor (from `cursor`) once, launching nothing. */
   dryRunInstigator: {

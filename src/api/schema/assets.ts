@@ -4,6 +4,7 @@ import type { AssetNodeSnapshot, CheckSnapshot } from "../../code-location/index
 import { partitionsDefinitionFromSnapshot, type PartitionsDefinition, type PartitionsSubset } from "../../partitions/index.js";
 import type { PartitionStatus } from "../../instance/index.js";
 import type { AssetRecord } from "../../storage/index.js";
+import { createGraphQLError } from "graphql-yoga";
 import type { Builder } from "./builder.js";
 import type { ApiContext } from "./context.js";
 import { decodeCursor, encodeCursor, pageSize } from "./cursor.js";
@@ -112,14 +113,18 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
       numPartitions: t.int({ resolve: (s) => s.materialized.size + s.failed.size + s.inProgress.size + s.missing.size }),
     }),
   });
-  const StaleCause = builder.objectRef<{ key: string; category: string; reason: string; dependency: string | null }>("StaleCause").implement({
-    fields: (t) => ({
-      key: t.field({ type: AssetKeyRef, resolve: (c) => ({ path: c.key.split("/") }) }),
-      category: t.exposeString("category", { description: "CODE, DATA or DEPENDENCIES" }),
-      reason: t.exposeString("reason"),
-      dependency: t.field({ type: AssetKeyRef, nullable: true, resolve: (c) => (c.dependency ? { path: c.dependency.split("/") } : null) }),
-    }),
-  });
+  const StaleCause = builder
+    .objectRef<{ key: string; partitionKey?: string | null; category: string; reason: string; dependency: string | null; dependencyPartitionKey?: string | null }>("StaleCause")
+    .implement({
+      fields: (t) => ({
+        key: t.field({ type: AssetKeyRef, resolve: (c) => ({ path: c.key.split("/") }) }),
+        partitionKey: t.string({ nullable: true, description: "The partition of `key` the cause is about, when a partition was asked about.", resolve: (c) => c.partitionKey ?? null }),
+        category: t.exposeString("category", { description: "CODE, DATA or DEPENDENCIES" }),
+        reason: t.exposeString("reason"),
+        dependency: t.field({ type: AssetKeyRef, nullable: true, resolve: (c) => (c.dependency ? { path: c.dependency.split("/") } : null) }),
+        dependencyPartitionKey: t.string({ nullable: true, description: "The partition of `dependency` involved, when it is partitioned.", resolve: (c) => c.dependencyPartitionKey ?? null }),
+      }),
+    });
   const AssetCheck = builder.objectRef<CheckSnapshot>("AssetCheck").implement({
     fields: (t) => ({
       name: t.exposeString("name"),
@@ -207,10 +212,16 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
       lastRunId: t.string({ nullable: true, resolve: (v, _a, ctx) => recordOf(ctx, v.node.key, (r) => r?.lastRunId ?? null) }),
       staleStatus: t.string({
         nullable: true,
-        description: "FRESH, STALE or MISSING; null when the location cannot answer.",
-        resolve: async (v, _a, ctx) => (await ctx.loaders.staleStatus(v.location, v.node.key))?.status ?? null,
+        description: "FRESH, STALE or MISSING, of the asset or of one of its partitions; null when the location cannot answer.",
+        args: { partition: t.arg.string({ description: "A partition of a partitioned asset; the asset as a whole without it." }) },
+        resolve: async (v, args, ctx) => (await staleOf(ctx, v, args.partition))?.status ?? null,
       }),
-      staleCauses: t.field({ type: [StaleCause], resolve: async (v, _a, ctx) => (await ctx.loaders.staleStatus(v.location, v.node.key))?.causes ?? [] }),
+      staleCauses: t.field({
+        type: [StaleCause],
+        description: "Why the asset (or the partition) is stale; empty unless STALE.",
+        args: { partition: t.arg.string({ description: "A partition of a partitioned asset; the asset as a whole without it." }) },
+        resolve: async (v, args, ctx) => (await staleOf(ctx, v, args.partition))?.causes ?? [],
+      }),
       partitionStats: t.field({ type: PartitionStats, nullable: true, resolve: (v, _a, ctx) => partitionStatusOf(ctx, v).then((s) => s ?? null) }),
       partitionStatus: t.field({ type: PartitionStatusRef, nullable: true, resolve: (v, _a, ctx) => partitionStatusOf(ctx, v).then((s) => s ?? null) }),
       materializations: t.field({
@@ -236,3 +247,10 @@ export function defineAssetTypes(builder: Builder, events: EventRefs) {
 }
 
 export type AssetRefs = ReturnType<typeof defineAssetTypes>;
+
+/** The staleness of an asset node (or of one of its partitions); a partition the location refuses is a BAD_USER_INPUT error naming it. */
+async function staleOf(ctx: ApiContext, v: { location: string; node: { key: string } }, partition: string | null | undefined) {
+  const result = await ctx.loaders.staleStatus(v.location, v.node.key, partition);
+  if (result?.error) throw createGraphQLError(result.error, { extensions: { code: "BAD_USER_INPUT", assetKey: v.node.key, partition } });
+  return result;
+}

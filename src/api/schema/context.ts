@@ -141,8 +141,8 @@ export class RequestLoaders {
     });
   }
 
-  /** Staleness of `key` in `location`; every key asked in the same tick goes to the location in one call. */
-  staleStatus(location: string, key: string): Promise<StaleResult | undefined> {
+  /** Staleness of `key` (or of its partition) in `location`; every question asked in the same tick goes to the location in one call. */
+  staleStatus(location: string, key: string, partitionKey?: string | null): Promise<StaleResult | undefined> {
     return new Promise((resolve) => {
       let pending = this.#stalePending.get(location);
       if (pending === undefined) {
@@ -154,15 +154,21 @@ export class RequestLoaders {
           void this.#flushStale(location, batch);
         });
       }
-      const waiting = pending.get(key) ?? [];
+      const question = partitionKey === undefined || partitionKey === null ? key : `${key}\u0000${partitionKey}`;
+      const waiting = pending.get(question) ?? [];
       waiting.push(resolve);
-      pending.set(key, waiting);
+      pending.set(question, waiting);
     });
   }
 
   async #flushStale(location: string, batch: Map<string, ((r: StaleResult | undefined) => void)[]>): Promise<void> {
-    const result = await this.#workspace.run(location, "staleStatus", { keys: [...batch.keys()] });
-    const byKey = new Map(result.ok ? result.value.map((r) => [r.key, r]) : []);
+    const questions = [...batch.keys()].map((q) => q.split("\u0000") as [string, string?]);
+    const byPartition = questions.some(([, partitionKey]) => partitionKey !== undefined);
+    const result = await this.#workspace.run(location, "staleStatus", {
+      keys: questions.map(([key]) => key),
+      ...(byPartition ? { partitionKeys: questions.map(([, partitionKey]) => partitionKey ?? null) } : {}),
+    });
+    const byKey = new Map(result.ok ? result.value.map((r) => [r.partitionKey === undefined || r.partitionKey === null ? r.key : `${r.key}\u0000${r.partitionKey}`, r]) : []);
     for (const [key, waiting] of batch) for (const resolve of waiting) resolve(byKey.get(key));
   }
 }

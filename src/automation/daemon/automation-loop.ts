@@ -49,13 +49,14 @@ async function launchBackfills(
     current = { ...current, runKeys: current.runKeys.includes(runKey) ? current.runKeys : [...current.runKeys, runKey] };
     await instance.storage.updateTick(current);
     if (known.some((b) => b.tags[AutomationTags.SENSOR_NAME] === name && b.tags[AutomationTags.RUN_KEY] === runKey)) continue;
-    const running = launchBackfill(defs, {
-      instance,
-      selection: request.assetSelection,
-      partitionKeys: request.partitionKeys,
-      tags: { ...request.tags, [AutomationTags.SENSOR_NAME]: name, [AutomationTags.RUN_KEY]: runKey },
-    }).then(
-      (b) => logger.info(`backfill ${b.backfillId} of ${name} (${request.partitionKeys.length} partitions) ended ${b.status}`),
+    const tags = { ...request.tags, [AutomationTags.SENSOR_NAME]: name, [AutomationTags.RUN_KEY]: runKey };
+    const running = launchBackfill(
+      defs,
+      request.partitionsByAsset
+        ? { instance, partitionsByAsset: request.partitionsByAsset, tags }
+        : { instance, selection: request.assetSelection, partitionKeys: request.partitionKeys, tags },
+    ).then(
+      (b) => logger.info(`backfill ${b.backfillId} of ${name} (${request.assetSelection.length} assets) ended ${b.status}`),
       (error: unknown) => logger.error(`backfill of ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
     );
     env.track(running);
@@ -65,6 +66,8 @@ async function launchBackfills(
 
 /** `<sensor>:<evaluation id>:backfill:<hash of its assets and partitions>`: the same for the same backfill of a repeated evaluation. */
 export function backfillRunKey(name: string, evaluationId: number, request: AutomationBackfillRequest): string {
-  const content = [...request.assetSelection.map(String).sort(), "", ...request.partitionKeys].join("\u0000");
+  const byAsset = request.partitionsByAsset;
+  const partitions = byAsset ? Object.keys(byAsset).sort().map((id) => `${id}\u0001${byAsset[id]?.join("\u0001") ?? ""}`) : request.partitionKeys;
+  const content = [...request.assetSelection.map(String).sort(), "", ...partitions].join("\u0000");
   return `${name}:${evaluationId}:backfill:${createHash("sha1").update(content).digest("hex").slice(0, 16)}`;
 }

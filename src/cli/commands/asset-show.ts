@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { AssetKey, UnknownAssetError, closestMatches } from "../../core/index.js";
 import { AssetGraph } from "../../graph/index.js";
 import type { Instance } from "../../instance/index.js";
-import { StaleStatusResolver } from "../../versioning/index.js";
+import { StaleStatusResolver, type StaleCause } from "../../versioning/index.js";
+import { CliUsageError } from "../errors.js";
+import { DynamicPartitionsSnapshot } from "../../partitions/index.js";
 import type { Cli } from "../cli.js";
 import { formatTime, listNames, renderValue } from "../format.js";
 import { codeLocationPaths, loadCodeLocation, type CodeLocation } from "../load-code-location.js";
@@ -15,11 +17,12 @@ Examples:
   $ tessera asset show daily_revenue -m examples/quickstart/defs.ts
   $ tessera asset show raw/orders
   $ tessera asset show raw/orders --json
+  $ tessera asset show daily_sales --partition 2026-11-04   # staleness of one partition
 
 With a code location (-m, or locations in tessera.yaml) it also shows the definition, staleness and
 partitions; without one, what the instance recorded.`;
 
-export async function showAsset(cli: Cli, command: Command, keyText: string, options: { module?: string; json?: boolean }): Promise<void> {
+export async function showAsset(cli: Cli, command: Command, keyText: string, options: { module?: string; json?: boolean; partition?: string }): Promise<void> {
   const key = AssetKey.from(keyText);
   await cli.withInstance(command, async (instance) => {
     let location: CodeLocation | undefined;
@@ -38,12 +41,15 @@ export async function showAsset(cli: Cli, command: Command, keyText: string, opt
         near,
       );
     }
-    if (options.json) return printJson(cli, await assetDetailJson(instance, location, key, record));
+    if (options.partition !== undefined && !location) {
+      throw new CliUsageError(`--partition asks about the staleness of a partition of "${key.toString()}", which needs the code location defining it: pass -m <file.ts>.`);
+    }
+    if (options.json) return printJson(cli, await assetDetailJson(instance, location, key, record, options.partition));
     const { style } = cli;
     const width = Math.max(14, ...Object.keys(record?.lastMaterialization?.metadata ?? {}).map((name) => name.length + 4));
     const line = (label: string, value: string): void => cli.print(`${style.dim(label.padEnd(width))}${value}`);
     cli.print(style.bold(key.toString()));
-    if (location) await describeDefinition(cli, instance, location, key, line);
+    if (location) await describeDefinition(cli, instance, location, key, line, options.partition);
     const latest = record?.lastMaterialization;
     line("materialized", latest ? `${formatTime(latest.timestamp)}${latest.partition ? ` (partition ${latest.partition})` : ""}  run ${latest.runId}` : style.dim("never"));
     for (const [name, value] of Object.entries(latest?.metadata ?? {})) line(`  ${name}`, renderValue(value, cli.cwd));
@@ -63,6 +69,7 @@ async function describeDefinition(
   location: CodeLocation,
   key: AssetKey,
   line: (label: string, value: string) => void,
+  partition: string | undefined,
 ): Promise<void> {
   const graph = AssetGraph.of(location.defs);
   const node = graph.require(key);
@@ -79,11 +86,10 @@ async function describeDefinition(
   line("upstream", parents.length ? listNames(parents, 8) : cli.style.dim("none"));
   line("downstream", children.length ? listNames(children, 8) : cli.style.dim("none"));
   const resolver = new StaleStatusResolver(instance, location.defs);
-  const status = await resolver.getStatus(key);
-  line("status", status);
-  for (const cause of await resolver.getStaleCauses(key)) {
-    line("  because", `${cause.key.toString()} ${cause.reason}${cause.dependency ? ` (${cause.dependency.toString()})` : ""} [${cause.category.toLowerCase()}]`);
-  }
+  await checkPartition(instance, graph, node, partition);
+  const status = await resolver.getStatus(key, partition);
+  line(partition === undefined ? "status" : `status [${partition}]`, status);
+  for (const cause of await resolver.getStaleCauses(key, partition)) line("  because", staleCauseText(cause));
   const partitionsDef = spec.partitionsDef;
   if (partitionsDef) {
     const status = await instance.getPartitionStatus(key, partitionsDef);
@@ -98,8 +104,8 @@ async function describeDefinition(
 }
 
 
-async function assetDetailJson(instance: Instance, location: CodeLocation | undefined, key: AssetKey, record: AssetRecord | undefined): Promise<AssetDetailJson> {
-  const definition = location ? await definitionJson(instance, location, key) : null;
+async function assetDetailJson(instance: Instance, location: CodeLocation | undefined, key: AssetKey, record: AssetRecord | undefined, partition: string | undefined): Promise<AssetDetailJson> {
+  const definition = location ? await definitionJson(instance, location, key, partition) : null;
   const checks: AssetCheckJson[] = [...(await instance.getLatestAssetCheckEvaluations(key))].map(([name, evaluation]) => ({
     name,
     passed: evaluation.passed ?? false,
@@ -122,11 +128,12 @@ async function assetDetailJson(instance: Instance, location: CodeLocation | unde
   };
 }
 
-async function definitionJson(instance: Instance, location: CodeLocation, key: AssetKey): Promise<AssetDefinitionJson | null> {
+async function definitionJson(instance: Instance, location: CodeLocation, key: AssetKey, partition: string | undefined): Promise<AssetDefinitionJson | null> {
   const graph = AssetGraph.of(location.defs);
   const node = graph.require(key);
   const spec = graph.specs[node];
   if (!spec) return null;
+  await checkPartition(instance, graph, node, partition);
   const resolver = new StaleStatusResolver(instance, location.defs);
   const partitionsDef = spec.partitionsDef;
   let partitions: AssetDefinitionJson["partitions"] = null;
@@ -152,13 +159,32 @@ async function definitionJson(instance: Instance, location: CodeLocation, key: A
     codeVersion: spec.codeVersion ?? null,
     upstream: (graph.parents[node] ?? []).map((p) => graph.ids[p] as string),
     downstream: (graph.children[node] ?? []).map((c) => graph.ids[c] as string),
-    status: await resolver.getStatus(key),
-    staleCauses: (await resolver.getStaleCauses(key)).map((cause) => ({
+    status: await resolver.getStatus(key, partition),
+    staleCauses: (await resolver.getStaleCauses(key, partition)).map((cause) => ({
       key: cause.key.toString(),
+      partitionKey: cause.partitionKey ?? null,
       category: cause.category,
       reason: cause.reason,
       dependency: cause.dependency ? cause.dependency.toString() : null,
+      dependencyPartitionKey: cause.dependencyPartitionKey ?? null,
     })),
     partitions,
   };
+}
+
+/** `<asset>[<partition>] <reason> (<dependency>[<partition>]) [<category>]`: a cause, with the partitions it is about. */
+export function staleCauseText(cause: StaleCause): string {
+  const at = (partition: string | undefined) => (partition === undefined ? "" : `[${partition}]`);
+  const dependency = cause.dependency ? ` (${cause.dependency.toString()}${at(cause.dependencyPartitionKey)})` : "";
+  return `${cause.key.toString()}${at(cause.partitionKey)} ${cause.reason}${dependency} [${cause.category.toLowerCase()}]`;
+}
+
+// The resolver refuses a partition of an unpartitioned asset; an unknown partition of a partitioned one it would call MISSING.
+async function checkPartition(instance: Instance, graph: AssetGraph, node: number, partition: string | undefined): Promise<void> {
+  if (partition === undefined) return;
+  const def = graph.specs[node]?.partitionsDef;
+  const id = graph.ids[node] as string;
+  if (!def) throw new CliUsageError(`Asset "${id}" is not partitioned, so it has no partition "${partition}"; drop --partition.`);
+  const dynamicPartitionsStore = await DynamicPartitionsSnapshot.load(instance.storage, [def]);
+  if (!def.hasPartitionKey(partition, { currentTime: instance.clock.now(), dynamicPartitionsStore })) throw new CliUsageError(`Asset "${id}" has no partition "${partition}"; list its partitions with \`tessera asset show ${id}\`.`);
 }

@@ -53,8 +53,9 @@ export function registerAssetCommands(program: Command, cli: Cli): void {
     .argument("<key>", "the asset key, like orders or raw/orders")
     .option("-m, --module <file>", "code location defining the asset (default: locations in tessera.yaml)")
     .option("--json", "print the asset as one JSON document (see docs/cli-json.md)")
+    .option("--partition <key>", "show the staleness of this partition of the asset")
     .addHelpText("after", SHOW_EXAMPLES)
-    .action((key: string, options: { module?: string; json?: boolean }, command: Command) => showAsset(cli, command, key, options));
+    .action((key: string, options: { module?: string; json?: boolean; partition?: string }, command: Command) => showAsset(cli, command, key, options));
   asset
     .command("wipe")
     .description("Forget the materialization history of assets")
