@@ -187,6 +187,7 @@ describe("--json on the list and show commands", () => {
         tags: { team: "sales" },
         fromFailureOf: null,
         error: null,
+        assets: [{ assetKey: "daily_sales", partitioned: true, numTargeted: 2, numMaterialized: 1, numFailed: 1, numInProgress: 0 }],
       },
     ]);
     expect(await tesseraJson<BackfillJson>(["backfill", "show", "1a2b"], home)).toEqual(backfills[0]);
