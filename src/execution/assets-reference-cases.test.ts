@@ -136,3 +136,132 @@ describe("reference cases: test_assets.py — spec attributes", () => {
     expect(a.inputs.map((i) => String(i.key))).toEqual(["Asset/1"]);
   });
 });
+
+describe("reference cases: test_assets.py — multi-assets and the context", () => {
+  it("test_multi_asset_return_none", async () => {
+    // Tessera has no Nothing type: a multi-asset whose outs are all `isRequired: false` may return nothing.
+    const optional = multiAsset(
+      { name: "my_function", outs: { asset1: new AssetOut({ isRequired: false }), asset2: new AssetOut({ isRequired: false }) }, canSubset: true },
+      () => undefined,
+    );
+    const ok = await materialize([optional]);
+    expect(ok.success).toBe(true);
+    expect(materialized(ok)).toEqual([]);
+    const untyped = multiAsset({ name: "untyped", outs: { asset1: new AssetOut(), asset2: new AssetOut() } }, () => undefined as never);
+    const failed = await materialize([untyped], { raiseOnError: false });
+    expect(failed.success).toBe(false);
+    expect(JSON.stringify(failed.getStepFailureEvents())).toMatch(/untyped/);
+  });
+
+  it("test_multi_asset_no_out", async () => {
+    const tableA = new AssetSpec("table_A");
+    const tableB = new AssetSpec("table_B");
+    const basic = multiAsset({ name: "basic", specs: [tableA, tableB] }, () => undefined);
+    expect(materialized(await materialize([basic])).sort()).toEqual(["table_A", "table_B"]);
+
+    const tableC = new AssetSpec("table_C", { deps: [tableA, tableB] });
+    const basicDeps = multiAsset({ name: "basic_deps", specs: [tableA, tableB, tableC] }, () => undefined);
+    expect((await materialize([basicDeps])).success).toBe(true);
+    expect(basicDeps.assetDeps.get("table_C")?.map(String).sort()).toEqual(["table_A", "table_B"]);
+
+    const basicSubset = multiAsset({ name: "basic_subset", specs: [tableA, tableB], canSubset: true }, function* (ctx) {
+      for (const key of ctx.selectedAssetKeys) yield new MaterializeResult({ assetKey: key });
+    });
+    expect(materialized(await materialize([basicSubset], { selection: ["table_A"] }))).toEqual(["table_A"]);
+
+    const basicOptional = multiAsset({ name: "basic_optional", specs: [tableA, new AssetSpec("table_B", { skippable: true })] }, function* () {
+      yield new MaterializeResult({ assetKey: "table_A" });
+    });
+    expect(materialized(await materialize([basicOptional]))).toEqual(["table_A"]);
+
+    const metadata = multiAsset({ name: "metadata", specs: [tableA, tableB] }, function* () {
+      yield new MaterializeResult({ assetKey: "table_A", metadata: { one: 1 } });
+      yield new MaterializeResult({ assetKey: "table_B", metadata: { two: 2 } });
+    });
+    const mats = (await materialize([metadata])).getAssetMaterializationEvents();
+    expect(mats).toHaveLength(2);
+    expect(JSON.stringify(mats[0])).toMatch(/"one"/);
+    expect(JSON.stringify(mats[1])).toMatch(/"two"/);
+  });
+
+  it("test_multi_asset_nodes_out_names", () => {
+    const users = multiAsset({ name: "users", specs: [new AssetSpec(["sales", "users"]), new AssetSpec(["marketing", "users"])] }, () => undefined);
+    expect(users.outputs.map((o) => o.name).sort()).toEqual(["marketing__users", "sales__users"]);
+  });
+
+  it("test_asset_spec_deps", async () => {
+    const tableA = asset("table_A", () => undefined);
+    const tableB = new AssetSpec("table_B", { deps: [tableA] });
+    const tableC = new AssetSpec("table_C", { deps: [tableA, tableB] });
+    const depsInSpecs = multiAsset({ name: "deps_in_specs", specs: [tableB, tableC] }, () => undefined);
+    const result = await materialize([depsInSpecs, tableA]);
+    expect(materialized(result)).toHaveLength(3);
+    expect(materialized(result)[0]).toBe("table_A");
+
+    const alsoInput = multiAsset({ name: "also_input", specs: [tableB, tableC], ins: { table_A: new AssetIn() } }, () => undefined);
+    const again = await materialize([alsoInput, tableA]);
+    expect(materialized(again)[0]).toBe("table_A");
+    expect(materialized(again)).toHaveLength(3);
+
+    expect(() => multiAsset({ name: "rogue_input", specs: [tableB, tableC], ins: { table_X: new AssetIn() } }, () => undefined)).toThrow(/table_X.*must be specified as deps on its AssetSpecs/);
+    const noDeps = [new AssetSpec("table_B"), new AssetSpec("table_C")];
+    expect(() => multiAsset({ name: "no_spec_deps_but_input", specs: noDeps, ins: { table_A: new AssetIn() } }, () => undefined)).toThrow(/table_A/);
+    expect(() => multiAsset({ name: "use_deps", specs: noDeps, deps: [tableA] }, () => undefined)).toThrow(/use_deps.*takes specs and deps "table_A" that no spec has; .*deps on its AssetSpec/);
+    expect(() => multiAsset({ name: "use_internal_deps", specs: noDeps, internalAssetDeps: { table_C: ["table_B"] } }, () => undefined)).toThrow(/takes specs and internalAssetDeps/);
+  });
+
+  it("test_asset_key_on_context", async () => {
+    const seen: string[] = [];
+    const a = asset({ name: "test_asset_key_on_context" }, (ctx) => void seen.push(String(ctx.assetKey)));
+    const b = asset({ name: "test_asset_key_on_context_with_prefix", keyPrefix: ["a_prefix"] }, (ctx) => void seen.push(String(ctx.assetKey)));
+    await materialize([a, b]);
+    expect(seen.sort()).toEqual(["a_prefix/test_asset_key_on_context_with_prefix", "test_asset_key_on_context"]);
+  });
+
+  it("test_multi_asset_asset_key_on_context", async () => {
+    const seen: string[] = [];
+    const one = multiAsset({ name: "asset_key_context", outs: { my_string_asset: new AssetOut() } }, (ctx) => {
+      seen.push(String(ctx.assetKey));
+      return { my_string_asset: 1 };
+    });
+    await materialize([one]);
+    const withSpec = multiAsset({ name: "asset_key_context_with_specs", specs: [new AssetSpec("spec1")] }, (ctx) => void seen.push(String(ctx.assetKey)));
+    await materialize([withSpec]);
+    expect(seen).toEqual(["my_string_asset", "spec1"]);
+
+    const two = multiAsset({ name: "two_assets_key_context", outs: { my_string_asset: new AssetOut(), my_int_asset: new AssetOut() } }, (ctx) => ({ my_string_asset: String(ctx.assetKey), my_int_asset: 12 }));
+    await expect(materialize([two])).rejects.toThrow(/assetKey.*two_assets_key_context.*selectedAssetKeys/);
+    const twoSpecs = multiAsset({ name: "asset_key_context_with_two_specs", specs: [new AssetSpec("spec2"), new AssetSpec("spec3")] }, (ctx) => void ctx.log.info(String(ctx.assetKey)));
+    await expect(materialize([twoSpecs])).rejects.toThrow(/assetKey/);
+  });
+
+  it("test_context_assets_def", async () => {
+    const seen: string[][] = [];
+    const a = asset("a", (ctx) => {
+      seen.push(ctx.assetsDef.keys.map(String));
+      return 1;
+    });
+    const b = asset({ name: "b", ins: { a: new AssetIn() } }, (ctx) => {
+      seen.push(ctx.assetsDef.keys.map(String));
+      return 2;
+    });
+    await materialize([a, b]);
+    expect(seen).toEqual([["a"], ["b"]]);
+  });
+
+  it("test_graph_asset_explicit_coercible_key, test_graph_asset_explicit_fully_key and test_graph_asset_cannot_use_key_prefix_name_and_key", () => {
+    const myOp = op({ name: "my_op" }, () => 1);
+    expect(String(graphAsset({ key: "my_graph_asset" }, () => myOp()).key)).toBe("my_graph_asset");
+    expect(String(graphAsset({ key: new AssetKey("my_graph_asset") }, () => myOp()).key)).toBe("my_graph_asset");
+    expect(() => graphAsset({ keyPrefix: "a_prefix", key: new AssetKey("my_graph_asset") } as never, () => myOp())).toThrow(/key/);
+    expect(() => graphAsset({ name: "a_name", key: new AssetKey("my_graph_asset") } as never, () => myOp())).toThrow(/key/);
+    expect(() => graphAsset({ name: "a_name", keyPrefix: "a_prefix", key: new AssetKey("my_graph_asset") } as never, () => myOp())).toThrow(/key/);
+  });
+
+  it("test_asset_with_io_manager_key_only", async () => {
+    const values: unknown[] = [];
+    const theAsset = asset({ name: "the_asset", ioManagerKey: "the_key" }, () => 5);
+    await materialize([theAsset], { resources: { the_key: { handleOutput: (_ctx: unknown, v: unknown) => void values.push(v), loadInput: () => undefined } } });
+    expect(values).toEqual([5]);
+  });
+});
