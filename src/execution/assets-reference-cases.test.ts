@@ -10,6 +10,8 @@ import {
   AssetsDefinition,
   MaterializeResult,
   asset,
+  defineAssetJob,
+  In,
   graph,
   graphAsset,
   graphMultiAsset,
@@ -18,8 +20,11 @@ import {
   op,
 } from "../index.js";
 import type { ExecuteResult } from "./execute-result.js";
+import { Instance } from "../instance/index.js";
+import { Definitions } from "../code-location/index.js";
 
 const materialized = (result: ExecuteResult): string[] => result.getAssetMaterializationEvents().map((e) => String(e.assetKey));
+const stepsRun = (result: ExecuteResult): string[] => [...new Set(result.allEvents.filter((e) => e.eventType === "STEP_START").map((e) => e.stepKey as string))].sort();
 const specOf = (def: AssetsDefinition<unknown>, key: string): AssetSpec => def.getAssetSpec(key);
 
 describe("reference cases: test_assets.py — spec attributes", () => {
@@ -263,5 +268,87 @@ describe("reference cases: test_assets.py — multi-assets and the context", () 
     const theAsset = asset({ name: "the_asset", ioManagerKey: "the_key" }, () => 5);
     await materialize([theAsset], { resources: { the_key: { handleOutput: (_ctx: unknown, v: unknown) => void values.push(v), loadInput: () => undefined } } });
     expect(values).toEqual([5]);
+  });
+});
+
+describe("reference cases: test_assets.py — graph-backed subsets", () => {
+  // The reference's graphs return the same op under aliases (bar_1, bar_2); Tessera names a second call of an op
+  // `<op>_2`. A graph-backed asset also keeps a step of its own (`my_graph`), which stores the graph's outputs.
+  const foo = op({ name: "foo" }, () => 1);
+  const bar = op({ name: "bar", ins: { foo: new In<number>() } }, (_ctx, { foo }) => foo);
+
+  it("test_graph_backed_asset_subset", async () => {
+    const myGraph = graphMultiAsset({ name: "my_graph", outs: { one: new AssetOut(), two: new AssetOut() }, canSubset: true }, () => {
+      const one = foo();
+      return { one: bar({ foo: one }), two: bar({ foo: one }) };
+    });
+    const instance = Instance.ephemeral();
+    const result = await materialize([myGraph], { selection: ["one"], instance });
+    expect(materialized(result)).toEqual(["one"]);
+    expect((await instance.getRunById(result.runId))?.assetSelection.map(String)).toEqual(["one"]);
+    expect(stepsRun(result)).toEqual(["my_graph", "my_graph.bar", "my_graph.foo"]);
+  });
+
+  it("test_input_subsetting_graph_backed_asset", async () => {
+    const upstream1 = asset("upstream_1", () => 1);
+    const upstream2 = asset("upstream_2", () => 1);
+    const baz = op({ name: "baz", ins: { up_1: new In<number>(), up_2: new In<number>() } }, (_ctx, { up_1, up_2 }) => up_1 + up_2);
+    const myGraph = graphMultiAsset(
+      { name: "my_graph", ins: { upstream_1: new AssetIn<number>(), upstream_2: new AssetIn<number>() }, outs: { one: new AssetOut(), two: new AssetOut(), three: new AssetOut() }, canSubset: true },
+      ({ upstream_1, upstream_2 }) => ({ one: bar({ foo: upstream_1 }), two: bar({ foo: upstream_2 }), three: baz({ up_1: upstream_1, up_2: upstream_2 }) }),
+    );
+    const assets = [upstream1, upstream2, myGraph];
+    const first = await materialize(assets, { selection: ["one", "upstream_1"] });
+    expect(materialized(first).sort()).toEqual(["one", "upstream_1"]);
+    expect(stepsRun(first)).toEqual(["my_graph", "my_graph.bar", "upstream_1"]);
+    const second = await materialize(assets, { selection: ["two", "upstream_2"] });
+    expect(materialized(second).sort()).toEqual(["two", "upstream_2"]);
+    expect(stepsRun(second)).toEqual(["my_graph", "my_graph.bar_2", "upstream_2"]);
+    const third = await materialize(assets, { selection: ["three", "upstream_1", "upstream_2"] });
+    expect(materialized(third).sort()).toEqual(["three", "upstream_1", "upstream_2"]);
+    expect(third.assetValue("three")).toBe(2);
+    expect(stepsRun(third)).toEqual(["my_graph", "my_graph.baz", "upstream_1", "upstream_2"]);
+  });
+
+  it("test_multi_asset_output_unselected_asset", async () => {
+    const assets = multiAsset({ name: "assets", outs: { one: new AssetOut(), two: new AssetOut() }, canSubset: true }, () => ({ one: 1, two: 2 }));
+    const result = await materialize([assets], { selection: ["one"], raiseOnError: false });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.getStepFailureEvents())).toMatch(/two/);
+  });
+
+  it("test_multi_asset_materialize_result_unselected_asset", async () => {
+    const assets = multiAsset({ name: "assets", specs: [new AssetSpec("one"), new AssetSpec("two")], canSubset: true }, function* () {
+      yield new MaterializeResult({ assetKey: "one" });
+      yield new MaterializeResult({ assetKey: "two" });
+    });
+    const result = await materialize([assets], { selection: ["one"], raiseOnError: false });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.getStepFailureEvents())).toMatch(/two/);
+  });
+
+  it("test_multi_asset_materialize_result_unselected_asset_and_nothing", async () => {
+    const assets = multiAsset({ name: "assets", outs: { one: new AssetOut(), two: new AssetOut({ isRequired: false }) }, canSubset: true }, () => ({ one: null }));
+    expect(materialized(await materialize([assets], { selection: ["one"] }))).toEqual(["one"]);
+  });
+
+  it("test_graph_backed_asset_reused", async () => {
+    const upstream = asset("upstream", () => 1);
+    const fooOp = op({ name: "foo", ins: { upstream: new In<number>() } }, () => 1);
+    const graphAssetDef = graph({ name: "graph_asset", inputNames: ["upstream"] }, (inputs) => fooOp({ upstream: inputs.upstream as never }));
+    const assetOne = AssetsDefinition.fromGraph(graphAssetDef, { keysByOutputName: { result: "asset_one" } });
+    const duplicateOne = AssetsDefinition.fromGraph(graphAssetDef, { keysByOutputName: { result: "duplicate_one" } });
+    const oneDownstream = asset({ name: "one_downstream", ins: { asset_one: new AssetIn() } }, (_ctx, { asset_one }) => asset_one);
+    const duplicateDownstream = asset({ name: "duplicate_one_downstream", ins: { duplicate_one: new AssetIn() } }, (_ctx, { duplicate_one }) => duplicate_one);
+    const instance = Instance.ephemeral();
+    const job = new Definitions({ assets: [upstream, assetOne, duplicateOne, oneDownstream, duplicateDownstream], jobs: [defineAssetJob({ name: "yay" })] }).getJobDef("yay");
+    await job.executeInProcess({ instance, assetSelection: ["upstream"] });
+    const first = await job.executeInProcess({ instance, assetSelection: ["asset_one", "one_downstream"] });
+    expect(materialized(first).sort()).toEqual(["asset_one", "one_downstream"]);
+    const second = await job.executeInProcess({ instance, assetSelection: ["duplicate_one", "duplicate_one_downstream"] });
+    expect(materialized(second).sort()).toEqual(["duplicate_one", "duplicate_one_downstream"]);
+    // The two assets run the same graph as steps of their own.
+    expect(stepsRun(first).filter((k) => k.endsWith(".foo"))).toHaveLength(1);
+    expect(stepsRun(first).filter((k) => k.endsWith(".foo"))).not.toEqual(stepsRun(second).filter((k) => k.endsWith(".foo")));
   });
 });
