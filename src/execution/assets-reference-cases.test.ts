@@ -351,4 +351,44 @@ describe("reference cases: test_assets.py — graph-backed subsets", () => {
     expect(stepsRun(first).filter((k) => k.endsWith(".foo"))).toHaveLength(1);
     expect(stepsRun(first).filter((k) => k.endsWith(".foo"))).not.toEqual(stepsRun(second).filter((k) => k.endsWith(".foo")));
   });
+
+  it("test_graph_backed_asset_subset (AssetsDefinition.fromGraph with canSubset)", async () => {
+    const myGraph = graph({ name: "my_graph" }, () => {
+      const one = foo();
+      return { one: bar({ foo: one }), two: bar({ foo: one }) };
+    });
+    const def = AssetsDefinition.fromGraph(myGraph, { canSubset: true });
+    expect(def.canSubset).toBe(true);
+    const result = await materialize([def], { selection: ["one"] });
+    expect(materialized(result)).toEqual(["one"]);
+    expect(stepsRun(result)).toEqual(["my_graph", "my_graph.bar", "my_graph.foo"]);
+    // Without canSubset, selecting one asset of the graph is refused.
+    await expect(materialize([AssetsDefinition.fromGraph(myGraph)], { selection: ["one"] })).rejects.toThrow(/my_graph/);
+  });
+
+  it("test_from_graph_w_key_prefix and test_from_op_w_key_prefix", () => {
+    const sillyGraph = graph({ name: "silly_graph" }, () => bar({ foo: foo() }));
+    const description = "This is a description!";
+    const metadata = { test_metadata: "This is some metadata" };
+    const common = { keysByOutputName: { result: new AssetKey(["the", "asset"]) }, descriptionsByOutputName: { result: description }, metadataByOutputName: { result: metadata }, groupName: "abc" };
+    for (const def of [
+      AssetsDefinition.fromGraph(sillyGraph, { ...common, keyPrefix: ["this", "is", "a", "prefix"] }),
+      AssetsDefinition.fromOp(foo, { ...common, keyPrefix: ["this", "is", "a", "prefix"] }),
+    ]) {
+      expect(String(def.key)).toBe("this/is/a/prefix/the/asset");
+      const spec = specOf(def, "this/is/a/prefix/the/asset");
+      expect(spec.groupName).toBe("abc");
+      expect(spec.description).toBe(description);
+      expect((spec.metadata["test_metadata"] as { value?: unknown })?.value ?? spec.metadata["test_metadata"]).toBe("This is some metadata");
+    }
+    expect(String(AssetsDefinition.fromGraph(sillyGraph, { keysByOutputName: { result: new AssetKey(["the", "asset"]) }, keyPrefix: "prefix" }).key)).toBe("prefix/the/asset");
+    expect(String(AssetsDefinition.fromOp(foo, { keysByOutputName: { result: new AssetKey(["the", "asset"]) }, keyPrefix: "prefix" }).key)).toBe("prefix/the/asset");
+  });
+
+  it("test_retain_metadata_graph (metadata by output name of a graph with several outputs)", () => {
+    const twoOuts = graph({ name: "two_outs" }, () => ({ a: foo(), b: foo() }));
+    const def = AssetsDefinition.fromGraph(twoOuts, { metadataByOutputName: { a: { foo: "bar", baz: 12.5 } }, descriptionsByOutputName: { b: "the b" } });
+    expect(Object.keys(specOf(def, "a").metadata).sort()).toEqual(["baz", "foo"]);
+    expect(specOf(def, "b").description).toBe("the b");
+  });
 });
