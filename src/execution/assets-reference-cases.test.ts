@@ -392,3 +392,38 @@ describe("reference cases: test_assets.py — graph-backed subsets", () => {
     expect(specOf(def, "b").description).toBe("the b");
   });
 });
+
+describe("reference cases: test_assets.py — IO managers and resources", () => {
+  const recorder = (events: unknown[]) => ({ handleOutput: (ctx: { stepKey: string }, _v: unknown) => void events.push(`entered for ${ctx.stepKey}`), loadInput: () => undefined });
+
+  it("test_asset_with_io_manager_def and test_asset_with_io_manager_def_plain_old_python_object_iomanager", async () => {
+    const events: unknown[] = [];
+    const theAsset = asset({ name: "the_asset", ioManagerDef: recorder(events) }, () => undefined);
+    expect((await materialize([theAsset])).success).toBe(true);
+    expect(events).toEqual(["entered for the_asset"]);
+  });
+
+  it("test_asset_both_io_manager_args_provided", () => {
+    expect(() => asset({ name: "the_asset", ioManagerKey: "the_key", ioManagerDef: recorder([]) }, () => undefined)).toThrow(/the_asset.*either ioManagerKey or ioManagerDef, not both/);
+  });
+
+  it("test_multi_asset_resources_execution", async () => {
+    const fooList: unknown[] = [];
+    const barList: unknown[] = [];
+    const listManager = (list: unknown[]) => ({ handleOutput: (_ctx: unknown, v: unknown) => void list.push(v), loadInput: () => undefined });
+    const myAsset = multiAsset(
+      {
+        name: "my_asset",
+        outs: { key1: new AssetOut({ key: "key1", ioManagerKey: "foo" }), key2: new AssetOut({ key: "key2", ioManagerKey: "bar" }) },
+        resourceDefs: { foo: listManager(fooList), bar: listManager(barList), baz: "baz" },
+      },
+      (ctx) => {
+        expect(Object.keys(ctx.resources)).toEqual(expect.arrayContaining(["foo", "bar"]));
+        return { key1: 1, key2: 2 };
+      },
+    );
+    expect((await materialize([myAsset])).success).toBe(true);
+    expect(fooList).toEqual([1]);
+    expect(barList).toEqual([2]);
+  });
+});
