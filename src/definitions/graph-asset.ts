@@ -139,6 +139,7 @@ function graphContext(ctx: object): { contextFor(alias: string, op: OpDefinition
 }
 
 function withGraph(definition: AssetsDefinition<unknown>, body: GraphBody, resourceClasses: OpNode["resourceClasses"]): AssetsDefinition<unknown> {
+  checkNoLeafOps(body);
   return new AssetsDefinition({
     specs: definition.specs,
     op: { ...definition.op, graph: body, resourceClasses: { ...definition.op.resourceClasses, ...resourceClasses } },
@@ -239,3 +240,22 @@ factories.fromOp = (opDef, options) => {
     opDef(inputs as never),
   );
 };
+
+// An op whose value reaches no output of the asset would run for nothing and have no place in the asset's lineage
+// (the reference refuses such "leaf nodes" too).
+function checkNoLeafOps(body: GraphBody): void {
+  const reached = new Set<number>();
+  const pending = Object.values(body.outputs ?? {}).flatMap((h) => ("invocation" in h.source ? [h.source.invocation] : []));
+  while (pending.length > 0) {
+    const i = pending.pop() as number;
+    if (reached.has(i)) continue;
+    reached.add(i);
+    for (const h of Object.values(body.invocations[i]?.inputs ?? {})) if ("invocation" in h.source) pending.push(h.source.invocation);
+  }
+  const leaves = body.invocations.filter((_, i) => !reached.has(i)).map((inv) => `"${inv.alias}"`);
+  if (leaves.length > 0) {
+    throw new InvalidDefinitionError(
+      `Graph "${body.name}" has leaf nodes ${leaves.join(", ")} whose output no asset of it returns; return each as an output of the graph (an asset), or pass it to an op that does`,
+    );
+  }
+}

@@ -366,6 +366,18 @@ describe("reference cases: test_assets.py — graph-backed subsets", () => {
     await expect(materialize([AssetsDefinition.fromGraph(myGraph)], { selection: ["one"] })).rejects.toThrow(/my_graph/);
   });
 
+  it("test_invalid_graph_backed_assets", () => {
+    const a = op({ name: "a" }, () => 1);
+    const validate = op({ name: "validate", ins: { inp: new In<number>() } }, (_ctx, { inp }) => inp === 1);
+    const fooGraph = graph({ name: "foo" }, () => {
+      const value = a();
+      validate({ inp: value });
+      return value;
+    });
+    expect(() => AssetsDefinition.fromGraph(fooGraph)).toThrow(/Graph "foo" has leaf nodes "validate" whose output no asset of it returns/);
+    expect(() => graphAsset({ name: "bar" }, () => fooGraph())).toThrow(/leaf nodes "validate"/);
+  });
+
   it("test_from_graph_w_key_prefix and test_from_op_w_key_prefix", () => {
     const sillyGraph = graph({ name: "silly_graph" }, () => bar({ foo: foo() }));
     const description = "This is a description!";
