@@ -3,6 +3,8 @@
 // Tessera's asset(), multiAsset(), graphAsset(), AssetSpec and materialize().
 import { describe, expect, it } from "vitest";
 import {
+  AssetCheckResult,
+  AssetCheckSpec,
   AssetIn,
   AssetKey,
   AssetOut,
@@ -437,5 +439,25 @@ describe("reference cases: test_assets.py — IO managers and resources", () => 
     expect((await materialize([myAsset])).success).toBe(true);
     expect(fooList).toEqual([1]);
     expect(barList).toEqual([2]);
+  });
+});
+
+describe("reference cases: test_assets.py — checks of a subset", () => {
+  it("test_execute_unselected_asset_check", async () => {
+    const alwaysYieldsACheck = multiAsset(
+      {
+        name: "always_yields_b_check",
+        specs: [new AssetSpec("a"), new AssetSpec("b")],
+        checkSpecs: [new AssetCheckSpec("check1", { asset: "a" }), new AssetCheckSpec("check2", { asset: "b" })],
+        canSubset: true,
+      },
+      function* (ctx) {
+        for (const key of ctx.selectedAssetKeys) yield new MaterializeResult({ assetKey: key });
+        yield new AssetCheckResult({ checkName: "check1", assetKey: "a", passed: true });
+      },
+    );
+    const result = await materialize([alwaysYieldsACheck], { selection: "b", raiseOnError: false });
+    const evals = result.getAssetCheckEvaluations();
+    expect({ success: result.success, evals: evals.map((e) => JSON.stringify(e).match(/check\d/)?.[0]) }).toEqual({ success: true, evals: ["check1"] });
   });
 });
