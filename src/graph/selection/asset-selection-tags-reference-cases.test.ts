@@ -62,4 +62,21 @@ describe("reference cases: test_asset_selection.py — tags and owners", () => {
     });
     expect(keysOf(AssetSelection.owner("owner1@owner.com"), owned)).toEqual(["asset1", "asset3"]);
   });
+
+  it("test_multi_operand_selection", () => {
+    const foo = AssetSelection.assets("foo");
+    const bar = AssetSelection.assets("bar");
+    const baz = AssetSelection.assets("baz");
+    // Chains of one operator flatten (printed in Tessera's selection grammar, `key:"foo"`), whichever way they are grouped; mixed operators keep their grouping.
+    expect(foo.and(bar).and(baz).equals(foo.and(bar.and(baz)))).toBe(true);
+    expect(foo.or(bar).or(baz).equals(foo.or(bar.or(baz)))).toBe(true);
+    expect(foo.and(bar).and(baz).toString()).toBe('key:"foo" and key:"bar" and key:"baz"');
+    expect(foo.or(bar.or(baz)).toString()).toBe('key:"foo" or key:"bar" or key:"baz"');
+    expect(foo.and(bar).or(baz).equals(foo.and(bar.or(baz)))).toBe(false);
+    // `and` binds tighter than `or`, so Tessera prints this one without the reference's parentheses.
+    expect(foo.and(bar).or(baz).toString()).toBe('key:"foo" and key:"bar" or key:"baz"');
+    // …and the string parses back to the same grouping (a parsed `key:"foo"` is a key pattern, so compare strings).
+    expect(AssetSelection.fromString(foo.and(bar).or(baz).toString()).toString()).toBe('key:"foo" and key:"bar" or key:"baz"');
+    expect(foo.and(bar.or(baz)).toString()).toBe('key:"foo" and (key:"bar" or key:"baz")');
+  });
 });
