@@ -199,10 +199,15 @@ function validateOwners(owners: readonly string[], where: string): readonly stri
 }
 
 const NO_KINDS: ReadonlySet<string> = new Set();
+const KIND = /^[A-Za-z0-9_.\-]{1,63}$/;
 
 function validateKinds(kinds: Iterable<string> | undefined, where: string): ReadonlySet<string> {
   if (kinds === undefined) return NO_KINDS;
   const set = new Set(kinds);
+  // A kind is shown and selected (`kind:csv`) as a tag key, so it takes a tag key's characters.
+  for (const kind of set) {
+    if (!KIND.test(kind)) throw new InvalidDefinitionError(`Kind "${kind}" of ${where} is invalid: use up to 63 letters, digits, "_", "-" or "."`, where);
+  }
   if (set.size > MAX_KINDS) {
     throw new InvalidDefinitionError(`${where} has ${set.size} kinds (${[...set].join(", ")}); an asset may have at most ${MAX_KINDS}`, where);
   }

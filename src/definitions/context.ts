@@ -5,6 +5,7 @@ import type { Instance } from "../instance/index.js";
 import type { DataProvenance } from "../versioning/index.js";
 import type { IOLogger } from "./io-manager.js";
 import type { MaterializeResult } from "./results.js";
+import type { AssetsDefinition } from "./assets-definition.js";
 
 /** An asset check named by its asset's key and its name. */
 export interface SelectedAssetCheckKey {
@@ -15,8 +16,10 @@ export interface SelectedAssetCheckKey {
 /** What an asset's compute receives as its first argument: the run, the asset and partitions being computed, config, resources, logs and the instance. */
 export interface AssetExecutionContext<Config = undefined, Resources = Record<never, never>> {
   readonly runId: string;
-  /** The asset this step computes (the first one of a multi-asset). */
+  /** The asset this step computes; reading it in a multi-asset of several assets is an error (read `selectedAssetKeys`). */
   readonly assetKey: AssetKey;
+  /** The definition whose op this step runs: its keys, specs, inputs and outputs. */
+  readonly assetsDef: AssetsDefinition<unknown>;
   /** The assets this step was asked to materialize. */
   readonly selectedAssetKeys: readonly AssetKey[];
   /**

@@ -139,6 +139,7 @@ function graphContext(ctx: object): { contextFor(alias: string, op: OpDefinition
 }
 
 function withGraph(definition: AssetsDefinition<unknown>, body: GraphBody, resourceClasses: OpNode["resourceClasses"]): AssetsDefinition<unknown> {
+  checkNoLeafOps(body);
   return new AssetsDefinition({
     specs: definition.specs,
     op: { ...definition.op, graph: body, resourceClasses: { ...definition.op.resourceClasses, ...resourceClasses } },
@@ -163,6 +164,18 @@ export interface FromGraphOptions {
   /** The upstream keys of each output by output name, when an output depends on less than every input. */
   internalAssetDeps?: Readonly<Record<string, readonly AssetKeyLike[]>>;
   partitionsDef?: AssetOptions<Record<never, never>, undefined, Record<never, never>, never>["partitionsDef"];
+  /** Put before every output's key. */
+  keyPrefix?: string | readonly string[];
+  /** Each asset's description and metadata, by output name. */
+  descriptionsByOutputName?: Readonly<Record<string, string>>;
+  metadataByOutputName?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Whether a run may select some of the graph's assets; it then runs only the ops those need. */
+  canSubset?: boolean;
+}
+
+function outputKey(opts: FromGraphOptions, output: string, fallback: string): AssetKey {
+  const key = AssetKey.from(opts.keysByOutputName?.[output] ?? fallback);
+  return opts.keyPrefix === undefined ? key : key.withPrefix(opts.keyPrefix);
 }
 
 factories.fromGraph = (graphDef, options) => {
@@ -181,16 +194,31 @@ factories.fromGraph = (graphDef, options) => {
   const single = g.outputNames.length === 1 && g.outputNames[0] === "result";
   if (single && opts.internalAssetDeps === undefined) {
     return graphAsset(
-      { key: opts.keysByOutputName?.result ?? g.name, ins, groupName: opts.groupName, description: opts.description, partitionsDef: opts.partitionsDef },
+      {
+        key: outputKey(opts, "result", g.name),
+        ins,
+        groupName: opts.groupName,
+        description: opts.descriptionsByOutputName?.result ?? opts.description,
+        metadata: opts.metadataByOutputName?.result,
+        partitionsDef: opts.partitionsDef,
+      },
       (inputs) => g(inputs) as OutputHandle,
     );
   }
   // Several outputs (or per-output deps): one asset per output, keyed by keysByOutputName or the output's name.
   const outs = Object.fromEntries(
-    g.outputNames.map((n) => [n, new AssetOut({ key: opts.keysByOutputName?.[n] ?? (single ? g.name : n), groupName: opts.groupName })]),
+    g.outputNames.map((n) => [
+      n,
+      new AssetOut({
+        key: outputKey(opts, n, single ? g.name : n),
+        groupName: opts.groupName,
+        description: opts.descriptionsByOutputName?.[n],
+        metadata: opts.metadataByOutputName?.[n],
+      }),
+    ]),
   );
   return graphMultiAsset(
-    { name: g.name, ins, outs, description: opts.description, partitionsDef: opts.partitionsDef, internalAssetDeps: opts.internalAssetDeps } as never,
+    { name: g.name, ins, outs, description: opts.description, partitionsDef: opts.partitionsDef, internalAssetDeps: opts.internalAssetDeps, canSubset: opts.canSubset } as never,
     (inputs) => {
       const returned = g(inputs as Record<string, OutputHandle>) as unknown;
       return (single ? { result: returned } : returned) as never;
@@ -207,7 +235,27 @@ factories.fromOp = (opDef, options) => {
     throw new InvalidDefinitionError(`internalAssetDeps of AssetsDefinition.fromOp of op "${opDef.name}" names output_name ${unknownOutputs.join(", ")}; an op's one output is named result`);
   }
   const ins = Object.fromEntries(opDef.inputNames.map((n) => [n, new AssetIn({ key: opts.keysByInputName?.[n] ?? n })]));
-  return graphAsset({ key: opts.keysByOutputName?.result ?? opDef.name, ins, groupName: opts.groupName, description: opts.description ?? opDef.description }, (inputs) =>
+  const description = opts.descriptionsByOutputName?.result ?? opts.description ?? opDef.description;
+  return graphAsset({ key: outputKey(opts, "result", opDef.name), ins, groupName: opts.groupName, description, metadata: opts.metadataByOutputName?.result }, (inputs) =>
     opDef(inputs as never),
   );
 };
+
+// An op whose value reaches no output of the asset would run for nothing and have no place in the asset's lineage
+// (the reference refuses such "leaf nodes" too).
+function checkNoLeafOps(body: GraphBody): void {
+  const reached = new Set<number>();
+  const pending = Object.values(body.outputs ?? {}).flatMap((h) => ("invocation" in h.source ? [h.source.invocation] : []));
+  while (pending.length > 0) {
+    const i = pending.pop() as number;
+    if (reached.has(i)) continue;
+    reached.add(i);
+    for (const h of Object.values(body.invocations[i]?.inputs ?? {})) if ("invocation" in h.source) pending.push(h.source.invocation);
+  }
+  const leaves = body.invocations.filter((_, i) => !reached.has(i)).map((inv) => `"${inv.alias}"`);
+  if (leaves.length > 0) {
+    throw new InvalidDefinitionError(
+      `Graph "${body.name}" has leaf nodes ${leaves.join(", ")} whose output no asset of it returns; return each as an output of the graph (an asset), or pass it to an op that does`,
+    );
+  }
+}

@@ -207,7 +207,10 @@ export function multiAsset<
       where,
     );
   }
-  if (options.specs) checkOneMappingPerUpstream(options.specs, where);
+  if (options.specs) {
+    checkOneMappingPerUpstream(options.specs, where);
+    checkSpecsCarryDeps(options.specs, options, inputs, deps, where);
+  }
   const specs: AssetSpec[] = [];
   const outputs: AssetOutputDefinition[] = [];
   for (const [outputName, out] of entries) {
@@ -300,5 +303,31 @@ function checkOneMappingPerUpstream(specs: readonly AssetSpec[], where: string):
         );
       }
     }
+  }
+}
+
+// With specs, each asset's upstreams are its spec's deps: internalAssetDeps, or deps no spec has, would be
+// ignored, and an input must read one of the specs' deps.
+function checkSpecsCarryDeps(
+  specs: readonly AssetSpec[],
+  options: { internalAssetDeps?: unknown },
+  inputs: readonly { name: string; key: AssetKey }[],
+  deps: readonly AssetDep[],
+  where: string,
+): void {
+  const fix = `with specs, give each asset's upstreams as deps on its AssetSpec (new AssetSpec("b", { deps: ["a"] }))`;
+  if (options.internalAssetDeps !== undefined) throw new InvalidDefinitionError(`${where} takes specs and internalAssetDeps; ${fix}`, where);
+  const depKeys = new Set(specs.flatMap((spec) => spec.deps.map((d) => d.key.toString())));
+  const inputKeys = new Set(inputs.map((i) => i.key.toString()));
+  const strayDeps = deps.filter((d) => !inputKeys.has(d.key.toString()) && !depKeys.has(d.key.toString()));
+  if (strayDeps.length > 0) {
+    throw new InvalidDefinitionError(`${where} takes specs and deps ${strayDeps.map((d) => `"${d.key.toString()}"`).join(", ")} that no spec has; ${fix}`, where);
+  }
+  const stray = inputs.filter((input) => !depKeys.has(input.key.toString()));
+  if (stray.length > 0) {
+    throw new InvalidDefinitionError(
+      `${where} has ins ${stray.map((i) => `${i.name} (asset "${i.key.toString()}")`).join(", ")} that no spec depends on; ins must be specified as deps on its AssetSpecs (new AssetSpec(key, { deps: [${stray.map((i) => `"${i.key.toString()}"`).join(", ")}] }))`,
+      where,
+    );
   }
 }

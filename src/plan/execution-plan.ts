@@ -227,7 +227,7 @@ export class ExecutionPlan {
       };
     });
     const steps: PlanStep[] = [...assetSteps];
-    for (const step of assetSteps) steps[step.index] = expandGraphAssetStep(step, steps);
+    for (const step of assetSteps) steps[step.index] = expandGraphAssetStep(step, steps, step.nodes.map((n) => graph.keys[n] as AssetKey));
 
     // Checks with an op of their own run after the asset they check (and their additional deps).
     const stepOfCheck = new Map<number, number>();

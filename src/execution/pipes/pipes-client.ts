@@ -50,6 +50,11 @@ export class PipesSession {
   constructor(ctx: AssetExecutionContext<unknown, unknown>) {
     this.#ctx = ctx;
   }
+  // ctx.assetKey refuses a step of several assets; the session names (and defaults reports to) the first one.
+  get #primaryKey(): AssetKey {
+    const ctx = this.#ctx as AssetExecutionContext<unknown, unknown> & { readonly primaryAssetKey?: AssetKey };
+    return ctx.primaryAssetKey ?? ctx.selectedAssetKeys[0] ?? ctx.assetKey;
+  }
 
   /**
    * Runs `command` to its end with the pipes context in its environment, and returns one MaterializeResult per asset
@@ -69,11 +74,11 @@ export class PipesSession {
         this.#relay(command, message);
       });
       const exit = await runToEnd(command, options, env, reader).catch((error: unknown) => {
-        if (error instanceof Error && (error as NodeJS.ErrnoException).syscall?.startsWith("spawn")) throw new PipesStartError(this.#ctx.assetKey.toString(), command, options.cwd, error);
+        if (error instanceof Error && (error as NodeJS.ErrnoException).syscall?.startsWith("spawn")) throw new PipesStartError(this.#primaryKey.toString(), command, options.cwd, error);
         throw error;
       });
       // The program's own failure first: the messages it wrote before crashing were relayed already.
-      if (exit.code !== 0 && reader.error === undefined) throw new PipesProcessError(this.#ctx.assetKey.toString(), command, exit.code, exit.signal, exit.stderrTail);
+      if (exit.code !== 0 && reader.error === undefined) throw new PipesProcessError(this.#primaryKey.toString(), command, exit.code, exit.signal, exit.stderrTail);
       if (reader.error !== undefined) throw reader.error;
       return this.#results(messages);
     } finally {
@@ -85,7 +90,7 @@ export class PipesSession {
   #relay(command: string, message: PipesMessage): void {
     const log = this.#ctx.log;
     if (message.method === "log") log[message.params.level](message.params.message, { pipes: command });
-    else if (message.method === "report_asset_materialization") log.debug(`${command} reported a materialization of ${message.params.asset_key ?? this.#ctx.assetKey.toString()}`, { pipes: command });
+    else if (message.method === "report_asset_materialization") log.debug(`${command} reported a materialization of ${message.params.asset_key ?? this.#primaryKey.toString()}`, { pipes: command });
     else if (message.method === "report_asset_check") log.debug(`${command} reported check "${message.params.check_name}": ${message.params.passed ? "passed" : "failed"}`, { pipes: command });
   }
 
@@ -113,7 +118,7 @@ export class PipesSession {
 
   #results(messages: readonly PipesMessage[]): MaterializeResult[] {
     const keys = this.#ctx.selectedAssetKeys;
-    const resolve = (key: string | undefined): AssetKey => (key === undefined || key === null ? this.#ctx.assetKey : AssetKey.from(key.split("/")));
+    const resolve = (key: string | undefined): AssetKey => (key === undefined || key === null ? this.#primaryKey : AssetKey.from(key.split("/")));
     const reported = new Map<string, { metadata: Record<string, unknown>; dataVersion: string | undefined }>();
     const checks = new Map<string, AssetCheckResult[]>();
     for (const message of messages) {

@@ -42,7 +42,7 @@ export async function computeAsset(
       else if (item instanceof AssetCheckResult) checkResults.push(item);
       else {
         throw new InvalidDefinitionError(
-          `Asset "${ctx.assetKey.toString()}" yielded ${describeYield(item)}; an asset may yield MaterializeResult, AssetObservation or AssetCheckResult. Return a plain value instead of yielding it.`,
+          `Asset "${ctx.primaryAssetKey.toString()}" yielded ${describeYield(item)}; an asset may yield MaterializeResult, AssetObservation or AssetCheckResult. Return a plain value instead of yielding it.`,
         );
       }
     }

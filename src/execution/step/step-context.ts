@@ -40,9 +40,29 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   get runId(): string {
     return this.run.runId;
   }
+  /** The step's one asset; a step of a multi-asset has several, so asking is an error naming the way out. */
   get assetKey(): AssetKey {
+    const step = this.step;
+    if (step.kind !== "check" && step.definition.keys.length > 1) {
+      throw new InvalidDefinitionError(
+        `ctx.assetKey was read in ${step.kind === "op" ? `op "${step.key}" of ` : ""}multi-asset "${step.definition.op.name}", which has ${step.definition.keys.length} assets ` +
+          `(${step.definition.keys.map(String).join(", ")}); read ctx.selectedAssetKeys (or ctx.selectedOutputNames) instead`,
+      );
+    }
+    return this.primaryAssetKey;
+  }
+  /** The asset a step's own messages and defaults name: of a multi-asset, its first selected one. */
+  get primaryAssetKey(): AssetKey {
     if (this.step.kind === "check") return this.step.check.spec.assetKey;
     return this.run.graph.keys[assetNodesOf(this.step)[0] as number] as AssetKey;
+  }
+  /** The definition whose op this step runs; a check defined with assetCheck() has none. */
+  get assetsDef(): AssetExecutionContext["assetsDef"] {
+    const step = this.step;
+    if (step.kind === "check") {
+      throw new InvalidDefinitionError(`ctx.assetsDef was read in check "${step.check.spec.name}" of asset "${step.check.spec.assetKey.toString()}", which does not have an assets definition; read ctx.assetKey instead`);
+    }
+    return step.definition;
   }
   get selectedAssetKeys(): readonly AssetKey[] {
     const step = this.step;
