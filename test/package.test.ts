@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, TempDirs } from "./support/user-project.js";
 
 const dirs = new TempDirs();
-afterAll(() => dirs.removeAll());
+// Removing the installed projects (thousands of files) outlasts the default hook timeout on a loaded machine.
+afterAll(() => dirs.removeAll(), 120_000);
 
 const VERSIONS = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as {
   devDependencies: Record<string, string>;

@@ -262,6 +262,9 @@ export function Asset(props: { assetKey: string; partition?: string }) {
 
   // One read at a time: changes that arrive while one is under way make one more read after it, never a pile of them.
   const reading = useRef<{ busy: boolean; again: boolean }>({ busy: false, again: false });
+  // The page's reads and the automation section's own re-reads run side by side and may answer out of order: the
+  // evaluations of a read sent before the last applied one are older, and never replace what is on screen.
+  const evaluationReads = useRef({ sent: 0, applied: 0 });
   const load = useCallback(() => {
     const state = reading.current;
     if (state.busy) {
@@ -269,9 +272,13 @@ export function Asset(props: { assetKey: string; partition?: string }) {
       return;
     }
     state.busy = true;
+    const sent = ++evaluationReads.current.sent;
     gql<{ assetNodes: AssetData[] }>(ASSET, { selection: selectionOf(assetKey) })
       .then((data) => {
-        setAsset(data.assetNodes.find((a) => keyString(a.key) === assetKey) ?? null);
+        const found = data.assetNodes.find((a) => keyString(a.key) === assetKey) ?? null;
+        const stale = sent < evaluationReads.current.applied;
+        if (!stale) evaluationReads.current.applied = sent;
+        setAsset((current) => (found && stale && current ? { ...found, automationEvaluations: current.automationEvaluations } : found));
         setError(undefined);
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e.message : String(e)))
@@ -316,10 +323,13 @@ export function Asset(props: { assetKey: string; partition?: string }) {
         return;
       }
       state.busy = true;
+      const sent = ++evaluationReads.current.sent;
       gql<{ assetNodes: Pick<AssetData, "key" | "automationEvaluations">[] }>(AUTOMATION, { selection: selectionOf(assetKey) })
         .then((data) => {
           const found = data.assetNodes.find((a) => keyString(a.key) === assetKey);
-          if (found) setAsset((current) => (current ? { ...current, automationEvaluations: found.automationEvaluations } : current));
+          if (!found || sent < evaluationReads.current.applied) return;
+          evaluationReads.current.applied = sent;
+          setAsset((current) => (current ? { ...current, automationEvaluations: found.automationEvaluations } : current));
         })
         .catch(() => undefined) // the next tick reads again
         .finally(() => {
