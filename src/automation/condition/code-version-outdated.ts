@@ -18,12 +18,7 @@ export function codeVersionOutdated(ctx: EvaluationContext): EntitySubset {
   if (!def) return EntitySubset.of(node, outdated(tick.lastMaterialization(node), current));
   const keys = candidate.partitionKeys();
   if (keys.length === 0) return tick.empty(node);
-  const latest = new Map<string, EventRecord>();
-  for (const r of tick.latestMaterializationsOf(node, keys)) {
-    if (r.partition === undefined || r.storageId > tick.maxStorageId) continue;
-    const known = latest.get(r.partition);
-    if (!known || known.storageId < r.storageId) latest.set(r.partition, r);
-  }
+  const latest = tick.latestMaterializationByPartition(node, keys);
   const matching = [...latest].filter(([, r]) => outdated(r, current)).map(([p]) => p);
   return EntitySubset.of(node, def.subsetWithPartitionKeys(matching.filter((k) => def.hasPartitionKey(k, tick.options))));
 }

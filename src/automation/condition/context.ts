@@ -297,6 +297,17 @@ export class TickData {
     return this.fact(`latest:${node}:${JSON.stringify(partitions)}`, async () => (await this.instance.fetchMaterializations({ assetKey: this.key(node), partitions: [...partitions] })).records, () => NO_EVENTS);
   }
 
+  /** The latest materialization of each of these partitions stored by this tick's end, by partition. */
+  latestMaterializationByPartition(node: number, partitions: readonly string[]): Map<string, EventRecord> {
+    const latest = new Map<string, EventRecord>();
+    for (const r of this.latestMaterializationsOf(node, partitions)) {
+      if (r.partition === undefined || r.storageId > this.maxStorageId) continue;
+      const known = latest.get(r.partition);
+      if (!known || known.storageId < r.storageId) latest.set(r.partition, r);
+    }
+    return latest;
+  }
+
   /** The latest evaluation of each check of an asset, by check name. */
   checkEvaluations(node: number): Map<string, EventRecord> {
     this.#asked(node, OWN_CHECKS, DEP_CHECKS);

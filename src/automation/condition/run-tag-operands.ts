@@ -32,12 +32,7 @@ export function executedWithTags(ctx: EvaluationContext, condition: AutomationCo
   // Only the candidate's partitions are looked up, as executed_with_root_target does.
   const keys = candidate.partitionKeys();
   if (keys.length === 0) return tick.empty(node);
-  const latest = new Map<string, EventRecord>();
-  for (const r of tick.latestMaterializationsOf(node, keys)) {
-    if (r.partition === undefined || r.storageId > tick.maxStorageId) continue;
-    const known = latest.get(r.partition);
-    if (!known || known.storageId < r.storageId) latest.set(r.partition, r);
-  }
+  const latest = tick.latestMaterializationByPartition(node, keys);
   const matching: string[] = [];
   for (const [partition, r] of latest) if (runHasTags(tick.run(r.runId), condition)) matching.push(partition);
   return subsetOfKeys(ctx, matching);

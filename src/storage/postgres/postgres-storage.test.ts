@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Client } from "pg";
 import { AssetKey, InstanceError, type TesseraEvent } from "../../core/index.js";
 import { dropSchema, freshSchemaName, postgresForTests, throwawayPostgresStorage, withClient } from "../../../test/support/postgres.js";
 import { describeStorageConformance } from "../conformance.js";
@@ -199,6 +200,18 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       expect((await storage.getRun("r1"))?.runId).toBe("r1");
     });
 
+    /** Waits until a connection of `applicationName` waits on a lock, then ends it from the server's side. */
+    async function terminateOnceBlocked(locker: Client, applicationName: string): Promise<void> {
+      for (;;) {
+        const waiting = await locker.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [applicationName]);
+        if (waiting.rowCount) {
+          await locker.query("SELECT pg_terminate_backend($1)", [waiting.rows[0].pid]);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+
     it("sends a read again when its connection is lost mid-query", async () => {
       const name = schema();
       const storage = open(name, { applicationName: name });
@@ -206,14 +219,7 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       await withClient(server.url, async (locker) => {
         await locker.query(`BEGIN; LOCK TABLE ${name}.event_logs IN ACCESS EXCLUSIVE MODE`);
         const blocked = storage.getMaxStorageId();
-        for (let i = 0; i < 100; i++) {
-          const waiting = await locker.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]);
-          if (waiting.rowCount) {
-            await locker.query("SELECT pg_terminate_backend($1)", [waiting.rows[0].pid]);
-            break;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await terminateOnceBlocked(locker, name);
         await locker.query("ROLLBACK");
         expect(await blocked).toBe(0);
       });
@@ -226,14 +232,7 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       await withClient(server.url, async (locker) => {
         await locker.query(`BEGIN; LOCK TABLE ${name}.event_logs IN ACCESS EXCLUSIVE MODE`);
         const blocked = storage.storeEvents([materialization("r1")]).catch((e: unknown) => e);
-        for (let i = 0; i < 100; i++) {
-          const waiting = await locker.query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]);
-          if (waiting.rowCount) {
-            await locker.query("SELECT pg_terminate_backend($1)", [waiting.rows[0].pid]);
-            break;
-          }
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await terminateOnceBlocked(locker, name);
         expect(await blocked).toMatchObject({ code: "POSTGRES_UNREACHABLE", message: expect.stringMatching(/Lost the connection to PostgreSQL.*terminating connection/) });
         await locker.query("ROLLBACK");
       });
