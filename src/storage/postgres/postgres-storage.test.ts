@@ -183,8 +183,13 @@ describe.skipIf(!server.reachable)("PostgreSQL", () => {
       await arrived;
       expect(seen).toEqual([stored[1]?.storageId]);
       await stop();
-      await writer.storeEvents([materialization("r1", 3)]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A watcher still listening tells when the commit's notification has gone out to every listener.
+      let delivered: (id: number) => void = () => {};
+      const lateSeen = new Promise<number>((resolve) => (delivered = resolve));
+      const stillWatching = await open(name).watchEvents((id) => delivered(id));
+      const [late] = await writer.storeEvents([materialization("r1", 3)]);
+      expect(await lateSeen).toBe(late?.storageId);
+      await stillWatching();
       expect(seen).toHaveLength(1);
     });
 
