@@ -3,23 +3,11 @@
 // Run: node --import tsx bench/ui-frames-profile.ts [log|lineage]   (needs dist/ui)
 import { dirname } from "node:path";
 import type { CDPSession, Page } from "playwright-core";
-import { Instance, type TesseraEvent } from "../src/index.js";
+import { Instance } from "../src/index.js";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
-
-const defsOf = (groups: number, perGroup: number) => `
-import { Definitions, asset } from "@tessera/core";
-const assets = [];
-for (let g = 0; g < ${groups}; g++) for (let i = 0; i < ${perGroup}; i++) {
-  const deps = [];
-  if (i > 0) deps.push(assets[assets.length - 1]);
-  if (i >= 10) deps.push(assets[assets.length - 10]);
-  if (g > 0 && i === 0) deps.push(assets[assets.length - ${perGroup}]);
-  assets.push(asset({ name: \`g\${g}_a\${i}\`, groupName: \`group_\${g}\`, deps }, async () => i));
-}
-export const defs = new Definitions({ assets });
-`;
+import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
 
 interface TraceEvent {
   name: string;
@@ -109,23 +97,14 @@ const dirs = new TempDirs();
 try {
   if (which === "log") {
     const home = dirs.make("tessera-profile-ui-log-");
-    const defs = userProject(dirs, defsOf(1, 100), "tessera-profile-ui-log-project-");
+    const defs = userProject(dirs, lineageDefs(1, 100), "tessera-profile-ui-log-project-");
     const instance = Instance.fromHome({ home });
-    const steps = Array.from({ length: 100 }, (_, i) => `g0_a${i}`);
-    const big = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: steps, runConfig: {}, tags: {} });
-    const events: TesseraEvent[] = [{ runId: big.runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: steps } as TesseraEvent];
-    for (const stepKey of steps) {
-      events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_START", message: `Started step ${stepKey}.` });
-      for (let i = 0; i < 998; i++) events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: `${stepKey}: loaded batch ${i} of 998 (${i * 1000} rows)` });
-      events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_SUCCESS", message: `Finished step ${stepKey}.` });
-    }
-    events.push({ runId: big.runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." });
-    for (let i = 0; i < events.length; i += 5000) await instance.storeEvents(events.slice(i, i + 5000));
+    const big = await storeLongRun(instance);
     const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${dev.url}/#/runs/${big.runId}`);
-      await page.getByRole("status", { name: "Events shown" }).filter({ hasText: `${events.length} events` }).waitFor({ timeout: 300_000 });
+      await page.getByRole("status", { name: "Events shown" }).filter({ hasText: `${big.eventCount} events` }).waitFor({ timeout: 300_000 });
       await page.getByRole("cell", { name: "RUN_SUCCESS" }).waitFor({ timeout: 5000 }).catch(async (e: unknown) => {
         console.log(await page.evaluate(() => {
           const s = document.querySelector(".log-scroll") as HTMLElement;
@@ -152,7 +131,7 @@ try {
     }
   } else {
     const home = dirs.make("tessera-profile-ui-lineage-");
-    const defs = userProject(dirs, defsOf(50, 100), "tessera-profile-ui-lineage-project-");
+    const defs = userProject(dirs, lineageDefs(50, 100), "tessera-profile-ui-lineage-project-");
     const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

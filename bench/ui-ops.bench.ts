@@ -16,20 +16,8 @@ import { Instance, type TesseraEvent } from "../src/index.js";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
+import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
 import { report, type Measurement } from "./harness.js";
-
-const defsOf = (groups: number, perGroup: number) => `
-import { Definitions, asset } from "@tessera/core";
-const assets = [];
-for (let g = 0; g < ${groups}; g++) for (let i = 0; i < ${perGroup}; i++) {
-  const deps = [];
-  if (i > 0) deps.push(assets[assets.length - 1]);
-  if (i >= 10) deps.push(assets[assets.length - 10]);
-  if (g > 0 && i === 0) deps.push(assets[assets.length - ${perGroup}]);
-  assets.push(asset({ name: \`g\${g}_a\${i}\`, groupName: \`group_\${g}\`, deps }, async () => i));
-}
-export const defs = new Definitions({ assets });
-`;
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)] as number;
@@ -126,8 +114,8 @@ async function idleFloor(page: Page, rows: Measurement[], where: string): Promis
 
 async function lineage(dirs: TempDirs, rows: Measurement[]): Promise<void> {
   const home = dirs.make("tessera-bench-ui-ops-");
-  const defs = userProject(dirs, defsOf(50, 100), "tessera-bench-ui-ops-project-");
-  const big = userProject(dirs, defsOf(200, 100), "tessera-bench-ui-ops-big-");
+  const defs = userProject(dirs, lineageDefs(50, 100), "tessera-bench-ui-ops-project-");
+  const big = userProject(dirs, lineageDefs(200, 100), "tessera-bench-ui-ops-big-");
   const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -220,18 +208,9 @@ async function lineage(dirs: TempDirs, rows: Measurement[]): Promise<void> {
 
 async function runs(dirs: TempDirs, rows: Measurement[]): Promise<void> {
   const home = dirs.make("tessera-bench-ui-ops-runs-");
-  const defs = userProject(dirs, defsOf(1, 100), "tessera-bench-ui-ops-runs-project-");
+  const defs = userProject(dirs, lineageDefs(1, 100), "tessera-bench-ui-ops-runs-project-");
   const instance = Instance.fromHome({ home });
-  const steps = Array.from({ length: 100 }, (_, i) => `g0_a${i}`);
-  const big = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: steps, runConfig: {}, tags: {} });
-  const events: TesseraEvent[] = [{ runId: big.runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: steps } as TesseraEvent];
-  for (const stepKey of steps) {
-    events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_START", message: `Started step ${stepKey}.` });
-    for (let i = 0; i < 998; i++) events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: `${stepKey}: loaded batch ${i} of 998 (${i * 1000} rows)` });
-    events.push({ runId: big.runId, stepKey, timestamp: Date.now(), eventType: "STEP_SUCCESS", message: `Finished step ${stepKey}.` });
-  }
-  events.push({ runId: big.runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." });
-  for (let i = 0; i < events.length; i += 5000) await instance.storeEvents(events.slice(i, i + 5000));
+  const big = await storeLongRun(instance);
   const live = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: ["g0_a0"], runConfig: {}, tags: {} });
   await instance.storeEvents([{ runId: live.runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: ["g0_a0"] } as TesseraEvent]);
 
@@ -256,21 +235,21 @@ async function runs(dirs: TempDirs, rows: Measurement[]): Promise<void> {
       await page.goto("about:blank");
       const start = performance.now();
       await page.goto(`${dev.url}/#/runs/${big.runId}`);
-      await page.getByRole("status", { name: "Events shown" }).filter({ hasText: `${events.length} events` }).waitFor({ timeout: 300_000 });
+      await page.getByRole("status", { name: "Events shown" }).filter({ hasText: `${big.eventCount} events` }).waitFor({ timeout: 300_000 });
       await page.getByRole("cell", { name: "RUN_SUCCESS" }).waitFor();
       loads.push(performance.now() - start);
     }
-    rows.push({ name: `run of ${events.length.toLocaleString("en")} events: opened → every event read and the last on screen (median of 3)`, ms: median(loads) });
+    rows.push({ name: `run of ${big.eventCount.toLocaleString("en")} events: opened → every event read and the last on screen (median of 3)`, ms: median(loads) });
     console.log(rows[rows.length - 1]?.name, rows[rows.length - 1]?.ms);
     const floor = await idleFloor(page, rows, "run page (100,002 events loaded)");
-    rows.push(frames(`run of ${events.length.toLocaleString("en")} events, log scrolled top to bottom`, await frameTimes(page, ".log-scroll", "scroll", 200), floor));
+    rows.push(frames(`run of ${big.eventCount.toLocaleString("en")} events, log scrolled top to bottom`, await frameTimes(page, ".log-scroll", "scroll", 200), floor));
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("HeapProfiler.collectGarbage");
     const heap = (await cdp.send("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
     const mb = heap.usedSize / 1024 / 1024;
-    rows.push({ name: `run of ${events.length.toLocaleString("en")} events: JS heap after GC`, ms: 0, figure: `${mb.toFixed(0)} MB used, ${(heap.totalSize / 1024 / 1024).toFixed(0)} MB allocated`, target: "< 300 MB", pass: mb < 300 });
+    rows.push({ name: `run of ${big.eventCount.toLocaleString("en")} events: JS heap after GC`, ms: 0, figure: `${mb.toFixed(0)} MB used, ${(heap.totalSize / 1024 / 1024).toFixed(0)} MB allocated`, target: "< 300 MB", pass: mb < 300 });
     const rendered = await page.locator(".log-scroll [role=row][aria-rowindex]:not([aria-rowindex='1'])").count();
-    rows.push({ name: `run of ${events.length.toLocaleString("en")} events: log rows in the DOM`, ms: 0, figure: `${rendered} rows` });
+    rows.push({ name: `run of ${big.eventCount.toLocaleString("en")} events: log rows in the DOM`, ms: 0, figure: `${rendered} rows` });
   } finally {
     await browser.close();
     await dev.stop();
