@@ -1,7 +1,7 @@
 // Step-level fencing: a step running in a process of its own (multiprocess executor) or on a queue worker writes
 // with the lease of whoever holds it. Once that lease is lost, the step's events are refused in the storing
 // transaction and its value never reaches the IO manager, even while the run still looks STARTED.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -10,8 +10,8 @@ import { RUN_WORKER_KEY_PREFIX, WORKER_LEASE_PREFIX, monitorRuns, startWorker } 
 import { stepReportKey } from "../src/execution/queue-executor/index.js";
 import type { LeaseLostError } from "../src/core/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "./support/postgres.js";
-import { TESSERA_BIN, TempDirs, userProject } from "./support/user-project.js";
-import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, exited, gateAndJournal, gatedChain, waitFor } from "./chaos/chaos-support.js";
+import { TempDirs, userProject } from "./support/user-project.js";
+import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, gateAndJournal, gatedChain, materializeStoppedInEnrich, waitFor } from "./chaos/chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -54,13 +54,7 @@ const writesOf = (logs: readonly EventRecord[], stepKey: string): string[] => lo
 async function stepProcessOfStoppedHolder(home: string): Promise<void> {
   const { gate, journal } = gateAndJournal(home);
   const module = userProject(dirs, gatedChain(gate, journal, { executor: "multiprocessExecutor" }), "tessera-step-fencing-project-");
-  const parent = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
-  children.push(parent);
-  let stderr = "";
-  parent.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const parentExit = exited(parent);
-  await waitFor(() => readFileSync(journal, "utf8").includes("enrich start"));
-  parent.kill("SIGSTOP");
+  const { child: parent, stderr, exit: parentExit } = await materializeStoppedInEnrich(home, module, journal, children);
 
   const instance = Instance.fromHome({ home });
   try {
@@ -89,7 +83,7 @@ async function stepProcessOfStoppedHolder(home: string): Promise<void> {
     const ended = (await instance.allLogs(runId)).length;
     parent.kill("SIGCONT");
     expect(await parentExit).toBe(75);
-    expect(stderr).toMatch(/lost its lease worker:process:/);
+    expect(stderr()).toMatch(/lost its lease worker:process:/);
     const logs = await instance.allLogs(runId);
     expect(logs.length).toBe(ended);
     expect(existsSync(join(home, "storage", "enrich"))).toBe(false);

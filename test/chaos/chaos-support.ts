@@ -1,10 +1,11 @@
 // What every chaos scenario asserts, whatever the fault: every run ended with a reason, nothing was stored for a run
 // after its end, and each step of a run started, succeeded and materialized at most once.
-import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { EventRecord, Instance, RunRecord } from "@tessera/core";
+import { TESSERA_BIN } from "../support/user-project.js";
 
 /** Resolves once `condition` holds, checking every 50 ms; the test's timeout bounds it (never a duration). */
 export async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -79,4 +80,26 @@ const extract = asset("extract", async () => { note("extract", "start"); note("e
 const enrich = asset({ name: "enrich", ins: { extract } }, async (_c, { extract }) => { note("enrich", "start"); await gateOpen(); note("enrich", "end"); return extract.map((x) => x + 1); });
 ${publish ? `const publish = asset({ name: "publish", ins: { enrich } }, async (_c, { enrich }) => { note("publish", "start"); note("publish", "end"); return enrich.length; });\n` : ""}export const defs = new Definitions({ assets: [extract, enrich${publish ? ", publish" : ""}]${executor ? `, executor: ${executor}()` : ""} });
 `;
+}
+
+/** A `tessera materialize` of every asset of `module`, with what it has written to stderr so far and its exit code. */
+export interface StoppedMaterialize {
+  readonly child: ChildProcess;
+  stderr(): string;
+  readonly exit: Promise<number | null>;
+}
+
+/**
+ * Starts `tessera materialize -m module --select *` on `home` and stops it (SIGSTOP) once the journal says enrich has
+ * started: the process then certainly holds the run mid-step. `children` collects it for the test's clean-up.
+ */
+export async function materializeStoppedInEnrich(home: string, module: string, journal: string, children: ChildProcess[]): Promise<StoppedMaterialize> {
+  const child = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exit = exited(child);
+  await waitFor(() => readFileSync(journal, "utf8").includes("enrich start"));
+  child.kill("SIGSTOP");
+  return { child, stderr: () => stderr, exit };
 }

@@ -10,7 +10,7 @@ import { Instance, QueuedRunCoordinator, type Definitions, type EventRecord } fr
 import { RUN_WORKER_KEY_PREFIX, WorkerRunLauncher, monitorRuns } from "../../src/execution/index.js";
 import { dropSchema, freshSchemaName, postgresForTests } from "../support/postgres.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
-import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, exited, gateAndJournal, gatedChain, waitFor } from "./chaos-support.js";
+import { assertEveryRunEnded, assertNothingAfterEnd, assertStepsOnce, exited, gateAndJournal, gatedChain, materializeStoppedInEnrich, waitFor } from "./chaos-support.js";
 
 const server = await postgresForTests();
 const dirs = new TempDirs();
@@ -37,14 +37,8 @@ describe("chaos: a holder SIGSTOPped past its lease", () => {
     writeFileSync(join(home, "tessera.yaml"), "runMonitoring:\n  runLeaseSeconds: 1\n");
     const { gate, journal } = gateAndJournal(home);
     const module = userProject(dirs, gatedChain(gate, journal, { publish: true }), "tessera-chaos-stop-project-");
-    const child = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
-    children.push(child);
-    let stderr = "";
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const done = exited(child);
-    // The kill lands while the process certainly holds the run mid-step.
-    await waitFor(() => readFileSync(journal, "utf8").includes("enrich start"));
-    child.kill("SIGSTOP");
+    // The stop lands while the process certainly holds the run mid-step.
+    const { child, stderr, exit: done } = await materializeStoppedInEnrich(home, module, journal, children);
 
     const instance = Instance.fromHome({ home });
     try {
@@ -59,7 +53,7 @@ describe("chaos: a holder SIGSTOPped past its lease", () => {
 
       child.kill("SIGCONT");
       expect(await done).toBe(75);
-      expect(stderr).toMatch(/lost its lease worker:process:/);
+      expect(stderr()).toMatch(/lost its lease worker:process:/);
       rmSync(gate);
       const after = await instance.allLogs(runId);
       expect(after.length).toBe(ended);

@@ -166,7 +166,7 @@ export class PostgresDatabase {
       } catch (error) {
         if (!begun && isConnectionLoss(error)) {
           // The server dropped the connection before the transaction began (a restart): nothing was done, so the
-          // whole transaction is tried once more on a new connection, which waits for the server.
+          // whole transaction is tried again on another connection, which waits for the server.
           broken = error as Error;
           if (attempt >= RESENDS || this.guard.closed) throw this.unreachable(error, "querying");
           continue;
