@@ -51,10 +51,10 @@ const writesOf = (logs: readonly EventRecord[], stepKey: string): string[] => lo
  * at the gate, until its lease has expired; then the gate opens. enrich's process finishes its compute, and may
  * write nothing: the run is still STARTED (nobody ran monitoring yet), only the lease says it is no longer its holder's.
  */
-async function stepProcessOfStoppedHolder(home: string): Promise<void> {
+async function stepProcessOfStoppedHolder(home: string, sqliteFile?: string): Promise<void> {
   const { gate, journal } = gateAndJournal(home);
   const module = userProject(dirs, gatedChain(gate, journal, { executor: "multiprocessExecutor" }), "tessera-step-fencing-project-");
-  const { child: parent, stderr, exit: parentExit } = await materializeStoppedInEnrich(home, module, journal, children);
+  const { child: parent, stderr, exit: parentExit } = await materializeStoppedInEnrich(home, module, journal, children, sqliteFile);
 
   const instance = Instance.fromHome({ home });
   try {
@@ -99,7 +99,7 @@ describe("step-level fencing", () => {
   it("multiprocess, SQLite: a step process whose holder lost its lease writes neither events nor its value", { timeout: 120_000 }, async () => {
     const home = dirs.make("tessera-step-fencing-home-");
     writeFileSync(join(home, "tessera.yaml"), "runMonitoring:\n  runLeaseSeconds: 1\n");
-    await stepProcessOfStoppedHolder(home);
+    await stepProcessOfStoppedHolder(home, join(home, "tessera.db"));
   });
 
   describe.skipIf(!server.reachable)("PostgreSQL", () => {

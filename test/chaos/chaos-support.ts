@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { expect } from "vitest";
 import type { EventRecord, Instance, RunRecord } from "@tessera/core";
 import { TESSERA_BIN } from "../support/user-project.js";
@@ -92,8 +93,11 @@ export interface StoppedMaterialize {
 /**
  * Starts `tessera materialize -m module --select *` on `home` and stops it (SIGSTOP) once the journal says enrich has
  * started: the process then certainly holds the run mid-step. `children` collects it for the test's clean-up.
+ * With `sqliteFile`, the stop lands outside the process's own writes (a lease renewal, an event): SQLite has one
+ * writer, and a process frozen inside a write transaction would hold every other writer off, which is another
+ * scenario than a holder stopped past its lease.
  */
-export async function materializeStoppedInEnrich(home: string, module: string, journal: string, children: ChildProcess[]): Promise<StoppedMaterialize> {
+export async function materializeStoppedInEnrich(home: string, module: string, journal: string, children: ChildProcess[], sqliteFile?: string): Promise<StoppedMaterialize> {
   const child = spawn(process.execPath, [TESSERA_BIN, "--home", home, "materialize", "-m", module, "--select", "*"], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(child);
   let stderr = "";
@@ -101,5 +105,24 @@ export async function materializeStoppedInEnrich(home: string, module: string, j
   const exit = exited(child);
   await waitFor(() => readFileSync(journal, "utf8").includes("enrich start"));
   child.kill("SIGSTOP");
+  while (sqliteFile !== undefined && !writeLockFree(sqliteFile)) {
+    child.kill("SIGCONT");
+    await new Promise((resolve) => setImmediate(resolve));
+    child.kill("SIGSTOP");
+  }
   return { child, stderr: () => stderr, exit };
+}
+
+/** Whether a write transaction on the SQLite file could begin now (no other connection is inside one). */
+function writeLockFree(file: string): boolean {
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.exec("BEGIN IMMEDIATE; ROLLBACK");
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "SQLITE_BUSY") return false;
+    throw error;
+  } finally {
+    db.close();
+  }
 }

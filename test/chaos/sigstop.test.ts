@@ -38,7 +38,7 @@ describe("chaos: a holder SIGSTOPped past its lease", () => {
     const { gate, journal } = gateAndJournal(home);
     const module = userProject(dirs, gatedChain(gate, journal, { publish: true }), "tessera-chaos-stop-project-");
     // The stop lands while the process certainly holds the run mid-step.
-    const { child, stderr, exit: done } = await materializeStoppedInEnrich(home, module, journal, children);
+    const { child, stderr, exit: done } = await materializeStoppedInEnrich(home, module, journal, children, join(home, "tessera.db"));
 
     const instance = Instance.fromHome({ home });
     try {
