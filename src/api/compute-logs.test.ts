@@ -26,11 +26,11 @@ afterEach(async () => {
   }
 });
 
-async function setup() {
+async function setup(pollIntervalMs = 10) {
   const dir = mkdtempSync(join(tmpdir(), "tessera-api-logs-"));
   const instance = Instance.open({ storage: { sqlite: { path: join(dir, "t.db") } }, home: dir });
   const workspace = await InProcessWorkspace.load({ instance, locations: [{ name: "shop", load: defs }] });
-  const yoga = createGraphQLHandler({ instance, workspace, readOnly: true, pollIntervalMs: 10 });
+  const yoga = createGraphQLHandler({ instance, workspace, readOnly: true, pollIntervalMs });
   open.push({ instance, yoga, dir });
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await yoga.fetch("http://localhost/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
@@ -93,6 +93,25 @@ describe("computeLogs subscription", () => {
     const all = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId: run.runId, stepKey: "talker", ioType: "STDOUT" });
     expect((await all.next())?.["computeLogs"]).toMatchObject({ data: "first\nsecond\n", complete: true });
     expect(await all.next()).toBeNull();
+  });
+
+  it("sends a line as soon as a step writes it, without waiting for the event log's poll", async () => {
+    // A poll far longer than the test's timeout: only the watch of the step's file can deliver the second line.
+    const { instance, yoga } = await setup(600_000);
+    const run = await instance.createRun({ jobName: "j", tags: {}, assetSelection: ["talker"], runConfig: {} });
+    await instance.storeEvents([{ runId: run.runId, timestamp: 1, eventType: "RUN_START" }]);
+    const sink = instance.computeLogs.openStep(run.runId, "talker");
+    sink.write("stdout", new TextEncoder().encode("first\n"));
+    const sub = await subscribe(yoga.fetch, "http://localhost/graphql", LIVE, { runId: run.runId, stepKey: "talker", ioType: "STDOUT" });
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "first\n", complete: false });
+    sink.write("stdout", new TextEncoder().encode("second\n"));
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "second\n", complete: false });
+    sink.write("stderr", new TextEncoder().encode("other stream\n"));
+    sink.write("stdout", new TextEncoder().encode("third\n"));
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "third\n", complete: false });
+    sink.close();
+    await instance.storeEvents([{ runId: run.runId, timestamp: 2, eventType: "RUN_SUCCESS" }]);
+    expect((await sub.next())?.["computeLogs"]).toMatchObject({ data: "", complete: true });
   });
 
   it("refuses a step a finished run does not have, naming its steps", async () => {

@@ -1,4 +1,6 @@
 // `computeLogs`: what a step wrote to stdout or stderr, a chunk at a time from a cursor, for the run page.
+import { watch, type FSWatcher } from "node:fs";
+import { basename, dirname } from "node:path";
 import { createGraphQLError } from "graphql-yoga";
 import { FINISHED_RUN_STATUSES, closestMatches } from "../../core/index.js";
 import type { ComputeIOType } from "../../instance/index.js";
@@ -118,8 +120,10 @@ async function readComputeLogs(ctx: ApiContext, args: ComputeLogsArgs, live = fa
 /**
  * A step's stream from the cursor, then live: the first chunk at once (empty when nothing is written yet, so the
  * client knows it listens), then each time the stream grows, until the run has finished and everything is sent.
- * Steps write their files from other processes without an event, so the files are looked at every poll interval
- * of the event watcher, and at once when the event log moves (a step or the run ending).
+ * Steps write their files from other processes without an event: the file's directory is watched (fs.watch), so a
+ * line reaches the subscriber as soon as it is written; the event watcher's poll interval remains the fallback (a
+ * directory not made yet, a file system without change notifications), and the event log moving (a step or the
+ * run ending) wakes it at once.
  */
 export async function* computeLogStream(ctx: ApiContext, args: ComputeLogsArgs): AsyncGenerator<ComputeLogsValue> {
   const wakeups = changes(ctx.watcher);
@@ -127,8 +131,10 @@ export async function* computeLogStream(ctx: ApiContext, args: ComputeLogsArgs):
   let timer: NodeJS.Timeout | undefined;
   let cursor = args.cursor ?? null;
   let first = true;
+  const file = new FileChanges();
   try {
     for (;;) {
+      file.clear();
       const value = await readComputeLogs(ctx, { ...args, cursor }, true);
       if (first || value.data.length > 0 || value.complete) yield value;
       first = false;
@@ -136,12 +142,74 @@ export async function* computeLogStream(ctx: ApiContext, args: ComputeLogsArgs):
       cursor = value.cursor;
       // More than one chunk was there: read on without waiting.
       if (value.data.length > 0 && (decodeCursor<number>(`computeLogs:${value.ioType}`, value.cursor, "number") ?? 0) < value.size) continue;
+      file.watch(value.path);
+      // Written while this chunk was being sent: read it now.
+      if (file.changed) continue;
       wake ??= wakeups.next().then(() => (wake = undefined));
-      await Promise.race([wake, new Promise<void>((resolve) => (timer = setTimeout(resolve, ctx.watcher.pollIntervalMs)))]);
+      await Promise.race([wake, file.next(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ctx.watcher.pollIntervalMs)))]);
       clearTimeout(timer);
     }
   } finally {
     clearTimeout(timer);
+    file.close();
     await wakeups.return?.();
+  }
+}
+
+/**
+ * Changes to one file, seen through its directory (a file that does not exist yet cannot be watched itself), or
+ * through the directory above while the step has not made its own: any change there wakes the stream, which then
+ * watches the file's directory.
+ */
+class FileChanges {
+  #watcher: FSWatcher | undefined;
+  #watchingFileDirectory = false;
+  #waiting: (() => void) | undefined;
+  changed = false;
+
+  /** Watches what exists of the file's directories; nothing for a stream kept in memory. */
+  watch(path: string | undefined): void {
+    if (path === undefined || this.#watchingFileDirectory) return;
+    const directory = dirname(path);
+    if (this.#watchDirectory(directory, basename(path))) this.#watchingFileDirectory = true;
+    else if (this.#watcher === undefined) this.#watchDirectory(dirname(directory), undefined);
+  }
+
+  /** Resolves at the next change (never, when nothing is watched: the poll and the event log wake the stream then). */
+  next(): Promise<void> {
+    return new Promise<void>((resolve) => (this.#waiting = resolve));
+  }
+
+  clear(): void {
+    this.changed = false;
+    this.#waiting = undefined;
+  }
+
+  close(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    this.#waiting = undefined;
+  }
+
+  #watchDirectory(directory: string, name: string | undefined): boolean {
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(directory, { persistent: false }, (_event, changed) => {
+        if (name !== undefined && changed !== null && changed !== name) return;
+        this.changed = true;
+        this.#waiting?.();
+      });
+    } catch {
+      // Not made yet, or a file system that cannot be watched: the poll interval is the fallback.
+      return false;
+    }
+    this.#watcher?.close();
+    this.#watcher = watcher;
+    watcher.on("error", () => {
+      watcher.close();
+      if (this.#watcher === watcher) this.#watcher = undefined;
+      this.#watchingFileDirectory = false;
+    });
+    return true;
   }
 }
