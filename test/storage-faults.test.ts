@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Instance, InstanceError, asset, materialize } from "@tessera/core";
+import { SqliteStorage } from "../src/storage/index.js";
 import { tesseraInProcess } from "./support/cli.js";
 import { REPO_ROOT, TempDirs } from "./support/user-project.js";
 
@@ -79,5 +80,48 @@ describe("a SQLite instance with random bytes in the middle of its file", () => 
     } finally {
       await again.close();
     }
+  });
+});
+
+describe("a SQLite instance whose write lock another process holds past the busy timeout", () => {
+  it("refuses the write with INSTANCE_LOCKED naming the holder's pid and the fix; the holder's work is kept", { timeout: 60_000 }, async () => {
+    const home = dirs.make("tessera-locked-");
+    const file = join(home, "tessera.db");
+    const setup = Instance.fromHome({ home });
+    await materialize([asset("kept", () => 1)], { instance: setup });
+    await setup.close();
+    // A process stopped inside a write: it holds SQLite's write lock until its stdin closes.
+    const script = `
+import Database from "better-sqlite3";
+const db = new Database(${JSON.stringify(file)});
+db.exec("BEGIN IMMEDIATE");
+process.stdout.write("held\\n");
+process.stdin.resume();
+process.stdin.on("end", () => { db.exec("ROLLBACK"); db.close(); process.exit(0); });
+`;
+    const holder = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    const exited = new Promise((resolve) => holder.on("close", resolve));
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.setEncoding("utf8").on("data", (chunk: string) => chunk.includes("held") && resolve());
+      holder.on("close", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+    });
+    const instance = new Instance(new SqliteStorage(file, { busyTimeoutMs: 50 }), { home });
+    try {
+      const error = await materialize([asset("blocked", () => 2)], { instance }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(InstanceError);
+      expect((error as InstanceError).code).toBe("INSTANCE_LOCKED");
+      const message = (error as Error).message;
+      expect(message).toContain(file);
+      if (process.platform === "linux") expect(message).toContain(`process ${holder.pid} holds its write lock`);
+      expect(message).toMatch(/kill -CONT <pid>/);
+    } finally {
+      holder.stdin.end();
+      await exited;
+    }
+    // Once the holder lets go, the same instance writes, and what was recorded before is all there.
+    await materialize([asset("after", () => 3)], { instance });
+    expect((await instance.getLatestMaterializationEvent("kept"))?.runId).toBeTruthy();
+    expect((await instance.getLatestMaterializationEvent("after"))?.runId).toBeTruthy();
+    await instance.close();
   });
 });

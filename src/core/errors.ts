@@ -67,6 +67,7 @@ export const TesseraErrorCode = {
   INVALID_CURSOR: "INVALID_CURSOR",
   WORKERS_NEED_POSTGRES: "WORKERS_NEED_POSTGRES",
   INSTANCE_NOT_FOUND: "INSTANCE_NOT_FOUND",
+  INSTANCE_LOCKED: "INSTANCE_LOCKED",
   // Packages
   MISSING_PACKAGE: "MISSING_PACKAGE",
   // Integrations: asset values kept as database tables, external processes

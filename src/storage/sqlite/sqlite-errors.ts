@@ -1,5 +1,7 @@
-// SQLite's failures of the file itself (corrupt, disk full, read-only) as typed errors naming the file and the fix.
+// SQLite's failures of the file itself (corrupt, disk full, read-only, locked by another writer too long) as typed
+// errors naming the file and the fix.
 import { InstanceError } from "../../core/index.js";
+import { sqliteWriteLockHolders } from "./sqlite-lock-holder.js";
 
 /** The typed error for a SQLite failure of the file, or undefined for any other error. */
 export function sqliteFileError(error: unknown, path: string, integrity?: () => string): InstanceError | undefined {
@@ -29,6 +31,18 @@ export function sqliteFileError(error: unknown, path: string, integrity?: () => 
       "INSTANCE_READ_ONLY",
       path,
       `The instance database ${path} cannot be written (${detail}): its folder or file is read-only for this user. Make ${path} and its folder writable, or point TESSERA_HOME at a writable folder.`,
+      { cause: error },
+    );
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    const holders = sqliteWriteLockHolders(path);
+    const who = holders.length > 0 ? `process ${holders.join(", ")} holds its write lock` : `find the holder with: fuser ${path} ${path}-wal ${path}-shm`;
+    return new InstanceError(
+      "INSTANCE_LOCKED",
+      path,
+      `The instance database ${path} stayed locked by another writer past the busy timeout (${detail}); ${who}. ` +
+        `A SQLite instance has one writer at a time, so a process stopped or hung inside a write (Ctrl-Z, SIGSTOP, a debugger) holds off every other: ` +
+        `resume it (kill -CONT <pid>) or end it, then run the command again. Nothing was written by this call. For many concurrent writers, use PostgreSQL storage.`,
       { cause: error },
     );
   }
