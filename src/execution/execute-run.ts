@@ -1,6 +1,6 @@
 // One run from start to end: plan, resources, run record, steps, events, teardown.
 import { randomUUID } from "node:crypto";
-import { serializeError, validateTags, type AssetKey, type Clock, type EventRecord } from "../core/index.js";
+import { serializeError, validateTags, type AssetKey, type Clock, type EventRecord, type TesseraEvent } from "../core/index.js";
 import { DEFAULT_IO_MANAGER_KEY, type DefinitionsData, type ExecutorDefinition, type RetryPolicy } from "../definitions/index.js";
 import { AssetGraph } from "../graph/index.js";
 import { Instance } from "../instance/index.js";
@@ -100,7 +100,13 @@ export async function submitRun(
 ): Promise<RunRecord> {
   const prepared = await prepareRun(defs, selected, options, checks);
   const run = await prepared.instance.createRun({ ...prepared.newRun, status: "QUEUED" });
-  await prepared.instance.storeEvents([{ runId: run.runId, timestamp: prepared.clock.now(), eventType: "RUN_ENQUEUED", message: "Queued: the run coordinator launches it when limits allow." }]);
+  // Planned as the run is created (as the reference's create_run does): while it waits in the queue its assets and
+  // partitions are in progress for automation, the partition status and the UI, so nothing requests them again.
+  const now = prepared.clock.now();
+  await prepared.instance.storeEvents([
+    ...plannedEvents(prepared, run.runId, now),
+    { runId: run.runId, timestamp: now, eventType: "RUN_ENQUEUED", message: "Queued: the run coordinator launches it when limits allow." },
+  ]);
   return (await prepared.instance.getRunById(run.runId)) ?? run;
 }
 
@@ -128,10 +134,29 @@ export async function executeSubmittedRun(defs: DefinitionsData, run: RunRecord,
     ...(run.partitionKey !== undefined ? { partitionKey: run.partitionKey } : {}),
     ...(rangeStart !== undefined && rangeEnd !== undefined ? { partitionKeyRange: { start: rangeStart, end: rangeEnd } } : {}),
   }, checks);
-  return executePreparedRun(prepared, run, options);
+  // Planned when submitted; a run queued by an older version was not, and is planned as it starts.
+  const planned = await prepared.instance.allLogs(run.runId, { ofType: "ASSET_MATERIALIZATION_PLANNED", limit: 1 });
+  return executePreparedRun(prepared, run, options, planned.length > 0);
 }
 
 const CHECK_SELECTION_TAG = "tessera/asset_check_selection";
+
+/**
+ * The run's ASSET_MATERIALIZATION_PLANNED events. Planned partitions make "in progress" answerable per partition;
+ * failures are recorded the same way. Unpartitioned assets are planned too (as the reference does), so that an asset's
+ * latest attempt is one indexed read of the log however many runs came since. Observed sources are not materialized,
+ * so not planned.
+ */
+function plannedEvents({ graph, plan, partitionKeys }: PreparedRun, runId: string, timestamp: number): TesseraEvent[] {
+  const events: TesseraEvent[] = [];
+  for (const node of plan.nodes) {
+    if (graph.isExternal(node)) continue;
+    const assetKey = graph.keys[node] as AssetKey;
+    if (!graph.specs[node]?.partitionsDef) events.push({ runId, timestamp, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey });
+    else for (const partition of partitionKeys ?? []) events.push({ runId, timestamp, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey, partition });
+  }
+  return events;
+}
 
 interface PreparedRun {
   graph: AssetGraph;
@@ -193,7 +218,7 @@ async function prepareRun(defs: DefinitionsData, selected: readonly number[], op
   return { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime, newRun };
 }
 
-async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions): Promise<ExecuteResult> {
+async function executePreparedRun(p: PreparedRun, run: RunRecord, options: ExecuteOptions, alreadyPlanned = false): Promise<ExecuteResult> {
   const { graph, plan, instance, clock, tags, prepared, executor, partitionKeys, dynamicPartitions, partitionTime } = p;
   const stepExecutor = stepExecutorFor(executor);
   // Step processes (or workers) write their own events; progress then follows the instance's log instead of this writer.
@@ -207,19 +232,7 @@ async function executePreparedRun(p: PreparedRun, run: RunRecord, options: Execu
   ): void =>
     writer.emit({ runId: run.runId, timestamp: clock.now(), eventType, message, ...extra });
   runEvent("RUN_START", `Started run of ${plan.steps.length} step(s).`, { data: { stepKeys: plan.steps.map((s) => s.key) } });
-  // Planned partitions make "in progress" answerable per partition; failures are recorded the same way. Unpartitioned
-  // assets are planned too (as the reference does), so that an asset's latest attempt is one indexed read of the log
-  // however many runs came since. Observed sources are not materialized, so not planned.
-  for (const node of plan.nodes) {
-    if (graph.isExternal(node)) continue;
-    if (!graph.specs[node]?.partitionsDef) {
-      writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node] });
-      continue;
-    }
-    for (const partition of partitionKeys ?? []) {
-      writer.emit({ runId: run.runId, timestamp: clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: graph.keys[node], partition });
-    }
-  }
+  if (!alreadyPlanned) for (const event of plannedEvents(p, run.runId, clock.now())) writer.emit(event);
 
   // The run is STARTED in storage before any step begins, so others see it running (and can cancel it); its
   // holder is registered first, so that no STARTED run is ever without one for run monitoring to check.

@@ -268,7 +268,7 @@ export class Instance {
   }
 
   /** Every event of a run, in order; `ofType` narrows to some event types. */
-  async allLogs(runId: string, options: { ofType?: EventType | readonly EventType[]; afterStorageId?: number } = {}): Promise<EventRecord[]> {
+  async allLogs(runId: string, options: { ofType?: EventType | readonly EventType[]; afterStorageId?: number; limit?: number } = {}): Promise<EventRecord[]> {
     return this.storage.getRunLogs(runId, options);
   }
 

@@ -37,7 +37,8 @@ describe("QueuedRunCoordinator", () => {
     const run = await submitDefinitions(defs, "*revenue", { instance, tags: { team: "finance" } });
     expect(run.status).toBe("QUEUED");
     expect(run.assetSelection).toEqual(["orders", "revenue"]);
-    expect((await instance.allLogs(run.runId)).map((e) => e.eventType)).toEqual(["RUN_ENQUEUED"]);
+    // Planned as it is created (each asset once), then queued.
+    expect((await instance.allLogs(run.runId)).map((e) => e.eventType)).toEqual(["ASSET_MATERIALIZATION_PLANNED", "ASSET_MATERIALIZATION_PLANNED", "RUN_ENQUEUED"]);
   });
 
   it("validates a run when it is submitted, recording nothing for a bad one", async () => {
@@ -132,7 +133,8 @@ describe("QueuedRunCoordinator", () => {
     const finished = await instance.getRunById(run.runId);
     expect(finished).toMatchObject({ status: "SUCCESS", tags: { team: "finance" } });
     const types = (await instance.allLogs(run.runId)).map((e) => e.eventType);
-    expect(types.slice(0, 3)).toEqual(["RUN_ENQUEUED", "RUN_STARTING", "RUN_START"]);
+    expect(types.slice(0, 5)).toEqual(["ASSET_MATERIALIZATION_PLANNED", "ASSET_MATERIALIZATION_PLANNED", "RUN_ENQUEUED", "RUN_STARTING", "RUN_START"]);
+    expect(types.filter((t) => t === "ASSET_MATERIALIZATION_PLANNED").length).toBe(2);
     expect(types.filter((t) => t === "ASSET_MATERIALIZATION").length).toBe(2);
     expect(await instance.getRuns()).toHaveLength(1);
   });
