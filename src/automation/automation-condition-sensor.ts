@@ -215,7 +215,10 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
 
     const tags = { ...this.#runTags, [AutomationSensorTags.SENSOR_NAME]: this.name, [AutomationSensorTags.EVALUATION_ID]: String(evaluationId) };
     const backfillRequests = this.#emitBackfills ? takeBackfills(graph, requested, tags) : [];
-    const runRequests = groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`);
+    const runRequests = [
+      ...groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`),
+      ...checkRuns(result.runRequests, new Set(this.#selection.resolveIndices(graph)), graph, tags, `${this.name}:${evaluationId}`),
+    ];
     const evaluations: AutomationEvaluationRecord[] = [];
     const treeHashes: Record<string, string> = {};
     for (const r of result.results) {
@@ -362,6 +365,21 @@ function backfillAsRunRequests(b: AutomationBackfillRequest): RunRequest[] {
   const runs = whole.length ? [new RunRequest({ assetSelection: whole, tags: b.tags })] : [];
   for (const [id, keys] of entries) for (const partitionKey of keys ?? []) runs.push(new RunRequest({ assetSelection: [AssetKey.from(id)], partitionKey, tags: b.tags }));
   return runs;
+}
+
+/**
+ * The evaluation's check-only requests (checks whose condition was true while their asset was not requested), kept
+ * for the checks of assets this sensor targets: one run of those checks, with the sensor's tags and a run key.
+ */
+function checkRuns(requests: readonly RunRequest[], targeted: ReadonlySet<number>, graph: AssetGraph, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
+  const checks = requests
+    .filter((r) => (r.assetSelection?.length ?? 0) === 0)
+    .flatMap((r) => r.assetCheckKeys ?? [])
+    .filter((c) => targeted.has(graph.indexOf(c.assetKey) as number));
+  if (checks.length === 0) return [];
+  const ids = checks.map((c) => `${c.assetKey.toString()}:${c.name}`).sort();
+  const runKey = `${runKeyPrefix}:checks:${createHash("sha1").update(ids.join("\u0000")).digest("hex").slice(0, 16)}`;
+  return [new RunRequest({ assetSelection: [], assetCheckKeys: checks, runKey, tags })];
 }
 
 /** One run for the unpartitioned assets, one per (partitioning, partition key), earlier keys first, as the reference. */

@@ -42,8 +42,7 @@ export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
     const job = jobOf(launch, defs);
     let runId: string;
     if (!job) {
-      const selection = (request.assetSelection ?? []).map(String);
-      runId = (await submitDefinitions(defs, selection, { instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
+      runId = (await submitDefinitions(defs, requestedSelection(request), { instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
     } else if (request.assetSelection) {
       const selection = request.assetSelection.map(String);
       runId = (await submitDefinitions(defs, selection, { instance, ...partition, jobName: job.name, runConfig: request.runConfig ?? job.config, tags: { ...job.runTags, ...tags } })).runId;
@@ -59,7 +58,8 @@ export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
 function jobOf(launch: LaunchRequest, defs: DefinitionsData): AssetJobDefinition | undefined {
   const { request, instigator } = launch;
   if (request.jobName === undefined) {
-    if (!request.assetSelection?.length) {
+    // An automation sensor's request names its assets, or only checks (a check whose own condition was true).
+    if (!request.assetSelection?.length && !request.assetCheckKeys?.length) {
       throw new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested a run with neither a job nor assets.`, { instigatorName: instigator.name });
     }
     return undefined;
