@@ -8,6 +8,7 @@ import {
   AutomationCondition,
   AutomationConditionSensorDefinition,
   DataVersion,
+  DataVersionsByPartition,
   DynamicPartitionsDefinition,
   Instance,
   ManualClock,
@@ -118,5 +119,202 @@ describe("reference cases: daemon_tests/test_e2e.py", () => {
     expect(await loc.evaluationIds()).toEqual([3]);
     runs = await loc.runs();
     expect(runs.map((r) => [r.assetSelection, checksOf(r)])).toEqual([[["processed_files"], ["processed_files:row_count"]]]);
+  });
+
+  /**
+   * The reference's newest cases run each twice, with a feature gate that decides which checks ride along in an
+   * asset's run ("gate on": the requested checks and the checks without a condition; "gate off": the requested
+   * checks, or every check when none was requested). Tessera has one rule: an asset's run executes every check of
+   * the asset (selecting an asset selects its checks), so each case says which side it matches.
+   */
+  async function checksRidingAlong(checks: (processed: ReturnType<typeof rawAndProcessed>["processed"]) => ReturnType<typeof assetCheck>[], extra: ReturnType<typeof asset>[] = []) {
+    const { raw, processed } = rawAndProcessed();
+    const loc = await location(new Definitions({ assets: [raw, processed, ...extra], assetChecks: checks(processed) }), Date.UTC(2024, 7, 16, 1, 35));
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    loc.clock.advance(30_000);
+    await report.materialization(loc.instance, "raw_files");
+    await loc.tick();
+    const runs = await loc.runs();
+    expect(runs.map((r) => r.assetSelection)).toEqual([["processed_files"]]);
+    return checksOf(runs[0] as RunRecord);
+  }
+
+  it("test_no_da_checks_falls_back_to_none_selection (check_without_condition; the reference's None: every check of the asset)", async () => {
+    const checks = await checksRidingAlong((processed) => [assetCheck({ asset: processed, name: "row_count" }, passing), assetCheck({ asset: processed, name: "non_null" }, passing)]);
+    expect(checks).toEqual(["processed_files:non_null", "processed_files:row_count"]);
+  });
+
+  it("test_requested_conditioned_check_selection (check_subset_with_unconditioned_sibling; as the reference with the gate on)", async () => {
+    const checks = await checksRidingAlong((processed) => [
+      assetCheck({ asset: processed, name: "row_count", automationCondition: anyDepNewlyUpdated() }, passing),
+      assetCheck({ asset: processed, name: "non_null" }, passing),
+    ]);
+    expect(checks).toEqual(["processed_files:non_null", "processed_files:row_count"]);
+  });
+
+  it("test_unconditioned_default_check_selection (check_conditioned_sibling_not_firing; as the reference with the gate off: every check, yearly_check included)", async () => {
+    const checks = await checksRidingAlong((processed) => [
+      assetCheck({ asset: processed, name: "yearly_check", automationCondition: AutomationCondition.onCron("0 0 1 1 *") }, passing),
+      assetCheck({ asset: processed, name: "non_null" }, passing),
+    ]);
+    expect(checks).toEqual(["processed_files:non_null", "processed_files:yearly_check"]);
+  });
+
+  it("test_check_on_other_asset_not_included (check_on_other_asset_excluded)", async () => {
+    const other = asset({ name: "other_asset" }, () => 3);
+    const checks = await checksRidingAlong(
+      (processed) => [
+        assetCheck({ asset: processed, name: "row_count", automationCondition: anyDepNewlyUpdated() }, passing),
+        assetCheck({ asset: processed, name: "non_null" }, passing),
+        assetCheck({ asset: other, name: "other_check" }, passing),
+      ],
+      [other],
+    );
+    expect(checks).toEqual(["processed_files:non_null", "processed_files:row_count"]);
+  });
+
+  it("test_default_condition (default_condition: the sensor's defaultCondition covers the asset without one)", async () => {
+    const eagerAsset = asset({ name: "eager_asset", automationCondition: AutomationCondition.missing().newlyTrue() }, () => 1);
+    const every5 = asset({ name: "every_5_minutes_asset" }, () => 2);
+    const sensor = new AutomationConditionSensorDefinition({ name: "all_assets", target: "*", defaultCondition: AutomationCondition.cronTickPassed("*/5 * * * *") });
+    const loc = await location(new Definitions({ assets: [eagerAsset, every5], sensors: [sensor] }), Date.UTC(2024, 7, 16, 4));
+    await loc.tick();
+    expect((await loc.runs()).map((r) => r.assetSelection)).toEqual([["eager_asset"]]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    // passed a cron tick
+    expect((await loc.runs()).map((r) => r.assetSelection)).toEqual([["every_5_minutes_asset"]]);
+  });
+
+  it("test_backfill_creation_dynamic (backfill_dynamic_user_code; missing() stands for the custom all-partitions condition)", async () => {
+    const a = asset({ name: "A", partitionsDef: new DynamicPartitionsDefinition({ name: "dynamic1" }), automationCondition: AutomationCondition.missing() }, () => 1);
+    const sensor = new AutomationConditionSensorDefinition({ name: "the_sensor", target: "*" });
+    const loc = await location(new Definitions({ assets: [a], sensors: [sensor] }), Date.UTC(2024, 7, 16, 1, 35));
+    await loc.instance.addDynamicPartitions("dynamic1", ["a", "b", "c"]);
+    await loc.tick();
+    const backfills = await loc.backfills();
+    expect(backfills.map((b) => [b.assetSelection, [...b.partitionKeys].sort()])).toEqual([[["A"], ["a", "b", "c"]]]);
+    // the backfill's runs are not the tick's
+    expect(await loc.runs()).toEqual([]);
+  });
+
+  it("test_backfill_with_runs_and_checks (backfill_with_runs_and_checks)", async () => {
+    const xyz = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const tuv = new StaticPartitionsDefinition(["t", "u", "v"]);
+    const condition = AutomationCondition.missing().and(AutomationCondition.inProgress().not());
+    const withInside = (name: string) => ({ checkSpecs: [new AssetCheckSpec("inside", { asset: name })] });
+    const ok = () => new MaterializeResult({ checkResults: [new AssetCheckResult({ passed: true })] });
+    const backfillA = asset({ name: "backfillA", automationCondition: condition, ...withInside("backfillA") }, ok);
+    const backfillB = asset({ name: "backfillB", deps: [backfillA], partitionsDef: tuv, automationCondition: condition, ...withInside("backfillB") }, ok);
+    const backfillC = asset({ name: "backfillC", deps: [backfillA], partitionsDef: xyz, automationCondition: condition }, () => 1);
+    const run1 = asset({ name: "run1", automationCondition: condition, ...withInside("run1") }, ok);
+    const run2 = asset({ name: "run2", partitionsDef: xyz, automationCondition: condition, ...withInside("run2") }, ok);
+    // Checks of their own, without a condition: the reference never runs them; Tessera runs them in their asset's run.
+    const outside = [backfillA, backfillB, run1, run2].map((target) => assetCheck({ asset: target, name: "outside" }, passing));
+    const sensor = new AutomationConditionSensorDefinition({ name: "the_sensor", target: "*" });
+    const loc = await location(new Definitions({ assets: [backfillA, backfillB, backfillC, run1, run2], assetChecks: outside, sensors: [sensor] }), Date.UTC(2024, 7, 16, 1, 35));
+    await report.materialization(loc.instance, "run2", "x");
+    await report.materialization(loc.instance, "run2", "y");
+    await loc.tick();
+    // one backfill for the part of the graph that needs several partitions
+    const backfills = await loc.backfills();
+    expect(backfills).toHaveLength(1);
+    const targeted = Object.entries((backfills[0] as BackfillRecord).assetPartitions ?? {}).map(([key, p]) => [key, p.targeted.length]);
+    expect(targeted.sort()).toEqual([
+      ["backfillA", 1],
+      ["backfillB", 3],
+      ["backfillC", 3],
+    ]);
+    // two runs of their own
+    const runs = await loc.runs();
+    expect(runs.map((r) => [r.assetSelection, r.partitionKey])).toEqual([
+      [["run1"], undefined],
+      [["run2"], "z"],
+    ]);
+    // The reference: only each asset's "inside" check (see the deliberate differences in docs/fidelity.md).
+    expect(runs.map(checksOf)).toEqual([
+      ["run1:inside", "run1:outside"],
+      ["run2:inside", "run2:outside"],
+    ]);
+    loc.clock.advance(30_000);
+    await loc.tick();
+    expect(await loc.backfills()).toEqual([]);
+    expect(await loc.runs()).toEqual([]);
+  });
+
+  it("test_observable_source_asset (hourly_observable; the run completes before the next tick, as in the reference before its runs became asynchronous)", async () => {
+    const obs = observableSourceAsset({ name: "obs", automationCondition: AutomationCondition.onCron("@hourly") }, () => new DataVersion("42"));
+    const mat = asset({ name: "mat", deps: [obs], automationCondition: AutomationCondition.eager() }, () => 1);
+    const loc = await location(new Definitions({ assets: [obs, mat] }), Date.UTC(2024, 7, 16, 1, 35));
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    loc.clock.advance(3_600_000);
+    await loc.tick();
+    expect((await loc.runs()).map((r) => r.assetSelection)).toEqual([["obs"]]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    expect((await loc.runs()).map((r) => r.assetSelection)).toEqual([["mat"]]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+  });
+
+  it("test_observable_source_asset_is_not_backfilled (hourly_observable_with_partitions)", async () => {
+    const xyz = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const obs = observableSourceAsset(
+      { name: "obs", partitionsDef: xyz, automationCondition: AutomationCondition.onCron("@hourly") },
+      () => new DataVersionsByPartition({ x: "42", y: "43", z: "44" }),
+    );
+    const mat = asset({ name: "mat", deps: [obs], partitionsDef: xyz, automationCondition: AutomationCondition.eager() }, () => 1);
+    const loc = await location(new Definitions({ assets: [obs, mat] }), Date.UTC(2024, 7, 16, 1, 35));
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    expect(await loc.backfills()).toEqual([]);
+    loc.clock.advance(3_600_000);
+    await loc.tick();
+    const runs = await loc.runs();
+    expect(runs.map((r) => [r.assetSelection, r.partitionKey])).toEqual([
+      [["obs"], "x"],
+      [["obs"], "y"],
+      [["obs"], "z"],
+    ]);
+    expect(await loc.backfills()).toEqual([]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    const backfills = await loc.backfills();
+    expect(backfills.map((b) => b.assetSelection)).toEqual([["mat"]]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    expect(await loc.backfills()).toEqual([]);
+  });
+
+  it("test_dynamic_partitions (dynamic_partitions_on_missing)", async () => {
+    const a = asset({ name: "A", partitionsDef: new DynamicPartitionsDefinition({ name: "dynamic" }), automationCondition: AutomationCondition.onMissing() }, () => 1);
+    const loc = await location(new Definitions({ assets: [a] }), Date.UTC(2024, 7, 16, 1, 35));
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    await loc.instance.addDynamicPartitions("dynamic", ["a", "b", "c"]);
+    await report.materialization(loc.instance, "A", "a");
+    await report.materialization(loc.instance, "A", "b");
+    loc.clock.advance(3_600_000);
+    await loc.tick();
+    expect((await loc.runs()).map((r) => [r.assetSelection, r.partitionKey])).toEqual([[["A"], "c"]]);
+    loc.clock.advance(60_000);
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    // a new partition
+    loc.clock.advance(60_000);
+    await loc.instance.addDynamicPartitions("dynamic", ["d"]);
+    await loc.tick();
+    expect(await loc.runs()).toHaveLength(1);
+    // deleting the partition just added causes no error
+    loc.clock.advance(60_000);
+    await loc.instance.deleteDynamicPartition("dynamic", "d");
+    await loc.tick();
+    expect(await loc.runs()).toEqual([]);
+    const [last] = await loc.instance.storage.getTicks(loc.daemon.automationSensors[0]?.name as string);
+    expect(last?.status).toBe("SKIPPED");
   });
 });

@@ -8,7 +8,7 @@ import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
 import { onSelfEdge } from "./self-deps.js";
-import { dataVersionChanged } from "./data-version-changed.js";
+import { dataVersionChanged, previousEvent, versionOf } from "./data-version-changed.js";
 import { codeVersionOutdated } from "./code-version-outdated.js";
 import { allNewUpdatesHaveRunTags, anyNewUpdateHasRunTags, executedWithTags } from "./run-tag-operands.js";
 
@@ -96,6 +96,8 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       const observed = tick.graph.isExternal(node) && tick.records[node]?.lastObservation !== undefined;
       return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
     }
+    // A partition of an observable source is there once observed, as an unpartitioned source is.
+    if (tick.graph.isExternal(node)) return tick.full(node).difference(subsetOf(ctx, observedPartitions(ctx), false));
     const status = tick.partitionStatus(node);
     return tick.full(node).difference(EntitySubset.of(node, status.materialized));
   },
@@ -162,6 +164,7 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       return EntitySubset.of(node, (m !== undefined && m.storageId > since) || observed);
     }
     if (since === undefined) return tick.empty(node);
+    if (tick.graph.isExternal(node)) return newlyObservedPartitions(ctx, since);
     const last = tick.records[node]?.lastMaterialization;
     if (last === undefined || last.storageId <= since) return tick.empty(node);
     const batch = tick.newMaterializations();
@@ -293,6 +296,41 @@ function newObservationWithNewVersion(ctx: EvaluationContext, since: number | un
   storeState(ctx, { value: version });
   if (since === undefined || o.storageId <= since) return false;
   return version === null || before === undefined || before.value !== version;
+}
+
+/** The partitions of an external asset observed by this evaluation's last storage id. */
+function observedPartitions(ctx: EvaluationContext): readonly string[] {
+  const { tick, node } = ctx;
+  const key = tick.graph.keys[node];
+  if (key === undefined || tick.records[node]?.lastObservation === undefined) return [];
+  return tick.fact(
+    `observed:${node}:${tick.maxStorageId}`,
+    async () => {
+      const records = await tick.instance.storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key, beforeStorageId: tick.maxStorageId + 1 });
+      return [...new Set(records.flatMap((r) => (r.partition === undefined ? [] : [r.partition])))];
+    },
+    () => [] as readonly string[],
+  );
+}
+
+/**
+ * The partitions of an observable source observed since the previous evaluation with a data version other than
+ * the one they had then (an observation without a data version counts), as for an unpartitioned source.
+ */
+function newlyObservedPartitions(ctx: EvaluationContext, since: number): EntitySubset {
+  const { tick, node } = ctx;
+  const last = tick.records[node]?.lastObservation;
+  if (last === undefined || last.storageId <= since) return tick.empty(node);
+  const key = tick.graph.keys[node];
+  const records = tick.fact(`observed-since:${node}:${since}`, async () => (key ? (await tick.instance.fetchObservations(key, { cursor: String(since), ascending: true })).records : []), () => [] as readonly EventRecord[]);
+  const latest = new Map<string, EventRecord>();
+  for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId) latest.set(r.partition, r);
+  const changed: string[] = [];
+  for (const [partition, r] of latest) {
+    const version = versionOf(r);
+    if (version === undefined || version !== versionOf(previousEvent(ctx, "ASSET_OBSERVATION", partition, since))) changed.push(partition);
+  }
+  return subsetOf(ctx, changed, false);
 }
 
 /**
