@@ -9,15 +9,20 @@ import {
   AutomationConditionSensorDefinition,
   DataVersion,
   DataVersionsByPartition,
+  AssetSpec,
+  DailyPartitionsDefinition,
   DynamicPartitionsDefinition,
+  HourlyPartitionsDefinition,
   Instance,
   ManualClock,
   MaterializeResult,
   StaticPartitionsDefinition,
   asset,
   assetCheck,
+  multiAsset,
   observableSourceAsset,
   type AssetCheckKeyLike,
+  type PartitionsDefinition,
 } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationTags } from "../../definitions/index.js";
@@ -316,5 +321,85 @@ describe("reference cases: daemon_tests/test_e2e.py", () => {
     expect(await loc.runs()).toEqual([]);
     const [last] = await loc.instance.storage.getTicks(loc.daemon.automationSensors[0]?.name as string);
     expect(last?.status).toBe("SKIPPED");
+  });
+
+  it("test_non_subsettable_check (check_not_subsettable): each run carries its assets' checks; the multi-asset runs whole", async () => {
+    const unpartitioned = asset(
+      { name: "unpartitioned", checkSpecs: [new AssetCheckSpec("row_count", { asset: "unpartitioned" })], automationCondition: AutomationCondition.missing() },
+      () => new MaterializeResult({ checkResults: [new AssetCheckResult({ passed: true })] }),
+    );
+    const staticAsset = asset(
+      {
+        name: "static",
+        checkSpecs: [new AssetCheckSpec("c1", { asset: "static" }), new AssetCheckSpec("c2", { asset: "static" })],
+        automationCondition: AutomationCondition.missing(),
+        partitionsDef: new StaticPartitionsDefinition(["a"]),
+      },
+      () => new MaterializeResult({ checkResults: [new AssetCheckResult({ passed: true, checkName: "c1" }), new AssetCheckResult({ passed: true, checkName: "c2" })] }),
+    );
+    const daily = new DailyPartitionsDefinition({ startDate: "2024-01-01" });
+    const timeAssets = multiAsset(
+      {
+        name: "time_assets",
+        specs: [
+          new AssetSpec("a", { partitionsDef: daily }),
+          new AssetSpec("b", { deps: ["a"], partitionsDef: daily }),
+          new AssetSpec("c", { deps: ["b"], partitionsDef: daily, automationCondition: AutomationCondition.missing().and(AutomationCondition.inLatestTimeWindow()) }),
+          new AssetSpec("d", { deps: ["a", "c"], partitionsDef: daily }),
+        ],
+        checkSpecs: [new AssetCheckSpec("1", { asset: "a" }), new AssetCheckSpec("2", { asset: "a" }), new AssetCheckSpec("3", { asset: "d" })],
+        partitionsDef: daily,
+      },
+      () => [
+        new MaterializeResult({ assetKey: "a", checkResults: [new AssetCheckResult({ passed: true, assetKey: "a", checkName: "1" }), new AssetCheckResult({ passed: true, assetKey: "a", checkName: "2" })] }),
+        new MaterializeResult({ assetKey: "b" }),
+        new MaterializeResult({ assetKey: "c" }),
+        new MaterializeResult({ assetKey: "d", checkResults: [new AssetCheckResult({ passed: true, assetKey: "d", checkName: "3" })] }),
+      ],
+    );
+    const loc = await location(new Definitions({ assets: [unpartitioned, staticAsset, timeAssets] }), Date.UTC(2024, 7, 17, 1, 35));
+    await loc.tick();
+    const runs = await loc.runs();
+    expect(runs.map((r) => [r.assetSelection, r.partitionKey, checksOf(r)])).toEqual([
+      [["a", "b", "c", "d"], "2024-08-16", ["a:1", "a:2", "d:3"]],
+      [["static"], "a", ["static:c1", "static:c2"]],
+      [["unpartitioned"], undefined, ["unpartitioned:row_count"]],
+    ]);
+    expect(runs.map((r) => r.status)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
+  });
+
+  it("test_500_eager_assets_user_code (500_eager_assets: layers of hourly then daily assets, all eager): two ticks, no run, each tick SKIPPED", async () => {
+    // The reference builds its graph with a seeded random generator (dagster_test's large_graph); here each asset of
+    // a layer depends on the first `deps` assets of the layer above, in the same proportions of layers and partitionings.
+    const hourly = new HourlyPartitionsDefinition({ startDate: "2020-01-01-00:00" });
+    const daily = new DailyPartitionsDefinition({ startDate: "2020-01-01" });
+    const layers: [number, number, PartitionsDefinition][] = [
+      [50, 0, hourly],
+      [100, 2, hourly],
+      [100, 4, hourly],
+      [100, 4, daily],
+      [100, 2, daily],
+      [50, 2, daily],
+    ];
+    const assets: ReturnType<typeof asset>[] = [];
+    let above: ReturnType<typeof asset>[] = [];
+    layers.forEach(([count, deps, partitionsDef], layer) => {
+      const here = Array.from({ length: count }, (_, i) =>
+        asset({ name: `perf_test_${layer}_${i}`, deps: above.slice(0, deps).map((_, d) => above[(i + d) % above.length] as ReturnType<typeof asset>), partitionsDef, automationCondition: AutomationCondition.eager() }, () => 1),
+      );
+      assets.push(...here);
+      above = here;
+    });
+    expect(assets).toHaveLength(500);
+    const sensor = new AutomationConditionSensorDefinition({ name: "the_sensor", target: "*" });
+    const loc = await location(new Definitions({ assets, sensors: [sensor] }), Date.UTC(2024, 7, 16, 1, 30));
+    for (let i = 0; i < 2; i++) {
+      await loc.tick();
+      expect(await loc.runs()).toEqual([]);
+      expect(await loc.backfills()).toEqual([]);
+      const ticks = await loc.instance.storage.getTicks("the_sensor");
+      expect(ticks.map((t) => t.status)).toEqual(Array.from({ length: i + 1 }, () => "SKIPPED"));
+      loc.clock.advance(60_000);
+    }
   });
 });
