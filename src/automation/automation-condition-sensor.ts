@@ -217,7 +217,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     const backfillRequests = this.#emitBackfills ? takeBackfills(graph, requested, tags) : [];
     const runRequests = [
       ...groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`),
-      ...checkRuns(result.runRequests, new Set(this.#selection.resolveIndices(graph)), graph, tags, `${this.name}:${evaluationId}`),
+      ...checkRuns(result.runRequests, new Set(this.#selection.resolveCheckIndices(graph).map((c) => graph.checks[c]?.id)), tags, `${this.name}:${evaluationId}`),
     ];
     const evaluations: AutomationEvaluationRecord[] = [];
     const treeHashes: Record<string, string> = {};
@@ -278,6 +278,11 @@ export function automationConditionSensorsOf(defs: DefinitionsData): AutomationC
   let uncovered = false;
   for (let node = 0; node < graph.size; node++) {
     if (!covered[node] && graph.specs[node]?.automationCondition) uncovered = true;
+  }
+  // A check's condition needs a sensor too, though its location may have no asset condition at all.
+  if (!uncovered && graph.checks.some((c) => c.spec.automationCondition)) {
+    const coveredChecks = new Set(sensors.flatMap((s) => s.assetSelection.resolveCheckIndices(graph)));
+    uncovered = graph.checks.some((c) => c.spec.automationCondition !== undefined && !coveredChecks.has(c.index));
   }
   if (!uncovered || sensors.some((s) => s.name === DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME)) return sensors;
   const target = sensors.reduce((sel, s) => sel.minus(s.assetSelection), AssetSelection.all({ includeSources: true }));
@@ -369,15 +374,16 @@ function backfillAsRunRequests(b: AutomationBackfillRequest): RunRequest[] {
 
 /**
  * The evaluation's check-only requests (checks whose condition was true while their asset was not requested), kept
- * for the checks of assets this sensor targets: one run of those checks, with the sensor's tags and a run key.
+ * for the checks this sensor targets (its selection's checks): one run of those checks, with the sensor's tags and a run key.
  */
-function checkRuns(requests: readonly RunRequest[], targeted: ReadonlySet<number>, graph: AssetGraph, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
+function checkRuns(requests: readonly RunRequest[], targeted: ReadonlySet<string | undefined>, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
+  const idOf = (c: { assetKey: AssetKey; name: string }) => `${c.assetKey.toString()}:${c.name}`;
   const checks = requests
     .filter((r) => (r.assetSelection?.length ?? 0) === 0)
     .flatMap((r) => r.assetCheckKeys ?? [])
-    .filter((c) => targeted.has(graph.indexOf(c.assetKey) as number));
+    .filter((c) => targeted.has(idOf(c)));
   if (checks.length === 0) return [];
-  const ids = checks.map((c) => `${c.assetKey.toString()}:${c.name}`).sort();
+  const ids = checks.map(idOf).sort();
   const runKey = `${runKeyPrefix}:checks:${createHash("sha1").update(ids.join("\u0000")).digest("hex").slice(0, 16)}`;
   return [new RunRequest({ assetSelection: [], assetCheckKeys: checks, runKey, tags })];
 }

@@ -9,6 +9,7 @@ import {
   AutomationConditionSensorDefinition,
   DataVersion,
   DataVersionsByPartition,
+  AssetSelection,
   AssetSpec,
   DailyPartitionsDefinition,
   DynamicPartitionsDefinition,
@@ -41,10 +42,11 @@ afterEach(async () => {
  * runs one iteration at the clock's time and waits for the runs it launched, as the reference's synchronous run
  * launcher does; `latest()` reads what the newest tick of each automation sensor launched.
  */
-async function location(defs: Definitions, start: number) {
-  const clock = new ManualClock(start);
-  const instance = Instance.ephemeral({ clock });
-  const daemon = new Daemon({ instance, defs, clock, holder: "e2e", leaseTtlMs: 3_600_000 * 24, intervalMs: 5_000 });
+async function location(defs: Definitions, start: number, shared?: { instance: Instance; clock: ManualClock; name: string }) {
+  const clock = shared?.clock ?? new ManualClock(start);
+  const instance = shared?.instance ?? Instance.ephemeral({ clock });
+  // Daemons of several code locations on one instance each hold a lease of their own.
+  const daemon = new Daemon({ instance, defs, clock, holder: "e2e", leaseTtlMs: 3_600_000 * 24, intervalMs: 5_000, ...(shared ? { leaseName: `daemon:${shared.name}` } : {}) });
   open.push(daemon);
   for (const s of daemon.automationSensors) await setInstigatorStatus(instance, defs, "sensor", s.name, "RUNNING");
   const latestTicks = async () => {
@@ -401,5 +403,52 @@ describe("reference cases: daemon_tests/test_e2e.py", () => {
       expect(ticks.map((t) => t.status)).toEqual(Array.from({ length: i + 1 }, () => "SKIPPED"));
       loc.clock.advance(60_000);
     }
+  });
+
+  it("test_cross_location_checks (check_on_other_location beside check_after_parent_updated; two code locations, one daemon each)", async () => {
+    // Location 1: raw_files → processed_files (eager) and its row_count check. Location 2: the no_nulls check on
+    // processed_files, an asset of location 1 (an AssetSpec there). check_on_other_location.py is not among the
+    // stored reference files; its check is given the same condition as row_count, which is what the test's
+    // comments describe (requested with the asset's update, waiting for the materialization of another location).
+    const { raw, processed } = rawAndProcessed();
+    const rowCount = assetCheck({ asset: processed, name: "row_count", automationCondition: anyDepNewlyUpdated() }, passing);
+    const external = new AssetSpec("processed_files");
+    const noNulls = assetCheck({ asset: external, name: "no_nulls", automationCondition: anyDepNewlyUpdated() }, passing);
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 1, 35));
+    const instance = Instance.ephemeral({ clock });
+    // Sensor names are unique per instance in Tessera (the reference tells two default sensors apart by their location).
+    const loc1 = await location(new Definitions({ assets: [raw, processed], assetChecks: [rowCount], sensors: [new AutomationConditionSensorDefinition({ name: "loc1", target: "*" })] }), 0, { instance, clock, name: "loc1" });
+    const loc2 = await location(new Definitions({ assets: [external], assetChecks: [noNulls], sensors: [new AutomationConditionSensorDefinition({ name: "loc2", target: AssetSelection.all({ includeSources: true }) })] }), 0, { instance, clock, name: "loc2" });
+    const tick = async () => {
+      await loc1.tick();
+      await loc2.tick();
+    };
+    const runs = async () => [...(await loc1.runs()), ...(await loc2.runs())].map((r) => [r.assetSelection, checksOf(r)]);
+    await tick();
+    expect(await runs()).toEqual([]);
+
+    clock.advance(30_000);
+    await report.materialization(instance, "processed_files");
+    await tick();
+    // both checks, one run in each location
+    expect(await runs()).toEqual([
+      [[], ["processed_files:row_count"]],
+      [[], ["processed_files:no_nulls"]],
+    ]);
+
+    clock.advance(30_000);
+    await report.materialization(instance, "raw_files");
+    await tick();
+    // processed_files with row_count in location 1; location 2 ticks after location 1's run ended, so no_nulls sees
+    // the new materialization at once (the reference's "fired early" order)
+    expect(await runs()).toEqual([
+      [["processed_files"], ["processed_files:row_count"]],
+      [[], ["processed_files:no_nulls"]],
+    ]);
+
+    clock.advance(30_000);
+    await tick();
+    // row_count again (its condition is loose: the materialization just made is a new update of its dep)
+    expect(await runs()).toEqual([[[], ["processed_files:row_count"]]]);
   });
 });
