@@ -451,4 +451,34 @@ describe("reference cases: daemon_tests/test_e2e.py", () => {
     // row_count again (its condition is loose: the materialization just made is a new update of its dep)
     expect(await runs()).toEqual([[[], ["processed_files:row_count"]]]);
   });
+
+  /** processed_files in location 1 (with `checks`), and in location 2 only an unconditioned check on it. */
+  async function checkInOtherLocation(withRowCount: boolean) {
+    const { raw, processed } = rawAndProcessed();
+    const own = withRowCount ? [assetCheck({ asset: processed, name: "row_count", automationCondition: anyDepNewlyUpdated() }, passing)] : [];
+    const external = new AssetSpec("processed_files");
+    const other = assetCheck({ asset: external, name: "external_not_null" }, passing);
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 1, 35));
+    const instance = Instance.ephemeral({ clock });
+    const loc1 = await location(new Definitions({ assets: [raw, processed], assetChecks: own }), 0, { instance, clock, name: "loc1" });
+    const loc2 = await location(new Definitions({ assets: [external], assetChecks: [other] }), 0, { instance, clock, name: "loc2" });
+    // location 2 has no condition at all: no automation sensor there
+    expect(loc2.daemon.automationSensors).toEqual([]);
+    await loc1.tick();
+    await loc2.tick();
+    expect(await loc1.runs()).toEqual([]);
+    clock.advance(30_000);
+    await report.materialization(instance, "raw_files");
+    await loc1.tick();
+    await loc2.tick();
+    return (await loc1.runs()).map((r) => [r.assetSelection, checksOf(r)]);
+  }
+
+  it("test_unconditioned_check_in_other_location_not_pulled_into_asset_run (cross_location_unconditioned_check_asset / _check)", async () => {
+    expect(await checkInOtherLocation(false)).toEqual([[["processed_files"], []]]);
+  });
+
+  it("test_cross_location_check_excluded_from_ride_along (cross_location_da_check_asset / _other)", async () => {
+    expect(await checkInOtherLocation(true)).toEqual([[["processed_files"], ["processed_files:row_count"]]]);
+  });
 });
