@@ -481,4 +481,29 @@ describe("reference cases: daemon_tests/test_e2e.py", () => {
   it("test_cross_location_check_excluded_from_ride_along (cross_location_da_check_asset / _other)", async () => {
     expect(await checkInOtherLocation(true)).toEqual([[["processed_files"], ["processed_files:row_count"]]]);
   });
+
+  it("test_toggle_user_code (simple_user_code / simple_non_user_code; here: a new daemon over the same instance each time, the sensor's cursor carried on)", async () => {
+    // Tessera evaluates every sensor in the daemon's process; what the case checks — the cursor survives the switch
+    // of evaluator — is a daemon replaced by another. simple_defs.py is not stored; root → downstream (eager) is
+    // what the test's assertions describe.
+    const root = asset({ name: "root" }, () => 1);
+    const downstream = asset({ name: "downstream", deps: [root], automationCondition: AutomationCondition.eager() }, () => 2);
+    const defs = new Definitions({ assets: [root, downstream], sensors: [new AutomationConditionSensorDefinition({ name: "the_sensor", target: "*" })] });
+    const clock = new ManualClock(Date.UTC(2024, 7, 16, 1, 35));
+    const instance = Instance.ephemeral({ clock });
+    for (const round of [1, 2, 3]) {
+      const loc = await location(defs, 0, { instance, clock, name: `round${round}` });
+      clock.advance(35_000);
+      await loc.tick();
+      expect(await loc.runs()).toEqual([]);
+      clock.advance(35_000);
+      await report.materialization(instance, "root");
+      await loc.tick();
+      expect((await loc.runs()).map((r) => r.assetSelection)).toEqual([["downstream"]]);
+      clock.advance(35_000);
+      await loc.tick();
+      expect(await loc.runs()).toEqual([]);
+      await loc.daemon.close();
+    }
+  });
 });
