@@ -70,4 +70,22 @@ describe("automation conditions on observable source assets", () => {
     step = await missingOrUpdated(step.cursor);
     expect(step.keys).toEqual(["z"]);
   });
+
+  it("a partitioned external asset without observe function: reported materializations count for missing() and newlyUpdated()", async () => {
+    const { AssetSpec, StaticPartitionsDefinition } = await import("../../index.js");
+    const { report } = await import("./test-scenario.js");
+    const lake = new AssetSpec("lake", { partitionsDef: new StaticPartitionsDefinition(["x", "y"]) });
+    const defs = new Definitions({ assets: [lake] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 1, 2)) });
+    const evaluate = async (condition: AutomationCondition, cursor?: string) => {
+      const result = await evaluateAutomationConditions({ defs, instance, conditions: { lake: condition }, ...(cursor === undefined ? {} : { cursor }) });
+      // An external asset is never requested: read its condition's true subset.
+      const own = result.results.find((r) => r.key.toString() === "lake");
+      return { cursor: result.cursor, keys: [...(own?.result.trueSubset.partitionKeys() ?? [])].sort() };
+    };
+    const first = await evaluate(AutomationCondition.newlyUpdated());
+    await report.materialization(instance, "lake", "x");
+    expect((await evaluate(AutomationCondition.newlyUpdated(), first.cursor)).keys).toEqual(["x"]);
+    expect((await evaluate(AutomationCondition.missing())).keys).toEqual(["y"]);
+  });
 });

@@ -96,10 +96,10 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       const observed = tick.graph.isExternal(node) && tick.records[node]?.lastObservation !== undefined;
       return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
     }
-    // A partition of an observable source is there once observed, as an unpartitioned source is.
-    if (tick.graph.isExternal(node)) return tick.full(node).difference(subsetOf(ctx, observedPartitions(ctx), false));
     const status = tick.partitionStatus(node);
-    return tick.full(node).difference(EntitySubset.of(node, status.materialized));
+    const missing = tick.full(node).difference(EntitySubset.of(node, status.materialized));
+    // A partition of an observable source is there once observed, as an unpartitioned source is.
+    return tick.graph.isExternal(node) ? missing.difference(subsetOf(ctx, observedPartitions(ctx), false)) : missing;
   },
 
   run_in_progress(ctx) {
@@ -164,14 +164,9 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       return EntitySubset.of(node, (m !== undefined && m.storageId > since) || observed);
     }
     if (since === undefined) return tick.empty(node);
-    if (tick.graph.isExternal(node)) return newlyObservedPartitions(ctx, since);
-    const last = tick.records[node]?.lastMaterialization;
-    if (last === undefined || last.storageId <= since) return tick.empty(node);
-    const batch = tick.newMaterializations();
-    if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
-    const records = tick.materializationsSince(node, since);
-    const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
-    return subsetOf(ctx, keys, false);
+    // An external asset is updated by its reported materializations and, when observable, its observations.
+    const materialized = newlyMaterializedPartitions(ctx, since);
+    return tick.graph.isExternal(node) ? materialized.union(newlyObservedPartitions(ctx, since)) : materialized;
   },
 
   newly_requested(ctx) {
@@ -296,6 +291,18 @@ function newObservationWithNewVersion(ctx: EvaluationContext, since: number | un
   storeState(ctx, { value: version });
   if (since === undefined || o.storageId <= since) return false;
   return version === null || before === undefined || before.value !== version;
+}
+
+/** The partitions materialized since the previous evaluation (up to this one's last storage id). */
+function newlyMaterializedPartitions(ctx: EvaluationContext, since: number): EntitySubset {
+  const { tick, node } = ctx;
+  const last = tick.records[node]?.lastMaterialization;
+  if (last === undefined || last.storageId <= since) return tick.empty(node);
+  const batch = tick.newMaterializations();
+  if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
+  const records = tick.materializationsSince(node, since);
+  const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
+  return subsetOf(ctx, keys, false);
 }
 
 /** The partitions of an external asset observed by this evaluation's last storage id. */
