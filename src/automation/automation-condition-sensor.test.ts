@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  AssetCheckResult,
   AssetSelection,
+  AssetSpec,
+  assetCheck,
   AutomationCondition,
   AutomationConditionSensorDefinition,
   DailyPartitionsDefinition,
@@ -20,6 +23,7 @@ import {
   type EvaluationTreeNode,
 } from "../index.js";
 import { Definitions } from "../code-location/index.js";
+import { report } from "./condition/test-scenario.js";
 
 const START = Date.UTC(2026, 10, 2, 1, 5);
 
@@ -54,6 +58,19 @@ describe("AutomationConditionSensorDefinition", () => {
     expect(() => new AutomationConditionSensorDefinition({ name: "s" } as never)).toThrow(/automation condition sensor "s" needs a target/);
     expect(() => new AutomationConditionSensorDefinition({ name: "s", target: "*", defaultCondition: {} as never })).toThrow(InvalidDefinitionError);
     expect(() => new AutomationConditionSensorDefinition({ name: "s", target: "*", minimumIntervalSeconds: -1 })).toThrow(/minimumIntervalSeconds/);
+  });
+
+  it("a location whose only conditions are its checks' gets the default sensor, which requests those checks alone", async () => {
+    const orders = new AssetSpec("orders");
+    const fresh = assetCheck({ asset: orders, name: "fresh", automationCondition: AutomationCondition.anyDepsMatch(AutomationCondition.newlyUpdated()) }, () => new AssetCheckResult({ passed: true }));
+    const defs = new Definitions({ assets: [orders], assetChecks: [fresh] });
+    const [sensor] = automationConditionSensorsOf(defs);
+    expect(sensor?.name).toBe(DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME);
+    const instance = Instance.ephemeral({ clock: new ManualClock(START) });
+    const first = await (sensor as AutomationConditionSensorDefinition).evaluate({ defs, instance });
+    await report.materialization(instance, "orders");
+    const second = await (sensor as AutomationConditionSensorDefinition).evaluate({ defs, instance, cursor: first.cursor });
+    expect(second.runRequests.map((r) => [r.assetSelection, r.assetCheckKeys?.map((c) => `${c.assetKey.toString()}:${c.name}`), r.tags["tessera/sensor_name"]])).toEqual([[[], ["orders:fresh"], DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME]]);
   });
 
   it("is accepted by Definitions sensors beside other sensors, names unique across them", () => {

@@ -215,7 +215,10 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
 
     const tags = { ...this.#runTags, [AutomationSensorTags.SENSOR_NAME]: this.name, [AutomationSensorTags.EVALUATION_ID]: String(evaluationId) };
     const backfillRequests = this.#emitBackfills ? takeBackfills(graph, requested, tags) : [];
-    const runRequests = groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`);
+    const runRequests = [
+      ...groupRuns(graph, requested, tags, `${this.name}:${evaluationId}`),
+      ...checkRuns(result.runRequests, new Set(this.#selection.resolveCheckIndices(graph).map((c) => graph.checks[c]?.id)), tags, `${this.name}:${evaluationId}`),
+    ];
     const evaluations: AutomationEvaluationRecord[] = [];
     const treeHashes: Record<string, string> = {};
     for (const r of result.results) {
@@ -275,6 +278,11 @@ export function automationConditionSensorsOf(defs: DefinitionsData): AutomationC
   let uncovered = false;
   for (let node = 0; node < graph.size; node++) {
     if (!covered[node] && graph.specs[node]?.automationCondition) uncovered = true;
+  }
+  // A check's condition needs a sensor too, though its location may have no asset condition at all.
+  if (!uncovered && graph.checks.some((c) => c.spec.automationCondition)) {
+    const coveredChecks = new Set(sensors.flatMap((s) => s.assetSelection.resolveCheckIndices(graph)));
+    uncovered = graph.checks.some((c) => c.spec.automationCondition !== undefined && !coveredChecks.has(c.index));
   }
   if (!uncovered || sensors.some((s) => s.name === DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME)) return sensors;
   const target = sensors.reduce((sel, s) => sel.minus(s.assetSelection), AssetSelection.all({ includeSources: true }));
@@ -362,6 +370,22 @@ function backfillAsRunRequests(b: AutomationBackfillRequest): RunRequest[] {
   const runs = whole.length ? [new RunRequest({ assetSelection: whole, tags: b.tags })] : [];
   for (const [id, keys] of entries) for (const partitionKey of keys ?? []) runs.push(new RunRequest({ assetSelection: [AssetKey.from(id)], partitionKey, tags: b.tags }));
   return runs;
+}
+
+/**
+ * The evaluation's check-only requests (checks whose condition was true while their asset was not requested), kept
+ * for the checks this sensor targets (its selection's checks): one run of those checks, with the sensor's tags and a run key.
+ */
+function checkRuns(requests: readonly RunRequest[], targeted: ReadonlySet<string | undefined>, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
+  const idOf = (c: { assetKey: AssetKey; name: string }) => `${c.assetKey.toString()}:${c.name}`;
+  const checks = requests
+    .filter((r) => (r.assetSelection?.length ?? 0) === 0)
+    .flatMap((r) => r.assetCheckKeys ?? [])
+    .filter((c) => targeted.has(idOf(c)));
+  if (checks.length === 0) return [];
+  const ids = checks.map(idOf).sort();
+  const runKey = `${runKeyPrefix}:checks:${createHash("sha1").update(ids.join("\u0000")).digest("hex").slice(0, 16)}`;
+  return [new RunRequest({ assetSelection: [], assetCheckKeys: checks, runKey, tags })];
 }
 
 /** One run for the unpartitioned assets, one per (partitioning, partition key), earlier keys first, as the reference. */

@@ -4,7 +4,7 @@ export { ExecuteResult } from "./execute-result.js";
 export { ASSET_JOB_NAME, executeRun, executeSubmittedRun, submitRun, type ExecuteOptions } from "./execute-run.js";
 export { FilesystemIOManager, type FilesystemIOManagerOptions } from "./io-managers/filesystem-io-manager.js";
 export { InMemoryIOManager } from "./io-managers/in-memory-io-manager.js";
-export { executeRequestedDefinitions, requestedSelection, materializeDefinitions, observeDefinitions, submitDefinitions, resolveSelection, type SelectionLike } from "./materialize.js";
+export { executeRequestedDefinitions, submitRequestedDefinitions, requestedSelection, materializeDefinitions, observeDefinitions, submitDefinitions, resolveSelection, type SelectionLike } from "./materialize.js";
 export { defaultIOManager } from "./default-io-manager.js";
 export { ResourceSetupError } from "./resources.js";
 export { ResolvedAssetJob, type JobExecuteOptions } from "./asset-job.js";

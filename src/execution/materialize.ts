@@ -45,6 +45,12 @@ export async function executeRequestedDefinitions(defs: DefinitionsData, selecti
   return executeRun(defs, nodes, options, checks);
 }
 
+/** As `executeRequestedDefinitions`, but puts the run on the run queue (the daemon's automation requests). */
+export async function submitRequestedDefinitions(defs: DefinitionsData, selection: SelectionLike | undefined, options: ExecuteOptions & { instance: Instance }): Promise<RunRecord> {
+  const { nodes, checks } = selectedTargets(defs, await withStatuses(defs, selection, options.instance), true);
+  return submitRun(defs, nodes, options, checks);
+}
+
 /** The selection a run request stands for: its assets, and the checks it names (only those, when it names no asset). */
 export function requestedSelection(request: { readonly assetSelection?: readonly { toString(): string }[] | undefined; readonly assetCheckKeys?: readonly AssetCheckKeyLike[] | undefined }): SelectionLike {
   const keys = (request.assetSelection ?? []).map(String);

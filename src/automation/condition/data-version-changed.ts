@@ -5,7 +5,7 @@ import type { EvaluationContext } from "./context.js";
 import { newMaterializationsOf } from "./run-tag-operands.js";
 import { EntitySubset } from "./subset.js";
 
-const versionOf = (event: EventRecord | undefined): string | undefined => event?.tags?.[SystemTags.DATA_VERSION];
+export const versionOf = (event: EventRecord | undefined): string | undefined => event?.tags?.[SystemTags.DATA_VERSION];
 
 export function dataVersionChanged(ctx: EvaluationContext): EntitySubset {
   const { tick, node } = ctx;
@@ -32,7 +32,7 @@ export function dataVersionChanged(ctx: EvaluationContext): EntitySubset {
 }
 
 /** The asset's (partition's) latest event at or before the previous evaluation's last storage id. */
-function previousEvent(ctx: EvaluationContext, eventType: "ASSET_MATERIALIZATION" | "ASSET_OBSERVATION", partition: string | undefined, since: number): EventRecord | undefined {
+export function previousEvent(ctx: EvaluationContext, eventType: "ASSET_MATERIALIZATION" | "ASSET_OBSERVATION", partition: string | undefined, since: number): EventRecord | undefined {
   const { tick, node } = ctx;
   const key = tick.graph.keys[node];
   if (!key) return undefined;

@@ -44,4 +44,48 @@ describe("automation conditions on observable source assets", () => {
     result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
     expect(result.totalRequested).toBe(0);
   });
+
+  it("a partitioned source: an observed partition is not missing, and is newly updated when its data version changed", async () => {
+    const { DataVersionsByPartition, StaticPartitionsDefinition } = await import("../../index.js");
+    let versions: Record<string, string> = { x: "1", y: "1" };
+    const feed = observableSourceAsset({ name: "feed", partitionsDef: new StaticPartitionsDefinition(["x", "y", "z"]) }, () => new DataVersionsByPartition(versions));
+    const defs = new Definitions({ assets: [feed] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 1, 2)) });
+    const conditions = { feed: AutomationCondition.missing().or(AutomationCondition.newlyUpdated()) };
+    const missingOrUpdated = async (cursor?: string) => {
+      const result = await evaluateAutomationConditions({ defs, instance, conditions, ...(cursor === undefined ? {} : { cursor }) });
+      return { cursor: result.cursor, keys: [...result.getRequestedPartitions("feed")].sort() };
+    };
+    let step = await missingOrUpdated();
+    expect(step.keys).toEqual(["x", "y", "z"]);
+    await executeRequestedDefinitions(defs, ["feed"], { instance, partitionKey: "x" });
+    // x and y observed (new), z still missing
+    step = await missingOrUpdated(step.cursor);
+    expect(step.keys).toEqual(["x", "y", "z"]);
+    versions = { x: "1", y: "2" };
+    await executeRequestedDefinitions(defs, ["feed"], { instance, partitionKey: "x" });
+    // x observed with the same version: not an update; y changed
+    step = await missingOrUpdated(step.cursor);
+    expect(step.keys).toEqual(["y", "z"]);
+    step = await missingOrUpdated(step.cursor);
+    expect(step.keys).toEqual(["z"]);
+  });
+
+  it("a partitioned external asset without observe function: reported materializations count for missing() and newlyUpdated()", async () => {
+    const { AssetSpec, StaticPartitionsDefinition } = await import("../../index.js");
+    const { report } = await import("./test-scenario.js");
+    const lake = new AssetSpec("lake", { partitionsDef: new StaticPartitionsDefinition(["x", "y"]) });
+    const defs = new Definitions({ assets: [lake] });
+    const instance = Instance.ephemeral({ clock: new ManualClock(Date.UTC(2026, 1, 2)) });
+    const evaluate = async (condition: AutomationCondition, cursor?: string) => {
+      const result = await evaluateAutomationConditions({ defs, instance, conditions: { lake: condition }, ...(cursor === undefined ? {} : { cursor }) });
+      // An external asset is never requested: read its condition's true subset.
+      const own = result.results.find((r) => r.key.toString() === "lake");
+      return { cursor: result.cursor, keys: [...(own?.result.trueSubset.partitionKeys() ?? [])].sort() };
+    };
+    const first = await evaluate(AutomationCondition.newlyUpdated());
+    await report.materialization(instance, "lake", "x");
+    expect((await evaluate(AutomationCondition.newlyUpdated(), first.cursor)).keys).toEqual(["x"]);
+    expect((await evaluate(AutomationCondition.missing())).keys).toEqual(["y"]);
+  });
 });

@@ -8,7 +8,7 @@ import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { EntitySubset } from "./subset.js";
 import { checkOfRoot, runSelectsCheck } from "./check-entities.js";
 import { onSelfEdge } from "./self-deps.js";
-import { dataVersionChanged } from "./data-version-changed.js";
+import { dataVersionChanged, previousEvent, versionOf } from "./data-version-changed.js";
 import { codeVersionOutdated } from "./code-version-outdated.js";
 import { allNewUpdatesHaveRunTags, anyNewUpdateHasRunTags, executedWithTags } from "./run-tag-operands.js";
 
@@ -97,7 +97,9 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       return EntitySubset.of(node, tick.lastMaterialization(node) === undefined && !observed);
     }
     const status = tick.partitionStatus(node);
-    return tick.full(node).difference(EntitySubset.of(node, status.materialized));
+    const missing = tick.full(node).difference(EntitySubset.of(node, status.materialized));
+    // A partition of an observable source is there once observed, as an unpartitioned source is.
+    return tick.graph.isExternal(node) ? missing.difference(subsetOf(ctx, observedPartitions(ctx), false)) : missing;
   },
 
   run_in_progress(ctx) {
@@ -162,13 +164,9 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
       return EntitySubset.of(node, (m !== undefined && m.storageId > since) || observed);
     }
     if (since === undefined) return tick.empty(node);
-    const last = tick.records[node]?.lastMaterialization;
-    if (last === undefined || last.storageId <= since) return tick.empty(node);
-    const batch = tick.newMaterializations();
-    if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
-    const records = tick.materializationsSince(node, since);
-    const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
-    return subsetOf(ctx, keys, false);
+    // An external asset is updated by its reported materializations and, when observable, its observations.
+    const materialized = newlyMaterializedPartitions(ctx, since);
+    return tick.graph.isExternal(node) ? materialized.union(newlyObservedPartitions(ctx, since)) : materialized;
   },
 
   newly_requested(ctx) {
@@ -293,6 +291,53 @@ function newObservationWithNewVersion(ctx: EvaluationContext, since: number | un
   storeState(ctx, { value: version });
   if (since === undefined || o.storageId <= since) return false;
   return version === null || before === undefined || before.value !== version;
+}
+
+/** The partitions materialized since the previous evaluation (up to this one's last storage id). */
+function newlyMaterializedPartitions(ctx: EvaluationContext, since: number): EntitySubset {
+  const { tick, node } = ctx;
+  const last = tick.records[node]?.lastMaterialization;
+  if (last === undefined || last.storageId <= since) return tick.empty(node);
+  const batch = tick.newMaterializations();
+  if (batch) return subsetOf(ctx, (batch.get(node) ?? []).flatMap((r) => (r.partition === undefined ? [] : [r.partition])), false);
+  const records = tick.materializationsSince(node, since);
+  const keys = records.filter((r) => r.storageId <= tick.maxStorageId && r.partition !== undefined).map((r) => r.partition as string);
+  return subsetOf(ctx, keys, false);
+}
+
+/** The partitions of an external asset observed by this evaluation's last storage id. */
+function observedPartitions(ctx: EvaluationContext): readonly string[] {
+  const { tick, node } = ctx;
+  const key = tick.graph.keys[node];
+  if (key === undefined || tick.records[node]?.lastObservation === undefined) return [];
+  return tick.fact(
+    `observed:${node}:${tick.maxStorageId}`,
+    async () => {
+      const records = await tick.instance.storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key, beforeStorageId: tick.maxStorageId + 1 });
+      return [...new Set(records.flatMap((r) => (r.partition === undefined ? [] : [r.partition])))];
+    },
+    () => [] as readonly string[],
+  );
+}
+
+/**
+ * The partitions of an observable source observed since the previous evaluation with a data version other than
+ * the one they had then (an observation without a data version counts), as for an unpartitioned source.
+ */
+function newlyObservedPartitions(ctx: EvaluationContext, since: number): EntitySubset {
+  const { tick, node } = ctx;
+  const last = tick.records[node]?.lastObservation;
+  if (last === undefined || last.storageId <= since) return tick.empty(node);
+  const key = tick.graph.keys[node];
+  const records = tick.fact(`observed-since:${node}:${since}`, async () => (key ? (await tick.instance.fetchObservations(key, { cursor: String(since), ascending: true })).records : []), () => [] as readonly EventRecord[]);
+  const latest = new Map<string, EventRecord>();
+  for (const r of records) if (r.partition !== undefined && r.storageId <= tick.maxStorageId) latest.set(r.partition, r);
+  const changed: string[] = [];
+  for (const [partition, r] of latest) {
+    const version = versionOf(r);
+    if (version === undefined || version !== versionOf(previousEvent(ctx, "ASSET_OBSERVATION", partition, since))) changed.push(partition);
+  }
+  return subsetOf(ctx, changed, false);
 }
 
 /**

@@ -1,6 +1,6 @@
 // How the daemon starts a run: the launcher returns once the run is recorded and lets it execute in the background.
 import type { DefinitionsData } from "../../definitions/index.js";
-import { executeRequestedDefinitions, requestedSelection, failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, type ExecuteResult } from "../../execution/index.js";
+import { executeRequestedDefinitions, requestedSelection, failUnfinishedRun, materializeDefinitions, ResolvedAssetJob, submitDefinitions, submitRequestedDefinitions, type ExecuteResult } from "../../execution/index.js";
 import type { Instance } from "../../instance/index.js";
 import { InvalidRunRequestError } from "../../definitions/index.js";
 import type { RunRequest } from "../../definitions/index.js";
@@ -42,8 +42,8 @@ export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
     const job = jobOf(launch, defs);
     let runId: string;
     if (!job) {
-      const selection = (request.assetSelection ?? []).map(String);
-      runId = (await submitDefinitions(defs, selection, { instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
+      // The automation sensor's requests: observable sources requested by their conditions are observed.
+      runId = (await submitRequestedDefinitions(defs, requestedSelection(request), { instance, ...partition, tags: { ...tags }, ...(request.runConfig ? { runConfig: request.runConfig } : {}) })).runId;
     } else if (request.assetSelection) {
       const selection = request.assetSelection.map(String);
       runId = (await submitDefinitions(defs, selection, { instance, ...partition, jobName: job.name, runConfig: request.runConfig ?? job.config, tags: { ...job.runTags, ...tags } })).runId;
@@ -59,7 +59,8 @@ export const queuedDaemonLauncher: DaemonRunLauncher = Object.freeze({
 function jobOf(launch: LaunchRequest, defs: DefinitionsData): AssetJobDefinition | undefined {
   const { request, instigator } = launch;
   if (request.jobName === undefined) {
-    if (!request.assetSelection?.length) {
+    // An automation sensor's request names its assets, or only checks (a check whose own condition was true).
+    if (!request.assetSelection?.length && !request.assetCheckKeys?.length) {
       throw new InvalidRunRequestError(`The ${instigator.kind} "${instigator.name}" requested a run with neither a job nor assets.`, { instigatorName: instigator.name });
     }
     return undefined;
