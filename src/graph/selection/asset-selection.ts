@@ -31,6 +31,8 @@ import { resolveMask, resolveNodeSet, type ResolveOptions } from "./resolve-sele
 
 export type { AssetCheckKeyLike, AssetSelectionTarget, CoercibleToAssetSelection };
 
+let warnedSources = false;
+
 /** Options for the `AssetSelection` constructors that can take in external assets. */
 export interface IncludeSourcesOptions {
   /** Whether external assets (AssetSpecs in Definitions, or undeclared dependencies) are selected too. @default false */
@@ -193,8 +195,15 @@ export class AssetSelection implements SelectionExpression {
     return new AssetSelection({ type: "roots", child: this.node });
   }
 
-  /** @deprecated The reference's older name of {@link AssetSelection.roots}; use that. */
+  /** @deprecated The reference's older name of {@link AssetSelection.roots}; use that. Warns once per process, as the reference warns. */
   sources(): AssetSelection {
+    if (!warnedSources) {
+      warnedSources = true;
+      process.emitWarning("AssetSelection.sources() is deprecated: use roots(), which selects the same assets.", {
+        type: "DeprecationWarning",
+        code: "TESSERA_SELECTION_SOURCES",
+      });
+    }
     return this.roots();
   }
 
