@@ -5,7 +5,7 @@ import { asset } from "../definitions/index.js";
 import { AssetDep } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { StaticPartitionMapping, StaticPartitionsDefinition } from "../partitions/index.js";
+import { DailyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition } from "../partitions/index.js";
 import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 
 describe("reference cases: daemon_tests/test_backfill.py", () => {
@@ -57,5 +57,60 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
       ["one", "two", "three"].map((k) => [k, ["conditionally_fail", "after_failure"], "SUCCESS"]),
     );
     expect(Object.keys(retry.assetPartitions ?? {})).toEqual(["conditionally_fail", "after_failure"]);
+  });
+
+  it("test_pure_asset_backfill: one run per partition holding the three assets, then COMPLETED", async () => {
+    const instance = Instance.ephemeral();
+    const letters = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const foo = asset({ name: "foo", partitionsDef: letters }, () => 1);
+    const a1 = asset({ name: "a1", partitionsDef: letters, deps: [foo] }, () => 2);
+    const bar = asset({ name: "bar", partitionsDef: letters, deps: [a1] }, () => 3);
+    const defs = new Definitions({ assets: [foo, a1, bar] });
+    const queued = await submitBackfill(defs, { instance, selection: ["foo", "a1", "bar"], partitionKeys: letters.getPartitionKeys(), tags: { custom_tag_key: "custom_tag_value" } });
+    expect(queued.status).toBe("REQUESTED");
+    expect(await instance.getRuns()).toEqual([]);
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    // The reference's backfill_end_timestamp: the record's last update, once it completed.
+    expect(done.updateTime).toBeGreaterThanOrEqual(done.createTime);
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs.map((r) => [r?.partitionKey, r?.assetSelection, r?.status])).toEqual(["x", "y", "z"].map((k) => [k, ["foo", "a1", "bar"], "SUCCESS"]));
+    for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    for (const key of ["foo", "a1", "bar"]) expect([...(await instance.getMaterializedPartitions(key))].sort()).toEqual(["x", "y", "z"]);
+  });
+
+  it("test_asset_backfill_cancellation: canceled while its first run is in progress, it launches no other run and ends CANCELED", async () => {
+    const instance = Instance.ephemeral();
+    const partitionsA = new StaticPartitionsDefinition(["foo_a"]);
+    // The reference marks the backfill CANCELING once its first run has started; here asset_a's compute does it.
+    const assetA = asset({ name: "asset_a", partitionsDef: partitionsA }, async (ctx) => {
+      await instance.cancelBackfill(ctx.runTags["tessera/backfill"] as string);
+      return 1;
+    });
+    const assetB = asset({ name: "asset_b", partitionsDef: new StaticPartitionsDefinition(["foo_b"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_b" }) })] }, () => 2);
+    const assetC = asset({ name: "asset_c", partitionsDef: new StaticPartitionsDefinition(["foo_c"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_c" }) })] }, () => 3);
+    const defs = new Definitions({ assets: [assetA, assetB, assetC] });
+    const queued = await submitBackfill(defs, { instance, selection: ["asset_a", "asset_b", "asset_c"], partitionKeys: partitionsA.getPartitionKeys() });
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect([done.status, (await instance.getBackfill(queued.backfillId))?.status]).toEqual(["CANCELED", "CANCELED"]);
+    expect(done.runIds).toHaveLength(1);
+    expect((await instance.getRunById(done.runIds[0] as string))?.assetSelection).toEqual(["asset_a"]);
+    expect(await instance.getRuns()).toHaveLength(1);
+  });
+
+  it("test_asset_backfill_submit_runs_in_chunks (the runs and requested partitions; chunks of submission have no equivalent)", async () => {
+    const instance = Instance.ephemeral();
+    const daily = new DailyPartitionsDefinition({ startDate: "2023-01-01" });
+    const daily1 = asset({ name: "daily_1", partitionsDef: daily }, () => 1);
+    const daily2 = asset({ name: "daily_2", partitionsDef: daily, deps: [daily1] }, () => 2);
+    const defs = new Definitions({ assets: [daily1, daily2] });
+    const targets = daily.getPartitionKeys().slice(0, 5);
+    const done = await launchBackfill(defs, { instance, selection: ["daily_1", "daily_2"], partitionKeys: targets });
+    expect(done.status).toBe("COMPLETED");
+    expect(backfillAssetStatuses(done).map((s) => [s.assetKey, s.numTargeted, s.numMaterialized])).toEqual([
+      ["daily_1", 5, 5],
+      ["daily_2", 5, 5],
+    ]);
+    expect(await instance.getRuns()).toHaveLength(targets.length);
   });
 });
