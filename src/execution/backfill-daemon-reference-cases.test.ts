@@ -180,4 +180,43 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
       expect(await rangeTags(instance, done.runIds)).toEqual([["2023-01-01", "2023-01-03"]]);
     });
   });
+
+  describe("definitions changed since the backfill was stored: resuming refuses it, naming what changed, and marks it FAILED", () => {
+    const stored = async (instance: Instance, defs: Definitions, partitionKeys: string[]): Promise<string> => (await submitBackfill(defs, { instance, partitionKeys })).backfillId;
+    const daily = asset({ name: "time_partitions_def_changes", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-01" }) }, () => 1);
+
+    it("test_raise_error_on_target_static_partition_removed: fine while every targeted key exists, refused once one is gone", async () => {
+      const instance = Instance.ephemeral();
+      const before = new Definitions({ assets: [asset({ name: "static_partition_removed", partitionsDef: new StaticPartitionsDefinition(["a", "b", "c"]) }, () => 1)] });
+      const after = new Definitions({ assets: [asset({ name: "static_partition_removed", partitionsDef: new StaticPartitionsDefinition(["a", "b"]) }, () => 1)] });
+      expect((await resumeBackfill(after, { instance, backfillId: await stored(instance, before, ["a"]) })).status).toBe("COMPLETED");
+      const removed = await stored(instance, before, ["c"]);
+      await expect(resumeBackfill(after, { instance, backfillId: removed })).rejects.toThrow(/Partition key "c" is not a partition/);
+      expect(await instance.getBackfill(removed)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/"c"/) });
+    });
+
+    it("test_raise_error_on_asset_backfill_partitions_defs_changes: a time partition no longer defined", async () => {
+      const instance = Instance.ephemeral();
+      const later = asset({ name: "time_partitions_def_changes", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-02" }) }, () => 1);
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      await expect(resumeBackfill(new Definitions({ assets: [later] }), { instance, backfillId: id })).rejects.toThrow(/"2023-01-01" is not a partition.*before the first partition/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+
+    it("test_raise_error_on_partitions_defs_removed: an asset partitioned when stored, unpartitioned now", async () => {
+      const instance = Instance.ephemeral();
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      const unpartitioned = asset({ name: "time_partitions_def_changes" }, () => 1);
+      await expect(resumeBackfill(new Definitions({ assets: [unpartitioned] }), { instance, backfillId: id })).rejects.toThrow(/"time_partitions_def_changes" are not partitioned alike now/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+
+    it("test_error_code_location: an asset of the backfill no longer defined", async () => {
+      const instance = Instance.ephemeral();
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      const other = asset({ name: "other", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-01" }) }, () => 1);
+      await expect(resumeBackfill(new Definitions({ assets: [other] }), { instance, backfillId: id })).rejects.toThrow(/Asset "time_partitions_def_changes" in backfill .* is not defined/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+  });
 });
