@@ -199,7 +199,8 @@ function validateOwners(owners: readonly string[], where: string): readonly stri
 }
 
 const NO_KINDS: ReadonlySet<string> = new Set();
-const KIND = /^[A-Za-z0-9_.\-]{1,63}$/;
+// The empty kind is allowed, as in the reference (its tag key `dagster/kind/` is valid); `kind:""` selects it.
+const KIND = /^[A-Za-z0-9_.\-]{0,63}$/;
 
 function validateKinds(kinds: Iterable<string> | undefined, where: string): ReadonlySet<string> {
   if (kinds === undefined) return NO_KINDS;

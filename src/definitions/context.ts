@@ -60,8 +60,20 @@ export interface AssetExecutionContext<Config = undefined, Resources = Record<ne
    * undefined when it has none or was recorded without provenance: `await ctx.getAssetProvenance("orders")`.
    */
   getAssetProvenance(key: AssetKeyLike): Promise<DataProvenance | undefined>;
-  /** Metadata to add to this step's materialization. */
+  /**
+   * Metadata to add to the materialization of an output (the reference's `add_output_metadata`). The name may be
+   * left out when the step has one output; an output the step does not have is an error.
+   */
   addOutputMetadata(metadata: RawMetadata, outputName?: string): void;
+  /**
+   * Metadata to add to the materialization of one of the step's assets (the reference's `add_asset_metadata`):
+   * every partition the step materializes, or only `partitionKey`. `assetKey` may be left out when the step
+   * materializes one asset; an asset or partition the step does not materialize is an error.
+   *
+   * @example
+   * for (const key of ctx.partitionKeys) ctx.addAssetMetadata({ rows: counts[key] }, { partitionKey: key });
+   */
+  addAssetMetadata(metadata: RawMetadata, options?: { assetKey?: AssetKeyLike; partitionKey?: string }): void;
   /**
    * Runs an external program as this compute (the reference's Pipes): `return ctx.pipes.run("python3", { args:
    * ["job.py"] })`. The program reports materializations, check results and logs through `tessera_pipes.py`

@@ -5,7 +5,7 @@ import { asset } from "../definitions/index.js";
 import { AssetDep } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { StaticPartitionMapping, StaticPartitionsDefinition } from "../partitions/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 
 describe("reference cases: daemon_tests/test_backfill.py", () => {
@@ -57,5 +57,166 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
       ["one", "two", "three"].map((k) => [k, ["conditionally_fail", "after_failure"], "SUCCESS"]),
     );
     expect(Object.keys(retry.assetPartitions ?? {})).toEqual(["conditionally_fail", "after_failure"]);
+  });
+
+  it("test_pure_asset_backfill: one run per partition holding the three assets, then COMPLETED", async () => {
+    const instance = Instance.ephemeral();
+    const letters = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const foo = asset({ name: "foo", partitionsDef: letters }, () => 1);
+    const a1 = asset({ name: "a1", partitionsDef: letters, deps: [foo] }, () => 2);
+    const bar = asset({ name: "bar", partitionsDef: letters, deps: [a1] }, () => 3);
+    const defs = new Definitions({ assets: [foo, a1, bar] });
+    const queued = await submitBackfill(defs, { instance, selection: ["foo", "a1", "bar"], partitionKeys: letters.getPartitionKeys(), tags: { custom_tag_key: "custom_tag_value" } });
+    expect(queued.status).toBe("REQUESTED");
+    expect(await instance.getRuns()).toEqual([]);
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    // The reference's backfill_end_timestamp: the record's last update, once it completed.
+    expect(done.updateTime).toBeGreaterThanOrEqual(done.createTime);
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs.map((r) => [r?.partitionKey, r?.assetSelection, r?.status])).toEqual(["x", "y", "z"].map((k) => [k, ["foo", "a1", "bar"], "SUCCESS"]));
+    for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    for (const key of ["foo", "a1", "bar"]) expect([...(await instance.getMaterializedPartitions(key))].sort()).toEqual(["x", "y", "z"]);
+  });
+
+  it("test_asset_backfill_cancellation: canceled while its first run is in progress, it launches no other run and ends CANCELED", async () => {
+    const instance = Instance.ephemeral();
+    const partitionsA = new StaticPartitionsDefinition(["foo_a"]);
+    // The reference marks the backfill CANCELING once its first run has started; here asset_a's compute does it.
+    const assetA = asset({ name: "asset_a", partitionsDef: partitionsA }, async (ctx) => {
+      await instance.cancelBackfill(ctx.runTags["tessera/backfill"] as string);
+      return 1;
+    });
+    const assetB = asset({ name: "asset_b", partitionsDef: new StaticPartitionsDefinition(["foo_b"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_b" }) })] }, () => 2);
+    const assetC = asset({ name: "asset_c", partitionsDef: new StaticPartitionsDefinition(["foo_c"]), deps: [new AssetDep("asset_a", { partitionMapping: new StaticPartitionMapping({ foo_a: "foo_c" }) })] }, () => 3);
+    const defs = new Definitions({ assets: [assetA, assetB, assetC] });
+    const queued = await submitBackfill(defs, { instance, selection: ["asset_a", "asset_b", "asset_c"], partitionKeys: partitionsA.getPartitionKeys() });
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect([done.status, (await instance.getBackfill(queued.backfillId))?.status]).toEqual(["CANCELED", "CANCELED"]);
+    expect(done.runIds).toHaveLength(1);
+    expect((await instance.getRunById(done.runIds[0] as string))?.assetSelection).toEqual(["asset_a"]);
+    expect(await instance.getRuns()).toHaveLength(1);
+  });
+
+  it("test_asset_backfill_submit_runs_in_chunks (the runs and requested partitions; chunks of submission have no equivalent)", async () => {
+    const instance = Instance.ephemeral();
+    const daily = new DailyPartitionsDefinition({ startDate: "2023-01-01" });
+    const daily1 = asset({ name: "daily_1", partitionsDef: daily }, () => 1);
+    const daily2 = asset({ name: "daily_2", partitionsDef: daily, deps: [daily1] }, () => 2);
+    const defs = new Definitions({ assets: [daily1, daily2] });
+    const targets = daily.getPartitionKeys().slice(0, 5);
+    const done = await launchBackfill(defs, { instance, selection: ["daily_1", "daily_2"], partitionKeys: targets });
+    expect(done.status).toBe("COMPLETED");
+    expect(backfillAssetStatuses(done).map((s) => [s.assetKey, s.numTargeted, s.numMaterialized])).toEqual([
+      ["daily_1", 5, 5],
+      ["daily_2", 5, 5],
+    ]);
+    expect(await instance.getRuns()).toHaveLength(targets.length);
+  });
+
+  describe("backfill policies (the reference's daily assets from 2023-01-01)", () => {
+    const daily = new DailyPartitionsDefinition({ startDate: "2023-01-01" });
+    const singleRun = asset({ name: "asset_with_single_run_backfill_policy", partitionsDef: daily, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
+      Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1])),
+    );
+    const multiRun = asset({ name: "asset_with_multi_run_backfill_policy", partitionsDef: daily, backfillPolicy: BackfillPolicy.multiRun() }, () => 1);
+    const rangeTags = async (instance: Instance, runIds: readonly string[]): Promise<(string | undefined)[][]> =>
+      Promise.all(runIds.map(async (id) => {
+        const tags = (await instance.getRunById(id))?.tags ?? {};
+        return [tags["tessera/partition_range_start"], tags["tessera/partition_range_end"]];
+      }));
+
+    it("test_asset_backfill_with_single_run_backfill_policy and test_asset_backfill_from_asset_graph_subset_with_single_run_backfill_policy: one run over the range", async () => {
+      const instance = Instance.ephemeral();
+      const partitions = ["2023-01-01", "2023-01-02", "2023-01-03", "2023-01-04", "2023-01-05"];
+      const defs = new Definitions({ assets: [singleRun, multiRun] });
+      const queued = await submitBackfill(defs, { instance, partitionsByAsset: { asset_with_single_run_backfill_policy: partitions } });
+      expect([queued.status, queued.assetSelection]).toEqual(["REQUESTED", ["asset_with_single_run_backfill_policy"]]);
+      const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+      expect(done.status).toBe("COMPLETED");
+      expect(await rangeTags(instance, done.runIds)).toEqual([["2023-01-01", "2023-01-05"]]);
+    });
+
+    it("test_asset_backfill_with_multi_run_backfill_policy: multiRun() runs one partition per run", async () => {
+      const instance = Instance.ephemeral();
+      const partitions = ["2023-01-01", "2023-01-02", "2023-01-03", "2023-01-04"];
+      const defs = new Definitions({ assets: [singleRun, multiRun] });
+      const done = await launchBackfill(defs, { instance, selection: ["asset_with_multi_run_backfill_policy"], partitionKeys: partitions });
+      expect(done.status).toBe("COMPLETED");
+      const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+      expect(runs.map((r) => r?.partitionKey).sort()).toEqual(partitions);
+      expect(backfillAssetStatuses(done).map((s) => [s.assetKey, s.numTargeted, s.numMaterialized])).toEqual([["asset_with_multi_run_backfill_policy", 4, 4]]);
+    });
+
+    it("test_complex_asset_with_backfill_policy: a single-run asset reading its upstream's range and its own previous day runs after it, in one run", async () => {
+      const instance = Instance.ephemeral();
+      const partitions = ["2023-01-01", "2023-01-02", "2023-01-03"];
+      const complex = asset(
+        {
+          name: "complex_asset_with_backfill_policy",
+          partitionsDef: daily,
+          backfillPolicy: BackfillPolicy.singleRun(),
+          deps: [singleRun, new AssetDep("complex_asset_with_backfill_policy", { partitionMapping: new TimeWindowPartitionMapping({ startOffset: -1, endOffset: -1 }) })],
+        },
+        async (ctx) => {
+          const statuses = await ctx.instance.getStatusByPartition("asset_with_single_run_backfill_policy", daily);
+          for (const key of ctx.partitionKeys) expect(statuses.get(key)).toBe("MATERIALIZED");
+          return Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1]));
+        },
+      );
+      const defs = new Definitions({ assets: [singleRun, multiRun, complex] });
+      const queued = await submitBackfill(defs, {
+        instance,
+        partitionsByAsset: { asset_with_single_run_backfill_policy: partitions, complex_asset_with_backfill_policy: partitions },
+      });
+      expect(queued.assetSelection).toEqual(["asset_with_single_run_backfill_policy", "complex_asset_with_backfill_policy"]);
+      const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+      expect(done.status).toBe("COMPLETED");
+      const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+      // The reference launches two runs (the upstream's range, then the downstream's); Tessera runs both assets in one
+      // run over the range, its step for the downstream after the upstream's (see docs/fidelity.md). Either way the
+      // downstream's compute finds every upstream partition MATERIALIZED in the instance.
+      expect(runs.map((r) => [r?.assetSelection, r?.status])).toEqual([[["asset_with_single_run_backfill_policy", "complex_asset_with_backfill_policy"], "SUCCESS"]]);
+      expect(await rangeTags(instance, done.runIds)).toEqual([["2023-01-01", "2023-01-03"]]);
+    });
+  });
+
+  describe("definitions changed since the backfill was stored: resuming refuses it, naming what changed, and marks it FAILED", () => {
+    const stored = async (instance: Instance, defs: Definitions, partitionKeys: string[]): Promise<string> => (await submitBackfill(defs, { instance, partitionKeys })).backfillId;
+    const daily = asset({ name: "time_partitions_def_changes", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-01" }) }, () => 1);
+
+    it("test_raise_error_on_target_static_partition_removed: fine while every targeted key exists, refused once one is gone", async () => {
+      const instance = Instance.ephemeral();
+      const before = new Definitions({ assets: [asset({ name: "static_partition_removed", partitionsDef: new StaticPartitionsDefinition(["a", "b", "c"]) }, () => 1)] });
+      const after = new Definitions({ assets: [asset({ name: "static_partition_removed", partitionsDef: new StaticPartitionsDefinition(["a", "b"]) }, () => 1)] });
+      expect((await resumeBackfill(after, { instance, backfillId: await stored(instance, before, ["a"]) })).status).toBe("COMPLETED");
+      const removed = await stored(instance, before, ["c"]);
+      await expect(resumeBackfill(after, { instance, backfillId: removed })).rejects.toThrow(/Partition key "c" is not a partition/);
+      expect(await instance.getBackfill(removed)).toMatchObject({ status: "FAILED", error: expect.stringMatching(/"c"/) });
+    });
+
+    it("test_raise_error_on_asset_backfill_partitions_defs_changes: a time partition no longer defined", async () => {
+      const instance = Instance.ephemeral();
+      const later = asset({ name: "time_partitions_def_changes", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-02" }) }, () => 1);
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      await expect(resumeBackfill(new Definitions({ assets: [later] }), { instance, backfillId: id })).rejects.toThrow(/"2023-01-01" is not a partition.*before the first partition/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+
+    it("test_raise_error_on_partitions_defs_removed: an asset partitioned when stored, unpartitioned now", async () => {
+      const instance = Instance.ephemeral();
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      const unpartitioned = asset({ name: "time_partitions_def_changes" }, () => 1);
+      await expect(resumeBackfill(new Definitions({ assets: [unpartitioned] }), { instance, backfillId: id })).rejects.toThrow(/"time_partitions_def_changes" are not partitioned alike now/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+
+    it("test_error_code_location: an asset of the backfill no longer defined", async () => {
+      const instance = Instance.ephemeral();
+      const id = await stored(instance, new Definitions({ assets: [daily] }), ["2023-01-01"]);
+      const other = asset({ name: "other", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-01" }) }, () => 1);
+      await expect(resumeBackfill(new Definitions({ assets: [other] }), { instance, backfillId: id })).rejects.toThrow(/Asset "time_partitions_def_changes" in backfill .* is not defined/);
+      expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
   });
 });

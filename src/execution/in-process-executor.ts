@@ -88,6 +88,10 @@ export async function executeInProcess(
         state[index] = 1;
         running++;
         void stepRunner(run, steps[index] as PlanStep).then(async (outcome: StepOutcome) => {
+          // A step after this one may read the instance (statuses, latest materializations), as in the reference,
+          // where a step's events are stored as they happen: store this step's before any downstream starts. A
+          // write that failed is kept by the writer and rethrown by the run's final flush.
+          if ((steps[index] as PlanStep).downstream.length > 0) await run.writer.flush().catch(() => undefined);
           await betweenSteps().catch(() => undefined);
           running--;
           if (outcome.status === "success") state[index] = SUCCEEDED;

@@ -405,3 +405,17 @@ describe("result.assetValue", () => {
     expect(result.assetValue(sales, { partitionKey: "us" })).toBe(2);
   });
 });
+
+describe("what a step sees of the steps before it in the same run", () => {
+  it("finds their materializations stored in the instance", async () => {
+    const instance = Instance.ephemeral();
+    const up = asset("up", () => 1);
+    let seen: unknown;
+    const down = asset({ name: "down", deps: [up] }, async (ctx) => {
+      seen = (await ctx.instance.getLatestMaterializationEvent("up"))?.runId;
+      return 2;
+    });
+    const result = await materialize([up, down], { instance });
+    expect(seen).toBe(result.runId);
+  });
+});

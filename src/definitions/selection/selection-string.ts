@@ -145,9 +145,11 @@ class Printer {
     if (all) return { text: `not ${this.#operand(right, UNARY)}`, level: UNARY };
     const difference = `${this.#operand(left, UNARY)} and not ${this.#operand(right, UNARY)}`;
     if (this.#includeSources || materializableOnly(left)) return { text: difference, level: AND };
-    if (left.type === "keys" && right.type === "keys") {
-      const removed = new Set(right.keys.map(String));
-      return this.#any(left.keys.filter((key) => !removed.has(key.toString())).map((key) => `key:${quote(key.toString())}`));
+    const leftKeys = explicitKeys(left);
+    const rightKeys = explicitKeys(right);
+    if (leftKeys && rightKeys) {
+      const removed = new Set(rightKeys);
+      return this.#any(leftKeys.filter((key) => !removed.has(key)).map((key) => `key:${quote(key)}`));
     }
     if (materializableOnly(right)) {
       // External assets of the left side are never in the right side, so they all stay.
@@ -157,6 +159,34 @@ class Printer {
       "A difference of two selections that may both hold external assets has no string form for fromString's default includeSources: false, " +
         "whose `not` ranges over materializable assets only. Write it with toSelectionString({ includeSources: true }) and parse it with fromString(text, { includeSources: true }).",
     );
+  }
+}
+
+/**
+ * The keys (`a/b`) a selection of named assets resolves to whatever the graph — named keys combined by
+ * `or`, `and` and `minus` — or undefined. Named keys select external assets too, which `not` in the
+ * default grammar cannot, so their differences are printed as the remaining keys.
+ */
+function explicitKeys(node: SelectionNode): string[] | undefined {
+  switch (node.type) {
+    case "keys":
+      return [...new Set(node.keys.map(String))];
+    case "or":
+    case "and": {
+      const sets = node.operands.map(explicitKeys);
+      if (sets.some((set) => set === undefined)) return undefined;
+      const [first = [], ...rest] = sets as string[][];
+      if (node.type === "or") return [...new Set([first, ...rest].flat())];
+      return first.filter((key) => rest.every((set) => set.includes(key)));
+    }
+    case "minus": {
+      const left = explicitKeys(node.left);
+      const right = explicitKeys(node.right);
+      if (!left || !right) return undefined;
+      return left.filter((key) => !right.includes(key));
+    }
+    default:
+      return undefined;
   }
 }
 

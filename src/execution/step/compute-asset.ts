@@ -16,6 +16,8 @@ export interface ProducedOutput {
   value: unknown;
   hasValue: boolean;
   metadata: MetadataMap;
+  /** Metadata added for single partitions (ctx.addAssetMetadata with a partitionKey), by partition key. */
+  partitionMetadata: ReadonlyMap<string, MetadataMap>;
   tags: Tags;
   dataVersion: string | undefined;
 }
@@ -59,7 +61,8 @@ export async function computeAsset(
       key,
       value,
       hasValue,
-      metadata: coerceMetadata({ ...(ctx.outputMetadata.get(outputName) ?? {}), ...(result?.metadata ?? {}) }),
+      metadata: coerceMetadata({ ...ctx.outputMetadata.get(outputName), ...ctx.assetMetadata.get(key.toString()), ...result?.metadata }),
+      partitionMetadata: new Map([...(ctx.partitionMetadata.get(key.toString()) ?? [])].map(([partition, raw]) => [partition, coerceMetadata(raw)])),
       tags: result?.tags ?? {},
       dataVersion: result?.dataVersion,
     };

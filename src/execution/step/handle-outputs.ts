@@ -36,7 +36,8 @@ export async function handleOutputs(
     run.dataVersions.set(output.node, dataVersion);
     const tags: Record<string, string> = { ...output.tags, ...provenanceTags(dataVersion, codeVersion, inputVersions) };
     for (const [partition, value] of perPartition) {
-      let metadata: MetadataMap = output.metadata;
+      const ofPartition = partition === undefined ? undefined : output.partitionMetadata.get(partition);
+      let metadata: MetadataMap = ofPartition ? { ...output.metadata, ...ofPartition } : output.metadata;
       if (output.hasValue) {
         const failure = runTypeCheck(definition.type as never, value);
         if (failure !== undefined) throw new OutputTypeCheckError(output.key.toString(), failure);

@@ -1,6 +1,6 @@
 // The context a compute is called with (AssetExecutionContext): the run, the step's assets and partitions,
 // resources and config, as seen by one attempt of the step.
-import { InvalidDefinitionError, coerceMetadata, type AssetKey, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
+import { AssetKey, InvalidDefinitionError, coerceMetadata, type AssetKeyLike, type MetadataMap, type RawMetadata, type Tags } from "../../core/index.js";
 import { provenanceOf, type DataProvenance } from "../../versioning/index.js";
 import type { AssetExecutionContext, IOLogger, PipesClient, SelectedAssetCheckKey } from "../../definitions/index.js";
 import type { CheckNode } from "../../graph/index.js";
@@ -31,6 +31,9 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
   }
 
   readonly outputMetadata = new Map<string, Record<string, unknown>>();
+  /** Metadata added with addAssetMetadata, by asset key (`a/b`): for every partition, and for one. */
+  readonly assetMetadata = new Map<string, Record<string, unknown>>();
+  readonly partitionMetadata = new Map<string, Map<string, Record<string, unknown>>>();
   constructor(
     readonly run: RunState,
     readonly step: PlanStep,
@@ -147,9 +150,63 @@ export class StepContext implements AssetExecutionContext<unknown, Readonly<Reco
     if (this.step.kind === "check") return this.step.check.spec.metadata;
     return this.run.graph.specs[assetNodesOf(this.step)[0] as number]?.metadata ?? coerceMetadata(undefined);
   }
-  addOutputMetadata(metadata: RawMetadata, outputName = "result"): void {
-    const current = this.outputMetadata.get(outputName) ?? {};
-    this.outputMetadata.set(outputName, { ...current, ...metadata });
+  addOutputMetadata(metadata: RawMetadata, outputName?: string): void {
+    const step = this.#materializingStep("addOutputMetadata");
+    const names = this.selectedOutputNames;
+    if (outputName === undefined) {
+      if (step.definition.outputs.length > 1) {
+        throw new InvalidDefinitionError(
+          `ctx.addOutputMetadata was called without an output name in multi-asset "${step.definition.op.name}", which has several outputs (${names.join(", ")}); pass the output name`,
+        );
+      }
+      outputName = names[0] as string;
+    } else if (!names.includes(outputName)) {
+      throw new InvalidDefinitionError(`ctx.addOutputMetadata names output "${outputName}", which step "${step.key}" does not produce (its outputs: ${names.join(", ")})`);
+    }
+    this.outputMetadata.set(outputName, { ...this.outputMetadata.get(outputName), ...metadata });
+  }
+  addAssetMetadata(metadata: RawMetadata, options: { assetKey?: AssetKeyLike; partitionKey?: string } = {}): void {
+    const step = this.#materializingStep("addAssetMetadata");
+    const selected = this.selectedAssetKeys.map(String);
+    let key: string;
+    if (options.assetKey === undefined) {
+      if (step.definition.keys.length > 1) {
+        throw new InvalidDefinitionError(
+          `ctx.addAssetMetadata was called without an asset key in multi-asset "${step.definition.op.name}" (assets: ${selected.join(", ")}); pass { assetKey }`,
+        );
+      }
+      key = selected[0] as string;
+    } else {
+      key = AssetKey.from(options.assetKey).toString();
+      if (!selected.includes(key)) {
+        throw new InvalidDefinitionError(`ctx.addAssetMetadata names asset "${key}", which step "${step.key}" does not materialize (its assets: ${selected.join(", ")})`);
+      }
+    }
+    const partition = options.partitionKey;
+    if (partition === undefined) {
+      this.assetMetadata.set(key, { ...this.assetMetadata.get(key), ...metadata });
+      return;
+    }
+    if (!this.hasPartitionKey) {
+      throw new InvalidDefinitionError(`ctx.addAssetMetadata names partition "${partition}" of asset "${key}", which is not partitioned; leave out partitionKey`);
+    }
+    if (!this.partitionKeys.includes(partition)) {
+      const { start, end } = this.partitionKeyRange;
+      throw new InvalidDefinitionError(
+        `ctx.addAssetMetadata names partition "${partition}" of asset "${key}", which step "${step.key}" does not materialize (its partitions: ${start === end ? start : `${start}...${end}`})`,
+      );
+    }
+    const byPartition = this.partitionMetadata.get(key) ?? new Map<string, Record<string, unknown>>();
+    byPartition.set(partition, { ...byPartition.get(partition), ...metadata });
+    this.partitionMetadata.set(key, byPartition);
+  }
+  // Metadata attaches to materializations, which a check step does not make.
+  #materializingStep(method: string): Exclude<PlanStep, { kind: "check" }> {
+    const step = this.step;
+    if (step.kind === "check") {
+      throw new InvalidDefinitionError(`ctx.${method} was called in check "${step.check.spec.name}", which materializes no asset; put metadata on the AssetCheckResult`);
+    }
+    return step;
   }
 }
 

@@ -31,6 +31,8 @@ import { resolveMask, resolveNodeSet, type ResolveOptions } from "./resolve-sele
 
 export type { AssetCheckKeyLike, AssetSelectionTarget, CoercibleToAssetSelection };
 
+let warnedSources = false;
+
 /** Options for the `AssetSelection` constructors that can take in external assets. */
 export interface IncludeSourcesOptions {
   /** Whether external assets (AssetSpecs in Definitions, or undeclared dependencies) are selected too. @default false */
@@ -193,8 +195,15 @@ export class AssetSelection implements SelectionExpression {
     return new AssetSelection({ type: "roots", child: this.node });
   }
 
-  /** @deprecated The reference's older name of {@link AssetSelection.roots}; use that. */
+  /** @deprecated The reference's older name of {@link AssetSelection.roots}; use that. Warns once per process, as the reference warns. */
   sources(): AssetSelection {
+    if (!warnedSources) {
+      warnedSources = true;
+      process.emitWarning("AssetSelection.sources() is deprecated: use roots(), which selects the same assets.", {
+        type: "DeprecationWarning",
+        code: "TESSERA_SELECTION_SOURCES",
+      });
+    }
     return this.roots();
   }
 
@@ -296,7 +305,7 @@ export class AssetSelection implements SelectionExpression {
    * The selected asset checks. As in the reference, selecting assets selects their checks; check
    * selections (`checks()`, `checksForAssets()`, `allAssetChecks()`) select checks alone, and `or`,
    * `and` and `minus` combine the checks of their operands. A named check that does not exist throws
-   * an UnknownAssetCheckError.
+   * an UnknownAssetCheckError, or is left out with `allowMissing`.
    */
   resolveChecks(scope: SelectionScope, options: ResolveOptions = {}): { assetKey: AssetKey; name: string }[] {
     const graph = graphOf(scope);
@@ -402,12 +411,15 @@ function checksOf(node: SelectionNode, graph: AssetGraph, options: ResolveOption
     case "allChecks":
       return new Set(graph.checks.map((c) => c.index));
     case "checkKeys": {
-      const missing = node.checks.filter((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`) === undefined);
-      if (missing.length > 0) throw new UnknownAssetCheckError(missing.map((c) => `${c.assetKey.toString()}:${c.name}`));
-      return new Set(node.checks.map((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`) as number));
+      const indices = node.checks.map((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`));
+      const missing = node.checks.filter((_c, i) => indices[i] === undefined);
+      if (missing.length > 0 && !options.allowMissing) throw new UnknownAssetCheckError(missing.map((c) => `${c.assetKey.toString()}:${c.name}`));
+      return new Set(indices.filter((i): i is number => i !== undefined));
     }
-    case "checksForAssets":
-      return new Set(node.keys.flatMap((k) => graph.checksOf(graph.require(k, "AssetSelection.checksForAssets"))));
+    case "checksForAssets": {
+      const assets = options.allowMissing ? node.keys.filter((k) => graph.has(k)) : node.keys;
+      return new Set(assets.flatMap((k) => graph.checksOf(graph.require(k, "AssetSelection.checksForAssets"))));
+    }
     case "or": {
       const out = new Set<number>();
       for (const operand of node.operands) for (const c of checksOf(operand, graph, options)) out.add(c);

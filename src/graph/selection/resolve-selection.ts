@@ -24,6 +24,12 @@ export interface ResolveOptions {
    * throws a SelectionNeedsInstanceError.
    */
   assetHealth?: ReadonlyMap<string, AssetHealthStatus>;
+  /**
+   * Whether explicitly named assets and checks that the definitions do not hold are left out instead
+   * of refused (the reference's `allow_missing`), for selections written against other definitions.
+   * @default false
+   */
+  allowMissing?: boolean;
 }
 
 /** The graph nodes that `node` selects. Unknown explicit keys throw UnknownAssetError. `policy` is for tests. */
@@ -55,8 +61,11 @@ class Resolver {
     switch (node.type) {
       case "all":
         return node.includeSources ? NodeSet.full(n) : index.materializableSet;
-      case "keys":
-        return NodeSet.fromUnsorted(n, Int32Array.from(node.keys, (key) => graph.require(key)), policy);
+      case "keys": {
+        if (!this.#options.allowMissing) return NodeSet.fromUnsorted(n, Int32Array.from(node.keys, (key) => graph.require(key)), policy);
+        const known = node.keys.map((key) => graph.indexOf(key)).filter((i): i is number => i !== undefined);
+        return NodeSet.fromUnsorted(n, Int32Array.from(known), policy);
+      }
       case "keyWildcard": {
         const star = node.pattern.indexOf("*");
         if (star < 0) {
