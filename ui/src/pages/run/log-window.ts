@@ -6,15 +6,13 @@ const BAND = 8;
 export interface Range {
   start: number;
   end: number;
-  /** The most rows a range holds at this height: row i is drawn by element i % slots (see the rows' keys). */
-  slots: number;
 }
 
 /** The rows to render for a scroll position: the screen's rows and BAND beyond each edge. */
 export function rangeAt(scrollTop: number, height: number, count: number): Range {
   const first = Math.floor(scrollTop / ROW_HEIGHT);
   const last = Math.ceil((scrollTop + height) / ROW_HEIGHT);
-  return { start: Math.max(0, first - BAND), end: Math.min(count, last + BAND), slots: Math.ceil(height / ROW_HEIGHT) + 1 + 2 * BAND };
+  return { start: Math.max(0, first - BAND), end: Math.min(count, last + BAND) };
 }
 
 /** Whether the rows of `range` still cover the screen at this scroll position. */
