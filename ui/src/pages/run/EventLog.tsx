@@ -6,7 +6,7 @@
 import { memo, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { keyString, type AssetKeyData } from "../../api.js";
-import { ROW_HEIGHT, covers, rangeAt, type Range } from "./log-window.js";
+import { ROW_HEIGHT, covers, rangeAfterScroll, rangeAt, type Range } from "./log-window.js";
 
 export interface LogEvent {
   eventType: string;
@@ -55,8 +55,8 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
     height.current = element.clientHeight;
     const update = (sync: boolean) => {
       const top = element.scrollTop;
-      if (covers(rangeRef.current, top, height.current, length.current)) return;
-      const next = rangeAt(top, height.current, length.current);
+      const next = rangeAfterScroll(rangeRef.current, top, height.current, length.current);
+      if (!next) return;
       // Rendered before this frame is painted: a scroll event runs in the frame's rendering steps, and an update left to
       // React's scheduler would show the band's edge (empty) for a frame.
       if (sync) flushSync(() => setRange(next));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROW_HEIGHT, covers, rangeAt } from "./log-window.js";
+import { ROW_HEIGHT, covers, rangeAfterScroll, rangeAt } from "./log-window.js";
 
 describe("run log window", () => {
   const height = 320;
@@ -34,5 +34,16 @@ describe("run log window", () => {
     expect(sizes.size).toBe(1);
     const near = rangeAt(0, height, count);
     expect(near.end - near.start).toBeLessThanOrEqual([...sizes][0] as number);
+  });
+
+  it("renders nothing for a scroll within the band, the full band for a short scroll past it, a narrow one after a jump", () => {
+    const range = rangeAt(1000 * ROW_HEIGHT, height, count);
+    expect(rangeAfterScroll(range, 1004 * ROW_HEIGHT, height, count)).toBeUndefined();
+    const near = rangeAfterScroll(range, 1012 * ROW_HEIGHT, height, count);
+    expect(near).toEqual(rangeAt(1012 * ROW_HEIGHT, height, count));
+    const far = rangeAfterScroll(range, 40_000 * ROW_HEIGHT, height, count);
+    expect(far?.start).toBeLessThanOrEqual(40_000);
+    expect(far?.end).toBeGreaterThanOrEqual(40_000 + Math.ceil(height / ROW_HEIGHT));
+    expect((far?.end ?? 0) - (far?.start ?? 0)).toBeLessThan((near?.end ?? 0) - (near?.start ?? 0));
   });
 });
