@@ -28,7 +28,9 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   });
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
-  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  // PROFILE_INVALIDATIONS: which nodes are invalidated for paint, layout and style each frame, and why.
+  const categories = `devtools.timeline,disabled-by-default-devtools.timeline${process.env.PROFILE_INVALIDATIONS ? ",disabled-by-default-devtools.timeline.invalidationTracking" : ""}`;
+  await cdp.send("Tracing.start", { categories, transferMode: "ReportEvents" });
   await cdp.send("Profiler.start");
   await action();
   const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
@@ -63,6 +65,17 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   console.log(`style: mean ${mean(styles.map((e) => e.args?.elementCount ?? 0)).toFixed(0)} elements`);
   const paints = events.filter((e) => e.name === "Paint" && e.ph === "X").slice(0, 12);
   console.log(`paints: ${paints.map((e) => `${((e.dur ?? 0) / 1000).toFixed(1)}ms[${(e.args?.data?.clip ?? []).join(",")}]`).join(" ")}`);
+  if (process.env.PROFILE_INVALIDATIONS) {
+    const reasons = new Map<string, number>();
+    for (const e of events) {
+      if (!e.name.endsWith("InvalidationTracking")) continue;
+      const data = (e.args as { data?: { nodeName?: string; reason?: string; invalidationSet?: unknown } } | undefined)?.data;
+      const key = `${e.name.replace("InvalidationTracking", "")} ${data?.nodeName ?? "?"}: ${data?.reason ?? ""}`;
+      reasons.set(key, (reasons.get(key) ?? 0) + 1);
+    }
+    console.log("invalidations (kind node: reason, count):");
+    for (const [key, n] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${String(n).padStart(6)}  ${key}`);
+  }
   console.log("trace events by total ms (nested events counted in their parents too):");
   for (const [name, { total, count }] of [...byName].sort((a, b) => b[1].total - a[1].total).slice(0, 25)) console.log(`  ${total.toFixed(1).padStart(8)} ms  ${String(count).padStart(5)}×  ${name}`);
   const self = new Map<string, number>();
@@ -117,6 +130,8 @@ try {
         await page.locator(".log-scroll").evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
         await page.locator(".log-scroll").screenshot({ path: `${process.env.PROFILE_SHOT}/log.png` });
       }
+      // A style sheet to try before changing the source (e.g. PROFILE_CSS='.log-row { contain: none }').
+      if (process.env.PROFILE_CSS) await page.addStyleTag({ content: process.env.PROFILE_CSS });
       if (process.env.PROFILE_HIDE) await page.evaluate((selector) => document.querySelectorAll(selector).forEach((e) => ((e as HTMLElement).style.display = "none")), process.env.PROFILE_HIDE);
       if (!process.env.PROFILE_NOWARM) await page.evaluate(SCROLL);
       await traced(page, async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Instance, type TesseraEvent } from "@tessera/core";
 import { launchChromium } from "../support/browser.js";
 import { startDevProcess, type DevProcess } from "../support/dev-process.js";
 
@@ -137,6 +138,34 @@ describe("runs", () => {
     await logs.getByRole("radio", { name: "stderr" }).check();
     await expect.poll(() => logs.getByLabel(/^stderr of .*source_rows/).textContent(), { timeout: 15_000 }).toContain("the source is slow today");
     await shot("run-compute-logs.png");
+  });
+
+  it("keeps a long log's rows in reading order wherever it is scrolled, each with its row index and its event", { timeout: 120_000 }, async () => {
+    const instance = Instance.fromHome({ home });
+    const stepKey = "source_rows";
+    const { runId } = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: [stepKey], runConfig: {}, tags: {} });
+    const events: TesseraEvent[] = [{ runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: [stepKey] } as TesseraEvent];
+    for (let i = 0; i < 3000; i++) events.push({ runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: `line ${i + 1}` });
+    events.push({ runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." });
+    await instance.storeEvents(events);
+    await instance.close();
+    await page.goto(`${dev.url}/#/runs/${runId}`);
+    await page.getByRole("status", { name: "Events shown" }).filter({ hasText: "3002 events" }).waitFor({ timeout: 30_000 });
+    const log = page.getByRole("table", { name: "Event log" });
+    // Row index r (the header is 1) is event r - 2, whose message is "line r - 2" for the log lines.
+    const rowsInOrder = () =>
+      log.evaluate((table) =>
+        [...table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="row"]')].map((row) => [Number(row.getAttribute("aria-rowindex")), row.lastElementChild?.textContent ?? ""] as const),
+      );
+    // A short scroll (within and past the band), then jumps across the log, as a dragged scrollbar makes them.
+    for (const fraction of [0.5, 0.505, 0.52, 0.1, 0.9, 0.3]) {
+      await page.locator(".log-scroll").evaluate((element, f) => (element.scrollTop = element.scrollHeight * f), fraction);
+      const middle = Math.round(3002 * fraction);
+      await expect.poll(async () => (await rowsInOrder()).some(([index]) => index === middle)).toBe(true);
+      const rows = await rowsInOrder();
+      expect(rows.map(([index]) => index)).toEqual(rows.map((_, i) => (rows[0]?.[0] ?? 0) + i));
+      for (const [index, message] of rows) if (index >= 3 && index <= 3002) expect(message).toBe(`line ${index - 2}`);
+    }
   });
 
   it("says at once that a live run's view is disconnected when the server goes away", { timeout: 60_000 }, async () => {

@@ -1,11 +1,12 @@
 // The run page's structured log: only the rows in view (and a band beyond) are in the page, so a run of 100,000 events
-// scrolls like one of ten. Every row has the same height, so where a row goes is arithmetic (nothing is measured), and
-// each row is placed on its own (absolutely, its layout and paint contained): a scroll lays out and paints only the rows
-// it brings in, never the whole list, and a scroll within the band renders nothing at all.
+// scrolls like one of ten. Every row has the same height, so where a row goes is arithmetic (nothing is measured). The
+// rows of the window sit in order in one block moved by a transform, each with its layout and paint contained; a scroll
+// within the band renders nothing, and one past it changes the rows' text and the block's transform: no element is
+// created, removed or moved (the DOM order stays the reading order).
 import { memo, useLayoutEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { keyString, type AssetKeyData } from "../../api.js";
-import { ROW_HEIGHT, covers, rangeAt, type Range } from "./log-window.js";
+import { ROW_HEIGHT, covers, rangeAfterScroll, rangeAt, type Range } from "./log-window.js";
 
 export interface LogEvent {
   eventType: string;
@@ -20,7 +21,7 @@ const time = (timestamp: number) => new Date(timestamp).toISOString().slice(11, 
 
 const Row = memo(function Row({ event, index }: { event: LogEvent; index: number }) {
   return (
-    <div role="row" aria-rowindex={index + 2} className={event.level === "ERROR" ? "log-row log-error" : "log-row"} style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}>
+    <div role="row" aria-rowindex={index + 2} className={event.level === "ERROR" ? "log-row log-error" : "log-row"}>
       <span role="cell">{time(event.timestamp)}</span>
       <span role="cell">{event.stepKey ?? ""}</span>
       <span role="cell">{event.eventType}</span>
@@ -41,7 +42,7 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
   const follows = useRef(true);
   // The scroller's height, kept by a ResizeObserver so that a scroll reads no layout.
   const height = useRef(0);
-  const [range, setRange] = useState<Range>({ start: 0, end: 0, slots: 1 });
+  const [range, setRange] = useState<Range>({ start: 0, end: 0 });
   const rangeRef = useRef(range);
   rangeRef.current = range;
   const length = useRef(events.length);
@@ -54,8 +55,8 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
     height.current = element.clientHeight;
     const update = (sync: boolean) => {
       const top = element.scrollTop;
-      if (covers(rangeRef.current, top, height.current, length.current)) return;
-      const next = rangeAt(top, height.current, length.current);
+      const next = rangeAfterScroll(rangeRef.current, top, height.current, length.current);
+      if (!next) return;
       // Rendered before this frame is painted: a scroll event runs in the frame's rendering steps, and an update left to
       // React's scheduler would show the band's edge (empty) for a frame.
       if (sync) flushSync(() => setRange(next));
@@ -90,10 +91,11 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
   }, [events, events.length, count]);
 
   const end = Math.min(range.end, events.length);
+  const start = Math.min(range.start, end);
   const rows = [];
-  // Keyed by slot, not by index: a row leaving the range hands its elements to one entering it, so a scroll changes
-  // text and a transform instead of removing and creating elements (and styling them anew).
-  for (let i = Math.min(range.start, end); i < end; i++) rows.push(<Row key={i % range.slots} event={events[i] as LogEvent} index={i} />);
+  // Keyed by place in the window, not by index: a new window reuses every element in place, so React only sets text
+  // (keyed by index, a jump would create and remove every row; keyed by index modulo the window, React would move them).
+  for (let i = start; i < end; i++) rows.push(<Row key={i - start} event={events[i] as LogEvent} index={i} />);
   return (
     <div className="log-scroll" ref={scroller}>
       <div className="event-log" role="table" aria-label="Event log" aria-rowcount={events.length + 1}>
@@ -106,7 +108,9 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
           </div>
         </div>
         <div role="rowgroup" className="event-log-body" style={{ height: events.length * ROW_HEIGHT }}>
-          {rows}
+          <div className="event-log-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
+            {rows}
+          </div>
         </div>
       </div>
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROW_HEIGHT, covers, rangeAt } from "./log-window.js";
+import { ROW_HEIGHT, covers, rangeAfterScroll, rangeAt } from "./log-window.js";
 
 describe("run log window", () => {
   const height = 320;
@@ -25,13 +25,25 @@ describe("run log window", () => {
     expect(covers(range, 900 * ROW_HEIGHT, height, count)).toBe(false);
   });
 
-  it("gives every row of any range its own slot (the rows' keys)", () => {
-    for (const top of [0, 13, 26 * 777 + 5, 26 * 99_990]) {
+  it("holds as many rows at every position away from the ends (a jump reuses every row element)", () => {
+    const sizes = new Set<number>();
+    for (const top of [26 * 100, 26 * 777 + 5, 26 * 50_000 + 13, 26 * 99_900]) {
       const range = rangeAt(top, height, count);
-      expect(range.end - range.start).toBeLessThanOrEqual(range.slots);
-      const slots = new Set<number>();
-      for (let i = range.start; i < range.end; i++) slots.add(i % range.slots);
-      expect(slots.size).toBe(range.end - range.start);
+      sizes.add(range.end - range.start);
     }
+    expect(sizes.size).toBe(1);
+    const near = rangeAt(0, height, count);
+    expect(near.end - near.start).toBeLessThanOrEqual([...sizes][0] as number);
+  });
+
+  it("renders nothing for a scroll within the band, the full band for a short scroll past it, a narrow one after a jump", () => {
+    const range = rangeAt(1000 * ROW_HEIGHT, height, count);
+    expect(rangeAfterScroll(range, 1004 * ROW_HEIGHT, height, count)).toBeUndefined();
+    const near = rangeAfterScroll(range, 1012 * ROW_HEIGHT, height, count);
+    expect(near).toEqual(rangeAt(1012 * ROW_HEIGHT, height, count));
+    const far = rangeAfterScroll(range, 40_000 * ROW_HEIGHT, height, count);
+    expect(far?.start).toBeLessThanOrEqual(40_000);
+    expect(far?.end).toBeGreaterThanOrEqual(40_000 + Math.ceil(height / ROW_HEIGHT));
+    expect((far?.end ?? 0) - (far?.start ?? 0)).toBeLessThan((near?.end ?? 0) - (near?.start ?? 0));
   });
 });

@@ -2,19 +2,32 @@
 export const ROW_HEIGHT = 26;
 /** Rows rendered beyond each edge of the screen: a scroll of fewer rows than this renders nothing. */
 const BAND = 8;
+/**
+ * The band after a jump (the screen left the rows rendered altogether, as when the scrollbar is dragged): the next
+ * frame is likely another jump, for which rows beyond the screen are work thrown away, and the first small scroll after
+ * it renders the full band.
+ */
+const JUMP_BAND = 2;
 
 export interface Range {
   start: number;
   end: number;
-  /** The most rows a range holds at this height: row i is drawn by element i % slots (see the rows' keys). */
-  slots: number;
 }
 
-/** The rows to render for a scroll position: the screen's rows and BAND beyond each edge. */
-export function rangeAt(scrollTop: number, height: number, count: number): Range {
+/** The rows to render for a scroll position: the screen's rows and `band` beyond each edge. */
+export function rangeAt(scrollTop: number, height: number, count: number, band = BAND): Range {
   const first = Math.floor(scrollTop / ROW_HEIGHT);
   const last = Math.ceil((scrollTop + height) / ROW_HEIGHT);
-  return { start: Math.max(0, first - BAND), end: Math.min(count, last + BAND), slots: Math.ceil(height / ROW_HEIGHT) + 1 + 2 * BAND };
+  return { start: Math.max(0, first - band), end: Math.min(count, last + band) };
+}
+
+/** The rows to render after a scroll from `range`: none (undefined) while they cover the screen, a narrow band after a jump. */
+export function rangeAfterScroll(range: Range, scrollTop: number, height: number, count: number): Range | undefined {
+  if (covers(range, scrollTop, height, count)) return undefined;
+  const first = Math.floor(scrollTop / ROW_HEIGHT);
+  const last = Math.ceil((scrollTop + height) / ROW_HEIGHT);
+  const jumped = first >= range.end || last <= range.start;
+  return rangeAt(scrollTop, height, count, jumped ? JUMP_BAND : BAND);
 }
 
 /** Whether the rows of `range` still cover the screen at this scroll position. */
