@@ -1,11 +1,12 @@
 // Asset-backfill cases of Dagster's daemon_tests/test_backfill.py, ported: a backfill submitted for the daemon
 // (REQUESTED) and run by resumeBackfill, as `tessera daemon`'s backfills loop does.
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { asset } from "../definitions/index.js";
 import { AssetDep } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, HourlyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 
 describe("reference cases: daemon_tests/test_backfill.py", () => {
@@ -218,5 +219,58 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
       await expect(resumeBackfill(new Definitions({ assets: [other] }), { instance, backfillId: id })).rejects.toThrow(/Asset "time_partitions_def_changes" in backfill .* is not defined/);
       expect((await instance.getBackfill(id))?.status).toBe("FAILED");
     });
+  });
+
+  it("test_asset_backfill_from_asset_graph_subset_with_static_and_time_partitions: per-asset partitions of two partitionings, 3 + 5 runs", async () => {
+    const instance = Instance.ephemeral();
+    const letters = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const foo = asset({ name: "foo", partitionsDef: letters }, () => 1);
+    const a1 = asset({ name: "a1", partitionsDef: letters, deps: [foo] }, () => 2);
+    const bar = asset({ name: "bar", partitionsDef: letters, deps: [a1] }, () => 3);
+    const daily = new DailyPartitionsDefinition({ startDate: "2023-01-01" });
+    const daily1 = asset({ name: "daily_1", partitionsDef: daily }, () => 1);
+    const daily2 = asset({ name: "daily_2", partitionsDef: daily, deps: [daily1] }, () => 2);
+    const defs = new Definitions({ assets: [foo, a1, bar, daily1, daily2] });
+    const days = daily.getPartitionKeys().slice(0, 5);
+    const queued = await submitBackfill(defs, {
+      instance,
+      partitionsByAsset: { foo: letters.getPartitionKeys(), a1: letters.getPartitionKeys(), bar: letters.getPartitionKeys(), daily_1: days, daily_2: days },
+      tags: { custom_tag_key: "custom_tag_value" },
+    });
+    expect(queued.status).toBe("REQUESTED");
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs).toHaveLength(8);
+    for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    expect(runs.filter((r) => r?.assetSelection.join() === "foo,a1,bar")).toHaveLength(3);
+    expect(runs.filter((r) => r?.assetSelection.join() === "daily_1,daily_2")).toHaveLength(5);
+  });
+
+  it("test_asset_backfill_with_run_config_simple: the backfill's run config reaches every run (4 hourly runs, then the daily one)", async () => {
+    const instance = Instance.ephemeral();
+    const seen: unknown[] = [];
+    const hourly = asset({ name: "hourly", partitionsDef: new HourlyPartitionsDefinition({ startDate: "2023-10-01-00:00" }), config: z.object({ a: z.number() }) }, (ctx) => {
+      seen.push(ctx.config);
+      return 1;
+    });
+    const daily = asset({ name: "daily", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-10-01" }), deps: [hourly], config: z.object({ b: z.string() }) }, (ctx) => {
+      seen.push(ctx.config);
+      return 2;
+    });
+    const defs = new Definitions({ assets: [hourly, daily] });
+    const runConfig = { ops: { hourly: { config: { a: 0 } }, daily: { config: { b: "b" } } } };
+    const queued = await submitBackfill(defs, {
+      instance,
+      partitionsByAsset: { hourly: ["2023-11-01-00:00", "2023-11-01-01:00", "2023-11-01-02:00", "2023-11-01-03:00"], daily: ["2023-11-01"] },
+      runConfig,
+    });
+    expect(queued.status).toBe("REQUESTED");
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs.map((r) => r?.assetSelection.join())).toEqual(["hourly", "hourly", "hourly", "hourly", "daily"]);
+    for (const run of runs) expect([run?.status, run?.runConfig]).toEqual(["SUCCESS", runConfig]);
+    expect(seen).toEqual([{ a: 0 }, { a: 0 }, { a: 0 }, { a: 0 }, { b: "b" }]);
   });
 });
