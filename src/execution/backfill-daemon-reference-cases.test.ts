@@ -6,7 +6,7 @@ import { asset } from "../definitions/index.js";
 import { AssetDep } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, HourlyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, HourlyPartitionsDefinition, MultiPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 
 describe("reference cases: daemon_tests/test_backfill.py", () => {
@@ -272,5 +272,46 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
     expect(runs.map((r) => r?.assetSelection.join())).toEqual(["hourly", "hourly", "hourly", "hourly", "daily"]);
     for (const run of runs) expect([run?.status, run?.runConfig]).toEqual(["SUCCESS", runConfig]);
     expect(seen).toEqual([{ a: 0 }, { a: 0 }, { a: 0 }, { a: 0 }, { b: "b" }]);
+  });
+
+  describe("multi-partitioned assets (days from 2023-01-01 × x, y, z)", () => {
+    const multi = new MultiPartitionsDefinition({ day: new DailyPartitionsDefinition({ startDate: "2023-01-01" }), name: new StaticPartitionsDefinition(["x", "y", "z"]) });
+
+    it("test_multi_partitioned_asset_backfill: one run per key", async () => {
+      const instance = Instance.ephemeral();
+      const multiAssetDef = asset({ name: "multi_partitioned_asset", partitionsDef: multi }, () => 1);
+      const defs = new Definitions({ assets: [multiAssetDef] });
+      const targets = multi.getPartitionKeys().slice(0, 4);
+      const queued = await submitBackfill(defs, { instance, selection: ["multi_partitioned_asset"], partitionKeys: targets, tags: { custom_tag_key: "custom_tag_value" } });
+      const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+      expect(done.status).toBe("COMPLETED");
+      const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+      expect(runs.map((r) => r?.partitionKey).sort()).toEqual([...targets].sort());
+      for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    });
+
+    it("test_multi_partitioned_asset_with_single_run_bp_backfill: a single-run policy runs one range per day, materializing exactly the keys asked for", async () => {
+      const instance = Instance.ephemeral();
+      const singleRunMulti = asset({ name: "multi_partitioned_asset_with_single_run_bp", partitionsDef: multi, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
+        Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1])),
+      );
+      const defs = new Definitions({ assets: [singleRunMulti] });
+      const targets = ["2023-01-01|x", "2023-01-02|x", "2023-01-01|z", "2023-01-01|y"];
+      const done = await launchBackfill(defs, { instance, partitionKeys: targets });
+      expect(done.status).toBe("COMPLETED");
+      // A run of one key carries it as its partition key (the reference: a range from it to itself).
+      const ranges = await Promise.all(done.runIds.map(async (id) => {
+        const run = await instance.getRunById(id);
+        const tags = run?.tags ?? {};
+        return [tags["tessera/partition_range_start"] ?? run?.partitionKey, tags["tessera/partition_range_end"] ?? run?.partitionKey];
+      }));
+      // A range of multi-partition keys is a box (each dimension from its start to its end key), so the keys go
+      // in one range per day, as the reference's ranges per primary key.
+      expect(ranges.sort()).toEqual([
+        ["2023-01-01|x", "2023-01-01|z"],
+        ["2023-01-02|x", "2023-01-02|x"],
+      ]);
+      expect([...(await instance.getMaterializedPartitions("multi_partitioned_asset_with_single_run_bp"))].sort()).toEqual([...targets].sort());
+    });
   });
 });
