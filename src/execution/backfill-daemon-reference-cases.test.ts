@@ -1,11 +1,12 @@
 // Asset-backfill cases of Dagster's daemon_tests/test_backfill.py, ported: a backfill submitted for the daemon
 // (REQUESTED) and run by resumeBackfill, as `tessera daemon`'s backfills loop does.
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { asset } from "../definitions/index.js";
 import { AssetDep } from "../definitions/index.js";
 import { Definitions } from "../code-location/index.js";
 import { Instance } from "../instance/index.js";
-import { BackfillPolicy, DailyPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
+import { BackfillPolicy, DailyPartitionsDefinition, HourlyPartitionsDefinition, MultiPartitionsDefinition, StaticPartitionMapping, StaticPartitionsDefinition, TimeWindowPartitionMapping } from "../partitions/index.js";
 import { backfillAssetStatuses, launchBackfill, resumeBackfill, submitBackfill } from "./backfill.js";
 
 describe("reference cases: daemon_tests/test_backfill.py", () => {
@@ -217,6 +218,100 @@ describe("reference cases: daemon_tests/test_backfill.py", () => {
       const other = asset({ name: "other", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-01-01" }) }, () => 1);
       await expect(resumeBackfill(new Definitions({ assets: [other] }), { instance, backfillId: id })).rejects.toThrow(/Asset "time_partitions_def_changes" in backfill .* is not defined/);
       expect((await instance.getBackfill(id))?.status).toBe("FAILED");
+    });
+  });
+
+  it("test_asset_backfill_from_asset_graph_subset_with_static_and_time_partitions: per-asset partitions of two partitionings, 3 + 5 runs", async () => {
+    const instance = Instance.ephemeral();
+    const letters = new StaticPartitionsDefinition(["x", "y", "z"]);
+    const foo = asset({ name: "foo", partitionsDef: letters }, () => 1);
+    const a1 = asset({ name: "a1", partitionsDef: letters, deps: [foo] }, () => 2);
+    const bar = asset({ name: "bar", partitionsDef: letters, deps: [a1] }, () => 3);
+    const daily = new DailyPartitionsDefinition({ startDate: "2023-01-01" });
+    const daily1 = asset({ name: "daily_1", partitionsDef: daily }, () => 1);
+    const daily2 = asset({ name: "daily_2", partitionsDef: daily, deps: [daily1] }, () => 2);
+    const defs = new Definitions({ assets: [foo, a1, bar, daily1, daily2] });
+    const days = daily.getPartitionKeys().slice(0, 5);
+    const queued = await submitBackfill(defs, {
+      instance,
+      partitionsByAsset: { foo: letters.getPartitionKeys(), a1: letters.getPartitionKeys(), bar: letters.getPartitionKeys(), daily_1: days, daily_2: days },
+      tags: { custom_tag_key: "custom_tag_value" },
+    });
+    expect(queued.status).toBe("REQUESTED");
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs).toHaveLength(8);
+    for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    expect(runs.filter((r) => r?.assetSelection.join() === "foo,a1,bar")).toHaveLength(3);
+    expect(runs.filter((r) => r?.assetSelection.join() === "daily_1,daily_2")).toHaveLength(5);
+  });
+
+  it("test_asset_backfill_with_run_config_simple: the backfill's run config reaches every run (4 hourly runs, then the daily one)", async () => {
+    const instance = Instance.ephemeral();
+    const seen: unknown[] = [];
+    const hourly = asset({ name: "hourly", partitionsDef: new HourlyPartitionsDefinition({ startDate: "2023-10-01-00:00" }), config: z.object({ a: z.number() }) }, (ctx) => {
+      seen.push(ctx.config);
+      return 1;
+    });
+    const daily = asset({ name: "daily", partitionsDef: new DailyPartitionsDefinition({ startDate: "2023-10-01" }), deps: [hourly], config: z.object({ b: z.string() }) }, (ctx) => {
+      seen.push(ctx.config);
+      return 2;
+    });
+    const defs = new Definitions({ assets: [hourly, daily] });
+    const runConfig = { ops: { hourly: { config: { a: 0 } }, daily: { config: { b: "b" } } } };
+    const queued = await submitBackfill(defs, {
+      instance,
+      partitionsByAsset: { hourly: ["2023-11-01-00:00", "2023-11-01-01:00", "2023-11-01-02:00", "2023-11-01-03:00"], daily: ["2023-11-01"] },
+      runConfig,
+    });
+    expect(queued.status).toBe("REQUESTED");
+    const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+    expect(done.status).toBe("COMPLETED");
+    const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+    expect(runs.map((r) => r?.assetSelection.join())).toEqual(["hourly", "hourly", "hourly", "hourly", "daily"]);
+    for (const run of runs) expect([run?.status, run?.runConfig]).toEqual(["SUCCESS", runConfig]);
+    expect(seen).toEqual([{ a: 0 }, { a: 0 }, { a: 0 }, { a: 0 }, { b: "b" }]);
+  });
+
+  describe("multi-partitioned assets (days from 2023-01-01 × x, y, z)", () => {
+    const multi = new MultiPartitionsDefinition({ day: new DailyPartitionsDefinition({ startDate: "2023-01-01" }), name: new StaticPartitionsDefinition(["x", "y", "z"]) });
+
+    it("test_multi_partitioned_asset_backfill: one run per key", async () => {
+      const instance = Instance.ephemeral();
+      const multiAssetDef = asset({ name: "multi_partitioned_asset", partitionsDef: multi }, () => 1);
+      const defs = new Definitions({ assets: [multiAssetDef] });
+      const targets = multi.getPartitionKeys().slice(0, 4);
+      const queued = await submitBackfill(defs, { instance, selection: ["multi_partitioned_asset"], partitionKeys: targets, tags: { custom_tag_key: "custom_tag_value" } });
+      const done = await resumeBackfill(defs, { instance, backfillId: queued.backfillId });
+      expect(done.status).toBe("COMPLETED");
+      const runs = await Promise.all(done.runIds.map(async (id) => instance.getRunById(id)));
+      expect(runs.map((r) => r?.partitionKey).sort()).toEqual([...targets].sort());
+      for (const run of runs) expect(run?.tags).toMatchObject({ "tessera/backfill": queued.backfillId, custom_tag_key: "custom_tag_value" });
+    });
+
+    it("test_multi_partitioned_asset_with_single_run_bp_backfill: a single-run policy runs one range per day, materializing exactly the keys asked for", async () => {
+      const instance = Instance.ephemeral();
+      const singleRunMulti = asset({ name: "multi_partitioned_asset_with_single_run_bp", partitionsDef: multi, backfillPolicy: BackfillPolicy.singleRun() }, (ctx) =>
+        Object.fromEntries(ctx.partitionKeys.map((k) => [k, 1])),
+      );
+      const defs = new Definitions({ assets: [singleRunMulti] });
+      const targets = ["2023-01-01|x", "2023-01-02|x", "2023-01-01|z", "2023-01-01|y"];
+      const done = await launchBackfill(defs, { instance, partitionKeys: targets });
+      expect(done.status).toBe("COMPLETED");
+      // A run of one key carries it as its partition key (the reference: a range from it to itself).
+      const ranges = await Promise.all(done.runIds.map(async (id) => {
+        const run = await instance.getRunById(id);
+        const tags = run?.tags ?? {};
+        return [tags["tessera/partition_range_start"] ?? run?.partitionKey, tags["tessera/partition_range_end"] ?? run?.partitionKey];
+      }));
+      // A range of multi-partition keys is a box (each dimension from its start to its end key), so the keys go
+      // in one range per day, as the reference's ranges per primary key.
+      expect(ranges.sort()).toEqual([
+        ["2023-01-01|x", "2023-01-01|z"],
+        ["2023-01-02|x", "2023-01-02|x"],
+      ]);
+      expect([...(await instance.getMaterializedPartitions("multi_partitioned_asset_with_single_run_bp"))].sort()).toEqual([...targets].sort());
     });
   });
 });

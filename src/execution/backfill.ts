@@ -10,6 +10,7 @@ import type { Instance } from "../instance/index.js";
 import {
   DynamicPartitionsSnapshot,
   IdentityPartitionMapping,
+  MultiPartitionsDefinition,
   PartitionKeyRange,
   TimeWindowPartitionMapping,
   TimeWindowPartitionsDefinition,
@@ -794,7 +795,7 @@ function groupRuns(
     }
     for (const [signature, sameKeys] of bySignature) {
       const nodes = signature.split(",").map(Number);
-      for (const chunk of chunksOf(sameKeys, policy.maxPartitionsPerRun ?? Infinity, position)) runs.push({ nodes, keys: chunk });
+      for (const chunk of chunksOf(sameKeys, policy.maxPartitionsPerRun ?? Infinity, position, boxKeyOf(def))) runs.push({ nodes, keys: chunk });
     }
   }
   return runs;
@@ -843,14 +844,25 @@ function partitionPositions(def: PartitionsDefinition, loading: Loading): (key: 
   };
 }
 
-/** Chunks of at most `max` partitions, each a contiguous range of the definition, in order. */
-function chunksOf(keys: readonly string[], max: number, positionOf: (key: string) => number): string[][] {
+/**
+ * A run over a range of multi-partition keys takes a box (each dimension from the start's key to the end's), not
+ * the keys between them in order: a chunk stays within one key of the first dimension (the slowest in key order),
+ * so its box is exactly its keys (the reference's ranges per primary key). Other definitions: no constraint.
+ */
+function boxKeyOf(def: PartitionsDefinition): ((key: string) => string) | undefined {
+  if (!(def instanceof MultiPartitionsDefinition)) return undefined;
+  const first = (def.partitionsDefs[0] as { name: string }).name;
+  return (key) => def.getPartitionKeyFromStr(key).keysByDimension[first] as string;
+}
+
+/** Chunks of at most `max` partitions, each a contiguous range of the definition (within one box), in order. */
+function chunksOf(keys: readonly string[], max: number, positionOf: (key: string) => number, boxOf?: (key: string) => string): string[][] {
   const chunks: string[][] = [];
   let current: string[] = [];
   let last = -2;
   for (const key of keys) {
     const position = positionOf(key);
-    const contiguous = current.length > 0 && position === last + 1;
+    const contiguous = current.length > 0 && position === last + 1 && (!boxOf || boxOf(current[0] as string) === boxOf(key));
     if (current.length > 0 && (!contiguous || current.length >= max)) {
       chunks.push(current);
       current = [];

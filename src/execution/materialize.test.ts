@@ -208,6 +208,17 @@ describe("materialize()", () => {
     expect(await instance.getRuns()).toEqual([]);
   });
 
+  it("ignores config for ops of defined assets this run does not select, as the reference's asset job subsets do", async () => {
+    const seen: unknown[] = [];
+    const a = asset({ name: "a", config: z.object({ limit: z.number() }) }, (ctx) => (seen.push(ctx.config), 1));
+    const b = asset({ name: "b", config: z.object({ label: z.string() }) }, () => 2);
+    const runConfig = { ops: { a: { config: { limit: 1 } }, b: { config: { label: "x" } } } };
+    const result = await materialize([a, b], { selection: ["a"], runConfig });
+    expect(result.success).toBe(true);
+    expect(seen).toEqual([{ limit: 1 }]);
+    expect(result.run.runConfig).toEqual(runConfig);
+  });
+
   it("sets resources up once per run and tears them down in reverse order, even after a failure", async () => {
     const lifecycle: string[] = [];
     const warehouse = resource({
