@@ -103,8 +103,9 @@ export class AssetsDefinition<TOut = unknown> {
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
     this.checkSpecs = parts.checkSpecs === undefined || parts.checkSpecs.length === 0 ? NO_CHECK_SPECS : Object.freeze([...parts.checkSpecs]);
     this.executionType = parts.executionType ?? "materialize";
+    // One spec agrees with itself; the loops below are for definitions of several assets or with checks.
     const partitioned = this.specs[0]?.partitionsDef;
-    for (let i = 0; i < this.specs.length; i++) {
+    for (let i = 1; i < this.specs.length; i++) {
       const spec = this.specs[i] as AssetSpec;
       const same = spec.partitionsDef === partitioned || (spec.partitionsDef !== undefined && spec.partitionsDef.equals(partitioned));
       if (!same) {
@@ -113,7 +114,8 @@ export class AssetsDefinition<TOut = unknown> {
         );
       }
     }
-    for (const check of this.checkSpecs) {
+    for (let c = 0; c < this.checkSpecs.length; c++) {
+      const check = this.checkSpecs[c] as AssetCheckSpec;
       if (!this.specs.some((spec) => spec.key.equals(check.assetKey))) {
         throw new InvalidDefinitionError(
           `Check "${check.name}" in the checkSpecs of op "${this.op.name}" targets "${check.assetKey.toString()}", which that op does not compute; define it with assetCheck() instead`,
