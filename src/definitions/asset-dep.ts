@@ -26,7 +26,7 @@ export class AssetDep {
   readonly partitionMapping: unknown;
 
   constructor(asset: AssetRef, options: AssetDepOptions = NO_OPTIONS) {
-    this.key = refToKey(asset, "AssetDep");
+    this.key = asset instanceof AssetKey ? asset : refToKey(asset, "AssetDep");
     this.partitionMapping = options.partitionMapping;
     Object.freeze(this);
   }

@@ -207,7 +207,12 @@ function buildAsset(
       requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: opTagsOf(options.pool === undefined ? options.opTags : { ...options.opTags, "tessera/pool": options.pool }, where),
+      tags:
+        options.pool === undefined
+          ? options.opTags === undefined
+            ? NO_TAGS
+            : opTagsOf(options.opTags, where)
+          : opTagsOf({ ...options.opTags, "tessera/pool": options.pool }, where),
       description: options.description,
     },
     inputs,
@@ -245,6 +250,8 @@ function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: st
 }
 
 function resolveInput(name: string, source: AssetInputSource, where: string): AssetInputDefinition {
+  // A definition of one asset is the usual input, so it is recognised first.
+  if (source instanceof AssetsDefinition && source.specs.length === 1) return plainInput(name, (source.specs[0] as AssetSpec).key);
   if (source instanceof AssetIn) {
     return {
       name,
@@ -277,9 +284,11 @@ function plainInput(name: string, key: AssetKey): AssetInputDefinition {
 }
 
 const NO_METADATA = coerceMetadata(undefined);
+const NO_TAGS: Tags = opTagsOf(undefined, "");
 
 /** True when `keys[0..end)` holds `key`; a scan, as most assets have a handful of upstreams. */
 function holdsKey(keys: readonly { readonly key: AssetKey }[], end: number, key: AssetKey): boolean {
+  if (end === 0) return false;
   const id = key.toString();
   for (let i = 0; i < end; i++) {
     const other = (keys[i] as { readonly key: AssetKey }).key;
