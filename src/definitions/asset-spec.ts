@@ -46,6 +46,9 @@ export interface AssetSpecAttributes {
   freshnessPolicy?: FreshnessPolicy | undefined;
 }
 
+/** @internal A dependency on `spec`'s asset with no partition mapping; the same object for every caller. */
+export let plainDepOn: (spec: AssetSpec) => AssetDep;
+
 /**
  * The attributes of an asset, immutable. Pass it to Definitions to declare an external asset
  * (one that Tessera records but does not compute).
@@ -69,6 +72,13 @@ export class AssetSpec {
   readonly backfillPolicy: BackfillPolicy | undefined;
   readonly automationCondition: AutomationCondition | undefined;
   readonly freshnessPolicy: FreshnessPolicy | undefined;
+  // A dependency on this asset without a partition mapping, made when first asked for and shared by every asset
+  // that loads this one: a large code location would otherwise hold one per edge.
+  #plainDep: AssetDep | undefined;
+
+  static {
+    plainDepOn = (spec) => (spec.#plainDep ??= new AssetDep(spec.key));
+  }
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
     this.key = AssetKey.from(key);

@@ -15,7 +15,7 @@ import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { AutomationCondition } from "./automation-condition.js";
 import type { FreshnessPolicy } from "./freshness-policy.js";
-import { AssetSpec } from "./asset-spec.js";
+import { AssetSpec, plainDepOn } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
@@ -250,8 +250,6 @@ function resolveKey(options: { name?: string; key?: AssetKeyLike; keyPrefix?: st
 }
 
 function resolveInput(name: string, source: AssetInputSource, where: string): AssetInputDefinition {
-  // A definition of one asset is the usual input, so it is recognised first.
-  if (source instanceof AssetsDefinition && source.specs.length === 1) return plainInput(name, (source.specs[0] as AssetSpec).key);
   if (source instanceof AssetIn) {
     return {
       name,
@@ -314,12 +312,20 @@ export function collectInputs(
   if (ins) {
     for (const name in ins) {
       if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
-      const input = resolveInput(name, ins[name] as AssetInputSource, where);
+      const source = ins[name] as AssetInputSource;
+      // The usual input, a definition of one asset, shares that asset's plain dependency.
+      const upstream = source instanceof AssetsDefinition && source.specs.length === 1 ? (source.specs[0] as AssetSpec) : undefined;
+      const input = upstream === undefined ? resolveInput(name, source, where) : plainInput(name, upstream.key);
       if (holdsKey(inputs, n, input.key)) {
         throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
       }
       inputs[n] = input;
-      deps[n] = input.partitionMapping === undefined ? new AssetDep(input.key) : new AssetDep(input.key, { partitionMapping: input.partitionMapping });
+      deps[n] =
+        upstream !== undefined
+          ? plainDepOn(upstream)
+          : input.partitionMapping === undefined
+            ? new AssetDep(input.key)
+            : new AssetDep(input.key, { partitionMapping: input.partitionMapping });
       n++;
     }
   }
