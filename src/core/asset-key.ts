@@ -16,7 +16,8 @@ const SEGMENT = /^[A-Za-z0-9_\-.]+$/;
  * AssetKey.from("raw/orders");       // raw/orders
  */
 export class AssetKey {
-  readonly path: readonly string[];
+  // Declared, not defined: the constructor assigns it once; a defined field would be set twice per key.
+  declare readonly path: readonly string[];
   readonly #string: string;
 
   constructor(path: string | readonly string[]) {

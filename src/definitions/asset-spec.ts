@@ -58,20 +58,22 @@ export let plainDepOn: (spec: AssetSpec) => AssetDep;
  */
 export class AssetSpec {
   readonly kind = "asset_spec";
-  readonly key: AssetKey;
-  readonly deps: readonly AssetDep[];
-  readonly description: string | undefined;
-  readonly metadata: MetadataMap;
-  readonly skippable: boolean;
-  readonly groupName: string;
-  readonly codeVersion: string | undefined;
-  readonly owners: readonly string[];
-  readonly tags: Tags;
-  readonly kinds: ReadonlySet<string>;
-  readonly partitionsDef: PartitionsDefinition | undefined;
-  readonly backfillPolicy: BackfillPolicy | undefined;
-  readonly automationCondition: AutomationCondition | undefined;
-  readonly freshnessPolicy: FreshnessPolicy | undefined;
+  // Fields are declared, not defined, where the constructor assigns them: a defined field is first set to undefined,
+  // a second store per field on every instance, and large code locations build these by the ten thousand.
+  declare readonly key: AssetKey;
+  declare readonly deps: readonly AssetDep[];
+  declare readonly description: string | undefined;
+  declare readonly metadata: MetadataMap;
+  declare readonly skippable: boolean;
+  declare readonly groupName: string;
+  declare readonly codeVersion: string | undefined;
+  declare readonly owners: readonly string[];
+  declare readonly tags: Tags;
+  declare readonly kinds: ReadonlySet<string>;
+  declare readonly partitionsDef: PartitionsDefinition | undefined;
+  declare readonly backfillPolicy: BackfillPolicy | undefined;
+  declare readonly automationCondition: AutomationCondition | undefined;
+  declare readonly freshnessPolicy: FreshnessPolicy | undefined;
   // A dependency on this asset without a partition mapping, made when first asked for and shared by every asset
   // that loads this one: a large code location would otherwise hold one per edge.
   #plainDep: AssetDep | undefined;

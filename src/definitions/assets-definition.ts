@@ -70,19 +70,21 @@ export interface AssetsDefinitionParts {
  */
 export class AssetsDefinition<TOut = unknown> {
   readonly kind = "assets_definition";
-  readonly specs: readonly AssetSpec[];
-  readonly op: OpNode;
-  readonly inputs: readonly AssetInputDefinition[];
-  readonly outputs: readonly AssetOutputDefinition[];
-  readonly resourceDefs: Readonly<Record<string, unknown>>;
+  // Fields are declared, not defined, where the constructor assigns them: a defined field is first set to undefined,
+  // a second store per field on every instance, and large code locations build these by the ten thousand.
+  declare readonly specs: readonly AssetSpec[];
+  declare readonly op: OpNode;
+  declare readonly inputs: readonly AssetInputDefinition[];
+  declare readonly outputs: readonly AssetOutputDefinition[];
+  declare readonly resourceDefs: Readonly<Record<string, unknown>>;
   /** Whether a run may materialize only some of the assets (the compute reads ctx.selectedAssetKeys). */
-  readonly canSubset: boolean;
+  declare readonly canSubset: boolean;
   /** True for multi-assets: a returned object holds the values by output name. */
-  readonly returnsByOutputName: boolean;
+  declare readonly returnsByOutputName: boolean;
   /** Checks the compute evaluates along with its assets. */
-  readonly checkSpecs: readonly AssetCheckSpec[];
+  declare readonly checkSpecs: readonly AssetCheckSpec[];
   /** "observe" for observable source assets, whose compute reports data versions; "materialize" otherwise. */
-  readonly executionType: "materialize" | "observe";
+  declare readonly executionType: "materialize" | "observe";
   declare readonly __output: TOut;
   #keys: readonly AssetKey[] | undefined;
   #requiredResourceKeys: ReadonlySet<string> | undefined;
