@@ -5,6 +5,7 @@ import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { GraphBody } from "./composition.js";
 import type { AssetSpec } from "./asset-spec.js";
+import { NO_RESOURCES } from "./op-options.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
 
@@ -100,7 +101,7 @@ export class AssetsDefinition<TOut = unknown> {
     for (let i = 0; i < outputs.length; i++) Object.freeze(outputs[i]);
     this.inputs = Object.freeze(inputs as AssetInputDefinition[]);
     this.outputs = Object.freeze(outputs as AssetOutputDefinition[]);
-    this.resourceDefs = Object.freeze(parts.resourceDefs);
+    this.resourceDefs = parts.resourceDefs === NO_RESOURCES ? NO_RESOURCES : Object.freeze(parts.resourceDefs);
     this.canSubset = parts.canSubset ?? false;
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
     this.checkSpecs = parts.checkSpecs === undefined || parts.checkSpecs.length === 0 ? NO_CHECK_SPECS : Object.freeze([...parts.checkSpecs]);
