@@ -16,17 +16,25 @@ const SEGMENT = /^[A-Za-z0-9_\-.]+$/;
  * AssetKey.from("raw/orders");       // raw/orders
  */
 export class AssetKey {
-  readonly path: readonly string[];
+  // Declared, not defined: the constructor assigns it once; a defined field would be set twice per key.
+  declare readonly path: readonly string[];
   readonly #string: string;
 
   constructor(path: string | readonly string[]) {
-    const segments = typeof path === "string" ? [path] : path;
-    if (!Array.isArray(segments) || segments.length === 0) {
-      throw new InvalidAssetKeyError(path, "an asset key needs at least one segment, e.g. new AssetKey(\"orders\")");
+    if (typeof path === "string") {
+      // The common case (asset("orders", ...)), checked without a call: most segments pass the pattern, which
+      // rules out the empty segment; "." and ".." are the pattern's only other rejects.
+      if (!SEGMENT.test(path) || path === "." || path === "..") validateSegment(path, path);
+      this.path = Object.freeze([path]);
+      this.#string = path;
+    } else {
+      if (!Array.isArray(path) || path.length === 0) {
+        throw new InvalidAssetKeyError(path, "an asset key needs at least one segment, e.g. new AssetKey(\"orders\")");
+      }
+      for (let i = 0; i < path.length; i++) validateSegment(path[i], path);
+      this.path = Object.freeze(path.slice());
+      this.#string = this.path.length === 1 ? (this.path[0] as string) : this.path.join("/");
     }
-    for (let i = 0; i < segments.length; i++) validateSegment(segments[i], path);
-    this.path = Object.freeze(typeof path === "string" ? (segments as string[]) : segments.slice());
-    this.#string = this.path.length === 1 ? (this.path[0] as string) : this.path.join("/");
     Object.freeze(this);
   }
 

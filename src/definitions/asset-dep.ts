@@ -22,11 +22,12 @@ const NO_OPTIONS: AssetDepOptions = Object.freeze({});
 /** A dependency that is not loaded as an input: the upstream must be materialized first. */
 export class AssetDep {
   readonly kind = "asset_dep";
-  readonly key: AssetKey;
-  readonly partitionMapping: unknown;
+  // Declared, not defined: the constructor assigns them once (see AssetSpec).
+  declare readonly key: AssetKey;
+  declare readonly partitionMapping: unknown;
 
   constructor(asset: AssetRef, options: AssetDepOptions = NO_OPTIONS) {
-    this.key = refToKey(asset, "AssetDep");
+    this.key = asset instanceof AssetKey ? asset : refToKey(asset, "AssetDep");
     this.partitionMapping = options.partitionMapping;
     Object.freeze(this);
   }

@@ -46,6 +46,9 @@ export interface AssetSpecAttributes {
   freshnessPolicy?: FreshnessPolicy | undefined;
 }
 
+/** @internal A dependency on `spec`'s asset with no partition mapping; the same object for every caller. */
+export let plainDepOn: (spec: AssetSpec) => AssetDep;
+
 /**
  * The attributes of an asset, immutable. Pass it to Definitions to declare an external asset
  * (one that Tessera records but does not compute).
@@ -55,37 +58,51 @@ export interface AssetSpecAttributes {
  */
 export class AssetSpec {
   readonly kind = "asset_spec";
-  readonly key: AssetKey;
-  readonly deps: readonly AssetDep[];
-  readonly description: string | undefined;
-  readonly metadata: MetadataMap;
-  readonly skippable: boolean;
-  readonly groupName: string;
-  readonly codeVersion: string | undefined;
-  readonly owners: readonly string[];
-  readonly tags: Tags;
-  readonly kinds: ReadonlySet<string>;
-  readonly partitionsDef: PartitionsDefinition | undefined;
-  readonly backfillPolicy: BackfillPolicy | undefined;
-  readonly automationCondition: AutomationCondition | undefined;
-  readonly freshnessPolicy: FreshnessPolicy | undefined;
+  // Fields are declared, not defined, where the constructor assigns them: a defined field is first set to undefined,
+  // a second store per field on every instance, and large code locations build these by the ten thousand.
+  declare readonly key: AssetKey;
+  declare readonly deps: readonly AssetDep[];
+  declare readonly description: string | undefined;
+  declare readonly metadata: MetadataMap;
+  declare readonly skippable: boolean;
+  declare readonly groupName: string;
+  declare readonly codeVersion: string | undefined;
+  declare readonly owners: readonly string[];
+  declare readonly tags: Tags;
+  declare readonly kinds: ReadonlySet<string>;
+  declare readonly partitionsDef: PartitionsDefinition | undefined;
+  declare readonly backfillPolicy: BackfillPolicy | undefined;
+  declare readonly automationCondition: AutomationCondition | undefined;
+  declare readonly freshnessPolicy: FreshnessPolicy | undefined;
+  // A dependency on this asset without a partition mapping, made when first asked for and shared by every asset
+  // that loads this one: a large code location would otherwise hold one per edge.
+  #plainDep: AssetDep | undefined;
+
+  static {
+    plainDepOn = (spec) => (spec.#plainDep ??= new AssetDep(spec.key));
+  }
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
     this.key = AssetKey.from(key);
-    const where = `asset "${this.key.toString()}"`;
-    this.deps = Object.freeze(normalizeDeps(attributes.deps ?? [], where));
+    // Most attributes of most specs are absent: those are not checked, nor is the name errors use built, since a
+    // large code location runs this once per asset as cold code.
+    const own = this.key;
+    const deps = attributes.deps;
+    this.deps = deps == null ? NO_DEPS : Object.freeze(normalizeDeps(deps, own));
     this.description = attributes.description;
-    this.metadata = attributes.metadata === undefined ? NO_METADATA : coerceMetadata(attributes.metadata, `metadata of ${where}`);
+    this.metadata = attributes.metadata === undefined ? NO_METADATA : coerceMetadata(attributes.metadata, `metadata of ${nameOf(own)}`);
     this.skippable = attributes.skippable ?? false;
-    this.groupName = validateGroupName(attributes.groupName ?? DEFAULT_GROUP_NAME, where);
+    const groupName = attributes.groupName;
+    this.groupName = groupName == null || groupName === DEFAULT_GROUP_NAME ? DEFAULT_GROUP_NAME : validateGroupName(groupName, nameOf(own));
     this.codeVersion = attributes.codeVersion;
-    this.owners = Object.freeze(validateOwners(attributes.owners ?? NO_OWNERS, where));
-    this.tags = validateTags(attributes.tags, where, STRICT_KEYS);
-    this.kinds = validateKinds(attributes.kinds, where);
-    this.partitionsDef = checkPartitionsDef(attributes.partitionsDef, where);
-    this.backfillPolicy = checkBackfillPolicy(attributes.backfillPolicy, where);
-    this.automationCondition = checkAutomationCondition(attributes.automationCondition, where);
-    this.freshnessPolicy = checkFreshnessPolicy(attributes.freshnessPolicy, where);
+    this.owners = attributes.owners == null ? NO_OWNERS : Object.freeze(validateOwners(attributes.owners, nameOf(own)));
+    this.tags = attributes.tags === undefined ? NO_TAGS : validateTags(attributes.tags, nameOf(own), STRICT_KEYS);
+    this.kinds = attributes.kinds === undefined ? NO_KINDS : validateKinds(attributes.kinds, nameOf(own));
+    const { partitionsDef, backfillPolicy, automationCondition, freshnessPolicy } = attributes;
+    this.partitionsDef = partitionsDef === undefined ? undefined : checkPartitionsDef(partitionsDef, nameOf(own));
+    this.backfillPolicy = backfillPolicy === undefined ? undefined : checkBackfillPolicy(backfillPolicy, nameOf(own));
+    this.automationCondition = automationCondition === undefined ? undefined : checkAutomationCondition(automationCondition, nameOf(own));
+    this.freshnessPolicy = freshnessPolicy === undefined ? undefined : checkFreshnessPolicy(freshnessPolicy, nameOf(own));
     Object.freeze(this);
   }
 
@@ -96,7 +113,7 @@ export class AssetSpec {
       metadata: { ...this.metadata, ...(attributes.metadata ?? {}) },
       tags: { ...this.tags, ...(attributes.tags ?? {}) },
       owners: [...new Set([...this.owners, ...(attributes.owners ?? [])])],
-      deps: mergeDeps(this.deps, normalizeDeps(attributes.deps ?? [], `asset "${this.key.toString()}"`)),
+      deps: mergeDeps(this.deps, normalizeDeps(attributes.deps ?? NO_DEPS, this.key)),
       kinds: new Set([...this.kinds, ...(attributes.kinds ?? [])]),
     });
   }
@@ -148,7 +165,12 @@ export function mapAssetSpecs<T extends { kind: string }>(fn: (spec: AssetSpec) 
   });
 }
 
-function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, where: string): AssetDep[] {
+/** How errors name the spec of `key`. */
+function nameOf(key: AssetKey): string {
+  return `asset "${key.toString()}"`;
+}
+
+function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, key: AssetKey): AssetDep[] {
   // Sized exactly: specs live as long as their definitions, and a pushed array keeps spare capacity.
   const given = Array.isArray(deps) ? (deps as readonly (AssetDep | AssetRef)[]) : [...deps];
   const out: AssetDep[] = new Array(given.length);
@@ -163,7 +185,10 @@ function normalizeDeps(deps: Iterable<AssetDep | AssetRef>, where: string): Asse
     let duplicate = false;
     if (ids) duplicate = ids.has(id);
     else for (let j = 0; j < i && !duplicate; j++) duplicate = (out[j] as AssetDep).key.toString() === id;
-    if (duplicate) throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
+    if (duplicate) {
+      const where = nameOf(key);
+      throw new InvalidDefinitionError(`${where} lists dependency "${id}" twice; list each upstream once`, where);
+    }
     ids?.add(id);
   }
   return out;
@@ -183,6 +208,8 @@ function validateGroupName(name: string, where: string): string {
 }
 
 const NO_OWNERS: readonly string[] = Object.freeze([]);
+const NO_DEPS: readonly AssetDep[] = Object.freeze([]);
+const NO_TAGS: Tags = validateTags(undefined, "");
 const NO_METADATA = coerceMetadata(undefined);
 const STRICT_KEYS = Object.freeze({ strictKeys: true });
 

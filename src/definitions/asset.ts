@@ -15,7 +15,7 @@ import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { AutomationCondition } from "./automation-condition.js";
 import type { FreshnessPolicy } from "./freshness-policy.js";
-import { AssetSpec } from "./asset-spec.js";
+import { AssetSpec, plainDepOn } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
@@ -207,7 +207,12 @@ function buildAsset(
       requiredResourceKeys,
       resourceClasses,
       retryPolicy: options.retryPolicy,
-      tags: opTagsOf(options.pool === undefined ? options.opTags : { ...options.opTags, "tessera/pool": options.pool }, where),
+      tags:
+        options.pool === undefined
+          ? options.opTags === undefined
+            ? NO_TAGS
+            : opTagsOf(options.opTags, where)
+          : opTagsOf({ ...options.opTags, "tessera/pool": options.pool }, where),
       description: options.description,
     },
     inputs,
@@ -277,9 +282,11 @@ function plainInput(name: string, key: AssetKey): AssetInputDefinition {
 }
 
 const NO_METADATA = coerceMetadata(undefined);
+const NO_TAGS: Tags = opTagsOf(undefined, "");
 
 /** True when `keys[0..end)` holds `key`; a scan, as most assets have a handful of upstreams. */
 function holdsKey(keys: readonly { readonly key: AssetKey }[], end: number, key: AssetKey): boolean {
+  if (end === 0) return false;
   const id = key.toString();
   for (let i = 0; i < end; i++) {
     const other = (keys[i] as { readonly key: AssetKey }).key;
@@ -305,12 +312,20 @@ export function collectInputs(
   if (ins) {
     for (const name in ins) {
       if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
-      const input = resolveInput(name, ins[name] as AssetInputSource, where);
+      const source = ins[name] as AssetInputSource;
+      // The usual input, a definition of one asset, shares that asset's plain dependency.
+      const upstream = source instanceof AssetsDefinition && source.specs.length === 1 ? (source.specs[0] as AssetSpec) : undefined;
+      const input = upstream === undefined ? resolveInput(name, source, where) : plainInput(name, upstream.key);
       if (holdsKey(inputs, n, input.key)) {
         throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
       }
       inputs[n] = input;
-      deps[n] = input.partitionMapping === undefined ? new AssetDep(input.key) : new AssetDep(input.key, { partitionMapping: input.partitionMapping });
+      deps[n] =
+        upstream !== undefined
+          ? plainDepOn(upstream)
+          : input.partitionMapping === undefined
+            ? new AssetDep(input.key)
+            : new AssetDep(input.key, { partitionMapping: input.partitionMapping });
       n++;
     }
   }

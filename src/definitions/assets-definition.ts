@@ -5,6 +5,7 @@ import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { GraphBody } from "./composition.js";
 import type { AssetSpec } from "./asset-spec.js";
+import { NO_RESOURCES } from "./op-options.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { TypeCheck } from "./type-check.js";
 
@@ -70,19 +71,21 @@ export interface AssetsDefinitionParts {
  */
 export class AssetsDefinition<TOut = unknown> {
   readonly kind = "assets_definition";
-  readonly specs: readonly AssetSpec[];
-  readonly op: OpNode;
-  readonly inputs: readonly AssetInputDefinition[];
-  readonly outputs: readonly AssetOutputDefinition[];
-  readonly resourceDefs: Readonly<Record<string, unknown>>;
+  // Fields are declared, not defined, where the constructor assigns them: a defined field is first set to undefined,
+  // a second store per field on every instance, and large code locations build these by the ten thousand.
+  declare readonly specs: readonly AssetSpec[];
+  declare readonly op: OpNode;
+  declare readonly inputs: readonly AssetInputDefinition[];
+  declare readonly outputs: readonly AssetOutputDefinition[];
+  declare readonly resourceDefs: Readonly<Record<string, unknown>>;
   /** Whether a run may materialize only some of the assets (the compute reads ctx.selectedAssetKeys). */
-  readonly canSubset: boolean;
+  declare readonly canSubset: boolean;
   /** True for multi-assets: a returned object holds the values by output name. */
-  readonly returnsByOutputName: boolean;
+  declare readonly returnsByOutputName: boolean;
   /** Checks the compute evaluates along with its assets. */
-  readonly checkSpecs: readonly AssetCheckSpec[];
+  declare readonly checkSpecs: readonly AssetCheckSpec[];
   /** "observe" for observable source assets, whose compute reports data versions; "materialize" otherwise. */
-  readonly executionType: "materialize" | "observe";
+  declare readonly executionType: "materialize" | "observe";
   declare readonly __output: TOut;
   #keys: readonly AssetKey[] | undefined;
   #requiredResourceKeys: ReadonlySet<string> | undefined;
@@ -98,13 +101,14 @@ export class AssetsDefinition<TOut = unknown> {
     for (let i = 0; i < outputs.length; i++) Object.freeze(outputs[i]);
     this.inputs = Object.freeze(inputs as AssetInputDefinition[]);
     this.outputs = Object.freeze(outputs as AssetOutputDefinition[]);
-    this.resourceDefs = Object.freeze(parts.resourceDefs);
+    this.resourceDefs = parts.resourceDefs === NO_RESOURCES ? NO_RESOURCES : Object.freeze(parts.resourceDefs);
     this.canSubset = parts.canSubset ?? false;
     this.returnsByOutputName = parts.returnsByOutputName ?? false;
     this.checkSpecs = parts.checkSpecs === undefined || parts.checkSpecs.length === 0 ? NO_CHECK_SPECS : Object.freeze([...parts.checkSpecs]);
     this.executionType = parts.executionType ?? "materialize";
+    // One spec agrees with itself; the loops below are for definitions of several assets or with checks.
     const partitioned = this.specs[0]?.partitionsDef;
-    for (let i = 0; i < this.specs.length; i++) {
+    for (let i = 1; i < this.specs.length; i++) {
       const spec = this.specs[i] as AssetSpec;
       const same = spec.partitionsDef === partitioned || (spec.partitionsDef !== undefined && spec.partitionsDef.equals(partitioned));
       if (!same) {
@@ -113,7 +117,8 @@ export class AssetsDefinition<TOut = unknown> {
         );
       }
     }
-    for (const check of this.checkSpecs) {
+    for (let c = 0; c < this.checkSpecs.length; c++) {
+      const check = this.checkSpecs[c] as AssetCheckSpec;
       if (!this.specs.some((spec) => spec.key.equals(check.assetKey))) {
         throw new InvalidDefinitionError(
           `Check "${check.name}" in the checkSpecs of op "${this.op.name}" targets "${check.assetKey.toString()}", which that op does not compute; define it with assetCheck() instead`,

@@ -73,10 +73,19 @@ export abstract class DefinitionsData {
     const needing: number[] = [];
     for (let i = 0; i < count; i++) {
       const raw = items[i] as AssetsItem;
-      const item = raw instanceof SourceAsset ? raw.toAssetsItem() : raw;
+      // An asset definition, the usual item, is told apart with one check.
+      let item: AssetsDefinition<unknown> | AssetSpec;
+      let computed: boolean;
+      if (raw instanceof AssetsDefinition) {
+        item = raw;
+        computed = true;
+      } else {
+        item = raw instanceof SourceAsset ? raw.toAssetsItem() : raw;
+        computed = item instanceof AssetsDefinition;
+      }
       given[i] = item;
       if (invalid !== undefined) continue;
-      if (item instanceof AssetSpec) {
+      if (!computed && item instanceof AssetSpec) {
         const id = item.key.toString();
         if (index.has(id)) duplicate ??= { id, at: i };
         else {
@@ -86,11 +95,12 @@ export abstract class DefinitionsData {
         }
         continue;
       }
-      if (!(item instanceof AssetsDefinition)) {
+      if (!computed) {
         invalid = i;
         continue;
       }
-      const own = item.specs;
+      const definition = item as AssetsDefinition<unknown>;
+      const own = definition.specs;
       for (let s = 0; s < own.length; s++) {
         const spec = own[s] as AssetSpec;
         const id = spec.key.toString();
@@ -98,12 +108,12 @@ export abstract class DefinitionsData {
         else {
           index.set(id, specs.length);
           specs.push(spec);
-          definitions.push(item);
+          definitions.push(definition);
         }
       }
       if (hasUnknownBareDep(own, index)) siblings.push(i);
-      if (item.resourceDefs !== NO_RESOURCES) binding.push(i);
-      if (needsResources(item)) needing.push(i);
+      if (definition.resourceDefs !== NO_RESOURCES) binding.push(i);
+      if (needsResources(definition)) needing.push(i);
     }
     if (invalid !== undefined) {
       throw new InvalidDefinitionError(

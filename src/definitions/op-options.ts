@@ -14,12 +14,15 @@ export type ResourceRequirement = (abstract new (...args: never[]) => unknown) |
 /** The resource bindings of every definition without its own: shared, so that large code locations allocate less. */
 export const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_KEYS: readonly string[] = Object.freeze([]);
+// Callers destructure it: most ops need no resources, and this one object serves them all.
+const NO_REQUIREMENTS = Object.freeze({ requiredResourceKeys: NO_KEYS as string[], resourceClasses: NO_RESOURCES as Record<string, never> });
 
 /** Resource keys the compute needs, and the classes typed resources must be instances of. */
 export function collectResources(
   options: { requiredResourceKeys?: readonly string[]; resources?: Readonly<Record<string, ResourceRequirement>> },
   _where: string,
 ): { requiredResourceKeys: string[]; resourceClasses: Record<string, abstract new (...args: never[]) => unknown> } {
+  if (options.requiredResourceKeys === undefined && options.resources === undefined) return NO_REQUIREMENTS;
   let resourceClasses: Record<string, abstract new (...args: never[]) => unknown> = NO_RESOURCES as Record<string, never>;
   let requiredResourceKeys: string[] = options.requiredResourceKeys ? [...options.requiredResourceKeys] : (NO_KEYS as string[]);
   if (options.resources) {
