@@ -112,6 +112,34 @@ function coveredBy(next: View, rendered: View, width: number, height: number, ma
   return x0 >= -margin && y0 >= -margin && x1 <= width + margin && y1 <= height + margin;
 }
 
+/** How far the overview's bitmap is scaled by CSS in a zoom before it is drawn again (beyond, its pixels show). */
+const MAX_STRETCH = 3;
+/** How long after the last frame of a motion the overview is drawn again, crisp, for the view it stopped at. */
+const CRISP_AFTER = 150;
+
+/**
+ * Whether the overview bitmap drawn for `drawn` can show `next` by a CSS transform alone: both in the overview, the
+ * zoom within MAX_STRETCH of the drawn one, and every part of the graph now on screen already on screen when the
+ * bitmap was drawn (so that what the transform uncovers holds nothing; fitted, the whole graph is drawn and any pan or
+ * zoom out qualifies).
+ */
+function stretches(next: View, drawn: View, layout: Layout, width: number, height: number): boolean {
+  if (next.scale >= ASSETS_FROM_SCALE || drawn.scale >= ASSETS_FROM_SCALE) return false;
+  const ratio = next.scale / drawn.scale;
+  if (ratio > MAX_STRETCH || ratio < 1 / MAX_STRETCH) return false;
+  // The part of the graph on screen, in layout coordinates.
+  const onScreen = (v: View) => ({
+    x0: Math.max(0, -v.x / v.scale),
+    y0: Math.max(0, -v.y / v.scale),
+    x1: Math.min(layout.width, (width - v.x) / v.scale),
+    y1: Math.min(layout.height, (height - v.y) / v.scale),
+  });
+  const now = onScreen(next);
+  if (now.x0 >= now.x1 || now.y0 >= now.y1) return true;
+  const then = onScreen(drawn);
+  return now.x0 >= then.x0 && now.y0 >= then.y0 && now.x1 <= then.x1 && now.y1 <= then.y1;
+}
+
 /** Collapsed groups as the address has them: `all`, or names separated by commas. */
 type Collapsed = ReadonlySet<string> | "all";
 
@@ -149,6 +177,9 @@ export function Lineage() {
   const overview = useRef<HTMLCanvasElement>(null);
   /** Whether the overview canvas holds nothing (so that up close it is not cleared again every frame). */
   const blank = useRef(true);
+  /** The view the overview's bitmap was drawn for (none while blank): a motion moves and scales that bitmap by CSS. */
+  const drawn = useRef<View | undefined>(undefined);
+  const crisp = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -343,7 +374,10 @@ export function Lineage() {
     }
   };
 
-  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings.
+  // The canvas is drawn at most once per frame, however many wheel or pointer events the frame brings; in a motion
+  // whose view the drawn bitmap still covers, not at all: the bitmap is moved and scaled by CSS (the compositor's work,
+  // where a draw of thousands of rectangles and its bitmap's commit cost the main thread several ms a frame), and drawn
+  // again, crisp, once the motion stops.
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
@@ -352,7 +386,15 @@ export function Lineage() {
       drawPending.current = true;
       requestAnimationFrame(() => {
         drawPending.current = false;
-        drawOverview();
+        const now = live.current;
+        const from = drawn.current;
+        const { layout, size } = overviewInputs.current;
+        const element = overview.current;
+        if (!element || !now || !from || !layout || !stretches(now, from, layout, size.width, size.height)) return drawOverview();
+        const ratio = now.scale / from.scale;
+        element.style.transform = `translate(${now.x - from.x * ratio}px, ${now.y - from.y * ratio}px) scale(${ratio})`;
+        clearTimeout(crisp.current);
+        crisp.current = setTimeout(drawOverview, CRISP_AFTER);
       });
     }
     clearTimeout(settle.current);
@@ -408,6 +450,7 @@ export function Lineage() {
     const element = overview.current;
     const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
     const view = live.current;
+    clearTimeout(crisp.current);
     if (!element) return;
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
@@ -424,7 +467,9 @@ export function Lineage() {
     if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
+    element.style.transform = "";
     blank.current = !draws;
+    drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
@@ -451,6 +496,7 @@ export function Lineage() {
     performance.measure("lineage-overview-draw", { start });
   }, []);
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  useEffect(() => () => clearTimeout(crisp.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
     if (live.current) showView(svg.current, world.current, overview.current, live.current);
