@@ -112,21 +112,17 @@ function coveredBy(next: View, rendered: View, width: number, height: number, ma
   return x0 >= -margin && y0 >= -margin && x1 <= width + margin && y1 <= height + margin;
 }
 
-/** How far the overview's bitmap is scaled by CSS in a zoom before it is drawn again (beyond, its pixels show). */
-const MAX_STRETCH = 3;
-/** How long after the last frame of a motion the overview is drawn again, crisp, for the view it stopped at. */
-const CRISP_AFTER = 150;
+/** How long after the last frame of a pan the overview is drawn again, for the view it stopped at. */
+const REDRAW_AFTER = 150;
 
 /**
- * Whether the overview bitmap drawn for `drawn` can show `next` by a CSS transform alone: both in the overview, the
- * zoom within MAX_STRETCH of the drawn one, and every part of the graph now on screen already on screen when the
- * bitmap was drawn (so that what the transform uncovers holds nothing; fitted, the whole graph is drawn and any pan or
- * zoom out qualifies).
+ * Whether the overview bitmap drawn for `drawn` can show `next` by a CSS translation alone: both in the overview, at
+ * the same scale (a bitmap scaled by CSS cost more frames than a draw here: the software compositor resamples it every
+ * frame), and every part of the graph now on screen already on screen when the bitmap was drawn, so that what the
+ * translation uncovers holds nothing (fitted, the whole graph is drawn: any pan qualifies).
  */
-function stretches(next: View, drawn: View, layout: Layout, width: number, height: number): boolean {
-  if (next.scale >= ASSETS_FROM_SCALE || drawn.scale >= ASSETS_FROM_SCALE) return false;
-  const ratio = next.scale / drawn.scale;
-  if (ratio > MAX_STRETCH || ratio < 1 / MAX_STRETCH) return false;
+function shifts(next: View, drawn: View, layout: Layout, width: number, height: number): boolean {
+  if (next.scale >= ASSETS_FROM_SCALE || next.scale !== drawn.scale) return false;
   // The part of the graph on screen, in layout coordinates.
   const onScreen = (v: View) => ({
     x0: Math.max(0, -v.x / v.scale),
@@ -177,9 +173,9 @@ export function Lineage() {
   const overview = useRef<HTMLCanvasElement>(null);
   /** Whether the overview canvas holds nothing (so that up close it is not cleared again every frame). */
   const blank = useRef(true);
-  /** The view the overview's bitmap was drawn for (none while blank): a motion moves and scales that bitmap by CSS. */
+  /** The view the overview's bitmap was drawn for (none while blank): a pan may move that bitmap by CSS. */
   const drawn = useRef<View | undefined>(undefined);
-  const crisp = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const redraw = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -374,10 +370,10 @@ export function Lineage() {
     }
   };
 
-  // The canvas is drawn at most once per frame, however many wheel or pointer events the frame brings; in a motion
-  // whose view the drawn bitmap still covers, not at all: the bitmap is moved and scaled by CSS (the compositor's work,
-  // where a draw of thousands of rectangles and its bitmap's commit cost the main thread several ms a frame), and drawn
-  // again, crisp, once the motion stops.
+  // The canvas is drawn at most once per frame, however many wheel or pointer events the frame brings; in a pan that
+  // uncovers no part of the graph the drawn bitmap lacks, not at all: the bitmap is translated by CSS (the compositor's
+  // work, where a draw of thousands of rectangles and its bitmap's commit cost the main thread some 3 ms a frame), and
+  // drawn again once the pan stops, so that the canvas again spans the screen for the next motion.
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
@@ -390,11 +386,13 @@ export function Lineage() {
         const from = drawn.current;
         const { layout, size } = overviewInputs.current;
         const element = overview.current;
-        if (!element || !now || !from || !layout || !stretches(now, from, layout, size.width, size.height)) return drawOverview();
-        const ratio = now.scale / from.scale;
-        element.style.transform = `translate(${now.x - from.x * ratio}px, ${now.y - from.y * ratio}px) scale(${ratio})`;
-        clearTimeout(crisp.current);
-        crisp.current = setTimeout(drawOverview, CRISP_AFTER);
+        if (!element || !now || !from || !layout || !shifts(now, from, layout, size.width, size.height)) return drawOverview();
+        // On its own layer for the pan, so that the translation repaints nothing (none otherwise: a zoom's draws went
+        // no faster on one).
+        element.style.willChange = "transform";
+        element.style.transform = `translate(${now.x - from.x}px, ${now.y - from.y}px)`;
+        clearTimeout(redraw.current);
+        redraw.current = setTimeout(drawOverview, REDRAW_AFTER);
       });
     }
     clearTimeout(settle.current);
@@ -450,7 +448,7 @@ export function Lineage() {
     const element = overview.current;
     const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
     const view = live.current;
-    clearTimeout(crisp.current);
+    clearTimeout(redraw.current);
     if (!element) return;
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
@@ -467,7 +465,7 @@ export function Lineage() {
     if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
-    element.style.transform = "";
+    if (element.style.transform) Object.assign(element.style, { transform: "", willChange: "" });
     blank.current = !draws;
     drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
@@ -496,7 +494,7 @@ export function Lineage() {
     performance.measure("lineage-overview-draw", { start });
   }, []);
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
-  useEffect(() => () => clearTimeout(crisp.current), []);
+  useEffect(() => () => clearTimeout(redraw.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
     if (live.current) showView(svg.current, world.current, overview.current, live.current);
