@@ -387,9 +387,8 @@ export function Lineage() {
         const { layout, size } = overviewInputs.current;
         const element = overview.current;
         if (!element || !now || !from || !layout || !shifts(now, from, layout, size.width, size.height)) return drawOverview();
-        // On its own layer for the pan, so that the translation repaints nothing (none otherwise: a zoom's draws went
-        // no faster on one).
-        element.style.willChange = "transform";
+        // No will-change: a layer for the pan (kept or made per pan) measured no cheaper, and the zooms after it dropped
+        // more frames (BENCHMARKS.md, 2026-12-06 18:43 and 18:49).
         element.style.transform = `translate(${now.x - from.x}px, ${now.y - from.y}px)`;
         clearTimeout(redraw.current);
         redraw.current = setTimeout(drawOverview, REDRAW_AFTER);
@@ -465,7 +464,7 @@ export function Lineage() {
     if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
-    if (element.style.transform) Object.assign(element.style, { transform: "", willChange: "" });
+    if (element.style.transform) element.style.transform = "";
     blank.current = !draws;
     drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
