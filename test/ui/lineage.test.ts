@@ -50,6 +50,11 @@ describe("lineage", () => {
     for (let i = 0; i < 12 && (await page.getByRole("button", { name: "raw_orders", exact: true }).count()) > 0; i++) await page.mouse.wheel(0, 400);
     await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(0);
     expect(Number(await page.locator("canvas.overview").getAttribute("data-scale"))).toBeLessThan(0.35);
+    // A pan in the overview moves the drawn bitmap; once it stops, the canvas is drawn again for where it stopped.
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width / 2 - i * 20, box.y + box.height / 2 - i * 10);
+    await page.mouse.up();
+    await expect.poll(() => page.locator("canvas.overview").evaluate((canvas) => canvas.style.transform)).toBe("");
     await page.getByRole("button", { name: "Zoom to fit" }).click();
     await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(1);
   });

@@ -112,6 +112,30 @@ function coveredBy(next: View, rendered: View, width: number, height: number, ma
   return x0 >= -margin && y0 >= -margin && x1 <= width + margin && y1 <= height + margin;
 }
 
+/** How long after the last frame of a pan the overview is drawn again, for the view it stopped at. */
+const REDRAW_AFTER = 150;
+
+/**
+ * Whether the overview bitmap drawn for `drawn` can show `next` by a CSS translation alone: both in the overview, at
+ * the same scale (a bitmap scaled by CSS cost more frames than a draw here: the software compositor resamples it every
+ * frame), and every part of the graph now on screen already on screen when the bitmap was drawn, so that what the
+ * translation uncovers holds nothing (fitted, the whole graph is drawn: any pan qualifies).
+ */
+function shifts(next: View, drawn: View, layout: Layout, width: number, height: number): boolean {
+  if (next.scale >= ASSETS_FROM_SCALE || next.scale !== drawn.scale) return false;
+  // The part of the graph on screen, in layout coordinates.
+  const onScreen = (v: View) => ({
+    x0: Math.max(0, -v.x / v.scale),
+    y0: Math.max(0, -v.y / v.scale),
+    x1: Math.min(layout.width, (width - v.x) / v.scale),
+    y1: Math.min(layout.height, (height - v.y) / v.scale),
+  });
+  const now = onScreen(next);
+  if (now.x0 >= now.x1 || now.y0 >= now.y1) return true;
+  const then = onScreen(drawn);
+  return now.x0 >= then.x0 && now.y0 >= then.y0 && now.x1 <= then.x1 && now.y1 <= then.y1;
+}
+
 /** Collapsed groups as the address has them: `all`, or names separated by commas. */
 type Collapsed = ReadonlySet<string> | "all";
 
@@ -149,6 +173,9 @@ export function Lineage() {
   const overview = useRef<HTMLCanvasElement>(null);
   /** Whether the overview canvas holds nothing (so that up close it is not cleared again every frame). */
   const blank = useRef(true);
+  /** The view the overview's bitmap was drawn for (none while blank): a pan may move that bitmap by CSS. */
+  const drawn = useRef<View | undefined>(undefined);
+  const redraw = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const drag = useRef<{ x: number; y: number; view: View } | undefined>(undefined);
   const fitNextLayout = useRef(false);
 
@@ -343,7 +370,10 @@ export function Lineage() {
     }
   };
 
-  // The canvas is drawn once per frame, however many wheel or pointer events the frame brings.
+  // The canvas is drawn at most once per frame, however many wheel or pointer events the frame brings; in a pan that
+  // uncovers no part of the graph the drawn bitmap lacks, not at all: the bitmap is translated by CSS (the compositor's
+  // work, where a draw of thousands of rectangles and its bitmap's commit cost the main thread some 3 ms a frame), and
+  // drawn again once the pan stops, so that the canvas again spans the screen for the next motion.
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
@@ -352,7 +382,16 @@ export function Lineage() {
       drawPending.current = true;
       requestAnimationFrame(() => {
         drawPending.current = false;
-        drawOverview();
+        const now = live.current;
+        const from = drawn.current;
+        const { layout, size } = overviewInputs.current;
+        const element = overview.current;
+        if (!element || !now || !from || !layout || !shifts(now, from, layout, size.width, size.height)) return drawOverview();
+        // No will-change: a layer for the pan (kept or made per pan) measured no cheaper, and the zooms after it dropped
+        // more frames (BENCHMARKS.md, 2026-12-06 18:43 and 18:49).
+        element.style.transform = `translate(${now.x - from.x}px, ${now.y - from.y}px)`;
+        clearTimeout(redraw.current);
+        redraw.current = setTimeout(drawOverview, REDRAW_AFTER);
       });
     }
     clearTimeout(settle.current);
@@ -408,6 +447,7 @@ export function Lineage() {
     const element = overview.current;
     const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
     const view = live.current;
+    clearTimeout(redraw.current);
     if (!element) return;
     const ratio = window.devicePixelRatio || 1;
     const width = Math.round(size.width * ratio);
@@ -424,7 +464,9 @@ export function Lineage() {
     if (!draws && blank.current) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, width, height);
+    if (element.style.transform) element.style.transform = "";
     blank.current = !draws;
+    drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
     const start = performance.now();
     context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
@@ -451,6 +493,7 @@ export function Lineage() {
     performance.measure("lineage-overview-draw", { start });
   }, []);
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  useEffect(() => () => clearTimeout(redraw.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
     if (live.current) showView(svg.current, world.current, overview.current, live.current);

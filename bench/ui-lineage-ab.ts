@@ -1,0 +1,121 @@
+// Two builds of the web UI compared on the lineage of 5,000 assets, interleaved in one browser against one
+// `tessera dev` (figures taken minutes apart on a shared machine differ by more than most changes): each round opens
+// the lineage with build A, then B, and makes the same motions, zoomed in (as the page opens) and after Zoom to fit.
+// Per build and motion: the frames (event → next frame painted) and the renderer main thread's CPU per frame by task
+// (from a Chromium trace).
+// Run: node --import tsx bench/ui-lineage-ab.ts DIR_A DIR_B [rounds]   (each DIR a copy of dist/ui from a Vite build)
+import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import type { Page } from "playwright-core";
+import { uiDirectory } from "../src/api/server/static-ui.js";
+import { launchChromium } from "../test/support/browser.js";
+import { startDevProcess } from "../test/support/dev-process.js";
+import { TempDirs, userProject } from "../test/support/user-project.js";
+import { lineageDefs } from "./ui-fixtures.js";
+
+const STEPS = 120;
+const KINDS = ["RunTask", "EventDispatch", "UpdateLayoutTree", "Layout", "Paint", "Commit"] as const;
+const MOTIONS = ["in-pan", "in-zoom", "fit-pan", "fit-zoom"] as const;
+
+// The same pointer and wheel steps as bench/ui-ops.bench.ts. Passed as text: the bundler's helpers for named
+// functions do not exist in the page.
+const MOTION = (kind: "pan" | "zoom") => `(async () => {
+  const target = document.querySelector(".canvas");
+  const box = target.getBoundingClientRect();
+  const cx = box.left + box.width / 2;
+  const cy = box.top + box.height / 2;
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const times = [];
+  const kind = "${kind}";
+  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+  await painted();
+  for (let i = 0; i < ${STEPS}; i++) {
+    const start = performance.now();
+    if (kind === "pan") target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
+    else target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
+    await painted();
+    times.push(performance.now() - start);
+  }
+  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+  // The motion's settling (a crisp redraw, React's render) is not one of its frames.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  return times;
+})()`;
+
+interface Figures {
+  p95: number;
+  dropped: number;
+  cpu: Record<(typeof KINDS)[number], number>;
+}
+
+async function traced(page: Page, kind: "pan" | "zoom"): Promise<Figures> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
+  cdp.on("Tracing.dataCollected", (data) => {
+    for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
+  });
+  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  const times = (await page.evaluate(MOTION(kind))) as number[];
+  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
+  await cdp.send("Tracing.end");
+  await done;
+  await cdp.detach();
+  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
+  const cpu = Object.fromEntries(KINDS.map((k) => [k, 0])) as Figures["cpu"];
+  for (const e of events) if (e.tid === main && e.ph === "X" && (KINDS as readonly string[]).includes(e.name)) cpu[e.name as (typeof KINDS)[number]] += (e.tdur ?? 0) / 1000 / STEPS;
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[STEPS / 2] as number;
+  return { p95: sorted[Math.floor(STEPS * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };
+}
+
+const [dirA, dirB] = process.argv.slice(2);
+const rounds = Number(process.argv[4] ?? 3);
+if (!dirA || !dirB) throw new Error("usage: node --import tsx bench/ui-lineage-ab.ts DIR_A DIR_B [rounds]");
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--conditions=tessera-source"].filter(Boolean).join(" ");
+const served = uiDirectory();
+// Both builds' hashed assets side by side; which index.html is served picks the build.
+rmSync(served, { recursive: true, force: true });
+mkdirSync(join(served, "assets"), { recursive: true });
+for (const dir of [dirA, dirB]) for (const file of readdirSync(join(dir, "assets"))) cpSync(join(dir, "assets", file), join(served, "assets", file));
+const dirs = new TempDirs();
+const home = dirs.make("tessera-bench-ui-lineage-ab-");
+const defs = userProject(dirs, lineageDefs(50, 100), "tessera-bench-ui-lineage-ab-project-");
+const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
+const results: Record<string, Record<string, Figures[]>> = { A: {}, B: {} };
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, dir] of [["A", dirA], ["B", dirB]] as const) {
+      cpSync(join(dir, "index.html"), join(served, "index.html"));
+      await page.goto("about:blank");
+      await page.goto(`${dev.url}/#/lineage`);
+      await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
+      await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
+      const figures: Record<string, Figures> = {};
+      figures["in-pan"] = await traced(page, "pan");
+      figures["in-zoom"] = await traced(page, "zoom");
+      await page.getByRole("button", { name: "Zoom to fit" }).click();
+      await page.waitForTimeout(500);
+      figures["fit-pan"] = await traced(page, "pan");
+      figures["fit-zoom"] = await traced(page, "zoom");
+      const load = loadavg()[0]?.toFixed(1);
+      for (const motion of MOTIONS) {
+        const f = figures[motion] as Figures;
+        ((results[name] as Record<string, Figures[]>)[motion] ??= []).push(f);
+        console.log(`round ${round + 1} ${name} ${motion} (load ${load}): p95 ${f.p95.toFixed(1)} ms, ${f.dropped}/${STEPS} dropped; CPU ms/frame ${KINDS.map((k) => `${k} ${f.cpu[k].toFixed(2)}`).join(", ")}`);
+      }
+    }
+  }
+} finally {
+  await browser.close();
+  await dev.stop();
+  dirs.removeAll();
+}
+for (const motion of MOTIONS) {
+  for (const name of ["A", "B"]) {
+    const all = results[name]?.[motion] ?? [];
+    const mean = (f: (x: Figures) => number) => all.reduce((s, x) => s + f(x), 0) / all.length;
+    console.log(`${name} ${motion} mean of ${all.length}: p95 ${mean((x) => x.p95).toFixed(1)} ms, ${mean((x) => x.dropped).toFixed(1)} dropped; CPU ms/frame ${KINDS.map((k) => `${k} ${mean((x) => x.cpu[k]).toFixed(2)}`).join(", ")}`);
+  }
+}
