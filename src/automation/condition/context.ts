@@ -228,12 +228,27 @@ export class TickData {
 
   /**
    * Asks, before any tree is evaluated, for the facts that the conditions of these assets asked for at earlier
-   * ticks, so that they are read in one batch of each kind rather than a batch per asset.
+   * ticks, so that they are read in one batch of each kind rather than a batch per asset. Latest plans are asked
+   * for the `changed` assets only: the others' are inherited, and walking every asset's deps for them would cost a
+   * tick where nothing is new more than the rest of it.
    */
-  prefetchAll(nodes: Iterable<number>): void {
+  prefetchAll(nodes: Iterable<number>, changed: Uint8Array): void {
     for (const node of nodes) {
       const condition = this.conditions[node];
-      if (condition) this.prefetch(node, condition);
+      if (condition) this.prefetch(node, condition, false);
+    }
+    for (let n = 0; n < changed.length; n++) {
+      if (!changed[n] || this.partitionsDef(n) || this.attempts.has(n)) continue;
+      const own = this.conditions[n];
+      let asked = own !== undefined && ((ASKS.get(own) ?? 0) & OWN_ATTEMPT) !== 0;
+      for (const child of asked ? [] : (this.graph.children[n] ?? [])) {
+        const theirs = this.conditions[child];
+        if (theirs !== undefined && ((ASKS.get(theirs) ?? 0) & DEP_ATTEMPT) !== 0) {
+          asked = true;
+          break;
+        }
+      }
+      if (asked) this.#attemptsWanted.add(n);
     }
   }
 
@@ -242,18 +257,19 @@ export class TickData {
 
   /**
    * Starts reading the facts an asset's condition asked for on earlier assets (its own and its deps' partition
-   * status and check results), so that most trees are evaluated once and none reads what it does not use.
+   * status, check results and, with `attempts`, latest plans), so that most trees are evaluated once and none reads
+   * what it does not use.
    */
-  prefetch(node: number, condition: AutomationCondition): void {
+  prefetch(node: number, condition: AutomationCondition, attempts = true): void {
     const asks = ASKS.get(condition);
-    if (asks === undefined) return;
+    if (asks === undefined || !(asks & (attempts ? ALL_BITS : STATUS_AND_CHECKS))) return;
     const wanted = (n: number, statusBit: number, checksBit: number, attemptBit: number): void => {
       if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
       if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
-      if (asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
+      if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
     };
     wanted(node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
-    if (asks & (DEP_STATUS | DEP_CHECKS | DEP_ATTEMPT)) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
+    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
   }
 
   /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
@@ -372,6 +388,8 @@ const OWN_CHECKS = 4;
 const DEP_CHECKS = 8;
 const OWN_ATTEMPT = 16;
 const DEP_ATTEMPT = 32;
+const STATUS_AND_CHECKS = OWN_STATUS | DEP_STATUS | OWN_CHECKS | DEP_CHECKS;
+const ALL_BITS = STATUS_AND_CHECKS | OWN_ATTEMPT | DEP_ATTEMPT;
 
 type Fact<T> = { value: T } | { promise: Promise<T> };
 

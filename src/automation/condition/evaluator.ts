@@ -192,7 +192,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   });
   if (memo) tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
   // What the conditions asked for at earlier ticks, read at once (assets whose memo is reused read nothing).
-  tick.prefetchAll(graph.topologicalOrder);
+  tick.prefetchAll(graph.topologicalOrder, changed);
   if (tick.hasPending) await tick.loadPending();
 
   const results: AssetConditionEvaluation[] = [];
