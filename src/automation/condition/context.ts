@@ -1,7 +1,7 @@
 // What one evaluation reads once for every condition: the graph, the instance's records, the previous cursor.
 import type { AssetKey, EventRecord } from "../../core/index.js";
 import type { AssetGraph } from "../../graph/index.js";
-import type { Instance, PartitionStatus } from "../../instance/index.js";
+import type { Instance, MaterializationAttempt, PartitionStatus } from "../../instance/index.js";
 import { CronSchedule, ZoneOffsets, tickSequence, type PartitionLoadingOptions, type PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
@@ -68,6 +68,9 @@ export class TickData {
   readonly checks = new Map<number, Map<string, EventRecord>>();
   readonly #statusesWanted = new Set<number>();
   readonly #checksWanted = new Set<number>();
+  /** Each unpartitioned asset's latest planned run (null: never planned), batched and inherited as the statuses. */
+  readonly attempts = new Map<number, MaterializationAttempt | null>();
+  readonly #attemptsWanted = new Set<number>();
 
   constructor(parts: {
     graph: AssetGraph;
@@ -168,7 +171,7 @@ export class TickData {
   missing = false;
 
   get hasPending(): boolean {
-    return this.#pending.length > 0 || this.#statusesWanted.size > 0 || this.#checksWanted.size > 0;
+    return this.#pending.length > 0 || this.#statusesWanted.size > 0 || this.#checksWanted.size > 0 || this.#attemptsWanted.size > 0;
   }
 
   /** Reads every fact asked for and not read yet: the partition statuses in one batch, the check evaluations in another. */
@@ -193,6 +196,15 @@ export class TickData {
           }),
         );
       }
+      if (this.#attemptsWanted.size > 0) {
+        const nodes = [...this.#attemptsWanted];
+        this.#attemptsWanted.clear();
+        reads.push(
+          this.instance.getLatestMaterializationAttempts(nodes.map((n) => this.key(n))).then((latest) => {
+            nodes.forEach((n, i) => this.attempts.set(n, latest[i] ?? null));
+          }),
+        );
+      }
       await Promise.all(reads);
     }
     this.missing = false;
@@ -202,19 +214,41 @@ export class TickData {
    * The facts of the previous tick about assets with nothing new since (`changed` 0): the same reads would return
    * them again, as the previous tick's evaluations that are reused assume.
    */
-  inherit(statuses: ReadonlyMap<number, PartitionStatus>, checks: ReadonlyMap<number, Map<string, EventRecord>>, changed: Uint8Array): void {
+  inherit(
+    statuses: ReadonlyMap<number, PartitionStatus>,
+    checks: ReadonlyMap<number, Map<string, EventRecord>>,
+    attempts: ReadonlyMap<number, MaterializationAttempt | null>,
+    changed: Uint8Array,
+  ): void {
     for (const [node, status] of statuses) if (!changed[node]) this.statuses.set(node, status);
     for (const [node, latest] of checks) if (!changed[node]) this.checks.set(node, latest);
+    // A run that moves or ends marks the assets it selected changed (changedSince), so a kept run status is current.
+    for (const [node, attempt] of attempts) if (!changed[node]) this.attempts.set(node, attempt);
   }
 
   /**
    * Asks, before any tree is evaluated, for the facts that the conditions of these assets asked for at earlier
-   * ticks, so that they are read in one batch of each kind rather than a batch per asset.
+   * ticks, so that they are read in one batch of each kind rather than a batch per asset. Latest plans are asked
+   * for the `changed` assets only: the others' are inherited, and walking every asset's deps for them would cost a
+   * tick where nothing is new more than the rest of it.
    */
-  prefetchAll(nodes: Iterable<number>): void {
+  prefetchAll(nodes: Iterable<number>, changed: Uint8Array): void {
     for (const node of nodes) {
       const condition = this.conditions[node];
-      if (condition) this.prefetch(node, condition);
+      if (condition) this.prefetch(node, condition, false);
+    }
+    for (let n = 0; n < changed.length; n++) {
+      if (!changed[n] || this.partitionsDef(n) || this.attempts.has(n)) continue;
+      const own = this.conditions[n];
+      let asked = own !== undefined && ((ASKS.get(own) ?? 0) & OWN_ATTEMPT) !== 0;
+      for (const child of asked ? [] : (this.graph.children[n] ?? [])) {
+        const theirs = this.conditions[child];
+        if (theirs !== undefined && ((ASKS.get(theirs) ?? 0) & DEP_ATTEMPT) !== 0) {
+          asked = true;
+          break;
+        }
+      }
+      if (asked) this.#attemptsWanted.add(n);
     }
   }
 
@@ -223,17 +257,19 @@ export class TickData {
 
   /**
    * Starts reading the facts an asset's condition asked for on earlier assets (its own and its deps' partition
-   * status and check results), so that most trees are evaluated once and none reads what it does not use.
+   * status, check results and, with `attempts`, latest plans), so that most trees are evaluated once and none reads
+   * what it does not use.
    */
-  prefetch(node: number, condition: AutomationCondition): void {
+  prefetch(node: number, condition: AutomationCondition, attempts = true): void {
     const asks = ASKS.get(condition);
-    if (asks === undefined) return;
-    const wanted = (n: number, statusBit: number, checksBit: number): void => {
+    if (asks === undefined || !(asks & (attempts ? ALL_BITS : STATUS_AND_CHECKS))) return;
+    const wanted = (n: number, statusBit: number, checksBit: number, attemptBit: number): void => {
       if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
       if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+      if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
     };
-    wanted(node, OWN_STATUS, OWN_CHECKS);
-    if (asks & (DEP_STATUS | DEP_CHECKS)) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS);
+    wanted(node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
+    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
   }
 
   /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
@@ -253,6 +289,19 @@ export class TickData {
     this.missing = true;
     const empty = (this.partitionsDef(node) as PartitionsDefinition).emptySubset();
     return { materialized: empty, failed: empty, inProgress: empty, missing: empty };
+  }
+
+  /**
+   * The latest run that planned an unpartitioned asset (its latest ASSET_MATERIALIZATION_PLANNED event), as
+   * in_progress and execution_failed read it: asked for one asset at a time, read in one batch (see `loadPending`).
+   */
+  latestAttempt(node: number): MaterializationAttempt | undefined {
+    this.#asked(node, OWN_ATTEMPT, DEP_ATTEMPT);
+    const known = this.attempts.get(node);
+    if (known !== undefined) return known ?? undefined;
+    this.#attemptsWanted.add(node);
+    this.missing = true;
+    return undefined;
   }
 
   /**
@@ -318,11 +367,6 @@ export class TickData {
     return NO_CHECKS;
   }
 
-  /** Failed runs, newest first, read once. */
-  failedRuns(): readonly RunRecord[] {
-    return this.fact("failed-runs", () => this.instance.getRuns({ statuses: ["FAILURE"] }), () => NO_RUNS);
-  }
-
   /** The RUN_FAILURE event of a run, if any. */
   runFailure(runId: string): EventRecord | undefined {
     return this.fact(`run-failure:${runId}`, async () => (await this.instance.allLogs(runId, { ofType: "RUN_FAILURE" }))[0], () => undefined);
@@ -342,6 +386,10 @@ const OWN_STATUS = 1;
 const DEP_STATUS = 2;
 const OWN_CHECKS = 4;
 const DEP_CHECKS = 8;
+const OWN_ATTEMPT = 16;
+const DEP_ATTEMPT = 32;
+const STATUS_AND_CHECKS = OWN_STATUS | DEP_STATUS | OWN_CHECKS | DEP_CHECKS;
+const ALL_BITS = STATUS_AND_CHECKS | OWN_ATTEMPT | DEP_ATTEMPT;
 
 type Fact<T> = { value: T } | { promise: Promise<T> };
 
@@ -349,7 +397,6 @@ type Fact<T> = { value: T } | { promise: Promise<T> };
 const NO_MATERIALIZATIONS: Map<number, EventRecord[]> = new Map();
 const NO_EVENTS: readonly EventRecord[] = Object.freeze([]);
 const NO_CHECKS: Map<string, EventRecord> = new Map();
-const NO_RUNS: readonly RunRecord[] = Object.freeze([]);
 
 /** Where one node is evaluated: the asset it looks at, the asset whose condition it belongs to, and its path in that tree. */
 export interface EvaluationContext {

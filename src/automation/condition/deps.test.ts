@@ -3,6 +3,7 @@ import { AssetSelection, Instance, ManualClock, StaticPartitionsDefinition, asse
 import { Definitions } from "../../code-location/index.js";
 import { evaluateAutomationConditions } from "./index.js";
 import { AutomationCondition } from "../../definitions/index.js";
+import { startRun } from "./test-scenario.js";
 
 function diamond() {
   const a1 = asset({ name: "A1" }, () => 1);
@@ -68,7 +69,7 @@ describe("deps conditions", () => {
     const inProgress = AutomationCondition.anyDepsInProgress();
     await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A1"], runConfig: {}, status: "SUCCESS" });
     expect(await s.evaluate("p", inProgress)).toBe(0);
-    await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A1"], runConfig: {}, status: "STARTED" });
+    await startRun(s.instance, ["A1"]);
     expect(await s.evaluate("p", inProgress)).toBe(1);
   });
 });

@@ -3,6 +3,7 @@ import { Instance, ManualClock, asset, materialize } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { evaluateAutomationConditions } from "./index.js";
 import { AutomationCondition } from "../../definitions/index.js";
+import { startRun } from "./test-scenario.js";
 
 const START = Date.UTC(2026, 10, 2, 1, 5);
 
@@ -95,7 +96,7 @@ describe("AutomationCondition.eager()", () => {
     const s = scenario();
     await s.evaluate();
     await s.run(["A"]);
-    await s.instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["B"], runConfig: {}, status: "STARTED" });
+    await startRun(s.instance, ["B"]);
     expect((await s.evaluate()).totalRequested).toBe(0);
   });
 

@@ -190,9 +190,9 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     previous: previousByNode,
     conditions,
   });
-  if (memo) tick.inherit(memo.statuses, memo.checks, changed);
+  if (memo) tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
   // What the conditions asked for at earlier ticks, read at once (assets whose memo is reused read nothing).
-  tick.prefetchAll(graph.topologicalOrder);
+  tick.prefetchAll(graph.topologicalOrder, changed);
   if (tick.hasPending) await tick.loadPending();
 
   const results: AssetConditionEvaluation[] = [];
@@ -302,6 +302,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
         nodes,
         statuses: tick.statuses,
         checks: tick.checks,
+        attempts: tick.attempts,
       },
       memo,
     );

@@ -40,7 +40,7 @@ describe("reference cases: test_failed_condition.py", () => {
     expect(await s.trueKeys()).toEqual([]);
   });
 
-  it("test_execution_failed_unpartitioned (the planned-materialization events written by hand become runs selecting A)", async () => {
+  it("test_execution_failed_unpartitioned (a failed run that planned A, written by hand)", async () => {
     const a = asset({ name: "A" }, () => 1);
     const b = asset({ name: "B", deps: [a] }, () => {
       throw new Error("blah");
@@ -64,6 +64,7 @@ describe("reference cases: test_failed_condition.py", () => {
     const failed = await instance.createRun({ jobName: "job", tags: {}, assetSelection: ["A"], runConfig: {} });
     const t = instance.clock.now();
     await instance.storeEvents([
+      { runId: failed.runId, timestamp: t, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: AssetKey.from("A") },
       { runId: failed.runId, timestamp: t, eventType: "RUN_START" },
       { runId: failed.runId, timestamp: t, eventType: "RUN_FAILURE", message: "failed" },
     ]);

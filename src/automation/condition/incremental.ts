@@ -1,7 +1,7 @@
 // What an evaluation keeps in memory for the next one on the same history, and how the next one finds what changed.
 import type { AssetGraph } from "../../graph/index.js";
 import type { EventRecord } from "../../core/index.js";
-import type { Instance, PartitionStatus } from "../../instance/index.js";
+import type { Instance, MaterializationAttempt, PartitionStatus } from "../../instance/index.js";
 import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
@@ -48,6 +48,8 @@ export interface TickMemo<E> {
   /** The partition statuses and latest check evaluations the evaluation read or inherited, by node. */
   readonly statuses: ReadonlyMap<number, PartitionStatus>;
   readonly checks: ReadonlyMap<number, Map<string, EventRecord>>;
+  /** The latest planned runs of unpartitioned assets the evaluation read or inherited, by node (null: none). */
+  readonly attempts: ReadonlyMap<number, MaterializationAttempt | null>;
 }
 
 /** Two are kept: the one a tick continues and the one it returns (a caller may repeat a tick from the same cursor). */

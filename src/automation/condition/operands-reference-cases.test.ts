@@ -146,14 +146,17 @@ describe("reference cases: test_in_progress_condition.py", () => {
     let result = await evaluateAutomationConditions({ defs, instance });
     expect(result.totalRequested).toBe(0);
     const run = await instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection: ["A", "B"], runConfig: {}, status: "STARTING" });
+    const now = instance.clock.now();
+    // Planned as it was submitted.
+    await instance.storeEvents([
+      { runId: run.runId, timestamp: now, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: a.key },
+      { runId: run.runId, timestamp: now, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: b.key },
+    ]);
     result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });
     expect(result.totalRequested).toBe(1);
     // The run's events up to A's materialization: the run goes on, A is done.
-    const now = instance.clock.now();
     await instance.storeEvents([
       { runId: run.runId, timestamp: now, eventType: "RUN_START" },
-      { runId: run.runId, timestamp: now, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: a.key },
-      { runId: run.runId, timestamp: now, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: b.key },
       { runId: run.runId, stepKey: "A", timestamp: now, eventType: "ASSET_MATERIALIZATION", assetKey: a.key },
     ]);
     result = await evaluateAutomationConditions({ defs, instance, cursor: result.cursor });

@@ -1,5 +1,5 @@
 // Operands: the leaves of a condition, each one fact about an asset's partitions read from the instance or the cursor.
-import { SystemTags, type EventRecord } from "../../core/index.js";
+import { FINISHED_RUN_STATUSES, SystemTags, type EventRecord } from "../../core/index.js";
 import { TimeWindowPartitionsDefinition } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import { previousState, storeState, type EvaluationContext } from "./context.js";
@@ -107,10 +107,12 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
     const id = tick.graph.ids[node] as string;
     // A run that already materialized the asset (or partition) is no longer in progress for it, though it goes on.
     if (!tick.partitionsDef(node)) {
-      const latestRun = tick.lastMaterialization(node)?.runId;
-      let running = false;
-      for (const r of tick.activeRuns) if (r.assetSelection.includes(id) && r.runId !== latestRun) running = true;
-      return EntitySubset.of(node, running);
+      // Only the latest run that planned the asset: a later run that planned it and ended supersedes one still going.
+      const attempt = tick.latestAttempt(node);
+      const run = attempt?.run;
+      if (attempt === undefined || run === undefined || FINISHED_RUN_STATUSES.has(run.status)) return EntitySubset.of(node, false);
+      const m = tick.lastMaterialization(node);
+      return EntitySubset.of(node, m === undefined || m.storageId < attempt.planned.storageId);
     }
     const runs = tick.activeRuns.filter((r) => r.assetSelection.includes(id) && r.partitionKey !== undefined);
     const status = tick.partitionStatus(node);
@@ -140,12 +142,12 @@ const OPERANDS: Readonly<Record<Exclude<OperandKind, "check_result">, Operand>> 
   execution_failed(ctx) {
     const { tick, node } = ctx;
     if (tick.partitionsDef(node)) return EntitySubset.of(node, tick.partitionStatus(node).failed);
-    // Unpartitioned assets get no failure event: the latest failed run that targeted the asset ended after its
-    // latest materialization, and did not materialize it.
+    // Unpartitioned assets get no failure event: the latest run that planned the asset failed, after its latest
+    // materialization, and did not materialize it. An earlier failed run is superseded by any later plan.
     const id = tick.graph.ids[node] as string;
-    const run = tick.failedRuns().find((r) => r.assetSelection.includes(id));
+    const run = tick.latestAttempt(node)?.run;
     const success = tick.lastMaterialization(node);
-    if (!run || success?.runId === run.runId) return EntitySubset.of(node, false);
+    if (run?.status !== "FAILURE" || success?.runId === run.runId) return EntitySubset.of(node, false);
     const end = tick.runFailure(run.runId);
     if (end === undefined || end.storageId > tick.maxStorageId) return EntitySubset.of(node, false);
     // As the reference's last planned run: a materialization by a run that did not plan the asset (a reported one)

@@ -1,6 +1,5 @@
 // Cases of Dagster's declarative_automation_tests/.../builtins/test_planned_materialization_batch.py, ported to
-// Tessera's API. The reference writes ASSET_MATERIALIZATION_PLANNED events into runs by hand; an unpartitioned
-// asset's plan is in Tessera the run's asset selection, so each "planned" run here is a run that selects the asset.
+// Tessera's API. As the reference, each "planned" run here writes its ASSET_MATERIALIZATION_PLANNED events by hand.
 // The reference also counts its storage's batched reads (mocks of one storage method); those counts have no
 // equivalent, the requests each case expects do.
 import { describe, expect, it } from "vitest";
@@ -24,6 +23,7 @@ const END_EVENT = { SUCCESS: "RUN_SUCCESS", FAILURE: "RUN_FAILURE", CANCELED: "R
 async function plannedRun(instance: Instance, keys: readonly string[], status: RunStatus, materialized = false): Promise<string> {
   const viaEvents = status === "STARTED" || status in END_EVENT;
   const run = await instance.createRun({ jobName: "job", tags: {}, assetSelection: [...keys], runConfig: {}, ...(viaEvents ? {} : { status }) });
+  await instance.storeEvents(keys.map((key) => ({ runId: run.runId, timestamp: instance.clock.now(), eventType: "ASSET_MATERIALIZATION_PLANNED" as const, assetKey: AssetKey.from(key) })));
   if (viaEvents) await instance.storeEvents([{ runId: run.runId, timestamp: instance.clock.now(), eventType: "RUN_START" }]);
   if (materialized) await materializeIn(instance, run.runId, keys);
   if (status in END_EVENT) await endRun(instance, run.runId, status as keyof typeof END_EVENT);
@@ -64,11 +64,10 @@ describe("reference cases: test_planned_materialization_batch.py", () => {
         const tick = ticker(defs, instance);
         await plannedRun(instance, keysOf(count), conditionName === "execution_failed" ? "FAILURE" : "STARTED");
         expect((await tick()).totalRequested).toBe(count);
-        // Deliberate difference: the reference reads only the latest plan, so a later run that planned the assets and
-        // ended without materializing them clears both conditions (0). Tessera reads every active run that targets an
-        // asset, and the latest failed run that targeted it, so the earlier run still counts.
+        // Only the latest plan counts: a later run that planned the assets and ended without materializing them
+        // clears both conditions.
         await plannedRun(instance, keysOf(count), "SUCCESS");
-        expect((await tick()).totalRequested).toBe(count);
+        expect((await tick()).totalRequested).toBe(0);
       });
     }
   }
@@ -97,12 +96,12 @@ describe("reference cases: test_planned_materialization_batch.py", () => {
     expect((await ticker(defs, instance)()).totalRequested).toBe(0);
   });
 
-  it("test_in_progress_only_considers_latest_planned_run (differs: any active run that targets the asset counts)", async () => {
+  it("test_in_progress_only_considers_latest_planned_run", async () => {
     const defs = defsOf(AutomationCondition.inProgress());
     const instance = newInstance();
     for (const status of ["STARTED", "SUCCESS"] as const) await plannedRun(instance, ["asset_0"], status);
-    // The reference: 0, the latest plan's run has ended. Tessera: the STARTED run may still write the asset.
-    expect((await ticker(defs, instance)()).totalRequested).toBe(1);
+    // The latest plan's run has ended: the earlier STARTED run no longer counts.
+    expect((await ticker(defs, instance)()).totalRequested).toBe(0);
   });
 
   for (const name of ["execution_failed", "in_progress"] as const) {

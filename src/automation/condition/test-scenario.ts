@@ -62,7 +62,10 @@ async function reportEvents(instance: Instance, events: Omit<TesseraEvent, "runI
 /** A run of these assets that has started and not ended, as the reference's `with_in_progress_run_for_asset`. */
 export async function startRun(instance: Instance, assetSelection: string[], partitionKey?: string): Promise<string> {
   const run = await instance.createRun({ jobName: "__ASSET_JOB", tags: {}, assetSelection, runConfig: {}, ...(partitionKey === undefined ? {} : { partitionKey }) });
-  await instance.storeEvents([{ runId: run.runId, timestamp: instance.clock.now(), eventType: "RUN_START" }]);
+  const timestamp = instance.clock.now();
+  // An unpartitioned asset is in progress through its latest plan, which a run writes as it is submitted.
+  const planned = partitionKey === undefined ? assetSelection.map((key) => ({ runId: run.runId, timestamp, eventType: "ASSET_MATERIALIZATION_PLANNED" as const, assetKey: AssetKey.from(key) })) : [];
+  await instance.storeEvents([...planned, { runId: run.runId, timestamp, eventType: "RUN_START" }]);
   return run.runId;
 }
 
