@@ -4,14 +4,12 @@
 // Per build and motion: the frames (event → next frame painted) and the renderer main thread's CPU per frame by task
 // (from a Chromium trace).
 // Run: node --import tsx bench/ui-lineage-ab.ts DIR_A DIR_B [rounds]   (each DIR a copy of dist/ui from a Vite build)
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import type { Page } from "playwright-core";
-import { uiDirectory } from "../src/api/server/static-ui.js";
+import { dirname } from "node:path";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
+import { buildsFromArgs, serveBothBuilds, tracedFrames, type Figures as FiguresOf } from "./ui-ab-support.js";
 import { lineageDefs } from "./ui-fixtures.js";
 
 const STEPS = 120;
@@ -43,41 +41,10 @@ const MOTION = (kind: "pan" | "zoom") => `(async () => {
   return times;
 })()`;
 
-interface Figures {
-  p95: number;
-  dropped: number;
-  cpu: Record<(typeof KINDS)[number], number>;
-}
+type Figures = FiguresOf<(typeof KINDS)[number]>;
 
-async function traced(page: Page, kind: "pan" | "zoom"): Promise<Figures> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
-  cdp.on("Tracing.dataCollected", (data) => {
-    for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
-  });
-  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
-  const times = (await page.evaluate(MOTION(kind))) as number[];
-  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
-  await cdp.send("Tracing.end");
-  await done;
-  await cdp.detach();
-  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
-  const cpu = Object.fromEntries(KINDS.map((k) => [k, 0])) as Figures["cpu"];
-  for (const e of events) if (e.tid === main && e.ph === "X" && (KINDS as readonly string[]).includes(e.name)) cpu[e.name as (typeof KINDS)[number]] += (e.tdur ?? 0) / 1000 / STEPS;
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[STEPS / 2] as number;
-  return { p95: sorted[Math.floor(STEPS * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };
-}
-
-const [dirA, dirB] = process.argv.slice(2);
-const rounds = Number(process.argv[4] ?? 3);
-if (!dirA || !dirB) throw new Error("usage: node --import tsx bench/ui-lineage-ab.ts DIR_A DIR_B [rounds]");
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--conditions=tessera-source"].filter(Boolean).join(" ");
-const served = uiDirectory();
-// Both builds' hashed assets side by side; which index.html is served picks the build.
-rmSync(served, { recursive: true, force: true });
-mkdirSync(join(served, "assets"), { recursive: true });
-for (const dir of [dirA, dirB]) for (const file of readdirSync(join(dir, "assets"))) cpSync(join(dir, "assets", file), join(served, "assets", file));
+const { dirA, dirB, rounds } = buildsFromArgs("ui-lineage-ab.ts");
+const serve = serveBothBuilds(dirA, dirB);
 const dirs = new TempDirs();
 const home = dirs.make("tessera-bench-ui-lineage-ab-");
 const defs = userProject(dirs, lineageDefs(50, 100), "tessera-bench-ui-lineage-ab-project-");
@@ -87,18 +54,18 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   for (let round = 0; round < rounds; round++) {
     for (const [name, dir] of [["A", dirA], ["B", dirB]] as const) {
-      cpSync(join(dir, "index.html"), join(served, "index.html"));
+      serve(dir);
       await page.goto("about:blank");
       await page.goto(`${dev.url}/#/lineage`);
       await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
       await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
       const figures: Record<string, Figures> = {};
-      figures["in-pan"] = await traced(page, "pan");
-      figures["in-zoom"] = await traced(page, "zoom");
+      figures["in-pan"] = await tracedFrames(page, MOTION("pan"), STEPS, KINDS);
+      figures["in-zoom"] = await tracedFrames(page, MOTION("zoom"), STEPS, KINDS);
       await page.getByRole("button", { name: "Zoom to fit" }).click();
       await page.waitForTimeout(500);
-      figures["fit-pan"] = await traced(page, "pan");
-      figures["fit-zoom"] = await traced(page, "zoom");
+      figures["fit-pan"] = await tracedFrames(page, MOTION("pan"), STEPS, KINDS);
+      figures["fit-zoom"] = await tracedFrames(page, MOTION("zoom"), STEPS, KINDS);
       const load = loadavg()[0]?.toFixed(1);
       for (const motion of MOTIONS) {
         const f = figures[motion] as Figures;

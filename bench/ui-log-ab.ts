@@ -3,14 +3,12 @@
 // the run page with build A, then B, and scrolls both the same way. Per build: the frames (event → next frame painted)
 // and the renderer main thread's CPU per frame by task (from a Chromium trace).
 // Run: node --import tsx bench/ui-log-ab.ts DIR_A DIR_B [rounds]   (each DIR a copy of dist/ui from a Vite build)
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import type { Page } from "playwright-core";
+import { dirname } from "node:path";
 import { Instance } from "../src/index.js";
-import { uiDirectory } from "../src/api/server/static-ui.js";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
+import { buildsFromArgs, serveBothBuilds, tracedFrames, type Figures as FiguresOf } from "./ui-ab-support.js";
 import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
 
 const STEPS = 200;
@@ -33,53 +31,21 @@ const SCROLL = `(async () => {
   return times;
 })()`;
 
-interface Figures {
-  p95: number;
-  dropped: number;
-  cpu: Record<(typeof KINDS)[number], number>;
-}
-
-async function scrollTraced(page: Page): Promise<Figures> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
-  cdp.on("Tracing.dataCollected", (data) => {
-    for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
-  });
-  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
-  const times = (await page.evaluate(SCROLL)) as number[];
-  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
-  await cdp.send("Tracing.end");
-  await done;
-  await cdp.detach();
-  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
-  const cpu = Object.fromEntries(KINDS.map((k) => [k, 0])) as Figures["cpu"];
-  for (const e of events) if (e.tid === main && e.ph === "X" && (KINDS as readonly string[]).includes(e.name)) cpu[e.name as (typeof KINDS)[number]] += (e.tdur ?? 0) / 1000 / STEPS;
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[STEPS / 2] as number;
-  return { p95: sorted[Math.floor(STEPS * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };
-}
-
-const [dirA, dirB] = process.argv.slice(2);
-const rounds = Number(process.argv[4] ?? 3);
-if (!dirA || !dirB) throw new Error("usage: node --import tsx bench/ui-log-ab.ts DIR_A DIR_B [rounds]");
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--conditions=tessera-source"].filter(Boolean).join(" ");
-const served = uiDirectory();
-// Both builds' hashed assets side by side; which index.html is served picks the build.
-rmSync(served, { recursive: true, force: true });
-mkdirSync(join(served, "assets"), { recursive: true });
-for (const dir of [dirA, dirB]) for (const file of readdirSync(join(dir, "assets"))) cpSync(join(dir, "assets", file), join(served, "assets", file));
+const { dirA, dirB, rounds } = buildsFromArgs("ui-log-ab.ts");
+const serve = serveBothBuilds(dirA, dirB);
 const dirs = new TempDirs();
 const home = dirs.make("tessera-bench-ui-log-ab-");
 const defs = userProject(dirs, lineageDefs(1, 100), "tessera-bench-ui-log-ab-project-");
 const instance = Instance.fromHome({ home });
 const big = await storeLongRun(instance);
 const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
+type Figures = FiguresOf<(typeof KINDS)[number]>;
 const results: Record<string, Figures[]> = { A: [], B: [] };
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   for (let round = 0; round < rounds; round++) {
     for (const [name, dir] of [["A", dirA], ["B", dirB]] as const) {
-      cpSync(join(dir, "index.html"), join(served, "index.html"));
+      serve(dir);
       await page.goto("about:blank");
       const start = performance.now();
       await page.goto(`${dev.url}/#/runs/${big.runId}`);
@@ -87,7 +53,7 @@ try {
       await page.getByRole("cell", { name: "RUN_SUCCESS" }).waitFor();
       const opened = performance.now() - start;
       await page.evaluate(SCROLL);
-      const figures = await scrollTraced(page);
+      const figures = await tracedFrames(page, SCROLL, STEPS, KINDS);
       results[name]?.push(figures);
       const load = (await import("node:os")).loadavg()[0]?.toFixed(1);
       console.log(`round ${round + 1} ${name} (load ${load}): opened → every event and the last on screen ${opened.toFixed(0)} ms; scroll p95 ${figures.p95.toFixed(1)} ms, ${figures.dropped}/${STEPS} dropped; CPU ms/frame ${KINDS.map((k) => `${k} ${figures.cpu[k].toFixed(2)}`).join(", ")}`);
