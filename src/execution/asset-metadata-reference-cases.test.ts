@@ -9,6 +9,20 @@ const YAY = { type: "text", value: "yay" };
 const metadataOf = (result: ExecuteResult, key: string, partition?: string): Record<string, unknown> | undefined =>
   result.getAssetMaterializationEvents().find((e) => String(e.assetKey) === key && e.partition === partition)?.metadata;
 
+/** Calls that must be refused with an InvalidDefinitionError, named in `refused` when they are. */
+function refusals(): { refused: string[]; attempt: (what: string, fn: () => void) => void } {
+  const refused: string[] = [];
+  const attempt = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof InvalidDefinitionError) refused.push(what);
+      else throw error;
+    }
+  };
+  return { refused, attempt };
+}
+
 describe("reference cases: metadata added at run time", () => {
   it("test_unpartitioned_asset_metadata", async () => {
     const failures: unknown[] = [];
@@ -46,15 +60,7 @@ describe("reference cases: metadata added at run time", () => {
   });
 
   it("test_unpartitioned_multiasset_metadata", async () => {
-    const refused: string[] = [];
-    const attempt = (what: string, fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        if (error instanceof InvalidDefinitionError) refused.push(what);
-        else throw error;
-      }
-    };
+    const { refused, attempt } = refusals();
     const compute = multiAsset({ name: "compute", specs: [new AssetSpec("a"), new AssetSpec("b")] }, (ctx) => {
       attempt("no asset key", () => ctx.addAssetMetadata({ wont_work: "yay" }));
       attempt("no asset key, a partition", () => ctx.addAssetMetadata({ wont_work: "yay" }, { partitionKey: "nonce" }));
@@ -85,15 +91,7 @@ describe("reference cases: metadata added at run time", () => {
   });
 
   it("test_partitioned_asset_metadata: metadata for every partition of the run, or for one", async () => {
-    const refused: string[] = [];
-    const attempt = (what: string, fn: () => void): void => {
-      try {
-        fn();
-      } catch (error) {
-        if (error instanceof InvalidDefinitionError) refused.push(what);
-        else throw error;
-      }
-    };
+    const { refused, attempt } = refusals();
     const partitioned = asset({ name: "partitioned_asset", partitionsDef: new StaticPartitionsDefinition(["a", "b", "c"]) }, (ctx) => {
       ctx.addAssetMetadata({ asset_unpartitioned: "yay" });
       ctx.addOutputMetadata({ output_unpartitioned: "yay" });
