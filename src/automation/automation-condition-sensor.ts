@@ -14,7 +14,7 @@ import { checkConditionReferences } from "../graph/index.js";
 import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "../definitions/index.js";
 import type { TickEvaluation } from "../definitions/index.js";
 import { serializeEvaluationTree } from "./evaluation-tree.js";
-import { RunRequest } from "../definitions/index.js";
+import { RunRequest, checkId } from "../definitions/index.js";
 import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "../definitions/index.js";
 
 /** The name of the sensor that covers assets with a condition that no automation condition sensor targets. */
@@ -377,14 +377,12 @@ function backfillAsRunRequests(b: AutomationBackfillRequest): RunRequest[] {
  * for the checks this sensor targets (its selection's checks): one run of those checks, with the sensor's tags and a run key.
  */
 function checkRuns(requests: readonly RunRequest[], targeted: ReadonlySet<string | undefined>, tags: Record<string, string>, runKeyPrefix: string): RunRequest[] {
-  const idOf = (c: { assetKey: AssetKey; name: string }) => `${c.assetKey.toString()}:${c.name}`;
   const checks = requests
     .filter((r) => (r.assetSelection?.length ?? 0) === 0)
     .flatMap((r) => r.assetCheckKeys ?? [])
-    .filter((c) => targeted.has(idOf(c)));
+    .filter((c) => targeted.has(checkId(c.assetKey, c.name)));
   if (checks.length === 0) return [];
-  const ids = checks.map(idOf).sort();
-  const runKey = `${runKeyPrefix}:checks:${createHash("sha1").update(ids.join("\u0000")).digest("hex").slice(0, 16)}`;
+  const runKey = runKeyOf(`${runKeyPrefix}:checks`, checks.map((c) => checkId(c.assetKey, c.name)).sort());
   return [new RunRequest({ assetSelection: [], assetCheckKeys: checks, runKey, tags })];
 }
 
@@ -412,9 +410,14 @@ function groupRuns(graph: AssetGraph, requested: ReadonlyMap<number, EntitySubse
   if (unpartitioned.length) groups.push({ partitionKey: undefined, keys: unpartitioned });
   groups.push(...[...byPartition.values()].sort((a, b) => (a.partitionKey < b.partitionKey ? -1 : a.partitionKey > b.partitionKey ? 1 : 0)));
   return groups.map(({ partitionKey, keys }) => {
-    const runKey = `${runKeyPrefix}:${createHash("sha1").update(`${partitionKey ?? ""}\u0000${keys.map(String).join("\u0000")}`).digest("hex").slice(0, 16)}`;
+    const runKey = runKeyOf(runKeyPrefix, [partitionKey ?? "", ...keys.map(String)]);
     return new RunRequest({ assetSelection: keys, runKey, tags, ...(partitionKey === undefined ? {} : { partitionKey }) });
   });
+}
+
+/** A run key that names what a request holds, so that the same request at the same evaluation is launched once. */
+function runKeyOf(prefix: string, parts: readonly string[]): string {
+  return `${prefix}:${createHash("sha1").update(parts.join("\u0000")).digest("hex").slice(0, 16)}`;
 }
 
 function fingerprintOf(graph: AssetGraph, node: number, cache: Map<PartitionsDefinition, string>): string {

@@ -3,6 +3,7 @@ import { AssetKey, DependencyCycleError, UnknownAssetError, closestMatches } fro
 import {
   AssetChecksDefinition,
   AssetSpec,
+  checkId,
   DefinitionsData,
   SourceAsset,
   type AssetCheckSpec,
@@ -152,7 +153,7 @@ export class AssetGraph {
   #addChecks(definitions: readonly (AssetsDefinition | undefined)[], checkDefinitions: readonly AssetChecksDefinition[]): void {
     const checks = this.checks as CheckNode[];
     const add = (spec: AssetCheckSpec, definition: AssetsDefinition | AssetChecksDefinition): void => {
-      const id = `${spec.assetKey.toString()}:${spec.name}`;
+      const id = checkId(spec.assetKey, spec.name);
       if (this.#checkIndex.has(id)) {
         throw new InvalidDefinitionError(`Asset check "${id}" is defined twice; give one of the checks another name`);
       }

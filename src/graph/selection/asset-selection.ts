@@ -2,6 +2,7 @@
 import { AssetKey, InvalidDefinitionError, type AssetKeyLike } from "../../core/index.js";
 import {
   AssetChecksDefinition,
+  checkId,
   DefinitionsData,
   andNode,
   describeSelectionValue,
@@ -411,9 +412,9 @@ function checksOf(node: SelectionNode, graph: AssetGraph, options: ResolveOption
     case "allChecks":
       return new Set(graph.checks.map((c) => c.index));
     case "checkKeys": {
-      const indices = node.checks.map((c) => graph.checkIndexOf(`${c.assetKey.toString()}:${c.name}`));
+      const indices = node.checks.map((c) => graph.checkIndexOf(checkId(c.assetKey, c.name)));
       const missing = node.checks.filter((_c, i) => indices[i] === undefined);
-      if (missing.length > 0 && !options.allowMissing) throw new UnknownAssetCheckError(missing.map((c) => `${c.assetKey.toString()}:${c.name}`));
+      if (missing.length > 0 && !options.allowMissing) throw new UnknownAssetCheckError(missing.map((c) => checkId(c.assetKey, c.name)));
       return new Set(indices.filter((i): i is number => i !== undefined));
     }
     case "checksForAssets": {
