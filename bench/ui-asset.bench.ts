@@ -7,8 +7,7 @@
 //   row is on screen.
 // Run: node --import tsx bench/ui-asset.bench.ts   (needs dist/ui: `npx vite build -c ui/vite.config.ts`)
 import { AssetKey, Instance, type TesseraEvent } from "../src/index.js";
-import { launchChromium } from "../test/support/browser.js";
-import { startDevProcess } from "../test/support/dev-process.js";
+import { openUi } from "../test/support/browser.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
 import { report, type Measurement } from "./harness.js";
 import { dirname } from "node:path";
@@ -55,10 +54,10 @@ export async function run(): Promise<Measurement[]> {
   const home = dirs.make("tessera-bench-ui-asset-");
   const defs = userProject(dirs, DEFS, "tessera-bench-ui-asset-project-");
   await seed(home);
-  const [dev, browser] = await Promise.all([startDevProcess(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]), launchChromium()]);
+  const ui = await openUi(dirname(defs), home, ["-m", defs, "--no-daemon", "--no-watch"]);
+  const { dev, page } = ui;
   const rows: Measurement[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const opens: number[] = [];
     for (let i = 0; i < 5; i++) {
       await page.goto("about:blank");
@@ -96,8 +95,7 @@ export async function run(): Promise<Measurement[]> {
     rows.push({ name: "catalog of 5,000 assets opened → all counted and the first rows shown (median of 5)", ms: median(loads) });
     rows.push({ name: "catalog scrolled to the bottom → last row shown (median of 5)", ms: median(scrolls) });
   } finally {
-    await browser.close();
-    await dev.stop();
+    await ui.close();
     dirs.removeAll();
   }
   return rows;

@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { openUi, type UiSession } from "../support/browser.js";
+import type { DevProcess } from "../support/dev-process.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
 import { Instance } from "@tessera/core";
 
@@ -36,6 +36,7 @@ let home: string;
 let defs: string;
 let dev: DevProcess;
 let browser: Browser;
+let ui: UiSession | undefined;
 let page: Page;
 
 const tessera = (...args: string[]) => execFileSync(process.execPath, [TESSERA_BIN, ...args], { env: { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" }, encoding: "utf8" });
@@ -51,13 +52,12 @@ beforeAll(async () => {
   // the missing summary (and runs it), the second does not.
   tessera("daemon", "-m", defs, "--once");
   tessera("daemon", "-m", defs, "--once");
-  [dev, browser] = await Promise.all([startDevProcess(join(defs, ".."), home, ["-m", defs, "--no-daemon"]), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  ui = await openUi(join(defs, ".."), home, ["-m", defs, "--no-daemon"], { width: 1400, height: 1000 });
+  ({ dev, browser, page } = ui);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
+  await ui?.close();
   dirs.removeAll();
 });
 

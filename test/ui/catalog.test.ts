@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { openUi, type UiSession } from "../support/browser.js";
+import type { DevProcess } from "../support/dev-process.js";
 import { TESSERA_BIN, TempDirs, userProject } from "../support/user-project.js";
 
 const DEFS = `
@@ -41,6 +41,7 @@ let home: string;
 let defs: string;
 let dev: DevProcess;
 let browser: Browser;
+let ui: UiSession | undefined;
 let page: Page;
 
 // Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
@@ -52,13 +53,12 @@ beforeAll(async () => {
   home = dirs.make("tessera-ui-catalog-");
   defs = userProject(dirs, DEFS, "tessera-ui-catalog-project-");
   execFileSync(process.execPath, [TESSERA_BIN, "materialize", "-m", defs, "--select", "g0_a0"], { env: { ...process.env, TESSERA_HOME: home, NO_COLOR: "1" } });
-  [dev, browser] = await Promise.all([startDevProcess(join(defs, ".."), home, ["-m", defs, "--no-daemon"]), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ui = await openUi(join(defs, ".."), home, ["-m", defs, "--no-daemon"]);
+  ({ dev, browser, page } = ui);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
+  await ui?.close();
   dirs.removeAll();
 });
 

@@ -3,29 +3,28 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { openUi, type UiSession } from "../support/browser.js";
+import type { DevProcess } from "../support/dev-process.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const QUICKSTART = join(ROOT, "examples/quickstart/defs.ts");
 
 let home: string;
 let dev: DevProcess;
-let browser: Browser;
+let ui: UiSession | undefined;
 let page: Page;
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "tessera-ui-lineage-"));
-  [dev, browser] = await Promise.all([startDevProcess(ROOT, home, ["-m", QUICKSTART, "--no-daemon"]), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ui = await openUi(ROOT, home, ["-m", QUICKSTART, "--no-daemon"]);
+  ({ dev, page } = ui);
   await page.goto(`${dev.url}/#/lineage`);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
+  await ui?.close();
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser.js";
-import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { openUi, type UiSession } from "../support/browser.js";
+import type { DevProcess } from "../support/dev-process.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const OPS = join(ROOT, "test/ui/fixtures/ops-defs.ts");
@@ -15,7 +15,7 @@ const BROKEN = join(ROOT, "test/ui/fixtures/broken-defs.ts");
 
 let home: string;
 let dev: DevProcess;
-let browser: Browser;
+let ui: UiSession | undefined;
 let page: Page;
 
 // Screenshots go to TESSERA_UI_ARTIFACTS when set (CI keeps them), else beside the test's instance.
@@ -27,13 +27,12 @@ const open = async (hash: string) => {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "tessera-ui-ops-"));
-  [dev, browser] = await Promise.all([startDevProcess(ROOT, home, ["-m", OPS, "-m", BROKEN, "--no-daemon"]), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ui = await openUi(ROOT, home, ["-m", OPS, "-m", BROKEN, "--no-daemon"]);
+  ({ dev, page } = ui);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
+  await ui?.close();
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -4,18 +4,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Instance, type TesseraEvent } from "@tessera/core";
-import { launchChromium } from "../support/browser.js";
-import { startDevProcess, type DevProcess } from "../support/dev-process.js";
+import { openUi, type UiSession } from "../support/browser.js";
+import type { DevProcess } from "../support/dev-process.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFS = join(ROOT, "test/ui/fixtures/lineage-defs.ts");
 
 let home: string;
 let dev: DevProcess;
-let browser: Browser;
+let ui: UiSession | undefined;
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(process.env["TESSERA_UI_ARTIFACTS"] ?? home, name) });
@@ -36,14 +36,13 @@ async function materialize(selection: string): Promise<string> {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), "tessera-ui-runs-"));
-  [dev, browser] = await Promise.all([startDevProcess(ROOT, home, ["-m", DEFS, "--no-daemon"]), launchChromium()]);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  ui = await openUi(ROOT, home, ["-m", DEFS, "--no-daemon"]);
+  ({ dev, page } = ui);
 }, 120_000);
 
 afterAll(async () => {
   writeFileSync(join(home, "gate-open"), "");
-  await browser?.close();
-  await dev?.stop();
+  await ui?.close();
   rmSync(home, { recursive: true, force: true });
 });
 
