@@ -1,8 +1,8 @@
 // The run page's structured log: only the rows in view (and a band beyond) are in the page, so a run of 100,000 events
 // scrolls like one of ten. Every row has the same height, so where a row goes is arithmetic (nothing is measured). The
 // rows of the window sit in order in one block (a compositor layer) moved by a transform, each with its layout
-// contained; a scroll within the band renders nothing, and one past it changes the rows' text and the block's transform: no element is
-// created, removed or moved (the DOM order stays the reading order).
+// contained; a scroll within the band renders nothing, and one past it changes the rows' text and the block's
+// transform: no element is created, removed or moved (the DOM order stays the reading order).
 //
 // React renders the table around the rows, not the rows: a scroll past the band runs in the frame's rendering steps
 // and must be drawn in that frame, and a synchronous React render of the window (reconciling every row, then
