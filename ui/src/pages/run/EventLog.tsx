@@ -1,10 +1,13 @@
 // The run page's structured log: only the rows in view (and a band beyond) are in the page, so a run of 100,000 events
 // scrolls like one of ten. Every row has the same height, so where a row goes is arithmetic (nothing is measured). The
-// rows of the window sit in order in one block moved by a transform, each with its layout and paint contained; a scroll
-// within the band renders nothing, and one past it changes the rows' text and the block's transform: no element is
-// created, removed or moved (the DOM order stays the reading order).
-import { memo, useLayoutEffect, useRef, useState } from "react";
-import { flushSync } from "react-dom";
+// rows of the window sit in order in one block (a compositor layer) moved by a transform, each with its layout
+// contained; a scroll within the band renders nothing, and one past it changes the rows' text and the block's
+// transform: no element is created, removed or moved (the DOM order stays the reading order).
+//
+// React renders the table around the rows, not the rows: a scroll past the band runs in the frame's rendering steps
+// and must be drawn in that frame, and a synchronous React render of the window (reconciling every row, then
+// committing) took most of the scroll handler. The rows are written directly instead, each text only when it changed.
+import { memo, useLayoutEffect, useRef } from "react";
 import { keyString, type AssetKeyData } from "../../api.js";
 import { ROW_HEIGHT, covers, rangeAfterScroll, rangeAt, type Range } from "./log-window.js";
 
@@ -19,19 +22,53 @@ export interface LogEvent {
 
 const time = (timestamp: number) => new Date(timestamp).toISOString().slice(11, 23);
 
-const Row = memo(function Row({ event, index }: { event: LogEvent; index: number }) {
-  return (
-    <div role="row" aria-rowindex={index + 2} className={event.level === "ERROR" ? "log-row log-error" : "log-row"}>
-      <span role="cell">{time(event.timestamp)}</span>
-      <span role="cell">{event.stepKey ?? ""}</span>
-      <span role="cell">{event.eventType}</span>
-      <span role="cell">
-        {event.assetKey ? `${keyString(event.assetKey)}: ` : ""}
-        {event.message ?? ""}
-      </span>
-    </div>
-  );
-});
+/** One row element of the window and what it shows, kept so that a row is only written where it changed. */
+interface Slot {
+  row: HTMLDivElement;
+  cells: Text[];
+  texts: string[];
+  index: number;
+  event: LogEvent | undefined;
+  error: boolean;
+}
+
+function makeSlot(): Slot {
+  const row = document.createElement("div");
+  row.setAttribute("role", "row");
+  row.className = "log-row";
+  const cells: Text[] = [];
+  for (let c = 0; c < 4; c++) {
+    const cell = document.createElement("span");
+    cell.setAttribute("role", "cell");
+    const text = document.createTextNode("");
+    cell.appendChild(text);
+    row.appendChild(cell);
+    cells.push(text);
+  }
+  return { row, cells, texts: ["", "", "", ""], index: -1, event: undefined, error: false };
+}
+
+function writeSlot(slot: Slot, event: LogEvent, index: number): void {
+  if (slot.index !== index) {
+    slot.row.setAttribute("aria-rowindex", String(index + 2));
+    slot.index = index;
+  }
+  if (slot.event === event) return;
+  slot.event = event;
+  const error = event.level === "ERROR";
+  if (slot.error !== error) {
+    slot.row.className = error ? "log-row log-error" : "log-row";
+    slot.error = error;
+  }
+  const texts = [time(event.timestamp), event.stepKey ?? "", event.eventType, `${event.assetKey ? `${keyString(event.assetKey)}: ` : ""}${event.message ?? ""}`];
+  for (let c = 0; c < 4; c++) {
+    const text = texts[c] as string;
+    if (slot.texts[c] !== text) {
+      (slot.cells[c] as Text).data = text;
+      slot.texts[c] = text;
+    }
+  }
+}
 
 /**
  * New events keep the newest in view while the reader is at the bottom; scrolling up stops that until they return.
@@ -39,38 +76,62 @@ const Row = memo(function Row({ event, index }: { event: LogEvent; index: number
  */
 export const EventLog = memo(function EventLog({ events, count }: { events: readonly LogEvent[]; count: number }) {
   const scroller = useRef<HTMLDivElement>(null);
+  const windowElement = useRef<HTMLDivElement>(null);
   const follows = useRef(true);
   // The scroller's height, kept by a ResizeObserver so that a scroll reads no layout.
   const height = useRef(0);
-  const [range, setRange] = useState<Range>({ start: 0, end: 0 });
-  const rangeRef = useRef(range);
-  rangeRef.current = range;
+  const range = useRef<Range>({ start: 0, end: 0 });
+  const eventsRef = useRef(events);
+  eventsRef.current = events;
+  // The length rendered (the body's height): the array may already hold events appended in place since, which the
+  // next render will show.
   const length = useRef(events.length);
   length.current = events.length;
+  const slots = useRef<Slot[]>([]);
+  const shownStart = useRef(-1);
+
+  // Writes the rows of `next` into the window: elements are added or removed only at its end (when the window's size
+  // changes); the others are kept in place and given their new row's text.
+  const show = useRef((next: Range) => {
+    const element = windowElement.current;
+    if (!element) return;
+    range.current = next;
+    const all = eventsRef.current;
+    const end = Math.min(next.end, length.current);
+    const start = Math.min(next.start, end);
+    const list = slots.current;
+    while (list.length < end - start) {
+      const slot = makeSlot();
+      list.push(slot);
+      element.appendChild(slot.row);
+    }
+    while (list.length > end - start) list.pop()?.row.remove();
+    for (let i = start; i < end; i++) writeSlot(list[i - start] as Slot, all[i] as LogEvent, i);
+    if (shownStart.current !== start) {
+      element.style.transform = `translateY(${start * ROW_HEIGHT}px)`;
+      shownStart.current = start;
+    }
+  }).current;
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
     // Before the first rows follow the bottom (the observer reports later).
     height.current = element.clientHeight;
-    const update = (sync: boolean) => {
-      const top = element.scrollTop;
-      const next = rangeAfterScroll(rangeRef.current, top, height.current, length.current);
-      if (!next) return;
-      // Rendered before this frame is painted: a scroll event runs in the frame's rendering steps, and an update left to
-      // React's scheduler would show the band's edge (empty) for a frame.
-      if (sync) flushSync(() => setRange(next));
-      else setRange(next);
+    const update = () => {
+      const next = rangeAfterScroll(range.current, element.scrollTop, height.current, length.current);
+      // Written in the scroll event, which runs in the frame's rendering steps: the rows are drawn in this frame.
+      if (next) show(next);
     };
     const onScroll = () => {
       follows.current = length.current * ROW_HEIGHT - element.scrollTop - height.current < ROW_HEIGHT * 2;
-      update(true);
+      update();
     };
     // A resize (the steps above grew) is not the reader scrolling: it keeps the newest in view if it was.
     const observer = new ResizeObserver(([entry]) => {
       height.current = entry?.contentRect.height ?? 0;
       if (follows.current) element.scrollTop = Math.max(0, length.current * ROW_HEIGHT - height.current);
-      update(false);
+      update();
     });
     observer.observe(element);
     element.addEventListener("scroll", onScroll, { passive: true });
@@ -78,24 +139,20 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
       observer.disconnect();
       element.removeEventListener("scroll", onScroll);
     };
-  }, []);
+  }, [show]);
 
-  // New rows (or a filter): follow the newest if the reader was at the bottom, and render what is then on screen.
+  // New rows (or a filter): follow the newest if the reader was at the bottom, and show what is then on screen (rows
+  // already shown are rewritten only if their event changed).
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
     const total = events.length * ROW_HEIGHT;
     if (follows.current && events.length > 0) element.scrollTop = Math.max(0, total - height.current);
     const top = Math.min(element.scrollTop, Math.max(0, total - height.current));
-    if (!covers(rangeRef.current, top, height.current, events.length) || rangeRef.current.end > events.length) setRange(rangeAt(top, height.current, events.length));
-  }, [events, events.length, count]);
+    const current = range.current;
+    show(!covers(current, top, height.current, events.length) || current.end > events.length ? rangeAt(top, height.current, events.length) : current);
+  }, [events, events.length, count, show]);
 
-  const end = Math.min(range.end, events.length);
-  const start = Math.min(range.start, end);
-  const rows = [];
-  // Keyed by place in the window, not by index: a new window reuses every element in place, so React only sets text
-  // (keyed by index, a jump would create and remove every row; keyed by index modulo the window, React would move them).
-  for (let i = start; i < end; i++) rows.push(<Row key={i - start} event={events[i] as LogEvent} index={i} />);
   return (
     <div className="log-scroll" ref={scroller}>
       <div className="event-log" role="table" aria-label="Event log" aria-rowcount={events.length + 1}>
@@ -108,9 +165,8 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
           </div>
         </div>
         <div role="rowgroup" className="event-log-body" style={{ height: events.length * ROW_HEIGHT }}>
-          <div className="event-log-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
-            {rows}
-          </div>
+          {/* Its rows are written by `show`, not rendered: React gives it no children, so it never touches them. */}
+          <div className="event-log-window" ref={windowElement} />
         </div>
       </div>
     </div>
