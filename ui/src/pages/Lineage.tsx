@@ -78,15 +78,20 @@ function visible(rect: Rect, view: View, width: number, height: number, margin =
   return x + rect.width * view.scale >= -margin && y + rect.height * view.scale >= -margin && x <= width + margin && y <= height + margin;
 }
 
-const transformOf = (view: View): string => `translate(${view.x},${view.y}) scale(${view.scale})`;
+/**
+ * The view as a CSS transform of the whole <svg> (sized to the layout), not an SVG transform attribute of a group
+ * inside it: a CSS transform change of the element only updates its paint properties, where the attribute laid out
+ * and repainted every title and asset each frame of a pan or zoom.
+ */
+const transformOf = (view: View): string => `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
 
 /**
  * What depends on the view on screen and is set on the elements directly (between React's renders too): the drawn
  * elements' transform, and on the overview side of the threshold the class that hides the assets React drew for a
  * closer view and the scale that keeps group titles legible (see lineage.css).
  */
-function showView(svg: SVGSVGElement | null, world: SVGGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
-  world?.setAttribute("transform", transformOf(view));
+function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
+  if (svg) svg.style.transform = transformOf(view);
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
   const inverse = 1 / view.scale;
@@ -161,7 +166,6 @@ export function Lineage() {
   // drew (or once the motion stops), so a frame of motion costs no render.
   const [view, setViewState] = useState<View | undefined>();
   const live = useRef<View | undefined>(undefined);
-  const world = useRef<SVGGElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const setView = (next: View | undefined) => {
@@ -290,7 +294,7 @@ export function Lineage() {
     if (!layout) return;
     const next = fit(layout, size.width, size.height);
     live.current = next;
-    showView(svg.current, world.current, overview.current, next);
+    showView(svg.current, overview.current, next);
     drawOverview();
     clearTimeout(settle.current);
     if (view && coveredBy(next, view, size.width, size.height, MARGIN)) return;
@@ -377,7 +381,7 @@ export function Lineage() {
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
-    showView(svg.current, world.current, overview.current, next);
+    showView(svg.current, overview.current, next);
     if (!drawPending.current) {
       drawPending.current = true;
       requestAnimationFrame(() => {
@@ -401,11 +405,16 @@ export function Lineage() {
     else if (next.scale >= ASSETS_FROM_SCALE) settle.current = setTimeout(() => setViewState(live.current), 150);
   };
 
+  // The canvas's position is read when a wheel gesture starts, not at every event: after the previous event's writes a
+  // read would lay the page out in the handler, ahead of the frame's own layout.
+  const wheelBounds = useRef<{ at: number; rect: DOMRect | undefined }>({ at: -Infinity, rect: undefined });
   const onWheel = (event: WheelEvent) => {
     const view = live.current;
     if (!view) return;
     const factor = Math.exp(-event.deltaY * 0.0015);
-    const bounds = canvas.current?.getBoundingClientRect();
+    if (event.timeStamp - wheelBounds.current.at > REDRAW_AFTER) wheelBounds.current.rect = canvas.current?.getBoundingClientRect();
+    wheelBounds.current.at = event.timeStamp;
+    const bounds = wheelBounds.current.rect;
     const px = event.clientX - (bounds?.left ?? 0);
     const py = event.clientY - (bounds?.top ?? 0);
     const scale = Math.min(3, Math.max(0.02, view.scale * factor));
@@ -496,7 +505,7 @@ export function Lineage() {
   useEffect(() => () => clearTimeout(redraw.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
-    if (live.current) showView(svg.current, world.current, overview.current, live.current);
+    if (live.current) showView(svg.current, overview.current, live.current);
   });
 
   if (error) return <p role="alert">{error}</p>;
@@ -539,7 +548,7 @@ export function Lineage() {
         )}
       </form>
       <div
-        className="canvas"
+        className="canvas lineage-canvas"
         ref={canvas}
         tabIndex={0}
         role="application"
@@ -557,8 +566,13 @@ export function Lineage() {
         ) : assets.length === 0 ? (
           <p role="status">No assets are defined in the workspace.</p>
         ) : (
-          <svg ref={svg} aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
-            <g ref={world} transform={transformOf(view)}>
+          <svg
+            ref={svg}
+            className="lineage-world"
+            aria-label={`${assets.length} assets in ${layout.groups.length} groups`}
+            style={{ width: layout.width, height: layout.height }}
+          >
+            <g>
               {layout.groups.map((group) =>
                 !showAssets || visible(group, view, size.width, size.height, MARGIN) ? (
                   <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
