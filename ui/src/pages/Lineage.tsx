@@ -141,6 +141,45 @@ function shifts(next: View, drawn: View, layout: Layout, width: number, height: 
   return now.x0 >= then.x0 && now.y0 >= then.y0 && now.x1 <= then.x1 && now.y1 <= then.y1;
 }
 
+/** What the overview canvas shows, besides the view. */
+interface OverviewInputs {
+  layout: Layout | undefined;
+  statuses: { status: AssetStatus; checkFailing: boolean }[] | undefined;
+  highlighted: ReadonlySet<string>;
+  assets: GraphNode[] | undefined;
+  size: { width: number; height: number };
+}
+
+const sameView = (a: View, b: View): boolean => a.x === b.x && a.y === b.y && a.scale === b.scale;
+const sameInputs = (a: OverviewInputs, b: OverviewInputs): boolean =>
+  a.layout === b.layout && a.statuses === b.statuses && a.highlighted === b.highlighted && a.assets === b.assets && a.size === b.size;
+
+/** Draws the groups' boxes and every asset on screen in its status colour, on a cleared canvas of `ratio` pixels per CSS pixel. */
+function paintOverview(context: CanvasRenderingContext2D, view: View, inputs: OverviewInputs, ratio: number, dark: boolean): void {
+  const { layout, statuses, highlighted, assets, size } = inputs;
+  if (!layout) return;
+  context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
+  // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
+  context.lineWidth = 1 / view.scale;
+  context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
+  for (const group of layout.groups) {
+    if (!visible(group, view, size.width, size.height)) continue;
+    context.fillStyle = dark ? "#1b2130" : "#eef1f6";
+    context.globalAlpha = group.collapsed ? 1 : 0.35;
+    context.fillRect(group.x, group.y, group.width, group.height);
+    context.globalAlpha = 1;
+    context.strokeRect(group.x, group.y, group.width, group.height);
+  }
+  let last: string | undefined;
+  layout.nodes.forEach((rect, i) => {
+    if (!rect || !visible(rect, view, size.width, size.height)) return;
+    const status = statuses?.[i];
+    const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
+    if (colour !== last) context.fillStyle = last = colour;
+    context.fillRect(rect.x, rect.y, rect.width, rect.height);
+  });
+}
+
 /** Collapsed groups as the address has them: `all`, or names separated by commas. */
 type Collapsed = ReadonlySet<string> | "all";
 
@@ -450,11 +489,12 @@ export function Lineage() {
 
   // The overview: every asset of an expanded group as a rectangle in its status colour, in one canvas, drawn for the
   // view on screen (also between React's renders, from moveTo).
-  const overviewInputs = useRef({ layout, statuses, highlighted, assets, size });
+  const overviewInputs = useRef<OverviewInputs>({ layout, statuses, highlighted, assets, size });
   overviewInputs.current = { layout, statuses, highlighted, assets, size };
+  const fitted = useRef<{ view: View; bitmap: HTMLCanvasElement; inputs: OverviewInputs; dark: boolean } | undefined>(undefined);
   const drawOverview = useCallback(() => {
     const element = overview.current;
-    const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
+    const { layout, size } = overviewInputs.current;
     const view = live.current;
     clearTimeout(redraw.current);
     if (!element) return;
@@ -478,30 +518,32 @@ export function Lineage() {
     drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
     const start = performance.now();
-    context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
-    // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
     const dark = document.documentElement.dataset.theme === "dark";
-    context.lineWidth = 1 / view.scale;
-    context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
-    for (const group of layout.groups) {
-      if (!visible(group, view, size.width, size.height)) continue;
-      context.fillStyle = dark ? "#1b2130" : "#eef1f6";
-      context.globalAlpha = group.collapsed ? 1 : 0.35;
-      context.fillRect(group.x, group.y, group.width, group.height);
-      context.globalAlpha = 1;
-      context.strokeRect(group.x, group.y, group.width, group.height);
-    }
-    let last: string | undefined;
-    layout.nodes.forEach((rect, i) => {
-      if (!rect || !visible(rect, view, size.width, size.height)) return;
-      const status = statuses?.[i];
-      const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
-      if (colour !== last) context.fillStyle = last = colour;
-      context.fillRect(rect.x, rect.y, rect.width, rect.height);
-    });
+    const ahead = fitted.current;
+    if (ahead && ahead.dark === dark && sameView(ahead.view, view) && sameInputs(ahead.inputs, overviewInputs.current)) context.drawImage(ahead.bitmap, 0, 0);
+    else paintOverview(context, view, overviewInputs.current, ratio, dark);
     performance.measure("lineage-overview-draw", { start });
   }, []);
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  // The fitted view's bitmap, drawn ahead whenever what it shows changes (not in a frame of motion), so that Zoom to fit
+  // copies one bitmap in its click instead of drawing every asset there.
+  useEffect(() => {
+    const inputs = overviewInputs.current;
+    const { layout, size } = inputs;
+    const view = layout && size.width > 0 ? fit(layout, size.width, size.height) : undefined;
+    if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) {
+      fitted.current = undefined;
+      return;
+    }
+    const ratio = window.devicePixelRatio || 1;
+    const bitmap = fitted.current?.bitmap ?? document.createElement("canvas");
+    Object.assign(bitmap, { width: Math.round(size.width * ratio), height: Math.round(size.height * ratio) });
+    const context = bitmap.getContext("2d");
+    if (!context) return;
+    const dark = document.documentElement.dataset.theme === "dark";
+    paintOverview(context, view, inputs, ratio, dark);
+    fitted.current = { view, bitmap, inputs, dark };
+  }, [layout, size, statuses, highlighted, assets]);
   useEffect(() => () => clearTimeout(redraw.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
