@@ -527,7 +527,8 @@ export function Lineage() {
     const start = performance.now();
     const dark = document.documentElement.dataset.theme === "dark";
     const ahead = fitted.current;
-    if (ahead && ahead.dark === dark && sameView(ahead.view, view) && sameInputs(ahead.inputs, overviewInputs.current)) context.drawImage(ahead.bitmap, 0, 0);
+    const copies = ahead && ahead.dark === dark && ahead.bitmap.width === width && ahead.bitmap.height === height && sameView(ahead.view, view) && sameInputs(ahead.inputs, overviewInputs.current);
+    if (copies) context.drawImage(ahead.bitmap, 0, 0);
     else paintOverview(context, view, overviewInputs.current, ratio, dark);
     performance.measure("lineage-overview-draw", { start });
   }, []);
