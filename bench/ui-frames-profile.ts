@@ -170,25 +170,29 @@ try {
         console.log(`zoom to fit: ${ms} ms`);
         if (process.env.PROFILE_SHOT) await page.screenshot({ path: `${process.env.PROFILE_SHOT}/fit.png` });
       });
+      // PROFILE_MOTION=zoom: the fitted overview's wheel zoom instead of its pan.
+      const zoom = process.env.PROFILE_MOTION === "zoom";
       await traced(page, async () => {
         const times = (await page.evaluate(`(async () => {
+          const zoom = ${zoom};
           const target = document.querySelector(".canvas");
           const box = target.getBoundingClientRect();
           const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
           const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+          if (!zoom) target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
           await painted();
           const times = [];
           for (let i = 0; i < 120; i++) {
             const start = performance.now();
-            target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
+            if (zoom) target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
+            else target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
             await painted();
             times.push(performance.now() - start);
           }
           target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
           return times;
         })()`)) as number[];
-        console.log(`fitted pan frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
+        console.log(`fitted ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
       });
     } finally {
       await browser.close();

@@ -78,15 +78,20 @@ function visible(rect: Rect, view: View, width: number, height: number, margin =
   return x + rect.width * view.scale >= -margin && y + rect.height * view.scale >= -margin && x <= width + margin && y <= height + margin;
 }
 
-const transformOf = (view: View): string => `translate(${view.x},${view.y}) scale(${view.scale})`;
+/**
+ * The view as a CSS transform of the whole <svg> (sized to the layout), not an SVG transform attribute of a group
+ * inside it: a CSS transform change of the element only updates its paint properties, where the attribute laid out
+ * and repainted every title and asset each frame of a pan or zoom.
+ */
+const transformOf = (view: View): string => `translate(${view.x}px, ${view.y}px) scale(${view.scale})`;
 
 /**
  * What depends on the view on screen and is set on the elements directly (between React's renders too): the drawn
  * elements' transform, and on the overview side of the threshold the class that hides the assets React drew for a
  * closer view and the scale that keeps group titles legible (see lineage.css).
  */
-function showView(svg: SVGSVGElement | null, world: SVGGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
-  world?.setAttribute("transform", transformOf(view));
+function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
+  if (svg) svg.style.transform = transformOf(view);
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
   const inverse = 1 / view.scale;
@@ -136,6 +141,45 @@ function shifts(next: View, drawn: View, layout: Layout, width: number, height: 
   return now.x0 >= then.x0 && now.y0 >= then.y0 && now.x1 <= then.x1 && now.y1 <= then.y1;
 }
 
+/** What the overview canvas shows, besides the view. */
+interface OverviewInputs {
+  layout: Layout | undefined;
+  statuses: { status: AssetStatus; checkFailing: boolean }[] | undefined;
+  highlighted: ReadonlySet<string>;
+  assets: GraphNode[] | undefined;
+  size: { width: number; height: number };
+}
+
+const sameView = (a: View, b: View): boolean => a.x === b.x && a.y === b.y && a.scale === b.scale;
+const sameInputs = (a: OverviewInputs, b: OverviewInputs): boolean =>
+  a.layout === b.layout && a.statuses === b.statuses && a.highlighted === b.highlighted && a.assets === b.assets && a.size === b.size;
+
+/** Draws the groups' boxes and every asset on screen in its status colour, on a cleared canvas of `ratio` pixels per CSS pixel. */
+function paintOverview(context: CanvasRenderingContext2D, view: View, inputs: OverviewInputs, ratio: number, dark: boolean): void {
+  const { layout, statuses, highlighted, assets, size } = inputs;
+  if (!layout) return;
+  context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
+  // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
+  context.lineWidth = 1 / view.scale;
+  context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
+  for (const group of layout.groups) {
+    if (!visible(group, view, size.width, size.height)) continue;
+    context.fillStyle = dark ? "#1b2130" : "#eef1f6";
+    context.globalAlpha = group.collapsed ? 1 : 0.35;
+    context.fillRect(group.x, group.y, group.width, group.height);
+    context.globalAlpha = 1;
+    context.strokeRect(group.x, group.y, group.width, group.height);
+  }
+  let last: string | undefined;
+  layout.nodes.forEach((rect, i) => {
+    if (!rect || !visible(rect, view, size.width, size.height)) return;
+    const status = statuses?.[i];
+    const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
+    if (colour !== last) context.fillStyle = last = colour;
+    context.fillRect(rect.x, rect.y, rect.width, rect.height);
+  });
+}
+
 /** Collapsed groups as the address has them: `all`, or names separated by commas. */
 type Collapsed = ReadonlySet<string> | "all";
 
@@ -161,7 +205,6 @@ export function Lineage() {
   // drew (or once the motion stops), so a frame of motion costs no render.
   const [view, setViewState] = useState<View | undefined>();
   const live = useRef<View | undefined>(undefined);
-  const world = useRef<SVGGElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const setView = (next: View | undefined) => {
@@ -290,7 +333,7 @@ export function Lineage() {
     if (!layout) return;
     const next = fit(layout, size.width, size.height);
     live.current = next;
-    showView(svg.current, world.current, overview.current, next);
+    showView(svg.current, overview.current, next);
     drawOverview();
     clearTimeout(settle.current);
     if (view && coveredBy(next, view, size.width, size.height, MARGIN)) return;
@@ -377,7 +420,7 @@ export function Lineage() {
   const drawPending = useRef(false);
   const moveTo = (next: View) => {
     live.current = next;
-    showView(svg.current, world.current, overview.current, next);
+    showView(svg.current, overview.current, next);
     if (!drawPending.current) {
       drawPending.current = true;
       requestAnimationFrame(() => {
@@ -401,11 +444,16 @@ export function Lineage() {
     else if (next.scale >= ASSETS_FROM_SCALE) settle.current = setTimeout(() => setViewState(live.current), 150);
   };
 
+  // The canvas's position is read when a wheel gesture starts, not at every event: after the previous event's writes a
+  // read would lay the page out in the handler, ahead of the frame's own layout.
+  const wheelBounds = useRef<{ at: number; rect: DOMRect | undefined }>({ at: -Infinity, rect: undefined });
   const onWheel = (event: WheelEvent) => {
     const view = live.current;
     if (!view) return;
     const factor = Math.exp(-event.deltaY * 0.0015);
-    const bounds = canvas.current?.getBoundingClientRect();
+    if (event.timeStamp - wheelBounds.current.at > REDRAW_AFTER) wheelBounds.current.rect = canvas.current?.getBoundingClientRect();
+    wheelBounds.current.at = event.timeStamp;
+    const bounds = wheelBounds.current.rect;
     const px = event.clientX - (bounds?.left ?? 0);
     const py = event.clientY - (bounds?.top ?? 0);
     const scale = Math.min(3, Math.max(0.02, view.scale * factor));
@@ -441,11 +489,12 @@ export function Lineage() {
 
   // The overview: every asset of an expanded group as a rectangle in its status colour, in one canvas, drawn for the
   // view on screen (also between React's renders, from moveTo).
-  const overviewInputs = useRef({ layout, statuses, highlighted, assets, size });
+  const overviewInputs = useRef<OverviewInputs>({ layout, statuses, highlighted, assets, size });
   overviewInputs.current = { layout, statuses, highlighted, assets, size };
+  const fitted = useRef<{ view: View; bitmap: HTMLCanvasElement; inputs: OverviewInputs; dark: boolean } | undefined>(undefined);
   const drawOverview = useCallback(() => {
     const element = overview.current;
-    const { layout, statuses, highlighted, assets, size } = overviewInputs.current;
+    const { layout, size } = overviewInputs.current;
     const view = live.current;
     clearTimeout(redraw.current);
     if (!element) return;
@@ -455,6 +504,10 @@ export function Lineage() {
     if (element.width !== width || element.height !== height) {
       Object.assign(element, { width, height });
       blank.current = true;
+      // The bitmap is allocated now, by a first clear, rather than in the click or frame that first draws on it (the
+      // fit's click spent ~5 ms there).
+      element.getContext("2d")?.clearRect(0, 0, 1, 1);
+      element.hidden = true;
     }
     const context = element.getContext("2d");
     if (!context) return;
@@ -466,37 +519,43 @@ export function Lineage() {
     context.clearRect(0, 0, width, height);
     if (element.style.transform) element.style.transform = "";
     blank.current = !draws;
+    // Blank, the canvas is not displayed: an allocated canvas on screen is its own layer under the <svg>, which cost
+    // every frame of an up-close pan or zoom ~0.4 ms more of commit.
+    element.hidden = blank.current;
     drawn.current = draws ? view : undefined;
     if (!layout || !view || !draws) return;
     const start = performance.now();
-    context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
-    // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
     const dark = document.documentElement.dataset.theme === "dark";
-    context.lineWidth = 1 / view.scale;
-    context.strokeStyle = dark ? "#3a4356" : "#c3cad6";
-    for (const group of layout.groups) {
-      if (!visible(group, view, size.width, size.height)) continue;
-      context.fillStyle = dark ? "#1b2130" : "#eef1f6";
-      context.globalAlpha = group.collapsed ? 1 : 0.35;
-      context.fillRect(group.x, group.y, group.width, group.height);
-      context.globalAlpha = 1;
-      context.strokeRect(group.x, group.y, group.width, group.height);
-    }
-    let last: string | undefined;
-    layout.nodes.forEach((rect, i) => {
-      if (!rect || !visible(rect, view, size.width, size.height)) return;
-      const status = statuses?.[i];
-      const colour = highlighted.size > 0 && !highlighted.has(keyString((assets as GraphNode[])[i]?.key as AssetKeyData)) ? "#dde1e8" : COLOURS[status?.status ?? "unknown"];
-      if (colour !== last) context.fillStyle = last = colour;
-      context.fillRect(rect.x, rect.y, rect.width, rect.height);
-    });
+    const ahead = fitted.current;
+    const copies = ahead && ahead.dark === dark && ahead.bitmap.width === width && ahead.bitmap.height === height && sameView(ahead.view, view) && sameInputs(ahead.inputs, overviewInputs.current);
+    if (copies) context.drawImage(ahead.bitmap, 0, 0);
+    else paintOverview(context, view, overviewInputs.current, ratio, dark);
     performance.measure("lineage-overview-draw", { start });
   }, []);
   useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  // The fitted view's bitmap, drawn ahead whenever what it shows changes (not in a frame of motion), so that Zoom to fit
+  // copies one bitmap in its click instead of drawing every asset there.
+  useEffect(() => {
+    const inputs = overviewInputs.current;
+    const { layout, size } = inputs;
+    const view = layout && size.width > 0 ? fit(layout, size.width, size.height) : undefined;
+    if (!layout || !view || view.scale >= ASSETS_FROM_SCALE) {
+      fitted.current = undefined;
+      return;
+    }
+    const ratio = window.devicePixelRatio || 1;
+    const bitmap = fitted.current?.bitmap ?? document.createElement("canvas");
+    Object.assign(bitmap, { width: Math.round(size.width * ratio), height: Math.round(size.height * ratio) });
+    const context = bitmap.getContext("2d");
+    if (!context) return;
+    const dark = document.documentElement.dataset.theme === "dark";
+    paintOverview(context, view, inputs, ratio, dark);
+    fitted.current = { view, bitmap, inputs, dark };
+  }, [layout, size, statuses, highlighted, assets]);
   useEffect(() => () => clearTimeout(redraw.current), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
-    if (live.current) showView(svg.current, world.current, overview.current, live.current);
+    if (live.current) showView(svg.current, overview.current, live.current);
   });
 
   if (error) return <p role="alert">{error}</p>;
@@ -539,7 +598,7 @@ export function Lineage() {
         )}
       </form>
       <div
-        className="canvas"
+        className="canvas lineage-canvas"
         ref={canvas}
         tabIndex={0}
         role="application"
@@ -557,8 +616,13 @@ export function Lineage() {
         ) : assets.length === 0 ? (
           <p role="status">No assets are defined in the workspace.</p>
         ) : (
-          <svg ref={svg} aria-label={`${assets.length} assets in ${layout.groups.length} groups`}>
-            <g ref={world} transform={transformOf(view)}>
+          <svg
+            ref={svg}
+            className="lineage-world"
+            aria-label={`${assets.length} assets in ${layout.groups.length} groups`}
+            style={{ width: layout.width, height: layout.height }}
+          >
+            <g>
               {layout.groups.map((group) =>
                 !showAssets || visible(group, view, size.width, size.height, MARGIN) ? (
                   <g key={group.name} role="group" aria-label={`Group ${group.name}`}>
