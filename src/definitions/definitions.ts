@@ -87,12 +87,10 @@ export abstract class DefinitionsData {
       if (invalid !== undefined) continue;
       if (!computed && item instanceof AssetSpec) {
         const id = item.key.toString();
-        if (index.has(id)) duplicate ??= { id, at: i };
-        else {
-          index.set(id, specs.length);
+        if (claimKey(index, specs, id)) {
           specs.push(item);
           definitions.push(undefined);
-        }
+        } else duplicate ??= { id, at: i };
         continue;
       }
       if (!computed) {
@@ -104,12 +102,10 @@ export abstract class DefinitionsData {
       for (let s = 0; s < own.length; s++) {
         const spec = own[s] as AssetSpec;
         const id = spec.key.toString();
-        if (index.has(id)) duplicate ??= { id, at: i };
-        else {
-          index.set(id, specs.length);
+        if (claimKey(index, specs, id)) {
           specs.push(spec);
           definitions.push(definition);
-        }
+        } else duplicate ??= { id, at: i };
       }
       if (hasUnknownBareDep(own, index)) siblings.push(i);
       if (definition.resourceDefs !== NO_RESOURCES) binding.push(i);
@@ -222,6 +218,21 @@ export abstract class DefinitionsData {
 }
 
 const NO_ITEMS: readonly AssetsItem[] = Object.freeze([]);
+
+/**
+ * Indexes `id` at the next position of `specs` and returns true, or returns false when `id` is indexed already,
+ * leaving its first position. One map operation for the usual new key (a new key grows the map); a duplicate, an
+ * error, restores its position by a scan.
+ */
+function claimKey(index: Map<string, number>, specs: readonly AssetSpec[], id: string): boolean {
+  const position = specs.length;
+  index.set(id, position);
+  if (index.size > position) return true;
+  let first = 0;
+  while ((specs[first] as AssetSpec).key.toString() !== id) first++;
+  index.set(id, first);
+  return false;
+}
 
 function checkAssetChecks(checks: readonly AssetChecksDefinition[]): AssetChecksDefinition[] {
   for (const [i, check] of checks.entries()) {
