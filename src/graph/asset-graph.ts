@@ -77,6 +77,7 @@ export class AssetGraph {
   readonly #checksOfAsset: Map<number, number[]>;
   readonly #checkIndex = new Map<string, number>();
   readonly #mappedNodes: readonly number[];
+  readonly #selfDependentNodes: readonly number[];
   readonly #conditionNodes: readonly number[];
   readonly #definedIndex: ReadonlyMap<string, number>;
   readonly #externalIndex: ReadonlyMap<string, number>;
@@ -94,6 +95,7 @@ export class AssetGraph {
     externalIndex: ReadonlyMap<string, number>;
     mappedNodes: readonly number[];
     conditionNodes: readonly number[];
+    selfDependentNodes: readonly number[];
   }) {
     this.keys = parts.keys;
     this.ids = parts.ids;
@@ -108,6 +110,7 @@ export class AssetGraph {
     this.#definedIndex = parts.definedIndex;
     this.#externalIndex = parts.externalIndex;
     this.#mappedNodes = parts.mappedNodes;
+    this.#selfDependentNodes = parts.selfDependentNodes;
     this.#conditionNodes = parts.conditionNodes;
   }
 
@@ -129,6 +132,11 @@ export class AssetGraph {
   /** @internal Nodes (ascending) with a dependency that gives a partition mapping: the ones validation reads. */
   nodesWithPartitionMappings(): readonly number[] {
     return this.#mappedNodes;
+  }
+
+  /** @internal Nodes (ascending) that depend on their own partitions: the ones validation reads. */
+  selfDependentNodes(): readonly number[] {
+    return this.#selfDependentNodes;
   }
 
   /** @internal Nodes (ascending) with an automation condition: the ones validation reads. */
@@ -277,7 +285,7 @@ export class AssetGraph {
     const selfDependent = new Uint8Array(size);
     for (const i of selfDeps) selfDependent[i] = 1;
     const topologicalOrder = topologicalSort(up, down, ids);
-    return new AssetGraph({ keys, ids, specs, definitions, up, down, selfDependent, topologicalOrder, definedIndex, externalIndex, mappedNodes, conditionNodes });
+    return new AssetGraph({ keys, ids, specs, definitions, up, down, selfDependent, topologicalOrder, definedIndex, externalIndex, mappedNodes, conditionNodes, selfDependentNodes: selfDeps });
   }
 
   /** True when node `index` depends on its own (earlier) partitions. */
@@ -367,8 +375,7 @@ function lists(adjacency: Adjacency, empty: number[]): readonly (readonly number
 /** Self-dependencies that reach only earlier partitions, and one op per step key. */
 export function validateAssetGraph(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
-  const selfDependent = graph.selfDependent;
-  for (let node = 0; node < selfDependent.length; node++) if (selfDependent[node] === 1) validateSelfDependency(graph.specs[node] as AssetSpec);
+  for (const node of graph.selfDependentNodes()) validateSelfDependency(graph.specs[node] as AssetSpec);
   // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
   if (mayShareOpNames(defs)) claimOpNames(defs);
 }
@@ -394,8 +401,9 @@ function mayShareOpNames(defs: DefinitionsData): boolean {
     return false;
   };
   const assets = defs.assets;
-  for (let i = 0; i < assets.length; i++) {
-    const item = assets[i];
+  const namedApart = defs.definitionsNamedApart();
+  for (let n = 0; n < namedApart.length; n++) {
+    const item = assets[namedApart[n] as number];
     if (item instanceof AssetSpec || item === undefined) continue;
     const specs = item.specs;
     const name = item.op.name;
