@@ -50,6 +50,17 @@ export interface AssetSpecAttributes {
 export let plainDepOn: (spec: AssetSpec) => AssetDep;
 
 /**
+ * @internal The spec asset() builds: `deps` are AssetDeps already checked for duplicates by its caller (and owned by
+ * the spec from now on), and `attributes` may be asset()'s own options, whose `deps` and `skippable` are not read.
+ * Saves copying the deps and an attributes object per asset, which large code locations make by the ten thousand.
+ */
+export let checkedSpec: (key: AssetKey, deps: AssetDep[], skippable: boolean, attributes: Omit<AssetSpecAttributes, "deps" | "skippable">) => AssetSpec;
+
+// Set by checkedSpec for the one constructor call it makes (construction is synchronous).
+let checkedDeps: AssetDep[] | undefined;
+let checkedSkippable = false;
+
+/**
  * The attributes of an asset, immutable. Pass it to Definitions to declare an external asset
  * (one that Tessera records but does not compute).
  *
@@ -80,6 +91,15 @@ export class AssetSpec {
 
   static {
     plainDepOn = (spec) => (spec.#plainDep ??= new AssetDep(spec.key));
+    checkedSpec = (key, deps, skippable, attributes) => {
+      checkedDeps = deps;
+      checkedSkippable = skippable;
+      try {
+        return new AssetSpec(key, attributes);
+      } finally {
+        checkedDeps = undefined;
+      }
+    };
   }
 
   constructor(key: AssetKeyLike, attributes: AssetSpecAttributes = {}) {
@@ -87,11 +107,18 @@ export class AssetSpec {
     // Most attributes of most specs are absent: those are not checked, nor is the name errors use built, since a
     // large code location runs this once per asset as cold code.
     const own = this.key;
-    const deps = attributes.deps;
-    this.deps = deps == null ? NO_DEPS : Object.freeze(normalizeDeps(deps, own));
+    const checked = checkedDeps;
+    if (checked !== undefined) {
+      // checkedSpec's call: taken once, so that a spec built inside (none is) could not see it.
+      checkedDeps = undefined;
+      this.deps = checked.length === 0 ? NO_DEPS : Object.freeze(checked);
+    } else {
+      const deps = attributes.deps;
+      this.deps = deps == null ? NO_DEPS : Object.freeze(normalizeDeps(deps, own));
+    }
     this.description = attributes.description;
     this.metadata = attributes.metadata === undefined ? NO_METADATA : coerceMetadata(attributes.metadata, `metadata of ${nameOf(own)}`);
-    this.skippable = attributes.skippable ?? false;
+    this.skippable = checked !== undefined ? checkedSkippable : (attributes.skippable ?? false);
     const groupName = attributes.groupName;
     this.groupName = groupName == null || groupName === DEFAULT_GROUP_NAME ? DEFAULT_GROUP_NAME : validateGroupName(groupName, nameOf(own));
     this.codeVersion = attributes.codeVersion;

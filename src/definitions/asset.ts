@@ -15,7 +15,7 @@ import type { AssetCheckSpec } from "./asset-check.js";
 import type { BackfillPolicy, PartitionsDefinition } from "../partitions/index.js";
 import type { AutomationCondition } from "./automation-condition.js";
 import type { FreshnessPolicy } from "./freshness-policy.js";
-import { AssetSpec, plainDepOn } from "./asset-spec.js";
+import { AssetSpec, checkedSpec, plainDepOn } from "./asset-spec.js";
 import { SourceAsset } from "./source-asset.js";
 import { AssetsDefinition, type AssetInputDefinition } from "./assets-definition.js";
 import type { AssetExecutionContext } from "./context.js";
@@ -23,7 +23,7 @@ import { DEFAULT_IO_MANAGER_KEY } from "./io-manager.js";
 import type { MaterializeResult, AssetObservation } from "./results.js";
 import type { AssetCheckResult } from "./asset-check.js";
 import { RetryPolicy } from "./retry-policy.js";
-import { NO_RESOURCES, checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
+import { NO_REQUIREMENTS, NO_RESOURCES, checkOpOptions, collectResources, opTagsOf, type ResourceDefinitionLike, type ResourceRequirement } from "./op-options.js";
 import type { TypeCheck } from "./type-check.js";
 
 /** Structural stand-ins so that, e.g., an AssetIn<Order[]> is accepted where any AssetIn is (its `type` check makes the class invariant). */
@@ -164,39 +164,27 @@ function buildAsset(
   compute: (...a: never[]) => unknown,
 ): AssetsDefinition<unknown> {
   const key = resolveKey(options, compute);
-  const where = `asset "${key.toString()}"`;
-
-  const { inputs, deps } = collectInputs(options.ins, options.deps, where);
+  // The name errors use (`asset "…"`) is built only when an option needs it: this runs once per asset, cold.
+  const { inputs, deps } = collectInputs(options.ins, options.deps, key);
 
   let resourceDefs: Record<string, unknown> = options.resourceDefs ? { ...options.resourceDefs } : NO_RESOURCES;
   let ioManagerKey = options.ioManagerKey ?? DEFAULT_IO_MANAGER_KEY;
   if (options.ioManagerDef !== undefined) {
+    const where = whereOf(key);
     if (options.ioManagerKey !== undefined) {
       throw new InvalidDefinitionError(`${where} takes either ioManagerKey or ioManagerDef, not both`, where);
     }
     ioManagerKey = `${key.toPythonIdentifier()}__io_manager`;
     resourceDefs = { ...resourceDefs, [ioManagerKey]: options.ioManagerDef };
   }
-  if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of ${where}`);
+  if (ioManagerKey !== DEFAULT_IO_MANAGER_KEY) validateName(ioManagerKey, `ioManagerKey of ${whereOf(key)}`);
 
-  const { requiredResourceKeys, resourceClasses } = collectResources(options, where);
-  checkOpOptions(options, where);
+  const { requiredResourceKeys, resourceClasses } =
+    options.requiredResourceKeys === undefined && options.resources === undefined ? NO_REQUIREMENTS : collectResources(options, whereOf(key));
+  if (options.retryPolicy !== undefined || options.config !== undefined) checkOpOptions(options, whereOf(key));
 
-  const spec = new AssetSpec(key, {
-    deps,
-    description: options.description,
-    metadata: options.metadata,
-    skippable: options.outputRequired === false,
-    groupName: options.groupName,
-    codeVersion: options.codeVersion,
-    owners: options.owners,
-    tags: options.tags,
-    kinds: options.kinds,
-    partitionsDef: options.partitionsDef,
-    backfillPolicy: options.backfillPolicy,
-    automationCondition: options.automationCondition,
-    freshnessPolicy: options.freshnessPolicy,
-  });
+  // The options themselves are the spec's attributes (same names), so no attributes object is made per asset.
+  const spec = checkedSpec(key, deps, options.outputRequired === false, options);
 
   return new AssetsDefinition({
     specs: [spec],
@@ -211,8 +199,8 @@ function buildAsset(
         options.pool === undefined
           ? options.opTags === undefined
             ? NO_TAGS
-            : opTagsOf(options.opTags, where)
-          : opTagsOf({ ...options.opTags, "tessera/pool": options.pool }, where),
+            : opTagsOf(options.opTags, whereOf(key))
+          : opTagsOf({ ...options.opTags, "tessera/pool": options.pool }, whereOf(key)),
       description: options.description,
     },
     inputs,
@@ -228,6 +216,11 @@ function buildAsset(
     resourceDefs,
     checkSpecs: options.checkSpecs,
   });
+}
+
+/** How errors name asset()'s asset; collectInputs takes this key or a builder's own name. */
+function whereOf(owner: AssetKey | string): string {
+  return typeof owner === "string" ? owner : `asset "${owner.toString()}"`;
 }
 
 const PLAIN_NAME = /^[A-Za-z0-9_]+$/;
@@ -299,7 +292,7 @@ function holdsKey(keys: readonly { readonly key: AssetKey }[], end: number, key:
 export function collectInputs(
   ins: Readonly<Record<string, AssetInputSource>> | undefined,
   depsGiven: readonly (AssetDep | AssetRef)[] | undefined,
-  where: string,
+  owner: AssetKey | string,
 ): { inputs: AssetInputDefinition[]; deps: AssetDep[] } {
   const depsOption = depsGiven === undefined || Array.isArray(depsGiven) ? depsGiven : [...(depsGiven as Iterable<AssetDep | AssetRef>)];
   // Arrays grown by push keep spare capacity; the definitions keep these for the life of the process, so they are
@@ -311,12 +304,13 @@ export function collectInputs(
   let n = 0;
   if (ins) {
     for (const name in ins) {
-      if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${where}`);
+      if (!PLAIN_NAME.test(name)) validateName(name, `Input name "${name}" of ${whereOf(owner)}`);
       const source = ins[name] as AssetInputSource;
       // The usual input, a definition of one asset, shares that asset's plain dependency.
       const upstream = source instanceof AssetsDefinition && source.specs.length === 1 ? (source.specs[0] as AssetSpec) : undefined;
-      const input = upstream === undefined ? resolveInput(name, source, where) : plainInput(name, upstream.key);
+      const input = upstream === undefined ? resolveInput(name, source, whereOf(owner)) : plainInput(name, upstream.key);
       if (holdsKey(inputs, n, input.key)) {
+        const where = whereOf(owner);
         throw new InvalidDefinitionError(`${where} loads "${input.key.toString()}" through two inputs; use one input per upstream asset`, where);
       }
       inputs[n] = input;
@@ -340,12 +334,14 @@ export function collectInputs(
       const dep = depsOption[i] as AssetDep | AssetRef;
       const normalized = dep instanceof AssetDep ? dep : new AssetDep(dep);
       if (holdsKey(inputs, n, normalized.key)) {
+        const where = whereOf(owner);
         throw new InvalidDefinitionError(
           `${where} names "${normalized.key.toString()}" both in ins and deps; keep it in ins only (an input is already a dependency)`,
           where,
         );
       }
       if (holdsKey(deps, d, normalized.key)) {
+        const where = whereOf(owner);
         throw new InvalidDefinitionError(`${where} cannot set a dependency on asset "${normalized.key.toString()}" more than once; list each upstream once in deps`, where);
       }
       deps[d++] = normalized;

@@ -52,6 +52,7 @@ export abstract class DefinitionsData {
   readonly #specs: AssetSpec[] = [];
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
   readonly #needing: readonly AssetsDefinition[];
+  readonly #namedApart: readonly number[];
 
   constructor(options: DefinitionsOptions = {}) {
     // One pass over the items, since each pass over a large code location runs as cold code: it converts sources,
@@ -71,6 +72,9 @@ export abstract class DefinitionsData {
     const siblings: number[] = [];
     const binding: number[] = [];
     const needing: number[] = [];
+    // Definitions whose op is not named after their single key (as asset() names it): the only ops whose names
+    // the graph layer must compare, since keys are unique.
+    const namedApart: number[] = [];
     for (let i = 0; i < count; i++) {
       const raw = items[i] as AssetsItem;
       // An asset definition, the usual item, is told apart with one check.
@@ -87,12 +91,10 @@ export abstract class DefinitionsData {
       if (invalid !== undefined) continue;
       if (!computed && item instanceof AssetSpec) {
         const id = item.key.toString();
-        if (index.has(id)) duplicate ??= { id, at: i };
-        else {
-          index.set(id, specs.length);
+        if (claimKey(index, specs, id)) {
           specs.push(item);
           definitions.push(undefined);
-        }
+        } else duplicate ??= { id, at: i };
         continue;
       }
       if (!computed) {
@@ -101,16 +103,16 @@ export abstract class DefinitionsData {
       }
       const definition = item as AssetsDefinition<unknown>;
       const own = definition.specs;
+      let id = "";
       for (let s = 0; s < own.length; s++) {
         const spec = own[s] as AssetSpec;
-        const id = spec.key.toString();
-        if (index.has(id)) duplicate ??= { id, at: i };
-        else {
-          index.set(id, specs.length);
+        id = spec.key.toString();
+        if (claimKey(index, specs, id)) {
           specs.push(spec);
           definitions.push(definition);
-        }
+        } else duplicate ??= { id, at: i };
       }
+      if (own.length !== 1 || definition.op.name !== id) namedApart.push(i);
       if (hasUnknownBareDep(own, index)) siblings.push(i);
       if (definition.resourceDefs !== NO_RESOURCES) binding.push(i);
       if (needsResources(definition)) needing.push(i);
@@ -142,6 +144,7 @@ export abstract class DefinitionsData {
     this.assets = Object.freeze(assets);
     this.resources = Object.freeze({ ...mergeAssetResources(binding.map((i) => assets[i] as AssetsItem)), ...(options.resources ?? {}) });
     this.#needing = needing.map((i) => assets[i] as AssetsDefinition);
+    this.#namedApart = namedApart;
     this.executor = options.executor ?? inProcessExecutor();
     this.jobs = Object.freeze(checkJobs(options.jobs ?? []));
     this.assetChecks = Object.freeze(checkAssetChecks(options.assetChecks ?? []));
@@ -194,6 +197,14 @@ export abstract class DefinitionsData {
     return { index: this.#index, specs: this.#specs, definitions: this.#definitions };
   }
 
+  /**
+   * @internal Positions in `assets` (ascending) of the asset definitions whose op is not named after their single
+   * key: an op so named cannot share its name with another so named, since keys are unique.
+   */
+  definitionsNamedApart(): readonly number[] {
+    return this.#namedApart;
+  }
+
   /** The job named `name`; an unknown name is an error naming the jobs there are. */
   getJob(name: string): AssetJobDefinition {
     const job = this.jobs.find((j) => j.name === name);
@@ -222,6 +233,21 @@ export abstract class DefinitionsData {
 }
 
 const NO_ITEMS: readonly AssetsItem[] = Object.freeze([]);
+
+/**
+ * Indexes `id` at the next position of `specs` and returns true, or returns false when `id` is indexed already,
+ * leaving its first position. One map operation for the usual new key (a new key grows the map); a duplicate, an
+ * error, restores its position by a scan.
+ */
+function claimKey(index: Map<string, number>, specs: readonly AssetSpec[], id: string): boolean {
+  const position = specs.length;
+  index.set(id, position);
+  if (index.size > position) return true;
+  let first = 0;
+  while ((specs[first] as AssetSpec).key.toString() !== id) first++;
+  index.set(id, first);
+  return false;
+}
 
 function checkAssetChecks(checks: readonly AssetChecksDefinition[]): AssetChecksDefinition[] {
   for (const [i, check] of checks.entries()) {

@@ -15,7 +15,7 @@ export type ResourceRequirement = (abstract new (...args: never[]) => unknown) |
 export const NO_RESOURCES: Readonly<Record<string, unknown>> = Object.freeze({});
 const NO_KEYS: readonly string[] = Object.freeze([]);
 // Callers destructure it: most ops need no resources, and this one object serves them all.
-const NO_REQUIREMENTS = Object.freeze({ requiredResourceKeys: NO_KEYS as string[], resourceClasses: NO_RESOURCES as Record<string, never> });
+export const NO_REQUIREMENTS = Object.freeze({ requiredResourceKeys: NO_KEYS as string[], resourceClasses: NO_RESOURCES as Record<string, never> });
 
 /** Resource keys the compute needs, and the classes typed resources must be instances of. */
 export function collectResources(

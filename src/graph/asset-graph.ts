@@ -58,8 +58,13 @@ export class AssetGraph {
   readonly ids: readonly string[];
   readonly specs: readonly AssetSpec[];
   readonly definitions: readonly (AssetsDefinition | undefined)[];
-  readonly parents: readonly (readonly number[])[];
-  readonly children: readonly (readonly number[])[];
+  // Edges are kept in compressed form (node v's neighbours are targets[offsets[v] .. offsets[v + 1])): building a
+  // graph, as every Definitions does when a code location loads, then makes no array per node. `parents` and
+  // `children` are made from them when first read.
+  readonly #up: Adjacency;
+  readonly #down: Adjacency;
+  #parents: readonly (readonly number[])[] | undefined;
+  #children: readonly (readonly number[])[] | undefined;
   /**
    * 1 for nodes that depend on their own earlier partitions. Such self-edges are kept out of `parents` and
    * `children` (and so out of the topological order, cycle checks, selections and staleness).
@@ -72,6 +77,7 @@ export class AssetGraph {
   readonly #checksOfAsset: Map<number, number[]>;
   readonly #checkIndex = new Map<string, number>();
   readonly #mappedNodes: readonly number[];
+  readonly #selfDependentNodes: readonly number[];
   readonly #conditionNodes: readonly number[];
   readonly #definedIndex: ReadonlyMap<string, number>;
   readonly #externalIndex: ReadonlyMap<string, number>;
@@ -81,21 +87,22 @@ export class AssetGraph {
     ids: string[];
     specs: AssetSpec[];
     definitions: (AssetsDefinition | undefined)[];
-    parents: number[][];
-    children: number[][];
+    up: Adjacency;
+    down: Adjacency;
     selfDependent: Uint8Array;
     topologicalOrder: Int32Array;
     definedIndex: ReadonlyMap<string, number>;
     externalIndex: ReadonlyMap<string, number>;
     mappedNodes: readonly number[];
     conditionNodes: readonly number[];
+    selfDependentNodes: readonly number[];
   }) {
     this.keys = parts.keys;
     this.ids = parts.ids;
     this.specs = parts.specs;
     this.definitions = parts.definitions;
-    this.parents = parts.parents;
-    this.children = parts.children;
+    this.#up = parts.up;
+    this.#down = parts.down;
     this.selfDependent = parts.selfDependent;
     this.topologicalOrder = parts.topologicalOrder;
     this.checks = [];
@@ -103,12 +110,33 @@ export class AssetGraph {
     this.#definedIndex = parts.definedIndex;
     this.#externalIndex = parts.externalIndex;
     this.#mappedNodes = parts.mappedNodes;
+    this.#selfDependentNodes = parts.selfDependentNodes;
     this.#conditionNodes = parts.conditionNodes;
+  }
+
+  /** Each node's parents (its upstream nodes, ascending by their position in the definitions), read-only. */
+  get parents(): readonly (readonly number[])[] {
+    return (this.#parents ??= lists(this.#up, NO_PARENTS));
+  }
+
+  /** Each node's children (its downstream nodes, ascending), read-only. */
+  get children(): readonly (readonly number[])[] {
+    return (this.#children ??= lists(this.#down, NO_CHILDREN));
+  }
+
+  /** @internal The edges both ways in compressed form, as `parents` and `children` list them; read-only. */
+  adjacency(): { readonly up: Adjacency; readonly down: Adjacency } {
+    return { up: this.#up, down: this.#down };
   }
 
   /** @internal Nodes (ascending) with a dependency that gives a partition mapping: the ones validation reads. */
   nodesWithPartitionMappings(): readonly number[] {
     return this.#mappedNodes;
+  }
+
+  /** @internal Nodes (ascending) that depend on their own partitions: the ones validation reads. */
+  selfDependentNodes(): readonly number[] {
+    return this.#selfDependentNodes;
   }
 
   /** @internal Nodes (ascending) with an automation condition: the ones validation reads. */
@@ -201,24 +229,28 @@ export class AssetGraph {
     const definitions = definedDefinitions.slice();
     const keys: AssetKey[] = new Array(definedCount);
     const ids: string[] = new Array(definedCount);
+    let edgeBound = 0;
     for (let i = 0; i < definedCount; i++) {
-      const key = (specs[i] as AssetSpec).key;
+      const spec = specs[i] as AssetSpec;
+      const key = spec.key;
       keys[i] = key;
       ids[i] = key.toString();
+      edgeBound += spec.deps.length;
     }
     const externalIndex = new Map<string, number>();
-    const parents: number[][] = new Array(definedCount);
+    // Parent edges of the defined nodes in order; external nodes, appended after them, have none.
+    const upOffsets = new Int32Array(definedCount + 1);
+    const upTargets = new Int32Array(edgeBound);
+    let edges = 0;
     const selfDeps: number[] = [];
     const mappedNodes: number[] = [];
     const conditionNodes: number[] = [];
     let definedIds: readonly string[] | undefined;
     for (let i = 0; i < definedCount; i++) {
-      const deps = (specs[i] as AssetSpec).deps;
-      // Sized exactly (a pushed array keeps spare capacity, and the graph lives as long as its definitions).
-      const ups: number[] = deps.length === 0 ? NO_PARENTS : new Array(deps.length);
-      let count = 0;
+      const spec = specs[i] as AssetSpec;
+      const deps = spec.deps;
       let mapped = false;
-      if ((specs[i] as AssetSpec).automationCondition !== undefined) conditionNodes.push(i);
+      if (spec.automationCondition !== undefined) conditionNodes.push(i);
       for (let d = 0; d < deps.length; d++) {
         const dep = deps[d] as AssetDep;
         if (dep.partitionMapping !== undefined && !mapped) {
@@ -236,37 +268,24 @@ export class AssetGraph {
           ids.push(depId);
           specs.push(new AssetSpec(depKey));
           definitions.push(undefined);
-          parents.push(NO_PARENTS);
         }
         // An asset reading its own earlier partitions is not a cycle: the edge is recorded apart.
         if (parent === i) selfDeps.push(i);
-        else ups[count++] = parent;
+        else upTargets[edges++] = parent;
       }
-      if (count !== deps.length) ups.length = count;
-      parents[i] = ups;
+      upOffsets[i + 1] = edges;
     }
 
     const size = keys.length;
-    const childCounts = new Int32Array(size);
-    for (let i = 0; i < size; i++) {
-      const ups = parents[i] as number[];
-      for (let p = 0; p < ups.length; p++) childCounts[ups[p] as number]++;
-    }
-    const children: number[][] = new Array(size);
-    for (let i = 0; i < size; i++) children[i] = childCounts[i] === 0 ? NO_CHILDREN : new Array(childCounts[i] as number);
-    const filled = childCounts.fill(0);
-    for (let i = 0; i < size; i++) {
-      const ups = parents[i] as number[];
-      for (let p = 0; p < ups.length; p++) {
-        const parent = ups[p] as number;
-        (children[parent] as number[])[(filled[parent] as number)++] = i;
-      }
-    }
+    const up: Adjacency = { offsets: new Int32Array(size + 1), targets: edges === edgeBound ? upTargets : upTargets.slice(0, edges) };
+    up.offsets.set(upOffsets);
+    up.offsets.fill(edges, definedCount + 1);
+    const down = reverse(up, size);
 
     const selfDependent = new Uint8Array(size);
     for (const i of selfDeps) selfDependent[i] = 1;
-    const topologicalOrder = topologicalSort(parents, children, ids);
-    return new AssetGraph({ keys, ids, specs, definitions, parents, children, selfDependent, topologicalOrder, definedIndex, externalIndex, mappedNodes, conditionNodes });
+    const topologicalOrder = topologicalSort(up, down, ids);
+    return new AssetGraph({ keys, ids, specs, definitions, up, down, selfDependent, topologicalOrder, definedIndex, externalIndex, mappedNodes, conditionNodes, selfDependentNodes: selfDeps });
   }
 
   /** True when node `index` depends on its own (earlier) partitions. */
@@ -309,11 +328,54 @@ const NO_CHECKS: readonly number[] = Object.freeze([]);
 const NO_PARENTS = Object.freeze([]) as unknown as number[];
 const NO_CHILDREN = Object.freeze([]) as unknown as number[];
 
+/** Adjacency in compressed form: the neighbours of node `v` are `targets[offsets[v] .. offsets[v + 1])`. */
+export interface Adjacency {
+  readonly offsets: Int32Array;
+  readonly targets: Int32Array;
+}
+
+/** The edges of `up` turned around; each node's neighbours stay ascending, as `up` lists them by node. */
+function reverse(up: Adjacency, size: number): Adjacency {
+  const { offsets, targets } = up;
+  const edges = targets.length;
+  const downOffsets = new Int32Array(size + 1);
+  for (let e = 0; e < edges; e++) downOffsets[(targets[e] as number) + 1]++;
+  for (let v = 0; v < size; v++) downOffsets[v + 1] += downOffsets[v] as number;
+  const downTargets = new Int32Array(edges);
+  const filled = downOffsets.slice(0, size);
+  for (let v = 0; v < size; v++) {
+    const end = offsets[v + 1] as number;
+    for (let e = offsets[v] as number; e < end; e++) {
+      const parent = targets[e] as number;
+      downTargets[(filled[parent] as number)++] = v;
+    }
+  }
+  return { offsets: downOffsets, targets: downTargets };
+}
+
+/** One array per node, sized exactly; nodes without neighbours share `empty`. */
+function lists(adjacency: Adjacency, empty: number[]): readonly (readonly number[])[] {
+  const { offsets, targets } = adjacency;
+  const size = offsets.length - 1;
+  const out: number[][] = new Array(size);
+  for (let v = 0; v < size; v++) {
+    const start = offsets[v] as number;
+    const count = (offsets[v + 1] as number) - start;
+    if (count === 0) {
+      out[v] = empty;
+      continue;
+    }
+    const list: number[] = new Array(count);
+    for (let k = 0; k < count; k++) list[k] = targets[start + k] as number;
+    out[v] = list;
+  }
+  return out;
+}
+
 /** Self-dependencies that reach only earlier partitions, and one op per step key. */
 export function validateAssetGraph(defs: DefinitionsData): void {
   const graph = AssetGraph.of(defs);
-  const selfDependent = graph.selfDependent;
-  for (let node = 0; node < selfDependent.length; node++) if (selfDependent[node] === 1) validateSelfDependency(graph.specs[node] as AssetSpec);
+  for (const node of graph.selfDependentNodes()) validateSelfDependency(graph.specs[node] as AssetSpec);
   // Step keys are op names: two ops of one name would make two steps indistinguishable in a run.
   if (mayShareOpNames(defs)) claimOpNames(defs);
 }
@@ -339,8 +401,9 @@ function mayShareOpNames(defs: DefinitionsData): boolean {
     return false;
   };
   const assets = defs.assets;
-  for (let i = 0; i < assets.length; i++) {
-    const item = assets[i];
+  const namedApart = defs.definitionsNamedApart();
+  for (let n = 0; n < namedApart.length; n++) {
+    const item = assets[namedApart[n] as number];
     if (item instanceof AssetSpec || item === undefined) continue;
     const specs = item.specs;
     const name = item.op.name;
@@ -432,21 +495,26 @@ function rejectLikelyTypo(depId: string, dependent: string, definedIds: readonly
   );
 }
 
-// Kahn's algorithm; on leftovers, walks child edges among them to name one cycle.
-function topologicalSort(parents: readonly number[][], children: readonly number[][], ids: readonly string[]): Int32Array {
-  const n = parents.length;
+// Kahn's algorithm; on leftovers, walks parent edges among them to name one cycle.
+function topologicalSort(up: Adjacency, down: Adjacency, ids: readonly string[]): Int32Array {
+  const n = up.offsets.length - 1;
   const remaining = new Int32Array(n);
   const order = new Int32Array(n);
+  const upOffsets = up.offsets;
+  const downOffsets = down.offsets;
+  const downTargets = down.targets;
   let head = 0;
   let tail = 0;
   for (let i = 0; i < n; i++) {
-    remaining[i] = (parents[i] as number[]).length;
-    if (remaining[i] === 0) order[tail++] = i;
+    const count = (upOffsets[i + 1] as number) - (upOffsets[i] as number);
+    remaining[i] = count;
+    if (count === 0) order[tail++] = i;
   }
   while (head < tail) {
-    const kids = children[order[head++] as number] as number[];
-    for (let k = 0; k < kids.length; k++) {
-      const child = kids[k] as number;
+    const node = order[head++] as number;
+    const end = downOffsets[node + 1] as number;
+    for (let e = downOffsets[node] as number; e < end; e++) {
+      const child = downTargets[e] as number;
       const left = (remaining[child] as number) - 1;
       remaining[child] = left;
       if (left === 0) order[tail++] = child;
@@ -461,7 +529,12 @@ function topologicalSort(parents: readonly number[][], children: readonly number
   while (!seenAt.has(node)) {
     seenAt.set(node, path.length);
     path.push(node);
-    node = (parents[node] as number[]).find((p) => (remaining[p] as number) > 0) as number;
+    let next = -1;
+    for (let e = upOffsets[node] as number; e < (upOffsets[node + 1] as number) && next < 0; e++) {
+      const parent = up.targets[e] as number;
+      if ((remaining[parent] as number) > 0) next = parent;
+    }
+    node = next;
   }
   const cycle = path.slice(seenAt.get(node)).reverse();
   cycle.push(cycle[0] as number);

@@ -42,8 +42,10 @@ export class GraphIndex {
     this.graph = graph;
     const n = graph.size;
     this.size = n;
-    this.up = compress(graph.parents);
-    this.down = compress(graph.children);
+    // The graph's own compressed edges (read-only typed arrays shared with it).
+    const { up, down } = graph.adjacency();
+    this.up = up;
+    this.down = down;
     this.materializable = new Uint8Array(n);
     this.groupOf = new Int32Array(n);
     const groupIds = new Map<string, number>();
@@ -222,18 +224,4 @@ function postings(graph: AssetGraph, valuesOf: (spec: AssetSpec) => Iterable<str
     }
   });
   return byValue;
-}
-
-function compress(lists: readonly (readonly number[])[]): Adjacency {
-  const offsets = new Int32Array(lists.length + 1);
-  let total = 0;
-  for (let i = 0; i < lists.length; i++) {
-    offsets[i] = total;
-    total += (lists[i] as readonly number[]).length;
-  }
-  offsets[lists.length] = total;
-  const targets = new Int32Array(total);
-  let at = 0;
-  for (const list of lists) for (const target of list) targets[at++] = target;
-  return { offsets, targets };
 }
