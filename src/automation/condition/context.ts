@@ -263,13 +263,15 @@ export class TickData {
   prefetch(node: number, condition: AutomationCondition, attempts = true): void {
     const asks = ASKS.get(condition);
     if (asks === undefined || !(asks & (attempts ? ALL_BITS : STATUS_AND_CHECKS))) return;
-    const wanted = (n: number, statusBit: number, checksBit: number, attemptBit: number): void => {
-      if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
-      if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
-      if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
-    };
-    wanted(node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
-    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
+    this.#wanted(asks, attempts, node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
+    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) this.#wanted(asks, attempts, parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
+  }
+
+  // A method, not a closure made at each call: prefetch runs for every asset evaluated.
+  #wanted(asks: number, attempts: boolean, n: number, statusBit: number, checksBit: number, attemptBit: number): void {
+    if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
+    if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+    if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
   }
 
   /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
