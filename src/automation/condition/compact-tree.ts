@@ -34,8 +34,15 @@ function expectedChild(parent: AutomationCondition, i: number): AutomationCondit
 
 /** The compact form of `result`, with the assets it looked at (sorted, without repeats) and whether it read a one-tick fact. */
 export function compactTree(result: ConditionResult, root: AutomationCondition): { tree: CompactTree; touched: number[]; volatile: boolean } {
-  const state: EncodeState = { codes: [], refs: undefined, touched: [], seen: undefined, volatile: false };
+  const state = STATE;
+  state.length = 0;
+  state.refs = undefined;
+  state.touched = [];
+  state.seen = undefined;
+  state.volatile = false;
   encode(result, root, state);
+  // Copied from the scratch array at its size: pushing onto a new array grew it a few times a tree.
+  const codes = state.codes.slice(0, state.length);
   const touched = state.touched;
   // Insertion sort: a handful of entries, where Array.prototype.sort's set-up allocates more than it sorts.
   for (let i = 1; i < touched.length; i++) {
@@ -47,16 +54,20 @@ export function compactTree(result: ConditionResult, root: AutomationCondition):
     }
     touched[j + 1] = v;
   }
-  return { tree: { codes: state.codes, refs: state.refs }, touched, volatile: state.volatile };
+  return { tree: { codes, refs: state.refs }, touched, volatile: state.volatile };
 }
 
 interface EncodeState {
-  codes: number[];
+  /** Scratch, reused by every tree: `length` numbers of it are this tree's. */
+  readonly codes: number[];
+  length: number;
   refs: unknown[] | undefined;
   touched: number[];
   seen: Set<number> | undefined;
   volatile: boolean;
 }
+
+const STATE: EncodeState = { codes: [], length: 0, refs: undefined, touched: [], seen: undefined, volatile: false };
 
 function encode(r: ConditionResult, expected: AutomationCondition | undefined, state: EncodeState): void {
   const node = r.node;
@@ -80,7 +91,10 @@ function encode(r: ConditionResult, expected: AutomationCondition | undefined, s
   if (r.metadata !== undefined) flags |= HAS_METADATA;
   if (r.timeOf !== undefined) flags |= HAS_TIME;
   if (condition !== expected) flags |= CONDITION_REF;
-  state.codes.push(node, children.length * (1 << FLAG_BITS) + flags);
+  const at = state.length;
+  state.codes[at] = node;
+  state.codes[at + 1] = children.length * (1 << FLAG_BITS) + flags;
+  state.length = at + 2;
   if (flags & (CANDIDATE_REF | TRUE_REF | HAS_METADATA | HAS_TIME | CONDITION_REF)) {
     const refs = (state.refs ??= []);
     if (flags & CANDIDATE_REF) refs.push(candidate);
