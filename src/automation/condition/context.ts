@@ -22,6 +22,23 @@ export interface ConditionResult {
   readonly timeOf?: (partition: string | undefined) => number | undefined;
 }
 
+/**
+ * A node's outcome while a tree is evaluated, every key always present: results of one shape keep the evaluator's
+ * and compactTree's reads of them monomorphic. The trees callers read are made by expandTree, with the optional
+ * keys only where set.
+ */
+export function conditionResult(
+  condition: AutomationCondition,
+  node: number,
+  candidateSubset: EntitySubset,
+  trueSubset: EntitySubset,
+  children: readonly ConditionResult[],
+  metadata: ConditionResult["metadata"],
+  timeOf: ConditionResult["timeOf"],
+): ConditionResult {
+  return { condition, node, candidateSubset, trueSubset, children, metadata, timeOf };
+}
+
 /** Above this many new materializations since the previous evaluation, they are read per asset instead. */
 const MAX_BATCHED_MATERIALIZATIONS = 50_000;
 
