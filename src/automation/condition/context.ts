@@ -87,6 +87,11 @@ export class TickData {
   readonly #checksWanted = new Set<number>();
   /** Each unpartitioned asset's latest planned run (null: never planned), batched and inherited as the statuses. */
   readonly attempts = new Map<number, MaterializationAttempt | null>();
+  /**
+   * The partitions of each partitioned observable source observed by some storage id, read by earlier ticks of this
+   * history or this one: a tick reads only the observations stored since (see observedPartitions).
+   */
+  observed = new Map<number, ObservedPartitions>();
   readonly #attemptsWanted = new Set<number>();
 
   constructor(parts: {
@@ -397,6 +402,13 @@ export class TickData {
     if (known !== undefined && "value" in known) return known.value;
     return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
+}
+
+/** The partitions of a source observed by `upTo`, as read while the asset's events were wiped below `wipedBelow`. */
+export interface ObservedPartitions {
+  readonly upTo: number;
+  readonly wipedBelow: number;
+  readonly partitions: readonly string[];
 }
 
 // What a condition's trees asked for, learned across evaluations: bits of OWN_STATUS... (no entry: nothing yet).

@@ -220,7 +220,10 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     previous: previousByNode,
     conditions,
   });
-  if (memo) tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
+  if (memo) {
+    tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
+    tick.observed = new Map(memo.observed);
+  }
   // What the conditions asked for at earlier ticks, read at once (assets whose memo is reused read nothing).
   tick.prefetchAll(graph.topologicalOrder, changed);
   if (tick.hasPending) await tick.loadPending();
@@ -333,6 +336,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
         statuses: tick.statuses,
         checks: tick.checks,
         attempts: tick.attempts,
+        observed: tick.observed,
       },
       memo,
     );

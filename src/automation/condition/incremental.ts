@@ -6,6 +6,7 @@ import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partit
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
 import type { AssetCursor } from "./cursor.js";
+import type { ObservedPartitions } from "./context.js";
 import { EntitySubset } from "./subset.js";
 
 /**
@@ -49,6 +50,8 @@ export interface TickMemo<E> {
   readonly checks: ReadonlyMap<number, Map<string, EventRecord>>;
   /** The latest planned runs of unpartitioned assets the evaluation read or inherited, by node (null: none). */
   readonly attempts: ReadonlyMap<number, MaterializationAttempt | null>;
+  /** The observed partitions of partitioned observable sources, as read by this evaluation or an earlier one. */
+  readonly observed: ReadonlyMap<number, ObservedPartitions>;
 }
 
 /** Two are kept: the one a tick continues and the one it returns (a caller may repeat a tick from the same cursor). */
