@@ -13,7 +13,22 @@ import { AutomationCondition } from "../definitions/index.js";
 import { checkConditionReferences } from "../graph/index.js";
 import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions } from "../definitions/index.js";
 import type { TickEvaluation } from "../definitions/index.js";
-import { serializeEvaluationTree } from "./evaluation-tree.js";
+import { serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
+import type { AssetConditionEvaluation } from "./condition/index.js";
+
+// Each evaluation's serialized tree and its hash: the evaluator hands back the same evaluation object for an asset
+// it did not evaluate again, and expanding, serializing and hashing every asset's tree at every tick was most of
+// the sensor's own time.
+const SERIALIZED = new WeakMap<AssetConditionEvaluation, { graph: AssetGraph; tree: EvaluationTreeNode; hash: string }>();
+
+function serializedTree(r: AssetConditionEvaluation, graph: AssetGraph): { tree: EvaluationTreeNode; hash: string } {
+  const known = SERIALIZED.get(r);
+  if (known !== undefined && known.graph === graph) return known;
+  const tree = serializeEvaluationTree(r.result, graph);
+  const hash = createHash("sha1").update(JSON.stringify(tree)).digest("base64").slice(0, 12);
+  SERIALIZED.set(r, { graph, tree, hash });
+  return { tree, hash };
+}
 import { RunRequest, checkId } from "../definitions/index.js";
 import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "../definitions/index.js";
 
@@ -201,12 +216,15 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     const graph = AssetGraph.of(defs);
     const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
     const previousTrees = treeHashesOf(options.cursor);
+    // The evaluator's own cursor for the sensor's, when this process wrote it: the evaluator finds the memo of the
+    // tick that returned it and evaluates only what changed (the sensor's cursor, with its hashes, is another text).
+    const cursorIn = options.cursor === undefined || options.cursor === "" ? undefined : (EVALUATOR_CURSORS.get(instance)?.get(options.cursor) ?? options.cursor);
     const result = await evaluateAutomationConditions({
       defs,
       instance,
       evaluationTime,
       conditions: this.conditionsIn(defs),
-      ...(options.cursor === undefined || options.cursor === "" ? {} : { cursor: options.cursor }),
+      ...(cursorIn === undefined ? {} : { cursor: cursorIn }),
     });
     const cursor = JSON.parse(result.cursor) as { evaluationId: number; [TREE_HASHES]?: Record<string, string> };
     const evaluationId = cursor.evaluationId;
@@ -223,8 +241,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     const treeHashes: Record<string, string> = {};
     for (const r of result.results) {
       const assetKey = r.key.toString();
-      const tree = serializeEvaluationTree(r.result, graph);
-      const hash = createHash("sha1").update(JSON.stringify(tree)).digest("base64").slice(0, 12);
+      const { tree, hash } = serializedTree(r, graph);
       treeHashes[assetKey] = hash;
       if (previousTrees[assetKey] === hash && r.requestedSubset.isEmpty) continue;
       evaluations.push({ assetKey, evaluationId, timestamp: evaluationTime, sensorName: this.name, numRequested: r.requestedSubset.size, tree });
@@ -232,6 +249,7 @@ export class AutomationConditionSensorDefinition extends SensorDefinition {
     // The sensor's cursor is the evaluator's, with a hash of each asset's last tree to tell which changed.
     cursor[TREE_HASHES] = treeHashes;
     const nextCursor = JSON.stringify(cursor);
+    rememberEvaluatorCursor(instance, nextCursor, result.cursor);
     return Object.freeze({
       result,
       runRequests: Object.freeze(runRequests),
@@ -298,6 +316,22 @@ export function automationConditionSensorsOf(defs: DefinitionsData): AutomationC
 }
 
 const TREE_HASHES = "treeHashes";
+
+// By instance, the evaluator's cursor of the sensor cursors written last (the evaluator keeps two memos too): the
+// sensor's cursor is the evaluator's with TREE_HASHES added, which the evaluator ignores.
+const EVALUATOR_CURSORS = new WeakMap<Instance, Map<string, string>>();
+const KEPT_CURSORS = 2;
+
+function rememberEvaluatorCursor(instance: Instance, sensorCursor: string, evaluatorCursor: string): void {
+  let byCursor = EVALUATOR_CURSORS.get(instance);
+  if (!byCursor) EVALUATOR_CURSORS.set(instance, (byCursor = new Map()));
+  byCursor.delete(sensorCursor);
+  byCursor.set(sensorCursor, evaluatorCursor);
+  for (const old of byCursor.keys()) {
+    if (byCursor.size <= KEPT_CURSORS) break;
+    byCursor.delete(old);
+  }
+}
 
 function treeHashesOf(cursor: string | undefined): Record<string, string> {
   if (cursor === undefined || cursor === "") return {};

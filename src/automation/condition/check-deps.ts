@@ -1,7 +1,7 @@
 // any_deps_match / all_deps_match evaluated on an asset check: its deps are the checked asset and the check's
 // additional deps; the check is true when any (or all) of them are true for some partition.
 import type { AutomationCondition } from "../../definitions/index.js";
-import type { ConditionResult, EvaluationContext } from "./context.js";
+import { conditionResult, type ConditionResult, type EvaluationContext } from "./context.js";
 import { EntitySubset } from "./subset.js";
 
 /** any_deps_match / all_deps_match on a check: over the checked asset and the check's additional deps. */
@@ -26,5 +26,5 @@ export function evaluateCheckDeps(
     matched = any ? matched || !r.trueSubset.isEmpty : matched && !r.trueSubset.isEmpty;
   }
   const trueSubset = matched ? ctx.candidate : EntitySubset.of(ctx.node, false);
-  return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children };
+  return conditionResult(condition, ctx.node, ctx.candidate, trueSubset, children, undefined, undefined);
 }

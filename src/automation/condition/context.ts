@@ -22,6 +22,23 @@ export interface ConditionResult {
   readonly timeOf?: (partition: string | undefined) => number | undefined;
 }
 
+/**
+ * A node's outcome while a tree is evaluated, every key always present: results of one shape keep the evaluator's
+ * and compactTree's reads of them monomorphic. The trees callers read are made by expandTree, with the optional
+ * keys only where set.
+ */
+export function conditionResult(
+  condition: AutomationCondition,
+  node: number,
+  candidateSubset: EntitySubset,
+  trueSubset: EntitySubset,
+  children: readonly ConditionResult[],
+  metadata: ConditionResult["metadata"],
+  timeOf: ConditionResult["timeOf"],
+): ConditionResult {
+  return { condition, node, candidateSubset, trueSubset, children, metadata, timeOf };
+}
+
 /** Above this many new materializations since the previous evaluation, they are read per asset instead. */
 const MAX_BATCHED_MATERIALIZATIONS = 50_000;
 
@@ -70,6 +87,11 @@ export class TickData {
   readonly #checksWanted = new Set<number>();
   /** Each unpartitioned asset's latest planned run (null: never planned), batched and inherited as the statuses. */
   readonly attempts = new Map<number, MaterializationAttempt | null>();
+  /**
+   * The partitions of each partitioned observable source observed by some storage id, read by earlier ticks of this
+   * history or this one: a tick reads only the observations stored since (see observedPartitions).
+   */
+  observed = new Map<number, ObservedPartitions>();
   readonly #attemptsWanted = new Set<number>();
 
   constructor(parts: {
@@ -263,13 +285,15 @@ export class TickData {
   prefetch(node: number, condition: AutomationCondition, attempts = true): void {
     const asks = ASKS.get(condition);
     if (asks === undefined || !(asks & (attempts ? ALL_BITS : STATUS_AND_CHECKS))) return;
-    const wanted = (n: number, statusBit: number, checksBit: number, attemptBit: number): void => {
-      if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
-      if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
-      if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
-    };
-    wanted(node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
-    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) wanted(parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
+    this.#wanted(asks, attempts, node, OWN_STATUS, OWN_CHECKS, OWN_ATTEMPT);
+    if (asks & (DEP_STATUS | DEP_CHECKS | (attempts ? DEP_ATTEMPT : 0))) for (const parent of this.graph.parents[node] ?? []) this.#wanted(asks, attempts, parent, DEP_STATUS, DEP_CHECKS, DEP_ATTEMPT);
+  }
+
+  // A method, not a closure made at each call: prefetch runs for every asset evaluated.
+  #wanted(asks: number, attempts: boolean, n: number, statusBit: number, checksBit: number, attemptBit: number): void {
+    if (asks & statusBit && this.partitionsDef(n)) this.partitionStatus(n);
+    if (asks & checksBit && this.graph.checksOf(n).length > 0) this.checkEvaluations(n);
+    if (attempts && asks & attemptBit && !this.partitionsDef(n)) this.latestAttempt(n);
   }
 
   /** Notes that the tree of `root` asked for a fact of `node`, as `own` or `dep` kind. */
@@ -378,6 +402,13 @@ export class TickData {
     if (known !== undefined && "value" in known) return known.value;
     return this.#fact(this.#runs, runId, () => this.instance.getRunById(runId), () => undefined);
   }
+}
+
+/** The partitions of a source observed by `upTo`, as read while the asset's events were wiped below `wipedBelow`. */
+export interface ObservedPartitions {
+  readonly upTo: number;
+  readonly wipedBelow: number;
+  readonly partitions: readonly string[];
 }
 
 // What a condition's trees asked for, learned across evaluations: bits of OWN_STATUS... (no entry: nothing yet).

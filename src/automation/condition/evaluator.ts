@@ -8,7 +8,8 @@ import { RunRequest } from "../../definitions/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { TickData, type ConditionResult } from "./context.js";
 import { parseCursor, partitioningOf, type AssetCursor, type AutomationCursor } from "./cursor.js";
-import { activeBackfillsById, activeRunsById, changedSince, findMemo, fullSubsetsByDef, keepMemo, reusable, traceOf, type NodeMemo } from "./incremental.js";
+import { activeBackfillsById, activeRunsById, changedSince, findMemo, fullSubsetsByDef, keepMemo, reusable, type NodeMemo } from "./incremental.js";
+import { compactTree, expandTree, type CompactTree } from "./compact-tree.js";
 import type { AssetRecord } from "../../storage/index.js";
 import { InvalidAutomationConditionError } from "../../definitions/index.js";
 import { evaluateCondition } from "./operators.js";
@@ -42,6 +43,35 @@ export interface AssetConditionEvaluation {
   /** The partitions requested (the root's true subset; empty for assets that cannot be computed here). */
   readonly requestedSubset: EntitySubset;
   readonly result: ConditionResult;
+}
+
+/**
+ * An evaluation whose tree is kept compact (see CompactTree) and made into ConditionResult objects when first
+ * read: a daemon's tick reads the requests and the cursor, and the next tick reuses most evaluations unread.
+ */
+class CompactEvaluation implements AssetConditionEvaluation {
+  readonly key: AssetKey;
+  readonly condition: AutomationCondition;
+  readonly requestedSubset: EntitySubset;
+  readonly #tree: CompactTree;
+  #result: ConditionResult | undefined;
+
+  constructor(key: AssetKey, condition: AutomationCondition, requestedSubset: EntitySubset, tree: CompactTree) {
+    this.key = key;
+    this.condition = condition;
+    this.requestedSubset = requestedSubset;
+    this.#tree = tree;
+    Object.freeze(this);
+  }
+
+  get result(): ConditionResult {
+    return (this.#result ??= expandTree(this.#tree, this.condition));
+  }
+
+  /** The same evaluation with another request (a sibling's request pulled this asset in). */
+  withRequested(requestedSubset: EntitySubset): CompactEvaluation {
+    return new CompactEvaluation(this.key, this.condition, requestedSubset, this.#tree);
+  }
 }
 
 /** What one evaluation decided: the runs to launch, each asset's evaluated tree, and the cursor for the next call. */
@@ -125,7 +155,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
   const conditions = conditionsByNode(graph, options);
   // The memo of the tick that returned this cursor stands for the cursor itself (no parse) and for its facts.
-  const memo = incremental ? findMemo<AssetConditionEvaluation>(instance, graph, options.cursor, conditions) : undefined;
+  const memo = incremental ? findMemo<CompactEvaluation>(instance, graph, options.cursor, conditions) : undefined;
   const previous = memo ? undefined : parseCursor(options.cursor);
   const previousMaxStorageId = memo ? memo.maxStorageId : previous?.maxStorageId;
   const evaluationId = (memo ? memo.evaluationId : (previous?.evaluationId ?? 0)) + 1;
@@ -190,7 +220,10 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     previous: previousByNode,
     conditions,
   });
-  if (memo) tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
+  if (memo) {
+    tick.inherit(memo.statuses, memo.checks, memo.attempts, changed);
+    tick.observed = new Map(memo.observed);
+  }
   // What the conditions asked for at earlier ticks, read at once (assets whose memo is reused read nothing).
   tick.prefetchAll(graph.topologicalOrder, changed);
   if (tick.hasPending) await tick.loadPending();
@@ -198,7 +231,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   const results: AssetConditionEvaluation[] = [];
   // By node, the index of its evaluation in `results` (-1: none): an array, as every asset has a slot.
   const resultIndex = new Int32Array(graph.size).fill(-1);
-  const nodes: (NodeMemo<AssetConditionEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
+  const nodes: (NodeMemo<CompactEvaluation> | undefined)[] = new Array(graph.size).fill(undefined);
   const requestChangedNow = new Uint8Array(graph.size);
   const siblings = executionSiblings(graph);
   for (const node of graph.topologicalOrder) {
@@ -236,7 +269,8 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
       tick.requested.set(node, requestedSubset);
       entry.requested = requestedSubset.serialize();
     }
-    const evaluation: AssetConditionEvaluation = Object.freeze({ key: graph.keys[node] as AssetKey, condition, requestedSubset, result });
+    const { tree, touched, volatile } = compactTree(result, condition);
+    const evaluation = new CompactEvaluation(graph.keys[node] as AssetKey, condition, requestedSubset, tree);
     resultIndex[node] = results.length;
     results.push(evaluation);
     const entryJson = JSON.stringify(entry);
@@ -244,7 +278,6 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const jsonBefore = before ? before.entryJson : entryBefore === undefined ? undefined : JSON.stringify(entryBefore);
     const requestedChanged = entry.requested !== entryBefore?.requested;
     if (requestedChanged) requestChangedNow[node] = 1;
-    const { touched, volatile } = traceOf(result);
     nodes[node] = { conditionId: condition.uniqueId, evaluation, requestedSubset, entry, entryJson, fixpoint: entryJson === jsonBefore, volatile, requestedChanged, touched };
     if (!own.isEmpty) for (const sibling of siblings.get(node) ?? []) requestWithSibling(sibling, own);
   }
@@ -267,7 +300,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
     const at = resultIndex[sibling] ?? -1;
     const kept = nodes[sibling];
     if (at === -1 || !kept) return;
-    const evaluation: AssetConditionEvaluation = Object.freeze({ ...kept.evaluation, requestedSubset: union });
+    const evaluation = kept.evaluation.withRequested(union);
     results[at] = evaluation;
     const entry: AssetCursor = { ...kept.entry, requested: union.serialize() };
     tick.next.set(sibling, entry);
@@ -303,6 +336,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
         statuses: tick.statuses,
         checks: tick.checks,
         attempts: tick.attempts,
+        observed: tick.observed,
       },
       memo,
     );
@@ -317,7 +351,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
 function cursorText(
   graph: AssetGraph,
   next: ReadonlyMap<number, AssetCursor>,
-  nodes: readonly (NodeMemo<AssetConditionEvaluation> | undefined)[],
+  nodes: readonly (NodeMemo<CompactEvaluation> | undefined)[],
   head: { evaluationTime: number; evaluationId: number; maxStorageId: number },
 ): string {
   // An object puts integer-like keys first, in numeric order: let JSON.stringify order such a cursor itself.

@@ -5,8 +5,8 @@ import type { Instance, MaterializationAttempt, PartitionStatus } from "../../in
 import type { PartitionLoadingOptions, PartitionsDefinition } from "../../partitions/index.js";
 import type { AssetRecord, BackfillRecord, RunRecord } from "../../storage/index.js";
 import type { AutomationCondition } from "../../definitions/index.js";
-import type { ConditionResult } from "./context.js";
 import type { AssetCursor } from "./cursor.js";
+import type { ObservedPartitions } from "./context.js";
 import { EntitySubset } from "./subset.js";
 
 /**
@@ -50,6 +50,8 @@ export interface TickMemo<E> {
   readonly checks: ReadonlyMap<number, Map<string, EventRecord>>;
   /** The latest planned runs of unpartitioned assets the evaluation read or inherited, by node (null: none). */
   readonly attempts: ReadonlyMap<number, MaterializationAttempt | null>;
+  /** The observed partitions of partitioned observable sources, as read by this evaluation or an earlier one. */
+  readonly observed: ReadonlyMap<number, ObservedPartitions>;
 }
 
 /** Two are kept: the one a tick continues and the one it returns (a caller may repeat a tick from the same cursor). */
@@ -140,45 +142,6 @@ export async function changedSince<E>(
     for (let node = 0; node < graph.size; node++) if (graph.specs[node]?.partitionsDef === def) changed[node] = 1;
   }
   return changed;
-}
-
-/** The assets a tree looked at, and whether it read a fact true for one tick only. */
-export function traceOf(result: ConditionResult): { touched: number[]; volatile: boolean } {
-  // A loop over an explicit stack and a short array: this runs once per re-evaluated asset, on ~70-node trees
-  // that look at a handful of assets, and a recursive closure with a Set cost a quarter of the evaluation.
-  const touched: number[] = [];
-  let seen: Set<number> | undefined;
-  let volatile = false;
-  const stack: ConditionResult[] = [result];
-  for (let r = stack.pop(); r !== undefined; r = stack.pop()) {
-    const node = r.node;
-    if (seen ? !seen.has(node) : !touched.includes(node)) {
-      touched.push(node);
-      if (seen) seen.add(node);
-      else if (touched.length > 32) seen = new Set(touched);
-    }
-    const kind = r.condition.kind;
-    if (kind === "cron_tick_passed" || (isOneTickOperand(kind) && !r.trueSubset.isEmpty)) volatile = true;
-    const children = r.children;
-    for (let i = 0; i < children.length; i++) stack.push(children[i] as ConditionResult);
-  }
-  // Insertion sort: a handful of entries, where Array.prototype.sort's set-up allocates more than it sorts.
-  for (let i = 1; i < touched.length; i++) {
-    const v = touched[i] as number;
-    let j = i - 1;
-    while (j >= 0 && (touched[j] as number) > v) {
-      touched[j + 1] = touched[j] as number;
-      j--;
-    }
-    touched[j + 1] = v;
-  }
-  return { touched, volatile };
-}
-
-// Operands true at one evaluation only: they read the updates since the previous one. Compared one by one, as this
-// runs for every node of every re-evaluated tree.
-function isOneTickOperand(kind: string): boolean {
-  return kind === "newly_updated" || kind === "data_version_changed" || kind === "any_new_update_has_run_tags" || kind === "all_new_updates_have_run_tags";
 }
 
 /** Can the memo's evaluation of `node` stand for this tick's? */

@@ -307,19 +307,42 @@ function newlyMaterializedPartitions(ctx: EvaluationContext, since: number): Ent
   return subsetOf(ctx, keys, false);
 }
 
-/** The partitions of an external asset observed by this evaluation's last storage id. */
+/**
+ * The partitions of an external asset observed by this evaluation's last storage id. What an earlier tick of the
+ * history read is extended with the observations stored since, unless the asset was wiped since (its wipe line
+ * moved, or a partition wipe was stored): then every observation is read again.
+ */
 function observedPartitions(ctx: EvaluationContext): readonly string[] {
   const { tick, node } = ctx;
   const key = tick.graph.keys[node];
-  if (key === undefined || tick.records[node]?.lastObservation === undefined) return [];
+  const record = tick.records[node];
+  if (key === undefined || record?.lastObservation === undefined) return [];
+  const max = tick.maxStorageId;
+  const known = tick.observed.get(node);
+  const wipedBelow = record.wipedBelowStorageId;
+  if (known !== undefined && known.upTo === max && known.wipedBelow === wipedBelow) return known.partitions;
+  const extend = known !== undefined && known.upTo < max && known.wipedBelow === wipedBelow ? known : undefined;
   return tick.fact(
-    `observed:${node}:${tick.maxStorageId}`,
+    `observed:${node}:${max}`,
     async () => {
-      const records = await tick.instance.storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key, beforeStorageId: tick.maxStorageId + 1 });
-      return [...new Set(records.flatMap((r) => (r.partition === undefined ? [] : [r.partition])))];
+      const storage = tick.instance.storage;
+      let partitions: readonly string[] | undefined;
+      if (extend !== undefined) {
+        const range = { assetKey: key, afterStorageId: extend.upTo, beforeStorageId: max + 1 };
+        const [added, wipes] = await Promise.all([storage.getEventRecords({ eventType: "ASSET_OBSERVATION", ...range }), storage.getEventRecords({ eventType: "ASSET_WIPED", ...range, limit: 1 })]);
+        // Newest first, as a full read lists them: the new observations' partitions, then the earlier ones.
+        if (wipes.length === 0) partitions = [...new Set([...partitionsOf(added), ...extend.partitions])];
+      }
+      if (partitions === undefined) partitions = [...new Set(partitionsOf(await storage.getEventRecords({ eventType: "ASSET_OBSERVATION", assetKey: key, beforeStorageId: max + 1 })))];
+      tick.observed.set(node, { upTo: max, wipedBelow, partitions });
+      return partitions;
     },
     () => [] as readonly string[],
   );
+}
+
+function partitionsOf(records: readonly EventRecord[]): string[] {
+  return records.flatMap((r) => (r.partition === undefined ? [] : [r.partition]));
 }
 
 /**

@@ -4,6 +4,7 @@ import { AssetSelection, partitionMappingOf, type AssetGraph } from "../../graph
 import type { PartitionsDefinition, PartitionsSubset } from "../../partitions/index.js";
 import type { AutomationCondition, OperandKind } from "../../definitions/index.js";
 import {
+  conditionResult,
   emptyOf,
   fullOf,
   partitionsDefOf,
@@ -88,7 +89,7 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
       ];
       const remembered = since[0] !== null || since[2] !== null;
       if (!now.isEmpty || remembered) storeState(ctx, now.isEmpty ? { since } : remembered ? { subset: now.serialize(), since } : { subset: now.serialize() });
-      return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset: ctx.candidate.intersection(now), children: [trigger, reset], metadata: sinceMetadata(since) };
+      return conditionResult(condition, ctx.node, ctx.candidate, ctx.candidate.intersection(now), [trigger, reset], sinceMetadata(since), undefined);
     }
     case "any_deps_match":
     case "all_deps_match":
@@ -109,7 +110,7 @@ export function evaluateCondition(condition: AutomationCondition, ctx: Evaluatio
     default: {
       const trueSubset = evaluateOperand(condition.kind as OperandKind, ctx, condition);
       const timeOf = trueSubset.isEmpty ? undefined : operandTimes(condition.kind as OperandKind, ctx, condition);
-      return timeOf ? { ...resultOf(condition, ctx, trueSubset), timeOf } : resultOf(condition, ctx, trueSubset);
+      return conditionResult(condition, ctx.node, ctx.candidate, trueSubset, NO_CHILDREN, undefined, timeOf);
     }
   }
 }
@@ -139,7 +140,7 @@ function triggeredAfterReset(ctx: EvaluationContext, trigger: ConditionResult, r
 const NO_CHILDREN: readonly ConditionResult[] = Object.freeze([]);
 
 function resultOf(condition: AutomationCondition, ctx: EvaluationContext, trueSubset: EntitySubset, children: readonly ConditionResult[] = NO_CHILDREN): ConditionResult {
-  return { condition, node: ctx.node, candidateSubset: ctx.candidate, trueSubset, children };
+  return conditionResult(condition, ctx.node, ctx.candidate, trueSubset, children, undefined, undefined);
 }
 
 /** Child `i` of `condition`, on asset `node` over `candidate`; `path` is the parent's (with the dep moved to). */
@@ -207,7 +208,7 @@ function evaluateDownstreamConditions(condition: AutomationCondition, ctx: Evalu
   for (const { id, condition: downstream, keys } of groups) {
     if (ignored.has(id)) continue;
     const r = evaluateCondition(downstream, { ...ctx, path: `${ctx.path}.${id}`, ancestors: here });
-    children.push({ ...r, metadata: { ...r.metadata, downstreamKeys: keys } });
+    children.push(conditionResult(r.condition, r.node, r.candidateSubset, r.trueSubset, r.children, { ...r.metadata, downstreamKeys: keys }, r.timeOf));
     trueSubset = trueSubset.union(r.trueSubset);
   }
   return resultOf(condition, ctx, trueSubset, children);
@@ -262,9 +263,8 @@ function evaluateDeps(condition: AutomationCondition, ctx: EvaluationContext): C
     const mapped = toChild(tick, dep, node, r.trueSubset).intersection(ctx.candidate);
     trueSubset = any ? trueSubset.union(mapped) : trueSubset.intersection(mapped);
   }
-  const result = resultOf(condition, ctx, trueSubset, children);
   const timed = trueSubset.isEmpty ? [] : children.slice(0, count).filter((c) => c.timeOf !== undefined && !c.trueSubset.isEmpty);
-  return timed.length === 0 ? result : { ...result, timeOf: (partition) => depsTime(tick, node, timed, partition) };
+  return conditionResult(condition, node, ctx.candidate, trueSubset, children, undefined, timed.length === 0 ? undefined : (partition) => depsTime(tick, node, timed, partition));
 }
 
 /**
