@@ -51,10 +51,6 @@ export abstract class DefinitionsData {
   readonly #index = new Map<string, number>();
   readonly #specs: AssetSpec[] = [];
   readonly #definitions: (AssetsDefinition | undefined)[] = [];
-  // The position of every dependency of every indexed spec (in position order), -1 where the key was not yet
-  // indexed: the graph reuses them instead of looking each dependency up again. Undefined when sibling resolution
-  // changed some dependencies.
-  #depPositions: number[] | undefined = [];
   readonly #needing: readonly AssetsDefinition[];
   readonly #namedApart: readonly number[];
 
@@ -69,7 +65,6 @@ export abstract class DefinitionsData {
     const index = this.#index;
     const specs = this.#specs;
     const definitions = this.#definitions;
-    const depPositions = this.#depPositions as number[];
     let invalid: number | undefined;
     let duplicate: { id: string; at: number } | undefined;
     // Items with a bare dependency not (yet) defined, with resources of their own, and needing a resource other
@@ -99,7 +94,6 @@ export abstract class DefinitionsData {
         if (claimKey(index, specs, id)) {
           specs.push(item);
           definitions.push(undefined);
-          for (let d = 0; d < item.deps.length; d++) depPositions.push(-1);
         } else duplicate ??= { id, at: i };
         continue;
       }
@@ -119,7 +113,7 @@ export abstract class DefinitionsData {
         } else duplicate ??= { id, at: i };
       }
       if (own.length !== 1 || definition.op.name !== id) namedApart.push(i);
-      if (duplicate === undefined ? positionDeps(own, index, depPositions) : hasUnknownBareDep(own, index)) siblings.push(i);
+      if (hasUnknownBareDep(own, index)) siblings.push(i);
       if (definition.resourceDefs !== NO_RESOURCES) binding.push(i);
       if (needsResources(definition)) needing.push(i);
     }
@@ -130,7 +124,6 @@ export abstract class DefinitionsData {
     }
     const assets = siblings.length === 0 ? given : resolveSiblingDeps(given, index, siblings);
     if (assets !== given) {
-      this.#depPositions = undefined;
       // Only dependencies changed: every key keeps its position.
       for (const i of siblings) {
         const item = assets[i] as AssetsDefinition<unknown>;
@@ -200,14 +193,8 @@ export abstract class DefinitionsData {
    * @internal The asset index the graph layer builds on: each defined key's position, its spec, and the
    * definition computing it (undefined for an external spec).
    */
-  resolvedAssets(): {
-    index: ReadonlyMap<string, number>;
-    specs: readonly AssetSpec[];
-    definitions: readonly (AssetsDefinition | undefined)[];
-    /** Each dependency's position, as the specs list them (-1: look it up), or undefined: look them all up. */
-    depPositions: readonly number[] | undefined;
-  } {
-    return { index: this.#index, specs: this.#specs, definitions: this.#definitions, depPositions: this.#depPositions };
+  resolvedAssets(): { index: ReadonlyMap<string, number>; specs: readonly AssetSpec[]; definitions: readonly (AssetsDefinition | undefined)[] } {
+    return { index: this.#index, specs: this.#specs, definitions: this.#definitions };
   }
 
   /**
@@ -341,27 +328,6 @@ function mergeAssetResources(assets: readonly AssetsItem[]): Record<string, unkn
 }
 
 /** True when `specs` depend on a one-segment key that `index` does not hold (yet): sibling resolution may apply. */
-/**
- * Appends the position of each dependency of `specs` to `positions` (-1 for a key not indexed yet) and returns
- * whether one of them is a bare name not indexed yet (as hasUnknownBareDep), in the same single look-up per
- * dependency.
- */
-function positionDeps(specs: readonly AssetSpec[], index: ReadonlyMap<string, number>, positions: number[]): boolean {
-  let unknownBare = false;
-  for (let s = 0; s < specs.length; s++) {
-    const deps = (specs[s] as AssetSpec).deps;
-    for (let d = 0; d < deps.length; d++) {
-      const key = (deps[d] as AssetDep).key;
-      const position = index.get(key.toString());
-      if (position === undefined) {
-        positions.push(-1);
-        if (key.path.length === 1) unknownBare = true;
-      } else positions.push(position);
-    }
-  }
-  return unknownBare;
-}
-
 function hasUnknownBareDep(specs: readonly AssetSpec[], index: ReadonlyMap<string, number>): boolean {
   for (let s = 0; s < specs.length; s++) {
     const deps = (specs[s] as AssetSpec).deps;

@@ -152,8 +152,8 @@ export class AssetGraph {
   static of(defs: DefinitionsData): AssetGraph {
     let graph = cache.get(defs);
     if (!graph) {
-      const { index, specs, definitions, depPositions } = defs.resolvedAssets();
-      graph = AssetGraph.#build(index, specs, definitions, depPositions);
+      const { index, specs, definitions } = defs.resolvedAssets();
+      graph = AssetGraph.#build(index, specs, definitions);
       graph.#addChecks(definitions, defs.assetChecks);
       cache.set(defs, graph);
     }
@@ -223,7 +223,6 @@ export class AssetGraph {
     definedIndex: ReadonlyMap<string, number>,
     definedSpecs: readonly AssetSpec[],
     definedDefinitions: readonly (AssetsDefinition | undefined)[],
-    depPositions?: readonly number[],
   ): AssetGraph {
     const definedCount = definedSpecs.length;
     const specs = definedSpecs.slice();
@@ -247,7 +246,6 @@ export class AssetGraph {
     const mappedNodes: number[] = [];
     const conditionNodes: number[] = [];
     let definedIds: readonly string[] | undefined;
-    let position = 0;
     for (let i = 0; i < definedCount; i++) {
       const spec = specs[i] as AssetSpec;
       const deps = spec.deps;
@@ -259,16 +257,9 @@ export class AssetGraph {
           mapped = true;
           mappedNodes.push(i);
         }
-        // The position Definitions found while indexing, else a look-up (a key defined later, or external).
-        let parent: number | undefined = depPositions === undefined ? -1 : (depPositions[position++] as number);
-        if (parent >= 0) {
-          if (parent === i) selfDeps.push(i);
-          else upTargets[edges++] = parent;
-          continue;
-        }
         const depKey = dep.key;
         const depId = depKey.toString();
-        parent = definedIndex.get(depId) ?? externalIndex.get(depId);
+        let parent = definedIndex.get(depId) ?? externalIndex.get(depId);
         if (parent === undefined) {
           rejectLikelyTypo(depId, ids[i] as string, (definedIds ??= ids.slice(0, definedCount)));
           parent = keys.length;
