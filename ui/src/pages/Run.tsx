@@ -211,16 +211,21 @@ export function Run({ runId }: { runId: string }) {
             </label>
             <span className="gantt-track" role="img" aria-label={describeStep(span)}>
               {span.attempts.length === 0 ? (
-                <span className={`gantt-bar gantt-${stateOf(span)}`} style={{ left: "0%", width: "100%" }} />
+                <span className={`gantt-bar gantt-${stateOf(span)}`} style={{ width: "100%" }} />
               ) : (
-                span.attempts.map((a, i) => (
-                  <span
-                    key={i}
-                    className={`gantt-bar gantt-${a.outcome === "retried" ? "retried" : a.outcome ?? stateOf(span)}`}
-                    title={`Attempt ${i + 1}${a.outcome ? `: ${a.outcome}` : ""}`}
-                    style={{ left: `${scale(a.start)}%`, width: `${Math.max(0.5, scale(a.end ?? end) - scale(a.start))}%` }}
-                  />
-                ))
+                placeBars(span.attempts.map((a) => [scale(a.start), Math.max(0.5, scale(a.end ?? end) - scale(a.start))])).map(
+                  ({ gap, width }, i) => {
+                    const a = span.attempts[i]!;
+                    return (
+                      <span
+                        key={i}
+                        className={`gantt-bar gantt-${a.outcome === "retried" ? "retried" : a.outcome ?? stateOf(span)}`}
+                        title={`Attempt ${i + 1}${a.outcome ? `: ${a.outcome}` : ""}`}
+                        style={{ marginLeft: `${gap}%`, width: `${width}%` }}
+                      />
+                    );
+                  },
+                )
               )}
             </span>
           </div>
@@ -248,4 +253,16 @@ export function Run({ runId }: { runId: string }) {
       <EventLog events={shown} count={count} />
     </div>
   );
+}
+
+// The bars of a track sit in flow, one after another (no positioned box each: every positioned box is a paint layer
+// and a paint chunk that each frame's layerization walks, even while only the log beside it changes). An attempt at
+// [left, left + width)% of the track is placed by its gap after the previous bar's end, negative if they overlap.
+function placeBars(bars: readonly (readonly [left: number, width: number])[]): { gap: number; width: number }[] {
+  let at = 0;
+  return bars.map(([left, width]) => {
+    const gap = left - at;
+    at = left + width;
+    return { gap, width };
+  });
 }
