@@ -153,7 +153,9 @@ try {
       await page.goto(`${dev.url}/#/lineage`);
       await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
       await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
-      await traced(page, async () => {
+      // PROFILE_AT=in: the motion up close (as the page opens), without Zoom to fit first.
+      const close = process.env.PROFILE_AT === "in";
+      if (!close) await traced(page, async () => {
         const ms = await page.evaluate(async () => {
           const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
           await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -192,7 +194,7 @@ try {
           target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
           return times;
         })()`)) as number[];
-        console.log(`fitted ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
+        console.log(`${close ? "zoomed-in" : "fitted"} ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
       });
     } finally {
       await browser.close();
