@@ -94,9 +94,11 @@ function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, v
   if (svg) svg.style.transform = transformOf(view);
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
+  // Only in the overview, where the titles use it: a custom property is inherited, so each change recalculates the
+  // style of every element in the <svg> (up close, hundreds of assets) though nothing there reads it.
   const inverse = 1 / view.scale;
   const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
-  if (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8) svg?.style.setProperty("--inverse-scale", String(inverse));
+  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8)) svg?.style.setProperty("--inverse-scale", String(inverse));
   canvas?.setAttribute("data-scale", view.scale.toFixed(3));
 }
 
