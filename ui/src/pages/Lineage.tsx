@@ -461,14 +461,23 @@ export function Lineage() {
     const scale = Math.min(3, Math.max(0.02, view.scale * factor));
     moveTo({ scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale });
   };
+  // During a drag the <svg> is its own layer: a pan at one scale then moves a rastered layer instead of painting and
+  // rastering the page's layer again every frame. Only for drags: a zoom of a layer is resampled by the software
+  // compositor every frame (BENCHMARKS.md, 2026-12-06 18:43).
+  const layered = (on: boolean) => svg.current?.style.setProperty("will-change", on ? "transform" : "");
   const onPointerDown = (event: PointerEvent) => {
-    if (live.current) drag.current = { x: event.clientX, y: event.clientY, view: live.current };
+    if (!live.current) return;
+    drag.current = { x: event.clientX, y: event.clientY, view: live.current };
+    layered(true);
   };
   const onPointerMove = (event: PointerEvent) => {
     const start = drag.current;
     if (start) moveTo({ ...start.view, x: start.view.x + event.clientX - start.x, y: start.view.y + event.clientY - start.y });
   };
-  const onPointerUp = () => (drag.current = undefined);
+  const onPointerUp = () => {
+    if (drag.current) layered(false);
+    drag.current = undefined;
+  };
 
   const toggleGroup = (name: string) => {
     const next = new Set(collapsed);
