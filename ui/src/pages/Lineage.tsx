@@ -110,8 +110,10 @@ function coveredBy(next: View, rendered: View, width: number, height: number, ma
   if (next.scale >= ASSETS_FROM_SCALE !== rendered.scale >= ASSETS_FROM_SCALE) return false;
   // On the overview side React draws every group and no asset, whatever the view: nothing to render.
   if (next.scale < ASSETS_FROM_SCALE) return true;
+  // Zoomed in, what was drawn still covers the screen (only more of it than needed); zoomed out, the corners below
+  // decide. The ratio only bounds how many more elements than needed a zoom in keeps drawn.
   const ratio = next.scale / rendered.scale;
-  if (ratio < 0.8 || ratio > 1.25) return false;
+  if (ratio < 0.5 || ratio > 2) return false;
   // The screen's corners in layout coordinates, then in the rendered view's screen coordinates.
   const toRendered = (sx: number, sy: number) => [((sx - next.x) / next.scale) * rendered.scale + rendered.x, ((sy - next.y) / next.scale) * rendered.scale + rendered.y] as const;
   const [x0, y0] = toRendered(0, 0);
