@@ -470,7 +470,8 @@ export function Lineage() {
   const onPointerDown = (event: PointerEvent) => {
     if (!live.current) return;
     drag.current = { x: event.clientX, y: event.clientY, view: live.current };
-    layered(true);
+    // Up close only: in the overview the <svg> holds the titles alone, and the fitted pan measured no better with it.
+    if (live.current.scale >= ASSETS_FROM_SCALE) layered(true);
   };
   const onPointerMove = (event: PointerEvent) => {
     const start = drag.current;
