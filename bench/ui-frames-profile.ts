@@ -33,7 +33,7 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   await cdp.send("Tracing.start", { categories, transferMode: "ReportEvents" });
   await cdp.send("Profiler.start");
   await action();
-  const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
+  const { profile } = (await cdp.send("Profiler.stop")) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } };
   const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
   await cdp.send("Tracing.end");
   await done;
@@ -83,8 +83,8 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     if (!node) return;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const key = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber}`;
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.split("/").pop()}:${lineNumber}:${columnNumber}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
   console.log("JS self time (ms):");
@@ -153,7 +153,9 @@ try {
       await page.goto(`${dev.url}/#/lineage`);
       await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
       await page.waitForFunction(() => performance.getEntriesByName("lineage-statuses-received").length > 0, undefined, { timeout: 300_000 });
-      await traced(page, async () => {
+      // PROFILE_AT=in: the motion up close (as the page opens), without Zoom to fit first.
+      const close = process.env.PROFILE_AT === "in";
+      if (!close) await traced(page, async () => {
         const ms = await page.evaluate(async () => {
           const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
           await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -192,7 +194,7 @@ try {
           target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
           return times;
         })()`)) as number[];
-        console.log(`fitted ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
+        console.log(`${close ? "zoomed-in" : "fitted"} ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
       });
     } finally {
       await browser.close();

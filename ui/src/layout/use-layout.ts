@@ -1,6 +1,6 @@
 // The layout of a graph, computed in a web worker and cached by a hash of the graph (and of the collapsed groups): in
 // memory for this page, and in localStorage for the next visit, so an unchanged lineage opens without laying out.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { layoutKey, type Layout, type LayoutInput } from "./layered-layout.js";
 
 const cache = new Map<string, Layout>();
@@ -34,7 +34,9 @@ function store(key: string, layout: Layout): void {
 }
 
 export function useLayout(input: LayoutInput | undefined): Layout | undefined {
-  const key = input ? layoutKey(input) : undefined;
+  // Hashed once per input, not at every render of the page: hashing 5,000 keys and their edges takes ~3 ms, in every
+  // render of a pan or zoom that leaves what the lineage drew.
+  const key = useMemo(() => (input ? layoutKey(input) : undefined), [input]);
   const [layout, setLayout] = useState<Layout | undefined>(() => (key ? cache.get(key) : undefined));
   const worker = useRef<Worker | undefined>(undefined);
   const latest = useRef(0);

@@ -94,9 +94,11 @@ function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, v
   if (svg) svg.style.transform = transformOf(view);
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
+  // Only in the overview, where the titles use it: a custom property is inherited, so each change recalculates the
+  // style of every element in the <svg> (up close, hundreds of assets) though nothing there reads it.
   const inverse = 1 / view.scale;
   const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
-  if (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8) svg?.style.setProperty("--inverse-scale", String(inverse));
+  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8)) svg?.style.setProperty("--inverse-scale", String(inverse));
   canvas?.setAttribute("data-scale", view.scale.toFixed(3));
 }
 
@@ -108,8 +110,10 @@ function coveredBy(next: View, rendered: View, width: number, height: number, ma
   if (next.scale >= ASSETS_FROM_SCALE !== rendered.scale >= ASSETS_FROM_SCALE) return false;
   // On the overview side React draws every group and no asset, whatever the view: nothing to render.
   if (next.scale < ASSETS_FROM_SCALE) return true;
+  // Zoomed in, what was drawn still covers the screen (only more of it than needed); zoomed out, the corners below
+  // decide. The ratio only bounds how many more elements than needed a zoom in keeps drawn.
   const ratio = next.scale / rendered.scale;
-  if (ratio < 0.8 || ratio > 1.25) return false;
+  if (ratio < 0.5 || ratio > 2) return false;
   // The screen's corners in layout coordinates, then in the rendered view's screen coordinates.
   const toRendered = (sx: number, sy: number) => [((sx - next.x) / next.scale) * rendered.scale + rendered.x, ((sy - next.y) / next.scale) * rendered.scale + rendered.y] as const;
   const [x0, y0] = toRendered(0, 0);
@@ -459,14 +463,24 @@ export function Lineage() {
     const scale = Math.min(3, Math.max(0.02, view.scale * factor));
     moveTo({ scale, x: px - ((px - view.x) * scale) / view.scale, y: py - ((py - view.y) * scale) / view.scale });
   };
+  // During a drag the <svg> is its own layer: a pan at one scale then moves a rastered layer instead of painting and
+  // rastering the page's layer again every frame. Only for drags: a zoom of a layer is resampled by the software
+  // compositor every frame (BENCHMARKS.md, 2026-12-06 18:43).
+  const layered = (on: boolean) => svg.current?.style.setProperty("will-change", on ? "transform" : "");
   const onPointerDown = (event: PointerEvent) => {
-    if (live.current) drag.current = { x: event.clientX, y: event.clientY, view: live.current };
+    if (!live.current) return;
+    drag.current = { x: event.clientX, y: event.clientY, view: live.current };
+    // Up close only: in the overview the <svg> holds the titles alone, and the fitted pan measured no better with it.
+    if (live.current.scale >= ASSETS_FROM_SCALE) layered(true);
   };
   const onPointerMove = (event: PointerEvent) => {
     const start = drag.current;
     if (start) moveTo({ ...start.view, x: start.view.x + event.clientX - start.x, y: start.view.y + event.clientY - start.y });
   };
-  const onPointerUp = () => (drag.current = undefined);
+  const onPointerUp = () => {
+    if (drag.current) layered(false);
+    drag.current = undefined;
+  };
 
   const toggleGroup = (name: string) => {
     const next = new Set(collapsed);
