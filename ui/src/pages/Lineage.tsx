@@ -2,7 +2,7 @@
 // (keys, groups, edges: the least the server has to answer), so names are on screen before the statuses, which follow
 // in a second query and again whenever a run moves. Zoomed out, the assets are drawn on one canvas (thousands of
 // rectangles, no DOM); zoomed in, the assets in view are buttons named by their keys. Arrow keys move along the lineage.
-import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, keyString, type AssetKeyData } from "../api.js";
 import { follow } from "../live.js";
@@ -99,7 +99,9 @@ function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, v
   const inverse = 1 / view.scale;
   const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
   if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8)) svg?.style.setProperty("--inverse-scale", String(inverse));
-  canvas?.setAttribute("data-scale", view.scale.toFixed(3));
+  // Only on a change: in a pan the scale stays, and an attribute written again (even unchanged) is a mutation.
+  const scale = view.scale.toFixed(3);
+  if (canvas && canvas.getAttribute("data-scale") !== scale) canvas.setAttribute("data-scale", scale);
 }
 
 /**
@@ -481,6 +483,34 @@ export function Lineage() {
     if (drag.current) layered(false);
     drag.current = undefined;
   };
+  // The motion's events are native listeners on the viewport, not React's: React's root listener dispatches each
+  // pointermove and wheel through its synthetic event system (a fiber walk and an event object per event), a share of
+  // every frame of a pan or zoom. The listeners call this render's handlers (they read its view and size).
+  const motion = useRef({ onWheel, onPointerDown, onPointerMove, onPointerUp });
+  motion.current = { onWheel, onPointerDown, onPointerMove, onPointerUp };
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element) return;
+    const listeners = {
+      wheel: (event: WheelEvent) => motion.current.onWheel(event),
+      pointerdown: (event: PointerEvent) => motion.current.onPointerDown(event),
+      pointermove: (event: PointerEvent) => motion.current.onPointerMove(event),
+      pointerup: () => motion.current.onPointerUp(),
+      pointerleave: () => motion.current.onPointerUp(),
+    };
+    element.addEventListener("wheel", listeners.wheel, { passive: true });
+    element.addEventListener("pointerdown", listeners.pointerdown);
+    element.addEventListener("pointermove", listeners.pointermove);
+    element.addEventListener("pointerup", listeners.pointerup);
+    element.addEventListener("pointerleave", listeners.pointerleave);
+    return () => {
+      element.removeEventListener("wheel", listeners.wheel);
+      element.removeEventListener("pointerdown", listeners.pointerdown);
+      element.removeEventListener("pointermove", listeners.pointermove);
+      element.removeEventListener("pointerup", listeners.pointerup);
+      element.removeEventListener("pointerleave", listeners.pointerleave);
+    };
+  }, []);
 
   const toggleGroup = (name: string) => {
     const next = new Set(collapsed);
@@ -618,11 +648,6 @@ export function Lineage() {
         role="application"
         aria-label="Asset lineage"
         onKeyDown={onKeyDown}
-        onWheel={onWheel}
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={onPointerUp}
-        onPointerLeave={onPointerUp}
       >
         <canvas ref={overview} className="overview" aria-hidden="true" />
         {!assets || !layout || !view ? (
