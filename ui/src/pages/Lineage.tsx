@@ -90,7 +90,7 @@ const transformOf = (view: View): string => `translate(${view.x}px, ${view.y}px)
  * elements' transform, and on the overview side of the threshold the class that hides the assets React drew for a
  * closer view and the scale that keeps group titles legible (see lineage.css).
  */
-function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, view: View): void {
+function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, view: View, titles = true): void {
   if (svg) svg.style.transform = transformOf(view);
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
@@ -98,7 +98,9 @@ function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, v
   // style of every element in the <svg> (up close, hundreds of assets) though nothing there reads it.
   const inverse = 1 / view.scale;
   const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
-  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || inverse / shown > 1.25 || inverse / shown < 0.8)) svg?.style.setProperty("--inverse-scale", String(inverse));
+  // In a motion (`titles` false) only when the titles have none yet: their restyle was ~0.25 ms of every few frames of
+  // a fitted zoom; the motion's rest sets it (they scale with the view meanwhile).
+  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || (titles && (inverse / shown > 1.25 || inverse / shown < 0.8)))) svg?.style.setProperty("--inverse-scale", String(inverse));
   // Only on a change: in a pan the scale stays, and an attribute written again (even unchanged) is a mutation.
   const scale = view.scale.toFixed(3);
   if (canvas && canvas.getAttribute("data-scale") !== scale) canvas.setAttribute("data-scale", scale);
@@ -424,9 +426,12 @@ export function Lineage() {
   // work, where a draw of thousands of rectangles and its bitmap's commit cost the main thread some 3 ms a frame), and
   // drawn again once the pan stops, so that the canvas again spans the screen for the next motion.
   const drawPending = useRef(false);
+  const titlesAtRest = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const moveTo = (next: View) => {
     live.current = next;
-    showView(svg.current, overview.current, next);
+    showView(svg.current, overview.current, next, false);
+    clearTimeout(titlesAtRest.current);
+    if (next.scale < ASSETS_FROM_SCALE) titlesAtRest.current = setTimeout(() => live.current && showView(svg.current, overview.current, live.current), REDRAW_AFTER);
     if (!drawPending.current) {
       drawPending.current = true;
       requestAnimationFrame(() => {
@@ -596,7 +601,7 @@ export function Lineage() {
     paintOverview(context, view, inputs, ratio, dark);
     fitted.current = { view, bitmap, inputs, dark };
   }, [layout, size, statuses, highlighted, assets]);
-  useEffect(() => () => clearTimeout(redraw.current), []);
+  useEffect(() => () => (clearTimeout(redraw.current), clearTimeout(titlesAtRest.current)), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
     if (live.current) showView(svg.current, overview.current, live.current);
