@@ -92,15 +92,17 @@ const transformOf = (view: View): string => `translate(${view.x}px, ${view.y}px)
  */
 function showView(svg: SVGSVGElement | null, canvas: HTMLCanvasElement | null, view: View, titles = true): void {
   if (svg) svg.style.transform = transformOf(view);
+  const entering = svg !== null && view.scale < ASSETS_FROM_SCALE && !svg.classList.contains("lineage-overview");
   svg?.classList.toggle("lineage-overview", view.scale < ASSETS_FROM_SCALE);
   // Titles are resized in steps (a quarter of the scale), not every frame of a zoom: each resize lays them all out.
   // Only in the overview, where the titles use it: a custom property is inherited, so each change recalculates the
   // style of every element in the <svg> (up close, hundreds of assets) though nothing there reads it.
   const inverse = 1 / view.scale;
   const shown = Number(svg?.style.getPropertyValue("--inverse-scale"));
-  // In a motion (`titles` false) only when the titles have none yet: their restyle was ~0.25 ms of every few frames of
-  // a fitted zoom; the motion's rest sets it (they scale with the view meanwhile).
-  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || (titles && (inverse / shown > 1.25 || inverse / shown < 0.8)))) svg?.style.setProperty("--inverse-scale", String(inverse));
+  // In a motion (`titles` false) only as the view enters the overview (the value may be an older visit's): the titles'
+  // restyle was ~0.25 ms of every few frames of a fitted zoom; the motion's rest sets it (they scale with the view
+  // meanwhile).
+  if (view.scale < ASSETS_FROM_SCALE && (!(shown > 0) || entering || (titles && (inverse / shown > 1.25 || inverse / shown < 0.8)))) svg?.style.setProperty("--inverse-scale", String(inverse));
   // Only on a change: in a pan the scale stays, and an attribute written again (even unchanged) is a mutation.
   const scale = view.scale.toFixed(3);
   if (canvas && canvas.getAttribute("data-scale") !== scale) canvas.setAttribute("data-scale", scale);
