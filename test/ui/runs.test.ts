@@ -142,9 +142,11 @@ describe("runs", () => {
   it("keeps a long log's rows in reading order wherever it is scrolled, each with its row index and its event", { timeout: 120_000 }, async () => {
     const instance = Instance.fromHome({ home });
     const stepKey = "source_rows";
+    // Every seventh line is too long for its cell: it must end in an ellipsis (its cell clips) and the others not clip.
+    const line = (n: number) => `line ${n}${n % 7 === 0 ? ` ${"wide ".repeat(200)}` : ""}`;
     const { runId } = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: [stepKey], runConfig: {}, tags: {} });
     const events: TesseraEvent[] = [{ runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: [stepKey] } as TesseraEvent];
-    for (let i = 0; i < 3000; i++) events.push({ runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: `line ${i + 1}` });
+    for (let i = 0; i < 3000; i++) events.push({ runId, stepKey, timestamp: Date.now(), eventType: "LOG_MESSAGE", level: "info", message: line(i + 1) });
     events.push({ runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." });
     await instance.storeEvents(events);
     await instance.close();
@@ -163,8 +165,15 @@ describe("runs", () => {
       await expect.poll(async () => (await rowsInOrder()).some(([index]) => index === middle)).toBe(true);
       const rows = await rowsInOrder();
       expect(rows.map(([index]) => index)).toEqual(rows.map((_, i) => (rows[0]?.[0] ?? 0) + i));
-      for (const [index, message] of rows) if (index >= 3 && index <= 3002) expect(message).toBe(`line ${index - 2}`);
+      for (const [index, message] of rows) if (index >= 3 && index <= 3002) expect(message).toBe(line(index - 2));
     }
+    // Each cell that overflows clips (for its ellipsis); only those: a clip is work for every frame.
+    const clips = await log.evaluate((table) =>
+      [...table.querySelectorAll('[role="rowgroup"] + [role="rowgroup"] [role="cell"]')].map((cell) => [cell.scrollWidth > cell.clientWidth + 1, getComputedStyle(cell).overflowX !== "visible"] as const),
+    );
+    expect(clips.some(([overflows]) => overflows)).toBe(true);
+    for (const [overflows, clipped] of clips) if (overflows) expect(clipped).toBe(true);
+    expect(clips.filter(([, clipped]) => clipped).length).toBe(clips.filter(([overflows]) => overflows).length);
   });
 
   it("says at once that a live run's view is disconnected when the server goes away", { timeout: 60_000 }, async () => {

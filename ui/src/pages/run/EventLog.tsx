@@ -22,10 +22,34 @@ export interface LogEvent {
 
 const time = (timestamp: number) => new Date(timestamp).toISOString().slice(11, 23);
 
+// A cell clips (and so shows its ellipsis) only when its text is wider than the cell: a clip is a paint property node
+// that layerization walks on every frame that repaints, and nearly every row's texts fit. Widths come from a canvas
+// with the cells' font (no layout read), remembered per text: step keys and event types repeat.
+const PADDING = 24;
+const FIXED_WIDTH = [Infinity, 190 - PADDING, 190 - PADDING];
+const MESSAGE_OFFSET = 130 + 190 + 190 + PADDING;
+const widths = new Map<string, number>();
+let measure: CanvasRenderingContext2D | null | undefined;
+
+function textWidth(text: string, font: string): number {
+  let width = widths.get(text);
+  if (width === undefined) {
+    if (measure === undefined) measure = document.createElement("canvas").getContext("2d");
+    if (!measure) return Infinity;
+    if (measure.font !== font) measure.font = font;
+    width = measure.measureText(text).width;
+    if (widths.size > 10_000) widths.clear();
+    widths.set(text, width);
+  }
+  return width;
+}
+
 /** One row element of the window and what it shows, kept so that a row is only written where it changed. */
 interface Slot {
   row: HTMLDivElement;
   cells: Text[];
+  spans: HTMLSpanElement[];
+  clipped: boolean[];
   texts: string[];
   index: number;
   event: LogEvent | undefined;
@@ -37,6 +61,7 @@ function makeSlot(): Slot {
   row.setAttribute("role", "row");
   row.className = "log-row";
   const cells: Text[] = [];
+  const spans: HTMLSpanElement[] = [];
   for (let c = 0; c < 4; c++) {
     const cell = document.createElement("span");
     cell.setAttribute("role", "cell");
@@ -44,11 +69,28 @@ function makeSlot(): Slot {
     cell.appendChild(text);
     row.appendChild(cell);
     cells.push(text);
+    spans.push(cell);
   }
-  return { row, cells, texts: ["", "", "", ""], index: -1, event: undefined, error: false };
+  return { row, cells, spans, clipped: [false, false, false, false], texts: ["", "", "", ""], index: -1, event: undefined, error: false };
 }
 
-function writeSlot(slot: Slot, event: LogEvent, index: number): void {
+/** The cells' font and the message cell's text width, which the slots' clips are decided against. */
+interface Measure {
+  font: string;
+  message: number;
+}
+
+function clipCell(slot: Slot, c: number, measures: Measure): void {
+  const limit = c === 3 ? measures.message : (FIXED_WIDTH[c] as number);
+  // Unmeasured (no font yet): clip, as every cell did before.
+  const clipped = measures.font === "" || textWidth(slot.texts[c] as string, measures.font) > limit - 1;
+  if (slot.clipped[c] !== clipped) {
+    (slot.spans[c] as HTMLSpanElement).className = clipped ? "log-clip" : "";
+    slot.clipped[c] = clipped;
+  }
+}
+
+function writeSlot(slot: Slot, event: LogEvent, index: number, measures: Measure): void {
   if (slot.index !== index) {
     slot.row.setAttribute("aria-rowindex", String(index + 2));
     slot.index = index;
@@ -66,6 +108,7 @@ function writeSlot(slot: Slot, event: LogEvent, index: number): void {
     if (slot.texts[c] !== text) {
       (slot.cells[c] as Text).data = text;
       slot.texts[c] = text;
+      if (c > 0) clipCell(slot, c, measures);
     }
   }
 }
@@ -89,6 +132,7 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
   length.current = events.length;
   const slots = useRef<Slot[]>([]);
   const shownStart = useRef(-1);
+  const measures = useRef<Measure>({ font: "", message: 0 }).current;
 
   // Writes the rows of `next` into the window: elements are added or removed only at its end (when the window's size
   // changes); the others are kept in place and given their new row's text.
@@ -106,7 +150,7 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
       element.appendChild(slot.row);
     }
     while (list.length > end - start) list.pop()?.row.remove();
-    for (let i = start; i < end; i++) writeSlot(list[i - start] as Slot, all[i] as LogEvent, i);
+    for (let i = start; i < end; i++) writeSlot(list[i - start] as Slot, all[i] as LogEvent, i, measures);
     if (shownStart.current !== start) {
       element.style.transform = `translateY(${start * ROW_HEIGHT}px)`;
       shownStart.current = start;
@@ -134,12 +178,22 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
       update();
     });
     observer.observe(element);
+    // The rows' width sets the message cell's: on a change every shown message's clip is decided again.
+    const rows = windowElement.current;
+    const widthObserver = new ResizeObserver(([entry]) => {
+      if (!rows) return;
+      measures.font = getComputedStyle(rows).font;
+      measures.message = (entry?.contentRect.width ?? 0) - MESSAGE_OFFSET;
+      for (const slot of slots.current) for (let c = 1; c < 4; c++) clipCell(slot, c, measures);
+    });
+    if (rows) widthObserver.observe(rows);
     element.addEventListener("scroll", onScroll, { passive: true });
     return () => {
       observer.disconnect();
+      widthObserver.disconnect();
       element.removeEventListener("scroll", onScroll);
     };
-  }, [show]);
+  }, [show, measures]);
 
   // New rows (or a filter): follow the newest if the reader was at the bottom, and show what is then on screen (rows
   // already shown are rewritten only if their event changed).
