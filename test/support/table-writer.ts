@@ -1,6 +1,6 @@
 // One process of test/table-processes.test.ts. `write`: materializes one partition of the table `sales` on DuckDB or
 // PostgreSQL, once the test's go file exists (so that every writer starts at once). `hold`: holds a DuckDB file open
-// until a line arrives on stdin.
+// until a line arrives on stdin. `count`: prints the row count of a DuckDB file's table `items` (waiting for the file).
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { StaticPartitionsDefinition, asset, materialize } from "@tessera/core";
@@ -17,6 +17,12 @@ if (mode === "hold") {
   process.stdout.write("held\n");
   for await (const _line of createInterface({ input: process.stdin })) break;
   (await db.instance()).closeSync();
+  process.exit(0);
+}
+
+if (mode === "count") {
+  const rows = await new DuckDBResource({ database: target as string, lockTimeoutMs: 60_000 }).query("SELECT CAST(count(*) AS INTEGER) AS n FROM items");
+  process.stdout.write(`${JSON.stringify(rows)}\n`);
   process.exit(0);
 }
 
