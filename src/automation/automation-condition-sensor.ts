@@ -15,6 +15,8 @@ import { buildSensorContext, SensorEvaluationContext, type SensorContextOptions 
 import type { TickEvaluation } from "../definitions/index.js";
 import { serializeEvaluationTree, type EvaluationTreeNode } from "./evaluation-tree.js";
 import type { AssetConditionEvaluation } from "./condition/index.js";
+import { RunRequest, checkId } from "../definitions/index.js";
+import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "../definitions/index.js";
 
 // Each evaluation's serialized tree and its hash: the evaluator hands back the same evaluation object for an asset
 // it did not evaluate again, and expanding, serializing and hashing every asset's tree at every tick was most of
@@ -29,8 +31,6 @@ function serializedTree(r: AssetConditionEvaluation, graph: AssetGraph): { tree:
   SERIALIZED.set(r, { graph, tree, hash });
   return { tree, hash };
 }
-import { RunRequest, checkId } from "../definitions/index.js";
-import { DEFAULT_SENSOR_INTERVAL_SECONDS, DefaultSensorStatus, SensorDefinition } from "../definitions/index.js";
 
 /** The name of the sensor that covers assets with a condition that no automation condition sensor targets. */
 export const DEFAULT_AUTOMATION_CONDITION_SENSOR_NAME = "default_automation_condition_sensor";
