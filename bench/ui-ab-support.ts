@@ -33,15 +33,16 @@ export function serveBothBuilds(dirA: string, dirB: string): (dir: string) => vo
 
 /**
  * Runs `script` in the page (it returns each of `steps` frame times) under a Chromium trace; a frame is dropped when
- * it took over 1.5 × the median.
+ * it took over 1.5 × the median. With UI_AB_THREADS set, also prints each browser thread's CPU per frame (the display
+ * compositor, the renderer's compositor and raster workers do a frame's work off the renderer's main thread).
  */
 export async function tracedFrames<K extends string>(page: Page, script: string, steps: number, kinds: readonly K[]): Promise<Figures<K>> {
   const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
+  const events: { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] = [];
   cdp.on("Tracing.dataCollected", (data) => {
     for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
   });
-  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
+  await cdp.send("Tracing.start", { categories: process.env.UI_AB_THREADS ? "toplevel,devtools.timeline,disabled-by-default-devtools.timeline" : "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
   const times = (await page.evaluate(script)) as number[];
   const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
   await cdp.send("Tracing.end");
@@ -50,6 +51,17 @@ export async function tracedFrames<K extends string>(page: Page, script: string,
   const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
   const cpu = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<K, number>;
   for (const e of events) if (e.tid === main && e.ph === "X" && (kinds as readonly string[]).includes(e.name)) cpu[e.name as K] += (e.tdur ?? 0) / 1000 / steps;
+  if (process.env.UI_AB_THREADS) {
+    const names = new Map<string, string>();
+    for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
+    const byThread = new Map<string, number>();
+    for (const e of events) {
+      if (e.ph !== "X" || !/^(ThreadControllerImpl::RunTask|RunTask|ThreadPool_RunTask|TaskGraphRunner::RunTask)$/.test(e.name)) continue;
+      const name = (names.get(`${e.pid}:${e.tid}`) ?? "?").replace(/\d+$/, "");
+      byThread.set(name, (byThread.get(name) ?? 0) + (e.tdur ?? 0) / 1000 / steps);
+    }
+    console.log(`  threads ms/frame: ${[...byThread].sort((a, b) => b[1] - a[1]).map(([n, ms]) => `${n} ${ms.toFixed(2)}`).join(", ")}`);
+  }
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(steps / 2)] as number;
   return { p95: sorted[Math.floor(steps * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };

@@ -164,10 +164,30 @@ const sameView = (a: View, b: View): boolean => a.x === b.x && a.y === b.y && a.
 const sameInputs = (a: OverviewInputs, b: OverviewInputs): boolean =>
   a.layout === b.layout && a.statuses === b.statuses && a.highlighted === b.highlighted && a.assets === b.assets && a.size === b.size;
 
-/** Draws the groups' boxes and every asset on screen in its status colour, on a cleared canvas of `ratio` pixels per CSS pixel. */
+/**
+ * The overview's canvases are opaque (painted on the page's background): Chromium's software compositor then copies the
+ * canvas's quad and skips what lies under it, where a transparent canvas was blended over the page every frame of a pan
+ * or zoom (the display compositor's largest cost in those frames).
+ */
+const overviewContext = (canvas: HTMLCanvasElement) => canvas.getContext("2d", { alpha: false });
+const pageBackgrounds = new Map<boolean, string>();
+/** The page's background in the current theme, read once per theme (a style read in a frame could force a restyle). */
+function pageBackground(dark: boolean): string {
+  let colour = pageBackgrounds.get(dark);
+  if (colour === undefined) {
+    colour = getComputedStyle(document.documentElement).backgroundColor;
+    pageBackgrounds.set(dark, colour);
+  }
+  return colour;
+}
+
+/** Draws the page's background, the groups' boxes and every asset on screen in its status colour, at `ratio` pixels per CSS pixel. */
 function paintOverview(context: CanvasRenderingContext2D, view: View, inputs: OverviewInputs, ratio: number, dark: boolean): void {
   const { layout, statuses, highlighted, assets, size } = inputs;
   if (!layout) return;
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.fillStyle = pageBackground(dark);
+  context.fillRect(0, 0, context.canvas.width, context.canvas.height);
   context.setTransform(ratio * view.scale, 0, 0, ratio * view.scale, ratio * view.x, ratio * view.y);
   // The groups' boxes too (under their assets), so that the whole graph is on the canvas before React draws the titles.
   context.lineWidth = 1 / view.scale;
@@ -557,17 +577,20 @@ export function Lineage() {
       blank.current = true;
       // The bitmap is allocated now, by a first clear, rather than in the click or frame that first draws on it (the
       // fit's click spent ~5 ms there).
-      element.getContext("2d")?.clearRect(0, 0, 1, 1);
+      overviewContext(element)?.clearRect(0, 0, 1, 1);
       element.hidden = true;
     }
-    const context = element.getContext("2d");
+    const context = overviewContext(element);
     if (!context) return;
     const draws = layout !== undefined && view !== undefined && view.scale < ASSETS_FROM_SCALE;
     // Up close the canvas stays blank: clearing (and committing) a blank bitmap every frame of a pan costs a frame's
     // share for nothing.
     if (!draws && blank.current) return;
-    context.setTransform(1, 0, 0, 1, 0, 0);
-    context.clearRect(0, 0, width, height);
+    // Drawing covers the whole bitmap (the background first); only a canvas left blank is cleared.
+    if (!draws) {
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, width, height);
+    }
     if (element.style.transform) element.style.transform = "";
     blank.current = !draws;
     // Blank, the canvas is not displayed: an allocated canvas on screen is its own layer under the <svg>, which cost
@@ -597,7 +620,7 @@ export function Lineage() {
     const ratio = window.devicePixelRatio || 1;
     const bitmap = fitted.current?.bitmap ?? document.createElement("canvas");
     Object.assign(bitmap, { width: Math.round(size.width * ratio), height: Math.round(size.height * ratio) });
-    const context = bitmap.getContext("2d");
+    const context = overviewContext(bitmap);
     if (!context) return;
     const dark = document.documentElement.dataset.theme === "dark";
     paintOverview(context, view, inputs, ratio, dark);
