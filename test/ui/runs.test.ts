@@ -160,8 +160,12 @@ describe("runs", () => {
       );
     // A short scroll (within and past the band), then jumps across the log, as a dragged scrollbar makes them.
     for (const fraction of [0.5, 0.505, 0.52, 0.1, 0.9, 0.3]) {
-      await page.locator(".log-scroll").evaluate((element, f) => (element.scrollTop = element.scrollHeight * f), fraction);
-      const middle = Math.round(3002 * fraction);
+      const [top, height] = await page.locator(".log-scroll").evaluate((element, f) => {
+        element.scrollTop = element.scrollHeight * f;
+        return [element.scrollTop, element.clientHeight];
+      }, fraction);
+      // The row at the middle of the screen (rows are 26 px, under the 26 px header): event i's row index is i + 2.
+      const middle = Math.floor((top + height / 2 - 26) / 26) + 2;
       await expect.poll(async () => (await rowsInOrder()).some(([index]) => index === middle)).toBe(true);
       const rows = await rowsInOrder();
       expect(rows.map(([index]) => index)).toEqual(rows.map((_, i) => (rows[0]?.[0] ?? 0) + i));

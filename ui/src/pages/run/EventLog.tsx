@@ -23,11 +23,9 @@ export interface LogEvent {
 const time = (timestamp: number) => new Date(timestamp).toISOString().slice(11, 23);
 
 // A cell clips (and so shows its ellipsis) only when its text is wider than the cell: a clip is a paint property node
-// that layerization walks on every frame that repaints, and nearly every row's texts fit. Widths come from a canvas
-// with the cells' font (no layout read), remembered per text: step keys and event types repeat.
-const PADDING = 24;
-const FIXED_WIDTH = [Infinity, 190 - PADDING, 190 - PADDING];
-const MESSAGE_OFFSET = 130 + 190 + 190 + PADDING;
+// that layerization walks on every frame that repaints, and nearly every row's texts fit. Texts' widths come from a
+// canvas with the cells' font (no layout read), remembered per text: step keys and event types repeat. The cells' widths
+// are the column headers' (same rules in run.css), read when the log's width changes, never in a scroll.
 const widths = new Map<string, number>();
 let measure: CanvasRenderingContext2D | null | undefined;
 
@@ -74,16 +72,24 @@ function makeSlot(): Slot {
   return { row, cells, spans, clipped: [false, false, false, false], texts: ["", "", "", ""], index: -1, event: undefined, error: false };
 }
 
-/** The cells' font and the message cell's text width, which the slots' clips are decided against. */
+/** The cells' font and each column's width for text (its header's content box), which the slots' clips are decided against. */
 interface Measure {
   font: string;
-  message: number;
+  columns: number[];
+}
+
+/** The width for text in each column: its header cell's width less its padding. */
+function columnWidths(head: HTMLElement): number[] {
+  return [...head.children].map((cell) => {
+    const style = getComputedStyle(cell);
+    return (cell as HTMLElement).clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  });
 }
 
 function clipCell(slot: Slot, c: number, measures: Measure): void {
-  const limit = c === 3 ? measures.message : (FIXED_WIDTH[c] as number);
-  // Unmeasured (no font yet): clip, as every cell did before.
-  const clipped = measures.font === "" || textWidth(slot.texts[c] as string, measures.font) > limit - 1;
+  const limit = measures.columns[c];
+  // Unmeasured (no font or widths yet): clip, as every cell did before.
+  const clipped = measures.font === "" || limit === undefined || textWidth(slot.texts[c] as string, measures.font) > limit - 1;
   if (slot.clipped[c] !== clipped) {
     (slot.spans[c] as HTMLSpanElement).className = clipped ? "log-clip" : "";
     slot.clipped[c] = clipped;
@@ -132,7 +138,8 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
   length.current = events.length;
   const slots = useRef<Slot[]>([]);
   const shownStart = useRef(-1);
-  const measures = useRef<Measure>({ font: "", message: 0 }).current;
+  const measures = useRef<Measure>({ font: "", columns: [] }).current;
+  const headRow = useRef<HTMLDivElement>(null);
 
   // Writes the rows of `next` into the window: elements are added or removed only at its end (when the window's size
   // changes); the others are kept in place and given their new row's text.
@@ -178,12 +185,12 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
       update();
     });
     observer.observe(element);
-    // The rows' width sets the message cell's: on a change every shown message's clip is decided again.
+    // The rows' width sets the message cell's: on a change every shown cell's clip is decided again.
     const rows = windowElement.current;
-    const widthObserver = new ResizeObserver(([entry]) => {
-      if (!rows) return;
+    const widthObserver = new ResizeObserver(() => {
+      if (!rows || !headRow.current) return;
       measures.font = getComputedStyle(rows).font;
-      measures.message = (entry?.contentRect.width ?? 0) - MESSAGE_OFFSET;
+      measures.columns = columnWidths(headRow.current);
       for (const slot of slots.current) for (let c = 1; c < 4; c++) clipCell(slot, c, measures);
     });
     if (rows) widthObserver.observe(rows);
@@ -211,7 +218,7 @@ export const EventLog = memo(function EventLog({ events, count }: { events: read
     <div className="log-scroll" ref={scroller}>
       <div className="event-log" role="table" aria-label="Event log" aria-rowcount={events.length + 1}>
         <div role="rowgroup" className="event-log-head">
-          <div role="row" aria-rowindex={1} className="log-row">
+          <div role="row" aria-rowindex={1} className="log-row" ref={headRow}>
             <span role="columnheader">Time</span>
             <span role="columnheader">Step</span>
             <span role="columnheader">Event</span>

@@ -3,11 +3,11 @@ export const ROW_HEIGHT = 26;
 /** Rows rendered beyond each edge of the screen: a scroll of fewer rows than this renders nothing. */
 const BAND = 8;
 /**
- * The band after a jump (the screen left the rows rendered altogether, as when the scrollbar is dragged): the next
- * frame is likely another jump, for which rows beyond the screen are work thrown away, and the first small scroll after
- * it renders the full band.
+ * The band after a jump (the screen left the rows rendered altogether, as when the scrollbar is dragged): none. The
+ * next frame is likely another jump, for which rows beyond the screen are work thrown away (each row written costs
+ * that frame its layout, paint and layerization), and the first small scroll after it renders the full band.
  */
-const JUMP_BAND = 2;
+const JUMP_BAND = 0;
 
 export interface Range {
   start: number;
