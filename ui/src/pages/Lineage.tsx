@@ -518,24 +518,17 @@ export function Lineage() {
   useEffect(() => {
     const element = canvas.current;
     if (!element) return;
-    const listeners = {
-      wheel: (event: WheelEvent) => motion.current.onWheel(event),
-      pointerdown: (event: PointerEvent) => motion.current.onPointerDown(event),
-      pointermove: (event: PointerEvent) => motion.current.onPointerMove(event),
-      pointerup: () => motion.current.onPointerUp(),
-      pointerleave: () => motion.current.onPointerUp(),
-    };
-    element.addEventListener("wheel", listeners.wheel, { passive: true });
-    element.addEventListener("pointerdown", listeners.pointerdown);
-    element.addEventListener("pointermove", listeners.pointermove);
-    element.addEventListener("pointerup", listeners.pointerup);
-    element.addEventListener("pointerleave", listeners.pointerleave);
+    // The wheel's listener is passive, as React's was: a zoom never waits for it to decide about scrolling.
+    const listeners: [keyof HTMLElementEventMap, (event: Event) => void, AddEventListenerOptions?][] = [
+      ["wheel", (event) => motion.current.onWheel(event as WheelEvent), { passive: true }],
+      ["pointerdown", (event) => motion.current.onPointerDown(event as PointerEvent)],
+      ["pointermove", (event) => motion.current.onPointerMove(event as PointerEvent)],
+      ["pointerup", () => motion.current.onPointerUp()],
+      ["pointerleave", () => motion.current.onPointerUp()],
+    ];
+    for (const [type, listener, options] of listeners) element.addEventListener(type, listener, options);
     return () => {
-      element.removeEventListener("wheel", listeners.wheel);
-      element.removeEventListener("pointerdown", listeners.pointerdown);
-      element.removeEventListener("pointermove", listeners.pointermove);
-      element.removeEventListener("pointerup", listeners.pointerup);
-      element.removeEventListener("pointerleave", listeners.pointerleave);
+      for (const [type, listener] of listeners) element.removeEventListener(type, listener);
     };
   }, []);
 
