@@ -56,7 +56,8 @@ export async function tracedFrames<K extends string>(page: Page, script: string,
     for (const e of events) if (e.ph === "M" && e.name === "thread_name") names.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
     const byThread = new Map<string, number>();
     for (const e of events) {
-      if (e.ph !== "X" || !/^(ThreadControllerImpl::RunTask|RunTask|ThreadPool_RunTask|TaskGraphRunner::RunTask)$/.test(e.name)) continue;
+      // The top-level task of each thread (devtools' "RunTask" nests inside ThreadControllerImpl::RunTask: not counted twice).
+      if (e.ph !== "X" || !/^(ThreadControllerImpl::RunTask|ThreadPool_RunTask)$/.test(e.name)) continue;
       const name = (names.get(`${e.pid}:${e.tid}`) ?? "?").replace(/\d+$/, "");
       byThread.set(name, (byThread.get(name) ?? 0) + (e.tdur ?? 0) / 1000 / steps);
     }
