@@ -42,6 +42,21 @@ function textWidth(text: string, font: string): number {
   return width;
 }
 
+// Most texts are short and printable ASCII: no wider than their length times the font's widest such character, which
+// settles that they fit without measuring them (a measure shapes the text, as its layout does again). A jump writes a
+// dozen messages never seen before.
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+let widest: { font: string; width: number } | undefined;
+
+function surelyFits(text: string, font: string, limit: number): boolean {
+  if (widest?.font !== font) {
+    let width = 0;
+    for (let code = 0x20; code <= 0x7e; code++) width = Math.max(width, textWidth(String.fromCharCode(code), font));
+    widest = { font, width };
+  }
+  return text.length * widest.width <= limit && PRINTABLE_ASCII.test(text);
+}
+
 /** One row element of the window and what it shows, kept so that a row is only written where it changed. */
 interface Slot {
   row: HTMLDivElement;
@@ -89,7 +104,8 @@ function columnWidths(head: HTMLElement): number[] {
 function clipCell(slot: Slot, c: number, measures: Measure): void {
   const limit = measures.columns[c];
   // Unmeasured (no font or widths yet): clip, as every cell did before.
-  const clipped = measures.font === "" || limit === undefined || textWidth(slot.texts[c] as string, measures.font) > limit - 1;
+  const text = slot.texts[c] as string;
+  const clipped = measures.font === "" || limit === undefined || (!surelyFits(text, measures.font, limit - 1) && textWidth(text, measures.font) > limit - 1);
   if (slot.clipped[c] !== clipped) {
     (slot.spans[c] as HTMLSpanElement).className = clipped ? "log-clip" : "";
     slot.clipped[c] = clipped;
