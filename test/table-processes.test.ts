@@ -101,11 +101,12 @@ describe("DuckDB: one file, several processes", () => {
     holder.process.stdin.write("release\n");
     expect((await waiting).success).toBe(true);
     expect((await holder.exit).code).toBe(0);
-    // Read back by another process: in this one, opening the file again after the IO manager let go of it waits until
-    // the garbage collector has freed that instance's results (DuckDB keeps one instance per file per process).
+    // The write let go of the file when it ended: another process opens it without waiting (the child fails at once
+    // with a DuckDBFileLockedError if this process still holds it), and so does this one.
     const counter = start(["count", "duckdb", database]);
     await counter.said(JSON.stringify([{ n: 1 }]));
     expect((await counter.exit).code).toBe(0);
+    expect(await new DuckDBResource({ database, lockTimeoutMs: 60_000 }).query("SELECT CAST(count(*) AS INTEGER) AS n FROM items")).toEqual([{ n: 1 }]);
   }, 120_000);
 });
 

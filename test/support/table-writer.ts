@@ -1,6 +1,7 @@
 // One process of test/table-processes.test.ts. `write`: materializes one partition of the table `sales` on DuckDB or
 // PostgreSQL, once the test's go file exists (so that every writer starts at once). `hold`: holds a DuckDB file open
-// until a line arrives on stdin. `count`: prints the row count of a DuckDB file's table `items` (waiting for the file).
+// until a line arrives on stdin. `count`: prints the row count of a DuckDB file's table `items`, failing at once (a
+// DuckDBFileLockedError) if another process holds the file.
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { StaticPartitionsDefinition, asset, materialize } from "@tessera/core";
@@ -21,7 +22,7 @@ if (mode === "hold") {
 }
 
 if (mode === "count") {
-  const rows = await new DuckDBResource({ database: target as string, lockTimeoutMs: 60_000 }).query("SELECT CAST(count(*) AS INTEGER) AS n FROM items");
+  const rows = await new DuckDBResource({ database: target as string }).query("SELECT CAST(count(*) AS INTEGER) AS n FROM items");
   process.stdout.write(`${JSON.stringify(rows)}\n`);
   process.exit(0);
 }

@@ -50,6 +50,11 @@ export interface DuckDBResourceOptions {
    * process to release the file, in ms. With it the file is held only while it is used (closed when its last
    * connection closes), so that the processes take turns. Without it the file is opened once and held, and a file
    * another process holds fails at once with a DuckDBFileLockedError.
+   *
+   * The file is let go of only once nothing of the database is left natively: read results within the connection's
+   * use. A streaming or pending result (`stream`, `start`) or a statement from `createPrepared` kept past the
+   * connection's close keeps the database, and the file, open until the garbage collector frees it; meanwhile this
+   * process's next open of the file waits inside DuckDB, beyond the reach of `lockTimeoutMs`.
    */
   lockTimeoutMs?: number;
 }
@@ -141,11 +146,14 @@ export class DuckDBResource {
       throw error;
     }
     let open = true;
-    const close = connection.closeSync.bind(connection);
+    // The prototype's disconnectSync, which frees the native connection: its closeSync only calls `this.disconnectSync`,
+    // which below is closeOnce itself, so binding closeSync here would close nothing and leave the connection (and the
+    // database it keeps alive) to the garbage collector.
+    const disconnect = connection.disconnectSync.bind(connection);
     const closeOnce = (): void => {
       if (!open) return;
       open = false;
-      close();
+      disconnect();
       this.#release();
     };
     // Both names close the connection; the lease ends with the first.
