@@ -54,6 +54,22 @@ describe("lineage", () => {
     for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width / 2 - i * 20, box.y + box.height / 2 - i * 10);
     await page.mouse.up();
     await expect.poll(() => page.locator("canvas.overview").evaluate((canvas) => canvas.style.transform)).toBe("");
+    // The canvas is opaque, painted on the page's background (away from the graph, its corner is that background), and
+    // painted again when the theme changes.
+    const corner = () =>
+      page.evaluate(() => {
+        const canvas = document.querySelector("canvas.overview") as HTMLCanvasElement;
+        const [r, g, b] = (canvas.getContext("2d") as CanvasRenderingContext2D).getImageData(0, 0, 1, 1).data;
+        return { pixel: `rgb(${r}, ${g}, ${b})`, page: getComputedStyle(document.documentElement).backgroundColor };
+      });
+    const light = await corner();
+    expect(light.pixel).toBe(light.page);
+    await page.getByRole("button", { name: "Dark mode" }).click();
+    await expect.poll(async () => (await corner()).pixel).not.toBe(light.pixel);
+    const dark = await corner();
+    expect(dark.pixel).toBe(dark.page);
+    await page.getByRole("button", { name: "Dark mode" }).click();
+    await expect.poll(async () => (await corner()).pixel).toBe(light.pixel);
     await page.getByRole("button", { name: "Zoom to fit" }).click();
     await expect.poll(() => page.getByRole("button", { name: "raw_orders", exact: true }).count()).toBe(1);
   });

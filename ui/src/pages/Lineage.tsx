@@ -599,7 +599,14 @@ export function Lineage() {
     else paintOverview(context, view, overviewInputs.current, ratio, dark);
     performance.measure("lineage-overview-draw", { start });
   }, []);
-  useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, drawOverview]);
+  // The overview is painted in the theme's colours (its background too): a switch of theme paints it again.
+  const [theme, setTheme] = useState(() => document.documentElement.dataset.theme);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setTheme(document.documentElement.dataset.theme));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    return () => observer.disconnect();
+  }, []);
+  useEffect(drawOverview, [layout, view, size, statuses, highlighted, assets, theme, drawOverview]);
   // The fitted view's bitmap, drawn ahead whenever what it shows changes (not in a frame of motion), so that Zoom to fit
   // copies one bitmap in its click instead of drawing every asset there.
   useEffect(() => {
@@ -618,7 +625,7 @@ export function Lineage() {
     const dark = document.documentElement.dataset.theme === "dark";
     paintOverview(context, view, inputs, ratio, dark);
     fitted.current = { view, bitmap, inputs, dark };
-  }, [layout, size, statuses, highlighted, assets]);
+  }, [layout, size, statuses, highlighted, assets, theme]);
   useEffect(() => () => (clearTimeout(redraw.current), clearTimeout(titlesAtRest.current)), []);
   // A render for other reasons (statuses arrived) must not put back the transform of an older view.
   useLayoutEffect(() => {
