@@ -126,6 +126,33 @@ for (const backend of BACKENDS) {
       expect(plain(await daemon.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: [], missing: ["x", "y", "z"] });
     });
 
+    it("leave the latest check evaluations held in memory, as a fresh instance finds them", async () => {
+      const at = storage();
+      const instance = at();
+      const evaluate = async (passed: boolean): Promise<string> => {
+        const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: ["a"], runConfig: {} });
+        await instance.storeEvents([{ runId: run.runId, timestamp: 1, eventType: "ASSET_CHECK_EVALUATION", assetKey: new AssetKey("a"), checkName: "rows", passed }]);
+        return run.runId;
+      };
+      const kept = await evaluate(true);
+      const deleted = await evaluate(false);
+      expect((await instance.getLatestAssetCheckEvaluationsOf(["a"]))[0]?.get("rows")?.runId).toBe(deleted);
+      await instance.deleteRun(deleted);
+      expect((await instance.getLatestAssetCheckEvaluationsOf(["a"]))[0]?.get("rows")?.runId).toBe(kept);
+      expect((await at().getLatestAssetCheckEvaluationsOf(["a"]))[0]?.get("rows")?.runId).toBe(kept);
+    });
+
+    it("leave the latest materialization attempt held in memory, as a fresh instance finds it", async () => {
+      const at = storage();
+      const instance = at();
+      const kept = await runWith(instance, "a", [{ eventType: "ASSET_MATERIALIZATION_PLANNED" }]);
+      const deleted = await runWith(instance, "a", [{ eventType: "ASSET_MATERIALIZATION_PLANNED" }]);
+      expect((await instance.getLatestMaterializationAttempts(["a"]))[0]?.planned.runId).toBe(deleted);
+      await instance.deleteRun(deleted);
+      expect((await instance.getLatestMaterializationAttempts(["a"]))[0]?.planned.runId).toBe(kept);
+      expect((await at().getLatestMaterializationAttempts(["a"]))[0]?.planned.runId).toBe(kept);
+    });
+
     it("leave a planned partition in progress no more", async () => {
       const at = storage();
       const instance = at();
