@@ -153,6 +153,19 @@ for (const backend of BACKENDS) {
       expect((await at().getLatestMaterializationAttempts(["a"]))[0]?.planned.runId).toBe(kept);
     });
 
+    it("leave no partition status stored before deletions were counted: it is built again from the events", async () => {
+      const at = storage();
+      const instance = at();
+      await runWith(instance, "p", [{ eventType: "ASSET_MATERIALIZATION", partition: "z" }]);
+      expect(plain(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["z"] });
+      // As an older Tessera stored it after a run that materialized x was deleted: x kept, no count of deletions.
+      const stored = JSON.parse((await instance.storage.getKv(["partition_status/p"]))["partition_status/p"] as string) as Record<string, unknown>;
+      delete stored["deletions"];
+      stored["materialized"] = PARTS.subsetWithPartitionKeys(["x", "z"]).serialize();
+      await instance.storage.setKv({ "partition_status/p": JSON.stringify(stored) });
+      expect(plain(await at().getPartitionStatus("p", PARTS))).toEqual({ materialized: ["z"], failed: [], inProgress: [], missing: ["x", "y"] });
+    });
+
     it("leave a planned partition in progress no more", async () => {
       const at = storage();
       const instance = at();
