@@ -255,6 +255,13 @@ export class Instance {
     return (await this.storage.getRun(runId)) as RunRecord;
   }
 
+  /**
+   * Deletes a run, its tags, its events and its compute logs. Everything built from events then answers as if the
+   * run had never been, in this process and every other one on the storage: the latest materialization and
+   * observation, partition statuses, check results and automation (a deleted run's materialization no longer
+   * counts). The reference deletes the events too but leaves its asset index and cached partition status as they
+   * were, so that they disagree with the event log until the asset is wiped; here the event log stays the truth.
+   */
   async deleteRun(runId: string): Promise<void> {
     await this.storage.deleteRun(runId);
     // The run's compute logs go with it: nothing could list or read them any more.

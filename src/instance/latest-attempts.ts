@@ -20,6 +20,8 @@ export interface MaterializationAttempt {
 
 interface HeldPlan {
   readonly wipedBelow: number;
+  /** The storage's count of run deletions when read (EventLogHead): another count means events it saw may be gone. */
+  readonly deletions: number;
   /** Every planned event of the asset up to this storage id is looked at. */
   readonly cursor: number;
   readonly latest: EventRecord | undefined;
@@ -33,7 +35,7 @@ export async function readLatestMaterializationAttempts(storage: Storage, keyLik
   if (keyLikes.length === 0) return [];
   const keys = keyLikes.map((k) => AssetKey.from(k));
   const unique = [...new Map(keys.map((k) => [k.toString(), k])).values()];
-  const [maxStorageId, records] = await Promise.all([storage.getMaxStorageId(), storage.getAssetRecords(unique)]);
+  const [{ maxStorageId, deletions }, records] = await Promise.all([storage.getEventLogHead(), storage.getAssetRecords(unique)]);
   const recordById = new Map(records.map((r) => [r.assetKey.toString(), r]));
   let held = HELD.get(storage);
   if (!held) HELD.set(storage, (held = new Map()));
@@ -45,7 +47,7 @@ export async function readLatestMaterializationAttempts(storage: Storage, keyLik
     const record = recordById.get(id);
     if (record === undefined) continue;
     const h = held.get(id);
-    if (h === undefined || h.wipedBelow !== record.wipedBelowStorageId) fresh.push({ key, cursor: record.wipedBelowStorageId });
+    if (h === undefined || h.wipedBelow !== record.wipedBelowStorageId || h.deletions !== deletions) fresh.push({ key, cursor: record.wipedBelowStorageId });
     else stale.push({ key, cursor: h.cursor });
   }
   const before = maxStorageId + 1;
@@ -65,7 +67,7 @@ export async function readLatestMaterializationAttempts(storage: Storage, keyLik
     const id = key.toString();
     const record = recordById.get(id);
     if (record === undefined) held.delete(id);
-    else held.set(id, { wipedBelow: record.wipedBelowStorageId, cursor: maxStorageId, latest: latestById.get(id) });
+    else held.set(id, { wipedBelow: record.wipedBelowStorageId, deletions, cursor: maxStorageId, latest: latestById.get(id) });
   }
 
   const runIds = [...new Set([...latestById.values()].flatMap((e) => (e ? [e.runId] : [])))];

@@ -6,6 +6,8 @@ import { groupByCursor } from "./partition-status.js";
 /** What this process last read of an asset's checks. Never mutated (replaced). */
 interface HeldChecks {
   readonly wipedBelow: number;
+  /** The storage's count of run deletions when read (EventLogHead): another count means events it saw may be gone. */
+  readonly deletions: number;
   /** Every check evaluation of the asset up to this storage id is looked at. */
   readonly cursor: number;
   readonly latest: ReadonlyMap<string, EventRecord>;
@@ -23,7 +25,7 @@ export async function readLatestCheckEvaluations(storage: Storage, keyLikes: rea
   if (keyLikes.length === 0) return [];
   const keys = keyLikes.map((k) => AssetKey.from(k));
   const unique = [...new Map(keys.map((k) => [k.toString(), k])).values()];
-  const [maxStorageId, records] = await Promise.all([storage.getMaxStorageId(), storage.getAssetRecords(unique)]);
+  const [{ maxStorageId, deletions }, records] = await Promise.all([storage.getEventLogHead(), storage.getAssetRecords(unique)]);
   const wipedBelowById = new Map(records.map((r) => [r.assetKey.toString(), r.wipedBelowStorageId]));
   let held = HELD.get(storage);
   if (!held) HELD.set(storage, (held = new Map()));
@@ -37,7 +39,7 @@ export async function readLatestCheckEvaluations(storage: Storage, keyLikes: rea
     const wipedBelow = wipedBelowById.get(id);
     if (wipedBelow === undefined) continue;
     const h = held.get(id);
-    if (h === undefined || h.wipedBelow !== wipedBelow) fresh.push({ key, cursor: wipedBelow });
+    if (h === undefined || h.wipedBelow !== wipedBelow || h.deletions !== deletions) fresh.push({ key, cursor: wipedBelow });
     else {
       from.set(id, h);
       stale.push({ key, cursor: h.cursor });
@@ -65,7 +67,7 @@ export async function readLatestCheckEvaluations(storage: Storage, keyLikes: rea
     const id = key.toString();
     const wipedBelow = wipedBelowById.get(id);
     if (wipedBelow === undefined) held.delete(id);
-    else held.set(id, { wipedBelow, cursor: maxStorageId, latest: latestById.get(id) as Map<string, EventRecord> });
+    else held.set(id, { wipedBelow, deletions, cursor: maxStorageId, latest: latestById.get(id) as Map<string, EventRecord> });
   }
   // Each caller gets its own maps (the held ones are never handed out), newest evaluation first.
   return keys.map((key) => new Map([...(latestById.get(key.toString()) as Map<string, EventRecord>)].sort((a, b) => b[1].storageId - a[1].storageId)));

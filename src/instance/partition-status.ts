@@ -18,6 +18,12 @@ export interface PartitionStatus {
 interface CachedStatus {
   fingerprint: string;
   wipedBelow: number;
+  /**
+   * The storage's count of run deletions when built (EventLogHead.deletions): another count means events it applied
+   * may be gone. Absent in statuses stored before it existed, which are built again once (runs deleted back then left
+   * their events in them).
+   */
+  deletions?: number;
   cursor: number;
   materialized: string;
   failed: string;
@@ -31,6 +37,7 @@ interface HeldStatus {
   readonly def: PartitionsDefinition;
   readonly fingerprint: string;
   readonly wipedBelow: number;
+  readonly deletions: number;
   /** Every event of the asset up to this storage id is applied. */
   readonly cursor: number;
   readonly materialized: PartitionsSubset;
@@ -51,7 +58,8 @@ const FINISHED = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
 
 // The statuses read by this process, per storage: a read then costs the events since the last one, without
 // reading the stored copy again. Events are the truth, so a stale entry (another process read and wrote since)
-// still comes out right once the events after its cursor are applied.
+// still comes out right once the events after its cursor are applied; one built before a run was deleted (in any
+// process: the count of deletions is in storage) is built again from the events that remain.
 const HELD = new WeakMap<Storage, Map<string, HeldStatus>>();
 
 /**
@@ -81,8 +89,8 @@ export async function readPartitionStatuses(
   const ids = keys.map((k) => k.toString());
   const unique = [...new Map(keys.map((k, i) => [ids[i] as string, k])).values()];
   // Read first: every event at or below it is seen by the reads below, so each status is current up to it.
-  const [maxStorageId, records, dynamicPartitionsStore] = await Promise.all([
-    storage.getMaxStorageId(),
+  const [{ maxStorageId, deletions }, records, dynamicPartitionsStore] = await Promise.all([
+    storage.getEventLogHead(),
     storage.getAssetRecords(unique),
     DynamicPartitionsSnapshot.load(storage, items.map((item) => item.partitionsDef)),
   ]);
@@ -110,7 +118,7 @@ export async function readPartitionStatuses(
     // empty whatever was held or stored before.
     const wipedBelow = recordById.get(id)?.wipedBelowStorageId ?? ABSENT;
     const h = held.get(cacheKeyOf(id));
-    const usable = h !== undefined && h.def === def && h.fingerprint === fingerprint && h.wipedBelow === wipedBelow;
+    const usable = h !== undefined && h.def === def && h.fingerprint === fingerprint && h.wipedBelow === wipedBelow && h.deletions === deletions;
     starts.push({ id, key: keys[i] as AssetKey, def, fingerprint, wipedBelow, from: usable ? h : undefined });
     if (!usable && wipedBelow !== ABSENT) unheld.push(cacheKeyOf(id));
   }
@@ -120,11 +128,12 @@ export async function readPartitionStatuses(
     const raw = stored[cacheKeyOf(start.id)];
     try {
       const parsed = raw === undefined || raw === "" ? undefined : (JSON.parse(raw) as CachedStatus);
-      if (parsed && parsed.fingerprint === start.fingerprint && parsed.wipedBelow === start.wipedBelow) {
+      if (parsed && parsed.fingerprint === start.fingerprint && parsed.wipedBelow === start.wipedBelow && parsed.deletions === deletions) {
         start.from = {
           def: start.def,
           fingerprint: start.fingerprint,
           wipedBelow: start.wipedBelow,
+          deletions,
           cursor: parsed.cursor,
           materialized: start.def.deserializeSubset(parsed.materialized),
           failed: start.def.deserializeSubset(parsed.failed),
@@ -238,6 +247,7 @@ export async function readPartitionStatuses(
       toStore[cacheKeyOf(start.id)] = JSON.stringify({
         fingerprint: start.fingerprint,
         wipedBelow: start.wipedBelow,
+        deletions,
         cursor: maxStorageId,
         materialized: materialized.serialize(),
         failed: failed.serialize(),
@@ -245,7 +255,7 @@ export async function readPartitionStatuses(
         ...(pending.size > 0 ? { pending: Object.fromEntries(pending) } : {}),
       } satisfies CachedStatus);
     }
-    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, cursor: maxStorageId, materialized, failed, inProgress, pending });
+    held.set(cacheKeyOf(start.id), { def: start.def, fingerprint: start.fingerprint, wipedBelow: start.wipedBelow, deletions, cursor: maxStorageId, materialized, failed, inProgress, pending });
     const partitionsInProgress: string[] = [];
     for (const partitions of inProgress.values()) for (const partition of partitions) if (start.def.hasPartitionKey(partition, options)) partitionsInProgress.push(partition);
     const inProgressSubset = start.def.subsetWithPartitionKeys(partitionsInProgress);

@@ -267,6 +267,30 @@ export function describeStorageConformance(name: string, target: ConformanceTarg
       expect(await storage.getRuns({ tags: { team: "sales" } })).toEqual([]);
     });
 
+    it("deletes a run with asset events: its assets are indexed from the events left, and the head counts the deletion", async () => {
+      const a = new AssetKey("a");
+      await addRun("old");
+      await addRun("new");
+      await addRun("plain");
+      const [kept] = await storage.storeEvents([event("old", "ASSET_MATERIALIZATION", { assetKey: a }), event("old", "ASSET_OBSERVATION", { assetKey: a })]);
+      await storage.storeEvents([event("new", "ASSET_MATERIALIZATION", { assetKey: a }), event("new", "ASSET_OBSERVATION", { assetKey: a })]);
+      await storage.storeEvents([event("plain", "RUN_START")]);
+      expect(await storage.getEventLogHead()).toEqual({ maxStorageId: await storage.getMaxStorageId(), deletions: 0 });
+      // No asset event: nothing a reader built from asset events changes, so nothing is counted.
+      await storage.deleteRun("plain");
+      expect((await storage.getEventLogHead()).deletions).toBe(0);
+      await storage.deleteRun("new");
+      const [record] = await storage.getAssetRecords([a]);
+      expect(record?.lastMaterialization?.storageId).toBe(kept?.storageId);
+      expect(record?.lastObservation?.runId).toBe("old");
+      expect(record?.lastRunId).toBe("old");
+      expect(await storage.getEventLogHead()).toEqual({ maxStorageId: await storage.getMaxStorageId(), deletions: 1 });
+      await storage.deleteRun("old");
+      expect(await storage.getAssetRecords([a])).toEqual([]);
+      expect(await storage.getAssetKeys()).toEqual([]);
+      expect((await storage.getEventLogHead()).deletions).toBe(2);
+    });
+
     it("finds run and backfill ids by prefix: literally (no LIKE wildcards), case-sensitively, in byte order, counting beyond the limit", async () => {
       for (const id of ["abc1-x", "abc1-y", "abc2", "ABC1-z", "a%c1", "a_c1", "a\\c1", "zz"]) await addRun(id);
       expect(await storage.runIds("abc1")).toEqual({ ids: ["abc1-x", "abc1-y"], total: 2 });

@@ -12,6 +12,7 @@ export type {
   TicksFilter,
   EventRecordsFilter,
   EventLogChanges,
+  EventLogHead,
   IdPrefixMatches,
   NewRun,
   RunLogsOptions,

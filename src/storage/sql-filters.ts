@@ -101,6 +101,35 @@ export function reindexAfterPartitionWipeSql(assetKey: string): string {
 }
 
 /**
+ * After a run's events were deleted: each asset's latest materialization (and the run that wrote it), latest
+ * observation and latest event are the newest ones still in its history, as if the run had never been. `where`
+ * picks the asset_keys rows (the assets the run had events of).
+ */
+export function reindexAfterRunDeletedSql(where: string): string {
+  const newest = (column: string, type: string) =>
+    `(SELECT e.${column} FROM event_logs e WHERE e.asset_key = asset_keys.asset_key AND e.event_type = '${type}' ` +
+    `AND e.id > asset_keys.wiped_below_id AND ${notWipedByPartition("e")} ORDER BY e.id DESC LIMIT 1)`;
+  return (
+    `UPDATE asset_keys SET last_materialization_id = ${newest("id", "ASSET_MATERIALIZATION")}, ` +
+    `last_run_id = ${newest("run_id", "ASSET_MATERIALIZATION")}, last_observation_id = ${newest("id", "ASSET_OBSERVATION")}, ` +
+    `last_event_id = coalesce((SELECT max(e.id) FROM event_logs e WHERE e.asset_key = asset_keys.asset_key), 0) WHERE ${where}`
+  );
+}
+
+/** The tessera_meta row counting the run deletions that took asset events with them (see EventLogHead). */
+export const EVENT_DELETIONS_KEY = "event_deletions";
+
+/** One more run deletion that took asset events with it, in the deleting transaction. */
+export const COUNT_EVENT_DELETION_SQL =
+  `INSERT INTO tessera_meta (key, value) VALUES ('${EVENT_DELETIONS_KEY}', '1') ` +
+  `ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(tessera_meta.value AS BIGINT) + 1 AS TEXT)`;
+
+/** getEventLogHead in one statement: the largest storage id and the deletions counted (0 before the first). */
+export const EVENT_LOG_HEAD_SQL =
+  `SELECT coalesce((SELECT max(id) FROM event_logs), 0) AS id, ` +
+  `coalesce((SELECT value FROM tessera_meta WHERE key = '${EVENT_DELETIONS_KEY}'), '0') AS deletions`;
+
+/**
  * Events of a type, optionally of one asset or some assets (then only those above each one's wipe line) and some of its
  * partitions, between storage ids; or undefined when the filter selects nothing.
  */

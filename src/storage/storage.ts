@@ -91,6 +91,17 @@ export interface EventLogChanges {
   readonly runIds: readonly string[];
 }
 
+/**
+ * Where the event log stands, read in one statement: what a reader that keeps facts built from events (partition
+ * statuses, the automation memo) checks before trusting them. Events only ever come after `maxStorageId`, except
+ * that deleting a run removes its events from anywhere below: `deletions` counts the run deletions that took asset
+ * events with them, so a reader that saw another count rebuilds what it kept from the events that remain.
+ */
+export interface EventLogHead {
+  readonly maxStorageId: number;
+  readonly deletions: number;
+}
+
 /** The asset index: per asset, the latest events, kept in the transaction that writes them. */
 export interface AssetRecord {
   readonly assetKey: AssetKey;
@@ -270,6 +281,10 @@ export interface Storage {
   addRun(run: NewRun): Promise<RunRecord>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   getRuns(filter?: RunsFilter): Promise<RunRecord[]>;
+  /**
+   * Deletes a run, its tags and its events in one transaction. The assets it had events of are indexed again from
+   * the events that remain (latest materialization, observation, run), and `EventLogHead.deletions` grows by one.
+   */
   deleteRun(runId: string): Promise<void>;
   /**
    * Run ids starting with `prefix`, matched literally and case-sensitively (`%` and `_` are not wildcards), for
@@ -286,6 +301,8 @@ export interface Storage {
   getRunLogs(runId: string, options?: RunLogsOptions): Promise<EventRecord[]>;
   getEventRecords(filter: EventRecordsFilter): Promise<EventRecord[]>;
   getMaxStorageId(): Promise<number>;
+  /** The largest storage id and the count of run deletions that took asset events, together (see EventLogHead). */
+  getEventLogHead(): Promise<EventLogHead>;
   /** What changed in the storage ids `afterStorageId` (exclusive) to `toStorageId` (inclusive); see EventLogChanges. */
   getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges>;
 

@@ -155,19 +155,23 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
   const evaluationTime = options.evaluationTime === undefined ? instance.clock.now() : typeof options.evaluationTime === "number" ? options.evaluationTime : options.evaluationTime.getTime();
   const conditions = conditionsByNode(graph, options);
   // The memo of the tick that returned this cursor stands for the cursor itself (no parse) and for its facts.
-  const memo = incremental ? findMemo<CompactEvaluation>(instance, graph, options.cursor, conditions) : undefined;
-  const previous = memo ? undefined : parseCursor(options.cursor);
-  const previousMaxStorageId = memo ? memo.maxStorageId : previous?.maxStorageId;
-  const evaluationId = (memo ? memo.evaluationId : (previous?.evaluationId ?? 0)) + 1;
+  const found = incremental ? findMemo<CompactEvaluation>(instance, graph, options.cursor, conditions) : undefined;
 
   const partitionsDefs = graph.specs.flatMap((s) => (s.partitionsDef ? [s.partitionsDef] : []));
-  const [maxStorageId, allRecords, runs, backfills, dynamicPartitionsStore] = await Promise.all([
-    instance.storage.getMaxStorageId(),
-    memo ? undefined : instance.getAssetRecords(graph.keys),
+  const [{ maxStorageId, deletions }, foundRecords, runs, backfills, dynamicPartitionsStore] = await Promise.all([
+    instance.storage.getEventLogHead(),
+    found ? undefined : instance.getAssetRecords(graph.keys),
     instance.getRuns({ statuses: ACTIVE_RUN_STATUSES }),
     instance.getBackfills({ statuses: ACTIVE_BACKFILL_STATUSES }),
     DynamicPartitionsSnapshot.load(instance, partitionsDefs),
   ]);
+  // A run deleted since the memo's tick (by any process) took events the memo's facts may rest on, below any cursor:
+  // the tick is evaluated as a fresh process would, from the cursor and what storage holds now.
+  const memo = found?.deletions === deletions ? found : undefined;
+  const allRecords = found && !memo ? await instance.getAssetRecords(graph.keys) : foundRecords;
+  const previous = memo ? undefined : parseCursor(options.cursor);
+  const previousMaxStorageId = memo ? memo.maxStorageId : previous?.maxStorageId;
+  const evaluationId = (memo ? memo.evaluationId : (previous?.evaluationId ?? 0)) + 1;
   const partitionOptions = { currentTime: evaluationTime, dynamicPartitionsStore };
   const activeRuns = activeRunsById(runs);
   const activeBackfills = activeBackfillsById(backfills);
@@ -328,6 +332,7 @@ async function evaluate(options: EvaluateAutomationConditionsOptions, incrementa
         evaluationTime,
         evaluationId,
         maxStorageId,
+        deletions,
         records,
         activeRuns,
         activeBackfills,

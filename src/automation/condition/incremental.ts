@@ -39,6 +39,8 @@ export interface TickMemo<E> {
   readonly evaluationTime: number;
   readonly evaluationId: number;
   readonly maxStorageId: number;
+  /** The storage's count of run deletions at that evaluation (EventLogHead): another one makes the memo unusable. */
+  readonly deletions: number;
   readonly records: readonly (AssetRecord | undefined)[];
   readonly activeRuns: ReadonlyMap<string, RunRecord>;
   readonly activeBackfills: ReadonlyMap<string, string>;

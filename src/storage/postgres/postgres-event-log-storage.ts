@@ -1,9 +1,9 @@
 // The event log on PostgreSQL: appending (one statement, postgres-store-events.ts) and reading it back.
 import type { EventRecord, TesseraEvent } from "../../core/index.js";
 import { LeaseLostError, RunFinishedWriteError } from "../../core/index.js";
-import type { EventLogChanges, EventRecordsFilter, RunLogsOptions, StoreEventsOptions } from "../storage.js";
+import type { EventLogChanges, EventLogHead, EventRecordsFilter, RunLogsOptions, StoreEventsOptions } from "../storage.js";
 import { decodeEvent, leaseLostDetail, type EventRow } from "../storage-rows.js";
-import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { EVENT_LOG_HEAD_SQL, eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 import { storeEventsQuery } from "./postgres-store-events.js";
 
@@ -64,6 +64,11 @@ export class PostgresEventLogStorage {
   async getMaxStorageId(): Promise<number> {
     const [row] = await this.#database.query<{ id: number }>("SELECT coalesce(max(id), 0) AS id FROM event_logs", [], "tessera_max_event_id");
     return row?.id ?? 0;
+  }
+
+  async getEventLogHead(): Promise<EventLogHead> {
+    const [row] = await this.#database.query<{ id: number | string; deletions: string }>(EVENT_LOG_HEAD_SQL, [], "tessera_event_log_head");
+    return { maxStorageId: Number(row?.id ?? 0), deletions: Number(row?.deletions ?? 0) };
   }
 
   async getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {

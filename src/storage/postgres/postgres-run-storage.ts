@@ -1,8 +1,8 @@
 // Runs and their tags on PostgreSQL. Run statuses move with their lifecycle events (postgres-store-events.ts).
 import type { IdPrefixMatches, NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import { idPrefixQuery, runsQuery } from "../sql-filters.js";
-import { POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
+import { COUNT_EVENT_DELETION_SQL, idPrefixQuery, reindexAfterRunDeletedSql, runsQuery } from "../sql-filters.js";
+import { LOCK_EVENTS, POSTGRES_DIALECT, type PostgresDatabase } from "./postgres-database.js";
 
 export class PostgresRunStorage {
   readonly #database: PostgresDatabase;
@@ -57,13 +57,24 @@ export class PostgresRunStorage {
     return postgresIdPrefixMatches(this.#database, "runs", "run_id", prefix, options.limit);
   }
 
-  /** The run, its tags and its events, in one statement: together or not at all. */
+  /**
+   * The run, its tags and its events, together or not at all; the assets it had events of are indexed again from
+   * the events that remain, and the deletion is counted for the readers that keep facts built from events. Under the
+   * events lock, as an append is, so that no append indexes its asset in between.
+   */
   async deleteRun(runId: string): Promise<void> {
-    await this.#database.query(
-      `WITH events AS (DELETE FROM event_logs WHERE run_id = $1), tags AS (DELETE FROM run_tags WHERE run_id = $1)
-       DELETE FROM runs WHERE run_id = $1`,
-      [runId],
-    );
+    await this.#database.transaction(async (client) => {
+      const { rows } = await client.query<{ asset_key: string }>(
+        `WITH events AS (DELETE FROM event_logs WHERE run_id = $1 RETURNING asset_key), tags AS (DELETE FROM run_tags WHERE run_id = $1),
+           run AS (DELETE FROM runs WHERE run_id = $1)
+         SELECT DISTINCT asset_key FROM events WHERE asset_key IS NOT NULL`,
+        [runId],
+      );
+      if (rows.length === 0) return;
+      // A statement of its own: the one above does not see its own deletions.
+      await client.query(reindexAfterRunDeletedSql("asset_key = ANY($1::text[])"), [rows.map((r) => r.asset_key)]);
+      await client.query(COUNT_EVENT_DELETION_SQL);
+    }, `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_EVENTS}, ${this.#database.schemaKey})`);
   }
 }
 

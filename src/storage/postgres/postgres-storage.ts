@@ -9,6 +9,7 @@ import type {
   BackfillStatus,
   EventRecordsFilter,
   EventLogChanges,
+  EventLogHead,
   IdPrefixMatches,
   InstigatorState,
   InstigatorType,
@@ -156,6 +157,10 @@ export class PostgresStorage implements Storage {
 
   getMaxStorageId(): Promise<number> {
     return this.#events.getMaxStorageId();
+  }
+
+  getEventLogHead(): Promise<EventLogHead> {
+    return this.#events.getEventLogHead();
   }
 
   getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {

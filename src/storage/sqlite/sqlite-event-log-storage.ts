@@ -2,9 +2,9 @@
 // transaction, so that no reader ever sees an event its run or asset does not yet reflect.
 import { FINISHED_RUN_STATUSES, RUN_STATUS_BY_EVENT, type EventRecord, type RunStatus, type TesseraEvent } from "../../core/index.js";
 import { LeaseLostError, RunFinishedWriteError } from "../../core/index.js";
-import { EVENTS_ALLOWED_AFTER_END, type EventLogChanges, type EventRecordsFilter, type RunLogsOptions, type StoreEventsOptions } from "../storage.js";
+import { EVENTS_ALLOWED_AFTER_END, type EventLogChanges, type EventLogHead, type EventRecordsFilter, type RunLogsOptions, type StoreEventsOptions } from "../storage.js";
 import { decodeEvent, encodeEventBody, leaseLostDetail, runStatusChange, type EventRow } from "../storage-rows.js";
-import { eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
+import { EVENT_LOG_HEAD_SQL, eventLogChangesOf, eventLogChangesQuery, eventRecordsQuery, runLogsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 import type { Database, Statement } from "better-sqlite3";
 
@@ -36,6 +36,7 @@ export class SqliteEventLogStorage {
       ),
       runLogs: db.prepare("SELECT * FROM event_logs WHERE run_id = ? AND id > ? ORDER BY id ASC"),
       maxEventId: db.prepare("SELECT max(id) AS id FROM event_logs"),
+      head: db.prepare(EVENT_LOG_HEAD_SQL),
       runStatusOf: db.prepare("SELECT status FROM runs WHERE run_id = ?"),
       leaseOf: db.prepare("SELECT holder, expires_at FROM leases WHERE name = ?"),
     }));
@@ -133,6 +134,11 @@ export class SqliteEventLogStorage {
 
   async getMaxStorageId(): Promise<number> {
     return (this.#s().maxEventId.get() as { id: number | null }).id ?? 0;
+  }
+
+  async getEventLogHead(): Promise<EventLogHead> {
+    const row = this.#s().head.get() as { id: number; deletions: string };
+    return { maxStorageId: row.id, deletions: Number(row.deletions) };
   }
 
   async getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {

@@ -1,7 +1,7 @@
 // Runs and their tags on SQLite. Run statuses move with their lifecycle events (sqlite-event-log-storage.ts).
 import type { IdPrefixMatches, NewRun, RunRecord, RunsFilter } from "../storage.js";
 import { decodeRun, encodeRunBody, type RunRow } from "../storage-rows.js";
-import { idPrefixQuery, runsQuery } from "../sql-filters.js";
+import { COUNT_EVENT_DELETION_SQL, idPrefixQuery, reindexAfterRunDeletedSql, runsQuery } from "../sql-filters.js";
 import { SQLITE_DIALECT, type SqliteDatabase } from "./sqlite-database.js";
 
 export class SqliteRunStorage {
@@ -20,6 +20,9 @@ export class SqliteRunStorage {
       deleteRun: db.prepare("DELETE FROM runs WHERE run_id = ?"),
       deleteRunTags: db.prepare("DELETE FROM run_tags WHERE run_id = ?"),
       deleteRunEvents: db.prepare("DELETE FROM event_logs WHERE run_id = ?"),
+      assetsOfRun: db.prepare("SELECT DISTINCT asset_key FROM event_logs WHERE run_id = ? AND asset_key IS NOT NULL"),
+      reindexAsset: db.prepare(reindexAfterRunDeletedSql("asset_key = ?")),
+      countDeletion: db.prepare(COUNT_EVENT_DELETION_SQL),
     }));
   }
 
@@ -61,13 +64,19 @@ export class SqliteRunStorage {
     return sqliteIdPrefixMatches(this.#database, "runs", "run_id", prefix, options.limit);
   }
 
-  /** The run, its tags and its events, together or not at all. */
+  /**
+   * The run, its tags and its events, together or not at all; the assets it had events of are indexed again from
+   * the events that remain, and the deletion is counted for the readers that keep facts built from events.
+   */
   async deleteRun(runId: string): Promise<void> {
     const s = this.#s();
     this.#database.raw.transaction(() => {
+      const assets = (s.assetsOfRun.all(runId) as { asset_key: string }[]).map((r) => r.asset_key);
       s.deleteRunEvents.run(runId);
       s.deleteRunTags.run(runId);
       s.deleteRun.run(runId);
+      for (const key of assets) s.reindexAsset.run(key);
+      if (assets.length > 0) s.countDeletion.run();
     })();
   }
 }

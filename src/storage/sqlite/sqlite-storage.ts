@@ -8,6 +8,7 @@ import type {
   BackfillStatus,
   EventRecordsFilter,
   EventLogChanges,
+  EventLogHead,
   IdPrefixMatches,
   InstigatorState,
   InstigatorType,
@@ -130,6 +131,10 @@ export class SqliteStorage implements Storage {
 
   getMaxStorageId(): Promise<number> {
     return this.#events.getMaxStorageId();
+  }
+
+  getEventLogHead(): Promise<EventLogHead> {
+    return this.#events.getEventLogHead();
   }
 
   getEventLogChanges(afterStorageId: number, toStorageId: number): Promise<EventLogChanges> {
