@@ -180,6 +180,33 @@ describe("runs", () => {
     expect(clips.filter(([, clipped]) => clipped).length).toBe(clips.filter(([overflows]) => overflows).length);
   });
 
+  it("clips a step's label on the Gantt only when its key does not fit (ending in an ellipsis)", { timeout: 60_000 }, async () => {
+    const instance = Instance.fromHome({ home });
+    const long = `warehouse_${"very_long_".repeat(8)}step_key`;
+    const short = "tiny";
+    const { runId } = await instance.createRun({ jobName: "__ASSET_JOB", assetSelection: [], runConfig: {}, tags: {} });
+    await instance.storeEvents([
+      { runId, timestamp: Date.now(), eventType: "RUN_START", message: "Started run.", stepKeys: [long, short] } as TesseraEvent,
+      ...[long, short].flatMap((stepKey): TesseraEvent[] => [
+        { runId, stepKey, timestamp: Date.now(), eventType: "STEP_START", message: `Started ${stepKey}.` },
+        { runId, stepKey, timestamp: Date.now(), eventType: "STEP_SUCCESS", message: `Finished ${stepKey}.` },
+      ]),
+      { runId, timestamp: Date.now(), eventType: "RUN_SUCCESS", message: "Finished run successfully." },
+    ]);
+    await instance.close();
+    await page.goto(`${dev.url}/#/runs/${runId}`);
+    const steps = page.getByRole("region", { name: "Steps" });
+    await steps.getByRole("checkbox", { name: `Select step ${long}` }).waitFor({ timeout: 30_000 });
+    const label = (key: string) =>
+      steps.locator("label", { has: page.getByRole("checkbox", { name: `Select step ${key}`, exact: true }) }).evaluate((element) => ({
+        overflows: element.scrollWidth > element.clientWidth + 1,
+        clips: getComputedStyle(element).overflowX !== "visible",
+        ellipsis: getComputedStyle(element).textOverflow,
+      }));
+    await expect.poll(() => label(long)).toEqual({ overflows: true, clips: true, ellipsis: "ellipsis" });
+    expect(await label(short)).toMatchObject({ overflows: false, clips: false });
+  });
+
   it("says at once that a live run's view is disconnected when the server goes away", { timeout: 60_000 }, async () => {
     await page.goto(`${dev.url}/#/runs?status=STARTED`);
     const link = page.getByRole("table", { name: "Runs" }).getByRole("link").first();

@@ -2,7 +2,7 @@
 // type and text; only the rows in view are in the page, so a run of 100,000 events scrolls like one of ten), what its
 // steps wrote to stdout and stderr, and its actions. The log follows the run over the API's subscription from the last
 // event read; a badge says whether the view is live, and a banner says so at once when the connection drops.
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { hashQuery, setHashQuery } from "../hash-route.js";
 import { ApiError, gql, type AssetKeyData } from "../api.js";
 import { follow, type Connection } from "../live.js";
@@ -134,6 +134,18 @@ export function Run({ runId }: { runId: string }) {
     }
   };
 
+  // A step's label clips (for its ellipsis) only when its text overflows the label's column: a clip is a paint property
+  // node that layerization walks in every frame that repaints anything on the page (each jump of the log below), and
+  // nearly every step key fits. Decided after each render, before paint: every label's widths read, then one update.
+  const gantt = useRef<HTMLElement>(null);
+  const [overflowing, setOverflowing] = useState<ReadonlySet<string>>(new Set());
+  useLayoutEffect(() => {
+    const labels = gantt.current?.querySelectorAll<HTMLLabelElement>(".gantt-label") ?? [];
+    const over = new Set<string>();
+    for (const label of labels) if (label.scrollWidth > label.clientWidth + 1) over.add(label.dataset["step"] as string);
+    if (over.size !== overflowing.size || [...over].some((key) => !overflowing.has(key))) setOverflowing(over);
+  });
+
   if (error) return <p role="alert">{error}</p>;
   if (!run) return <p role="status">Loading run {runId}…</p>;
   let start = Number.POSITIVE_INFINITY;
@@ -191,10 +203,10 @@ export function Run({ runId }: { runId: string }) {
         </button>
         {notice && <span role="alert">{notice}</span>}
       </div>
-      <section aria-label="Steps" className="gantt">
+      <section aria-label="Steps" className="gantt" ref={gantt}>
         {spans.map((span) => (
           <div key={span.key} className="gantt-row">
-            <label className="gantt-label">
+            <label className={overflowing.has(span.key) ? "gantt-label gantt-clip" : "gantt-label"} data-step={span.key}>
               <input
                 type="checkbox"
                 aria-label={`Select step ${span.key}`}
