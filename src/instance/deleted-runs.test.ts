@@ -1,53 +1,18 @@
 // Deleting a run takes its events out of every answer: the asset index, and the partition statuses an instance keeps
 // in memory and in storage give what a fresh instance reading the same storage gives, on SQLite and PostgreSQL.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { AssetKey, ManualClock, type EventType } from "../core/index.js";
 import { StaticPartitionsDefinition } from "../partitions/index.js";
-import { dropSchema, freshSchemaName, postgresForTests } from "../../test/support/postgres.js";
+import { postgresForTests } from "../../test/support/postgres.js";
+import { storageBackends } from "../../test/support/storage-backends.js";
 import { Instance } from "./instance.js";
-import type { PartitionStatus } from "./partition-status.js";
+import { partitionStatusKeys } from "./test-partition-status.js";
 
 const server = await postgresForTests();
 const PARTS = new StaticPartitionsDefinition(["x", "y", "z"]);
 
-interface Backend {
-  readonly name: string;
-  readonly skip: boolean;
-  /** Another instance on the same storage each call, as another process would open it. */
-  storage(): { open: () => Instance; cleanup: () => Promise<void> };
-}
+const BACKENDS = storageBackends(server, "tessera-delrun-");
 
-const BACKENDS: readonly Backend[] = [
-  {
-    name: "SQLite",
-    skip: false,
-    storage() {
-      const dir = mkdtempSync(join(tmpdir(), "tessera-delrun-"));
-      const path = join(dir, "instance.db");
-      return { open: () => Instance.open({ storage: { sqlite: { path } }, clock: new ManualClock(Date.UTC(2026, 0, 1)) }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    skip: !server.reachable,
-    storage() {
-      const schema = freshSchemaName();
-      return { open: () => Instance.open({ storage: { postgres: { url: server.url, schema } }, clock: new ManualClock(Date.UTC(2026, 0, 1)) }), cleanup: () => dropSchema(server.url, schema) };
-    },
-  },
-];
-
-function plain(status: PartitionStatus): unknown {
-  return {
-    materialized: status.materialized.getPartitionKeys().sort(),
-    failed: status.failed.getPartitionKeys().sort(),
-    inProgress: status.inProgress.getPartitionKeys().sort(),
-    missing: status.missing.getPartitionKeys().sort(),
-  };
-}
 
 async function runWith(instance: Instance, asset: string, events: readonly { eventType: EventType; partition?: string }[]): Promise<string> {
   const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: [asset], runConfig: {} });
@@ -68,10 +33,10 @@ for (const backend of BACKENDS) {
       for (const c of cleanups.splice(0)) await c();
     });
     function storage(): () => Instance {
-      const s = backend.storage();
+      const s = backend.make();
       cleanups.push(s.cleanup);
       return () => {
-        const instance = s.open();
+        const instance = Instance.open({ storage: s.config, clock: new ManualClock(Date.UTC(2026, 0, 1)) });
         open.push(instance);
         return instance;
       };
@@ -105,25 +70,25 @@ for (const backend of BACKENDS) {
         { eventType: "ASSET_FAILED_TO_MATERIALIZE", partition: "y" },
       ]);
       // Warm: held in this process and stored.
-      expect(plain(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["x", "z"], failed: ["y"] });
+      expect(partitionStatusKeys(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["x", "z"], failed: ["y"] });
       await instance.deleteRun(deleted);
-      const warm = plain(await instance.getPartitionStatus("p", PARTS));
+      const warm = partitionStatusKeys(await instance.getPartitionStatus("p", PARTS));
       expect(warm).toEqual({ materialized: ["z"], failed: [], inProgress: [], missing: ["x", "y"] });
       // Another process: reads the stored status.
-      expect(plain(await at().getPartitionStatus("p", PARTS))).toEqual(warm);
+      expect(partitionStatusKeys(await at().getPartitionStatus("p", PARTS))).toEqual(warm);
       // From scratch: the stored status forgotten.
       const scratch = at();
       await scratch.storage.setKv({ "partition_status/p": "" });
-      expect(plain(await scratch.getPartitionStatus("p", PARTS))).toEqual(warm);
+      expect(partitionStatusKeys(await scratch.getPartitionStatus("p", PARTS))).toEqual(warm);
     });
 
     it("leave a partition status read by another process than the one that deleted the run", async () => {
       const at = storage();
       const daemon = at();
       const deleted = await runWith(daemon, "p", [{ eventType: "ASSET_MATERIALIZATION", partition: "x" }]);
-      expect(plain(await daemon.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["x"] });
+      expect(partitionStatusKeys(await daemon.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["x"] });
       await at().deleteRun(deleted);
-      expect(plain(await daemon.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: [], missing: ["x", "y", "z"] });
+      expect(partitionStatusKeys(await daemon.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: [], missing: ["x", "y", "z"] });
     });
 
     it("leave the latest check evaluations held in memory, as a fresh instance finds them", async () => {
@@ -157,13 +122,13 @@ for (const backend of BACKENDS) {
       const at = storage();
       const instance = at();
       await runWith(instance, "p", [{ eventType: "ASSET_MATERIALIZATION", partition: "z" }]);
-      expect(plain(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["z"] });
+      expect(partitionStatusKeys(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ materialized: ["z"] });
       // As an older Tessera stored it after a run that materialized x was deleted: x kept, no count of deletions.
       const stored = JSON.parse((await instance.storage.getKv(["partition_status/p"]))["partition_status/p"] as string) as Record<string, unknown>;
       delete stored["deletions"];
       stored["materialized"] = PARTS.subsetWithPartitionKeys(["x", "z"]).serialize();
       await instance.storage.setKv({ "partition_status/p": JSON.stringify(stored) });
-      expect(plain(await at().getPartitionStatus("p", PARTS))).toEqual({ materialized: ["z"], failed: [], inProgress: [], missing: ["x", "y"] });
+      expect(partitionStatusKeys(await at().getPartitionStatus("p", PARTS))).toEqual({ materialized: ["z"], failed: [], inProgress: [], missing: ["x", "y"] });
     });
 
     it("leave a planned partition in progress no more", async () => {
@@ -171,9 +136,9 @@ for (const backend of BACKENDS) {
       const instance = at();
       const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: ["p"], runConfig: {} });
       await instance.storeEvents([{ runId: run.runId, timestamp: 1, eventType: "ASSET_MATERIALIZATION_PLANNED", assetKey: new AssetKey("p"), partition: "y" }]);
-      expect(plain(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ inProgress: ["y"] });
+      expect(partitionStatusKeys(await instance.getPartitionStatus("p", PARTS))).toMatchObject({ inProgress: ["y"] });
       await instance.deleteRun(run.runId);
-      expect(plain(await instance.getPartitionStatus("p", PARTS))).toEqual({ materialized: [], failed: [], inProgress: [], missing: ["x", "y", "z"] });
+      expect(partitionStatusKeys(await instance.getPartitionStatus("p", PARTS))).toEqual({ materialized: [], failed: [], inProgress: [], missing: ["x", "y", "z"] });
     });
   });
 }

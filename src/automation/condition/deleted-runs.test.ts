@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AssetKey, DataVersion, Instance, ManualClock, StaticPartitionsDefinition, asset, observableSourceAsset, type EventType } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
-import { dropSchema, freshSchemaName, postgresForTests } from "../../../test/support/postgres.js";
+import { postgresForTests } from "../../../test/support/postgres.js";
+import { storageBackends } from "../../../test/support/storage-backends.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
 import { snapshotOf } from "./test-incremental.js";
 
@@ -21,31 +22,7 @@ function keysOf(serialized: unknown): string[] {
 const KEYS = ["x", "y", "z"];
 const PARTS = new StaticPartitionsDefinition(KEYS);
 
-interface Backend {
-  readonly name: string;
-  readonly skip: boolean;
-  storage(): { open: (clock: ManualClock) => Instance; cleanup: () => Promise<void> };
-}
-
-const BACKENDS: readonly Backend[] = [
-  {
-    name: "SQLite",
-    skip: false,
-    storage() {
-      const dir = mkdtempSync(join(tmpdir(), "tessera-delrun-"));
-      const path = join(dir, "instance.db");
-      return { open: (clock) => Instance.open({ storage: { sqlite: { path } }, clock }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    skip: !server.reachable,
-    storage() {
-      const schema = freshSchemaName();
-      return { open: (clock) => Instance.open({ storage: { postgres: { url: server.url, schema } }, clock }), cleanup: () => dropSchema(server.url, schema) };
-    },
-  },
-];
+const BACKENDS = storageBackends(server, "tessera-delrun-");
 
 async function runWith(instance: Instance, name: string, eventType: EventType, partitions: readonly (string | undefined)[]): Promise<string> {
   const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: [name], runConfig: {} });
@@ -96,12 +73,13 @@ for (const backend of BACKENDS) {
     }
 
     function setupOf() {
-      const s = backend.storage();
+      const s = backend.make();
       cleanups.push(s.cleanup);
       const clock = new ManualClock(Date.UTC(2026, 0, 1));
-      const instance = s.open(clock);
+      const at = (clock: ManualClock) => Instance.open({ storage: s.config, clock });
+      const instance = at(clock);
       open.push(instance);
-      return { at: s.open, clock, instance };
+      return { at, clock, instance };
     }
 
     it("counts an unpartitioned asset materialized only by the deleted run as missing again", async () => {
