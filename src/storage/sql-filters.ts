@@ -87,16 +87,24 @@ export function notWipedByPartition(alias: string): string {
 }
 
 /**
+ * In an UPDATE of asset_keys: `column` of the asset's newest event of `type` still in its history (above its wipe line,
+ * its partition not wiped since), NULL when there is none.
+ */
+function newestInHistory(column: string, type: string): string {
+  return (
+    `(SELECT e.${column} FROM event_logs e WHERE e.asset_key = asset_keys.asset_key AND e.event_type = '${type}' ` +
+    `AND e.id > asset_keys.wiped_below_id AND ${notWipedByPartition("e")} ORDER BY e.id DESC LIMIT 1)`
+  );
+}
+
+/**
  * After a partition wipe: the asset's latest materialization and observation are its newest ones still in its
  * history. `assetKey` is the placeholder of the asset's key.
  */
 export function reindexAfterPartitionWipeSql(assetKey: string): string {
-  const latest = (type: string) =>
-    `(SELECT max(e.id) FROM event_logs e WHERE e.asset_key = asset_keys.asset_key AND e.event_type = '${type}' ` +
-    `AND e.id > asset_keys.wiped_below_id AND ${notWipedByPartition("e")})`;
   return (
-    `UPDATE asset_keys SET last_materialization_id = ${latest("ASSET_MATERIALIZATION")}, ` +
-    `last_observation_id = ${latest("ASSET_OBSERVATION")} WHERE asset_key = ${assetKey}`
+    `UPDATE asset_keys SET last_materialization_id = ${newestInHistory("id", "ASSET_MATERIALIZATION")}, ` +
+    `last_observation_id = ${newestInHistory("id", "ASSET_OBSERVATION")} WHERE asset_key = ${assetKey}`
   );
 }
 
@@ -106,12 +114,9 @@ export function reindexAfterPartitionWipeSql(assetKey: string): string {
  * picks the asset_keys rows (the assets the run had events of).
  */
 export function reindexAfterRunDeletedSql(where: string): string {
-  const newest = (column: string, type: string) =>
-    `(SELECT e.${column} FROM event_logs e WHERE e.asset_key = asset_keys.asset_key AND e.event_type = '${type}' ` +
-    `AND e.id > asset_keys.wiped_below_id AND ${notWipedByPartition("e")} ORDER BY e.id DESC LIMIT 1)`;
   return (
-    `UPDATE asset_keys SET last_materialization_id = ${newest("id", "ASSET_MATERIALIZATION")}, ` +
-    `last_run_id = ${newest("run_id", "ASSET_MATERIALIZATION")}, last_observation_id = ${newest("id", "ASSET_OBSERVATION")}, ` +
+    `UPDATE asset_keys SET last_materialization_id = ${newestInHistory("id", "ASSET_MATERIALIZATION")}, ` +
+    `last_run_id = ${newestInHistory("run_id", "ASSET_MATERIALIZATION")}, last_observation_id = ${newestInHistory("id", "ASSET_OBSERVATION")}, ` +
     `last_event_id = coalesce((SELECT max(e.id) FROM event_logs e WHERE e.asset_key = asset_keys.asset_key), 0) WHERE ${where}`
   );
 }
