@@ -1,15 +1,12 @@
 // A run deleted between ticks: the incremental evaluation (memo, partition statuses, observed partitions) gives what
 // a fresh instance on the same storage evaluates from the same cursor, on SQLite and PostgreSQL.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { AssetKey, DataVersion, Instance, ManualClock, StaticPartitionsDefinition, asset, observableSourceAsset, type EventType } from "../../index.js";
 import { Definitions } from "../../code-location/index.js";
 import { AutomationCondition } from "../../definitions/index.js";
 import { postgresForTests } from "../../../test/support/postgres.js";
-import { storageBackends } from "../../../test/support/storage-backends.js";
+import { storageBackends, type StorageBackend } from "../../../test/support/storage-backends.js";
 import { evaluateAutomationConditions } from "./evaluator.js";
 import { snapshotOf } from "./test-incremental.js";
 
@@ -23,6 +20,13 @@ const KEYS = ["x", "y", "z"];
 const PARTS = new StaticPartitionsDefinition(KEYS);
 
 const BACKENDS = storageBackends(server, "tessera-delrun-");
+
+/** One tick evaluated on the long-lived instance (its memo warm) and on a fresh one on the same storage: equal. */
+async function expectWarmEqualsFresh(options: Omit<Parameters<typeof evaluateAutomationConditions>[0], "instance">, warm: Instance, fresh: Instance) {
+  const result = await evaluateAutomationConditions({ ...options, instance: warm });
+  expect(snapshotOf(result)).toEqual(snapshotOf(await evaluateAutomationConditions({ ...options, instance: fresh })));
+  return result;
+}
 
 async function runWith(instance: Instance, name: string, eventType: EventType, partitions: readonly (string | undefined)[]): Promise<string> {
   const run = await instance.createRun({ jobName: "__test__", tags: {}, assetSelection: [name], runConfig: {} });
@@ -64,10 +68,9 @@ for (const backend of BACKENDS) {
     async function tick(setup: { at: (clock: ManualClock) => Instance; clock: ManualClock; instance: Instance }, cursor: string | undefined) {
       setup.clock.advance(60_000);
       const options = { defs, conditions, evaluationTime: setup.clock.now(), ...(cursor === undefined ? {} : { cursor }) };
-      const warm = await evaluateAutomationConditions({ ...options, instance: setup.instance });
       const fresh = setup.at(setup.clock);
       open.push(fresh);
-      expect(snapshotOf(warm)).toEqual(snapshotOf(await evaluateAutomationConditions({ ...options, instance: fresh })));
+      const warm = await expectWarmEqualsFresh(options, setup.instance, fresh);
       const requested = Object.fromEntries(warm.results.map((r) => [r.key.toString(), r.requestedSubset.serialize()]));
       return { cursor: warm.cursor, requested };
     }
@@ -152,10 +155,9 @@ describe("automation with runs deleted between ticks", () => {
           { minLength: 2, maxLength: 7 },
         ),
         async (ticks: Action[][]) => {
-          const dir = mkdtempSync(join(tmpdir(), "tessera-delrun-"));
-          const path = join(dir, "instance.db");
+          const storage = (BACKENDS.find((b) => b.name === "SQLite") as StorageBackend).make();
           const clock = new ManualClock(Date.UTC(2026, 0, 1));
-          const instance = Instance.open({ storage: { sqlite: { path } }, clock });
+          const instance = Instance.open({ storage: storage.config, clock });
           const runs: string[] = [];
           try {
             let cursor: string | undefined;
@@ -173,18 +175,16 @@ describe("automation with runs deleted between ticks", () => {
               }
               clock.advance(60_000);
               const options = { defs, conditions, evaluationTime: clock.now(), ...(cursor === undefined ? {} : { cursor }) };
-              const warm = await evaluateAutomationConditions({ ...options, instance });
-              const fresh = Instance.open({ storage: { sqlite: { path } }, clock });
+              const fresh = Instance.open({ storage: storage.config, clock });
               try {
-                expect(snapshotOf(warm)).toEqual(snapshotOf(await evaluateAutomationConditions({ ...options, instance: fresh })));
+                cursor = (await expectWarmEqualsFresh(options, instance, fresh)).cursor;
               } finally {
                 await fresh.close();
               }
-              cursor = warm.cursor;
             }
           } finally {
             await instance.close();
-            rmSync(dir, { recursive: true, force: true });
+            await storage.cleanup();
           }
         },
       ),
