@@ -1,11 +1,14 @@
 // What the A/B benches of two web UI builds share: serving both builds from one `tessera dev` (the served index.html
-// picks the build) and timing a scripted motion in the page with the renderer main thread's CPU per frame by task.
+// picks the build) and timing a scripted motion in the page with the renderer main thread's CPU per frame by task (the
+// latter bench/ui-ops.bench.ts uses too).
 import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { uiDirectory } from "../src/api/server/static-ui.js";
 
 export interface Figures<K extends string> {
+  /** Each step's time, from the input to the frame after it painted. */
+  times: number[];
   p95: number;
   dropped: number;
   cpu: Record<K, number>;
@@ -65,5 +68,5 @@ export async function tracedFrames<K extends string>(page: Page, script: string,
   }
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(steps / 2)] as number;
-  return { p95: sorted[Math.floor(steps * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };
+  return { times, p95: sorted[Math.floor(steps * 0.95)] as number, dropped: times.filter((t) => t > median * 1.5).length, cpu };
 }

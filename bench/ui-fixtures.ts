@@ -1,6 +1,61 @@
 // What the browser benches and profiles open: a lineage of `groups × perGroup` assets, and a run of 100 steps with
-// 1,000 events each, written straight to the instance.
+// 1,000 events each, written straight to the instance; and how they move it and time its frames, the same in each.
+import type { Page } from "playwright-core";
 import { Instance, type TesseraEvent } from "../src/index.js";
+
+export interface FrameLoop {
+  /** The element the inputs go to (and, for "scroll", that scrolls). */
+  readonly selector: string;
+  /** A step of a pointer drag, of a wheel zoom in and out, a jump of the log by a `steps`-th of its height, or nothing. */
+  readonly kind: "pan" | "zoom" | "scroll" | "idle";
+  readonly steps: number;
+  /** For "scroll": a fixed step in px (as a reader's wheel scrolls) instead of the jumps. */
+  readonly scrollStep?: number | undefined;
+  /** Waited after the last step, inside whatever measures the loop (a motion's settling: a crisp redraw, a render). */
+  readonly settleMs?: number | undefined;
+}
+
+/**
+ * The page-side loop every frames bench and profile times, as an expression that evaluates to the frame times: per step
+ * one input, then the time until the frame after it is painted. Passed as text: the bundler's helpers for named
+ * functions do not exist in the page.
+ */
+export function frameLoopScript(loop: FrameLoop): string {
+  return `(async ({ selector, kind, steps, scrollStep, settleMs }) => {
+  const target = document.querySelector(selector);
+  // The log sits below the run's steps: on screen, as a reader scrolling it has it.
+  if (kind === "scroll") target.scrollIntoView({ block: "nearest" });
+  const box = target.getBoundingClientRect();
+  const cx = box.left + box.width / 2;
+  const cy = box.top + box.height / 2;
+  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  const times = [];
+  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+  await painted();
+  for (let i = 0; i < steps; i++) {
+    const start = performance.now();
+    if (kind === "pan") target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
+    else if (kind === "zoom") target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
+    else if (kind === "scroll") target.scrollTop = scrollStep ? i * scrollStep : (target.scrollHeight * i) / steps;
+    await painted();
+    times.push(performance.now() - start);
+  }
+  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
+  if (settleMs) await new Promise((resolve) => setTimeout(resolve, settleMs));
+  return times;
+})(${JSON.stringify({ scrollStep: 0, settleMs: 0, ...loop })})`;
+}
+
+/** Clicks the lineage's "Zoom to fit" in the page and returns the ms from the click to the frame after it painted. */
+export function zoomToFitPainted(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
+    const start = performance.now();
+    button.click();
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - start;
+  });
+}
 
 /** A code location of `groups` groups of `perGroup` assets: chains inside a group, every group fed by the one before. */
 export const lineageDefs = (groups: number, perGroup: number) => `

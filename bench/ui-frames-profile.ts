@@ -7,7 +7,7 @@ import { Instance } from "../src/index.js";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
-import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
+import { frameLoopScript, lineageDefs, storeLongRun } from "./ui-fixtures.js";
 
 interface TraceEvent {
   name: string;
@@ -91,18 +91,9 @@ async function traced(page: Page, action: () => Promise<unknown>): Promise<void>
   for (const [name, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${ms.toFixed(1).padStart(8)}  ${name}`);
 }
 
-const SCROLL = `(async () => {
-  const target = document.querySelector(".log-scroll");
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const times = [];
-  for (let i = 0; i < 200; i++) {
-    const start = performance.now();
-    target.scrollTop = ${process.env.PROFILE_STEP ? `i * ${process.env.PROFILE_STEP}` : "(target.scrollHeight * i) / 200"};
-    await painted();
-    times.push(performance.now() - start);
-  }
-  return times;
-})()`;
+// The log's scroll of bench/ui-ops.bench.ts (the log brought on screen first, as there). PROFILE_STEP (px) scrolls by
+// a fixed step instead of the jumps of a 200th of the log.
+const SCROLL = frameLoopScript({ selector: ".log-scroll", kind: "scroll", steps: 200, scrollStep: Number(process.env.PROFILE_STEP) || undefined });
 
 const which = process.argv[2] ?? "log";
 process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--conditions=tessera-source"].filter(Boolean).join(" ");
@@ -175,25 +166,7 @@ try {
       // PROFILE_MOTION=zoom: the fitted overview's wheel zoom instead of its pan.
       const zoom = process.env.PROFILE_MOTION === "zoom";
       await traced(page, async () => {
-        const times = (await page.evaluate(`(async () => {
-          const zoom = ${zoom};
-          const target = document.querySelector(".canvas");
-          const box = target.getBoundingClientRect();
-          const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
-          const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          if (!zoom) target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-          await painted();
-          const times = [];
-          for (let i = 0; i < 120; i++) {
-            const start = performance.now();
-            if (zoom) target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
-            else target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
-            await painted();
-            times.push(performance.now() - start);
-          }
-          target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-          return times;
-        })()`)) as number[];
+        const times = (await page.evaluate(frameLoopScript({ selector: ".canvas", kind: zoom ? "zoom" : "pan", steps: 120 }))) as number[];
         console.log(`${close ? "zoomed-in" : "fitted"} ${zoom ? "zoom" : "pan"} frames: ${times.map((t) => t.toFixed(0)).join(" ")}`);
       });
     } finally {

@@ -10,36 +10,15 @@ import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
 import { buildsFromArgs, serveBothBuilds, tracedFrames, type Figures as FiguresOf } from "./ui-ab-support.js";
-import { lineageDefs } from "./ui-fixtures.js";
+import { frameLoopScript, lineageDefs, zoomToFitPainted } from "./ui-fixtures.js";
 
 const STEPS = 120;
 const KINDS = ["RunTask", "EventDispatch", "UpdateLayoutTree", "Layout", "Paint", "Commit"] as const;
 const MOTIONS = ["in-pan", "in-zoom", "fit-pan", "fit-zoom"] as const;
 
-// The same pointer and wheel steps as bench/ui-ops.bench.ts. Passed as text: the bundler's helpers for named
-// functions do not exist in the page.
-const MOTION = (kind: "pan" | "zoom") => `(async () => {
-  const target = document.querySelector(".canvas");
-  const box = target.getBoundingClientRect();
-  const cx = box.left + box.width / 2;
-  const cy = box.top + box.height / 2;
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const times = [];
-  const kind = "${kind}";
-  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-  await painted();
-  for (let i = 0; i < ${STEPS}; i++) {
-    const start = performance.now();
-    if (kind === "pan") target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
-    else target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
-    await painted();
-    times.push(performance.now() - start);
-  }
-  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-  // The motion's settling (a crisp redraw, React's render) is not one of its frames.
-  await new Promise((resolve) => setTimeout(resolve, 400));
-  return times;
-})()`;
+// The motions of bench/ui-ops.bench.ts; their settling (a crisp redraw, React's render) is not one of their frames,
+// but its CPU is in the trace.
+const MOTION = (kind: "pan" | "zoom") => frameLoopScript({ selector: ".canvas", kind, steps: STEPS, settleMs: 400 });
 
 type Figures = FiguresOf<(typeof KINDS)[number]>;
 
@@ -64,13 +43,7 @@ try {
       figures["in-pan"] = await tracedFrames(page, MOTION("pan"), STEPS, KINDS);
       figures["in-zoom"] = await tracedFrames(page, MOTION("zoom"), STEPS, KINDS);
       // Zoom to fit timed as bench/ui-ops.bench.ts does: the click to the frame after it painted.
-      const fitMs = await page.evaluate(async () => {
-        const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
-        const start = performance.now();
-        button.click();
-        await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-        return performance.now() - start;
-      });
+      const fitMs = await zoomToFitPainted(page);
       ((fits as Record<string, number[]>)[name] ??= []).push(fitMs);
       await page.waitForTimeout(500);
       figures["fit-pan"] = await tracedFrames(page, MOTION("pan"), STEPS, KINDS);

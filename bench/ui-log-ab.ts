@@ -9,27 +9,14 @@ import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
 import { buildsFromArgs, serveBothBuilds, tracedFrames, type Figures as FiguresOf } from "./ui-ab-support.js";
-import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
+import { frameLoopScript, lineageDefs, storeLongRun } from "./ui-fixtures.js";
 
 const STEPS = 200;
 const KINDS = ["RunTask", "EventDispatch", "UpdateLayoutTree", "Layout", "PrePaint", "Paint", "Layerize", "Commit"] as const;
 
-// Passed as text: the bundler's helpers for named functions do not exist in the page. PROFILE_STEP (px) scrolls by a
-// fixed step, as a reader's wheel does, instead of the bench's jumps of a 200th of the log.
-const SCROLL = `(async () => {
-  const target = document.querySelector(".log-scroll");
-  target.scrollIntoView({ block: "nearest" });
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  await painted();
-  const times = [];
-  for (let i = 0; i < ${STEPS}; i++) {
-    const start = performance.now();
-    target.scrollTop = ${process.env.PROFILE_STEP ? `i * ${process.env.PROFILE_STEP}` : `(target.scrollHeight * i) / ${STEPS}`};
-    await painted();
-    times.push(performance.now() - start);
-  }
-  return times;
-})()`;
+// The log's scroll of bench/ui-ops.bench.ts. PROFILE_STEP (px) scrolls by a fixed step, as a reader's wheel does,
+// instead of the bench's jumps of a 200th of the log.
+const SCROLL = frameLoopScript({ selector: ".log-scroll", kind: "scroll", steps: STEPS, scrollStep: Number(process.env.PROFILE_STEP) || undefined });
 
 const { dirA, dirB, rounds } = buildsFromArgs("ui-log-ab.ts");
 const serve = serveBothBuilds(dirA, dirB);

@@ -16,58 +16,22 @@ import { Instance, type TesseraEvent } from "../src/index.js";
 import { launchChromium } from "../test/support/browser.js";
 import { startDevProcess } from "../test/support/dev-process.js";
 import { TempDirs, userProject } from "../test/support/user-project.js";
-import { lineageDefs, storeLongRun } from "./ui-fixtures.js";
+import { frameLoopScript, lineageDefs, storeLongRun, zoomToFitPainted, type FrameLoop } from "./ui-fixtures.js";
 import { report, type Measurement } from "./harness.js";
+import { tracedFrames } from "./ui-ab-support.js";
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const median = (values: number[]) => sorted(values)[Math.floor(values.length / 2)] as number;
 const p95 = (values: number[]) => sorted(values)[Math.min(values.length - 1, Math.floor(values.length * 0.95))] as number;
-
-// Passed as text: the bundler's helpers for named functions do not exist in the page.
-const FRAME_TIMES = `async ({ selector, kind, steps }) => {
-  const target = document.querySelector(selector);
-  // The log sits below the run's steps: on screen, as a reader scrolling it has it.
-  if (kind === "scroll") target.scrollIntoView({ block: "nearest" });
-  const box = target.getBoundingClientRect();
-  const cx = box.left + box.width / 2;
-  const cy = box.top + box.height / 2;
-  const painted = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-  const times = [];
-  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerdown", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-  await painted();
-  for (let i = 0; i < steps; i++) {
-    const start = performance.now();
-    if (kind === "pan") target.dispatchEvent(new PointerEvent("pointermove", { clientX: cx - (i % 40) * 12, clientY: cy - (i % 40) * 6, bubbles: true, pointerId: 1 }));
-    else if (kind === "zoom") target.dispatchEvent(new WheelEvent("wheel", { deltaY: i % 20 < 10 ? 60 : -60, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
-    else if (kind === "scroll") target.scrollTop = (target.scrollHeight * i) / steps;
-    await painted();
-    times.push(performance.now() - start);
-  }
-  if (kind === "pan") target.dispatchEvent(new PointerEvent("pointerup", { clientX: cx, clientY: cy, bubbles: true, pointerId: 1 }));
-  return times;
-}`;
 
 /**
  * Per step: an input event dispatched in the page, then the time until the frame after it is painted. Also the CPU time
  * of the renderer's main thread over the steps (from a Chromium trace), which a loaded machine inflates far less than
  * the frame times: kept on the array as `cpuPerFrame`.
  */
-async function frameTimes(page: Page, selector: string, kind: "pan" | "zoom" | "scroll", steps: number): Promise<number[] & { cpuPerFrame?: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  const events: { name: string; ph: string; tid: number; tdur?: number; args?: { name?: string } }[] = [];
-  cdp.on("Tracing.dataCollected", (data) => {
-    for (const event of data.value) events.push(event as unknown as (typeof events)[number]);
-  });
-  await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
-  const times = (await page.evaluate(`(${FRAME_TIMES})(${JSON.stringify({ selector, kind, steps })})`)) as number[] & { cpuPerFrame?: number };
-  const done = new Promise<void>((resolve) => cdp.once("Tracing.tracingComplete", () => resolve()));
-  await cdp.send("Tracing.end");
-  await done;
-  await cdp.detach();
-  const main = events.find((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")?.tid;
-  const cpu = events.filter((e) => e.tid === main && e.ph === "X" && e.name === "RunTask").reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
-  times.cpuPerFrame = cpu / steps;
-  return times;
+async function frameTimes(page: Page, selector: string, kind: FrameLoop["kind"], steps: number): Promise<number[] & { cpuPerFrame?: number }> {
+  const { times, cpu } = await tracedFrames(page, frameLoopScript({ selector, kind, steps }), steps, ["RunTask"] as const);
+  return Object.assign(times, { cpuPerFrame: cpu.RunTask });
 }
 
 /** The idle page's frames in this run: the floor every motion is judged against. */
@@ -106,7 +70,7 @@ const frames = (name: string, times: number[], floor: Floor): Measurement => {
 
 /** The same loop with no event: what a frame costs on this machine now, whatever the page does. */
 async function idleFloor(page: Page, rows: Measurement[], where: string): Promise<Floor> {
-  const times = await frameTimes(page, "body", "idle" as "scroll", 240);
+  const times = await frameTimes(page, "body", "idle", 240);
   const floor = { median: median(times), p95: p95(times) };
   rows.push({ name: `idle ${where} (no event: the floor of this run, under this load): ${describeFrames(times, floor).text}`, ms: floor.p95 });
   return floor;
@@ -158,15 +122,7 @@ async function lineage(dirs: TempDirs, rows: Measurement[]): Promise<void> {
       // From the view the page opens with (zoomed in at the start of the graph).
       await page.reload();
       await page.getByRole("button", { name: "g0_a0", exact: true }).waitFor({ timeout: 120_000 });
-      fits.push(
-        await page.evaluate(async () => {
-          const button = [...document.querySelectorAll("button")].find((b) => b.textContent === "Zoom to fit") as HTMLButtonElement;
-          const start = performance.now();
-          button.click();
-          await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-          return performance.now() - start;
-        }),
-      );
+      fits.push(await zoomToFitPainted(page));
     }
     const fit = median(fits);
     const fitFrames = fits.map((t) => Math.max(1, Math.round(t / floor.median)));
